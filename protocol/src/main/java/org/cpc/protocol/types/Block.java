@@ -1,0 +1,48 @@
+package org.cpc.protocol.types;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.codec.JsonFields;
+
+/** A block: header, the full signed transactions in order, and the proposer's ML-DSA-65 signature over the hash. */
+public record Block(BlockHeader header, List<Transaction> transactions, String signature) {
+    public static final Set<String> FIELDS = Set.of("hash", "header", "transactions", "signature");
+
+    public Block {
+        transactions = List.copyOf(transactions);
+    }
+
+    public String hashHex() {
+        return header.hashHex();
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode o = Json.object();
+        o.put("hash", header.hashHex());
+        o.set("header", header.toJson());
+        ArrayNode txs = o.putArray("transactions");
+        for (Transaction tx : transactions) txs.add(tx.toJson());
+        if (signature == null) o.putNull("signature"); else o.put("signature", signature);
+        return o;
+    }
+
+    /** Reads a block; the optional {@code hash} field is informative and must match when present. */
+    public static Block fromJson(JsonNode node) {
+        JsonFields f = JsonFields.of(node, "block", FIELDS);
+        BlockHeader header = BlockHeader.fromJson(f.raw("header"));
+        JsonNode txs = f.raw("transactions");
+        if (!txs.isArray()) throw new IllegalArgumentException("block.transactions must be an array");
+        List<Transaction> list = new ArrayList<>(txs.size());
+        for (JsonNode t : txs) list.add(Transaction.fromJson(t));
+        String hash = f.optionalString("hash");
+        if (hash != null && !hash.equals(header.hashHex())) {
+            throw new IllegalArgumentException("block.hash " + hash + " does not match its header (" + header.hashHex() + ")");
+        }
+        return new Block(header, list, f.nullableString("signature"));
+    }
+}

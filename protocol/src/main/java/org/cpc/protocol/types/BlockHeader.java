@@ -1,0 +1,88 @@
+package org.cpc.protocol.types;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Set;
+import org.cpc.protocol.codec.Hex;
+import org.cpc.protocol.codec.Jcs;
+import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.codec.JsonFields;
+import org.cpc.protocol.crypto.Sha256;
+
+/**
+ * A block header: every field the seed and the design name. The block hash is SHA-256 of the header's JCS.
+ * {@code timestamp} is unix milliseconds (blocks come every second or faster); {@code compute_root} is the
+ * seed's {@code compute_poc_root}, {@code ""} for a block without SUBMIT_RESULT. The two ZK fields are reserved
+ * and null in protocol v1.
+ */
+public record BlockHeader(
+        long height,
+        String prevHash,
+        long timestamp,
+        String chainId,
+        String proposerAddress,
+        long round,
+        String txRoot,
+        String stateRoot,
+        String computeRoot,
+        long gasUsed,
+        long gasLimit,
+        String zkStateProof,
+        String zkComputeProof) {
+
+    public static final Set<String> FIELDS = Set.of("height", "prev_hash", "timestamp", "chain_id",
+            "proposer_address", "round", "tx_root", "state_root", "compute_root", "gas_used", "gas_limit",
+            "zk_state_proof", "zk_compute_proof");
+
+    /** The parent hash of the genesis block. */
+    public static final String ZERO_HASH = "0".repeat(64);
+
+    public ObjectNode toJson() {
+        ObjectNode o = Json.object();
+        o.put("height", height);
+        o.put("prev_hash", prevHash);
+        o.put("timestamp", timestamp);
+        o.put("chain_id", chainId);
+        o.put("proposer_address", proposerAddress);
+        o.put("round", round);
+        o.put("tx_root", txRoot);
+        o.put("state_root", stateRoot);
+        o.put("compute_root", computeRoot);
+        o.put("gas_used", gasUsed);
+        o.put("gas_limit", gasLimit);
+        if (zkStateProof == null) o.putNull("zk_state_proof"); else o.put("zk_state_proof", zkStateProof);
+        if (zkComputeProof == null) o.putNull("zk_compute_proof"); else o.put("zk_compute_proof", zkComputeProof);
+        return o;
+    }
+
+    public byte[] hash() {
+        return Sha256.hash(Jcs.canonicalize(toJson()));
+    }
+
+    public String hashHex() {
+        return Hex.encode(hash());
+    }
+
+    public static BlockHeader fromJson(JsonNode node) {
+        JsonFields f = JsonFields.of(node, "header", FIELDS);
+        BlockHeader h = new BlockHeader(
+                f.uint("height"),
+                f.string("prev_hash"),
+                f.uint("timestamp"),
+                f.string("chain_id"),
+                f.string("proposer_address"),
+                f.uint("round"),
+                f.string("tx_root"),
+                f.string("state_root"),
+                f.string("compute_root"),
+                f.uint("gas_used"),
+                f.uint("gas_limit"),
+                f.nullableString("zk_state_proof"),
+                f.nullableString("zk_compute_proof"));
+        Hex.decode(h.prevHash, 32, "header.prev_hash");
+        Hex.decode(h.txRoot, 32, "header.tx_root");
+        Hex.decode(h.stateRoot, 32, "header.state_root");
+        if (!h.computeRoot.isEmpty()) Hex.decode(h.computeRoot, 32, "header.compute_root");
+        return h;
+    }
+}
