@@ -1,0 +1,35 @@
+package org.cpc.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/** Turns exceptions into one clear line on stderr and an exit code; stack traces only with CPC_DEBUG=1. */
+final class Errors {
+    private Errors() {}
+
+    /** An error whose message is already meant for a person, with the exit code it should produce. */
+    static final class CliException extends RuntimeException {
+        final int exitCode;
+
+        CliException(int exitCode, String message) {
+            super(message);
+            this.exitCode = exitCode;
+        }
+    }
+
+    static int exitCode(Throwable t) {
+        if (t instanceof CliException c) return c.exitCode;
+        if (t instanceof CommandLine.ParameterException) return Cpc.EXIT_USAGE;
+        if (t instanceof IllegalArgumentException) return Cpc.EXIT_USAGE;
+        return Cpc.EXIT_FAILED;
+    }
+
+    static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        String msg = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        err.println(cl.getColorScheme().errorText("error: " + msg));
+        if ("1".equals(System.getenv("CPC_DEBUG"))) e.printStackTrace(err);
+        err.flush();
+        return exitCode(e);
+    }
+}
