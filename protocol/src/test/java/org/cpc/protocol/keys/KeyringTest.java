@@ -154,10 +154,14 @@ class KeyringTest {
         assertThat(kr.unlockSecp256k1("alice", PASSWORD).address()).isEqualTo(alice.address());
     }
 
+    /** One real-cost round trip, so the default settings are known to work (about a second). */
     @Test
-    void defaultCostIsTheDocumentedOne() {
+    void defaultCostIsTheDocumentedOne() throws IOException {
         assertThat(Argon2Params.DEFAULT).isEqualTo(new Argon2Params(65536, 3, 1));
-        assertThat(new Keyring(dir).directory()).isEqualTo(dir);
+        Keyring kr = new Keyring(dir);
+        KeyInfo info = kr.create("default-cost", KeyKind.SECP256K1, PASSWORD);
+        assertThat(Files.readString(dir.resolve("default-cost.json"))).contains("\"memory_kib\" : 65536");
+        assertThat(kr.unlockSecp256k1("default-cost", PASSWORD).address()).isEqualTo(info.address());
         assertThatThrownBy(() -> new Argon2Params(64, 0, 1)).hasMessageContaining("iterations");
     }
 }
