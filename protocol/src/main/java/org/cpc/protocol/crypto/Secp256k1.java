@@ -1,6 +1,5 @@
 package org.cpc.protocol.crypto;
 
-import java.security.SecureRandom;
 import java.util.Optional;
 
 /**
@@ -42,7 +41,7 @@ public sealed interface Secp256k1 permits LibSecp256k1, BouncyCastleSecp256k1 {
     }
 
     static byte[] randomPrivateKey() {
-        return Secp256k1Curve.randomPrivateKey(RandomHolder.RANDOM);
+        return Secp256k1Curve.randomPrivateKey();
     }
 
     /** "native libsecp256k1" or "pure Java (Bouncy Castle)". */
@@ -66,11 +65,4 @@ public sealed interface Secp256k1 permits LibSecp256k1, BouncyCastleSecp256k1 {
      * @throws IllegalArgumentException saying why when the signature is malformed, high-S or recovers no key
      */
     byte[] recover(byte[] hash32, byte[] sig65);
-}
-
-/** SecureRandom is thread-safe; one instance avoids reseeding per key. */
-final class RandomHolder {
-    static final SecureRandom RANDOM = new SecureRandom();
-
-    private RandomHolder() {}
 }

@@ -17,6 +17,8 @@ final class Secp256k1Curve {
             new ECDomainParameters(PARAMS.getCurve(), PARAMS.getG(), PARAMS.getN(), PARAMS.getH());
     static final BigInteger N = PARAMS.getN();
     static final BigInteger HALF_N = N.shiftRight(1);
+    /** Thread-safe; one instance so key generation does not reseed each time. */
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private Secp256k1Curve() {}
 
@@ -26,10 +28,10 @@ final class Secp256k1Curve {
         return k.signum() > 0 && k.compareTo(N) < 0;
     }
 
-    static byte[] randomPrivateKey(SecureRandom random) {
+    static byte[] randomPrivateKey() {
         byte[] k = new byte[Secp256k1.PRIVATE_KEY_LENGTH];
         do {
-            random.nextBytes(k);
+            RANDOM.nextBytes(k);
         } while (!isValidPrivateKey(k));
         return k;
     }
