@@ -4,8 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The layout of a node's data dir: {@code genesis.json}, {@code node.json}, {@code keys/} (validator, operator
- * and on devnet faucet keys), {@code db/} (RocksDB) and {@code node.lock}, held while a node runs.
+ * The layout of a node's data dir: {@code genesis.json}, {@code node.json}, {@code keys/} (the keyring: validator,
+ * operator and on devnet faucet keys), {@code db/} (RocksDB) and {@code node.lock}, held while a node runs.
  */
 public record DataDir(Path root) {
     public DataDir {
@@ -18,10 +18,6 @@ public record DataDir(Path root) {
 
     public Path keys() {
         return root.resolve("keys");
-    }
-
-    public Path key(String relative) {
-        return root.resolve(relative);
     }
 
     public Path db() {

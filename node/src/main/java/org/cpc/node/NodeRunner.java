@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.cpc.chain.Chain;
 import org.cpc.chain.Genesis;
 import org.cpc.node.api.EventHub;
@@ -17,8 +18,8 @@ import org.cpc.node.api.NodeMetrics;
 import org.cpc.node.api.NodeServer;
 import org.cpc.node.consensus.BlockProducer;
 import org.cpc.node.consensus.Consensus;
-import org.cpc.node.keys.NodeKeyFiles;
-import org.cpc.node.keys.ValidatorKey;
+import org.cpc.protocol.keys.Keyring;
+import org.cpc.protocol.keys.ValidatorKey;
 import org.cpc.protocol.types.Amounts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,8 +57,10 @@ public final class NodeRunner implements AutoCloseable {
      * Starts the node of an initialised data dir.
      *
      * @param port REST port overriding {@code node.json}'s, or null to keep it (0 picks a free port)
+     * @param password asked only when the node holds keys and {@code node.json} has no devnet password
      */
-    public static NodeRunner start(DataDir dir, Integer port, ChainOpener opener, InstantSource clock) {
+    public static NodeRunner start(DataDir dir, Integer port, ChainOpener opener, InstantSource clock,
+                                   Supplier<char[]> password) {
         if (!dir.initialised()) {
             throw new IllegalStateException("data dir " + dir.root() + " has no genesis.json and node.json;"
                     + " create it with: cpc node init --data-dir " + dir.root());
@@ -82,14 +85,17 @@ public final class NodeRunner implements AutoCloseable {
             EventHub events = new EventHub(256, Duration.ofSeconds(15));
             chain.subscribe(events);
 
+            Keyring keys = new Keyring(dir.keys());
+            char[] pw = config.validatorKey() == null && config.faucetKey() == null ? null
+                    : config.keyPassword() != null ? config.keyPassword().toCharArray() : password.get();
             Faucet faucet = null;
             if (config.faucetKey() != null && chain.params().faucetEnabled()) {
-                faucet = new Faucet(chain, NodeKeyFiles.readAccount(dir.key(config.faucetKey())),
+                faucet = new Faucet(chain, keys.unlockSecp256k1(config.faucetKey(), pw),
                         Amounts.parseCpc(config.faucetMaxCpc()), clock);
             }
             Consensus consensus = null;
             if (config.validatorKey() != null) {
-                ValidatorKey key = NodeKeyFiles.readValidator(dir.key(config.validatorKey()));
+                ValidatorKey key = keys.unlockValidator(config.validatorKey(), pw);
                 if (chain.validators().stream().anyMatch(v -> v.address().equals(key.address()))) {
                     consensus = new BlockProducer(chain, key, clock, metrics::blockProduced);
                 } else {

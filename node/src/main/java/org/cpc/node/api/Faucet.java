@@ -5,7 +5,7 @@ import java.time.InstantSource;
 import org.cpc.chain.Admission;
 import org.cpc.chain.Chain;
 import org.cpc.node.client.TxFactory;
-import org.cpc.node.keys.AccountKey;
+import org.cpc.protocol.keys.AccountKey;
 import org.cpc.protocol.crypto.Address;
 import org.cpc.protocol.crypto.AddressException;
 import org.cpc.protocol.types.Amounts;

@@ -2,7 +2,7 @@ package org.cpc.node.client;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
-import org.cpc.node.keys.AccountKey;
+import org.cpc.protocol.keys.AccountKey;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.types.ComputeResult;
@@ -19,7 +19,7 @@ public final class TxFactory {
     public static Transaction transfer(AccountKey from, String chainId, String to, BigInteger amountWei, long nonce,
                                        long gasPrice, long timestampMs) {
         return sign(from, new Transaction(chainId, TxType.TRANSFER, from.address(), to, amountWei,
-                fee(TRANSFER_GAS, gasPrice), nonce, gasPrice, TRANSFER_GAS, timestampMs, from.publicKeyHex(),
+                fee(TRANSFER_GAS, gasPrice), nonce, gasPrice, TRANSFER_GAS, timestampMs, Hex.encode(from.publicKey()),
                 Json.object(), null));
     }
 
@@ -31,7 +31,7 @@ public final class TxFactory {
                                            long gasPrice, long gasLimit, long timestampMs) {
         ObjectNode payload = result.toJson();
         return sign(from, new Transaction(chainId, TxType.SUBMIT_RESULT, from.address(), null, BigInteger.ZERO,
-                fee(gasLimit, gasPrice), nonce, gasPrice, gasLimit, timestampMs, from.publicKeyHex(), payload, null));
+                fee(gasLimit, gasPrice), nonce, gasPrice, gasLimit, timestampMs, Hex.encode(from.publicKey()), payload, null));
     }
 
     public static Transaction sign(AccountKey key, Transaction unsigned) {

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.cpc.chain.Chain;
 import org.cpc.chain.InvalidBlockException;
-import org.cpc.node.keys.ValidatorKey;
+import org.cpc.protocol.keys.ValidatorKey;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.types.Block;
 import org.slf4j.Logger;
@@ -74,7 +74,7 @@ public final class BlockProducer implements Consensus {
         // the same millisecond.
         long now = Math.max(clock.millis(), chain.head().header().timestamp() + 1);
         Block proposal = chain.propose(key.address(), 0, now);
-        byte[] signature = key.signHeaderHash(proposal.header().hash());
+        byte[] signature = key.sign(proposal.header().hash());
         Block block = new Block(proposal.header(), proposal.transactions(), Hex.encode(signature));
         chain.commit(block);
         onProduced.accept(new Produced(block, System.nanoTime() - t0));
