@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.TreeMap;
 import org.cpc.chain.Genesis;
+import org.cpc.chain.GenesisFile;
 import org.cpc.chain.ValidatorInfo;
 import org.cpc.protocol.keys.KeyInfo;
 import org.cpc.protocol.keys.KeyKind;
@@ -52,7 +53,7 @@ public final class NodeInit {
             throw new IllegalStateException("data dir " + dir.root() + " is already initialised;"
                     + " choose another --data-dir or remove this one");
         }
-        Genesis joined = genesisFile == null ? null : GenesisFile.read(genesisFile);
+        Genesis joined = genesisFile == null ? null : readGenesis(genesisFile);
         NetworkParams network = joined == null ? params : joined.params();
         boolean devnet = network.faucetEnabled();
         if (password == null && !devnet) {
@@ -79,11 +80,23 @@ public final class NodeInit {
             genesis = new Genesis(params, nowMs, alloc, List.of(
                     new ValidatorInfo(validator.address(), validator.publicKeyHex(), operator.address(), 1)));
         }
-        GenesisFile.write(dir.genesis(), genesis);
+        try {
+            GenesisFile.write(genesis, dir.genesis());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + dir.genesis() + ": " + e.getMessage(), e);
+        }
         NodeConfig config = new NodeConfig("127.0.0.1", port, validatorKeyName,
                 faucetAddress == null ? null : FAUCET_KEY, DEFAULT_FAUCET_MAX_CPC,
                 devnet && password == null ? DEVNET_KEY_PASSWORD : null);
         config.write(dir.root());
         return new Result(dir, genesis, config, validator, operator, faucetAddress);
+    }
+
+    static Genesis readGenesis(Path file) {
+        try {
+            return GenesisFile.read(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read genesis file " + file + ": " + e.getMessage(), e);
+        }
     }
 }

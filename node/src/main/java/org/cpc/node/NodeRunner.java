@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.cpc.chain.Chain;
 import org.cpc.chain.Genesis;
+import org.cpc.chain.LocalChain;
 import org.cpc.node.api.EventHub;
 import org.cpc.node.api.Faucet;
 import org.cpc.node.api.NodeMetrics;
@@ -53,6 +54,12 @@ public final class NodeRunner implements AutoCloseable {
         this.faucet = faucet;
     }
 
+    /** Starts the node of an initialised data dir on the chain's RocksDB storage. */
+    public static NodeRunner start(DataDir dir, Integer port, InstantSource clock, Supplier<char[]> password) {
+        return start(dir, port, (db, genesis) -> LocalChain.open(db, genesis,
+                LocalChain.Options.defaults().withClock(clock::millis)), clock, password);
+    }
+
     /**
      * Starts the node of an initialised data dir.
      *
@@ -67,7 +74,7 @@ public final class NodeRunner implements AutoCloseable {
         }
         NodeConfig config = NodeConfig.read(dir.root());
         if (port != null) config = config.withPort(port);
-        Genesis genesis = GenesisFile.read(dir.genesis());
+        Genesis genesis = NodeInit.readGenesis(dir.genesis());
 
         FileChannel ch = null;
         FileLock lock = null;
