@@ -111,7 +111,7 @@ final class OneDnnLibrary {
             case 0x407 -> "AVX2 VNNI";
             case 0x27 -> "AVX-512";
             case 0x67 -> "AVX-512 VNNI";
-            case 0xe7 -> "AVX-512 BF16";
+            case 0xe7 -> "AVX-512 VNNI+BF16";
             case 0x3e7, 0xfe7 -> "AMX";
             default -> "ISA 0x" + Integer.toHexString(isa);
         };
