@@ -208,6 +208,26 @@ public final class ChainStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes state entries and SMT nodes without a block (bulk loading for tools and benchmarks; never used by
+     * the chain itself, whose state only changes through {@link #commit}).
+     */
+    public void commitState(List<StateWrite> writes, SparseMerkleTree.Update smtUpdate) {
+        try (WriteBatch b = new WriteBatch()) {
+            for (StateWrite w : writes) {
+                byte[] k = stateKey(w.type(), w.treeKey());
+                if (w.value() == null) b.delete(state, k); else b.put(state, k, w.value());
+            }
+            for (Map.Entry<ByteKey, byte[]> e : smtUpdate.nodeWrites().entrySet()) {
+                if (e.getValue() == null) b.delete(smt, e.getKey().bytes()); else b.put(smt, e.getKey().bytes(), e.getValue());
+            }
+            b.put(meta, SMT_ROOT, smtUpdate.root().encode());
+            db.write(syncWrite, b);
+        } catch (RocksDBException e) {
+            throw new ChainStoreException("writing state to " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
     static byte[] be64(long v) {
         byte[] b = new byte[8];
         putBe64(b, 0, v);
