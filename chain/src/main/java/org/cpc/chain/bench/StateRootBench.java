@@ -76,7 +76,7 @@ public final class StateRootBench {
             }
             System.out.printf("state of %,d accounts loaded in %.1f s%n", accounts, (System.nanoTime() - t0) / 1e9);
             SplittableRandom rnd = new SplittableRandom(42);
-            int blocks = 30, warm = 5;
+            int blocks = Integer.getInteger("bench.blocks", 30), warm = Integer.getInteger("bench.warm", 10);
             long total = 0, updateNs = 0, nodes = 0;
             for (int b = 0; b < blocks + warm; b++) {
                 // 1,000 transfers touch 2,000 accounts (distinct keys per block)

@@ -63,8 +63,8 @@ class SparseMerkleTreeProperties {
 
         void apply(List<SparseMerkleTree.Change> batch) {
             SparseMerkleTree.Update u = tree.update(root, batch);
-            for (var e : u.nodeWrites().entrySet()) {
-                if (e.getValue() == null) nodes.remove(e.getKey()); else nodes.put(e.getKey(), e.getValue());
+            for (var w : u.nodeWrites()) {
+                if (w.children() == null) nodes.remove(w.path()); else nodes.put(w.path(), w.encoded());
             }
             tree.applied(u);
             root = u.root();
