@@ -63,7 +63,7 @@ public final class LocalChain implements Chain {
                           long mempoolTtlMs, int smtCacheNodes, int verifiedCacheSize) {
         public static Options defaults() {
             return new Options(System::currentTimeMillis, StructuralResultVerifier.INSTANCE, 64, 20_000,
-                    10 * 60_000L, 1 << 20, 200_000);
+                    10 * 60_000L, 1 << 21, 200_000);
         }
 
         public Options withClock(LongSupplier c) {

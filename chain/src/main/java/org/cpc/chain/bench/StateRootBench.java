@@ -57,10 +57,10 @@ public final class StateRootBench {
 
     static void stateRoot(Path dir, int accounts) throws Exception {
         try (ChainStore store = ChainStore.open(dir)) {
-            SparseMerkleTree tree = new SparseMerkleTree(store::smtNode, 1 << 20);
+            SparseMerkleTree tree = new SparseMerkleTree(store::smtNode, LocalChain.Options.defaults().smtCacheNodes());
             SparseMerkleTree.Node root = SparseMerkleTree.Node.EMPTY_NODE;
             long t0 = System.nanoTime();
-            int chunk = 50_000;
+            int chunk = 200_000;
             for (int from = 0; from < accounts; from += chunk) {
                 List<StateWrite> w = new ArrayList<>();
                 List<SparseMerkleTree.Change> ch = new ArrayList<>();
