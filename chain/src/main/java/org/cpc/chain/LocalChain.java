@@ -332,7 +332,13 @@ public final class LocalChain implements Chain {
         } catch (TxRejected e) {
             return new Admission.Rejected(p.hashHex(), e.reason());
         }
-        for (ChainListener l : listeners) l.onTransactionAccepted(tx);
+        for (ChainListener l : listeners) {
+            try {
+                l.onTransactionAccepted(tx);
+            } catch (RuntimeException e) {
+                // a listener's failure is its own; the transaction is in the mempool
+            }
+        }
         return new Admission.Accepted(p.hashHex());
     }
 
@@ -598,7 +604,13 @@ public final class LocalChain implements Chain {
         } finally {
             writer.unlock();
         }
-        for (ChainListener l : listeners) l.onBlockCommitted(block);
+        for (ChainListener l : listeners) {
+            try {
+                l.onBlockCommitted(block);
+            } catch (RuntimeException e) {
+                // the block is durable whatever a listener does
+            }
+        }
     }
 
     @Override

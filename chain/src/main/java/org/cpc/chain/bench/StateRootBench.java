@@ -171,15 +171,26 @@ public final class StateRootBench {
             long submitted = System.nanoTime();
             long committed = 0;
             int blocks = 0;
+            List<Block> produced = new ArrayList<>();
             while (c.mempoolSize() > 0) {
                 clock[0] += 1000;
                 Block b = c.propose(v.address(), 0, clock[0]);
-                c.commit(BlockSigner.sign(b, vk.getPrivate()));
+                Block signed = BlockSigner.sign(b, vk.getPrivate());
+                c.commit(signed);
+                produced.add(signed);
                 committed += b.transactions().size();
                 blocks++;
                 if (b.transactions().isEmpty()) break;
             }
             long end = System.nanoTime();
+            // A second node that receives the blocks: full validation (signatures, execution, roots) and commit.
+            try (LocalChain follower = LocalChain.open(dir.resolveSibling("tps-follower"), g, o)) {
+                long f0 = System.nanoTime();
+                for (Block b : produced) follower.commit(b);
+                double fsec = (System.nanoTime() - f0) / 1e9;
+                System.out.printf("follower: validated and committed %,d txs in %.2f s (%,.0f tx/s)%n", committed, fsec,
+                        committed / fsec);
+            }
             System.out.printf("admission: %,d txs in %.2f s (%,.0f tx/s on %d threads, %d rejected)%n", txs.size(),
                     (submitted - s) / 1e9, txs.size() / ((submitted - s) / 1e9), threads, rejected);
             System.out.printf("blocks: %,d txs in %d blocks in %.2f s (%,.0f tx/s propose+sign+commit)%n", committed,
