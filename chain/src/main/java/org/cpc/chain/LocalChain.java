@@ -63,7 +63,7 @@ public final class LocalChain implements Chain {
                           long mempoolTtlMs, int smtCacheNodes, int verifiedCacheSize) {
         public static Options defaults() {
             return new Options(System::currentTimeMillis, StructuralResultVerifier.INSTANCE, 64, 20_000,
-                    10 * 60_000L, 1 << 20, 200_000);
+                    10 * 60_000L, 1 << 21, 200_000);
         }
 
         public Options withClock(LongSupplier c) {
@@ -91,6 +91,7 @@ public final class LocalChain implements Chain {
     private final SparseMerkleTree tree;
     private final BlockExecutor executor;
     private final Mempool mempool;
+    private final VerifiedCache verified;
     private final Map<String, ValidatorInfo> validatorsByAddress = new HashMap<>();
     private final List<ChainListener> listeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock writer = new ReentrantLock();
@@ -107,7 +108,8 @@ public final class LocalChain implements Chain {
         this.params = genesis.params();
         this.options = options;
         this.tree = new SparseMerkleTree(store::smtNode, options.smtCacheNodes());
-        this.executor = new BlockExecutor(params, options.verifier(), new VerifiedCache(options.verifiedCacheSize()));
+        this.verified = new VerifiedCache(options.verifiedCacheSize());
+        this.executor = new BlockExecutor(params, options.verifier(), verified);
         this.mempool = new Mempool(options.mempoolPerAccount(), options.mempoolCapacity(), options.mempoolTtlMs());
         for (ValidatorInfo v : genesis.validators()) validatorsByAddress.put(v.address(), v);
         this.stateReader = store::state;
@@ -330,7 +332,13 @@ public final class LocalChain implements Chain {
         } catch (TxRejected e) {
             return new Admission.Rejected(p.hashHex(), e.reason());
         }
-        for (ChainListener l : listeners) l.onTransactionAccepted(tx);
+        for (ChainListener l : listeners) {
+            try {
+                l.onTransactionAccepted(tx);
+            } catch (RuntimeException e) {
+                // a listener's failure is its own; the transaction is in the mempool
+            }
+        }
         return new Admission.Accepted(p.hashHex());
     }
 
@@ -482,11 +490,12 @@ public final class LocalChain implements Chain {
         ValidatorInfo proposer = validatorsByAddress.get(h.proposerAddress());
         BlockExecutor.Session s = executor.begin(stateReader, chainView, h.height(), proposer.rewardAddress());
         List<byte[]> hashes = new ArrayList<>(b.transactions().size());
+        List<PreparedTx> prepared = preverify(b.transactions());
         int i = 0;
         for (Transaction tx : b.transactions()) {
             PreparedTx p;
             try {
-                p = PreparedTx.of(tx);
+                p = prepared.get(i) != null ? prepared.get(i) : PreparedTx.of(tx);
                 s.apply(p);
             } catch (TxRejected e) {
                 throw new InvalidBlockException("transaction " + i + " (" + tx.hashHex() + ") is invalid: " + e.reason());
@@ -515,6 +524,29 @@ public final class LocalChain implements Chain {
             throw new InvalidBlockException("state_root " + h.stateRoot() + " != " + stateRoot + " after execution");
         }
         return new Executed(b, o, u, hashes);
+    }
+
+    /**
+     * Hashes the block's transactions and checks the TRANSFER signatures on all cores before the sequential
+     * execution, which then finds them in the verified cache. Only a speed-up: a failure here is left for the
+     * sequential pass to report in order. (SUBMIT_RESULTs are left whole to the sequential pass: their proof
+     * check needs the chain context.)
+     */
+    private List<PreparedTx> preverify(List<Transaction> txs) {
+        PreparedTx[] out = new PreparedTx[txs.size()];
+        java.util.stream.IntStream.range(0, out.length).parallel().forEach(i -> {
+            try {
+                PreparedTx p = PreparedTx.of(txs.get(i));
+                out[i] = p;
+                if (p.tx().txType() == org.cpc.protocol.types.TxType.TRANSFER && !verified.contains(p)) {
+                    TxRules.checkSignature(p);
+                    verified.add(p);
+                }
+            } catch (TxRejected | RuntimeException e) {
+                // reported by the sequential pass
+            }
+        });
+        return java.util.Arrays.asList(out);
     }
 
     private Executed check(Block b) throws InvalidBlockException {
@@ -572,7 +604,13 @@ public final class LocalChain implements Chain {
         } finally {
             writer.unlock();
         }
-        for (ChainListener l : listeners) l.onBlockCommitted(block);
+        for (ChainListener l : listeners) {
+            try {
+                l.onBlockCommitted(block);
+            } catch (RuntimeException e) {
+                // the block is durable whatever a listener does
+            }
+        }
     }
 
     @Override

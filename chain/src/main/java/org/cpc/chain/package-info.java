@@ -1,0 +1,23 @@
+/**
+ * The chain: state machine, block building and validation, mempool and RocksDB storage, behind {@link
+ * org.cpc.chain.Chain}.
+ *
+ * <p>How a node uses it:
+ * <pre>{@code
+ * Genesis g = GenesisFile.read(Path.of("genesis.json"));
+ * LocalChain chain = LocalChain.open(dataDir, g, LocalChain.Options.defaults()
+ *         .withClock(System::currentTimeMillis)           // the only clock the chain sees
+ *         .withVerifier(StructuralResultVerifier.INSTANCE)); // the compute module's verifier replaces it
+ * chain.submit(tx);                                       // Admission.Accepted | Admission.Rejected(reason)
+ * // every block_time_ms, on the proposer chosen by ProposerSchedule.proposer(validators, height, round):
+ * Block unsigned = chain.propose(myValconsAddress, round, nowMs);
+ * Block signed = BlockSigner.sign(unsigned, myMlDsaPrivateKey);
+ * chain.commit(signed);                                   // validates (cheaply: proposed here), writes atomically
+ * // a block from a peer: chain.validate(block) then chain.commit(block), or commit alone (it validates)
+ * }</pre>
+ *
+ * <p>Layout: {@code exec} (pure rules and execution: {@link org.cpc.chain.exec.TxRules},
+ * {@link org.cpc.chain.exec.BlockExecutor}), {@code state} (key spaces and the sparse Merkle tree behind
+ * {@code state_root}), {@code store} (RocksDB), {@code mempool}, {@code bench} (plain-main benchmarks).
+ */
+package org.cpc.chain;
