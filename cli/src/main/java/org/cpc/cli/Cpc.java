@@ -13,6 +13,12 @@ import picocli.CommandLine.Command;
         description = "Proof-of-Compute chain: node, GPU worker, PoC validator and wallet.",
         subcommands = {
             VersionCommand.class,
+            KeysCommand.class,
+            NodeCommand.class,
+            DevnetCommand.class,
+            QueryCommand.class,
+            TxCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class,
             picocli.AutoComplete.GenerateCompletion.class,
         })

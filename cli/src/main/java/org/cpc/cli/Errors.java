@@ -1,6 +1,7 @@
 package org.cpc.cli;
 
 import java.io.PrintWriter;
+import org.cpc.protocol.keys.KeyringException;
 import picocli.CommandLine;
 
 /** Turns exceptions into one clear line on stderr and an exit code; stack traces only with CPC_DEBUG=1. */
@@ -19,6 +20,7 @@ final class Errors {
 
     static int exitCode(Throwable t) {
         if (t instanceof CliException c) return c.exitCode;
+        if (t instanceof KeyringException) return Cpc.EXIT_KEY;
         if (t instanceof CommandLine.ParameterException) return Cpc.EXIT_USAGE;
         if (t instanceof IllegalArgumentException) return Cpc.EXIT_USAGE;
         return Cpc.EXIT_FAILED;

@@ -1,0 +1,604 @@
+package org.cpc.chain;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import org.cpc.chain.exec.BlockExecutor;
+import org.cpc.chain.exec.ChainView;
+import org.cpc.chain.exec.PreparedTx;
+import org.cpc.chain.exec.ResultVerifier;
+import org.cpc.chain.exec.StateReader;
+import org.cpc.chain.exec.StateWrite;
+import org.cpc.chain.exec.StructuralResultVerifier;
+import org.cpc.chain.exec.TxRejected;
+import org.cpc.chain.exec.TxRules;
+import org.cpc.chain.exec.VerificationContext;
+import org.cpc.chain.exec.VerifiedCache;
+import org.cpc.chain.exec.WorldState;
+import org.cpc.chain.mempool.Mempool;
+import org.cpc.chain.state.SparseMerkleTree;
+import org.cpc.chain.state.StateKeys;
+import org.cpc.chain.store.ChainStore;
+import org.cpc.chain.store.ChainStoreException;
+import org.cpc.protocol.codec.Hex;
+import org.cpc.protocol.codec.Jcs;
+import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.crypto.MlDsa;
+import org.cpc.protocol.params.NetworkParams;
+import org.cpc.protocol.types.Block;
+import org.cpc.protocol.types.BlockHeader;
+import org.cpc.protocol.types.ComputeResult;
+import org.cpc.protocol.types.Roots;
+import org.cpc.protocol.types.Transaction;
+
+/**
+ * The chain of one node: RocksDB storage, the mempool and the state machine behind the {@link Chain} facade.
+ *
+ * <p>Thread-safe. Reads (blocks, accounts, transactions) run concurrently; {@link #propose}, {@link #validate} and
+ * {@link #commit} take one writer lock. {@link #submit} verifies signatures outside any chain-wide lock. The
+ * clock (unix ms) is injected and only used for the "not too far in the future" block rule and mempool expiry.
+ * A block this node proposed or validated is not executed again when it is committed.
+ */
+public final class LocalChain implements Chain {
+    /**
+     * @param clockMs unix milliseconds now
+     * @param verifier the SUBMIT_RESULT proof check
+     */
+    public record Options(LongSupplier clockMs, ResultVerifier verifier, int mempoolPerAccount, int mempoolCapacity,
+                          long mempoolTtlMs, int smtCacheNodes, int verifiedCacheSize) {
+        public static Options defaults() {
+            return new Options(System::currentTimeMillis, StructuralResultVerifier.INSTANCE, 64, 20_000,
+                    10 * 60_000L, 1 << 20, 200_000);
+        }
+
+        public Options withClock(LongSupplier c) {
+            return new Options(c, verifier, mempoolPerAccount, mempoolCapacity, mempoolTtlMs, smtCacheNodes,
+                    verifiedCacheSize);
+        }
+
+        public Options withVerifier(ResultVerifier v) {
+            return new Options(clockMs, v, mempoolPerAccount, mempoolCapacity, mempoolTtlMs, smtCacheNodes,
+                    verifiedCacheSize);
+        }
+
+        public Options withMempool(int perAccount, int capacity, long ttlMs) {
+            return new Options(clockMs, verifier, perAccount, capacity, ttlMs, smtCacheNodes, verifiedCacheSize);
+        }
+    }
+
+    private record Executed(Block block, BlockExecutor.Outcome outcome, SparseMerkleTree.Update smt,
+                            List<byte[]> txHashes) {}
+
+    private final Genesis genesis;
+    private final NetworkParams params;
+    private final Options options;
+    private final ChainStore store;
+    private final SparseMerkleTree tree;
+    private final BlockExecutor executor;
+    private final Mempool mempool;
+    private final Map<String, ValidatorInfo> validatorsByAddress = new HashMap<>();
+    private final List<ChainListener> listeners = new CopyOnWriteArrayList<>();
+    private final ReentrantLock writer = new ReentrantLock();
+    private final Map<Long, String> recentHashes = new ConcurrentHashMap<>();
+    private final Map<String, Executed> prepared = new HashMap<>();
+    private final StateReader stateReader;
+    private final ChainView chainView;
+    private volatile Block head;
+    private volatile SparseMerkleTree.Node smtRoot;
+
+    private LocalChain(ChainStore store, Genesis genesis, Options options) {
+        this.store = store;
+        this.genesis = genesis;
+        this.params = genesis.params();
+        this.options = options;
+        this.tree = new SparseMerkleTree(store::smtNode, options.smtCacheNodes());
+        this.executor = new BlockExecutor(params, options.verifier(), new VerifiedCache(options.verifiedCacheSize()));
+        this.mempool = new Mempool(options.mempoolPerAccount(), options.mempoolCapacity(), options.mempoolTtlMs());
+        for (ValidatorInfo v : genesis.validators()) validatorsByAddress.put(v.address(), v);
+        this.stateReader = store::state;
+        this.chainView = this::blockHashAt;
+    }
+
+    /** Opens (or initialises from {@code genesis}) the chain in {@code dataDir}. */
+    public static LocalChain open(Path dataDir, Genesis genesis, Options options) {
+        GenesisFile.check(genesis);
+        ChainStore store = ChainStore.open(dataDir);
+        try {
+            LocalChain c = new LocalChain(store, genesis, options);
+            c.init();
+            return c;
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    public static LocalChain open(Path dataDir, Genesis genesis) {
+        return open(dataDir, genesis, Options.defaults());
+    }
+
+    /** The state entries of a genesis: its alloc and its validators, in (key space, tree key) order. */
+    public static List<StateWrite> genesisWrites(Genesis g) {
+        List<StateWrite> w = new ArrayList<>();
+        for (Map.Entry<String, BigInteger> e : g.alloc().entrySet()) {
+            if (e.getValue().signum() == 0) continue;
+            w.add(new StateWrite(StateKeys.ACCOUNT, StateKeys.account(e.getKey()),
+                    StateKeys.encodeAccount(new Account(e.getValue(), 0))));
+        }
+        for (ValidatorInfo v : g.validators()) {
+            w.add(new StateWrite(StateKeys.VALIDATOR, StateKeys.key(StateKeys.VALIDATOR, v.address()),
+                    Jcs.canonicalize(GenesisFile.validatorJson(v))));
+        }
+        w.sort(Comparator.comparing((StateWrite x) -> x.type()).thenComparing(StateWrite::treeKey,
+                java.util.Arrays::compareUnsigned));
+        return w;
+    }
+
+    static List<SparseMerkleTree.Change> changes(List<StateWrite> writes) {
+        List<SparseMerkleTree.Change> c = new ArrayList<>(writes.size());
+        for (StateWrite w : writes) {
+            c.add(new SparseMerkleTree.Change(w.treeKey(),
+                    w.value() == null ? null : org.cpc.protocol.crypto.Sha256.hash(w.value())));
+        }
+        return c;
+    }
+
+    /**
+     * The genesis block: height 0, prev_hash 64 zeros, the genesis timestamp, proposer = the first validator,
+     * round 0, tx_root of no transactions, state_root of the alloc and validators, compute_root "", gas_used 0,
+     * gas_limit = block_gas_limit; it carries no signature.
+     */
+    public static Block genesisBlock(Genesis g, String stateRootHex) {
+        NetworkParams p = g.params();
+        BlockHeader h = new BlockHeader(0, BlockHeader.ZERO_HASH, g.timestampMs(), p.chainId(),
+                g.validators().get(0).address(), 0, Roots.txRoot(List.of()), stateRootHex, "", 0,
+                p.blockGasLimit(), null, null);
+        return new Block(h, List.of(), null);
+    }
+
+    private void init() {
+        List<StateWrite> gw = genesisWrites(genesis);
+        SparseMerkleTree.Update gu = new SparseMerkleTree(path -> null, 16).update(SparseMerkleTree.Node.EMPTY_NODE,
+                changes(gw));
+        Block g = genesisBlock(genesis, Hex.encode(gu.root().hash()));
+        long h = store.headHeight();
+        if (h < 0) {
+            store.commit(g, blockBytes(g), List.of(), List.of(), gw, gu);
+        } else if (!g.hashHex().equals(store.genesisHash())) {
+            throw new ChainStoreException("data directory " + store.dir() + " holds another chain (genesis "
+                    + store.genesisHash() + "); this genesis is " + g.hashHex() + " for " + params.chainId()
+                    + ". Use another data directory or the matching genesis file.");
+        }
+        head = store.block(store.headHeight());
+        smtRoot = store.smtRoot();
+        if (!Hex.encode(smtRoot.hash()).equals(head.header().stateRoot())) {
+            throw new ChainStoreException("data directory " + store.dir() + " is inconsistent: state root "
+                    + Hex.encode(smtRoot.hash()) + " != head block's " + head.header().stateRoot());
+        }
+        recentHashes.put(head.header().height(), head.hashHex());
+    }
+
+    private static byte[] blockBytes(Block b) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(b.toJson());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String blockHashAt(long height) {
+        Block hd = head;
+        if (height < 0 || height > hd.header().height()) return null;
+        String h = recentHashes.get(height);
+        if (h != null) return h;
+        Block b = store.block(height);
+        return b == null ? null : b.hashHex();
+    }
+
+    // ---- reads ----
+
+    @Override
+    public NetworkParams params() {
+        return params;
+    }
+
+    @Override
+    public Genesis genesis() {
+        return genesis;
+    }
+
+    @Override
+    public Block head() {
+        return head;
+    }
+
+    @Override
+    public Optional<Block> block(long height) {
+        Block hd = head;
+        if (height == hd.header().height()) return Optional.of(hd);
+        if (height < 0 || height > hd.header().height()) return Optional.empty();
+        return Optional.ofNullable(store.block(height));
+    }
+
+    @Override
+    public Optional<Block> blockByHash(String hashHex) {
+        Long h = store.heightOf(hashHex);
+        return h == null ? Optional.empty() : block(h);
+    }
+
+    @Override
+    public Optional<TxStatus> transaction(String txHashHex) {
+        if (txHashHex == null || txHashHex.length() != 64 || !Hex.isHex(txHashHex)) return Optional.empty();
+        byte[] hash = Hex.decode(txHashHex);
+        Mempool.Entry e = mempool.get(hash);
+        if (e != null) return Optional.of(new TxStatus(e.p().tx(), false, null, null, 0));
+        long[] loc = store.txLocation(hash);
+        if (loc == null) return Optional.empty();
+        Optional<Block> b = block(loc[0]);
+        return b.map(blk -> new TxStatus(blk.transactions().get((int) loc[1]), true, loc[0], (int) loc[1], loc[2]));
+    }
+
+    @Override
+    public Account account(String address) {
+        return StateKeys.decodeAccount(store.state(StateKeys.ACCOUNT, StateKeys.account(address)));
+    }
+
+    /** A worker's accepted results and the block-reward wei it earned. */
+    public StateKeys.WorkerStats workerStats(String address) {
+        return StateKeys.decodeWorker(store.state(StateKeys.WORKER, StateKeys.key(StateKeys.WORKER, address)));
+    }
+
+    /** Whether a result for {@code taskId} has been accepted on chain. */
+    public boolean resultAccepted(String taskId) {
+        return store.state(StateKeys.RESULT, StateKeys.key(StateKeys.RESULT, taskId)) != null;
+    }
+
+    /** A membership (or non-membership) proof of an account against the head's state_root. */
+    public SparseMerkleTree.Proof accountProof(String address) {
+        writer.lock();
+        try {
+            return tree.prove(smtRoot, StateKeys.account(address));
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    @Override
+    public long nextNonce(String address) {
+        long n = account(address).nonce();
+        return n + mempool.runFrom(address, n).size();
+    }
+
+    @Override
+    public List<ValidatorInfo> validators() {
+        return genesis.validators();
+    }
+
+    @Override
+    public int mempoolSize() {
+        return mempool.size();
+    }
+
+    /** Supply check: the sum of every account balance. */
+    public BigInteger totalBalances() {
+        BigInteger[] sum = {BigInteger.ZERO};
+        store.forEachState(StateKeys.ACCOUNT, (k, v) -> sum[0] = sum[0].add(StateKeys.decodeAccount(v).balance()));
+        return sum[0];
+    }
+
+    // ---- mempool ----
+
+    @Override
+    public Admission submit(Transaction tx) {
+        PreparedTx p;
+        try {
+            p = PreparedTx.of(tx);
+        } catch (RuntimeException e) {
+            return new Admission.Rejected(null, "malformed transaction: " + e.getMessage());
+        }
+        long[] loc = store.txLocation(p.hash());
+        if (loc != null) return new Admission.Rejected(p.hashHex(), "transaction is already included in block " + loc[0]);
+        try {
+            ComputeResult r = TxRules.checkStateless(p, params);
+            Account acct = account(tx.fromAddress());
+            String why = mempool.precheck(p, acct, r);
+            if (why != null) return new Admission.Rejected(p.hashHex(), why);
+            VerificationContext ctx = null;
+            if (r != null) {
+                long height = head.header().height() + 1;
+                String src = executor.checkResultAgainstChain(r, height, chainView, new WorldState(stateReader));
+                ctx = new VerificationContext(params, height, r.nonce(), src);
+            }
+            executor.verifyExpensive(p, r, ctx);
+            why = mempool.add(p, account(tx.fromAddress()), r, options.clockMs().getAsLong());
+            if (why != null) return new Admission.Rejected(p.hashHex(), why);
+        } catch (TxRejected e) {
+            return new Admission.Rejected(p.hashHex(), e.reason());
+        }
+        for (ChainListener l : listeners) l.onTransactionAccepted(tx);
+        return new Admission.Accepted(p.hashHex());
+    }
+
+    // ---- blocks ----
+
+    private ValidatorInfo requireValidator(String address) {
+        ValidatorInfo v = validatorsByAddress.get(address);
+        if (v == null) throw new IllegalArgumentException(address + " is not a validator of " + params.chainId());
+        return v;
+    }
+
+    private static final class Cursor {
+        final List<Mempool.Entry> run;
+        int i;
+
+        Cursor(List<Mempool.Entry> run) {
+            this.run = run;
+        }
+
+        Mempool.Entry cur() {
+            return run.get(i);
+        }
+    }
+
+    @Override
+    public Block propose(String proposerAddress, long round, long timestampMs) {
+        ValidatorInfo proposer = requireValidator(proposerAddress);
+        writer.lock();
+        try {
+            mempool.expire(options.clockMs().getAsLong());
+            Block parent = head;
+            long height = parent.header().height() + 1;
+            BlockExecutor.Session s = executor.begin(stateReader, chainView, height, proposer.rewardAddress());
+            PriorityQueue<Cursor> pq = new PriorityQueue<>(Comparator
+                    .comparingLong((Cursor c) -> -c.cur().gasPrice())
+                    .thenComparingLong(c -> c.cur().seq()));
+            for (String sender : mempool.senders()) {
+                List<Mempool.Entry> run = mempool.runFrom(sender, account(sender).nonce());
+                if (!run.isEmpty()) pq.add(new Cursor(run));
+            }
+            List<PreparedTx> chosen = new ArrayList<>();
+            long gasLimit = params.blockGasLimit();
+            while (!pq.isEmpty() && chosen.size() < params.maxBlockTxs()) {
+                Cursor c = pq.poll();
+                PreparedTx p = c.cur().p();
+                long gas;
+                try {
+                    gas = TxRules.intrinsicGas(p.tx(), params);
+                } catch (RuntimeException e) {
+                    mempool.remove(p.hash());
+                    continue;
+                }
+                if (s.gasUsed() + gas > gasLimit) continue; // this sender waits for the next block
+                try {
+                    s.apply(p);
+                } catch (TxRejected e) {
+                    mempool.remove(p.hash()); // no longer applies; its sender's later ones wait
+                    continue;
+                }
+                chosen.add(p);
+                if (++c.i < c.run.size()) pq.add(c);
+            }
+            BlockExecutor.Outcome o = s.finish();
+            SparseMerkleTree.Update u = tree.update(smtRoot, changes(o.writes()));
+            List<Transaction> txs = new ArrayList<>(chosen.size());
+            List<byte[]> hashes = new ArrayList<>(chosen.size());
+            for (PreparedTx p : chosen) {
+                txs.add(p.tx());
+                hashes.add(p.hash());
+            }
+            BlockHeader h = new BlockHeader(height, parent.hashHex(), timestampMs, params.chainId(), proposerAddress,
+                    round, Hex.encode(org.cpc.protocol.crypto.Merkle.rootOfLeafHashes(leafHashes(hashes))),
+                    Hex.encode(u.root().hash()), Roots.computeRoot(txs), o.gasUsed(), gasLimit, null, null);
+            Block b = new Block(h, txs, null);
+            remember(new Executed(b, o, u, hashes));
+            return b;
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    private static byte[][] leafHashes(List<byte[]> txHashes) {
+        byte[][] l = new byte[txHashes.size()][];
+        for (int i = 0; i < l.length; i++) l[i] = org.cpc.protocol.crypto.Merkle.leafHash(txHashes.get(i));
+        return l;
+    }
+
+    private void remember(Executed e) {
+        if (prepared.size() > 8) prepared.clear();
+        prepared.put(e.block().hashHex(), e);
+    }
+
+    /** Header rules that need no execution (everything but the roots and gas_used). */
+    private void checkHeader(Block b, Block parent) throws InvalidBlockException {
+        BlockHeader h = b.header();
+        BlockHeader ph = parent.header();
+        if (h.height() != ph.height() + 1) {
+            throw new InvalidBlockException("block height " + h.height() + " does not follow the head " + ph.height());
+        }
+        if (!h.prevHash().equals(parent.hashHex())) {
+            throw new InvalidBlockException("prev_hash " + h.prevHash() + " is not the head's hash " + parent.hashHex());
+        }
+        if (!h.chainId().equals(params.chainId())) {
+            throw new InvalidBlockException("block for chain " + h.chainId() + " sent to " + params.chainId());
+        }
+        if (h.timestamp() <= ph.timestamp()) {
+            throw new InvalidBlockException("timestamp " + h.timestamp() + " is not after the parent's " + ph.timestamp());
+        }
+        long now = options.clockMs().getAsLong();
+        if (h.timestamp() > now + params.maxFutureBlockMs()) {
+            throw new InvalidBlockException("timestamp " + h.timestamp() + " is more than max_future_block_ms "
+                    + params.maxFutureBlockMs() + " ahead of this node's clock " + now);
+        }
+        ValidatorInfo v = validatorsByAddress.get(h.proposerAddress());
+        if (v == null) throw new InvalidBlockException("proposer " + h.proposerAddress() + " is not a validator");
+        ValidatorInfo expected = ProposerSchedule.proposer(genesis.validators(), h.height(), h.round());
+        if (!expected.address().equals(h.proposerAddress())) {
+            throw new InvalidBlockException("proposer of height " + h.height() + " round " + h.round() + " is "
+                    + expected.address() + ", not " + h.proposerAddress());
+        }
+        if (h.gasLimit() != params.blockGasLimit()) {
+            throw new InvalidBlockException("gas_limit " + h.gasLimit() + " != block_gas_limit " + params.blockGasLimit());
+        }
+        if (h.gasUsed() > h.gasLimit()) {
+            throw new InvalidBlockException("gas_used " + h.gasUsed() + " exceeds gas_limit " + h.gasLimit());
+        }
+        if (b.transactions().size() > params.maxBlockTxs()) {
+            throw new InvalidBlockException(b.transactions().size() + " transactions exceed max_block_txs "
+                    + params.maxBlockTxs());
+        }
+        if (h.zkStateProof() != null || h.zkComputeProof() != null) {
+            throw new InvalidBlockException("zk_state_proof and zk_compute_proof must be null in protocol v1");
+        }
+        if (b.signature() == null) throw new InvalidBlockException("block is not signed by its proposer");
+        byte[] sig;
+        try {
+            sig = Hex.decode(b.signature());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidBlockException("block signature is not hex: " + e.getMessage());
+        }
+        if (!MlDsa.verify(Hex.decode(v.publicKey()), h.hash(), sig)) {
+            throw new InvalidBlockException("proposer signature does not verify (ML-DSA-65 over the header hash, key of "
+                    + v.address() + ")");
+        }
+    }
+
+    private Executed execute(Block b) throws InvalidBlockException {
+        BlockHeader h = b.header();
+        ValidatorInfo proposer = validatorsByAddress.get(h.proposerAddress());
+        BlockExecutor.Session s = executor.begin(stateReader, chainView, h.height(), proposer.rewardAddress());
+        List<byte[]> hashes = new ArrayList<>(b.transactions().size());
+        int i = 0;
+        for (Transaction tx : b.transactions()) {
+            PreparedTx p;
+            try {
+                p = PreparedTx.of(tx);
+                s.apply(p);
+            } catch (TxRejected e) {
+                throw new InvalidBlockException("transaction " + i + " (" + tx.hashHex() + ") is invalid: " + e.reason());
+            } catch (RuntimeException e) {
+                throw new InvalidBlockException("transaction " + i + " is malformed: " + e.getMessage());
+            }
+            hashes.add(p.hash());
+            i++;
+        }
+        BlockExecutor.Outcome o = s.finish();
+        if (o.gasUsed() != h.gasUsed()) {
+            throw new InvalidBlockException("gas_used " + h.gasUsed() + " != " + o.gasUsed() + " used by its transactions");
+        }
+        String txRoot = Hex.encode(org.cpc.protocol.crypto.Merkle.rootOfLeafHashes(leafHashes(hashes)));
+        if (!txRoot.equals(h.txRoot())) {
+            throw new InvalidBlockException("tx_root " + h.txRoot() + " != " + txRoot + " of its transactions");
+        }
+        String computeRoot = Roots.computeRoot(b.transactions());
+        if (!computeRoot.equals(h.computeRoot())) {
+            throw new InvalidBlockException("compute_root '" + h.computeRoot() + "' != '" + computeRoot
+                    + "' of its results");
+        }
+        SparseMerkleTree.Update u = tree.update(smtRoot, changes(o.writes()));
+        String stateRoot = Hex.encode(u.root().hash());
+        if (!stateRoot.equals(h.stateRoot())) {
+            throw new InvalidBlockException("state_root " + h.stateRoot() + " != " + stateRoot + " after execution");
+        }
+        return new Executed(b, o, u, hashes);
+    }
+
+    private Executed check(Block b) throws InvalidBlockException {
+        checkHeader(b, head);
+        Executed e = prepared.get(b.hashHex());
+        if (e != null && sameSignatures(e.block(), b)) return e;
+        e = execute(b);
+        remember(e);
+        return e;
+    }
+
+    private static boolean sameSignatures(Block a, Block b) {
+        List<Transaction> x = a.transactions(), y = b.transactions();
+        if (x.size() != y.size()) return false;
+        for (int i = 0; i < x.size(); i++) {
+            if (!java.util.Objects.equals(x.get(i).signature(), y.get(i).signature())) return false;
+        }
+        return true;
+    }
+
+    @Override
+    public void validate(Block block) throws InvalidBlockException {
+        writer.lock();
+        try {
+            check(block);
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    @Override
+    public void commit(Block block) throws InvalidBlockException {
+        writer.lock();
+        try {
+            Executed e = check(block);
+            try {
+                store.commit(block, blockBytes(block), e.txHashes(), e.outcome().gasPerTx(), e.outcome().writes(), e.smt());
+            } catch (RuntimeException ex) {
+                tree.clearCache();
+                throw ex;
+            }
+            tree.applied(e.smt());
+            smtRoot = e.smt().root();
+            head = block;
+            prepared.clear();
+            long height = block.header().height();
+            recentHashes.put(height, block.hashHex());
+            recentHashes.remove(height - 4 * params.syntheticWindow() - 16);
+            Set<String> senders = new LinkedHashSet<>();
+            for (int i = 0; i < e.txHashes().size(); i++) {
+                mempool.remove(e.txHashes().get(i));
+                senders.add(block.transactions().get(i).fromAddress());
+            }
+            mempool.pruneStale(senders, this::account);
+        } finally {
+            writer.unlock();
+        }
+        for (ChainListener l : listeners) l.onBlockCommitted(block);
+    }
+
+    @Override
+    public void subscribe(ChainListener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void close() {
+        writer.lock();
+        try {
+            store.close();
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    /** For tests and tools: the committed state root object. */
+    public SparseMerkleTree.Node stateRootNode() {
+        return smtRoot;
+    }
+
+    /** Every committed account entry as (tree key hex → account), for comparing two stores. */
+    public TreeMap<String, Account> dumpAccounts() {
+        TreeMap<String, Account> m = new TreeMap<>();
+        store.forEachState(StateKeys.ACCOUNT, (k, v) -> m.put(Hex.encode(k), StateKeys.decodeAccount(v)));
+        return m;
+    }
+}

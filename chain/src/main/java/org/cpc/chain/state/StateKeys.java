@@ -1,0 +1,101 @@
+package org.cpc.chain.state;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import org.cpc.chain.Account;
+import org.cpc.protocol.crypto.Sha256;
+
+/**
+ * The state's key space and value encodings. Every entry has a 256-bit tree key
+ * {@code SHA-256(type ‖ UTF-8(id))}; the tree stores {@code SHA-256(value)} under it.
+ *
+ * <table>
+ *   <caption>key spaces</caption>
+ *   <tr><th>type</th><th>id</th><th>value</th></tr>
+ *   <tr><td>0x01 account</td><td>{@code cpc1...} address</td><td>uint64_be(nonce) ‖ uint256_be(balance wei)
+ *       (40 bytes); an account with nonce 0 and balance 0 is absent</td></tr>
+ *   <tr><td>0x02 validator</td><td>{@code cpcvalcons1...} address</td><td>JCS of
+ *       {address, public_key, reward_address, power}</td></tr>
+ *   <tr><td>0x03 accepted result</td><td>task_id</td><td>uint64_be(height) ‖ tx hash (32)</td></tr>
+ *   <tr><td>0x04 worker stats</td><td>{@code cpc1...} worker address</td><td>uint64_be(accepted results) ‖
+ *       uint256_be(wei earned from block rewards)</td></tr>
+ *   <tr><td>0x05 task</td><td>task_id</td><td>reserved for market tasks (CREATE_TASK, a later issue)</td></tr>
+ * </table>
+ */
+public final class StateKeys {
+    public static final byte ACCOUNT = 0x01, VALIDATOR = 0x02, RESULT = 0x03, WORKER = 0x04, TASK = 0x05;
+
+    private StateKeys() {}
+
+    public static byte[] key(byte type, String id) {
+        byte[] s = id.getBytes(StandardCharsets.UTF_8);
+        byte[] in = new byte[s.length + 1];
+        in[0] = type;
+        System.arraycopy(s, 0, in, 1, s.length);
+        return Sha256.hash(in);
+    }
+
+    public static byte[] account(String address) {
+        return key(ACCOUNT, address);
+    }
+
+    public static byte[] encodeAccount(Account a) {
+        byte[] out = new byte[40];
+        putLong(out, 0, a.nonce());
+        putUint256(out, 8, a.balance());
+        return out;
+    }
+
+    public static Account decodeAccount(byte[] v) {
+        if (v == null) return Account.EMPTY;
+        return new Account(new BigInteger(1, java.util.Arrays.copyOfRange(v, 8, 40)), getLong(v, 0));
+    }
+
+    /** Worker stats: accepted results and wei earned. */
+    public record WorkerStats(long accepted, BigInteger earned) {
+        public static final WorkerStats NONE = new WorkerStats(0, BigInteger.ZERO);
+    }
+
+    public static byte[] encodeWorker(WorkerStats w) {
+        byte[] out = new byte[40];
+        putLong(out, 0, w.accepted());
+        putUint256(out, 8, w.earned());
+        return out;
+    }
+
+    public static WorkerStats decodeWorker(byte[] v) {
+        if (v == null) return WorkerStats.NONE;
+        return new WorkerStats(getLong(v, 0), new BigInteger(1, java.util.Arrays.copyOfRange(v, 8, 40)));
+    }
+
+    public static byte[] encodeResult(long height, byte[] txHash) {
+        byte[] out = new byte[40];
+        putLong(out, 0, height);
+        System.arraycopy(txHash, 0, out, 8, 32);
+        return out;
+    }
+
+    static void putLong(byte[] b, int off, long v) {
+        for (int i = 7; i >= 0; i--) {
+            b[off + i] = (byte) v;
+            v >>>= 8;
+        }
+    }
+
+    static long getLong(byte[] b, int off) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) v = (v << 8) | (b[off + i] & 0xff);
+        return v;
+    }
+
+    static void putUint256(byte[] b, int off, BigInteger v) {
+        if (v.signum() < 0 || v.bitLength() > 256) throw new IllegalArgumentException("not a uint256: " + v);
+        byte[] m = v.toByteArray();
+        int len = m.length, start = 0;
+        if (len > 32) { // leading sign byte
+            start = len - 32;
+            len = 32;
+        }
+        System.arraycopy(m, start, b, off + 32 - len, len);
+    }
+}

@@ -1,0 +1,243 @@
+package org.cpc.chain.store;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import org.cpc.chain.exec.StateWrite;
+import org.cpc.chain.state.ByteKey;
+import org.cpc.chain.state.SparseMerkleTree;
+import org.cpc.protocol.codec.Hex;
+import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.types.Block;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.LRUCache;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * RocksDB storage of one chain. Column families: {@code meta} (head height, genesis hash, SMT root),
+ * {@code blocks} (uint64_be height → block JSON), {@code block_hash} (hash → height), {@code txs}
+ * (tx hash → uint64_be height ‖ uint32_be index ‖ uint64_be gas used), {@code state} (key space byte ‖ tree key →
+ * value) and {@code smt} (node path → internal node). A block, its state changes, SMT nodes, indexes and the new
+ * head pointer go in one synced {@link WriteBatch}: after a crash the store is at one committed block or the next,
+ * never between.
+ */
+public final class ChainStore implements AutoCloseable {
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private static final byte[] HEAD = "head".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] GENESIS = "genesis_hash".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] SMT_ROOT = "smt_root".getBytes(StandardCharsets.UTF_8);
+
+    private final Path dir;
+    private final RocksDB db;
+    private final DBOptions dbOptions;
+    private final ColumnFamilyOptions cfOptions;
+    private final LRUCache blockCache;
+    private final List<ColumnFamilyHandle> handles = new ArrayList<>();
+    private final ColumnFamilyHandle meta, blocks, blockHash, txs, state, smt;
+    private final WriteOptions syncWrite;
+
+    private ChainStore(Path dir) {
+        this.dir = dir;
+        try {
+            Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new ChainStoreException("cannot create data directory " + dir + ": " + e.getMessage(), e);
+        }
+        blockCache = new LRUCache(256L << 20);
+        cfOptions = new ColumnFamilyOptions()
+                .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(blockCache).setFilterPolicy(
+                        new org.rocksdb.BloomFilter(10, false)))
+                .setWriteBufferSize(64L << 20);
+        dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+                .setMaxBackgroundJobs(2);
+        List<ColumnFamilyDescriptor> descs = new ArrayList<>();
+        descs.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
+        for (String n : List.of("blocks", "block_hash", "txs", "state", "smt")) {
+            descs.add(new ColumnFamilyDescriptor(n.getBytes(StandardCharsets.UTF_8), cfOptions));
+        }
+        try {
+            db = RocksDB.open(dbOptions, dir.toString(), descs, handles);
+        } catch (RocksDBException e) {
+            cfOptions.close();
+            dbOptions.close();
+            String m = String.valueOf(e.getMessage());
+            if (m.contains("lock") || m.contains("LOCK")) {
+                throw new ChainStoreException("data directory " + dir + " is in use by another process (its RocksDB"
+                        + " LOCK is held); stop the other node or choose another data directory", e);
+            }
+            throw new ChainStoreException("cannot open the chain database in " + dir + ": " + m, e);
+        }
+        meta = handles.get(0);
+        blocks = handles.get(1);
+        blockHash = handles.get(2);
+        txs = handles.get(3);
+        state = handles.get(4);
+        smt = handles.get(5);
+        syncWrite = new WriteOptions().setSync(true);
+    }
+
+    public static ChainStore open(Path dir) {
+        return new ChainStore(dir);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    private byte[] get(ColumnFamilyHandle cf, byte[] key) {
+        try {
+            return db.get(cf, key);
+        } catch (RocksDBException e) {
+            throw new ChainStoreException("read from " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Height of the last committed block, or -1 for an empty store. */
+    public long headHeight() {
+        byte[] v = get(meta, HEAD);
+        return v == null ? -1 : be64(v, 0);
+    }
+
+    public String genesisHash() {
+        byte[] v = get(meta, GENESIS);
+        return v == null ? null : Hex.encode(v);
+    }
+
+    public SparseMerkleTree.Node smtRoot() {
+        byte[] v = get(meta, SMT_ROOT);
+        return v == null ? SparseMerkleTree.Node.EMPTY_NODE : SparseMerkleTree.Node.decode(v);
+    }
+
+    public byte[] blockBytes(long height) {
+        return get(blocks, be64(height));
+    }
+
+    public Block block(long height) {
+        byte[] v = blockBytes(height);
+        return v == null ? null : Block.fromJson(Json.parse(v));
+    }
+
+    public Long heightOf(String hashHex) {
+        if (hashHex == null || hashHex.length() != 64 || !Hex.isHex(hashHex)) return null;
+        byte[] v = get(blockHash, Hex.decode(hashHex));
+        return v == null ? null : be64(v, 0);
+    }
+
+    /** Where a transaction was included: {height, index, gasUsed}, or null. */
+    public long[] txLocation(byte[] txHash) {
+        byte[] v = get(txs, txHash);
+        if (v == null) return null;
+        return new long[] {be64(v, 0), be32(v, 8), be64(v, 12)};
+    }
+
+    public byte[] state(byte type, byte[] treeKey) {
+        return get(state, stateKey(type, treeKey));
+    }
+
+    public byte[] smtNode(byte[] path) {
+        return get(smt, path);
+    }
+
+    /** Every committed entry of a key space, in tree-key order. */
+    public void forEachState(byte type, BiConsumer<byte[], byte[]> action) {
+        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(state, ro)) {
+            for (it.seek(new byte[] {type}); it.isValid(); it.next()) {
+                byte[] k = it.key();
+                if (k[0] != type) break;
+                action.accept(java.util.Arrays.copyOfRange(k, 1, k.length), it.value());
+            }
+        }
+    }
+
+    private static byte[] stateKey(byte type, byte[] treeKey) {
+        byte[] k = new byte[33];
+        k[0] = type;
+        System.arraycopy(treeKey, 0, k, 1, 32);
+        return k;
+    }
+
+    /**
+     * Commits a block atomically: the block and its hash index, the index of each transaction, the state writes,
+     * the SMT node writes and root, and the head pointer, in one synced write.
+     */
+    public void commit(Block block, byte[] blockBytes, List<byte[]> txHashes, List<Long> gasPerTx,
+                       List<StateWrite> writes, SparseMerkleTree.Update smtUpdate) {
+        long h = block.header().height();
+        try (WriteBatch b = new WriteBatch()) {
+            b.put(blocks, be64(h), blockBytes);
+            b.put(blockHash, Hex.decode(block.hashHex()), be64(h));
+            for (int i = 0; i < txHashes.size(); i++) {
+                byte[] loc = new byte[20];
+                putBe64(loc, 0, h);
+                loc[8] = (byte) (i >>> 24);
+                loc[9] = (byte) (i >>> 16);
+                loc[10] = (byte) (i >>> 8);
+                loc[11] = (byte) i;
+                putBe64(loc, 12, gasPerTx.get(i));
+                b.put(txs, txHashes.get(i), loc);
+            }
+            for (StateWrite w : writes) {
+                byte[] k = stateKey(w.type(), w.treeKey());
+                if (w.value() == null) b.delete(state, k); else b.put(state, k, w.value());
+            }
+            for (Map.Entry<ByteKey, byte[]> e : smtUpdate.nodeWrites().entrySet()) {
+                if (e.getValue() == null) b.delete(smt, e.getKey().bytes()); else b.put(smt, e.getKey().bytes(), e.getValue());
+            }
+            b.put(meta, SMT_ROOT, smtUpdate.root().encode());
+            if (h == 0) b.put(meta, GENESIS, Hex.decode(block.hashHex()));
+            b.put(meta, HEAD, be64(h));
+            db.write(syncWrite, b);
+        } catch (RocksDBException e) {
+            throw new ChainStoreException("writing block " + h + " to " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    static byte[] be64(long v) {
+        byte[] b = new byte[8];
+        putBe64(b, 0, v);
+        return b;
+    }
+
+    static void putBe64(byte[] b, int off, long v) {
+        for (int i = 7; i >= 0; i--) {
+            b[off + i] = (byte) v;
+            v >>>= 8;
+        }
+    }
+
+    static long be64(byte[] b, int off) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) v = (v << 8) | (b[off + i] & 0xff);
+        return v;
+    }
+
+    static long be32(byte[] b, int off) {
+        return ((b[off] & 0xffL) << 24) | ((b[off + 1] & 0xffL) << 16) | ((b[off + 2] & 0xffL) << 8) | (b[off + 3] & 0xffL);
+    }
+
+    @Override
+    public void close() {
+        for (ColumnFamilyHandle h : handles) h.close();
+        db.close();
+        syncWrite.close();
+        dbOptions.close();
+        cfOptions.close();
+        blockCache.close();
+    }
+}

@@ -1,0 +1,134 @@
+package org.cpc.chain;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+import org.cpc.chain.exec.SyntheticTask;
+import org.cpc.chain.exec.TxRules;
+import org.cpc.protocol.codec.Hex;
+import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.crypto.Address;
+import org.cpc.protocol.crypto.MlDsa;
+import org.cpc.protocol.crypto.Secp256k1;
+import org.cpc.protocol.crypto.Sha256;
+import org.cpc.protocol.params.NetworkParams;
+import org.cpc.protocol.types.Amounts;
+import org.cpc.protocol.types.Block;
+import org.cpc.protocol.types.ComputeResult;
+import org.cpc.protocol.types.Transaction;
+import org.cpc.protocol.types.TxType;
+
+/** Keys, genesis and transactions for the chain's tests. */
+public final class TestKit {
+    /** Small synthetic parameters so a result's proof gas stays small. */
+    public static final NetworkParams PARAMS = NetworkParams.devnet().withSynthetic(8, 4);
+    public static final long GENESIS_MS = 1_700_000_000_000L;
+    private static KeyPair validator;
+
+    private TestKit() {}
+
+    public static synchronized KeyPair validatorKey() {
+        if (validator == null) validator = MlDsa.generateKeyPair();
+        return validator;
+    }
+
+    public static byte[] priv(int i) {
+        return Sha256.hash(("cpc-test-key-" + i).getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static String pub(byte[] priv) {
+        return Hex.encode(Secp256k1.get().publicKey(priv));
+    }
+
+    public static String addr(byte[] priv) {
+        return Address.account(Secp256k1.get().publicKey(priv));
+    }
+
+    public static String addr(int i) {
+        return addr(priv(i));
+    }
+
+    public static ValidatorInfo validatorInfo(KeyPair kp, String rewardAddress) {
+        byte[] raw = MlDsa.rawPublicKey(kp.getPublic());
+        return new ValidatorInfo(Address.validatorConsensus(raw), Hex.encode(raw), rewardAddress, 1);
+    }
+
+    /** Genesis with accounts 0..n-1 holding {@code each} CPC and the reward address = account 999. */
+    public static Genesis genesis(NetworkParams p, KeyPair vk, int accounts, long eachCpc) {
+        TreeMap<String, BigInteger> alloc = new TreeMap<>();
+        for (int i = 0; i < accounts; i++) alloc.put(addr(i), Amounts.cpc(eachCpc));
+        return new Genesis(p, GENESIS_MS, alloc, List.of(validatorInfo(vk, addr(999))));
+    }
+
+    public static Genesis genesis(int accounts) {
+        return genesis(PARAMS, validatorKey(), accounts, 1000);
+    }
+
+    public static Transaction sign(Transaction t, byte[] priv) {
+        return t.withSignature(Hex.encode(Secp256k1.get().sign(priv, t.hash())));
+    }
+
+    public static Transaction transfer(byte[] priv, String to, BigInteger amount, long nonce, long gasPrice) {
+        return transfer(PARAMS, priv, to, amount, nonce, gasPrice);
+    }
+
+    public static Transaction transfer(NetworkParams p, byte[] priv, String to, BigInteger amount, long nonce,
+                                       long gasPrice) {
+        long gas = TxRules.TRANSFER_GAS;
+        Transaction t = new Transaction(p.chainId(), TxType.TRANSFER, addr(priv), to, amount,
+                BigInteger.valueOf(gas * gasPrice), nonce, gasPrice, gas, 1_700_000_000L, pub(priv), Json.object(), null);
+        return sign(t, priv);
+    }
+
+    /** A structurally valid synthetic result of the worker {@code priv} for block {@code h} with hash {@code hash}. */
+    public static ComputeResult result(byte[] priv, long h, String blockHash) {
+        String w = addr(priv);
+        return new ComputeResult(SyntheticTask.taskId(blockHash, w), w, "11".repeat(32), "ab".repeat(32 * 4), h, null);
+    }
+
+    public static Transaction submitResult(byte[] priv, ComputeResult r, long nonce) {
+        long gas = TxRules.intrinsicGas(new Transaction(PARAMS.chainId(), TxType.SUBMIT_RESULT, addr(priv), null,
+                BigInteger.ZERO, BigInteger.ZERO, 0, 0, 0, 0, pub(priv), Json.object(), null), PARAMS);
+        ObjectNode payload = r.toJson();
+        Transaction t = new Transaction(PARAMS.chainId(), TxType.SUBMIT_RESULT, addr(priv), null, BigInteger.ZERO,
+                BigInteger.valueOf(gas * 1000), nonce, 1000, gas, 1_700_000_000L, pub(priv), payload, null);
+        return sign(t, priv);
+    }
+
+    /** A settable clock. */
+    public static final class Clock implements LongSupplier {
+        public volatile long now;
+
+        public Clock(long now) {
+            this.now = now;
+        }
+
+        @Override
+        public long getAsLong() {
+            return now;
+        }
+    }
+
+    /** Proposes, signs and commits the next block at {@code head + 1000 ms}. */
+    public static Block produce(LocalChain c, PrivateKey key) throws InvalidBlockException {
+        Block head = c.head();
+        Block b = c.propose(c.validators().get(0).address(), 0, head.header().timestamp() + 1000);
+        Block signed = BlockSigner.sign(b, key);
+        c.commit(signed);
+        return signed;
+    }
+
+    public static LocalChain.Options options(Clock clock) {
+        return LocalChain.Options.defaults().withClock(clock);
+    }
+
+    public static Map<String, BigInteger> none() {
+        return Map.of();
+    }
+}

@@ -1,0 +1,158 @@
+package org.cpc.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+import org.cpc.node.client.NodeClient;
+import org.cpc.node.client.TxFactory;
+import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.crypto.Secp256k1;
+import org.cpc.protocol.keys.AccountKey;
+import org.cpc.protocol.types.Transaction;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", description = "Benchmarks against a running node.", subcommands = BenchCommand.Tps.class)
+final class BenchCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "tps", description = {
+        "Transfer throughput over HTTP: funds fresh accounts from the devnet faucet, then sends signed transfers",
+        "from concurrent clients. Prints accepted tx/s (admitted by POST /tx/send) and committed tx/s (in blocks)."})
+    static final class Tps implements Runnable {
+        @Mixin NodeUrlOption node;
+        @Option(names = "--clients", defaultValue = "16", description = "Concurrent HTTP clients (default: ${DEFAULT-VALUE}).")
+        int clients;
+        @Option(names = "--duration", defaultValue = "20", paramLabel = "S", description = "Seconds of sending (default: ${DEFAULT-VALUE}).")
+        int duration;
+        @Option(names = "--accounts", defaultValue = "256", description = "Fresh sender accounts (default: ${DEFAULT-VALUE}).")
+        int accounts;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        private record Sender(AccountKey key, long[] nonce) {}
+
+        @Override
+        public void run() {
+            if (clients < 1 || accounts < clients || duration < 1) {
+                throw new Errors.CliException(Cpc.EXIT_USAGE, "need --clients >= 1, --accounts >= --clients, --duration >= 1");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            NodeClient client = node.client();
+            JsonNode params = client.params();
+            String chainId = params.path("chain_id").asText();
+            long gasPrice = params.path("min_gas_price").asLong();
+
+            List<Sender> senders = fund(client, out);
+            String sink = AccountKey.of(Secp256k1.randomPrivateKey()).address();
+            long h0 = client.status().path("height").asLong();
+            out.printf("sending for %d s from %d clients over %d accounts...%n", duration, clients, accounts);
+            out.flush();
+
+            LongAdder accepted = new LongAdder();
+            LongAdder rejected = new LongAdder();
+            long start = System.nanoTime();
+            long end = start + duration * 1_000_000_000L;
+            List<Thread> threads = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                List<Sender> mine = new ArrayList<>();
+                for (int i = c; i < senders.size(); i += clients) mine.add(senders.get(i));
+                threads.add(Thread.ofPlatform().name("bench-client-" + c).start(() ->
+                        send(client, mine, sink, chainId, gasPrice, end, accepted, rejected)));
+            }
+            for (Thread t : threads) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            double sendSeconds = (System.nanoTime() - start) / 1e9;
+
+            long h1 = waitForEmptyMempool(client);
+            long committed = 0;
+            long t0 = block(client, h0).path("header").path("timestamp").asLong();
+            long t1 = t0;
+            for (long h = h0 + 1; h <= h1; h++) {
+                JsonNode b = block(client, h);
+                committed += b.path("transactions").size();
+                t1 = b.path("header").path("timestamp").asLong();
+            }
+            double commitSeconds = Math.max(1, t1 - t0) / 1000.0;
+            out.printf("accepted:  %d tx in %.1f s = %.0f tx/s (%d rejected)%n", accepted.sum(), sendSeconds,
+                    accepted.sum() / sendSeconds, rejected.sum());
+            out.printf("committed: %d tx in blocks %d..%d over %.1f s of block time = %.0f tx/s%n", committed, h0 + 1,
+                    h1, commitSeconds, committed / commitSeconds);
+        }
+
+        private List<Sender> fund(NodeClient client, PrintWriter out) {
+            out.printf("funding %d accounts from the faucet...%n", accounts);
+            out.flush();
+            List<Sender> senders = new ArrayList<>();
+            for (int i = 0; i < accounts; i++) {
+                AccountKey k = AccountKey.of(Secp256k1.randomPrivateKey());
+                var body = Json.object().put("address", k.address()).put("amount", "100.0");
+                NodeClient.Reply r = client.post("/faucet", body);
+                if (!r.ok()) {
+                    throw new Errors.CliException(Cpc.EXIT_FAILED, "the faucet refused (is this a devnet node?): " + r.error());
+                }
+                senders.add(new Sender(k, new long[] {0}));
+            }
+            waitForEmptyMempool(client);
+            String last = senders.getLast().key().address();
+            if (new BigInteger(client.balance(last).path("balance").asText()).signum() == 0) {
+                throw new Errors.CliException(Cpc.EXIT_FAILED, "faucet transfers were not committed; is the node producing blocks?");
+            }
+            return senders;
+        }
+
+        private static void send(NodeClient client, List<Sender> mine, String sink, String chainId, long gasPrice, long end,
+                                 LongAdder accepted, LongAdder rejected) {
+            int i = 0;
+            while (System.nanoTime() < end) {
+                Sender s = mine.get(i++ % mine.size());
+                Transaction tx = TxFactory.transfer(s.key(), chainId, sink, BigInteger.ONE, s.nonce()[0],
+                        gasPrice, System.currentTimeMillis());
+                NodeClient.Reply r = client.sendTransaction(tx);
+                if (r.ok()) {
+                    accepted.increment();
+                    s.nonce()[0]++;
+                } else {
+                    rejected.increment();
+                    // A refusal (a full mempool, say) leaves our nonce count unsure; ask the node.
+                    s.nonce()[0] = client.balance(s.key().address()).path("nonce").asLong();
+                }
+            }
+        }
+
+        private static long waitForEmptyMempool(NodeClient client) {
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                JsonNode st = client.status();
+                if (st.path("mempool_size").asLong() == 0) return st.path("height").asLong();
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            throw new Errors.CliException(Cpc.EXIT_FAILED, "the mempool did not drain within 120 s");
+        }
+
+        private static JsonNode block(NodeClient client, long height) {
+            return NodeClient.require(client.get("/block/" + height));
+        }
+    }
+}

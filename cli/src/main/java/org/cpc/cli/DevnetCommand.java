@@ -1,0 +1,96 @@
+package org.cpc.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.cpc.node.DataDir;
+import org.cpc.node.NodeConfig;
+import org.cpc.node.NodeInit;
+import org.cpc.node.NodeRunner;
+import org.cpc.protocol.params.NetworkParams;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "devnet", description = {
+    "Run a one-validator development chain with a faucet. Creates the data dir on first use and resumes it after.",
+    "Devnet keys use a well-known password stored in node.json: they are for testing only."})
+final class DevnetCommand implements Runnable {
+    @Option(names = "--data-dir", defaultValue = ".devnet", paramLabel = "DIR", description = "Default: ${DEFAULT-VALUE}.")
+    Path dataDir;
+    @Option(names = "--port", defaultValue = "" + NodeConfig.DEFAULT_PORT, description = "REST port (default: ${DEFAULT-VALUE}).")
+    int port;
+    @Option(names = "--reset", description = "Delete the data dir first and start a new chain.")
+    boolean reset;
+    @Option(names = "--block-time-ms", paramLabel = "MS", description = "Block interval of a new devnet (default: 1000).")
+    Long blockTimeMs;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        DataDir dir = new DataDir(dataDir);
+        PrintWriter out = spec.commandLine().getOut();
+        if (reset && Files.exists(dir.root())) delete(dir);
+        boolean fresh = !dir.initialised();
+        if (fresh) {
+            NetworkParams p = NetworkParams.devnet();
+            if (blockTimeMs != null) p = withBlockTime(p, blockTimeMs);
+            NodeInit.init(dir.root(), p, null, NodeInit.DEFAULT_VALIDATOR_KEY, port, null, System.currentTimeMillis());
+        }
+        NodeRunner node = NodeRunner.start(dir, port, InstantSource.system(), () -> {
+            throw new IllegalStateException("devnet node.json has no key_password; recreate it with --reset");
+        }).closeOnShutdown();
+        String url = "http://127.0.0.1:" + node.port();
+        out.println();
+        out.println((fresh ? "Started a new devnet" : "Resumed the devnet") + " in " + dir.root() + " at height "
+                + node.chain().head().header().height() + " (chain " + node.chain().params().chainId() + ")");
+        out.println("  REST API:  " + url + "   (OpenAPI: " + url + "/openapi.json, events: " + url + "/events)");
+        out.println("  faucet:    " + node.faucetAddress() + "   (POST " + url + "/faucet)");
+        out.println("  WARNING:   devnet keys use the public password in node.json. Never reuse them elsewhere.");
+        out.println();
+        out.println("Try next:");
+        out.println("  cpc keys add alice");
+        out.println("  curl -s -X POST " + url + "/faucet -d '{\"address\":\"'$(cpc keys show alice --address)'\",\"amount\":\"10.0\"}'");
+        out.println("  cpc query balance $(cpc keys show alice --address) --node " + url);
+        out.println("  cpc tx send --from alice --to cpc1... --amount 1.5 --node " + url);
+        out.println("  cpc query status --node " + url);
+        out.println("Ctrl-C stops the node; run the same command again to resume the chain.");
+        out.flush();
+        try {
+            node.awaitClose();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            node.close();
+        }
+    }
+
+    private static NetworkParams withBlockTime(NetworkParams p, long ms) {
+        return new NetworkParams(p.network(), p.chainId(), ms, p.blockGasLimit(), p.minGasPrice(), p.maxTxBytes(),
+                p.maxBlockTxs(), p.maxFutureBlockMs(), p.syntheticMatrixSize(), p.syntheticSpotChecks(),
+                p.syntheticWindow(), p.syntheticVerifyGasPerMmac(), p.blockReward(), p.halvingInterval(),
+                p.computeRewardShareBps(), p.faucetEnabled());
+    }
+
+    /** Deletes a devnet data dir, refusing a directory that does not look like one (a typo must not wipe $HOME). */
+    private static void delete(DataDir dir) {
+        boolean looksLikeDataDir = Files.exists(dir.genesis()) || Files.exists(dir.root().resolve(NodeConfig.FILE));
+        try (Stream<Path> entries = Files.list(dir.root())) {
+            if (!looksLikeDataDir && entries.findAny().isPresent()) {
+                throw new Errors.CliException(Cpc.EXIT_USAGE, dir.root() + " is not a cpc data dir; refusing to delete it");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try (Stream<Path> walk = Files.walk(dir.root())) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir.root() + ": " + e.getMessage(), e);
+        }
+    }
+}

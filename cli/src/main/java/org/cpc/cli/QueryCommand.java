@@ -1,0 +1,136 @@
+package org.cpc.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import org.cpc.node.client.NodeClient;
+import org.cpc.protocol.codec.Json;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "query", description = "Read the chain from a node's REST API.",
+        subcommands = {QueryCommand.Status.class, QueryCommand.BlockQuery.class, QueryCommand.Tx.class,
+            QueryCommand.Balance.class, QueryCommand.Validators.class})
+final class QueryCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** What every query shares: the node, {@code --json}, and turning an error reply into exit code 1. */
+    abstract static class Query implements Runnable {
+        @Mixin NodeUrlOption node;
+        @Option(names = "--json", description = "Print the node's JSON answer, for scripts.") boolean json;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        abstract String path();
+
+        abstract void human(PrintWriter out, JsonNode body);
+
+        @Override
+        public void run() {
+            NodeClient.Reply r = node.client().get(path());
+            if (!r.ok()) throw new Errors.CliException(Cpc.EXIT_FAILED, r.error());
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) out.println(Json.pretty(r.body()));
+            else human(out, r.body());
+            out.flush();
+        }
+    }
+
+    @Command(name = "status", description = "Height, last block hash, chain id, mempool size.")
+    static final class Status extends Query {
+        String path() {
+            return "/status";
+        }
+
+        void human(PrintWriter out, JsonNode b) {
+            out.println("chain:    " + b.path("chain_id").asText() + " (" + b.path("network").asText() + ")");
+            out.println("height:   " + b.path("height").asLong());
+            out.println("last:     " + b.path("last_hash").asText());
+            out.println("mempool:  " + b.path("mempool_size").asInt() + " transactions");
+        }
+    }
+
+    @Command(name = "block", description = "A block by height, or the latest.")
+    static final class BlockQuery extends Query {
+        @Parameters(paramLabel = "HEIGHT", defaultValue = "latest", description = "A height or 'latest' (default).")
+        String height;
+
+        String path() {
+            return "/block/" + NodeClient.encode(height);
+        }
+
+        void human(PrintWriter out, JsonNode b) {
+            JsonNode h = b.path("header");
+            out.println("height:       " + h.path("height").asLong());
+            out.println("hash:         " + b.path("hash").asText());
+            out.println("prev_hash:    " + h.path("prev_hash").asText());
+            out.println("timestamp:    " + h.path("timestamp").asLong());
+            out.println("proposer:     " + h.path("proposer_address").asText());
+            out.println("tx_root:      " + h.path("tx_root").asText());
+            out.println("state_root:   " + h.path("state_root").asText());
+            out.println("compute_root: " + h.path("compute_root").asText());
+            out.println("gas:          " + h.path("gas_used").asLong() + " / " + h.path("gas_limit").asLong());
+            out.println("transactions: " + b.path("transactions").size());
+            for (JsonNode tx : b.path("transactions")) {
+                out.println("  " + tx.path("tx_type").asText() + " " + tx.path("from_address").asText() + " -> "
+                        + tx.path("to_address").asText("-") + " amount " + tx.path("amount").asText() + " wei");
+            }
+        }
+    }
+
+    @Command(name = "tx", description = "A transaction by hash: pending or included.")
+    static final class Tx extends Query {
+        @Parameters(paramLabel = "HASH") String hash;
+
+        String path() {
+            return "/tx/" + NodeClient.encode(hash);
+        }
+
+        void human(PrintWriter out, JsonNode b) {
+            JsonNode tx = b.path("tx");
+            out.println("hash:    " + b.path("tx_hash").asText());
+            out.println("status:  " + b.path("status").asText()
+                    + (b.path("block_height").isNull() ? "" : " in block " + b.path("block_height").asLong()));
+            out.println("type:    " + tx.path("tx_type").asText());
+            out.println("from:    " + tx.path("from_address").asText() + " (nonce " + tx.path("nonce").asLong() + ")");
+            out.println("to:      " + tx.path("to_address").asText("-"));
+            out.println("amount:  " + tx.path("amount").asText() + " wei");
+            out.println("fee:     " + tx.path("fee").asText() + " wei max, gas used " + b.path("gas_used").asLong());
+        }
+    }
+
+    @Command(name = "balance", description = "An account's balance and next nonce.")
+    static final class Balance extends Query {
+        @Parameters(paramLabel = "ADDRESS") String address;
+
+        String path() {
+            return "/balance/" + NodeClient.encode(address);
+        }
+
+        void human(PrintWriter out, JsonNode b) {
+            out.println(b.path("balance_cpc").asText() + " CPC (" + b.path("balance").asText() + " wei), next nonce "
+                    + b.path("nonce").asLong());
+        }
+    }
+
+    @Command(name = "validators", description = "The validator set.")
+    static final class Validators extends Query {
+        String path() {
+            return "/validators";
+        }
+
+        void human(PrintWriter out, JsonNode b) {
+            for (JsonNode v : b.path("validators")) {
+                out.println(v.path("address").asText() + "  power " + v.path("power").asLong() + "  rewards to "
+                        + v.path("reward_address").asText());
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package org.cpc.node;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The layout of a node's data dir: {@code genesis.json}, {@code node.json}, {@code keys/} (the keyring: validator,
+ * operator and on devnet faucet keys), {@code db/} (RocksDB) and {@code node.lock}, held while a node runs.
+ */
+public record DataDir(Path root) {
+    public DataDir {
+        root = root.toAbsolutePath().normalize();
+    }
+
+    public Path genesis() {
+        return root.resolve("genesis.json");
+    }
+
+    public Path keys() {
+        return root.resolve("keys");
+    }
+
+    public Path db() {
+        return root.resolve("db");
+    }
+
+    public Path lockFile() {
+        return root.resolve("node.lock");
+    }
+
+    public boolean initialised() {
+        return Files.isRegularFile(genesis()) && Files.isRegularFile(root.resolve(NodeConfig.FILE));
+    }
+}

@@ -1,0 +1,188 @@
+package org.cpc.node;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.cpc.chain.Chain;
+import org.cpc.chain.Genesis;
+import org.cpc.chain.LocalChain;
+import org.cpc.node.api.EventHub;
+import org.cpc.node.api.Faucet;
+import org.cpc.node.api.NodeMetrics;
+import org.cpc.node.api.NodeServer;
+import org.cpc.node.consensus.BlockProducer;
+import org.cpc.node.consensus.Consensus;
+import org.cpc.protocol.keys.Keyring;
+import org.cpc.protocol.keys.ValidatorKey;
+import org.cpc.protocol.types.Amounts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running node over one data dir: chain, REST API, event stream and, when this node holds a validator key of
+ * the chain, the block producer. The data dir is locked while it runs, so two nodes never produce blocks from
+ * one database. {@link #close()} stops in the safe order: producer (finishing a commit in flight), API, chain.
+ */
+public final class NodeRunner implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeRunner.class);
+
+    private final DataDir dir;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final Chain chain;
+    private final NodeServer server;
+    private final Consensus consensus;
+    private final Faucet faucet;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private NodeRunner(DataDir dir, FileChannel lockChannel, FileLock lock, Chain chain, NodeServer server,
+                       Consensus consensus, Faucet faucet) {
+        this.dir = dir;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.chain = chain;
+        this.server = server;
+        this.consensus = consensus;
+        this.faucet = faucet;
+    }
+
+    /** Starts the node of an initialised data dir on the chain's RocksDB storage. */
+    public static NodeRunner start(DataDir dir, Integer port, InstantSource clock, Supplier<char[]> password) {
+        return start(dir, port, (db, genesis) -> LocalChain.open(db, genesis,
+                LocalChain.Options.defaults().withClock(clock::millis)), clock, password);
+    }
+
+    /**
+     * Starts the node of an initialised data dir.
+     *
+     * @param port REST port overriding {@code node.json}'s, or null to keep it (0 picks a free port)
+     * @param password asked only when the node holds keys and {@code node.json} has no devnet password
+     */
+    public static NodeRunner start(DataDir dir, Integer port, ChainOpener opener, InstantSource clock,
+                                   Supplier<char[]> password) {
+        if (!dir.initialised()) {
+            throw new IllegalStateException("data dir " + dir.root() + " has no genesis.json and node.json;"
+                    + " create it with: cpc node init --data-dir " + dir.root());
+        }
+        NodeConfig config = NodeConfig.read(dir.root());
+        if (port != null) config = config.withPort(port);
+        Genesis genesis = NodeInit.readGenesis(dir.genesis());
+
+        FileChannel ch = null;
+        FileLock lock = null;
+        Chain chain = null;
+        NodeServer server = null;
+        try {
+            ch = FileChannel.open(dir.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lock = ch.tryLock();
+            if (lock == null) {
+                throw new IllegalStateException("another node is already running on " + dir.root()
+                        + "; stop it first (two producers on one chain would fork it)");
+            }
+            chain = opener.open(dir.db(), genesis);
+            NodeMetrics metrics = new NodeMetrics(chain);
+            EventHub events = new EventHub(256, Duration.ofSeconds(15));
+            chain.subscribe(events);
+
+            Keyring keys = new Keyring(dir.keys());
+            char[] pw = config.validatorKey() == null && config.faucetKey() == null ? null
+                    : config.keyPassword() != null ? config.keyPassword().toCharArray() : password.get();
+            Faucet faucet = null;
+            if (config.faucetKey() != null && chain.params().faucetEnabled()) {
+                faucet = new Faucet(chain, keys.unlockSecp256k1(config.faucetKey(), pw),
+                        Amounts.parseCpc(config.faucetMaxCpc()), clock);
+            }
+            Consensus consensus = null;
+            if (config.validatorKey() != null) {
+                ValidatorKey key = keys.unlockValidator(config.validatorKey(), pw);
+                if (chain.validators().stream().anyMatch(v -> v.address().equals(key.address()))) {
+                    consensus = new BlockProducer(chain, key, clock, metrics::blockProduced);
+                } else {
+                    LOG.warn("validator key {} is not in this chain's validator set; not producing blocks", key.address());
+                }
+            }
+            server = new NodeServer(chain, metrics, events, faucet,
+                    NodeServer.Options.defaults(config.restHost(), config.restPort())).start();
+            if (consensus != null) consensus.start();
+            LOG.info("node up: chain {} at height {}, REST on http://{}:{}{}", chain.params().chainId(),
+                    chain.head().header().height(), config.restHost(), server.port(),
+                    consensus != null ? ", producing blocks" : ", not a validator");
+            return new NodeRunner(dir, ch, lock, chain, server, consensus, faucet);
+        } catch (IOException e) {
+            cleanup(server, chain, lock, ch);
+            throw new UncheckedIOException("cannot lock " + dir.lockFile() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            cleanup(server, chain, lock, ch);
+            throw e;
+        }
+    }
+
+    private static void cleanup(NodeServer server, Chain chain, FileLock lock, FileChannel ch) {
+        if (server != null) server.close();
+        if (chain != null) chain.close();
+        try {
+            if (lock != null) lock.release();
+            if (ch != null) ch.close();
+        } catch (IOException ignored) {
+            // Closing the channel releases the lock in any case.
+        }
+    }
+
+    public Chain chain() {
+        return chain;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public DataDir dataDir() {
+        return dir;
+    }
+
+    /** The faucet's address, or null where there is none. */
+    public String faucetAddress() {
+        return faucet == null ? null : faucet.address();
+    }
+
+    public NodeServer server() {
+        return server;
+    }
+
+    /** Closes the node when the JVM is asked to stop (Ctrl-C, SIGTERM). */
+    public NodeRunner closeOnShutdown() {
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "node-shutdown"));
+        return this;
+    }
+
+    /** Blocks until the node is closed. */
+    public void awaitClose() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.info("stopping node");
+        try {
+            if (consensus != null) consensus.stop();
+            server.close();
+            long height = chain.head().header().height();
+            chain.close();
+            LOG.info("node stopped at height {}", height);
+        } finally {
+            cleanup(null, null, lock, lockChannel);
+            stopped.countDown();
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package org.cpc.node.api;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.cpc.chain.Chain;
+import org.cpc.node.consensus.BlockProducer;
+
+/** The node's Prometheus metrics. Tag values come from small fixed sets, so series never multiply. */
+public final class NodeMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter accepted;
+    private final ConcurrentMap<String, Counter> rejected = new ConcurrentHashMap<>();
+    private final Timer blockProduction;
+    private final Counter blockTxs;
+
+    public NodeMetrics(Chain chain) {
+        Gauge.builder("cpc_chain_height", chain, c -> c.head().header().height())
+                .description("height of the last committed block").register(registry);
+        Gauge.builder("cpc_mempool_size", chain, Chain::mempoolSize)
+                .description("transactions waiting in the mempool").register(registry);
+        accepted = Counter.builder("cpc_txs_accepted").description("transactions admitted to the mempool")
+                .register(registry);
+        blockProduction = Timer.builder("cpc_block_production")
+                .description("time from proposal to durable commit of a block this node produced")
+                .register(registry);
+        blockTxs = Counter.builder("cpc_block_txs").description("transactions in blocks this node produced")
+                .register(registry);
+    }
+
+    public void txAccepted() {
+        accepted.increment();
+    }
+
+    /** Counts a refused transaction under a reason class derived from the refusal message. */
+    public void txRejected(String reason) {
+        String cls = reasonClass(reason);
+        rejected.computeIfAbsent(cls, c -> Counter.builder("cpc_txs_rejected").tag("reason", c)
+                .description("transactions refused, by reason class").register(registry)).increment();
+    }
+
+    public void blockProduced(BlockProducer.Produced p) {
+        blockProduction.record(Duration.ofNanos(p.nanos()));
+        blockTxs.increment(p.block().transactions().size());
+    }
+
+    public void httpRequest(String method, String route, int status, long nanos) {
+        Timer.builder("cpc_http_requests").tag("method", method).tag("route", route)
+                .tag("status", Integer.toString(status)).register(registry).record(Duration.ofNanos(nanos));
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    static String reasonClass(String reason) {
+        String r = reason == null ? "" : reason.toLowerCase(Locale.ROOT);
+        if (r.startsWith("malformed") || r.contains("must be") || r.contains("unknown field")
+                || r.contains("missing field")) return "malformed";
+        if (r.contains("too large") || r.contains("bytes")) return "too_large";
+        if (r.contains("chain_id") || r.contains("chain id")) return "chain_id";
+        if (r.contains("signature") || r.contains("pub_key")) return "signature";
+        if (r.contains("nonce")) return "nonce";
+        if (r.contains("balance") || r.contains("insufficient") || r.contains("fund")) return "balance";
+        if (r.contains("gas") || r.contains("fee")) return "gas";
+        if (r.contains("mempool") || r.contains("duplicate") || r.contains("already")) return "mempool";
+        return "other";
+    }
+}

@@ -1,0 +1,365 @@
+package org.cpc.node.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.cpc.chain.Account;
+import org.cpc.chain.Admission;
+import org.cpc.chain.Chain;
+import org.cpc.chain.TxStatus;
+import org.cpc.chain.ValidatorInfo;
+import org.cpc.protocol.codec.Hex;
+import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.codec.JsonFields;
+import org.cpc.protocol.crypto.Address;
+import org.cpc.protocol.crypto.AddressException;
+import org.cpc.protocol.types.Amounts;
+import org.cpc.protocol.types.Block;
+import org.cpc.protocol.types.Transaction;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's REST API (documented in {@code openapi.json} beside this class, served at {@code GET /openapi.json}).
+ * Every answer is JSON; every error is {@code {"error": "..."}} with a 4xx status that says whose fault it was, and
+ * a transaction refusal adds {@code "status":"rejected"}. Request bodies, worker threads and event subscribers are
+ * bounded, and no exception text or stack trace of the server reaches a client.
+ */
+public final class NodeServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeServer.class);
+    private static final String JSON = "application/json";
+    private static final long FAUCET_MAX_BODY = 4096;
+    private static final Set<String> FAUCET_FIELDS = Set.of("address", "amount");
+
+    /** A route the server answers; the OpenAPI document must list exactly these. */
+    public record Route(String method, String path) {}
+
+    /**
+     * @param maxThreads Jetty worker threads; requests beyond them queue, then get refused
+     * @param maxSubscribers concurrent {@code /events} streams
+     */
+    public record Options(String host, int port, int maxThreads, int maxSubscribers) {
+        public static Options defaults(String host, int port) {
+            return new Options(host, port, 64, 256);
+        }
+    }
+
+    private final Chain chain;
+    private final NodeMetrics metrics;
+    private final EventHub events;
+    private final Faucet faucet;
+    private final long maxTxBody;
+    private final List<Route> routes = new ArrayList<>();
+    private final Javalin app;
+    private final Options options;
+
+    /** @param faucet null where the network has no faucet; {@code POST /faucet} then does not exist */
+    public NodeServer(Chain chain, NodeMetrics metrics, EventHub events, Faucet faucet, Options options) {
+        this.chain = chain;
+        this.metrics = metrics;
+        this.events = events;
+        this.faucet = faucet;
+        this.options = options;
+        // Room for a maximal transaction written with generous whitespace; the canonical size is checked after.
+        this.maxTxBody = 2 * chain.params().maxTxBytes();
+        this.app = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.startupWatcherEnabled = false;
+            cfg.http.maxRequestSize = maxTxBody;
+            QueuedThreadPool pool = new QueuedThreadPool(options.maxThreads(), Math.min(8, options.maxThreads()), 60_000);
+            pool.setName("rest");
+            cfg.jetty.threadPool = pool;
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+        });
+        app.before(ctx -> ctx.attribute("cpc.t0", System.nanoTime()));
+        app.after(this::recordTiming);
+        registerErrors();
+        registerRoutes();
+    }
+
+    public NodeServer start() {
+        app.start(options.host(), options.port());
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public List<Route> routes() {
+        return List.copyOf(routes);
+    }
+
+    @Override
+    public void close() {
+        events.closeAll();
+        app.stop();
+    }
+
+    private void registerRoutes() {
+        get("/status", this::status);
+        get("/params", ctx -> json(ctx, 200, chain.params().toJson()));
+        get("/block/latest", ctx -> json(ctx, 200, chain.head().toJson()));
+        get("/block/{height}", this::block);
+        get("/tx/{hash}", this::tx);
+        get("/balance/{address}", this::balance);
+        get("/validators", this::validators);
+        post("/tx/send", this::sendTx);
+        if (faucet != null) post("/faucet", this::faucet);
+        routes.add(new Route("GET", "/events"));
+        app.before("/events", ctx -> {
+            if (events.full()) throw ApiException.unavailable("too many event subscribers; try again later");
+        });
+        app.sse("/events", events::subscribe);
+        get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+        byte[] openapi = loadOpenApi();
+        get("/openapi.json", ctx -> ctx.contentType(JSON).result(openapi));
+    }
+
+    private void get(String path, Handler h) {
+        routes.add(new Route("GET", path));
+        app.get(path, h);
+    }
+
+    private void post(String path, Handler h) {
+        routes.add(new Route("POST", path));
+        app.post(path, h);
+    }
+
+    private void status(Context ctx) {
+        Block head = chain.head();
+        ObjectNode o = Json.object();
+        o.put("height", head.header().height());
+        o.put("last_hash", head.hashHex());
+        o.put("last_block_time", head.header().timestamp());
+        o.put("chain_id", chain.params().chainId());
+        o.put("network", chain.params().network());
+        o.put("mempool_size", chain.mempoolSize());
+        json(ctx, 200, o);
+    }
+
+    private void block(Context ctx) {
+        String raw = ctx.pathParam("height");
+        long height;
+        try {
+            height = Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("block height '" + raw + "' is not a number; use a height such as 42, or 'latest'");
+        }
+        if (height < 0) throw ApiException.badRequest("block height must not be negative");
+        Block b = chain.block(height).orElseThrow(() -> ApiException.notFound("no block at height " + height
+                + "; the chain's height is " + chain.head().header().height()));
+        json(ctx, 200, b.toJson());
+    }
+
+    private void tx(Context ctx) {
+        String hash = ctx.pathParam("hash");
+        if (hash.length() != 64 || !Hex.isHex(hash)) {
+            throw ApiException.badRequest("transaction hash must be 64 lowercase hex characters");
+        }
+        TxStatus s = chain.transaction(hash).orElseThrow(() -> ApiException.notFound("no transaction " + hash
+                + " in the mempool or in any block"));
+        ObjectNode o = Json.object();
+        o.put("tx_hash", hash);
+        o.set("tx", s.tx().toJson());
+        o.put("status", s.status());
+        if (s.blockHeight() == null) o.putNull("block_height"); else o.put("block_height", s.blockHeight());
+        if (s.index() == null) o.putNull("index"); else o.put("index", s.index());
+        o.put("gas_used", s.gasUsed());
+        json(ctx, 200, o);
+    }
+
+    private void balance(Context ctx) {
+        String address = ctx.pathParam("address");
+        try {
+            Address.decodeAccount(address);
+        } catch (AddressException e) {
+            throw ApiException.badRequest("'" + address + "' is not a cpc1... account address: " + e.getMessage());
+        }
+        Account a = chain.account(address);
+        ObjectNode o = Json.object();
+        o.put("address", address);
+        o.put("balance", a.balance().toString());
+        o.put("balance_cpc", Amounts.formatCpc(a.balance()));
+        o.put("nonce", chain.nextNonce(address));
+        json(ctx, 200, o);
+    }
+
+    private void validators(Context ctx) {
+        ObjectNode o = Json.object();
+        ArrayNode arr = o.putArray("validators");
+        for (ValidatorInfo v : chain.validators()) {
+            ObjectNode vo = arr.addObject();
+            vo.put("address", v.address());
+            vo.put("public_key", v.publicKey());
+            vo.put("reward_address", v.rewardAddress());
+            vo.put("power", v.power());
+        }
+        json(ctx, 200, o);
+    }
+
+    private void sendTx(Context ctx) {
+        Transaction tx;
+        try {
+            byte[] body = readBody(ctx, maxTxBody);
+            tx = Transaction.fromJson(Json.parse(body));
+        } catch (ApiException e) {
+            metrics.txRejected(e.status() == 413 ? "too large" : "malformed");
+            throw ApiException.malformedTx(e.status(), e.getMessage());
+        } catch (IllegalArgumentException e) {
+            metrics.txRejected("malformed");
+            throw ApiException.malformedTx(400, e.getMessage());
+        }
+        int size = tx.encodedSize();
+        if (size > chain.params().maxTxBytes()) {
+            metrics.txRejected("too large");
+            throw ApiException.malformedTx(413, "transaction is " + size + " bytes in canonical form; the limit is "
+                    + chain.params().maxTxBytes() + " bytes (max_tx_bytes)");
+        }
+        answer(ctx, chain.submit(tx));
+    }
+
+    private void faucet(Context ctx) {
+        JsonNode body;
+        try {
+            body = Json.parse(readBody(ctx, FAUCET_MAX_BODY));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        String address;
+        String amount;
+        try {
+            JsonFields f = JsonFields.of(body, "faucet request", FAUCET_FIELDS);
+            address = f.string("address");
+            amount = f.string("amount");
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage() + "; send {\"address\":\"cpc1...\",\"amount\":\"10.0\"}");
+        }
+        Admission a = faucet.send(address, amount);
+        if (a instanceof Admission.Accepted acc) {
+            ObjectNode o = Json.object();
+            o.put("tx_hash", acc.txHash());
+            o.put("status", "received");
+            o.put("from", faucet.address());
+            o.put("address", address);
+            o.put("amount", Amounts.formatCpc(Amounts.parseCpc(amount)));
+            metrics.txAccepted();
+            json(ctx, 200, o);
+        } else {
+            answer(ctx, a);
+        }
+    }
+
+    private void answer(Context ctx, Admission admission) {
+        switch (admission) {
+            case Admission.Accepted a -> {
+                metrics.txAccepted();
+                ObjectNode o = Json.object();
+                o.put("tx_hash", a.txHash());
+                o.put("status", "received");
+                json(ctx, 200, o);
+            }
+            case Admission.Rejected r -> {
+                metrics.txRejected(r.reason());
+                throw ApiException.rejectedTx(r.txHash(), r.reason());
+            }
+        }
+    }
+
+    /**
+     * Reads at most {@code limit} bytes of body. The declared length is checked first so an honest oversized
+     * request is refused without reading it; a chunked one is cut off at the limit.
+     */
+    private static byte[] readBody(Context ctx, long limit) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > limit) {
+            throw ApiException.tooLarge("request body is " + declared + " bytes; the limit is " + limit + " bytes");
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] body = in.readNBytes((int) limit + 1);
+            if (body.length > limit) throw ApiException.tooLarge("request body exceeds the limit of " + limit + " bytes");
+            if (body.length == 0) throw ApiException.badRequest("request body is empty; send a JSON object");
+            return body;
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the request body failed", e);
+        }
+    }
+
+    private void registerErrors() {
+        app.exception(ApiException.class, (e, ctx) -> {
+            ObjectNode o = Json.object();
+            if (e.isRejectedTx()) {
+                o.put("status", "rejected");
+                if (e.txHash() != null) o.put("tx_hash", e.txHash());
+            }
+            o.put("error", e.getMessage());
+            json(ctx, e.status(), o);
+        });
+        app.exception(HttpResponseException.class, (e, ctx) -> {
+            String msg = e.getStatus() == 404
+                    ? "no route " + ctx.method() + " " + ctx.path() + "; the API is described at GET /openapi.json"
+                    : e.getMessage();
+            if (e.getStatus() == HttpStatus.CONTENT_TOO_LARGE.getCode()) msg = "request body is too large";
+            json(ctx, e.getStatus(), error(msg));
+        });
+        app.exception(UncheckedIOException.class, (e, ctx) -> {
+            LOG.debug("client connection failed: {}", e.toString());
+            json(ctx, 400, error("the request could not be read: the connection failed or the body was cut short"));
+        });
+        app.exception(Exception.class, (e, ctx) -> {
+            LOG.error("internal error serving {} {}", ctx.method(), ctx.path(), e);
+            json(ctx, 500, error("internal error; the node's log has the details"));
+        });
+        // Javalin answers some statuses itself (404 for an unknown route, 405): keep those JSON too.
+        app.error(404, ctx -> {
+            if (!JSON.equals(ctx.res().getContentType())) {
+                json(ctx, 404, error("no route " + ctx.method() + " " + ctx.path()
+                        + "; the API is described at GET /openapi.json"));
+            }
+        });
+    }
+
+    static ObjectNode error(String message) {
+        ObjectNode o = Json.object();
+        o.put("error", message);
+        return o;
+    }
+
+    private static void json(Context ctx, int status, JsonNode body) {
+        try {
+            ctx.status(status).contentType(JSON).result(Json.MAPPER.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a response", e);
+        }
+    }
+
+    private void recordTiming(Context ctx) {
+        Long t0 = ctx.attribute("cpc.t0");
+        if (t0 == null) return;
+        String route = ctx.endpointHandlerPath();
+        if (route == null || route.isEmpty() || route.equals("*")) route = "unmatched";
+        metrics.httpRequest(ctx.method().name(), route, ctx.statusCode(), System.nanoTime() - t0);
+    }
+
+    private static byte[] loadOpenApi() {
+        try (InputStream in = NodeServer.class.getResourceAsStream("openapi.json")) {
+            if (in == null) throw new IllegalStateException("openapi.json is missing from the classpath");
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
