@@ -79,12 +79,15 @@ public final class NodeApi {
         return Optional.of(new TxState(included, included ? o.path("block_height").asLong() : -1));
     }
 
-    /** Asks a devnet node's faucet for {@code amountCpc}; the node's refusal becomes an exception with its reason. */
-    public void faucet(String address, String amountCpc) {
+    /**
+     * Asks a devnet node's faucet for {@code amountCpc}; returns the hash of the faucet's transfer. The node's
+     * refusal becomes an exception with its reason.
+     */
+    public String faucet(String address, String amountCpc) {
         ObjectNode body = Json.object();
         body.put("address", address);
         body.put("amount", amountCpc);
-        require(client.post("/faucet", body), "/faucet");
+        return require(client.post("/faucet", body), "/faucet").path("tx_hash").asText();
     }
 
     private JsonNode read(String path) {

@@ -58,6 +58,7 @@ public final class SoloWorker implements Runnable {
     private long nextNonce = -1;
     private boolean funded;
     private boolean warnedUnfunded;
+    private String faucetTx;
     private boolean nodeAway;
 
     public SoloWorker(NodeApi api, AccountKey key, ComputeBackend backend, StatusReporter reporter) {
@@ -231,8 +232,10 @@ public final class SoloWorker implements Runnable {
             return true;
         }
         if (params.faucetEnabled()) {
+            // One request at a time: a transfer still in the mempool will pay for this worker soon enough.
+            if (faucetTx != null && api.transaction(faucetTx).isPresent()) return false;
             try {
-                api.faucet(key.address(), FAUCET_TOP_UP_CPC);
+                faucetTx = api.faucet(key.address(), FAUCET_TOP_UP_CPC);
                 reporter.event("balance " + Amounts.formatCpc(a.balance()) + " CPC cannot pay a result's fee of "
                         + Amounts.formatCpc(fee) + " CPC; asked the devnet faucet for " + FAUCET_TOP_UP_CPC + " CPC");
             } catch (IllegalStateException e) {
