@@ -40,6 +40,8 @@ final class BenchCommand implements Runnable {
         int accounts;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+        private static final int FAUCET_BATCH = 50;
+
         private record Sender(AccountKey key, long[] nonce) {}
 
         @Override
@@ -101,6 +103,8 @@ final class BenchCommand implements Runnable {
             out.flush();
             List<Sender> senders = new ArrayList<>();
             for (int i = 0; i < accounts; i++) {
+                // The mempool holds a bounded number of pending transactions per sender, the faucet's included.
+                if (i > 0 && i % FAUCET_BATCH == 0) waitForEmptyMempool(client);
                 AccountKey k = AccountKey.of(Secp256k1.randomPrivateKey());
                 var body = Json.object().put("address", k.address()).put("amount", "100.0");
                 NodeClient.Reply r = client.post("/faucet", body);

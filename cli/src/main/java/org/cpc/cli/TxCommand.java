@@ -87,12 +87,12 @@ final class TxCommand implements Runnable {
         Long resultNonce;
         @Option(names = "--signature", paramLabel = "HEX", description = "Worker's recoverable signature (market jobs).") String signature;
         @Option(names = "--gas-limit", paramLabel = "GAS",
-                description = "Gas limit (default: 80,000, plus proof-verification gas when a proof is given).")
+                description = "Gas limit (default: 80,000 plus the network's proof-verification gas).")
         Long gasLimit;
 
         Transaction build(AccountKey key, JsonNode params, long nonce, long price, long nowMs) {
             ComputeResult result = new ComputeResult(taskId, key.address(), resultHash, proof, resultNonce, signature);
-            long gas = gasLimit != null ? gasLimit : TxFactory.SUBMIT_RESULT_GAS + (proof == null ? 0 : verifyGas(params));
+            long gas = gasLimit != null ? gasLimit : TxFactory.SUBMIT_RESULT_GAS + verifyGas(params);
             return TxFactory.submitResult(key, params.path("chain_id").asText(), result, nonce, price, gas, nowMs);
         }
 

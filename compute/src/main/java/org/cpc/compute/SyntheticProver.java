@@ -7,38 +7,55 @@ import org.cpc.compute.gemm.GemmBackend;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.crypto.MerkleTree;
 
-/** Computes a synthetic task v1 in full: A, B, C = A·B, the row commitment, the challenge and its proof. */
+/**
+ * Computes a synthetic task v1 in full: A, B, C = A·B, the row commitment, the challenge and its proof.
+ * One proof at a time per prover (calls are serialised); a worker that proves in parallel uses one per thread.
+ */
 public final class SyntheticProver {
     private final GemmBackend backend;
+    private Buffers buffers;
 
     public SyntheticProver(GemmBackend backend) {
         this.backend = backend;
     }
 
-    public SyntheticResult prove(String blockHash, long height, String workerAddress, int n, int k) {
+    public synchronized SyntheticResult prove(String blockHash, long height, String workerAddress, int n, int k) {
         if (height < 0) throw new IllegalArgumentException("block height must not be negative, got " + height);
         SyntheticTask task = SyntheticTask.of(blockHash, workerAddress, n, k);
-        // Native memory: C alone is 4·n² bytes, and oneDNN reads native segments without pausing the GC.
-        // Shared, because a multi-threaded GEMM touches it from several threads.
-        try (Arena arena = Arena.ofShared()) {
-            long t0 = System.nanoTime();
-            MemorySegment a = arena.allocate((long) n * n);
-            MemorySegment b = arena.allocate((long) n * n);
-            generate(task, MatrixGenerator.Operand.A, a);
-            generate(task, MatrixGenerator.Operand.B, b);
-            long t1 = System.nanoTime();
-            MemorySegment c = arena.allocate(ValueLayout.JAVA_INT, (long) n * n);
-            backend.gemm(a, b, c, n, n, n);
-            long t2 = System.nanoTime();
-            MerkleTree tree = RowCommitment.commit(c, n);
-            long t3 = System.nanoTime();
-            int[] rows = Challenge.rows(tree.root(), task.taskId(), n, k);
-            String proof = SyntheticProof.encode(tree, rows);
-            long t4 = System.nanoTime();
-            return new SyntheticResult(task.taskId(), Hex.encode(tree.root()), proof, height,
-                    new ProverTimings(t1 - t0, t2 - t1, t3 - t2, t4 - t3));
-        }
+        Buffers m = buffers(n);
+        long t0 = System.nanoTime();
+        generate(task, MatrixGenerator.Operand.A, m.a());
+        generate(task, MatrixGenerator.Operand.B, m.b());
+        long t1 = System.nanoTime();
+        backend.gemm(m.a(), m.b(), m.c(), n, n, n);
+        long t2 = System.nanoTime();
+        MerkleTree tree = RowCommitment.commit(m.c(), n);
+        long t3 = System.nanoTime();
+        int[] rows = Challenge.rows(tree.root(), task.taskId(), n, k);
+        String proof = SyntheticProof.encode(tree, rows);
+        long t4 = System.nanoTime();
+        return new SyntheticResult(task.taskId(), Hex.encode(tree.root()), proof, height,
+                new ProverTimings(t1 - t0, t2 - t1, t3 - t2, t4 - t3));
     }
+
+    /**
+     * Native matrices, kept from one proof to the next: fresh memory for every product made oneDNN's multi-threaded
+     * GEMM erratic here (3 to 60 ms at n = 1024 against a steady 2.5 ms on reused memory). Native, because C alone
+     * is 4·n² bytes and oneDNN reads native segments without pausing the GC; from an automatic arena, because a
+     * multi-threaded GEMM touches them from several threads and the GC frees them with the prover.
+     */
+    private Buffers buffers(int n) {
+        if (buffers == null || buffers.n() != n) {
+            buffers = null; // let the old matrices go before allocating new ones
+            Arena arena = Arena.ofAuto();
+            long cells = (long) n * n;
+            buffers = new Buffers(n, arena.allocate(cells, 64), arena.allocate(cells, 64),
+                    arena.allocate(ValueLayout.JAVA_INT, cells));
+        }
+        return buffers;
+    }
+
+    private record Buffers(int n, MemorySegment a, MemorySegment b, MemorySegment c) {}
 
     /** Generates in slices of rows through a heap buffer: the JDK's cipher writes fastest into arrays. */
     private static void generate(SyntheticTask task, MatrixGenerator.Operand operand, MemorySegment dest) {

@@ -53,6 +53,24 @@ public record SyntheticTask(String blockHash, String workerAddress, int n, int k
         return seed.clone();
     }
 
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SyntheticTask t && blockHash.equals(t.blockHash) && workerAddress.equals(t.workerAddress)
+                && n == t.n && k == t.k;
+    }
+
+    /** The seed and task_id are functions of the other fields, so they need not be compared. */
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(blockHash, workerAddress, n, k);
+    }
+
+    @Override
+    public String toString() {
+        return "SyntheticTask[block " + blockHash + ", worker " + workerAddress + ", n=" + n + ", k=" + k + ", task_id "
+                + taskId + "]";
+    }
+
     /** The seed without a copy, for the engine's hot paths that only read it. */
     byte[] seedUnsafe() {
         return seed;

@@ -28,6 +28,8 @@ class SyntheticVectorsTest {
                 v.get("spot_checks").asInt());
         assertThat(Hex.encode(task.seed())).isEqualTo(v.get("seed").asText());
         assertThat(task.taskId()).isEqualTo(v.get("task_id").asText());
+        assertThat(task).isEqualTo(SyntheticTask.of(task.blockHash(), task.workerAddress(), n, task.k()))
+                .hasSameHashCodeAs(SyntheticTask.of(task.blockHash(), task.workerAddress(), n, task.k()));
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -82,7 +83,11 @@ public final class NodeRunner implements AutoCloseable {
         NodeServer server = null;
         try {
             ch = FileChannel.open(dir.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            lock = ch.tryLock();
+            try {
+                lock = ch.tryLock();
+            } catch (OverlappingFileLockException sameProcess) {
+                lock = null;
+            }
             if (lock == null) {
                 throw new IllegalStateException("another node is already running on " + dir.root()
                         + "; stop it first (two producers on one chain would fork it)");

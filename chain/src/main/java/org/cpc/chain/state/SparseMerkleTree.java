@@ -6,8 +6,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedMap;
-import java.util.TreeMap;
 import org.cpc.protocol.crypto.Sha256;
 
 /**
@@ -103,8 +101,16 @@ public final class SparseMerkleTree {
     /** One key's new value hash, or null to delete it. */
     public record Change(byte[] key, byte[] valueHash) {}
 
-    /** The outcome of a batch: the new root and the internal-node writes (null value = delete), in path order. */
-    public record Update(Node root, SortedMap<ByteKey, byte[]> nodeWrites) {}
+    /** One internal node written ({@code children} = {left, right}) or deleted ({@code children} null). */
+    public record NodeWrite(ByteKey path, Node[] children) {
+        /** The stored form: left then right, each as kind byte ‖ (leaf: key ‖ value hash | internal: hash). */
+        public byte[] encoded() {
+            return children == null ? null : encodeInternal(children[0], children[1]);
+        }
+    }
+
+    /** The outcome of a batch: the new root and the internal-node writes, each path at most once. */
+    public record Update(Node root, List<NodeWrite> nodeWrites) {}
 
     /**
      * A proof for one key: the sibling hashes from the root down, and the node found at the end of the key's path
@@ -113,13 +119,13 @@ public final class SparseMerkleTree {
     public record Proof(List<byte[]> siblings, Node terminal) {}
 
     private final NodeStore store;
-    private final Map<ByteKey, byte[]> cache;
+    private final Map<ByteKey, Node[]> cache;
 
     public SparseMerkleTree(NodeStore store, int cacheNodes) {
         this.store = store;
         this.cache = new LinkedHashMap<>(1024, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<ByteKey, byte[]> e) {
+            protected boolean removeEldestEntry(Map.Entry<ByteKey, Node[]> e) {
                 return size() > cacheNodes;
             }
         };
@@ -158,14 +164,15 @@ public final class SparseMerkleTree {
 
     private synchronized Node[] children(byte[] key, int depth) {
         ByteKey pk = new ByteKey(path(key, depth));
-        byte[] enc = cache.get(pk);
-        if (enc == null) {
-            enc = store.get(pk.bytes());
+        Node[] n = cache.get(pk);
+        if (n == null) {
+            byte[] enc = store.get(pk.bytes());
             if (enc == null) throw new IllegalStateException("SMT node missing at depth " + depth + " (" + pk + ")");
-            cache.put(pk, enc);
+            int[] pos = {0};
+            n = new Node[] {Node.read(enc, pos), Node.read(enc, pos)};
+            cache.put(pk, n);
         }
-        int[] pos = {0};
-        return new Node[] {Node.read(enc, pos), Node.read(enc, pos)};
+        return n;
     }
 
     static byte[] encodeInternal(Node l, Node r) {
@@ -183,15 +190,15 @@ public final class SparseMerkleTree {
                 throw new IllegalArgumentException("duplicate key in one SMT batch");
             }
         }
-        TreeMap<ByteKey, byte[]> writes = new TreeMap<>();
+        List<NodeWrite> writes = new ArrayList<>();
         Node r = apply(0, root, sorted, 0, sorted.size(), writes);
         return new Update(r, writes);
     }
 
     /** Tells the cache about writes that are now durable. */
     public synchronized void applied(Update u) {
-        for (Map.Entry<ByteKey, byte[]> e : u.nodeWrites().entrySet()) {
-            if (e.getValue() == null) cache.remove(e.getKey()); else cache.put(e.getKey(), e.getValue());
+        for (NodeWrite w : u.nodeWrites()) {
+            if (w.children() == null) cache.remove(w.path()); else cache.put(w.path(), w.children());
         }
     }
 
@@ -200,7 +207,7 @@ public final class SparseMerkleTree {
         cache.clear();
     }
 
-    private Node apply(int depth, Node cur, List<Change> ups, int lo, int hi, Map<ByteKey, byte[]> writes) {
+    private Node apply(int depth, Node cur, List<Change> ups, int lo, int hi, List<NodeWrite> writes) {
         if (lo == hi) return cur;
         if (cur.kind != INTERNAL) {
             List<Node> leaves = new ArrayList<>(hi - lo + 1);
@@ -229,21 +236,21 @@ public final class SparseMerkleTree {
         Node r = apply(depth + 1, ch[1], ups, m, hi, writes);
         ByteKey pk = new ByteKey(path(anyKey, depth));
         if ((l.kind == EMPTY && r.kind != INTERNAL) || (r.kind == EMPTY && l.kind != INTERNAL)) {
-            writes.put(pk, null);
+            writes.add(new NodeWrite(pk, null));
             return l.kind == EMPTY ? r : l;
         }
-        writes.put(pk, encodeInternal(l, r));
+        writes.add(new NodeWrite(pk, new Node[] {l, r}));
         return new Node(INTERNAL, nodeHash(l.hash, r.hash), null, null);
     }
 
-    private static Node build(int depth, List<Node> leaves, int lo, int hi, Map<ByteKey, byte[]> writes) {
+    private static Node build(int depth, List<Node> leaves, int lo, int hi, List<NodeWrite> writes) {
         if (lo == hi) return Node.EMPTY_NODE;
         if (hi - lo == 1) return leaves.get(lo);
         int m = lo;
         while (m < hi && bit(leaves.get(m).key, depth) == 0) m++;
         Node l = build(depth + 1, leaves, lo, m, writes);
         Node r = build(depth + 1, leaves, m, hi, writes);
-        writes.put(new ByteKey(path(leaves.get(lo).key, depth)), encodeInternal(l, r));
+        writes.add(new NodeWrite(new ByteKey(path(leaves.get(lo).key, depth)), new Node[] {l, r}));
         return new Node(INTERNAL, nodeHash(l.hash, r.hash), null, null);
     }
 

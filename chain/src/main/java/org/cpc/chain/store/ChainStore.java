@@ -5,10 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BiConsumer;
 import org.cpc.chain.exec.StateWrite;
-import org.cpc.chain.state.ByteKey;
 import org.cpc.chain.state.SparseMerkleTree;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
@@ -196,8 +194,9 @@ public final class ChainStore implements AutoCloseable {
                 byte[] k = stateKey(w.type(), w.treeKey());
                 if (w.value() == null) b.delete(state, k); else b.put(state, k, w.value());
             }
-            for (Map.Entry<ByteKey, byte[]> e : smtUpdate.nodeWrites().entrySet()) {
-                if (e.getValue() == null) b.delete(smt, e.getKey().bytes()); else b.put(smt, e.getKey().bytes(), e.getValue());
+            for (SparseMerkleTree.NodeWrite w : smtUpdate.nodeWrites()) {
+                byte[] v = w.encoded();
+                if (v == null) b.delete(smt, w.path().bytes()); else b.put(smt, w.path().bytes(), v);
             }
             b.put(meta, SMT_ROOT, smtUpdate.root().encode());
             if (h == 0) b.put(meta, GENESIS, Hex.decode(block.hashHex()));
@@ -205,6 +204,27 @@ public final class ChainStore implements AutoCloseable {
             db.write(syncWrite, b);
         } catch (RocksDBException e) {
             throw new ChainStoreException("writing block " + h + " to " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes state entries and SMT nodes without a block (bulk loading for tools and benchmarks; never used by
+     * the chain itself, whose state only changes through {@link #commit}).
+     */
+    public void commitState(List<StateWrite> writes, SparseMerkleTree.Update smtUpdate) {
+        try (WriteBatch b = new WriteBatch()) {
+            for (StateWrite w : writes) {
+                byte[] k = stateKey(w.type(), w.treeKey());
+                if (w.value() == null) b.delete(state, k); else b.put(state, k, w.value());
+            }
+            for (SparseMerkleTree.NodeWrite w : smtUpdate.nodeWrites()) {
+                byte[] v = w.encoded();
+                if (v == null) b.delete(smt, w.path().bytes()); else b.put(smt, w.path().bytes(), v);
+            }
+            b.put(meta, SMT_ROOT, smtUpdate.root().encode());
+            db.write(syncWrite, b);
+        } catch (RocksDBException e) {
+            throw new ChainStoreException("writing state to " + dir + " failed: " + e.getMessage(), e);
         }
     }
 

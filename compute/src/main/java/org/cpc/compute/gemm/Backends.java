@@ -27,13 +27,23 @@ public final class Backends {
 
     /** The pure-Java path regardless of oneDNN, for comparisons and for machines where oneDNN misbehaves. */
     public static ComputeBackend java(int threads) {
+        requireVectorApi("");
         return new ComputeBackend("cpu", new JavaGemm(threads), "");
     }
 
     private static ComputeBackend cpu(int threads) {
         if (OneDnnGemm.isAvailable()) return new ComputeBackend("cpu", new OneDnnGemm(threads), "");
-        return new ComputeBackend("cpu", new JavaGemm(threads),
-                "oneDNN not used: " + OneDnnGemm.unavailableReason());
+        String why = "oneDNN not used: " + OneDnnGemm.unavailableReason();
+        requireVectorApi(why);
+        return new ComputeBackend("cpu", new JavaGemm(threads), why);
+    }
+
+    /** Without the incubator module JavaGemm cannot even load; say how to fix that rather than fail obscurely. */
+    private static void requireVectorApi(String context) {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            throw new IllegalStateException((context.isEmpty() ? "" : context + "; ")
+                    + "the pure-Java GEMM needs the Vector API: run java with --add-modules jdk.incubator.vector");
+        }
     }
 
     private static ComputeBackend cuda() {

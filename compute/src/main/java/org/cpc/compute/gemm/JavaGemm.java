@@ -8,9 +8,11 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -25,15 +27,17 @@ import jdk.incubator.vector.VectorSpecies;
  * exact because the true result fits in int32. Four vector ops per 2·lanes multiply-adds, no overflow case.
  *
  * <p>Blocking follows GotoBLAS: B is packed once into panels of {@link #W} columns, A into blocks of {@link #MC}
- * rows × {@link #KC} k-pairs per thread; a 4×W register tile accumulates over a k-block. Threads split the rows.
+ * rows × {@link #KC} k-pairs per thread; an MR×W register tile accumulates over a k-block. Threads split the rows.
  */
 public final class JavaGemm implements GemmBackend {
     private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
     private static final int L = IS.length();
+    /** Bytes that widen to one int vector. */
+    private static final VectorSpecies<Byte> BS = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
     /** Columns of a B panel and of the register tile: two int vectors. */
     private static final int W = 2 * L;
     /** Rows of the register tile. */
-    private static final int MR = 4;
+    private static final int MR = 2;
     /** k-pairs per block: a W-column B panel block (KC·W·4 bytes) stays in L1. */
     private static final int KC = 128;
     /** Rows per packed A block, which stays in L2. */
@@ -137,15 +141,36 @@ public final class JavaGemm implements GemmBackend {
 
     /**
      * B' = B + 128 packed as bp[panel][pair][W]: each int holds B'[2q][j] in its low half and B'[2q+1][j] in its
-     * high half. Padding (odd k, columns past n) is 0, which adds nothing to A'·B'.
+     * high half. Padding (odd k, columns past n) is 0, which adds nothing to A'·B'. Whole panels are packed with
+     * vectors (the verifier packs all of B for only k rows of A, so this loop is a large part of its time).
      */
     private static void packB(MemorySegment b, int k, int n, int kp, int[] bp, int[] colSum) {
         java.util.Arrays.fill(colSum, 0, n, 0);
         int panels = (n + W - 1) / W;
+        int pairs = k / 2;
         for (int p = 0; p < panels; p++) {
             int j0 = p * W;
             int width = Math.min(W, n - j0);
-            for (int q = 0; q < kp; q++) {
+            int q = 0;
+            if (width == W) {
+                IntVector sum0 = IntVector.zero(IS);
+                IntVector sum1 = IntVector.zero(IS);
+                for (; q < pairs; q++) {
+                    long row0 = (long) (2 * q) * n + j0;
+                    int base = (p * kp + q) * W;
+                    IntVector lo0 = widen(b, row0);
+                    IntVector hi0 = widen(b, row0 + n);
+                    IntVector lo1 = widen(b, row0 + L);
+                    IntVector hi1 = widen(b, row0 + n + L);
+                    sum0 = sum0.add(lo0).add(hi0);
+                    sum1 = sum1.add(lo1).add(hi1);
+                    lo0.add(128).or(hi0.add(128).lanewise(VectorOperators.LSHL, 16)).intoArray(bp, base);
+                    lo1.add(128).or(hi1.add(128).lanewise(VectorOperators.LSHL, 16)).intoArray(bp, base + L);
+                }
+                sum0.intoArray(colSum, j0);
+                sum1.intoArray(colSum, j0 + L);
+            }
+            for (; q < kp; q++) {
                 int base = (p * kp + q) * W;
                 long row0 = (long) (2 * q) * n + j0;
                 boolean hasSecond = 2 * q + 1 < k;
@@ -158,6 +183,11 @@ public final class JavaGemm implements GemmBackend {
                 for (int j = width; j < W; j++) bp[base + j] = 0;
             }
         }
+    }
+
+    /** L signed bytes from {@code offset}, sign-extended to int lanes. */
+    private static IntVector widen(MemorySegment b, long offset) {
+        return (IntVector) ByteVector.fromMemorySegment(BS, b, offset, ORDER).convertShape(VectorOperators.B2I, IS, 0);
     }
 
     /** C rows [r0, r1). */
@@ -214,11 +244,14 @@ public final class JavaGemm implements GemmBackend {
         }
     }
 
-    /** tile[r·W + j] = Σ over the block of A'[r]·B'[j], mod 2³²; the 4×W register tile. */
+    /**
+     * tile[r·W + j] = Σ over the block of A'[r]·B'[j], mod 2³²; the MR×W register tile. Kept at 2×2 vectors: a
+     * larger body exceeds C2's inlining budget, and every Vector API call left out of line boxes its vectors.
+     */
     private static void kernel(int[] ap, int aOff, int[] bp, int bOff, int kc, int[] tile) {
         IntVector z = IntVector.zero(IS);
-        IntVector x00 = z, x01 = z, x10 = z, x11 = z, x20 = z, x21 = z, x30 = z, x31 = z;
-        IntVector h00 = z, h01 = z, h10 = z, h11 = z, h20 = z, h21 = z, h30 = z, h31 = z;
+        IntVector x00 = z, x01 = z, x10 = z, x11 = z;
+        IntVector h00 = z, h01 = z, h10 = z, h11 = z;
         for (int q = 0; q < kc; q++) {
             int bi = bOff + q * W;
             ShortVector b0 = IntVector.fromArray(IS, bp, bi).reinterpretAsShorts();
@@ -238,29 +271,11 @@ public final class JavaGemm implements GemmBackend {
             p = a1.mul(b1).reinterpretAsInts();
             x11 = x11.add(p);
             h11 = h11.add(p.lanewise(VectorOperators.LSHR, 16));
-            ShortVector a2 = IntVector.broadcast(IS, ap[ai + 2]).reinterpretAsShorts();
-            p = a2.mul(b0).reinterpretAsInts();
-            x20 = x20.add(p);
-            h20 = h20.add(p.lanewise(VectorOperators.LSHR, 16));
-            p = a2.mul(b1).reinterpretAsInts();
-            x21 = x21.add(p);
-            h21 = h21.add(p.lanewise(VectorOperators.LSHR, 16));
-            ShortVector a3 = IntVector.broadcast(IS, ap[ai + 3]).reinterpretAsShorts();
-            p = a3.mul(b0).reinterpretAsInts();
-            x30 = x30.add(p);
-            h30 = h30.add(p.lanewise(VectorOperators.LSHR, 16));
-            p = a3.mul(b1).reinterpretAsInts();
-            x31 = x31.add(p);
-            h31 = h31.add(p.lanewise(VectorOperators.LSHR, 16));
         }
         sum(x00, h00).intoArray(tile, 0);
         sum(x01, h01).intoArray(tile, L);
         sum(x10, h10).intoArray(tile, W);
         sum(x11, h11).intoArray(tile, W + L);
-        sum(x20, h20).intoArray(tile, 2 * W);
-        sum(x21, h21).intoArray(tile, 2 * W + L);
-        sum(x30, h30).intoArray(tile, 3 * W);
-        sum(x31, h31).intoArray(tile, 3 * W + L);
     }
 
     /** Σ(hi + lo) = Σx − 65535·Σhi (mod 2³²). */

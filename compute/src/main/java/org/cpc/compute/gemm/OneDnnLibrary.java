@@ -23,7 +23,7 @@ final class OneDnnLibrary {
     record Binding(MethodHandle gemm, MethodHandle gemmOnHeap, MethodHandle setOmpThreads, MemorySegment zeroOffset,
             String version, String isa) {}
 
-    private static final Object STATE = load();
+    private static final Object STATE = load(SONAME);
 
     private OneDnnLibrary() {}
 
@@ -36,18 +36,19 @@ final class OneDnnLibrary {
         return STATE instanceof String reason ? reason : "";
     }
 
-    private static Object load() {
+    /** The binding to the named library, or a String saying why there is none. */
+    static Object load(String soname) {
         Linker linker = Linker.nativeLinker();
         SymbolLookup lib;
         try {
-            lib = SymbolLookup.libraryLookup(SONAME, Arena.global());
+            lib = SymbolLookup.libraryLookup(soname, Arena.global());
         } catch (IllegalArgumentException e) {
-            return SONAME + " was not found (install oneDNN, e.g. apt-get install libdnnl2): " + e.getMessage();
+            return soname + " was not found (install oneDNN, e.g. apt-get install libdnnl2): " + e.getMessage();
         } catch (IllegalCallerException e) {
             return "native access is disabled; run java with --enable-native-access=ALL-UNNAMED";
         }
         Optional<MemorySegment> gemm = lib.find("dnnl_gemm_s8s8s32");
-        if (gemm.isEmpty()) return SONAME + " has no dnnl_gemm_s8s8s32 symbol; oneDNN 1.0 or newer is needed";
+        if (gemm.isEmpty()) return soname + " has no dnnl_gemm_s8s8s32 symbol; oneDNN 1.0 or newer is needed";
         var d = FunctionDescriptor.of(ValueLayout.JAVA_INT,
                 ValueLayout.JAVA_BYTE, ValueLayout.JAVA_BYTE, ValueLayout.JAVA_BYTE,
                 ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
@@ -111,7 +112,7 @@ final class OneDnnLibrary {
             case 0x407 -> "AVX2 VNNI";
             case 0x27 -> "AVX-512";
             case 0x67 -> "AVX-512 VNNI";
-            case 0xe7 -> "AVX-512 BF16";
+            case 0xe7 -> "AVX-512 VNNI+BF16";
             case 0x3e7, 0xfe7 -> "AMX";
             default -> "ISA 0x" + Integer.toHexString(isa);
         };

@@ -64,7 +64,7 @@ public final class NodeMetrics {
         if (r.startsWith("malformed") || r.contains("must be") || r.contains("unknown field")
                 || r.contains("missing field")) return "malformed";
         if (r.contains("too large") || r.contains("bytes")) return "too_large";
-        if (r.contains("chain_id") || r.contains("chain id")) return "chain_id";
+        if (r.contains("chain_id") || r.contains("for chain")) return "chain_id";
         if (r.contains("signature") || r.contains("pub_key")) return "signature";
         if (r.contains("nonce")) return "nonce";
         if (r.contains("balance") || r.contains("insufficient") || r.contains("fund")) return "balance";

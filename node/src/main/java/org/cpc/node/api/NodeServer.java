@@ -9,6 +9,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.sse.SseClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -119,11 +120,7 @@ public final class NodeServer implements AutoCloseable {
         get("/validators", this::validators);
         post("/tx/send", this::sendTx);
         if (faucet != null) post("/faucet", this::faucet);
-        routes.add(new Route("GET", "/events"));
-        app.before("/events", ctx -> {
-            if (events.full()) throw ApiException.unavailable("too many event subscribers; try again later");
-        });
-        app.sse("/events", events::subscribe);
+        get("/events", this::events);
         get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
         byte[] openapi = loadOpenApi();
         get("/openapi.json", ctx -> ctx.contentType(JSON).result(openapi));
@@ -149,6 +146,21 @@ public final class NodeServer implements AutoCloseable {
         o.put("network", chain.params().network());
         o.put("mempool_size", chain.mempoolSize());
         json(ctx, 200, o);
+    }
+
+    /**
+     * Opens an event stream. Javalin's own SSE route answers only requests that send
+     * {@code Accept: text/event-stream}; this one serves curl and scripts as well.
+     */
+    private void events(Context ctx) throws IOException {
+        if (events.full()) throw ApiException.unavailable("too many event subscribers; try again later");
+        ctx.res().setStatus(200);
+        ctx.res().setCharacterEncoding("UTF-8");
+        ctx.res().setContentType("text/event-stream");
+        ctx.res().addHeader("Cache-Control", "no-cache");
+        ctx.res().addHeader("X-Accel-Buffering", "no");
+        ctx.res().flushBuffer();
+        events.subscribe(new SseClient(ctx));
     }
 
     private void block(Context ctx) {

@@ -1,0 +1,175 @@
+package org.cpc.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.cpc.node.DataDir;
+import org.cpc.node.NodeInit;
+import org.cpc.node.NodeRunner;
+import org.cpc.node.client.NodeClient;
+import org.cpc.protocol.codec.Hex;
+import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.params.NetworkParams;
+import org.cpc.protocol.types.Amounts;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The CLI run in-process, as a user would, against a real devnet node on loopback. */
+class CliAgainstNodeTest {
+    @TempDir
+    static Path dir;
+    static NodeRunner node;
+    static NodeClient client;
+    static String url;
+    static Path keys;
+    static Path passwordFile;
+
+    record Run(int exit, String out, String err) {}
+
+    @BeforeAll
+    static void start() throws Exception {
+        NetworkParams d = NetworkParams.devnet().withSynthetic(16, 4);
+        NetworkParams p = new NetworkParams(d.network(), d.chainId(), 200, d.blockGasLimit(), d.minGasPrice(),
+                d.maxTxBytes(), d.maxBlockTxs(), d.maxFutureBlockMs(), d.syntheticMatrixSize(),
+                d.syntheticSpotChecks(), d.syntheticWindow(), d.syntheticVerifyGasPerMmac(), d.blockReward(),
+                d.halvingInterval(), d.computeRewardShareBps(), d.faucetEnabled());
+        NodeInit.init(dir.resolve("node"), p, null, "validator", 0, null, System.currentTimeMillis());
+        node = NodeRunner.start(new DataDir(dir.resolve("node")), 0, InstantSource.system(), () -> null);
+        url = "http://127.0.0.1:" + node.port();
+        client = new NodeClient(url);
+        keys = dir.resolve("keys");
+        passwordFile = dir.resolve("password");
+        Files.writeString(passwordFile, "correct horse battery staple\n");
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    static Run cpc(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Cpc.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    static Run withKeys(String... args) {
+        List<String> all = new ArrayList<>(Arrays.asList(args));
+        all.addAll(List.of("--keys-dir", keys.toString(), "--password-file", passwordFile.toString()));
+        return cpc(all.toArray(String[]::new));
+    }
+
+    static String newFundedKey(String name) throws Exception {
+        Run add = withKeys("keys", "add", name);
+        assertThat(add.exit()).as(add.err()).isZero();
+        String address = cpc("keys", "show", name, "--address", "--keys-dir", keys.toString()).out().strip();
+        assertThat(address).startsWith("cpc1");
+        NodeClient.Reply r = client.post("/faucet", Json.object().put("address", address).put("amount", "20.0"));
+        assertThat(r.status()).isEqualTo(200);
+        awaitIncluded(r.body().path("tx_hash").asText());
+        return address;
+    }
+
+    static void awaitIncluded(String hash) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            NodeClient.Reply r = client.get("/tx/" + hash);
+            if (r.ok() && r.body().path("status").asText().equals("included")) return;
+            Thread.sleep(100);
+        }
+        throw new AssertionError(hash + " not included within 20 s");
+    }
+
+    @Test
+    void keysAddShowListAndExport() {
+        Run add = withKeys("keys", "add", "kate");
+        assertThat(add.exit()).isZero();
+        assertThat(add.out()).contains("address:    cpc1", "kind:       secp256k1");
+        Run show = cpc("keys", "show", "kate", "--keys-dir", keys.toString());
+        assertThat(show.out()).contains("public key: 0");
+        assertThat(cpc("keys", "list", "--keys-dir", keys.toString()).out()).contains("kate");
+        Run export = withKeys("keys", "export", "kate");
+        assertThat(export.exit()).isZero();
+        assertThat(export.out().strip()).hasSize(64);
+        assertThat(cpc("keys", "show", "nobody", "--keys-dir", keys.toString()).exit()).isEqualTo(Cpc.EXIT_KEY);
+    }
+
+    @Test
+    void sendTransferThenQueryIt() throws Exception {
+        String alice = newFundedKey("alice");
+        String carol = newFundedKey("carol");
+
+        Run send = withKeys("tx", "send", "--from", "alice", "--to", carol, "--amount", "1.5", "--node", url);
+        assertThat(send.exit()).as(send.err()).isZero();
+        String hash = send.out().lines().filter(l -> l.startsWith("tx_hash: ")).findFirst().orElseThrow().substring(9);
+        awaitIncluded(hash);
+
+        Run tx = cpc("query", "tx", hash, "--node", url);
+        assertThat(tx.out()).contains("status:  included in block");
+        Run balance = cpc("query", "balance", carol, "--node", url, "--json");
+        assertThat(new BigInteger(Json.parse(balance.out()).path("balance").asText())).isEqualTo(Amounts.parseCpc("21.5"));
+        assertThat(cpc("query", "balance", alice, "--node", url).out()).contains("CPC", "next nonce 1");
+        assertThat(cpc("query", "status", "--node", url).out()).contains("cpc-devnet-1", "height:");
+        JsonNode latest = Json.parse(cpc("query", "block", "latest", "--node", url, "--json").out());
+        assertThat(latest.path("header").has("compute_root")).isTrue();
+        assertThat(cpc("query", "validators", "--node", url).out()).startsWith("cpcvalcons1");
+    }
+
+    @Test
+    void submitResultByHandAndItsRefusals() throws Exception {
+        String worker = newFundedKey("worker");
+        JsonNode latest = client.get("/block/latest").body();
+        String taskId = syntheticTaskId(latest.path("hash").asText(), worker);
+        Run ok = withKeys("tx", "submit-result", "--task-id", taskId, "--result-hash", "ab".repeat(32),
+                "--proof", "cd".repeat(32), "--nonce", latest.path("header").path("height").asText(),
+                "--from", "worker", "--node", url);
+        assertThat(ok.exit()).as(ok.err()).isZero();
+
+        Run wrongTask = withKeys("tx", "submit-result", "--task-id", "00000000-0000-8000-8000-000000000000",
+                "--result-hash", "ab".repeat(32), "--proof", "cd".repeat(32), "--nonce",
+                latest.path("header").path("height").asText(), "--from", "worker", "--node", url);
+        assertThat(wrongTask.exit()).isEqualTo(Cpc.EXIT_FAILED);
+        assertThat(wrongTask.err()).contains("rejected", "synthetic task");
+    }
+
+    @Test
+    void failuresMapToExitCodes() throws Exception {
+        Files.writeString(dir.resolve("wrong"), "not the password\n");
+        newFundedKey("dave");
+        Run wrong = cpc("tx", "send", "--from", "dave", "--to", "cpc1x", "--amount", "1", "--node", url,
+                "--keys-dir", keys.toString(), "--password-file", dir.resolve("wrong").toString());
+        assertThat(wrong.exit()).isEqualTo(Cpc.EXIT_KEY);
+        assertThat(cpc("query", "tx", "0".repeat(64), "--node", url).exit()).isEqualTo(Cpc.EXIT_FAILED);
+        assertThat(cpc("query", "status", "--node", "http://127.0.0.1:1").exit()).isEqualTo(Cpc.EXIT_FAILED);
+        assertThat(cpc("query", "status", "--nod").exit()).isEqualTo(Cpc.EXIT_USAGE);
+    }
+
+    static String syntheticTaskId(String blockHashHex, String workerAddress) throws Exception {
+        byte[] seed = MessageDigest.getInstance("SHA-256")
+                .digest((blockHashHex + workerAddress).getBytes(StandardCharsets.UTF_8));
+        seed[6] = (byte) ((seed[6] & 0x0f) | 0x80);
+        seed[8] = (byte) ((seed[8] & 0x3f) | 0x80);
+        String h = Hex.encode(Arrays.copyOf(seed, 16));
+        return h.substring(0, 8) + "-" + h.substring(8, 12) + "-" + h.substring(12, 16) + "-" + h.substring(16, 20)
+                + "-" + h.substring(20, 32);
+    }
+}

@@ -1,0 +1,119 @@
+package org.cpc.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import org.cpc.node.client.NodeClient;
+import org.cpc.node.client.TxFactory;
+import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.crypto.Secp256k1;
+import org.cpc.protocol.keys.AccountKey;
+import org.cpc.protocol.params.NetworkParams;
+import org.cpc.protocol.types.Amounts;
+import org.cpc.protocol.types.Transaction;
+
+/** A real devnet node on loopback (ephemeral port, RocksDB in a temp dir, 200 ms blocks) and helpers to drive it. */
+final class TestNode implements AutoCloseable {
+    static final long BLOCK_MS = 200;
+
+    final NodeRunner runner;
+    final NodeClient client;
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    final NetworkParams params;
+
+    private TestNode(NodeRunner runner) {
+        this.runner = runner;
+        this.client = new NodeClient(url());
+        this.params = runner.chain().params();
+    }
+
+    /** Small synthetic matrices keep a SUBMIT_RESULT's verification gas affordable for test accounts. */
+    static NetworkParams params() {
+        NetworkParams d = NetworkParams.devnet().withSynthetic(16, 4);
+        return new NetworkParams(d.network(), d.chainId(), BLOCK_MS, d.blockGasLimit(), d.minGasPrice(), d.maxTxBytes(),
+                d.maxBlockTxs(), d.maxFutureBlockMs(), d.syntheticMatrixSize(), d.syntheticSpotChecks(),
+                d.syntheticWindow(), d.syntheticVerifyGasPerMmac(), d.blockReward(), d.halvingInterval(),
+                d.computeRewardShareBps(), d.faucetEnabled());
+    }
+
+    static TestNode start(Path dir) {
+        NodeInit.init(dir, params(), null, NodeInit.DEFAULT_VALIDATOR_KEY, 0, null, System.currentTimeMillis());
+        return resume(dir);
+    }
+
+    static TestNode resume(Path dir) {
+        return new TestNode(NodeRunner.start(new DataDir(dir), 0, InstantSource.system(), () -> {
+            throw new AssertionError("a devnet node must not ask for a password");
+        }));
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + runner.port();
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url() + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode json(HttpResponse<String> r) {
+        return Json.parse(r.body());
+    }
+
+    static AccountKey newAccount() {
+        return AccountKey.of(Secp256k1.randomPrivateKey());
+    }
+
+    /** Funds a fresh account from the faucet and waits until the transfer is in a block. */
+    AccountKey funded(String cpc) throws Exception {
+        AccountKey k = newAccount();
+        ObjectNode req = Json.object().put("address", k.address()).put("amount", cpc);
+        NodeClient.Reply r = client.post("/faucet", req);
+        assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
+        awaitIncluded(r.body().path("tx_hash").asText());
+        return k;
+    }
+
+    Transaction transfer(AccountKey from, String to, BigInteger wei, long nonce) {
+        return TxFactory.transfer(from, params.chainId(), to, wei, nonce, params.minGasPrice(), System.currentTimeMillis());
+    }
+
+    /** Waits for a transaction to be included; returns its {@code GET /tx} answer. */
+    JsonNode awaitIncluded(String txHash) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            NodeClient.Reply r = client.get("/tx/" + txHash);
+            if (r.ok() && "included".equals(r.body().path("status").asText())) return r.body();
+            Thread.sleep(BLOCK_MS / 2);
+        }
+        throw new AssertionError("transaction " + txHash + " was not included within 20 s");
+    }
+
+    BigInteger balance(String address) {
+        return new BigInteger(client.balance(address).path("balance").asText());
+    }
+
+    static BigInteger cpc(String s) {
+        return Amounts.parseCpc(s);
+    }
+
+    @Override
+    public void close() {
+        runner.close();
+    }
+}
