@@ -1,6 +1,6 @@
 package org.cpc.worker;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 
@@ -12,19 +12,19 @@ public final class StatusReporter {
     private static final String CLEAR_LINE = "\r\033[2K";
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean terminal;
     private String lastLine = "";
 
-    public StatusReporter(PrintStream out, boolean terminal) {
+    public StatusReporter(PrintWriter out, boolean terminal) {
         this.out = out;
         this.terminal = terminal;
     }
 
-    /** Standard error, redrawn in place when it is an interactive terminal. */
-    public static StatusReporter stderr() {
+    /** Whether this process talks to an interactive terminal, where a line can be redrawn in place. */
+    public static boolean onTerminal() {
         java.io.Console c = System.console();
-        return new StatusReporter(System.err, c != null && c.isTerminal());
+        return c != null && c.isTerminal();
     }
 
     public boolean terminal() {

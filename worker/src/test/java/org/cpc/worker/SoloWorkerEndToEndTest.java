@@ -3,7 +3,7 @@ package org.cpc.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -97,7 +97,7 @@ class SoloWorkerEndToEndTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ComputeBackend backend = Backends.select("cpu", 1);
         SoloWorker w = new SoloWorker(new NodeApi(url), key,
-                backend, new StatusReporter(new PrintStream(out, true, StandardCharsets.UTF_8), false));
+                backend, new StatusReporter(new PrintWriter(out, true, StandardCharsets.UTF_8), false));
         Thread t = Thread.ofPlatform().name("solo-worker").start(w);
         return new Running(w, t, out);
     }
