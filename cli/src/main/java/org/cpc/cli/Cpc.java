@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             DevnetCommand.class,
             QueryCommand.class,
             TxCommand.class,
+            WorkerCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class,
             picocli.AutoComplete.GenerateCompletion.class,

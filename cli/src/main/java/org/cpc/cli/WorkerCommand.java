@@ -1,0 +1,105 @@
+package org.cpc.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.cpc.compute.gemm.Backends;
+import org.cpc.compute.gemm.ComputeBackend;
+import org.cpc.protocol.keys.AccountKey;
+import org.cpc.worker.NodeApi;
+import org.cpc.worker.SoloWorker;
+import org.cpc.worker.StatusReporter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+@Command(name = "worker", description = "Earn CPC by computing: solo mode works on synthetic tasks from the chain.",
+        subcommands = {WorkerCommand.Start.class})
+final class WorkerCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "start", description = {
+        "Follow the node's new blocks, compute and prove each block's synthetic task, and submit the results signed"
+            + " by --key, which is paid the blocks' compute reward share. Runs until Ctrl-C.",
+        "The account pays a small fee per result; on a devnet an empty account asks the faucet."})
+    static final class Start implements Runnable {
+        @Option(names = "--key", required = true, paramLabel = "NAME", description = "Keyring name of the worker's account.")
+        String key;
+        @Option(names = "--backend", defaultValue = "auto", paramLabel = "auto|cpu|cuda",
+                description = "Compute backend (default: ${DEFAULT-VALUE}: CUDA where available, else the CPU).")
+        String backend;
+        @Option(names = "--threads", paramLabel = "N",
+                description = "CPU threads for the matrix multiply (default: every available processor).")
+        Integer threads;
+        @Option(names = "--stop-after", paramLabel = "N",
+                description = "Stop after N accepted results (default: run until stopped), for scripts and trials.")
+        Long stopAfter;
+        @Mixin NodeUrlOption node;
+        @Mixin KeyringOptions keys;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+            ComputeBackend compute;
+            try {
+                compute = Backends.select(backend, n);
+            } catch (IllegalStateException e) {
+                throw new Errors.CliException(Cpc.EXIT_FAILED, e.getMessage());
+            }
+            AccountKey account = keys.keyring().unlockSecp256k1(key, keys.unlockPassword(key));
+            SoloWorker worker = new SoloWorker(new NodeApi(node.client()), account, compute,
+                    new StatusReporter(spec.commandLine().getErr(), StatusReporter.onTerminal()));
+            FutureTask<Void> loop = new FutureTask<>(worker, null);
+            Thread.ofPlatform().name("solo-worker").start(loop);
+            List<Runnable> restore = onStopSignals(worker::stop);
+            try {
+                while (true) {
+                    try {
+                        loop.get(100, TimeUnit.MILLISECONDS);
+                        return;
+                    } catch (TimeoutException e) {
+                        if (stopAfter != null && worker.status().accepted() >= stopAfter) worker.stop();
+                    }
+                }
+            } catch (ExecutionException e) {
+                // Only computing itself fails the loop (node outages are waited out): a broken backend.
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                worker.stop();
+            } finally {
+                restore.forEach(Runnable::run);
+            }
+        }
+
+        /**
+         * Ctrl-C and SIGTERM ask the worker to stop instead of ending the JVM, so it leaves no half-sent transaction
+         * and the command exits 0. Returns what puts the previous handlers back.
+         */
+        private static List<Runnable> onStopSignals(Runnable stop) {
+            List<Runnable> restore = new ArrayList<>();
+            for (String name : List.of("INT", "TERM")) {
+                try {
+                    Signal signal = new Signal(name);
+                    var previous = Signal.handle(signal, s -> stop.run());
+                    restore.add(() -> Signal.handle(signal, previous));
+                } catch (IllegalArgumentException unsupported) {
+                    // This platform or JVM does not let us handle it; the default (JVM exit) applies.
+                }
+            }
+            return restore;
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package org.cpc.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import org.cpc.node.DataDir;
+import org.cpc.node.NodeInit;
+import org.cpc.node.NodeRunner;
+import org.cpc.protocol.keys.KeyKind;
+import org.cpc.protocol.keys.Keyring;
+import org.cpc.protocol.params.NetworkParams;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code cpc worker start} run in-process, as a user would, against a real devnet node on loopback. */
+class WorkerCommandTest {
+    private static final String PASSWORD = "worker test password";
+
+    @TempDir
+    static Path dir;
+    static NodeRunner node;
+    static String url;
+    static Path keys;
+    static Path passwordFile;
+
+    record Run(int exit, String out, String err) {}
+
+    @BeforeAll
+    static void start() throws Exception {
+        NetworkParams d = NetworkParams.devnet().withSynthetic(32, 4);
+        NetworkParams p = new NetworkParams(d.network(), d.chainId(), 200, d.blockGasLimit(), d.minGasPrice(),
+                d.maxTxBytes(), d.maxBlockTxs(), d.maxFutureBlockMs(), d.syntheticMatrixSize(),
+                d.syntheticSpotChecks(), d.syntheticWindow(), d.syntheticVerifyGasPerMmac(), d.blockReward(),
+                d.halvingInterval(), d.computeRewardShareBps(), d.faucetEnabled());
+        NodeInit.init(dir.resolve("node"), p, null, "validator", 0, null, System.currentTimeMillis());
+        node = NodeRunner.start(new DataDir(dir.resolve("node")), 0, InstantSource.system(), () -> null);
+        url = "http://127.0.0.1:" + node.port();
+        keys = dir.resolve("keys");
+        passwordFile = dir.resolve("password");
+        Files.writeString(passwordFile, PASSWORD + "\n");
+        new Keyring(keys).create("miner", KeyKind.SECP256K1, PASSWORD.toCharArray());
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    static Run worker(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Cpc.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        String[] all = new String[args.length + 8];
+        all[0] = "worker";
+        all[1] = "start";
+        System.arraycopy(args, 0, all, 2, args.length);
+        System.arraycopy(new String[] {"--node", url, "--keys-dir", keys.toString(), "--password-file",
+            passwordFile.toString()}, 0, all, 2 + args.length, 6);
+        int exit = cl.execute(all);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void minesUntilAResultIsAcceptedAndExitsCleanly() {
+        Run r = worker("--key", "miner", "--backend", "cpu", "--threads", "1", "--stop-after", "1");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err())
+                .contains("compute backend cpu: ")
+                .contains("n=32, 4 spot checks")
+                .contains("result sent")
+                .contains("accepted, +")
+                .contains("stopped: ")
+                .doesNotContain("\r");
+    }
+
+    @Test
+    void unknownBackendIsAUsageError() {
+        Run r = worker("--key", "miner", "--backend", "tpu");
+        assertThat(r.exit()).isEqualTo(Cpc.EXIT_USAGE);
+        assertThat(r.err()).contains("unknown compute backend 'tpu'");
+    }
+
+    @Test
+    void cudaWhereThereIsNoneSaysWhy() {
+        Run r = worker("--key", "miner", "--backend", "cuda", "--stop-after", "1");
+        if (r.exit() == 0) return; // a machine with a usable GPU and a build with the CUDA backend
+        assertThat(r.exit()).isEqualTo(Cpc.EXIT_FAILED);
+        assertThat(r.err()).containsIgnoringCase("cuda");
+    }
+
+    @Test
+    void unknownKeyIsAKeyError() {
+        Run r = worker("--key", "nobody");
+        assertThat(r.exit()).isEqualTo(Cpc.EXIT_KEY);
+    }
+}
