@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -18,13 +19,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
+import java.util.stream.IntStream;
 import org.cpc.chain.exec.BlockExecutor;
 import org.cpc.chain.exec.ChainView;
 import org.cpc.chain.exec.PreparedTx;
 import org.cpc.chain.exec.ResultVerifier;
 import org.cpc.chain.exec.StateReader;
 import org.cpc.chain.exec.StateWrite;
-import org.cpc.chain.exec.StructuralResultVerifier;
+import org.cpc.chain.exec.SyntheticResultVerifier;
 import org.cpc.chain.exec.TxRejected;
 import org.cpc.chain.exec.TxRules;
 import org.cpc.chain.exec.VerificationContext;
@@ -62,7 +64,7 @@ public final class LocalChain implements Chain {
     public record Options(LongSupplier clockMs, ResultVerifier verifier, int mempoolPerAccount, int mempoolCapacity,
                           long mempoolTtlMs, int smtCacheNodes, int verifiedCacheSize) {
         public static Options defaults() {
-            return new Options(System::currentTimeMillis, StructuralResultVerifier.INSTANCE, 64, 20_000,
+            return new Options(System::currentTimeMillis, new SyntheticResultVerifier(), 64, 20_000,
                     10 * 60_000L, 1 << 21, 200_000);
         }
 
@@ -490,7 +492,7 @@ public final class LocalChain implements Chain {
         ValidatorInfo proposer = validatorsByAddress.get(h.proposerAddress());
         BlockExecutor.Session s = executor.begin(stateReader, chainView, h.height(), proposer.rewardAddress());
         List<byte[]> hashes = new ArrayList<>(b.transactions().size());
-        List<PreparedTx> prepared = preverify(b.transactions());
+        List<PreparedTx> prepared = preverify(b.transactions(), h.height());
         int i = 0;
         for (Transaction tx : b.transactions()) {
             PreparedTx p;
@@ -527,26 +529,35 @@ public final class LocalChain implements Chain {
     }
 
     /**
-     * Hashes the block's transactions and checks the TRANSFER signatures on all cores before the sequential
-     * execution, which then finds them in the verified cache. Only a speed-up: a failure here is left for the
-     * sequential pass to report in order. (SUBMIT_RESULTs are left whole to the sequential pass: their proof
-     * check needs the chain context.)
+     * Hashes the block's transactions and runs the expensive checks — TRANSFER signatures, SUBMIT_RESULT signatures
+     * and proofs — on all cores before the sequential execution, which then finds them in the verified cache.
+     * Only a speed-up: a failure here is left for the sequential pass to report in order, and a proof's verdict
+     * depends only on the transaction and its source block, which is already committed.
      */
-    private List<PreparedTx> preverify(List<Transaction> txs) {
+    private List<PreparedTx> preverify(List<Transaction> txs, long height) {
         PreparedTx[] out = new PreparedTx[txs.size()];
-        java.util.stream.IntStream.range(0, out.length).parallel().forEach(i -> {
+        IntStream.range(0, out.length).parallel().forEach(i -> {
             try {
                 PreparedTx p = PreparedTx.of(txs.get(i));
                 out[i] = p;
-                if (p.tx().txType() == org.cpc.protocol.types.TxType.TRANSFER && !verified.contains(p)) {
-                    TxRules.checkSignature(p);
-                    verified.add(p);
+                if (verified.contains(p)) return;
+                switch (p.tx().txType()) {
+                    case TRANSFER -> {
+                        TxRules.checkSignature(p);
+                        verified.add(p);
+                    }
+                    case SUBMIT_RESULT -> {
+                        ComputeResult r = TxRules.checkStateless(p, params);
+                        String src = r != null && r.nonce() != null ? blockHashAt(r.nonce()) : null;
+                        if (src != null) executor.verifyExpensive(p, r, new VerificationContext(params, height, r.nonce(), src));
+                    }
+                    default -> { }
                 }
             } catch (TxRejected | RuntimeException e) {
                 // reported by the sequential pass
             }
         });
-        return java.util.Arrays.asList(out);
+        return Arrays.asList(out);
     }
 
     private Executed check(Block b) throws InvalidBlockException {

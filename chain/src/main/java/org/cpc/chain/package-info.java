@@ -6,8 +6,8 @@
  * <pre>{@code
  * Genesis g = GenesisFile.read(Path.of("genesis.json"));
  * LocalChain chain = LocalChain.open(dataDir, g, LocalChain.Options.defaults()
- *         .withClock(System::currentTimeMillis)           // the only clock the chain sees
- *         .withVerifier(StructuralResultVerifier.INSTANCE)); // the compute module's verifier replaces it
+ *         .withClock(System::currentTimeMillis));         // the only clock the chain sees; proofs are checked by
+ *                                                         // SyntheticResultVerifier (the compute module)
  * chain.submit(tx);                                       // Admission.Accepted | Admission.Rejected(reason)
  * // every block_time_ms, on the proposer chosen by ProposerSchedule.proposer(validators, height, round):
  * Block unsigned = chain.propose(myValconsAddress, round, nowMs);

@@ -40,7 +40,7 @@ class CrashRecoveryTest {
         long lastSeen = 0;
         int kills = 5;
         for (int round = 0; round < kills; round++) {
-            Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+            Process p = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-cp",
                     System.getProperty("java.class.path"), CrashChild.class.getName(), data.toString(), gf.toString(),
                     kf.toString()).redirectErrorStream(true).start();
             AtomicLong committed = new AtomicLong(-1);

@@ -24,10 +24,7 @@ class ProposalTest {
     final Clock clock = new Clock(GENESIS_MS + 100_000_000L);
 
     static NetworkParams withGasLimit(NetworkParams p, long gasLimit, long maxTxs) {
-        return new NetworkParams(p.network(), p.chainId(), p.blockTimeMs(), gasLimit, p.minGasPrice(), p.maxTxBytes(),
-                maxTxs, p.maxFutureBlockMs(), p.syntheticMatrixSize(), p.syntheticSpotChecks(), p.syntheticWindow(),
-                p.syntheticVerifyGasPerMmac(), p.blockReward(), p.halvingInterval(), p.computeRewardShareBps(),
-                p.faucetEnabled());
+        return p.withBlockLimits(gasLimit, maxTxs);
     }
 
     @Test

@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
-import org.cpc.chain.exec.SyntheticTask;
+import org.cpc.compute.SyntheticProver;
+import org.cpc.compute.SyntheticResult;
+import org.cpc.compute.gemm.Backends;
 import org.cpc.chain.exec.TxRules;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
@@ -86,11 +88,14 @@ public final class TestKit {
         return sign(t, priv);
     }
 
-    /** A structurally valid synthetic result of the worker {@code priv} for block {@code h} with hash {@code hash}. */
+    /** An honest synthetic result (real product, real proof) of the worker {@code priv} for block {@code h}. */
     public static ComputeResult result(byte[] priv, long h, String blockHash) {
         String w = addr(priv);
-        return new ComputeResult(SyntheticTask.taskId(blockHash, w), w, "11".repeat(32), "ab".repeat(32 * 4), h, null);
+        SyntheticResult s = PROVER.prove(blockHash, h, w, PARAMS.syntheticMatrixSize(), PARAMS.syntheticSpotChecks());
+        return new ComputeResult(s.taskId(), w, s.resultHash(), s.proof(), h, null);
     }
+
+    private static final SyntheticProver PROVER = new SyntheticProver(Backends.java(1).gemm());
 
     public static Transaction submitResult(byte[] priv, ComputeResult r, long nonce) {
         long gas = TxRules.intrinsicGas(new Transaction(PARAMS.chainId(), TxType.SUBMIT_RESULT, addr(priv), null,

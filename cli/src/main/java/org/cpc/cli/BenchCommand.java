@@ -1,11 +1,14 @@
 package org.cpc.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
+import org.cpc.compute.bench.GemmBenchmark;
+import org.cpc.compute.bench.VerifyBenchmark;
 import org.cpc.node.client.NodeClient;
 import org.cpc.node.client.TxFactory;
 import org.cpc.protocol.codec.Json;
@@ -17,7 +20,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench", description = "Benchmarks against a running node.", subcommands = BenchCommand.Tps.class)
+@Command(name = "bench", description = "Benchmarks: node throughput, GEMM backends, synthetic proof verification.",
+        subcommands = {BenchCommand.Tps.class, BenchCommand.Gemm.class, BenchCommand.Verify.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -127,7 +131,7 @@ final class BenchCommand implements Runnable {
             while (System.nanoTime() < end) {
                 Sender s = mine.get(i++ % mine.size());
                 Transaction tx = TxFactory.transfer(s.key(), chainId, sink, BigInteger.ONE, s.nonce()[0],
-                        gasPrice, System.currentTimeMillis());
+                        gasPrice, System.currentTimeMillis() / 1000);
                 NodeClient.Reply r = client.sendTransaction(tx);
                 if (r.ok()) {
                     accepted.increment();
@@ -157,6 +161,49 @@ final class BenchCommand implements Runnable {
 
         private static JsonNode block(NodeClient client, long height) {
             return NodeClient.require(client.get("/block/" + height));
+        }
+    }
+
+    @Command(name = "gemm", description = {
+        "Exact int8 GEMM throughput (GOPS = 2n^3/s) per matrix size for the selected backend and the pure-Java path,",
+        "with two peers measured in the same run: numpy/OpenBLAS float32 matmul and oneDNN's dnnl_gemm_s8s8s32 called",
+        "from C (each skipped with a note when python3/numpy, gcc or libdnnl.so.2 is missing)."})
+    static final class Gemm implements Runnable {
+        @Option(names = "--backend", defaultValue = "cpu", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
+        String backend;
+        @Option(names = "--threads", defaultValue = "0", description = "Threads, 0 = all cores (default).")
+        int threads;
+        @Option(names = "--sizes", split = ",", defaultValue = "1024,2048,4096", description = "Matrix sizes n (default: ${DEFAULT-VALUE}).")
+        List<Integer> sizes;
+
+        @Override
+        public void run() {
+            int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+            try {
+                GemmBenchmark.run(System.out, sizes, backend, t);
+            } catch (IOException e) {
+                throw new Errors.CliException(Cpc.EXIT_FAILED, "benchmark failed: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Command(name = "verify", description = {
+        "Synthetic SUBMIT_RESULT verifications per second on one thread for each available backend, the worker's",
+        "time per result (generate, multiply, hash, prove) and the verify/compute ratio."})
+    static final class Verify implements Runnable {
+        @Option(names = "--n", defaultValue = "1024", description = "Matrix size (default: ${DEFAULT-VALUE}).")
+        int n;
+        @Option(names = "--k", defaultValue = "32", description = "Spot checks (default: ${DEFAULT-VALUE}).")
+        int k;
+        @Option(names = "--threads", defaultValue = "0", description = "Worker threads for the compute side, 0 = all cores.")
+        int threads;
+
+        @Override
+        public void run() {
+            int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+            VerifyBenchmark.run(System.out, n, k, t);
         }
     }
 }

@@ -40,7 +40,7 @@ final class DevnetCommand implements Runnable {
         boolean fresh = !dir.initialised();
         if (fresh) {
             NetworkParams p = NetworkParams.devnet();
-            if (blockTimeMs != null) p = withBlockTime(p, blockTimeMs);
+            if (blockTimeMs != null) p = p.withBlockTime(blockTimeMs);
             NodeInit.init(dir.root(), p, null, NodeInit.DEFAULT_VALIDATOR_KEY, port, null, System.currentTimeMillis());
         }
         NodeRunner node = NodeRunner.start(dir, port, InstantSource.system(), () -> {
@@ -70,12 +70,6 @@ final class DevnetCommand implements Runnable {
         }
     }
 
-    private static NetworkParams withBlockTime(NetworkParams p, long ms) {
-        return new NetworkParams(p.network(), p.chainId(), ms, p.blockGasLimit(), p.minGasPrice(), p.maxTxBytes(),
-                p.maxBlockTxs(), p.maxFutureBlockMs(), p.syntheticMatrixSize(), p.syntheticSpotChecks(),
-                p.syntheticWindow(), p.syntheticVerifyGasPerMmac(), p.blockReward(), p.halvingInterval(),
-                p.computeRewardShareBps(), p.faucetEnabled());
-    }
 
     /** Deletes a devnet data dir, refusing a directory that does not look like one (a typo must not wipe $HOME). */
     private static void delete(DataDir dir) {

@@ -39,7 +39,7 @@ final class TxCommand implements Runnable {
         @Mixin KeyringOptions keys;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-        abstract Transaction build(AccountKey key, JsonNode params, long nonce, long gasPrice, long nowMs);
+        abstract Transaction build(AccountKey key, JsonNode params, long nonce, long gasPrice, long nowSeconds);
 
         @Override
         public void run() {
@@ -48,7 +48,7 @@ final class TxCommand implements Runnable {
             JsonNode params = client.params();
             long price = gasPrice != null ? gasPrice : params.path("min_gas_price").asLong();
             long nonce = txNonce != null ? txNonce : client.balance(key.address()).path("nonce").asLong();
-            Transaction tx = build(key, params, nonce, price, System.currentTimeMillis());
+            Transaction tx = build(key, params, nonce, price, System.currentTimeMillis() / 1000);
             NodeClient.Reply r = client.sendTransaction(tx);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
@@ -70,10 +70,10 @@ final class TxCommand implements Runnable {
         @Option(names = "--to", required = true, paramLabel = "ADDRESS") String to;
         @Option(names = "--amount", required = true, paramLabel = "CPC", description = "Decimal CPC, e.g. 1.5") String amount;
 
-        Transaction build(AccountKey key, JsonNode params, long nonce, long price, long nowMs) {
+        Transaction build(AccountKey key, JsonNode params, long nonce, long price, long nowSeconds) {
             Address.decodeAccount(to);
             BigInteger wei = Amounts.parseCpc(amount);
-            return TxFactory.transfer(key, params.path("chain_id").asText(), to, wei, nonce, price, nowMs);
+            return TxFactory.transfer(key, params.path("chain_id").asText(), to, wei, nonce, price, nowSeconds);
         }
     }
 
@@ -90,10 +90,10 @@ final class TxCommand implements Runnable {
                 description = "Gas limit (default: 80,000 plus the network's proof-verification gas).")
         Long gasLimit;
 
-        Transaction build(AccountKey key, JsonNode params, long nonce, long price, long nowMs) {
+        Transaction build(AccountKey key, JsonNode params, long nonce, long price, long nowSeconds) {
             ComputeResult result = new ComputeResult(taskId, key.address(), resultHash, proof, resultNonce, signature);
             long gas = gasLimit != null ? gasLimit : TxFactory.SUBMIT_RESULT_GAS + verifyGas(params);
-            return TxFactory.submitResult(key, params.path("chain_id").asText(), result, nonce, price, gas, nowMs);
+            return TxFactory.submitResult(key, params.path("chain_id").asText(), result, nonce, price, gas, nowSeconds);
         }
 
         /** k·n² multiply-accumulates priced per 2^20 of them, rounded up, as the network's parameters say. */

@@ -1,5 +1,8 @@
 package org.cpc.cli;
 
+import org.cpc.compute.SyntheticProver;
+import org.cpc.compute.SyntheticResult;
+import org.cpc.compute.gemm.Backends;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,11 +46,7 @@ class CliAgainstNodeTest {
 
     @BeforeAll
     static void start() throws Exception {
-        NetworkParams d = NetworkParams.devnet().withSynthetic(16, 4);
-        NetworkParams p = new NetworkParams(d.network(), d.chainId(), 200, d.blockGasLimit(), d.minGasPrice(),
-                d.maxTxBytes(), d.maxBlockTxs(), d.maxFutureBlockMs(), d.syntheticMatrixSize(),
-                d.syntheticSpotChecks(), d.syntheticWindow(), d.syntheticVerifyGasPerMmac(), d.blockReward(),
-                d.halvingInterval(), d.computeRewardShareBps(), d.faucetEnabled());
+        NetworkParams p = NetworkParams.devnet().withSynthetic(16, 4).withBlockTime(200);
         NodeInit.init(dir.resolve("node"), p, null, "validator", 0, null, System.currentTimeMillis());
         node = NodeRunner.start(new DataDir(dir.resolve("node")), 0, InstantSource.system(), () -> null);
         url = "http://127.0.0.1:" + node.port();
@@ -138,15 +137,24 @@ class CliAgainstNodeTest {
     void submitResultByHandAndItsRefusals() throws Exception {
         String worker = newFundedKey("worker");
         JsonNode latest = client.get("/block/latest").body();
-        String taskId = syntheticTaskId(latest.path("hash").asText(), worker);
-        Run ok = withKeys("tx", "submit-result", "--task-id", taskId, "--result-hash", "ab".repeat(32),
-                "--proof", "cd".repeat(32), "--nonce", latest.path("header").path("height").asText(),
-                "--from", "worker", "--node", url);
+        String height = latest.path("header").path("height").asText();
+        SyntheticResult proved = new SyntheticProver(Backends.java(1).gemm()).prove(latest.path("hash").asText(),
+                Long.parseLong(height), worker, 16, 4);
+        assertThat(proved.taskId()).isEqualTo(syntheticTaskId(latest.path("hash").asText(), worker));
+        // A proof with one byte changed does not open to the result hash: the node says which row fails.
+        String bad = (proved.proof().charAt(0) == '0' ? "1" : "0") + proved.proof().substring(1);
+        Run forged = withKeys("tx", "submit-result", "--task-id", proved.taskId(), "--result-hash", proved.resultHash(),
+                "--proof", bad, "--nonce", height, "--from", "worker", "--node", url);
+        assertThat(forged.exit()).isEqualTo(Cpc.EXIT_FAILED);
+        assertThat(forged.err()).contains("rejected", "does not open to result_hash");
+
+        Run ok = withKeys("tx", "submit-result", "--task-id", proved.taskId(), "--result-hash", proved.resultHash(),
+                "--proof", proved.proof(), "--nonce", height, "--from", "worker", "--node", url);
         assertThat(ok.exit()).as(ok.err()).isZero();
 
         Run wrongTask = withKeys("tx", "submit-result", "--task-id", "00000000-0000-8000-8000-000000000000",
-                "--result-hash", "ab".repeat(32), "--proof", "cd".repeat(32), "--nonce",
-                latest.path("header").path("height").asText(), "--from", "worker", "--node", url);
+                "--result-hash", proved.resultHash(), "--proof", proved.proof(), "--nonce", height, "--from", "worker",
+                "--node", url);
         assertThat(wrongTask.exit()).isEqualTo(Cpc.EXIT_FAILED);
         assertThat(wrongTask.err()).contains("rejected", "synthetic task");
     }

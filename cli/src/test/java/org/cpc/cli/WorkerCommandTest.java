@@ -34,11 +34,7 @@ class WorkerCommandTest {
 
     @BeforeAll
     static void start() throws Exception {
-        NetworkParams d = NetworkParams.devnet().withSynthetic(32, 4);
-        NetworkParams p = new NetworkParams(d.network(), d.chainId(), 200, d.blockGasLimit(), d.minGasPrice(),
-                d.maxTxBytes(), d.maxBlockTxs(), d.maxFutureBlockMs(), d.syntheticMatrixSize(),
-                d.syntheticSpotChecks(), d.syntheticWindow(), d.syntheticVerifyGasPerMmac(), d.blockReward(),
-                d.halvingInterval(), d.computeRewardShareBps(), d.faucetEnabled());
+        NetworkParams p = NetworkParams.devnet().withSynthetic(32, 4).withBlockTime(200);
         NodeInit.init(dir.resolve("node"), p, null, "validator", 0, null, System.currentTimeMillis());
         node = NodeRunner.start(new DataDir(dir.resolve("node")), 0, InstantSource.system(), () -> null);
         url = "http://127.0.0.1:" + node.port();

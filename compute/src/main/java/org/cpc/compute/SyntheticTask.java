@@ -34,8 +34,18 @@ public record SyntheticTask(String blockHash, String workerAddress, int n, int k
         if (k < 1 || k > n) {
             throw new IllegalArgumentException("spot checks " + k + " must be 1.." + n + " (the rows of a " + n + "-row result)");
         }
-        byte[] seed = Sha256.hash((blockHash + workerAddress).getBytes(StandardCharsets.UTF_8));
+        byte[] seed = seedOf(blockHash, workerAddress);
         return new SyntheticTask(blockHash, workerAddress, n, k, taskIdOf(seed), seed);
+    }
+
+    /** {@code SHA-256(UTF-8(blockHashHex + workerAddress))}. */
+    public static byte[] seedOf(String blockHash, String workerAddress) {
+        return Sha256.hash((blockHash + workerAddress).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The task_id a worker derives from a block hash; what L1 checks before opening any proof. */
+    public static String taskIdOf(String blockHash, String workerAddress) {
+        return taskIdOf(seedOf(blockHash, workerAddress));
     }
 
     /** The UUID whose bytes are seed[0..16) with version nibble 8 and the RFC 4122 variant. */

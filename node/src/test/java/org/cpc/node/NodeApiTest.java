@@ -25,6 +25,9 @@ import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.keys.AccountKey;
+import org.cpc.compute.SyntheticProver;
+import org.cpc.compute.SyntheticResult;
+import org.cpc.compute.gemm.Backends;
 import org.cpc.protocol.types.ComputeResult;
 import org.cpc.protocol.types.Transaction;
 import org.junit.jupiter.api.AfterAll;
@@ -111,7 +114,7 @@ class NodeApiTest {
         assertRejected(good.withSignature(highS(good.signature())), 422, "high S");
 
         Transaction otherChain = TxFactory.transfer(carol, "cpc-testnet-1", to, BigInteger.ONE, 0,
-                node.params.minGasPrice(), System.currentTimeMillis());
+                node.params.minGasPrice(), System.currentTimeMillis() / 1000);
         assertRejected(otherChain, 422, "cpc-testnet-1");
 
         ObjectNode unknownType = good.toJson();
@@ -143,7 +146,7 @@ class NodeApiTest {
         ComputeResult result = new ComputeResult(UUID.randomUUID().toString(), TestNode.newAccount().address(),
                 "ab".repeat(32), "cd".repeat(32), 1L, null);
         Transaction tx = TxFactory.submitResult(sender, node.params.chainId(), result, 0, node.params.minGasPrice(),
-                2_000_000, System.currentTimeMillis());
+                2_000_000, System.currentTimeMillis() / 1000);
         assertRejected(tx, 422, "does not match from_address");
     }
 
@@ -152,10 +155,13 @@ class NodeApiTest {
         AccountKey worker = node.funded("5.0");
         JsonNode source = TestNode.json(node.get("/block/latest"));
         long h0 = source.path("header").path("height").asLong();
-        String taskId = Independent.syntheticTaskId(source.path("hash").asText(), worker.address());
-        ComputeResult result = new ComputeResult(taskId, worker.address(), "ab".repeat(32), "cd".repeat(32), h0, null);
+        SyntheticResult proved = new SyntheticProver(Backends.java(1).gemm()).prove(source.path("hash").asText(), h0,
+                worker.address(), node.params.syntheticMatrixSize(), node.params.syntheticSpotChecks());
+        assertThat(proved.taskId()).isEqualTo(Independent.syntheticTaskId(source.path("hash").asText(), worker.address()));
+        ComputeResult result = new ComputeResult(proved.taskId(), worker.address(), proved.resultHash(), proved.proof(),
+                h0, null);
         Transaction submit = TxFactory.submitResult(worker, node.params.chainId(), result, 0,
-                node.params.minGasPrice(), 2_000_000, System.currentTimeMillis());
+                node.params.minGasPrice(), 2_000_000, System.currentTimeMillis() / 1000);
         Transaction pay = node.transfer(worker, TestNode.newAccount().address(), BigInteger.TEN, 1);
         NodeClient.Reply submitted = node.client.sendTransaction(submit);
         assertThat(submitted.status()).as(submitted.body().toString()).isEqualTo(200);

@@ -38,11 +38,7 @@ final class TestNode implements AutoCloseable {
 
     /** Small synthetic matrices keep a SUBMIT_RESULT's verification gas affordable for test accounts. */
     static NetworkParams params() {
-        NetworkParams d = NetworkParams.devnet().withSynthetic(16, 4);
-        return new NetworkParams(d.network(), d.chainId(), BLOCK_MS, d.blockGasLimit(), d.minGasPrice(), d.maxTxBytes(),
-                d.maxBlockTxs(), d.maxFutureBlockMs(), d.syntheticMatrixSize(), d.syntheticSpotChecks(),
-                d.syntheticWindow(), d.syntheticVerifyGasPerMmac(), d.blockReward(), d.halvingInterval(),
-                d.computeRewardShareBps(), d.faucetEnabled());
+        return NetworkParams.devnet().withSynthetic(16, 4).withBlockTime(BLOCK_MS);
     }
 
     static TestNode start(Path dir) {
@@ -90,7 +86,7 @@ final class TestNode implements AutoCloseable {
     }
 
     Transaction transfer(AccountKey from, String to, BigInteger wei, long nonce) {
-        return TxFactory.transfer(from, params.chainId(), to, wei, nonce, params.minGasPrice(), System.currentTimeMillis());
+        return TxFactory.transfer(from, params.chainId(), to, wei, nonce, params.minGasPrice(), System.currentTimeMillis() / 1000);
     }
 
     /** Waits for a transaction to be included; returns its {@code GET /tx} answer. */

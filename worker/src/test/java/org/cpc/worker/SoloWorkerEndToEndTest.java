@@ -11,9 +11,6 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.function.BooleanSupplier;
 import org.cpc.chain.LocalChain;
-import org.cpc.chain.exec.ResultVerifier;
-import org.cpc.compute.SyntheticVerifier;
-import org.cpc.compute.Verification;
 import org.cpc.compute.gemm.Backends;
 import org.cpc.compute.gemm.ComputeBackend;
 import org.cpc.node.DataDir;
@@ -44,28 +41,15 @@ class SoloWorkerEndToEndTest {
     Path tmp;
 
     private static NetworkParams testParams() {
-        NetworkParams d = NetworkParams.devnet().withSynthetic(N, K);
-        return new NetworkParams(d.network(), d.chainId(), 300, d.blockGasLimit(), d.minGasPrice(), d.maxTxBytes(),
-                d.maxBlockTxs(), d.maxFutureBlockMs(), d.syntheticMatrixSize(), d.syntheticSpotChecks(),
-                d.syntheticWindow(), d.syntheticVerifyGasPerMmac(), d.blockReward(), d.halvingInterval(),
-                d.computeRewardShareBps(), d.faucetEnabled());
+        return NetworkParams.devnet().withSynthetic(N, K).withBlockTime(300);
     }
 
-    /** The L1 proof check the integrator wires into the chain: the compute module's verifier. */
-    private static ResultVerifier syntheticVerifier() {
-        SyntheticVerifier v = new SyntheticVerifier(Backends.java(1).gemm());
-        return (r, ctx) -> {
-            Verification out = v.verify(ctx.sourceBlockHash(), r.workerAddress(), ctx.params().syntheticMatrixSize(),
-                    ctx.params().syntheticSpotChecks(), r.taskId(), r.resultHash(), r.proof());
-            return out.ok() ? ResultVerifier.Verdict.ok() : ResultVerifier.Verdict.invalid(out.reason());
-        };
-    }
 
     private NodeRunner startNode() {
         NodeInit.init(tmp.resolve("node"), testParams(), null, NodeInit.DEFAULT_VALIDATOR_KEY, 0, null,
                 System.currentTimeMillis());
         return NodeRunner.start(new DataDir(tmp.resolve("node")), 0,
-                (db, genesis) -> LocalChain.open(db, genesis, LocalChain.Options.defaults().withVerifier(syntheticVerifier())),
+                (db, genesis) -> LocalChain.open(db, genesis, LocalChain.Options.defaults()),
                 InstantSource.system(), () -> {
                     throw new AssertionError("a devnet node needs no password");
                 });

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.cpc.chain.Account;
 import org.cpc.chain.state.StateKeys.WorkerStats;
+import org.cpc.compute.SyntheticTask;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.ComputeResult;
 import org.cpc.protocol.types.Transaction;
@@ -50,7 +51,7 @@ public final class BlockExecutor {
         }
         String hash = chain.blockHash(h);
         if (hash == null) throw new TxRejected("ComputeResult.nonce " + h + " names an unknown block");
-        String expected = SyntheticTask.taskId(hash, r.workerAddress());
+        String expected = SyntheticTask.taskIdOf(hash, r.workerAddress());
         if (!expected.equals(r.taskId())) {
             throw new TxRejected("ComputeResult.task_id " + r.taskId() + " is not the synthetic task of block " + h
                     + " for " + r.workerAddress() + " (expected " + expected + ")");

@@ -58,7 +58,7 @@ public final class Faucet {
                     + " CPC per request; ask for less or make several requests");
         }
         Transaction tx = TxFactory.transfer(key, chain.params().chainId(), address, wei,
-                chain.nextNonce(key.address()), chain.params().minGasPrice(), clock.millis());
+                chain.nextNonce(key.address()), chain.params().minGasPrice(), clock.millis() / 1000);
         return chain.submit(tx);
     }
 }

@@ -17,9 +17,9 @@ public final class TxFactory {
     private TxFactory() {}
 
     public static Transaction transfer(AccountKey from, String chainId, String to, BigInteger amountWei, long nonce,
-                                       long gasPrice, long timestampMs) {
+                                       long gasPrice, long timestampSeconds) {
         return sign(from, new Transaction(chainId, TxType.TRANSFER, from.address(), to, amountWei,
-                fee(TRANSFER_GAS, gasPrice), nonce, gasPrice, TRANSFER_GAS, timestampMs, Hex.encode(from.publicKey()),
+                fee(TRANSFER_GAS, gasPrice), nonce, gasPrice, TRANSFER_GAS, timestampSeconds, Hex.encode(from.publicKey()),
                 Json.object(), null));
     }
 
@@ -28,10 +28,10 @@ public final class TxFactory {
      * proof verification the network charges for this kind of result.
      */
     public static Transaction submitResult(AccountKey from, String chainId, ComputeResult result, long nonce,
-                                           long gasPrice, long gasLimit, long timestampMs) {
+                                           long gasPrice, long gasLimit, long timestampSeconds) {
         ObjectNode payload = result.toJson();
         return sign(from, new Transaction(chainId, TxType.SUBMIT_RESULT, from.address(), null, BigInteger.ZERO,
-                fee(gasLimit, gasPrice), nonce, gasPrice, gasLimit, timestampMs, Hex.encode(from.publicKey()), payload, null));
+                fee(gasLimit, gasPrice), nonce, gasPrice, gasLimit, timestampSeconds, Hex.encode(from.publicKey()), payload, null));
     }
 
     public static Transaction sign(AccountKey key, Transaction unsigned) {

@@ -141,6 +141,20 @@ public record NetworkParams(
                 halvingInterval, computeRewardShareBps, faucetEnabled);
     }
 
+    /** The same parameters with another block interval; devnets and tests run faster blocks. */
+    public NetworkParams withBlockTime(long ms) {
+        return new NetworkParams(network, chainId, ms, blockGasLimit, minGasPrice, maxTxBytes, maxBlockTxs,
+                maxFutureBlockMs, syntheticMatrixSize, syntheticSpotChecks, syntheticWindow, syntheticVerifyGasPerMmac,
+                blockReward, halvingInterval, computeRewardShareBps, faucetEnabled);
+    }
+
+    /** The same parameters with other block bounds. */
+    public NetworkParams withBlockLimits(long gasLimit, long maxTxs) {
+        return new NetworkParams(network, chainId, blockTimeMs, gasLimit, minGasPrice, maxTxBytes, maxTxs,
+                maxFutureBlockMs, syntheticMatrixSize, syntheticSpotChecks, syntheticWindow, syntheticVerifyGasPerMmac,
+                blockReward, halvingInterval, computeRewardShareBps, faucetEnabled);
+    }
+
     private static Map<String, NetworkParams> load() {
         try (InputStream in = NetworkParams.class.getResourceAsStream("networks.json")) {
             if (in == null) throw new IllegalStateException("networks.json is missing from the classpath");
