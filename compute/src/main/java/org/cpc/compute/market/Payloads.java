@@ -1,0 +1,39 @@
+package org.cpc.compute.market;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Iterator;
+import java.util.Set;
+import org.cpc.protocol.codec.Hex;
+
+/** Strict reading of challenge payloads: known fields only, exact integer bounds, messages that name the field. */
+final class Payloads {
+    private Payloads() {}
+
+    static void onlyFields(JsonNode payload, String type, Set<String> fields) {
+        if (payload == null || !payload.isObject()) throw new IllegalArgumentException(type + " payload must be a JSON object");
+        for (String f : fields) {
+            if (!payload.has(f)) throw new IllegalArgumentException(type + " payload is missing '" + f + "'");
+        }
+        Iterator<String> it = payload.fieldNames();
+        while (it.hasNext()) {
+            String f = it.next();
+            if (!fields.contains(f)) throw new IllegalArgumentException(type + " payload has unknown field '" + f + "'");
+        }
+    }
+
+    static long integer(JsonNode payload, String type, String field, long min, long max) {
+        JsonNode v = payload.get(field);
+        if (v == null || !v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < min || v.longValue() > max) {
+            throw new IllegalArgumentException(type + " payload." + field + " must be an integer in [" + min + ", " + max + "]");
+        }
+        return v.longValue();
+    }
+
+    static String hash(JsonNode payload, String type, String field) {
+        JsonNode v = payload.get(field);
+        if (v == null || !v.isTextual() || v.textValue().length() != 64 || !Hex.isHex(v.textValue())) {
+            throw new IllegalArgumentException(type + " payload." + field + " must be a SHA-256 hash: 64 lowercase hex characters");
+        }
+        return v.textValue();
+    }
+}

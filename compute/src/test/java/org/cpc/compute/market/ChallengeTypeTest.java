@@ -1,0 +1,41 @@
+package org.cpc.compute.market;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.cpc.protocol.codec.Json;
+import org.junit.jupiter.api.Test;
+
+class ChallengeTypeTest {
+    private static final String H = "ab".repeat(32);
+
+    @Test
+    void matmulSplitsRowsIntoJobs() {
+        var p = Json.parse("{\"a\":\"" + H + "\",\"b\":\"" + H + "\",\"m\":1000,\"k\":64,\"n\":32,\"rows_per_job\":128}");
+        ChallengeType t = ChallengeType.require("matmul");
+        t.validatePayload(p);
+        assertThat(t.jobCount(p)).isEqualTo(8); // 7 full blocks of 128 rows and one of 104
+    }
+
+    @Test
+    void syntheticHasOneJobPerIteration() {
+        var p = Json.parse("{\"seed\":\"" + H + "\",\"matrix_size\":64,\"iterations\":5}");
+        ChallengeType.require("synthetic").validatePayload(p);
+        assertThat(ChallengeType.require("synthetic").jobCount(p)).isEqualTo(5);
+    }
+
+    @Test
+    void badPayloadsNameTheField() {
+        ChallengeType m = ChallengeType.require("matmul");
+        assertThatThrownBy(() -> m.validatePayload(Json.parse("{\"a\":\"x\",\"b\":\"" + H + "\",\"m\":1,\"k\":1,\"n\":1,\"rows_per_job\":1}")))
+                .hasMessageContaining("payload.a");
+        assertThatThrownBy(() -> m.validatePayload(Json.parse("{\"a\":\"" + H + "\",\"b\":\"" + H + "\",\"m\":100000,\"k\":1,\"n\":1,\"rows_per_job\":1}")))
+                .hasMessageContaining("payload.m");
+        assertThatThrownBy(() -> m.validatePayload(Json.parse("{\"a\":\"" + H + "\",\"b\":\"" + H + "\",\"m\":20000,\"k\":1,\"n\":1,\"rows_per_job\":1}")))
+                .hasMessageContaining("jobs");
+        assertThatThrownBy(() -> m.validatePayload(Json.parse("{\"a\":\"" + H + "\"}"))).hasMessageContaining("missing 'b'");
+        assertThatThrownBy(() -> ChallengeType.require("training")).hasMessageContaining("unknown challenge_type 'training'");
+        assertThatThrownBy(() -> ChallengeType.require("synthetic").validatePayload(
+                Json.parse("{\"seed\":\"" + H + "\",\"matrix_size\":64,\"iterations\":0}"))).hasMessageContaining("iterations");
+    }
+}
