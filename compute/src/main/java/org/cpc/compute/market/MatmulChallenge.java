@@ -1,7 +1,7 @@
 package org.cpc.compute.market;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Set;
+import java.util.List;
 
 /**
  * A customer's matrix product: payload {@code {"a","b","m","k","n","rows_per_job"}} where {@code a} and {@code b} are
@@ -10,7 +10,7 @@ import java.util.Set;
  */
 public final class MatmulChallenge implements ChallengeType {
     public static final MatmulChallenge INSTANCE = new MatmulChallenge();
-    static final Set<String> FIELDS = Set.of("a", "b", "m", "k", "n", "rows_per_job");
+    static final List<String> FIELDS = List.of("a", "b", "m", "k", "n", "rows_per_job");
     /** Largest dimension accepted; bounds blob sizes and a job's memory. */
     public static final int MAX_DIM = 65_536;
     /** Largest input matrix in bytes (A or B): 1 GiB. */

@@ -2,14 +2,14 @@ package org.cpc.compute.market;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
-import java.util.Set;
+import java.util.List;
 import org.cpc.protocol.codec.Hex;
 
-/** Strict reading of challenge payloads: known fields only, exact integer bounds, messages that name the field. */
+/** Strict reading of challenge payloads (fields checked in their listed order, so messages are reproducible): known fields only, exact integer bounds, messages that name the field. */
 final class Payloads {
     private Payloads() {}
 
-    static void onlyFields(JsonNode payload, String type, Set<String> fields) {
+    static void onlyFields(JsonNode payload, String type, List<String> fields) {
         if (payload == null || !payload.isObject()) throw new IllegalArgumentException(type + " payload must be a JSON object");
         for (String f : fields) {
             if (!payload.has(f)) throw new IllegalArgumentException(type + " payload is missing '" + f + "'");

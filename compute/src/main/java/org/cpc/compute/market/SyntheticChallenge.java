@@ -1,7 +1,7 @@
 package org.cpc.compute.market;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Set;
+import java.util.List;
 import org.cpc.compute.MatrixGenerator;
 
 /**
@@ -10,7 +10,7 @@ import org.cpc.compute.MatrixGenerator;
  */
 public final class SyntheticChallenge implements ChallengeType {
     public static final SyntheticChallenge INSTANCE = new SyntheticChallenge();
-    static final Set<String> FIELDS = Set.of("seed", "matrix_size", "iterations");
+    static final List<String> FIELDS = List.of("seed", "matrix_size", "iterations");
 
     private SyntheticChallenge() {}
 
