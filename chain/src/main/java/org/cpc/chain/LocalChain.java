@@ -33,6 +33,7 @@ import org.cpc.chain.exec.VerificationContext;
 import org.cpc.chain.exec.VerifiedCache;
 import org.cpc.chain.exec.WorldState;
 import org.cpc.chain.mempool.Mempool;
+import org.cpc.chain.mempool.ProofFloodGuard;
 import org.cpc.chain.state.SparseMerkleTree;
 import org.cpc.chain.state.StateKeys;
 import org.cpc.chain.store.ChainStore;
@@ -94,6 +95,8 @@ public final class LocalChain implements Chain {
     private final BlockExecutor executor;
     private final Mempool mempool;
     private final VerifiedCache verified;
+    /** Senders of recent invalid proofs: at most 8 a minute each get checked (see ProofFloodGuard). */
+    private final ProofFloodGuard proofGuard = new ProofFloodGuard(8, 60_000, 100_000);
     private final Map<String, ValidatorInfo> validatorsByAddress = new HashMap<>();
     private final List<ChainListener> listeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock writer = new ReentrantLock();
@@ -328,7 +331,16 @@ public final class LocalChain implements Chain {
                 String src = executor.checkResultAgainstChain(r, height, chainView, new WorldState(stateReader));
                 ctx = new VerificationContext(params, height, r.nonce(), src);
             }
-            executor.verifyExpensive(p, r, ctx);
+            if (r != null) {
+                String flood = proofGuard.refusal(tx.fromAddress(), options.clockMs().getAsLong());
+                if (flood != null) return new Admission.Rejected(p.hashHex(), flood);
+            }
+            try {
+                executor.verifyExpensive(p, r, ctx);
+            } catch (TxRejected.InvalidProof e) {
+                proofGuard.strike(tx.fromAddress(), options.clockMs().getAsLong());
+                throw e;
+            }
             why = mempool.add(p, account(tx.fromAddress()), r, options.clockMs().getAsLong());
             if (why != null) return new Admission.Rejected(p.hashHex(), why);
         } catch (TxRejected e) {

@@ -180,6 +180,39 @@ class LocalChainTest {
     }
 
     @Test
+    void wrongProofsAreRejectedWithTheirReasonAndFloodsAreCut() throws Exception {
+        try (LocalChain c = open(genesis(3))) {
+            produce(c, vkey);
+            String h1 = c.head().hashHex();
+            ComputeResult honest = result(priv(0), 1, h1);
+            String p = honest.proof();
+            ComputeResult flipped = new ComputeResult(honest.taskId(), addr(0), honest.resultHash(),
+                    (p.charAt(0) == '0' ? "1" : "0") + p.substring(1), 1L, null);
+            assertThat(rejected(c.submit(submitResult(priv(0), flipped, 0)))).contains("does not open to result_hash");
+            ComputeResult truncated = new ComputeResult(honest.taskId(), addr(0), honest.resultHash(),
+                    p.substring(0, p.length() - 64), 1L, null);
+            assertThat(rejected(c.submit(submitResult(priv(0), truncated, 0)))).contains("proof is");
+            // A result_hash other than the product's: the honest rows no longer open to it.
+            ComputeResult otherRoot = new ComputeResult(honest.taskId(), addr(0), "11".repeat(32), p, 1L, null);
+            assertThat(rejected(c.submit(submitResult(priv(0), otherRoot, 0)))).contains("result proof rejected");
+            accepted(c.submit(submitResult(priv(0), honest, 0)));
+
+            // Eight wrong proofs within a minute: the ninth submission is refused before any proof is opened.
+            ComputeResult honest1 = result(priv(1), 1, h1);
+            String p1 = honest1.proof();
+            ComputeResult bad1 = new ComputeResult(honest1.taskId(), addr(1), honest1.resultHash(),
+                    (p1.charAt(0) == '0' ? "1" : "0") + p1.substring(1), 1L, null);
+            for (int i = 0; i < 8; i++) {
+                clock.now += 1000;
+                assertThat(rejected(c.submit(submitResult(priv(1), bad1, 0)))).contains("does not open");
+            }
+            assertThat(rejected(c.submit(submitResult(priv(1), honest1, 0)))).contains("8 invalid proofs");
+            clock.now += 60_000;
+            accepted(c.submit(submitResult(priv(1), honest1, 0)));
+        }
+    }
+
+    @Test
     void restartResumesAndForeignDataDirIsRefused() throws Exception {
         Genesis g = genesis(3);
         String root;

@@ -68,7 +68,7 @@ public final class BlockExecutor {
         TxRules.checkSignature(p);
         if (r != null) {
             ResultVerifier.Verdict v = verifier.verify(r, ctx);
-            if (!v.valid()) throw new TxRejected("result proof rejected: " + v.reason());
+            if (!v.valid()) throw new TxRejected.InvalidProof("result proof rejected: " + v.reason());
         }
         if (verified != null) verified.add(p);
     }
