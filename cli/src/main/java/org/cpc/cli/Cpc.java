@@ -38,12 +38,19 @@ public final class Cpc implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Cpc());
+        withHelpEverywhere(cl);
         cl.setExitCodeExceptionMapper(Errors::exitCode);
         cl.setExecutionExceptionHandler(Errors::handle);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         // The completion script generator is a hidden helper: `cpc generate-completion >> ~/.bashrc`.
         cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
         return cl;
+    }
+
+    /** Every command answers --help and --version, so `cpc node init --help` helps instead of complaining. */
+    private static void withHelpEverywhere(CommandLine cl) {
+        cl.getCommandSpec().mixinStandardHelpOptions(true);
+        for (CommandLine sub : cl.getSubcommands().values()) withHelpEverywhere(sub);
     }
 
     public static void main(String[] args) {
