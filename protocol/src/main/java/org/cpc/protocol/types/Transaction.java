@@ -96,11 +96,8 @@ public record Transaction(
     /** Reads a transaction strictly: every field present with its type, nothing unknown. */
     public static Transaction fromJson(JsonNode node) {
         JsonFields f = JsonFields.of(node, "transaction", FIELDS);
-        String pubKey = f.string("pub_key");
-        if (!Hex.isHex(pubKey)) throw new IllegalArgumentException("transaction.pub_key must be lowercase hex");
-        String sig = f.nullableString("signature");
-        if (sig != null && !Hex.isHex(sig)) throw new IllegalArgumentException("transaction.signature must be lowercase hex");
-        return new Transaction(
+        // Read in declaration order, so the first problem reported is the first field a reader would check.
+        Transaction tx = new Transaction(
                 f.string("chain_id"),
                 TxType.parse(f.string("tx_type")),
                 f.string("from_address"),
@@ -111,8 +108,13 @@ public record Transaction(
                 f.uint("gas_price"),
                 f.uint("gas_limit"),
                 f.uint("timestamp"),
-                pubKey,
+                f.string("pub_key"),
                 f.object("payload").deepCopy(),
-                sig);
+                f.nullableString("signature"));
+        if (!Hex.isHex(tx.pubKey)) throw new IllegalArgumentException("transaction.pub_key must be lowercase hex");
+        if (tx.signature != null && !Hex.isHex(tx.signature)) {
+            throw new IllegalArgumentException("transaction.signature must be lowercase hex");
+        }
+        return tx;
     }
 }
