@@ -33,7 +33,7 @@ import org.cpc.chain.exec.VerificationContext;
 import org.cpc.chain.exec.VerifiedCache;
 import org.cpc.chain.exec.WorldState;
 import org.cpc.chain.mempool.Mempool;
-import org.cpc.chain.mempool.ProofFloodGuard;
+import org.cpc.chain.mempool.StrikeWindow;
 import org.cpc.chain.state.SparseMerkleTree;
 import org.cpc.chain.state.StateKeys;
 import org.cpc.chain.store.ChainStore;
@@ -95,8 +95,8 @@ public final class LocalChain implements Chain {
     private final BlockExecutor executor;
     private final Mempool mempool;
     private final VerifiedCache verified;
-    /** Senders of recent invalid proofs: at most 8 a minute each get checked (see ProofFloodGuard). */
-    private final ProofFloodGuard proofGuard = new ProofFloodGuard(8, 60_000, 100_000);
+    /** Senders of recent invalid proofs: at most 8 a minute each get checked. */
+    private final StrikeWindow proofGuard = new StrikeWindow(8, 60_000, 100_000);
     private final Map<String, ValidatorInfo> validatorsByAddress = new HashMap<>();
     private final List<ChainListener> listeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock writer = new ReentrantLock();
@@ -332,8 +332,12 @@ public final class LocalChain implements Chain {
                 ctx = new VerificationContext(params, height, r.nonce(), src);
             }
             if (r != null) {
-                String flood = proofGuard.refusal(tx.fromAddress(), options.clockMs().getAsLong());
-                if (flood != null) return new Admission.Rejected(p.hashHex(), flood);
+                long wait = proofGuard.blockedForMs(tx.fromAddress(), options.clockMs().getAsLong());
+                if (wait > 0) {
+                    return new Admission.Rejected(p.hashHex(), "sender " + tx.fromAddress() + " sent "
+                            + proofGuard.maxStrikes() + " invalid proofs in the last " + proofGuard.windowMs() / 1000
+                            + " s; this node checks no more of its proofs for " + (wait + 999) / 1000 + " s");
+                }
             }
             try {
                 executor.verifyExpensive(p, r, ctx);

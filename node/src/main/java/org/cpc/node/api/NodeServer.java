@@ -21,6 +21,7 @@ import org.cpc.chain.Admission;
 import org.cpc.chain.Chain;
 import org.cpc.chain.TxStatus;
 import org.cpc.chain.ValidatorInfo;
+import org.cpc.chain.mempool.StrikeWindow;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
@@ -29,6 +30,7 @@ import org.cpc.protocol.crypto.AddressException;
 import org.cpc.protocol.types.Amounts;
 import org.cpc.protocol.types.Block;
 import org.cpc.protocol.types.Transaction;
+import org.cpc.protocol.types.TxType;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +68,11 @@ public final class NodeServer implements AutoCloseable {
     private final List<Route> routes = new ArrayList<>();
     private final Javalin app;
     private final Options options;
+    /**
+     * Peers (by IP) whose recent SUBMIT_RESULTs were refused: 32 a minute are heard, then their results get 429
+     * until the minute passes. The chain limits each sender the same way; this stops one peer rotating senders.
+     */
+    private final StrikeWindow peerResultGuard = new StrikeWindow(32, 60_000, 10_000);
 
     /** @param faucet null where the network has no faucet; {@code POST /faucet} then does not exist */
     public NodeServer(Chain chain, NodeMetrics metrics, EventHub events, Faucet faucet, Options options) {
@@ -241,7 +248,20 @@ public final class NodeServer implements AutoCloseable {
             throw ApiException.malformedTx(413, "transaction is " + size + " bytes in canonical form; the limit is "
                     + chain.params().maxTxBytes() + " bytes (max_tx_bytes)");
         }
-        answer(ctx, chain.submit(tx));
+        boolean result = tx.txType() == TxType.SUBMIT_RESULT;
+        String peer = ctx.ip();
+        if (result) {
+            long wait = peerResultGuard.blockedForMs(peer, System.currentTimeMillis());
+            if (wait > 0) {
+                metrics.txRejected("rate limited");
+                throw ApiException.malformedTx(429, peerResultGuard.maxStrikes() + " results from " + peer
+                        + " were refused in the last " + peerResultGuard.windowMs() / 1000 + " s; send again in "
+                        + (wait + 999) / 1000 + " s");
+            }
+        }
+        Admission admission = chain.submit(tx);
+        if (result && admission instanceof Admission.Rejected) peerResultGuard.strike(peer, System.currentTimeMillis());
+        answer(ctx, admission);
     }
 
     private void faucet(Context ctx) {
