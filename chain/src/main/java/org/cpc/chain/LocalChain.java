@@ -33,6 +33,9 @@ import org.cpc.chain.exec.TxRules;
 import org.cpc.chain.exec.VerificationContext;
 import org.cpc.chain.exec.VerifiedCache;
 import org.cpc.chain.exec.WorldState;
+import org.cpc.chain.market.JobRecord;
+import org.cpc.chain.market.MarketTask;
+import org.cpc.chain.market.TaskView;
 import org.cpc.chain.mempool.Mempool;
 import org.cpc.chain.state.SparseMerkleTree;
 import org.cpc.chain.state.StateKeys;
@@ -277,9 +280,68 @@ public final class LocalChain implements Chain {
         return StateKeys.decodeAccount(store.state(StateKeys.ACCOUNT, StateKeys.account(address)));
     }
 
-    /** A worker's accepted results and the block-reward wei it earned. */
+    @Override
     public StateKeys.WorkerStats workerStats(String address) {
         return StateKeys.decodeWorker(store.state(StateKeys.WORKER, StateKeys.key(StateKeys.WORKER, address)));
+    }
+
+    @Override
+    public Optional<TaskView> task(String taskId) {
+        MarketTask t = MarketTask.decode(store.state(StateKeys.TASK, StateKeys.key(StateKeys.TASK, taskId)));
+        if (t == null) return Optional.empty();
+        byte[] payload = store.state(StateKeys.TASK_PAYLOAD, StateKeys.key(StateKeys.TASK_PAYLOAD, taskId));
+        List<JobRecord> jobs = new ArrayList<>();
+        for (int j = 0; j < t.jobsTotal() && jobs.size() < t.jobsDone(); j++) {
+            JobRecord r = JobRecord.decode(store.state(StateKeys.JOB, StateKeys.job(taskId, j)));
+            if (r != null) jobs.add(r);
+        }
+        return Optional.of(new TaskView(t, (com.fasterxml.jackson.databind.node.ObjectNode) Json.parse(payload),
+                List.copyOf(jobs)));
+    }
+
+    @Override
+    public Optional<List<ResultReward>> blockResults(long height) {
+        Optional<Block> ob = block(height);
+        if (ob.isEmpty()) return Optional.empty();
+        Block b = ob.get();
+        record Found(int index, String hash, ComputeResult r, JobRecord job) {}
+        List<Found> found = new ArrayList<>();
+        int synthetic = 0;
+        for (int i = 0; i < b.transactions().size(); i++) {
+            Transaction tx = b.transactions().get(i);
+            if (tx.txType() != TxType.SUBMIT_RESULT) continue;
+            ComputeResult r = ComputeResult.fromJson(tx.payload());
+            String hash = tx.hashHex();
+            JobRecord job = r.nonce() == null ? null
+                    : JobRecord.decode(store.state(StateKeys.JOB, StateKeys.job(r.taskId(), r.nonce())));
+            if (job != null && !job.txHash().equals(hash)) job = null;
+            if (job == null) synthetic++;
+            found.add(new Found(i, hash, r, job));
+        }
+        BigInteger each = BigInteger.ZERO;
+        if (synthetic > 0) {
+            each = params.blockRewardAt(height).multiply(BigInteger.valueOf(params.computeRewardShareBps()))
+                    .divide(BigInteger.valueOf(10_000)).divide(BigInteger.valueOf(synthetic));
+        }
+        List<ResultReward> out = new ArrayList<>(found.size());
+        for (Found f : found) {
+            out.add(f.job() != null
+                    ? new ResultReward(f.index(), f.hash(), "market", f.r(), f.job().workerReward(), f.job().pocValidator())
+                    : new ResultReward(f.index(), f.hash(), "synthetic", f.r(), each, null));
+        }
+        return Optional.of(out);
+    }
+
+    /** Supply check: the wei held in escrow by every market task. */
+    public BigInteger totalEscrow() {
+        BigInteger[] sum = {BigInteger.ZERO};
+        store.forEachState(StateKeys.TASK, (k, v) -> sum[0] = sum[0].add(MarketTask.decode(v).escrowLeft()));
+        return sum[0];
+    }
+
+    /** The committed deadline index of open market tasks, in order (for tests and tools). */
+    public List<DeadlineIndex.Entry> deadlineIndexEntries() {
+        return store.deadlineIndex();
     }
 
     /** Whether a result for {@code taskId} has been accepted on chain. */
@@ -340,8 +402,8 @@ public final class LocalChain implements Chain {
             String why = mempool.precheck(p, acct, slot);
             if (why != null) return new Admission.Rejected(p.hashHex(), why);
             Block hd = head;
-            long nowMs = Math.max(options.clockMs().getAsLong(), hd.header().timestamp() + 1);
-            // The rules of the next block, with this node's clock standing in for its timestamp.
+            // The rules of the next block, whose timestamp is at least the head's + 1 ms.
+            long nowMs = hd.header().timestamp() + 1;
             executor.plan(p, c, ws, chainView, hd.header().height() + 1, Math.floorDiv(nowMs, 1000));
             why = mempool.add(p, account(tx.fromAddress()), slot, options.clockMs().getAsLong());
             if (why != null) return new Admission.Rejected(p.hashHex(), why);
