@@ -153,6 +153,13 @@ class MarketTest {
             ComputeResult withProof = new ComputeResult(id, addr(1), rh, "ab".repeat(65), 0L, JobDigest.sign(priv(1), d));
             assertThat(rejected(c.submit(jobResult(priv(POC), withProof, 0)))).contains("proof must be null");
             assertThat(rejected(c.submit(jobResult(priv(POC), priv(1), id, 3, null, 0)))).contains("out of range");
+            // garbage in the signature or the attestation is a clear refusal, never an error of the node
+            for (String junk : List.of("ff".repeat(65), "00".repeat(65), "ab".repeat(64) + "07")) {
+                ComputeResult badSig = new ComputeResult(id, addr(1), rh, null, 0L, junk);
+                assertThat(rejected(c.submit(jobResult(priv(POC), badSig, 0)))).contains("ComputeResult.signature");
+                ComputeResult badAtt = new ComputeResult(id, addr(1), rh, junk, 0L, JobDigest.sign(priv(1), d));
+                assertThat(rejected(c.submit(jobResult(priv(1), badAtt, 0)))).contains("ComputeResult.proof");
+            }
 
             // job 0 from the PoC validator; job 2 from the worker (account 2) with the validator's attestation
             BigInteger w1 = c.account(addr(1)).balance(), w2 = c.account(addr(2)).balance();

@@ -115,7 +115,7 @@ public final class BlockExecutor {
         String signer;
         try {
             signer = JobDigest.signer(digest, r.signature());
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) { // IllegalArgumentException from either backend, whatever the bytes
             throw new TxRejected("ComputeResult.signature recovers no key: " + e.getMessage());
         }
         if (!signer.equals(r.workerAddress())) {
@@ -131,7 +131,7 @@ public final class BlockExecutor {
             String attester;
             try {
                 attester = JobDigest.signer(digest, r.proof());
-            } catch (IllegalArgumentException e) {
+            } catch (RuntimeException e) {
                 throw new TxRejected("ComputeResult.proof (the PoC validator's attestation) recovers no key: "
                         + e.getMessage());
             }
