@@ -5,10 +5,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import org.cpc.protocol.params.NetworkParams;
-import org.cpc.protocol.types.Block;
-import org.cpc.protocol.types.Transaction;
-import org.cpc.protocol.types.TxType;
 
 /**
  * Follows the results a worker sent until each is in a block (accepted, and paid) or gone from the node's mempool
@@ -16,8 +12,6 @@ import org.cpc.protocol.types.TxType;
  * owns it.
  */
 public final class InclusionTracker {
-    private static final BigInteger BPS = BigInteger.valueOf(10_000);
-
     /** A result the node received: its transaction and the height of the block its task came from. */
     public record Pending(String txHash, long sourceHeight) {}
 
@@ -33,12 +27,10 @@ public final class InclusionTracker {
     }
 
     private final NodeApi api;
-    private final NetworkParams params;
     private final List<Pending> pending = new ArrayList<>();
 
-    public InclusionTracker(NodeApi api, NetworkParams params) {
+    public InclusionTracker(NodeApi api) {
         this.api = api;
-        this.params = params;
     }
 
     public void add(Pending p) {
@@ -64,24 +56,10 @@ public final class InclusionTracker {
                 it.remove();
             } else if (s.get().included()) {
                 long h = s.get().blockHeight();
-                decided.add(new Outcome.Included(p, h, computeShare(params, h, api.block(h))));
+                decided.add(new Outcome.Included(p, h, api.resultReward(h, p.txHash())));
                 it.remove();
             }
         }
         return decided;
-    }
-
-    /**
-     * One result's part of the block reward, as the chain pays it: the block reward at that height times
-     * compute_reward_share_bps / 10000, split equally (rounded down) among the block's SUBMIT_RESULTs, every one
-     * of which the chain accepted (an invalid one never gets into a block).
-     */
-    public static BigInteger computeShare(NetworkParams params, long height, Block block) {
-        long results = 0;
-        for (Transaction tx : block.transactions()) if (tx.txType() == TxType.SUBMIT_RESULT) results++;
-        if (results == 0) return BigInteger.ZERO;
-        BigInteger pool = params.blockRewardAt(height).multiply(BigInteger.valueOf(params.computeRewardShareBps()))
-                .divide(BPS);
-        return pool.divide(BigInteger.valueOf(results));
     }
 }

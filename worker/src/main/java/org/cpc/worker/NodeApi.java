@@ -58,6 +58,15 @@ public final class NodeApi {
         return Block.fromJson(read("/block/" + height));
     }
 
+    /** What the chain paid the result {@code txHash} included at {@code height} (GET /block/{h}/results). */
+    public BigInteger resultReward(long height, String txHash) {
+        for (JsonNode r : read("/block/" + height + "/results").path("results")) {
+            if (txHash.equals(r.path("tx_hash").asText())) return Amounts.parseWei(r.path("reward").asText());
+        }
+        // The node said the transaction is in this block; a result it does not list earned nothing there.
+        return BigInteger.ZERO;
+    }
+
     public Account account(String address) {
         JsonNode b = read("/balance/" + NodeClient.encode(address));
         return new Account(Amounts.parseWei(b.path("balance").asText()), b.path("nonce").asLong());

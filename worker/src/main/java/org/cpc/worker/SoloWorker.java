@@ -78,7 +78,7 @@ public final class SoloWorker implements Runnable {
                     + ": n=" + params.syntheticMatrixSize() + ", " + params.syntheticSpotChecks() + " spot checks, fee "
                     + Amounts.formatCpc(ResultTransaction.fee(params)) + " CPC per result");
             reporter.event("compute backend " + backend.description());
-            inclusions = new InclusionTracker(api, params);
+            inclusions = new InclusionTracker(api);
             feed = new BlockFeed(api, Duration.ofMillis(params.blockTimeMs()), Backoff.standard(), reporter::event)
                     .start();
             loop(new SyntheticProver(backend.gemm()));
