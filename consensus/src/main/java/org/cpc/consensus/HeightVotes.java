@@ -16,6 +16,7 @@ import java.util.TreeMap;
 final class HeightVotes {
     enum Result { ADDED, DUPLICATE, CONFLICT, IGNORED }
 
+    /** {@code existing}: for a conflict, the validator's first vote of that (round, type). */
     record Added(Result result, Vote existing) {}
 
     private final ValidatorSet validators;
@@ -31,9 +32,10 @@ final class HeightVotes {
         return s == null ? null : s[type.ordinal()];
     }
 
-    Vote get(int round, VoteType type, String validatorAddress) {
-        VoteSet s = set(round, type);
-        return s == null ? null : s.get(validatorAddress);
+    /** Whether this validator's vote for this value (round, type) is already counted. */
+    boolean contains(Vote v) {
+        VoteSet s = set(v.round(), v.type());
+        return s != null && s.contains(v);
     }
 
     long power(int round, VoteType type, String blockHash) {
@@ -46,11 +48,17 @@ final class HeightVotes {
         return s == null ? 0 : s.totalPower();
     }
 
-    /** Adds a vote whose signature is already checked. */
-    Added add(Vote v, Validator validator, int currentRound) {
-        Vote existing = get(v.round(), v.type(), v.validatorAddress());
-        if (existing != null) {
-            return existing.sameContent(v) ? new Added(Result.DUPLICATE, existing) : new Added(Result.CONFLICT, existing);
+    /**
+     * Adds a vote whose signature is already checked. A vote conflicting with the validator's first one of that
+     * (round, type) is counted only if {@code acceptConflicting}; it is reported as a conflict either way.
+     */
+    Added add(Vote v, Validator validator, int currentRound, boolean acceptConflicting) {
+        if (contains(v)) return new Added(Result.DUPLICATE, null);
+        VoteSet existingSet = set(v.round(), v.type());
+        Vote first = existingSet == null ? null : existingSet.first(v.validatorAddress());
+        if (first != null) {
+            existingSet.add(v, validator.power(), acceptConflicting);
+            return new Added(Result.CONFLICT, first);
         }
         if (v.round() > currentRound + 1) {
             Integer kept = farRound.get(v.validatorAddress());
@@ -64,7 +72,7 @@ final class HeightVotes {
             farRound.put(v.validatorAddress(), v.round());
         }
         VoteSet[] s = rounds.computeIfAbsent(v.round(), r -> new VoteSet[] {new VoteSet(validators), new VoteSet(validators)});
-        s[v.type().ordinal()].add(v, validator.power());
+        s[v.type().ordinal()].add(v, validator.power(), acceptConflicting);
         return new Added(Result.ADDED, null);
     }
 
@@ -78,9 +86,7 @@ final class HeightVotes {
             Set<String> voters = new HashSet<>();
             long power = 0;
             for (VoteSet s : rounds.get(r)) {
-                for (Vote v : s.all()) {
-                    if (voters.add(v.validatorAddress())) power += validators.byAddress(v.validatorAddress()).power();
-                }
+                for (String a : s.voters()) if (voters.add(a)) power += validators.byAddress(a).power();
             }
             if (validators.isOneThird(power)) return r;
         }

@@ -269,10 +269,11 @@ public final class TendermintMachine<B> {
         if (v.height() != height) return;
         Validator val = validators.byAddress(v.validatorAddress());
         if (val == null) return;
-        Vote existing = votes.get(v.round(), v.type(), v.validatorAddress());
-        if (existing != null && existing.sameContent(v)) return; // already counted: no need to check it again
+        if (votes.contains(v)) return; // already counted: no need to check it again
         if (!verifier.verify(val, SignBytes.vote(chainId, v), v.signature())) return;
-        HeightVotes.Added added = votes.add(v, val, round);
+        // A conflicting vote is counted only for nil or a block proposed at this height (bounded memory).
+        boolean acceptConflicting = v.isNil() || blocksByHash.containsKey(v.blockHash());
+        HeightVotes.Added added = votes.add(v, val, round, acceptConflicting);
         if (added.result() == HeightVotes.Result.CONFLICT) {
             String key = v.validatorAddress() + "/" + v.round() + "/" + v.type();
             if (evidenceSeen.add(key)) out.add(new Action.RecordEvidence<>(new DuplicateVoteEvidence(added.existing(), v)));
@@ -379,7 +380,7 @@ public final class TendermintMachine<B> {
         if (!signedVotes.add(round + "/" + type)) return;
         Vote unsigned = new Vote(type, height, round, hash, signer.address(), null);
         Vote v = unsigned.withSignature(signer.sign(SignBytes.vote(chainId, unsigned)));
-        votes.add(v, validators.byAddress(signer.address()), round);
+        votes.add(v, validators.byAddress(signer.address()), round, false);
         out.add(new Action.BroadcastVote<>(v));
     }
 
