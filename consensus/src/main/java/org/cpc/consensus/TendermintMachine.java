@@ -232,6 +232,11 @@ public final class TendermintMachine<B> {
         return validHash;
     }
 
+    /** Hash of the proposal this node holds for {@code r} at the current height, or null. */
+    public String proposalHash(int r) {
+        return proposalHashes.get(r);
+    }
+
     public ValidatorSet validators() {
         return validators;
     }

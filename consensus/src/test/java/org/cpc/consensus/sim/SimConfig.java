@@ -41,6 +41,12 @@ public record SimConfig(
         INVALID_PROPOSAL,
         /** As proposer, sends two different valid blocks to different peers. */
         DOUBLE_PROPOSE,
+        /**
+         * Coordinated with the other Byzantine nodes and omniscient: as proposer sends different valid blocks to
+         * different peers, and votes to each peer for whatever block that peer was proposed. The strongest attack
+         * here; with 1/3 or more of the power it breaks safety (a test shows the checker catching it).
+         */
+        SPLIT_BRAIN,
         /** Sends nothing at all. */
         WITHHOLD,
         /** Drops half of what it sends, at random. */

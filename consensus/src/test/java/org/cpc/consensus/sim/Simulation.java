@@ -84,6 +84,9 @@ public final class Simulation {
     /** Evidence recorded by honest nodes. */
     private final List<DuplicateVoteEvidence> evidence = new ArrayList<>();
     private final SignatureVerifier verifier;
+    /** What split-brain proposers sent to whom: "height/round/node" → block hash (the adversary's shared memory). */
+    private final Map<String, String> splitProposals = new HashMap<>();
+    private boolean started;
 
     private final class Node {
         final int index;
@@ -188,10 +191,7 @@ public final class Simulation {
 
     /** Runs until every honest node has committed the target height; fails on a safety or liveness violation. */
     public Result run() {
-        for (Node n : nodes) {
-            n.driver.start(1);
-            enqueue(rnd.nextLong(config.gossipIntervalMs()), GOSSIP, n.index, n.index, null);
-        }
+        startOnce();
         long deadline = config.healTime() + config.maxTimeAfterHeal();
         while (!allReached(config.targetHeight())) {
             if (!step()) fail("event queue ran dry");
@@ -206,14 +206,18 @@ public final class Simulation {
 
     /** Runs until virtual time {@code until} (for scenario tests that look at the middle of a run). */
     public void runUntil(long until) {
-        if (events == 0 && now == 0 && queue.isEmpty()) {
-            for (Node n : nodes) {
-                n.driver.start(1);
-                enqueue(rnd.nextLong(config.gossipIntervalMs()), GOSSIP, n.index, n.index, null);
-            }
-        }
+        startOnce();
         while (!queue.isEmpty() && queue.peek().time <= until) step();
         now = Math.max(now, until);
+    }
+
+    private void startOnce() {
+        if (started) return;
+        started = true;
+        for (Node n : nodes) {
+            n.driver.start(1);
+            enqueue(rnd.nextLong(config.gossipIntervalMs()), GOSSIP, n.index, n.index, null);
+        }
     }
 
     public Result result() {
@@ -322,6 +326,28 @@ public final class Simulation {
 
     /** What Byzantine node {@code from} actually sends to {@code to} instead of its honest machine's message. */
     private ConsensusMessage corrupt(Node from, int to, ConsensusMessage m) {
+        if (from.byz.contains(SimConfig.Behaviour.SPLIT_BRAIN)) {
+            switch (m) {
+                case Vote v when v.validatorAddress().equals(from.address) -> {
+                    String target = splitProposals.get(v.height() + "/" + v.round() + "/" + to);
+                    if (target == null && nodes.get(to).machine.height() == v.height()) {
+                        target = nodes.get(to).machine.proposalHash(v.round());
+                    }
+                    if (target == null || target.equals(v.blockHash())) return m;
+                    Vote unsigned = new Vote(v.type(), v.height(), v.round(), target, v.validatorAddress(), null);
+                    return unsigned.withSignature(from.signer.sign(SignBytes.vote(CHAIN_ID, unsigned)));
+                }
+                case Proposal<?> p when p.polRound() == -1
+                        && validatorSet.proposer(p.height(), p.round()).address().equals(from.address) -> {
+                    SimBlock b = (SimBlock) p.block();
+                    SimBlock sent = to % 2 == 1
+                            ? new SimBlock(b.height(), b.prevHash(), b.proposer(), b.round(), List.of(8L, b.height())) : b;
+                    splitProposals.put(p.height() + "/" + p.round() + "/" + to, sent.hashHex());
+                    return sent == b ? m : reproposal(from, p, sent);
+                }
+                default -> { }
+            }
+        }
         switch (m) {
             case Vote v when v.validatorAddress().equals(from.address) && from.byz.contains(SimConfig.Behaviour.EQUIVOCATE)
                     && to % 2 == 1 -> {
