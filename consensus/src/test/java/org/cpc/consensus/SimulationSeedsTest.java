@@ -14,21 +14,34 @@ import org.junit.jupiter.api.Test;
  * Thousands of seeded random runs ({@link SimConfig#random}): 4–7 validators, sometimes weighted, up to two
  * Byzantine ones below 1/3 of the power, loss, duplication, reordering, and partitions that heal. Safety is checked
  * at every commit, liveness at the end. A failure names its seed; rerun it alone with
- * {@code ./mvnw -pl consensus test -Dtest=SimulationSeedsTest#rerunSeed -Dcpc.sim.seed=SEED}.
+ * {@code ./mvnw -pl consensus -am test -Dsurefire.failIfNoSpecifiedTests=false -Dtest=SimulationSeedsTest#rerunSeed
+ * -Dcpc.sim.seed=SEED -Dcpc.sim.heights=H} (the failure message prints the exact line). More seeds:
+ * {@code -Dcpc.sim.seeds=100000}; seeds start at {@code -Dcpc.sim.firstSeed}.
  */
 class SimulationSeedsTest {
-    static final int SEEDS = Integer.getInteger("cpc.sim.seeds", 2000);
+    static final int SEEDS = Integer.getInteger("cpc.sim.seeds", 6000);
+    static final long FIRST = Long.getLong("cpc.sim.firstSeed", 0);
     static final long HEIGHTS = Long.getLong("cpc.sim.heights", 8);
 
     @Test
     void randomSeeds() {
+        runSeeds(FIRST, SEEDS, HEIGHTS);
+    }
+
+    /** Fewer, longer runs: more heights per seed, so faults meet many different heights and rounds. */
+    @Test
+    void longRuns() {
+        runSeeds(1_000_000 + FIRST, Math.max(1, SEEDS / 20), 40);
+    }
+
+    static void runSeeds(long first, int count, long heights) {
         AtomicLong events = new AtomicLong();
         long t0 = System.nanoTime();
         List<Long> failed = new ArrayList<>();
         List<AssertionError> errors = new ArrayList<>();
-        LongStream.range(0, SEEDS).parallel().forEach(seed -> {
+        LongStream.range(first, first + count).parallel().forEach(seed -> {
             try {
-                Simulation.Result r = new Simulation(SimConfig.random(seed, HEIGHTS)).run();
+                Simulation.Result r = new Simulation(SimConfig.random(seed, heights)).run();
                 events.addAndGet(r.events());
             } catch (AssertionError e) {
                 synchronized (failed) {
@@ -37,7 +50,8 @@ class SimulationSeedsTest {
                 }
             }
         });
-        System.out.printf("simulation: %d seeds, %d events, %.1f s%n", SEEDS, events.get(), (System.nanoTime() - t0) / 1e9);
+        System.out.printf("simulation: seeds [%d, %d), %d heights each, %d events, %.1f s%n", first, first + count,
+                heights, events.get(), (System.nanoTime() - t0) / 1e9);
         if (!errors.isEmpty()) {
             failed.sort(null);
             throw new AssertionError(failed.size() + " seeds failed: " + failed.subList(0, Math.min(20, failed.size()))

@@ -50,8 +50,9 @@ public final class Simulation {
     /** Thrown with everything needed to reproduce. */
     public static final class Failure extends AssertionError {
         public Failure(SimConfig config, String what, List<String> trace) {
-            super(what + "\n  reproduce: ./mvnw -pl consensus test -Dtest=SimulationSeedsTest#rerunSeed -Dcpc.sim.seed="
-                    + config.seed() + "\n  " + config + "\n  last events:\n    " + String.join("\n    ", trace));
+            super(what + "\n  reproduce: ./mvnw -pl consensus -am test -Dsurefire.failIfNoSpecifiedTests=false"
+                    + " -Dtest=SimulationSeedsTest#rerunSeed -Dcpc.sim.seed=" + config.seed() + " -Dcpc.sim.heights="
+                    + config.targetHeight() + "\n  " + config + "\n  last events:\n    " + String.join("\n    ", trace));
         }
     }
 
