@@ -133,7 +133,10 @@ public final class Simulation {
                     enqueue(now + delayMs, TIMEOUT, index, index, t);
                 }
             }, e -> {
-                if (config.byzantine().isEmpty() || !config.isByzantine(index)) evidence.add(e);
+                if (!config.isByzantine(validatorSet.indexOf(e.validatorAddress()))) {
+                    fail("honest validator " + e.validatorAddress() + " accused of equivocation by node " + index);
+                }
+                if (!config.isByzantine(index)) evidence.add(e);
             });
         }
 
