@@ -110,7 +110,7 @@ class ScenarioTest {
         // powers 1,1,1,2 of 5... the heavy one (2/5 > 1/3) must stay; silence the light validator 0 instead.
         SimConfig base = SimConfig.calm(8, 4, 6);
         SimConfig c = new SimConfig(8, List.of(1L, 1L, 1L, 2L), byz(0, Behaviour.WITHHOLD), base.minDelayMs(),
-                base.maxDelayMs(), 0, 0, 0, List.of(), 6, 60_000, base.timeouts(), base.gossipIntervalMs(), false);
+                base.maxDelayMs(), 0, 0, 0, 0, 0, List.of(), 6, 60_000, base.timeouts(), base.gossipIntervalMs(), false);
         assertThat(new Simulation(c).run().heights().get(3)).isGreaterThanOrEqualTo(6);
     }
 

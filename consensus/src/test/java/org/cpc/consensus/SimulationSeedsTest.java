@@ -34,14 +34,24 @@ class SimulationSeedsTest {
         runSeeds(1_000_000 + FIRST, Math.max(1, SEEDS / 20), 40);
     }
 
+    /** Seeds of the lock attack ({@link SimConfig#lockAttack}): the family that catches a broken lock rule. */
+    @Test
+    void lockAttackSeeds() {
+        runSeeds(2_000_000 + FIRST, Math.max(1, SEEDS / 3), 8, SimConfig::lockAttack);
+    }
+
     static void runSeeds(long first, int count, long heights) {
+        runSeeds(first, count, heights, SimConfig::random);
+    }
+
+    static void runSeeds(long first, int count, long heights, java.util.function.BiFunction<Long, Long, SimConfig> make) {
         AtomicLong events = new AtomicLong();
         long t0 = System.nanoTime();
         List<Long> failed = new ArrayList<>();
         List<AssertionError> errors = new ArrayList<>();
         LongStream.range(first, first + count).parallel().forEach(seed -> {
             try {
-                Simulation.Result r = new Simulation(SimConfig.random(seed, heights)).run();
+                Simulation.Result r = new Simulation(make.apply(seed, heights)).run();
                 events.addAndGet(r.events());
             } catch (AssertionError e) {
                 synchronized (failed) {
@@ -65,7 +75,8 @@ class SimulationSeedsTest {
         String s = System.getProperty("cpc.sim.seed");
         org.junit.jupiter.api.Assumptions.assumeTrue(s != null, "set -Dcpc.sim.seed to rerun one seed");
         long seed = Long.parseLong(s);
-        SimConfig c = SimConfig.random(seed, Long.getLong("cpc.sim.heights", HEIGHTS));
+        long heights = Long.getLong("cpc.sim.heights", HEIGHTS);
+        SimConfig c = seed >= 2_000_000 && seed < 3_000_000 ? SimConfig.lockAttack(seed, heights) : SimConfig.random(seed, heights);
         System.out.println(c);
         Simulation.Result r = new Simulation(c).run();
         System.out.println(r);

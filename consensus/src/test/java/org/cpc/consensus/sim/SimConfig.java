@@ -13,6 +13,11 @@ import org.cpc.consensus.TimeoutConfig;
  *
  * @param powers voting power per node (node i is validator i, in genesis order)
  * @param byzantine node index → its misbehaviours (total power of these is below 1/3 unless a test says otherwise)
+ * @param longDelay probability that a message takes up to 5 × maxDelay longer (reordering)
+ * @param slowVotes probability that a vote (or a block-sync request or answer) takes up to 1.5 s longer: beyond the
+ *     timeouts, so that some nodes lock or commit while others move on — where a broken lock rule would show
+ * @param isolateOnCommit probability that the first honest node to commit a height is then cut off from everyone
+ *     for 0.5–3 s (a nemesis that stops it from telling the others; they must finish the height without it)
  * @param partitions non-overlapping episodes; after the last one ends ({@link #healTime}) every node hears every node
  * @param targetHeight every honest node must commit this height ...
  * @param maxTimeAfterHeal ... within this much virtual time after the heal (liveness)
@@ -26,6 +31,8 @@ public record SimConfig(
         double loss,
         double duplication,
         double longDelay,
+        double slowVotes,
+        double isolateOnCommit,
         List<Partition> partitions,
         long targetHeight,
         long maxTimeAfterHeal,
@@ -47,6 +54,8 @@ public record SimConfig(
          * here; with 1/3 or more of the power it breaks safety (a test shows the checker catching it).
          */
         SPLIT_BRAIN,
+        /** As proposer, ignores its valid value and proposes a fresh block (pol_round -1) instead of re-proposing. */
+        FRESH_PROPOSAL,
         /** Sends nothing at all. */
         WITHHOLD,
         /** Drops half of what it sends, at random. */
@@ -84,27 +93,27 @@ public record SimConfig(
     }
 
     public SimConfig withTargetHeight(long h) {
-        return new SimConfig(seed, powers, byzantine, minDelayMs, maxDelayMs, loss, duplication, longDelay, partitions,
+        return new SimConfig(seed, powers, byzantine, minDelayMs, maxDelayMs, loss, duplication, longDelay, slowVotes, isolateOnCommit, partitions,
                 h, maxTimeAfterHeal, timeouts, gossipIntervalMs, realCrypto);
     }
 
     public SimConfig withRealCrypto(boolean real) {
-        return new SimConfig(seed, powers, byzantine, minDelayMs, maxDelayMs, loss, duplication, longDelay, partitions,
+        return new SimConfig(seed, powers, byzantine, minDelayMs, maxDelayMs, loss, duplication, longDelay, slowVotes, isolateOnCommit, partitions,
                 targetHeight, maxTimeAfterHeal, timeouts, gossipIntervalMs, real);
     }
 
     public SimConfig withByzantine(Map<Integer, EnumSet<Behaviour>> b) {
-        return new SimConfig(seed, powers, b, minDelayMs, maxDelayMs, loss, duplication, longDelay, partitions,
+        return new SimConfig(seed, powers, b, minDelayMs, maxDelayMs, loss, duplication, longDelay, slowVotes, isolateOnCommit, partitions,
                 targetHeight, maxTimeAfterHeal, timeouts, gossipIntervalMs, realCrypto);
     }
 
     public SimConfig withPartitions(List<Partition> p) {
-        return new SimConfig(seed, powers, byzantine, minDelayMs, maxDelayMs, loss, duplication, longDelay, p,
+        return new SimConfig(seed, powers, byzantine, minDelayMs, maxDelayMs, loss, duplication, longDelay, slowVotes, isolateOnCommit, p,
                 targetHeight, maxTimeAfterHeal, timeouts, gossipIntervalMs, realCrypto);
     }
 
     public SimConfig withNetwork(long minDelay, long maxDelay, double loss, double dup, double longDelay) {
-        return new SimConfig(seed, powers, byzantine, minDelay, maxDelay, loss, dup, longDelay, partitions,
+        return new SimConfig(seed, powers, byzantine, minDelay, maxDelay, loss, dup, longDelay, slowVotes, isolateOnCommit, partitions,
                 targetHeight, maxTimeAfterHeal, timeouts, gossipIntervalMs, realCrypto);
     }
 
@@ -112,7 +121,7 @@ public record SimConfig(
     public static SimConfig calm(long seed, int n, long targetHeight) {
         List<Long> powers = new ArrayList<>();
         for (int i = 0; i < n; i++) powers.add(10L);
-        return new SimConfig(seed, powers, new TreeMap<>(), 5, 30, 0, 0, 0, List.of(), targetHeight, 60_000,
+        return new SimConfig(seed, powers, new TreeMap<>(), 5, 30, 0, 0, 0, 0, 0, List.of(), targetHeight, 60_000,
                 SIM_TIMEOUTS, 300, false);
     }
 
@@ -146,6 +155,8 @@ public record SimConfig(
         double loss = rnd.nextInt(3) == 0 ? 0 : rnd.nextDouble() * 0.25;
         double dup = rnd.nextInt(2) == 0 ? 0 : rnd.nextDouble() * 0.2;
         double longDelay = rnd.nextInt(2) == 0 ? 0 : rnd.nextDouble() * 0.1;
+        double slowVotes = rnd.nextInt(2) == 0 ? 0 : rnd.nextDouble() * 0.5;
+        double isolate = rnd.nextInt(2) == 0 ? 0 : rnd.nextDouble() * 0.5;
 
         List<Partition> parts = new ArrayList<>();
         int episodes = rnd.nextInt(4); // 0..3
@@ -159,15 +170,32 @@ public record SimConfig(
             parts.add(new Partition(start, end, groups));
             t = end;
         }
-        return new SimConfig(seed, powers, byz, minDelay, maxDelay, loss, dup, longDelay, parts, targetHeight,
+        return new SimConfig(seed, powers, byz, minDelay, maxDelay, loss, dup, longDelay, slowVotes, isolate, parts, targetHeight,
                 120_000, SIM_TIMEOUTS, 300, false);
+    }
+
+    /**
+     * The attack on locks: 4 equal validators, one Byzantine with {@code SPLIT_BRAIN} and {@code FRESH_PROPOSAL}
+     * (votes to each peer for what it was proposed, and fresh blocks instead of re-proposals), slow votes, loss.
+     * Without the lock rules these runs commit two blocks at one height (the mutation check in docs/consensus.md).
+     */
+    public static SimConfig lockAttack(long seed, long targetHeight) {
+        SplittableRandom rnd = new SplittableRandom(seed ^ 0x10C4L);
+        Map<Integer, EnumSet<Behaviour>> byz = new TreeMap<>();
+        byz.put(rnd.nextInt(4), EnumSet.of(Behaviour.SPLIT_BRAIN, Behaviour.FRESH_PROPOSAL));
+        long minDelay = 1 + rnd.nextInt(10);
+        long maxDelay = minDelay + 5 + rnd.nextInt(150);
+        return new SimConfig(seed, List.of(10L, 10L, 10L, 10L), byz, minDelay, maxDelay, rnd.nextDouble() * 0.2, 0,
+                rnd.nextDouble() * 0.05, rnd.nextDouble() * 0.5, 0.25 + rnd.nextDouble() * 0.5, List.of(), targetHeight,
+                120_000, SIM_TIMEOUTS, 300,
+                false);
     }
 
     @Override
     public String toString() {
         return "SimConfig{seed=" + seed + ", powers=" + powers + ", byzantine=" + byzantine + ", delay=[" + minDelayMs
                 + "," + maxDelayMs + "]ms, loss=" + String.format("%.3f", loss) + ", dup="
-                + String.format("%.3f", duplication) + ", longDelay=" + String.format("%.3f", longDelay)
+                + String.format("%.3f", duplication) + ", longDelay=" + String.format("%.3f", longDelay) + ", slowVotes=" + String.format("%.3f", slowVotes) + ", isolateOnCommit=" + String.format("%.3f", isolateOnCommit)
                 + ", partitions=" + partitions + ", targetHeight=" + targetHeight + ", realCrypto=" + realCrypto + "}";
     }
 }

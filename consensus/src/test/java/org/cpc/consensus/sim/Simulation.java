@@ -88,6 +88,9 @@ public final class Simulation {
     /** What split-brain proposers sent to whom: "height/round/node" → block hash (the adversary's shared memory). */
     private final Map<String, String> splitProposals = new HashMap<>();
     private boolean started;
+    /** Nemesis isolations: {node, start, end}. */
+    private final List<long[]> isolations = new ArrayList<>();
+    private long lastIsolationEnd;
 
     private final class Node {
         final int index;
@@ -196,12 +199,12 @@ public final class Simulation {
     /** Runs until every honest node has committed the target height; fails on a safety or liveness violation. */
     public Result run() {
         startOnce();
-        long deadline = config.healTime() + config.maxTimeAfterHeal();
         while (!allReached(config.targetHeight())) {
             if (!step()) fail("event queue ran dry");
+            long deadline = Math.max(config.healTime(), lastIsolationEnd) + config.maxTimeAfterHeal();
             if (now > deadline) {
                 fail("liveness: honest nodes did not reach height " + config.targetHeight() + " by t=" + deadline
-                        + "ms (heal at " + config.healTime() + "ms); heights " + heights());
+                        + "ms (heal at " + Math.max(config.healTime(), lastIsolationEnd) + "ms); heights " + heights());
             }
             if (events > MAX_EVENTS) fail("too many events; heights " + heights());
         }
@@ -275,6 +278,7 @@ public final class Simulation {
 
     private boolean partitioned(int a, int b) {
         for (SimConfig.Partition p : config.partitions()) if (p.separates(a, b, now)) return true;
+        for (long[] iso : isolations) if ((iso[0] == a || iso[0] == b) && now >= iso[1] && now < iso[2]) return true;
         return false;
     }
 
@@ -289,6 +293,11 @@ public final class Simulation {
         if (prior == null) {
             decidedBy.put(d.height(), node.index);
             commitRounds.add(d.certificate().round());
+            if (config.isolateOnCommit() > 0 && rnd.nextDouble() < config.isolateOnCommit()) {
+                long end = now + 500 + rnd.nextLong(2500);
+                isolations.add(new long[] {node.index, now, end});
+                lastIsolationEnd = Math.max(lastIsolationEnd, end);
+            }
         }
         try {
             commitVerifier.verify(validatorSet, d.height(), hash, d.certificate());
@@ -310,7 +319,10 @@ public final class Simulation {
             dropped++;
             return;
         }
-        enqueue(now + delay(), kind, to, from, payload);
+        boolean slowable = payload instanceof Vote || payload instanceof Decision<?> || kind == SYNC_REQUEST;
+        long extra = slowable && config.slowVotes() > 0 && rnd.nextDouble() < config.slowVotes()
+                ? rnd.nextLong(1500) : 0;
+        enqueue(now + delay() + extra, kind, to, from, payload);
         if (config.duplication() > 0 && rnd.nextDouble() < config.duplication()) {
             enqueue(now + delay(), kind, to, from, payload);
         }
@@ -358,6 +370,13 @@ public final class Simulation {
                 String other = v.isNil() ? fakeHash(v.height(), v.round(), 0) : null;
                 Vote unsigned = new Vote(v.type(), v.height(), v.round(), other, v.validatorAddress(), null);
                 return unsigned.withSignature(from.signer.sign(SignBytes.vote(CHAIN_ID, unsigned)));
+            }
+            case Proposal<?> p when p.polRound() >= 0 && from.byz.contains(SimConfig.Behaviour.FRESH_PROPOSAL)
+                    && validatorSet.proposer(p.height(), p.round()).address().equals(from.address) -> {
+                SimBlock b = (SimBlock) p.block();
+                SimBlock fresh = new SimBlock(b.height(), b.prevHash(), from.address, p.round(), List.of(9L, (long) p.round()));
+                String sig = from.signer.sign(SignBytes.proposal(CHAIN_ID, p.height(), p.round(), -1, fresh.hashHex()));
+                return new Proposal<>(p.height(), p.round(), -1, fresh, sig);
             }
             case Proposal<?> p when p.polRound() == -1
                     && validatorSet.proposer(p.height(), p.round()).address().equals(from.address) -> {
