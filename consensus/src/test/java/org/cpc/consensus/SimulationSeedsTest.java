@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * Byzantine ones below 1/3 of the power, loss, duplication, reordering, and partitions that heal. Safety is checked
  * at every commit, liveness at the end. A failure names its seed; rerun it alone with
  * {@code ./mvnw -pl consensus -am test -Dsurefire.failIfNoSpecifiedTests=false -Dtest=SimulationSeedsTest#rerunSeed
- * -Dcpc.sim.seed=SEED -Dcpc.sim.heights=H} (the failure message prints the exact line). More seeds:
+ * -Dcpc.sim.seed=SEED -Dcpc.sim.heights=H [-Dcpc.sim.family=lockAttack]} (the failure message prints the exact
+ * line and the family). More seeds:
  * {@code -Dcpc.sim.seeds=100000}; seeds start at {@code -Dcpc.sim.firstSeed}.
  */
 class SimulationSeedsTest {
@@ -37,35 +38,47 @@ class SimulationSeedsTest {
     /** Seeds of the lock attack ({@link SimConfig#lockAttack}): the family that catches a broken lock rule. */
     @Test
     void lockAttackSeeds() {
-        runSeeds(2_000_000 + FIRST, Math.max(1, SEEDS / 3), 8, SimConfig::lockAttack);
+        runSeeds(2_000_000 + FIRST, Math.max(1, SEEDS / 3), 8, "lockAttack");
     }
 
     static void runSeeds(long first, int count, long heights) {
-        runSeeds(first, count, heights, SimConfig::random);
+        runSeeds(first, count, heights, "random");
     }
 
-    static void runSeeds(long first, int count, long heights, java.util.function.BiFunction<Long, Long, SimConfig> make) {
+    /** The seed families: {@code random} ({@link SimConfig#random}) and {@code lockAttack} ({@link SimConfig#lockAttack}). */
+    static SimConfig config(String family, long seed, long heights) {
+        return switch (family) {
+            case "random" -> SimConfig.random(seed, heights);
+            case "lockAttack" -> SimConfig.lockAttack(seed, heights);
+            default -> throw new IllegalArgumentException("unknown seed family " + family);
+        };
+    }
+
+    static void runSeeds(long first, int count, long heights, String family) {
         AtomicLong events = new AtomicLong();
         long t0 = System.nanoTime();
-        List<Long> failed = new ArrayList<>();
-        List<AssertionError> errors = new ArrayList<>();
+        java.util.TreeMap<Long, AssertionError> errors = new java.util.TreeMap<>();
         LongStream.range(first, first + count).parallel().forEach(seed -> {
             try {
-                Simulation.Result r = new Simulation(make.apply(seed, heights)).run();
+                long s0 = System.nanoTime();
+                Simulation.Result r = new Simulation(config(family, seed, heights)).run();
                 events.addAndGet(r.events());
+                long ms = (System.nanoTime() - s0) / 1_000_000;
+                if (ms > 1000) System.out.printf("slow seed %d (%s): %d ms, %s%n", seed, family, ms, r);
             } catch (AssertionError e) {
-                synchronized (failed) {
-                    failed.add(seed);
-                    errors.add(e);
+                synchronized (errors) {
+                    errors.put(seed, new AssertionError("[seed family " + family + ": rerun with -Dcpc.sim.family=" + family
+                            + "] " + e.getMessage(), e));
                 }
             }
         });
-        System.out.printf("simulation: seeds [%d, %d), %d heights each, %d events, %.1f s%n", first, first + count,
-                heights, events.get(), (System.nanoTime() - t0) / 1e9);
+        System.out.printf("simulation: %s seeds [%d, %d), %d heights each, %d events, %.1f s%n", family, first,
+                first + count, heights, events.get(), (System.nanoTime() - t0) / 1e9);
         if (!errors.isEmpty()) {
-            failed.sort(null);
+            List<Long> failed = new ArrayList<>(errors.keySet());
+            AssertionError firstError = errors.firstEntry().getValue();
             throw new AssertionError(failed.size() + " seeds failed: " + failed.subList(0, Math.min(20, failed.size()))
-                    + "\nfirst failure:\n" + errors.getFirst().getMessage(), errors.getFirst());
+                    + "\nsmallest failing seed:\n" + firstError.getMessage(), firstError);
         }
     }
 
@@ -76,7 +89,7 @@ class SimulationSeedsTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(s != null, "set -Dcpc.sim.seed to rerun one seed");
         long seed = Long.parseLong(s);
         long heights = Long.getLong("cpc.sim.heights", HEIGHTS);
-        SimConfig c = seed >= 2_000_000 && seed < 3_000_000 ? SimConfig.lockAttack(seed, heights) : SimConfig.random(seed, heights);
+        SimConfig c = config(System.getProperty("cpc.sim.family", "random"), seed, heights);
         System.out.println(c);
         Simulation.Result r = new Simulation(c).run();
         System.out.println(r);
