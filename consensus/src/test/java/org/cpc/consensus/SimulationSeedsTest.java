@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * {@code -Dcpc.sim.seeds=100000}; seeds start at {@code -Dcpc.sim.firstSeed}.
  */
 class SimulationSeedsTest {
-    static final int SEEDS = Integer.getInteger("cpc.sim.seeds", 6000);
+    static final int SEEDS = Integer.getInteger("cpc.sim.seeds", 10_000);
     static final long FIRST = Long.getLong("cpc.sim.firstSeed", 0);
     static final long HEIGHTS = Long.getLong("cpc.sim.heights", 8);
 
