@@ -55,6 +55,7 @@ public final class TendermintMachine<B> {
     private final TreeMap<Integer, Proposal<B>> proposals = new TreeMap<>();
     private final Map<Integer, String> proposalHashes = new HashMap<>();
     private final Map<String, B> blocksByHash = new HashMap<>();
+    private final Map<String, Integer> farProposal = new HashMap<>();
     private HeightVotes votes;
     private final Map<String, Boolean> validity = new HashMap<>();
     private final Set<String> validityRequested = new HashSet<>();
@@ -258,9 +259,20 @@ public final class TendermintMachine<B> {
         }
         if (p.height() != height || proposals.containsKey(p.round())) return; // first proposal per round wins
         Validator proposer = validators.proposer(height, p.round());
+        Integer far = farProposal.get(proposer.address());
+        boolean isFar = p.round() > round + 1;
+        if (isFar && far != null && far > round + 1 && far > p.round()) return; // keep its highest far proposal only
         String hash = hasher.hashHex(p.block());
         byte[] msg = SignBytes.proposal(chainId, height, p.round(), p.polRound(), hash);
         if (!verifier.verify(proposer, msg, p.signature())) return;
+        if (isFar) {
+            // A proposer signs proposals for endless future rounds of its own: beyond round + 1 keep one per proposer.
+            if (far != null && far > round + 1 && proposals.containsKey(far)) {
+                proposals.remove(far);
+                proposalHashes.remove(far);
+            }
+            farProposal.put(proposer.address(), p.round());
+        }
         proposals.put(p.round(), p);
         proposalHashes.put(p.round(), hash);
         blocksByHash.putIfAbsent(hash, p.block());
@@ -304,6 +316,7 @@ public final class TendermintMachine<B> {
         proposals.clear();
         proposalHashes.clear();
         blocksByHash.clear();
+        farProposal.clear();
         votes = new HeightVotes(validators);
         validity.clear();
         validityRequested.clear();
@@ -507,5 +520,9 @@ public final class TendermintMachine<B> {
 
     B lockedValue() {
         return lockedValue;
+    }
+
+    int proposalCount() {
+        return proposals.size();
     }
 }

@@ -287,6 +287,21 @@ class TendermintMachineTest {
     }
 
     @Test
+    void farFutureProposalsAreBoundedToOnePerProposer() {
+        feed(m.start(1));
+        // Validator 2 proposes rounds 1, 5, 9, 13, ... of height 1; beyond round 1 only its highest one is kept.
+        for (int r = 5; r <= 401; r += 4) feed(m.onProposal(proposal(1, r, -1, block(1, r, r))));
+        assertThat(m.proposalCount()).isEqualTo(1);
+        feed(m.onProposal(proposal(1, 1, -1, block(1, 1, 1)))); // round 1 is near: kept as well
+        assertThat(m.proposalCount()).isEqualTo(2);
+        // Skipping to round 401 (votes from more than 1/3 there) finds its proposal and prevotes it.
+        feed(m.onVote(vote(1, VoteType.PREVOTE, 1, 401, null)));
+        List<Vote> v = votesOf(feed(m.onVote(vote(3, VoteType.PREVOTE, 1, 401, null))));
+        assertThat(m.round()).isEqualTo(401);
+        assertThat(v).singleElement().satisfies(x -> assertThat(x.blockHash()).isEqualTo(block(1, 401, 401).hashHex()));
+    }
+
+    @Test
     void sameInputsSameOutputs() {
         TendermintMachine<SimBlock> x = machineFor(0);
         TendermintMachine<SimBlock> y = machineFor(0);
