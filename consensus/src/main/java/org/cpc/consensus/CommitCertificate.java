@@ -1,0 +1,62 @@
+package org.cpc.consensus;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.codec.JsonFields;
+
+/**
+ * What makes a block final: the precommits for it of more than 2/3 of the voting power, all from one round. Each
+ * signature is over {@link SignBytes#vote}(chain_id, precommit, height, round, blockHash, validator), so anyone who
+ * knows the validator set of {@code height} can check it ({@link CommitVerifier}). Signatures are in validator-set
+ * order.
+ *
+ * <p>JSON, as served beside a block by {@code GET /block/{height}} ({@code height} and {@code block_hash} are the
+ * block's own and not repeated): {@code "commit": {"round": 0, "signatures": [{"validator_address": "cpcvalcons1…",
+ * "signature": "…hex…"}]}}.
+ */
+public record CommitCertificate(long height, int round, String blockHash, List<CommitSignature> signatures) {
+    public static final Set<String> FIELDS = Set.of("round", "signatures");
+    private static final Set<String> SIG_FIELDS = Set.of("validator_address", "signature");
+
+    public CommitCertificate {
+        signatures = List.copyOf(signatures);
+        if (blockHash == null) throw new IllegalArgumentException("a commit is for a block, not nil");
+    }
+
+    /** The precommit vote that signature {@code s} signed. */
+    public Vote precommitOf(CommitSignature s) {
+        return new Vote(VoteType.PRECOMMIT, height, round, blockHash, s.validatorAddress(), s.signature());
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode o = Json.object();
+        o.put("round", round);
+        ArrayNode sigs = o.putArray("signatures");
+        for (CommitSignature s : signatures) {
+            ObjectNode e = sigs.addObject();
+            e.put("validator_address", s.validatorAddress());
+            e.put("signature", s.signature());
+        }
+        return o;
+    }
+
+    /** Reads the {@code commit} object served with the block of {@code height} whose hash is {@code blockHash}. */
+    public static CommitCertificate fromJson(JsonNode node, long height, String blockHash) {
+        JsonFields f = JsonFields.of(node, "commit", FIELDS);
+        long round = f.uint("round");
+        if (round > Integer.MAX_VALUE) throw new IllegalArgumentException("commit.round too large");
+        JsonNode arr = f.raw("signatures");
+        if (!arr.isArray()) throw new IllegalArgumentException("commit.signatures must be an array");
+        List<CommitSignature> list = new ArrayList<>(arr.size());
+        for (JsonNode e : arr) {
+            JsonFields g = JsonFields.of(e, "commit signature", SIG_FIELDS);
+            list.add(new CommitSignature(g.string("validator_address"), g.string("signature")));
+        }
+        return new CommitCertificate(height, (int) round, blockHash, list);
+    }
+}

@@ -1,0 +1,528 @@
+package org.cpc.consensus;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Tendermint consensus for one validator: the algorithm of Buchman, Kwon and Milosevic, "The latest gossip on BFT
+ * consensus" (2018), Algorithm 1, as a pure state machine. Inputs are method calls (a proposal or vote received,
+ * a timeout fired, the application's block or validity verdict, a decision from block sync); each returns the
+ * {@link Action}s to perform, in order. There are no threads, no clock, no I/O and no randomness inside, so the same
+ * inputs always give the same outputs: a simulation drives it exactly, and a node drives it from one thread.
+ *
+ * <p>Paper → code: 2f+1 is "more than 2/3 of the voting power" and f+1 "more than 1/3". The upon-rules are
+ * evaluated to a fixpoint after every input ({@link #process}): L22 (prevote a fresh proposal), L28 (prevote a
+ * re-proposal backed by a polka of its pol_round), L34 (prevote timeout after any +2/3 prevotes), L36 (lock on and
+ * precommit a polka for the proposal; remember it as valid value), L44 (precommit nil on a nil polka), L47
+ * (precommit timeout after any +2/3 precommits), L49 (decide on +2/3 precommits for a proposed block, in any round),
+ * L55 (skip to a higher round seen from +1/3). Timeouts L57–L65 are {@link #onTimeout}. Validity of a block is
+ * asked of the application once per block ({@link Action.RequestValidation}) and rules that need it wait for the
+ * answer.
+ *
+ * <p>Messages of the next height are buffered and replayed on entering it; older ones are dropped (the driver
+ * answers a lagging peer with a {@link Decision} instead). Signatures are checked here, with the injected
+ * {@link SignatureVerifier}; a vote whose content is already counted is not checked again. Not thread-safe.
+ */
+public final class TendermintMachine<B> {
+    /** Bound on buffered next-height messages (they are resent by gossip anyway). */
+    static final int MAX_FUTURE_MESSAGES = 10_000;
+
+    private final String chainId;
+    private final ValidatorSets validatorSets;
+    private final Signer signer;
+    private final SignatureVerifier verifier;
+    private final BlockHasher<B> hasher;
+    private final TimeoutConfig timeouts;
+    private final CommitVerifier commitVerifier;
+
+    private ValidatorSet validators;
+    private long height = -1;
+    private int round;
+    private Step step = Step.NEW_HEIGHT;
+    private B lockedValue;
+    private String lockedHash;
+    private int lockedRound = -1;
+    private B validValue;
+    private String validHash;
+    private int validRound = -1;
+
+    private final TreeMap<Integer, Proposal<B>> proposals = new TreeMap<>();
+    private final Map<Integer, String> proposalHashes = new HashMap<>();
+    private final Map<String, B> blocksByHash = new HashMap<>();
+    private final Map<String, Integer> farProposal = new HashMap<>();
+    private HeightVotes votes;
+    private final Map<String, Boolean> validity = new HashMap<>();
+    private final Set<String> validityRequested = new HashSet<>();
+    private final Set<Integer> prevoteTimeoutScheduled = new HashSet<>();
+    private final Set<Integer> precommitTimeoutScheduled = new HashSet<>();
+    private final Set<Integer> polkaHandled = new HashSet<>();
+    private final Set<String> signedVotes = new HashSet<>();
+    private final Set<String> evidenceSeen = new HashSet<>();
+    private int proposalRequestedRound = -1;
+    private Decision<B> pendingDecision;
+    private final List<ConsensusMessage> future = new ArrayList<>();
+    private long lastDecidedHeight = -1;
+    private List<Action<B>> out = new ArrayList<>();
+
+    /**
+     * @param signer this validator's key, or null for a non-validator that follows consensus without voting
+     */
+    public TendermintMachine(String chainId, ValidatorSets validatorSets, Signer signer, SignatureVerifier verifier,
+            BlockHasher<B> hasher, TimeoutConfig timeouts) {
+        this.chainId = Objects.requireNonNull(chainId);
+        this.validatorSets = Objects.requireNonNull(validatorSets);
+        this.signer = signer;
+        this.verifier = Objects.requireNonNull(verifier);
+        this.hasher = Objects.requireNonNull(hasher);
+        this.timeouts = Objects.requireNonNull(timeouts);
+        this.commitVerifier = new CommitVerifier(chainId, verifier);
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    /** Starts consensus on {@code height} (the committed head + 1), round 0, right away. */
+    public List<Action<B>> start(long height) {
+        if (height < 0) throw new IllegalArgumentException("height < 0");
+        if (this.height >= 0) throw new IllegalStateException("already started at height " + this.height);
+        out = new ArrayList<>();
+        enterHeight(height, 0);
+        process();
+        return drain();
+    }
+
+    public List<Action<B>> onProposal(Proposal<B> p) {
+        out = new ArrayList<>();
+        handleProposal(p);
+        process();
+        return drain();
+    }
+
+    public List<Action<B>> onVote(Vote v) {
+        out = new ArrayList<>();
+        handleVote(v);
+        process();
+        return drain();
+    }
+
+    /** Dispatches any consensus message. */
+    @SuppressWarnings("unchecked")
+    public List<Action<B>> onMessage(ConsensusMessage m) {
+        return switch (m) {
+            case Proposal<?> p -> onProposal((Proposal<B>) p);
+            case Vote v -> onVote(v);
+            case Decision<?> d -> onDecision((Decision<B>) d);
+        };
+    }
+
+    public List<Action<B>> onTimeout(Timeout t) {
+        out = new ArrayList<>();
+        if (t.height() == height) {
+            switch (t.step()) {
+                case NEW_HEIGHT -> {
+                    if (step == Step.NEW_HEIGHT) startRound(0);
+                }
+                case PROPOSE -> { // L57
+                    if (t.round() == round && step == Step.PROPOSE) prevote(null);
+                }
+                case PREVOTE -> { // L61
+                    if (t.round() == round && step == Step.PREVOTE) precommit(null);
+                }
+                case PRECOMMIT -> { // L65
+                    if (t.round() == round && step != Step.NEW_HEIGHT) startRound(round + 1);
+                }
+            }
+        }
+        process();
+        return drain();
+    }
+
+    /** The application's answer to {@link Action.RequestProposal}. */
+    public List<Action<B>> onProposalValue(long h, int r, B block) {
+        out = new ArrayList<>();
+        if (h == height && r == round && step == Step.PROPOSE && !proposals.containsKey(r) && isProposer(r)) {
+            String hash = hasher.hashHex(block);
+            validity.put(hash, true); // our own block
+            broadcastProposal(block, hash, -1);
+        }
+        process();
+        return drain();
+    }
+
+    /** The application's answer to {@link Action.RequestValidation}. */
+    public List<Action<B>> onValidity(long h, String blockHash, boolean valid) {
+        out = new ArrayList<>();
+        if (h == height) validity.put(blockHash, valid);
+        process();
+        return drain();
+    }
+
+    /**
+     * A decided block from block sync (or a peer answering a lagging node). Accepted for the current height when
+     * its certificate proves finality ({@link CommitVerifier}) and the application finds the block valid.
+     */
+    public List<Action<B>> onDecision(Decision<B> d) {
+        out = new ArrayList<>();
+        if (d.height() == height && pendingDecision == null) {
+            String hash = hasher.hashHex(d.block());
+            if (commitVerifier.isValid(validators, height, hash, d.certificate())) pendingDecision = d;
+        }
+        process();
+        return drain();
+    }
+
+    /**
+     * The messages worth sending again (the driver calls this on a gossip tick): what this node holds for the
+     * current height that a peer who lost messages needs to make progress — the proposals of the current,
+     * valid and locked rounds, and every vote of those rounds and the previous one. All are signed, so relaying
+     * others' messages is safe. Deterministic order.
+     */
+    public List<ConsensusMessage> gossip() {
+        List<ConsensusMessage> msgs = new ArrayList<>();
+        if (height < 0 || step == Step.NEW_HEIGHT) return msgs;
+        TreeMap<Integer, Boolean> rounds = new TreeMap<>();
+        rounds.put(round, true);
+        if (round > 0) rounds.put(round - 1, true);
+        if (validRound >= 0) rounds.put(validRound, true);
+        if (lockedRound >= 0) rounds.put(lockedRound, true);
+        for (int r : rounds.keySet()) {
+            Proposal<B> p = proposals.get(r);
+            if (p != null) msgs.add(p);
+        }
+        for (int r : rounds.keySet()) {
+            for (VoteType t : VoteType.values()) {
+                VoteSet s = votes.set(r, t);
+                if (s != null) msgs.addAll(s.all());
+            }
+        }
+        return msgs;
+    }
+
+    // ---------------------------------------------------------------- state (read-only views for drivers and tests)
+
+    public long height() {
+        return height;
+    }
+
+    public int round() {
+        return round;
+    }
+
+    public Step step() {
+        return step;
+    }
+
+    public int lockedRound() {
+        return lockedRound;
+    }
+
+    public String lockedHash() {
+        return lockedHash;
+    }
+
+    public int validRound() {
+        return validRound;
+    }
+
+    public String validHash() {
+        return validHash;
+    }
+
+    /** Hash of the proposal this node holds for {@code r} at the current height, or null. */
+    public String proposalHash(int r) {
+        return proposalHashes.get(r);
+    }
+
+    public ValidatorSet validators() {
+        return validators;
+    }
+
+    public String address() {
+        return signer == null ? null : signer.address();
+    }
+
+    public String chainId() {
+        return chainId;
+    }
+
+    // ---------------------------------------------------------------- message handling
+
+    private void handleProposal(Proposal<B> p) {
+        if (p.height() == height + 1) {
+            buffer(p);
+            return;
+        }
+        if (p.height() != height || proposals.containsKey(p.round())) return; // first proposal per round wins
+        Validator proposer = validators.proposer(height, p.round());
+        Integer far = farProposal.get(proposer.address());
+        boolean isFar = p.round() > round + 1;
+        if (isFar && far != null && far > round + 1 && far > p.round()) return; // keep its highest far proposal only
+        String hash = hasher.hashHex(p.block());
+        byte[] msg = SignBytes.proposal(chainId, height, p.round(), p.polRound(), hash);
+        if (!verifier.verify(proposer, msg, p.signature())) return;
+        if (isFar) {
+            // A proposer signs proposals for endless future rounds of its own: beyond round + 1 keep one per proposer.
+            if (far != null && far > round + 1 && proposals.containsKey(far)) {
+                proposals.remove(far);
+                proposalHashes.remove(far);
+            }
+            farProposal.put(proposer.address(), p.round());
+        }
+        proposals.put(p.round(), p);
+        proposalHashes.put(p.round(), hash);
+        blocksByHash.putIfAbsent(hash, p.block());
+    }
+
+    private void handleVote(Vote v) {
+        if (v.height() == height + 1) {
+            buffer(v);
+            return;
+        }
+        if (v.height() != height) return;
+        Validator val = validators.byAddress(v.validatorAddress());
+        if (val == null) return;
+        if (votes.contains(v)) return; // already counted: no need to check it again
+        if (!verifier.verify(val, SignBytes.vote(chainId, v), v.signature())) return;
+        // A conflicting vote is counted only for nil or a block proposed at this height (bounded memory).
+        boolean acceptConflicting = v.isNil() || blocksByHash.containsKey(v.blockHash());
+        HeightVotes.Added added = votes.add(v, val, round, acceptConflicting);
+        if (added.result() == HeightVotes.Result.CONFLICT) {
+            String key = v.validatorAddress() + "/" + v.round() + "/" + v.type();
+            if (evidenceSeen.add(key)) out.add(new Action.RecordEvidence<>(new DuplicateVoteEvidence(added.existing(), v)));
+        }
+    }
+
+    private void buffer(ConsensusMessage m) {
+        if (future.size() < MAX_FUTURE_MESSAGES) future.add(m);
+    }
+
+    // ---------------------------------------------------------------- the algorithm
+
+    private void enterHeight(long h, long delayMs) {
+        height = h;
+        validators = validatorSets.forHeight(h);
+        round = 0;
+        lockedValue = null;
+        lockedHash = null;
+        lockedRound = -1;
+        validValue = null;
+        validHash = null;
+        validRound = -1;
+        proposals.clear();
+        proposalHashes.clear();
+        blocksByHash.clear();
+        farProposal.clear();
+        votes = new HeightVotes(validators);
+        validity.clear();
+        validityRequested.clear();
+        prevoteTimeoutScheduled.clear();
+        precommitTimeoutScheduled.clear();
+        polkaHandled.clear();
+        signedVotes.clear();
+        evidenceSeen.clear();
+        proposalRequestedRound = -1;
+        pendingDecision = null;
+        if (delayMs > 0) {
+            step = Step.NEW_HEIGHT;
+            out.add(new Action.ScheduleTimeout<>(new Timeout(Step.NEW_HEIGHT, h, 0), delayMs));
+        } else {
+            startRound(0);
+        }
+        List<ConsensusMessage> buffered = new ArrayList<>(future);
+        future.clear();
+        for (ConsensusMessage m : buffered) {
+            if (m.height() != h) continue;
+            switch (m) {
+                case Proposal<?> p -> {
+                    @SuppressWarnings("unchecked")
+                    Proposal<B> pb = (Proposal<B>) p;
+                    handleProposal(pb);
+                }
+                case Vote v -> handleVote(v);
+                case Decision<?> ignored -> { }
+            }
+        }
+    }
+
+    /** StartRound (L11). */
+    private void startRound(int r) {
+        round = r;
+        step = Step.PROPOSE;
+        if (isProposer(r)) {
+            if (validValue != null) {
+                broadcastProposal(validValue, validHash, validRound);
+            } else if (proposalRequestedRound != r) {
+                proposalRequestedRound = r;
+                out.add(new Action.RequestProposal<>(height, r, signer.address()));
+            }
+        }
+        // The paper only schedules this for non-proposers; scheduling it always also covers a slow application.
+        out.add(new Action.ScheduleTimeout<>(new Timeout(Step.PROPOSE, height, r), timeouts.propose(r)));
+    }
+
+    private boolean isProposer(int r) {
+        return signer != null && validators.proposer(height, r).address().equals(signer.address());
+    }
+
+    private boolean isValidator() {
+        return signer != null && validators.byAddress(signer.address()) != null;
+    }
+
+    private void broadcastProposal(B block, String hash, int polRound) {
+        String sig = signer.sign(SignBytes.proposal(chainId, height, round, polRound, hash));
+        Proposal<B> p = new Proposal<>(height, round, polRound, block, sig);
+        proposals.put(round, p);
+        proposalHashes.put(round, hash);
+        blocksByHash.putIfAbsent(hash, block);
+        out.add(new Action.BroadcastProposal<>(p));
+    }
+
+    private void prevote(String hash) {
+        castVote(VoteType.PREVOTE, hash);
+        step = Step.PREVOTE;
+    }
+
+    private void precommit(String hash) {
+        castVote(VoteType.PRECOMMIT, hash);
+        step = Step.PRECOMMIT;
+    }
+
+    private void castVote(VoteType type, String hash) {
+        if (!isValidator()) return;
+        // Never sign two votes of one (height, round, type): the algorithm does not ask for it; this guards bugs.
+        if (!signedVotes.add(round + "/" + type)) return;
+        Vote unsigned = new Vote(type, height, round, hash, signer.address(), null);
+        Vote v = unsigned.withSignature(signer.sign(SignBytes.vote(chainId, unsigned)));
+        votes.add(v, validators.byAddress(signer.address()), round, false);
+        out.add(new Action.BroadcastVote<>(v));
+    }
+
+    /** Applies the upon-rules until none fires. */
+    private void process() {
+        while (true) {
+            if (height < 0) return;
+            if (tryDecide()) continue;
+            if (step == Step.NEW_HEIGHT) return;
+            if (!tryRoundRules()) return;
+        }
+    }
+
+    /** L49, and a verified decision from block sync. */
+    private boolean tryDecide() {
+        if (pendingDecision != null) {
+            Decision<B> d = pendingDecision;
+            Boolean ok = validityOf(hasher.hashHex(d.block()), d.block());
+            if (Boolean.TRUE.equals(ok)) {
+                decide(d.block(), d.certificate());
+                return true;
+            }
+            if (Boolean.FALSE.equals(ok)) pendingDecision = null; // +2/3 signed an invalid block: ignore it
+        }
+        for (int r : votes.rounds()) {
+            VoteSet precommits = votes.set(r, VoteType.PRECOMMIT);
+            String hash = precommits.quorumBlock();
+            if (hash == null) continue;
+            B block = blocksByHash.get(hash);
+            if (block == null) continue; // wait for the proposal (or a Decision)
+            if (Boolean.TRUE.equals(validityOf(hash, block))) {
+                List<CommitSignature> sigs = new ArrayList<>();
+                for (Vote v : precommits.votesFor(hash)) sigs.add(new CommitSignature(v.validatorAddress(), v.signature()));
+                decide(block, new CommitCertificate(height, r, hash, sigs));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void decide(B block, CommitCertificate cert) {
+        lastDecidedHeight = height;
+        out.add(new Action.Commit<>(height, block, cert));
+        enterHeight(height + 1, timeouts.commit());
+    }
+
+    private boolean tryRoundRules() {
+        Proposal<B> p = proposals.get(round);
+        String ph = proposalHashes.get(round);
+        if (step == Step.PROPOSE && p != null) {
+            if (p.polRound() == -1) { // L22
+                Boolean ok = validityOf(ph, p.block());
+                if (ok != null) {
+                    prevote(ok && (lockedRound == -1 || ph.equals(lockedHash)) ? ph : null);
+                    return true;
+                }
+            } else if (validators.isQuorum(votes.power(p.polRound(), VoteType.PREVOTE, ph))) { // L28
+                Boolean ok = validityOf(ph, p.block());
+                if (ok != null) {
+                    prevote(ok && (lockedRound <= p.polRound() || ph.equals(lockedHash)) ? ph : null);
+                    return true;
+                }
+            }
+        }
+        if (step == Step.PREVOTE && validators.isQuorum(votes.totalPower(round, VoteType.PREVOTE))
+                && prevoteTimeoutScheduled.add(round)) { // L34
+            out.add(new Action.ScheduleTimeout<>(new Timeout(Step.PREVOTE, height, round), timeouts.prevote(round)));
+            return true;
+        }
+        if (p != null && step.compareTo(Step.PREVOTE) >= 0 && !polkaHandled.contains(round)
+                && validators.isQuorum(votes.power(round, VoteType.PREVOTE, ph))
+                && Boolean.TRUE.equals(validityOf(ph, p.block()))) { // L36
+            polkaHandled.add(round);
+            if (step == Step.PREVOTE) {
+                lockedValue = p.block();
+                lockedHash = ph;
+                lockedRound = round;
+                precommit(ph);
+            }
+            validValue = p.block();
+            validHash = ph;
+            validRound = round;
+            return true;
+        }
+        if (step == Step.PREVOTE && validators.isQuorum(votes.power(round, VoteType.PREVOTE, null))) { // L44
+            precommit(null);
+            return true;
+        }
+        if (validators.isQuorum(votes.totalPower(round, VoteType.PRECOMMIT))
+                && precommitTimeoutScheduled.add(round)) { // L47
+            out.add(new Action.ScheduleTimeout<>(new Timeout(Step.PRECOMMIT, height, round), timeouts.precommit(round)));
+            return true;
+        }
+        int skip = votes.highestRoundWithOneThird(round); // L55
+        if (skip > round) {
+            startRound(skip);
+            return true;
+        }
+        return false;
+    }
+
+    /** The verdict on a block, asking the application the first time; null while unknown. */
+    private Boolean validityOf(String hash, B block) {
+        Boolean v = validity.get(hash);
+        if (v == null && validityRequested.add(hash)) out.add(new Action.RequestValidation<>(height, block, hash));
+        return v;
+    }
+
+    private List<Action<B>> drain() {
+        List<Action<B>> result = out;
+        out = new ArrayList<>();
+        return result;
+    }
+
+    /** The last height this machine decided, or -1. */
+    public long lastDecidedHeight() {
+        return lastDecidedHeight;
+    }
+
+    B lockedValue() {
+        return lockedValue;
+    }
+
+    int proposalCount() {
+        return proposals.size();
+    }
+}
