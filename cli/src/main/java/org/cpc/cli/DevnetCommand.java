@@ -5,14 +5,25 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
+import org.cpc.compute.gemm.Backends;
+import org.cpc.compute.gemm.ComputeBackend;
 import org.cpc.node.DataDir;
 import org.cpc.node.NodeConfig;
 import org.cpc.node.NodeInit;
 import org.cpc.node.NodeRunner;
+import org.cpc.protocol.keys.AccountKey;
+import org.cpc.protocol.keys.KeyKind;
+import org.cpc.protocol.keys.Keyring;
 import org.cpc.protocol.params.NetworkParams;
+import org.cpc.worker.NodeApi;
+import org.cpc.worker.SoloWorker;
+import org.cpc.worker.StatusReporter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,6 +40,12 @@ final class DevnetCommand implements Runnable {
     boolean reset;
     @Option(names = "--block-time-ms", paramLabel = "MS", description = "Block interval of a new devnet (default: 1000).")
     Long blockTimeMs;
+    @Option(names = "--workers", defaultValue = "1", paramLabel = "N",
+            description = "Solo workers computing synthetic tasks in this process (default: ${DEFAULT-VALUE}; 0 for none).")
+    int workers;
+    @Option(names = "--backend", defaultValue = "auto", paramLabel = "auto|cpu|cuda",
+            description = "Compute backend of the devnet's workers (default: ${DEFAULT-VALUE}).")
+    String backend;
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -43,9 +60,10 @@ final class DevnetCommand implements Runnable {
             if (blockTimeMs != null) p = p.withBlockTime(blockTimeMs);
             NodeInit.init(dir.root(), p, null, NodeInit.DEFAULT_VALIDATOR_KEY, port, null, System.currentTimeMillis());
         }
+        if (workers < 0) throw new Errors.CliException(Cpc.EXIT_USAGE, "--workers must be 0 or more");
         NodeRunner node = NodeRunner.start(dir, port, InstantSource.system(), () -> {
             throw new IllegalStateException("devnet node.json has no key_password; recreate it with --reset");
-        }).closeOnShutdown();
+        });
         String url = "http://127.0.0.1:" + node.port();
         out.println();
         out.println((fresh ? "Started a new devnet" : "Resumed the devnet") + " in " + dir.root() + " at height "
@@ -53,6 +71,19 @@ final class DevnetCommand implements Runnable {
         out.println("  REST API:  " + url + "   (OpenAPI: " + url + "/openapi.json, events: " + url + "/events)");
         out.println("  faucet:    " + node.faucetAddress() + "   (POST " + url + "/faucet)");
         out.println("  WARNING:   devnet keys use the public password in node.json. Never reuse them elsewhere.");
+        List<SoloWorker> started = startWorkers(dir, url, spec.commandLine().getErr(), out);
+        // Workers stop first, so none is left submitting to a node that is closing; then the node.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            started.forEach(SoloWorker::stop);
+            for (SoloWorker w : started) {
+                try {
+                    w.awaitStopped(Duration.ofSeconds(2));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            node.close();
+        }, "devnet-shutdown"));
         out.println();
         out.println("Try next:");
         out.println("  cpc keys add alice");
@@ -60,6 +91,10 @@ final class DevnetCommand implements Runnable {
         out.println("  cpc query balance $(cpc keys show alice --address) --node " + url);
         out.println("  cpc tx send --from alice --to cpc1... --amount 1.5 --node " + url);
         out.println("  cpc query status --node " + url);
+        if (!started.isEmpty()) {
+            out.println("  cpc query block latest --node " + url + "     (SUBMIT_RESULTs and compute_root)");
+            out.println("  curl -s " + url + "/balance/" + started.get(0).address() + "     (the worker's earnings)");
+        }
         out.println("Ctrl-C stops the node; run the same command again to resume the chain.");
         out.flush();
         try {
@@ -70,6 +105,35 @@ final class DevnetCommand implements Runnable {
         }
     }
 
+    /**
+     * Starts the devnet's solo workers on the node over HTTP, as separate worker processes would. Their keys
+     * ({@code worker-1}, ...) live in the data dir's keyring under the devnet password; the faucet funds them.
+     */
+    private List<SoloWorker> startWorkers(DataDir dir, String url, PrintWriter err, PrintWriter out) {
+        List<SoloWorker> list = new ArrayList<>();
+        if (workers == 0) return list;
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
+        ComputeBackend compute;
+        try {
+            compute = Backends.select(backend, threads);
+        } catch (IllegalStateException e) {
+            out.println("  workers:   none started: " + e.getMessage());
+            return list;
+        }
+        char[] password = NodeInit.DEVNET_KEY_PASSWORD.toCharArray();
+        Keyring keyring = new Keyring(dir.keys());
+        StatusReporter reporter = new StatusReporter(err, StatusReporter.onTerminal());
+        for (int i = 1; i <= workers; i++) {
+            String name = "worker-" + i;
+            if (!keyring.exists(name)) keyring.create(name, KeyKind.SECP256K1, password);
+            AccountKey key = keyring.unlockSecp256k1(name, password);
+            SoloWorker w = new SoloWorker(new NodeApi(url), key, compute, reporter);
+            Thread.ofPlatform().name("devnet-" + name).daemon(true).start(w);
+            list.add(w);
+            out.println("  " + name + ":  " + key.address() + "   (" + compute.description() + ")");
+        }
+        return list;
+    }
 
     /** Deletes a devnet data dir, refusing a directory that does not look like one (a typo must not wipe $HOME). */
     private static void delete(DataDir dir) {
