@@ -448,7 +448,7 @@ public final class Market implements AutoCloseable {
             }
         }
         String stored = null;
-        if (reason == null) stored = blobs.putBytes(out).hash();
+        if (reason == null) stored = storeOutput(hash, out);
         synchronized (this) {
             s.inflight.remove(j.id());
             if (j.assignment == a) j.assignment = null;
@@ -496,13 +496,9 @@ public final class Market implements AutoCloseable {
     }
 
     private void ack(Session s, JobState j, String hash, BigInteger reward) {
-        ObjectNode o = Json.object();
-        o.put("type", "job_accepted");
-        o.put("job_id", j.id());
-        o.put("result_hash", hash);
-        o.put("reward_wei", reward.toString());
-        o.put("reward", Amounts.formatCpc(reward));
-        s.link.send(o.toString());
+        // Written by hand: this and the job message are the two messages of every job's round trip.
+        s.link.send("{\"type\":\"job_accepted\",\"job_id\":\"" + j.id() + "\",\"result_hash\":\"" + hash
+                + "\",\"reward_wei\":\"" + reward + "\",\"reward\":\"" + Amounts.formatCpc(reward) + "\"}");
     }
 
     private JobVerifier verifier(TaskState t) {
@@ -639,17 +635,16 @@ public final class Market implements AutoCloseable {
         if (!audit) j.status = JobState.ASSIGNED;
         s.inflight.put(j.id(), a);
         TaskState t = j.task;
-        ObjectNode o = Json.object();
-        o.put("type", "job");
-        o.put("job_id", j.id());
-        o.put("task_id", t.taskId);
-        o.put("index", j.index);
-        o.put("challenge_type", t.type.name());
-        o.set("payload", t.payload);
-        o.set("job", t.type.describeJob(t.payload, j.index));
-        o.put("max_output_bytes", t.type.maxOutputBytes(t.payload, j.index));
-        o.put("timeout_ms", config.jobTimeout().toMillis());
-        s.link.send(o.toString());
+        StringBuilder m = new StringBuilder(256 + t.payloadJson().length());
+        m.append("{\"type\":\"job\",\"job_id\":\"").append(j.id())
+                .append("\",\"task_id\":\"").append(t.taskId)
+                .append("\",\"index\":").append(j.index)
+                .append(",\"challenge_type\":\"").append(t.type.name())
+                .append("\",\"payload\":").append(t.payloadJson())
+                .append(",\"job\":").append(Jcs.canonicalString(t.type.describeJob(t.payload, j.index)))
+                .append(",\"max_output_bytes\":").append(t.type.maxOutputBytes(t.payload, j.index))
+                .append(",\"timeout_ms\":").append(config.jobTimeout().toMillis()).append('}');
+        s.link.send(m.toString());
     }
 
     // ------------------------------------------------------------------ timers
@@ -873,13 +868,30 @@ public final class Market implements AutoCloseable {
                 : TxFactory.submitResult(key, params.chainId(), r, nonce, params.minGasPrice(), gas, ts);
     }
 
+    /** Largest job output kept in the database; larger ones are blob files. */
+    static final int INLINE_OUTPUT_BYTES = 64 * 1024;
+
+    /** Keeps an accepted output: small ones in RocksDB (one write, no file), large ones as blob files. */
+    private String storeOutput(String hash, byte[] out) {
+        if (out.length <= INLINE_OUTPUT_BYTES) {
+            store.putBytes(PocStore.outputKey(hash), out);
+            return hash;
+        }
+        return blobs.putBytes(out).hash();
+    }
+
+    private byte[] output(String hash) {
+        byte[] b = store.getBytes(PocStore.outputKey(hash));
+        return b != null ? b : blobs.read(hash);
+    }
+
     private void merge(TaskState t) {
         String[] hashes = new String[t.jobs.length];
         synchronized (this) {
             for (JobState j : t.jobs) hashes[j.index] = j.outputHash;
         }
         try (BlobStore.Writer w = blobs.writer()) {
-            for (int i = 0; i < hashes.length; i++) w.write(t.type.mergePart(t.payload, i, blobs.read(hashes[i])));
+            for (int i = 0; i < hashes.length; i++) w.write(t.type.mergePart(t.payload, i, output(hashes[i])));
             String h = w.commit().hash();
             synchronized (this) {
                 t.resultHash = h;

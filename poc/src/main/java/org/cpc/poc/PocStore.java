@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.BiConsumer;
-import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.codec.Json;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
@@ -18,7 +17,8 @@ import org.rocksdb.WriteOptions;
 
 /**
  * The PoC validator's durable state in RocksDB, as JSON values under prefixed keys: {@code t/<task_id>} tasks,
- * {@code j/<task_id>/<index, 6 digits>} jobs, {@code w/<address>} worker records. Every change is written through
+ * {@code j/<task_id>/<index, 6 digits>} jobs, {@code w/<address>} worker records, {@code o/<sha256>} accepted job outputs up to 64 KiB (larger
+ * ones are blob files). Every change is written through
  * (write-ahead log on) before it is acted on, so a restart loses no task, job or accepted result.
  */
 public final class PocStore implements AutoCloseable {
@@ -51,6 +51,26 @@ public final class PocStore implements AutoCloseable {
         return "j/" + taskId + "/" + String.format("%06d", index);
     }
 
+    static String outputKey(String hash) {
+        return "o/" + hash;
+    }
+
+    public void putBytes(String key, byte[] value) {
+        try {
+            db.put(write, key.getBytes(StandardCharsets.UTF_8), value);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("database write failed: " + e.getMessage(), e);
+        }
+    }
+
+    public byte[] getBytes(String key) {
+        try {
+            return db.get(key.getBytes(StandardCharsets.UTF_8));
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("database read failed: " + e.getMessage(), e);
+        }
+    }
+
     static String workerKey(String address) {
         return "w/" + address;
     }
@@ -59,11 +79,19 @@ public final class PocStore implements AutoCloseable {
     public void put(String[] keys, JsonNode[] values) {
         try (WriteBatch b = new WriteBatch()) {
             for (int i = 0; i < keys.length; i++) {
-                b.put(keys[i].getBytes(StandardCharsets.UTF_8), Jcs.canonicalize(values[i]));
+                b.put(keys[i].getBytes(StandardCharsets.UTF_8), bytes(values[i]));
             }
             db.write(write, b);
         } catch (RocksDBException e) {
             throw new IllegalStateException("database write failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] bytes(JsonNode v) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(v);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a record", e);
         }
     }
 
