@@ -35,6 +35,15 @@ public interface Chain extends AutoCloseable {
 
     List<ValidatorInfo> validators();
 
+    /** A committed market task with its payload and accepted jobs; empty for an unknown task_id. */
+    Optional<org.cpc.chain.market.TaskView> task(String taskId);
+
+    /** A worker's accepted results and the wei they earned it (block-reward shares and market jobs). */
+    org.cpc.chain.state.StateKeys.WorkerStats workerStats(String address);
+
+    /** The SUBMIT_RESULTs of a committed block in block order with each one's reward; empty past the head. */
+    Optional<List<ResultReward>> blockResults(long height);
+
     int mempoolSize();
 
     /** Checks a transaction against the committed state and the mempool, and keeps it if it passes. */

@@ -26,11 +26,13 @@ import org.cpc.protocol.types.Amounts;
 /**
  * The genesis file: {@code {"params":{...}, "timestamp_ms":N, "alloc":{"cpc1...":"wei",...},
  * "validators":[{"address":"cpcvalcons1...","public_key":"hex ML-DSA-65","reward_address":"cpc1...",
- * "power":1}]}}. Reading checks every address, that each validator's address is the one of its key, and that
- * there is at least one validator.
+ * "power":1}], "poc_validators":["cpc1...",...], "treasury_address":"cpc1..."}}. Reading checks every address, that
+ * each validator's address is the one of its key, that there is at least one validator, and that no PoC validator
+ * is listed twice.
  */
 public final class GenesisFile {
-    private static final Set<String> FIELDS = Set.of("params", "timestamp_ms", "alloc", "validators");
+    private static final Set<String> FIELDS = Set.of("params", "timestamp_ms", "alloc", "validators", "poc_validators",
+            "treasury_address");
     private static final Set<String> VALIDATOR_FIELDS = Set.of("address", "public_key", "reward_address", "power");
 
     private GenesisFile() {}
@@ -55,6 +57,9 @@ public final class GenesisFile {
         for (Map.Entry<String, BigInteger> e : g.alloc().entrySet()) alloc.put(e.getKey(), e.getValue().toString());
         ArrayNode vs = o.putArray("validators");
         for (ValidatorInfo v : g.validators()) vs.add(validatorJson(v));
+        ArrayNode pv = o.putArray("poc_validators");
+        for (String a : g.pocValidators()) pv.add(a);
+        o.put("treasury_address", g.treasuryAddress());
         return o;
     }
 
@@ -92,7 +97,14 @@ public final class GenesisFile {
             validators.add(new ValidatorInfo(vf.string("address"), vf.string("public_key"),
                     vf.string("reward_address"), vf.uint("power")));
         }
-        Genesis g = new Genesis(params, ts, alloc, List.copyOf(validators));
+        JsonNode pv = f.raw("poc_validators");
+        if (!pv.isArray()) throw new IllegalArgumentException("genesis poc_validators must be an array of cpc addresses");
+        List<String> poc = new ArrayList<>();
+        for (JsonNode a : pv) {
+            if (!a.isTextual()) throw new IllegalArgumentException("genesis poc_validators must hold cpc address strings");
+            poc.add(a.textValue());
+        }
+        Genesis g = new Genesis(params, ts, alloc, List.copyOf(validators), poc, f.string("treasury_address"));
         check(g);
         return g;
     }
@@ -119,6 +131,16 @@ public final class GenesisFile {
             }
             if (v.power() <= 0) throw new IllegalArgumentException("validator " + v.address() + ": power must be positive");
             if (!seen.add(v.address())) throw new IllegalArgumentException("validator " + v.address() + " listed twice");
+        }
+        Set<String> poc = new HashSet<>();
+        for (String a : g.pocValidators()) {
+            if (!Address.isAccount(a)) {
+                throw new IllegalArgumentException("poc_validators entry '" + a + "' is not a valid cpc address");
+            }
+            if (!poc.add(a)) throw new IllegalArgumentException("PoC validator " + a + " listed twice");
+        }
+        if (g.treasuryAddress() == null || !Address.isAccount(g.treasuryAddress())) {
+            throw new IllegalArgumentException("treasury_address '" + g.treasuryAddress() + "' is not a valid cpc address");
         }
         BigInteger total = BigInteger.ZERO;
         for (BigInteger b : g.alloc().values()) total = total.add(b);

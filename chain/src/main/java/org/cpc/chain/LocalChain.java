@@ -22,6 +22,7 @@ import java.util.function.LongSupplier;
 import java.util.stream.IntStream;
 import org.cpc.chain.exec.BlockExecutor;
 import org.cpc.chain.exec.ChainView;
+import org.cpc.chain.exec.DeadlineIndex;
 import org.cpc.chain.exec.PreparedTx;
 import org.cpc.chain.exec.ResultVerifier;
 import org.cpc.chain.exec.StateReader;
@@ -32,6 +33,9 @@ import org.cpc.chain.exec.TxRules;
 import org.cpc.chain.exec.VerificationContext;
 import org.cpc.chain.exec.VerifiedCache;
 import org.cpc.chain.exec.WorldState;
+import org.cpc.chain.market.JobRecord;
+import org.cpc.chain.market.MarketTask;
+import org.cpc.chain.market.TaskView;
 import org.cpc.chain.mempool.Mempool;
 import org.cpc.chain.state.SparseMerkleTree;
 import org.cpc.chain.state.StateKeys;
@@ -47,6 +51,8 @@ import org.cpc.protocol.types.BlockHeader;
 import org.cpc.protocol.types.ComputeResult;
 import org.cpc.protocol.types.Roots;
 import org.cpc.protocol.types.Transaction;
+import org.cpc.protocol.types.TxType;
+import org.cpc.compute.SyntheticTask;
 
 /**
  * The chain of one node: RocksDB storage, the mempool and the state machine behind the {@link Chain} facade.
@@ -101,6 +107,7 @@ public final class LocalChain implements Chain {
     private final Map<String, Executed> prepared = new HashMap<>();
     private final StateReader stateReader;
     private final ChainView chainView;
+    private final DeadlineIndex deadlineIndex;
     private volatile Block head;
     private volatile SparseMerkleTree.Node smtRoot;
 
@@ -111,11 +118,13 @@ public final class LocalChain implements Chain {
         this.options = options;
         this.tree = new SparseMerkleTree(store::smtNode, options.smtCacheNodes());
         this.verified = new VerifiedCache(options.verifiedCacheSize());
-        this.executor = new BlockExecutor(params, options.verifier(), verified);
+        this.executor = new BlockExecutor(params, options.verifier(), verified, genesis.pocValidators(),
+                genesis.treasuryAddress());
         this.mempool = new Mempool(options.mempoolPerAccount(), options.mempoolCapacity(), options.mempoolTtlMs());
         for (ValidatorInfo v : genesis.validators()) validatorsByAddress.put(v.address(), v);
         this.stateReader = store::state;
         this.chainView = this::blockHashAt;
+        this.deadlineIndex = store::dueTasks;
     }
 
     /** Opens (or initialises from {@code genesis}) the chain in {@code dataDir}. */
@@ -136,7 +145,10 @@ public final class LocalChain implements Chain {
         return open(dataDir, genesis, Options.defaults());
     }
 
-    /** The state entries of a genesis: its alloc and its validators, in (key space, tree key) order. */
+    /**
+     * The state entries of a genesis: its alloc, its validators and the market roles (PoC validators, treasury), in
+     * (key space, tree key) order.
+     */
     public static List<StateWrite> genesisWrites(Genesis g) {
         List<StateWrite> w = new ArrayList<>();
         for (Map.Entry<String, BigInteger> e : g.alloc().entrySet()) {
@@ -148,6 +160,12 @@ public final class LocalChain implements Chain {
             w.add(new StateWrite(StateKeys.VALIDATOR, StateKeys.key(StateKeys.VALIDATOR, v.address()),
                     Jcs.canonicalize(GenesisFile.validatorJson(v))));
         }
+        for (String a : g.pocValidators()) {
+            w.add(new StateWrite(StateKeys.MARKET_ROLE, StateKeys.key(StateKeys.MARKET_ROLE, "poc_validator:" + a),
+                    Jcs.canonicalize(Json.object().put("role", "poc_validator").put("address", a))));
+        }
+        w.add(new StateWrite(StateKeys.MARKET_ROLE, StateKeys.key(StateKeys.MARKET_ROLE, "treasury"),
+                Jcs.canonicalize(Json.object().put("role", "treasury").put("address", g.treasuryAddress()))));
         w.sort(Comparator.comparing((StateWrite x) -> x.type()).thenComparing(StateWrite::treeKey,
                 java.util.Arrays::compareUnsigned));
         return w;
@@ -182,7 +200,7 @@ public final class LocalChain implements Chain {
         Block g = genesisBlock(genesis, Hex.encode(gu.root().hash()));
         long h = store.headHeight();
         if (h < 0) {
-            store.commit(g, blockBytes(g), List.of(), List.of(), gw, gu);
+            store.commit(g, blockBytes(g), List.of(), List.of(), gw, List.of(), gu);
         } else if (!g.hashHex().equals(store.genesisHash())) {
             throw new ChainStoreException("data directory " + store.dir() + " holds another chain (genesis "
                     + store.genesisHash() + "); this genesis is " + g.hashHex() + " for " + params.chainId()
@@ -262,9 +280,68 @@ public final class LocalChain implements Chain {
         return StateKeys.decodeAccount(store.state(StateKeys.ACCOUNT, StateKeys.account(address)));
     }
 
-    /** A worker's accepted results and the block-reward wei it earned. */
+    @Override
     public StateKeys.WorkerStats workerStats(String address) {
         return StateKeys.decodeWorker(store.state(StateKeys.WORKER, StateKeys.key(StateKeys.WORKER, address)));
+    }
+
+    @Override
+    public Optional<TaskView> task(String taskId) {
+        MarketTask t = MarketTask.decode(store.state(StateKeys.TASK, StateKeys.key(StateKeys.TASK, taskId)));
+        if (t == null) return Optional.empty();
+        byte[] payload = store.state(StateKeys.TASK_PAYLOAD, StateKeys.key(StateKeys.TASK_PAYLOAD, taskId));
+        List<JobRecord> jobs = new ArrayList<>();
+        for (int j = 0; j < t.jobsTotal() && jobs.size() < t.jobsDone(); j++) {
+            JobRecord r = JobRecord.decode(store.state(StateKeys.JOB, StateKeys.job(taskId, j)));
+            if (r != null) jobs.add(r);
+        }
+        return Optional.of(new TaskView(t, (com.fasterxml.jackson.databind.node.ObjectNode) Json.parse(payload),
+                List.copyOf(jobs)));
+    }
+
+    @Override
+    public Optional<List<ResultReward>> blockResults(long height) {
+        Optional<Block> ob = block(height);
+        if (ob.isEmpty()) return Optional.empty();
+        Block b = ob.get();
+        record Found(int index, String hash, ComputeResult r, JobRecord job) {}
+        List<Found> found = new ArrayList<>();
+        int synthetic = 0;
+        for (int i = 0; i < b.transactions().size(); i++) {
+            Transaction tx = b.transactions().get(i);
+            if (tx.txType() != TxType.SUBMIT_RESULT) continue;
+            ComputeResult r = ComputeResult.fromJson(tx.payload());
+            String hash = tx.hashHex();
+            JobRecord job = r.nonce() == null ? null
+                    : JobRecord.decode(store.state(StateKeys.JOB, StateKeys.job(r.taskId(), r.nonce())));
+            if (job != null && !job.txHash().equals(hash)) job = null;
+            if (job == null) synthetic++;
+            found.add(new Found(i, hash, r, job));
+        }
+        BigInteger each = BigInteger.ZERO;
+        if (synthetic > 0) {
+            each = params.blockRewardAt(height).multiply(BigInteger.valueOf(params.computeRewardShareBps()))
+                    .divide(BigInteger.valueOf(10_000)).divide(BigInteger.valueOf(synthetic));
+        }
+        List<ResultReward> out = new ArrayList<>(found.size());
+        for (Found f : found) {
+            out.add(f.job() != null
+                    ? new ResultReward(f.index(), f.hash(), "market", f.r(), f.job().workerReward(), f.job().pocValidator())
+                    : new ResultReward(f.index(), f.hash(), "synthetic", f.r(), each, null));
+        }
+        return Optional.of(out);
+    }
+
+    /** Supply check: the wei held in escrow by every market task. */
+    public BigInteger totalEscrow() {
+        BigInteger[] sum = {BigInteger.ZERO};
+        store.forEachState(StateKeys.TASK, (k, v) -> sum[0] = sum[0].add(MarketTask.decode(v).escrowLeft()));
+        return sum[0];
+    }
+
+    /** The committed deadline index of open market tasks, in order (for tests and tools). */
+    public List<DeadlineIndex.Entry> deadlineIndexEntries() {
+        return store.deadlineIndex();
     }
 
     /** Whether a result for {@code taskId} has been accepted on chain. */
@@ -318,18 +395,17 @@ public final class LocalChain implements Chain {
         long[] loc = store.txLocation(p.hash());
         if (loc != null) return new Admission.Rejected(p.hashHex(), "transaction is already included in block " + loc[0]);
         try {
-            ComputeResult r = TxRules.checkStateless(p, params);
+            TxRules.Checked c = TxRules.checkStateless(p, params);
             Account acct = account(tx.fromAddress());
-            String why = mempool.precheck(p, acct, r);
+            WorldState ws = new WorldState(stateReader);
+            String slot = executor.slot(c, tx, ws);
+            String why = mempool.precheck(p, acct, slot);
             if (why != null) return new Admission.Rejected(p.hashHex(), why);
-            VerificationContext ctx = null;
-            if (r != null) {
-                long height = head.header().height() + 1;
-                String src = executor.checkResultAgainstChain(r, height, chainView, new WorldState(stateReader));
-                ctx = new VerificationContext(params, height, r.nonce(), src);
-            }
-            executor.verifyExpensive(p, r, ctx);
-            why = mempool.add(p, account(tx.fromAddress()), r, options.clockMs().getAsLong());
+            Block hd = head;
+            // The rules of the next block, whose timestamp is at least the head's + 1 ms.
+            long nowMs = hd.header().timestamp() + 1;
+            executor.plan(p, c, ws, chainView, hd.header().height() + 1, Math.floorDiv(nowMs, 1000));
+            why = mempool.add(p, account(tx.fromAddress()), slot, options.clockMs().getAsLong());
             if (why != null) return new Admission.Rejected(p.hashHex(), why);
         } catch (TxRejected e) {
             return new Admission.Rejected(p.hashHex(), e.reason());
@@ -373,7 +449,8 @@ public final class LocalChain implements Chain {
             mempool.expire(options.clockMs().getAsLong());
             Block parent = head;
             long height = parent.header().height() + 1;
-            BlockExecutor.Session s = executor.begin(stateReader, chainView, height, proposer.rewardAddress());
+            BlockExecutor.Session s = executor.begin(stateReader, chainView, deadlineIndex, height, timestampMs,
+                    proposer.rewardAddress());
             PriorityQueue<Cursor> pq = new PriorityQueue<>(Comparator
                     .comparingLong((Cursor c) -> -c.cur().gasPrice())
                     .thenComparingLong(c -> c.cur().seq()));
@@ -386,17 +463,9 @@ public final class LocalChain implements Chain {
             while (!pq.isEmpty() && chosen.size() < params.maxBlockTxs()) {
                 Cursor c = pq.poll();
                 PreparedTx p = c.cur().p();
-                long gas;
                 try {
-                    gas = TxRules.intrinsicGas(p.tx(), params);
-                } catch (RuntimeException e) {
-                    mempool.remove(p.hash());
-                    continue;
-                }
-                if (s.gasUsed() + gas > gasLimit) continue; // this sender waits for the next block
-                try {
-                    s.apply(p);
-                } catch (TxRejected e) {
+                    if (s.tryApply(p, gasLimit - s.gasUsed()) < 0) continue; // this sender waits for the next block
+                } catch (TxRejected | RuntimeException e) {
                     mempool.remove(p.hash()); // no longer applies; its sender's later ones wait
                     continue;
                 }
@@ -490,7 +559,8 @@ public final class LocalChain implements Chain {
     private Executed execute(Block b) throws InvalidBlockException {
         BlockHeader h = b.header();
         ValidatorInfo proposer = validatorsByAddress.get(h.proposerAddress());
-        BlockExecutor.Session s = executor.begin(stateReader, chainView, h.height(), proposer.rewardAddress());
+        BlockExecutor.Session s = executor.begin(stateReader, chainView, deadlineIndex, h.height(), h.timestamp(),
+                proposer.rewardAddress());
         List<byte[]> hashes = new ArrayList<>(b.transactions().size());
         List<PreparedTx> prepared = preverify(b.transactions(), h.height());
         int i = 0;
@@ -541,17 +611,23 @@ public final class LocalChain implements Chain {
                 PreparedTx p = PreparedTx.of(txs.get(i));
                 out[i] = p;
                 if (verified.contains(p)) return;
-                switch (p.tx().txType()) {
-                    case TRANSFER -> {
-                        TxRules.checkSignature(p);
-                        verified.add(p);
-                    }
-                    case SUBMIT_RESULT -> {
-                        ComputeResult r = TxRules.checkStateless(p, params);
-                        String src = r != null && r.nonce() != null ? blockHashAt(r.nonce()) : null;
-                        if (src != null) executor.verifyExpensive(p, r, new VerificationContext(params, height, r.nonce(), src));
-                    }
-                    default -> { }
+                if (p.tx().txType() != TxType.SUBMIT_RESULT) {
+                    TxRules.checkSignature(p);
+                    verified.add(p);
+                    return;
+                }
+                ComputeResult r = TxRules.checkStateless(p, params).result();
+                if (store.state(StateKeys.TASK, StateKeys.key(StateKeys.TASK, r.taskId())) != null) {
+                    executor.verifyMarket(p, r); // a market result (tasks are never deleted)
+                    return;
+                }
+                String src = blockHashAt(r.nonce());
+                // Only what looks like a synthetic result gets its proof checked here: the verified memo of a
+                // SUBMIT_RESULT means "signature and proof verified".
+                if (src != null && SyntheticTask.taskIdOf(src, r.workerAddress()).equals(r.taskId())
+                        && r.workerAddress().equals(p.tx().fromAddress())) {
+                    TxRules.checkSyntheticForm(p.tx(), r, params);
+                    executor.verifyExpensive(p, r, new VerificationContext(params, height, r.nonce(), src));
                 }
             } catch (TxRejected | RuntimeException e) {
                 // reported by the sequential pass
@@ -594,7 +670,8 @@ public final class LocalChain implements Chain {
         try {
             Executed e = check(block);
             try {
-                store.commit(block, blockBytes(block), e.txHashes(), e.outcome().gasPerTx(), e.outcome().writes(), e.smt());
+                store.commit(block, blockBytes(block), e.txHashes(), e.outcome().gasPerTx(), e.outcome().writes(),
+                        e.outcome().indexWrites(), e.smt());
             } catch (RuntimeException ex) {
                 tree.clearCache();
                 throw ex;

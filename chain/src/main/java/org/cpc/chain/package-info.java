@@ -17,7 +17,10 @@
  * }</pre>
  *
  * <p>Layout: {@code exec} (pure rules and execution: {@link org.cpc.chain.exec.TxRules},
- * {@link org.cpc.chain.exec.BlockExecutor}), {@code state} (key spaces and the sparse Merkle tree behind
- * {@code state_root}), {@code store} (RocksDB), {@code mempool}, {@code bench} (plain-main benchmarks).
+ * {@link org.cpc.chain.exec.BlockExecutor}), {@code market} (market tasks: the task state machine
+ * {@link org.cpc.chain.market.TaskMachine} as pure functions, task and job records, the job digest),
+ * {@code state} (key spaces and the sparse Merkle tree behind {@code state_root}), {@code store} (RocksDB, with
+ * the deadline index of open market tasks beside the state), {@code mempool}, {@code bench} (plain-main
+ * benchmarks).
  */
 package org.cpc.chain;

@@ -125,7 +125,7 @@ class LocalChainTest {
             Transaction create = sign(new Transaction(ok.chainId(), org.cpc.protocol.types.TxType.CREATE_TASK,
                     ok.fromAddress(), null, ok.amount(), BigInteger.valueOf(1000L * 100_000), 1, 1000, 100_000,
                     ok.timestamp(), ok.pubKey(), ok.payload(), null), priv(0));
-            assertThat(rejected(c.submit(create))).contains("CREATE_TASK is not enabled in this version");
+            assertThat(rejected(c.submit(create))).contains("CREATE_TASK payload is not a valid ComputeTask");
             accepted(c.submit(ok));
         }
     }

@@ -19,7 +19,8 @@ import org.cpc.protocol.types.Amounts;
 /**
  * Creates a data dir: keyring, genesis and {@code node.json}. Without a genesis file it makes a one-validator
  * network whose validator is this node; where the network has a faucet (devnet) it also creates the faucet
- * account, funded in genesis, whose key the node holds.
+ * account, funded in genesis, whose key the node holds. Such a new network's one PoC validator is the operator
+ * account (the validator's reward address), and its treasury is {@link Genesis#WELL_KNOWN_TREASURY}.
  */
 public final class NodeInit {
     /** What genesis gives the faucet on devnet. */
@@ -77,8 +78,11 @@ public final class NodeInit {
                 faucetAddress = keys.create(FAUCET_KEY, KeyKind.SECP256K1, pw).address();
                 alloc.put(faucetAddress, FAUCET_GENESIS_WEI);
             }
+            // The market's defaults: the operator account is the network's one PoC validator (a devnet PoC validator
+            // runs with that key) and the treasury is the keyless well-known address.
             genesis = new Genesis(params, nowMs, alloc, List.of(
-                    new ValidatorInfo(validator.address(), validator.publicKeyHex(), operator.address(), 1)));
+                    new ValidatorInfo(validator.address(), validator.publicKeyHex(), operator.address(), 1)),
+                    List.of(operator.address()), Genesis.WELL_KNOWN_TREASURY);
         }
         try {
             GenesisFile.write(genesis, dir.genesis());

@@ -3,34 +3,62 @@ package org.cpc.chain.exec;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.cpc.chain.Account;
+import org.cpc.chain.market.JobDigest;
+import org.cpc.chain.market.JobRecord;
+import org.cpc.chain.market.MarketTask;
+import org.cpc.chain.market.TaskMachine;
+import org.cpc.chain.state.ByteKey;
 import org.cpc.chain.state.StateKeys.WorkerStats;
 import org.cpc.compute.SyntheticTask;
+import org.cpc.protocol.codec.Hex;
+import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.ComputeResult;
+import org.cpc.protocol.types.ComputeTask;
 import org.cpc.protocol.types.Transaction;
 import org.cpc.protocol.types.TxType;
 
 /**
  * Executes transactions and finishes blocks: the state machine. Deterministic: the same committed state, block
- * height, proposer and transactions give the same writes, on every node. No clock, no randomness, no floating
- * point; the verifier and the verified-signature memo never change an outcome.
+ * height, timestamp, proposer and transactions give the same writes, on every node. No clock, no randomness, no
+ * floating point; the verifier and the verified-signature memos never change an outcome.
  */
 public final class BlockExecutor {
     private static final BigInteger BPS = BigInteger.valueOf(10_000);
+    /** Most expired market tasks one block fails (oldest deadline first); the rest wait for the next blocks. */
+    public static final int MAX_EXPIRIES_PER_BLOCK = 4096;
+    private static final int MARKET_MEMO = 100_000;
 
     private final NetworkParams params;
     private final ResultVerifier verifier;
     private final VerifiedCache verified;
+    private final Set<String> pocValidators;
+    private final String treasury;
+    /** Market results whose signatures this node checked: tx hash → {tx signature, PoC validator}. A memo only. */
+    private final ConcurrentHashMap<ByteKey, String[]> marketVerified = new ConcurrentHashMap<>();
 
-    public BlockExecutor(NetworkParams params, ResultVerifier verifier, VerifiedCache verified) {
+    /**
+     * @param pocValidators the genesis PoC validators ({@code cpc} addresses)
+     * @param treasury the genesis treasury address
+     */
+    public BlockExecutor(NetworkParams params, ResultVerifier verifier, VerifiedCache verified,
+                         List<String> pocValidators, String treasury) {
         this.params = params;
         this.verifier = verifier;
         this.verified = verified;
+        this.pocValidators = Set.copyOf(pocValidators);
+        this.treasury = treasury;
     }
 
     public NetworkParams params() {
         return params;
+    }
+
+    public boolean isPocValidator(String address) {
+        return pocValidators.contains(address);
     }
 
     /**
@@ -73,9 +101,142 @@ public final class BlockExecutor {
         if (verified != null) verified.add(p);
     }
 
-    /** Starts a block at {@code height} on top of committed state; fees and rewards go to {@code rewardAddress}. */
-    public Session begin(StateReader base, ChainView chain, long height, String rewardAddress) {
-        return new Session(new WorldState(base), chain, height, rewardAddress);
+    /**
+     * The signatures of a market job result: the transaction's, the worker's over the job digest (it must recover
+     * worker_address) and, for a worker-sent result, the attestation in {@code proof} (it must recover a genesis PoC
+     * validator). Returns the PoC validator the job is credited to. Memoized per (tx hash, signature).
+     */
+    public String verifyMarket(PreparedTx p, ComputeResult r) throws TxRejected {
+        ByteKey key = new ByteKey(p.hash());
+        String[] m = marketVerified.get(key);
+        if (m != null && m[0].equals(p.tx().signature())) return m[1];
+        TxRules.checkSignature(p);
+        byte[] digest = JobDigest.of(r);
+        String signer;
+        try {
+            signer = JobDigest.signer(digest, r.signature());
+        } catch (RuntimeException e) { // IllegalArgumentException from either backend, whatever the bytes
+            throw new TxRejected("ComputeResult.signature recovers no key: " + e.getMessage());
+        }
+        if (!signer.equals(r.workerAddress())) {
+            throw new TxRejected("ComputeResult.signature recovers " + signer + ", not worker_address "
+                    + r.workerAddress() + " (the worker signs SHA-256 of the JCS of {task_id, worker_address,"
+                    + " result_hash, proof: null, nonce})");
+        }
+        String poc;
+        String from = p.tx().fromAddress();
+        if (pocValidators.contains(from)) {
+            poc = from;
+        } else {
+            String attester;
+            try {
+                attester = JobDigest.signer(digest, r.proof());
+            } catch (RuntimeException e) {
+                throw new TxRejected("ComputeResult.proof (the PoC validator's attestation) recovers no key: "
+                        + e.getMessage());
+            }
+            if (!pocValidators.contains(attester)) {
+                throw new TxRejected("ComputeResult.proof is not a PoC validator's attestation of this job: it recovers "
+                        + attester + ", which is not one of the genesis poc_validators");
+            }
+            poc = attester;
+        }
+        if (marketVerified.size() >= MARKET_MEMO) marketVerified.clear();
+        marketVerified.put(key, new String[] {p.tx().signature(), poc});
+        return poc;
+    }
+
+    /**
+     * The mempool's exclusive slot of a transaction, or null: one pending result per synthetic task_id
+     * ("task_id X") and per market job ("job N of task X"), one pending CREATE_TASK per task_id.
+     */
+    public String slot(TxRules.Checked c, Transaction tx, WorldState state) {
+        return switch (tx.txType()) {
+            case SUBMIT_RESULT -> state.task(c.result().taskId()) != null
+                    ? "job " + c.result().nonce() + " of task " + c.result().taskId()
+                    : "task_id " + c.result().taskId();
+            case CREATE_TASK -> "CREATE_TASK of task " + c.task().taskId();
+            default -> null;
+        };
+    }
+
+    /**
+     * What a checked transaction will do: every rule of its type against {@code state} (cheap ones first, then the
+     * signatures and proofs) without changing anything.
+     *
+     * @param task the market task a market result or CANCEL_TASK names (null otherwise)
+     * @param pocValidator the PoC validator a market result is credited to
+     */
+    public record Plan(TxRules.Checked checked, boolean marketResult, MarketTask task, String pocValidator,
+                       VerificationContext ctx, long gas) {}
+
+    /** Checks a transaction's type-specific rules at {@code height}, block time {@code nowS} (unix seconds). */
+    public Plan plan(PreparedTx p, TxRules.Checked c, WorldState state, ChainView chain, long height, long nowS)
+            throws TxRejected {
+        Transaction tx = p.tx();
+        switch (tx.txType()) {
+            case SUBMIT_RESULT -> {
+                ComputeResult r = c.result();
+                MarketTask task = state.task(r.taskId());
+                if (task == null) {
+                    TxRules.checkSyntheticForm(tx, r, params);
+                    String src = checkResultAgainstChain(r, height, chain, state);
+                    VerificationContext ctx = new VerificationContext(params, height, r.nonce(), src);
+                    verifyExpensive(p, r, ctx);
+                    return new Plan(c, false, null, null, ctx, TxRules.gas(tx, params, false));
+                }
+                boolean byPoc = pocValidators.contains(tx.fromAddress());
+                if (!byPoc && !tx.fromAddress().equals(r.workerAddress())) {
+                    throw new TxRejected("a result for market task " + r.taskId() + " must be sent by a PoC validator"
+                            + " (genesis poc_validators) or by its worker_address " + r.workerAddress()
+                            + " with a PoC validator's attestation; " + tx.fromAddress() + " is neither");
+                }
+                TxRules.checkMarketForm(r, byPoc);
+                TaskMachine.checkAcceptsJob(task, r.nonce(), nowS);
+                if (state.jobAccepted(r.taskId(), r.nonce())) {
+                    throw new TxRejected("job " + r.nonce() + " of task " + r.taskId()
+                            + " already has an accepted result; one result per job");
+                }
+                String poc = verifyMarket(p, r);
+                return new Plan(c, true, task, poc, null, TxRules.gas(tx, params, true));
+            }
+            case CREATE_TASK -> {
+                ComputeTask t = c.task();
+                if (state.task(t.taskId()) != null) {
+                    throw new TxRejected("task_id " + t.taskId() + " is already used by a market task");
+                }
+                if (state.resultAccepted(t.taskId())) {
+                    throw new TxRejected("task_id " + t.taskId() + " is already used by a synthetic result");
+                }
+                TaskMachine.checkDeadline(t.deadline(), nowS, params.maxTaskLifetimeS());
+                verifyExpensive(p, null, null);
+                return new Plan(c, false, null, null, null, TxRules.gas(tx, params, false));
+            }
+            case CANCEL_TASK -> {
+                MarketTask task = state.task(c.cancelTaskId());
+                if (task == null) throw new TxRejected("no market task " + c.cancelTaskId());
+                TaskMachine.cancel(task, tx.fromAddress());
+                verifyExpensive(p, null, null);
+                return new Plan(c, false, task, null, null, TxRules.gas(tx, params, false));
+            }
+            default -> {
+                verifyExpensive(p, null, null);
+                return new Plan(c, false, null, null, null, TxRules.gas(tx, params, false));
+            }
+        }
+    }
+
+    /**
+     * Starts a block at {@code height} with timestamp {@code timestampMs} on top of committed state; fees and
+     * rewards go to {@code rewardAddress}. First of all, market tasks whose deadline is before the block's time
+     * (timestamp / 1000) fail and give their escrow back, in (deadline, task_id) order, at most
+     * {@link #MAX_EXPIRIES_PER_BLOCK}.
+     */
+    public Session begin(StateReader base, ChainView chain, DeadlineIndex deadlines, long height, long timestampMs,
+                         String rewardAddress) {
+        Session s = new Session(new WorldState(base), chain, height, Math.floorDiv(timestampMs, 1000), rewardAddress);
+        s.expireTasks(deadlines);
+        return s;
     }
 
     /** The execution of one block in progress. Not thread-safe. */
@@ -83,16 +244,19 @@ public final class BlockExecutor {
         private final WorldState state;
         private final ChainView chain;
         private final long height;
+        private final long nowS;
         private final String rewardAddress;
         private final List<String> resultWorkers = new ArrayList<>();
         private final List<Long> gasPerTx = new ArrayList<>();
+        private final List<String> failedTasks = new ArrayList<>();
         private BigInteger fees = BigInteger.ZERO;
         private long gasUsed;
 
-        Session(WorldState state, ChainView chain, long height, String rewardAddress) {
+        Session(WorldState state, ChainView chain, long height, long nowS, String rewardAddress) {
             this.state = state;
             this.chain = chain;
             this.height = height;
+            this.nowS = nowS;
             this.rewardAddress = rewardAddress;
         }
 
@@ -108,13 +272,35 @@ public final class BlockExecutor {
             return state;
         }
 
-        /**
-         * Checks a transaction against every rule and, only if all pass, applies it. A rejected transaction
-         * leaves the state as it was. Returns the gas it used.
-         */
+        private void credit(String address, BigInteger wei) {
+            Account a = state.account(address);
+            state.setAccount(address, new Account(a.balance().add(wei), a.nonce()));
+        }
+
+        void expireTasks(DeadlineIndex deadlines) {
+            for (DeadlineIndex.Entry e : deadlines.due(nowS, MAX_EXPIRIES_PER_BLOCK)) {
+                MarketTask t = state.task(e.taskId());
+                if (t == null || !TaskMachine.expired(t, nowS)) continue; // the index only holds open tasks
+                TaskMachine.Closed c = TaskMachine.expire(t, nowS);
+                state.setTask(c.task());
+                credit(t.creator(), c.refund());
+                failedTasks.add(t.taskId());
+            }
+        }
+
+        /** Applies a transaction with no limit but the block's; see {@link #tryApply}. */
         public long apply(PreparedTx p) throws TxRejected {
+            return tryApply(p, Long.MAX_VALUE);
+        }
+
+        /**
+         * Checks a transaction against every rule and, only if all pass and its gas fits in {@code gasRoom},
+         * applies it. A rejected transaction leaves the state as it was. Returns the gas it used, or -1 when it
+         * does not fit (nothing changed; it may fit in a later block).
+         */
+        public long tryApply(PreparedTx p, long gasRoom) throws TxRejected {
             Transaction tx = p.tx();
-            ComputeResult r = TxRules.checkStateless(p, params);
+            TxRules.Checked c = TxRules.checkStateless(p, params);
             Account from = state.account(tx.fromAddress());
             if (tx.nonce() != from.nonce()) {
                 throw new TxRejected(tx.nonce() < from.nonce()
@@ -126,28 +312,56 @@ public final class BlockExecutor {
                 throw new TxRejected("insufficient balance: has " + from.balance() + " wei, needs " + need
                         + " (amount + fee)");
             }
-            VerificationContext ctx = null;
-            if (r != null) {
-                String src = checkResultAgainstChain(r, height, chain, state);
-                ctx = new VerificationContext(params, height, r.nonce(), src);
-            }
-            verifyExpensive(p, r, ctx);
+            if (TxRules.minimumGas(tx, params) > gasRoom) return -1;
+            Plan plan = plan(p, c, state, chain, height, nowS);
+            long gas = plan.gas();
+            if (gas > gasRoom) return -1;
 
-            long gas = TxRules.intrinsicGas(tx, params);
             BigInteger charge = BigInteger.valueOf(gas).multiply(BigInteger.valueOf(tx.gasPrice()));
             BigInteger debit = tx.amount().add(charge);
             state.setAccount(tx.fromAddress(), new Account(from.balance().subtract(debit), from.nonce() + 1));
-            if (tx.txType() == TxType.TRANSFER) {
-                Account to = state.account(tx.toAddress());
-                state.setAccount(tx.toAddress(), new Account(to.balance().add(tx.amount()), to.nonce()));
-            } else if (tx.txType() == TxType.SUBMIT_RESULT) {
-                state.acceptResult(r.taskId(), height, p.hash());
-                resultWorkers.add(r.workerAddress());
+            switch (tx.txType()) {
+                case TRANSFER -> credit(tx.toAddress(), tx.amount());
+                case SUBMIT_RESULT -> {
+                    ComputeResult r = c.result();
+                    if (plan.marketResult()) {
+                        settleJob(p, r, plan);
+                    } else {
+                        state.acceptResult(r.taskId(), height, p.hash());
+                        resultWorkers.add(r.workerAddress());
+                    }
+                }
+                case CREATE_TASK -> {
+                    ComputeTask t = c.task();
+                    byte[] payload = Jcs.canonicalize(t.payload());
+                    state.setTask(TaskMachine.create(t.taskId(), tx.fromAddress(), t.challengeType(),
+                            Hex.encode(org.cpc.protocol.crypto.Sha256.hash(payload)), t.reward(), t.deadline(),
+                            c.jobs(), height));
+                    state.putPayload(t.taskId(), payload);
+                }
+                case CANCEL_TASK -> {
+                    TaskMachine.Closed closed = TaskMachine.cancel(plan.task(), tx.fromAddress());
+                    state.setTask(closed.task());
+                    credit(plan.task().creator(), closed.refund());
+                }
             }
             fees = fees.add(charge);
             gasUsed += gas;
             gasPerTx.add(gas);
             return gas;
+        }
+
+        private void settleJob(PreparedTx p, ComputeResult r, Plan plan) throws TxRejected {
+            TaskMachine.Settled s = TaskMachine.acceptJob(plan.task(), r.nonce(), nowS, params);
+            TaskMachine.Split split = s.split();
+            state.setTask(s.task());
+            credit(r.workerAddress(), split.worker());
+            credit(plan.pocValidator(), split.poc());
+            credit(treasury, split.treasury());
+            WorkerStats w = state.worker(r.workerAddress());
+            state.setWorker(r.workerAddress(), new WorkerStats(w.accepted() + 1, w.earned().add(split.worker())));
+            state.putJob(new JobRecord(r.taskId(), Math.toIntExact(r.nonce()), r.workerAddress(), r.resultHash(),
+                    plan.pocValidator(), height, p.hashHex(), split.worker(), split.poc(), split.treasury()));
         }
 
         /** Pays the block reward and the fees, and returns the block's state changes. */
@@ -158,25 +372,26 @@ public final class BlockExecutor {
                 BigInteger pool = reward.multiply(BigInteger.valueOf(params.computeRewardShareBps())).divide(BPS);
                 BigInteger each = pool.divide(BigInteger.valueOf(resultWorkers.size()));
                 for (String w : resultWorkers) {
-                    Account a = state.account(w);
-                    state.setAccount(w, new Account(a.balance().add(each), a.nonce()));
+                    credit(w, each);
                     WorkerStats s = state.worker(w);
                     state.setWorker(w, new WorkerStats(s.accepted() + 1, s.earned().add(each)));
                 }
                 proposerTake = proposerTake.subtract(each.multiply(BigInteger.valueOf(resultWorkers.size())));
             }
-            Account pa = state.account(rewardAddress);
-            state.setAccount(rewardAddress, new Account(pa.balance().add(proposerTake), pa.nonce()));
-            return new Outcome(state.writes(), gasUsed, List.copyOf(gasPerTx), reward, fees);
+            credit(rewardAddress, proposerTake);
+            return new Outcome(state.writes(), state.indexWrites(), gasUsed, List.copyOf(gasPerTx), reward, fees,
+                    List.copyOf(failedTasks));
         }
     }
 
     /**
      * A finished block's execution.
      *
+     * @param indexWrites changes to the deadline index of open market tasks (not state; stored beside it)
      * @param minted the block reward created by this block
      * @param fees the fees moved from senders to the proposer
+     * @param failedTasks market tasks this block failed at its start (deadline passed), in index order
      */
-    public record Outcome(List<StateWrite> writes, long gasUsed, List<Long> gasPerTx, BigInteger minted,
-                          BigInteger fees) {}
+    public record Outcome(List<StateWrite> writes, List<DeadlineIndex.Write> indexWrites, long gasUsed,
+                          List<Long> gasPerTx, BigInteger minted, BigInteger fees, List<String> failedTasks) {}
 }

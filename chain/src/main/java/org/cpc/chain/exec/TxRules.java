@@ -7,7 +7,10 @@ import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.crypto.Address;
 import org.cpc.protocol.crypto.Secp256k1;
 import org.cpc.protocol.params.NetworkParams;
+import org.cpc.compute.market.ChallengeType;
+import org.cpc.protocol.codec.JsonFields;
 import org.cpc.protocol.types.ComputeResult;
+import org.cpc.protocol.types.ComputeTask;
 import org.cpc.protocol.types.Transaction;
 import org.cpc.protocol.types.TxType;
 
@@ -19,6 +22,10 @@ public final class TxRules {
     public static final long CREATE_TASK_GAS_PER_BYTE = 16;
     public static final long CANCEL_TASK_GAS = 30_000;
 
+    /** Gas of a market job result: the base only, the PoC validator verified the work off-chain. */
+    public static final long MARKET_RESULT_GAS = SUBMIT_RESULT_GAS;
+
+    private static final java.util.Set<String> CANCEL_FIELDS = java.util.Set.of("task_id");
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     /** secp256k1 n / 2: a signature's S must not exceed it. */
     private static final BigInteger HALF_N =
@@ -34,11 +41,19 @@ public final class TxRules {
         return Math.multiplyExact(units, p.syntheticVerifyGasPerMmac());
     }
 
-    /** The gas a transaction uses (protocol v1: its intrinsic gas; every SUBMIT_RESULT is a synthetic result). */
+    /**
+     * The gas a transaction uses when a SUBMIT_RESULT is a synthetic result (base + proof-verification gas). A
+     * SUBMIT_RESULT for a market task uses {@link #MARKET_RESULT_GAS}: see {@link #gas}.
+     */
     public static long intrinsicGas(Transaction tx, NetworkParams p) {
+        return gas(tx, p, false);
+    }
+
+    /** The gas a transaction uses; {@code marketResult}: a SUBMIT_RESULT whose task_id names a market task. */
+    public static long gas(Transaction tx, NetworkParams p, boolean marketResult) {
         return switch (tx.txType()) {
             case TRANSFER -> TRANSFER_GAS;
-            case SUBMIT_RESULT -> Math.addExact(SUBMIT_RESULT_GAS, syntheticProofGas(p));
+            case SUBMIT_RESULT -> marketResult ? MARKET_RESULT_GAS : Math.addExact(SUBMIT_RESULT_GAS, syntheticProofGas(p));
             case CREATE_TASK -> Math.addExact(CREATE_TASK_GAS,
                     Math.multiplyExact(CREATE_TASK_GAS_PER_BYTE, Jcs.canonicalize(tx.payload()).length));
             case CANCEL_TASK -> CANCEL_TASK_GAS;
@@ -52,15 +67,24 @@ public final class TxRules {
         return (long) p.syntheticSpotChecks() * depth * 32;
     }
 
-    /** Every rule that needs neither state nor a signature check; cheapest first. Returns the parsed result. */
-    public static ComputeResult checkStateless(PreparedTx p, NetworkParams params) throws TxRejected {
+    /** The least gas a transaction can use whatever the state: a SUBMIT_RESULT may be a market result. */
+    public static long minimumGas(Transaction tx, NetworkParams p) {
+        return gas(tx, p, tx.txType() == TxType.SUBMIT_RESULT);
+    }
+
+    /**
+     * What the stateless rules parsed out of a transaction's payload: the ComputeResult of a SUBMIT_RESULT, the
+     * ComputeTask and its job count of a CREATE_TASK, the task_id of a CANCEL_TASK (the others null / 0).
+     */
+    public record Checked(ComputeResult result, ComputeTask task, int jobs, String cancelTaskId) {
+        static final Checked NONE = new Checked(null, null, 0, null);
+    }
+
+    /** Every rule that needs neither state nor a signature check; cheapest first. Returns the parsed payload. */
+    public static Checked checkStateless(PreparedTx p, NetworkParams params) throws TxRejected {
         Transaction tx = p.tx();
         if (!tx.chainId().equals(params.chainId())) {
             throw new TxRejected("transaction for chain " + tx.chainId() + " sent to " + params.chainId());
-        }
-        if (tx.txType() == TxType.CREATE_TASK || tx.txType() == TxType.CANCEL_TASK) {
-            throw new TxRejected("tx_type " + tx.txType() + " is not enabled in this version of the chain"
-                    + " (market tasks come with a later protocol upgrade)");
         }
         if (p.size() > params.maxTxBytes()) {
             throw new TxRejected("transaction is " + p.size() + " bytes, above max_tx_bytes " + params.maxTxBytes());
@@ -73,7 +97,7 @@ public final class TxRules {
             throw new TxRejected("fee " + tx.fee() + " != gas_limit " + tx.gasLimit() + " × gas_price " + tx.gasPrice()
                     + " (= " + expectedFee + ")");
         }
-        long gas = intrinsicGas(tx, params);
+        long gas = minimumGas(tx, params);
         if (tx.gasLimit() < gas) {
             throw new TxRejected("gas_limit " + tx.gasLimit() + " is below the intrinsic gas " + gas + " of "
                     + tx.txType());
@@ -81,27 +105,89 @@ public final class TxRules {
         if (!Address.isAccount(tx.fromAddress())) {
             throw new TxRejected("from_address '" + tx.fromAddress() + "' is not a valid cpc address");
         }
-        ComputeResult result = null;
-        switch (tx.txType()) {
+        return switch (tx.txType()) {
             case TRANSFER -> {
                 if (tx.toAddress() == null) throw new TxRejected("TRANSFER needs a to_address");
                 if (!Address.isAccount(tx.toAddress())) {
                     throw new TxRejected("to_address '" + tx.toAddress() + "' is not a valid cpc address");
                 }
+                yield Checked.NONE;
             }
             case SUBMIT_RESULT -> {
                 if (tx.amount().signum() != 0) {
                     throw new TxRejected("SUBMIT_RESULT must carry amount 0, got " + tx.amount());
                 }
-                result = checkResultStructure(tx, params);
+                yield new Checked(checkResultStructure(tx), null, 0, null);
             }
-            default -> throw new AssertionError();
-        }
-        return result;
+            case CREATE_TASK -> checkCreateTask(tx, params);
+            case CANCEL_TASK -> {
+                if (tx.toAddress() != null) throw new TxRejected("CANCEL_TASK must have to_address null");
+                if (tx.amount().signum() != 0) {
+                    throw new TxRejected("CANCEL_TASK must carry amount 0, got " + tx.amount());
+                }
+                String id;
+                try {
+                    id = JsonFields.of(tx.payload(), "CANCEL_TASK payload", CANCEL_FIELDS).string("task_id");
+                } catch (IllegalArgumentException e) {
+                    throw new TxRejected(e.getMessage() + "; CANCEL_TASK's payload is {\"task_id\":\"<uuid>\"}");
+                }
+                if (!UUID.matcher(id).matches()) {
+                    throw new TxRejected("CANCEL_TASK task_id '" + id + "' is not a lowercase UUID");
+                }
+                yield new Checked(null, null, 0, id);
+            }
+        };
     }
 
-    /** The seed's structural validation of a ComputeResult, plus worker_address == from_address. */
-    public static ComputeResult checkResultStructure(Transaction tx, NetworkParams params) throws TxRejected {
+    /**
+     * CREATE_TASK's stateless rules: to_address null; payload a ComputeTask whose reward equals amount and is
+     * positive, task_id a lowercase UUID, challenge_type known with a valid payload of at most
+     * max_task_payload_bytes (its JCS). The deadline is checked against the block's time at execution.
+     */
+    static Checked checkCreateTask(Transaction tx, NetworkParams params) throws TxRejected {
+        if (tx.toAddress() != null) {
+            throw new TxRejected("CREATE_TASK must have to_address null (the reward is held by the task)");
+        }
+        ComputeTask t;
+        try {
+            t = ComputeTask.fromJson(tx.payload());
+        } catch (IllegalArgumentException e) {
+            throw new TxRejected("CREATE_TASK payload is not a valid ComputeTask: " + e.getMessage());
+        }
+        if (!UUID.matcher(t.taskId()).matches()) {
+            throw new TxRejected("ComputeTask.task_id '" + t.taskId() + "' is not a lowercase UUID");
+        }
+        if (t.reward().signum() <= 0) throw new TxRejected("ComputeTask.reward must be more than 0 wei");
+        if (!t.reward().equals(tx.amount())) {
+            throw new TxRejected("ComputeTask.reward " + t.reward() + " != amount " + tx.amount()
+                    + " (CREATE_TASK escrows amount as the reward)");
+        }
+        int bytes = Jcs.canonicalize(t.payload()).length;
+        if (bytes > params.maxTaskPayloadBytes()) {
+            throw new TxRejected("ComputeTask.payload is " + bytes + " bytes (JCS), above max_task_payload_bytes "
+                    + params.maxTaskPayloadBytes() + "; put large inputs in blobs and reference them by hash");
+        }
+        int jobs;
+        try {
+            ChallengeType type = ChallengeType.require(t.challengeType());
+            type.validatePayload(t.payload());
+            jobs = type.jobCount(t.payload());
+        } catch (IllegalArgumentException e) {
+            throw new TxRejected("ComputeTask: " + e.getMessage());
+        }
+        if (jobs < 1 || jobs > ChallengeType.MAX_JOBS) {
+            throw new TxRejected("ComputeTask splits into " + jobs + " jobs; 1.." + ChallengeType.MAX_JOBS + " allowed");
+        }
+        return new Checked(null, t, jobs, null);
+    }
+
+    /**
+     * The seed's structural validation of a ComputeResult, the part common to synthetic and market results:
+     * task_id a lowercase UUID, worker_address valid, result_hash 64 hex, nonce present, signature 65 bytes or null.
+     * Which kind it is depends on state (does task_id name a market task?); see {@link #checkSyntheticForm} and
+     * {@link #checkMarketForm}.
+     */
+    public static ComputeResult checkResultStructure(Transaction tx) throws TxRejected {
         ComputeResult r;
         try {
             r = ComputeResult.fromJson(tx.payload());
@@ -114,15 +200,29 @@ public final class TxRules {
         if (!Address.isAccount(r.workerAddress())) {
             throw new TxRejected("ComputeResult.worker_address '" + r.workerAddress() + "' is not a valid cpc address");
         }
-        if (!r.workerAddress().equals(tx.fromAddress())) {
-            throw new TxRejected("ComputeResult.worker_address " + r.workerAddress() + " does not match from_address "
-                    + tx.fromAddress());
-        }
         if (r.resultHash().length() != 64 || !Hex.isHex(r.resultHash())) {
             throw new TxRejected("ComputeResult.result_hash must be 32 bytes as 64 lowercase hex characters");
         }
         if (r.nonce() == null) {
-            throw new TxRejected("ComputeResult.nonce (the height of the block the synthetic task came from) is missing");
+            throw new TxRejected("ComputeResult.nonce is missing (the source block's height for a synthetic task,"
+                    + " the job index for a market task)");
+        }
+        if (r.signature() != null && (r.signature().length() != 130 || !Hex.isHex(r.signature()))) {
+            throw new TxRejected("ComputeResult.signature must be 65 bytes as 130 lowercase hex characters, or null");
+        }
+        return r;
+    }
+
+    /** A synthetic result's form: worker_address == from_address, a proof of whole hashes within its bound, and gas. */
+    public static void checkSyntheticForm(Transaction tx, ComputeResult r, NetworkParams params) throws TxRejected {
+        if (!r.workerAddress().equals(tx.fromAddress())) {
+            throw new TxRejected("ComputeResult.worker_address " + r.workerAddress() + " does not match from_address "
+                    + tx.fromAddress());
+        }
+        long gas = intrinsicGas(tx, params);
+        if (tx.gasLimit() < gas) {
+            throw new TxRejected("gas_limit " + tx.gasLimit() + " is below the intrinsic gas " + gas
+                    + " of a synthetic SUBMIT_RESULT");
         }
         if (r.proof() == null) throw new TxRejected("ComputeResult.proof is missing");
         long max = maxProofBytes(params);
@@ -133,10 +233,26 @@ public final class TxRules {
             throw new TxRejected("ComputeResult.proof is " + r.proof().length() / 2 + " bytes, above the bound " + max
                     + " (spot checks × tree depth × 32)");
         }
-        if (r.signature() != null && (r.signature().length() != 130 || !Hex.isHex(r.signature()))) {
-            throw new TxRejected("ComputeResult.signature must be 65 bytes as 130 lowercase hex characters, or null");
+    }
+
+    /**
+     * A market result's form: the worker's signature present; proof null when a PoC validator sends it, the
+     * 65-byte attestation (130 hex) when the worker does. Who may send is checked against genesis at execution.
+     */
+    public static void checkMarketForm(ComputeResult r, boolean sentByPocValidator) throws TxRejected {
+        if (r.signature() == null) {
+            throw new TxRejected("ComputeResult.signature (the worker's recoverable signature over the job digest) is"
+                    + " missing; a market job result needs it");
         }
-        return r;
+        if (sentByPocValidator) {
+            if (r.proof() != null) {
+                throw new TxRejected("ComputeResult.proof must be null when a PoC validator sends a market job result"
+                        + " (an attestation is only for results the worker sends itself)");
+            }
+        } else if (r.proof() == null || r.proof().length() != 130 || !Hex.isHex(r.proof())) {
+            throw new TxRejected("ComputeResult.proof must be a PoC validator's attestation (65-byte recoverable"
+                    + " signature over the job digest, 130 lowercase hex) when the worker sends its market job result");
+        }
     }
 
     /** The signature rules: 33-byte key, from_address = address(pub_key), 64-byte low-S r‖s over the hash. */

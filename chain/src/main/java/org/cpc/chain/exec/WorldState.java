@@ -5,7 +5,10 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.cpc.chain.Account;
+import org.cpc.chain.market.JobRecord;
+import org.cpc.chain.market.MarketTask;
 import org.cpc.chain.state.StateKeys;
 import org.cpc.chain.state.StateKeys.WorkerStats;
 
@@ -18,6 +21,11 @@ public final class WorldState {
     private final Map<String, Account> accounts = new HashMap<>();
     private final Map<String, WorkerStats> workers = new HashMap<>();
     private final Map<String, byte[]> results = new HashMap<>();
+    private final Map<String, MarketTask> tasks = new HashMap<>();
+    private final Map<String, MarketTask> taskWrites = new HashMap<>();
+    private final Map<String, byte[]> payloads = new HashMap<>();
+    private final Map<String, JobRecord> jobs = new HashMap<>();
+    private final TreeMap<DeadlineIndex.Entry, Boolean> index = new TreeMap<>();
 
     public WorldState(StateReader base) {
         this.base = base;
@@ -42,6 +50,44 @@ public final class WorldState {
 
     public void acceptResult(String taskId, long height, byte[] txHash) {
         results.put(taskId, StateKeys.encodeResult(height, txHash));
+    }
+
+    /** The market task with this id, or null. */
+    public MarketTask task(String taskId) {
+        if (tasks.containsKey(taskId)) return tasks.get(taskId);
+        MarketTask t = MarketTask.decode(base.get(StateKeys.TASK, StateKeys.key(StateKeys.TASK, taskId)));
+        tasks.put(taskId, t);
+        return t;
+    }
+
+    /** Writes a task and keeps the deadline index in step: an open task is in it, a final one is not. */
+    public void setTask(MarketTask t) {
+        tasks.put(t.taskId(), t);
+        taskWrites.put(t.taskId(), t);
+        index.put(new DeadlineIndex.Entry(t.deadline(), t.taskId()), t.status().open());
+    }
+
+    public void putPayload(String taskId, byte[] jcs) {
+        payloads.put(taskId, jcs);
+    }
+
+    /** Whether job {@code job} of the task has an accepted result (in this block or before). */
+    public boolean jobAccepted(String taskId, long job) {
+        String k = taskId + "/" + job;
+        return jobs.containsKey(k) || base.get(StateKeys.JOB, StateKeys.job(taskId, job)) != null;
+    }
+
+    public void putJob(JobRecord j) {
+        jobs.put(j.taskId() + "/" + j.job(), j);
+    }
+
+    /** The deadline index changes of this block, in index order. */
+    public List<DeadlineIndex.Write> indexWrites() {
+        List<DeadlineIndex.Write> out = new ArrayList<>(index.size());
+        for (Map.Entry<DeadlineIndex.Entry, Boolean> e : index.entrySet()) {
+            out.add(new DeadlineIndex.Write(e.getKey(), e.getValue()));
+        }
+        return out;
     }
 
     public WorkerStats worker(String address) {
@@ -74,6 +120,15 @@ public final class WorldState {
             boolean empty = w.accepted() == 0 && w.earned().signum() == 0;
             out.add(new StateWrite(StateKeys.WORKER, StateKeys.key(StateKeys.WORKER, e.getKey()),
                     empty ? null : StateKeys.encodeWorker(w)));
+        }
+        for (Map.Entry<String, MarketTask> e : taskWrites.entrySet()) {
+            out.add(new StateWrite(StateKeys.TASK, StateKeys.key(StateKeys.TASK, e.getKey()), e.getValue().encode()));
+        }
+        for (Map.Entry<String, byte[]> e : payloads.entrySet()) {
+            out.add(new StateWrite(StateKeys.TASK_PAYLOAD, StateKeys.key(StateKeys.TASK_PAYLOAD, e.getKey()), e.getValue()));
+        }
+        for (JobRecord j : jobs.values()) {
+            out.add(new StateWrite(StateKeys.JOB, StateKeys.job(j.taskId(), j.job()), j.encode()));
         }
         out.sort((a, b) -> a.type() != b.type() ? Byte.compare(a.type(), b.type())
                 : Arrays.compareUnsigned(a.treeKey(), b.treeKey()));

@@ -12,7 +12,6 @@ import java.util.function.Function;
 import org.cpc.chain.Account;
 import org.cpc.chain.exec.PreparedTx;
 import org.cpc.chain.state.ByteKey;
-import org.cpc.protocol.types.ComputeResult;
 
 /**
  * Pending transactions. Holds future nonces (a gap is kept, not proposed until it fills), replaces a pending
@@ -24,7 +23,7 @@ import org.cpc.protocol.types.ComputeResult;
  */
 public final class Mempool {
     /** A pending transaction with its arrival order and time. */
-    public record Entry(PreparedTx p, long seq, long addedMs, String resultTaskId) {
+    public record Entry(PreparedTx p, long seq, long addedMs, String slot) {
         public long gasPrice() {
             return p.tx().gasPrice();
         }
@@ -48,7 +47,7 @@ public final class Mempool {
     private final long ttlMs;
     private final Map<ByteKey, Entry> byHash = new HashMap<>();
     private final Map<String, TreeMap<Long, Entry>> bySender = new HashMap<>();
-    private final Map<String, Entry> byResultTask = new HashMap<>();
+    private final Map<String, Entry> bySlot = new HashMap<>();
     private final TreeSet<Entry> byWorst = new TreeSet<>(WORST_FIRST);
     private long seq;
 
@@ -68,9 +67,11 @@ public final class Mempool {
 
     /**
      * The checks that depend on the pool and the committed account; null when the transaction may go in, else
-     * the reason. Run before the signature is verified, and again inside {@link #add}.
+     * the reason. Run before the signature is verified, and again inside {@link #add}. {@code slot} (or null) is
+     * what at most one pending transaction may hold: "task_id X" for a synthetic result, "job N of task X" for a
+     * market job result, "CREATE_TASK of task X".
      */
-    public synchronized String precheck(PreparedTx p, Account committed, ComputeResult result) {
+    public synchronized String precheck(PreparedTx p, Account committed, String slot) {
         var tx = p.tx();
         if (byHash.containsKey(new ByteKey(p.hash()))) return "transaction " + p.hashHex() + " is already in the mempool";
         if (tx.nonce() < committed.nonce()) {
@@ -102,10 +103,11 @@ public final class Mempool {
             return "insufficient balance: has " + committed.balance() + " wei, needs " + need + " (amount + fee"
                     + (need.equals(own) ? ")" : " of this and the account's earlier pending transactions)");
         }
-        if (result != null) {
-            Entry other = byResultTask.get(result.taskId());
+        if (slot != null) {
+            Entry other = bySlot.get(slot);
             if (other != null && !(same != null && other == same)) {
-                return "a result for task_id " + result.taskId() + " is already pending (" + other.p().hashHex() + ")";
+                return (slot.startsWith("CREATE_TASK") ? "a " : "a result for ") + slot + " is already pending ("
+                        + other.p().hashHex() + ")";
             }
         }
         if (same == null && byHash.size() >= capacity) {
@@ -119,20 +121,20 @@ public final class Mempool {
     }
 
     /** Adds a verified transaction; null on success, else the reason (the pool may have changed meanwhile). */
-    public synchronized String add(PreparedTx p, Account committed, ComputeResult result, long nowMs) {
-        String why = precheck(p, committed, result);
+    public synchronized String add(PreparedTx p, Account committed, String slot, long nowMs) {
+        String why = precheck(p, committed, slot);
         if (why != null) return why;
         var tx = p.tx();
         TreeMap<Long, Entry> q = bySender.computeIfAbsent(tx.fromAddress(), k -> new TreeMap<>());
         Entry same = q.get(tx.nonce());
         if (same != null) remove(same);
         else if (byHash.size() >= capacity) evictWorst();
-        Entry e = new Entry(p, seq++, nowMs, result == null ? null : result.taskId());
+        Entry e = new Entry(p, seq++, nowMs, slot);
         q = bySender.computeIfAbsent(tx.fromAddress(), k -> new TreeMap<>());
         q.put(tx.nonce(), e);
         byHash.put(new ByteKey(p.hash()), e);
         byWorst.add(e);
-        if (e.resultTaskId() != null) byResultTask.put(e.resultTaskId(), e);
+        if (e.slot() != null) bySlot.put(e.slot(), e);
         return null;
     }
 
@@ -146,7 +148,7 @@ public final class Mempool {
     private void remove(Entry e) {
         byHash.remove(new ByteKey(e.p().hash()));
         byWorst.remove(e);
-        if (e.resultTaskId() != null) byResultTask.remove(e.resultTaskId(), e);
+        if (e.slot() != null) bySlot.remove(e.slot(), e);
         TreeMap<Long, Entry> q = bySender.get(e.sender());
         if (q != null) {
             q.remove(e.nonce(), e);

@@ -18,12 +18,19 @@ import org.cpc.protocol.crypto.Sha256;
  *       {address, public_key, reward_address, power}</td></tr>
  *   <tr><td>0x03 accepted result</td><td>task_id</td><td>uint64_be(height) ‖ tx hash (32)</td></tr>
  *   <tr><td>0x04 worker stats</td><td>{@code cpc1...} worker address</td><td>uint64_be(accepted results) ‖
- *       uint256_be(wei earned from block rewards)</td></tr>
- *   <tr><td>0x05 task</td><td>task_id</td><td>reserved for market tasks (CREATE_TASK, a later issue)</td></tr>
+ *       uint256_be(wei earned from block rewards and market jobs)</td></tr>
+ *   <tr><td>0x05 market task</td><td>task_id</td><td>JCS of {@link org.cpc.chain.market.MarketTask#toJson}</td></tr>
+ *   <tr><td>0x06 market job</td><td>task_id + "/" + decimal job index</td><td>JCS of
+ *       {@link org.cpc.chain.market.JobRecord#toJson}</td></tr>
+ *   <tr><td>0x07 market task payload</td><td>task_id</td><td>JCS of ComputeTask.payload (never changes)</td></tr>
+ *   <tr><td>0x08 market role</td><td>"poc_validator:" + address, or "treasury"</td><td>JCS of
+ *       {"role":"poc_validator"|"treasury","address"} (written at genesis)</td></tr>
  * </table>
+ * The deadline index of open tasks is not state: it is derived from 0x05 and kept beside it (see ChainStore).
  */
 public final class StateKeys {
-    public static final byte ACCOUNT = 0x01, VALIDATOR = 0x02, RESULT = 0x03, WORKER = 0x04, TASK = 0x05;
+    public static final byte ACCOUNT = 0x01, VALIDATOR = 0x02, RESULT = 0x03, WORKER = 0x04, TASK = 0x05, JOB = 0x06,
+            TASK_PAYLOAD = 0x07, MARKET_ROLE = 0x08;
 
     private StateKeys() {}
 
@@ -33,6 +40,10 @@ public final class StateKeys {
         in[0] = type;
         System.arraycopy(s, 0, in, 1, s.length);
         return Sha256.hash(in);
+    }
+
+    public static byte[] job(String taskId, long job) {
+        return key(JOB, taskId + "/" + job);
     }
 
     public static byte[] account(String address) {

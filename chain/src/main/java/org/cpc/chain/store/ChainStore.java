@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
+import org.cpc.chain.exec.DeadlineIndex;
 import org.cpc.chain.exec.StateWrite;
 import org.cpc.chain.state.SparseMerkleTree;
 import org.cpc.protocol.codec.Hex;
@@ -28,9 +29,10 @@ import org.rocksdb.WriteOptions;
  * RocksDB storage of one chain. Column families: {@code meta} (head height, genesis hash, SMT root),
  * {@code blocks} (uint64_be height → block JSON), {@code block_hash} (hash → height), {@code txs}
  * (tx hash → uint64_be height ‖ uint32_be index ‖ uint64_be gas used), {@code state} (key space byte ‖ tree key →
- * value) and {@code smt} (node path → internal node). A block, its state changes, SMT nodes, indexes and the new
- * head pointer go in one synced {@link WriteBatch}: after a crash the store is at one committed block or the next,
- * never between.
+ * value), {@code smt} (node path → internal node) and {@code task_deadlines} (uint64_be(deadline) ‖ UTF-8(task_id)
+ * → empty: the open market tasks in deadline order, derived from key space 0x05 and rebuilt from it when missing).
+ * A block, its state changes, SMT nodes, indexes and the new head pointer go in one synced {@link WriteBatch}: after
+ * a crash the store is at one committed block or the next, never between.
  */
 public final class ChainStore implements AutoCloseable {
     static {
@@ -40,6 +42,7 @@ public final class ChainStore implements AutoCloseable {
     private static final byte[] HEAD = "head".getBytes(StandardCharsets.UTF_8);
     private static final byte[] GENESIS = "genesis_hash".getBytes(StandardCharsets.UTF_8);
     private static final byte[] SMT_ROOT = "smt_root".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] DEADLINE_INDEX = "task_deadlines_v1".getBytes(StandardCharsets.UTF_8);
 
     private final Path dir;
     private final RocksDB db;
@@ -47,7 +50,7 @@ public final class ChainStore implements AutoCloseable {
     private final ColumnFamilyOptions cfOptions;
     private final LRUCache blockCache;
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
-    private final ColumnFamilyHandle meta, blocks, blockHash, txs, state, smt;
+    private final ColumnFamilyHandle meta, blocks, blockHash, txs, state, smt, deadlines;
     private final WriteOptions syncWrite;
 
     private ChainStore(Path dir) {
@@ -66,7 +69,7 @@ public final class ChainStore implements AutoCloseable {
                 .setMaxBackgroundJobs(2);
         List<ColumnFamilyDescriptor> descs = new ArrayList<>();
         descs.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
-        for (String n : List.of("blocks", "block_hash", "txs", "state", "smt")) {
+        for (String n : List.of("blocks", "block_hash", "txs", "state", "smt", "task_deadlines")) {
             descs.add(new ColumnFamilyDescriptor(n.getBytes(StandardCharsets.UTF_8), cfOptions));
         }
         try {
@@ -87,7 +90,62 @@ public final class ChainStore implements AutoCloseable {
         txs = handles.get(3);
         state = handles.get(4);
         smt = handles.get(5);
+        deadlines = handles.get(6);
         syncWrite = new WriteOptions().setSync(true);
+        if (get(meta, DEADLINE_INDEX) == null) rebuildDeadlineIndex();
+    }
+
+    /**
+     * Rebuilds the deadline index from the committed tasks (key space 0x05): every open task, nothing else. Runs
+     * when a store has no index yet (made before it existed); tools may call it to repair one.
+     */
+    public void rebuildDeadlineIndex() {
+        try (WriteBatch b = new WriteBatch()) {
+            try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(deadlines, ro)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) b.delete(deadlines, it.key());
+            }
+            forEachState(org.cpc.chain.state.StateKeys.TASK, (k, v) -> {
+                org.cpc.chain.market.MarketTask t = org.cpc.chain.market.MarketTask.decode(v);
+                if (t.status().open()) {
+                    try {
+                        b.put(deadlines, deadlineKey(t.deadline(), t.taskId()), new byte[0]);
+                    } catch (RocksDBException e) {
+                        throw new ChainStoreException("rebuilding the deadline index failed: " + e.getMessage(), e);
+                    }
+                }
+            });
+            b.put(meta, DEADLINE_INDEX, new byte[] {1});
+            db.write(syncWrite, b);
+        } catch (RocksDBException e) {
+            throw new ChainStoreException("rebuilding the deadline index in " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] deadlineKey(long deadline, String taskId) {
+        byte[] id = taskId.getBytes(StandardCharsets.UTF_8);
+        byte[] k = new byte[8 + id.length];
+        putBe64(k, 0, deadline);
+        System.arraycopy(id, 0, k, 8, id.length);
+        return k;
+    }
+
+    /** Up to {@code limit} open tasks with a deadline before {@code nowS}, in (deadline, task_id) order. */
+    public List<DeadlineIndex.Entry> dueTasks(long nowS, int limit) {
+        List<DeadlineIndex.Entry> out = new ArrayList<>();
+        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(deadlines, ro)) {
+            for (it.seekToFirst(); it.isValid() && out.size() < limit; it.next()) {
+                byte[] k = it.key();
+                long d = be64(k, 0);
+                if (d >= nowS) break;
+                out.add(new DeadlineIndex.Entry(d, new String(k, 8, k.length - 8, StandardCharsets.UTF_8)));
+            }
+        }
+        return out;
+    }
+
+    /** Every entry of the deadline index, in order (for tests and tools). */
+    public List<DeadlineIndex.Entry> deadlineIndex() {
+        return dueTasks(Long.MAX_VALUE, Integer.MAX_VALUE);
     }
 
     public static ChainStore open(Path dir) {
@@ -175,7 +233,8 @@ public final class ChainStore implements AutoCloseable {
      * the SMT node writes and root, and the head pointer, in one synced write.
      */
     public void commit(Block block, byte[] blockBytes, List<byte[]> txHashes, List<Long> gasPerTx,
-                       List<StateWrite> writes, SparseMerkleTree.Update smtUpdate) {
+                       List<StateWrite> writes, List<DeadlineIndex.Write> indexWrites,
+                       SparseMerkleTree.Update smtUpdate) {
         long h = block.header().height();
         try (WriteBatch b = new WriteBatch()) {
             b.put(blocks, be64(h), blockBytes);
@@ -193,6 +252,10 @@ public final class ChainStore implements AutoCloseable {
             for (StateWrite w : writes) {
                 byte[] k = stateKey(w.type(), w.treeKey());
                 if (w.value() == null) b.delete(state, k); else b.put(state, k, w.value());
+            }
+            for (DeadlineIndex.Write w : indexWrites) {
+                byte[] k = deadlineKey(w.entry().deadline(), w.entry().taskId());
+                if (w.present()) b.put(deadlines, k, new byte[0]); else b.delete(deadlines, k);
             }
             for (SparseMerkleTree.NodeWrite w : smtUpdate.nodeWrites()) {
                 byte[] v = w.encoded();

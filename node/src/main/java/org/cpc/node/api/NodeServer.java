@@ -19,7 +19,12 @@ import java.util.Set;
 import org.cpc.chain.Account;
 import org.cpc.chain.Admission;
 import org.cpc.chain.Chain;
+import org.cpc.chain.ResultReward;
 import org.cpc.chain.TxStatus;
+import org.cpc.chain.market.JobRecord;
+import org.cpc.chain.market.MarketTask;
+import org.cpc.chain.market.TaskView;
+import org.cpc.chain.state.StateKeys;
 import org.cpc.chain.ValidatorInfo;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
@@ -115,6 +120,9 @@ public final class NodeServer implements AutoCloseable {
         get("/params", ctx -> json(ctx, 200, chain.params().toJson()));
         get("/block/latest", ctx -> json(ctx, 200, chain.head().toJson()));
         get("/block/{height}", this::block);
+        get("/block/{height}/results", this::blockResults);
+        get("/task/{task_id}", this::task);
+        get("/worker/{address}", this::worker);
         get("/tx/{hash}", this::tx);
         get("/balance/{address}", this::balance);
         get("/validators", this::validators);
@@ -163,7 +171,7 @@ public final class NodeServer implements AutoCloseable {
         events.subscribe(new SseClient(ctx));
     }
 
-    private void block(Context ctx) {
+    private long heightParam(Context ctx) {
         String raw = ctx.pathParam("height");
         long height;
         try {
@@ -172,9 +180,94 @@ public final class NodeServer implements AutoCloseable {
             throw ApiException.badRequest("block height '" + raw + "' is not a number; use a height such as 42, or 'latest'");
         }
         if (height < 0) throw ApiException.badRequest("block height must not be negative");
-        Block b = chain.block(height).orElseThrow(() -> ApiException.notFound("no block at height " + height
-                + "; the chain's height is " + chain.head().header().height()));
+        return height;
+    }
+
+    private ApiException noBlock(long height) {
+        return ApiException.notFound("no block at height " + height + "; the chain's height is "
+                + chain.head().header().height());
+    }
+
+    private void block(Context ctx) {
+        long height = heightParam(ctx);
+        Block b = chain.block(height).orElseThrow(() -> noBlock(height));
         json(ctx, 200, b.toJson());
+    }
+
+    private void blockResults(Context ctx) {
+        long height = heightParam(ctx);
+        List<ResultReward> results = chain.blockResults(height).orElseThrow(() -> noBlock(height));
+        ObjectNode o = Json.object();
+        o.put("height", height);
+        ArrayNode arr = o.putArray("results");
+        for (ResultReward r : results) {
+            ObjectNode ro = arr.addObject();
+            ro.put("index", r.index());
+            ro.put("tx_hash", r.txHash());
+            ro.put("kind", r.kind());
+            ro.set("result", r.result().toJson());
+            ro.put("reward", r.reward().toString());
+            ro.put("reward_cpc", Amounts.formatCpc(r.reward()));
+            if (r.pocValidator() == null) ro.putNull("poc_validator"); else ro.put("poc_validator", r.pocValidator());
+        }
+        json(ctx, 200, o);
+    }
+
+    private static final java.util.regex.Pattern UUID =
+            java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    private void task(Context ctx) {
+        String id = ctx.pathParam("task_id");
+        if (!UUID.matcher(id).matches()) {
+            throw ApiException.badRequest("task_id '" + id + "' is not a lowercase UUID such as "
+                    + "123e4567-e89b-42d3-a456-426614174000");
+        }
+        TaskView v = chain.task(id).orElseThrow(() -> ApiException.notFound("no market task " + id
+                + " on chain (a CREATE_TASK still in the mempool is not a task yet)"));
+        MarketTask t = v.task();
+        ObjectNode o = Json.object();
+        o.put("task_id", t.taskId());
+        o.put("creator", t.creator());
+        o.put("challenge_type", t.challengeType());
+        o.set("payload", v.payload());
+        o.put("reward", t.reward().toString());
+        o.put("reward_cpc", Amounts.formatCpc(t.reward()));
+        o.put("escrow_left", t.escrowLeft().toString());
+        o.put("deadline", t.deadline());
+        o.put("status", t.status().wire());
+        o.put("jobs_total", t.jobsTotal());
+        o.put("jobs_done", t.jobsDone());
+        o.put("created_height", t.createdHeight());
+        ArrayNode arr = o.putArray("results");
+        for (JobRecord j : v.jobs()) {
+            ObjectNode jo = arr.addObject();
+            jo.put("job", j.job());
+            jo.put("worker_address", j.workerAddress());
+            jo.put("result_hash", j.resultHash());
+            jo.put("poc_validator", j.pocValidator());
+            jo.put("block_height", j.blockHeight());
+            jo.put("tx_hash", j.txHash());
+            jo.put("worker_reward", j.workerReward().toString());
+            jo.put("poc_reward", j.pocReward().toString());
+            jo.put("treasury_reward", j.treasuryReward().toString());
+        }
+        json(ctx, 200, o);
+    }
+
+    private void worker(Context ctx) {
+        String address = ctx.pathParam("address");
+        try {
+            Address.decodeAccount(address);
+        } catch (AddressException e) {
+            throw ApiException.badRequest("'" + address + "' is not a cpc1... account address: " + e.getMessage());
+        }
+        StateKeys.WorkerStats w = chain.workerStats(address);
+        ObjectNode o = Json.object();
+        o.put("address", address);
+        o.put("accepted_results", w.accepted());
+        o.put("earned", w.earned().toString());
+        o.put("earned_cpc", Amounts.formatCpc(w.earned()));
+        json(ctx, 200, o);
     }
 
     private void tx(Context ctx) {

@@ -24,6 +24,13 @@ import org.cpc.protocol.codec.JsonFields;
  *     (k·n²) the verifier recomputes; see docs/protocol.md for how it was priced
  * @param computeRewardShareBps part of the block reward, in basis points, that goes to the block's valid
  *     synthetic results
+ * @param marketWorkerShareBps part of each accepted market job's share of the reward, in basis points, paid to the
+ *     job's worker
+ * @param marketPocShareBps part paid to the PoC validator that sent or attested the job
+ * @param marketTreasuryShareBps part paid to the genesis treasury (it also takes the rounding remainder); the
+ *     three market shares sum to 10000
+ * @param maxTaskLifetimeS latest deadline a CREATE_TASK may set, in seconds after its block's timestamp
+ * @param maxTaskPayloadBytes largest market task payload (the JCS of ComputeTask.payload)
  */
 public record NetworkParams(
         String network,
@@ -41,12 +48,18 @@ public record NetworkParams(
         BigInteger blockReward,
         long halvingInterval,
         int computeRewardShareBps,
-        boolean faucetEnabled) {
+        boolean faucetEnabled,
+        int marketWorkerShareBps,
+        int marketPocShareBps,
+        int marketTreasuryShareBps,
+        long maxTaskLifetimeS,
+        long maxTaskPayloadBytes) {
 
     public static final Set<String> FIELDS = Set.of("network", "chain_id", "block_time_ms", "block_gas_limit",
             "min_gas_price", "max_tx_bytes", "max_block_txs", "max_future_block_ms", "synthetic_matrix_size",
             "synthetic_spot_checks", "synthetic_window", "synthetic_verify_gas_per_mmac", "block_reward",
-            "halving_interval", "compute_reward_share_bps", "faucet_enabled");
+            "halving_interval", "compute_reward_share_bps", "faucet_enabled", "market_worker_share_bps",
+            "market_poc_share_bps", "market_treasury_share_bps", "max_task_lifetime_s", "max_task_payload_bytes");
 
     private static final Map<String, NetworkParams> BUILT_IN = load();
 
@@ -65,6 +78,13 @@ public record NetworkParams(
         require(computeRewardShareBps >= 0 && computeRewardShareBps <= 10_000,
                 "compute_reward_share_bps must be between 0 and 10000");
         require(blockReward.signum() >= 0, "block_reward must not be negative");
+        require(marketWorkerShareBps >= 0 && marketPocShareBps >= 0 && marketTreasuryShareBps >= 0,
+                "market_*_share_bps must not be negative");
+        require((long) marketWorkerShareBps + marketPocShareBps + marketTreasuryShareBps == 10_000,
+                "market_worker_share_bps + market_poc_share_bps + market_treasury_share_bps must be 10000, not "
+                        + ((long) marketWorkerShareBps + marketPocShareBps + marketTreasuryShareBps));
+        require(maxTaskLifetimeS >= 1, "max_task_lifetime_s must be at least 1");
+        require(maxTaskPayloadBytes >= 2, "max_task_payload_bytes must be at least 2");
     }
 
     private static void require(boolean ok, String message) {
@@ -108,6 +128,11 @@ public record NetworkParams(
         o.put("halving_interval", halvingInterval);
         o.put("compute_reward_share_bps", computeRewardShareBps);
         o.put("faucet_enabled", faucetEnabled);
+        o.put("market_worker_share_bps", marketWorkerShareBps);
+        o.put("market_poc_share_bps", marketPocShareBps);
+        o.put("market_treasury_share_bps", marketTreasuryShareBps);
+        o.put("max_task_lifetime_s", maxTaskLifetimeS);
+        o.put("max_task_payload_bytes", maxTaskPayloadBytes);
         return o;
     }
 
@@ -131,28 +156,44 @@ public record NetworkParams(
                 f.wei("block_reward"),
                 f.uint("halving_interval"),
                 Math.toIntExact(f.uint("compute_reward_share_bps")),
-                faucet.booleanValue());
+                faucet.booleanValue(),
+                Math.toIntExact(f.uint("market_worker_share_bps")),
+                Math.toIntExact(f.uint("market_poc_share_bps")),
+                Math.toIntExact(f.uint("market_treasury_share_bps")),
+                f.uint("max_task_lifetime_s"),
+                f.uint("max_task_payload_bytes"));
     }
 
     /** The same parameters with a different matrix size and spot-check count; tests and small devnets use it. */
     public NetworkParams withSynthetic(int matrixSize, int spotChecks) {
         return new NetworkParams(network, chainId, blockTimeMs, blockGasLimit, minGasPrice, maxTxBytes, maxBlockTxs,
                 maxFutureBlockMs, matrixSize, spotChecks, syntheticWindow, syntheticVerifyGasPerMmac, blockReward,
-                halvingInterval, computeRewardShareBps, faucetEnabled);
+                halvingInterval, computeRewardShareBps, faucetEnabled, marketWorkerShareBps, marketPocShareBps,
+                marketTreasuryShareBps, maxTaskLifetimeS, maxTaskPayloadBytes);
     }
 
     /** The same parameters with another block interval; devnets and tests run faster blocks. */
     public NetworkParams withBlockTime(long ms) {
         return new NetworkParams(network, chainId, ms, blockGasLimit, minGasPrice, maxTxBytes, maxBlockTxs,
                 maxFutureBlockMs, syntheticMatrixSize, syntheticSpotChecks, syntheticWindow, syntheticVerifyGasPerMmac,
-                blockReward, halvingInterval, computeRewardShareBps, faucetEnabled);
+                blockReward, halvingInterval, computeRewardShareBps, faucetEnabled, marketWorkerShareBps, marketPocShareBps,
+                marketTreasuryShareBps, maxTaskLifetimeS, maxTaskPayloadBytes);
     }
 
     /** The same parameters with other block bounds. */
     public NetworkParams withBlockLimits(long gasLimit, long maxTxs) {
         return new NetworkParams(network, chainId, blockTimeMs, gasLimit, minGasPrice, maxTxBytes, maxTxs,
                 maxFutureBlockMs, syntheticMatrixSize, syntheticSpotChecks, syntheticWindow, syntheticVerifyGasPerMmac,
-                blockReward, halvingInterval, computeRewardShareBps, faucetEnabled);
+                blockReward, halvingInterval, computeRewardShareBps, faucetEnabled, marketWorkerShareBps, marketPocShareBps,
+                marketTreasuryShareBps, maxTaskLifetimeS, maxTaskPayloadBytes);
+    }
+
+    /** The same parameters with other market rules (shares in basis points, lifetime, payload bound). */
+    public NetworkParams withMarket(int workerBps, int pocBps, int treasuryBps, long lifetimeS, long payloadBytes) {
+        return new NetworkParams(network, chainId, blockTimeMs, blockGasLimit, minGasPrice, maxTxBytes, maxBlockTxs,
+                maxFutureBlockMs, syntheticMatrixSize, syntheticSpotChecks, syntheticWindow, syntheticVerifyGasPerMmac,
+                blockReward, halvingInterval, computeRewardShareBps, faucetEnabled, workerBps, pocBps, treasuryBps,
+                lifetimeS, payloadBytes);
     }
 
     private static Map<String, NetworkParams> load() {

@@ -1,0 +1,103 @@
+package org.cpc.chain;
+
+import static org.cpc.chain.TestKit.*;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.TreeMap;
+import org.cpc.chain.exec.TxRules;
+import org.cpc.chain.market.JobDigest;
+import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.params.NetworkParams;
+import org.cpc.protocol.types.Amounts;
+import org.cpc.protocol.types.ComputeResult;
+import org.cpc.protocol.types.Transaction;
+import org.cpc.protocol.types.TxType;
+
+/** Market-task transactions for tests: accounts 0..5 funded, account 5 the PoC validator, account 60 the treasury. */
+final class MarketKit {
+    static final int POC = 5;
+    static final String TREASURY = addr(60);
+    static final long GAS_PRICE = 1000;
+
+    private MarketKit() {}
+
+    static Genesis genesis(NetworkParams p) {
+        TreeMap<String, BigInteger> alloc = new TreeMap<>();
+        for (int i = 0; i <= POC; i++) alloc.put(addr(i), Amounts.cpc(1000));
+        return new Genesis(p, GENESIS_MS, alloc, List.of(validatorInfo(validatorKey(), addr(999))),
+                List.of(addr(POC)), TREASURY);
+    }
+
+    static Genesis genesis() {
+        return genesis(PARAMS);
+    }
+
+    /** Unix seconds of block {@code height} as {@link TestKit#produce} makes them. */
+    static long blockS(long height) {
+        return (GENESIS_MS + 1000 * height) / 1000;
+    }
+
+    static String taskId(int i) {
+        return String.format("00000000-0000-4000-8000-%012d", i);
+    }
+
+    static ObjectNode computeTask(String id, BigInteger reward, long deadline, int jobs) {
+        ObjectNode payload = Json.object().put("seed", "ab".repeat(32)).put("matrix_size", 8).put("iterations", jobs);
+        ObjectNode o = Json.object();
+        o.put("task_id", id);
+        o.put("challenge_type", "synthetic");
+        o.set("payload", payload);
+        o.put("reward", reward.toString());
+        o.put("deadline", deadline);
+        return o;
+    }
+
+    static Transaction tx(byte[] priv, TxType type, BigInteger amount, ObjectNode payload, long nonce, long gas) {
+        Transaction t = new Transaction(PARAMS.chainId(), type, addr(priv), null, amount,
+                BigInteger.valueOf(gas * GAS_PRICE), nonce, GAS_PRICE, gas, 1_700_000_000L, pub(priv), payload, null);
+        return sign(t, priv);
+    }
+
+    static Transaction create(byte[] priv, ObjectNode task, BigInteger amount, long nonce) {
+        Transaction probe = new Transaction(PARAMS.chainId(), TxType.CREATE_TASK, addr(priv), null, amount,
+                BigInteger.ZERO, 0, 0, 0, 0, pub(priv), task, null);
+        return tx(priv, TxType.CREATE_TASK, amount, task, nonce, TxRules.intrinsicGas(probe, PARAMS));
+    }
+
+    static Transaction create(byte[] priv, String id, BigInteger reward, long deadline, int jobs, long nonce) {
+        return create(priv, computeTask(id, reward, deadline, jobs), reward, nonce);
+    }
+
+    static Transaction cancel(byte[] priv, String id, long nonce) {
+        return tx(priv, TxType.CANCEL_TASK, BigInteger.ZERO, Json.object().put("task_id", id), nonce,
+                TxRules.CANCEL_TASK_GAS);
+    }
+
+    static String resultHash(String id, long job) {
+        return org.cpc.protocol.codec.Hex.encode(org.cpc.protocol.crypto.Sha256.hash((id + job).getBytes()));
+    }
+
+    /**
+     * A job result: the worker {@code workerPriv} signs; {@code attesterPriv} (or null) attests in proof; sent by
+     * {@code senderPriv}.
+     */
+    static Transaction jobResult(byte[] senderPriv, byte[] workerPriv, String id, long job, byte[] attesterPriv,
+                                 long nonce) {
+        String worker = addr(workerPriv);
+        String rh = resultHash(id, job);
+        byte[] d = JobDigest.of(id, worker, rh, job);
+        ComputeResult r = new ComputeResult(id, worker, rh, attesterPriv == null ? null : JobDigest.sign(attesterPriv, d),
+                job, JobDigest.sign(workerPriv, d));
+        return jobResult(senderPriv, r, nonce);
+    }
+
+    static Transaction jobResult(byte[] senderPriv, ComputeResult r, long nonce) {
+        return tx(senderPriv, TxType.SUBMIT_RESULT, BigInteger.ZERO, r.toJson(), nonce, TxRules.MARKET_RESULT_GAS);
+    }
+
+    static BigInteger fee(Transaction t) {
+        return t.fee();
+    }
+}
