@@ -489,7 +489,7 @@ public final class Market implements AutoCloseable {
                 } else {
                     accept(j);
                 }
-                ack(s, j, hash, t.jobReward());
+                ack(s, j, hash, workerReward(t));
             }
             dispatch();
         }
@@ -499,6 +499,15 @@ public final class Market implements AutoCloseable {
         // Written by hand: this and the job message are the two messages of every job's round trip.
         s.link.send("{\"type\":\"job_accepted\",\"job_id\":\"" + j.id() + "\",\"result_hash\":\"" + hash
                 + "\",\"reward_wei\":\"" + reward + "\",\"reward\":\"" + Amounts.formatCpc(reward) + "\"}");
+    }
+
+    private volatile int workerShareBps = -1;
+
+    /** What L1 pays the worker for one job of {@code t}: floor(floor(reward / jobs) × worker bps / 10000). */
+    private BigInteger workerReward(TaskState t) {
+        int bps = workerShareBps;
+        if (bps < 0) return t.jobReward(); // L1 not asked yet: the job's whole share
+        return t.jobReward().multiply(BigInteger.valueOf(bps)).divide(BigInteger.valueOf(10_000));
     }
 
     private JobVerifier verifier(TaskState t) {
@@ -756,6 +765,7 @@ public final class Market implements AutoCloseable {
 
     /** One pass over what L1 must learn or confirm. Package-private for tests. */
     void l1Step() {
+        if (workerShareBps < 0) workerShareBps = ledger.params().marketWorkerShareBps();
         List<TaskState> pending = new ArrayList<>();
         List<JobState> sent = new ArrayList<>();
         List<JobState> unsent = new ArrayList<>();
