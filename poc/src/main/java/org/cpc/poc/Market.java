@@ -68,6 +68,8 @@ public final class Market implements AutoCloseable {
         final Map<String, Assignment> inflight = new LinkedHashMap<>();
         volatile long lastSeenNanos = System.nanoTime();
         String address;
+        /** The key that signed the challenge: results must recover to it (cheaper than deriving the address). */
+        byte[] publicKey;
         int maxJobs;
         String backend = "";
         String device = "";
@@ -330,9 +332,10 @@ public final class Market implements AutoCloseable {
 
     private void hello(Session s, JsonNode m) {
         String address = m.path("address").asText();
+        byte[] pub;
         try {
             byte[] sig = Hex.decode(m.path("signature").asText(), 65, "signature");
-            byte[] pub = Secp256k1.get().recover(PoolProtocol.authDigest(s.nonce), sig);
+            pub = Secp256k1.get().recover(PoolProtocol.authDigest(s.nonce), sig);
             if (!Address.account(pub).equals(address)) {
                 fatal(s, "the signature was made by " + Address.account(pub) + ", not by " + address);
                 return;
@@ -345,6 +348,7 @@ public final class Market implements AutoCloseable {
         synchronized (this) {
             if (closed) return;
             s.address = address;
+            s.publicKey = pub;
             s.maxJobs = Math.max(1, Math.min(asked, config.maxJobsPerWorker()));
             s.backend = limit(m.path("backend").asText(""));
             s.device = limit(m.path("device").asText(""));
@@ -415,7 +419,7 @@ public final class Market implements AutoCloseable {
                 byte[] sig = Hex.decode(f.header().path("signature").asText(), 65, "signature");
                 byte[] pub = Secp256k1.get().recover(
                         PoolProtocol.resultDigest(t.taskId, s.address, hash, null, j.index), sig);
-                if (!Address.account(pub).equals(s.address)) reason = "the result signature is not the worker's";
+                if (!java.util.Arrays.equals(pub, s.publicKey)) reason = "the result signature is not the worker's";
             } catch (IllegalArgumentException e) {
                 reason = "bad result signature: " + e.getMessage();
             }

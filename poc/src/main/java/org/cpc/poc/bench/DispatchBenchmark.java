@@ -95,6 +95,7 @@ public final class DispatchBenchmark {
                     if (System.nanoTime() > deadline) throw new IllegalStateException("no job was accepted in 2 minutes");
                     Thread.sleep(1);
                 }
+                long[] cpu0 = cpuByRole();
                 long t0 = System.nanoTime();
                 long first = v.market().jobsAccepted();
                 while (v.market().jobsAccepted() - base < totalJobs) {
@@ -102,9 +103,16 @@ public final class DispatchBenchmark {
                     Thread.sleep(1);
                 }
                 double secs = (System.nanoTime() - t0) / 1e9;
-                double rate = (totalJobs - (first - base)) / secs;
+                long[] cpu1 = cpuByRole();
+                long measured = totalJobs - (first - base);
+                double rate = measured / secs;
+                double validatorUs = (cpu1[0] - cpu0[0]) / 1e3 / measured;
+                double clientUs = (cpu1[1] - cpu0[1]) / 1e3 / measured;
                 out.printf("dispatch: %d empty jobs over %d WebSocket workers in %.2f s = %.0f jobs/s%n", totalJobs,
                         workers, secs, rate);
+                out.printf("  CPU per job: PoC validator threads %.0f µs (%.0f jobs/s per core), worker clients %.0f µs"
+                        + " (same process, same %d cores)%n", validatorUs, 1e6 / validatorUs, clientUs,
+                        Runtime.getRuntime().availableProcessors());
                 for (Client cl : clients) cl.ws.abort();
                 return rate;
             }
@@ -115,6 +123,22 @@ public final class DispatchBenchmark {
                 throw new UncheckedIOException(e);
             }
         }
+    }
+
+    /** CPU time so far of the validator's threads (Jetty "market", "verify-", "poc-") and of the clients' ("HttpClient"). */
+    private static long[] cpuByRole() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long validator = 0;
+        long clients = 0;
+        for (java.lang.management.ThreadInfo ti : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (ti == null) continue;
+            long t = mx.getThreadCpuTime(ti.getThreadId());
+            if (t < 0) continue;
+            String n = ti.getThreadName();
+            if (n.startsWith("market") || n.startsWith("verify-") || n.startsWith("poc-")) validator += t;
+            else if (n.startsWith("HttpClient")) clients += t;
+        }
+        return new long[] {validator, clients};
     }
 
     /** A minimal worker: authenticates, answers every job at once with 32 bytes of output. */
