@@ -108,21 +108,42 @@ public final class MarketClient {
         return r.body();
     }
 
-    /** GET /tasks/{id}/result into a file; returns the X-Result-Hash header. */
+    /**
+     * GET /tasks/{id}/result into a file; returns the X-Result-Hash header. Downloads beside {@code out} and moves
+     * into place only on success, so a failed download leaves an existing file as it was.
+     */
     public String result(String taskId, Path out) {
-        HttpResponse<Path> r = raw(HttpRequest.newBuilder(base.resolve("/tasks/" + enc(taskId) + "/result"))
-                .timeout(Duration.ofMinutes(10)).GET().build(), HttpResponse.BodyHandlers.ofFile(out));
-        if (r.statusCode() != 200) {
-            byte[] body;
-            try {
-                body = java.nio.file.Files.readAllBytes(out);
-                java.nio.file.Files.deleteIfExists(out);
-            } catch (IOException e) {
-                body = new byte[0];
-            }
-            throw error(r.statusCode(), body);
+        Path abs = out.toAbsolutePath();
+        Path part;
+        try {
+            part = java.nio.file.Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".part");
+        } catch (IOException e) {
+            throw new MarketException(0, "cannot write beside " + out + ": " + e.getMessage());
         }
-        return r.headers().firstValue("X-Result-Hash").orElse("");
+        try {
+            HttpResponse<Path> r = raw(HttpRequest.newBuilder(base.resolve("/tasks/" + enc(taskId) + "/result"))
+                    .timeout(Duration.ofMinutes(10)).GET().build(), HttpResponse.BodyHandlers.ofFile(part,
+                    java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING));
+            if (r.statusCode() != 200) {
+                byte[] body;
+                try {
+                    body = java.nio.file.Files.readAllBytes(part);
+                } catch (IOException e) {
+                    body = new byte[0];
+                }
+                throw error(r.statusCode(), body);
+            }
+            java.nio.file.Files.move(part, abs, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return r.headers().firstValue("X-Result-Hash").orElse("");
+        } catch (IOException e) {
+            throw new MarketException(0, "cannot write " + out + ": " + e.getMessage());
+        } finally {
+            try {
+                java.nio.file.Files.deleteIfExists(part);
+            } catch (IOException ignored) {
+                // best effort
+            }
+        }
     }
 
     public JsonNode get(String path) {
