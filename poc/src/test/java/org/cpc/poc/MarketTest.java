@@ -195,6 +195,36 @@ class MarketTest {
     }
 
     @Test
+    void syntheticJobsAreRunTwiceWhenTheDuplicateProbabilityIsOne() throws Exception {
+        try (PocValidator v = start(config(tmp).withDuplicateProbability(1), validatorKey, ledger)) {
+            MarketClient c = new MarketClient(v.url());
+            Worker w1 = startWorker(v.workerUrl(), newKey(), PoolWorker.Options.defaults().withMaxJobs(2));
+            Worker w2 = startWorker(v.workerUrl(), newKey(), PoolWorker.Options.defaults().withMaxJobs(2));
+            await("both connected", () -> w1.worker().status().connected() && w2.worker().status().connected());
+            ObjectNode p = Json.object();
+            p.put("seed", "ef".repeat(32));
+            p.put("matrix_size", 32);
+            p.put("iterations", 6);
+            String id = c.createTask(createTask(customer, ledger.params, "synthetic", p, "3.0",
+                    System.currentTimeMillis() / 1000 + 600, customerNonce++)).path("task_id").asText();
+            await("task completed", () -> status(c, id).equals("completed"));
+            // every job ran on both workers and the two agreed
+            await("both acks", () -> w1.worker().status().done() + w2.worker().status().done() == 12);
+            byte[] result = c.result(id);
+            assertThat(result).hasSize(6 * 32);
+            for (int i = 0; i < 6; i++) {
+                byte[] expected = org.cpc.compute.market.SyntheticChallenge.INSTANCE.mergePart(p, i,
+                        org.cpc.compute.market.SyntheticChallenge.INSTANCE.execute(p, id, i, null,
+                                org.cpc.compute.gemm.Backends.select("cpu", 1).gemm()));
+                assertThat(java.util.Arrays.copyOfRange(result, 32 * i, 32 * i + 32)).isEqualTo(expected);
+            }
+            assertOneSignedResultPerJob(id, 6);
+            w1.stop();
+            w2.stop();
+        }
+    }
+
+    @Test
     void badRequestsGetClearErrors() {
         try (PocValidator v = start(config(tmp).withMaxBlobBytes(1000), validatorKey, ledger)) {
             MarketClient c = new MarketClient(v.url());

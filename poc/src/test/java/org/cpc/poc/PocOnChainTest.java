@@ -130,6 +130,72 @@ class PocOnChainTest {
         }
     }
 
+    @Test
+    void aCheaterAndARestartMidTaskStillSettleExactlyOnChain() throws Exception {
+        NetworkParams params = NetworkParams.devnet().withBlockTime(200);
+        NodeInit.init(tmp.resolve("node"), params, null, NodeInit.DEFAULT_VALIDATOR_KEY, 0, null, System.currentTimeMillis());
+        try (NodeRunner node = NodeRunner.start(new DataDir(tmp.resolve("node")), 0, InstantSource.system(), () -> {
+            throw new AssertionError("a devnet node needs no password");
+        })) {
+            NodeClient client = new NodeClient("http://127.0.0.1:" + node.port());
+            NodeApi api = new NodeApi(client);
+            AccountKey operator = new Keyring(new DataDir(tmp.resolve("node")).keys()).unlockSecp256k1(
+                    NodeInit.OPERATOR_KEY, NodeInit.DEVNET_KEY_PASSWORD.toCharArray());
+            AccountKey customer = newKey();
+            api.faucet(customer.address(), "100.0");
+            await("customer funded", () -> api.account(customer.address()).balance().signum() > 0);
+            BigInteger start = api.account(customer.address()).balance();
+            Random rnd = new Random(12);
+            int m = 32, k = 16, n = 16;
+            byte[] a = matrix(rnd, m, k);
+            byte[] b = matrix(rnd, k, n);
+            AccountKey cheatKey = newKey();
+            PocConfig config = config(tmp.resolve("poc"));
+            PocValidator v = PocValidator.start(config, operator, new NodeLedger(client), InstantSource.system());
+            int port = v.port();
+            MarketClient c = new MarketClient(v.url());
+            String ha = c.uploadBlob(a).path("hash").asText();
+            String hb = c.uploadBlob(b).path("hash").asText();
+            Worker cheat = startWorker(v.workerUrl(), cheatKey, PoolWorker.Options.defaults().withMaxJobs(1)
+                    .withFilter((type, index, out) -> {
+                        byte[] bad = out.clone();
+                        bad[0] ^= 1;
+                        return bad;
+                    }));
+            Worker honest = startWorker(v.workerUrl(), newKey(), PoolWorker.Options.defaults().withMaxJobs(1)
+                    .withJobDelay(Duration.ofMillis(250)));
+            Transaction create = createTask(customer, params, "matmul", matmulPayload(ha, hb, m, k, n, 4), "8.0",
+                    System.currentTimeMillis() / 1000 + 600, 0);
+            String id = c.createTask(create).path("task_id").asText();
+            await("some jobs done", () -> c.task(id).path("jobs_done").asInt() >= 2);
+            v.close();
+            try (PocValidator again = PocValidator.start(config.withPort(port), operator, new NodeLedger(client),
+                    InstantSource.system())) {
+                MarketClient c2 = new MarketClient(again.url());
+                await("task completed after the restart", () -> status(c2, id).equals("completed"));
+                assertThat(c2.result(id)).isEqualTo(product(a, b, m, k, n));
+                assertThat(workersOf(c2.task(id))).containsExactly(honest.worker().address());
+            }
+            cheat.stop();
+            honest.stop();
+            JsonNode onChain = NodeClient.require(client.get("/task/" + id));
+            assertThat(onChain.path("status").asText()).isEqualTo("completed");
+            assertThat(onChain.path("results")).hasSize(8);
+            BigInteger paid = BigInteger.ZERO;
+            for (JsonNode r : onChain.path("results")) {
+                assertThat(r.path("worker_address").asText()).isEqualTo(honest.worker().address());
+                paid = paid.add(new BigInteger(r.path("worker_reward").asText()))
+                        .add(new BigInteger(r.path("poc_reward").asText()))
+                        .add(new BigInteger(r.path("treasury_reward").asText()));
+            }
+            BigInteger reward = Amounts.parseCpc("8.0");
+            assertThat(paid).isEqualTo(reward);
+            assertThat(api.account(cheatKey.address()).balance()).isZero();
+            assertThat(api.account(customer.address()).balance())
+                    .isEqualTo(start.subtract(fee(client, create.hashHex())).subtract(reward));
+        }
+    }
+
     private static BigInteger fee(NodeClient client, String txHash) {
         JsonNode t = NodeClient.require(client.get("/tx/" + txHash));
         return BigInteger.valueOf(t.path("gas_used").asLong()).multiply(BigInteger.valueOf(t.path("tx").path("gas_price").asLong()));
