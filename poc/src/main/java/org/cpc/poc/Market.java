@@ -100,6 +100,10 @@ public final class Market implements AutoCloseable {
     private final LinkedHashSet<JobState> queue = new LinkedHashSet<>();
     private final List<Session> sessions = new ArrayList<>();
     private final Map<JobState, Long> auditWaiting = new HashMap<>();
+    /** Connections that have not answered the challenge yet, with when they came. */
+    private final Map<Session, Long> unauthenticated = new HashMap<>();
+    /** How long a connection may take to authenticate. */
+    static final long AUTH_TIMEOUT_NANOS = 10_000_000_000L;
     private final ExecutorService verifyPool;
     private final ScheduledExecutorService ticker;
     private final Thread l1Thread;
@@ -150,6 +154,7 @@ public final class Market implements AutoCloseable {
                         || j.status.equals(JobState.AUDITING))) {
                     queue.add(j);
                 }
+                if (j.status.equals(JobState.AUDITING)) auditWaiting.put(j, System.nanoTime());
             }
         }
         if (!tasks.isEmpty()) log.info("resumed {} tasks, {} jobs waiting for workers", tasks.size(), queue.size());
@@ -293,6 +298,9 @@ public final class Market implements AutoCloseable {
 
     public Session connect(WorkerLink link) {
         Session s = new Session(link);
+        synchronized (this) {
+            unauthenticated.put(s, System.nanoTime());
+        }
         ObjectNode o = Json.object();
         o.put("type", "challenge");
         o.put("version", PoolProtocol.VERSION);
@@ -347,6 +355,7 @@ public final class Market implements AutoCloseable {
         int asked = m.path("max_jobs").asInt(config.maxJobsPerWorker());
         synchronized (this) {
             if (closed) return;
+            unauthenticated.remove(s);
             s.address = address;
             s.publicKey = pub;
             s.maxJobs = Math.max(1, Math.min(asked, config.maxJobsPerWorker()));
@@ -570,6 +579,7 @@ public final class Market implements AutoCloseable {
 
     public void disconnected(Session s, String why) {
         synchronized (this) {
+            unauthenticated.remove(s);
             if (s.closed) return;
             s.closed = true;
             sessions.remove(s);
@@ -674,7 +684,11 @@ public final class Market implements AutoCloseable {
         long now = System.nanoTime();
         long nowS = clock.millis() / 1000;
         List<Session> dead = new ArrayList<>();
+        List<Session> silent = new ArrayList<>();
         synchronized (this) {
+            for (var e : unauthenticated.entrySet()) {
+                if (now - e.getValue() > AUTH_TIMEOUT_NANOS) silent.add(e.getKey());
+            }
             for (Session s : sessions) {
                 if (now - s.lastSeenNanos > 3 * config.heartbeat().toNanos()) dead.add(s);
                 Iterator<Assignment> it = s.inflight.values().iterator();
@@ -721,6 +735,10 @@ public final class Market implements AutoCloseable {
         for (Session s : dead) {
             s.link.close(1001, "missed heartbeats");
             disconnected(s, "missed heartbeats");
+        }
+        for (Session s : silent) {
+            s.link.close(1008, "no hello within 10 s of the challenge");
+            disconnected(s, "did not authenticate");
         }
     }
 
@@ -783,7 +801,7 @@ public final class Market implements AutoCloseable {
                 for (JobState j : t.jobs) {
                     if (!j.status.equals(JobState.ACCEPTED)) continue;
                     if (j.tx != null) sent.add(j);
-                    else if (now - j.nextTryNanos >= 0) unsent.add(j);
+                    else if (t.open() && now - j.nextTryNanos >= 0) unsent.add(j); // L1 refuses them after the deadline
                 }
                 if (t.accepted == t.jobs.length && t.resultHash == null) toMerge.add(t);
             }

@@ -202,6 +202,7 @@ public final class PoolWorker implements Runnable {
         final CountDownLatch closed = new CountDownLatch(1);
         volatile WebSocket ws;
         volatile boolean welcomed;
+        volatile java.util.concurrent.ScheduledFuture<?> heartbeat;
         private final StringBuilder text = new StringBuilder();
         private ByteBuffer binary;
         private CompletableFuture<WebSocket> sends = CompletableFuture.completedFuture(null);
@@ -273,8 +274,9 @@ public final class PoolWorker implements Runnable {
                     welcomed = true;
                     connected = true;
                     long hb = Math.max(100, m.path("heartbeat_ms").asLong(5000));
-                    timer.scheduleWithFixedDelay(() -> {
+                    heartbeat = timer.scheduleWithFixedDelay(() -> {
                         if (closed.getCount() > 0) sendText("{\"type\":\"heartbeat\"}");
+                        else heartbeat.cancel(false);
                     }, hb, hb, TimeUnit.MILLISECONDS);
                     reporter.event("connected to PoC validator " + m.path("validator").asText() + ", "
                             + m.path("max_jobs").asInt() + " jobs at a time");
