@@ -929,6 +929,9 @@ public final class Market implements AutoCloseable {
                 t.resultHash = h;
                 store.put(PocStore.taskKey(t.taskId), t.toRecord());
             }
+            synchronized (t) {
+                t.verifier = null; // let the inputs' mappings and Freivalds' vectors go
+            }
             for (String in : t.type.inputBlobs(t.payload)) blobs.unmap(in);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot merge the result of task " + t.taskId + ": " + e.getMessage(), e);
