@@ -25,14 +25,17 @@ import org.cpc.protocol.keys.AccountKey;
 import org.cpc.protocol.keys.Keyring;
 import org.cpc.protocol.params.NetworkParams;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
  * The customer's and the worker's commands in-process against a real devnet node and PoC validator on loopback:
  * {@code cpc worker start --pool} computes, {@code cpc task create --wait -o} publishes and fetches C, and
- * {@code task status|list|result} show it.
+ * {@code task status|list|result} show it. Isolated: it computes and runs a node of its own, and the other CLI
+ * tests hold timing windows (a synthetic result must land within 10 blocks of 200 ms).
  */
+@Isolated
 class TaskCommandTest {
     @TempDir
     Path dir;
