@@ -200,6 +200,11 @@ public final class Market implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ApiException(422, e.getMessage());
         }
+        long biggestJob = type.maxOutputBytes(ct.payload(), 0);
+        if (biggestJob > config.maxResultBytes()) {
+            throw new ApiException(422, "a job of this task returns " + biggestJob + " bytes; this PoC validator takes at"
+                    + " most " + config.maxResultBytes() + " bytes per job result (lower rows_per_job)");
+        }
         synchronized (this) {
             if (tasks.containsKey(ct.taskId())) throw new ApiException(409, "task " + ct.taskId() + " exists already");
         }

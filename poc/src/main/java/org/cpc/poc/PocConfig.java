@@ -53,6 +53,11 @@ public record PocConfig(Path dataDir, String host, int port, long maxBlobBytes, 
                 duplicateProbability, heartbeat, maxPendingL1);
     }
 
+    public PocConfig withMaxResultBytes(int max) {
+        return new PocConfig(dataDir, host, port, maxBlobBytes, max, jobTimeout, maxJobsPerWorker,
+                duplicateProbability, heartbeat, maxPendingL1);
+    }
+
     public PocConfig withDuplicateProbability(double p) {
         return new PocConfig(dataDir, host, port, maxBlobBytes, maxResultBytes, jobTimeout, maxJobsPerWorker, p,
                 heartbeat, maxPendingL1);

@@ -242,6 +242,14 @@ class MarketTest {
             // a blob of the wrong size for its matrix
             assertStatus(() -> c.createTask(createTask(customer, ledger.params, "matmul",
                     matmulPayload(known, known, 8, 16, 8, 4), "1.0", deadline, 0)), 422, "128 bytes");
+            // jobs whose results would be larger than a result frame may be
+            try (PocValidator small = start(config(tmp.resolve("small")).withMaxResultBytes(2048), newKey(), ledger)) {
+                MarketClient sc = new MarketClient(small.url());
+                String one = sc.uploadBlob(new byte[1]).path("hash").asText();
+                String row = sc.uploadBlob(new byte[1000]).path("hash").asText();
+                assertStatus(() -> sc.createTask(createTask(customer, ledger.params, "matmul",
+                        matmulPayload(one, row, 1, 1, 1000, 1), "1.0", deadline, 0)), 422, "lower rows_per_job");
+            }
             // malformed payloads
             ObjectNode bad = matmulPayload(known, known, 8, 8, 8, 4);
             bad.put("m", -1);
