@@ -182,15 +182,17 @@ public final class PoolWorker implements Runnable {
         return finished.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /** A quick measure of the backend for the hello message: 512³ products after two warm-up runs. */
     private double measureGops() {
-        int n = 128;
+        int n = 512;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment a = arena.allocate((long) n * n);
             MemorySegment b = arena.allocate((long) n * n);
             MemorySegment c = arena.allocate(ValueLayout.JAVA_INT, (long) n * n);
             backend.gemm().gemm(a, b, c, n, n, n);
+            backend.gemm().gemm(a, b, c, n, n, n);
             long t0 = System.nanoTime();
-            int reps = 5;
+            int reps = 3;
             for (int i = 0; i < reps; i++) backend.gemm().gemm(a, b, c, n, n, n);
             double s = (System.nanoTime() - t0) / 1e9;
             return 2.0 * n * n * n * reps / s / 1e9;
