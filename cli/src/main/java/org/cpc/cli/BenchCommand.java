@@ -21,7 +21,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Benchmarks: node throughput, GEMM backends, synthetic proof verification.",
-        subcommands = {BenchCommand.Tps.class, BenchCommand.Gemm.class, BenchCommand.Verify.class})
+        subcommands = {BenchCommand.Tps.class, BenchCommand.Gemm.class, BenchCommand.Verify.class, BenchCommand.Dispatch.class,
+            BenchCommand.FreivaldsCheck.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -204,6 +205,38 @@ final class BenchCommand implements Runnable {
         public void run() {
             int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
             VerifyBenchmark.run(System.out, n, k, t);
+        }
+    }
+
+    @Command(name = "dispatch", description = {
+        "PoC validator dispatch: jobs/s through the /worker WebSocket round trip with the smallest jobs (synthetic 2×2),",
+        "a validator on loopback (an L1 that includes at once) and in-process WebSocket clients answering at once."})
+    static final class Dispatch implements Runnable {
+        @Option(names = "--jobs", defaultValue = "30000", description = "Jobs (default: ${DEFAULT-VALUE}).")
+        int jobs;
+        @Option(names = "--workers", defaultValue = "4", description = "WebSocket worker connections (default: ${DEFAULT-VALUE}).")
+        int workers;
+
+        @Override
+        public void run() {
+            try {
+                org.cpc.poc.bench.DispatchBenchmark.run(System.out, jobs, workers);
+            } catch (Exception e) {
+                throw new Errors.CliException(Cpc.EXIT_FAILED, "benchmark failed: " + e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "freivalds", description = {
+        "Matmul verification cost: Freivalds' check (1 thread) of C = A·B against the CPU backend's compute time",
+        "(all threads), n×n×n; prints MB/s of C verified per core and the verification's share of the compute time."})
+    static final class FreivaldsCheck implements Runnable {
+        @Option(names = "--n", defaultValue = "4096", description = "Matrix size (default: ${DEFAULT-VALUE}).")
+        int n;
+
+        @Override
+        public void run() {
+            org.cpc.compute.bench.FreivaldsBenchmark.run(System.out, n, Runtime.getRuntime().availableProcessors());
         }
     }
 }

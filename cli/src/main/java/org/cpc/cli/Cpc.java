@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
             QueryCommand.class,
             TxCommand.class,
             WorkerCommand.class,
+            PocCommand.class,
+            TaskCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class,
             picocli.AutoComplete.GenerateCompletion.class,

@@ -46,6 +46,12 @@ final class DevnetCommand implements Runnable {
     @Option(names = "--backend", defaultValue = "auto", paramLabel = "auto|cpu|cuda",
             description = "Compute backend of the devnet's workers (default: ${DEFAULT-VALUE}).")
     String backend;
+    @Option(names = "--poc-port", defaultValue = "8080", paramLabel = "P",
+            description = "Task Market (PoC validator) port (default: ${DEFAULT-VALUE}; -1: no PoC validator).")
+    int pocPort;
+    @Option(names = "--pool-workers", defaultValue = "2", paramLabel = "N",
+            description = "Pool workers running market jobs from the devnet's PoC validator (default: ${DEFAULT-VALUE}).")
+    int poolWorkers;
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -72,8 +78,12 @@ final class DevnetCommand implements Runnable {
         out.println("  faucet:    " + node.faucetAddress() + "   (POST " + url + "/faucet)");
         out.println("  WARNING:   devnet keys use the public password in node.json. Never reuse them elsewhere.");
         List<SoloWorker> started = startWorkers(dir, url, spec.commandLine().getErr(), out);
+        if (poolWorkers < 0) throw new Errors.CliException(Cpc.EXIT_USAGE, "--pool-workers must be 0 or more");
+        DevnetMarket market = pocPort < 0 ? null
+                : DevnetMarket.start(dir, url, pocPort, poolWorkers, backend, out, spec.commandLine().getErr());
         // Workers stop first, so none is left submitting to a node that is closing; then the node.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (market != null) market.close();
             started.forEach(SoloWorker::stop);
             for (SoloWorker w : started) {
                 try {
@@ -94,6 +104,11 @@ final class DevnetCommand implements Runnable {
         if (!started.isEmpty()) {
             out.println("  cpc query block latest --node " + url + "     (SUBMIT_RESULTs and compute_root)");
             out.println("  curl -s " + url + "/balance/" + started.get(0).address() + "     (the worker's earnings)");
+        }
+        if (market != null) {
+            out.println("  cpc task create --type matmul --a A.bin --b B.bin --m 64 --k 64 --n 64 --reward 10.0 --from alice"
+                    + " --market " + market.url() + " --node " + url + " --wait -o C.bin");
+            out.println("  cpc task list --market " + market.url());
         }
         out.println("Ctrl-C stops the node; run the same command again to resume the chain.");
         out.flush();

@@ -21,6 +21,7 @@ final class Errors {
     static int exitCode(Throwable t) {
         if (t instanceof CliException c) return c.exitCode;
         if (t instanceof KeyringException) return Cpc.EXIT_KEY;
+        if (t instanceof org.cpc.poc.MarketClient.MarketException) return Cpc.EXIT_FAILED;
         if (t instanceof CommandLine.ParameterException) return Cpc.EXIT_USAGE;
         if (t instanceof IllegalArgumentException) return Cpc.EXIT_USAGE;
         return Cpc.EXIT_FAILED;

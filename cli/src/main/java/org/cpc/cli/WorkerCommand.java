@@ -9,7 +9,9 @@ import java.util.concurrent.TimeoutException;
 import org.cpc.compute.gemm.Backends;
 import org.cpc.compute.gemm.ComputeBackend;
 import org.cpc.protocol.keys.AccountKey;
+import java.net.URI;
 import org.cpc.worker.NodeApi;
+import org.cpc.worker.PoolWorker;
 import org.cpc.worker.SoloWorker;
 import org.cpc.worker.StatusReporter;
 import picocli.CommandLine;
@@ -18,7 +20,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
-@Command(name = "worker", description = "Earn CPC by computing: solo mode works on synthetic tasks from the chain.",
+@Command(name = "worker", description = "Earn CPC by computing: solo mode works on synthetic tasks from the chain,"
+        + " pool mode (--pool) on market jobs from a PoC validator.",
         subcommands = {WorkerCommand.Start.class})
 final class WorkerCommand implements Runnable {
     @CommandLine.Spec
@@ -32,7 +35,9 @@ final class WorkerCommand implements Runnable {
     @Command(name = "start", description = {
         "Follow the node's new blocks, compute and prove each block's synthetic task, and submit the results signed"
             + " by --key, which is paid the blocks' compute reward share. Runs until Ctrl-C.",
-        "The account pays a small fee per result; on a devnet an empty account asks the faucet."})
+        "The account pays a small fee per result; on a devnet an empty account asks the faucet.",
+        "With --pool ws://HOST:8080/worker: pool mode. Connects to a PoC validator, proves the account by signing its"
+            + " challenge, runs the market jobs it hands out and is paid per accepted job (no fees)."})
     static final class Start implements Runnable {
         @Option(names = "--key", required = true, paramLabel = "NAME", description = "Keyring name of the worker's account.")
         String key;
@@ -43,8 +48,14 @@ final class WorkerCommand implements Runnable {
                 description = "CPU threads for the matrix multiply (default: every available processor).")
         Integer threads;
         @Option(names = "--stop-after", paramLabel = "N",
-                description = "Stop after N accepted results (default: run until stopped), for scripts and trials.")
+                description = "Stop after N accepted results or jobs (default: run until stopped), for scripts and trials.")
         Long stopAfter;
+        @Option(names = "--pool", paramLabel = "WS_URL",
+                description = "Pool mode: the PoC validator's worker WebSocket, e.g. ws://127.0.0.1:8080/worker.")
+        String pool;
+        @Option(names = "--jobs", paramLabel = "N",
+                description = "Pool mode: market jobs run at once (default: half the processors, at least 1).")
+        Integer jobs;
         @Mixin NodeUrlOption node;
         @Mixin KeyringOptions keys;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -59,6 +70,10 @@ final class WorkerCommand implements Runnable {
                 throw new Errors.CliException(Cpc.EXIT_FAILED, e.getMessage());
             }
             AccountKey account = keys.keyring().unlockSecp256k1(key, keys.unlockPassword(key));
+            if (pool != null) {
+                runPool(account, compute);
+                return;
+            }
             SoloWorker worker = new SoloWorker(new NodeApi(node.client()), account, compute,
                     new StatusReporter(spec.commandLine().getErr(), StatusReporter.onTerminal()));
             FutureTask<Void> loop = new FutureTask<>(worker, null);
@@ -76,6 +91,34 @@ final class WorkerCommand implements Runnable {
             } catch (ExecutionException e) {
                 // Only computing itself fails the loop (node outages are waited out): a broken backend.
                 throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                worker.stop();
+            } finally {
+                restore.forEach(Runnable::run);
+            }
+        }
+
+        private void runPool(AccountKey account, ComputeBackend compute) {
+            PoolWorker.Options options = PoolWorker.Options.defaults();
+            if (jobs != null) {
+                if (jobs < 1) throw new IllegalArgumentException("--jobs must be at least 1");
+                options = options.withMaxJobs(jobs);
+            }
+            PoolWorker worker;
+            try {
+                worker = new PoolWorker(URI.create(pool), account, compute,
+                        new StatusReporter(spec.commandLine().getErr(), StatusReporter.onTerminal()), options);
+            } catch (IllegalArgumentException e) {
+                throw new Errors.CliException(Cpc.EXIT_USAGE, e.getMessage());
+            }
+            Thread loop = Thread.ofPlatform().name("pool-worker").start(worker);
+            List<Runnable> restore = onStopSignals(worker::stop);
+            try {
+                while (loop.isAlive()) {
+                    loop.join(100);
+                    if (stopAfter != null && worker.status().done() >= stopAfter) worker.stop();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 worker.stop();

@@ -43,7 +43,12 @@ public final class StatusReporter {
 
     /** The live status; only drawn on a terminal, where it replaces the previous one. */
     public synchronized void status(WorkerStatus s) {
-        lastLine = s.line();
+        statusLine(s.line());
+    }
+
+    /** The live status as a ready line (pool mode has its own). */
+    public synchronized void statusLine(String line) {
+        lastLine = line;
         if (terminal) {
             out.print(CLEAR_LINE + lastLine);
             out.flush();
@@ -52,8 +57,13 @@ public final class StatusReporter {
 
     /** Leaves the final status on its own line, for the scrollback and for logs. */
     public synchronized void finish(WorkerStatus s) {
+        finishLine(s.line());
+    }
+
+    /** Like {@link #finish(WorkerStatus)} with a ready line. */
+    public synchronized void finishLine(String line) {
         lastLine = "";
         if (terminal) out.print(CLEAR_LINE);
-        event("stopped: " + s.line());
+        event("stopped: " + line);
     }
 }

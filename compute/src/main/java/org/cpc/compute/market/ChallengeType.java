@@ -1,7 +1,12 @@
 package org.cpc.compute.market;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.ToLongFunction;
+import java.util.random.RandomGenerator;
+import org.cpc.compute.gemm.GemmBackend;
 
 /**
  * A kind of market task: what its payload says, how it splits into jobs, and (in the PoC validator) how a job is
@@ -23,6 +28,35 @@ public sealed interface ChallengeType permits SyntheticChallenge, MatmulChalleng
 
     /** Jobs the task splits into, 1..{@link #MAX_JOBS}; only called on a valid payload. */
     int jobCount(JsonNode payload);
+
+    // ---- The PoC validator's and the worker's side: describe, execute, verify, merge. ----
+
+    /** Blob hashes the task reads (matmul: a and b); a valid payload's. */
+    List<String> inputBlobs(JsonNode payload);
+
+    /**
+     * Checks that the input blobs exist and fit the payload (sizes), given each blob's size or -1 when unknown;
+     * throws {@link IllegalArgumentException} naming the blob.
+     */
+    void checkInputs(JsonNode payload, ToLongFunction<String> blobSize);
+
+    /** What job {@code index} is, for people and logs (e.g. its row range). */
+    ObjectNode describeJob(JsonNode payload, int index);
+
+    /** Most bytes job {@code index}'s output may have; what the PoC validator accepts from a worker. */
+    long maxOutputBytes(JsonNode payload, int index);
+
+    /** Computes job {@code index} of task {@code taskId}: its output bytes (result_hash = SHA-256 of them). */
+    byte[] execute(JsonNode payload, String taskId, int index, BlobSource blobs, GemmBackend gemm);
+
+    /**
+     * A verifier for this task's jobs. {@code secret} is the PoC validator's private randomness: a worker that
+     * knew it could forge outputs that pass.
+     */
+    JobVerifier verifier(JsonNode payload, String taskId, BlobSource blobs, RandomGenerator secret);
+
+    /** Job {@code index}'s part of the task result; the result is the parts concatenated in job order. */
+    byte[] mergePart(JsonNode payload, int index, byte[] output);
 
     static Optional<ChallengeType> named(String name) {
         return switch (name) {

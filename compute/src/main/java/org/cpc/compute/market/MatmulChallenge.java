@@ -1,12 +1,24 @@
 package org.cpc.compute.market;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.List;
+import java.util.function.ToLongFunction;
+import java.util.random.RandomGenerator;
+import org.cpc.compute.Verification;
+import org.cpc.compute.gemm.GemmBackend;
+import org.cpc.protocol.codec.Json;
 
 /**
  * A customer's matrix product: payload {@code {"a","b","m","k","n","rows_per_job"}} where {@code a} and {@code b} are
  * blob hashes (SHA-256 of the bytes) of int8 row-major matrices A (m×k) and B (k×n); the result C (m×n) is int32
- * little-endian row-major. Job j computes rows [j·rows_per_job, min(m, (j+1)·rows_per_job)) of C.
+ * little-endian row-major. Job j computes rows [j·rows_per_job, min(m, (j+1)·rows_per_job)) of C; its output is
+ * those rows, rows·n·4 bytes, and the task result is the outputs concatenated in job order, i.e. C.
+ * Jobs are verified by {@link Freivalds}' check.
  */
 public final class MatmulChallenge implements ChallengeType {
     public static final MatmulChallenge INSTANCE = new MatmulChallenge();
@@ -15,6 +27,7 @@ public final class MatmulChallenge implements ChallengeType {
     public static final int MAX_DIM = 65_536;
     /** Largest input matrix in bytes (A or B): 1 GiB. */
     public static final long MAX_INPUT_BYTES = 1L << 30;
+    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private MatmulChallenge() {}
 
@@ -44,6 +57,97 @@ public final class MatmulChallenge implements ChallengeType {
     @Override
     public int jobCount(JsonNode payload) {
         return (int) ceilDiv(payload.get("m").longValue(), payload.get("rows_per_job").longValue());
+    }
+
+    private record Shape(String a, String b, int m, int k, int n, int rowsPerJob) {
+        static Shape of(JsonNode p) {
+            return new Shape(p.get("a").textValue(), p.get("b").textValue(), p.get("m").intValue(), p.get("k").intValue(),
+                    p.get("n").intValue(), p.get("rows_per_job").intValue());
+        }
+
+        int row0(int index) {
+            return index * rowsPerJob;
+        }
+
+        int rows(int index) {
+            return Math.min(m, row0(index) + rowsPerJob) - row0(index);
+        }
+    }
+
+    @Override
+    public List<String> inputBlobs(JsonNode payload) {
+        return List.of(payload.get("a").textValue(), payload.get("b").textValue());
+    }
+
+    @Override
+    public void checkInputs(JsonNode payload, ToLongFunction<String> blobSize) {
+        Shape s = Shape.of(payload);
+        need(blobSize, "a", s.a(), (long) s.m() * s.k(), s.m() + "×" + s.k());
+        need(blobSize, "b", s.b(), (long) s.k() * s.n(), s.k() + "×" + s.n());
+    }
+
+    private static void need(ToLongFunction<String> blobSize, String field, String hash, long bytes, String shape) {
+        long size = blobSize.applyAsLong(hash);
+        if (size < 0) {
+            throw new IllegalArgumentException("matmul payload." + field + " names blob " + hash
+                    + ", which this PoC validator does not have; upload it first with POST /blobs");
+        }
+        if (size != bytes) {
+            throw new IllegalArgumentException("matmul payload." + field + " is a blob of " + size + " bytes, but a "
+                    + shape + " int8 matrix is " + bytes + " bytes");
+        }
+    }
+
+    @Override
+    public ObjectNode describeJob(JsonNode payload, int index) {
+        Shape s = Shape.of(payload);
+        ObjectNode o = Json.object();
+        o.put("row_start", s.row0(index));
+        o.put("row_end", s.row0(index) + s.rows(index));
+        return o;
+    }
+
+    @Override
+    public long maxOutputBytes(JsonNode payload, int index) {
+        Shape s = Shape.of(payload);
+        return 4L * s.rows(index) * s.n();
+    }
+
+    @Override
+    public byte[] execute(JsonNode payload, String taskId, int index, BlobSource blobs, GemmBackend gemm) {
+        Shape s = Shape.of(payload);
+        int rows = s.rows(index);
+        MemorySegment a = blobs.blob(s.a()).asSlice((long) s.row0(index) * s.k(), (long) rows * s.k());
+        MemorySegment b = blobs.blob(s.b());
+        byte[] out = new byte[Math.toIntExact(4L * rows * s.n())];
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment c = arena.allocate(ValueLayout.JAVA_INT, (long) rows * s.n());
+            gemm.gemm(a, b, c, rows, s.k(), s.n());
+            MemorySegment.copy(c, ValueLayout.JAVA_INT, 0, MemorySegment.ofArray(out), LE_INT, 0, (long) rows * s.n());
+        }
+        return out;
+    }
+
+    @Override
+    public JobVerifier verifier(JsonNode payload, String taskId, BlobSource blobs, RandomGenerator secret) {
+        Shape s = Shape.of(payload);
+        Freivalds f = new Freivalds(blobs.blob(s.a()), blobs.blob(s.b()), s.k(), s.n(), secret);
+        return (index, output) -> {
+            if (index < 0 || index >= jobCount(payload)) return Verification.failure("no job " + index);
+            long expected = maxOutputBytes(payload, index);
+            if (output.length != expected) {
+                return Verification.failure("job " + index + " output is " + output.length + " bytes, expected "
+                        + expected + " (" + s.rows(index) + " rows × " + s.n() + " int32)");
+            }
+            int bad = f.check(s.row0(index), s.rows(index), output);
+            return bad < 0 ? Verification.OK
+                    : Verification.failure("row " + (s.row0(index) + bad) + " of C fails Freivalds' check");
+        };
+    }
+
+    @Override
+    public byte[] mergePart(JsonNode payload, int index, byte[] output) {
+        return output;
     }
 
     private static long ceilDiv(long a, long b) {

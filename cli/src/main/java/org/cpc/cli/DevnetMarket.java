@@ -1,0 +1,88 @@
+package org.cpc.cli;
+
+import java.io.PrintWriter;
+import java.net.URI;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import org.cpc.compute.gemm.Backends;
+import org.cpc.compute.gemm.ComputeBackend;
+import org.cpc.node.DataDir;
+import org.cpc.node.NodeInit;
+import org.cpc.node.client.NodeClient;
+import org.cpc.poc.NodeLedger;
+import org.cpc.poc.PocConfig;
+import org.cpc.poc.PocValidator;
+import org.cpc.protocol.keys.AccountKey;
+import org.cpc.protocol.keys.KeyKind;
+import org.cpc.protocol.keys.Keyring;
+import org.cpc.worker.PoolWorker;
+import org.cpc.worker.StatusReporter;
+
+/**
+ * The devnet's Task Market: a PoC validator signing with the node's operator account (the devnet's genesis PoC
+ * validator), its state in {@code <data dir>/poc}, and pool workers ({@code pool-worker-1}, ... in the data dir's
+ * keyring) connected to it, all in this process as separate processes would be.
+ */
+final class DevnetMarket implements AutoCloseable {
+    private final PocValidator validator;
+    private final List<PoolWorker> workers;
+
+    private DevnetMarket(PocValidator validator, List<PoolWorker> workers) {
+        this.validator = validator;
+        this.workers = workers;
+    }
+
+    static DevnetMarket start(DataDir dir, String nodeUrl, int pocPort, int poolWorkers, String backend,
+                              PrintWriter out, PrintWriter err) {
+        char[] password = NodeInit.DEVNET_KEY_PASSWORD.toCharArray();
+        Keyring keyring = new Keyring(dir.keys());
+        AccountKey operator = keyring.unlockSecp256k1(NodeInit.OPERATOR_KEY, password);
+        PocValidator v = PocValidator.start(PocConfig.defaults(dir.root().resolve("poc")).withPort(pocPort), operator,
+                new NodeLedger(new NodeClient(nodeUrl)), InstantSource.system());
+        out.println("  Task Market: " + v.url() + "   (OpenAPI: " + v.url() + "/openapi.json; PoC validator "
+                + operator.address() + ")");
+        out.println("  workers WS:  " + v.workerUrl());
+        List<PoolWorker> list = new ArrayList<>();
+        if (poolWorkers > 0) {
+            int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / poolWorkers);
+            ComputeBackend compute;
+            try {
+                compute = Backends.select(backend, threads);
+            } catch (IllegalStateException e) {
+                out.println("  pool workers: none started: " + e.getMessage());
+                return new DevnetMarket(v, list);
+            }
+            StatusReporter reporter = new StatusReporter(err, StatusReporter.onTerminal());
+            for (int i = 1; i <= poolWorkers; i++) {
+                String name = "pool-worker-" + i;
+                if (!keyring.exists(name)) keyring.create(name, KeyKind.SECP256K1, password);
+                AccountKey key = keyring.unlockSecp256k1(name, password);
+                PoolWorker w = new PoolWorker(URI.create(v.workerUrl()), key, compute, reporter,
+                        PoolWorker.Options.defaults().withMaxJobs(1));
+                Thread.ofPlatform().name("devnet-" + name).daemon(true).start(w);
+                list.add(w);
+                out.println("  " + name + ": " + key.address() + "   (" + compute.description() + ")");
+            }
+        }
+        return new DevnetMarket(v, list);
+    }
+
+    String url() {
+        return validator.url();
+    }
+
+    @Override
+    public void close() {
+        workers.forEach(PoolWorker::stop);
+        for (PoolWorker w : workers) {
+            try {
+                w.awaitStopped(Duration.ofSeconds(2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        validator.close();
+    }
+}

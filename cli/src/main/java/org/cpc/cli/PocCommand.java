@@ -1,0 +1,85 @@
+package org.cpc.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.concurrent.CountDownLatch;
+import org.cpc.poc.NodeLedger;
+import org.cpc.poc.PocConfig;
+import org.cpc.poc.PocValidator;
+import org.cpc.protocol.keys.AccountKey;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "poc", description = "PoC validator: runs the Task Market, hands jobs to workers, verifies, settles on L1.",
+        subcommands = {PocCommand.Start.class})
+final class PocCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "start", description = {
+        "Serve the Task Market REST API and the worker WebSocket (/worker). Tasks, jobs and accepted results are kept"
+            + " in --data-dir and survive restarts. Accepted jobs are sent to L1 as SUBMIT_RESULT signed by --key,"
+            + " which must be one of the network's PoC validators (on a devnet: the node's operator key).",
+        "Runs until Ctrl-C."})
+    static final class Start implements Runnable {
+        @Option(names = "--key", required = true, paramLabel = "NAME", description = "Keyring name of the PoC validator's account.")
+        String key;
+        @Option(names = "--port", defaultValue = "" + PocConfig.DEFAULT_PORT, description = "Task Market port (default: ${DEFAULT-VALUE}).")
+        int port;
+        @Option(names = "--host", defaultValue = "127.0.0.1", description = "Listen address (default: ${DEFAULT-VALUE}).")
+        String host;
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "State and blobs (default: ~/.cpc/poc).")
+        Path dataDir;
+        @Option(names = "--max-blob-bytes", paramLabel = "BYTES", defaultValue = "" + PocConfig.DEFAULT_MAX_BLOB_BYTES,
+                description = "Largest blob upload (default: ${DEFAULT-VALUE}).")
+        long maxBlobBytes;
+        @Option(names = "--jobs-per-worker", paramLabel = "N", defaultValue = "8",
+                description = "Most jobs in flight on one worker (default: ${DEFAULT-VALUE}).")
+        int jobsPerWorker;
+        @Option(names = "--job-timeout", paramLabel = "SECONDS", defaultValue = "120",
+                description = "A job not answered within this goes to another worker (default: ${DEFAULT-VALUE}).")
+        long jobTimeoutSeconds;
+        @Option(names = "--duplicate-probability", paramLabel = "P", defaultValue = "0.05",
+                description = "Chance an accepted job is also run on a second worker and compared (default: ${DEFAULT-VALUE}).")
+        double duplicate;
+        @Mixin NodeUrlOption node;
+        @Mixin KeyringOptions keys;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            AccountKey account = keys.keyring().unlockSecp256k1(key, keys.unlockPassword(key));
+            Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".cpc", "poc");
+            PocConfig d = PocConfig.defaults(dir);
+            PocConfig config = new PocConfig(dir, host, port, maxBlobBytes, d.maxResultBytes(),
+                    Duration.ofSeconds(jobTimeoutSeconds), jobsPerWorker, duplicate, d.heartbeat(), d.maxPendingL1());
+            PocValidator v = PocValidator.start(config, account, new NodeLedger(node.client()), InstantSource.system());
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                v.close();
+                stopped.countDown();
+            }));
+            PrintWriter out = spec.commandLine().getOut();
+            String url = "http://" + host + ":" + v.port();
+            out.println("PoC validator " + account.address() + " on L1 node " + node.url);
+            out.println("  Task Market: " + url + "   (OpenAPI: " + url + "/openapi.json)");
+            out.println("  workers:     cpc worker start --key NAME --pool ws://" + host + ":" + v.port() + "/worker");
+            out.println("  state:       " + dir);
+            out.flush();
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

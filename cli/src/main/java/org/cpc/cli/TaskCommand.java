@@ -1,0 +1,268 @@
+package org.cpc.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.cpc.node.client.NodeClient;
+import org.cpc.poc.MarketClient;
+import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.keys.AccountKey;
+import org.cpc.protocol.params.NetworkParams;
+import org.cpc.protocol.types.Amounts;
+import org.cpc.protocol.types.ComputeTask;
+import org.cpc.protocol.types.Transaction;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "task", description = "Customer side of the Task Market: publish a paid task, follow it, fetch its result.",
+        subcommands = {TaskCommand.Create.class, TaskCommand.Status.class, TaskCommand.Result.class, TaskCommand.ListTasks.class})
+final class TaskCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** "1h", "30m", "90s", "2d", or unix seconds. */
+    static long deadline(String s, long nowSeconds) {
+        String v = s.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (v.matches("\\d+[smhd]")) {
+                long n = Long.parseLong(v.substring(0, v.length() - 1));
+                long unit = switch (v.charAt(v.length() - 1)) {
+                    case 's' -> 1;
+                    case 'm' -> 60;
+                    case 'h' -> 3600;
+                    default -> 86400;
+                };
+                return nowSeconds + Math.multiplyExact(n, unit);
+            }
+            if (v.matches("\\d{9,}")) return Long.parseLong(v);
+        } catch (ArithmeticException | NumberFormatException e) {
+            // fall through
+        }
+        throw new IllegalArgumentException("--deadline '" + s + "' must be a duration like 30m, 1h, 2d or unix seconds");
+    }
+
+    /** Waits with a progress bar until the task is completed or failed; returns its last status. */
+    static JsonNode await(MarketClient c, String taskId, PrintWriter err) {
+        JsonNode t = c.task(taskId);
+        int total = t.path("jobs_total").asInt();
+        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("task").setInitialMax(total)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(200).build()) {
+            while (true) {
+                bar.stepTo(t.path("jobs_done").asInt());
+                bar.setExtraMessage(t.path("status").asText());
+                String s = t.path("status").asText();
+                if (s.equals("completed") || s.equals("failed") || s.equals("cancelled")) return t;
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return t;
+                }
+                t = c.task(taskId);
+            }
+        }
+    }
+
+    static void fetchResult(MarketClient c, String taskId, Path out, PrintWriter pw) {
+        String hash = c.result(taskId, out);
+        long size;
+        try {
+            size = Files.size(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        pw.println("result: " + out + " (" + size + " bytes, sha256 " + hash + ")");
+        pw.flush();
+    }
+
+    @Command(name = "create", description = {
+        "Publish a task: uploads the inputs, signs a CREATE_TASK that escrows --reward, submits it through the Task"
+            + " Market, and prints the task id.",
+        "matmul: --a A.bin --b B.bin --m M --k K --n N (int8 row-major A m×k and B k×n; the result is C = A·B as int32"
+            + " little-endian row-major). synthetic: --seed HEX --matrix-size N --iterations I."})
+    static final class Create implements Runnable {
+        @Option(names = "--type", required = true, paramLabel = "matmul|synthetic") String type;
+        @Option(names = "--a", paramLabel = "FILE") Path a;
+        @Option(names = "--b", paramLabel = "FILE") Path b;
+        @Option(names = "--m") Integer m;
+        @Option(names = "--k") Integer k;
+        @Option(names = "--n") Integer n;
+        @Option(names = "--rows-per-job", paramLabel = "R", description = "Rows of C per job (default: about 1 MiB of C per job).")
+        Integer rowsPerJob;
+        @Option(names = "--seed", paramLabel = "HEX") String seed;
+        @Option(names = "--matrix-size", paramLabel = "N") Integer matrixSize;
+        @Option(names = "--iterations", paramLabel = "I") Integer iterations;
+        @Option(names = "--reward", required = true, paramLabel = "CPC", description = "Escrowed reward, decimal CPC.") String reward;
+        @Option(names = "--deadline", defaultValue = "1h", paramLabel = "DURATION",
+                description = "Deadline: 30m, 1h, 2d or unix seconds (default: ${DEFAULT-VALUE}).") String deadline;
+        @Option(names = "--from", required = true, paramLabel = "KEY", description = "Keyring name of the paying customer.") String from;
+        @Option(names = "--wait", description = "Wait with a progress bar until the task is done.") boolean wait;
+        @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "With --wait: write the result here.") Path output;
+        @Mixin MarketUrlOption market;
+        @Mixin NodeUrlOption node;
+        @Mixin KeyringOptions keys;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            MarketClient c = market.client();
+            PrintWriter out = spec.commandLine().getOut();
+            ObjectNode payload = Json.object();
+            switch (type) {
+                case "matmul" -> {
+                    if (a == null || b == null || m == null || k == null || n == null) {
+                        throw new IllegalArgumentException("matmul needs --a, --b, --m, --k and --n");
+                    }
+                    checkSize(a, (long) m * k, "--a", m + "×" + k);
+                    checkSize(b, (long) k * n, "--b", k + "×" + n);
+                    payload.put("a", upload(c, a));
+                    payload.put("b", upload(c, b));
+                    payload.put("m", m);
+                    payload.put("k", k);
+                    payload.put("n", n);
+                    int rows = rowsPerJob != null ? rowsPerJob : Math.max(1, Math.min(m, (1 << 20) / (4 * n)));
+                    payload.put("rows_per_job", Math.max(rows, (m + 9_999) / 10_000));
+                }
+                case "synthetic" -> {
+                    if (seed == null || matrixSize == null || iterations == null) {
+                        throw new IllegalArgumentException("synthetic needs --seed, --matrix-size and --iterations");
+                    }
+                    payload.put("seed", seed);
+                    payload.put("matrix_size", matrixSize);
+                    payload.put("iterations", iterations);
+                }
+                default -> throw new IllegalArgumentException("--type must be matmul or synthetic");
+            }
+            NodeClient nodeClient = node.client();
+            NetworkParams params = NetworkParams.fromJson(nodeClient.params());
+            AccountKey key = keys.keyring().unlockSecp256k1(from, keys.unlockPassword(from));
+            long now = System.currentTimeMillis() / 1000;
+            BigInteger wei = Amounts.parseCpc(reward);
+            ComputeTask task = MarketClient.newTask(type, payload, wei, deadline(deadline, now));
+            long nonce = nodeClient.balance(key.address()).path("nonce").asLong();
+            Transaction tx = MarketClient.createTaskTx(key, params, task, nonce, now);
+            JsonNode r;
+            try {
+                r = c.createTask(tx);
+            } catch (MarketClient.MarketException e) {
+                throw new Errors.CliException(Cpc.EXIT_FAILED, "the Task Market refused the task: " + e.getMessage());
+            }
+            out.println("task_id: " + r.path("task_id").asText());
+            out.println("status:  " + r.path("status").asText() + " (" + r.path("jobs_total").asInt() + " jobs, reward "
+                    + Amounts.formatCpc(wei) + " CPC escrowed by tx " + r.path("tx_hash").asText() + ")");
+            out.println("follow:  cpc task status " + r.path("task_id").asText() + " --market " + market.url);
+            out.flush();
+            if (wait) {
+                JsonNode t = await(c, r.path("task_id").asText(), spec.commandLine().getErr());
+                out.println("status:  " + t.path("status").asText()
+                        + (t.has("error") ? " (" + t.path("error").asText() + ")" : ""));
+                out.flush();
+                if (output != null && t.has("result_hash")) fetchResult(c, r.path("task_id").asText(), output, out);
+                if (!t.path("status").asText().equals("completed")) throw new Errors.CliException(Cpc.EXIT_FAILED, "task did not complete");
+            }
+        }
+
+        private static void checkSize(Path f, long bytes, String opt, String shape) {
+            try {
+                long size = Files.size(f);
+                if (size != bytes) {
+                    throw new IllegalArgumentException(opt + " " + f + " is " + size + " bytes; a " + shape
+                            + " int8 matrix is " + bytes + " bytes");
+                }
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read " + opt + " " + f + ": " + e.getMessage());
+            }
+        }
+
+        private static String upload(MarketClient c, Path f) {
+            try {
+                return c.uploadBlob(f).path("hash").asText();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + f + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Command(name = "status", description = "A task's status, jobs done, and when completed its result hash and workers.")
+    static final class Status implements Runnable {
+        @Parameters(paramLabel = "TASK_ID") String taskId;
+        @Option(names = "--wait", description = "Wait with a progress bar until the task is done.") boolean wait;
+        @Mixin MarketUrlOption market;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            MarketClient c = market.client();
+            JsonNode t = wait ? await(c, taskId, spec.commandLine().getErr()) : c.task(taskId);
+            spec.commandLine().getOut().println(Json.pretty(t));
+            spec.commandLine().getOut().flush();
+        }
+    }
+
+    @Command(name = "result", description = "Download a task's verified result.")
+    static final class Result implements Runnable {
+        @Parameters(paramLabel = "TASK_ID") String taskId;
+        @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE") Path output;
+        @Option(names = "--wait", description = "Wait with a progress bar until the result exists.") boolean wait;
+        @Mixin MarketUrlOption market;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            MarketClient c = market.client();
+            if (wait) await(c, taskId, spec.commandLine().getErr());
+            try {
+                fetchResult(c, taskId, output, spec.commandLine().getOut());
+            } catch (MarketClient.MarketException e) {
+                throw new Errors.CliException(Cpc.EXIT_FAILED, e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "list", description = "Tasks on the Task Market, newest first.")
+    static final class ListTasks implements Runnable {
+        @Option(names = "--status", paramLabel = "S", description = "pending, in_progress, completed, failed or cancelled") String status;
+        @Option(names = "--type", paramLabel = "T", description = "challenge type: matmul or synthetic") String type;
+        @Option(names = "--limit", defaultValue = "20") int limit;
+        @Option(names = "--offset", defaultValue = "0") int offset;
+        @Option(names = "--json", description = "Print the JSON answer.") boolean json;
+        @Mixin MarketUrlOption market;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            JsonNode r = market.client().list(status, type, limit, offset);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(Json.pretty(r));
+            } else {
+                out.printf("%-36s  %-11s  %-9s  %9s  %12s%n", "TASK_ID", "STATUS", "TYPE", "JOBS", "REWARD (CPC)");
+                for (JsonNode t : r.path("tasks")) {
+                    out.printf("%-36s  %-11s  %-9s  %4d/%-4d  %12s%n", t.path("task_id").asText(), t.path("status").asText(),
+                            t.path("challenge_type").asText(), t.path("jobs_done").asInt(), t.path("jobs_total").asInt(),
+                            t.path("reward").asText());
+                }
+                out.println(r.path("total").asInt() + " tasks");
+            }
+            out.flush();
+        }
+    }
+}

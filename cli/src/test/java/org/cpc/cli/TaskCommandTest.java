@@ -1,0 +1,146 @@
+package org.cpc.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.cpc.node.DataDir;
+import org.cpc.node.NodeInit;
+import org.cpc.node.NodeRunner;
+import org.cpc.node.client.NodeClient;
+import org.cpc.poc.NodeLedger;
+import org.cpc.poc.PocConfig;
+import org.cpc.poc.PocValidator;
+import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.keys.AccountKey;
+import org.cpc.protocol.keys.Keyring;
+import org.cpc.protocol.params.NetworkParams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The customer's and the worker's commands in-process against a real devnet node and PoC validator on loopback:
+ * {@code cpc worker start --pool} computes, {@code cpc task create --wait -o} publishes and fetches C, and
+ * {@code task status|list|result} show it. Isolated: it computes and runs a node of its own, and the other CLI
+ * tests hold timing windows (a synthetic result must land within 10 blocks of 200 ms).
+ */
+@Isolated
+class TaskCommandTest {
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out, String err) {}
+
+    static Run cpc(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Cpc.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private List<String> keyArgs() {
+        return List.of("--keys-dir", dir.resolve("keys").toString(), "--password-file", dir.resolve("pw").toString());
+    }
+
+    private Run withKeys(String... args) {
+        List<String> all = new ArrayList<>(Arrays.asList(args));
+        all.addAll(keyArgs());
+        return cpc(all.toArray(String[]::new));
+    }
+
+    @Test
+    void aCustomerPublishesAMatmulTaskAndAPoolWorkerComputesIt() throws Exception {
+        NodeInit.init(dir.resolve("node"), NetworkParams.devnet().withBlockTime(200), null, "validator", 0, null,
+                System.currentTimeMillis());
+        Files.writeString(dir.resolve("pw"), "correct horse battery staple\n");
+        try (NodeRunner node = NodeRunner.start(new DataDir(dir.resolve("node")), 0, InstantSource.system(), () -> null)) {
+            String nodeUrl = "http://127.0.0.1:" + node.port();
+            NodeClient client = new NodeClient(nodeUrl);
+            AccountKey operator = new Keyring(new DataDir(dir.resolve("node")).keys()).unlockSecp256k1(
+                    NodeInit.OPERATOR_KEY, NodeInit.DEVNET_KEY_PASSWORD.toCharArray());
+            try (PocValidator v = PocValidator.start(PocConfig.defaults(dir.resolve("poc")).withPort(0), operator,
+                    new NodeLedger(client), InstantSource.system())) {
+                assertThat(withKeys("keys", "add", "alice").exit()).isZero();
+                assertThat(withKeys("keys", "add", "miner").exit()).isZero();
+                String alice = cpc("keys", "show", "alice", "--address", "--keys-dir", dir.resolve("keys").toString())
+                        .out().strip();
+                NodeClient.require(client.post("/faucet", Json.object().put("address", alice).put("amount", "50.0")));
+                long until = System.nanoTime() + 20_000_000_000L;
+                while (client.balance(alice).path("balance").asText().equals("0") && System.nanoTime() < until) {
+                    Thread.sleep(100);
+                }
+
+                List<String> worker = new ArrayList<>(List.of("worker", "start", "--key", "miner", "--pool",
+                        v.workerUrl(), "--backend", "cpu", "--threads", "1", "--jobs", "2", "--stop-after", "4"));
+                worker.addAll(keyArgs());
+                Run[] workerRun = new Run[1];
+                Thread w = Thread.ofPlatform().start(() -> workerRun[0] = cpc(worker.toArray(String[]::new)));
+
+                Random rnd = new Random(9);
+                int m = 16, k = 12, n = 8;
+                byte[] a = new byte[m * k];
+                byte[] b = new byte[k * n];
+                rnd.nextBytes(a);
+                rnd.nextBytes(b);
+                Files.write(dir.resolve("A.bin"), a);
+                Files.write(dir.resolve("B.bin"), b);
+                Path c = dir.resolve("C.bin");
+                Run create = withKeys("task", "create", "--type", "matmul", "--a", dir.resolve("A.bin").toString(),
+                        "--b", dir.resolve("B.bin").toString(), "--m", "16", "--k", "12", "--n", "8",
+                        "--rows-per-job", "4", "--reward", "2.0", "--deadline", "30m", "--from", "alice",
+                        "--market", v.url(), "--node", nodeUrl, "--wait", "-o", c.toString());
+                assertThat(create.exit()).as(create.err()).isZero();
+                assertThat(create.out()).contains("task_id: ", "4 jobs", "status:  completed", "result: ");
+                assertThat(Files.readAllBytes(c)).isEqualTo(product(a, b, m, k, n));
+                String id = create.out().lines().filter(l -> l.startsWith("task_id: ")).findFirst().orElseThrow()
+                        .substring(9);
+
+                Run status = cpc("task", "status", id, "--market", v.url());
+                assertThat(status.out()).contains("\"status\" : \"completed\"", "\"jobs_done\" : 4");
+                assertThat(cpc("task", "list", "--market", v.url()).out()).contains(id, "completed", "4/4");
+                Path c2 = dir.resolve("C2.bin");
+                assertThat(cpc("task", "result", id, "-o", c2.toString(), "--market", v.url()).exit()).isZero();
+                assertThat(Files.readAllBytes(c2)).isEqualTo(Files.readAllBytes(c));
+
+                w.join(30_000);
+                assertThat(workerRun[0].exit()).as(workerRun[0].err()).isZero();
+                assertThat(workerRun[0].err()).contains("jobs done 4");
+
+                Run missing = withKeys("task", "create", "--type", "matmul", "--reward", "1.0", "--from", "alice",
+                        "--market", v.url(), "--node", nodeUrl);
+                assertThat(missing.exit()).isEqualTo(Cpc.EXIT_USAGE);
+                assertThat(missing.err()).contains("matmul needs --a");
+                Run unknown = cpc("task", "result", "00000000-0000-4000-8000-000000000000", "-o", c2.toString(),
+                        "--market", v.url());
+                assertThat(unknown.exit()).isEqualTo(Cpc.EXIT_FAILED);
+                assertThat(unknown.err()).contains("no task");
+            }
+        }
+    }
+
+    static byte[] product(byte[] a, byte[] b, int m, int k, int n) {
+        ByteBuffer out = ByteBuffer.allocate(4 * m * n).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                int s = 0;
+                for (int t = 0; t < k; t++) s += a[i * k + t] * b[t * n + j];
+                out.putInt(s);
+            }
+        }
+        return out.array();
+    }
+}

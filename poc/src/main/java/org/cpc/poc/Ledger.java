@@ -1,0 +1,35 @@
+package org.cpc.poc;
+
+import org.cpc.protocol.params.NetworkParams;
+import org.cpc.protocol.types.Transaction;
+
+/**
+ * The L1 as the PoC validator uses it: send a signed transaction, ask where one is, the next nonce of an account.
+ * {@link NodeLedger} is the node's REST API; tests may use an in-memory one. Methods throw {@link Unavailable} when
+ * the L1 cannot be reached (worth retrying).
+ */
+public interface Ledger {
+    /** What the L1 said to a transaction. */
+    sealed interface Sent {
+        record Accepted(String txHash) implements Sent {}
+
+        record Rejected(String reason) implements Sent {}
+    }
+
+    enum TxState { INCLUDED, PENDING, UNKNOWN }
+
+    final class Unavailable extends RuntimeException {
+        public Unavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    NetworkParams params();
+
+    Sent send(Transaction tx);
+
+    TxState txState(String txHash);
+
+    /** The next nonce of {@code address}, counting its transactions still in the mempool. */
+    long nextNonce(String address);
+}

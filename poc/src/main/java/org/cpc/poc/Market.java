@@ -1,0 +1,967 @@
+package org.cpc.poc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.cpc.chain.exec.TxRules;
+import org.cpc.compute.Verification;
+import org.cpc.compute.gemm.Backends;
+import org.cpc.compute.gemm.GemmBackend;
+import org.cpc.compute.market.ChallengeType;
+import org.cpc.compute.market.JobVerifier;
+import org.cpc.compute.market.PoolProtocol;
+import org.cpc.node.client.TxFactory;
+import org.cpc.protocol.codec.Hex;
+import org.cpc.protocol.codec.Jcs;
+import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.crypto.Address;
+import org.cpc.protocol.crypto.Secp256k1;
+import org.cpc.protocol.crypto.Sha256;
+import org.cpc.protocol.keys.AccountKey;
+import org.cpc.protocol.params.NetworkParams;
+import org.cpc.protocol.types.Amounts;
+import org.cpc.protocol.types.ComputeResult;
+import org.cpc.protocol.types.ComputeTask;
+import org.cpc.protocol.types.Transaction;
+import org.cpc.protocol.types.TxType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PoC validator's core: tasks split into jobs, jobs handed to connected workers, every output verified before it
+ * counts, accepted results merged and sent to L1. Transport-free: the WebSocket and REST layers call in.
+ *
+ * <p>One lock guards the task, job and session state; verification, merging and L1 calls run outside it. Every
+ * state change is written to the {@link PocStore} before it is acted on.
+ */
+public final class Market implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Market.class);
+    private static final int MAX_TEXT = 64 * 1024;
+    private static final int MAX_FAULTS_KEPT = 20;
+
+    /** Where a job runs now. */
+    record Assignment(JobState job, Session session, long deadlineNanos, boolean audit) {}
+
+    /** A connected worker. */
+    public final class Session {
+        final WorkerLink link;
+        final byte[] nonce = new byte[32];
+        final Map<String, Assignment> inflight = new LinkedHashMap<>();
+        volatile long lastSeenNanos = System.nanoTime();
+        String address;
+        /** The key that signed the challenge: results must recover to it (cheaper than deriving the address). */
+        byte[] publicKey;
+        int maxJobs;
+        String backend = "";
+        String device = "";
+        double gops;
+        long accepted;
+        long rejected;
+        boolean closed;
+
+        Session(WorkerLink link) {
+            this.link = link;
+            random.nextBytes(nonce);
+        }
+
+        public String address() {
+            return address;
+        }
+    }
+
+    private final PocConfig config;
+    private final PocStore store;
+    private final BlobStore blobs;
+    private final Ledger ledger;
+    private final AccountKey key;
+    private final InstantSource clock;
+    private final SecureRandom random = new SecureRandom();
+    private final GemmBackend localGemm;
+    private final Map<String, TaskState> tasks = new LinkedHashMap<>();
+    private final LinkedHashSet<JobState> queue = new LinkedHashSet<>();
+    private final List<Session> sessions = new ArrayList<>();
+    private final Map<JobState, Long> auditWaiting = new HashMap<>();
+    /** Connections that have not answered the challenge yet, with when they came. */
+    private final Map<Session, Long> unauthenticated = new HashMap<>();
+    /** How long a connection may take to authenticate. */
+    static final long AUTH_TIMEOUT_NANOS = 10_000_000_000L;
+    private final ExecutorService verifyPool;
+    private final ScheduledExecutorService ticker;
+    private final Thread l1Thread;
+    private final AtomicLong jobsAccepted = new AtomicLong();
+    private volatile boolean closed;
+    private int rr;
+
+    public Market(PocConfig config, PocStore store, BlobStore blobs, Ledger ledger, AccountKey key, InstantSource clock) {
+        this.config = config;
+        this.store = store;
+        this.blobs = blobs;
+        this.ledger = ledger;
+        this.key = key;
+        this.clock = clock;
+        this.localGemm = Backends.select("cpu", 1).gemm();
+        load();
+        int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
+        verifyPool = Executors.newFixedThreadPool(cores, Thread.ofPlatform().name("verify-", 0).daemon().factory());
+        ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("poc-ticker").daemon().factory());
+        ticker.scheduleWithFixedDelay(this::tickSafely, 100, 100, TimeUnit.MILLISECONDS);
+        l1Thread = Thread.ofPlatform().name("poc-l1").daemon().start(this::l1Loop);
+    }
+
+    public String address() {
+        return key.address();
+    }
+
+    public long jobsAccepted() {
+        return jobsAccepted.get();
+    }
+
+    // ------------------------------------------------------------------ restart
+
+    private void load() {
+        store.scan("t/", (k, v) -> {
+            TaskState t = TaskState.fromRecord(v);
+            tasks.put(t.taskId, t);
+        });
+        for (TaskState t : tasks.values()) {
+            store.scan("j/" + t.taskId + "/", (k, v) -> {
+                int index = Integer.parseInt(k.substring(k.lastIndexOf('/') + 1));
+                t.jobs[index].load(v);
+            });
+            for (JobState j : t.jobs) {
+                if (j.isAccepted()) t.accepted++;
+                if (j.status.equals(JobState.INCLUDED)) t.included++;
+                if (t.status.equals(TaskState.IN_PROGRESS) && (j.status.equals(JobState.QUEUED)
+                        || j.status.equals(JobState.AUDITING))) {
+                    queue.add(j);
+                }
+                if (j.status.equals(JobState.AUDITING)) auditWaiting.put(j, System.nanoTime());
+            }
+        }
+        if (!tasks.isEmpty()) log.info("resumed {} tasks, {} jobs waiting for workers", tasks.size(), queue.size());
+    }
+
+    // ------------------------------------------------------------------ tasks (REST)
+
+    /** POST /tasks: a customer's signed CREATE_TASK; checked, forwarded to L1, recorded. */
+    public ObjectNode createTask(JsonNode body) {
+        Transaction tx;
+        ComputeTask ct;
+        try {
+            tx = Transaction.fromJson(body);
+        } catch (RuntimeException e) {
+            throw new ApiException(400, "the body must be a signed CREATE_TASK transaction: " + e.getMessage());
+        }
+        if (tx.txType() != TxType.CREATE_TASK) {
+            throw new ApiException(400, "the body must be a CREATE_TASK transaction, not " + tx.txType());
+        }
+        try {
+            ct = ComputeTask.fromJson(tx.payload());
+        } catch (RuntimeException e) {
+            throw new ApiException(400, "the transaction's payload must be a ComputeTask: " + e.getMessage());
+        }
+        ChallengeType type = ChallengeType.named(ct.challengeType()).orElseThrow(() -> new ApiException(400,
+                "unknown challenge_type '" + ct.challengeType() + "'; this PoC validator runs: synthetic, matmul"));
+        try {
+            type.validatePayload(ct.payload());
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, e.getMessage());
+        }
+        if (!tx.amount().equals(ct.reward())) {
+            throw new ApiException(400, "the transaction's amount (" + tx.amount() + " wei) must equal the task's reward ("
+                    + ct.reward() + " wei): the amount is the escrow");
+        }
+        if (ct.reward().signum() <= 0) throw new ApiException(400, "the reward must be positive");
+        long now = clock.millis() / 1000;
+        if (ct.deadline() <= now) {
+            throw new ApiException(400, "the deadline " + ct.deadline() + " is not in the future (now " + now + ")");
+        }
+        try {
+            type.checkInputs(ct.payload(), blobs::size);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(422, e.getMessage());
+        }
+        long biggestJob = type.maxOutputBytes(ct.payload(), 0);
+        if (biggestJob > config.maxResultBytes()) {
+            throw new ApiException(422, "a job of this task returns " + biggestJob + " bytes; this PoC validator takes at"
+                    + " most " + config.maxResultBytes() + " bytes per job result (lower rows_per_job)");
+        }
+        synchronized (this) {
+            if (tasks.containsKey(ct.taskId())) throw new ApiException(409, "task " + ct.taskId() + " exists already");
+        }
+        Ledger.Sent sent;
+        try {
+            sent = ledger.send(tx);
+        } catch (Ledger.Unavailable e) {
+            throw new ApiException(503, "the L1 node cannot be reached to publish the task: " + e.getMessage());
+        }
+        if (sent instanceof Ledger.Sent.Rejected r) {
+            throw new ApiException(422, "L1 refused the CREATE_TASK: " + r.reason());
+        }
+        TaskState t = new TaskState(ct.taskId(), tx.fromAddress(), type, ct.payload(), ct.reward(), ct.deadline(),
+                now, tx.toJson(), tx.hashHex());
+        synchronized (this) {
+            if (tasks.containsKey(t.taskId)) throw new ApiException(409, "task " + t.taskId + " exists already");
+            String[] keys = new String[1 + t.jobs.length];
+            JsonNode[] values = new JsonNode[keys.length];
+            keys[0] = PocStore.taskKey(t.taskId);
+            values[0] = t.toRecord();
+            for (JobState j : t.jobs) {
+                keys[1 + j.index] = PocStore.jobKey(t.taskId, j.index);
+                values[1 + j.index] = j.toRecord();
+            }
+            store.put(keys, values);
+            tasks.put(t.taskId, t);
+        }
+        log.info("task {} ({} jobs of {}, reward {} CPC) published by {}", t.taskId, t.jobs.length, type.name(),
+                Amounts.formatCpc(t.reward), t.creator);
+        ObjectNode o = Json.object();
+        o.put("task_id", t.taskId);
+        o.put("status", t.status);
+        o.put("created_at", t.createdAt);
+        o.put("tx_hash", t.createTxHash);
+        o.put("jobs_total", t.jobs.length);
+        return o;
+    }
+
+    public synchronized ObjectNode task(String taskId) {
+        TaskState t = tasks.get(taskId);
+        if (t == null) throw new ApiException(404, "no task " + taskId + " on this PoC validator");
+        return t.view();
+    }
+
+    public synchronized ObjectNode list(String status, String challengeType, int limit, int offset) {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        int skipped = 0;
+        int total = 0;
+        List<TaskState> newestFirst = new ArrayList<>(tasks.values());
+        newestFirst.sort(Comparator.comparingLong((TaskState t) -> t.createdAt).reversed());
+        for (TaskState t : newestFirst) {
+            if (status != null && !status.equals(t.status)) continue;
+            if (challengeType != null && !challengeType.equals(t.type.name())) continue;
+            total++;
+            if (skipped++ < offset || out.size() >= limit) continue;
+            out.add(t.view());
+        }
+        ObjectNode o = Json.object();
+        o.set("tasks", out);
+        o.put("total", total);
+        o.put("limit", limit);
+        o.put("offset", offset);
+        return o;
+    }
+
+    /** The task's verified result blob hash; 404/409 when there is none (yet). */
+    public synchronized String resultHash(String taskId) {
+        TaskState t = tasks.get(taskId);
+        if (t == null) throw new ApiException(404, "no task " + taskId + " on this PoC validator");
+        if (t.resultHash == null) {
+            throw new ApiException(409, "task " + taskId + " has no result yet: " + t.accepted + " of " + t.jobs.length
+                    + " jobs done, status " + t.status);
+        }
+        return t.resultHash;
+    }
+
+    public synchronized ObjectNode workers() {
+        ObjectNode o = Json.object();
+        ArrayNode a = o.putArray("workers");
+        for (Session s : sessions) {
+            ObjectNode w = a.addObject();
+            w.put("address", s.address);
+            w.put("backend", s.backend);
+            w.put("device", s.device);
+            w.put("gops", s.gops);
+            w.put("max_jobs", s.maxJobs);
+            w.put("jobs_in_flight", s.inflight.size());
+            w.put("accepted", s.accepted);
+            w.put("rejected", s.rejected);
+        }
+        o.put("jobs_queued", queue.size());
+        return o;
+    }
+
+    // ------------------------------------------------------------------ workers (WebSocket)
+
+    public Session connect(WorkerLink link) {
+        Session s = new Session(link);
+        synchronized (this) {
+            unauthenticated.put(s, System.nanoTime());
+        }
+        ObjectNode o = Json.object();
+        o.put("type", "challenge");
+        o.put("version", PoolProtocol.VERSION);
+        o.put("nonce", Hex.encode(s.nonce));
+        link.send(o.toString());
+        return s;
+    }
+
+    public void onText(Session s, String text) {
+        s.lastSeenNanos = System.nanoTime();
+        if (text.length() > MAX_TEXT) {
+            fatal(s, "message larger than " + MAX_TEXT + " characters");
+            return;
+        }
+        JsonNode m;
+        try {
+            m = Json.parse(text);
+        } catch (IllegalArgumentException e) {
+            fatal(s, "message is not JSON: " + e.getMessage());
+            return;
+        }
+        String type = m.path("type").asText();
+        if (s.address == null) {
+            if (!type.equals("hello")) {
+                fatal(s, "the first message must be {\"type\":\"hello\",...} answering the challenge");
+                return;
+            }
+            hello(s, m);
+            return;
+        }
+        switch (type) {
+            case "heartbeat" -> { }
+            case "job_error" -> jobError(s, m.path("job_id").asText(), m.path("error").asText());
+            default -> error(s, "unknown message type '" + type + "'");
+        }
+    }
+
+    private void hello(Session s, JsonNode m) {
+        String address = m.path("address").asText();
+        byte[] pub;
+        try {
+            byte[] sig = Hex.decode(m.path("signature").asText(), 65, "signature");
+            pub = Secp256k1.get().recover(PoolProtocol.authDigest(s.nonce), sig);
+            if (!Address.account(pub).equals(address)) {
+                fatal(s, "the signature was made by " + Address.account(pub) + ", not by " + address);
+                return;
+            }
+        } catch (IllegalArgumentException e) {
+            fatal(s, "authentication failed: " + e.getMessage());
+            return;
+        }
+        int asked = m.path("max_jobs").asInt(config.maxJobsPerWorker());
+        synchronized (this) {
+            if (closed) return;
+            unauthenticated.remove(s);
+            s.address = address;
+            s.publicKey = pub;
+            s.maxJobs = Math.max(1, Math.min(asked, config.maxJobsPerWorker()));
+            s.backend = limit(m.path("backend").asText(""));
+            s.device = limit(m.path("device").asText(""));
+            s.gops = m.path("gops").asDouble(0);
+            sessions.add(s);
+            ObjectNode o = Json.object();
+            o.put("type", "welcome");
+            o.put("address", address);
+            o.put("validator", key.address());
+            o.put("max_jobs", s.maxJobs);
+            o.put("heartbeat_ms", config.heartbeat().toMillis());
+            o.put("job_timeout_ms", config.jobTimeout().toMillis());
+            o.put("max_result_bytes", config.maxResultBytes());
+            s.link.send(o.toString());
+            log.info("worker {} connected: {} {} {} GOPS, {} jobs at a time", address, s.backend, s.device, s.gops,
+                    s.maxJobs);
+            dispatch();
+        }
+    }
+
+    private static String limit(String s) {
+        return s.length() > 200 ? s.substring(0, 200) : s;
+    }
+
+    public void onBinary(Session s, byte[] data, int offset, int length) {
+        s.lastSeenNanos = System.nanoTime();
+        if (s.address == null) {
+            fatal(s, "authenticate before sending results");
+            return;
+        }
+        PoolProtocol.ResultFrame f;
+        try {
+            f = PoolProtocol.decodeResultFrame(ByteBuffer.wrap(data, offset, length));
+        } catch (IllegalArgumentException e) {
+            error(s, "malformed result frame: " + e.getMessage());
+            return;
+        }
+        String jobId = f.header().path("job_id").asText();
+        Assignment a;
+        synchronized (this) {
+            a = s.inflight.get(jobId);
+        }
+        if (a == null) {
+            error(s, "job " + jobId + " is not assigned to you (it timed out, was reassigned, or never existed)");
+            return;
+        }
+        verifyPool.execute(() -> {
+            try {
+                verifyAndRecord(s, a, f);
+            } catch (RuntimeException e) {
+                log.error("verifying job {} from {} failed", jobId, s.address, e);
+            }
+        });
+    }
+
+    private void verifyAndRecord(Session s, Assignment a, PoolProtocol.ResultFrame f) {
+        JobState j = a.job();
+        TaskState t = j.task;
+        byte[] out = f.output();
+        String hash = Hex.encode(Sha256.hash(out));
+        String reason = null;
+        if (out.length > t.type.maxOutputBytes(t.payload, j.index)) {
+            reason = "output is " + out.length + " bytes; job " + j.index + " has at most " + t.type.maxOutputBytes(t.payload, j.index);
+        } else if (!hash.equals(f.header().path("result_hash").asText())) {
+            reason = "result_hash is not the SHA-256 of the output bytes (" + hash + ")";
+        } else {
+            try {
+                byte[] sig = Hex.decode(f.header().path("signature").asText(), 65, "signature");
+                byte[] pub = Secp256k1.get().recover(
+                        PoolProtocol.resultDigest(t.taskId, s.address, hash, null, j.index), sig);
+                if (!java.util.Arrays.equals(pub, s.publicKey)) reason = "the result signature is not the worker's";
+            } catch (IllegalArgumentException e) {
+                reason = "bad result signature: " + e.getMessage();
+            }
+        }
+        if (reason == null) {
+            Verification v = verifier(t).verify(j.index, out);
+            if (!v.ok()) reason = v.reason();
+        }
+        if (reason == null && a.audit()) {
+            String first;
+            synchronized (this) {
+                first = j.outputHash;
+            }
+            if (first != null && !first.equals(hash)) {
+                // Both passed their checks yet differ: recompute and let the truth decide.
+                byte[] truth = t.type.execute(t.payload, t.taskId, j.index, blobs, localGemm);
+                String truthHash = Hex.encode(Sha256.hash(truth));
+                if (!truthHash.equals(hash)) {
+                    reason = "output differs from a second worker's and from the validator's own recomputation";
+                } else {
+                    synchronized (this) {
+                        fault(j.worker, j, "duplicate execution disagreed; the validator's recomputation matched the other worker");
+                        j.excluded.add(j.worker);
+                        j.worker = null;
+                        j.outputHash = null;
+                        j.signature = null;
+                        j.status = JobState.QUEUED; // take the auditor's output as a fresh first result
+                    }
+                }
+            }
+        }
+        String stored = null;
+        if (reason == null) stored = storeOutput(hash, out);
+        synchronized (this) {
+            s.inflight.remove(j.id());
+            if (j.assignment == a) j.assignment = null;
+            if (!t.open() || j.isAccepted()) {
+                dispatch();
+                return;
+            }
+            if (reason != null) {
+                s.rejected++;
+                fault(s.address, j, reason);
+                j.excluded.add(s.address);
+                j.attempts++;
+                if (!a.audit()) j.status = JobState.QUEUED;
+                requeue(j);
+                ObjectNode o = Json.object();
+                o.put("type", "job_rejected");
+                o.put("job_id", j.id());
+                o.put("reason", reason);
+                s.link.send(o.toString());
+                log.warn("job {} from {} rejected: {}", j.id(), s.address, reason);
+            } else if (a.audit() && j.outputHash != null) {
+                // The duplicate agrees with the first output.
+                auditWaiting.remove(j);
+                accept(j);
+                s.accepted++;
+                ack(s, j, hash, BigInteger.ZERO);
+            } else {
+                j.worker = s.address;
+                j.outputHash = stored;
+                j.signature = f.header().path("signature").asText();
+                s.accepted++;
+                if (random.nextDouble() < config.duplicateProbability() && otherWorkerThan(s.address)) {
+                    j.status = JobState.AUDITING;
+                    j.excluded.add(s.address);
+                    auditWaiting.put(j, System.nanoTime());
+                    persist(j);
+                    requeue(j);
+                } else {
+                    accept(j);
+                }
+                ack(s, j, hash, workerReward(t));
+            }
+            dispatch();
+        }
+    }
+
+    private void ack(Session s, JobState j, String hash, BigInteger reward) {
+        // Written by hand: this and the job message are the two messages of every job's round trip.
+        s.link.send("{\"type\":\"job_accepted\",\"job_id\":\"" + j.id() + "\",\"result_hash\":\"" + hash
+                + "\",\"reward_wei\":\"" + reward + "\",\"reward\":\"" + Amounts.formatCpc(reward) + "\"}");
+    }
+
+    private volatile int workerShareBps = -1;
+
+    /** What L1 pays the worker for one job of {@code t}: floor(floor(reward / jobs) × worker bps / 10000). */
+    private BigInteger workerReward(TaskState t) {
+        int bps = workerShareBps;
+        if (bps < 0) return t.jobReward(); // L1 not asked yet: the job's whole share
+        return t.jobReward().multiply(BigInteger.valueOf(bps)).divide(BigInteger.valueOf(10_000));
+    }
+
+    private JobVerifier verifier(TaskState t) {
+        synchronized (t) {
+            if (t.verifier == null) t.verifier = t.type.verifier(t.payload, t.taskId, blobs, random);
+            return t.verifier;
+        }
+    }
+
+    private boolean otherWorkerThan(String address) {
+        for (Session o : sessions) if (!o.address.equals(address)) return true;
+        return false;
+    }
+
+    private void accept(JobState j) {
+        j.status = JobState.ACCEPTED;
+        j.task.accepted++;
+        jobsAccepted.incrementAndGet();
+        persist(j);
+    }
+
+    private void fault(String worker, JobState j, String reason) {
+        String k = PocStore.workerKey(worker);
+        JsonNode old = store.get(k);
+        ObjectNode w = old == null ? Json.object() : (ObjectNode) old;
+        w.put("faults_total", w.path("faults_total").asLong() + 1);
+        ArrayNode list = w.has("faults") ? (ArrayNode) w.get("faults") : w.putArray("faults");
+        ObjectNode e = list.addObject();
+        e.put("job_id", j.id());
+        e.put("reason", reason);
+        e.put("at", clock.millis() / 1000);
+        while (list.size() > MAX_FAULTS_KEPT) list.remove(0);
+        store.put(k, w);
+    }
+
+    /** A worker's record: faults (wrong results) so far. */
+    public JsonNode workerRecord(String address) {
+        JsonNode w = store.get(PocStore.workerKey(address));
+        return w == null ? Json.object() : w;
+    }
+
+    private void jobError(Session s, String jobId, String error) {
+        synchronized (this) {
+            Assignment a = s.inflight.remove(jobId);
+            if (a == null) return;
+            JobState j = a.job();
+            if (j.assignment == a) j.assignment = null;
+            j.attempts++;
+            j.lastError = limit(error);
+            if (j.status.equals(JobState.ASSIGNED)) j.status = JobState.QUEUED;
+            requeue(j);
+            log.info("worker {} could not run job {}: {}", s.address, jobId, error);
+            dispatch();
+        }
+    }
+
+    public void disconnected(Session s, String why) {
+        synchronized (this) {
+            unauthenticated.remove(s);
+            if (s.closed) return;
+            s.closed = true;
+            sessions.remove(s);
+            for (Assignment a : s.inflight.values()) {
+                JobState j = a.job();
+                if (j.assignment == a) j.assignment = null;
+                if (j.status.equals(JobState.ASSIGNED)) j.status = JobState.QUEUED;
+                requeue(j);
+            }
+            int lost = s.inflight.size();
+            s.inflight.clear();
+            if (s.address != null) log.info("worker {} left ({}); {} jobs back in the queue", s.address, why, lost);
+            dispatch();
+        }
+    }
+
+    private void fatal(Session s, String message) {
+        error(s, message);
+        s.link.close(1008, message.length() > 120 ? message.substring(0, 120) : message);
+        disconnected(s, message);
+    }
+
+    private static void error(Session s, String message) {
+        ObjectNode o = Json.object();
+        o.put("type", "error");
+        o.put("error", message);
+        s.link.send(o.toString());
+    }
+
+    // ------------------------------------------------------------------ dispatch
+
+    private void requeue(JobState j) {
+        if (j.task.status.equals(TaskState.IN_PROGRESS)) queue.add(j);
+    }
+
+    /** Hands queued jobs to workers with free slots; called with the lock held after every change. */
+    private void dispatch() {
+        if (queue.isEmpty() || sessions.isEmpty()) return;
+        int budget = queue.size();
+        while (budget-- > 0 && !queue.isEmpty()) {
+            if (!anyFreeSlot()) return;
+            JobState j = queue.removeFirst();
+            boolean waiting = j.status.equals(JobState.QUEUED)
+                    || (j.status.equals(JobState.AUDITING) && j.assignment == null);
+            if (!waiting || !j.task.status.equals(TaskState.IN_PROGRESS)) continue;
+            Session s = freeSession(j);
+            if (s == null) {
+                queue.addLast(j);
+                continue;
+            }
+            assign(j, s);
+        }
+    }
+
+    private boolean anyFreeSlot() {
+        for (Session s : sessions) if (s.inflight.size() < s.maxJobs) return true;
+        return false;
+    }
+
+    private Session freeSession(JobState j) {
+        int n = sessions.size();
+        for (int i = 0; i < n; i++) {
+            Session s = sessions.get((rr + i) % n);
+            if (s.inflight.size() < s.maxJobs && !j.excluded.contains(s.address)) {
+                rr = (rr + i + 1) % n;
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private void assign(JobState j, Session s) {
+        boolean audit = j.status.equals(JobState.AUDITING);
+        Assignment a = new Assignment(j, s, System.nanoTime() + config.jobTimeout().toNanos(), audit);
+        j.assignment = a;
+        if (!audit) j.status = JobState.ASSIGNED;
+        s.inflight.put(j.id(), a);
+        TaskState t = j.task;
+        StringBuilder m = new StringBuilder(256 + t.payloadJson().length());
+        m.append("{\"type\":\"job\",\"job_id\":\"").append(j.id())
+                .append("\",\"task_id\":\"").append(t.taskId)
+                .append("\",\"index\":").append(j.index)
+                .append(",\"challenge_type\":\"").append(t.type.name())
+                .append("\",\"payload\":").append(t.payloadJson())
+                .append(",\"job\":").append(Jcs.canonicalString(t.type.describeJob(t.payload, j.index)))
+                .append(",\"max_output_bytes\":").append(t.type.maxOutputBytes(t.payload, j.index))
+                .append(",\"timeout_ms\":").append(config.jobTimeout().toMillis()).append('}');
+        s.link.send(m.toString());
+    }
+
+    // ------------------------------------------------------------------ timers
+
+    private void tickSafely() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            log.error("PoC validator tick failed", e);
+        }
+    }
+
+    private void tick() {
+        long now = System.nanoTime();
+        long nowS = clock.millis() / 1000;
+        List<Session> dead = new ArrayList<>();
+        List<Session> silent = new ArrayList<>();
+        synchronized (this) {
+            for (var e : unauthenticated.entrySet()) {
+                if (now - e.getValue() > AUTH_TIMEOUT_NANOS) silent.add(e.getKey());
+            }
+            for (Session s : sessions) {
+                if (now - s.lastSeenNanos > 3 * config.heartbeat().toNanos()) dead.add(s);
+                Iterator<Assignment> it = s.inflight.values().iterator();
+                while (it.hasNext()) {
+                    Assignment a = it.next();
+                    if (now - a.deadlineNanos() < 0) continue;
+                    it.remove();
+                    JobState j = a.job();
+                    if (j.assignment == a) j.assignment = null;
+                    j.attempts++;
+                    if (j.status.equals(JobState.ASSIGNED)) j.status = JobState.QUEUED;
+                    requeue(j);
+                    ObjectNode o = Json.object();
+                    o.put("type", "cancel");
+                    o.put("job_id", j.id());
+                    o.put("reason", "timed out after " + config.jobTimeout().toMillis() + " ms; given to another worker");
+                    s.link.send(o.toString());
+                    log.info("job {} timed out on {}; reassigning", j.id(), s.address);
+                }
+            }
+            for (TaskState t : tasks.values()) {
+                if (t.open() && nowS > t.deadline && t.accepted < t.jobs.length) {
+                    t.status = TaskState.FAILED;
+                    t.error = "the deadline passed with " + t.accepted + " of " + t.jobs.length
+                            + " jobs done; L1 returns the unsettled escrow to the customer";
+                    store.put(PocStore.taskKey(t.taskId), t.toRecord());
+                    log.info("task {} failed: {}", t.taskId, t.error);
+                }
+            }
+            Iterator<Map.Entry<JobState, Long>> audits = auditWaiting.entrySet().iterator();
+            while (audits.hasNext()) {
+                var e = audits.next();
+                JobState j = e.getKey();
+                if (!j.status.equals(JobState.AUDITING)) {
+                    audits.remove();
+                } else if (j.assignment == null && now - e.getValue() > config.jobTimeout().toNanos()) {
+                    audits.remove();
+                    queue.remove(j);
+                    accept(j); // nobody else could run the duplicate in time; the verified output stands
+                }
+            }
+            dispatch();
+        }
+        for (Session s : dead) {
+            s.link.close(1001, "missed heartbeats");
+            disconnected(s, "missed heartbeats");
+        }
+        for (Session s : silent) {
+            s.link.close(1008, "no hello within 10 s of the challenge");
+            disconnected(s, "did not authenticate");
+        }
+    }
+
+    // ------------------------------------------------------------------ L1
+
+    private void l1Loop() {
+        Backoff backoff = new Backoff();
+        while (!closed) {
+            try {
+                l1Step();
+                backoff.reset();
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return;
+            } catch (Ledger.Unavailable e) {
+                log.warn("L1 unavailable: {}", e.getMessage());
+                try {
+                    Thread.sleep(backoff.next());
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                log.error("L1 step failed", e);
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static final class Backoff {
+        long next = 250;
+
+        long next() {
+            long d = next;
+            next = Math.min(10_000, next * 2);
+            return d;
+        }
+
+        void reset() {
+            next = 250;
+        }
+    }
+
+    /** One pass over what L1 must learn or confirm. Package-private for tests. */
+    void l1Step() {
+        if (workerShareBps < 0) workerShareBps = ledger.params().marketWorkerShareBps();
+        List<TaskState> pending = new ArrayList<>();
+        List<JobState> sent = new ArrayList<>();
+        List<JobState> unsent = new ArrayList<>();
+        List<TaskState> toMerge = new ArrayList<>();
+        long now = System.nanoTime();
+        synchronized (this) {
+            for (TaskState t : tasks.values()) {
+                if (t.status.equals(TaskState.PENDING)) pending.add(t);
+                if (t.status.equals(TaskState.COMPLETED)) continue;
+                if (t.status.equals(TaskState.FAILED) && t.accepted == t.included) continue;
+                for (JobState j : t.jobs) {
+                    if (!j.status.equals(JobState.ACCEPTED)) continue;
+                    if (j.tx != null) sent.add(j);
+                    else if (t.open() && now - j.nextTryNanos >= 0) unsent.add(j); // L1 refuses them after the deadline
+                }
+                if (t.accepted == t.jobs.length && t.resultHash == null) toMerge.add(t);
+            }
+        }
+        for (TaskState t : pending) {
+            Ledger.TxState st = ledger.txState(t.createTxHash);
+            if (st == Ledger.TxState.INCLUDED) {
+                synchronized (this) {
+                    if (!t.status.equals(TaskState.PENDING)) continue;
+                    t.status = TaskState.IN_PROGRESS;
+                    store.put(PocStore.taskKey(t.taskId), t.toRecord());
+                    for (JobState j : t.jobs) if (j.status.equals(JobState.QUEUED)) queue.add(j);
+                    log.info("task {} is on chain; {} jobs released to workers", t.taskId, t.jobs.length);
+                    dispatch();
+                }
+            } else if (st == Ledger.TxState.UNKNOWN) {
+                if (ledger.send(Transaction.fromJson(t.createTx)) instanceof Ledger.Sent.Rejected r) {
+                    synchronized (this) {
+                        t.status = TaskState.FAILED;
+                        t.error = "L1 refused the CREATE_TASK: " + r.reason();
+                        store.put(PocStore.taskKey(t.taskId), t.toRecord());
+                    }
+                }
+            }
+        }
+        int inMempool = 0;
+        for (JobState j : sent) {
+            Ledger.TxState st = ledger.txState(j.txHash);
+            if (st == Ledger.TxState.INCLUDED) {
+                synchronized (this) {
+                    j.status = JobState.INCLUDED;
+                    j.task.included++;
+                    persist(j);
+                }
+            } else if (st == Ledger.TxState.PENDING) {
+                inMempool++;
+            } else if (ledger.send(Transaction.fromJson(j.tx)) instanceof Ledger.Sent.Rejected r) {
+                synchronized (this) {
+                    // Stale nonce or changed state: build it again, later.
+                    j.tx = null;
+                    j.txHash = null;
+                    j.lastError = r.reason();
+                    j.nextTryNanos = System.nanoTime() + 2_000_000_000L;
+                    persist(j);
+                }
+            } else {
+                inMempool++;
+            }
+        }
+        NetworkParams params = unsent.isEmpty() ? null : ledger.params();
+        for (JobState j : unsent) {
+            if (inMempool >= config.maxPendingL1()) break;
+            Transaction tx = resultTransaction(j, params);
+            synchronized (this) {
+                j.tx = tx.toJson();
+                j.txHash = tx.hashHex();
+                persist(j); // written before it is sent: after a crash it is re-sent as is
+            }
+            Ledger.Sent r = ledger.send(tx);
+            if (r instanceof Ledger.Sent.Rejected rej) {
+                synchronized (this) {
+                    j.tx = null;
+                    j.txHash = null;
+                    j.lastError = rej.reason();
+                    j.nextTryNanos = System.nanoTime() + 2_000_000_000L;
+                    persist(j);
+                }
+                log.warn("L1 refused the result of job {}: {}", j.id(), rej.reason());
+            } else {
+                inMempool++;
+            }
+        }
+        for (TaskState t : toMerge) merge(t);
+        synchronized (this) {
+            for (TaskState t : tasks.values()) {
+                if (t.status.equals(TaskState.IN_PROGRESS) && t.included == t.jobs.length && t.resultHash != null) {
+                    t.status = TaskState.COMPLETED;
+                    store.put(PocStore.taskKey(t.taskId), t.toRecord());
+                    log.info("task {} completed: result {}", t.taskId, t.resultHash);
+                }
+            }
+        }
+    }
+
+    private Transaction resultTransaction(JobState j, NetworkParams params) {
+        ComputeResult r;
+        synchronized (this) {
+            r = new ComputeResult(j.task.taskId, j.worker, j.outputHash, null, (long) j.index, j.signature);
+        }
+        long nonce = ledger.nextNonce(key.address());
+        long ts = clock.millis() / 1000;
+        Transaction draft = TxFactory.submitResult(key, params.chainId(), r, nonce, params.minGasPrice(),
+                TxFactory.SUBMIT_RESULT_GAS, ts);
+        long gas = TxRules.intrinsicGas(draft, params);
+        return gas == TxFactory.SUBMIT_RESULT_GAS ? draft
+                : TxFactory.submitResult(key, params.chainId(), r, nonce, params.minGasPrice(), gas, ts);
+    }
+
+    /** Largest job output kept in the database; larger ones are blob files. */
+    static final int INLINE_OUTPUT_BYTES = 64 * 1024;
+
+    /** Keeps an accepted output: small ones in RocksDB (one write, no file), large ones as blob files. */
+    private String storeOutput(String hash, byte[] out) {
+        if (out.length <= INLINE_OUTPUT_BYTES) {
+            store.putBytes(PocStore.outputKey(hash), out);
+            return hash;
+        }
+        return blobs.putBytes(out).hash();
+    }
+
+    private byte[] output(String hash) {
+        byte[] b = store.getBytes(PocStore.outputKey(hash));
+        return b != null ? b : blobs.read(hash);
+    }
+
+    private void merge(TaskState t) {
+        String[] hashes = new String[t.jobs.length];
+        synchronized (this) {
+            for (JobState j : t.jobs) hashes[j.index] = j.outputHash;
+        }
+        try (BlobStore.Writer w = blobs.writer()) {
+            for (int i = 0; i < hashes.length; i++) w.write(t.type.mergePart(t.payload, i, output(hashes[i])));
+            String h = w.commit().hash();
+            synchronized (this) {
+                t.resultHash = h;
+                store.put(PocStore.taskKey(t.taskId), t.toRecord());
+            }
+            synchronized (t) {
+                t.verifier = null; // let the inputs' mappings and Freivalds' vectors go
+            }
+            for (String in : t.type.inputBlobs(t.payload)) blobs.unmap(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot merge the result of task " + t.taskId + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void persist(JobState j) {
+        store.put(PocStore.jobKey(j.task.taskId, j.index), j.toRecord());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        ticker.shutdownNow();
+        l1Thread.interrupt();
+        verifyPool.shutdownNow();
+        try {
+            verifyPool.awaitTermination(5, TimeUnit.SECONDS);
+            l1Thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            for (Session s : new ArrayList<>(sessions)) s.link.close(1001, "PoC validator stopping");
+            sessions.clear();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package org.cpc.poc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.cpc.node.client.NodeClient;
+import org.cpc.node.client.NodeClient.NodeUnavailableException;
+import org.cpc.protocol.params.NetworkParams;
+import org.cpc.protocol.types.Transaction;
+
+/** The L1 through the node's REST API ({@link NodeClient}). */
+public final class NodeLedger implements Ledger {
+    private final NodeClient client;
+    private volatile NetworkParams params;
+
+    public NodeLedger(NodeClient client) {
+        this.client = client;
+    }
+
+    public NodeClient client() {
+        return client;
+    }
+
+    @Override
+    public NetworkParams params() {
+        NetworkParams p = params;
+        if (p == null) params = p = NetworkParams.fromJson(read("/params"));
+        return p;
+    }
+
+    @Override
+    public Sent send(Transaction tx) {
+        NodeClient.Reply r = call(() -> client.sendTransaction(tx));
+        if (r.ok()) return new Sent.Accepted(r.body().path("tx_hash").asText(tx.hashHex()));
+        if (r.status() >= 500) throw new Unavailable("the node failed on /tx/send: " + r.error(), null);
+        return new Sent.Rejected(r.error());
+    }
+
+    @Override
+    public TxState txState(String txHash) {
+        NodeClient.Reply r = call(() -> client.get("/tx/" + txHash));
+        if (r.status() == 404) return TxState.UNKNOWN;
+        if (!r.ok()) throw new Unavailable("the node answered " + r.status() + " on /tx/" + txHash + ": " + r.error(), null);
+        return "included".equals(r.body().path("status").asText()) ? TxState.INCLUDED : TxState.PENDING;
+    }
+
+    @Override
+    public long nextNonce(String address) {
+        return read("/balance/" + NodeClient.encode(address)).path("nonce").asLong();
+    }
+
+    private JsonNode read(String path) {
+        NodeClient.Reply r = call(() -> client.get(path));
+        if (!r.ok()) throw new Unavailable("the node answered " + r.status() + " on " + path + ": " + r.error(), null);
+        return r.body();
+    }
+
+    private static NodeClient.Reply call(java.util.function.Supplier<NodeClient.Reply> c) {
+        try {
+            return c.get();
+        } catch (NodeUnavailableException e) {
+            throw new Unavailable(e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package org.cpc.poc;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How a PoC validator runs. Every limit is named here.
+ *
+ * @param dataDir              RocksDB ({@code db/}) and blobs ({@code blobs/})
+ * @param host                 where the Task Market listens
+ * @param port                 Task Market port (0: any free port)
+ * @param maxBlobBytes         largest upload (POST /blobs); larger bodies get 413
+ * @param maxResultBytes       largest job output a worker may send in one result frame
+ * @param jobTimeout           a job not answered within this is taken back and given to another worker
+ * @param maxJobsPerWorker     most jobs in flight on one worker (a worker may ask for fewer)
+ * @param duplicateProbability chance that an accepted job is also run by a second worker and compared
+ * @param heartbeat            how often workers must send a heartbeat; three missed ones close the connection
+ * @param maxPendingL1         most SUBMIT_RESULT transactions waiting in the L1 mempool at once
+ */
+public record PocConfig(Path dataDir, String host, int port, long maxBlobBytes, int maxResultBytes, Duration jobTimeout,
+                        int maxJobsPerWorker, double duplicateProbability, Duration heartbeat, int maxPendingL1) {
+    public static final int DEFAULT_PORT = 8080;
+    public static final long DEFAULT_MAX_BLOB_BYTES = 256L << 20;
+    public static final int DEFAULT_MAX_RESULT_BYTES = 64 << 20;
+
+    public PocConfig {
+        if (maxBlobBytes < 1) throw new IllegalArgumentException("max blob size must be positive");
+        if (maxResultBytes < 1024) throw new IllegalArgumentException("max result size must be at least 1024 bytes");
+        if (maxJobsPerWorker < 1 || maxJobsPerWorker > 4096) throw new IllegalArgumentException("jobs per worker must be 1..4096");
+        if (!(duplicateProbability >= 0 && duplicateProbability <= 1)) {
+            throw new IllegalArgumentException("duplicate probability must be in [0, 1]");
+        }
+        if (maxPendingL1 < 1) throw new IllegalArgumentException("max pending L1 transactions must be positive");
+    }
+
+    public static PocConfig defaults(Path dataDir) {
+        return new PocConfig(dataDir, "127.0.0.1", DEFAULT_PORT, DEFAULT_MAX_BLOB_BYTES, DEFAULT_MAX_RESULT_BYTES,
+                Duration.ofSeconds(120), 8, 0.05, Duration.ofSeconds(5), 32);
+    }
+
+    public PocConfig withPort(int port) {
+        return new PocConfig(dataDir, host, port, maxBlobBytes, maxResultBytes, jobTimeout, maxJobsPerWorker,
+                duplicateProbability, heartbeat, maxPendingL1);
+    }
+
+    public PocConfig withMaxBlobBytes(long max) {
+        return new PocConfig(dataDir, host, port, max, maxResultBytes, jobTimeout, maxJobsPerWorker,
+                duplicateProbability, heartbeat, maxPendingL1);
+    }
+
+    public PocConfig withJobTimeout(Duration timeout) {
+        return new PocConfig(dataDir, host, port, maxBlobBytes, maxResultBytes, timeout, maxJobsPerWorker,
+                duplicateProbability, heartbeat, maxPendingL1);
+    }
+
+    public PocConfig withMaxResultBytes(int max) {
+        return new PocConfig(dataDir, host, port, maxBlobBytes, max, jobTimeout, maxJobsPerWorker,
+                duplicateProbability, heartbeat, maxPendingL1);
+    }
+
+    public PocConfig withDuplicateProbability(double p) {
+        return new PocConfig(dataDir, host, port, maxBlobBytes, maxResultBytes, jobTimeout, maxJobsPerWorker, p,
+                heartbeat, maxPendingL1);
+    }
+
+    public PocConfig withMaxJobsPerWorker(int jobs) {
+        return new PocConfig(dataDir, host, port, maxBlobBytes, maxResultBytes, jobTimeout, jobs,
+                duplicateProbability, heartbeat, maxPendingL1);
+    }
+
+    public PocConfig withHeartbeat(Duration hb) {
+        return new PocConfig(dataDir, host, port, maxBlobBytes, maxResultBytes, jobTimeout, maxJobsPerWorker,
+                duplicateProbability, hb, maxPendingL1);
+    }
+}

@@ -1,0 +1,211 @@
+package org.cpc.poc.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.cpc.protocol.types.ComputeTask;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.cpc.compute.gemm.Backends;
+import org.cpc.compute.gemm.GemmBackend;
+import org.cpc.compute.market.PoolProtocol;
+import org.cpc.compute.market.SyntheticChallenge;
+import org.cpc.poc.MarketClient;
+import org.cpc.poc.PocConfig;
+import org.cpc.poc.PocValidator;
+import org.cpc.protocol.codec.Hex;
+import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.crypto.Secp256k1;
+import org.cpc.protocol.crypto.Sha256;
+import org.cpc.protocol.keys.AccountKey;
+import org.cpc.protocol.types.Amounts;
+
+/**
+ * {@code cpc bench dispatch}: jobs per second through the whole PoC validator path with empty jobs. A validator on
+ * loopback (real Javalin WebSocket, real RocksDB, an L1 that includes at once) and W clients on the JDK WebSocket
+ * client that authenticate like workers and answer each job as soon as it arrives with its output, computed before
+ * the clock starts. The jobs are synthetic jobs of 2×2 matrices, the smallest there are: the validator does all it
+ * does for any job (frame decoding, SHA-256, signature recovery, the spot-check verification, the durable job record,
+ * the signed L1 transaction) on almost no arithmetic. Counts jobs accepted per second of wall time; clients and validator share this machine's cores.
+ */
+public final class DispatchBenchmark {
+    private static final Map<String, byte[]> OUTPUTS = new ConcurrentHashMap<>();
+
+    private DispatchBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 30_000;
+        int workers = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        run(System.out, jobs, workers);
+        System.exit(0);
+    }
+
+    public static double run(PrintStream out, int totalJobs, int workers) throws Exception {
+        Path dir = Files.createTempDirectory("cpc-dispatch");
+        try {
+            PocConfig config = PocConfig.defaults(dir).withPort(0).withDuplicateProbability(0).withMaxJobsPerWorker(256);
+            AccountKey validator = AccountKey.of(Secp256k1.randomPrivateKey());
+            LoopbackLedger ledger = new LoopbackLedger();
+            try (PocValidator v = PocValidator.start(config, validator, ledger, InstantSource.system())) {
+                List<Client> clients = new ArrayList<>();
+                for (int i = 0; i < workers; i++) clients.add(Client.connect(v.workerUrl()));
+                MarketClient c = new MarketClient(v.url());
+                AccountKey customer = AccountKey.of(Secp256k1.randomPrivateKey());
+                int perTask = 10_000;
+                int tasks = (totalJobs + perTask - 1) / perTask;
+                long base = v.market().jobsAccepted();
+                List<ComputeTask> published = new ArrayList<>();
+                for (int t = 0; t < tasks; t++) {
+                    ObjectNode p = Json.object();
+                    p.put("seed", Hex.encode(Sha256.hash(new byte[] {(byte) t})));
+                    p.put("matrix_size", 2);
+                    p.put("iterations", Math.min(perTask, totalJobs - t * perTask));
+                    ComputeTask task = MarketClient.newTask("synthetic", p, Amounts.cpc(1),
+                            System.currentTimeMillis() / 1000 + 3600);
+                    // The answers are computed before the clock starts: the clients answer at once, so what is
+                    // measured is the validator's side of the round trip (it still verifies every output).
+                    for (int i = 0; i < task.payload().path("iterations").asInt(); i++) {
+                        OUTPUTS.put(task.taskId() + "/" + i,
+                                SyntheticChallenge.INSTANCE.execute(p, task.taskId(), i, null, Client.GEMM));
+                    }
+                    published.add(task);
+                }
+                for (int t = 0; t < tasks; t++) {
+                    c.createTask(MarketClient.createTaskTx(customer, ledger.params(), published.get(t), t,
+                            System.currentTimeMillis() / 1000));
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                while (v.market().jobsAccepted() == base) {
+                    if (System.nanoTime() > deadline) throw new IllegalStateException("no job was accepted in 2 minutes");
+                    Thread.sleep(1);
+                }
+                long[] cpu0 = cpuByRole();
+                long t0 = System.nanoTime();
+                long first = v.market().jobsAccepted();
+                while (v.market().jobsAccepted() - base < totalJobs) {
+                    if (System.nanoTime() > deadline) throw new IllegalStateException("timed out");
+                    Thread.sleep(1);
+                }
+                double secs = (System.nanoTime() - t0) / 1e9;
+                long[] cpu1 = cpuByRole();
+                long measured = totalJobs - (first - base);
+                double rate = measured / secs;
+                double validatorUs = (cpu1[0] - cpu0[0]) / 1e3 / measured;
+                double clientUs = (cpu1[1] - cpu0[1]) / 1e3 / measured;
+                out.printf("dispatch: %d empty jobs over %d WebSocket workers in %.2f s = %.0f jobs/s%n", totalJobs,
+                        workers, secs, rate);
+                out.printf("  CPU per job: PoC validator threads %.0f µs (%.0f jobs/s per core), worker clients %.0f µs"
+                        + " (same process, same %d cores)%n", validatorUs, 1e6 / validatorUs, clientUs,
+                        Runtime.getRuntime().availableProcessors());
+                for (Client cl : clients) cl.ws.abort();
+                return rate;
+            }
+        } finally {
+            try (Stream<Path> s = Files.walk(dir)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** CPU time so far of the validator's threads (Jetty "market", "verify-", "poc-") and of the clients' ("HttpClient"). */
+    private static long[] cpuByRole() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long validator = 0;
+        long clients = 0;
+        for (java.lang.management.ThreadInfo ti : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (ti == null) continue;
+            long t = mx.getThreadCpuTime(ti.getThreadId());
+            if (t < 0) continue;
+            String n = ti.getThreadName();
+            if (n.startsWith("market") || n.startsWith("verify-") || n.startsWith("poc-")) validator += t;
+            else if (n.startsWith("HttpClient")) clients += t;
+        }
+        return new long[] {validator, clients};
+    }
+
+    /** A minimal worker: authenticates, answers every job at once with 32 bytes of output. */
+    private static final class Client implements WebSocket.Listener {
+        static final GemmBackend GEMM = Backends.select("cpu", 1).gemm();
+        final AccountKey key = AccountKey.of(Secp256k1.randomPrivateKey());
+        final StringBuilder text = new StringBuilder();
+        final CompletableFuture<Void> welcomed = new CompletableFuture<>();
+        WebSocket ws;
+        CompletableFuture<WebSocket> sends = CompletableFuture.completedFuture(null);
+
+        static Client connect(String url) throws Exception {
+            Client c = new Client();
+            c.ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(url), c).get(10, TimeUnit.SECONDS);
+            c.welcomed.get(10, TimeUnit.SECONDS);
+            return c;
+        }
+
+        synchronized void send(String s) {
+            sends = sends.thenCompose(w -> ws.sendText(s, true));
+        }
+
+        synchronized void send(ByteBuffer b) {
+            sends = sends.thenCompose(w -> ws.sendBinary(b, true));
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            ws = webSocket;
+            webSocket.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                var m = Json.parse(text.toString());
+                text.setLength(0);
+                switch (m.path("type").asText()) {
+                    case "challenge" -> {
+                        ObjectNode o = Json.object();
+                        o.put("type", "hello");
+                        o.put("address", key.address());
+                        o.put("signature", Hex.encode(key.signRecoverable(
+                                PoolProtocol.authDigest(Hex.decode(m.path("nonce").asText())))));
+                        o.put("max_jobs", 256);
+                        send(o.toString());
+                    }
+                    case "welcome" -> welcomed.complete(null);
+                    case "job" -> {
+                        byte[] out = OUTPUTS.get(m.path("job_id").asText());
+                        String hash = Hex.encode(Sha256.hash(out));
+                        int index = m.path("index").asInt();
+                        ObjectNode h = Json.object();
+                        h.put("type", "job_result");
+                        h.put("job_id", m.path("job_id").asText());
+                        h.put("result_hash", hash);
+                        h.put("signature", Hex.encode(key.signRecoverable(PoolProtocol.resultDigest(
+                                m.path("task_id").asText(), key.address(), hash, null, index))));
+                        send(PoolProtocol.encodeResultFrame(h, out));
+                    }
+                    default -> { }
+                }
+            }
+            w.request(1);
+            return null;
+        }
+    }
+
+}

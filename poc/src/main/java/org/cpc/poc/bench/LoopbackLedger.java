@@ -1,0 +1,36 @@
+package org.cpc.poc.bench;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.cpc.poc.Ledger;
+import org.cpc.protocol.params.NetworkParams;
+import org.cpc.protocol.types.Transaction;
+
+/** An L1 that includes every transaction at once: for measuring the PoC validator alone. */
+public final class LoopbackLedger implements Ledger {
+    private final NetworkParams params = NetworkParams.devnet();
+    private final Map<String, Boolean> included = new ConcurrentHashMap<>();
+    private final Map<String, Long> nonces = new ConcurrentHashMap<>();
+
+    @Override
+    public NetworkParams params() {
+        return params;
+    }
+
+    @Override
+    public Sent send(Transaction tx) {
+        included.put(tx.hashHex(), true);
+        nonces.merge(tx.fromAddress(), 1L, Long::sum);
+        return new Sent.Accepted(tx.hashHex());
+    }
+
+    @Override
+    public TxState txState(String txHash) {
+        return included.containsKey(txHash) ? TxState.INCLUDED : TxState.UNKNOWN;
+    }
+
+    @Override
+    public long nextNonce(String address) {
+        return nonces.getOrDefault(address, 0L);
+    }
+}

@@ -1,0 +1,62 @@
+package org.cpc.poc;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.cpc.protocol.params.NetworkParams;
+import org.cpc.protocol.types.ComputeResult;
+import org.cpc.protocol.types.Transaction;
+import org.cpc.protocol.types.TxType;
+
+/**
+ * An L1 stand-in for tests of the PoC validator alone: checks nonces, includes every transaction at once, refuses a
+ * second result for the same job (as L1 does) and can play an outage.
+ */
+final class FakeLedger implements Ledger {
+    final NetworkParams params = NetworkParams.devnet();
+    final Map<String, Transaction> included = new ConcurrentHashMap<>();
+    final Map<String, Long> nonces = new ConcurrentHashMap<>();
+    final Set<String> results = ConcurrentHashMap.newKeySet();
+    final List<ComputeResult> accepted = java.util.Collections.synchronizedList(new ArrayList<>());
+    volatile boolean down;
+
+    @Override
+    public NetworkParams params() {
+        check();
+        return params;
+    }
+
+    @Override
+    public synchronized Sent send(Transaction tx) {
+        check();
+        if (included.containsKey(tx.hashHex())) return new Sent.Accepted(tx.hashHex());
+        long next = nonces.getOrDefault(tx.fromAddress(), 0L);
+        if (tx.nonce() != next) return new Sent.Rejected("nonce " + tx.nonce() + " is not the next nonce " + next);
+        if (tx.txType() == TxType.SUBMIT_RESULT) {
+            ComputeResult r = ComputeResult.fromJson(tx.payload());
+            if (!results.add(r.taskId() + "/" + r.nonce())) return new Sent.Rejected("job already has a result");
+            accepted.add(r);
+        }
+        nonces.put(tx.fromAddress(), next + 1);
+        included.put(tx.hashHex(), tx);
+        return new Sent.Accepted(tx.hashHex());
+    }
+
+    @Override
+    public TxState txState(String txHash) {
+        check();
+        return included.containsKey(txHash) ? TxState.INCLUDED : TxState.UNKNOWN;
+    }
+
+    @Override
+    public long nextNonce(String address) {
+        check();
+        return nonces.getOrDefault(address, 0L);
+    }
+
+    private void check() {
+        if (down) throw new Unavailable("fake L1 is down", null);
+    }
+}
