@@ -46,7 +46,8 @@ class CliAgainstNodeTest {
 
     @BeforeAll
     static void start() throws Exception {
-        NetworkParams p = NetworkParams.devnet().withSynthetic(16, 4).withBlockTime(200);
+        // 500 ms blocks: a hand-submitted result must land within the 10-block window even on a loaded machine.
+        NetworkParams p = NetworkParams.devnet().withSynthetic(16, 4).withBlockTime(500);
         NodeInit.init(dir.resolve("node"), p, null, "validator", 0, null, System.currentTimeMillis());
         node = NodeRunner.start(new DataDir(dir.resolve("node")), 0, InstantSource.system(), () -> null);
         url = "http://127.0.0.1:" + node.port();
