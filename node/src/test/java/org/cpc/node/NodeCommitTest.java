@@ -9,6 +9,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.InstantSource;
+import org.cpc.chain.Chain;
+import org.cpc.chain.LocalChain;
+import org.cpc.chain.store.ChainStoreException;
 import org.cpc.consensus.CommitCertificate;
 import org.cpc.consensus.CommitVerifier;
 import org.cpc.consensus.InvalidCommitException;
@@ -50,6 +57,36 @@ class NodeCommitTest {
         while (node.client.status().path("height").asLong() < height) {
             if (System.nanoTime() > deadline) throw new AssertionError("height " + height + " not reached in 20 s");
             Thread.sleep(TestNode.BLOCK_MS / 2);
+        }
+    }
+
+    /**
+     * A failure inside consensus (here the chain refusing the first decided block once, as a disk error would) is
+     * logged and consensus restarts from the committed head: the chain goes on, every block with a certificate.
+     */
+    @Test
+    void consensusRecoversFromAFailedCommit() throws Exception {
+        NodeInit.init(dir, TestNode.params(), null, NodeInit.DEFAULT_VALIDATOR_KEY, 0, null, System.currentTimeMillis());
+        AtomicInteger failures = new AtomicInteger();
+        ChainOpener opener = (db, genesis) -> {
+            Chain real = LocalChain.open(db, genesis, LocalChain.Options.defaults());
+            return (Chain) Proxy.newProxyInstance(Chain.class.getClassLoader(), new Class<?>[] {Chain.class},
+                    (proxy, m, args) -> {
+                        if (m.getName().equals("commit") && args.length == 2 && failures.getAndIncrement() == 0) {
+                            throw new ChainStoreException("simulated write failure");
+                        }
+                        try {
+                            return m.invoke(real, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        };
+        try (TestNode node = new TestNode(NodeRunner.start(new DataDir(dir), 0, opener, InstantSource.system(),
+                () -> { throw new AssertionError("no password"); }))) {
+            awaitHeight(node, 3);
+            assertThat(failures.get()).isGreaterThan(1);
+            for (long h = 1; h <= 3; h++) verifyServed(node, TestNode.json(node.get("/block/" + h)));
         }
     }
 

@@ -86,6 +86,11 @@ public final class TendermintConsensus implements Consensus {
     @Override
     public void start() {
         if (!started.compareAndSet(false, true)) throw new IllegalStateException("consensus already started");
+        long own = validators.byAddress(key.address()).power();
+        if (!validators.isQuorum(own)) {
+            LOG.warn("this validator holds {} of {} voting power and there is no P2P yet: it cannot commit blocks alone",
+                    own, validators.totalPower());
+        }
         startDriver(timeouts.commit());
         executor.scheduleWithFixedDelay(() -> run(d -> d.gossipTick()), gossipMs, gossipMs, TimeUnit.MILLISECONDS);
     }
@@ -128,7 +133,8 @@ public final class TendermintConsensus implements Consensus {
             step.accept(d);
         } catch (RuntimeException e) {
             // The thread must survive any one failure; a dead consensus would silently halt the chain.
-            LOG.error("consensus failed at height {}; restarting from the committed head", d.machine().height(), e);
+            LOG.error("consensus failed (machine at height {}, committed head {}); restarting from the committed head",
+                    d.machine().height(), chain.head().header().height(), e);
             driver = null;
             startDriver(timeouts.commit());
         }
