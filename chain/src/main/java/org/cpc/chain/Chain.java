@@ -9,7 +9,7 @@ import org.cpc.protocol.types.Transaction;
 
 /**
  * The narrow interface between the chain (state machine, storage, mempool) and everything around it: the REST
- * API, block production and, later, BFT consensus and P2P. In the spirit of CometBFT's ABCI: the outside proposes,
+ * API, BFT consensus and, later, P2P. In the spirit of CometBFT's ABCI: the outside proposes,
  * validates and commits whole blocks, submits transactions, and reads; it never touches state directly.
  * Implementations are thread-safe.
  */

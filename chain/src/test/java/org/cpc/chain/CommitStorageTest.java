@@ -69,4 +69,18 @@ class CommitStorageTest {
             assertThat(c.head().header().height()).isZero();
         }
     }
+
+    @Test
+    void blockJsonAcceptsTheServedCommitFieldAndNothingElseExtra() throws Exception {
+        try (LocalChain c = LocalChain.open(dir, genesis(2), options(clock))) {
+            Block b = next(c);
+            ObjectNode served = b.toJson();
+            served.set("commit", cert(0, "aa"));
+            assertThat(Block.fromJson(served)).isEqualTo(b);
+            served.putNull("commit");
+            assertThat(Block.fromJson(served)).isEqualTo(b);
+            served.put("other", 1);
+            assertThatThrownBy(() -> Block.fromJson(served)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
 }
