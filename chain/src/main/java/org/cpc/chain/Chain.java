@@ -1,5 +1,6 @@
 package org.cpc.chain;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Optional;
 import org.cpc.protocol.params.NetworkParams;
@@ -8,7 +9,7 @@ import org.cpc.protocol.types.Transaction;
 
 /**
  * The narrow interface between the chain (state machine, storage, mempool) and everything around it: the REST
- * API, block production and, later, BFT consensus and P2P. In the spirit of CometBFT's ABCI: the outside proposes,
+ * API, BFT consensus and, later, P2P. In the spirit of CometBFT's ABCI: the outside proposes,
  * validates and commits whole blocks, submits transactions, and reads; it never touches state directly.
  * Implementations are thread-safe.
  */
@@ -23,6 +24,13 @@ public interface Chain extends AutoCloseable {
     Optional<Block> block(long height);
 
     Optional<Block> blockByHash(String hashHex);
+
+    /**
+     * The commit certificate stored with the block of {@code height} (consensus's JSON form,
+     * {@code {"round", "signatures": [{"validator_address", "signature"}]}}); empty for genesis, for a block
+     * committed without one, and past the head.
+     */
+    Optional<JsonNode> commitOf(long height);
 
     /** A transaction by hash: pending in the mempool or included in a block. */
     Optional<TxStatus> transaction(String txHashHex);
@@ -62,7 +70,16 @@ public interface Chain extends AutoCloseable {
      * Validates and commits a block: the block, its state changes and its indexes in one atomic write. After it
      * returns the block survives a crash; listeners are told.
      */
-    void commit(Block block) throws InvalidBlockException;
+    default void commit(Block block) throws InvalidBlockException {
+        commit(block, null);
+    }
+
+    /**
+     * Validates and commits a block with the proof of its finality: the block, its commit certificate (a JSON
+     * object that consensus has checked; the chain stores it as is and does not interpret it; null for none), its
+     * state changes and its indexes in one atomic write. After it returns both survive a crash; listeners are told.
+     */
+    void commit(Block block, JsonNode certificate) throws InvalidBlockException;
 
     void subscribe(ChainListener listener);
 

@@ -1,5 +1,6 @@
 package org.cpc.chain;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -203,7 +204,7 @@ public final class LocalChain implements Chain {
         Block g = genesisBlock(genesis, Hex.encode(gu.root().hash()));
         long h = store.headHeight();
         if (h < 0) {
-            store.commit(g, blockBytes(g), List.of(), List.of(), gw, List.of(), gu);
+            store.commit(g, blockBytes(g), null, List.of(), List.of(), gw, List.of(), gu);
         } else if (!g.hashHex().equals(store.genesisHash())) {
             throw new ChainStoreException("data directory " + store.dir() + " holds another chain (genesis "
                     + store.genesisHash() + "); this genesis is " + g.hashHex() + " for " + params.chainId()
@@ -219,8 +220,12 @@ public final class LocalChain implements Chain {
     }
 
     private static byte[] blockBytes(Block b) {
+        return jsonBytes(b.toJson());
+    }
+
+    private static byte[] jsonBytes(JsonNode node) {
         try {
-            return Json.MAPPER.writeValueAsBytes(b.toJson());
+            return Json.MAPPER.writeValueAsBytes(node);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -258,6 +263,13 @@ public final class LocalChain implements Chain {
         if (height == hd.header().height()) return Optional.of(hd);
         if (height < 0 || height > hd.header().height()) return Optional.empty();
         return Optional.ofNullable(store.block(height));
+    }
+
+    @Override
+    public Optional<JsonNode> commitOf(long height) {
+        if (height < 0 || height > head.header().height()) return Optional.empty();
+        byte[] v = store.commitBytes(height);
+        return v == null ? Optional.empty() : Optional.of(Json.parse(v));
     }
 
     @Override
@@ -682,12 +694,16 @@ public final class LocalChain implements Chain {
     }
 
     @Override
-    public void commit(Block block) throws InvalidBlockException {
+    public void commit(Block block, JsonNode certificate) throws InvalidBlockException {
+        if (certificate != null && !certificate.isObject()) {
+            throw new IllegalArgumentException("a commit certificate is a JSON object");
+        }
+        byte[] commitBytes = certificate == null ? null : jsonBytes(certificate);
         writer.lock();
         try {
             Executed e = check(block);
             try {
-                store.commit(block, blockBytes(block), e.txHashes(), e.outcome().gasPerTx(), e.outcome().writes(),
+                store.commit(block, blockBytes(block), commitBytes, e.txHashes(), e.outcome().gasPerTx(), e.outcome().writes(),
                         e.outcome().indexWrites(), e.smt());
             } catch (RuntimeException ex) {
                 tree.clearCache();

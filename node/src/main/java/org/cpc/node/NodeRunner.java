@@ -18,8 +18,8 @@ import org.cpc.node.api.EventHub;
 import org.cpc.node.api.Faucet;
 import org.cpc.node.api.NodeMetrics;
 import org.cpc.node.api.NodeServer;
-import org.cpc.node.consensus.BlockProducer;
 import org.cpc.node.consensus.Consensus;
+import org.cpc.node.consensus.TendermintConsensus;
 import org.cpc.protocol.keys.Keyring;
 import org.cpc.protocol.keys.ValidatorKey;
 import org.cpc.protocol.types.Amounts;
@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running node over one data dir: chain, REST API, event stream and, when this node holds a validator key of
- * the chain, the block producer. The data dir is locked while it runs, so two nodes never produce blocks from
- * one database. {@link #close()} stops in the safe order: producer (finishing a commit in flight), API, chain.
+ * the chain, Tendermint consensus. The data dir is locked while it runs, so two nodes never produce blocks from
+ * one database. {@link #close()} stops in the safe order: consensus (finishing a commit in flight), API, chain.
  */
 public final class NodeRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeRunner.class);
@@ -109,7 +109,7 @@ public final class NodeRunner implements AutoCloseable {
             if (config.validatorKey() != null) {
                 ValidatorKey key = keys.unlockValidator(config.validatorKey(), pw);
                 if (chain.validators().stream().anyMatch(v -> v.address().equals(key.address()))) {
-                    consensus = new BlockProducer(chain, key, clock, metrics::blockProduced);
+                    consensus = new TendermintConsensus(chain, key, clock, metrics::blockProduced);
                 } else {
                     LOG.warn("validator key {} is not in this chain's validator set; not producing blocks", key.address());
                 }

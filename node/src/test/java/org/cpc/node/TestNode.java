@@ -30,7 +30,7 @@ final class TestNode implements AutoCloseable {
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     final NetworkParams params;
 
-    private TestNode(NodeRunner runner) {
+    TestNode(NodeRunner runner) {
         this.runner = runner;
         this.client = new NodeClient(url());
         this.params = runner.chain().params();

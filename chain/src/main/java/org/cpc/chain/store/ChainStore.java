@@ -30,8 +30,9 @@ import org.rocksdb.WriteOptions;
  * {@code blocks} (uint64_be height → block JSON), {@code block_hash} (hash → height), {@code txs}
  * (tx hash → uint64_be height ‖ uint32_be index ‖ uint64_be gas used), {@code state} (key space byte ‖ tree key →
  * value), {@code smt} (node path → internal node) and {@code task_deadlines} (uint64_be(deadline) ‖ UTF-8(task_id)
- * → empty: the open market tasks in deadline order, derived from key space 0x05 and rebuilt from it when missing).
- * A block, its state changes, SMT nodes, indexes and the new head pointer go in one synced {@link WriteBatch}: after
+ * → empty: the open market tasks in deadline order, derived from key space 0x05 and rebuilt from it when missing)
+ * and {@code commits} (uint64_be height → the block's commit certificate as JSON; absent for genesis and for blocks
+ * committed without one). A block, its commit certificate, its state changes, SMT nodes, indexes and the new head pointer go in one synced {@link WriteBatch}: after
  * a crash the store is at one committed block or the next, never between.
  */
 public final class ChainStore implements AutoCloseable {
@@ -50,7 +51,7 @@ public final class ChainStore implements AutoCloseable {
     private final ColumnFamilyOptions cfOptions;
     private final LRUCache blockCache;
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
-    private final ColumnFamilyHandle meta, blocks, blockHash, txs, state, smt, deadlines;
+    private final ColumnFamilyHandle meta, blocks, blockHash, txs, state, smt, deadlines, commits;
     private final WriteOptions syncWrite;
 
     private ChainStore(Path dir) {
@@ -69,7 +70,7 @@ public final class ChainStore implements AutoCloseable {
                 .setMaxBackgroundJobs(2);
         List<ColumnFamilyDescriptor> descs = new ArrayList<>();
         descs.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
-        for (String n : List.of("blocks", "block_hash", "txs", "state", "smt", "task_deadlines")) {
+        for (String n : List.of("blocks", "block_hash", "txs", "state", "smt", "task_deadlines", "commits")) {
             descs.add(new ColumnFamilyDescriptor(n.getBytes(StandardCharsets.UTF_8), cfOptions));
         }
         try {
@@ -91,6 +92,7 @@ public final class ChainStore implements AutoCloseable {
         state = handles.get(4);
         smt = handles.get(5);
         deadlines = handles.get(6);
+        commits = handles.get(7);
         syncWrite = new WriteOptions().setSync(true);
         if (get(meta, DEADLINE_INDEX) == null) rebuildDeadlineIndex();
     }
@@ -189,6 +191,11 @@ public final class ChainStore implements AutoCloseable {
         return v == null ? null : Block.fromJson(Json.parse(v));
     }
 
+    /** The commit certificate stored with the block of {@code height} (JSON bytes), or null if there is none. */
+    public byte[] commitBytes(long height) {
+        return get(commits, be64(height));
+    }
+
     public Long heightOf(String hashHex) {
         if (hashHex == null || hashHex.length() != 64 || !Hex.isHex(hashHex)) return null;
         byte[] v = get(blockHash, Hex.decode(hashHex));
@@ -230,15 +237,17 @@ public final class ChainStore implements AutoCloseable {
 
     /**
      * Commits a block atomically: the block and its hash index, the index of each transaction, the state writes,
-     * the SMT node writes and root, and the head pointer, in one synced write.
+     * the SMT node writes and root, the commit certificate ({@code commitBytes}, JSON; null for none) and the head
+     * pointer, in one synced write.
      */
-    public void commit(Block block, byte[] blockBytes, List<byte[]> txHashes, List<Long> gasPerTx,
+    public void commit(Block block, byte[] blockBytes, byte[] commitBytes, List<byte[]> txHashes, List<Long> gasPerTx,
                        List<StateWrite> writes, List<DeadlineIndex.Write> indexWrites,
                        SparseMerkleTree.Update smtUpdate) {
         long h = block.header().height();
         try (WriteBatch b = new WriteBatch()) {
             b.put(blocks, be64(h), blockBytes);
             b.put(blockHash, Hex.decode(block.hashHex()), be64(h));
+            if (commitBytes != null) b.put(commits, be64(h), commitBytes);
             for (int i = 0; i < txHashes.size(); i++) {
                 byte[] loc = new byte[20];
                 putBe64(loc, 0, h);

@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.cpc.chain.Chain;
-import org.cpc.node.consensus.BlockProducer;
+import org.cpc.node.consensus.ChainApplication;
 
 /** The node's Prometheus metrics. Tag values come from small fixed sets, so series never multiply. */
 public final class NodeMetrics {
@@ -45,7 +45,7 @@ public final class NodeMetrics {
                 .description("transactions refused, by reason class").register(registry)).increment();
     }
 
-    public void blockProduced(BlockProducer.Produced p) {
+    public void blockProduced(ChainApplication.Produced p) {
         blockProduction.record(Duration.ofNanos(p.nanos()));
         blockTxs.increment(p.block().transactions().size());
     }

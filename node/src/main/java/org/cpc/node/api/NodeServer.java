@@ -3,6 +3,7 @@ package org.cpc.node.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -125,7 +126,7 @@ public final class NodeServer implements AutoCloseable {
     private void registerRoutes() {
         get("/status", this::status);
         get("/params", ctx -> json(ctx, 200, chain.params().toJson()));
-        get("/block/latest", ctx -> json(ctx, 200, chain.head().toJson()));
+        get("/block/latest", ctx -> json(ctx, 200, withCommit(chain.head())));
         get("/block/{height}", this::block);
         get("/block/{height}/results", this::blockResults);
         get("/task/{task_id}", this::task);
@@ -198,7 +199,14 @@ public final class NodeServer implements AutoCloseable {
     private void block(Context ctx) {
         long height = heightParam(ctx);
         Block b = chain.block(height).orElseThrow(() -> noBlock(height));
-        json(ctx, 200, b.toJson());
+        json(ctx, 200, withCommit(b));
+    }
+
+    /** The block's JSON with its commit certificate beside it: {@code "commit": {"round", "signatures"}} or null. */
+    private ObjectNode withCommit(Block b) {
+        ObjectNode o = b.toJson();
+        o.set("commit", chain.commitOf(b.header().height()).orElse(NullNode.getInstance()));
+        return o;
     }
 
     private void blockResults(Context ctx) {

@@ -1,8 +1,8 @@
 package org.cpc.node.consensus;
 
 /**
- * What decides the next block and commits it. Today a single proposer on a timer ({@link BlockProducer}); a BFT
- * engine will implement the same two calls.
+ * What decides the next block and commits it: {@link TendermintConsensus} (BFT, with a commit certificate stored
+ * with every block).
  */
 public interface Consensus {
     void start();

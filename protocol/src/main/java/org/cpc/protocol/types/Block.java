@@ -12,6 +12,8 @@ import org.cpc.protocol.codec.JsonFields;
 /** A block: header, the full signed transactions in order, and the proposer's ML-DSA-65 signature over the hash. */
 public record Block(BlockHeader header, List<Transaction> transactions, String signature) {
     public static final Set<String> FIELDS = Set.of("hash", "header", "transactions", "signature");
+    /** Also accepted when reading: {@code commit}, the certificate {@code GET /block/{height}} serves beside it. */
+    private static final Set<String> READ_FIELDS = Set.of("hash", "header", "transactions", "signature", "commit");
 
     public Block {
         transactions = List.copyOf(transactions);
@@ -31,9 +33,13 @@ public record Block(BlockHeader header, List<Transaction> transactions, String s
         return o;
     }
 
-    /** Reads a block; the optional {@code hash} field is informative and must match when present. */
+    /**
+     * Reads a block; the optional {@code hash} field is informative and must match when present. A {@code commit}
+     * field (the commit certificate served beside the block by the node API) is not part of the block and is
+     * ignored, so a block read from {@code GET /block/{height}} parses.
+     */
     public static Block fromJson(JsonNode node) {
-        JsonFields f = JsonFields.of(node, "block", FIELDS);
+        JsonFields f = JsonFields.of(node, "block", READ_FIELDS);
         BlockHeader header = BlockHeader.fromJson(f.raw("header"));
         JsonNode txs = f.raw("transactions");
         if (!txs.isArray()) throw new IllegalArgumentException("block.transactions must be an array");

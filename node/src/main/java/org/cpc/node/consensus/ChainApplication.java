@@ -1,0 +1,94 @@
+package org.cpc.node.consensus;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
+import org.cpc.chain.BlockSigner;
+import org.cpc.chain.Chain;
+import org.cpc.chain.InvalidBlockException;
+import org.cpc.consensus.Application;
+import org.cpc.consensus.CommitCertificate;
+import org.cpc.consensus.Decision;
+import org.cpc.protocol.keys.ValidatorKey;
+import org.cpc.protocol.types.Block;
+
+/**
+ * Consensus's {@link Application} over the {@link Chain} facade and this validator's ML-DSA-65 key: proposals are
+ * {@code chain.propose} signed with {@link BlockSigner}; validity is {@code chain.validate}; a decision is
+ * {@code chain.commit(block, certificate JSON)} — block and certificate in one atomic write.
+ */
+public final class ChainApplication implements Application<Block> {
+    /** A block this node proposed and committed, and how long it took from proposal to durable commit. */
+    public record Produced(Block block, long nanos) {}
+
+    private final Chain chain;
+    private final ValidatorKey key;
+    private final Consumer<Produced> onProduced;
+    /** Proposal start times of our own blocks by hash, until they are committed (cleared on every commit). */
+    private final ConcurrentMap<String, Long> proposedAt = new ConcurrentHashMap<>();
+
+    public ChainApplication(Chain chain, ValidatorKey key, Consumer<Produced> onProduced) {
+        this.chain = chain;
+        this.key = key;
+        this.onProduced = onProduced;
+    }
+
+    @Override
+    public String hashHex(Block block) {
+        return block.hashHex();
+    }
+
+    @Override
+    public Block propose(long height, int round, String proposerAddress, long timestampMs) {
+        long t0 = System.nanoTime();
+        Block head = chain.head();
+        if (head.header().height() + 1 != height) {
+            throw new IllegalStateException("asked to propose height " + height + " on head " + head.header().height());
+        }
+        // A block's timestamp must move forward even if the wall clock steps back (NTP) or two blocks fall in
+        // the same millisecond.
+        long now = Math.max(timestampMs, head.header().timestamp() + 1);
+        Block block = BlockSigner.sign(chain.propose(proposerAddress, round, now), key.privateKey());
+        proposedAt.put(block.hashHex(), t0);
+        return block;
+    }
+
+    @Override
+    public boolean validate(long height, Block block) {
+        if (block.header().height() != height) return false;
+        try {
+            chain.validate(block);
+            return true;
+        } catch (InvalidBlockException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void commit(long height, Block block, CommitCertificate certificate) {
+        if (block.header().height() != height) {
+            throw new IllegalStateException("decided block has height " + block.header().height() + ", not " + height);
+        }
+        try {
+            chain.commit(block, certificate.toJson());
+        } catch (InvalidBlockException e) {
+            // Consensus decided a block this chain refuses: the chain cannot follow its own validators.
+            throw new IllegalStateException("cannot commit the decided block " + block.hashHex() + " at height "
+                    + height + ": " + e.getMessage(), e);
+        }
+        Long t0 = proposedAt.get(block.hashHex());
+        proposedAt.clear();
+        if (t0 != null) onProduced.accept(new Produced(block, System.nanoTime() - t0));
+    }
+
+    @Override
+    public Optional<Decision<Block>> committed(long height) {
+        Optional<Block> block = chain.block(height);
+        Optional<JsonNode> cert = chain.commitOf(height);
+        if (block.isEmpty() || cert.isEmpty()) return Optional.empty();
+        Block b = block.get();
+        return Optional.of(new Decision<>(height, b, CommitCertificate.fromJson(cert.get(), height, b.hashHex())));
+    }
+}
