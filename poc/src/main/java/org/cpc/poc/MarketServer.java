@@ -1,11 +1,13 @@
 package org.cpc.poc;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import static org.cpc.node.api.JsonHttp.JSON;
+import static org.cpc.node.api.JsonHttp.error;
+import static org.cpc.node.api.JsonHttp.json;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.HttpResponseException;
 import io.javalin.websocket.WsContext;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.cpc.node.api.JsonHttp;
 import org.cpc.protocol.codec.Json;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.api.WriteCallback;
@@ -27,7 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class MarketServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MarketServer.class);
-    private static final String JSON = "application/json";
     private static final long MAX_JSON_BODY = 1 << 20;
     private static final int MAX_LIST = 1000;
     private static final String SESSION = "cpc.session";
@@ -222,39 +224,7 @@ public final class MarketServer implements AutoCloseable {
 
     private void registerErrors() {
         app.exception(ApiException.class, (e, ctx) -> json(ctx, e.status(), error(e.getMessage())));
-        app.exception(HttpResponseException.class, (e, ctx) -> {
-            String msg = e.getStatus() == 404
-                    ? "no route " + ctx.method() + " " + ctx.path() + "; the API is described at GET /openapi.json"
-                    : e.getMessage();
-            if (e.getStatus() == 413) msg = "request body is too large";
-            json(ctx, e.getStatus(), error(msg));
-        });
-        app.exception(UncheckedIOException.class, (e, ctx) ->
-                json(ctx, 400, error("the request could not be read: the connection failed or the body was cut short")));
-        app.exception(Exception.class, (e, ctx) -> {
-            log.error("internal error serving {} {}", ctx.method(), ctx.path(), e);
-            json(ctx, 500, error("internal error; the PoC validator's log has the details"));
-        });
-        app.error(404, ctx -> {
-            if (!JSON.equals(ctx.res().getContentType())) {
-                json(ctx, 404, error("no route " + ctx.method() + " " + ctx.path()
-                        + "; the API is described at GET /openapi.json"));
-            }
-        });
-    }
-
-    static ObjectNode error(String message) {
-        ObjectNode o = Json.object();
-        o.put("error", message);
-        return o;
-    }
-
-    private static void json(Context ctx, int status, JsonNode body) {
-        try {
-            ctx.status(status).contentType(JSON).result(Json.MAPPER.writeValueAsBytes(body));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise a response", e);
-        }
+        JsonHttp.handleCommonErrors(app, log, "the PoC validator");
     }
 
     private static byte[] loadOpenApi() {

@@ -3,7 +3,6 @@ package org.cpc.node.api;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import org.cpc.protocol.codec.Jcs;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.ErrorHandler;
@@ -19,7 +18,7 @@ final class JsonErrorHandler extends ErrorHandler {
             throws IOException {
         String text = "HTTP " + code + (code == 431 ? ": request headers are too large"
                 : code == 400 ? ": the request is not valid HTTP" : "");
-        byte[] body = Jcs.canonicalize(NodeServer.error(text));
+        byte[] body = Jcs.canonicalize(JsonHttp.error(text));
         baseRequest.setHandled(true);
         response.setStatus(code);
         response.setContentType("application/json");

@@ -1,6 +1,9 @@
 package org.cpc.node.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import static org.cpc.node.api.JsonHttp.JSON;
+import static org.cpc.node.api.JsonHttp.error;
+import static org.cpc.node.api.JsonHttp.json;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -8,8 +11,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
-import io.javalin.http.HttpResponseException;
-import io.javalin.http.HttpStatus;
 import io.javalin.http.sse.SseClient;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,7 +50,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeServer.class);
-    private static final String JSON = "application/json";
     private static final long FAUCET_MAX_BODY = 4096;
     private static final Set<String> FAUCET_FIELDS = Set.of("address", "amount");
 
@@ -441,42 +441,7 @@ public final class NodeServer implements AutoCloseable {
             o.put("error", e.getMessage());
             json(ctx, e.status(), o);
         });
-        app.exception(HttpResponseException.class, (e, ctx) -> {
-            String msg = e.getStatus() == 404
-                    ? "no route " + ctx.method() + " " + ctx.path() + "; the API is described at GET /openapi.json"
-                    : e.getMessage();
-            if (e.getStatus() == HttpStatus.CONTENT_TOO_LARGE.getCode()) msg = "request body is too large";
-            json(ctx, e.getStatus(), error(msg));
-        });
-        app.exception(UncheckedIOException.class, (e, ctx) -> {
-            LOG.debug("client connection failed: {}", e.toString());
-            json(ctx, 400, error("the request could not be read: the connection failed or the body was cut short"));
-        });
-        app.exception(Exception.class, (e, ctx) -> {
-            LOG.error("internal error serving {} {}", ctx.method(), ctx.path(), e);
-            json(ctx, 500, error("internal error; the node's log has the details"));
-        });
-        // Javalin answers some statuses itself (404 for an unknown route, 405): keep those JSON too.
-        app.error(404, ctx -> {
-            if (!JSON.equals(ctx.res().getContentType())) {
-                json(ctx, 404, error("no route " + ctx.method() + " " + ctx.path()
-                        + "; the API is described at GET /openapi.json"));
-            }
-        });
-    }
-
-    static ObjectNode error(String message) {
-        ObjectNode o = Json.object();
-        o.put("error", message);
-        return o;
-    }
-
-    private static void json(Context ctx, int status, JsonNode body) {
-        try {
-            ctx.status(status).contentType(JSON).result(Json.MAPPER.writeValueAsBytes(body));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise a response", e);
-        }
+        JsonHttp.handleCommonErrors(app, LOG, "the node");
     }
 
     private void recordTiming(Context ctx) {
