@@ -93,6 +93,7 @@ public final class Market implements AutoCloseable {
     private final BlobStore blobs;
     private final Ledger ledger;
     private final AccountKey key;
+    private final String publicKeyHex;
     private final InstantSource clock;
     private final SecureRandom random = new SecureRandom();
     private final GemmBackend localGemm;
@@ -117,6 +118,7 @@ public final class Market implements AutoCloseable {
         this.blobs = blobs;
         this.ledger = ledger;
         this.key = key;
+        this.publicKeyHex = Hex.encode(key.publicKey());
         this.clock = clock;
         this.localGemm = Backends.select("cpu", 1).gemm();
         load();
@@ -465,8 +467,17 @@ public final class Market implements AutoCloseable {
                 }
             }
         }
+        // A small output is written with the job's record, in the same durable write; a large one is a blob file.
         String stored = null;
-        if (reason == null) stored = storeOutput(hash, out);
+        byte[] inline = null;
+        if (reason == null) {
+            if (out.length <= INLINE_OUTPUT_BYTES) {
+                stored = hash;
+                inline = out;
+            } else {
+                stored = blobs.putBytes(out).hash();
+            }
+        }
         synchronized (this) {
             s.inflight.remove(j.id());
             if (j.assignment == a) j.assignment = null;
@@ -502,10 +513,12 @@ public final class Market implements AutoCloseable {
                     j.status = JobState.AUDITING;
                     j.excluded.add(s.address);
                     auditWaiting.put(j, System.nanoTime());
-                    persist(j);
+                    persist(j, stored, inline);
                     requeue(j);
                 } else {
-                    accept(j);
+                    j.status = JobState.ACCEPTED;
+                    persist(j, stored, inline);
+                    counted(j);
                 }
                 ack(s, j, hash, workerReward(t));
             }
@@ -516,7 +529,19 @@ public final class Market implements AutoCloseable {
     private void ack(Session s, JobState j, String hash, BigInteger reward) {
         // Written by hand: this and the job message are the two messages of every job's round trip.
         s.link.send("{\"type\":\"job_accepted\",\"job_id\":\"" + j.id() + "\",\"result_hash\":\"" + hash
-                + "\",\"reward_wei\":\"" + reward + "\",\"reward\":\"" + Amounts.formatCpc(reward) + "\"}");
+                + "\",\"reward_wei\":\"" + reward + "\",\"reward\":\"" + formatCpc(reward) + "\"}");
+    }
+
+    private BigInteger lastReward;
+    private String lastRewardText;
+
+    /** {@link Amounts#formatCpc}, remembered for the last amount (every job of a task pays the same); lock held. */
+    private String formatCpc(BigInteger reward) {
+        if (!reward.equals(lastReward)) {
+            lastRewardText = Amounts.formatCpc(reward);
+            lastReward = reward;
+        }
+        return lastRewardText;
     }
 
     private volatile int workerShareBps = -1;
@@ -542,9 +567,14 @@ public final class Market implements AutoCloseable {
 
     private void accept(JobState j) {
         j.status = JobState.ACCEPTED;
+        persist(j);
+        counted(j);
+    }
+
+    /** Counts an accepted job, once its record is written. */
+    private void counted(JobState j) {
         j.task.accepted++;
         jobsAccepted.incrementAndGet();
-        persist(j);
     }
 
     private void fault(String worker, JobState j, String reason) {
@@ -833,14 +863,11 @@ public final class Market implements AutoCloseable {
             }
         }
         int inMempool = 0;
+        List<JobState> included = new ArrayList<>();
         for (JobState j : sent) {
             Ledger.TxState st = ledger.txState(j.txHash);
             if (st == Ledger.TxState.INCLUDED) {
-                synchronized (this) {
-                    j.status = JobState.INCLUDED;
-                    j.task.included++;
-                    persist(j);
-                }
+                included.add(j);
             } else if (st == Ledger.TxState.PENDING) {
                 inMempool++;
             } else if (ledger.send(Transaction.fromJson(j.tx)) instanceof Ledger.Sent.Rejected r) {
@@ -856,29 +883,69 @@ public final class Market implements AutoCloseable {
                 inMempool++;
             }
         }
-        NetworkParams params = unsent.isEmpty() ? null : ledger.params();
-        for (JobState j : unsent) {
-            if (inMempool >= config.maxPendingL1()) break;
-            Transaction tx = resultTransaction(j, params);
+        if (!included.isEmpty()) {
             synchronized (this) {
-                j.tx = tx.toJson();
-                j.txHash = tx.hashHex();
-                persist(j); // written before it is sent: after a crash it is re-sent as is
-            }
-            Ledger.Sent r = ledger.send(tx);
-            if (r instanceof Ledger.Sent.Rejected rej) {
-                synchronized (this) {
-                    j.tx = null;
-                    j.txHash = null;
-                    j.lastError = rej.reason();
-                    j.nextTryNanos = System.nanoTime() + 2_000_000_000L;
-                    persist(j);
+                for (JobState j : included) {
+                    j.status = JobState.INCLUDED;
+                    j.task.included++;
                 }
-                log.warn("L1 refused the result of job {}: {}", j.id(), rej.reason());
-            } else {
-                inMempool++;
+                persist(included); // one write for all of them
             }
         }
+        NetworkParams params = unsent.isEmpty() ? null : ledger.params();
+        // Built and signed in groups, each group written in one durable write before any of it is sent: after a
+        // crash every transaction recorded is re-sent as is.
+        int room = Math.max(0, config.maxPendingL1() - inMempool);
+        List<JobState> toSend = unsent.size() > room ? unsent.subList(0, room) : unsent;
+        groups:
+        for (int from = 0; from < toSend.size(); from += L1_GROUP) {
+            List<JobState> group = toSend.subList(from, Math.min(toSend.size(), from + L1_GROUP));
+            List<Transaction> txs = new ArrayList<>(group.size());
+            long nonce = ledger.nextNonce(key.address()); // the group takes consecutive nonces from here
+            for (JobState j : group) txs.add(resultTransaction(j, params, nonce++));
+            synchronized (this) {
+                for (int i = 0; i < group.size(); i++) {
+                    group.get(i).tx = txs.get(i).toJson();
+                    group.get(i).txHash = txs.get(i).hashHex();
+                }
+                persist(group);
+            }
+            for (int i = 0; i < group.size(); i++) {
+                if (!sendResult(group.get(i), txs.get(i))) {
+                    // The rest would follow a nonce gap: drop their transactions; they are built again next pass.
+                    List<JobState> rest = group.subList(i + 1, group.size());
+                    synchronized (this) {
+                        for (JobState j : rest) {
+                            j.tx = null;
+                            j.txHash = null;
+                        }
+                        if (!rest.isEmpty()) persist(rest);
+                    }
+                    break groups;
+                }
+            }
+        }
+        finishL1Step(toMerge);
+    }
+
+    /** How many SUBMIT_RESULTs are built and recorded together before they are sent. */
+    private static final int L1_GROUP = 256;
+
+    /** Sends one recorded SUBMIT_RESULT; false when L1 refused it (then it is built again later). */
+    private boolean sendResult(JobState j, Transaction tx) {
+        if (!(ledger.send(tx) instanceof Ledger.Sent.Rejected rej)) return true;
+        synchronized (this) {
+            j.tx = null;
+            j.txHash = null;
+            j.lastError = rej.reason();
+            j.nextTryNanos = System.nanoTime() + 2_000_000_000L;
+            persist(j);
+        }
+        log.warn("L1 refused the result of job {}: {}", j.id(), rej.reason());
+        return false;
+    }
+
+    private void finishL1Step(List<TaskState> toMerge) {
         for (TaskState t : toMerge) merge(t);
         synchronized (this) {
             for (TaskState t : tasks.values()) {
@@ -891,31 +958,28 @@ public final class Market implements AutoCloseable {
         }
     }
 
-    private Transaction resultTransaction(JobState j, NetworkParams params) {
+    private Transaction resultTransaction(JobState j, NetworkParams params, long nonce) {
         ComputeResult r;
         synchronized (this) {
             r = new ComputeResult(j.task.taskId, j.worker, j.outputHash, null, (long) j.index, j.signature);
         }
-        long nonce = ledger.nextNonce(key.address());
         long ts = clock.millis() / 1000;
-        Transaction draft = TxFactory.submitResult(key, params.chainId(), r, nonce, params.minGasPrice(),
-                TxFactory.SUBMIT_RESULT_GAS, ts);
+        // The gas is settled on the unsigned draft, so each SUBMIT_RESULT is hashed and signed once, not twice.
+        Transaction draft = unsignedResult(r, params, nonce, TxFactory.SUBMIT_RESULT_GAS, ts);
         long gas = TxRules.intrinsicGas(draft, params);
-        return gas == TxFactory.SUBMIT_RESULT_GAS ? draft
-                : TxFactory.submitResult(key, params.chainId(), r, nonce, params.minGasPrice(), gas, ts);
+        if (gas != TxFactory.SUBMIT_RESULT_GAS) draft = unsignedResult(r, params, nonce, gas, ts);
+        return TxFactory.sign(key, draft);
+    }
+
+    /** What {@link TxFactory#submitResult} signs. */
+    private Transaction unsignedResult(ComputeResult r, NetworkParams params, long nonce, long gas, long ts) {
+        return new Transaction(params.chainId(), TxType.SUBMIT_RESULT, key.address(), null, BigInteger.ZERO,
+                TxFactory.fee(gas, params.minGasPrice()), nonce, params.minGasPrice(), gas, ts,
+                publicKeyHex, r.toJson(), null);
     }
 
     /** Largest job output kept in the database; larger ones are blob files. */
     static final int INLINE_OUTPUT_BYTES = 64 * 1024;
-
-    /** Keeps an accepted output: small ones in RocksDB (one write, no file), large ones as blob files. */
-    private String storeOutput(String hash, byte[] out) {
-        if (out.length <= INLINE_OUTPUT_BYTES) {
-            store.putBytes(PocStore.outputKey(hash), out);
-            return hash;
-        }
-        return blobs.putBytes(out).hash();
-    }
 
     private byte[] output(String hash) {
         byte[] b = store.getBytes(PocStore.outputKey(hash));
@@ -945,6 +1009,26 @@ public final class Market implements AutoCloseable {
 
     private void persist(JobState j) {
         store.put(PocStore.jobKey(j.task.taskId, j.index), j.toRecord());
+    }
+
+    /** The job's record and, when {@code output} is not null, the output under {@code hash}: one atomic write. */
+    private void persist(JobState j, String hash, byte[] output) {
+        if (output == null) {
+            persist(j);
+            return;
+        }
+        store.put(PocStore.jobKey(j.task.taskId, j.index), j.toRecord(), PocStore.outputKey(hash), output);
+    }
+
+    /** Several job records in one (atomic) write; with the lock held. */
+    private void persist(List<JobState> js) {
+        String[] keys = new String[js.size()];
+        JsonNode[] values = new JsonNode[js.size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = PocStore.jobKey(js.get(i).task.taskId, js.get(i).index);
+            values[i] = js.get(i).toRecord();
+        }
+        store.put(keys, values);
     }
 
     @Override

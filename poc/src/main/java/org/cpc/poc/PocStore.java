@@ -95,7 +95,18 @@ public final class PocStore implements AutoCloseable {
         }
     }
 
-    public void put(String key, JsonNode value) {
+    /** A record and a raw value, written together (atomically). */
+    public void put(String key, JsonNode value, String bytesKey, byte[] bytes) {
+        try (WriteBatch b = new WriteBatch()) {
+            b.put(key.getBytes(StandardCharsets.UTF_8), bytes(value));
+            b.put(bytesKey.getBytes(StandardCharsets.UTF_8), bytes);
+            db.write(write, b);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("database write failed: " + e.getMessage(), e);
+        }
+    }
+
+        public void put(String key, JsonNode value) {
         put(new String[] {key}, new JsonNode[] {value});
     }
 

@@ -1,5 +1,7 @@
 package org.cpc.poc.bench;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -141,6 +143,39 @@ public final class DispatchBenchmark {
         return new long[] {validator, clients};
     }
 
+    /** The top-level fields the client uses, read by streaming (no tree per job message). */
+    private static final class Msg {
+        String type = "";
+        String nonce;
+        String jobId;
+        String taskId;
+        int index;
+
+        static Msg read(String json) {
+            Msg m = new Msg();
+            try (JsonParser p = Json.MAPPER.getFactory().createParser(json)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) throw new IllegalArgumentException("not an object");
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String f = p.currentName();
+                    JsonToken v = p.nextToken();
+                    switch (f) {
+                        case "type" -> m.type = p.getText();
+                        case "nonce" -> m.nonce = p.getText();
+                        case "job_id" -> m.jobId = p.getText();
+                        case "task_id" -> m.taskId = p.getText();
+                        case "index" -> m.index = p.getIntValue();
+                        default -> {
+                            if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) p.skipChildren();
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return m;
+        }
+    }
+
     /** A minimal worker: authenticates, answers every job at once with 32 bytes of output. */
     private static final class Client implements WebSocket.Listener {
         static final GemmBackend GEMM = Backends.select("cpu", 1).gemm();
@@ -175,29 +210,29 @@ public final class DispatchBenchmark {
         public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
             text.append(data);
             if (last) {
-                var m = Json.parse(text.toString());
+                String raw = text.toString();
                 text.setLength(0);
-                switch (m.path("type").asText()) {
+                Msg m = Msg.read(raw);
+                switch (m.type) {
                     case "challenge" -> {
                         ObjectNode o = Json.object();
                         o.put("type", "hello");
                         o.put("address", key.address());
                         o.put("signature", Hex.encode(key.signRecoverable(
-                                PoolProtocol.authDigest(Hex.decode(m.path("nonce").asText())))));
+                                PoolProtocol.authDigest(Hex.decode(m.nonce)))));
                         o.put("max_jobs", 256);
                         send(o.toString());
                     }
                     case "welcome" -> welcomed.complete(null);
                     case "job" -> {
-                        byte[] out = OUTPUTS.get(m.path("job_id").asText());
+                        byte[] out = OUTPUTS.get(m.jobId);
                         String hash = Hex.encode(Sha256.hash(out));
-                        int index = m.path("index").asInt();
                         ObjectNode h = Json.object();
                         h.put("type", "job_result");
-                        h.put("job_id", m.path("job_id").asText());
+                        h.put("job_id", m.jobId);
                         h.put("result_hash", hash);
                         h.put("signature", Hex.encode(key.signRecoverable(PoolProtocol.resultDigest(
-                                m.path("task_id").asText(), key.address(), hash, null, index))));
+                                m.taskId, key.address(), hash, null, m.index))));
                         send(PoolProtocol.encodeResultFrame(h, out));
                     }
                     default -> { }

@@ -19,9 +19,10 @@ public final class LoopbackLedger implements Ledger {
 
     @Override
     public Sent send(Transaction tx) {
-        included.put(tx.hashHex(), true);
+        String hash = tx.hashHex();
+        included.put(hash, true);
         nonces.merge(tx.fromAddress(), 1L, Long::sum);
-        return new Sent.Accepted(tx.hashHex());
+        return new Sent.Accepted(hash);
     }
 
     @Override
