@@ -6,8 +6,6 @@ import org.cpc.compute.gemm.Backends;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +28,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The CLI run in-process, as a user would, against a real devnet node on loopback. */
 class CliAgainstNodeTest {
@@ -41,8 +38,6 @@ class CliAgainstNodeTest {
     static String url;
     static Path keys;
     static Path passwordFile;
-
-    record Run(int exit, String out, String err) {}
 
     @BeforeAll
     static void start() throws Exception {
@@ -63,13 +58,7 @@ class CliAgainstNodeTest {
     }
 
     static Run cpc(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Cpc.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+        return Run.cpc(args);
     }
 
     static Run withKeys(String... args) {

@@ -2,8 +2,6 @@ package org.cpc.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -27,7 +25,6 @@ import org.cpc.protocol.params.NetworkParams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The customer's and the worker's commands in-process against a real devnet node and PoC validator on loopback:
@@ -40,16 +37,8 @@ class TaskCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {}
-
     static Run cpc(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Cpc.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+        return Run.cpc(args);
     }
 
     private List<String> keyArgs() {

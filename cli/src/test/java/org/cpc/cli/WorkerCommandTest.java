@@ -2,11 +2,12 @@ package org.cpc.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.cpc.node.DataDir;
 import org.cpc.node.NodeInit;
 import org.cpc.node.NodeRunner;
@@ -17,7 +18,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code cpc worker start} run in-process, as a user would, against a real devnet node on loopback. */
 class WorkerCommandTest {
@@ -29,8 +29,6 @@ class WorkerCommandTest {
     static String url;
     static Path keys;
     static Path passwordFile;
-
-    record Run(int exit, String out, String err) {}
 
     @BeforeAll
     static void start() throws Exception {
@@ -50,19 +48,10 @@ class WorkerCommandTest {
     }
 
     static Run worker(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Cpc.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        String[] all = new String[args.length + 8];
-        all[0] = "worker";
-        all[1] = "start";
-        System.arraycopy(args, 0, all, 2, args.length);
-        System.arraycopy(new String[] {"--node", url, "--keys-dir", keys.toString(), "--password-file",
-            passwordFile.toString()}, 0, all, 2 + args.length, 6);
-        int exit = cl.execute(all);
-        return new Run(exit, out.toString(), err.toString());
+        List<String> all = new ArrayList<>(List.of("worker", "start"));
+        all.addAll(Arrays.asList(args));
+        all.addAll(List.of("--node", url, "--keys-dir", keys.toString(), "--password-file", passwordFile.toString()));
+        return Run.cpc(all.toArray(String[]::new));
     }
 
     @Test
