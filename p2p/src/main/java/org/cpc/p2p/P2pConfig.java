@@ -1,0 +1,51 @@
+package org.cpc.p2p;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Settings of the P2P network. Every limit is explicit; defaults in {@link #defaults}.
+ *
+ * @param chainId must equal the peer's, checked in the handshake
+ * @param genesisHash hex SHA-256 of the genesis block; must equal the peer's
+ * @param listen where to accept connections ({@code 127.0.0.1:0} picks a free port)
+ * @param advertise the address peers should dial us on (given in the handshake and by peer exchange); null = listen
+ * @param staticPeers dialled at start and re-dialled with backoff whenever the connection is lost
+ * @param moniker a human-readable name sent in the handshake (informative)
+ * @param maxInbound most accepted connections
+ * @param maxOutbound most dialled connections (static peers and ones learnt by peer exchange)
+ * @param maxFrameBytes largest frame accepted; a bigger one is a protocol violation
+ * @param sendQueueFrames per-peer bounded send queue; a peer that lets it fill is disconnected
+ * @param maxMessagesPerSecond per-peer, per-channel budget (token bucket, burst of one second's worth)
+ * @param handshakeTimeoutMs a peer that does not complete the handshake in time is dropped
+ * @param pingIntervalMs keep-alive; a peer silent for 3 intervals is dropped
+ * @param banScore score at which a peer is banned
+ * @param banMs how long a banned peer's id and IP are refused
+ * @param pexIntervalMs how often to ask a peer for addresses
+ */
+public record P2pConfig(String chainId, String genesisHash, InetSocketAddress listen, InetSocketAddress advertise,
+                        List<InetSocketAddress> staticPeers, String moniker, int maxInbound, int maxOutbound,
+                        int maxFrameBytes, int sendQueueFrames, int maxMessagesPerSecond, long handshakeTimeoutMs,
+                        long pingIntervalMs, int banScore, long banMs, long pexIntervalMs) {
+    /** Wire protocol version, sent in the handshake; a peer with another major version is refused. */
+    public static final int PROTOCOL_VERSION = 1;
+
+    public P2pConfig {
+        Objects.requireNonNull(chainId, "chainId");
+        Objects.requireNonNull(genesisHash, "genesisHash");
+        Objects.requireNonNull(listen, "listen");
+        staticPeers = List.copyOf(staticPeers);
+        if (maxFrameBytes < 1024) throw new IllegalArgumentException("max_frame_bytes must be at least 1024");
+        if (maxInbound < 0 || maxOutbound < 0) throw new IllegalArgumentException("peer limits must be >= 0");
+        if (sendQueueFrames < 1 || maxMessagesPerSecond < 1 || banScore < 1) {
+            throw new IllegalArgumentException("send queue, message rate and ban score must be positive");
+        }
+    }
+
+    public static P2pConfig defaults(String chainId, String genesisHash, InetSocketAddress listen,
+            List<InetSocketAddress> staticPeers, String moniker) {
+        return new P2pConfig(chainId, genesisHash, listen, null, staticPeers, moniker, 40, 10, 16 * 1024 * 1024,
+                4096, 5000, 5_000, 10_000, 100, 10 * 60_000, 30_000);
+    }
+}
