@@ -29,6 +29,11 @@ final class KeyringOptions {
         return new Keyring(keysDir != null ? keysDir : Path.of(System.getProperty("user.home"), ".cpc", "keys"));
     }
 
+    /** Whether a password source was named on the command line (a devnet then uses it instead of its public one). */
+    boolean passwordGiven() {
+        return passwordFile != null || !Passwords.ENV.equals(passwordEnv);
+    }
+
     char[] unlockPassword(String keyName) {
         return password(keyName, false);
     }

@@ -2,6 +2,8 @@ package org.cpc.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
 import java.time.InstantSource;
 import org.cpc.node.DataDir;
 import org.cpc.node.NodeConfig;
@@ -14,7 +16,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "node", description = "Create and run an L1 node.",
-        subcommands = {NodeCommand.Init.class, NodeCommand.Start.class})
+        subcommands = {NodeCommand.Init.class, NodeCommand.Testnet.class, NodeCommand.Start.class})
 final class NodeCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -55,6 +57,64 @@ final class NodeCommand implements Runnable {
                 out.println("WARNING: devnet keys use the public password in node.json; never reuse them elsewhere.");
             }
             out.println("start it:   cpc node start --data-dir " + dataDir);
+        }
+    }
+
+    @Command(name = "testnet", description = {
+        "Generate the data dirs of an N-validator network on this host: DIR/node0 .. DIR/node{N-1}, each with its own",
+        "validator key, REST and P2P ports and every other node as a peer, all sharing one genesis (faucet in node0",
+        "on devnet). Start each with: cpc node start --data-dir DIR/nodeI"})
+    static final class Testnet implements Runnable {
+        @Option(names = "--validators", required = true, paramLabel = "N", description = "Number of validators.")
+        int validators;
+        @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Where the node dirs go.")
+        Path dir;
+        @Option(names = "--network", defaultValue = "devnet", description = "Parameters to start from: devnet, testnet or mainnet (default: ${DEFAULT-VALUE}).")
+        String network;
+        @Option(names = "--chain-id", paramLabel = "ID", description = "Chain id (default: the network's).")
+        String chainId;
+        @Option(names = "--rest-base-port", defaultValue = "" + NodeConfig.DEFAULT_PORT, paramLabel = "P",
+                description = "nodeI's REST port is P+I (default: ${DEFAULT-VALUE}).")
+        int restBasePort;
+        @Option(names = "--p2p-base-port", defaultValue = "" + NodeConfig.DEFAULT_P2P_PORT, paramLabel = "P",
+                description = "nodeI's P2P port is P+I on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+        int p2pBasePort;
+        @Option(names = "--block-time-ms", paramLabel = "MS", description = "Block interval (default: the network's).")
+        Long blockTimeMs;
+        @Option(names = "--powers", split = ",", paramLabel = "P0,P1,..",
+                description = "Voting power of each validator (default: 1 each).")
+        List<Long> powers;
+        @Mixin KeyringOptions keys;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            if (validators < 1 || validators > NodeInit.MAX_VALIDATORS) {
+                throw new Errors.CliException(Cpc.EXIT_USAGE, "--validators must be 1.." + NodeInit.MAX_VALIDATORS);
+            }
+            if (powers != null && powers.size() != validators) {
+                throw new Errors.CliException(Cpc.EXIT_USAGE, "--powers needs " + validators + " values, got " + powers.size());
+            }
+            NetworkParams params = NetworkParams.named(network);
+            if (chainId != null) params = params.withChainId(chainId);
+            if (blockTimeMs != null) params = params.withBlockTime(blockTimeMs);
+            List<Long> power = powers != null ? powers : Collections.nCopies(validators, 1L);
+            // As for init: devnet keys get the well-known password unless one is given; real networks' need one.
+            char[] password = params.faucetEnabled() && !keys.passwordGiven() ? null : keys.newPassword("validator keys");
+            List<NodeInit.Result> nodes = NodeInit.network(params,
+                    NodeInit.localMembers(dir, power, restBasePort, p2pBasePort), NodeInit.DEFAULT_VALIDATOR_KEY,
+                    password, System.currentTimeMillis());
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("generated " + validators + " validators of " + params.chainId() + " in " + dir.toAbsolutePath().normalize());
+            for (NodeInit.Result r : nodes) {
+                out.printf("  %s  REST http://%s:%d  P2P %s  validator %s%s%n", r.dataDir().root().getFileName(),
+                        r.config().restHost(), r.config().restPort(), r.config().p2pListen(), r.validator().address(),
+                        r.faucetAddress() == null ? "" : "  faucet " + r.faucetAddress());
+            }
+            if (nodes.getFirst().config().keyPassword() != null) {
+                out.println("WARNING: devnet keys use the public password in node.json; never reuse them elsewhere.");
+            }
+            out.println("start each:  cpc node start --data-dir " + NodeInit.nodeDir(dir, 0) + "   (and node1 ..)");
         }
     }
 

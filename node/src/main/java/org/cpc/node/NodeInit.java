@@ -5,7 +5,10 @@ import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeMap;
 import org.cpc.chain.Genesis;
 import org.cpc.chain.GenesisFile;
@@ -17,10 +20,11 @@ import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.Amounts;
 
 /**
- * Creates a data dir: keyring, genesis and {@code node.json}. Without a genesis file it makes a one-validator
- * network whose validator is this node; where the network has a faucet (devnet) it also creates the faucet
- * account, funded in genesis, whose key the node holds. Such a new network's one PoC validator is the operator
- * account (the validator's reward address), and its treasury is {@link Genesis#WELL_KNOWN_TREASURY}.
+ * Creates data dirs: keyring, genesis and {@code node.json}. A new network ({@link #network}) gets one data dir per
+ * validator, each with its own ML-DSA-65 key, and one genesis listing them all; {@link #init} without a genesis
+ * file is the one-validator case of it. Where the network has a faucet (devnet) the first node also creates the
+ * faucet account, funded in genesis, whose key it holds. A new network's one PoC validator is the first node's
+ * operator account (its reward address), and its treasury is {@link Genesis#WELL_KNOWN_TREASURY}.
  */
 public final class NodeInit {
     /** What genesis gives the faucet on devnet. */
@@ -35,65 +39,177 @@ public final class NodeInit {
      * nothing; never use a devnet key on another network.
      */
     public static final String DEVNET_KEY_PASSWORD = "devnet-insecure-password";
+    /** Bounds the generator: every validator signs every height, and a test net of hundreds is not what this is for. */
+    public static final int MAX_VALIDATORS = 64;
 
-    /** What was created; {@code faucetAddress} is null where the network has no faucet. */
+    /** What was created; {@code faucetAddress} is null where the node holds no faucet. */
     public record Result(DataDir dataDir, Genesis genesis, NodeConfig config, KeyInfo validator, KeyInfo operator,
                          String faucetAddress) {}
 
+    /**
+     * One validator node of a new network.
+     *
+     * @param root its data dir
+     * @param restPort its REST port (0 picks a free one at start)
+     * @param power its voting power in genesis, at least 1
+     * @param p2pListen "host:port" its P2P transport listens on; the other members dial it
+     */
+    public record Member(Path root, int restPort, long power, String p2pListen) {
+        public Member {
+            if (power < 1) throw new IllegalArgumentException("a validator's power must be at least 1, not " + power);
+        }
+    }
+
     private NodeInit() {}
 
+    /** The data dir of node {@code i} of a network generated under {@code networkDir}. */
+    public static Path nodeDir(Path networkDir, int i) {
+        return networkDir.resolve("node" + i);
+    }
+
     /**
+     * N members on one host: node{@code i} under {@code networkDir} with REST port {@code restBasePort + i} and
+     * P2P port {@code p2pBasePort + i} on 127.0.0.1, each of the given power.
+     */
+    public static List<Member> localMembers(Path networkDir, List<Long> powers, int restBasePort, int p2pBasePort) {
+        int n = powers.size();
+        if (n < 1 || n > MAX_VALIDATORS) {
+            throw new IllegalArgumentException("validators must be 1.." + MAX_VALIDATORS + ", not " + n);
+        }
+        if (restBasePort < 1 || restBasePort + n - 1 > 65535 || p2pBasePort < 1 || p2pBasePort + n - 1 > 65535) {
+            throw new IllegalArgumentException("base ports plus " + (n - 1) + " must stay within 1..65535");
+        }
+        List<Member> members = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            members.add(new Member(nodeDir(networkDir, i), restBasePort + i, powers.get(i),
+                    "127.0.0.1:" + (p2pBasePort + i)));
+        }
+        return members;
+    }
+
+    /**
+     * Creates a one-validator network whose validator is this node, or joins the network of {@code genesisFile}.
+     *
      * @param genesisFile an existing network's genesis to join, or null to create a new network from {@code params}
      * @param validatorKeyName name in the data dir's keyring of this node's ML-DSA-65 consensus key
      * @param password the keys' password; on devnet pass null to use {@link #DEVNET_KEY_PASSWORD}
      */
     public static Result init(Path root, NetworkParams params, Path genesisFile, String validatorKeyName, int port,
                               char[] password, long nowMs) {
+        if (genesisFile == null) {
+            return network(params, List.of(new Member(root, port, 1, NodeConfig.DEFAULT_P2P_LISTEN)),
+                    validatorKeyName, password, nowMs).getFirst();
+        }
+        Genesis joined = readGenesis(genesisFile);
+        DataDir dir = prepare(root);
+        char[] pw = password(joined.params(), password);
+        Keys keys = createKeys(dir, validatorKeyName, pw, false);
+        NodeConfig config = config(dir, joined, validatorKeyName, null, password, NodeConfig.DEFAULT_P2P_LISTEN,
+                List.of(), port);
+        return new Result(dir, joined, config, keys.validator(), keys.operator(), null);
+    }
+
+    /**
+     * Creates a new network of {@code members.size()} validators: every member's data dir gets its own keys, the
+     * one genesis and a {@code node.json} whose {@code p2p_peers} are all the other members. Nothing is written
+     * unless every data dir is new.
+     *
+     * @param password the keys' password; on devnet pass null to use {@link #DEVNET_KEY_PASSWORD}
+     */
+    public static List<Result> network(NetworkParams params, List<Member> members, String validatorKeyName,
+                                       char[] password, long nowMs) {
+        if (members.isEmpty() || members.size() > MAX_VALIDATORS) {
+            throw new IllegalArgumentException("validators must be 1.." + MAX_VALIDATORS + ", not " + members.size());
+        }
+        Set<Path> roots = new HashSet<>();
+        Set<String> listens = new HashSet<>();
+        for (Member m : members) {
+            if (!roots.add(new DataDir(m.root()).root())) throw new IllegalArgumentException("data dir " + m.root() + " given twice");
+            if (!listens.add(m.p2pListen())) throw new IllegalArgumentException("p2p address " + m.p2pListen() + " given twice");
+            prepare(m.root(), false);
+        }
+        char[] pw = password(params, password);
+        List<DataDir> dirs = members.stream().map(m -> prepare(m.root())).toList();
+        List<Keys> keys = new ArrayList<>();
+        for (int i = 0; i < dirs.size(); i++) keys.add(createKeys(dirs.get(i), validatorKeyName, pw, i == 0 && params.faucetEnabled()));
+
+        TreeMap<String, BigInteger> alloc = new TreeMap<>();
+        String faucetAddress = keys.getFirst().faucet() == null ? null : keys.getFirst().faucet().address();
+        if (faucetAddress != null) alloc.put(faucetAddress, FAUCET_GENESIS_WEI);
+        List<ValidatorInfo> validators = new ArrayList<>();
+        for (int i = 0; i < members.size(); i++) {
+            KeyInfo v = keys.get(i).validator();
+            validators.add(new ValidatorInfo(v.address(), v.publicKeyHex(), keys.get(i).operator().address(),
+                    members.get(i).power()));
+        }
+        // The market's defaults: the first node's operator account is the network's one PoC validator (a devnet
+        // PoC validator runs with that key) and the treasury is the keyless well-known address.
+        Genesis genesis = new Genesis(params, nowMs, alloc, validators,
+                List.of(keys.getFirst().operator().address()), Genesis.WELL_KNOWN_TREASURY);
+
+        List<Result> results = new ArrayList<>();
+        for (int i = 0; i < members.size(); i++) {
+            Member m = members.get(i);
+            List<String> peers = members.stream().map(Member::p2pListen).filter(a -> !a.equals(m.p2pListen())).toList();
+            String faucet = i == 0 ? faucetAddress : null;
+            NodeConfig config = config(dirs.get(i), genesis, validatorKeyName, faucet, password, m.p2pListen(), peers,
+                    m.restPort());
+            results.add(new Result(dirs.get(i), genesis, config, keys.get(i).validator(), keys.get(i).operator(), faucet));
+        }
+        return results;
+    }
+
+    private record Keys(KeyInfo validator, KeyInfo operator, KeyInfo faucet) {}
+
+    private static char[] password(NetworkParams network, char[] password) {
+        if (password == null && !network.faucetEnabled()) {
+            throw new IllegalArgumentException("a " + network.network() + " node's keys need a password");
+        }
+        return password != null ? password : DEVNET_KEY_PASSWORD.toCharArray();
+    }
+
+    private static DataDir prepare(Path root) {
+        return prepare(root, true);
+    }
+
+    /** Refuses a data dir that holds a chain already; creates it when {@code create}. */
+    private static DataDir prepare(Path root, boolean create) {
         DataDir dir = new DataDir(root);
         if (Files.exists(dir.genesis()) || Files.exists(dir.db())) {
             throw new IllegalStateException("data dir " + dir.root() + " is already initialised;"
-                    + " choose another --data-dir or remove this one");
+                    + " choose another directory or remove this one");
         }
-        Genesis joined = genesisFile == null ? null : readGenesis(genesisFile);
-        NetworkParams network = joined == null ? params : joined.params();
-        boolean devnet = network.faucetEnabled();
-        if (password == null && !devnet) {
-            throw new IllegalArgumentException("a " + network.network() + " node's keys need a password");
-        }
-        char[] pw = password != null ? password : DEVNET_KEY_PASSWORD.toCharArray();
-        try {
-            Files.createDirectories(dir.root());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dir.root() + ": " + e.getMessage(), e);
-        }
-        Keyring keys = new Keyring(dir.keys());
-        KeyInfo validator = keys.create(validatorKeyName, KeyKind.ML_DSA_65, pw);
-        KeyInfo operator = keys.create(OPERATOR_KEY, KeyKind.SECP256K1, pw);
-
-        Genesis genesis = joined;
-        String faucetAddress = null;
-        if (genesis == null) {
-            TreeMap<String, BigInteger> alloc = new TreeMap<>();
-            if (devnet) {
-                faucetAddress = keys.create(FAUCET_KEY, KeyKind.SECP256K1, pw).address();
-                alloc.put(faucetAddress, FAUCET_GENESIS_WEI);
+        if (create) {
+            try {
+                Files.createDirectories(dir.root());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create " + dir.root() + ": " + e.getMessage(), e);
             }
-            // The market's defaults: the operator account is the network's one PoC validator (a devnet PoC validator
-            // runs with that key) and the treasury is the keyless well-known address.
-            genesis = new Genesis(params, nowMs, alloc, List.of(
-                    new ValidatorInfo(validator.address(), validator.publicKeyHex(), operator.address(), 1)),
-                    List.of(operator.address()), Genesis.WELL_KNOWN_TREASURY);
         }
+        return dir;
+    }
+
+    private static Keys createKeys(DataDir dir, String validatorKeyName, char[] pw, boolean faucet) {
+        Keyring keyring = new Keyring(dir.keys());
+        return new Keys(keyring.create(validatorKeyName, KeyKind.ML_DSA_65, pw),
+                keyring.create(OPERATOR_KEY, KeyKind.SECP256K1, pw),
+                faucet ? keyring.create(FAUCET_KEY, KeyKind.SECP256K1, pw) : null);
+    }
+
+    /** Writes the genesis and {@code node.json}; a devnet key password chosen by default is kept in the clear. */
+    private static NodeConfig config(DataDir dir, Genesis genesis, String validatorKeyName, String faucetAddress,
+                                     char[] password, String p2pListen, List<String> peers, int port) {
         try {
             GenesisFile.write(genesis, dir.genesis());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + dir.genesis() + ": " + e.getMessage(), e);
         }
+        boolean devnet = genesis.params().faucetEnabled();
         NodeConfig config = new NodeConfig("127.0.0.1", port, validatorKeyName,
                 faucetAddress == null ? null : FAUCET_KEY, DEFAULT_FAUCET_MAX_CPC,
-                devnet && password == null ? DEVNET_KEY_PASSWORD : null);
+                devnet && password == null ? DEVNET_KEY_PASSWORD : null, p2pListen, null, peers);
         config.write(dir.root());
-        return new Result(dir, genesis, config, validator, operator, faucetAddress);
+        return config;
     }
 
     static Genesis readGenesis(Path file) {

@@ -172,6 +172,20 @@ public record NetworkParams(
                 marketTreasuryShareBps, maxTaskLifetimeS, maxTaskPayloadBytes);
     }
 
+    /**
+     * The same parameters under another chain id, for a private test network: transactions signed for one chain
+     * are refused by the other. 1 to 64 characters of {@code a-z 0-9 . _ -}.
+     */
+    public NetworkParams withChainId(String id) {
+        if (id == null || !id.matches("[a-z0-9._-]{1,64}")) {
+            throw new IllegalArgumentException("chain id must be 1 to 64 characters of a-z 0-9 . _ -, not '" + id + "'");
+        }
+        return new NetworkParams(network, id, blockTimeMs, blockGasLimit, minGasPrice, maxTxBytes, maxBlockTxs,
+                maxFutureBlockMs, syntheticMatrixSize, syntheticSpotChecks, syntheticWindow, syntheticVerifyGasPerMmac,
+                blockReward, halvingInterval, computeRewardShareBps, faucetEnabled, marketWorkerShareBps, marketPocShareBps,
+                marketTreasuryShareBps, maxTaskLifetimeS, maxTaskPayloadBytes);
+    }
+
     /** The same parameters with another block interval; devnets and tests run faster blocks. */
     public NetworkParams withBlockTime(long ms) {
         return new NetworkParams(network, chainId, ms, blockGasLimit, minGasPrice, maxTxBytes, maxBlockTxs,
