@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.cpc.compute.gemm.Backends;
 import org.cpc.compute.gemm.ComputeBackend;
@@ -29,7 +31,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "devnet", description = {
-    "Run a one-validator development chain with a faucet. Creates the data dir on first use and resumes it after.",
+    "Run a development chain with a faucet: one validator, or with --validators N, N validators on loopback in this",
+    "process (data dirs DIR/node0 ..). Creates the data dirs on first use and resumes them after.",
     "Devnet keys use a well-known password stored in node.json: they are for testing only."})
 final class DevnetCommand implements Runnable {
     @Option(names = "--data-dir", defaultValue = ".devnet", paramLabel = "DIR", description = "Default: ${DEFAULT-VALUE}.")
@@ -52,29 +55,48 @@ final class DevnetCommand implements Runnable {
     @Option(names = "--pool-workers", defaultValue = "2", paramLabel = "N",
             description = "Pool workers running market jobs from the devnet's PoC validator (default: ${DEFAULT-VALUE}).")
     int poolWorkers;
+    @Option(names = "--validators", defaultValue = "1", paramLabel = "N",
+            description = "Validators, each its own node in DIR/nodeI with REST port PORT+I (default: ${DEFAULT-VALUE}:"
+                    + " one node in DIR).")
+    int validators;
+    @Option(names = "--p2p-port", defaultValue = "" + NodeConfig.DEFAULT_P2P_PORT, paramLabel = "P",
+            description = "With --validators N: nodeI's P2P port is P+I (default: ${DEFAULT-VALUE}).")
+    int p2pPort;
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        DataDir dir = new DataDir(dataDir);
+        if (validators < 1 || validators > NodeInit.MAX_VALIDATORS) {
+            throw new Errors.CliException(Cpc.EXIT_USAGE, "--validators must be 1.." + NodeInit.MAX_VALIDATORS);
+        }
+        DataDir root = new DataDir(dataDir);
         PrintWriter out = spec.commandLine().getOut();
-        if (reset && Files.exists(dir.root())) delete(dir);
+        if (reset && Files.exists(root.root())) delete(root);
+        List<DataDir> dirs = nodeDirs(root);
+        DataDir dir = dirs.getFirst();
         boolean fresh = !dir.initialised();
         if (fresh) {
             NetworkParams p = NetworkParams.devnet();
             if (blockTimeMs != null) p = p.withBlockTime(blockTimeMs);
-            NodeInit.init(dir.root(), p, null, NodeInit.DEFAULT_VALIDATOR_KEY, port, null, System.currentTimeMillis());
+            if (validators == 1) {
+                NodeInit.init(dir.root(), p, null, NodeInit.DEFAULT_VALIDATOR_KEY, port, null, System.currentTimeMillis());
+            } else {
+                NodeInit.network(p, NodeInit.localMembers(root.root(), Collections.nCopies(validators, 1L), port, p2pPort),
+                        NodeInit.DEFAULT_VALIDATOR_KEY, null, System.currentTimeMillis());
+            }
         }
         if (workers < 0) throw new Errors.CliException(Cpc.EXIT_USAGE, "--workers must be 0 or more");
-        NodeRunner node = NodeRunner.start(dir, port, InstantSource.system(), () -> {
-            throw new IllegalStateException("devnet node.json has no key_password; recreate it with --reset");
-        });
+        List<NodeRunner> nodes = startNodes(dirs);
+        NodeRunner node = nodes.getFirst();
         String url = "http://127.0.0.1:" + node.port();
         out.println();
-        out.println((fresh ? "Started a new devnet" : "Resumed the devnet") + " in " + dir.root() + " at height "
+        out.println((fresh ? "Started a new devnet" : "Resumed the devnet") + " in " + root.root() + " at height "
                 + node.chain().head().header().height() + " (chain " + node.chain().params().chainId() + ")");
         out.println("  REST API:  " + url + "   (OpenAPI: " + url + "/openapi.json, events: " + url + "/events)");
+        for (int i = 1; i < nodes.size(); i++) {
+            out.println("  node" + i + ":     http://127.0.0.1:" + nodes.get(i).port() + "   (" + dirs.get(i).root() + ")");
+        }
         out.println("  faucet:    " + node.faucetAddress() + "   (POST " + url + "/faucet)");
         out.println("  WARNING:   devnet keys use the public password in node.json. Never reuse them elsewhere.");
         List<SoloWorker> started = startWorkers(dir, url, spec.commandLine().getErr(), out);
@@ -92,7 +114,7 @@ final class DevnetCommand implements Runnable {
                     Thread.currentThread().interrupt();
                 }
             }
-            node.close();
+            nodes.forEach(NodeRunner::close);
         }, "devnet-shutdown"));
         out.println();
         out.println("Try next:");
@@ -116,8 +138,40 @@ final class DevnetCommand implements Runnable {
             node.awaitClose();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            node.close();
+            nodes.forEach(NodeRunner::close);
         }
+    }
+
+    /**
+     * The data dirs of this devnet: DIR itself for one validator (as before multi-validator devnets existed), else
+     * DIR/node0 ... An existing devnet of another size is refused rather than half reused.
+     */
+    private List<DataDir> nodeDirs(DataDir root) {
+        int existing = 0;
+        while (new DataDir(NodeInit.nodeDir(root.root(), existing)).initialised()) existing++;
+        if (root.initialised() && validators > 1 || existing > 0 && existing != validators) {
+            int has = root.initialised() ? 1 : existing;
+            throw new Errors.CliException(Cpc.EXIT_USAGE, root.root() + " holds a devnet of " + has + " validator"
+                    + (has == 1 ? "" : "s") + "; pass --validators " + has + ", --reset, or another --data-dir");
+        }
+        if (validators == 1) return List.of(root);
+        return IntStream.range(0, validators).mapToObj(i -> new DataDir(NodeInit.nodeDir(root.root(), i))).toList();
+    }
+
+    /** Starts every node in this process, REST on PORT+I; on a failure closes those already up. */
+    private List<NodeRunner> startNodes(List<DataDir> dirs) {
+        List<NodeRunner> nodes = new ArrayList<>();
+        try {
+            for (int i = 0; i < dirs.size(); i++) {
+                nodes.add(NodeRunner.start(dirs.get(i), port + i, InstantSource.system(), () -> {
+                    throw new IllegalStateException("devnet node.json has no key_password; recreate it with --reset");
+                }));
+            }
+        } catch (RuntimeException e) {
+            nodes.forEach(NodeRunner::close);
+            throw e;
+        }
+        return nodes;
     }
 
     /**
@@ -152,7 +206,8 @@ final class DevnetCommand implements Runnable {
 
     /** Deletes a devnet data dir, refusing a directory that does not look like one (a typo must not wipe $HOME). */
     private static void delete(DataDir dir) {
-        boolean looksLikeDataDir = Files.exists(dir.genesis()) || Files.exists(dir.root().resolve(NodeConfig.FILE));
+        boolean looksLikeDataDir = Files.exists(dir.genesis()) || Files.exists(dir.root().resolve(NodeConfig.FILE))
+                || new DataDir(NodeInit.nodeDir(dir.root(), 0)).initialised();
         try (Stream<Path> entries = Files.list(dir.root())) {
             if (!looksLikeDataDir && entries.findAny().isPresent()) {
                 throw new Errors.CliException(Cpc.EXIT_USAGE, dir.root() + " is not a cpc data dir; refusing to delete it");
