@@ -59,7 +59,7 @@ final class DevnetCommand implements Runnable {
             description = "Validators, each its own node in DIR/nodeI with REST port PORT+I (default: ${DEFAULT-VALUE}:"
                     + " one node in DIR).")
     int validators;
-    @Option(names = "--p2p-port", defaultValue = "" + NodeConfig.DEFAULT_P2P_PORT, paramLabel = "P",
+    @Option(names = "--p2p-port", defaultValue = "" + NodeInit.DEFAULT_P2P_PORT, paramLabel = "P",
             description = "With --validators N: nodeI's P2P port is P+I (default: ${DEFAULT-VALUE}).")
     int p2pPort;
     @CommandLine.Spec

@@ -76,7 +76,7 @@ final class NodeCommand implements Runnable {
         @Option(names = "--rest-base-port", defaultValue = "" + NodeConfig.DEFAULT_PORT, paramLabel = "P",
                 description = "nodeI's REST port is P+I (default: ${DEFAULT-VALUE}).")
         int restBasePort;
-        @Option(names = "--p2p-base-port", defaultValue = "" + NodeConfig.DEFAULT_P2P_PORT, paramLabel = "P",
+        @Option(names = "--p2p-base-port", defaultValue = "" + NodeInit.DEFAULT_P2P_PORT, paramLabel = "P",
                 description = "nodeI's P2P port is P+I on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
         int p2pBasePort;
         @Option(names = "--block-time-ms", paramLabel = "MS", description = "Block interval (default: the network's).")
@@ -108,7 +108,7 @@ final class NodeCommand implements Runnable {
             out.println("generated " + validators + " validators of " + params.chainId() + " in " + dir.toAbsolutePath().normalize());
             for (NodeInit.Result r : nodes) {
                 out.printf("  %s  REST http://%s:%d  P2P %s  validator %s%s%n", r.dataDir().root().getFileName(),
-                        r.config().restHost(), r.config().restPort(), r.config().p2pListen(), r.validator().address(),
+                        r.config().restHost(), r.config().restPort(), r.config().p2p().listen(), r.validator().address(),
                         r.faucetAddress() == null ? "" : "  faucet " + r.faucetAddress());
             }
             if (nodes.getFirst().config().keyPassword() != null) {

@@ -32,7 +32,7 @@ class TestnetCommandTest {
         for (int i = 0; i < 4; i++) {
             NodeConfig c = NodeConfig.read(NodeInit.nodeDir(net, i));
             assertThat(c.restPort()).isEqualTo(18200 + i);
-            assertThat(c.p2pPeers()).hasSize(3);
+            assertThat(c.p2p().peers()).hasSize(3);
             assertThat(Files.readString(NodeInit.nodeDir(net, i).resolve("genesis.json")))
                     .isEqualTo(Files.readString(NodeInit.nodeDir(net, 0).resolve("genesis.json")));
         }

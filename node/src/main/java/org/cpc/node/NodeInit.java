@@ -41,6 +41,8 @@ public final class NodeInit {
     public static final String DEVNET_KEY_PASSWORD = "devnet-insecure-password";
     /** Bounds the generator: every validator signs every height, and a test net of hundreds is not what this is for. */
     public static final int MAX_VALIDATORS = 64;
+    /** The first P2P port of a generated network: CometBFT's, so operators recognise it. */
+    public static final int DEFAULT_P2P_PORT = 26656;
 
     /** What was created; {@code faucetAddress} is null where the node holds no faucet. */
     public record Result(DataDir dataDir, Genesis genesis, NodeConfig config, KeyInfo validator, KeyInfo operator,
@@ -97,15 +99,14 @@ public final class NodeInit {
     public static Result init(Path root, NetworkParams params, Path genesisFile, String validatorKeyName, int port,
                               char[] password, long nowMs) {
         if (genesisFile == null) {
-            return network(params, List.of(new Member(root, port, 1, NodeConfig.DEFAULT_P2P_LISTEN)),
+            return network(params, List.of(new Member(root, port, 1, soloListen(port))),
                     validatorKeyName, password, nowMs).getFirst();
         }
         Genesis joined = readGenesis(genesisFile);
         DataDir dir = prepare(root);
         char[] pw = password(joined.params(), password);
         Keys keys = createKeys(dir, validatorKeyName, pw, false);
-        NodeConfig config = config(dir, joined, validatorKeyName, null, password, NodeConfig.DEFAULT_P2P_LISTEN,
-                List.of(), port);
+        NodeConfig config = config(dir, joined, validatorKeyName, null, password, soloListen(port), List.of(), port);
         return new Result(dir, joined, config, keys.validator(), keys.operator(), null);
     }
 
@@ -159,6 +160,11 @@ public final class NodeInit {
         return results;
     }
 
+    /** A node made for tests (REST port 0) takes a free P2P port too, so parallel tests never collide. */
+    private static String soloListen(int restPort) {
+        return restPort == 0 ? "127.0.0.1:0" : NodeConfig.P2p.DEFAULT_LISTEN;
+    }
+
     private record Keys(KeyInfo validator, KeyInfo operator, KeyInfo faucet) {}
 
     private static char[] password(NetworkParams network, char[] password) {
@@ -207,7 +213,8 @@ public final class NodeInit {
         boolean devnet = genesis.params().faucetEnabled();
         NodeConfig config = new NodeConfig("127.0.0.1", port, validatorKeyName,
                 faucetAddress == null ? null : FAUCET_KEY, DEFAULT_FAUCET_MAX_CPC,
-                devnet && password == null ? DEVNET_KEY_PASSWORD : null, p2pListen, null, peers);
+                devnet && password == null ? DEVNET_KEY_PASSWORD : null,
+                NodeConfig.P2p.listening(p2pListen).withPeers(peers));
         config.write(dir.root());
         return config;
     }

@@ -33,8 +33,8 @@ class NodeInitTest {
             assertThat(NodeInit.readGenesis(d.genesis())).isEqualTo(genesis);
             NodeConfig c = NodeConfig.read(d.root());
             assertThat(c.restPort()).isEqualTo(18100 + i);
-            assertThat(c.p2pListen()).isEqualTo("127.0.0.1:" + (26700 + i));
-            assertThat(c.p2pPeers()).hasSize(2).doesNotContain(c.p2pListen())
+            assertThat(c.p2p().listen()).isEqualTo("127.0.0.1:" + (26700 + i));
+            assertThat(c.p2p().peers()).hasSize(2).doesNotContain(c.p2p().listen())
                     .allMatch(p -> p.matches("127\\.0\\.0\\.1:267\\d\\d"));
             // the key in the node's keyring is the one genesis lists at its index, with the operator as reward address
             ValidatorKey key = new Keyring(d.keys()).unlockValidator(c.validatorKey(), c.keyPassword().toCharArray());
@@ -69,14 +69,12 @@ class NodeInitTest {
     }
 
     @Test
-    void aNodeJsonWithoutP2pFieldsListensOnTheDefaultAndDialsNobody() throws Exception {
+    void aNodeJsonWithoutP2pFieldsRunsWithoutANetwork() throws Exception {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve(NodeConfig.FILE), """
                 {"rest_host":"127.0.0.1","rest_port":8000,"validator_key":"validator","faucet_key":null,
                  "faucet_max_cpc":"1000.0"}""");
         NodeConfig c = NodeConfig.read(dir);
-        assertThat(c.p2pListen()).isEqualTo(NodeConfig.DEFAULT_P2P_LISTEN);
-        assertThat(c.p2pPeers()).isEmpty();
-        assertThat(c.p2pAdvertise()).isNull();
+        assertThat(c.p2p()).isEqualTo(NodeConfig.P2p.NONE);
     }
 }
