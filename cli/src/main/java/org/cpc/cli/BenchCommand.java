@@ -3,17 +3,24 @@ package org.cpc.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.cpc.compute.bench.GemmBenchmark;
 import org.cpc.compute.bench.VerifyBenchmark;
+import org.cpc.node.NodeInit;
 import org.cpc.node.client.NodeClient;
 import org.cpc.node.client.TxFactory;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.crypto.Secp256k1;
 import org.cpc.protocol.keys.AccountKey;
+import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.Transaction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,9 +41,18 @@ final class BenchCommand implements Runnable {
 
     @Command(name = "tps", description = {
         "Transfer throughput over HTTP: funds fresh accounts from the devnet faucet, then sends signed transfers",
-        "from concurrent clients. Prints accepted tx/s (admitted by POST /tx/send) and committed tx/s (in blocks)."})
+        "from concurrent clients as fast as they are accepted. Prints accepted tx/s (admitted by POST /tx/send),",
+        "committed tx/s (in blocks) and submit-to-final latency (from the POST to the block holding the transaction",
+        "being served by node0). With --validators it starts its own devnet(s) in this process instead of --node."})
     static final class Tps implements Runnable {
         @Mixin NodeUrlOption node;
+        @Option(names = "--validators", split = ",", paramLabel = "N[,N..]",
+                description = "Measure a fresh devnet of N validators on loopback, started in this process, for each N"
+                        + " in turn (e.g. 1,4), instead of the node of --node.")
+        List<Integer> validators;
+        @Option(names = "--block-time-ms", defaultValue = "1000", paramLabel = "MS",
+                description = "Block interval of the devnets --validators starts (default: ${DEFAULT-VALUE}).")
+        long blockTimeMs;
         @Option(names = "--clients", defaultValue = "16", description = "Concurrent HTTP clients (default: ${DEFAULT-VALUE}).")
         int clients;
         @Option(names = "--duration", defaultValue = "20", paramLabel = "S", description = "Seconds of sending (default: ${DEFAULT-VALUE}).")
@@ -49,23 +65,74 @@ final class BenchCommand implements Runnable {
 
         private record Sender(AccountKey key, long[] nonce) {}
 
+        /** One measurement; latencies in ms, of the accepted transactions seen committed. */
+        private record Figures(long accepted, double acceptedTps, long committed, double committedTps, long[] latencyMs) {
+            long percentile(int p) {
+                return latencyMs.length == 0 ? -1 : latencyMs[Math.min(latencyMs.length - 1, latencyMs.length * p / 100)];
+            }
+        }
+
         @Override
         public void run() {
             if (clients < 1 || accounts < clients || duration < 1) {
                 throw new Errors.CliException(Cpc.EXIT_USAGE, "need --clients >= 1, --accounts >= --clients, --duration >= 1");
             }
             PrintWriter out = spec.commandLine().getOut();
-            NodeClient client = node.client();
-            JsonNode params = client.params();
+            if (validators == null) {
+                measure(List.of(node.client()), out);
+                return;
+            }
+            for (int n : validators) {
+                if (n < 1 || n > NodeInit.MAX_VALIDATORS) {
+                    throw new Errors.CliException(Cpc.EXIT_USAGE, "--validators must be 1.." + NodeInit.MAX_VALIDATORS);
+                }
+            }
+            List<String> summary = new ArrayList<>();
+            for (int n : validators) {
+                Path dir;
+                try {
+                    dir = Files.createTempDirectory("cpc-bench-" + n + "v-");
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                out.printf("== %d validator%s in this process, %d ms blocks, data in %s%n", n, n == 1 ? "" : "s",
+                        blockTimeMs, dir);
+                out.flush();
+                Figures f;
+                try (LocalNetwork net = LocalNetwork.generate(dir, NetworkParams.devnet().withBlockTime(blockTimeMs), n)) {
+                    f = measure(net.urls().stream().map(NodeClient::new).toList(), out);
+                } finally {
+                    DevnetCommand.deleteTree(dir);
+                }
+                summary.add(String.format("| %d | %,.0f | %,.0f | %d | %d |", n, f.acceptedTps(), f.committedTps(),
+                        f.percentile(50), f.percentile(99)));
+            }
+            out.println();
+            out.println("| validators | accepted tx/s | committed tx/s | latency p50 ms | latency p99 ms |");
+            out.println("| --- | --- | --- | --- | --- |");
+            summary.forEach(out::println);
+        }
+
+        /**
+         * Funds the senders from node0's faucet, then client c sends to node c mod N; node0's blocks are read as they
+         * are committed to time each transaction from its submission to its block.
+         */
+        private Figures measure(List<NodeClient> nodes, PrintWriter out) {
+            NodeClient node0 = nodes.getFirst();
+            JsonNode params = node0.params();
             String chainId = params.path("chain_id").asText();
             long gasPrice = params.path("min_gas_price").asLong();
 
-            List<Sender> senders = fund(client, out);
+            List<Sender> senders = fund(node0, nodes, out);
             String sink = AccountKey.of(Secp256k1.randomPrivateKey()).address();
-            long h0 = client.status().path("height").asLong();
-            out.printf("sending for %d s from %d clients over %d accounts...%n", duration, clients, accounts);
+            long h0 = node0.status().path("height").asLong();
+            out.printf("sending for %d s from %d clients over %d accounts to %d node%s...%n", duration, clients,
+                    accounts, nodes.size(), nodes.size() == 1 ? "" : "s");
             out.flush();
 
+            ConcurrentHashMap<String, Long> submitted = new ConcurrentHashMap<>();
+            FinalityWatcher watcher = new FinalityWatcher(node0, h0 + 1, submitted);
+            Thread watch = Thread.ofPlatform().name("bench-finality").daemon(true).start(watcher);
             LongAdder accepted = new LongAdder();
             LongAdder rejected = new LongAdder();
             long start = System.nanoTime();
@@ -74,70 +141,85 @@ final class BenchCommand implements Runnable {
             for (int c = 0; c < clients; c++) {
                 List<Sender> mine = new ArrayList<>();
                 for (int i = c; i < senders.size(); i += clients) mine.add(senders.get(i));
+                NodeClient target = nodes.get(c % nodes.size());
                 threads.add(Thread.ofPlatform().name("bench-client-" + c).start(() ->
-                        send(client, mine, sink, chainId, gasPrice, end, accepted, rejected)));
+                        send(target, mine, sink, chainId, gasPrice, end, accepted, rejected, submitted)));
             }
-            for (Thread t : threads) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+            try {
+                for (Thread t : threads) t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Errors.CliException(Cpc.EXIT_FAILED, "interrupted");
             }
             double sendSeconds = (System.nanoTime() - start) / 1e9;
 
-            long h1 = waitForEmptyMempool(client);
+            long h1 = waitForEmptyMempools(nodes);
+            watcher.awaitHeight(h1);
+            watch.interrupt();
             long committed = 0;
-            long t0 = block(client, h0).path("header").path("timestamp").asLong();
+            long t0 = block(node0, h0).path("header").path("timestamp").asLong();
             long t1 = t0;
             for (long h = h0 + 1; h <= h1; h++) {
-                JsonNode b = block(client, h);
+                JsonNode b = block(node0, h);
                 committed += b.path("transactions").size();
                 t1 = b.path("header").path("timestamp").asLong();
             }
             double commitSeconds = Math.max(1, t1 - t0) / 1000.0;
+            long[] latencies = watcher.latenciesMs();
+            Figures f = new Figures(accepted.sum(), accepted.sum() / sendSeconds, committed, committed / commitSeconds,
+                    latencies);
             out.printf("accepted:  %d tx in %.1f s = %.0f tx/s (%d rejected)%n", accepted.sum(), sendSeconds,
-                    accepted.sum() / sendSeconds, rejected.sum());
+                    f.acceptedTps(), rejected.sum());
             out.printf("committed: %d tx in blocks %d..%d over %.1f s of block time = %.0f tx/s%n", committed, h0 + 1,
-                    h1, commitSeconds, committed / commitSeconds);
+                    h1, commitSeconds, f.committedTps());
+            out.printf("submit-to-final latency of %d tx: median %d ms, p99 %d ms, max %d ms%n", latencies.length,
+                    f.percentile(50), f.percentile(99), latencies.length == 0 ? -1 : latencies[latencies.length - 1]);
+            out.flush();
+            return f;
         }
 
-        private List<Sender> fund(NodeClient client, PrintWriter out) {
+        private List<Sender> fund(NodeClient faucetNode, List<NodeClient> nodes, PrintWriter out) {
             out.printf("funding %d accounts from the faucet...%n", accounts);
             out.flush();
             List<Sender> senders = new ArrayList<>();
             for (int i = 0; i < accounts; i++) {
                 // The mempool holds a bounded number of pending transactions per sender, the faucet's included.
-                if (i > 0 && i % FAUCET_BATCH == 0) waitForEmptyMempool(client);
+                if (i > 0 && i % FAUCET_BATCH == 0) waitForEmptyMempools(nodes);
                 AccountKey k = AccountKey.of(Secp256k1.randomPrivateKey());
                 var body = Json.object().put("address", k.address()).put("amount", "100.0");
-                NodeClient.Reply r = client.post("/faucet", body);
+                NodeClient.Reply r = faucetNode.post("/faucet", body);
                 if (!r.ok()) {
                     throw new Errors.CliException(Cpc.EXIT_FAILED, "the faucet refused (is this a devnet node?): " + r.error());
                 }
                 senders.add(new Sender(k, new long[] {0}));
             }
-            waitForEmptyMempool(client);
+            waitForEmptyMempools(nodes);
             String last = senders.getLast().key().address();
-            if (new BigInteger(client.balance(last).path("balance").asText()).signum() == 0) {
-                throw new Errors.CliException(Cpc.EXIT_FAILED, "faucet transfers were not committed; is the node producing blocks?");
+            for (NodeClient n : nodes) {
+                if (new BigInteger(n.balance(last).path("balance").asText()).signum() == 0) {
+                    throw new Errors.CliException(Cpc.EXIT_FAILED, "faucet transfers were not committed at " + n.base()
+                            + "; are the nodes producing blocks?");
+                }
             }
             return senders;
         }
 
         private static void send(NodeClient client, List<Sender> mine, String sink, String chainId, long gasPrice, long end,
-                                 LongAdder accepted, LongAdder rejected) {
+                                 LongAdder accepted, LongAdder rejected, Map<String, Long> submitted) {
             int i = 0;
             while (System.nanoTime() < end) {
                 Sender s = mine.get(i++ % mine.size());
                 Transaction tx = TxFactory.transfer(s.key(), chainId, sink, BigInteger.ONE, s.nonce()[0],
                         gasPrice, System.currentTimeMillis() / 1000);
+                String key = FinalityWatcher.key(s.key().address(), s.nonce()[0]);
+                // Recorded before the POST: the block holding it may be read before the POST returns.
+                submitted.put(key, System.nanoTime());
                 NodeClient.Reply r = client.sendTransaction(tx);
                 if (r.ok()) {
                     accepted.increment();
                     s.nonce()[0]++;
                 } else {
+                    submitted.remove(key);
                     rejected.increment();
                     // A refusal (a full mempool, say) leaves our nonce count unsure; ask the node.
                     s.nonce()[0] = client.balance(s.key().address()).path("nonce").asLong();
@@ -145,11 +227,12 @@ final class BenchCommand implements Runnable {
             }
         }
 
-        private static long waitForEmptyMempool(NodeClient client) {
+        private static long waitForEmptyMempools(List<NodeClient> nodes) {
             long deadline = System.nanoTime() + 120_000_000_000L;
             while (System.nanoTime() < deadline) {
-                JsonNode st = client.status();
-                if (st.path("mempool_size").asLong() == 0) return st.path("height").asLong();
+                boolean empty = true;
+                for (NodeClient n : nodes) empty &= n.status().path("mempool_size").asLong() == 0;
+                if (empty) return nodes.getFirst().status().path("height").asLong();
                 try {
                     Thread.sleep(200);
                 } catch (InterruptedException e) {
@@ -157,11 +240,76 @@ final class BenchCommand implements Runnable {
                     break;
                 }
             }
-            throw new Errors.CliException(Cpc.EXIT_FAILED, "the mempool did not drain within 120 s");
+            throw new Errors.CliException(Cpc.EXIT_FAILED, "the mempools did not drain within 120 s");
         }
 
         private static JsonNode block(NodeClient client, long height) {
             return NodeClient.require(client.get("/block/" + height));
+        }
+    }
+
+    /**
+     * Reads node0's blocks in order as soon as each is served (polling every 5 ms) and, for each transaction the
+     * bench submitted, keeps the time from its submission to then: the submit-to-final latency, since a block is
+     * served only once committed with its certificate. A transaction is known by sender and nonce, which identify
+     * it on the chain without hashing it again.
+     */
+    private static final class FinalityWatcher implements Runnable {
+        private final NodeClient node;
+        private final Map<String, Long> submitted;
+        private final List<Long> latencies = new ArrayList<>();
+        private volatile long next;
+
+        FinalityWatcher(NodeClient node, long from, Map<String, Long> submitted) {
+            this.node = node;
+            this.next = from;
+            this.submitted = submitted;
+        }
+
+        static String key(String from, long nonce) {
+            return from + "/" + nonce;
+        }
+
+        @Override
+        public void run() {
+            while (!Thread.currentThread().isInterrupted()) {
+                NodeClient.Reply r = node.get("/block/" + next);
+                if (r.status() == 404) {
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    continue;
+                }
+                long seen = System.nanoTime();
+                JsonNode b = NodeClient.require(r);
+                synchronized (latencies) {
+                    for (JsonNode tx : b.path("transactions")) {
+                        Long at = submitted.remove(key(tx.path("from_address").asText(), tx.path("nonce").asLong()));
+                        if (at != null) latencies.add((seen - at) / 1_000_000);
+                    }
+                }
+                next++;
+            }
+        }
+
+        void awaitHeight(long height) {
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (next <= height && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+
+        long[] latenciesMs() {
+            synchronized (latencies) {
+                return latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            }
         }
     }
 

@@ -87,7 +87,8 @@ final class DevnetCommand implements Runnable {
             }
         }
         if (workers < 0) throw new Errors.CliException(Cpc.EXIT_USAGE, "--workers must be 0 or more");
-        List<NodeRunner> nodes = startNodes(dirs);
+        LocalNetwork network = LocalNetwork.start(dirs, port);
+        List<NodeRunner> nodes = network.nodes();
         NodeRunner node = nodes.getFirst();
         String url = "http://127.0.0.1:" + node.port();
         out.println();
@@ -114,7 +115,7 @@ final class DevnetCommand implements Runnable {
                     Thread.currentThread().interrupt();
                 }
             }
-            nodes.forEach(NodeRunner::close);
+            network.close();
         }, "devnet-shutdown"));
         out.println();
         out.println("Try next:");
@@ -132,13 +133,13 @@ final class DevnetCommand implements Runnable {
                     + " --market " + market.url() + " --node " + url + " --wait -o C.bin");
             out.println("  cpc task list --market " + market.url());
         }
-        out.println("Ctrl-C stops the node; run the same command again to resume the chain.");
+        out.println("Ctrl-C stops the node" + (nodes.size() > 1 ? "s" : "") + "; run the same command again to resume the chain.");
         out.flush();
         try {
             node.awaitClose();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            nodes.forEach(NodeRunner::close);
+            network.close();
         }
     }
 
@@ -156,22 +157,6 @@ final class DevnetCommand implements Runnable {
         }
         if (validators == 1) return List.of(root);
         return IntStream.range(0, validators).mapToObj(i -> new DataDir(NodeInit.nodeDir(root.root(), i))).toList();
-    }
-
-    /** Starts every node in this process, REST on PORT+I; on a failure closes those already up. */
-    private List<NodeRunner> startNodes(List<DataDir> dirs) {
-        List<NodeRunner> nodes = new ArrayList<>();
-        try {
-            for (int i = 0; i < dirs.size(); i++) {
-                nodes.add(NodeRunner.start(dirs.get(i), port + i, InstantSource.system(), () -> {
-                    throw new IllegalStateException("devnet node.json has no key_password; recreate it with --reset");
-                }));
-            }
-        } catch (RuntimeException e) {
-            nodes.forEach(NodeRunner::close);
-            throw e;
-        }
-        return nodes;
     }
 
     /**
@@ -215,10 +200,14 @@ final class DevnetCommand implements Runnable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        try (Stream<Path> walk = Files.walk(dir.root())) {
+        deleteTree(dir.root());
+    }
+
+    static void deleteTree(Path root) {
+        try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir.root() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot delete " + root + ": " + e.getMessage(), e);
         }
     }
 }

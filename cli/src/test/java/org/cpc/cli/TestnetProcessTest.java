@@ -3,9 +3,7 @@ package org.cpc.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.math.BigInteger;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,7 +62,7 @@ class TestnetProcessTest {
         NetworkParams params = NetworkParams.devnet().withSynthetic(16, 4).withBlockTime(BLOCK_MS);
         chainId = params.chainId();
         gasPrice = params.minGasPrice();
-        int[] ports = freePorts(2 * N);
+        int[] ports = LocalNetwork.freePorts(2 * N);
         List<NodeInit.Member> members = new ArrayList<>();
         for (int i = 0; i < N; i++) {
             members.add(new NodeInit.Member(NodeInit.nodeDir(tmp, i), ports[i], 1, "127.0.0.1:" + ports[N + i]));
@@ -224,20 +222,5 @@ class TestnetProcessTest {
                     .append(")\n").append(children[i] == null ? "(never started)" : children[i].tail(40)).append('\n');
         }
         return sb.toString();
-    }
-
-    /** Distinct ports free at the time of the call; held together so that none is handed out twice. */
-    private static int[] freePorts(int n) throws IOException {
-        ServerSocket[] sockets = new ServerSocket[n];
-        int[] ports = new int[n];
-        try {
-            for (int i = 0; i < n; i++) {
-                sockets[i] = new ServerSocket(0);
-                ports[i] = sockets[i].getLocalPort();
-            }
-        } finally {
-            for (ServerSocket s : sockets) if (s != null) s.close();
-        }
-        return ports;
     }
 }

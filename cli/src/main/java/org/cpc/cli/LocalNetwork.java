@@ -1,0 +1,97 @@
+package org.cpc.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.cpc.node.DataDir;
+import org.cpc.node.NodeInit;
+import org.cpc.node.NodeRunner;
+import org.cpc.protocol.params.NetworkParams;
+
+/**
+ * Devnet validator nodes running in this process, node0 first, each over its own data dir: what {@code cpc devnet
+ * --validators N} and {@code cpc bench tps --validators N} run. Closing it closes every node.
+ */
+final class LocalNetwork implements AutoCloseable {
+    private final List<NodeRunner> nodes;
+
+    private LocalNetwork(List<NodeRunner> nodes) {
+        this.nodes = List.copyOf(nodes);
+    }
+
+    /**
+     * Starts the nodes of initialised devnet data dirs, node {@code i} with REST port {@code restBasePort + i}
+     * (0: each takes a free port); if one fails to start, those already up are closed.
+     */
+    static LocalNetwork start(List<DataDir> dirs, int restBasePort) {
+        List<NodeRunner> nodes = new ArrayList<>();
+        try {
+            for (int i = 0; i < dirs.size(); i++) {
+                nodes.add(NodeRunner.start(dirs.get(i), restBasePort == 0 ? 0 : restBasePort + i,
+                        InstantSource.system(), () -> {
+                            throw new IllegalStateException("devnet node.json has no key_password; recreate it with --reset");
+                        }));
+            }
+        } catch (RuntimeException e) {
+            nodes.forEach(NodeRunner::close);
+            throw e;
+        }
+        return new LocalNetwork(nodes);
+    }
+
+    /** Generates a fresh devnet of {@code n} validators under {@code dir} on free loopback ports and starts it. */
+    static LocalNetwork generate(Path dir, NetworkParams params, int n) {
+        int[] p2p = freePorts(n);
+        List<NodeInit.Member> members = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            members.add(new NodeInit.Member(NodeInit.nodeDir(dir, i), 0, 1, "127.0.0.1:" + p2p[i]));
+        }
+        List<DataDir> dirs = NodeInit.network(params, members, NodeInit.DEFAULT_VALIDATOR_KEY, null,
+                System.currentTimeMillis()).stream().map(NodeInit.Result::dataDir).toList();
+        return start(dirs, 0);
+    }
+
+    /** Distinct loopback ports free at the time of the call (all held at once, so none is handed out twice). */
+    static int[] freePorts(int n) {
+        ServerSocket[] sockets = new ServerSocket[n];
+        int[] ports = new int[n];
+        try {
+            for (int i = 0; i < n; i++) {
+                sockets[i] = new ServerSocket(0);
+                ports[i] = sockets[i].getLocalPort();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port: " + e.getMessage(), e);
+        } finally {
+            for (ServerSocket s : sockets) {
+                try {
+                    if (s != null) s.close();
+                } catch (IOException ignored) {
+                    // a socket that will not close keeps its port; the caller's bind would then fail with a clear error
+                }
+            }
+        }
+        return ports;
+    }
+
+    List<NodeRunner> nodes() {
+        return nodes;
+    }
+
+    List<String> urls() {
+        return nodes.stream().map(n -> "http://127.0.0.1:" + n.port()).toList();
+    }
+
+    @Override
+    public void close() {
+        // node0 last: it holds the faucet and the devnet's workers talk to it
+        List<NodeRunner> reversed = new ArrayList<>(nodes);
+        Collections.reverse(reversed);
+        reversed.forEach(NodeRunner::close);
+    }
+}
