@@ -67,7 +67,8 @@ final class DevnetCommand implements Runnable {
             NodeInit.init(dir.root(), p, null, NodeInit.DEFAULT_VALIDATOR_KEY, port, null, System.currentTimeMillis());
         }
         if (workers < 0) throw new Errors.CliException(Cpc.EXIT_USAGE, "--workers must be 0 or more");
-        NodeRunner node = NodeRunner.start(dir, port, InstantSource.system(), () -> {
+        // A devnet has no peers; its P2P port is a free one so it never collides with a node on the default port.
+        NodeRunner node = NodeRunner.start(dir, port, NodeConfig.P2p.listening("127.0.0.1:0"), InstantSource.system(), () -> {
             throw new IllegalStateException("devnet node.json has no key_password; recreate it with --reset");
         });
         String url = "http://127.0.0.1:" + node.port();
@@ -76,6 +77,9 @@ final class DevnetCommand implements Runnable {
                 + node.chain().head().header().height() + " (chain " + node.chain().params().chainId() + ")");
         out.println("  REST API:  " + url + "   (OpenAPI: " + url + "/openapi.json, events: " + url + "/events)");
         out.println("  faucet:    " + node.faucetAddress() + "   (POST " + url + "/faucet)");
+        if (node.network().enabled()) {
+            out.println("  P2P:       " + node.network().listenAddress() + "   (node id " + node.network().nodeId() + ")");
+        }
         out.println("  WARNING:   devnet keys use the public password in node.json. Never reuse them elsewhere.");
         List<SoloWorker> started = startWorkers(dir, url, spec.commandLine().getErr(), out);
         if (poolWorkers < 0) throw new Errors.CliException(Cpc.EXIT_USAGE, "--pool-workers must be 0 or more");

@@ -1,10 +1,15 @@
 package org.cpc.node;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
@@ -22,20 +27,111 @@ import org.cpc.protocol.codec.JsonFields;
  * @param keyPassword devnet only: the password of the data dir's keys, stored in the clear because a devnet's keys
  *     protect nothing of value. Null on other networks, where the node asks for it ({@code CPC_PASSWORD} or the
  *     terminal)
+ * @param p2p the node's P2P settings; {@link P2p#NONE} (the default of a {@code node.json} written before P2P
+ *     existed) runs the node without a network, as a single-validator chain
  */
 public record NodeConfig(String restHost, int restPort, String validatorKey, String faucetKey, String faucetMaxCpc,
-                         String keyPassword) {
+                         String keyPassword, P2p p2p) {
     public static final String FILE = "node.json";
     public static final int DEFAULT_PORT = 8000;
     private static final Set<String> FIELDS = Set.of("rest_host", "rest_port", "validator_key", "faucet_key",
-            "faucet_max_cpc", "key_password");
+            "faucet_max_cpc", "key_password", "p2p_listen", "p2p_advertise", "p2p_peers", "p2p_max_inbound",
+            "p2p_max_outbound");
+
+    /**
+     * P2P settings.
+     *
+     * @param listen "host:port" to accept peers on (port 0 picks a free one); null = no P2P at all
+     * @param advertise "host:port" peers should dial us on, when it differs from {@code listen} (NAT); null = listen
+     * @param peers static peers "host:port", dialled at start and re-dialled when lost
+     * @param maxInbound most accepted peer connections
+     * @param maxOutbound most dialled peer connections
+     */
+    public record P2p(String listen, String advertise, List<String> peers, int maxInbound, int maxOutbound) {
+        public static final String DEFAULT_LISTEN = "127.0.0.1:26656";
+        public static final int DEFAULT_MAX_INBOUND = 40;
+        public static final int DEFAULT_MAX_OUTBOUND = 10;
+        public static final P2p NONE = new P2p(null, null, List.of(), DEFAULT_MAX_INBOUND, DEFAULT_MAX_OUTBOUND);
+        /** Bounds node.json against a typo pasting a huge list; far above any static peer set an operator needs. */
+        public static final int MAX_STATIC_PEERS = 256;
+
+        public P2p {
+            peers = List.copyOf(peers);
+            if (listen != null) address(listen, "p2p_listen");
+            if (advertise != null) address(advertise, "p2p_advertise");
+            if (listen == null && (advertise != null || !peers.isEmpty())) {
+                throw new IllegalArgumentException("p2p_advertise and p2p_peers need p2p_listen");
+            }
+            if (peers.size() > MAX_STATIC_PEERS) {
+                throw new IllegalArgumentException("p2p_peers has " + peers.size() + " entries; at most "
+                        + MAX_STATIC_PEERS);
+            }
+            for (String p : peers) address(p, "p2p_peers");
+            if (maxInbound < 0 || maxInbound > 10_000 || maxOutbound < 0 || maxOutbound > 10_000) {
+                throw new IllegalArgumentException("p2p_max_inbound and p2p_max_outbound must be 0..10000");
+            }
+        }
+
+        public static P2p listening(String listen) {
+            return new P2p(listen, null, List.of(), DEFAULT_MAX_INBOUND, DEFAULT_MAX_OUTBOUND);
+        }
+
+        public boolean enabled() {
+            return listen != null;
+        }
+
+        public P2p withListen(String l) {
+            return new P2p(l, advertise, peers, maxInbound, maxOutbound);
+        }
+
+        public P2p withPeers(List<String> p) {
+            return new P2p(listen, advertise, p, maxInbound, maxOutbound);
+        }
+
+        public InetSocketAddress listenAddress() {
+            return address(listen, "p2p_listen");
+        }
+
+        public InetSocketAddress advertiseAddress() {
+            return advertise == null ? null : address(advertise, "p2p_advertise");
+        }
+
+        public List<InetSocketAddress> peerAddresses() {
+            return peers.stream().map(p -> address(p, "p2p_peers")).toList();
+        }
+
+        /** Parses "host:port" ("[::1]:26656" for IPv6); a host that does not resolve yet stays unresolved. */
+        public static InetSocketAddress address(String hostPort, String field) {
+            int colon = hostPort.lastIndexOf(':');
+            if (colon <= 0 || colon == hostPort.length() - 1) {
+                throw new IllegalArgumentException(field + " '" + hostPort + "' must be host:port, e.g. 127.0.0.1:26656");
+            }
+            String host = hostPort.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+            int port;
+            try {
+                port = Integer.parseInt(hostPort.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(field + " '" + hostPort + "': port must be a number 0..65535");
+            }
+            if (port < 0 || port > 65535 || host.isBlank()) {
+                throw new IllegalArgumentException(field + " '" + hostPort + "': port must be 0..65535 and host non-empty");
+            }
+            return new InetSocketAddress(host, port);
+        }
+    }
 
     public NodeConfig {
         if (restPort < 0 || restPort > 65535) throw new IllegalArgumentException("rest_port must be 0..65535");
+        if (p2p == null) p2p = P2p.NONE;
     }
 
     public NodeConfig withPort(int port) {
-        return new NodeConfig(restHost, port, validatorKey, faucetKey, faucetMaxCpc, keyPassword);
+        return new NodeConfig(restHost, port, validatorKey, faucetKey, faucetMaxCpc, keyPassword, p2p);
+    }
+
+    public NodeConfig withP2p(P2p settings) {
+        return new NodeConfig(restHost, restPort, validatorKey, faucetKey, faucetMaxCpc, keyPassword, settings);
     }
 
     public ObjectNode toJson() {
@@ -46,6 +142,12 @@ public record NodeConfig(String restHost, int restPort, String validatorKey, Str
         putNullable(o, "faucet_key", faucetKey);
         o.put("faucet_max_cpc", faucetMaxCpc);
         putNullable(o, "key_password", keyPassword);
+        putNullable(o, "p2p_listen", p2p.listen());
+        putNullable(o, "p2p_advertise", p2p.advertise());
+        ArrayNode peers = o.putArray("p2p_peers");
+        p2p.peers().forEach(peers::add);
+        o.put("p2p_max_inbound", p2p.maxInbound());
+        o.put("p2p_max_outbound", p2p.maxOutbound());
         return o;
     }
 
@@ -57,12 +159,26 @@ public record NodeConfig(String restHost, int restPort, String validatorKey, Str
         Path file = dataDir.resolve(FILE);
         try {
             JsonFields f = JsonFields.of(Json.parse(Files.readAllBytes(file)), file.toString(), FIELDS);
+            List<String> peers = new ArrayList<>();
+            JsonNode arr = f.optionalRaw("p2p_peers");
+            if (arr != null && !arr.isNull()) {
+                if (!arr.isArray()) throw new IllegalArgumentException("p2p_peers must be an array of \"host:port\"");
+                for (JsonNode p : arr) {
+                    if (!p.isTextual()) throw new IllegalArgumentException("p2p_peers must be an array of \"host:port\"");
+                    peers.add(p.textValue());
+                }
+            }
+            Long in = f.optionalUint("p2p_max_inbound");
+            Long out = f.optionalUint("p2p_max_outbound");
+            P2p p2p = new P2p(f.optionalString("p2p_listen"), f.optionalString("p2p_advertise"), peers,
+                    in == null ? P2p.DEFAULT_MAX_INBOUND : (int) Math.min(in, Integer.MAX_VALUE),
+                    out == null ? P2p.DEFAULT_MAX_OUTBOUND : (int) Math.min(out, Integer.MAX_VALUE));
             return new NodeConfig(f.string("rest_host"), Math.toIntExact(f.uint("rest_port")),
                     f.nullableString("validator_key"), f.nullableString("faucet_key"), f.string("faucet_max_cpc"),
-                    f.optionalString("key_password"));
+                    f.optionalString("key_password"), p2p);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + " (run cpc node init first): " + e.getMessage(), e);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | ArithmeticException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
     }

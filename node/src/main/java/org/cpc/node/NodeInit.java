@@ -91,7 +91,9 @@ public final class NodeInit {
         }
         NodeConfig config = new NodeConfig("127.0.0.1", port, validatorKeyName,
                 faucetAddress == null ? null : FAUCET_KEY, DEFAULT_FAUCET_MAX_CPC,
-                devnet && password == null ? DEVNET_KEY_PASSWORD : null);
+                devnet && password == null ? DEVNET_KEY_PASSWORD : null,
+                // A node made for tests (REST port 0) takes a free P2P port too, so parallel tests never collide.
+                NodeConfig.P2p.listening(port == 0 ? "127.0.0.1:0" : NodeConfig.P2p.DEFAULT_LISTEN));
         config.write(dir.root());
         return new Result(dir, genesis, config, validator, operator, faucetAddress);
     }
