@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -99,6 +98,9 @@ final class DevnetCommand implements Runnable {
             out.println("  node" + i + ":     http://127.0.0.1:" + nodes.get(i).port() + "   (" + dirs.get(i).root() + ")");
         }
         out.println("  faucet:    " + node.faucetAddress() + "   (POST " + url + "/faucet)");
+        if (node.network().enabled()) {
+            out.println("  P2P:       " + node.network().listenAddress() + "   (node id " + node.network().nodeId() + ")");
+        }
         out.println("  WARNING:   devnet keys use the public password in node.json. Never reuse them elsewhere.");
         List<SoloWorker> started = startWorkers(dir, url, spec.commandLine().getErr(), out);
         if (poolWorkers < 0) throw new Errors.CliException(Cpc.EXIT_USAGE, "--pool-workers must be 0 or more");

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.cpc.node.DataDir;
+import org.cpc.node.NodeConfig;
 import org.cpc.node.NodeInit;
 import org.cpc.node.NodeRunner;
 import org.cpc.protocol.params.NetworkParams;
@@ -29,10 +30,13 @@ final class LocalNetwork implements AutoCloseable {
      * (0: each takes a free port); if one fails to start, those already up are closed.
      */
     static LocalNetwork start(List<DataDir> dirs, int restBasePort) {
+        // One validator has no peers; its P2P port is a free one so it never collides with a node on the default
+        // port. Several listen where their node.json says, since each one's peers dial it there.
+        NodeConfig.P2p p2p = dirs.size() == 1 ? NodeConfig.P2p.listening("127.0.0.1:0") : null;
         List<NodeRunner> nodes = new ArrayList<>();
         try {
             for (int i = 0; i < dirs.size(); i++) {
-                nodes.add(NodeRunner.start(dirs.get(i), restBasePort == 0 ? 0 : restBasePort + i,
+                nodes.add(NodeRunner.start(dirs.get(i), restBasePort == 0 ? 0 : restBasePort + i, p2p,
                         InstantSource.system(), () -> {
                             throw new IllegalStateException("devnet node.json has no key_password; recreate it with --reset");
                         }));

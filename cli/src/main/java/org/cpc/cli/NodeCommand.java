@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import java.time.InstantSource;
+import java.util.List;
 import org.cpc.node.DataDir;
 import org.cpc.node.NodeConfig;
 import org.cpc.node.NodeInit;
@@ -122,11 +123,22 @@ final class NodeCommand implements Runnable {
     static final class Start implements Runnable {
         @Option(names = "--data-dir", required = true, paramLabel = "DIR") Path dataDir;
         @Option(names = "--port", paramLabel = "PORT", description = "REST port (default: node.json's).") Integer port;
+        @Option(names = "--p2p-listen", paramLabel = "HOST:PORT",
+                description = "Accept peers on this address (default: node.json's p2p_listen).") String p2pListen;
+        @Option(names = "--peers", paramLabel = "HOST:PORT[,HOST:PORT...]", split = ",",
+                description = "Static peers to dial, replacing node.json's p2p_peers.") List<String> peers;
         @Mixin KeyringOptions keys;
 
         @Override
         public void run() {
-            NodeRunner node = NodeRunner.start(new DataDir(dataDir), port, InstantSource.system(),
+            NodeConfig.P2p p2p = null;
+            if (p2pListen != null || peers != null) {
+                // Invalid addresses fail here with IllegalArgumentException: a usage error naming the flag's value.
+                p2p = NodeConfig.read(dataDir).p2p();
+                if (p2pListen != null) p2p = p2p.withListen(p2pListen);
+                if (peers != null) p2p = p2p.withPeers(peers);
+            }
+            NodeRunner node = NodeRunner.start(new DataDir(dataDir), port, p2p, InstantSource.system(),
                     () -> keys.unlockPassword("node keys")).closeOnShutdown();
             try {
                 node.awaitClose();

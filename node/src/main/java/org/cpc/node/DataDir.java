@@ -5,7 +5,8 @@ import java.nio.file.Path;
 
 /**
  * The layout of a node's data dir: {@code genesis.json}, {@code node.json}, {@code keys/} (the keyring: validator,
- * operator and on devnet faucet keys), {@code db/} (RocksDB) and {@code node.lock}, held while a node runs.
+ * operator and on devnet faucet keys), {@code p2p/} (the node's P2P key, apart from account keys), {@code db/}
+ * (RocksDB) and {@code node.lock}, held while a node runs.
  */
 public record DataDir(Path root) {
     public DataDir {
@@ -18,6 +19,10 @@ public record DataDir(Path root) {
 
     public Path keys() {
         return root.resolve("keys");
+    }
+
+    public Path p2p() {
+        return root.resolve("p2p");
     }
 
     public Path db() {

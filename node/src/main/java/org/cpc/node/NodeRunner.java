@@ -20,6 +20,9 @@ import org.cpc.node.api.NodeMetrics;
 import org.cpc.node.api.NodeServer;
 import org.cpc.node.consensus.Consensus;
 import org.cpc.node.consensus.TendermintConsensus;
+import org.cpc.node.net.NetworkOpener;
+import org.cpc.node.net.NoNetwork;
+import org.cpc.node.net.NodeNetwork;
 import org.cpc.protocol.keys.Keyring;
 import org.cpc.protocol.keys.ValidatorKey;
 import org.cpc.protocol.types.Amounts;
@@ -27,9 +30,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running node over one data dir: chain, REST API, event stream and, when this node holds a validator key of
- * the chain, Tendermint consensus. The data dir is locked while it runs, so two nodes never produce blocks from
- * one database. {@link #close()} stops in the safe order: consensus (finishing a commit in flight), API, chain.
+ * A running node over one data dir: chain, P2P network (block sync, transaction gossip), REST API, event stream and
+ * Tendermint consensus — voting when this node holds a validator key of the chain, following otherwise. The data
+ * dir is locked while it runs, so two nodes never produce blocks from one database. {@link #close()} stops in the
+ * safe order: consensus (finishing a commit in flight), network, API, chain.
  */
 public final class NodeRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeRunner.class);
@@ -40,47 +44,62 @@ public final class NodeRunner implements AutoCloseable {
     private final Chain chain;
     private final NodeServer server;
     private final Consensus consensus;
+    private final NodeNetwork network;
     private final Faucet faucet;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private NodeRunner(DataDir dir, FileChannel lockChannel, FileLock lock, Chain chain, NodeServer server,
-                       Consensus consensus, Faucet faucet) {
+                       Consensus consensus, NodeNetwork network, Faucet faucet) {
         this.dir = dir;
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.chain = chain;
         this.server = server;
         this.consensus = consensus;
+        this.network = network;
         this.faucet = faucet;
     }
 
+    /** The P2P network of the node in production. */
+    public static final NetworkOpener TCP = (config, keyDir, password, handler) -> NoNetwork.INSTANCE;
+
     /** Starts the node of an initialised data dir on the chain's RocksDB storage. */
     public static NodeRunner start(DataDir dir, Integer port, InstantSource clock, Supplier<char[]> password) {
-        return start(dir, port, (db, genesis) -> LocalChain.open(db, genesis,
-                LocalChain.Options.defaults().withClock(clock::millis)), clock, password);
+        return start(dir, port, null, clock, password);
+    }
+
+    /** Starts the node of an initialised data dir with P2P settings overriding {@code node.json}'s (null: keep). */
+    public static NodeRunner start(DataDir dir, Integer port, NodeConfig.P2p p2p, InstantSource clock,
+                                   Supplier<char[]> password) {
+        return start(dir, port, p2p, (db, genesis) -> LocalChain.open(db, genesis,
+                LocalChain.Options.defaults().withClock(clock::millis)), TCP, clock, password);
     }
 
     /**
      * Starts the node of an initialised data dir.
      *
      * @param port REST port overriding {@code node.json}'s, or null to keep it (0 picks a free port)
+     * @param p2p P2P settings overriding {@code node.json}'s ({@code cpc node start --p2p-listen --peers}), or null
      * @param password asked only when the node holds keys and {@code node.json} has no devnet password
      */
-    public static NodeRunner start(DataDir dir, Integer port, ChainOpener opener, InstantSource clock,
-                                   Supplier<char[]> password) {
+    public static NodeRunner start(DataDir dir, Integer port, NodeConfig.P2p p2p, ChainOpener opener,
+                                   NetworkOpener networkOpener, InstantSource clock, Supplier<char[]> password) {
         if (!dir.initialised()) {
             throw new IllegalStateException("data dir " + dir.root() + " has no genesis.json and node.json;"
                     + " create it with: cpc node init --data-dir " + dir.root());
         }
         NodeConfig config = NodeConfig.read(dir.root());
         if (port != null) config = config.withPort(port);
+        if (p2p != null) config = config.withP2p(p2p);
         Genesis genesis = NodeInit.readGenesis(dir.genesis());
 
         FileChannel ch = null;
         FileLock lock = null;
         Chain chain = null;
         NodeServer server = null;
+        NodeNetwork network = null;
+        TendermintConsensus consensus = null;
         try {
             ch = FileChannel.open(dir.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             try {
@@ -98,39 +117,52 @@ public final class NodeRunner implements AutoCloseable {
             chain.subscribe(events);
 
             Keyring keys = new Keyring(dir.keys());
-            char[] pw = config.validatorKey() == null && config.faucetKey() == null ? null
+            boolean needsPassword = config.validatorKey() != null || config.faucetKey() != null || config.p2p().enabled();
+            char[] pw = !needsPassword ? null
                     : config.keyPassword() != null ? config.keyPassword().toCharArray() : password.get();
             Faucet faucet = null;
             if (config.faucetKey() != null && chain.params().faucetEnabled()) {
                 faucet = new Faucet(chain, keys.unlockSecp256k1(config.faucetKey(), pw),
                         Amounts.parseCpc(config.faucetMaxCpc()), clock);
             }
-            Consensus consensus = null;
+            ValidatorKey key = null;
             if (config.validatorKey() != null) {
-                ValidatorKey key = keys.unlockValidator(config.validatorKey(), pw);
-                if (chain.validators().stream().anyMatch(v -> v.address().equals(key.address()))) {
-                    consensus = new TendermintConsensus(chain, key, clock, metrics::blockProduced);
+                ValidatorKey k = keys.unlockValidator(config.validatorKey(), pw);
+                if (chain.validators().stream().anyMatch(v -> v.address().equals(k.address()))) {
+                    key = k;
                 } else {
-                    LOG.warn("validator key {} is not in this chain's validator set; not producing blocks", key.address());
+                    LOG.warn("validator key {} is not in this chain's validator set; following, not voting", k.address());
                 }
             }
-            server = new NodeServer(chain, metrics, events, faucet,
+            network = NodeNetwork.open(chain, config.p2p(), key != null ? key.address() : "node", dir.p2p(), pw,
+                    networkOpener);
+            // Without peers only a validator can move the chain; with them any node follows consensus.
+            consensus = key != null || config.p2p().enabled()
+                    ? new TendermintConsensus(chain, key, clock, metrics::blockProduced, network.peers()) : null;
+            metrics.registerNetwork(network, consensus);
+            server = new NodeServer(chain, metrics, events, faucet, network,
                     NodeServer.Options.defaults(config.restHost(), config.restPort())).start();
+            network.start(consensus);
             if (consensus != null) consensus.start();
-            LOG.info("node up: chain {} at height {}, REST on http://{}:{}{}", chain.params().chainId(),
+            LOG.info("node up: chain {} at height {}, REST on http://{}:{}{}{}", chain.params().chainId(),
                     chain.head().header().height(), config.restHost(), server.port(),
-                    consensus != null ? ", producing blocks" : ", not a validator");
-            return new NodeRunner(dir, ch, lock, chain, server, consensus, faucet);
+                    network.enabled() ? ", P2P on " + network.listenAddress() + " as " + network.nodeId() : "",
+                    key != null ? ", validating" : ", not a validator");
+            return new NodeRunner(dir, ch, lock, chain, server, consensus, network, faucet);
         } catch (IOException e) {
-            cleanup(server, chain, lock, ch);
+            cleanup(consensus, network, server, chain, lock, ch);
             throw new UncheckedIOException("cannot lock " + dir.lockFile() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            cleanup(server, chain, lock, ch);
+            cleanup(consensus, network, server, chain, lock, ch);
             throw e;
         }
     }
 
-    private static void cleanup(NodeServer server, Chain chain, FileLock lock, FileChannel ch) {
+    private static void cleanup(Consensus consensus, NodeNetwork network, NodeServer server, Chain chain, FileLock lock,
+                                FileChannel ch) {
+        // Consensus first: it may be committing, and the chain must not close under it.
+        if (consensus != null) consensus.stop();
+        if (network != null) network.close();
         if (server != null) server.close();
         if (chain != null) chain.close();
         try {
@@ -158,6 +190,10 @@ public final class NodeRunner implements AutoCloseable {
         return faucet == null ? null : faucet.address();
     }
 
+    public NodeNetwork network() {
+        return network;
+    }
+
     public NodeServer server() {
         return server;
     }
@@ -181,12 +217,13 @@ public final class NodeRunner implements AutoCloseable {
         LOG.info("stopping node");
         try {
             if (consensus != null) consensus.stop();
+            network.close();
             server.close();
             long height = chain.head().header().height();
             chain.close();
             LOG.info("node stopped at height {}", height);
         } finally {
-            cleanup(null, null, lock, lockChannel);
+            cleanup(null, null, null, null, lock, lockChannel);
             stopped.countDown();
         }
     }

@@ -82,7 +82,7 @@ class NodeCommitTest {
                         }
                     });
         };
-        try (TestNode node = new TestNode(NodeRunner.start(new DataDir(dir), 0, opener, InstantSource.system(),
+        try (TestNode node = new TestNode(NodeRunner.start(new DataDir(dir), 0, null, opener, NodeRunner.TCP, InstantSource.system(),
                 () -> { throw new AssertionError("no password"); }))) {
             awaitHeight(node, 3);
             assertThat(failures.get()).isGreaterThan(1);

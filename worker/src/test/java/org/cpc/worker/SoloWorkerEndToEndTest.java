@@ -48,8 +48,8 @@ class SoloWorkerEndToEndTest {
     private NodeRunner startNode() {
         NodeInit.init(tmp.resolve("node"), testParams(), null, NodeInit.DEFAULT_VALIDATOR_KEY, 0, null,
                 System.currentTimeMillis());
-        return NodeRunner.start(new DataDir(tmp.resolve("node")), 0,
-                (db, genesis) -> LocalChain.open(db, genesis, LocalChain.Options.defaults()),
+        return NodeRunner.start(new DataDir(tmp.resolve("node")), 0, null,
+                (db, genesis) -> LocalChain.open(db, genesis, LocalChain.Options.defaults()), NodeRunner.TCP,
                 InstantSource.system(), () -> {
                     throw new AssertionError("a devnet node needs no password");
                 });

@@ -1,6 +1,7 @@
 package org.cpc.node.api;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -11,6 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.cpc.chain.Chain;
 import org.cpc.node.consensus.ChainApplication;
+import org.cpc.node.consensus.TendermintConsensus;
+import org.cpc.node.net.NodeNetwork;
+import org.cpc.p2p.Channel;
 
 /** The node's Prometheus metrics. Tag values come from small fixed sets, so series never multiply. */
 public final class NodeMetrics {
@@ -32,6 +36,35 @@ public final class NodeMetrics {
                 .register(registry);
         blockTxs = Counter.builder("cpc_block_txs").description("transactions in blocks this node produced")
                 .register(registry);
+    }
+
+    /** Peers, sync progress, per-channel traffic in, and what was dropped for lack of queue room. */
+    public void registerNetwork(NodeNetwork network, TendermintConsensus consensus) {
+        Gauge.builder("cpc_p2p_peers", network, n -> n.connectedPeers().size())
+                .description("connected P2P peers").register(registry);
+        Gauge.builder("cpc_sync_best_peer_height", network, NodeNetwork::bestPeerHeight)
+                .description("highest height a peer reported (our own head when none is higher)").register(registry);
+        Gauge.builder("cpc_syncing", network, n -> n.syncing() ? 1 : 0)
+                .description("1 while block sync is catching up").register(registry);
+        FunctionCounter.builder("cpc_sync_blocks", network, NodeNetwork::syncedBlocks)
+                .description("blocks committed by block sync").register(registry);
+        for (Channel c : Channel.values()) {
+            String tag = c.name().toLowerCase(Locale.ROOT);
+            FunctionCounter.builder("cpc_p2p_messages_in", network, n -> n.messagesIn(c)).tag("channel", tag)
+                    .description("P2P messages received").register(registry);
+            FunctionCounter.builder("cpc_p2p_bytes_in", network, n -> n.bytesIn(c)).tag("channel", tag)
+                    .description("P2P payload bytes received").register(registry);
+        }
+        FunctionCounter.builder("cpc_tx_gossip_received", network, n -> n.gossip().received())
+                .description("transactions received from peers").register(registry);
+        FunctionCounter.builder("cpc_tx_gossip_admitted", network, n -> n.gossip().admitted())
+                .description("transactions from peers admitted to the mempool (and relayed)").register(registry);
+        FunctionCounter.builder("cpc_tx_gossip_dropped", network, n -> n.gossip().dropped())
+                .description("transactions from peers dropped because the admission queue was full").register(registry);
+        if (consensus != null) {
+            FunctionCounter.builder("cpc_consensus_dropped_messages", consensus, TendermintConsensus::droppedMessages)
+                    .description("consensus messages dropped because the consensus queue was full").register(registry);
+        }
     }
 
     public void txAccepted() {

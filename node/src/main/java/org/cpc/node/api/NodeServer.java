@@ -15,8 +15,12 @@ import io.javalin.http.sse.SseClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.cpc.chain.Account;
 import org.cpc.chain.Admission;
@@ -29,6 +33,8 @@ import org.cpc.chain.market.TaskView;
 import org.cpc.chain.state.StateKeys;
 import org.cpc.chain.ValidatorInfo;
 import org.cpc.chain.mempool.StrikeWindow;
+import org.cpc.node.net.NodeNetwork;
+import org.cpc.p2p.PeerInfo;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
@@ -66,10 +72,16 @@ public final class NodeServer implements AutoCloseable {
         }
     }
 
+    /** How many recent commit certificates {@code GET /validators} reads for "last_signed_height". */
+    static final int LIVENESS_WINDOW = 100;
+    /** A validator is "online" when it signed one of this many latest commits. */
+    static final int ONLINE_WINDOW = 10;
+
     private final Chain chain;
     private final NodeMetrics metrics;
     private final EventHub events;
     private final Faucet faucet;
+    private final NodeNetwork network;
     private final long maxTxBody;
     private final List<Route> routes = new ArrayList<>();
     private final Javalin app;
@@ -81,8 +93,10 @@ public final class NodeServer implements AutoCloseable {
     private final StrikeWindow peerResultGuard = new StrikeWindow(32, 60_000, 10_000);
 
     /** @param faucet null where the network has no faucet; {@code POST /faucet} then does not exist */
-    public NodeServer(Chain chain, NodeMetrics metrics, EventHub events, Faucet faucet, Options options) {
+    public NodeServer(Chain chain, NodeMetrics metrics, EventHub events, Faucet faucet, NodeNetwork network,
+            Options options) {
         this.chain = chain;
+        this.network = network;
         this.metrics = metrics;
         this.events = events;
         this.faucet = faucet;
@@ -134,6 +148,7 @@ public final class NodeServer implements AutoCloseable {
         get("/tx/{hash}", this::tx);
         get("/balance/{address}", this::balance);
         get("/validators", this::validators);
+        get("/peers", this::peers);
         post("/tx/send", this::sendTx);
         if (faucet != null) post("/faucet", this::faucet);
         get("/events", this::events);
@@ -161,6 +176,28 @@ public final class NodeServer implements AutoCloseable {
         o.put("chain_id", chain.params().chainId());
         o.put("network", chain.params().network());
         o.put("mempool_size", chain.mempoolSize());
+        o.put("node_id", network.nodeId());
+        InetSocketAddress listen = network.listenAddress();
+        if (listen == null) o.putNull("p2p_listen"); else o.put("p2p_listen", listen.getHostString() + ":" + listen.getPort());
+        o.put("peers", network.connectedPeers().size());
+        o.put("syncing", network.syncing());
+        o.put("best_peer_height", network.bestPeerHeight());
+        json(ctx, 200, o);
+    }
+
+    private void peers(Context ctx) {
+        ObjectNode o = Json.object();
+        ArrayNode arr = o.putArray("peers");
+        for (PeerInfo p : network.connectedPeers()) {
+            ObjectNode po = arr.addObject();
+            po.put("id", p.id());
+            po.put("remote", p.remote().getHostString() + ":" + p.remote().getPort());
+            if (p.listen() == null) po.putNull("listen"); else po.put("listen", p.listen().getHostString() + ":" + p.listen().getPort());
+            po.put("outbound", p.outbound());
+            po.put("connected_at_ms", p.connectedAtMs());
+            po.put("score", p.score());
+            po.put("moniker", p.moniker());
+        }
         json(ctx, 200, o);
     }
 
@@ -318,8 +355,23 @@ public final class NodeServer implements AutoCloseable {
         json(ctx, 200, o);
     }
 
+    /**
+     * The validators with their liveness, read from the commit certificates of the last {@link #LIVENESS_WINDOW}
+     * blocks. A certificate holds the precommits its node had when it decided (at least 2/3 of the power), so a
+     * live but slow validator may be missing from some; "online" therefore looks at several commits.
+     */
     private void validators(Context ctx) {
+        long head = chain.head().header().height();
+        Map<String, Long> lastSigned = new HashMap<>();
+        // Newest first, so the first certificate an address appears in is its last signed height.
+        for (long h = head; h >= 1 && h > head - LIVENESS_WINDOW; h--) {
+            Optional<JsonNode> cert = chain.commitOf(h);
+            if (cert.isEmpty()) continue;
+            for (JsonNode s : cert.get().path("signatures")) lastSigned.putIfAbsent(s.path("validator_address").asText(), h);
+        }
         ObjectNode o = Json.object();
+        o.put("height", head);
+        o.put("online_window", ONLINE_WINDOW);
         ArrayNode arr = o.putArray("validators");
         for (ValidatorInfo v : chain.validators()) {
             ObjectNode vo = arr.addObject();
@@ -327,6 +379,9 @@ public final class NodeServer implements AutoCloseable {
             vo.put("public_key", v.publicKey());
             vo.put("reward_address", v.rewardAddress());
             vo.put("power", v.power());
+            Long signed = lastSigned.get(v.address());
+            if (signed == null) vo.putNull("last_signed_height"); else vo.put("last_signed_height", signed);
+            vo.put("online", signed != null && signed > head - ONLINE_WINDOW);
         }
         json(ctx, 200, o);
     }

@@ -29,6 +29,7 @@ public final class ChainApplication implements Application<Block> {
     /** Proposal start times of our own blocks by hash, until they are committed (cleared on every commit). */
     private final ConcurrentMap<String, Long> proposedAt = new ConcurrentHashMap<>();
 
+    /** @param key this validator's key; null for a node that follows consensus without proposing */
     public ChainApplication(Chain chain, ValidatorKey key, Consumer<Produced> onProduced) {
         this.chain = chain;
         this.key = key;
@@ -42,6 +43,7 @@ public final class ChainApplication implements Application<Block> {
 
     @Override
     public Block propose(long height, int round, String proposerAddress, long timestampMs) {
+        if (key == null) throw new IllegalStateException("a non-validator was asked to propose height " + height);
         long t0 = System.nanoTime();
         Block head = chain.head();
         if (head.header().height() + 1 != height) {
@@ -70,6 +72,14 @@ public final class ChainApplication implements Application<Block> {
     public void commit(long height, Block block, CommitCertificate certificate) {
         if (block.header().height() != height) {
             throw new IllegalStateException("decided block has height " + block.header().height() + ", not " + height);
+        }
+        if (chain.head().header().height() >= height) {
+            // Block sync committed this height first (from another peer's certificate); BFT safety makes it the
+            // same block, and a different one means the chain forked, which must not pass silently.
+            String have = chain.block(height).map(Block::hashHex).orElse(null);
+            if (block.hashHex().equals(have)) return;
+            throw new IllegalStateException("consensus decided " + block.hashHex() + " at height " + height
+                    + " but the chain already holds " + have);
         }
         try {
             chain.commit(block, certificate.toJson());

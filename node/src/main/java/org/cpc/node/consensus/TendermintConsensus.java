@@ -1,16 +1,23 @@
 package org.cpc.node.consensus;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.cpc.chain.Chain;
 import org.cpc.chain.ValidatorInfo;
 import org.cpc.consensus.ConsensusDriver;
 import org.cpc.consensus.ConsensusMessage;
+import org.cpc.consensus.MessageCodec;
 import org.cpc.consensus.MlDsaSignatures;
 import org.cpc.consensus.TendermintMachine;
 import org.cpc.consensus.Timeout;
@@ -18,6 +25,10 @@ import org.cpc.consensus.TimeoutConfig;
 import org.cpc.consensus.Validator;
 import org.cpc.consensus.ValidatorSet;
 import org.cpc.consensus.ValidatorSets;
+import org.cpc.p2p.Channel;
+import org.cpc.p2p.PeerNetwork;
+import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.codec.JsonFields;
 import org.cpc.protocol.keys.ValidatorKey;
 import org.cpc.protocol.types.Block;
 import org.slf4j.Logger;
@@ -25,19 +36,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tendermint BFT consensus for the node: a {@link ConsensusDriver} over a {@link TendermintMachine}, the chain
- * ({@link ChainApplication}) and this validator's ML-DSA-65 key, run as an actor on one thread. Timeouts and
- * gossip ticks are scheduled onto that thread, so the (not thread-safe) machine and driver are only ever touched by
- * it. Every committed block carries a commit certificate of precommit signatures, stored with it.
+ * ({@link ChainApplication}) and this validator's ML-DSA-65 key, run as an actor on one thread. Messages from peers,
+ * timeouts and gossip ticks are queued onto that thread, so the (not thread-safe) machine and driver are only ever
+ * touched by it. Every committed block carries a commit certificate of precommit signatures, stored with it.
  *
  * <p>Pacing: the commit timeout is the chain's {@code block_time_ms}, so a new height starts {@code block_time_ms}
  * after the previous commit (the first one {@code block_time_ms} after start); empty blocks are still produced.
  *
- * <p>Transport: in-process, with no peers yet (no P2P). A single validator holding all the power reaches every
- * decision alone — its own prevote and precommit are a quorum. With several genesis validators and no P2P this node
- * cannot commit; see docs/consensus.md, "Wiring plan".
+ * <p>Transport: {@link Channel#CONSENSUS} of the P2P network, in {@link MessageCodec}'s JSON, plus
+ * {@code {"type":"decision_request","height":h}} for the driver's one-height catch-up. What the machine produces is
+ * broadcast and the gossip tick re-sends the current height's messages: enough for a fully connected validator set
+ * (see docs/consensus.md for partial meshes). A node without a key follows consensus without voting.
  */
 public final class TendermintConsensus implements Consensus {
     private static final Logger LOG = LoggerFactory.getLogger(TendermintConsensus.class);
+    /**
+     * Most peer messages waiting for the consensus thread. A burst beyond it is dropped (and counted): each is
+     * re-sent by its sender's next gossip tick, whereas an unbounded queue would let peers exhaust memory.
+     */
+    public static final int MAX_PENDING_MESSAGES = 10_000;
 
     private final Chain chain;
     private final ValidatorKey key;
@@ -46,19 +63,47 @@ public final class TendermintConsensus implements Consensus {
     private final ValidatorSet validators;
     private final TimeoutConfig timeouts;
     private final long gossipMs;
+    private final PeerNetwork network;
+    private final MessageCodec<Block> codec = new MessageCodec<>(BLOCKS);
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
+    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicLong dropped = new AtomicLong();
+    private static final Set<String> DECISION_REQUEST = Set.of("type", "height");
     private final ScheduledThreadPoolExecutor executor;
-    /** The driver now running; replaced (a new generation) only after a failure. Touched only on the executor. */
+    /** The driver now running; replaced (a new generation) after a failure or a sync. Touched only on the executor. */
     private ConsensusDriver<Block> driver;
 
+    /** cpc blocks inside consensus messages: their REST JSON. */
+    public static final MessageCodec.BlockCodec<Block> BLOCKS = new MessageCodec.BlockCodec<>() {
+        @Override
+        public JsonNode toJson(Block block) {
+            return block.toJson();
+        }
+
+        @Override
+        public Block fromJson(JsonNode node) {
+            return Block.fromJson(node);
+        }
+
+        @Override
+        public String hashHex(Block block) {
+            return block.hashHex();
+        }
+    };
+
+    /**
+     * @param key this validator's key, or null for a node that follows consensus without voting
+     * @param network the peers to talk to (one with no peers for a lone validator)
+     */
     public TendermintConsensus(Chain chain, ValidatorKey key, InstantSource clock,
-            Consumer<ChainApplication.Produced> onProduced) {
+            Consumer<ChainApplication.Produced> onProduced, PeerNetwork network) {
         this.chain = chain;
         this.key = key;
         this.clock = clock;
+        this.network = network;
         this.validators = validatorSet(chain.validators());
-        if (validators.byAddress(key.address()) == null) {
+        if (key != null && validators.byAddress(key.address()) == null) {
             throw new IllegalArgumentException("validator key " + key.address() + " is not a validator of this chain;"
                     + " genesis lists " + chain.validators().stream().map(ValidatorInfo::address).toList());
         }
@@ -86,10 +131,12 @@ public final class TendermintConsensus implements Consensus {
     @Override
     public void start() {
         if (!started.compareAndSet(false, true)) throw new IllegalStateException("consensus already started");
-        long own = validators.byAddress(key.address()).power();
-        if (!validators.isQuorum(own)) {
-            LOG.warn("this validator holds {} of {} voting power and there is no P2P yet: it cannot commit blocks alone",
-                    own, validators.totalPower());
+        if (key != null) {
+            long own = validators.byAddress(key.address()).power();
+            if (!validators.isQuorum(own)) {
+                LOG.info("this validator holds {} of {} voting power: blocks need peers holding the rest of a"
+                        + " two-thirds quorum", own, validators.totalPower());
+            }
         }
         startDriver(timeouts.commit());
         executor.scheduleWithFixedDelay(() -> run(d -> d.gossipTick()), gossipMs, gossipMs, TimeUnit.MILLISECONDS);
@@ -108,13 +155,66 @@ public final class TendermintConsensus implements Consensus {
         }
     }
 
+    /**
+     * A message from a peer on {@link Channel#CONSENSUS}: parsed here, on the caller's (the peer's reader) thread,
+     * and queued onto the consensus thread. Signatures are checked there, by the machine.
+     *
+     * @throws IllegalArgumentException the message is malformed (the caller penalizes the peer)
+     */
+    public void receive(String peerId, byte[] payload) {
+        JsonNode node = Json.parse(payload);
+        if ("decision_request".equals(node.path("type").textValue())) {
+            long height = JsonFields.of(node, "decision_request", DECISION_REQUEST).uint("height");
+            enqueue(() -> run(d -> d.onDecisionRequest(peerId, height)));
+        } else {
+            ConsensusMessage m = codec.fromJson(node);
+            enqueue(() -> run(d -> d.onMessage(peerId, m)));
+        }
+    }
+
+    private void enqueue(Runnable r) {
+        if (pending.incrementAndGet() > MAX_PENDING_MESSAGES) {
+            pending.decrementAndGet();
+            dropped.incrementAndGet();
+            return;
+        }
+        try {
+            executor.execute(() -> {
+                pending.decrementAndGet();
+                r.run();
+            });
+        } catch (RejectedExecutionException shuttingDown) {
+            pending.decrementAndGet();
+        }
+    }
+
+    /** Peer messages dropped because the consensus thread's queue was full. */
+    public long droppedMessages() {
+        return dropped.get();
+    }
+
+    /**
+     * The chain's head moved underneath consensus (block sync committed blocks): on the consensus thread, a driver
+     * still working on a committed height is replaced by a fresh one at head + 1, started at once since the
+     * network is already there. A driver at or above head + 1 is left alone.
+     */
+    public void headMoved() {
+        schedule(() -> {
+            long next = chain.head().header().height() + 1;
+            if (driver != null && driver.machine().height() >= next) return;
+            driver = null;
+            startDriver(0);
+        }, 0);
+    }
+
     /** A fresh machine and driver at the chain's head + 1, starting round 0 after {@code delayMs}. */
     private void startDriver(long delayMs) {
         schedule(() -> {
             TendermintMachine<Block> machine = new TendermintMachine<>(chain.params().chainId(),
-                    ValidatorSets.fixed(validators), MlDsaSignatures.signer(key.address(), key.privateKey()),
+                    ValidatorSets.fixed(validators),
+                    key == null ? null : MlDsaSignatures.signer(key.address(), key.privateKey()),
                     MlDsaSignatures.VERIFIER, app, timeouts);
-            ConsensusDriver<Block> d = new ConsensusDriver<>(machine, app, new LocalTransport(), new Timers(),
+            ConsensusDriver<Block> d = new ConsensusDriver<>(machine, app, new P2pTransport(), new Timers(),
                     evidence -> LOG.warn("equivocation by {} at height {} round {}", evidence.first().validatorAddress(),
                             evidence.first().height(), evidence.first().round()));
             driver = d;
@@ -165,15 +265,26 @@ public final class TendermintConsensus implements Consensus {
         }
     }
 
-    /** No peers yet: nothing to send. P2P replaces this (wiring plan, step 4). */
-    private static final class LocalTransport implements ConsensusDriver.Transport {
+    /** The driver's messages onto {@link Channel#CONSENSUS}. */
+    private final class P2pTransport implements ConsensusDriver.Transport {
         @Override
-        public void broadcast(ConsensusMessage m) {}
+        public void broadcast(ConsensusMessage m) {
+            network.broadcast(Channel.CONSENSUS, encode(codec.toJson(m)));
+        }
 
         @Override
-        public void send(String peer, ConsensusMessage m) {}
+        public void send(String peer, ConsensusMessage m) {
+            network.send(peer, Channel.CONSENSUS, encode(codec.toJson(m)));
+        }
 
         @Override
-        public void requestDecision(String peer, long height) {}
+        public void requestDecision(String peer, long height) {
+            ObjectNode o = Json.object().put("type", "decision_request").put("height", height);
+            network.send(peer, Channel.CONSENSUS, encode(o));
+        }
+    }
+
+    private static byte[] encode(JsonNode o) {
+        return o.toString().getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -1,0 +1,308 @@
+package org.cpc.node.net;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.cpc.chain.Chain;
+import org.cpc.chain.ChainListener;
+import org.cpc.chain.InvalidBlockException;
+import org.cpc.consensus.CommitCertificate;
+import org.cpc.consensus.CommitVerifier;
+import org.cpc.consensus.InvalidCommitException;
+import org.cpc.consensus.MlDsaSignatures;
+import org.cpc.consensus.ValidatorSet;
+import org.cpc.node.consensus.TendermintConsensus;
+import org.cpc.p2p.Channel;
+import org.cpc.p2p.Misbehaviour;
+import org.cpc.p2p.PeerNetwork;
+import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.codec.JsonFields;
+import org.cpc.protocol.types.Block;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Block sync on {@link Channel#SYNC}: a node that is behind (new, restarted, partitioned) fetches ranges of
+ * committed blocks with their commit certificates from a peer that is ahead, checks each in order (certificate
+ * against the validator set with {@link CommitVerifier}, then the chain's own validation inside
+ * {@code chain.commit}) and commits it; consensus then restarts at the new head. Messages (JSON):
+ *
+ * <pre>
+ * {"type":"status","height":H}                 on connect, after every commit, and every {@link #STATUS_MS}
+ * {"type":"get_blocks","from":F,"to":T}        1 ≤ F ≤ T, T − F < {@link #MAX_BLOCKS}
+ * {"type":"blocks","blocks":[{"block":{…},"commit":{…}}, …]}   consecutive from F, at most MAX_BLOCKS and
+ *                                              about {@link #MAX_REPLY_BYTES}; fewer (or none) if the peer has fewer
+ * </pre>
+ *
+ * <p>Sync runs while a peer is more than {@link #LAG} blocks ahead; the last block or so is consensus's
+ * (its decision request/answer), so the two do not race for every height. Work happens on one thread of its own:
+ * a peer's reader thread only parses and queues.
+ */
+public final class BlockSync implements ChainListener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BlockSync.class);
+    public static final int MAX_BLOCKS = 64;
+    /** Kept well under the P2P frame limit; a single block larger than this is still sent alone. */
+    public static final int MAX_REPLY_BYTES = 4 * 1024 * 1024;
+    /** Sync starts when a peer reports a height more than this above our head. */
+    public static final long LAG = 1;
+    public static final long STATUS_MS = 2_000;
+    /** A request unanswered this long is abandoned and another peer asked. */
+    public static final long REQUEST_TIMEOUT_MS = 5_000;
+    private static final long TICK_MS = 250;
+    private static final int MAX_QUEUED = 64;
+
+    private static final Set<String> STATUS = Set.of("type", "height");
+    private static final Set<String> GET_BLOCKS = Set.of("type", "from", "to");
+    private static final Set<String> BLOCKS = Set.of("type", "blocks");
+    private static final Set<String> ENTRY = Set.of("block", "commit");
+
+    private final Chain chain;
+    private final PeerNetwork network;
+    private final TendermintConsensus consensus;
+    private final ValidatorSet validators;
+    private final CommitVerifier verifier;
+    /** Each connected peer's last reported height. */
+    private final Map<String, Long> peerHeights = new ConcurrentHashMap<>();
+    private final ScheduledThreadPoolExecutor executor;
+    private final AtomicLong synced = new AtomicLong();
+    /** The one outstanding request; touched only on the sync thread. */
+    private Request inflight;
+
+    private record Request(String peer, long from, long to, long sentNanos) {}
+
+    /** @param consensus told when sync moved the head; null where the node runs no consensus */
+    public BlockSync(Chain chain, PeerNetwork network, TendermintConsensus consensus) {
+        this.chain = chain;
+        this.network = network;
+        this.consensus = consensus;
+        this.validators = TendermintConsensus.validatorSet(chain.validators());
+        this.verifier = new CommitVerifier(chain.params().chainId(), MlDsaSignatures.VERIFIER);
+        this.executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "block-sync");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+    }
+
+    public void start() {
+        executor.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(() -> network.broadcast(Channel.SYNC, status()), STATUS_MS, STATUS_MS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** True while some peer is more than {@link #LAG} blocks ahead of our head. */
+    public boolean syncing() {
+        return bestPeerHeight() > chain.head().header().height() + LAG;
+    }
+
+    /** The highest height a connected peer reported; our own head when none is higher. */
+    public long bestPeerHeight() {
+        long best = chain.head().header().height();
+        for (long h : peerHeights.values()) best = Math.max(best, h);
+        return best;
+    }
+
+    /** Blocks committed by sync since start. */
+    public long syncedBlocks() {
+        return synced.get();
+    }
+
+    void peerConnected(String peerId) {
+        network.send(peerId, Channel.SYNC, status());
+    }
+
+    void peerDisconnected(String peerId) {
+        peerHeights.remove(peerId);
+    }
+
+    @Override
+    public void onBlockCommitted(Block block) {
+        // Peers learn of the new head at once: a follower one block behind asks at its next tick.
+        network.broadcast(Channel.SYNC, status());
+    }
+
+    /**
+     * A message on {@link Channel#SYNC}, on the peer's reader thread: parsed here, worked on the sync thread.
+     *
+     * @throws IllegalArgumentException the message is malformed (the caller penalizes the peer)
+     */
+    void receive(String peerId, byte[] payload) {
+        JsonNode node = Json.parse(payload);
+        String type = node.path("type").textValue();
+        if (type == null) throw new IllegalArgumentException("sync message must be an object with a string 'type'");
+        switch (type) {
+            case "status" -> {
+                long h = JsonFields.of(node, "status", STATUS).uint("height");
+                peerHeights.put(peerId, h);
+            }
+            case "get_blocks" -> {
+                JsonFields f = JsonFields.of(node, "get_blocks", GET_BLOCKS);
+                long from = f.uint("from");
+                long to = f.uint("to");
+                if (from < 1 || to < from || to - from >= MAX_BLOCKS) {
+                    throw new IllegalArgumentException("get_blocks needs 1 <= from <= to < from + " + MAX_BLOCKS);
+                }
+                submit(() -> serve(peerId, from, to));
+            }
+            case "blocks" -> {
+                JsonNode arr = JsonFields.of(node, "blocks", BLOCKS).raw("blocks");
+                if (!arr.isArray() || arr.size() > MAX_BLOCKS) {
+                    throw new IllegalArgumentException("blocks.blocks must be an array of at most " + MAX_BLOCKS);
+                }
+                submit(() -> apply(peerId, arr));
+            }
+            default -> throw new IllegalArgumentException("unknown sync message type '" + type + "'");
+        }
+    }
+
+    private void submit(Runnable r) {
+        if (executor.getQueue().size() >= MAX_QUEUED) return; // a peer flooding requests; it will ask again
+        try {
+            executor.execute(() -> {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("block sync step failed", e);
+                }
+            });
+        } catch (RejectedExecutionException closing) {
+            // close() was called
+        }
+    }
+
+    private byte[] status() {
+        return bytes(Json.object().put("type", "status").put("height", chain.head().header().height()));
+    }
+
+    private void serve(String peerId, long from, long to) {
+        ObjectNode reply = Json.object().put("type", "blocks");
+        ArrayNode arr = reply.putArray("blocks");
+        long size = 0;
+        for (long h = from; h <= to; h++) {
+            Optional<Block> b = chain.block(h);
+            Optional<JsonNode> cert = chain.commitOf(h);
+            if (b.isEmpty() || cert.isEmpty()) break;
+            ObjectNode e = Json.object();
+            e.set("block", b.get().toJson());
+            e.set("commit", cert.get());
+            long n = e.toString().length();
+            if (!arr.isEmpty() && size + n > MAX_REPLY_BYTES) break;
+            size += n;
+            arr.add(e);
+        }
+        network.send(peerId, Channel.SYNC, bytes(reply));
+    }
+
+    /** On the sync thread: asks the best peer for the next range when we are behind and nothing is in flight. */
+    private void tick() {
+        if (inflight != null) {
+            if (System.nanoTime() - inflight.sentNanos() < TimeUnit.MILLISECONDS.toNanos(REQUEST_TIMEOUT_MS)) return;
+            LOG.info("peer {} did not answer blocks {}..{}; asking another", inflight.peer(), inflight.from(), inflight.to());
+            peerHeights.remove(inflight.peer());
+            inflight = null;
+        }
+        long head = chain.head().header().height();
+        String best = null;
+        long bestHeight = head + LAG;
+        // Ties go to the smallest id so the choice does not depend on map order.
+        for (Map.Entry<String, Long> e : new java.util.TreeMap<>(peerHeights).entrySet()) {
+            if (e.getValue() > bestHeight) {
+                best = e.getKey();
+                bestHeight = e.getValue();
+            }
+        }
+        if (best == null) return;
+        long from = head + 1;
+        long to = Math.min(bestHeight, head + MAX_BLOCKS);
+        ObjectNode req = Json.object().put("type", "get_blocks").put("from", from).put("to", to);
+        if (network.send(best, Channel.SYNC, bytes(req))) inflight = new Request(best, from, to, System.nanoTime());
+    }
+
+    /** On the sync thread: checks and commits the answer to our request, in order; stops at the first bad block. */
+    private void apply(String peerId, JsonNode arr) {
+        Request req = inflight;
+        if (req == null || !req.peer().equals(peerId)) {
+            network.penalize(peerId, Misbehaviour.USELESS, "blocks that were not asked for");
+            return;
+        }
+        inflight = null;
+        if (arr.isEmpty()) {
+            // It has less than it claimed (or pruned); believe its next status, not the old one.
+            peerHeights.put(peerId, chain.head().header().height());
+            return;
+        }
+        long committed = 0;
+        try {
+            for (JsonNode e : arr) {
+                long head = chain.head().header().height();
+                Block block;
+                CommitCertificate cert;
+                try {
+                    JsonFields f = JsonFields.of(e, "blocks entry", ENTRY);
+                    block = Block.fromJson(f.raw("block"));
+                    cert = CommitCertificate.fromJson(f.raw("commit"), block.header().height(), block.hashHex());
+                } catch (IllegalArgumentException bad) {
+                    network.penalize(peerId, Misbehaviour.MALFORMED, "sync block: " + bad.getMessage());
+                    return;
+                }
+                long h = block.header().height();
+                if (h <= head) continue; // consensus got there first
+                if (h != head + 1 || h < req.from() || h > req.to()) {
+                    network.penalize(peerId, Misbehaviour.MALFORMED, "sync block " + h + " out of order (head " + head
+                            + ", asked " + req.from() + ".." + req.to() + ")");
+                    return;
+                }
+                try {
+                    verifier.verify(validators, h, block.hashHex(), cert);
+                } catch (InvalidCommitException bad) {
+                    network.penalize(peerId, Misbehaviour.INVALID, "sync block " + h + ": " + bad.getMessage());
+                    return;
+                }
+                try {
+                    chain.commit(block, cert.toJson());
+                    committed++;
+                } catch (InvalidBlockException bad) {
+                    // Consensus may have committed this height meanwhile; only a refusal on the same parent is the
+                    // peer's fault (a certificate cannot make an invalid block valid).
+                    if (chain.head().header().height() == head) {
+                        network.penalize(peerId, Misbehaviour.INVALID, "sync block " + h + ": " + bad.getMessage());
+                    }
+                    return;
+                }
+            }
+        } finally {
+            if (committed > 0) {
+                synced.addAndGet(committed);
+                LOG.info("block sync: committed {} block(s) from {}, head now {}", committed, peerId,
+                        chain.head().header().height());
+                if (consensus != null) consensus.headMoved();
+                tick();
+            }
+        }
+    }
+
+    private static byte[] bytes(JsonNode o) {
+        return o.toString().getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,116 @@
+package org.cpc.p2p;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.cpc.p2p.TestNet.await;
+import static org.cpc.p2p.TestNet.cfg;
+import static org.cpc.p2p.TestNet.node;
+
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.cpc.p2p.TestNet.Node;
+import org.junit.jupiter.api.Test;
+
+/** Two or three real nodes on loopback: connection, delivery, handler faults, close. */
+class TcpPeerNetworkTest {
+
+    @Test
+    void twoNodesExchangeMessagesOnEveryChannelBothWaysInOrder() {
+        try (Node b = node(cfg()); Node a = node(cfg().staticPeer(b.port()))) {
+            await("connected both ways", () -> a.connectedTo(b) && b.connectedTo(a));
+            assertThat(a.connected).containsExactly(b.id());
+            assertThat(b.connected).containsExactly(a.id());
+            PeerInfo seenByA = a.net.peers().getFirst();
+            assertThat(seenByA.outbound()).isTrue();
+            assertThat(seenByA.listen().getPort()).isEqualTo(b.port());
+            assertThat(seenByA.moniker()).isEqualTo("test");
+            assertThat(b.net.peers().getFirst().outbound()).isFalse();
+
+            int n = 300;
+            List<Channel> channels = List.of(Channel.CONSENSUS, Channel.TX, Channel.SYNC);
+            for (int i = 0; i < n; i++) {
+                for (Channel c : channels) {
+                    a.net.broadcast(c, ("a" + c + i).getBytes(StandardCharsets.UTF_8));
+                    assertThat(b.net.send(a.id(), c, ("b" + c + i).getBytes(StandardCharsets.UTF_8))).isTrue();
+                }
+            }
+            await("all delivered", () -> a.received.size() == 3 * n && b.received.size() == 3 * n);
+            for (Channel c : channels) {
+                assertThat(b.received.stream().filter(r -> r.channel() == c)
+                        .map(r -> new String(r.payload(), StandardCharsets.UTF_8)))
+                        .containsExactlyElementsOf(java.util.stream.IntStream.range(0, n).mapToObj(i -> "a" + c + i).toList());
+                assertThat(a.received.stream().filter(r -> r.channel() == c)
+                        .map(r -> new String(r.payload(), StandardCharsets.UTF_8)))
+                        .containsExactlyElementsOf(java.util.stream.IntStream.range(0, n).mapToObj(i -> "b" + c + i).toList());
+            }
+            assertThat(b.received).allMatch(r -> r.peerId().equals(a.id()));
+            // PEX requests and answers flowed too (each side asks on connect) but never reached the handler.
+            assertThat(a.received).noneMatch(r -> r.channel() == Channel.PEX);
+        }
+    }
+
+    @Test
+    void broadcastExceptSkipsTheGivenPeerAndSendToUnknownPeerIsFalse() {
+        try (Node hub = node(cfg()); Node x = node(cfg().staticPeer(hub.port()));
+                Node y = node(cfg().staticPeer(hub.port()))) {
+            await("both connected to hub", () -> hub.net.peers().size() == 2);
+            hub.net.broadcastExcept(x.id(), Channel.TX, new byte[] {7});
+            await("y got it", () -> y.received.size() == 1);
+            hub.net.broadcast(Channel.TX, new byte[] {8});
+            await("x got the broadcast", () -> x.received.size() == 1);
+            assertThat(x.received.getFirst().payload()).containsExactly(8);
+            assertThat(hub.net.send("00".repeat(20), Channel.TX, new byte[] {1})).isFalse();
+            assertThat(hub.net.peers()).extracting(PeerInfo::id).isSorted();
+        }
+    }
+
+    @Test
+    void aThrowingHandlerDoesNotDropTheConnection() {
+        AtomicInteger calls = new AtomicInteger();
+        try (LogCapture logs = new LogCapture(); Node b = node(cfg())) {
+            NodeIdentity id = NodeIdentity.generate();
+            TcpPeerNetwork a = new TcpPeerNetwork(cfg().staticPeer(b.port()).build(), id, (peer, channel, payload) -> {
+                if (calls.incrementAndGet() == 1) throw new IllegalStateException("boom");
+            });
+            try (a) {
+                a.start();
+                await("connected", () -> b.hasPeer(id.nodeId()));
+                b.net.broadcast(Channel.TX, new byte[] {1});
+                b.net.broadcast(Channel.TX, new byte[] {2});
+                await("both delivered", () -> calls.get() == 2);
+                assertThat(a.peers()).hasSize(1);
+                assertThat(logs.logged(id.nodeId(), "handler threw")).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void closeReleasesThePortAndEveryThreadAndTellsThePeer() throws Exception {
+        Node b = node(cfg());
+        try (Node a = node(cfg().staticPeer(b.port()))) {
+            await("connected", () -> a.connectedTo(b));
+            int port = b.port();
+            b.close();
+            b.close(); // idempotent
+            assertThat(b.net.liveThreads()).isZero();
+            assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("p2p-timer-" + b.id().substring(0, 8)));
+            try (ServerSocket again = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                assertThat(again.getLocalPort()).isEqualTo(port);
+            }
+            await("a saw the disconnect", () -> a.disconnected.contains(b.id()) && a.net.peers().isEmpty());
+            assertThat(a.disconnected).containsExactly(b.id());
+        }
+    }
+
+    @Test
+    void sendingOnPexOrOverTheFrameLimitIsACallerError() {
+        try (Node a = node(cfg())) {
+            assertThatThrownBy(() -> a.net.broadcast(Channel.PEX, new byte[1]))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> a.net.broadcast(Channel.TX, new byte[64 * 1024]))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("frame limit");
+        }
+    }
+}
