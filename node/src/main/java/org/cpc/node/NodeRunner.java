@@ -21,8 +21,9 @@ import org.cpc.node.api.NodeServer;
 import org.cpc.node.consensus.Consensus;
 import org.cpc.node.consensus.TendermintConsensus;
 import org.cpc.node.net.NetworkOpener;
-import org.cpc.node.net.NoNetwork;
 import org.cpc.node.net.NodeNetwork;
+import org.cpc.p2p.NodeIdentity;
+import org.cpc.p2p.TcpPeerNetwork;
 import org.cpc.protocol.keys.Keyring;
 import org.cpc.protocol.keys.ValidatorKey;
 import org.cpc.protocol.types.Amounts;
@@ -62,7 +63,8 @@ public final class NodeRunner implements AutoCloseable {
     }
 
     /** The P2P network of the node in production. */
-    public static final NetworkOpener TCP = (config, keyDir, password, handler) -> NoNetwork.INSTANCE;
+    public static final NetworkOpener TCP = (config, keyDir, password, handler) ->
+            new TcpPeerNetwork(config, NodeIdentity.loadOrCreate(keyDir, password), handler);
 
     /** Starts the node of an initialised data dir on the chain's RocksDB storage. */
     public static NodeRunner start(DataDir dir, Integer port, InstantSource clock, Supplier<char[]> password) {

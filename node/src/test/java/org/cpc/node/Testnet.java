@@ -1,0 +1,164 @@
+package org.cpc.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import org.cpc.chain.Genesis;
+import org.cpc.chain.GenesisFile;
+import org.cpc.chain.ValidatorInfo;
+import org.cpc.protocol.params.NetworkParams;
+
+/**
+ * A multi-validator network in one JVM for tests: {@code n} data dirs sharing one genesis whose validators are the
+ * dirs' own keys (equal power), node 0 holding the devnet faucet. Every node listens for P2P on a free loopback
+ * port and dials the nodes running when it starts, so the running nodes form a full mesh. Non-validator
+ * followers can be added with the same genesis.
+ */
+final class Testnet implements AutoCloseable {
+    final NetworkParams params;
+    final Genesis genesis;
+    private final Path root;
+    private final List<Path> dirs = new ArrayList<>();
+    private final List<TestNode> running = new ArrayList<>();
+
+    private Testnet(Path root, NetworkParams params, Genesis genesis, List<Path> validatorDirs) {
+        this.root = root;
+        this.params = params;
+        this.genesis = genesis;
+        this.dirs.addAll(validatorDirs);
+        validatorDirs.forEach(d -> running.add(null));
+    }
+
+    /** Creates {@code validators} data dirs under {@code root} (node0 … node{n-1}) with one shared genesis. */
+    static Testnet create(Path root, int validators, NetworkParams params) {
+        long now = System.currentTimeMillis();
+        List<Path> dirs = new ArrayList<>();
+        List<ValidatorInfo> set = new ArrayList<>();
+        String faucet = null;
+        String operator0 = null;
+        for (int i = 0; i < validators; i++) {
+            Path dir = root.resolve("node" + i);
+            NodeInit.Result r = NodeInit.init(dir, params, null, NodeInit.DEFAULT_VALIDATOR_KEY, 0, null, now);
+            set.add(new ValidatorInfo(r.validator().address(), r.validator().publicKeyHex(), r.operator().address(), 1));
+            if (i == 0) {
+                faucet = r.faucetAddress();
+                operator0 = r.operator().address();
+            }
+            dirs.add(dir);
+        }
+        TreeMap<String, BigInteger> alloc = new TreeMap<>();
+        alloc.put(faucet, NodeInit.FAUCET_GENESIS_WEI);
+        Genesis genesis = new Genesis(params, now, alloc, set, List.of(operator0), Genesis.WELL_KNOWN_TREASURY);
+        for (int i = 0; i < validators; i++) {
+            DataDir d = new DataDir(dirs.get(i));
+            writeGenesis(genesis, d);
+            // Only node 0's faucet key is funded in the shared genesis.
+            if (i > 0) {
+                NodeConfig c = NodeConfig.read(d.root());
+                new NodeConfig(c.restHost(), c.restPort(), c.validatorKey(), null, c.faucetMaxCpc(), c.keyPassword(),
+                        c.p2p()).write(d.root());
+            }
+        }
+        return new Testnet(root, params, genesis, dirs);
+    }
+
+    private static void writeGenesis(Genesis genesis, DataDir d) {
+        try {
+            GenesisFile.write(genesis, d.genesis());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A data dir for a node that follows the chain without a validator key; returns its index. */
+    int addFollower() {
+        DataDir d = new DataDir(root.resolve("node" + dirs.size()));
+        try {
+            Files.createDirectories(d.root());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        writeGenesis(genesis, d);
+        new NodeConfig("127.0.0.1", 0, null, null, NodeInit.DEFAULT_FAUCET_MAX_CPC, NodeInit.DEVNET_KEY_PASSWORD,
+                NodeConfig.P2p.listening("127.0.0.1:0")).write(d.root());
+        dirs.add(d.root());
+        running.add(null);
+        return dirs.size() - 1;
+    }
+
+    /** Starts node {@code i} (again, on the same data dir) dialling every running node plus {@code extraPeers}. */
+    TestNode start(int i, String... extraPeers) {
+        if (running.get(i) != null) throw new IllegalStateException("node " + i + " is running");
+        List<String> peers = new ArrayList<>(List.of(extraPeers));
+        for (TestNode n : running) if (n != null) peers.add("127.0.0.1:" + n.runner.network().listenAddress().getPort());
+        NodeConfig.P2p p2p = NodeConfig.P2p.listening("127.0.0.1:0").withPeers(peers);
+        TestNode n = new TestNode(NodeRunner.start(new DataDir(dirs.get(i)), 0, p2p, InstantSource.system(), () -> {
+            throw new AssertionError("a devnet node must not ask for a password");
+        }));
+        running.set(i, n);
+        return n;
+    }
+
+    void startAll() {
+        for (int i = 0; i < dirs.size(); i++) start(i);
+    }
+
+    TestNode node(int i) {
+        return running.get(i);
+    }
+
+    void stop(int i) {
+        running.get(i).close();
+        running.set(i, null);
+    }
+
+    List<TestNode> running() {
+        return running.stream().filter(n -> n != null).toList();
+    }
+
+    long height(TestNode n) {
+        return n.runner.chain().head().header().height();
+    }
+
+    /** Waits until every running node has committed {@code height}. */
+    void awaitHeight(long height, Duration timeout) throws InterruptedException {
+        await("every running node at height " + height, timeout,
+                () -> running().stream().allMatch(n -> height(n) >= height));
+    }
+
+    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
+            Thread.sleep(50);
+        }
+    }
+
+    /** Every running node holds the same block hash at each height 1..{@code height}. */
+    void assertSameChain(long height) {
+        List<TestNode> nodes = running();
+        for (long h = 1; h <= height; h++) {
+            long hh = h;
+            String expected = nodes.get(0).runner.chain().block(h).orElseThrow().hashHex();
+            for (TestNode n : nodes) {
+                assertThat(n.runner.chain().block(hh).map(b -> b.hashHex())).as("block %d on %s", hh, n.url())
+                        .contains(expected);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int i = 0; i < running.size(); i++) if (running.get(i) != null) stop(i);
+    }
+}
