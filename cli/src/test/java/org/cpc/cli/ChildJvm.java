@@ -26,7 +26,10 @@ final class ChildJvm implements AutoCloseable {
     static ChildJvm start(Path log, Class<?> mainClass, String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx384m",
-                "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), mainClass.getName()));
+                "-XX:+UseSerialGC",
+                // The child logs as the installed command does, not as quietly as the tests' logback-test.xml.
+                "-Dlogback.configurationFile=logback.xml",
+                "-cp", System.getProperty("java.class.path"), mainClass.getName()));
         cmd.addAll(List.of(args));
         try {
             Files.writeString(log, "---- start " + String.join(" ", args) + "\n", StandardCharsets.UTF_8,

@@ -38,7 +38,12 @@ class TestnetProcessTest {
     private static final int N = 4;
     private static final long BLOCK_MS = 500;
     /** Enough for a height whose proposer is down: CometBFT's 3 s propose timeout, then a second round. */
-    private static final Duration PROGRESS = Duration.ofSeconds(25);
+    private static final Duration PROGRESS = Duration.ofSeconds(30);
+    /**
+     * A node's start: JVM, unlocking two Argon2id-encrypted keys (64 MiB each), RocksDB, dialling peers. About 5 s
+     * alone, but near 30 s when four start at once on a loaded 2-core machine.
+     */
+    private static final Duration STARTUP = Duration.ofSeconds(90);
 
     @TempDir
     Path tmp;
@@ -72,21 +77,22 @@ class TestnetProcessTest {
         NodeInit.network(params, members, NodeInit.DEFAULT_VALIDATOR_KEY, null, System.currentTimeMillis());
         try {
             for (int i = 0; i < N; i++) start(i);
-            awaitAll(List.of(0, 1, 2, 3), h -> h >= 2, "all four reach height 2");
+            awaitAll(List.of(0, 1, 2, 3), h -> h >= 2, STARTUP, "all four reach height 2");
             Thread load = Thread.ofPlatform().name("load").daemon(true).start(this::load);
 
-            awaitAll(List.of(0, 1, 2, 3), h -> h >= 5, "all four reach height 5 under load");
+            awaitAll(List.of(0, 1, 2, 3), h -> h >= 5, PROGRESS, "all four reach height 5 under load");
             assertAgree(List.of(0, 1, 2, 3));
 
             children[3].kill();
             long atKill = height(0);
-            awaitAll(List.of(0, 1, 2), h -> h >= atKill + 3, "three go on after node3 is killed at " + atKill);
+            awaitAll(List.of(0, 1, 2), h -> h >= atKill + 3, PROGRESS, "three go on after node3 is killed at " + atKill);
             assertAgree(List.of(0, 1, 2));
 
             start(3);
             long atRestart = height(0);
-            awaitAll(List.of(3), h -> h >= atRestart + 1, "restarted node3 catches up past " + atRestart);
+            awaitAll(List.of(3), h -> h >= atRestart + 1, STARTUP, "restarted node3 catches up past " + atRestart);
             assertAgree(List.of(0, 1, 2, 3));
+            awaitPeers(0, N - 1);
 
             children[2].stop();
             children[3].stop();
@@ -96,9 +102,10 @@ class TestnetProcessTest {
             assertThat(List.of(height(0), height(1))).as("no height may be finalized by 2 of 4 validators")
                     .containsOnly(halted);
             assertAgree(List.of(0, 1));
+            awaitPeers(0, 1);
 
             start(2);
-            awaitAll(List.of(0, 1, 2), h -> h >= halted + 2, "resume after node2 returns to a halt at " + halted);
+            awaitAll(List.of(0, 1, 2), h -> h >= halted + 2, STARTUP, "resume after node2 returns to a halt at " + halted);
             assertAgree(List.of(0, 1, 2));
             loading.set(false);
             load.join(5000);
@@ -166,15 +173,26 @@ class TestnetProcessTest {
         }
     }
 
-    private void awaitAll(List<Integer> nodes, LongPredicate done, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + PROGRESS.toNanos();
+    private void awaitAll(List<Integer> nodes, LongPredicate done, Duration within, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
         while (true) {
             List<Long> heights = nodes.stream().map(this::height).toList();
             if (heights.stream().allMatch(done::test)) return;
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("within " + PROGRESS.toSeconds() + " s: " + what + "; heights of nodes "
+                throw new AssertionError("within " + within.toSeconds() + " s: " + what + "; heights of nodes "
                         + nodes + ": " + heights);
             }
+            Thread.sleep(BLOCK_MS / 2);
+        }
+    }
+
+    /** {@code GET /status} of node {@code i} shows {@code peers} connected peers, in time. */
+    private void awaitPeers(int i, int peers) throws InterruptedException {
+        long deadline = System.nanoTime() + PROGRESS.toNanos();
+        long seen;
+        while ((seen = clients.get(i).status().path("peers").asLong()) != peers) {
+            if (System.nanoTime() > deadline) throw new AssertionError("node" + i + " has " + seen + " peers, not " + peers);
             Thread.sleep(BLOCK_MS / 2);
         }
     }
