@@ -11,7 +11,6 @@ import org.cpc.consensus.CommitVerifier;
 import org.cpc.consensus.MlDsaSignatures;
 import org.cpc.consensus.ValidatorSet;
 import org.cpc.node.client.NodeClient;
-import org.cpc.node.consensus.TendermintConsensus;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.Block;
@@ -40,8 +39,8 @@ class NetworkTest {
             Block b = n.runner.chain().block(h).orElseThrow();
             JsonNode certJson = n.runner.chain().commitOf(h).orElseThrow();
             CommitCertificate cert = CommitCertificate.fromJson(certJson, h, b.hashHex());
+            // valid = distinct validators' precommits for this block holding more than 2/3 of the power
             assertThat(verifier.isValid(set, h, b.hashHex(), cert)).as("certificate of block %d", h).isTrue();
-            assertThat(cert.signatures().size()).as("signers of block %d", h).isGreaterThanOrEqualTo(3);
         }
     }
 
@@ -49,7 +48,7 @@ class NetworkTest {
     void fourValidatorsFinalizeGossipSurviveAnOutageAndSyncLateNodes() throws Exception {
         try (Testnet net = Testnet.create(dir, 4, params())) {
             net.startAll();
-            ValidatorSet set = TendermintConsensus.validatorSet(net.genesis.validators());
+            ValidatorSet set = net.validatorSet();
             net.awaitHeight(3, WAIT);
             net.assertSameChain(3);
             for (TestNode n : net.running()) assertCertified(n, set, 3);

@@ -16,6 +16,8 @@ import java.util.function.BooleanSupplier;
 import org.cpc.chain.Genesis;
 import org.cpc.chain.GenesisFile;
 import org.cpc.chain.ValidatorInfo;
+import org.cpc.consensus.ValidatorSet;
+import org.cpc.node.consensus.TendermintConsensus;
 import org.cpc.protocol.params.NetworkParams;
 
 /**
@@ -98,9 +100,17 @@ final class Testnet implements AutoCloseable {
 
     /** Starts node {@code i} (again, on the same data dir) dialling every running node plus {@code extraPeers}. */
     TestNode start(int i, String... extraPeers) {
-        if (running.get(i) != null) throw new IllegalStateException("node " + i + " is running");
         List<String> peers = new ArrayList<>(List.of(extraPeers));
-        for (TestNode n : running) if (n != null) peers.add("127.0.0.1:" + n.runner.network().listenAddress().getPort());
+        for (TestNode n : running) if (n != null) peers.add(p2pAddress(n));
+        return startWithPeers(i, peers);
+    }
+
+    static String p2pAddress(TestNode n) {
+        return "127.0.0.1:" + n.runner.network().listenAddress().getPort();
+    }
+
+    TestNode startWithPeers(int i, List<String> peers) {
+        if (running.get(i) != null) throw new IllegalStateException("node " + i + " is running");
         NodeConfig.P2p p2p = NodeConfig.P2p.listening("127.0.0.1:0").withPeers(peers);
         TestNode n = new TestNode(NodeRunner.start(new DataDir(dirs.get(i)), 0, p2p, InstantSource.system(), () -> {
             throw new AssertionError("a devnet node must not ask for a password");
@@ -124,6 +134,10 @@ final class Testnet implements AutoCloseable {
 
     List<TestNode> running() {
         return running.stream().filter(n -> n != null).toList();
+    }
+
+    ValidatorSet validatorSet() {
+        return TendermintConsensus.validatorSet(genesis.validators());
     }
 
     long height(TestNode n) {

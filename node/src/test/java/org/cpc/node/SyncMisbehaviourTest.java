@@ -1,0 +1,106 @@
+package org.cpc.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.cpc.chain.Chain;
+import org.cpc.p2p.Channel;
+import org.cpc.p2p.MessageHandler;
+import org.cpc.p2p.NodeIdentity;
+import org.cpc.p2p.P2pConfig;
+import org.cpc.p2p.PeerInfo;
+import org.cpc.p2p.TcpPeerNetwork;
+import org.cpc.protocol.codec.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A peer that serves forged blocks over block sync: a real P2P peer (same chain and genesis, its own node key)
+ * that claims a far height and answers every {@code get_blocks} with real blocks whose certificate or block was
+ * tampered with. The syncing node penalizes it until it is banned (two INVALID answers reach the ban score),
+ * commits none of its blocks, and syncs the real chain from an honest peer.
+ */
+class SyncMisbehaviourTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aPeerServingForgedBlocksIsBannedAndNothingOfItIsCommitted() throws Exception {
+        try (Testnet net = Testnet.create(dir, 1, NetworkTest.params())) {
+            TestNode validator = net.start(0);
+            net.awaitHeight(4, NetworkTest.WAIT);
+            Chain real = validator.runner.chain();
+
+            AtomicInteger answers = new AtomicInteger();
+            AtomicReference<TcpPeerNetwork> evil = new AtomicReference<>();
+            MessageHandler forger = new MessageHandler() {
+                @Override
+                public void onPeerConnected(PeerInfo peer) {
+                    evil.get().send(peer.id(), Channel.SYNC, bytes(Json.object().put("type", "status").put("height", 1000)));
+                }
+
+                @Override
+                public void onMessage(String peerId, Channel channel, byte[] payload) {
+                    JsonNode m = Json.parse(payload);
+                    if (channel != Channel.SYNC || !"get_blocks".equals(m.path("type").asText())) return;
+                    long from = m.path("from").asLong();
+                    ObjectNode reply = Json.object().put("type", "blocks");
+                    ArrayNode arr = reply.putArray("blocks");
+                    for (long h = from; h <= Math.min(m.path("to").asLong(), real.head().header().height()); h++) {
+                        ObjectNode e = arr.addObject();
+                        e.set("block", real.block(h).orElseThrow().toJson());
+                        e.set("commit", real.commitOf(h).orElseThrow().deepCopy());
+                    }
+                    // The validator, learnt by peer exchange, asks above the real head: nothing to forge there.
+                    if (arr.isEmpty()) return;
+                    ObjectNode first = (ObjectNode) arr.get(0);
+                    if (answers.getAndIncrement() % 2 == 0) {
+                        // a forged precommit signature
+                        ObjectNode sig = (ObjectNode) first.path("commit").path("signatures").get(0);
+                        String s = sig.path("signature").asText();
+                        sig.put("signature", (s.charAt(0) == '0' ? "1" : "0") + s.substring(1));
+                    } else {
+                        // a changed block under the real certificate (its hash follows the header, without "hash")
+                        ObjectNode block = (ObjectNode) first.path("block");
+                        block.remove("hash");
+                        ObjectNode header = (ObjectNode) block.path("header");
+                        header.put("timestamp", header.path("timestamp").asLong() + 1);
+                    }
+                    evil.get().send(peerId, Channel.SYNC, bytes(reply));
+                }
+            };
+            P2pConfig cfg = P2pConfig.defaults(net.params.chainId(), real.block(0).orElseThrow().hashHex(),
+                    new InetSocketAddress("127.0.0.1", 0), List.of(), "forger");
+            evil.set(new TcpPeerNetwork(cfg, NodeIdentity.generate(), forger));
+            try (TcpPeerNetwork e = evil.get()) {
+                e.start();
+                int f = net.addFollower();
+                TestNode follower = net.startWithPeers(f, List.of("127.0.0.1:" + e.listenPort(), Testnet.p2pAddress(validator)));
+
+                Testnet.await("the forger answered twice", NetworkTest.WAIT, () -> answers.get() >= 2);
+                Testnet.await("the forger banned", NetworkTest.WAIT, () ->
+                        follower.runner.network().connectedPeers().stream().noneMatch(p -> p.id().equals(e.nodeId())));
+                // the honest validator's chain is synced instead, block for block
+                long tip = net.height(validator);
+                Testnet.await("the follower at " + tip, NetworkTest.WAIT, () -> net.height(follower) >= tip);
+                net.assertSameChain(tip);
+                NetworkTest.assertCertified(follower, net.validatorSet(), tip);
+                assertThat(follower.runner.network().connectedPeers()).extracting(PeerInfo::id)
+                        .containsExactly(validator.runner.network().nodeId());
+            }
+        }
+    }
+
+    private static byte[] bytes(JsonNode o) {
+        return o.toString().getBytes(StandardCharsets.UTF_8);
+    }
+}
