@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.nio.file.Files;
@@ -66,7 +67,8 @@ final class BenchCommand implements Runnable {
         private record Sender(AccountKey key, long[] nonce) {}
 
         /** One measurement; latencies in ms, of the accepted transactions seen committed. */
-        private record Figures(long accepted, double acceptedTps, long committed, double committedTps, long[] latencyMs) {
+        private record Figures(long accepted, double acceptedTps, long committed, double committedTps, long[] latencyMs,
+                               double cpuMicrosPerTx) {
             long percentile(int p) {
                 return latencyMs.length == 0 ? -1 : latencyMs[Math.min(latencyMs.length - 1, latencyMs.length * p / 100)];
             }
@@ -104,12 +106,12 @@ final class BenchCommand implements Runnable {
                 } finally {
                     DevnetCommand.deleteTree(dir);
                 }
-                summary.add(String.format("| %d | %,.0f | %,.0f | %d | %d |", n, f.acceptedTps(), f.committedTps(),
-                        f.percentile(50), f.percentile(99)));
+                summary.add(String.format("| %d | %,.0f | %,.0f | %d | %d | %.0f |", n, f.acceptedTps(), f.committedTps(),
+                        f.percentile(50), f.percentile(99), f.cpuMicrosPerTx()));
             }
             out.println();
-            out.println("| validators | accepted tx/s | committed tx/s | latency p50 ms | latency p99 ms |");
-            out.println("| --- | --- | --- | --- | --- |");
+            out.println("| validators | accepted tx/s | committed tx/s | latency p50 ms | latency p99 ms | CPU µs/tx |");
+            out.println("| --- | --- | --- | --- | --- | --- |");
             summary.forEach(out::println);
         }
 
@@ -135,6 +137,7 @@ final class BenchCommand implements Runnable {
             Thread watch = Thread.ofPlatform().name("bench-finality").daemon(true).start(watcher);
             LongAdder accepted = new LongAdder();
             LongAdder rejected = new LongAdder();
+            long cpu0 = processCpuNanos();
             long start = System.nanoTime();
             long end = start + duration * 1_000_000_000L;
             List<Thread> threads = new ArrayList<>();
@@ -156,26 +159,40 @@ final class BenchCommand implements Runnable {
             long h1 = waitForEmptyMempools(nodes);
             watcher.awaitHeight(h1);
             watch.interrupt();
+            long cpu = processCpuNanos() - cpu0;
             long committed = 0;
+            long laterRounds = 0;
             long t0 = block(node0, h0).path("header").path("timestamp").asLong();
             long t1 = t0;
             for (long h = h0 + 1; h <= h1; h++) {
                 JsonNode b = block(node0, h);
                 committed += b.path("transactions").size();
                 t1 = b.path("header").path("timestamp").asLong();
+                if (b.path("header").path("round").asLong() > 0) laterRounds++;
             }
             double commitSeconds = Math.max(1, t1 - t0) / 1000.0;
             long[] latencies = watcher.latenciesMs();
             Figures f = new Figures(accepted.sum(), accepted.sum() / sendSeconds, committed, committed / commitSeconds,
-                    latencies);
+                    latencies, committed == 0 ? 0 : cpu / 1000.0 / committed);
             out.printf("accepted:  %d tx in %.1f s = %.0f tx/s (%d rejected)%n", accepted.sum(), sendSeconds,
                     f.acceptedTps(), rejected.sum());
-            out.printf("committed: %d tx in blocks %d..%d over %.1f s of block time = %.0f tx/s%n", committed, h0 + 1,
-                    h1, commitSeconds, f.committedTps());
+            out.printf("committed: %d tx in blocks %d..%d over %.1f s of block time = %.0f tx/s"
+                    + " (%.2f s a block, %d decided after round 0)%n", committed, h0 + 1, h1, commitSeconds,
+                    f.committedTps(), commitSeconds / Math.max(1, h1 - h0), laterRounds);
             out.printf("submit-to-final latency of %d tx: median %d ms, p99 %d ms, max %d ms%n", latencies.length,
                     f.percentile(50), f.percentile(99), latencies.length == 0 ? -1 : latencies[latencies.length - 1]);
+            // On a shared machine wall-clock rates depend on what else runs; CPU per transaction does not.
+            int cores = Runtime.getRuntime().availableProcessors();
+            out.printf("CPU of this process (nodes and clients): %.1f s = %.0f µs per committed tx;"
+                    + " %d cores to itself would carry at most %.0f tx/s%n", cpu / 1e9, f.cpuMicrosPerTx(), cores,
+                    f.cpuMicrosPerTx() == 0 ? 0 : cores * 1e6 / f.cpuMicrosPerTx());
             out.flush();
             return f;
+        }
+
+        private static long processCpuNanos() {
+            return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime();
         }
 
         private List<Sender> fund(NodeClient faucetNode, List<NodeClient> nodes, PrintWriter out) {
