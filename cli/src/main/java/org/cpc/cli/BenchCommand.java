@@ -134,7 +134,7 @@ final class BenchCommand implements Runnable {
 
             ConcurrentHashMap<String, Long> submitted = new ConcurrentHashMap<>();
             FinalityWatcher watcher = new FinalityWatcher(node0, h0 + 1, submitted);
-            Thread watch = Thread.ofPlatform().name("bench-finality").daemon(true).start(watcher);
+            Thread.ofPlatform().name("bench-finality").daemon(true).start(watcher);
             LongAdder accepted = new LongAdder();
             LongAdder rejected = new LongAdder();
             long cpu0 = processCpuNanos();
@@ -158,7 +158,7 @@ final class BenchCommand implements Runnable {
 
             long h1 = waitForEmptyMempools(nodes);
             watcher.awaitHeight(h1);
-            watch.interrupt();
+            watcher.stop();
             long cpu = processCpuNanos() - cpu0;
             long committed = 0;
             long laterRounds = 0;
@@ -276,6 +276,7 @@ final class BenchCommand implements Runnable {
         private final Map<String, Long> submitted;
         private final List<Long> latencies = new ArrayList<>();
         private volatile long next;
+        private volatile boolean stopped;
 
         FinalityWatcher(NodeClient node, long from, Map<String, Long> submitted) {
             this.node = node;
@@ -289,7 +290,7 @@ final class BenchCommand implements Runnable {
 
         @Override
         public void run() {
-            while (!Thread.currentThread().isInterrupted()) {
+            while (!stopped) {
                 NodeClient.Reply r = node.get("/block/" + next);
                 if (r.status() == 404) {
                     try {
@@ -309,6 +310,11 @@ final class BenchCommand implements Runnable {
                 }
                 next++;
             }
+        }
+
+        /** Ends the loop after the request in flight, if any (an interrupt would surface as a failed request). */
+        void stop() {
+            stopped = true;
         }
 
         void awaitHeight(long height) {
