@@ -99,7 +99,7 @@ final class DevnetCommand implements Runnable {
         }
         out.println("  faucet:    " + node.faucetAddress() + "   (POST " + url + "/faucet)");
         if (node.network().enabled()) {
-            out.println("  P2P:       " + node.network().listenAddress() + "   (node id " + node.network().nodeId() + ")");
+            out.println("  P2P:       " + node.network().listenText() + "   (node id " + node.network().nodeId() + ")");
         }
         out.println("  WARNING:   devnet keys use the public password in node.json. Never reuse them elsewhere.");
         List<SoloWorker> started = startWorkers(dir, url, spec.commandLine().getErr(), out);

@@ -89,6 +89,18 @@ class CliAgainstNodeTest {
     }
 
     @Test
+    void nodeStartRefusesABadPeerAddressNamingIt() {
+        Path d = dir.resolve("bad-peers");
+        NodeInit.init(d, NetworkParams.devnet(), null, "validator", 0, null, System.currentTimeMillis());
+        Run r = cpc("node", "start", "--data-dir", d.toString(), "--peers", "127.0.0.1:26656,nope");
+        assertThat(r.exit()).isEqualTo(Cpc.EXIT_USAGE);
+        assertThat(r.err()).contains("p2p_peers 'nope' must be host:port");
+        Run l = cpc("node", "start", "--data-dir", d.toString(), "--p2p-listen", "127.0.0.1:70000");
+        assertThat(l.exit()).isEqualTo(Cpc.EXIT_USAGE);
+        assertThat(l.err()).contains("p2p_listen '127.0.0.1:70000'");
+    }
+
+    @Test
     void keysAddShowListAndExport() {
         Run add = withKeys("keys", "add", "kate");
         assertThat(add.exit()).isZero();

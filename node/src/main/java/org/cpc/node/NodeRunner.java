@@ -148,7 +148,7 @@ public final class NodeRunner implements AutoCloseable {
             if (consensus != null) consensus.start();
             LOG.info("node up: chain {} at height {}, REST on http://{}:{}{}{}", chain.params().chainId(),
                     chain.head().header().height(), config.restHost(), server.port(),
-                    network.enabled() ? ", P2P on " + network.listenAddress() + " as " + network.nodeId() : "",
+                    network.enabled() ? ", P2P on " + network.listenText() + " as " + network.nodeId() : "",
                     key != null ? ", validating" : ", not a validator");
             return new NodeRunner(dir, ch, lock, chain, server, consensus, network, faucet);
         } catch (IOException e) {

@@ -13,11 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
 import org.cpc.chain.Genesis;
 import org.cpc.chain.GenesisFile;
 import org.cpc.chain.ValidatorInfo;
 import org.cpc.consensus.ValidatorSet;
 import org.cpc.node.consensus.TendermintConsensus;
+import org.cpc.p2p.NodeIdentity;
 import org.cpc.protocol.params.NetworkParams;
 
 /**
@@ -41,28 +43,27 @@ final class Testnet implements AutoCloseable {
         validatorDirs.forEach(d -> running.add(null));
     }
 
-    /** Creates {@code validators} data dirs under {@code root} (node0 … node{n-1}) with one shared genesis. */
+    /**
+     * Creates {@code validators} data dirs under {@code root} (node0 … node{n-1}) with one shared genesis. Key
+     * derivation (Argon2id, 64 MiB) dominates a testnet's start, so the dirs and their P2P node keys are made in
+     * parallel.
+     */
     static Testnet create(Path root, int validators, NetworkParams params) {
         long now = System.currentTimeMillis();
-        List<Path> dirs = new ArrayList<>();
-        List<ValidatorInfo> set = new ArrayList<>();
-        String faucet = null;
-        String operator0 = null;
-        for (int i = 0; i < validators; i++) {
+        List<NodeInit.Result> inits = IntStream.range(0, validators).parallel().mapToObj(i -> {
             Path dir = root.resolve("node" + i);
             NodeInit.Result r = NodeInit.init(dir, params, null, NodeInit.DEFAULT_VALIDATOR_KEY, 0, null, now);
-            set.add(new ValidatorInfo(r.validator().address(), r.validator().publicKeyHex(), r.operator().address(), 1));
-            if (i == 0) {
-                faucet = r.faucetAddress();
-                operator0 = r.operator().address();
-            }
-            dirs.add(dir);
-        }
+            NodeIdentity.loadOrCreate(r.dataDir().p2p(), NodeInit.DEVNET_KEY_PASSWORD.toCharArray());
+            return r;
+        }).toList();
+        List<ValidatorInfo> set = inits.stream().map(r -> new ValidatorInfo(r.validator().address(),
+                r.validator().publicKeyHex(), r.operator().address(), 1)).toList();
         TreeMap<String, BigInteger> alloc = new TreeMap<>();
-        alloc.put(faucet, NodeInit.FAUCET_GENESIS_WEI);
-        Genesis genesis = new Genesis(params, now, alloc, set, List.of(operator0), Genesis.WELL_KNOWN_TREASURY);
+        alloc.put(inits.get(0).faucetAddress(), NodeInit.FAUCET_GENESIS_WEI);
+        Genesis genesis = new Genesis(params, now, alloc, set, List.of(inits.get(0).operator().address()),
+                Genesis.WELL_KNOWN_TREASURY);
         for (int i = 0; i < validators; i++) {
-            DataDir d = new DataDir(dirs.get(i));
+            DataDir d = inits.get(i).dataDir();
             writeGenesis(genesis, d);
             // Only node 0's faucet key is funded in the shared genesis.
             if (i > 0) {
@@ -71,7 +72,7 @@ final class Testnet implements AutoCloseable {
                         c.p2p()).write(d.root());
             }
         }
-        return new Testnet(root, params, genesis, dirs);
+        return new Testnet(root, params, genesis, inits.stream().map(r -> r.dataDir().root()).toList());
     }
 
     private static void writeGenesis(Genesis genesis, DataDir d) {

@@ -15,7 +15,6 @@ import io.javalin.http.sse.SseClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -177,8 +176,8 @@ public final class NodeServer implements AutoCloseable {
         o.put("network", chain.params().network());
         o.put("mempool_size", chain.mempoolSize());
         o.put("node_id", network.nodeId());
-        InetSocketAddress listen = network.listenAddress();
-        if (listen == null) o.putNull("p2p_listen"); else o.put("p2p_listen", listen.getHostString() + ":" + listen.getPort());
+        String listen = network.listenText();
+        if (listen == null) o.putNull("p2p_listen"); else o.put("p2p_listen", listen);
         o.put("peers", network.connectedPeers().size());
         o.put("syncing", network.syncing());
         o.put("best_peer_height", network.bestPeerHeight());

@@ -73,17 +73,11 @@ public final class ChainApplication implements Application<Block> {
         if (block.header().height() != height) {
             throw new IllegalStateException("decided block has height " + block.header().height() + ", not " + height);
         }
-        if (chain.head().header().height() >= height) {
-            // Block sync committed this height first (from another peer's certificate); BFT safety makes it the
-            // same block, and a different one means the chain forked, which must not pass silently.
-            String have = chain.block(height).map(Block::hashHex).orElse(null);
-            if (block.hashHex().equals(have)) return;
-            throw new IllegalStateException("consensus decided " + block.hashHex() + " at height " + height
-                    + " but the chain already holds " + have);
-        }
+        if (alreadyCommitted(height, block)) return;
         try {
             chain.commit(block, certificate.toJson());
         } catch (InvalidBlockException e) {
+            if (alreadyCommitted(height, block)) return; // block sync won the race between the check and the commit
             // Consensus decided a block this chain refuses: the chain cannot follow its own validators.
             throw new IllegalStateException("cannot commit the decided block " + block.hashHex() + " at height "
                     + height + ": " + e.getMessage(), e);
@@ -91,6 +85,18 @@ public final class ChainApplication implements Application<Block> {
         Long t0 = proposedAt.get(block.hashHex());
         proposedAt.clear();
         if (t0 != null) onProduced.accept(new Produced(block, System.nanoTime() - t0));
+    }
+
+    /**
+     * Whether block sync committed this height first (from another peer's certificate). BFT safety makes it the
+     * same block; a different one means the chain forked, which must not pass silently.
+     */
+    private boolean alreadyCommitted(long height, Block block) {
+        if (chain.head().header().height() < height) return false;
+        String have = chain.block(height).map(Block::hashHex).orElse(null);
+        if (block.hashHex().equals(have)) return true;
+        throw new IllegalStateException("consensus decided " + block.hashHex() + " at height " + height
+                + " but the chain already holds " + have);
     }
 
     @Override

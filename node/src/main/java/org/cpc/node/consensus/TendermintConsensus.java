@@ -165,11 +165,21 @@ public final class TendermintConsensus implements Consensus {
         JsonNode node = Json.parse(payload);
         if ("decision_request".equals(node.path("type").textValue())) {
             long height = JsonFields.of(node, "decision_request", DECISION_REQUEST).uint("height");
-            enqueue(() -> run(d -> d.onDecisionRequest(peerId, height)));
+            enqueue(() -> runStarted(d -> d.onDecisionRequest(peerId, height)));
         } else {
             ConsensusMessage m = codec.fromJson(node);
-            enqueue(() -> run(d -> d.onMessage(peerId, m)));
+            enqueue(() -> runStarted(d -> d.onMessage(peerId, m)));
         }
+    }
+
+    /**
+     * Like {@link #run} but skips a driver whose machine has not started its height yet (during the pause after
+     * a (re)start): its height is unknown, and the message comes again with the sender's next gossip tick.
+     */
+    private void runStarted(Consumer<ConsensusDriver<Block>> step) {
+        run(d -> {
+            if (d.machine().height() >= 1) step.accept(d);
+        });
     }
 
     private void enqueue(Runnable r) {

@@ -98,6 +98,12 @@ public final class NodeNetwork implements MessageHandler, AutoCloseable {
         return new InetSocketAddress(settings.listenAddress().getHostString(), port);
     }
 
+    /** {@link #listenAddress()} as "host:port"; null when P2P is off. */
+    public String listenText() {
+        InetSocketAddress a = listenAddress();
+        return a == null ? null : a.getHostString() + ":" + a.getPort();
+    }
+
     public List<PeerInfo> connectedPeers() {
         return network.peers();
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.InetSocketAddress;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,19 +21,23 @@ import org.cpc.p2p.P2pConfig;
 import org.cpc.p2p.PeerInfo;
 import org.cpc.p2p.TcpPeerNetwork;
 import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.types.Transaction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A peer that serves forged blocks over block sync: a real P2P peer (same chain and genesis, its own node key)
- * that claims a far height and answers every {@code get_blocks} with real blocks whose certificate or block was
- * tampered with. The syncing node penalizes it until it is banned (two INVALID answers reach the ban score),
- * commits none of its blocks, and syncs the real chain from an honest peer.
+ * Peers that misbehave are real P2P peers (same chain and genesis, their own node key) driven by hand; the node
+ * penalizes what is provably wrong and nothing else.
  */
-class SyncMisbehaviourTest {
+class PeerMisbehaviourTest {
     @TempDir
     Path dir;
 
+    /**
+     * A peer claims a far height and answers every {@code get_blocks} with real blocks whose certificate or block
+     * was tampered with. The syncing node penalizes it until it is banned (two INVALID answers reach the ban score),
+     * commits none of its blocks, and syncs the real chain from an honest peer.
+     */
     @Test
     void aPeerServingForgedBlocksIsBannedAndNothingOfItIsCommitted() throws Exception {
         try (Testnet net = Testnet.create(dir, 1, NetworkTest.params())) {
@@ -98,6 +103,47 @@ class SyncMisbehaviourTest {
                         .containsExactly(validator.runner.network().nodeId());
             }
         }
+    }
+
+    /**
+     * A malformed consensus message costs MALFORMED (25), a transaction with a forged signature INVALID (50); a
+     * well-formed transaction the mempool refuses for want of balance (an honest race, for all the node knows)
+     * costs nothing.
+     */
+    @Test
+    void malformedAndInvalidMessagesArePenalizedAndRefusalsByStateAreNot() throws Exception {
+        try (Testnet net = Testnet.create(dir, 1, NetworkTest.params())) {
+            TestNode validator = net.start(0);
+            Chain chain = validator.runner.chain();
+            P2pConfig cfg = P2pConfig.defaults(net.params.chainId(), chain.block(0).orElseThrow().hashHex(),
+                    new InetSocketAddress("127.0.0.1", 0), List.of(new InetSocketAddress("127.0.0.1",
+                            validator.runner.network().listenAddress().getPort())), "sender");
+            try (TcpPeerNetwork e = new TcpPeerNetwork(cfg, NodeIdentity.generate(), (peer, channel, payload) -> {})) {
+                e.start();
+                Testnet.await("connected", NetworkTest.WAIT, () -> !e.peers().isEmpty());
+                String node = validator.runner.network().nodeId();
+
+                Transaction unfunded = validator.transfer(TestNode.newAccount(), TestNode.newAccount().address(),
+                        BigInteger.ONE, 0);
+                e.send(node, Channel.TX, bytes(unfunded.toJson()));
+                ObjectNode forged = validator.transfer(TestNode.newAccount(), TestNode.newAccount().address(),
+                        BigInteger.ONE, 0).toJson();
+                String sig = forged.path("signature").asText();
+                forged.put("signature", (sig.charAt(10) == '0' ? sig.substring(0, 10) + "1" : sig.substring(0, 10) + "0")
+                        + sig.substring(11));
+                e.send(node, Channel.TX, bytes(forged));
+                e.send(node, Channel.CONSENSUS, bytes(Json.object().put("type", "prevote").put("height", 1)));
+
+                Testnet.await("the penalties", NetworkTest.WAIT, () -> score(validator, e.nodeId()) >= 75);
+                assertThat(score(validator, e.nodeId())).isEqualTo(75);
+                assertThat(validator.runner.chain().transaction(unfunded.hashHex())).isEmpty();
+            }
+        }
+    }
+
+    private static int score(TestNode n, String peerId) {
+        return n.runner.network().connectedPeers().stream().filter(p -> p.id().equals(peerId))
+                .mapToInt(PeerInfo::score).findFirst().orElse(-1);
     }
 
     private static byte[] bytes(JsonNode o) {
