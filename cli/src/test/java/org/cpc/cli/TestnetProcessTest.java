@@ -55,6 +55,7 @@ class TestnetProcessTest {
     private long gasPrice;
     private final AtomicBoolean loading = new AtomicBoolean(true);
     private final AtomicLong accepted = new AtomicLong();
+    private long phaseStart = System.nanoTime();
 
     @AfterEach
     void stopAll() throws InterruptedException {
@@ -78,22 +79,26 @@ class TestnetProcessTest {
         try {
             for (int i = 0; i < N; i++) start(i);
             awaitAll(List.of(0, 1, 2, 3), h -> h >= 2, STARTUP, "all four reach height 2");
+            phase("four nodes up and finalizing");
             Thread load = Thread.ofPlatform().name("load").daemon(true).start(this::load);
 
             awaitAll(List.of(0, 1, 2, 3), h -> h >= 5, PROGRESS, "all four reach height 5 under load");
             assertAgree(List.of(0, 1, 2, 3));
 
+            phase("height 5 under load, all agree");
             children[3].kill();
             long atKill = height(0);
             awaitAll(List.of(0, 1, 2), h -> h >= atKill + 3, PROGRESS, "three go on after node3 is killed at " + atKill);
             assertAgree(List.of(0, 1, 2));
 
+            phase("three finalize without node3");
             start(3);
             long atRestart = height(0);
             awaitAll(List.of(3), h -> h >= atRestart + 1, STARTUP, "restarted node3 catches up past " + atRestart);
             assertAgree(List.of(0, 1, 2, 3));
             awaitPeers(0, N - 1);
 
+            phase("node3 restarted and caught up");
             children[2].stop();
             children[3].stop();
             Thread.sleep(3 * BLOCK_MS); // a height already decided by node2 and node3 may still be committed
@@ -104,9 +109,11 @@ class TestnetProcessTest {
             assertAgree(List.of(0, 1));
             awaitPeers(0, 1);
 
+            phase("halted with two of four");
             start(2);
             awaitAll(List.of(0, 1, 2), h -> h >= halted + 2, STARTUP, "resume after node2 returns to a halt at " + halted);
             assertAgree(List.of(0, 1, 2));
+            phase("resumed with three");
             loading.set(false);
             load.join(5000);
             assertThat(accepted.get()).as("transactions accepted under load").isPositive();
@@ -114,6 +121,14 @@ class TestnetProcessTest {
         } catch (Throwable t) {
             throw new AssertionError(t.getMessage() + "\n" + logs(), t);
         }
+    }
+
+    /** Prints how long each step took, so that a slow machine shows where the time went. */
+    private void phase(String done) {
+        long now = System.nanoTime();
+        System.out.printf("TestnetProcessTest: %-32s %5.1f s (heights %s)%n", done, (now - phaseStart) / 1e9,
+                java.util.stream.IntStream.range(0, N).mapToObj(i -> Long.toString(height(i))).toList());
+        phaseStart = now;
     }
 
     private void start(int i) {
