@@ -355,8 +355,14 @@ public final class TcpPeerNetwork implements PeerNetwork {
             }
             case HandshakeException h when h.kind() == HandshakeException.Kind.VIOLATION ->
                     ban(h.peerId(), p, "protocol violation in the handshake: " + why);
-            case HandshakeException h -> log.info("[{}] refused {}{}: {}", tag, p,
-                    h.peerId() == null ? "" : " (node " + h.peerId() + ")", why);
+            case HandshakeException h -> {
+                // A static peer that refused us as a duplicate is connected the other way: its dialler waits for
+                // that connection to end instead of re-dialling into the same refusal.
+                if (h.peerId() != null && p.dialled != null && staticAddresses.contains(p.dialled)) {
+                    idsByAddress.put(p.dialled, h.peerId());
+                }
+                log.info("[{}] refused {}{}: {}", tag, p, h.peerId() == null ? "" : " (node " + h.peerId() + ")", why);
+            }
             case ProtocolViolationException v -> ban(null, p, "protocol violation in the handshake: " + why);
             default -> log.info("[{}] handshake with {} failed: {}", tag, p, why);
         }
