@@ -169,8 +169,14 @@ public final class TcpPeerNetwork implements PeerNetwork {
     }
 
     private void ban(String peerId, Peer p, String reason) {
-        bans.ban(peerId, p == null ? null : p.ip(), nowMs() + config.banMs(), nowMs());
-        log.info("[{}] banned {} for {} ms: {}", tag, peerId != null ? peerId : p, config.banMs(), reason);
+        boolean ipBanned = bans.ban(peerId, p == null ? null : p.ip(), nowMs() + config.banMs(), nowMs());
+        String what = (peerId != null ? peerId : "") + (peerId != null && ipBanned ? " and " : "")
+                + (ipBanned ? "IP " + p.ip().getHostAddress() : "");
+        if (what.isEmpty()) {
+            log.info("[{}] dropping {} (no node id yet and a loopback IP: nothing to ban): {}", tag, p, reason);
+        } else {
+            log.info("[{}] banned {} for {} ms: {}", tag, what, config.banMs(), reason);
+        }
         if (p != null) disconnect(p, "banned: " + reason);
     }
 
