@@ -1,0 +1,182 @@
+package org.cpc.consensus;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The consensus WAL in one file holding the current height's inputs, {@link RecordFraming} records with
+ * {@link WalCodec} payloads. Appends are buffered by the OS and fsynced by {@link #sync} (the driver calls it
+ * before any own message leaves, CometBFT's rule). A new height replaces the file atomically (temp, fsync,
+ * rename), so a crash leaves either the old height's log — which the node discards, since that height is
+ * committed — or the new one.
+ *
+ * <p>Bounded: past {@code capBytes} a height's log takes no more peer proposals or votes (the driver drops them
+ * as lost; see {@link InputLog#append}); timeouts, the application's answers and decisions are still written, and
+ * a decision or a commit ends the height. A torn last record (crash mid-append) is dropped with a warning on open;
+ * corruption before the end fails the open with the file and offset.
+ */
+public final class FileWal<B> implements InputLog<B>, AutoCloseable {
+    /** Per-height cap: about 40 rounds of 100 validators' signed votes (6.6 KB of hex each), plus proposals. */
+    public static final long DEFAULT_CAP_BYTES = 64L * 1024 * 1024;
+    /** Largest record: a proposal or decision with its block. */
+    public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
+
+    private final Path file;
+    private final WalCodec<B> codec;
+    private final long capBytes;
+    private FileChannel channel;
+    private long size;
+    private boolean dirty;
+
+    private FileWal(Path file, WalCodec<B> codec, long capBytes) {
+        this.file = file;
+        this.codec = codec;
+        this.capBytes = capBytes;
+    }
+
+    /**
+     * Opens (creating if absent) the WAL at {@code file}, truncating a torn last record after telling
+     * {@code warnings}.
+     *
+     * @throws IllegalStateException if the file is corrupt before its end
+     */
+    public static <B> FileWal<B> open(Path file, WalCodec<B> codec, long capBytes, Consumer<String> warnings) {
+        if (capBytes <= 0) throw new IllegalArgumentException("WAL cap must be positive");
+        FileWal<B> wal = new FileWal<>(file.toAbsolutePath().normalize(), codec, capBytes);
+        try {
+            Files.createDirectories(wal.file.getParent());
+            RecordFraming.Scan scan = wal.scan();
+            wal.channel = FileChannel.open(wal.file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            if (scan.tornTail() != null) {
+                warnings.accept("consensus WAL " + wal.file + ": dropping " + scan.tornTail()
+                        + " (a crash during an append)");
+                wal.channel.truncate(scan.validLength());
+                wal.channel.force(true);
+            }
+            wal.size = scan.validLength();
+            wal.channel.position(wal.size);
+            return wal;
+        } catch (IOException e) {
+            wal.closeQuietly();
+            throw new UncheckedIOException("cannot open consensus WAL " + wal.file + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            wal.closeQuietly();
+            throw e;
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Bytes in the current height's log. */
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public boolean append(ConsensusInput<B> input) {
+        byte[] record = RecordFraming.frame(codec.encode(input));
+        if (record.length - RecordFraming.HEADER > MAX_RECORD_BYTES) {
+            throw new IllegalArgumentException("WAL record of " + record.length + " bytes exceeds " + MAX_RECORD_BYTES);
+        }
+        boolean peerVoteOrProposal = input instanceof ConsensusInput.Received<B> r && !(r.message() instanceof Decision<?>);
+        if (peerVoteOrProposal && size + record.length > capBytes) return false;
+        write(record);
+        return true;
+    }
+
+    private void write(byte[] record) {
+        try {
+            ByteBuffer b = ByteBuffer.wrap(record);
+            while (b.hasRemaining()) channel.write(b);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to consensus WAL " + file + ": " + e.getMessage(), e);
+        }
+        size += record.length;
+        dirty = true;
+    }
+
+    @Override
+    public void sync() {
+        if (!dirty) return;
+        try {
+            channel.force(false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot fsync consensus WAL " + file + ": " + e.getMessage(), e);
+        }
+        dirty = false;
+    }
+
+    @Override
+    public void newHeight(ConsensusInput.Start<B> start, List<ConsensusMessage> buffered) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(RecordFraming.frame(codec.encode(start)));
+        for (ConsensusMessage m : buffered) out.writeBytes(RecordFraming.frame(codec.encode(new ConsensusInput.Received<>(m))));
+        byte[] bytes = out.toByteArray();
+        try {
+            channel.close();
+            FileSignStateStore.writeAtomically(file, bytes);
+            channel = FileChannel.open(file, StandardOpenOption.WRITE);
+            channel.position(bytes.length);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start a new height in consensus WAL " + file + ": " + e.getMessage(), e);
+        }
+        size = bytes.length;
+        dirty = false;
+    }
+
+    /**
+     * The logged inputs, in order.
+     *
+     * @throws IllegalStateException naming the file and offset of a record that does not decode
+     */
+    @Override
+    public List<ConsensusInput<B>> inputs() {
+        List<ConsensusInput<B>> inputs = new ArrayList<>();
+        long offset = 0;
+        for (byte[] payload : scan().records()) {
+            try {
+                inputs.add(codec.decode(payload));
+            } catch (RuntimeException e) {
+                throw new IllegalStateException(file + ": undecodable record at offset " + offset + ": " + e.getMessage(), e);
+            }
+            offset += RecordFraming.HEADER + payload.length;
+        }
+        return inputs;
+    }
+
+    private RecordFraming.Scan scan() {
+        try {
+            byte[] data = Files.exists(file) ? Files.readAllBytes(file) : new byte[0];
+            return RecordFraming.scan(data, file.toString(), MAX_RECORD_BYTES);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read consensus WAL " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            sync();
+        } finally {
+            closeQuietly();
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            if (channel != null) channel.close();
+        } catch (IOException ignored) {
+            // Nothing was pending: close after sync, or after a failed open.
+        }
+    }
+}
