@@ -1,6 +1,7 @@
 package org.cpc.consensus;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +13,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.cpc.protocol.codec.Hex;
@@ -27,14 +30,15 @@ import org.cpc.protocol.crypto.Sha256;
  * instead of being taken for "never signed" — silently resetting could double-sign.
  *
  * <pre>
- * {"height":7,"round":0,"step":"prevote","sign_bytes_sha256":"…","signature":"…","checksum":"…sha256 of JCS(rest)…"}
+ * {"height":7,"signatures":[{"round":0,"step":"proposal"|"prevote"|"precommit","sign_bytes_sha256":"…","signature":"…"},…],
+ *  "checksum":"…hex SHA-256 of the JCS of the other fields…"}
  * </pre>
  */
 public final class FileSignStateStore implements SignStateStore {
-    private static final Set<String> FIELDS =
-            Set.of("height", "round", "step", "sign_bytes_sha256", "signature", "checksum");
-    /** A signature is a few kilobytes of hex; anything far larger is not this file. */
-    private static final long MAX_BYTES = 64 * 1024;
+    private static final Set<String> FIELDS = Set.of("height", "signatures", "checksum");
+    private static final Set<String> SIGNED = Set.of("round", "step", "sign_bytes_sha256", "signature");
+    /** At most {@link SignState#MAX_SIGNATURES} signatures of a few kilobytes of hex each. */
+    private static final long MAX_BYTES = 2 * 1024 * 1024;
 
     private final Path file;
 
@@ -64,10 +68,17 @@ public final class FileSignStateStore implements SignStateStore {
             ObjectNode rest = ((ObjectNode) node).deepCopy();
             rest.remove("checksum");
             if (!checksum.equals(Hex.encode(Sha256.hash(Jcs.canonicalize(rest))))) throw corrupt("checksum mismatch", null);
-            long round = f.uint("round");
-            if (round > Integer.MAX_VALUE) throw corrupt("round out of range", null);
-            return Optional.of(new SignState(f.uint("height"), (int) round, SignState.Kind.ofWire(f.string("step")),
-                    f.string("sign_bytes_sha256"), f.string("signature")));
+            JsonNode list = f.raw("signatures");
+            if (!list.isArray()) throw corrupt("signatures is not an array", null);
+            List<SignState.Signed> signed = new ArrayList<>();
+            for (JsonNode e : list) {
+                JsonFields g = JsonFields.of(e, "signature", SIGNED);
+                long round = g.uint("round");
+                if (round > Integer.MAX_VALUE) throw corrupt("round out of range", null);
+                signed.add(new SignState.Signed((int) round, SignState.Kind.ofWire(g.string("step")),
+                        g.string("sign_bytes_sha256"), g.string("signature")));
+            }
+            return Optional.of(new SignState(f.uint("height"), signed));
         } catch (IllegalStateException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -85,10 +96,14 @@ public final class FileSignStateStore implements SignStateStore {
     public void save(SignState s) {
         ObjectNode o = Json.object();
         o.put("height", s.height());
-        o.put("round", s.round());
-        o.put("step", s.kind().wire());
-        o.put("sign_bytes_sha256", s.signBytesSha256());
-        o.put("signature", s.signature());
+        ArrayNode list = o.putArray("signatures");
+        for (SignState.Signed x : s.signatures()) {
+            ObjectNode e = list.addObject();
+            e.put("round", x.round());
+            e.put("step", x.kind().wire());
+            e.put("sign_bytes_sha256", x.signBytesSha256());
+            e.put("signature", x.signature());
+        }
         o.put("checksum", Hex.encode(Sha256.hash(Jcs.canonicalize(o))));
         writeAtomically(file, Jcs.canonicalize(o));
     }

@@ -10,8 +10,9 @@ import org.cpc.protocol.crypto.Sha256;
 /**
  * Double-sign protection around a validator's key (CometBFT's file privval): before a signature leaves, the
  * (height, round, step) it covers is recorded durably in a {@link SignStateStore}. A request for an earlier
- * position is refused; one for the same position returns the stored signature if the sign bytes are identical
- * (a restarted node re-broadcasting what it signed before the crash) and is refused otherwise. Refusals throw
+ * position is refused, except that any position of that height already signed returns the stored signature when
+ * the sign bytes are identical (a restarted node replaying its WAL and re-broadcasting what it signed before the
+ * crash) — and is refused when they differ. Refusals throw
  * {@link SignRefusedException}, which the state machine treats as "send nothing".
  *
  * <p>The position is read from the sign bytes themselves ({@link SignBytes}: JCS JSON with a domain tag), so the
@@ -39,7 +40,7 @@ public final class GuardedSigner implements Signer {
         return key.address();
     }
 
-    /** The last signed position, or null if this key never signed. */
+    /** What this key signed at its highest height, or null if it never signed. */
     public synchronized SignState last() {
         return last;
     }
@@ -48,20 +49,23 @@ public final class GuardedSigner implements Signer {
     public synchronized String sign(byte[] message) {
         Position p = position(message);
         String digest = Hex.encode(Sha256.hash(message));
-        if (last != null) {
-            int c = last.comparePosition(p.height, p.round, p.kind);
-            if (c > 0) {
-                throw refuse("refusing to sign " + p + ": already signed " + last.kind().wire() + " at height "
-                        + last.height() + " round " + last.round() + " (a regression could double-sign)");
-            }
-            if (c == 0) {
-                if (last.signBytesSha256().equals(digest)) return last.signature();
+        if (last != null && last.height() == p.height) {
+            SignState.Signed given = last.at(p.round, p.kind);
+            if (given != null) {
+                if (given.signBytesSha256().equals(digest)) return given.signature();
                 throw refuse("refusing to sign " + p + ": already signed different bytes there (sha256 "
-                        + last.signBytesSha256() + "); signing these would equivocate");
+                        + given.signBytesSha256() + "); signing these would equivocate");
             }
         }
+        if (last != null && last.comparePosition(p.height, p.round, p.kind) > 0) {
+            SignState.Signed l = last.last();
+            throw refuse("refusing to sign " + p + ": already signed " + l.kind().wire() + " at height "
+                    + last.height() + " round " + l.round() + " (signing an earlier step could double-sign)");
+        }
         String signature = key.sign(message);
-        SignState next = new SignState(p.height, p.round, p.kind, digest, signature);
+        SignState next = last == null
+                ? new SignState(p.height, java.util.List.of(new SignState.Signed(p.round, p.kind, digest, signature)))
+                : last.then(p.height, new SignState.Signed(p.round, p.kind, digest, signature));
         store.save(next);
         last = next;
         return signature;

@@ -70,12 +70,13 @@ class GuardedSignerTest {
         s.sign(prevote(5, 1, hash('a')));
         GuardedSigner again = open();
         assertThat(again.last().height()).isEqualTo(5);
-        assertThat(again.last().kind()).isEqualTo(SignState.Kind.PREVOTE);
+        assertThat(again.last().last().kind()).isEqualTo(SignState.Kind.PREVOTE);
         assertThatThrownBy(() -> again.sign(prevote(5, 1, null))).isInstanceOf(SignRefusedException.class)
                 .hasMessageContaining("different bytes");
         assertThatThrownBy(() -> again.sign(SignBytes.proposal(CHAIN, 5, 1, -1, hash('b'))))
-                .isInstanceOf(SignRefusedException.class).hasMessageContaining("already signed prevote");
-        assertThatThrownBy(() -> again.sign(prevote(5, 0, hash('a')))).isInstanceOf(SignRefusedException.class);
+                .isInstanceOf(SignRefusedException.class).hasMessageContaining("different bytes");
+        assertThatThrownBy(() -> again.sign(prevote(5, 0, hash('a')))).isInstanceOf(SignRefusedException.class)
+                .hasMessageContaining("already signed prevote");
         assertThatThrownBy(() -> again.sign(precommit(4, 9, hash('a')))).isInstanceOf(SignRefusedException.class);
         assertThat(refused).hasSize(4);
         // Later positions sign: the precommit of the round, then a higher round, then a higher height.
@@ -83,6 +84,20 @@ class GuardedSignerTest {
         again.sign(prevote(5, 2, null));
         again.sign(SignBytes.proposal(CHAIN, 6, 0, -1, hash('c')));
         assertThat(open().last()).isEqualTo(again.last());
+    }
+
+    @Test
+    void everySignatureOfTheHeightIsGivenBackForAReplayUntilTheNextHeight() {
+        GuardedSigner s = open();
+        byte[][] msgs = {SignBytes.proposal(CHAIN, 5, 0, -1, hash('a')), prevote(5, 0, hash('a')),
+                precommit(5, 0, null), prevote(5, 1, null)};
+        List<String> sigs = new ArrayList<>();
+        for (byte[] m : msgs) sigs.add(s.sign(m));
+        GuardedSigner again = open();
+        for (int i = 0; i < msgs.length; i++) assertThat(again.sign(msgs[i])).isEqualTo(sigs.get(i));
+        again.sign(prevote(6, 0, hash('b')));
+        assertThatThrownBy(() -> again.sign(msgs[3])).isInstanceOf(SignRefusedException.class);
+        assertThat(open().last().signatures()).hasSize(1);
     }
 
     @Test
