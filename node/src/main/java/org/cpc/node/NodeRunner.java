@@ -18,7 +18,9 @@ import org.cpc.node.api.EventHub;
 import org.cpc.node.api.Faucet;
 import org.cpc.node.api.NodeMetrics;
 import org.cpc.node.api.NodeServer;
+import org.cpc.consensus.MlDsaSignatures;
 import org.cpc.node.consensus.Consensus;
+import org.cpc.node.consensus.EvidenceStore;
 import org.cpc.node.consensus.TendermintConsensus;
 import org.cpc.protocol.keys.Keyring;
 import org.cpc.protocol.keys.ValidatorKey;
@@ -33,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeRunner.class);
+    /** Verified equivocation evidence, in the data dir's {@code consensus/}. */
+    public static final String EVIDENCE_FILE = "evidence.log";
 
     private final DataDir dir;
     private final FileChannel lockChannel;
@@ -41,11 +45,12 @@ public final class NodeRunner implements AutoCloseable {
     private final NodeServer server;
     private final Consensus consensus;
     private final Faucet faucet;
+    private final EvidenceStore evidence;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private NodeRunner(DataDir dir, FileChannel lockChannel, FileLock lock, Chain chain, NodeServer server,
-                       Consensus consensus, Faucet faucet) {
+                       Consensus consensus, Faucet faucet, EvidenceStore evidence) {
         this.dir = dir;
         this.lockChannel = lockChannel;
         this.lock = lock;
@@ -53,6 +58,7 @@ public final class NodeRunner implements AutoCloseable {
         this.server = server;
         this.consensus = consensus;
         this.faucet = faucet;
+        this.evidence = evidence;
     }
 
     /** Starts the node of an initialised data dir on the chain's RocksDB storage. */
@@ -81,6 +87,7 @@ public final class NodeRunner implements AutoCloseable {
         FileLock lock = null;
         Chain chain = null;
         NodeServer server = null;
+        EvidenceStore evidence = null;
         try {
             ch = FileChannel.open(dir.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             try {
@@ -105,26 +112,31 @@ public final class NodeRunner implements AutoCloseable {
                 faucet = new Faucet(chain, keys.unlockSecp256k1(config.faucetKey(), pw),
                         Amounts.parseCpc(config.faucetMaxCpc()), clock);
             }
+            evidence = EvidenceStore.open(dir.consensus().resolve(EVIDENCE_FILE), chain.params().chainId(),
+                    TendermintConsensus.validatorSet(chain.validators()), MlDsaSignatures.VERIFIER, LOG::warn);
             Consensus consensus = null;
             if (config.validatorKey() != null) {
                 ValidatorKey key = keys.unlockValidator(config.validatorKey(), pw);
                 if (chain.validators().stream().anyMatch(v -> v.address().equals(key.address()))) {
-                    consensus = new TendermintConsensus(chain, key, clock, metrics::blockProduced);
+                    consensus = new TendermintConsensus(chain, key, clock, metrics::blockProduced, dir.consensus(),
+                            evidence);
                 } else {
                     LOG.warn("validator key {} is not in this chain's validator set; not producing blocks", key.address());
                 }
             }
-            server = new NodeServer(chain, metrics, events, faucet,
+            server = new NodeServer(chain, metrics, events, faucet, evidence,
                     NodeServer.Options.defaults(config.restHost(), config.restPort())).start();
             if (consensus != null) consensus.start();
             LOG.info("node up: chain {} at height {}, REST on http://{}:{}{}", chain.params().chainId(),
                     chain.head().header().height(), config.restHost(), server.port(),
                     consensus != null ? ", producing blocks" : ", not a validator");
-            return new NodeRunner(dir, ch, lock, chain, server, consensus, faucet);
+            return new NodeRunner(dir, ch, lock, chain, server, consensus, faucet, evidence);
         } catch (IOException e) {
+            if (evidence != null) evidence.close();
             cleanup(server, chain, lock, ch);
             throw new UncheckedIOException("cannot lock " + dir.lockFile() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
+            if (evidence != null) evidence.close();
             cleanup(server, chain, lock, ch);
             throw e;
         }
@@ -184,6 +196,7 @@ public final class NodeRunner implements AutoCloseable {
             server.close();
             long height = chain.head().header().height();
             chain.close();
+            evidence.close();
             LOG.info("node stopped at height {}", height);
         } finally {
             cleanup(null, null, lock, lockChannel);

@@ -28,6 +28,7 @@ import org.cpc.chain.market.MarketTask;
 import org.cpc.chain.market.TaskView;
 import org.cpc.chain.state.StateKeys;
 import org.cpc.chain.ValidatorInfo;
+import org.cpc.node.consensus.EvidenceStore;
 import org.cpc.chain.mempool.StrikeWindow;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
@@ -70,6 +71,7 @@ public final class NodeServer implements AutoCloseable {
     private final NodeMetrics metrics;
     private final EventHub events;
     private final Faucet faucet;
+    private final EvidenceStore evidence;
     private final long maxTxBody;
     private final List<Route> routes = new ArrayList<>();
     private final Javalin app;
@@ -81,8 +83,10 @@ public final class NodeServer implements AutoCloseable {
     private final StrikeWindow peerResultGuard = new StrikeWindow(32, 60_000, 10_000);
 
     /** @param faucet null where the network has no faucet; {@code POST /faucet} then does not exist */
-    public NodeServer(Chain chain, NodeMetrics metrics, EventHub events, Faucet faucet, Options options) {
+    public NodeServer(Chain chain, NodeMetrics metrics, EventHub events, Faucet faucet, EvidenceStore evidence,
+            Options options) {
         this.chain = chain;
+        this.evidence = evidence;
         this.metrics = metrics;
         this.events = events;
         this.faucet = faucet;
@@ -134,6 +138,7 @@ public final class NodeServer implements AutoCloseable {
         get("/tx/{hash}", this::tx);
         get("/balance/{address}", this::balance);
         get("/validators", this::validators);
+        get("/evidence", this::evidence);
         post("/tx/send", this::sendTx);
         if (faucet != null) post("/faucet", this::faucet);
         get("/events", this::events);
@@ -315,6 +320,27 @@ public final class NodeServer implements AutoCloseable {
         o.put("balance", a.balance().toString());
         o.put("balance_cpc", Amounts.formatCpc(a.balance()));
         o.put("nonce", chain.nextNonce(address));
+        json(ctx, 200, o);
+    }
+
+    /** Verified equivocation evidence this node recorded, newest first; {@code ?limit=} 1..1000 (default 100). */
+    private void evidence(Context ctx) {
+        String raw = ctx.queryParam("limit");
+        int limit = 100;
+        if (raw != null) {
+            try {
+                limit = Integer.parseInt(raw);
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > EvidenceStore.MAX_ENTRIES) {
+                throw ApiException.badRequest("limit must be an integer from 1 to " + EvidenceStore.MAX_ENTRIES);
+            }
+        }
+        ObjectNode o = Json.object();
+        o.put("total", evidence.size());
+        var list = o.putArray("evidence");
+        evidence.newest(limit).forEach(list::add);
         json(ctx, 200, o);
     }
 

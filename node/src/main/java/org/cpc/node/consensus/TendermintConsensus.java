@@ -1,5 +1,6 @@
 package org.cpc.node.consensus;
 
+import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
@@ -10,8 +11,13 @@ import java.util.function.Consumer;
 import org.cpc.chain.Chain;
 import org.cpc.chain.ValidatorInfo;
 import org.cpc.consensus.ConsensusDriver;
+import org.cpc.consensus.ConsensusInput;
 import org.cpc.consensus.ConsensusMessage;
+import org.cpc.consensus.FileSignStateStore;
+import org.cpc.consensus.FileWal;
+import org.cpc.consensus.GuardedSigner;
 import org.cpc.consensus.MlDsaSignatures;
+import org.cpc.consensus.WalCodec;
 import org.cpc.consensus.TendermintMachine;
 import org.cpc.consensus.Timeout;
 import org.cpc.consensus.TimeoutConfig;
@@ -32,12 +38,20 @@ import org.slf4j.LoggerFactory;
  * <p>Pacing: the commit timeout is the chain's {@code block_time_ms}, so a new height starts {@code block_time_ms}
  * after the previous commit (the first one {@code block_time_ms} after start); empty blocks are still produced.
  *
+ * <p>Crash safety (wiring plan step 6): the key signs through a {@link GuardedSigner} whose state is
+ * {@code <consensus dir>/priv_validator_state.json}, and every input of the current height goes to the WAL
+ * {@code <consensus dir>/wal} before the machine applies it. A restart — of the process, or of the driver after a
+ * failure — replays that WAL into a fresh machine, which resumes its round, lock and valid value and gets back the
+ * signatures it gave before (docs/consensus.md, "Crash safety").
+ *
  * <p>Transport: in-process, with no peers yet (no P2P). A single validator holding all the power reaches every
  * decision alone — its own prevote and precommit are a quorum. With several genesis validators and no P2P this node
  * cannot commit; see docs/consensus.md, "Wiring plan".
  */
 public final class TendermintConsensus implements Consensus {
     private static final Logger LOG = LoggerFactory.getLogger(TendermintConsensus.class);
+    public static final String SIGN_STATE_FILE = "priv_validator_state.json";
+    public static final String WAL_FILE = "wal";
 
     private final Chain chain;
     private final ValidatorKey key;
@@ -49,11 +63,19 @@ public final class TendermintConsensus implements Consensus {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final ScheduledThreadPoolExecutor executor;
+    private final GuardedSigner signer;
+    private final FileWal<Block> wal;
+    private final EvidenceStore evidence;
     /** The driver now running; replaced (a new generation) only after a failure. Touched only on the executor. */
     private ConsensusDriver<Block> driver;
 
+    /**
+     * @param consensusDir where the sign state and the WAL live ({@code <data>/consensus})
+     * @param evidence where verified equivocation evidence is kept
+     * @throws IllegalStateException if the sign state or the WAL is corrupt (starting without them could double-sign)
+     */
     public TendermintConsensus(Chain chain, ValidatorKey key, InstantSource clock,
-            Consumer<ChainApplication.Produced> onProduced) {
+            Consumer<ChainApplication.Produced> onProduced, Path consensusDir, EvidenceStore evidence) {
         this.chain = chain;
         this.key = key;
         this.clock = clock;
@@ -63,6 +85,12 @@ public final class TendermintConsensus implements Consensus {
                     + " genesis lists " + chain.validators().stream().map(ValidatorInfo::address).toList());
         }
         this.app = new ChainApplication(chain, key, onProduced);
+        this.evidence = evidence;
+        this.signer = new GuardedSigner(MlDsaSignatures.signer(key.address(), key.privateKey()),
+                new FileSignStateStore(consensusDir.resolve(SIGN_STATE_FILE)),
+                refused -> LOG.error("not signing, not sending: {}", refused.getMessage()));
+        this.wal = FileWal.open(consensusDir.resolve(WAL_FILE), new WalCodec<>(BlockJson.CODEC),
+                FileWal.DEFAULT_CAP_BYTES, LOG::warn);
         long blockMs = chain.params().blockTimeMs();
         TimeoutConfig d = TimeoutConfig.DEFAULT;
         this.timeouts = new TimeoutConfig(d.propose(), d.proposeDelta(), d.prevote(), d.prevoteDelta(), d.precommit(),
@@ -91,7 +119,7 @@ public final class TendermintConsensus implements Consensus {
             LOG.warn("this validator holds {} of {} voting power and there is no P2P yet: it cannot commit blocks alone",
                     own, validators.totalPower());
         }
-        startDriver(timeouts.commit());
+        startDriver(0);
         executor.scheduleWithFixedDelay(() -> run(d -> d.gossipTick()), gossipMs, gossipMs, TimeUnit.MILLISECONDS);
     }
 
@@ -106,23 +134,36 @@ public final class TendermintConsensus implements Consensus {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        wal.close();
     }
 
-    /** A fresh machine and driver at the chain's head + 1, starting round 0 after {@code delayMs}. */
-    private void startDriver(long delayMs) {
+    /**
+     * After {@code backoffMs}, a fresh machine and driver at the chain's head + 1: resumed from the WAL when it
+     * holds that height (a restart mid-height), else starting round 0 after the commit timeout.
+     */
+    private void startDriver(long backoffMs) {
         schedule(() -> {
             TendermintMachine<Block> machine = new TendermintMachine<>(chain.params().chainId(),
-                    ValidatorSets.fixed(validators), MlDsaSignatures.signer(key.address(), key.privateKey()),
-                    MlDsaSignatures.VERIFIER, app, timeouts);
+                    ValidatorSets.fixed(validators), signer, MlDsaSignatures.VERIFIER, app, timeouts);
             ConsensusDriver<Block> d = new ConsensusDriver<>(machine, app, new LocalTransport(), new Timers(),
-                    evidence -> LOG.warn("equivocation by {} at height {} round {}", evidence.first().validatorAddress(),
-                            evidence.first().height(), evidence.first().round()));
+                    e -> {
+                        if (evidence.add(e)) {
+                            LOG.warn("equivocation by {} at height {} round {}: evidence kept", e.validatorAddress(),
+                                    e.height(), e.first().round());
+                        }
+                    }, wal);
             driver = d;
             long height = chain.head().header().height() + 1;
-            schedule(() -> {
-                if (driver == d) run(x -> x.start(height));
-            }, delayMs);
-        }, 0);
+            run(x -> {
+                List<ConsensusInput<Block>> logged = wal.inputs();
+                if (!logged.isEmpty() && logged.getFirst() instanceof ConsensusInput.Start<Block> s && s.height() == height) {
+                    LOG.info("resuming consensus at height {} from the WAL ({} inputs)", height, logged.size());
+                    x.replay(logged);
+                } else {
+                    x.start(height, timeouts.commit());
+                }
+            });
+        }, backoffMs);
     }
 
     /** Runs {@code step} on the current driver; a failure is logged and consensus restarts from the chain's head. */
