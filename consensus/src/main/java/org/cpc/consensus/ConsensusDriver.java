@@ -144,9 +144,10 @@ public final class ConsensusDriver<B> {
         for (ConsensusMessage m : machine.gossip()) transport.broadcast(m);
     }
 
-    /** Logs {@code in}, then applies it (a peer message the full log refuses is dropped as if lost). */
+    /** Logs {@code in}, then applies it; see {@link InputLog#append} for a peer message the log refuses. */
     private void apply(ConsensusInput<B> in) {
-        if (!log.append(in)) return;
+        boolean logged = log.append(in);
+        if (!logged && !(in instanceof ConsensusInput.Received<B> r && r.message() instanceof Decision<?>)) return;
         if (in instanceof ConsensusInput.Received<B> r) noteNextHeight(r.message());
         run(in.applyTo(machine));
     }

@@ -18,28 +18,31 @@ import java.util.function.Consumer;
  * rename), so a crash leaves either the old height's log — which the node discards, since that height is
  * committed — or the new one.
  *
- * <p>Bounded: past {@code capBytes} a height's log takes no more peer proposals or votes (the driver drops them
- * as lost; see {@link InputLog#append}); timeouts, the application's answers and decisions are still written, and
- * a decision or a commit ends the height. A torn last record (crash mid-append) is dropped with a warning on open;
+ * <p>Bounded: past {@code capBytes} a height's log takes no more peers' messages (see {@link InputLog#append});
+ * timeouts and the application's answers are still written (a few small records per round, and a block each time
+ * this validator proposes a new one). Replay reads the file into memory, so the cap is also its memory bound. A torn last record (crash mid-append) is dropped with a warning on open;
  * corruption before the end fails the open with the file and offset.
  */
 public final class FileWal<B> implements InputLog<B>, AutoCloseable {
     /** Per-height cap: about 40 rounds of 100 validators' signed votes (6.6 KB of hex each), plus proposals. */
     public static final long DEFAULT_CAP_BYTES = 64L * 1024 * 1024;
-    /** Largest record: a proposal or decision with its block. */
-    public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
+    /** Largest record: a proposal or decision with its block (a full devnet block is well under this). */
+    public static final int MAX_RECORD_BYTES = 32 * 1024 * 1024;
 
     private final Path file;
     private final WalCodec<B> codec;
     private final long capBytes;
+    private final Consumer<String> warnings;
+    private boolean capWarned;
     private FileChannel channel;
     private long size;
     private boolean dirty;
 
-    private FileWal(Path file, WalCodec<B> codec, long capBytes) {
+    private FileWal(Path file, WalCodec<B> codec, long capBytes, Consumer<String> warnings) {
         this.file = file;
         this.codec = codec;
         this.capBytes = capBytes;
+        this.warnings = warnings;
     }
 
     /**
@@ -50,7 +53,7 @@ public final class FileWal<B> implements InputLog<B>, AutoCloseable {
      */
     public static <B> FileWal<B> open(Path file, WalCodec<B> codec, long capBytes, Consumer<String> warnings) {
         if (capBytes <= 0) throw new IllegalArgumentException("WAL cap must be positive");
-        FileWal<B> wal = new FileWal<>(file.toAbsolutePath().normalize(), codec, capBytes);
+        FileWal<B> wal = new FileWal<>(file.toAbsolutePath().normalize(), codec, capBytes, warnings);
         try {
             Files.createDirectories(wal.file.getParent());
             RecordFraming.Scan scan = wal.scan();
@@ -85,11 +88,19 @@ public final class FileWal<B> implements InputLog<B>, AutoCloseable {
     @Override
     public boolean append(ConsensusInput<B> input) {
         byte[] record = RecordFraming.frame(codec.encode(input));
-        if (record.length - RecordFraming.HEADER > MAX_RECORD_BYTES) {
+        boolean tooLarge = record.length - RecordFraming.HEADER > MAX_RECORD_BYTES;
+        if (tooLarge && input instanceof ConsensusInput.Received<B>) return false; // a peer's oversized message
+        if (tooLarge) {
             throw new IllegalArgumentException("WAL record of " + record.length + " bytes exceeds " + MAX_RECORD_BYTES);
         }
-        boolean peerVoteOrProposal = input instanceof ConsensusInput.Received<B> r && !(r.message() instanceof Decision<?>);
-        if (peerVoteOrProposal && size + record.length > capBytes) return false;
+        if (input instanceof ConsensusInput.Received<B> && size + record.length > capBytes) {
+            if (!capWarned) {
+                capWarned = true;
+                warnings.accept("consensus WAL " + file + " reached its cap of " + capBytes + " bytes at height "
+                        + input.height() + ": peers' proposals and votes of this height are dropped from now on");
+            }
+            return false;
+        }
         write(record);
         return true;
     }
@@ -132,6 +143,7 @@ public final class FileWal<B> implements InputLog<B>, AutoCloseable {
         }
         size = bytes.length;
         dirty = false;
+        capWarned = false;
     }
 
     /**

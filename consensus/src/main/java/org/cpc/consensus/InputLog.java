@@ -8,9 +8,11 @@ import java.util.List;
  */
 public interface InputLog<B> {
     /**
-     * Appends {@code input} (buffered, not yet fsynced). Returns false, writing nothing, when the input is a peer's
-     * proposal or vote and the height's log is at its cap: the driver then drops the message as if the network had
-     * lost it (safety never depends on delivery; gossip resends it). Every other input is always written.
+     * Appends {@code input} (buffered, not yet fsynced). Returns false, writing nothing, for a peer's message
+     * when the height's log is at its cap or the message is too large to log. The driver then drops a proposal or
+     * vote as if the network had lost it (safety never depends on delivery; gossip resends it) and applies a
+     * decision unlogged (a decision either ends the height, so nothing of it needs replaying, or is ignored; it never
+     * makes the machine sign). Inputs of this validator and its application are always written.
      */
     boolean append(ConsensusInput<B> input);
 

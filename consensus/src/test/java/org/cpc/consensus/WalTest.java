@@ -156,20 +156,23 @@ class WalTest {
     }
 
     @Test
-    void atTheCapPeerVotesAndProposalsAreRefusedButOwnInputsAndDecisionsAreKept() {
+    void atTheCapPeersMessagesAreRefusedButOwnInputsAreKept() {
         List<ConsensusInput<SimBlock>> in = samples();
         long cap = recordSize(in.get(0)) + recordSize(in.get(3)) + 10;
-        try (FileWal<SimBlock> wal = FileWal.open(tmp.resolve("wal"), CODEC, cap, w -> {})) {
+        List<String> warnings = new ArrayList<>();
+        try (FileWal<SimBlock> wal = FileWal.open(tmp.resolve("wal"), CODEC, cap, warnings::add)) {
             wal.newHeight((ConsensusInput.Start<SimBlock>) in.get(0), List.of());
             assertThat(wal.append(in.get(1))).as("a proposal past the cap").isFalse();
             assertThat(wal.append(in.get(3))).as("a small vote still fits").isTrue();
             long size = wal.size();
             assertThat(wal.append(in.get(2))).as("a signed vote does not").isFalse();
             assertThat(wal.size()).isEqualTo(size);
-            assertThat(wal.append(in.get(4))).as("a decision").isTrue();
+            assertThat(wal.append(in.get(4))).as("a decision (the driver applies it unlogged)").isFalse();
             assertThat(wal.append(in.get(6))).as("a timeout").isTrue();
             assertThat(wal.append(in.get(7))).as("an own proposal value").isTrue();
-            assertThat(wal.inputs()).containsExactly(in.get(0), in.get(3), in.get(4), in.get(6), in.get(7));
+            assertThat(wal.append(in.get(8))).as("a validity answer").isTrue();
+            assertThat(wal.inputs()).containsExactly(in.get(0), in.get(3), in.get(6), in.get(7), in.get(8));
+            assertThat(warnings).singleElement().asString().contains("cap");
         }
     }
 }
