@@ -12,11 +12,12 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The consensus WAL in one file holding the current height's inputs, {@link RecordFraming} records with
- * {@link WalCodec} payloads. Appends are buffered by the OS and fsynced by {@link #sync} (the driver calls it
- * before any own message leaves, CometBFT's rule). A new height replaces the file atomically (temp, fsync,
- * rename), so a crash leaves either the old height's log — which the node discards, since that height is
- * committed — or the new one.
+ * The consensus WAL in one file, {@link RecordFraming} records with {@link WalCodec} payloads; the current height's
+ * log runs from its last {@code start} record to the end. Appends are buffered by the OS and fsynced by
+ * {@link #sync} (the driver calls it before any own message leaves, CometBFT's rule). A new height is appended, not
+ * fsynced: if a crash loses its start record, nothing of that height was sent, and the node starts it afresh. Once
+ * the file passes {@link #ROTATE_BYTES} a new height replaces it atomically (temp, fsync, rename) instead, so
+ * the file holds about one height.
  *
  * <p>Bounded: past {@code capBytes} a height's log takes no more peers' messages (see {@link InputLog#append});
  * timeouts and the application's answers are still written (a few small records per round, and a block each time
@@ -26,6 +27,8 @@ import java.util.function.Consumer;
 public final class FileWal<B> implements InputLog<B>, AutoCloseable {
     /** Per-height cap: about 40 rounds of 100 validators' signed votes (6.6 KB of hex each), plus proposals. */
     public static final long DEFAULT_CAP_BYTES = 64L * 1024 * 1024;
+    /** File size past which a new height rewrites the file instead of appending to it. */
+    public static final long ROTATE_BYTES = 4L * 1024 * 1024;
     /** Largest record: a proposal or decision with its block (a full devnet block is well under this). */
     public static final int MAX_RECORD_BYTES = 32 * 1024 * 1024;
 
@@ -36,6 +39,8 @@ public final class FileWal<B> implements InputLog<B>, AutoCloseable {
     private boolean capWarned;
     private FileChannel channel;
     private long size;
+    /** Where the current height's start record begins. */
+    private long heightStart;
     private boolean dirty;
 
     private FileWal(Path file, WalCodec<B> codec, long capBytes, Consumer<String> warnings) {
@@ -65,6 +70,7 @@ public final class FileWal<B> implements InputLog<B>, AutoCloseable {
                 wal.channel.force(true);
             }
             wal.size = scan.validLength();
+            wal.heightStart = lastStart(scan.records(), wal.codec, wal.file);
             wal.channel.position(wal.size);
             return wal;
         } catch (IOException e) {
@@ -82,7 +88,7 @@ public final class FileWal<B> implements InputLog<B>, AutoCloseable {
 
     /** Bytes in the current height's log. */
     public long size() {
-        return size;
+        return size - heightStart;
     }
 
     @Override
@@ -93,7 +99,7 @@ public final class FileWal<B> implements InputLog<B>, AutoCloseable {
         if (tooLarge) {
             throw new IllegalArgumentException("WAL record of " + record.length + " bytes exceeds " + MAX_RECORD_BYTES);
         }
-        if (input instanceof ConsensusInput.Received<B> && size + record.length > capBytes) {
+        if (input instanceof ConsensusInput.Received<B> && size - heightStart + record.length > capBytes) {
             if (!capWarned) {
                 capWarned = true;
                 warnings.accept("consensus WAL " + file + " reached its cap of " + capBytes + " bytes at height "
@@ -133,6 +139,12 @@ public final class FileWal<B> implements InputLog<B>, AutoCloseable {
         out.writeBytes(RecordFraming.frame(codec.encode(start)));
         for (ConsensusMessage m : buffered) out.writeBytes(RecordFraming.frame(codec.encode(new ConsensusInput.Received<>(m))));
         byte[] bytes = out.toByteArray();
+        capWarned = false;
+        if (size < ROTATE_BYTES) {
+            heightStart = size;
+            write(bytes);
+            return;
+        }
         try {
             channel.close();
             FileSignStateStore.writeAtomically(file, bytes);
@@ -141,9 +153,9 @@ public final class FileWal<B> implements InputLog<B>, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start a new height in consensus WAL " + file + ": " + e.getMessage(), e);
         }
+        heightStart = 0;
         size = bytes.length;
         dirty = false;
-        capWarned = false;
     }
 
     /**
@@ -153,9 +165,17 @@ public final class FileWal<B> implements InputLog<B>, AutoCloseable {
      */
     @Override
     public List<ConsensusInput<B>> inputs() {
+        List<ConsensusInput<B>> all = decode(scan().records(), codec, file);
+        for (int i = all.size() - 1; i >= 0; i--) {
+            if (all.get(i) instanceof ConsensusInput.Start<B>) return List.copyOf(all.subList(i, all.size()));
+        }
+        return all;
+    }
+
+    private static <B> List<ConsensusInput<B>> decode(List<byte[]> records, WalCodec<B> codec, Path file) {
         List<ConsensusInput<B>> inputs = new ArrayList<>();
         long offset = 0;
-        for (byte[] payload : scan().records()) {
+        for (byte[] payload : records) {
             try {
                 inputs.add(codec.decode(payload));
             } catch (RuntimeException e) {
@@ -164,6 +184,18 @@ public final class FileWal<B> implements InputLog<B>, AutoCloseable {
             offset += RecordFraming.HEADER + payload.length;
         }
         return inputs;
+    }
+
+    /** Offset of the last start record (0 if none); decoding every record also checks the whole file on open. */
+    private static <B> long lastStart(List<byte[]> records, WalCodec<B> codec, Path file) {
+        List<ConsensusInput<B>> all = decode(records, codec, file);
+        long offset = 0;
+        long last = 0;
+        for (int i = 0; i < records.size(); i++) {
+            if (all.get(i) instanceof ConsensusInput.Start<B>) last = offset;
+            offset += RecordFraming.HEADER + records.get(i).length;
+        }
+        return last;
     }
 
     private RecordFraming.Scan scan() {

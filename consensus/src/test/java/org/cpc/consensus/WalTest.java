@@ -134,6 +134,18 @@ class WalTest {
             wal.newHeight(new ConsensusInput.Start<>(4, 40), List.of(buffered));
             assertThat(wal.inputs()).containsExactly(new ConsensusInput.Start<>(4, 40),
                     new ConsensusInput.Received<>(buffered));
+            assertThat(Files.size(f)).as("a small file: the new height is appended").isGreaterThan(full);
+        }
+        try (FileWal<SimBlock> wal = FileWal.open(f, CODEC, FileWal.DEFAULT_CAP_BYTES, warnings::add)) {
+            assertThat(wal.inputs()).first().isEqualTo(new ConsensusInput.Start<>(4, 40));
+            assertThat(wal.inputs()).hasSize(2);
+            // Past the rotation size a new height replaces the file.
+            ConsensusInput<SimBlock> big = new ConsensusInput.ProposalValue<>(4, 0,
+                    new SimBlock(4, "0".repeat(64), "v", 0, java.util.Collections.nCopies(1000, 1234567890123L)));
+            while (Files.size(f) < FileWal.ROTATE_BYTES) wal.append(big);
+            wal.newHeight(new ConsensusInput.Start<>(5, 40), List.of());
+            assertThat(Files.size(f)).isLessThan(100);
+            assertThat(wal.inputs()).containsExactly(new ConsensusInput.Start<>(5, 40));
         }
     }
 
