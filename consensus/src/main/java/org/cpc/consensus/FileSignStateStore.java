@@ -1,7 +1,6 @@
 package org.cpc.consensus;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,33 +16,42 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.cpc.protocol.codec.Hex;
-import org.cpc.protocol.codec.Jcs;
+import java.util.function.Consumer;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
-import org.cpc.protocol.crypto.Sha256;
 
 /**
- * {@link SignStateStore} in one JSON file, replaced atomically: write {@code <file>.tmp}, fsync it, rename it over
- * the file, fsync the directory. A reader therefore sees the old or the new state, never a mix. The file carries
- * the SHA-256 of its other fields, so a file damaged on disk (or edited by hand) fails start-up with a message
- * instead of being taken for "never signed" — silently resetting could double-sign.
+ * {@link SignStateStore} as an append-only file: one {@link RecordFraming} record (length, CRC-32C, JSON) per
+ * signature, fsynced before {@link #save} returns — one fsync per signature, where rewriting a file atomically
+ * costs three (file, rename, directory). The state is the records of the highest height, in order.
  *
  * <pre>
- * {"height":7,"signatures":[{"round":0,"step":"proposal"|"prevote"|"precommit","sign_bytes_sha256":"…","signature":"…"},…],
- *  "checksum":"…hex SHA-256 of the JCS of the other fields…"}
+ * {"height":7,"round":0,"step":"proposal"|"prevote"|"precommit","sign_bytes_sha256":"…","signature":"…"}
  * </pre>
+ *
+ * <p>Reading: a record cut short at the end is an append the crash interrupted — its signature was never returned,
+ * so it is dropped (with a warning) and overwritten by the next save. Anything else damaged — a wrong CRC anywhere,
+ * including the last record (a whole record that does not check is not a torn append), an undecodable record,
+ * positions that do not increase — stops start-up with the file and offset: treating a damaged file as "signed
+ * less" could double-sign. Once the file passes {@link #COMPACT_BYTES}, the first save of a new height replaces it
+ * atomically by that one record.
  */
 public final class FileSignStateStore implements SignStateStore {
-    private static final Set<String> FIELDS = Set.of("height", "signatures", "checksum");
-    private static final Set<String> SIGNED = Set.of("round", "step", "sign_bytes_sha256", "signature");
-    /** At most {@link SignState#MAX_SIGNATURES} signatures of a few kilobytes of hex each. */
-    private static final long MAX_BYTES = 2 * 1024 * 1024;
+    public static final long COMPACT_BYTES = 1024 * 1024;
+    private static final Set<String> FIELDS = Set.of("height", "round", "step", "sign_bytes_sha256", "signature");
+    private static final int MAX_RECORD = 64 * 1024;
 
     private final Path file;
+    private final Consumer<String> warnings;
+    private FileChannel channel;
+    /** Bytes of whole records (a torn tail past it is overwritten); -1 until loaded. */
+    private long validLength = -1;
+    private long lastHeight = -1;
 
-    public FileSignStateStore(Path file) {
+    /** @param warnings told when a torn last record (a crash mid-append) is dropped */
+    public FileSignStateStore(Path file, Consumer<String> warnings) {
         this.file = file.toAbsolutePath().normalize();
+        this.warnings = warnings;
     }
 
     public Path file() {
@@ -51,61 +59,100 @@ public final class FileSignStateStore implements SignStateStore {
     }
 
     @Override
-    public Optional<SignState> load() {
+    public synchronized Optional<SignState> load() {
         byte[] bytes;
         try {
-            if (Files.size(file) > MAX_BYTES) throw corrupt("larger than " + MAX_BYTES + " bytes", null);
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException absent) {
+            validLength = 0;
             return Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
+        RecordFraming.Scan scan;
         try {
-            JsonNode node = Json.parse(bytes);
-            JsonFields f = JsonFields.of(node, "priv_validator_state", FIELDS);
-            String checksum = f.string("checksum");
-            ObjectNode rest = ((ObjectNode) node).deepCopy();
-            rest.remove("checksum");
-            if (!checksum.equals(Hex.encode(Sha256.hash(Jcs.canonicalize(rest))))) throw corrupt("checksum mismatch", null);
-            JsonNode list = f.raw("signatures");
-            if (!list.isArray()) throw corrupt("signatures is not an array", null);
-            List<SignState.Signed> signed = new ArrayList<>();
-            for (JsonNode e : list) {
-                JsonFields g = JsonFields.of(e, "signature", SIGNED);
-                long round = g.uint("round");
-                if (round > Integer.MAX_VALUE) throw corrupt("round out of range", null);
-                signed.add(new SignState.Signed((int) round, SignState.Kind.ofWire(g.string("step")),
-                        g.string("sign_bytes_sha256"), g.string("signature")));
-            }
-            return Optional.of(new SignState(f.uint("height"), signed));
+            scan = RecordFraming.scan(bytes, file.toString(), MAX_RECORD);
         } catch (IllegalStateException e) {
-            throw e;
-        } catch (RuntimeException e) {
             throw corrupt(e.getMessage(), e);
         }
+        if (scan.tailChecksumFailed()) throw corrupt(scan.tornTail(), null);
+        if (scan.tornTail() != null) warnings.accept(file + ": dropping " + scan.tornTail() + " (a crash while signing)");
+        long height = -1;
+        List<SignState.Signed> signed = new ArrayList<>();
+        long offset = 0;
+        for (byte[] payload : scan.records()) {
+            long h;
+            SignState.Signed s;
+            try {
+                JsonFields f = JsonFields.of(Json.parse(payload), "signature record", FIELDS);
+                h = f.uint("height");
+                long round = f.uint("round");
+                if (round > Integer.MAX_VALUE) throw new IllegalArgumentException("round out of range");
+                s = new SignState.Signed((int) round, SignState.Kind.ofWire(f.string("step")),
+                        f.string("sign_bytes_sha256"), f.string("signature"));
+            } catch (RuntimeException e) {
+                throw corrupt("undecodable record at offset " + offset + ": " + e.getMessage(), e);
+            }
+            if (h < height || h == height && signed.getLast().compare(s.round(), s.kind()) >= 0) {
+                throw corrupt("record at offset " + offset + " is not after the one before it", null);
+            }
+            if (h > height) signed.clear();
+            height = h;
+            signed.add(s);
+            if (signed.size() > SignState.MAX_SIGNATURES) signed.removeFirst();
+            offset += RecordFraming.HEADER + payload.length;
+        }
+        validLength = scan.validLength();
+        lastHeight = height;
+        return height < 0 ? Optional.empty() : Optional.of(new SignState(height, signed));
     }
 
     private IllegalStateException corrupt(String why, Exception cause) {
-        return new IllegalStateException("validator sign state " + file + " is corrupt (" + why + "); refusing to start:"
-                + " signing without it could double-sign. Restore it from a backup of this machine, or, if this"
+        return new IllegalStateException("validator sign state " + file + " is damaged (" + why + "); refusing to start:"
+                + " signing without it could double-sign. Restore it from this machine's backup, or, only if this"
                 + " validator has certainly not signed at or above the chain's current height, delete it", cause);
     }
 
     @Override
-    public void save(SignState s) {
+    public synchronized void save(SignState state) {
+        if (validLength < 0) throw new IllegalStateException("load the sign state before saving");
+        SignState.Signed s = state.last();
         ObjectNode o = Json.object();
-        o.put("height", s.height());
-        ArrayNode list = o.putArray("signatures");
-        for (SignState.Signed x : s.signatures()) {
-            ObjectNode e = list.addObject();
-            e.put("round", x.round());
-            e.put("step", x.kind().wire());
-            e.put("sign_bytes_sha256", x.signBytesSha256());
-            e.put("signature", x.signature());
+        o.put("height", state.height());
+        o.put("round", s.round());
+        o.put("step", s.kind().wire());
+        o.put("sign_bytes_sha256", s.signBytesSha256());
+        o.put("signature", s.signature());
+        byte[] record;
+        try {
+            record = RecordFraming.frame(Json.MAPPER.writeValueAsBytes(o));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a signature record", e);
         }
-        o.put("checksum", Hex.encode(Sha256.hash(Jcs.canonicalize(o))));
-        writeAtomically(file, Jcs.canonicalize(o));
+        try {
+            if (state.height() > lastHeight && validLength >= COMPACT_BYTES) {
+                if (channel != null) channel.close();
+                channel = null;
+                writeAtomically(file, record);
+                validLength = record.length;
+            } else {
+                boolean created = channel == null && !Files.exists(file);
+                if (channel == null) {
+                    Files.createDirectories(file.getParent());
+                    channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    channel.truncate(validLength);
+                }
+                channel.position(validLength);
+                ByteBuffer b = ByteBuffer.wrap(record);
+                while (b.hasRemaining()) channel.write(b);
+                channel.force(false);
+                if (created) syncDirectory(file.getParent());
+                validLength += record.length;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+        lastHeight = state.height();
     }
 
     /** Replaces {@code target} by {@code bytes} so that a crash leaves either the old or the new content. */

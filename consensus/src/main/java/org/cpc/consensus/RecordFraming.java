@@ -19,8 +19,11 @@ public final class RecordFraming {
 
     private RecordFraming() {}
 
-    /** The records read and where the valid data ends ({@code tornTail} says what was dropped, or null). */
-    public record Scan(List<byte[]> records, long validLength, String tornTail) {}
+    /**
+     * The records read and where the valid data ends ({@code tornTail} says what was dropped, or null;
+     * {@code tailChecksumFailed} when it was a whole last record with a wrong CRC rather than a short one).
+     */
+    public record Scan(List<byte[]> records, long validLength, String tornTail, boolean tailChecksumFailed) {}
 
     public static byte[] frame(byte[] payload) {
         ByteBuffer b = ByteBuffer.allocate(HEADER + payload.length);
@@ -41,7 +44,7 @@ public final class RecordFraming {
         int pos = 0;
         while (pos < data.length) {
             int left = data.length - pos;
-            if (left < HEADER) return new Scan(records, pos, left + " bytes of a record header at offset " + pos);
+            if (left < HEADER) return new Scan(records, pos, left + " bytes of a record header at offset " + pos, false);
             int len = b.getInt(pos);
             int crc = b.getInt(pos + 4);
             if (len < 0 || len > maxRecord) {
@@ -49,11 +52,11 @@ public final class RecordFraming {
                         + " outside 0.." + maxRecord + ")");
             }
             if (left - HEADER < len) {
-                return new Scan(records, pos, "a record of " + len + " bytes cut off at offset " + pos);
+                return new Scan(records, pos, "a record of " + len + " bytes cut off at offset " + pos, false);
             }
             if (crc(data, pos + HEADER, len) != crc) {
                 if (pos + HEADER + len == data.length) {
-                    return new Scan(records, pos, "a last record with a bad checksum at offset " + pos);
+                    return new Scan(records, pos, "a last record with a bad checksum at offset " + pos, true);
                 }
                 throw new IllegalStateException(name + ": corrupt record at offset " + pos + " (checksum mismatch,"
                         + " " + (data.length - pos - HEADER - len) + " bytes follow it)");
@@ -63,7 +66,7 @@ public final class RecordFraming {
             records.add(payload);
             pos += HEADER + len;
         }
-        return new Scan(records, pos, null);
+        return new Scan(records, pos, null, false);
     }
 
     private static int crc(byte[] data, int off, int len) {

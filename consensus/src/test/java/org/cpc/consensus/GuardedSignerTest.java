@@ -24,6 +24,7 @@ class GuardedSignerTest {
     @TempDir
     Path tmp;
     final List<SignRefusedException> refused = new ArrayList<>();
+    final List<String> warnings = new ArrayList<>();
 
     @BeforeAll
     static void key() {
@@ -32,7 +33,7 @@ class GuardedSignerTest {
 
     GuardedSigner open() {
         return new GuardedSigner(MlDsaSignatures.signer(ADDR, kp.getPrivate()),
-                new FileSignStateStore(tmp.resolve("consensus/priv_validator_state.json")), refused::add);
+                new FileSignStateStore(tmp.resolve("consensus/priv_validator_state.log"), warnings::add), refused::add);
     }
 
     static byte[] prevote(long h, int r, String hash) {
@@ -110,23 +111,66 @@ class GuardedSignerTest {
     }
 
     @Test
-    void aDamagedStateFileFailsStartUpInsteadOfResetting() throws Exception {
-        open().sign(prevote(9, 3, hash('a')));
-        Path f = tmp.resolve("consensus/priv_validator_state.json");
-        String good = Files.readString(f);
+    void aTornLastAppendIsDroppedBecauseItsSignatureNeverLeft() throws Exception {
+        GuardedSigner s = open();
+        String first = s.sign(prevote(9, 3, hash('a')));
+        s.sign(precommit(9, 3, hash('a')));
+        Path f = tmp.resolve("consensus/priv_validator_state.log");
+        byte[] data = Files.readAllBytes(f);
+        Files.write(f, java.util.Arrays.copyOf(data, data.length - 10)); // the crash came mid-append
+        GuardedSigner again = open();
+        assertThat(warnings).singleElement().asString().contains(f.toString()).contains("dropping");
+        assertThat(again.last().last().kind()).isEqualTo(SignState.Kind.PREVOTE);
+        assertThat(again.sign(prevote(9, 3, hash('a')))).isEqualTo(first);
+        again.sign(precommit(9, 3, null)); // overwrites the torn bytes
+        assertThat(open().last().last().signBytesSha256()).isEqualTo(Hex.encode(
+                org.cpc.protocol.crypto.Sha256.hash(precommit(9, 3, null))));
+    }
 
-        Files.writeString(f, good.substring(0, good.length() / 2)); // torn
+    @Test
+    void aDamagedStateFileFailsStartUpInsteadOfResetting() throws Exception {
+        GuardedSigner s = open();
+        s.sign(prevote(9, 3, hash('a')));
+        s.sign(precommit(9, 3, hash('a')));
+        Path f = tmp.resolve("consensus/priv_validator_state.log");
+        byte[] good = Files.readAllBytes(f);
+
+        byte[] lastFlipped = good.clone();
+        lastFlipped[good.length - 3] ^= 1; // a whole last record that does not check: not a torn append
+        Files.write(f, lastFlipped);
         assertThatThrownBy(this::open).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(f.toString()).hasMessageContaining("refusing to start");
 
-        Files.writeString(f, good.replace("\"height\":9", "\"height\":1")); // a regressed height
-        assertThatThrownBy(this::open).isInstanceOf(IllegalStateException.class).hasMessageContaining("checksum");
+        byte[] firstFlipped = good.clone();
+        firstFlipped[RecordFraming.HEADER + 5] ^= 1;
+        Files.write(f, firstFlipped);
+        assertThatThrownBy(this::open).isInstanceOf(IllegalStateException.class).hasMessageContaining("offset 0");
 
-        Files.writeString(f, "");
-        assertThatThrownBy(this::open).isInstanceOf(IllegalStateException.class);
+        // Two whole records in the wrong order (a file stitched together by hand, or blocks swapped on disk).
+        int firstLen = RecordFraming.HEADER + java.nio.ByteBuffer.wrap(good).getInt(0);
+        byte[] swapped = new byte[good.length];
+        System.arraycopy(good, firstLen, swapped, 0, good.length - firstLen);
+        System.arraycopy(good, 0, swapped, good.length - firstLen, firstLen);
+        Files.write(f, swapped);
+        assertThatThrownBy(this::open).isInstanceOf(IllegalStateException.class).hasMessageContaining("not after");
 
-        Files.writeString(f, good);
+        Files.write(f, good);
         assertThat(open().last().height()).isEqualTo(9);
-        assertThat(Files.exists(tmp.resolve("consensus/priv_validator_state.json.tmp"))).isFalse();
+    }
+
+    @Test
+    void aLongLogIsCompactedAtANewHeight() throws Exception {
+        GuardedSigner s = open();
+        Path f = tmp.resolve("consensus/priv_validator_state.log");
+        s.sign(prevote(0, 0, null));
+        long h = 1;
+        while (Files.size(f) < FileSignStateStore.COMPACT_BYTES) s.sign(prevote(h++, 0, null));
+        String sig = s.sign(prevote(h, 0, null));
+        assertThat(Files.size(f)).isLessThan(20_000);
+        GuardedSigner again = open();
+        assertThat(again.last().height()).isEqualTo(h);
+        assertThat(again.sign(prevote(h, 0, null))).isEqualTo(sig);
+        long before = h - 1;
+        assertThatThrownBy(() -> again.sign(prevote(before, 0, null))).isInstanceOf(SignRefusedException.class);
     }
 }

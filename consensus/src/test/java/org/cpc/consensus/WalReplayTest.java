@@ -137,7 +137,7 @@ class WalReplayTest {
     private boolean boot0(boolean restart) {
         generation[0]++;
         GuardedSigner signer = new GuardedSigner(keys.signer(ADDR.get(0)),
-                new FileSignStateStore(dir.resolve("priv_validator_state.json")), e -> {});
+                new FileSignStateStore(dir.resolve("priv_validator_state.log"), w -> {}), e -> {});
         wal = FileWal.open(dir.resolve("wal"), new WalCodec<>(MessageCodecTest.SIM_BLOCKS), FileWal.DEFAULT_CAP_BYTES, w -> {});
         drivers[0] = driver(0, signer, wal);
         long next = apps[0].headHeight() + 1;

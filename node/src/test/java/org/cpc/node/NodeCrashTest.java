@@ -50,7 +50,8 @@ class NodeCrashTest {
         assertThat(output).contains("halting before commit of height " + haltAt);
 
         Path consensus = new DataDir(dir).consensus();
-        SignState signed = new FileSignStateStore(consensus.resolve(TendermintConsensus.SIGN_STATE_FILE)).load().orElseThrow();
+        SignState signed = new FileSignStateStore(consensus.resolve(TendermintConsensus.SIGN_STATE_FILE), w -> {}).load()
+                .orElseThrow();
         assertThat(signed.height()).isEqualTo(haltAt);
         SignState.Signed precommit = signed.last();
         assertThat(precommit.kind()).isEqualTo(SignState.Kind.PRECOMMIT);
@@ -76,7 +77,8 @@ class NodeCrashTest {
             assertThat(cert.signatures()).singleElement()
                     .satisfies(s -> assertThat(s.signature()).isEqualTo(precommit.signature()));
         }
-        SignState after = new FileSignStateStore(consensus.resolve(TendermintConsensus.SIGN_STATE_FILE)).load().orElseThrow();
+        SignState after = new FileSignStateStore(consensus.resolve(TendermintConsensus.SIGN_STATE_FILE), w -> {}).load()
+                .orElseThrow();
         assertThat(after.height()).isGreaterThanOrEqualTo(haltAt + 3);
     }
 }

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * after the previous commit (the first one {@code block_time_ms} after start); empty blocks are still produced.
  *
  * <p>Crash safety (wiring plan step 6): the key signs through a {@link GuardedSigner} whose state is
- * {@code <consensus dir>/priv_validator_state.json}, and every input of the current height goes to the WAL
+ * {@code <consensus dir>/priv_validator_state.log}, and every input of the current height goes to the WAL
  * {@code <consensus dir>/wal} before the machine applies it. A restart — of the process, or of the driver after a
  * failure — replays that WAL into a fresh machine, which resumes its round, lock and valid value and gets back the
  * signatures it gave before (docs/consensus.md, "Crash safety").
@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TendermintConsensus implements Consensus {
     private static final Logger LOG = LoggerFactory.getLogger(TendermintConsensus.class);
-    public static final String SIGN_STATE_FILE = "priv_validator_state.json";
+    public static final String SIGN_STATE_FILE = "priv_validator_state.log";
     public static final String WAL_FILE = "wal";
 
     private final Chain chain;
@@ -87,7 +87,7 @@ public final class TendermintConsensus implements Consensus {
         this.app = new ChainApplication(chain, key, onProduced);
         this.evidence = evidence;
         this.signer = new GuardedSigner(MlDsaSignatures.signer(key.address(), key.privateKey()),
-                new FileSignStateStore(consensusDir.resolve(SIGN_STATE_FILE)),
+                new FileSignStateStore(consensusDir.resolve(SIGN_STATE_FILE), LOG::warn),
                 refused -> LOG.error("not signing, not sending: {}", refused.getMessage()));
         this.wal = FileWal.open(consensusDir.resolve(WAL_FILE), new WalCodec<>(BlockJson.CODEC),
                 FileWal.DEFAULT_CAP_BYTES, LOG::warn);
