@@ -1,6 +1,7 @@
 package org.cpc.consensus;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
@@ -12,6 +13,10 @@ import java.util.Set;
  * {@link Application}, a {@link Transport} and {@link Timers}, and feeds the answers back. The simulation drives
  * it with a virtual network and clock; the node will drive it with P2P and a scheduler, from one thread (an actor:
  * every input — message, timeout, gossip tick — is queued and handled in order). Not thread-safe.
+ *
+ * <p>Crash safety: every input the machine consumes is appended to an {@link InputLog} (the WAL) before it is
+ * applied, and the log is fsynced before any own message is sent; a restarted driver {@link #replay}s the log of its
+ * height into a fresh machine, whose signer ({@link GuardedSigner}) hands back the signatures it gave before.
  *
  * <p>Block sync seam: a message from a peer that is behind (its height is below ours) is answered with the
  * {@link Decision} of that height, from {@link Application#committed}; a message from a peer that is ahead makes
@@ -46,16 +51,25 @@ public final class ConsensusDriver<B> {
     private final Transport transport;
     private final Timers timers;
     private final EvidenceSink evidence;
+    private final InputLog<B> log;
+    /** Messages of the next height fed to the machine (which buffers them): they open that height's log. */
+    private final List<ConsensusMessage> nextHeight = new ArrayList<>();
     private final Set<String> syncAsked = new HashSet<>();
     private final Set<String> syncServed = new HashSet<>();
 
     public ConsensusDriver(TendermintMachine<B> machine, Application<B> app, Transport transport, Timers timers,
             EvidenceSink evidence) {
+        this(machine, app, transport, timers, evidence, InputLog.none());
+    }
+
+    public ConsensusDriver(TendermintMachine<B> machine, Application<B> app, Transport transport, Timers timers,
+            EvidenceSink evidence, InputLog<B> log) {
         this.machine = Objects.requireNonNull(machine);
         this.app = Objects.requireNonNull(app);
         this.transport = Objects.requireNonNull(transport);
         this.timers = Objects.requireNonNull(timers);
         this.evidence = Objects.requireNonNull(evidence);
+        this.log = Objects.requireNonNull(log);
     }
 
     public TendermintMachine<B> machine() {
@@ -63,7 +77,40 @@ public final class ConsensusDriver<B> {
     }
 
     public void start(long height) {
-        run(machine.start(height));
+        start(height, 0);
+    }
+
+    /** Starts a fresh height (round 0 after {@code delayMs}), beginning its log. */
+    public void start(long height, long delayMs) {
+        ConsensusInput.Start<B> s = new ConsensusInput.Start<>(height, delayMs);
+        log.newHeight(s, List.of());
+        run(s.applyTo(machine));
+    }
+
+    /**
+     * Rebuilds the machine's state at a height from its logged inputs (the first is its {@link ConsensusInput.Start})
+     * and resumes: the actions the inputs produce are performed once all are applied — own messages are sent again
+     * (the guarded signer returns the same signatures), timeouts scheduled again (stale ones are ignored) — except
+     * requests to the application that the log already answers. Inputs are not logged again; new ones append.
+     */
+    public void replay(List<ConsensusInput<B>> inputs) {
+        if (inputs.isEmpty() || !(inputs.getFirst() instanceof ConsensusInput.Start<B>)) {
+            throw new IllegalArgumentException("a replayed log must begin with a start record");
+        }
+        List<Action<B>> pending = new ArrayList<>();
+        for (ConsensusInput<B> in : inputs) {
+            switch (in) {
+                case ConsensusInput.ProposalValue<B> p -> pending.removeIf(a -> a instanceof Action.RequestProposal<B> r
+                        && r.height() == p.height() && r.round() == p.round());
+                case ConsensusInput.Validity<B> v -> pending.removeIf(a -> a instanceof Action.RequestValidation<B> r
+                        && r.height() == v.height() && r.blockHash().equals(v.blockHash()));
+                case ConsensusInput.Received<B> r -> noteNextHeight(r.message());
+                case ConsensusInput.Start<B> s -> { }
+                case ConsensusInput.TimeoutFired<B> t -> { }
+            }
+            pending.addAll(in.applyTo(machine));
+        }
+        run(pending);
     }
 
     public void onMessage(String from, ConsensusMessage m) {
@@ -79,7 +126,7 @@ public final class ConsensusDriver<B> {
             if (syncAsked.add(from + "/" + h)) transport.requestDecision(from, h);
             if (m.height() > h + 1) return;
         }
-        run(machine.onMessage(m));
+        apply(new ConsensusInput.Received<>(m));
     }
 
     public void onDecisionRequest(String from, long height) {
@@ -87,7 +134,7 @@ public final class ConsensusDriver<B> {
     }
 
     public void onTimeout(Timeout t) {
-        run(machine.onTimeout(t));
+        apply(new ConsensusInput.TimeoutFired<>(t));
     }
 
     /** Re-sends what peers may have lost; clears the once-per-tick limits of block sync. */
@@ -97,21 +144,55 @@ public final class ConsensusDriver<B> {
         for (ConsensusMessage m : machine.gossip()) transport.broadcast(m);
     }
 
+    /** Logs {@code in}, then applies it; see {@link InputLog#append} for a peer message the log refuses. */
+    private void apply(ConsensusInput<B> in) {
+        boolean logged = log.append(in);
+        if (!logged && !(in instanceof ConsensusInput.Received<B> r && r.message() instanceof Decision<?>)) return;
+        if (in instanceof ConsensusInput.Received<B> r) noteNextHeight(r.message());
+        run(in.applyTo(machine));
+    }
+
+    private List<Action<B>> applyLogged(ConsensusInput<B> in) {
+        if (!log.append(in)) throw new IllegalStateException("the WAL refused an application answer");
+        return in.applyTo(machine);
+    }
+
+    private void noteNextHeight(ConsensusMessage m) {
+        // Mirrors the machine's own buffer of next-height messages (same kinds, same bound).
+        if (m.height() == machine.height() + 1 && !(m instanceof Decision<?>)
+                && nextHeight.size() < TendermintMachine.MAX_FUTURE_MESSAGES) {
+            nextHeight.add(m);
+        }
+    }
+
     private void run(List<Action<B>> first) {
         Deque<Action<B>> queue = new ArrayDeque<>(first);
         while (!queue.isEmpty()) {
             Action<B> a = queue.poll();
             switch (a) {
-                case Action.BroadcastProposal<B> p -> transport.broadcast(p.proposal());
-                case Action.BroadcastVote<B> v -> transport.broadcast(v.vote());
+                case Action.BroadcastProposal<B> p -> {
+                    log.sync();
+                    transport.broadcast(p.proposal());
+                }
+                case Action.BroadcastVote<B> v -> {
+                    log.sync();
+                    transport.broadcast(v.vote());
+                }
                 case Action.ScheduleTimeout<B> t -> timers.schedule(t.timeout(), t.delayMs());
                 case Action.RequestProposal<B> r -> {
                     B block = app.propose(r.height(), r.round(), r.proposerAddress(), timers.nowMs());
-                    queue.addAll(machine.onProposalValue(r.height(), r.round(), block));
+                    queue.addAll(applyLogged(new ConsensusInput.ProposalValue<>(r.height(), r.round(), block)));
                 }
-                case Action.RequestValidation<B> r ->
-                        queue.addAll(machine.onValidity(r.height(), r.blockHash(), app.validate(r.height(), r.block())));
-                case Action.Commit<B> c -> app.commit(c.height(), c.block(), c.certificate());
+                case Action.RequestValidation<B> r -> queue.addAll(applyLogged(
+                        new ConsensusInput.Validity<>(r.height(), r.blockHash(), app.validate(r.height(), r.block()))));
+                case Action.Commit<B> c -> {
+                    app.commit(c.height(), c.block(), c.certificate());
+                    // The machine entered the next height as start(h + 1, commit timeout) would, then applied the
+                    // messages it had buffered: that is the next height's log. The old one is no longer needed.
+                    log.newHeight(new ConsensusInput.Start<>(c.height() + 1, machine.timeouts().commit()),
+                            List.copyOf(nextHeight));
+                    nextHeight.clear();
+                }
                 case Action.RecordEvidence<B> e -> evidence.record(e.evidence());
             }
         }

@@ -2,9 +2,10 @@ package org.cpc.consensus;
 
 /**
  * A validator's private signing key (the "privval"). The state machine asks it to sign each proposal and vote it
- * casts. A production signer should also keep a last-signed (height, round, step) on disk and refuse to sign a
- * conflicting message after a restart (double-sign protection); the state machine itself never asks for two
- * different votes of one (height, round, type).
+ * casts. A validator's node wraps its key in {@link GuardedSigner}, which keeps the last signed (height, round, step)
+ * on disk and refuses a conflicting request after a restart (double-sign protection) by throwing
+ * {@link SignRefusedException}; the machine then sends nothing. The machine itself never asks for two different
+ * votes of one (height, round, type) within one run.
  */
 public interface Signer {
     /** The {@code cpcvalcons...} address of the key. */

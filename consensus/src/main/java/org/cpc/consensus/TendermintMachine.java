@@ -88,10 +88,19 @@ public final class TendermintMachine<B> {
 
     /** Starts consensus on {@code height} (the committed head + 1), round 0, right away. */
     public List<Action<B>> start(long height) {
+        return start(height, 0);
+    }
+
+    /**
+     * Starts consensus on {@code height}, round 0 after {@code delayMs} (a NEW_HEIGHT timeout), exactly as the
+     * machine enters a height after deciding the previous one — so a WAL replay that begins here rebuilds either.
+     */
+    public List<Action<B>> start(long height, long delayMs) {
         if (height < 0) throw new IllegalArgumentException("height < 0");
+        if (delayMs < 0) throw new IllegalArgumentException("delay < 0");
         if (this.height >= 0) throw new IllegalStateException("already started at height " + this.height);
         out = new ArrayList<>();
-        enterHeight(height, 0);
+        enterHeight(height, delayMs);
         process();
         return drain();
     }
@@ -250,6 +259,10 @@ public final class TendermintMachine<B> {
         return chainId;
     }
 
+    public TimeoutConfig timeouts() {
+        return timeouts;
+    }
+
     // ---------------------------------------------------------------- message handling
 
     private void handleProposal(Proposal<B> p) {
@@ -374,7 +387,12 @@ public final class TendermintMachine<B> {
     }
 
     private void broadcastProposal(B block, String hash, int polRound) {
-        String sig = signer.sign(SignBytes.proposal(chainId, height, round, polRound, hash));
+        String sig;
+        try {
+            sig = signer.sign(SignBytes.proposal(chainId, height, round, polRound, hash));
+        } catch (SignRefusedException e) {
+            return; // the guard holds a different proposal of this round, signed before a restart: send nothing
+        }
         Proposal<B> p = new Proposal<>(height, round, polRound, block, sig);
         proposals.put(round, p);
         proposalHashes.put(round, hash);
@@ -397,7 +415,14 @@ public final class TendermintMachine<B> {
         // Never sign two votes of one (height, round, type): the algorithm does not ask for it; this guards bugs.
         if (!signedVotes.add(round + "/" + type)) return;
         Vote unsigned = new Vote(type, height, round, hash, signer.address(), null);
-        Vote v = unsigned.withSignature(signer.sign(SignBytes.vote(chainId, unsigned)));
+        Vote v;
+        try {
+            v = unsigned.withSignature(signer.sign(SignBytes.vote(chainId, unsigned)));
+        } catch (SignRefusedException e) {
+            // The guard holds another vote of this (height, round, type) or a later one, signed before a restart
+            // whose inputs the WAL lost: go on as if this vote had been lost in the network.
+            return;
+        }
         votes.add(v, validators.byAddress(signer.address()), round, false);
         out.add(new Action.BroadcastVote<>(v));
     }

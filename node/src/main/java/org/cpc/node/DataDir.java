@@ -6,7 +6,8 @@ import java.nio.file.Path;
 /**
  * The layout of a node's data dir: {@code genesis.json}, {@code node.json}, {@code keys/} (the keyring: validator,
  * operator and on devnet faucet keys), {@code p2p/} (the node's P2P key, apart from account keys), {@code db/}
- * (RocksDB) and {@code node.lock}, held while a node runs.
+ * (RocksDB), {@code consensus/} (the validator's double-sign guard and consensus WAL, and recorded evidence) and
+ * {@code node.lock}, held while a node runs.
  */
 public record DataDir(Path root) {
     public DataDir {
@@ -27,6 +28,11 @@ public record DataDir(Path root) {
 
     public Path db() {
         return root.resolve("db");
+    }
+
+    /** Consensus state that must survive a crash and must never be copied to another machine (docs/operations.md). */
+    public Path consensus() {
+        return root.resolve("consensus");
     }
 
     public Path lockFile() {

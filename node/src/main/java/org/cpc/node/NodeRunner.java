@@ -18,7 +18,9 @@ import org.cpc.node.api.EventHub;
 import org.cpc.node.api.Faucet;
 import org.cpc.node.api.NodeMetrics;
 import org.cpc.node.api.NodeServer;
+import org.cpc.consensus.MlDsaSignatures;
 import org.cpc.node.consensus.Consensus;
+import org.cpc.node.consensus.EvidenceStore;
 import org.cpc.node.consensus.TendermintConsensus;
 import org.cpc.node.net.NetworkOpener;
 import org.cpc.node.net.NodeNetwork;
@@ -38,6 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeRunner.class);
+    /** Verified equivocation evidence, in the data dir's {@code consensus/}. */
+    public static final String EVIDENCE_FILE = "evidence.log";
 
     private final DataDir dir;
     private final FileChannel lockChannel;
@@ -47,11 +51,12 @@ public final class NodeRunner implements AutoCloseable {
     private final Consensus consensus;
     private final NodeNetwork network;
     private final Faucet faucet;
+    private final EvidenceStore evidence;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private NodeRunner(DataDir dir, FileChannel lockChannel, FileLock lock, Chain chain, NodeServer server,
-                       Consensus consensus, NodeNetwork network, Faucet faucet) {
+                       Consensus consensus, NodeNetwork network, Faucet faucet, EvidenceStore evidence) {
         this.dir = dir;
         this.lockChannel = lockChannel;
         this.lock = lock;
@@ -60,6 +65,7 @@ public final class NodeRunner implements AutoCloseable {
         this.consensus = consensus;
         this.network = network;
         this.faucet = faucet;
+        this.evidence = evidence;
     }
 
     /** The P2P network of the node in production. */
@@ -100,6 +106,7 @@ public final class NodeRunner implements AutoCloseable {
         FileLock lock = null;
         Chain chain = null;
         NodeServer server = null;
+        EvidenceStore evidence = null;
         NodeNetwork network = null;
         TendermintConsensus consensus = null;
         try {
@@ -127,6 +134,8 @@ public final class NodeRunner implements AutoCloseable {
                 faucet = new Faucet(chain, keys.unlockSecp256k1(config.faucetKey(), pw),
                         Amounts.parseCpc(config.faucetMaxCpc()), clock);
             }
+            evidence = EvidenceStore.open(dir.consensus().resolve(EVIDENCE_FILE), chain.params().chainId(),
+                    TendermintConsensus.validatorSet(chain.validators()), MlDsaSignatures.VERIFIER, LOG::warn);
             ValidatorKey key = null;
             if (config.validatorKey() != null) {
                 ValidatorKey k = keys.unlockValidator(config.validatorKey(), pw);
@@ -140,9 +149,10 @@ public final class NodeRunner implements AutoCloseable {
                     networkOpener);
             // Without peers only a validator can move the chain; with them any node follows consensus.
             consensus = key != null || config.p2p().enabled()
-                    ? new TendermintConsensus(chain, key, clock, metrics::blockProduced, network.peers()) : null;
+                    ? new TendermintConsensus(chain, key, clock, metrics::blockProduced, network.peers(),
+                    dir.consensus(), evidence) : null;
             metrics.registerNetwork(network, consensus);
-            server = new NodeServer(chain, metrics, events, faucet, network,
+            server = new NodeServer(chain, metrics, events, faucet, network, evidence,
                     NodeServer.Options.defaults(config.restHost(), config.restPort())).start();
             network.start(consensus);
             if (consensus != null) consensus.start();
@@ -150,23 +160,25 @@ public final class NodeRunner implements AutoCloseable {
                     chain.head().header().height(), config.restHost(), server.port(),
                     network.enabled() ? ", P2P on " + network.listenText() + " as " + network.nodeId() : "",
                     key != null ? ", validating" : ", not a validator");
-            return new NodeRunner(dir, ch, lock, chain, server, consensus, network, faucet);
+            return new NodeRunner(dir, ch, lock, chain, server, consensus, network, faucet, evidence);
         } catch (IOException e) {
-            cleanup(consensus, network, server, chain, lock, ch);
+            cleanup(consensus, network, server, chain, evidence, lock, ch);
             throw new UncheckedIOException("cannot lock " + dir.lockFile() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            cleanup(consensus, network, server, chain, lock, ch);
+            cleanup(consensus, network, server, chain, evidence, lock, ch);
             throw e;
         }
     }
 
-    private static void cleanup(Consensus consensus, NodeNetwork network, NodeServer server, Chain chain, FileLock lock,
+    private static void cleanup(Consensus consensus, NodeNetwork network, NodeServer server, Chain chain,
+                                EvidenceStore evidence, FileLock lock,
                                 FileChannel ch) {
         // Consensus first: it may be committing, and the chain must not close under it.
         if (consensus != null) consensus.stop();
         if (network != null) network.close();
         if (server != null) server.close();
         if (chain != null) chain.close();
+        if (evidence != null) evidence.close();
         try {
             if (lock != null) lock.release();
             if (ch != null) ch.close();
@@ -223,9 +235,10 @@ public final class NodeRunner implements AutoCloseable {
             server.close();
             long height = chain.head().header().height();
             chain.close();
+            evidence.close();
             LOG.info("node stopped at height {}", height);
         } finally {
-            cleanup(null, null, null, null, lock, lockChannel);
+            cleanup(null, null, null, null, null, lock, lockChannel);
             stopped.countDown();
         }
     }

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -71,6 +72,20 @@ class NodeApiTest {
                 "compute_root", "gas_used", "gas_limit", "zk_state_proof", "zk_compute_proof");
         assertThat(latest.path("signature").asText()).hasSize(2 * 3309);
         assertThat(TestNode.json(node.get("/block/0")).path("header").path("prev_hash").asText()).isEqualTo("0".repeat(64));
+    }
+
+    @Test
+    void evidenceIsAnEmptyListOnAnHonestChainAndTheLimitIsChecked() throws Exception {
+        JsonNode evidence = TestNode.json(node.get("/evidence"));
+        assertThat(evidence.path("total").asInt(-1)).isZero();
+        assertThat(evidence.path("evidence").isArray()).isTrue();
+        assertThat(evidence.path("evidence")).isEmpty();
+        assertThat(node.get("/evidence?limit=1000").statusCode()).isEqualTo(200);
+        for (String bad : List.of("0", "1001", "x")) {
+            var r = node.get("/evidence?limit=" + bad);
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(TestNode.json(r).path("error").asText()).contains("limit");
+        }
     }
 
     @Test

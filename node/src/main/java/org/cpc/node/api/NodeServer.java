@@ -31,6 +31,7 @@ import org.cpc.chain.market.MarketTask;
 import org.cpc.chain.market.TaskView;
 import org.cpc.chain.state.StateKeys;
 import org.cpc.chain.ValidatorInfo;
+import org.cpc.node.consensus.EvidenceStore;
 import org.cpc.chain.mempool.StrikeWindow;
 import org.cpc.node.net.NodeNetwork;
 import org.cpc.p2p.PeerInfo;
@@ -81,6 +82,7 @@ public final class NodeServer implements AutoCloseable {
     private final EventHub events;
     private final Faucet faucet;
     private final NodeNetwork network;
+    private final EvidenceStore evidence;
     private final long maxTxBody;
     private final List<Route> routes = new ArrayList<>();
     private final Javalin app;
@@ -93,9 +95,10 @@ public final class NodeServer implements AutoCloseable {
 
     /** @param faucet null where the network has no faucet; {@code POST /faucet} then does not exist */
     public NodeServer(Chain chain, NodeMetrics metrics, EventHub events, Faucet faucet, NodeNetwork network,
-            Options options) {
+            EvidenceStore evidence, Options options) {
         this.chain = chain;
         this.network = network;
+        this.evidence = evidence;
         this.metrics = metrics;
         this.events = events;
         this.faucet = faucet;
@@ -148,6 +151,7 @@ public final class NodeServer implements AutoCloseable {
         get("/balance/{address}", this::balance);
         get("/validators", this::validators);
         get("/peers", this::peers);
+        get("/evidence", this::evidence);
         post("/tx/send", this::sendTx);
         if (faucet != null) post("/faucet", this::faucet);
         get("/events", this::events);
@@ -351,6 +355,27 @@ public final class NodeServer implements AutoCloseable {
         o.put("balance", a.balance().toString());
         o.put("balance_cpc", Amounts.formatCpc(a.balance()));
         o.put("nonce", chain.nextNonce(address));
+        json(ctx, 200, o);
+    }
+
+    /** Verified equivocation evidence this node recorded, newest first; {@code ?limit=} 1..1000 (default 100). */
+    private void evidence(Context ctx) {
+        String raw = ctx.queryParam("limit");
+        int limit = 100;
+        if (raw != null) {
+            try {
+                limit = Integer.parseInt(raw);
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > EvidenceStore.MAX_ENTRIES) {
+                throw ApiException.badRequest("limit must be an integer from 1 to " + EvidenceStore.MAX_ENTRIES);
+            }
+        }
+        ObjectNode o = Json.object();
+        o.put("total", evidence.size());
+        var list = o.putArray("evidence");
+        evidence.newest(limit).forEach(list::add);
         json(ctx, 200, o);
     }
 

@@ -3,6 +3,7 @@ package org.cpc.node.consensus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Set;
@@ -16,7 +17,12 @@ import java.util.function.Consumer;
 import org.cpc.chain.Chain;
 import org.cpc.chain.ValidatorInfo;
 import org.cpc.consensus.ConsensusDriver;
+import org.cpc.consensus.ConsensusInput;
 import org.cpc.consensus.ConsensusMessage;
+import org.cpc.consensus.FileSignStateStore;
+import org.cpc.consensus.FileWal;
+import org.cpc.consensus.GuardedSigner;
+import org.cpc.consensus.InputLog;
 import org.cpc.consensus.MessageCodec;
 import org.cpc.consensus.MlDsaSignatures;
 import org.cpc.consensus.TendermintMachine;
@@ -25,6 +31,7 @@ import org.cpc.consensus.TimeoutConfig;
 import org.cpc.consensus.Validator;
 import org.cpc.consensus.ValidatorSet;
 import org.cpc.consensus.ValidatorSets;
+import org.cpc.consensus.WalCodec;
 import org.cpc.p2p.Channel;
 import org.cpc.p2p.PeerNetwork;
 import org.cpc.protocol.codec.Json;
@@ -43,6 +50,12 @@ import org.slf4j.LoggerFactory;
  * <p>Pacing: the commit timeout is the chain's {@code block_time_ms}, so a new height starts {@code block_time_ms}
  * after the previous commit (the first one {@code block_time_ms} after start); empty blocks are still produced.
  *
+ * <p>Crash safety (wiring plan step 6): the key signs through a {@link GuardedSigner} whose state is
+ * {@code <consensus dir>/priv_validator_state.log}, and every input of the current height goes to the WAL
+ * {@code <consensus dir>/wal} before the machine applies it. A restart — of the process, or of the driver after a
+ * failure — replays that WAL into a fresh machine, which resumes its round, lock and valid value and gets back the
+ * signatures it gave before (docs/consensus.md, "Crash safety").
+ *
  * <p>Transport: {@link Channel#CONSENSUS} of the P2P network, in {@link MessageCodec}'s JSON, plus
  * {@code {"type":"decision_request","height":h}} for the driver's one-height catch-up. What the machine produces is
  * broadcast and the gossip tick re-sends the current height's messages: enough for a fully connected validator set
@@ -55,6 +68,8 @@ public final class TendermintConsensus implements Consensus {
      * re-sent by its sender's next gossip tick, whereas an unbounded queue would let peers exhaust memory.
      */
     public static final int MAX_PENDING_MESSAGES = 10_000;
+    public static final String SIGN_STATE_FILE = "priv_validator_state.log";
+    public static final String WAL_FILE = "wal";
 
     private final Chain chain;
     private final ValidatorKey key;
@@ -64,40 +79,31 @@ public final class TendermintConsensus implements Consensus {
     private final TimeoutConfig timeouts;
     private final long gossipMs;
     private final PeerNetwork network;
-    private final MessageCodec<Block> codec = new MessageCodec<>(BLOCKS);
+    private final MessageCodec<Block> codec = new MessageCodec<>(BlockJson.CODEC);
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
     private static final Set<String> DECISION_REQUEST = Set.of("type", "height");
     private final ScheduledThreadPoolExecutor executor;
+    /** This validator's key behind the double-sign guard; null for a node that does not vote. */
+    private final GuardedSigner signer;
+    /** The WAL of the current height's inputs; null for a node that does not vote (it signs nothing to protect). */
+    private final FileWal<Block> wal;
+    private final EvidenceStore evidence;
     /** The driver now running; replaced (a new generation) after a failure or a sync. Touched only on the executor. */
     private ConsensusDriver<Block> driver;
-
-    /** cpc blocks inside consensus messages: their REST JSON. */
-    public static final MessageCodec.BlockCodec<Block> BLOCKS = new MessageCodec.BlockCodec<>() {
-        @Override
-        public JsonNode toJson(Block block) {
-            return block.toJson();
-        }
-
-        @Override
-        public Block fromJson(JsonNode node) {
-            return Block.fromJson(node);
-        }
-
-        @Override
-        public String hashHex(Block block) {
-            return block.hashHex();
-        }
-    };
 
     /**
      * @param key this validator's key, or null for a node that follows consensus without voting
      * @param network the peers to talk to (one with no peers for a lone validator)
+     * @param consensusDir where the sign state and the WAL live ({@code <data>/consensus})
+     * @param evidence where verified equivocation evidence is kept
+     * @throws IllegalStateException if the sign state or the WAL is corrupt (starting without them could double-sign)
      */
     public TendermintConsensus(Chain chain, ValidatorKey key, InstantSource clock,
-            Consumer<ChainApplication.Produced> onProduced, PeerNetwork network) {
+            Consumer<ChainApplication.Produced> onProduced, PeerNetwork network, Path consensusDir,
+            EvidenceStore evidence) {
         this.chain = chain;
         this.key = key;
         this.clock = clock;
@@ -108,6 +114,17 @@ public final class TendermintConsensus implements Consensus {
                     + " genesis lists " + chain.validators().stream().map(ValidatorInfo::address).toList());
         }
         this.app = new ChainApplication(chain, key, onProduced);
+        this.evidence = evidence;
+        if (key == null) {
+            this.signer = null;
+            this.wal = null;
+        } else {
+            this.signer = new GuardedSigner(MlDsaSignatures.signer(key.address(), key.privateKey()),
+                    new FileSignStateStore(consensusDir.resolve(SIGN_STATE_FILE), LOG::warn),
+                    refused -> LOG.error("not signing, not sending: {}", refused.getMessage()));
+            this.wal = FileWal.open(consensusDir.resolve(WAL_FILE), new WalCodec<>(BlockJson.CODEC),
+                    FileWal.DEFAULT_CAP_BYTES, LOG::warn);
+        }
         long blockMs = chain.params().blockTimeMs();
         TimeoutConfig d = TimeoutConfig.DEFAULT;
         this.timeouts = new TimeoutConfig(d.propose(), d.proposeDelta(), d.prevote(), d.prevoteDelta(), d.precommit(),
@@ -138,7 +155,7 @@ public final class TendermintConsensus implements Consensus {
                         + " two-thirds quorum", own, validators.totalPower());
             }
         }
-        startDriver(timeouts.commit());
+        startDriver(0, timeouts.commit());
         executor.scheduleWithFixedDelay(() -> run(d -> d.gossipTick()), gossipMs, gossipMs, TimeUnit.MILLISECONDS);
     }
 
@@ -153,6 +170,7 @@ public final class TendermintConsensus implements Consensus {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (wal != null) wal.close();
     }
 
     /**
@@ -213,26 +231,38 @@ public final class TendermintConsensus implements Consensus {
             long next = chain.head().header().height() + 1;
             if (driver != null && driver.machine().height() >= next) return;
             driver = null;
-            startDriver(0);
+            startDriver(0, 0);
         }, 0);
     }
 
-    /** A fresh machine and driver at the chain's head + 1, starting round 0 after {@code delayMs}. */
-    private void startDriver(long delayMs) {
+    /**
+     * After {@code backoffMs}, a fresh machine and driver at the chain's head + 1: resumed from the WAL when it
+     * holds that height (a restart mid-height), else starting round 0 after {@code startDelayMs}.
+     */
+    private void startDriver(long backoffMs, long startDelayMs) {
         schedule(() -> {
             TendermintMachine<Block> machine = new TendermintMachine<>(chain.params().chainId(),
-                    ValidatorSets.fixed(validators),
-                    key == null ? null : MlDsaSignatures.signer(key.address(), key.privateKey()),
-                    MlDsaSignatures.VERIFIER, app, timeouts);
+                    ValidatorSets.fixed(validators), signer, MlDsaSignatures.VERIFIER, app, timeouts);
             ConsensusDriver<Block> d = new ConsensusDriver<>(machine, app, new P2pTransport(), new Timers(),
-                    evidence -> LOG.warn("equivocation by {} at height {} round {}", evidence.first().validatorAddress(),
-                            evidence.first().height(), evidence.first().round()));
+                    e -> {
+                        if (evidence.add(e)) {
+                            LOG.warn("equivocation by {} at height {} round {}: evidence kept", e.validatorAddress(),
+                                    e.height(), e.first().round());
+                        }
+                    }, wal != null ? wal : InputLog.none());
             driver = d;
             long height = chain.head().header().height() + 1;
-            schedule(() -> {
-                if (driver == d) run(x -> x.start(height));
-            }, delayMs);
-        }, 0);
+            run(x -> {
+                List<ConsensusInput<Block>> logged = wal != null ? wal.inputs() : List.of();
+                if (!logged.isEmpty() && logged.getFirst() instanceof ConsensusInput.Start<Block> s
+                        && s.height() == height) {
+                    LOG.info("resuming consensus at height {} from the WAL ({} inputs)", height, logged.size());
+                    x.replay(logged);
+                } else {
+                    x.start(height, startDelayMs);
+                }
+            });
+        }, backoffMs);
     }
 
     /** Runs {@code step} on the current driver; a failure is logged and consensus restarts from the chain's head. */
@@ -246,7 +276,7 @@ public final class TendermintConsensus implements Consensus {
             LOG.error("consensus failed (machine at height {}, committed head {}); restarting from the committed head",
                     d.machine().height(), chain.head().header().height(), e);
             driver = null;
-            startDriver(timeouts.commit());
+            startDriver(timeouts.commit(), timeouts.commit());
         }
     }
 
