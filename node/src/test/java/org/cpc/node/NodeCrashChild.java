@@ -36,7 +36,7 @@ public final class NodeCrashChild {
                         }
                     });
         };
-        NodeRunner.start(new DataDir(dir), 0, opener, InstantSource.system(), () -> {
+        NodeRunner.start(new DataDir(dir), 0, null, opener, NodeRunner.TCP, InstantSource.system(), () -> {
             throw new IllegalStateException("a devnet node must not ask for a password");
         });
     }
