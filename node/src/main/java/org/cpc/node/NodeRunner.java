@@ -88,6 +88,7 @@ public final class NodeRunner implements AutoCloseable {
         Chain chain = null;
         NodeServer server = null;
         EvidenceStore evidence = null;
+        Consensus consensus = null;
         try {
             ch = FileChannel.open(dir.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             try {
@@ -114,7 +115,6 @@ public final class NodeRunner implements AutoCloseable {
             }
             evidence = EvidenceStore.open(dir.consensus().resolve(EVIDENCE_FILE), chain.params().chainId(),
                     TendermintConsensus.validatorSet(chain.validators()), MlDsaSignatures.VERIFIER, LOG::warn);
-            Consensus consensus = null;
             if (config.validatorKey() != null) {
                 ValidatorKey key = keys.unlockValidator(config.validatorKey(), pw);
                 if (chain.validators().stream().anyMatch(v -> v.address().equals(key.address()))) {
@@ -132,10 +132,12 @@ public final class NodeRunner implements AutoCloseable {
                     consensus != null ? ", producing blocks" : ", not a validator");
             return new NodeRunner(dir, ch, lock, chain, server, consensus, faucet, evidence);
         } catch (IOException e) {
+            if (consensus != null) consensus.stop();
             if (evidence != null) evidence.close();
             cleanup(server, chain, lock, ch);
             throw new UncheckedIOException("cannot lock " + dir.lockFile() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
+            if (consensus != null) consensus.stop();
             if (evidence != null) evidence.close();
             cleanup(server, chain, lock, ch);
             throw e;
