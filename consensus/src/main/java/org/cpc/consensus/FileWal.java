@@ -1,5 +1,6 @@
 package org.cpc.consensus;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -135,7 +136,7 @@ public final class FileWal<B> implements InputLog<B>, AutoCloseable {
 
     @Override
     public void newHeight(ConsensusInput.Start<B> start, List<ConsensusMessage> buffered) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(RecordFraming.frame(codec.encode(start)));
         for (ConsensusMessage m : buffered) out.writeBytes(RecordFraming.frame(codec.encode(new ConsensusInput.Received<>(m))));
         byte[] bytes = out.toByteArray();
