@@ -80,7 +80,7 @@ public final class TcpPeerNetwork implements PeerNetwork {
 
     @Override
     public synchronized void start() {
-        if (started) throw new IllegalStateException("already started");
+        if (started || closed) throw new IllegalStateException(closed ? "closed" : "already started");
         started = true;
         try {
             server = new ServerSocket();
@@ -477,6 +477,8 @@ public final class TcpPeerNetwork implements PeerNetwork {
             return;
         }
         if (log.isDebugEnabled()) log.debug("[{}] {} bytes on {} from {}", tag, f.payload().length, channel, p.id);
+        // A frame read just before a ban or close is dropped: the node has been told the peer is gone.
+        if (p.isClosed()) return;
         try {
             handler.onMessage(p.id, channel, f.payload());
         } catch (RuntimeException e) {
