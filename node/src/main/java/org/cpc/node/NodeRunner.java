@@ -149,7 +149,7 @@ public final class NodeRunner implements AutoCloseable {
                     networkOpener);
             // Without peers only a validator can move the chain; with them any node follows consensus.
             consensus = key != null || config.p2p().enabled()
-                    ? new TendermintConsensus(chain, key, clock, metrics::blockProduced, network.peers(),
+                    ? new TendermintConsensus(chain, key, clock, metrics::blockProduced, network.network(),
                     dir.consensus(), evidence) : null;
             metrics.registerNetwork(network, consensus);
             server = new NodeServer(chain, metrics, events, faucet, network, evidence,

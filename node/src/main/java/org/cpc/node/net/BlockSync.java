@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -101,11 +102,13 @@ public final class BlockSync implements ChainListener, AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
+    /** Drops queued work and waits for a commit in flight, so the chain can close after. */
     @Override
     public void close() {
-        executor.shutdownNow();
+        executor.getQueue().clear();
+        executor.shutdown();
         try {
-            executor.awaitTermination(10, TimeUnit.SECONDS);
+            executor.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -226,7 +229,7 @@ public final class BlockSync implements ChainListener, AutoCloseable {
         String best = null;
         long bestHeight = head + LAG;
         // Ties go to the smallest id so the choice does not depend on map order.
-        for (Map.Entry<String, Long> e : new java.util.TreeMap<>(peerHeights).entrySet()) {
+        for (Map.Entry<String, Long> e : new TreeMap<>(peerHeights).entrySet()) {
             if (e.getValue() > bestHeight) {
                 best = e.getKey();
                 bestHeight = e.getValue();

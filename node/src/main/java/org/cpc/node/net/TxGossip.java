@@ -123,6 +123,7 @@ public final class TxGossip implements ChainListener, AutoCloseable {
     /** A transaction admitted from REST or the faucet (or a peer, whose relay {@link #admit} does). */
     @Override
     public void onTransactionAccepted(Transaction tx) {
+        if (network.peers().isEmpty()) return; // a lone node: no hash or JSON to compute per transaction
         String hash = tx.hashHex();
         synchronized (seen) {
             Seen s = seen.get(hash);
@@ -132,8 +133,15 @@ public final class TxGossip implements ChainListener, AutoCloseable {
         network.broadcast(Channel.TX, tx.toJson().toString().getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Drops queued transactions and waits for an admission in flight, so the chain can close after. */
     @Override
     public void close() {
-        executor.shutdownNow();
+        executor.getQueue().clear();
+        executor.shutdown();
+        try {
+            executor.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
