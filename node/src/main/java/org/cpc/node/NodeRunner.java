@@ -140,7 +140,7 @@ public final class NodeRunner implements AutoCloseable {
                     networkOpener);
             // Without peers only a validator can move the chain; with them any node follows consensus.
             consensus = key != null || config.p2p().enabled()
-                    ? new TendermintConsensus(chain, key, clock, metrics::blockProduced, network.peers()) : null;
+                    ? new TendermintConsensus(chain, key, clock, metrics::blockProduced, network.network()) : null;
             metrics.registerNetwork(network, consensus);
             server = new NodeServer(chain, metrics, events, faucet, network,
                     NodeServer.Options.defaults(config.restHost(), config.restPort())).start();

@@ -95,6 +95,7 @@ class NetworkTest {
             net.awaitHeight(target, WAIT);
             net.assertSameChain(target);
             assertCertified(net.node(2), set, target);
+            assertThat(net.node(2).runner.network().syncedBlocks()).as("blocks node 2 got by block sync").isPositive();
 
             // a fresh node without a validator key joins late and follows the whole chain
             int f = net.addFollower();

@@ -18,10 +18,14 @@ final class BanList {
      * Bans the id, and the IP unless it is a loopback or wildcard address: several nodes on one machine (a devnet,
      * the tests) share 127.0.0.1, and banning it would cut off the honest ones too. {@code id} is null when the
      * peer broke the protocol before proving an id.
+     *
+     * @return whether the IP was banned
      */
-    synchronized void ban(String id, InetAddress ip, long untilMs, long nowMs) {
+    synchronized boolean ban(String id, InetAddress ip, long untilMs, long nowMs) {
         if (id != null) put(ids, id, untilMs, nowMs);
-        if (ip != null && !ip.isLoopbackAddress() && !ip.isAnyLocalAddress()) put(ips, ip, untilMs, nowMs);
+        if (ip == null || ip.isLoopbackAddress() || ip.isAnyLocalAddress()) return false;
+        put(ips, ip, untilMs, nowMs);
+        return true;
     }
 
     synchronized boolean isBanned(String id, long nowMs) {

@@ -31,8 +31,8 @@ record Frame(int type, byte[] payload) {
     }
 
     /**
-     * Reads the next frame. The length is checked before anything is allocated, so a peer cannot make us reserve
-     * more than {@code maxFrameBytes}.
+     * Reads the next frame. The length is checked before anything is read, so a peer cannot make us reserve more
+     * than {@code maxFrameBytes}.
      *
      * @throws ProtocolViolationException for a length of 0 or above {@code maxFrameBytes}, or an unknown type
      * @throws EOFException when the stream ends, including in the middle of a frame
@@ -47,8 +47,10 @@ record Frame(int type, byte[] payload) {
         if (type != CONTROL && Channel.ofWire(type) == null) {
             throw new ProtocolViolationException("unknown channel " + type);
         }
-        byte[] payload = new byte[length - 1];
-        in.readFully(payload);
+        // readNBytes grows its buffer as bytes arrive: a peer that announces 16 MiB and sends 10 bytes makes us hold
+        // 10 bytes, not 16 MiB, for each of its connections.
+        byte[] payload = in.readNBytes(length - 1);
+        if (payload.length != length - 1) throw new EOFException("frame cut short");
         return new Frame(type, payload);
     }
 }

@@ -41,6 +41,20 @@ public record P2pConfig(String chainId, String genesisHash, InetSocketAddress li
         if (sendQueueFrames < 1 || maxMessagesPerSecond < 1 || banScore < 1) {
             throw new IllegalArgumentException("send queue, message rate and ban score must be positive");
         }
+        if (handshakeTimeoutMs < 1 || pingIntervalMs < 1 || pexIntervalMs < 1 || banMs < 0) {
+            throw new IllegalArgumentException("handshake timeout, ping and PEX intervals must be positive, ban >= 0");
+        }
+        moniker = moniker == null ? "" : moniker;
+        // The handshake carries these; a peer refuses a hello with longer ones, so refuse them here, at start-up.
+        requireUtf8AtMost("chain_id", chainId, ControlMessage.MAX_CHAIN_ID_BYTES);
+        requireUtf8AtMost("genesis_hash", genesisHash, ControlMessage.MAX_GENESIS_HASH_BYTES);
+        requireUtf8AtMost("moniker", moniker, ControlMessage.MAX_MONIKER_BYTES);
+    }
+
+    private static void requireUtf8AtMost(String field, String value, int maxBytes) {
+        if (value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > maxBytes) {
+            throw new IllegalArgumentException(field + " must be at most " + maxBytes + " bytes of UTF-8");
+        }
     }
 
     public static P2pConfig defaults(String chainId, String genesisHash, InetSocketAddress listen,

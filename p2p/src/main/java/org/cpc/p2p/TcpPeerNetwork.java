@@ -56,6 +56,7 @@ public final class TcpPeerNetwork implements PeerNetwork {
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
     /** The node id found at each dialled address, so a static peer connected the other way is not re-dialled. */
     private final Map<PeerAddress, String> idsByAddress = new ConcurrentHashMap<>();
+    private final Set<PeerAddress> staticAddresses;
     private final Set<PeerAddress> selfAddresses = ConcurrentHashMap.newKeySet();
     private final Set<PeerAddress> dialling = ConcurrentHashMap.newKeySet();
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
@@ -73,11 +74,13 @@ public final class TcpPeerNetwork implements PeerNetwork {
         this.identity = Objects.requireNonNull(identity, "identity");
         this.handler = Objects.requireNonNull(handler, "handler");
         this.tag = identity.nodeId().substring(0, 8);
+        this.staticAddresses = config.staticPeers().stream().map(PeerAddress::of)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     @Override
     public synchronized void start() {
-        if (started) throw new IllegalStateException("already started");
+        if (started || closed) throw new IllegalStateException(closed ? "closed" : "already started");
         started = true;
         try {
             server = new ServerSocket();
@@ -99,10 +102,7 @@ public final class TcpPeerNetwork implements PeerNetwork {
         timer.scheduleWithFixedDelay(this::dialLearnt, LEARNT_DIAL_INTERVAL_MS, LEARNT_DIAL_INTERVAL_MS,
                 TimeUnit.MILLISECONDS);
         spawn("p2p-accept-" + tag, this::acceptLoop);
-        for (InetSocketAddress a : config.staticPeers()) {
-            PeerAddress address = PeerAddress.of(a);
-            spawn("p2p-static-" + address, () -> dialForever(address));
-        }
+        for (PeerAddress address : staticAddresses) spawn("p2p-static-" + address, () -> dialForever(address));
         log.info("[{}] p2p listening on {} (advertising {}), node id {}, {} static peer(s)", tag,
                 server.getLocalSocketAddress(), advertise, identity.nodeId(), config.staticPeers().size());
     }
@@ -160,15 +160,23 @@ public final class TcpPeerNetwork implements PeerNetwork {
         long now = nowMs();
         int score = scores.computeIfAbsent(peerId, k -> new DecayingScore(now)).add(m.points(), now);
         log.debug("[{}] penalized {} {} (+{}, score {}): {}", tag, peerId, m, m.points(), score, reason);
-        if (score >= config.banScore()) {
-            Peer p = peers.get(peerId);
-            ban(peerId, p, "score " + score + " reached " + config.banScore() + " after " + m + ": " + reason);
+        if (m == Misbehaviour.PROTOCOL_VIOLATION) {
+            ban(peerId, peers.get(peerId), "protocol violation: " + reason);
+        } else if (score >= config.banScore()) {
+            ban(peerId, peers.get(peerId), "score " + score + " reached " + config.banScore() + " after " + m + ": "
+                    + reason);
         }
     }
 
     private void ban(String peerId, Peer p, String reason) {
-        bans.ban(peerId, p == null ? null : p.ip(), nowMs() + config.banMs(), nowMs());
-        log.info("[{}] banned {} for {} ms: {}", tag, peerId != null ? peerId : p, config.banMs(), reason);
+        boolean ipBanned = bans.ban(peerId, p == null ? null : p.ip(), nowMs() + config.banMs(), nowMs());
+        String what = (peerId != null ? peerId : "") + (peerId != null && ipBanned ? " and " : "")
+                + (ipBanned ? "IP " + p.ip().getHostAddress() : "");
+        if (what.isEmpty()) {
+            log.info("[{}] dropping {} (no node id yet and a loopback IP: nothing to ban): {}", tag, p, reason);
+        } else {
+            log.info("[{}] banned {} for {} ms: {}", tag, what, config.banMs(), reason);
+        }
         if (p != null) disconnect(p, "banned: " + reason);
     }
 
@@ -176,15 +184,17 @@ public final class TcpPeerNetwork implements PeerNetwork {
     public List<PeerInfo> peers() {
         long now = nowMs();
         List<PeerInfo> out = new ArrayList<>();
-        for (Peer p : peers.values()) {
-            DecayingScore s = scores.get(p.id);
-            InetSocketAddress listen = p.listen == null ? null
-                    : InetSocketAddress.createUnresolved(p.listen.host(), p.listen.port());
-            out.add(new PeerInfo(p.id, p.remote(), listen, p.outbound, p.connectedAtMs,
-                    s == null ? 0 : s.value(now), p.moniker));
-        }
+        for (Peer p : peers.values()) out.add(info(p, now));
         out.sort(Comparator.comparing(PeerInfo::id));
         return out;
+    }
+
+    private PeerInfo info(Peer p, long nowMs) {
+        DecayingScore s = scores.get(p.id);
+        InetSocketAddress listen = p.listen == null ? null
+                : InetSocketAddress.createUnresolved(p.listen.host(), p.listen.port());
+        return new PeerInfo(p.id, p.remote(), listen, p.outbound, p.connectedAtMs, s == null ? 0 : s.value(nowMs),
+                p.moniker);
     }
 
     @Override
@@ -192,6 +202,7 @@ public final class TcpPeerNetwork implements PeerNetwork {
         synchronized (this) {
             if (closed) return;
             closed = true;
+            // Under the lock that spawn() holds: no thread starts after this, so the joins below see them all.
             running = false;
         }
         if (server != null) {
@@ -350,8 +361,14 @@ public final class TcpPeerNetwork implements PeerNetwork {
             }
             case HandshakeException h when h.kind() == HandshakeException.Kind.VIOLATION ->
                     ban(h.peerId(), p, "protocol violation in the handshake: " + why);
-            case HandshakeException h -> log.info("[{}] refused {}{}: {}", tag, p,
-                    h.peerId() == null ? "" : " (node " + h.peerId() + ")", why);
+            case HandshakeException h -> {
+                // A static peer that refused us as a duplicate is connected the other way: its dialler waits for
+                // that connection to end instead of re-dialling into the same refusal.
+                if (h.peerId() != null && p.dialled != null && staticAddresses.contains(p.dialled)) {
+                    idsByAddress.put(p.dialled, h.peerId());
+                }
+                log.info("[{}] refused {}{}: {}", tag, p, h.peerId() == null ? "" : " (node " + h.peerId() + ")", why);
+            }
             case ProtocolViolationException v -> ban(null, p, "protocol violation in the handshake: " + why);
             default -> log.info("[{}] handshake with {} failed: {}", tag, p, why);
         }
@@ -380,7 +397,7 @@ public final class TcpPeerNetwork implements PeerNetwork {
             p.id = r.peerId();
             peers.put(p.id, p);
         }
-        if (p.dialled != null) idsByAddress.put(p.dialled, p.id);
+        if (p.dialled != null && staticAddresses.contains(p.dialled)) idsByAddress.put(p.dialled, p.id);
         try {
             p.socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, 3 * config.pingIntervalMs()));
         } catch (IOException e) {
@@ -394,7 +411,7 @@ public final class TcpPeerNetwork implements PeerNetwork {
         log.info("[{}] connected to {} '{}' ({}, remote {}, listening on {})", tag, p.id, p.moniker,
                 p.outbound ? "outbound" : "inbound", p.remote(), p.listen);
         try {
-            handler.onPeerConnected(peers().stream().filter(i -> i.id().equals(p.id)).findFirst().orElseThrow());
+            handler.onPeerConnected(info(p, nowMs()));
         } catch (RuntimeException e) {
             log.warn("[{}] onPeerConnected({}) threw", tag, p.id, e);
         }
@@ -428,7 +445,6 @@ public final class TcpPeerNetwork implements PeerNetwork {
             while (!p.isClosed()) onFrame(p, Frame.read(p.in, config.maxFrameBytes()));
         } catch (ProtocolViolationException e) {
             penalize(p.id, Misbehaviour.PROTOCOL_VIOLATION, e.getMessage());
-            disconnect(p, "protocol violation: " + e.getMessage());
         } catch (SocketTimeoutException e) {
             disconnect(p, "silent for " + 3 * config.pingIntervalMs() + " ms");
         } catch (EOFException e) {
@@ -461,6 +477,8 @@ public final class TcpPeerNetwork implements PeerNetwork {
             return;
         }
         if (log.isDebugEnabled()) log.debug("[{}] {} bytes on {} from {}", tag, f.payload().length, channel, p.id);
+        // A frame read just before a ban or close is dropped: the node has been told the peer is gone.
+        if (p.isClosed()) return;
         try {
             handler.onMessage(p.id, channel, f.payload());
         } catch (RuntimeException e) {
@@ -523,7 +541,7 @@ public final class TcpPeerNetwork implements PeerNetwork {
             if (p.listen != null) connected.add(p.listen);
             if (p.dialled != null) connected.add(p.dialled);
         }
-        for (InetSocketAddress a : config.staticPeers()) connected.add(PeerAddress.of(a));
+        connected.addAll(staticAddresses);
         for (PeerAddress a : addressBook.due(nowMs())) {
             if (slots <= 0) break;
             if (selfAddresses.contains(a) || connected.contains(a) || !dialling.add(a)) continue;
@@ -586,7 +604,7 @@ public final class TcpPeerNetwork implements PeerNetwork {
     // ---------------------------------------------------------------------------------------------------------
 
     /** Starts a tracked virtual thread; false (and nothing started) once closing. */
-    private boolean spawn(String name, Runnable body) {
+    private synchronized boolean spawn(String name, Runnable body) {
         if (!running) return false;
         Thread t = Thread.ofVirtual().name(name).unstarted(() -> {
             try {

@@ -76,6 +76,19 @@ class MisbehaviourTest {
     }
 
     @Test
+    void aProtocolViolationReportedByTheNodeBansAtOnceWhateverTheBanScore() {
+        TestNet.Cfg c = cfg();
+        c.banScore = 1000;
+        try (LogCapture logs = new LogCapture(); Node b = node(c); Node a = node(cfg().staticPeer(b.port()))) {
+            await("connected", () -> b.connectedTo(a));
+            b.net.penalize(a.id(), Misbehaviour.INVALID, "bad vote");
+            assertThat(b.connectedTo(a)).isTrue();
+            b.net.penalize(a.id(), Misbehaviour.PROTOCOL_VIOLATION, "garbage consensus frame");
+            await("banned", () -> !b.connectedTo(a) && logs.logged(b.id(), "banned " + a.id(), "garbage"));
+        }
+    }
+
+    @Test
     void penaltiesAddUpToABanAndShowInPeers() {
         try (LogCapture logs = new LogCapture(); Node b = node(cfg()); Node a = node(cfg().staticPeer(b.port()))) {
             await("connected", () -> b.connectedTo(a));

@@ -105,6 +105,20 @@ class TcpPeerNetworkTest {
     }
 
     @Test
+    void pingsKeepAnIdleConnectionWhileASilentPeerIsDroppedAfterThreeIntervals() throws Exception {
+        TestNet.Cfg c = cfg();
+        c.pingIntervalMs = 150;
+        try (LogCapture logs = new LogCapture(); Node b = node(c); Node a = node(c.staticPeer(b.port()));
+                RawPeer mute = RawPeer.handshaken(b.port(), NodeIdentity.generate(), cfg().build())) {
+            await("connected", () -> b.net.peers().size() == 2);
+            await("mute peer dropped", () -> !b.hasPeer(mute.identity.nodeId()));
+            assertThat(logs.logged(b.id(), "disconnected", "silent for 450 ms")).isTrue();
+            // a and b send nothing but pings and PEX, and stay connected well past three intervals.
+            TestNet.holds("a-b stays up", 1000, () -> b.connectedTo(a) && a.connectedTo(b));
+        }
+    }
+
+    @Test
     void sendingOnPexOrOverTheFrameLimitIsACallerError() {
         try (Node a = node(cfg())) {
             assertThatThrownBy(() -> a.net.broadcast(Channel.PEX, new byte[1]))

@@ -279,6 +279,8 @@ public final class TendermintConsensus implements Consensus {
     private final class P2pTransport implements ConsensusDriver.Transport {
         @Override
         public void broadcast(ConsensusMessage m) {
+            // A proposal carries its whole block (MBs when full): not encoded for nobody, e.g. on a lone devnet.
+            if (network.peers().isEmpty()) return;
             network.broadcast(Channel.CONSENSUS, encode(codec.toJson(m)));
         }
 

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -226,7 +227,7 @@ public final class BlockSync implements ChainListener, AutoCloseable {
         String best = null;
         long bestHeight = head + LAG;
         // Ties go to the smallest id so the choice does not depend on map order.
-        for (Map.Entry<String, Long> e : new java.util.TreeMap<>(peerHeights).entrySet()) {
+        for (Map.Entry<String, Long> e : new TreeMap<>(peerHeights).entrySet()) {
             if (e.getValue() > bestHeight) {
                 best = e.getKey();
                 bestHeight = e.getValue();

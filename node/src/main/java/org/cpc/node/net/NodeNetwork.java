@@ -68,7 +68,7 @@ public final class NodeNetwork implements MessageHandler, AutoCloseable {
     }
 
     /** The network this node's consensus sends through. */
-    public PeerNetwork peers() {
+    public PeerNetwork network() {
         return network;
     }
 

@@ -123,6 +123,7 @@ public final class TxGossip implements ChainListener, AutoCloseable {
     /** A transaction admitted from REST or the faucet (or a peer, whose relay {@link #admit} does). */
     @Override
     public void onTransactionAccepted(Transaction tx) {
+        if (network.peers().isEmpty()) return; // a lone node: no hash or JSON to compute per transaction
         String hash = tx.hashHex();
         synchronized (seen) {
             Seen s = seen.get(hash);
