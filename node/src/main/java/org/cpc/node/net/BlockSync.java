@@ -102,11 +102,13 @@ public final class BlockSync implements ChainListener, AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
+    /** Drops queued work and waits for a commit in flight, so the chain can close after. */
     @Override
     public void close() {
-        executor.shutdownNow();
+        executor.getQueue().clear();
+        executor.shutdown();
         try {
-            executor.awaitTermination(10, TimeUnit.SECONDS);
+            executor.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -164,12 +164,15 @@ public final class NodeNetwork implements MessageHandler, AutoCloseable {
         sync.peerDisconnected(peerId);
     }
 
-    /** Stops sync, gossip and the network (consensus is stopped before, the chain closed after). */
+    /**
+     * Stops the network (no more input), then sync and gossip, waiting for a commit or admission in flight.
+     * Consensus is stopped before, the chain closed after.
+     */
     @Override
     public void close() {
+        network.close();
         BlockSync s = sync;
         if (s != null) s.close();
         gossip.close();
-        network.close();
     }
 }

@@ -133,8 +133,15 @@ public final class TxGossip implements ChainListener, AutoCloseable {
         network.broadcast(Channel.TX, tx.toJson().toString().getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Drops queued transactions and waits for an admission in flight, so the chain can close after. */
     @Override
     public void close() {
-        executor.shutdownNow();
+        executor.getQueue().clear();
+        executor.shutdown();
+        try {
+            executor.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
