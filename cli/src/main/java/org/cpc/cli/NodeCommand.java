@@ -62,9 +62,9 @@ final class NodeCommand implements Runnable {
     }
 
     @Command(name = "testnet", description = {
-        "Generate the data dirs of an N-validator network on this host: DIR/node0 .. DIR/node{N-1}, each with its own",
-        "validator key, REST and P2P ports and every other node as a peer, all sharing one genesis (faucet in node0",
-        "on devnet). Start each with: cpc node start --data-dir DIR/nodeI"})
+        "Generate the data dirs of an N-validator network on this host: DIR/node0 .. DIR/node{N-1}.",
+        "Each has its own validator key, REST and P2P ports and every other node as a peer; all share one genesis",
+        "(on devnet with the faucet in node0). Start each with: cpc node start --data-dir DIR/nodeI"})
     static final class Testnet implements Runnable {
         @Option(names = "--validators", required = true, paramLabel = "N", description = "Number of validators.")
         int validators;

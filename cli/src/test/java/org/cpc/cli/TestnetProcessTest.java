@@ -56,6 +56,8 @@ class TestnetProcessTest {
     private final AtomicBoolean loading = new AtomicBoolean(true);
     private final AtomicLong accepted = new AtomicLong();
     private long phaseStart = System.nanoTime();
+    /** Funded by node0's faucet; its transfers are posted to the other nodes only. */
+    private final AccountKey sender = AccountKey.of(Secp256k1.randomPrivateKey());
 
     @AfterEach
     void stopAll() throws InterruptedException {
@@ -118,6 +120,8 @@ class TestnetProcessTest {
             load.join(5000);
             assertThat(accepted.get()).as("transactions accepted under load").isPositive();
             assertThat(transactionsInBlocks(0)).as("transactions committed").isPositive();
+            assertThat(clients.get(0).balance(sender.address()).path("nonce").asLong())
+                    .as("transfers posted to node1..3, committed in node0's chain").isPositive();
         } catch (Throwable t) {
             throw new AssertionError(t.getMessage() + "\n" + logs(), t);
         }
@@ -138,7 +142,6 @@ class TestnetProcessTest {
 
     /** Faucet payments from node0 and signed transfers sent to the other live nodes, until told to stop. */
     private void load() {
-        AccountKey sender = AccountKey.of(Secp256k1.randomPrivateKey());
         long nonce = 0;
         boolean funded = false;
         int turn = 0;

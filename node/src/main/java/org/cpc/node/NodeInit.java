@@ -55,7 +55,8 @@ public final class NodeInit {
      * @param root its data dir
      * @param restPort its REST port (0 picks a free one at start)
      * @param power its voting power in genesis, at least 1
-     * @param p2pListen "host:port" its P2P transport listens on; the other members dial it
+     * @param p2pListen "host:port" its P2P transport listens on; the other members dial it, unless its port is 0
+     *     (a free one chosen at start, which the others cannot know in advance)
      */
     public record Member(Path root, int restPort, long power, String p2pListen) {
         public Member {
@@ -127,7 +128,9 @@ public final class NodeInit {
         Set<String> listens = new HashSet<>();
         for (Member m : members) {
             if (!roots.add(new DataDir(m.root()).root())) throw new IllegalArgumentException("data dir " + m.root() + " given twice");
-            if (!listens.add(m.p2pListen())) throw new IllegalArgumentException("p2p address " + m.p2pListen() + " given twice");
+            if (dialable(m.p2pListen()) && !listens.add(m.p2pListen())) {
+                throw new IllegalArgumentException("p2p address " + m.p2pListen() + " given twice");
+            }
             prepare(m.root(), false);
         }
         char[] pw = password(params, password);
@@ -154,13 +157,19 @@ public final class NodeInit {
         List<Result> results = new ArrayList<>();
         for (int i = 0; i < members.size(); i++) {
             Member m = members.get(i);
-            List<String> peers = members.stream().map(Member::p2pListen).filter(a -> !a.equals(m.p2pListen())).toList();
+            List<String> peers = members.stream().map(Member::p2pListen)
+                    .filter(a -> dialable(a) && !a.equals(m.p2pListen())).toList();
             String faucet = i == 0 ? faucetAddress : null;
             NodeConfig config = config(dirs.get(i), genesis, validatorKeyName, faucet, password, m.p2pListen(), peers,
                     m.restPort());
             results.add(new Result(dirs.get(i), genesis, config, keys.get(i).validator(), keys.get(i).operator(), faucet));
         }
         return results;
+    }
+
+    /** Port 0 means "a free one, chosen at start": the others cannot be told it in advance (tests pass it at start). */
+    private static boolean dialable(String hostPort) {
+        return NodeConfig.P2p.address(hostPort, "p2p_listen").getPort() != 0;
     }
 
     /** A node made for tests (REST port 0) takes a free P2P port too, so parallel tests never collide. */

@@ -47,6 +47,16 @@ class NodeInitTest {
     }
 
     @Test
+    void membersOnFreePortsAreNotListedAsPeers() {
+        List<NodeInit.Member> members = List.of(new NodeInit.Member(NodeInit.nodeDir(dir, 0), 0, 1, "127.0.0.1:0"),
+                new NodeInit.Member(NodeInit.nodeDir(dir, 1), 0, 1, "127.0.0.1:0"),
+                new NodeInit.Member(NodeInit.nodeDir(dir, 2), 0, 1, "127.0.0.1:26999"));
+        List<NodeInit.Result> nodes = NodeInit.network(TestNode.params(), members, "validator", null, 0);
+        assertThat(nodes.get(0).config().p2p().peers()).containsExactly("127.0.0.1:26999");
+        assertThat(nodes.get(2).config().p2p().peers()).isEmpty();
+    }
+
+    @Test
     void aNetworkOverAnExistingDataDirWritesNothing() throws Exception {
         NodeInit.init(NodeInit.nodeDir(dir, 2), TestNode.params(), null, "validator", 0, null, 0);
         List<NodeInit.Member> members = NodeInit.localMembers(dir, List.of(1L, 1L, 1L), 18100, 26700);

@@ -4,19 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.cpc.chain.Genesis;
 import org.cpc.chain.GenesisFile;
-import org.cpc.chain.ValidatorInfo;
 import org.cpc.consensus.ValidatorSet;
 import org.cpc.node.consensus.TendermintConsensus;
 import org.cpc.p2p.NodeIdentity;
@@ -44,35 +41,19 @@ final class Testnet implements AutoCloseable {
     }
 
     /**
-     * Creates {@code validators} data dirs under {@code root} (node0 … node{n-1}) with one shared genesis. Key
-     * derivation (Argon2id, 64 MiB) dominates a testnet's start, so the dirs and their P2P node keys are made in
-     * parallel.
+     * Creates {@code validators} data dirs under {@code root} (node0 … node{n-1}) with one shared genesis, as
+     * {@code cpc node testnet} does, but listening on free ports and without static peers ({@link #start} passes
+     * them). Key derivation (Argon2id, 64 MiB) dominates a testnet's start, so the P2P node keys, which a node would
+     * otherwise make at its first start, are made here in parallel too.
      */
     static Testnet create(Path root, int validators, NetworkParams params) {
-        long now = System.currentTimeMillis();
-        List<NodeInit.Result> inits = IntStream.range(0, validators).parallel().mapToObj(i -> {
-            Path dir = root.resolve("node" + i);
-            NodeInit.Result r = NodeInit.init(dir, params, null, NodeInit.DEFAULT_VALIDATOR_KEY, 0, null, now);
-            NodeIdentity.loadOrCreate(r.dataDir().p2p(), NodeInit.DEVNET_KEY_PASSWORD.toCharArray());
-            return r;
-        }).toList();
-        List<ValidatorInfo> set = inits.stream().map(r -> new ValidatorInfo(r.validator().address(),
-                r.validator().publicKeyHex(), r.operator().address(), 1)).toList();
-        TreeMap<String, BigInteger> alloc = new TreeMap<>();
-        alloc.put(inits.get(0).faucetAddress(), NodeInit.FAUCET_GENESIS_WEI);
-        Genesis genesis = new Genesis(params, now, alloc, set, List.of(inits.get(0).operator().address()),
-                Genesis.WELL_KNOWN_TREASURY);
-        for (int i = 0; i < validators; i++) {
-            DataDir d = inits.get(i).dataDir();
-            writeGenesis(genesis, d);
-            // Only node 0's faucet key is funded in the shared genesis.
-            if (i > 0) {
-                NodeConfig c = NodeConfig.read(d.root());
-                new NodeConfig(c.restHost(), c.restPort(), c.validatorKey(), null, c.faucetMaxCpc(), c.keyPassword(),
-                        c.p2p()).write(d.root());
-            }
-        }
-        return new Testnet(root, params, genesis, inits.stream().map(r -> r.dataDir().root()).toList());
+        List<NodeInit.Member> members = IntStream.range(0, validators)
+                .mapToObj(i -> new NodeInit.Member(NodeInit.nodeDir(root, i), 0, 1, "127.0.0.1:0")).toList();
+        List<NodeInit.Result> inits = NodeInit.network(params, members, NodeInit.DEFAULT_VALIDATOR_KEY, null,
+                System.currentTimeMillis());
+        inits.parallelStream().forEach(r ->
+                NodeIdentity.loadOrCreate(r.dataDir().p2p(), NodeInit.DEVNET_KEY_PASSWORD.toCharArray()));
+        return new Testnet(root, params, inits.getFirst().genesis(), inits.stream().map(r -> r.dataDir().root()).toList());
     }
 
     private static void writeGenesis(Genesis genesis, DataDir d) {
