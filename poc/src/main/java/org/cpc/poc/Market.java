@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -51,7 +52,9 @@ import org.slf4j.LoggerFactory;
  * counts, accepted results merged and sent to L1. Transport-free: the WebSocket and REST layers call in.
  *
  * <p>One lock guards the task, job and session state; verification, merging and L1 calls run outside it. Every
- * state change is written to the {@link PocStore} before it is acted on.
+ * state change is queued to the {@link PocStore} under the lock (so the disk sees changes in the order they were
+ * made) and acted on outward (an acceptance told to the worker, a job counted, a task confirmed to its customer, a
+ * SUBMIT_RESULT sent) only once that write is synced; nothing waits for a write while holding the lock.
  */
 public final class Market implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Market.class);
@@ -221,6 +224,7 @@ public final class Market implements AutoCloseable {
         }
         TaskState t = new TaskState(ct.taskId(), tx.fromAddress(), type, ct.payload(), ct.reward(), ct.deadline(),
                 now, tx.toJson(), tx.hashHex());
+        CompletableFuture<Void> written;
         synchronized (this) {
             if (tasks.containsKey(t.taskId)) throw new ApiException(409, "task " + t.taskId + " exists already");
             String[] keys = new String[1 + t.jobs.length];
@@ -231,9 +235,10 @@ public final class Market implements AutoCloseable {
                 keys[1 + j.index] = PocStore.jobKey(t.taskId, j.index);
                 values[1 + j.index] = j.toRecord();
             }
-            store.put(keys, values);
+            written = store.write(keys, values);
             tasks.put(t.taskId, t);
         }
+        written.join(); // the customer hears of the task once it is on disk
         log.info("task {} ({} jobs of {}, reward {} CPC) published by {}", t.taskId, t.jobs.length, type.name(),
                 Amounts.formatCpc(t.reward), t.creator);
         ObjectNode o = Json.object();
@@ -501,26 +506,27 @@ public final class Market implements AutoCloseable {
             } else if (a.audit() && j.outputHash != null) {
                 // The duplicate agrees with the first output.
                 auditWaiting.remove(j);
-                accept(j);
                 s.accepted++;
-                ack(s, j, hash, BigInteger.ZERO);
+                accept(j).thenRun(() -> ack(s, j, hash, BigInteger.ZERO));
             } else {
                 j.worker = s.address;
                 j.outputHash = stored;
                 j.signature = f.header().path("signature").asText();
                 s.accepted++;
+                BigInteger reward = workerReward(t);
+                CompletableFuture<Void> written;
                 if (random.nextDouble() < config.duplicateProbability() && otherWorkerThan(s.address)) {
                     j.status = JobState.AUDITING;
                     j.excluded.add(s.address);
                     auditWaiting.put(j, System.nanoTime());
-                    persist(j, stored, inline);
+                    written = persist(j, stored, inline);
                     requeue(j);
                 } else {
                     j.status = JobState.ACCEPTED;
-                    persist(j, stored, inline);
-                    counted(j);
+                    written = persist(j, stored, inline).thenRun(() -> counted(j));
                 }
-                ack(s, j, hash, workerReward(t));
+                // The worker hears "accepted" only once the record is synced: a power loss cannot undo it.
+                written.thenRun(() -> ack(s, j, hash, reward));
             }
             dispatch();
         }
@@ -528,8 +534,12 @@ public final class Market implements AutoCloseable {
 
     private void ack(Session s, JobState j, String hash, BigInteger reward) {
         // Written by hand: this and the job message are the two messages of every job's round trip.
+        String rewardText;
+        synchronized (this) {
+            rewardText = formatCpc(reward);
+        }
         s.link.send("{\"type\":\"job_accepted\",\"job_id\":\"" + j.id() + "\",\"result_hash\":\"" + hash
-                + "\",\"reward_wei\":\"" + reward + "\",\"reward\":\"" + formatCpc(reward) + "\"}");
+                + "\",\"reward_wei\":\"" + reward + "\",\"reward\":\"" + rewardText + "\"}");
     }
 
     private BigInteger lastReward;
@@ -565,15 +575,17 @@ public final class Market implements AutoCloseable {
         return false;
     }
 
-    private void accept(JobState j) {
+    /** Marks the job accepted; it counts (and may be merged) once its record is on disk. */
+    private CompletableFuture<Void> accept(JobState j) {
         j.status = JobState.ACCEPTED;
-        persist(j);
-        counted(j);
+        return persist(j).thenRun(() -> counted(j));
     }
 
     /** Counts an accepted job, once its record is written. */
     private void counted(JobState j) {
-        j.task.accepted++;
+        synchronized (this) {
+            j.task.accepted++;
+        }
         jobsAccepted.incrementAndGet();
     }
 
@@ -588,7 +600,7 @@ public final class Market implements AutoCloseable {
         e.put("reason", reason);
         e.put("at", clock.millis() / 1000);
         while (list.size() > MAX_FAULTS_KEPT) list.remove(0);
-        store.put(k, w);
+        store.putNow(k, w); // worker records are written only here, so the read above saw the last write
     }
 
     /** A worker's record: faults (wrong results) so far. */
@@ -749,7 +761,7 @@ public final class Market implements AutoCloseable {
                     t.status = TaskState.FAILED;
                     t.error = "the deadline passed with " + t.accepted + " of " + t.jobs.length
                             + " jobs done; L1 returns the unsettled escrow to the customer";
-                    store.put(PocStore.taskKey(t.taskId), t.toRecord());
+                    store.write(PocStore.taskKey(t.taskId), t.toRecord());
                     log.info("task {} failed: {}", t.taskId, t.error);
                 }
             }
@@ -847,7 +859,7 @@ public final class Market implements AutoCloseable {
                 synchronized (this) {
                     if (!t.status.equals(TaskState.PENDING)) continue;
                     t.status = TaskState.IN_PROGRESS;
-                    store.put(PocStore.taskKey(t.taskId), t.toRecord());
+                    store.write(PocStore.taskKey(t.taskId), t.toRecord());
                     for (JobState j : t.jobs) if (j.status.equals(JobState.QUEUED)) queue.add(j);
                     log.info("task {} is on chain; {} jobs released to workers", t.taskId, t.jobs.length);
                     dispatch();
@@ -857,7 +869,7 @@ public final class Market implements AutoCloseable {
                     synchronized (this) {
                         t.status = TaskState.FAILED;
                         t.error = "L1 refused the CREATE_TASK: " + r.reason();
-                        store.put(PocStore.taskKey(t.taskId), t.toRecord());
+                        store.write(PocStore.taskKey(t.taskId), t.toRecord());
                     }
                 }
             }
@@ -903,13 +915,15 @@ public final class Market implements AutoCloseable {
             List<Transaction> txs = new ArrayList<>(group.size());
             long nonce = ledger.nextNonce(key.address()); // the group takes consecutive nonces from here
             for (JobState j : group) txs.add(resultTransaction(j, params, nonce++));
+            CompletableFuture<Void> recorded;
             synchronized (this) {
                 for (int i = 0; i < group.size(); i++) {
                     group.get(i).tx = txs.get(i).toJson();
                     group.get(i).txHash = txs.get(i).hashHex();
                 }
-                persist(group);
+                recorded = persist(group);
             }
+            recorded.join();
             for (int i = 0; i < group.size(); i++) {
                 if (!sendResult(group.get(i), txs.get(i))) {
                     // The rest would follow a nonce gap: drop their transactions; they are built again next pass.
@@ -951,7 +965,7 @@ public final class Market implements AutoCloseable {
             for (TaskState t : tasks.values()) {
                 if (t.status.equals(TaskState.IN_PROGRESS) && t.included == t.jobs.length && t.resultHash != null) {
                     t.status = TaskState.COMPLETED;
-                    store.put(PocStore.taskKey(t.taskId), t.toRecord());
+                    store.write(PocStore.taskKey(t.taskId), t.toRecord());
                     log.info("task {} completed: result {}", t.taskId, t.resultHash);
                 }
             }
@@ -996,7 +1010,7 @@ public final class Market implements AutoCloseable {
             String h = w.commit().hash();
             synchronized (this) {
                 t.resultHash = h;
-                store.put(PocStore.taskKey(t.taskId), t.toRecord());
+                store.write(PocStore.taskKey(t.taskId), t.toRecord());
             }
             synchronized (t) {
                 t.verifier = null; // let the inputs' mappings and Freivalds' vectors go
@@ -1007,28 +1021,26 @@ public final class Market implements AutoCloseable {
         }
     }
 
-    private void persist(JobState j) {
-        store.put(PocStore.jobKey(j.task.taskId, j.index), j.toRecord());
+    private CompletableFuture<Void> persist(JobState j) {
+        return store.write(PocStore.jobKey(j.task.taskId, j.index), j.toRecord());
     }
 
     /** The job's record and, when {@code output} is not null, the output under {@code hash}: one atomic write. */
-    private void persist(JobState j, String hash, byte[] output) {
-        if (output == null) {
-            persist(j);
-            return;
-        }
-        store.put(PocStore.jobKey(j.task.taskId, j.index), j.toRecord(), PocStore.outputKey(hash), output);
+    private CompletableFuture<Void> persist(JobState j, String hash, byte[] output) {
+        if (output == null) return persist(j);
+        return store.write(new String[] {PocStore.jobKey(j.task.taskId, j.index)}, new JsonNode[] {j.toRecord()},
+                PocStore.outputKey(hash), output);
     }
 
     /** Several job records in one (atomic) write; with the lock held. */
-    private void persist(List<JobState> js) {
+    private CompletableFuture<Void> persist(List<JobState> js) {
         String[] keys = new String[js.size()];
         JsonNode[] values = new JsonNode[js.size()];
         for (int i = 0; i < keys.length; i++) {
             keys[i] = PocStore.jobKey(js.get(i).task.taskId, js.get(i).index);
             values[i] = js.get(i).toRecord();
         }
-        store.put(keys, values);
+        return store.write(keys, values);
     }
 
     @Override

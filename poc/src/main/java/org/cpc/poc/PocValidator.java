@@ -58,6 +58,10 @@ public final class PocValidator implements AutoCloseable {
         return server;
     }
 
+    public PocStore store() {
+        return store;
+    }
+
     public BlobStore blobs() {
         return blobs;
     }

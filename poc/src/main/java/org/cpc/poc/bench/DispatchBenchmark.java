@@ -97,6 +97,7 @@ public final class DispatchBenchmark {
                     if (System.nanoTime() > deadline) throw new IllegalStateException("no job was accepted in 2 minutes");
                     Thread.sleep(1);
                 }
+                long[] commits0 = v.store().commitCounts();
                 long[] cpu0 = cpuByRole();
                 long t0 = System.nanoTime();
                 long first = v.market().jobsAccepted();
@@ -115,6 +116,10 @@ public final class DispatchBenchmark {
                 out.printf("  CPU per job: PoC validator threads %.0f µs (%.0f jobs/s per core), worker clients %.0f µs"
                         + " (same process, same %d cores)%n", validatorUs, 1e6 / validatorUs, clientUs,
                         Runtime.getRuntime().availableProcessors());
+                long[] commits1 = v.store().commitCounts();
+                long groups = commits1[0] - commits0[0];
+                out.printf("  synced RocksDB writes: %d for %d queued writes (%.1f per fsync)%n", groups,
+                        commits1[1] - commits0[1], (commits1[1] - commits0[1]) / (double) Math.max(1, groups));
                 for (Client cl : clients) cl.ws.abort();
                 return rate;
             }
