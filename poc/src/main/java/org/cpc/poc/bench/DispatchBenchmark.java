@@ -44,29 +44,67 @@ import org.cpc.protocol.types.Amounts;
  * client that authenticate like workers and answer each job as soon as it arrives with its output, computed before
  * the clock starts. The jobs are synthetic jobs of 2×2 matrices, the smallest there are: the validator does all it
  * does for any job (frame decoding, SHA-256, signature recovery, the spot-check verification, the durable job record,
- * the signed L1 transaction) on almost no arithmetic. Counts jobs accepted per second of wall time; clients and validator share this machine's cores.
+ * the signed L1 transaction) on almost no arithmetic. Counts jobs accepted per second of wall time.
+ *
+ * <p>The clients sign every result, as workers do, so they cost about as much CPU as the validator. With
+ * {@code separateClients} they run in a child JVM (the same java and class path), so the validator's figure is not
+ * its in-process clients' garbage collection and JIT as well; on one machine they still share its cores, and the
+ * child can be given cores of its own with {@code clientCpus} ({@code taskset -c}).
  */
 public final class DispatchBenchmark {
     private static final Map<String, byte[]> OUTPUTS = new ConcurrentHashMap<>();
 
     private DispatchBenchmark() {}
 
+    /** The child JVM's entry: {@code clients <worker url> <connections> <outputs file>}; prints "ready", then serves. */
     public static void main(String[] args) throws Exception {
-        int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 30_000;
-        int workers = args.length > 1 ? Integer.parseInt(args[1]) : 4;
-        run(System.out, jobs, workers);
+        if (args.length != 4 || !args[0].equals("clients")) {
+            throw new IllegalArgumentException("usage: DispatchBenchmark clients <worker url> <connections> <outputs file>");
+        }
+        readOutputs(Path.of(args[3]));
+        List<Client> clients = new ArrayList<>();
+        for (int i = 0; i < Integer.parseInt(args[2]); i++) clients.add(Client.connect(args[1]));
+        System.out.println("ready");
+        System.out.flush();
+        System.in.read(); // the parent closes our stdin (or dies) when it is done
+        for (Client c : clients) c.ws.abort();
         System.exit(0);
     }
 
+    /** Job outputs as lines of {@code <job id> <hex output>}. */
+    private static void writeOutputs(Path file) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (var e : OUTPUTS.entrySet()) b.append(e.getKey()).append(' ').append(Hex.encode(e.getValue())).append('\n');
+        Files.writeString(file, b);
+    }
+
+    private static void readOutputs(Path file) throws IOException {
+        for (String line : Files.readAllLines(file)) {
+            int sp = line.indexOf(' ');
+            OUTPUTS.put(line.substring(0, sp), Hex.decode(line.substring(sp + 1)));
+        }
+    }
+
     public static double run(PrintStream out, int totalJobs, int workers) throws Exception {
+        return run(out, totalJobs, workers, false, null);
+    }
+
+    /**
+     * Runs the benchmark; {@code separateClients} puts the worker clients in a child JVM, pinned to
+     * {@code clientCpus} (a {@code taskset -c} list) when that is not null.
+     */
+    public static double run(PrintStream out, int totalJobs, int workers, boolean separateClients, String clientCpus)
+            throws Exception {
+        if (totalJobs < 1 || workers < 1 || workers > 64) {
+            throw new IllegalArgumentException("jobs must be ≥ 1 and workers in [1, 64]");
+        }
+        OUTPUTS.clear();
         Path dir = Files.createTempDirectory("cpc-dispatch");
         try {
             PocConfig config = PocConfig.defaults(dir).withPort(0).withDuplicateProbability(0).withMaxJobsPerWorker(256);
             AccountKey validator = AccountKey.of(Secp256k1.randomPrivateKey());
             LoopbackLedger ledger = new LoopbackLedger();
             try (PocValidator v = PocValidator.start(config, validator, ledger, InstantSource.system())) {
-                List<Client> clients = new ArrayList<>();
-                for (int i = 0; i < workers; i++) clients.add(Client.connect(v.workerUrl()));
                 MarketClient c = new MarketClient(v.url());
                 AccountKey customer = AccountKey.of(Secp256k1.randomPrivateKey());
                 int perTask = 10_000;
@@ -88,6 +126,15 @@ public final class DispatchBenchmark {
                     }
                     published.add(task);
                 }
+                List<Client> clients = new ArrayList<>();
+                Process child = null;
+                if (separateClients) {
+                    Path file = dir.resolve("outputs.txt");
+                    writeOutputs(file);
+                    child = startClients(v.workerUrl(), workers, file, clientCpus);
+                } else {
+                    for (int i = 0; i < workers; i++) clients.add(Client.connect(v.workerUrl()));
+                }
                 for (int t = 0; t < tasks; t++) {
                     c.createTask(MarketClient.createTaskTx(customer, ledger.params(), published.get(t), t,
                             System.currentTimeMillis() / 1000));
@@ -99,6 +146,8 @@ public final class DispatchBenchmark {
                 }
                 long[] commits0 = v.store().commitCounts();
                 long[] cpu0 = cpuByRole();
+                long process0 = processCpuNanos();
+                long child0 = child == null ? 0 : childCpuNanos(child);
                 long t0 = System.nanoTime();
                 long first = v.market().jobsAccepted();
                 while (v.market().jobsAccepted() - base < totalJobs) {
@@ -107,15 +156,29 @@ public final class DispatchBenchmark {
                 }
                 double secs = (System.nanoTime() - t0) / 1e9;
                 long[] cpu1 = cpuByRole();
+                long process1 = processCpuNanos();
+                long child1 = child == null ? 0 : childCpuNanos(child);
                 long measured = totalJobs - (first - base);
                 double rate = measured / secs;
                 double validatorUs = (cpu1[0] - cpu0[0]) / 1e3 / measured;
                 double clientUs = (cpu1[1] - cpu0[1]) / 1e3 / measured;
-                out.printf("dispatch: %d empty jobs over %d WebSocket workers in %.2f s = %.0f jobs/s%n", totalJobs,
-                        workers, secs, rate);
-                out.printf("  CPU per job: PoC validator threads %.0f µs (%.0f jobs/s per core), worker clients %.0f µs"
-                        + " (same process, same %d cores)%n", validatorUs, 1e6 / validatorUs, clientUs,
-                        Runtime.getRuntime().availableProcessors());
+                int cores = Runtime.getRuntime().availableProcessors();
+                out.printf("dispatch: %d empty jobs over %d WebSocket workers in %.2f s = %.0f jobs/s (clients %s)%n",
+                        totalJobs, workers, secs, rate, child == null ? "in this process"
+                                : "in a child JVM" + (clientCpus == null ? "" : " on CPUs " + clientCpus));
+                if (child == null) {
+                    out.printf("  CPU per job: PoC validator threads %.0f µs (%.0f jobs/s per core), worker clients %.0f µs"
+                            + " (same process, same %d cores)%n", validatorUs, 1e6 / validatorUs, clientUs, cores);
+                } else {
+                    double processUs = (process1 - process0) / 1e3 / measured;
+                    out.printf("  CPU per job: PoC validator threads %.0f µs (%.0f jobs/s per core), whole validator"
+                            + " process %.0f µs (with GC, JIT, selectors: %.0f jobs/s per core), client JVM %.0f µs;"
+                            + " %d cores%n", validatorUs, 1e6 / validatorUs, processUs, 1e6 / processUs,
+                            (child1 - child0) / 1e3 / measured, cores);
+                    child.getOutputStream().close();
+                    child.waitFor(10, TimeUnit.SECONDS);
+                    child.destroyForcibly();
+                }
                 long[] commits1 = v.store().commitCounts();
                 long groups = commits1[0] - commits0[0];
                 out.printf("  synced RocksDB writes: %d for %d queued writes (%.1f per fsync)%n", groups,
@@ -130,6 +193,30 @@ public final class DispatchBenchmark {
                 throw new UncheckedIOException(e);
             }
         }
+    }
+
+    private static Process startClients(String url, int workers, Path outputs, String cpus) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        if (cpus != null) cmd.addAll(List.of("taskset", "-c", cpus));
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                DispatchBenchmark.class.getName(), "clients", url, Integer.toString(workers), outputs.toString()));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+        String line;
+        while ((line = in.readLine()) != null && !line.equals("ready")) { } // skip the child's log lines
+        if (line == null) throw new IllegalStateException("the client JVM exited before its clients were connected");
+        return p;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static long childCpuNanos(Process p) {
+        return p.info().totalCpuDuration().map(Duration::toNanos)
+                .orElseThrow(() -> new IllegalStateException("this OS does not report the client JVM's CPU time"));
     }
 
     /** CPU time so far of the validator's threads (Jetty "market", "verify-", "poc-") and of the clients' ("HttpClient"). */
