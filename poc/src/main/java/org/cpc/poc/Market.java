@@ -243,7 +243,7 @@ public final class Market implements AutoCloseable {
                 Amounts.formatCpc(t.reward), t.creator);
         ObjectNode o = Json.object();
         o.put("task_id", t.taskId);
-        o.put("status", t.status);
+        o.put("status", TaskState.PENDING); // as recorded: L1 may have included it while the write was synced
         o.put("created_at", t.createdAt);
         o.put("tx_hash", t.createTxHash);
         o.put("jobs_total", t.jobs.length);
@@ -416,13 +416,19 @@ public final class Market implements AutoCloseable {
             error(s, "job " + jobId + " is not assigned to you (it timed out, was reassigned, or never existed)");
             return;
         }
-        verifyPool.execute(() -> {
+        JobState j = a.job();
+        Runnable check = () -> {
             try {
                 verifyAndRecord(s, a, f);
             } catch (RuntimeException e) {
                 log.error("verifying job {} from {} failed", jobId, s.address, e);
             }
-        });
+        };
+        // A check of a few thousand multiply-adds costs less than handing it to another thread (a wake-up and a
+        // context switch per job), so it runs on the connection's thread; larger ones and audits, whose
+        // disagreement recomputes the whole job, go to the pool and leave the connection reading.
+        if (!a.audit() && j.task.type.verifyMacs(j.task.payload, j.index) <= INLINE_VERIFY_MACS) check.run();
+        else verifyPool.execute(check);
     }
 
     private void verifyAndRecord(Session s, Assignment a, PoolProtocol.ResultFrame f) {
@@ -991,6 +997,9 @@ public final class Market implements AutoCloseable {
                 TxFactory.fee(gas, params.minGasPrice()), nonce, params.minGasPrice(), gas, ts,
                 publicKeyHex, r.toJson(), null);
     }
+
+    /** Largest verification (in multiply-adds) run on the connection's thread instead of the pool: tens of µs. */
+    static final long INLINE_VERIFY_MACS = 65_536;
 
     /** Largest job output kept in the database; larger ones are blob files. */
     static final int INLINE_OUTPUT_BYTES = 64 * 1024;
