@@ -169,16 +169,8 @@ public final class Market implements AutoCloseable {
 
     /** POST /tasks: a customer's signed CREATE_TASK; checked, forwarded to L1, recorded. */
     public ObjectNode createTask(JsonNode body) {
-        Transaction tx;
+        Transaction tx = signed(body, TxType.CREATE_TASK);
         ComputeTask ct;
-        try {
-            tx = Transaction.fromJson(body);
-        } catch (RuntimeException e) {
-            throw new ApiException(400, "the body must be a signed CREATE_TASK transaction: " + e.getMessage());
-        }
-        if (tx.txType() != TxType.CREATE_TASK) {
-            throw new ApiException(400, "the body must be a CREATE_TASK transaction, not " + tx.txType());
-        }
         try {
             ct = ComputeTask.fromJson(tx.payload());
         } catch (RuntimeException e) {
@@ -248,6 +240,104 @@ public final class Market implements AutoCloseable {
         o.put("tx_hash", t.createTxHash);
         o.put("jobs_total", t.jobs.length);
         return o;
+    }
+
+    private static Transaction signed(JsonNode body, TxType type) {
+        Transaction tx;
+        try {
+            tx = Transaction.fromJson(body);
+        } catch (RuntimeException e) {
+            throw new ApiException(400, "the body must be a signed " + type + " transaction: " + e.getMessage());
+        }
+        if (tx.txType() != type) throw new ApiException(400, "the body must be a " + type + " transaction, not " + tx.txType());
+        return tx;
+    }
+
+    /**
+     * POST /tasks/{id}/cancel: the creator's signed CANCEL_TASK. L1 takes it only while no job result is on chain, so
+     * this PoC validator takes it only while it has accepted none: it stops the task's jobs first (a result arriving
+     * meanwhile is not accepted), then forwards the transaction; if L1 refuses, the task goes on as before.
+     */
+    public ObjectNode cancelTask(String taskId, JsonNode body) {
+        Transaction tx = signed(body, TxType.CANCEL_TASK);
+        if (!taskId.equals(tx.payload() == null ? null : tx.payload().path("task_id").asText(null))) {
+            throw new ApiException(400, "the CANCEL_TASK's payload must be {\"task_id\":\"" + taskId + "\"}");
+        }
+        TaskState t;
+        String before;
+        synchronized (this) {
+            t = tasks.get(taskId);
+            if (t == null) throw new ApiException(404, "no task " + taskId + " on this PoC validator");
+            if (!tx.fromAddress().equals(t.creator)) {
+                throw new ApiException(403, "only the task's creator " + t.creator + " may cancel it, not " + tx.fromAddress());
+            }
+            if (!t.open()) throw new ApiException(409, "task " + taskId + " is " + t.status + "; it cannot be cancelled");
+            long started = java.util.Arrays.stream(t.jobs).filter(j -> j.outputHash != null).count();
+            if (started > 0) {
+                throw new ApiException(409, "task " + taskId + " has " + started + " accepted jobs whose results are on"
+                        + " their way to L1, which refuses a cancel once one is on chain; it runs to its end");
+            }
+            before = t.status;
+            t.status = TaskState.CANCELLED; // not written yet: no job of it is handed out or accepted from here
+            withdrawJobs(t);
+        }
+        Ledger.Sent sent;
+        try {
+            sent = ledger.send(tx);
+        } catch (Ledger.Unavailable e) {
+            resume(t, before);
+            throw new ApiException(503, "the L1 node cannot be reached to cancel the task: " + e.getMessage());
+        }
+        if (sent instanceof Ledger.Sent.Rejected r) {
+            resume(t, before);
+            throw new ApiException(422, "L1 refused the CANCEL_TASK: " + r.reason());
+        }
+        CompletableFuture<Void> written;
+        synchronized (this) {
+            t.error = "cancelled by its creator (tx " + tx.hashHex() + "); L1 gives the escrow back";
+            written = store.write(PocStore.taskKey(t.taskId), t.toRecord());
+        }
+        written.join();
+        log.info("task {} cancelled by {}", taskId, tx.fromAddress());
+        ObjectNode o = Json.object();
+        o.put("task_id", taskId);
+        o.put("status", TaskState.CANCELLED);
+        o.put("tx_hash", tx.hashHex());
+        return o;
+    }
+
+    /** Takes a task's jobs back from the queue and from the workers running them; lock held. */
+    private void withdrawJobs(TaskState t) {
+        for (JobState j : t.jobs) queue.remove(j);
+        for (Session s : sessions) {
+            Iterator<Assignment> it = s.inflight.values().iterator();
+            while (it.hasNext()) {
+                Assignment a = it.next();
+                if (a.job().task != t) continue;
+                it.remove();
+                a.job().assignment = null;
+                if (a.job().status.equals(JobState.ASSIGNED)) a.job().status = JobState.QUEUED;
+                cancelMessage(s, a.job(), "the task was cancelled by its creator");
+            }
+        }
+        dispatch(); // the freed slots go to other tasks' jobs
+    }
+
+    /** L1 did not take the cancel: the task's jobs go back to the queue. */
+    private void resume(TaskState t, String status) {
+        synchronized (this) {
+            t.status = status;
+            for (JobState j : t.jobs) requeue(j);
+            dispatch();
+        }
+    }
+
+    private static void cancelMessage(Session s, JobState j, String reason) {
+        ObjectNode o = Json.object();
+        o.put("type", "cancel");
+        o.put("job_id", j.id());
+        o.put("reason", reason);
+        s.link.send(o.toString());
     }
 
     public synchronized ObjectNode task(String taskId) {
@@ -754,11 +844,7 @@ public final class Market implements AutoCloseable {
                     j.attempts++;
                     if (j.status.equals(JobState.ASSIGNED)) j.status = JobState.QUEUED;
                     requeue(j);
-                    ObjectNode o = Json.object();
-                    o.put("type", "cancel");
-                    o.put("job_id", j.id());
-                    o.put("reason", "timed out after " + config.jobTimeout().toMillis() + " ms; given to another worker");
-                    s.link.send(o.toString());
+                    cancelMessage(s, j, "timed out after " + config.jobTimeout().toMillis() + " ms; given to another worker");
                     log.info("job {} timed out on {}; reassigning", j.id(), s.address);
                 }
             }
@@ -849,7 +935,7 @@ public final class Market implements AutoCloseable {
         synchronized (this) {
             for (TaskState t : tasks.values()) {
                 if (t.status.equals(TaskState.PENDING)) pending.add(t);
-                if (t.status.equals(TaskState.COMPLETED)) continue;
+                if (t.status.equals(TaskState.COMPLETED) || t.status.equals(TaskState.CANCELLED)) continue;
                 if (t.status.equals(TaskState.FAILED) && t.accepted == t.included) continue;
                 for (JobState j : t.jobs) {
                     if (!j.status.equals(JobState.ACCEPTED)) continue;

@@ -93,6 +93,7 @@ public final class MarketServer implements AutoCloseable {
         get("/tasks", this::listTasks);
         get("/tasks/{task_id}", ctx -> json(ctx, 200, market.task(ctx.pathParam("task_id"))));
         get("/tasks/{task_id}/result", this::result);
+        post("/tasks/{task_id}/cancel", ctx -> json(ctx, 200, market.cancelTask(ctx.pathParam("task_id"), parse(ctx))));
         get("/workers", ctx -> json(ctx, 200, market.workers()));
         get("/workers/{address}", ctx -> json(ctx, 200, market.workerRecord(ctx.pathParam("address"))));
         byte[] openapi = loadOpenApi();

@@ -16,6 +16,7 @@ final class TaskState {
     static final String IN_PROGRESS = "in_progress";
     static final String COMPLETED = "completed";
     static final String FAILED = "failed";
+    static final String CANCELLED = "cancelled";
 
     final String taskId;
     final String creator;

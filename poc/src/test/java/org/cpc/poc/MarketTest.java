@@ -228,6 +228,74 @@ class MarketTest {
     }
 
     @Test
+    void aTaskWithNoAcceptedJobIsCancelledByItsCreatorAndItsJobsAreWithdrawn() throws Exception {
+        long now = System.currentTimeMillis() / 1000;
+        ObjectNode p = Json.object();
+        p.put("seed", "cd".repeat(32));
+        p.put("matrix_size", 8);
+        p.put("iterations", 4);
+        String id;
+        try (PocValidator v = start(config(tmp), validatorKey, ledger)) {
+            MarketClient c = new MarketClient(v.url());
+            id = c.createTask(createTask(customer, ledger.params, "synthetic", p, "1.0", now + 600, customerNonce++))
+                    .path("task_id").asText();
+            await("task on chain", () -> status(c, id).equals("in_progress"));
+            // A worker that holds its jobs for long: they are out when the cancel comes.
+            Worker slow = startWorker(v.workerUrl(), newKey(), PoolWorker.Options.defaults().withMaxJobs(2)
+                    .withJobDelay(Duration.ofSeconds(20)));
+            await("two jobs out", () -> c.get("/workers").path("workers").path(0).path("jobs_in_flight").asInt() == 2);
+
+            AccountKey stranger = newKey();
+            assertStatus(() -> c.cancelTask(id, MarketClient.cancelTaskTx(stranger, ledger.params, id, 0, now)), 403,
+                    "only the task's creator");
+            assertStatus(() -> c.cancelTask(id, MarketClient.cancelTaskTx(customer, ledger.params,
+                    "00000000-0000-4000-8000-000000000000", customerNonce, now)), 400, "payload must be");
+            // L1 refuses this one (a nonce from the future): the task goes on and its jobs go out again.
+            assertStatus(() -> c.cancelTask(id, MarketClient.cancelTaskTx(customer, ledger.params, id,
+                    customerNonce + 5, now)), 422, "L1 refused the CANCEL_TASK");
+            assertThat(status(c, id)).isEqualTo("in_progress");
+            await("jobs out again", () -> c.get("/workers").path("workers").path(0).path("jobs_in_flight").asInt() == 2);
+
+            Transaction cancel = MarketClient.cancelTaskTx(customer, ledger.params, id, customerNonce++, now);
+            JsonNode r = c.cancelTask(id, cancel);
+            assertThat(r.path("status").asText()).isEqualTo("cancelled");
+            assertThat(r.path("tx_hash").asText()).isEqualTo(cancel.hashHex());
+            assertThat(ledger.included).containsKey(cancel.hashHex());
+            assertThat(c.get("/workers").path("workers").path(0).path("jobs_in_flight").asInt()).isZero();
+            assertThat(c.get("/workers").path("jobs_queued").asInt()).isZero();
+            assertStatus(() -> c.cancelTask(id, MarketClient.cancelTaskTx(customer, ledger.params, id, customerNonce,
+                    now)), 409, "is cancelled");
+            slow.worker().stop();
+        }
+        try (PocValidator again = start(config(tmp), validatorKey, ledger)) {
+            MarketClient c = new MarketClient(again.url());
+            assertThat(status(c, id)).isEqualTo("cancelled");
+            assertThat(c.task(id).path("jobs_done").asInt()).isZero();
+        }
+        assertThat(ledger.accepted).noneMatch(res -> res.taskId().equals(id));
+    }
+
+    @Test
+    void aTaskWithAnAcceptedJobIsNotCancelled() throws Exception {
+        long now = System.currentTimeMillis() / 1000;
+        ObjectNode p = Json.object();
+        p.put("seed", "ab".repeat(32));
+        p.put("matrix_size", 8);
+        p.put("iterations", 2);
+        try (PocValidator v = start(config(tmp), validatorKey, ledger)) {
+            MarketClient c = new MarketClient(v.url());
+            Worker w = startWorker(v.workerUrl(), newKey(), PoolWorker.Options.defaults().withMaxJobs(1));
+            String id = c.createTask(createTask(customer, ledger.params, "synthetic", p, "1.0", now + 600,
+                    customerNonce++)).path("task_id").asText();
+            await("a job accepted", () -> c.task(id).path("jobs_done").asInt() >= 1);
+            assertStatus(() -> c.cancelTask(id, MarketClient.cancelTaskTx(customer, ledger.params, id, customerNonce,
+                    now)), 409, "accepted jobs");
+            await("task completed", () -> status(c, id).equals("completed"));
+            w.stop();
+        }
+    }
+
+    @Test
     void badRequestsGetClearErrors() {
         try (PocValidator v = start(config(tmp).withMaxBlobBytes(1000), validatorKey, ledger)) {
             MarketClient c = new MarketClient(v.url());
