@@ -215,6 +215,9 @@ final class BenchCommand implements Runnable {
     static final class Dispatch implements Runnable {
         @Option(names = "--jobs", defaultValue = "30000", description = "Jobs (default: ${DEFAULT-VALUE}).")
         int jobs;
+        @Option(names = "--warmup", defaultValue = "" + org.cpc.poc.bench.DispatchBenchmark.DEFAULT_WARMUP,
+                description = "Jobs run before the clock starts, so the JIT has compiled the path (default: ${DEFAULT-VALUE}).")
+        int warmup;
         @Option(names = "--workers", defaultValue = "4", description = "WebSocket worker connections, 1 to 64 (default: ${DEFAULT-VALUE}).")
         int workers;
         @Option(names = "--separate-clients", description = "Run the worker clients in a child JVM; prints the whole"
@@ -229,11 +232,11 @@ final class BenchCommand implements Runnable {
             if (clientCpus != null && !separate) {
                 throw new Errors.CliException(Cpc.EXIT_USAGE, "--client-cpus needs --separate-clients");
             }
-            if (jobs < 1 || workers < 1 || workers > 64) {
-                throw new Errors.CliException(Cpc.EXIT_USAGE, "--jobs must be ≥ 1 and --workers in [1, 64]");
+            if (jobs < 1 || warmup < 0 || workers < 1 || workers > 64) {
+                throw new Errors.CliException(Cpc.EXIT_USAGE, "--jobs must be ≥ 1, --warmup ≥ 0 and --workers in [1, 64]");
             }
             try {
-                org.cpc.poc.bench.DispatchBenchmark.run(System.out, jobs, workers, separate, clientCpus);
+                org.cpc.poc.bench.DispatchBenchmark.run(System.out, jobs, warmup, workers, separate, clientCpus);
             } catch (Exception e) {
                 throw new Errors.CliException(Cpc.EXIT_FAILED, "benchmark failed: " + e.getMessage());
             }

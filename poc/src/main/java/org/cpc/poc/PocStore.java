@@ -70,7 +70,9 @@ public final class PocStore implements AutoCloseable {
     }
 
     static String jobKey(String taskId, int index) {
-        return "j/" + taskId + "/" + String.format("%06d", index);
+        // Zero-padded to 6 digits so keys sort in job order; by hand, as String.format cost ~1 µs per job.
+        String i = Integer.toString(index);
+        return "j/" + taskId + "/" + "000000".substring(Math.min(6, i.length())) + i;
     }
 
     static String outputKey(String hash) {
