@@ -46,7 +46,8 @@ final class PocCommand implements Runnable {
                 description = "Most jobs in flight on one worker (default: ${DEFAULT-VALUE}).")
         int jobsPerWorker;
         @Option(names = "--job-timeout", paramLabel = "SECONDS", defaultValue = "120",
-                description = "A job not answered within this goes to another worker (default: ${DEFAULT-VALUE}).")
+                description = "Longest a job may take before it goes to another worker; each job gets 4× its expected time at"
+                        + " the worker's advertised GOPS, 10 s to this (default: ${DEFAULT-VALUE}).")
         long jobTimeoutSeconds;
         @Option(names = "--duplicate-probability", paramLabel = "P", defaultValue = "0.05",
                 description = "Chance an accepted job is also run on a second worker and compared (default: ${DEFAULT-VALUE}).")

@@ -62,7 +62,7 @@ public final class Market implements AutoCloseable {
     private static final int MAX_FAULTS_KEPT = 20;
 
     /** Where a job runs now. */
-    record Assignment(JobState job, Session session, long deadlineNanos, boolean audit) {}
+    record Assignment(JobState job, Session session, long timeoutMillis, long deadlineNanos, boolean audit) {}
 
     /** A connected worker. */
     public final class Session {
@@ -794,13 +794,34 @@ public final class Market implements AutoCloseable {
         return null;
     }
 
+    /** Shortest job timeout, whatever the worker's speed: connection hiccups, a GC pause, the result's upload. */
+    static final long MIN_JOB_TIMEOUT_MS = 10_000;
+    /** How many times its expected compute time a job may take before it goes to another worker. */
+    static final int JOB_TIMEOUT_SLACK = 4;
+
+    /**
+     * How long a worker may take for a job of {@code macs} multiply-adds: {@link #JOB_TIMEOUT_SLACK} times what its
+     * advertised {@code gops} (2 int8 ops per multiply-add) needs for this job and the {@code queued - 1} it holds
+     * already (a worker runs its jobs one after another), at least {@link #MIN_JOB_TIMEOUT_MS}, at most
+     * {@code capMillis} (--job-timeout), which is also the timeout of a worker that advertised no speed. A worker
+     * that overstates its GOPS only shortens its own timeouts.
+     */
+    static long jobTimeoutMillis(long macs, double gops, int queued, long capMillis) {
+        if (!(gops > 0) || Double.isInfinite(gops)) return capMillis;
+        double expectedMs = 2.0 * macs * queued / (gops * 1e6);
+        double scaled = Math.ceil(JOB_TIMEOUT_SLACK * expectedMs);
+        return Math.min(capMillis, Math.max(MIN_JOB_TIMEOUT_MS, scaled >= capMillis ? capMillis : (long) scaled));
+    }
+
     private void assign(JobState j, Session s) {
         boolean audit = j.status.equals(JobState.AUDITING);
-        Assignment a = new Assignment(j, s, System.nanoTime() + config.jobTimeout().toNanos(), audit);
+        TaskState t = j.task;
+        long timeout = jobTimeoutMillis(t.type.jobMacs(t.payload, j.index), s.gops, s.inflight.size() + 1,
+                config.jobTimeout().toMillis());
+        Assignment a = new Assignment(j, s, timeout, System.nanoTime() + timeout * 1_000_000L, audit);
         j.assignment = a;
         if (!audit) j.status = JobState.ASSIGNED;
         s.inflight.put(j.id(), a);
-        TaskState t = j.task;
         StringBuilder m = new StringBuilder(256 + t.payloadJson().length());
         m.append("{\"type\":\"job\",\"job_id\":\"").append(j.id())
                 .append("\",\"task_id\":\"").append(t.taskId)
@@ -809,7 +830,7 @@ public final class Market implements AutoCloseable {
                 .append("\",\"payload\":").append(t.payloadJson())
                 .append(",\"job\":").append(Jcs.canonicalString(t.type.describeJob(t.payload, j.index)))
                 .append(",\"max_output_bytes\":").append(t.type.maxOutputBytes(t.payload, j.index))
-                .append(",\"timeout_ms\":").append(config.jobTimeout().toMillis()).append('}');
+                .append(",\"timeout_ms\":").append(a.timeoutMillis()).append('}');
         s.link.send(m.toString());
     }
 
@@ -844,7 +865,7 @@ public final class Market implements AutoCloseable {
                     j.attempts++;
                     if (j.status.equals(JobState.ASSIGNED)) j.status = JobState.QUEUED;
                     requeue(j);
-                    cancelMessage(s, j, "timed out after " + config.jobTimeout().toMillis() + " ms; given to another worker");
+                    cancelMessage(s, j, "timed out after " + a.timeoutMillis() + " ms; given to another worker");
                     log.info("job {} timed out on {}; reassigning", j.id(), s.address);
                 }
             }

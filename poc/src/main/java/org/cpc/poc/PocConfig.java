@@ -11,7 +11,8 @@ import java.time.Duration;
  * @param port                 Task Market port (0: any free port)
  * @param maxBlobBytes         largest upload (POST /blobs); larger bodies get 413
  * @param maxResultBytes       largest job output a worker may send in one result frame
- * @param jobTimeout           a job not answered within this is taken back and given to another worker
+ * @param jobTimeout           the longest timeout of a job (each gets one scaled to its size and the worker's speed):
+ *                             a job not answered within its timeout is taken back and given to another worker
  * @param maxJobsPerWorker     most jobs in flight on one worker (a worker may ask for fewer)
  * @param duplicateProbability chance that an accepted job is also run by a second worker and compared
  * @param heartbeat            how often workers must send a heartbeat; three missed ones close the connection
