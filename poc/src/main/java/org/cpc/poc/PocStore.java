@@ -146,7 +146,8 @@ public final class PocStore implements AutoCloseable {
                     for (int i = 0; i < p.keys.length; i++) b.put(p.keys[i], p.values[i]);
                 }
                 db.write(synced, b);
-            } catch (RocksDBException e) {
+            } catch (RocksDBException | RuntimeException e) {
+                // Fail the writes rather than let this thread die with them pending forever.
                 failure = new IllegalStateException("database write failed: " + e.getMessage(), e);
                 log.error("the PoC validator could not write {} records; nothing in them was acknowledged",
                         group.size(), e);
