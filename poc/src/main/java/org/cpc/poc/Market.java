@@ -61,6 +61,63 @@ public final class Market implements AutoCloseable {
     private static final int MAX_TEXT = 64 * 1024;
     private static final int MAX_FAULTS_KEPT = 20;
 
+    /**
+     * A transaction this PoC validator owes L1 for a job: its SUBMIT_RESULT, or the TRANSFER paying the worker whose
+     * duplicate run agreed. Both come from the validator's account and share its nonces, so one loop builds, records
+     * and sends them; the signed transaction lives in the job's record, written before it is sent, so after a
+     * restart it is re-sent as is (same nonce, same hash) and never built twice. Accessors need the market's lock.
+     */
+    sealed interface Outgoing {
+        JobState job();
+
+        JsonNode tx();
+
+        String txHash();
+
+        /** Records the signed transaction, or forgets it ({@code null}) so that it is built again later. */
+        void record(Transaction tx);
+
+        String what();
+    }
+
+    record ResultTx(JobState job) implements Outgoing {
+        public JsonNode tx() {
+            return job.tx;
+        }
+
+        public String txHash() {
+            return job.txHash;
+        }
+
+        public void record(Transaction t) {
+            job.tx = t == null ? null : t.toJson();
+            job.txHash = t == null ? null : t.hashHex();
+        }
+
+        public String what() {
+            return "the result of job " + job.id();
+        }
+    }
+
+    record AuditPay(JobState job) implements Outgoing {
+        public JsonNode tx() {
+            return job.payTx;
+        }
+
+        public String txHash() {
+            return job.payTxHash;
+        }
+
+        public void record(Transaction t) {
+            job.payTx = t == null ? null : t.toJson();
+            job.payTxHash = t == null ? null : t.hashHex();
+        }
+
+        public String what() {
+            return "the payment of " + job.auditor + " for the duplicate run of job " + job.id();
+        }
+    }
+
     /** Where a job runs now. */
     record Assignment(JobState job, Session session, long timeoutMillis, long deadlineNanos, boolean audit) {}
 
@@ -104,6 +161,8 @@ public final class Market implements AutoCloseable {
     private final LinkedHashSet<JobState> queue = new LinkedHashSet<>();
     private final List<Session> sessions = new ArrayList<>();
     private final Map<JobState, Long> auditWaiting = new HashMap<>();
+    /** Jobs whose SUBMIT_RESULT is included and whose agreeing duplicate worker is not paid yet, oldest first. */
+    private final LinkedHashSet<JobState> owed = new LinkedHashSet<>();
     /** Connections that have not answered the challenge yet, with when they came. */
     private final Map<Session, Long> unauthenticated = new HashMap<>();
     /** How long a connection may take to authenticate. */
@@ -160,6 +219,7 @@ public final class Market implements AutoCloseable {
                     queue.add(j);
                 }
                 if (j.status.equals(JobState.AUDITING)) auditWaiting.put(j, System.nanoTime());
+                if (owesPay(j)) owed.add(j);
             }
         }
         if (!tasks.isEmpty()) log.info("resumed {} tasks, {} jobs waiting for workers", tasks.size(), queue.size());
@@ -295,6 +355,7 @@ public final class Market implements AutoCloseable {
         CompletableFuture<Void> written;
         synchronized (this) {
             t.error = "cancelled by its creator (tx " + tx.hashHex() + "); L1 gives the escrow back";
+            t.endedAt = clock.millis() / 1000;
             written = store.write(PocStore.taskKey(t.taskId), t.toRecord());
         }
         written.join();
@@ -603,8 +664,15 @@ public final class Market implements AutoCloseable {
                 // The duplicate agrees with the first output.
                 auditWaiting.remove(j);
                 s.accepted++;
-                String none = formatCpc(BigInteger.ZERO);
-                accept(j).thenRun(() -> ack(s, j, hash, BigInteger.ZERO, none));
+                BigInteger pay = auditPay(t);
+                // Paid by this PoC validator once the job's SUBMIT_RESULT is included; a share too small to have a
+                // PoC part pays nothing (L1 takes no transfer of 0).
+                if (pay.signum() > 0) {
+                    j.auditor = s.address;
+                    j.payWei = pay;
+                }
+                String payText = formatCpc(pay);
+                accept(j).thenRun(() -> ack(s, j, hash, pay, payText));
             } else {
                 j.worker = s.address;
                 j.outputHash = stored;
@@ -650,13 +718,32 @@ public final class Market implements AutoCloseable {
         return lastRewardText;
     }
 
-    private volatile int workerShareBps = -1;
+    /** L1's parameters, read by the first L1 pass: no task is released to workers before it. */
+    private volatile NetworkParams l1Params;
 
     /** What L1 pays the worker for one job of {@code t}: floor(floor(reward / jobs) × worker bps / 10000). */
     private BigInteger workerReward(TaskState t) {
-        int bps = workerShareBps;
-        if (bps < 0) return t.jobReward(); // L1 not asked yet: the job's whole share
+        NetworkParams p = l1Params;
+        if (p == null) return t.jobReward(); // L1 not asked yet: the job's whole share
+        return part(t, p.marketWorkerShareBps());
+    }
+
+    /**
+     * What this PoC validator pays the worker whose duplicate run agreed: its own part of the job's share,
+     * floor(floor(reward / jobs) × poc bps / 10000), so an audit costs the customer nothing and creates no wei.
+     */
+    private BigInteger auditPay(TaskState t) {
+        NetworkParams p = l1Params;
+        return p == null ? BigInteger.ZERO : part(t, p.marketPocShareBps());
+    }
+
+    private static BigInteger part(TaskState t, int bps) {
         return t.jobReward().multiply(BigInteger.valueOf(bps)).divide(BigInteger.valueOf(10_000));
+    }
+
+    /** Whether the job's agreeing duplicate worker is still to be paid: its SUBMIT_RESULT is in, the TRANSFER not. */
+    private static boolean owesPay(JobState j) {
+        return j.auditor != null && !j.paid && j.status.equals(JobState.INCLUDED);
     }
 
     private JobVerifier verifier(TaskState t) {
@@ -872,6 +959,7 @@ public final class Market implements AutoCloseable {
             for (TaskState t : tasks.values()) {
                 if (t.open() && nowS > t.deadline && t.accepted < t.jobs.length) {
                     t.status = TaskState.FAILED;
+                    t.endedAt = nowS;
                     t.error = "the deadline passed with " + t.accepted + " of " + t.jobs.length
                             + " jobs done; L1 returns the unsettled escrow to the customer";
                     store.write(PocStore.taskKey(t.taskId), t.toRecord());
@@ -947,21 +1035,26 @@ public final class Market implements AutoCloseable {
 
     /** One pass over what L1 must learn or confirm. Package-private for tests. */
     void l1Step() {
-        if (workerShareBps < 0) workerShareBps = ledger.params().marketWorkerShareBps();
+        if (l1Params == null) l1Params = ledger.params();
         List<TaskState> pending = new ArrayList<>();
-        List<JobState> sent = new ArrayList<>();
-        List<JobState> unsent = new ArrayList<>();
+        List<Outgoing> sent = new ArrayList<>();
+        List<Outgoing> unsent = new ArrayList<>();
         List<TaskState> toMerge = new ArrayList<>();
         long now = System.nanoTime();
         synchronized (this) {
+            // Payments first: they are owed for work already settled on L1.
+            for (JobState j : owed) {
+                if (j.payTx != null) sent.add(new AuditPay(j));
+                else if (now - j.nextTryNanos >= 0) unsent.add(new AuditPay(j));
+            }
             for (TaskState t : tasks.values()) {
                 if (t.status.equals(TaskState.PENDING)) pending.add(t);
                 if (t.status.equals(TaskState.COMPLETED) || t.status.equals(TaskState.CANCELLED)) continue;
                 if (t.status.equals(TaskState.FAILED) && t.accepted == t.included) continue;
                 for (JobState j : t.jobs) {
                     if (!j.status.equals(JobState.ACCEPTED)) continue;
-                    if (j.tx != null) sent.add(j);
-                    else if (t.open() && now - j.nextTryNanos >= 0) unsent.add(j); // L1 refuses them after the deadline
+                    if (j.tx != null) sent.add(new ResultTx(j));
+                    else if (t.open() && now - j.nextTryNanos >= 0) unsent.add(new ResultTx(j)); // L1 refuses them after the deadline
                 }
                 if (t.accepted == t.jobs.length && t.resultHash == null) toMerge.add(t);
             }
@@ -982,71 +1075,86 @@ public final class Market implements AutoCloseable {
                     synchronized (this) {
                         t.status = TaskState.FAILED;
                         t.error = "L1 refused the CREATE_TASK: " + r.reason();
+                        t.endedAt = clock.millis() / 1000;
                         store.write(PocStore.taskKey(t.taskId), t.toRecord());
                     }
                 }
             }
         }
         int inMempool = 0;
-        List<JobState> included = new ArrayList<>();
-        for (JobState j : sent) {
-            Ledger.TxState st = ledger.txState(j.txHash);
+        List<Outgoing> included = new ArrayList<>();
+        for (Outgoing o : sent) {
+            String hash;
+            JsonNode tx;
+            synchronized (this) {
+                hash = o.txHash();
+                tx = o.tx();
+            }
+            Ledger.TxState st = ledger.txState(hash);
             if (st == Ledger.TxState.INCLUDED) {
-                included.add(j);
+                included.add(o);
             } else if (st == Ledger.TxState.PENDING) {
                 inMempool++;
-            } else if (ledger.send(Transaction.fromJson(j.tx)) instanceof Ledger.Sent.Rejected r) {
-                synchronized (this) {
-                    // Stale nonce or changed state: build it again, later.
-                    j.tx = null;
-                    j.txHash = null;
-                    j.lastError = r.reason();
-                    j.nextTryNanos = System.nanoTime() + 2_000_000_000L;
-                    persist(j);
-                }
-            } else {
+            } else if (!(ledger.send(Transaction.fromJson(tx)) instanceof Ledger.Sent.Rejected r)) {
                 inMempool++;
+            } else {
+                refused(o, r.reason()); // stale nonce or changed state: built again, later
             }
         }
         if (!included.isEmpty()) {
+            List<JobState> changed = new ArrayList<>(included.size());
             synchronized (this) {
-                for (JobState j : included) {
-                    j.status = JobState.INCLUDED;
-                    j.task.included++;
+                for (Outgoing o : included) {
+                    JobState j = o.job();
+                    switch (o) {
+                        case ResultTx r -> {
+                            j.status = JobState.INCLUDED;
+                            j.task.included++;
+                            if (owesPay(j)) owed.add(j);
+                        }
+                        case AuditPay p -> {
+                            j.paid = true;
+                            owed.remove(j);
+                            log.info("paid {} for the duplicate run of job {} (tx {})", j.auditor, j.id(), j.payTxHash);
+                        }
+                    }
+                    changed.add(j);
                 }
-                persist(included); // one write for all of them
+                persist(changed); // one write for all of them
             }
         }
-        NetworkParams params = unsent.isEmpty() ? null : ledger.params();
         // Built and signed in groups, each group written in one durable write before any of it is sent: after a
         // crash every transaction recorded is re-sent as is.
         int room = Math.max(0, config.maxPendingL1() - inMempool);
-        List<JobState> toSend = unsent.size() > room ? unsent.subList(0, room) : unsent;
+        List<Outgoing> toSend = unsent.size() > room ? unsent.subList(0, room) : unsent;
         groups:
         for (int from = 0; from < toSend.size(); from += L1_GROUP) {
-            List<JobState> group = toSend.subList(from, Math.min(toSend.size(), from + L1_GROUP));
+            List<Outgoing> group = toSend.subList(from, Math.min(toSend.size(), from + L1_GROUP));
             List<Transaction> txs = new ArrayList<>(group.size());
             long nonce = ledger.nextNonce(key.address()); // the group takes consecutive nonces from here
-            for (JobState j : group) txs.add(resultTransaction(j, params, nonce++));
+            for (Outgoing o : group) txs.add(build(o, l1Params, nonce++));
+            List<JobState> jobs = new ArrayList<>(group.size());
             CompletableFuture<Void> recorded;
             synchronized (this) {
                 for (int i = 0; i < group.size(); i++) {
-                    group.get(i).tx = txs.get(i).toJson();
-                    group.get(i).txHash = txs.get(i).hashHex();
+                    group.get(i).record(txs.get(i));
+                    jobs.add(group.get(i).job());
                 }
-                recorded = persist(group);
+                recorded = persist(jobs);
             }
             recorded.join();
             for (int i = 0; i < group.size(); i++) {
-                if (!sendResult(group.get(i), txs.get(i))) {
+                if (ledger.send(txs.get(i)) instanceof Ledger.Sent.Rejected r) {
+                    refused(group.get(i), r.reason());
                     // The rest would follow a nonce gap: drop their transactions; they are built again next pass.
-                    List<JobState> rest = group.subList(i + 1, group.size());
+                    List<Outgoing> rest = group.subList(i + 1, group.size());
                     synchronized (this) {
-                        for (JobState j : rest) {
-                            j.tx = null;
-                            j.txHash = null;
+                        List<JobState> dropped = new ArrayList<>(rest.size());
+                        for (Outgoing o : rest) {
+                            o.record(null);
+                            dropped.add(o.job());
                         }
-                        if (!rest.isEmpty()) persist(rest);
+                        if (!dropped.isEmpty()) persist(dropped);
                     }
                     break groups;
                 }
@@ -1055,21 +1163,34 @@ public final class Market implements AutoCloseable {
         finishL1Step(toMerge);
     }
 
-    /** How many SUBMIT_RESULTs are built and recorded together before they are sent. */
+    /** How many transactions are built and recorded together before they are sent. */
     private static final int L1_GROUP = 256;
 
-    /** Sends one recorded SUBMIT_RESULT; false when L1 refused it (then it is built again later). */
-    private boolean sendResult(JobState j, Transaction tx) {
-        if (!(ledger.send(tx) instanceof Ledger.Sent.Rejected rej)) return true;
+    /** L1 refused a recorded transaction: it is forgotten and built again (with a fresh nonce) in 2 s. */
+    private void refused(Outgoing o, String reason) {
         synchronized (this) {
-            j.tx = null;
-            j.txHash = null;
-            j.lastError = rej.reason();
-            j.nextTryNanos = System.nanoTime() + 2_000_000_000L;
-            persist(j);
+            o.record(null);
+            o.job().lastError = reason;
+            o.job().nextTryNanos = System.nanoTime() + 2_000_000_000L;
+            persist(o.job());
         }
-        log.warn("L1 refused the result of job {}: {}", j.id(), rej.reason());
-        return false;
+        log.warn("L1 refused {}: {}", o.what(), reason);
+    }
+
+    private Transaction build(Outgoing o, NetworkParams params, long nonce) {
+        return switch (o) {
+            case ResultTx r -> resultTransaction(r.job(), params, nonce);
+            case AuditPay p -> {
+                String to;
+                BigInteger amount;
+                synchronized (this) {
+                    to = p.job().auditor;
+                    amount = p.job().payWei;
+                }
+                yield TxFactory.transfer(key, params.chainId(), to, amount, nonce, params.minGasPrice(),
+                        clock.millis() / 1000);
+            }
+        };
     }
 
     private void finishL1Step(List<TaskState> toMerge) {
@@ -1078,6 +1199,7 @@ public final class Market implements AutoCloseable {
             for (TaskState t : tasks.values()) {
                 if (t.status.equals(TaskState.IN_PROGRESS) && t.included == t.jobs.length && t.resultHash != null) {
                     t.status = TaskState.COMPLETED;
+                    t.endedAt = clock.millis() / 1000;
                     store.write(PocStore.taskKey(t.taskId), t.toRecord());
                     log.info("task {} completed: result {}", t.taskId, t.resultHash);
                 }

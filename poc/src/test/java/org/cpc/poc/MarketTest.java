@@ -361,4 +361,56 @@ class MarketTest {
             assertThat(e.getMessage()).contains(message);
         });
     }
+
+    @Test
+    void anAgreeingDuplicateWorkerIsPaidOnceAcrossARestart() throws Exception {
+        PocConfig config = config(tmp).withDuplicateProbability(1);
+        ledger.holdTransfers = true; // payments reach the mempool but no block until the validator is down
+        int m = 16, k = 8, n = 8;
+        PocValidator v = start(config, validatorKey, ledger);
+        int port = v.port();
+        MarketClient c = new MarketClient(v.url());
+        Inputs in = upload(c, m, k, n, 7);
+        Worker w1 = startWorker(v.workerUrl(), newKey(), PoolWorker.Options.defaults().withMaxJobs(2));
+        Worker w2 = startWorker(v.workerUrl(), newKey(), PoolWorker.Options.defaults().withMaxJobs(2));
+        await("both workers connected", () -> v.market().workers().path("workers").size() == 2);
+        String id = publish(c, in, m, k, n, 4);
+        await("every duplicate run's payment sent", () -> {
+            JsonNode p = c.task(id).path("audit_payments");
+            if (p.size() != 4) return false;
+            for (JsonNode a : p) if (!a.has("tx_hash")) return false;
+            return true;
+        });
+        assertThat(ledger.transfersFrom(validatorKey.address())).isEmpty();
+        v.close();
+        ledger.releaseTransfers(); // included while the PoC validator is down
+        try (PocValidator again = start(config.withPort(port), validatorKey, ledger)) {
+            MarketClient c2 = new MarketClient(again.url());
+            await("every payment seen on L1", () -> {
+                for (JsonNode a : c2.task(id).path("audit_payments")) if (!a.path("status").asText().equals("paid")) return false;
+                return true;
+            });
+            assertThat(status(c2, id)).isEqualTo("completed");
+            assertThat(c2.result(id)).isEqualTo(product(in.a, in.b, m, k, n));
+            Thread.sleep(600); // a few more L1 passes: nothing more may be sent
+            // The PoC part of one job's share: floor(floor(10 CPC / 4 jobs) × poc bps / 10000).
+            java.math.BigInteger pay = org.cpc.protocol.types.Amounts.parseCpc("2.5")
+                    .multiply(java.math.BigInteger.valueOf(ledger.params.marketPocShareBps()))
+                    .divide(java.math.BigInteger.valueOf(10_000));
+            var transfers = ledger.transfersFrom(validatorKey.address());
+            assertThat(transfers).as("one payment per audited job, not one more after the restart").hasSize(4);
+            JsonNode payments = c2.task(id).path("audit_payments");
+            for (JsonNode a : payments) {
+                Transaction t = ledger.included.get(a.path("tx_hash").asText());
+                assertThat(t.toAddress()).isEqualTo(a.path("worker").asText());
+                assertThat(t.amount()).isEqualTo(pay);
+                assertThat(a.path("amount_wei").asText()).isEqualTo(pay.toString());
+                ComputeResult first = ledger.accepted.stream()
+                        .filter(r -> r.taskId().equals(id) && r.nonce() == a.path("job").asLong()).findFirst().orElseThrow();
+                assertThat(first.workerAddress()).as("the auditor is the other worker").isNotEqualTo(t.toAddress());
+            }
+        }
+        w1.stop();
+        w2.stop();
+    }
 }
