@@ -163,6 +163,12 @@ public final class Market implements AutoCloseable {
     private final Map<JobState, Long> auditWaiting = new HashMap<>();
     /** Jobs whose SUBMIT_RESULT is included and whose agreeing duplicate worker is not paid yet, oldest first. */
     private final LinkedHashSet<JobState> owed = new LinkedHashSet<>();
+    /**
+     * How many jobs and tasks kept in memory use each job output and merged result (by hash): retention deletes an
+     * output record or a blob file only when nothing kept refers to it (outputs are content-addressed, so two tasks
+     * may share one).
+     */
+    private final Map<String, Integer> refs = new HashMap<>();
     /** Connections that have not answered the challenge yet, with when they came. */
     private final Map<Session, Long> unauthenticated = new HashMap<>();
     /** How long a connection may take to authenticate. */
@@ -170,6 +176,12 @@ public final class Market implements AutoCloseable {
     private final ExecutorService verifyPool;
     private final ScheduledExecutorService ticker;
     private final Thread l1Thread;
+    private final ScheduledExecutorService sweeper;
+    private final AtomicLong tasksRemoved = new AtomicLong();
+    private final AtomicLong recordsRemoved = new AtomicLong();
+    private final AtomicLong blobsRemoved = new AtomicLong();
+    private final AtomicLong bytesFreed = new AtomicLong();
+    private volatile long lastSweepAt;
     private final AtomicLong jobsAccepted = new AtomicLong();
     private volatile boolean closed;
     private int rr;
@@ -189,6 +201,10 @@ public final class Market implements AutoCloseable {
         ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("poc-ticker").daemon().factory());
         ticker.scheduleWithFixedDelay(this::tickSafely, 100, 100, TimeUnit.MILLISECONDS);
         l1Thread = Thread.ofPlatform().name("poc-l1").daemon().start(this::l1Loop);
+        // Its own thread: a sweep reads directories and deletes files, and must never hold up dispatch or L1.
+        sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("poc-retention").daemon().factory());
+        long every = config.retention().every().toMillis();
+        sweeper.scheduleWithFixedDelay(this::sweepSafely, every, every, TimeUnit.MILLISECONDS);
     }
 
     public String address() {
@@ -220,7 +236,13 @@ public final class Market implements AutoCloseable {
                 }
                 if (j.status.equals(JobState.AUDITING)) auditWaiting.put(j, System.nanoTime());
                 if (owesPay(j)) owed.add(j);
+                if (j.outputHash != null) ref(j.outputHash);
             }
+        }
+        long nowS = clock.millis() / 1000;
+        for (TaskState t : tasks.values()) {
+            if (t.resultHash != null) ref(t.resultHash);
+            if (!t.open() && t.endedAt == 0) t.endedAt = nowS; // written before ended_at was: kept from now on
         }
         if (!tasks.isEmpty()) log.info("resumed {} tasks, {} jobs waiting for workers", tasks.size(), queue.size());
     }
@@ -252,6 +274,8 @@ public final class Market implements AutoCloseable {
         if (ct.deadline() <= now) {
             throw new ApiException(400, "the deadline " + ct.deadline() + " is not in the future (now " + now + ")");
         }
+        // Touched first: retention then keeps them a whole grace period, long enough for the task to be recorded.
+        for (String in : type.inputBlobs(ct.payload())) blobs.touch(in);
         try {
             type.checkInputs(ct.payload(), blobs::size);
         } catch (IllegalArgumentException e) {
@@ -403,7 +427,7 @@ public final class Market implements AutoCloseable {
 
     public synchronized ObjectNode task(String taskId) {
         TaskState t = tasks.get(taskId);
-        if (t == null) throw new ApiException(404, "no task " + taskId + " on this PoC validator");
+        if (t == null) throw missing(taskId);
         return t.view();
     }
 
@@ -431,12 +455,22 @@ public final class Market implements AutoCloseable {
     /** The task's verified result blob hash; 404/409 when there is none (yet). */
     public synchronized String resultHash(String taskId) {
         TaskState t = tasks.get(taskId);
-        if (t == null) throw new ApiException(404, "no task " + taskId + " on this PoC validator");
+        if (t == null) throw missing(taskId);
         if (t.resultHash == null) {
             throw new ApiException(409, "task " + taskId + " has no result yet: " + t.accepted + " of " + t.jobs.length
                     + " jobs done, status " + t.status);
         }
         return t.resultHash;
+    }
+
+    /** 410 for a task retention removed, 404 for one never seen. */
+    private ApiException missing(String taskId) {
+        JsonNode x = store.get(PocStore.expiredKey(taskId));
+        if (x == null) return new ApiException(404, "no task " + taskId + " on this PoC validator");
+        return new ApiException(410, "task " + taskId + " ended " + x.path("status").asText() + " at "
+                + x.path("ended_at").asLong() + " and was removed at " + x.path("removed_at").asLong()
+                + " with its result: this PoC validator keeps finished tasks "
+                + config.retention().keepFinished().toSeconds() + " s (--keep-finished)");
     }
 
     public synchronized ObjectNode workers() {
@@ -622,6 +656,7 @@ public final class Market implements AutoCloseable {
                         fault(j.worker, j, "duplicate execution disagreed; the validator's recomputation matched the other worker");
                         j.excluded.add(j.worker);
                         j.worker = null;
+                        unref(j.outputHash);
                         j.outputHash = null;
                         j.signature = null;
                         j.status = JobState.QUEUED; // take the auditor's output as a fresh first result
@@ -676,6 +711,7 @@ public final class Market implements AutoCloseable {
             } else {
                 j.worker = s.address;
                 j.outputHash = stored;
+                ref(stored);
                 j.signature = f.header().path("signature").asText();
                 s.accepted++;
                 BigInteger reward = workerReward(t);
@@ -990,6 +1026,144 @@ public final class Market implements AutoCloseable {
         }
     }
 
+    // ------------------------------------------------------------------ retention
+
+    private void ref(String hash) {
+        refs.merge(hash, 1, Integer::sum);
+    }
+
+    /** Drops one use of {@code hash}; true when nothing kept uses it any more. Lock held. */
+    private boolean unref(String hash) {
+        Integer n = refs.get(hash);
+        if (n == null || n <= 1) {
+            refs.remove(hash);
+            return true;
+        }
+        refs.put(hash, n - 1);
+        return false;
+    }
+
+    /** What one retention sweep removed. */
+    record Swept(int tasks, int records, int blobs, long bytes) {}
+
+    private void sweepSafely() {
+        try {
+            sweep();
+        } catch (RuntimeException e) {
+            log.error("retention sweep failed", e);
+        }
+    }
+
+    /**
+     * One retention pass, at most {@link Retention#maxDeletions()} deletions: finished tasks kept longer than
+     * {@link Retention#keepFinished()} with nothing left to send to L1 (their records and inline outputs in one
+     * write, leaving a marker for 410), then blob files older than {@link Retention#blobGrace()} that no unfinished
+     * task reads and no kept task produced. The lock is held only to pick tasks and to look hashes up. Package-private
+     * for tests.
+     */
+    Swept sweep() {
+        Retention r = config.retention();
+        long nowS = clock.millis() / 1000;
+        int budget = r.maxDeletions();
+        List<TaskState> expired = new ArrayList<>();
+        java.util.Set<String> openInputs = new java.util.HashSet<>();
+        List<String> keys = new ArrayList<>();
+        List<JsonNode> values = new ArrayList<>();
+        CompletableFuture<Void> written = null;
+        synchronized (this) {
+            for (TaskState t : tasks.values()) {
+                if (t.open()) {
+                    openInputs.addAll(t.type.inputBlobs(t.payload));
+                } else if (expired.size() < budget && t.endedAt > 0 && nowS - t.endedAt >= r.keepFinished().toSeconds() && settled(t)) {
+                    expired.add(t);
+                }
+            }
+            for (TaskState t : expired) {
+                tasks.remove(t.taskId);
+                keys.add(PocStore.taskKey(t.taskId));
+                values.add(null);
+                for (JobState j : t.jobs) {
+                    keys.add(PocStore.jobKey(t.taskId, j.index));
+                    values.add(null);
+                    // Small outputs are records; deleting the key of a large one (a blob file) is a no-op.
+                    if (j.outputHash != null && unref(j.outputHash)) {
+                        keys.add(PocStore.outputKey(j.outputHash));
+                        values.add(null);
+                    }
+                }
+                if (t.resultHash != null) unref(t.resultHash);
+                ObjectNode x = Json.object();
+                x.put("status", t.status);
+                x.put("ended_at", t.endedAt);
+                x.put("removed_at", nowS);
+                keys.add(PocStore.expiredKey(t.taskId));
+                values.add(x);
+            }
+            if (!keys.isEmpty()) written = store.write(keys.toArray(String[]::new), values.toArray(JsonNode[]::new));
+        }
+        if (written != null) written.join();
+        budget -= expired.size();
+        int blobCount = 0;
+        long bytes = 0;
+        java.time.Instant cutoff = clock.instant().minus(r.blobGrace());
+        try (java.util.stream.Stream<String> hashes = blobs.hashes()) {
+            Iterator<String> it = hashes.iterator();
+            while (budget > 0 && it.hasNext()) {
+                String h = it.next();
+                if (openInputs.contains(h)) continue;
+                synchronized (this) {
+                    if (refs.containsKey(h)) continue;
+                }
+                // A blob stored again after the look-up above is young again: deleteIfOlder keeps it.
+                long size = blobs.deleteIfOlder(h, cutoff);
+                if (size >= 0) {
+                    blobCount++;
+                    bytes += size;
+                    budget--;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the blobs: " + e.getMessage(), e);
+        }
+        int records = keys.size() - expired.size(); // the 410 markers are not deletions
+        tasksRemoved.addAndGet(expired.size());
+        recordsRemoved.addAndGet(records);
+        blobsRemoved.addAndGet(blobCount);
+        bytesFreed.addAndGet(bytes);
+        lastSweepAt = nowS;
+        if (!expired.isEmpty() || blobCount > 0) {
+            log.info("retention: removed {} finished tasks ({} records) and {} blobs ({} bytes)", expired.size(), records,
+                    blobCount, bytes);
+        }
+        return new Swept(expired.size(), records, blobCount, bytes);
+    }
+
+    /** Nothing of the task is still on its way to L1: no recorded SUBMIT_RESULT pending, no payment owed. Lock held. */
+    private static boolean settled(TaskState t) {
+        for (JobState j : t.jobs) {
+            if (j.status.equals(JobState.ACCEPTED) && j.tx != null) return false;
+            if (owesPay(j)) return false;
+        }
+        return true;
+    }
+
+    /** GET /retention: the policy and what it removed since this PoC validator started. */
+    public ObjectNode retention() {
+        Retention r = config.retention();
+        ObjectNode o = Json.object();
+        o.put("keep_finished_s", r.keepFinished().toSeconds());
+        o.put("blob_grace_s", r.blobGrace().toSeconds());
+        o.put("max_deletions_per_sweep", r.maxDeletions());
+        o.put("sweep_every_s", r.every().toSeconds());
+        o.put("last_sweep_at", lastSweepAt);
+        o.put("tasks_removed", tasksRemoved.get());
+        o.put("records_removed", recordsRemoved.get());
+        o.put("blobs_removed", blobsRemoved.get());
+        o.put("bytes_freed", bytesFreed.get());
+        return o;
+    }
+
+
     // ------------------------------------------------------------------ L1
 
     private void l1Loop() {
@@ -1248,6 +1422,7 @@ public final class Market implements AutoCloseable {
             String h = w.commit().hash();
             synchronized (this) {
                 t.resultHash = h;
+                ref(h);
                 store.write(PocStore.taskKey(t.taskId), t.toRecord());
             }
             synchronized (t) {
@@ -1285,6 +1460,7 @@ public final class Market implements AutoCloseable {
     public void close() {
         closed = true;
         ticker.shutdownNow();
+        sweeper.shutdownNow();
         l1Thread.interrupt();
         verifyPool.shutdownNow();
         try {

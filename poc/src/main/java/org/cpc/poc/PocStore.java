@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The PoC validator's durable state in RocksDB, as JSON values under prefixed keys: {@code t/<task_id>} tasks,
  * {@code j/<task_id>/<index, 6 digits>} jobs, {@code w/<address>} worker records, {@code o/<sha256>} accepted job
- * outputs up to 64 KiB (larger ones are blob files).
+ * outputs up to 64 KiB (larger ones are blob files), {@code x/<task_id>} what is left of a task removed by
+ * retention (so that asking for it answers 410 Gone, not 404).
  *
  * <p>Every write is synced (fsync of the write-ahead log) before it counts, so a power loss cannot lose a result a
  * worker was told was accepted. An fsync per job would cap dispatch at the disk's sync rate, so writes are group
@@ -79,13 +80,17 @@ public final class PocStore implements AutoCloseable {
         return "o/" + hash;
     }
 
+    static String expiredKey(String taskId) {
+        return "x/" + taskId;
+    }
+
     static String workerKey(String address) {
         return "w/" + address;
     }
 
     /**
-     * Queues records (JSON) and, when {@code bytesKey} is not null, one raw value, to be written together; the future
-     * completes once they are synced to disk, or fails when the write did.
+     * Queues records (JSON; a null value deletes the key) and, when {@code bytesKey} is not null, one raw value, to be
+     * written together; the future completes once they are synced to disk, or fails when the write did.
      */
     public CompletableFuture<Void> write(String[] keys, JsonNode[] values, String bytesKey, byte[] bytes) {
         int n = keys.length + (bytesKey == null ? 0 : 1);
@@ -143,7 +148,10 @@ public final class PocStore implements AutoCloseable {
             RuntimeException failure = null;
             try (WriteBatch b = new WriteBatch()) {
                 for (Pending p : group) {
-                    for (int i = 0; i < p.keys.length; i++) b.put(p.keys[i], p.values[i]);
+                    for (int i = 0; i < p.keys.length; i++) {
+                        if (p.values[i] == null) b.delete(p.keys[i]);
+                        else b.put(p.keys[i], p.values[i]);
+                    }
                 }
                 db.write(synced, b);
             } catch (RocksDBException | RuntimeException e) {
@@ -176,6 +184,7 @@ public final class PocStore implements AutoCloseable {
     }
 
     private static byte[] bytes(JsonNode v) {
+        if (v == null) return null;
         try {
             return Json.MAPPER.writeValueAsBytes(v);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
