@@ -1085,8 +1085,9 @@ public final class Market implements AutoCloseable {
                 for (JobState j : t.jobs) {
                     keys.add(PocStore.jobKey(t.taskId, j.index));
                     values.add(null);
-                    // Small outputs are records; deleting the key of a large one (a blob file) is a no-op.
-                    if (j.outputHash != null && unref(j.outputHash)) {
+                    // Small outputs are records; a large one is a blob file, left to the blob pass below.
+                    if (j.outputHash != null && unref(j.outputHash)
+                            && store.getBytes(PocStore.outputKey(j.outputHash)) != null) {
                         keys.add(PocStore.outputKey(j.outputHash));
                         values.add(null);
                     }

@@ -207,12 +207,17 @@ public final class PocStore implements AutoCloseable {
 
     /** Every record whose key starts with {@code prefix}, in key order. */
     public void scan(String prefix, BiConsumer<String, JsonNode> each) {
+        scanBytes(prefix, (k, v) -> each.accept(k, Json.parse(v)));
+    }
+
+    /** Every raw value whose key starts with {@code prefix}, in key order (job outputs are not JSON). */
+    public void scanBytes(String prefix, BiConsumer<String, byte[]> each) {
         byte[] p = prefix.getBytes(StandardCharsets.UTF_8);
         try (RocksIterator it = db.newIterator()) {
             for (it.seek(p); it.isValid(); it.next()) {
                 String k = new String(it.key(), StandardCharsets.UTF_8);
                 if (!k.startsWith(prefix)) break;
-                each.accept(k, Json.parse(it.value()));
+                each.accept(k, it.value());
             }
         }
     }
