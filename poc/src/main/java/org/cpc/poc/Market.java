@@ -242,7 +242,11 @@ public final class Market implements AutoCloseable {
         long nowS = clock.millis() / 1000;
         for (TaskState t : tasks.values()) {
             if (t.resultHash != null) ref(t.resultHash);
-            if (!t.open() && t.endedAt == 0) t.endedAt = nowS; // written before ended_at was: kept from now on
+            if (!t.open() && t.endedAt == 0) {
+                // Written before ended_at was: kept from now on, recorded so a later restart does not move it again.
+                t.endedAt = nowS;
+                store.write(PocStore.taskKey(t.taskId), t.toRecord());
+            }
         }
         if (!tasks.isEmpty()) log.info("resumed {} tasks, {} jobs waiting for workers", tasks.size(), queue.size());
     }
