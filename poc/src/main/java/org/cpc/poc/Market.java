@@ -1067,6 +1067,7 @@ public final class Market implements AutoCloseable {
      */
     Swept sweep() {
         Retention r = config.retention();
+        long started = System.nanoTime(); // for the log line only
         long nowS = clock.millis() / 1000;
         int budget = r.maxDeletions();
         List<TaskState> expired = new ArrayList<>();
@@ -1137,8 +1138,8 @@ public final class Market implements AutoCloseable {
         bytesFreed.addAndGet(bytes);
         lastSweepAt = nowS;
         if (!expired.isEmpty() || blobCount > 0) {
-            log.info("retention: removed {} finished tasks ({} records) and {} blobs ({} bytes)", expired.size(), records,
-                    blobCount, bytes);
+            log.info("retention: removed {} finished tasks ({} records) and {} blobs ({} bytes) in {} ms", expired.size(),
+                    records, blobCount, bytes, (System.nanoTime() - started) / 1_000_000);
         }
         return new Swept(expired.size(), records, blobCount, bytes);
     }
