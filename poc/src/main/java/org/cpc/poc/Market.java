@@ -1222,11 +1222,6 @@ public final class Market implements AutoCloseable {
         List<TaskState> toMerge = new ArrayList<>();
         long now = System.nanoTime();
         synchronized (this) {
-            // Payments first: they are owed for work already settled on L1.
-            for (JobState j : owed) {
-                if (j.payTx != null) sent.add(new AuditPay(j));
-                else if (now - j.nextTryNanos >= 0) unsent.add(new AuditPay(j));
-            }
             for (TaskState t : tasks.values()) {
                 if (t.status.equals(TaskState.PENDING)) pending.add(t);
                 if (t.status.equals(TaskState.COMPLETED) || t.status.equals(TaskState.CANCELLED)) continue;
@@ -1237,6 +1232,12 @@ public final class Market implements AutoCloseable {
                     else if (t.open() && now - j.nextTryNanos >= 0) unsent.add(new ResultTx(j)); // L1 refuses them after the deadline
                 }
                 if (t.accepted == t.jobs.length && t.resultHash == null) toMerge.add(t);
+            }
+            // Payments after the results: results have deadlines, and a payment L1 refuses (say, the balance is
+            // short) then holds up nothing behind it in its group.
+            for (JobState j : owed) {
+                if (j.payTx != null) sent.add(new AuditPay(j));
+                else if (now - j.nextTryNanos >= 0) unsent.add(new AuditPay(j));
             }
         }
         for (TaskState t : pending) {
