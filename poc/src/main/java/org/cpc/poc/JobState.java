@@ -3,6 +3,7 @@ package org.cpc.poc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.cpc.protocol.codec.Json;
@@ -36,7 +37,7 @@ final class JobState {
     /** The second worker whose duplicate run agreed; the PoC validator pays it once the SUBMIT_RESULT is included. */
     String auditor;
     /** What {@link #auditor} is paid, fixed when its run agreed. */
-    java.math.BigInteger payWei;
+    BigInteger payWei;
     /** The signed TRANSFER paying {@link #auditor}, once built; re-sent as is until included. */
     JsonNode payTx;
     String payTxHash;
@@ -91,7 +92,7 @@ final class JobState {
         txHash = o.path("tx_hash").textValue();
         lastError = o.path("last_error").textValue();
         auditor = o.path("auditor").textValue();
-        payWei = auditor == null ? null : new java.math.BigInteger(o.get("pay_wei").textValue());
+        payWei = auditor == null ? null : new BigInteger(o.get("pay_wei").textValue());
         payTx = o.path("pay_tx").isObject() ? o.get("pay_tx") : null;
         payTxHash = o.path("pay_tx_hash").textValue();
         paid = o.path("paid").booleanValue();

@@ -8,21 +8,25 @@ import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.cpc.chain.exec.TxRules;
 import org.cpc.compute.Verification;
 import org.cpc.compute.gemm.Backends;
@@ -474,7 +478,7 @@ public final class Market implements AutoCloseable {
         return new ApiException(410, "task " + taskId + " ended " + x.path("status").asText() + " at "
                 + x.path("ended_at").asLong() + " and was removed at " + x.path("removed_at").asLong()
                 + " with its result: this PoC validator keeps finished tasks "
-                + config.retention().keepFinished().toSeconds() + " s (--keep-finished)");
+                + config.retention().keepFinished().toSeconds() + " s after they end (--keep-finished-days)");
     }
 
     public synchronized ObjectNode workers() {
@@ -1071,7 +1075,7 @@ public final class Market implements AutoCloseable {
         long nowS = clock.millis() / 1000;
         int budget = r.maxDeletions();
         List<TaskState> expired = new ArrayList<>();
-        java.util.Set<String> openInputs = new java.util.HashSet<>();
+        Set<String> openInputs = new HashSet<>();
         List<String> keys = new ArrayList<>();
         List<JsonNode> values = new ArrayList<>();
         CompletableFuture<Void> written = null;
@@ -1111,8 +1115,8 @@ public final class Market implements AutoCloseable {
         budget -= expired.size();
         int blobCount = 0;
         long bytes = 0;
-        java.time.Instant cutoff = clock.instant().minus(r.blobGrace());
-        try (java.util.stream.Stream<String> hashes = blobs.hashes()) {
+        Instant cutoff = clock.instant().minus(r.blobGrace());
+        try (Stream<String> hashes = blobs.hashes()) {
             Iterator<String> it = hashes.iterator();
             while (budget > 0 && it.hasNext()) {
                 String h = it.next();
@@ -1168,7 +1172,6 @@ public final class Market implements AutoCloseable {
         o.put("bytes_freed", bytesFreed.get());
         return o;
     }
-
 
     // ------------------------------------------------------------------ L1
 

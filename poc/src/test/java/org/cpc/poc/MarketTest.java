@@ -6,6 +6,7 @@ import static org.cpc.poc.MarketFixture.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
@@ -16,6 +17,7 @@ import org.cpc.protocol.crypto.Address;
 import org.cpc.protocol.crypto.Secp256k1;
 import org.cpc.protocol.crypto.Sha256;
 import org.cpc.protocol.keys.AccountKey;
+import org.cpc.protocol.types.Amounts;
 import org.cpc.protocol.types.ComputeResult;
 import org.cpc.protocol.types.Transaction;
 import org.cpc.worker.PoolWorker;
@@ -394,9 +396,9 @@ class MarketTest {
             assertThat(c2.result(id)).isEqualTo(product(in.a, in.b, m, k, n));
             Thread.sleep(600); // a few more L1 passes: nothing more may be sent
             // The PoC part of one job's share: floor(floor(10 CPC / 4 jobs) × poc bps / 10000).
-            java.math.BigInteger pay = org.cpc.protocol.types.Amounts.parseCpc("2.5")
-                    .multiply(java.math.BigInteger.valueOf(ledger.params.marketPocShareBps()))
-                    .divide(java.math.BigInteger.valueOf(10_000));
+            BigInteger pay = Amounts.parseCpc("2.5")
+                    .multiply(BigInteger.valueOf(ledger.params.marketPocShareBps()))
+                    .divide(BigInteger.valueOf(10_000));
             var transfers = ledger.transfersFrom(validatorKey.address());
             assertThat(transfers).as("one payment per audited job, not one more after the restart").hasSize(4);
             JsonNode payments = c2.task(id).path("audit_payments");

@@ -9,8 +9,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.cpc.chain.Genesis;
+import org.cpc.chain.GenesisFile;
 import org.cpc.chain.market.JobDigest;
 import org.cpc.compute.market.PoolProtocol;
 import org.cpc.node.DataDir;
@@ -209,8 +212,8 @@ class PocOnChainTest {
         Path nodeDir = tmp.resolve("node");
         NodeInit.init(nodeDir, params, null, NodeInit.DEFAULT_VALIDATOR_KEY, 0, null, System.currentTimeMillis());
         Path genesisFile = new DataDir(nodeDir).genesis();
-        org.cpc.chain.Genesis genesis = org.cpc.chain.GenesisFile.read(genesisFile);
-        org.cpc.chain.GenesisFile.write(genesis.withMarket(java.util.List.of(poc.address()), genesis.treasuryAddress()),
+        Genesis genesis = GenesisFile.read(genesisFile);
+        GenesisFile.write(genesis.withMarket(List.of(poc.address()), genesis.treasuryAddress()),
                 genesisFile);
         try (NodeRunner node = NodeRunner.start(new DataDir(nodeDir), 0, InstantSource.system(), () -> {
             throw new AssertionError("a devnet node needs no password");
@@ -224,7 +227,7 @@ class PocOnChainTest {
                     && api.account(poc.address()).balance().signum() > 0);
             AccountKey k1 = newKey();
             AccountKey k2 = newKey();
-            java.util.List<String> accounts = java.util.List.of(customer.address(), k1.address(), k2.address(),
+            List<String> accounts = List.of(customer.address(), k1.address(), k2.address(),
                     poc.address(), genesis.treasuryAddress());
             BigInteger before = total(api, accounts);
             try (PocValidator v = PocValidator.start(config(tmp.resolve("poc")).withDuplicateProbability(1), poc,
@@ -293,7 +296,7 @@ class PocOnChainTest {
         }
     }
 
-    private static BigInteger total(NodeApi api, java.util.List<String> accounts) {
+    private static BigInteger total(NodeApi api, List<String> accounts) {
         BigInteger sum = BigInteger.ZERO;
         for (String a : accounts) sum = sum.add(api.account(a).balance());
         return sum;

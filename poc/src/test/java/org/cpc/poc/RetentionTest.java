@@ -197,4 +197,16 @@ class RetentionTest {
             assertThat(still).isEmpty();
         }
     }
+
+    @Test
+    void aPolicyOutOfRangeIsRefusedWithItsReason() {
+        assertThatThrownBy(() -> new Retention(Duration.ofDays(-1), Duration.ofHours(1), 10, Duration.ofMinutes(1)))
+                .hasMessageContaining("finished tasks");
+        assertThatThrownBy(() -> new Retention(Duration.ofDays(1), Duration.ofHours(-1), 10, Duration.ofMinutes(1)))
+                .hasMessageContaining("grace");
+        assertThatThrownBy(() -> new Retention(Duration.ofDays(1), Duration.ofHours(1), 0, Duration.ofMinutes(1)))
+                .hasMessageContaining("deletions per sweep");
+        assertThatThrownBy(() -> new Retention(Duration.ofDays(1), Duration.ofHours(1), 10, Duration.ZERO))
+                .hasMessageContaining("interval");
+    }
 }
