@@ -381,17 +381,33 @@ final class BenchCommand implements Runnable {
 
     @Command(name = "dispatch", description = {
         "PoC validator dispatch: jobs/s through the /worker WebSocket round trip with the smallest jobs (synthetic 2×2),",
-        "a validator on loopback (an L1 that includes at once) and in-process WebSocket clients answering at once."})
+        "a validator on loopback (an L1 that includes at once) and WebSocket clients answering at once, in this",
+        "process or (--separate-clients) in a child JVM."})
     static final class Dispatch implements Runnable {
         @Option(names = "--jobs", defaultValue = "30000", description = "Jobs (default: ${DEFAULT-VALUE}).")
         int jobs;
-        @Option(names = "--workers", defaultValue = "4", description = "WebSocket worker connections (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--warmup", defaultValue = "" + org.cpc.poc.bench.DispatchBenchmark.DEFAULT_WARMUP,
+                description = "Jobs run before the clock starts, so the JIT has compiled the path (default: ${DEFAULT-VALUE}).")
+        int warmup;
+        @Option(names = "--workers", defaultValue = "4", description = "WebSocket worker connections, 1 to 64 (default: ${DEFAULT-VALUE}).")
         int workers;
+        @Option(names = "--separate-clients", description = "Run the worker clients in a child JVM; prints the whole"
+                + " validator process's CPU per job and the client JVM's.")
+        boolean separate;
+        @Option(names = "--client-cpus", paramLabel = "LIST", description = "With --separate-clients: pin the client"
+                + " JVM to these CPUs (taskset -c LIST, e.g. 2-15); pin the validator with taskset around cpc.")
+        String clientCpus;
 
         @Override
         public void run() {
+            if (clientCpus != null && !separate) {
+                throw new Errors.CliException(Cpc.EXIT_USAGE, "--client-cpus needs --separate-clients");
+            }
+            if (jobs < 1 || warmup < 0 || workers < 1 || workers > 64) {
+                throw new Errors.CliException(Cpc.EXIT_USAGE, "--jobs must be ≥ 1, --warmup ≥ 0 and --workers in [1, 64]");
+            }
             try {
-                org.cpc.poc.bench.DispatchBenchmark.run(System.out, jobs, workers);
+                org.cpc.poc.bench.DispatchBenchmark.run(System.out, jobs, warmup, workers, separate, clientCpus);
             } catch (Exception e) {
                 throw new Errors.CliException(Cpc.EXIT_FAILED, "benchmark failed: " + e.getMessage());
             }

@@ -42,18 +42,20 @@ final class DevnetCommand implements Runnable {
     boolean reset;
     @Option(names = "--block-time-ms", paramLabel = "MS", description = "Block interval of a new devnet (default: 1000).")
     Long blockTimeMs;
-    @Option(names = "--workers", defaultValue = "1", paramLabel = "N",
-            description = "Solo workers computing synthetic tasks in this process (default: ${DEFAULT-VALUE}; 0 for none).")
+    @Option(names = "--workers", defaultValue = "2", paramLabel = "N",
+            description = "Pool workers running Task Market jobs from the devnet's PoC validator (default:"
+                    + " ${DEFAULT-VALUE}; 0 for none).")
     int workers;
+    @Option(names = "--solo-workers", defaultValue = "1", paramLabel = "N",
+            description = "Solo workers computing the chain's synthetic tasks on the node (default: ${DEFAULT-VALUE};"
+                    + " 0 for none).")
+    int soloWorkers;
     @Option(names = "--backend", defaultValue = "auto", paramLabel = "auto|cpu|cuda",
             description = "Compute backend of the devnet's workers (default: ${DEFAULT-VALUE}).")
     String backend;
     @Option(names = "--poc-port", defaultValue = "8080", paramLabel = "P",
             description = "Task Market (PoC validator) port (default: ${DEFAULT-VALUE}; -1: no PoC validator).")
     int pocPort;
-    @Option(names = "--pool-workers", defaultValue = "2", paramLabel = "N",
-            description = "Pool workers running market jobs from the devnet's PoC validator (default: ${DEFAULT-VALUE}).")
-    int poolWorkers;
     @Option(names = "--validators", defaultValue = "1", paramLabel = "N",
             description = "Validators, each its own node in DIR/nodeI with REST port PORT+I (default: ${DEFAULT-VALUE}:"
                     + " one node in DIR).")
@@ -68,6 +70,13 @@ final class DevnetCommand implements Runnable {
     public void run() {
         if (validators < 1 || validators > NodeInit.MAX_VALIDATORS) {
             throw new Errors.CliException(Cpc.EXIT_USAGE, "--validators must be 1.." + NodeInit.MAX_VALIDATORS);
+        }
+        if (workers < 0) throw new Errors.CliException(Cpc.EXIT_USAGE, "--workers must be 0 or more");
+        if (soloWorkers < 0) throw new Errors.CliException(Cpc.EXIT_USAGE, "--solo-workers must be 0 or more");
+        // The default two pool workers simply go with the PoC validator; asking for some without one is a mistake.
+        if (workers > 0 && pocPort < 0 && spec.commandLine().getParseResult().hasMatchedOption("--workers")) {
+            throw new Errors.CliException(Cpc.EXIT_USAGE, "--workers runs pool workers on the PoC validator, which"
+                    + " --poc-port -1 turns off; add --workers 0");
         }
         DataDir root = new DataDir(dataDir);
         PrintWriter out = spec.commandLine().getOut();
@@ -85,7 +94,6 @@ final class DevnetCommand implements Runnable {
                         NodeInit.DEFAULT_VALIDATOR_KEY, null, System.currentTimeMillis());
             }
         }
-        if (workers < 0) throw new Errors.CliException(Cpc.EXIT_USAGE, "--workers must be 0 or more");
         LocalNetwork network = LocalNetwork.start(dirs, port);
         List<NodeRunner> nodes = network.nodes();
         NodeRunner node = nodes.getFirst();
@@ -103,9 +111,8 @@ final class DevnetCommand implements Runnable {
         }
         out.println("  WARNING:   devnet keys use the public password in node.json. Never reuse them elsewhere.");
         List<SoloWorker> started = startWorkers(dir, url, spec.commandLine().getErr(), out);
-        if (poolWorkers < 0) throw new Errors.CliException(Cpc.EXIT_USAGE, "--pool-workers must be 0 or more");
         DevnetMarket market = pocPort < 0 ? null
-                : DevnetMarket.start(dir, url, pocPort, poolWorkers, backend, out, spec.commandLine().getErr());
+                : DevnetMarket.start(dir, url, pocPort, workers, backend, out, spec.commandLine().getErr());
         // Workers stop first, so none is left submitting to a node that is closing; then the node.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (market != null) market.close();
@@ -167,19 +174,19 @@ final class DevnetCommand implements Runnable {
      */
     private List<SoloWorker> startWorkers(DataDir dir, String url, PrintWriter err, PrintWriter out) {
         List<SoloWorker> list = new ArrayList<>();
-        if (workers == 0) return list;
-        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
+        if (soloWorkers == 0) return list;
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / soloWorkers);
         ComputeBackend compute;
         try {
             compute = Backends.select(backend, threads);
         } catch (IllegalStateException e) {
-            out.println("  workers:   none started: " + e.getMessage());
+            out.println("  solo workers: none started: " + e.getMessage());
             return list;
         }
         char[] password = NodeInit.DEVNET_KEY_PASSWORD.toCharArray();
         Keyring keyring = new Keyring(dir.keys());
         StatusReporter reporter = new StatusReporter(err, StatusReporter.onTerminal());
-        for (int i = 1; i <= workers; i++) {
+        for (int i = 1; i <= soloWorkers; i++) {
             String name = "worker-" + i;
             if (!keyring.exists(name)) keyring.create(name, KeyKind.SECP256K1, password);
             AccountKey key = keyring.unlockSecp256k1(name, password);

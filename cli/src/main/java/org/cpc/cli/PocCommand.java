@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import org.cpc.poc.NodeLedger;
 import org.cpc.poc.PocConfig;
 import org.cpc.poc.PocValidator;
+import org.cpc.poc.Retention;
 import org.cpc.protocol.keys.AccountKey;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,11 +47,23 @@ final class PocCommand implements Runnable {
                 description = "Most jobs in flight on one worker (default: ${DEFAULT-VALUE}).")
         int jobsPerWorker;
         @Option(names = "--job-timeout", paramLabel = "SECONDS", defaultValue = "120",
-                description = "A job not answered within this goes to another worker (default: ${DEFAULT-VALUE}).")
+                description = "Longest a job may take before it goes to another worker; each job gets 4× its expected time at"
+                        + " the worker's advertised GOPS, 10 s to this (default: ${DEFAULT-VALUE}).")
         long jobTimeoutSeconds;
         @Option(names = "--duplicate-probability", paramLabel = "P", defaultValue = "0.05",
                 description = "Chance an accepted job is also run on a second worker and compared (default: ${DEFAULT-VALUE}).")
         double duplicate;
+        @Option(names = "--keep-finished-days", paramLabel = "DAYS", defaultValue = "30",
+                description = "How long a finished task (records, job outputs, result) is kept after it ended; then"
+                        + " GET /tasks/ID answers 410 Gone (default: ${DEFAULT-VALUE}).")
+        long keepFinishedDays;
+        @Option(names = "--blob-grace-hours", paramLabel = "HOURS", defaultValue = "24",
+                description = "A blob no unfinished task uses is deleted once it is this old, so inputs may be uploaded"
+                        + " before their task is created (default: ${DEFAULT-VALUE}).")
+        long blobGraceHours;
+        @Option(names = "--max-deletions-per-sweep", paramLabel = "N", defaultValue = "1000",
+                description = "Most tasks and blob files removed by one retention sweep, one a minute (default: ${DEFAULT-VALUE}).")
+        int maxDeletions;
         @Mixin NodeUrlOption node;
         @Mixin KeyringOptions keys;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -61,7 +74,9 @@ final class PocCommand implements Runnable {
             Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".cpc", "poc");
             PocConfig d = PocConfig.defaults(dir);
             PocConfig config = new PocConfig(dir, host, port, maxBlobBytes, d.maxResultBytes(),
-                    Duration.ofSeconds(jobTimeoutSeconds), jobsPerWorker, duplicate, d.heartbeat(), d.maxPendingL1());
+                    Duration.ofSeconds(jobTimeoutSeconds), jobsPerWorker, duplicate, d.heartbeat(), d.maxPendingL1(),
+                    new Retention(Duration.ofDays(keepFinishedDays), Duration.ofHours(blobGraceHours), maxDeletions,
+                            Retention.DEFAULTS.every()));
             PocValidator v = PocValidator.start(config, account, new NodeLedger(node.client()), InstantSource.system());
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

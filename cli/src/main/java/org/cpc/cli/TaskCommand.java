@@ -26,8 +26,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "task", description = "Customer side of the Task Market: publish a paid task, follow it, fetch its result.",
-        subcommands = {TaskCommand.Create.class, TaskCommand.Status.class, TaskCommand.Result.class, TaskCommand.ListTasks.class})
+@Command(name = "task", description = "Customer side of the Task Market: publish a paid task, follow it, fetch its result"
+        + " or cancel it.",
+        subcommands = {TaskCommand.Create.class, TaskCommand.Status.class, TaskCommand.Result.class,
+            TaskCommand.ListTasks.class, TaskCommand.Cancel.class})
 final class TaskCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -234,6 +236,41 @@ final class TaskCommand implements Runnable {
             } catch (MarketClient.MarketException e) {
                 throw new Errors.CliException(Cpc.EXIT_FAILED, e.getMessage());
             }
+        }
+    }
+
+    @Command(name = "cancel", description = {
+        "Cancel a task that has no accepted job yet: signs a CANCEL_TASK with the creator's key and sends it through"
+            + " the Task Market, which stops handing out the task's jobs; L1 gives the whole escrow back.",
+        "Once a job is accepted the task runs to its end (or its deadline, which refunds what is unsettled)."})
+    static final class Cancel implements Runnable {
+        @Parameters(paramLabel = "TASK_ID") String taskId;
+        @Option(names = "--from", required = true, paramLabel = "KEY", description = "Keyring name of the task's creator.")
+        String from;
+        @Mixin MarketUrlOption market;
+        @Mixin NodeUrlOption node;
+        @Mixin KeyringOptions keys;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            MarketClient c = market.client();
+            NodeClient nodeClient = node.client();
+            NetworkParams params = NetworkParams.fromJson(nodeClient.params());
+            AccountKey key = keys.keyring().unlockSecp256k1(from, keys.unlockPassword(from));
+            long nonce = nodeClient.balance(key.address()).path("nonce").asLong();
+            Transaction tx = MarketClient.cancelTaskTx(key, params, taskId, nonce, System.currentTimeMillis() / 1000);
+            JsonNode r;
+            try {
+                r = c.cancelTask(taskId, tx);
+            } catch (MarketClient.MarketException e) {
+                throw new Errors.CliException(Cpc.EXIT_FAILED, "the Task Market refused the cancel: " + e.getMessage());
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("task_id: " + r.path("task_id").asText());
+            out.println("status:  " + r.path("status").asText() + " (the escrow goes back to " + key.address()
+                    + " once tx " + r.path("tx_hash").asText() + " is in a block)");
+            out.flush();
         }
     }
 

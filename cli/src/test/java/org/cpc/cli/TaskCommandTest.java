@@ -109,6 +109,37 @@ class TaskCommandTest {
                 assertThat(workerRun[0].exit()).as(workerRun[0].err()).isZero();
                 assertThat(workerRun[0].err()).contains("jobs done 4");
 
+                // With no worker left, a new task gets no accepted job: its creator may cancel it.
+                Run done = withKeys("task", "cancel", id, "--from", "alice", "--market", v.url(), "--node", nodeUrl);
+                assertThat(done.exit()).isEqualTo(Cpc.EXIT_FAILED);
+                assertThat(done.err()).contains("the Task Market refused the cancel", "is completed");
+                Run idle = withKeys("task", "create", "--type", "synthetic", "--seed", "ab".repeat(32),
+                        "--matrix-size", "8", "--iterations", "3", "--reward", "1.0", "--from", "alice",
+                        "--market", v.url(), "--node", nodeUrl);
+                assertThat(idle.exit()).as(idle.err()).isZero();
+                String idleId = idle.out().lines().filter(l -> l.startsWith("task_id: ")).findFirst().orElseThrow()
+                        .substring(9);
+                org.cpc.poc.MarketClient market = new org.cpc.poc.MarketClient(v.url());
+                long onChain = System.nanoTime() + 20_000_000_000L;
+                while (!market.task(idleId).path("status").asText().equals("in_progress") && System.nanoTime() < onChain) {
+                    Thread.sleep(100);
+                }
+                Run notMine = withKeys("task", "cancel", idleId, "--from", "miner", "--market", v.url(), "--node", nodeUrl);
+                assertThat(notMine.exit()).isEqualTo(Cpc.EXIT_FAILED);
+                assertThat(notMine.err()).contains("only the task's creator");
+                Run cancel = withKeys("task", "cancel", idleId, "--from", "alice", "--market", v.url(), "--node", nodeUrl);
+                assertThat(cancel.exit()).as(cancel.err()).isZero();
+                assertThat(cancel.out()).contains("task_id: " + idleId, "status:  cancelled", "escrow goes back to " + alice);
+                long settled = System.nanoTime() + 20_000_000_000L;
+                while (!client.get("/task/" + idleId).body().path("status").asText().equals("cancelled")
+                        && System.nanoTime() < settled) {
+                    Thread.sleep(100);
+                }
+                assertThat(client.get("/task/" + idleId).body().path("status").asText()).isEqualTo("cancelled");
+                assertThat(cpc("task", "status", idleId, "--market", v.url()).out()).contains("\"status\" : \"cancelled\"");
+                Run noKey = cpc("task", "cancel", idleId, "--market", v.url(), "--node", nodeUrl);
+                assertThat(noKey.exit()).isEqualTo(Cpc.EXIT_USAGE);
+
                 Run missing = withKeys("task", "create", "--type", "matmul", "--reward", "1.0", "--from", "alice",
                         "--market", v.url(), "--node", nodeUrl);
                 assertThat(missing.exit()).isEqualTo(Cpc.EXIT_USAGE);

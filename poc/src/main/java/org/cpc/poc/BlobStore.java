@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.InstantSource;
 import java.security.MessageDigest;
 import java.util.concurrent.ConcurrentHashMap;
 import org.cpc.compute.market.BlobSource;
@@ -21,6 +23,10 @@ import org.cpc.protocol.crypto.Sha256;
  * Content-addressed blobs on disk: a blob is the file {@code blobs/<sha256 hex>}. Uploads stream through SHA-256 into
  * a temporary file, are refused past the size limit, and are renamed into place atomically, so a crash leaves no
  * half blob under a real name. Blobs are immutable; readers map them.
+ *
+ * <p>A blob's modification time is when it was last written or re-uploaded, by the store's clock: retention deletes
+ * only blobs older than a grace period, and the check and the deletion are atomic with respect to writes (one lock),
+ * so a blob stored again while being swept is never lost.
  */
 public final class BlobStore implements BlobSource {
     /** The upload is larger than the limit. */
@@ -35,10 +41,12 @@ public final class BlobStore implements BlobSource {
     private final Path dir;
     private final Path tmp;
     private final long maxBytes;
+    private final InstantSource clock;
     private final ConcurrentHashMap<String, MemorySegment> mapped = new ConcurrentHashMap<>();
 
-    public BlobStore(Path dir, long maxBytes) {
+    public BlobStore(Path dir, long maxBytes, InstantSource clock) {
         this.dir = dir;
+        this.clock = clock;
         this.tmp = dir.resolve("tmp");
         this.maxBytes = maxBytes;
         try {
@@ -81,7 +89,7 @@ public final class BlobStore implements BlobSource {
     /** Stores bytes already in memory (job outputs, merged results); no size limit beyond the caller's. */
     public Stored putBytes(byte[] data) {
         String hash = Hex.encode(Sha256.hash(data));
-        if (Files.exists(path(hash))) return new Stored(hash, data.length);
+        if (touch(hash)) return new Stored(hash, data.length);
         try {
             Path t = Files.createTempFile(tmp, "put", ".part");
             try {
@@ -131,13 +139,55 @@ public final class BlobStore implements BlobSource {
 
     private Stored commit(Path t, String hash, long size) throws IOException {
         Path target = path(hash);
-        if (!Files.exists(target)) {
-            try (FileChannel ch = FileChannel.open(t, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
+        if (touch(hash)) return new Stored(hash, size);
+        try (FileChannel ch = FileChannel.open(t, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.setLastModifiedTime(t, FileTime.from(clock.instant()));
+        synchronized (this) {
             Files.move(t, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
         return new Stored(hash, size);
+    }
+
+    /**
+     * Marks the blob as just stored (it was uploaded again, or a task is about to use it), so retention keeps it for
+     * another grace period; false when there is no such blob.
+     */
+    public synchronized boolean touch(String hash) {
+        if (!isHash(hash)) return false;
+        try {
+            Files.setLastModifiedTime(path(hash), FileTime.from(clock.instant()));
+            return true;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot touch blob " + hash + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The hashes of the blobs stored, in no order: the caller bounds what it does with each. */
+    public java.util.stream.Stream<String> hashes() throws IOException {
+        return Files.list(dir).map(p -> p.getFileName().toString()).filter(BlobStore::isHash);
+    }
+
+    /**
+     * Deletes the blob if it was last stored before {@code cutoff}; its size when it was deleted, -1 when it was
+     * kept or is gone.
+     */
+    public synchronized long deleteIfOlder(String hash, java.time.Instant cutoff) {
+        Path p = path(hash);
+        try {
+            if (!Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)) return -1;
+            long size = Files.size(p);
+            mapped.remove(hash);
+            Files.delete(p);
+            return size;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return -1;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete blob " + hash + ": " + e.getMessage(), e);
+        }
     }
 
     public Path path(String hash) {

@@ -3,6 +3,7 @@ package org.cpc.poc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.cpc.protocol.codec.Json;
@@ -33,6 +34,14 @@ final class JobState {
     JsonNode tx;
     String txHash;
     String lastError;
+    /** The second worker whose duplicate run agreed; the PoC validator pays it once the SUBMIT_RESULT is included. */
+    String auditor;
+    /** What {@link #auditor} is paid, fixed when its run agreed. */
+    BigInteger payWei;
+    /** The signed TRANSFER paying {@link #auditor}, once built; re-sent as is until included. */
+    JsonNode payTx;
+    String payTxHash;
+    boolean paid;
     /** Not persisted: where the job runs now. */
     Market.Assignment assignment;
     long nextTryNanos;
@@ -62,6 +71,13 @@ final class JobState {
         if (tx == null) o.putNull("tx"); else o.set("tx", tx);
         put(o, "tx_hash", txHash);
         put(o, "last_error", lastError);
+        if (auditor != null) {
+            o.put("auditor", auditor);
+            o.put("pay_wei", payWei.toString());
+            if (payTx == null) o.putNull("pay_tx"); else o.set("pay_tx", payTx);
+            put(o, "pay_tx_hash", payTxHash);
+            o.put("paid", paid);
+        }
         return o;
     }
 
@@ -75,6 +91,11 @@ final class JobState {
         tx = o.path("tx").isObject() ? o.get("tx") : null;
         txHash = o.path("tx_hash").textValue();
         lastError = o.path("last_error").textValue();
+        auditor = o.path("auditor").textValue();
+        payWei = auditor == null ? null : new BigInteger(o.get("pay_wei").textValue());
+        payTx = o.path("pay_tx").isObject() ? o.get("pay_tx") : null;
+        payTxHash = o.path("pay_tx_hash").textValue();
+        paid = o.path("paid").booleanValue();
     }
 
     private static void put(ObjectNode o, String k, String v) {

@@ -8,20 +8,25 @@ import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.cpc.chain.exec.TxRules;
 import org.cpc.compute.Verification;
 import org.cpc.compute.gemm.Backends;
@@ -51,15 +56,74 @@ import org.slf4j.LoggerFactory;
  * counts, accepted results merged and sent to L1. Transport-free: the WebSocket and REST layers call in.
  *
  * <p>One lock guards the task, job and session state; verification, merging and L1 calls run outside it. Every
- * state change is written to the {@link PocStore} before it is acted on.
+ * state change is queued to the {@link PocStore} under the lock (so the disk sees changes in the order they were
+ * made) and acted on outward (an acceptance told to the worker, a job counted, a task confirmed to its customer, a
+ * SUBMIT_RESULT sent) only once that write is synced; nothing waits for a write while holding the lock.
  */
 public final class Market implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Market.class);
     private static final int MAX_TEXT = 64 * 1024;
     private static final int MAX_FAULTS_KEPT = 20;
 
+    /**
+     * A transaction this PoC validator owes L1 for a job: its SUBMIT_RESULT, or the TRANSFER paying the worker whose
+     * duplicate run agreed. Both come from the validator's account and share its nonces, so one loop builds, records
+     * and sends them; the signed transaction lives in the job's record, written before it is sent, so after a
+     * restart it is re-sent as is (same nonce, same hash) and never built twice. Accessors need the market's lock.
+     */
+    sealed interface Outgoing {
+        JobState job();
+
+        JsonNode tx();
+
+        String txHash();
+
+        /** Records the signed transaction, or forgets it ({@code null}) so that it is built again later. */
+        void record(Transaction tx);
+
+        String what();
+    }
+
+    record ResultTx(JobState job) implements Outgoing {
+        public JsonNode tx() {
+            return job.tx;
+        }
+
+        public String txHash() {
+            return job.txHash;
+        }
+
+        public void record(Transaction t) {
+            job.tx = t == null ? null : t.toJson();
+            job.txHash = t == null ? null : t.hashHex();
+        }
+
+        public String what() {
+            return "the result of job " + job.id();
+        }
+    }
+
+    record AuditPay(JobState job) implements Outgoing {
+        public JsonNode tx() {
+            return job.payTx;
+        }
+
+        public String txHash() {
+            return job.payTxHash;
+        }
+
+        public void record(Transaction t) {
+            job.payTx = t == null ? null : t.toJson();
+            job.payTxHash = t == null ? null : t.hashHex();
+        }
+
+        public String what() {
+            return "the payment of " + job.auditor + " for the duplicate run of job " + job.id();
+        }
+    }
+
     /** Where a job runs now. */
-    record Assignment(JobState job, Session session, long deadlineNanos, boolean audit) {}
+    record Assignment(JobState job, Session session, long timeoutMillis, long deadlineNanos, boolean audit) {}
 
     /** A connected worker. */
     public final class Session {
@@ -101,6 +165,14 @@ public final class Market implements AutoCloseable {
     private final LinkedHashSet<JobState> queue = new LinkedHashSet<>();
     private final List<Session> sessions = new ArrayList<>();
     private final Map<JobState, Long> auditWaiting = new HashMap<>();
+    /** Jobs whose SUBMIT_RESULT is included and whose agreeing duplicate worker is not paid yet, oldest first. */
+    private final LinkedHashSet<JobState> owed = new LinkedHashSet<>();
+    /**
+     * How many jobs and tasks kept in memory use each job output and merged result (by hash): retention deletes an
+     * output record or a blob file only when nothing kept refers to it (outputs are content-addressed, so two tasks
+     * may share one).
+     */
+    private final Map<String, Integer> refs = new HashMap<>();
     /** Connections that have not answered the challenge yet, with when they came. */
     private final Map<Session, Long> unauthenticated = new HashMap<>();
     /** How long a connection may take to authenticate. */
@@ -108,6 +180,12 @@ public final class Market implements AutoCloseable {
     private final ExecutorService verifyPool;
     private final ScheduledExecutorService ticker;
     private final Thread l1Thread;
+    private final ScheduledExecutorService sweeper;
+    private final AtomicLong tasksRemoved = new AtomicLong();
+    private final AtomicLong recordsRemoved = new AtomicLong();
+    private final AtomicLong blobsRemoved = new AtomicLong();
+    private final AtomicLong bytesFreed = new AtomicLong();
+    private volatile long lastSweepAt;
     private final AtomicLong jobsAccepted = new AtomicLong();
     private volatile boolean closed;
     private int rr;
@@ -127,6 +205,10 @@ public final class Market implements AutoCloseable {
         ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("poc-ticker").daemon().factory());
         ticker.scheduleWithFixedDelay(this::tickSafely, 100, 100, TimeUnit.MILLISECONDS);
         l1Thread = Thread.ofPlatform().name("poc-l1").daemon().start(this::l1Loop);
+        // Its own thread: a sweep reads directories and deletes files, and must never hold up dispatch or L1.
+        sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("poc-retention").daemon().factory());
+        long every = config.retention().every().toMillis();
+        sweeper.scheduleWithFixedDelay(this::sweepSafely, every, every, TimeUnit.MILLISECONDS);
     }
 
     public String address() {
@@ -157,6 +239,17 @@ public final class Market implements AutoCloseable {
                     queue.add(j);
                 }
                 if (j.status.equals(JobState.AUDITING)) auditWaiting.put(j, System.nanoTime());
+                if (owesPay(j)) owed.add(j);
+                if (j.outputHash != null) ref(j.outputHash);
+            }
+        }
+        long nowS = clock.millis() / 1000;
+        for (TaskState t : tasks.values()) {
+            if (t.resultHash != null) ref(t.resultHash);
+            if (!t.open() && t.endedAt == 0) {
+                // Written before ended_at was: kept from now on, recorded so a later restart does not move it again.
+                t.endedAt = nowS;
+                store.write(PocStore.taskKey(t.taskId), t.toRecord());
             }
         }
         if (!tasks.isEmpty()) log.info("resumed {} tasks, {} jobs waiting for workers", tasks.size(), queue.size());
@@ -166,16 +259,8 @@ public final class Market implements AutoCloseable {
 
     /** POST /tasks: a customer's signed CREATE_TASK; checked, forwarded to L1, recorded. */
     public ObjectNode createTask(JsonNode body) {
-        Transaction tx;
+        Transaction tx = signed(body, TxType.CREATE_TASK);
         ComputeTask ct;
-        try {
-            tx = Transaction.fromJson(body);
-        } catch (RuntimeException e) {
-            throw new ApiException(400, "the body must be a signed CREATE_TASK transaction: " + e.getMessage());
-        }
-        if (tx.txType() != TxType.CREATE_TASK) {
-            throw new ApiException(400, "the body must be a CREATE_TASK transaction, not " + tx.txType());
-        }
         try {
             ct = ComputeTask.fromJson(tx.payload());
         } catch (RuntimeException e) {
@@ -197,6 +282,8 @@ public final class Market implements AutoCloseable {
         if (ct.deadline() <= now) {
             throw new ApiException(400, "the deadline " + ct.deadline() + " is not in the future (now " + now + ")");
         }
+        // Touched first: retention then keeps them a whole grace period, long enough for the task to be recorded.
+        for (String in : type.inputBlobs(ct.payload())) blobs.touch(in);
         try {
             type.checkInputs(ct.payload(), blobs::size);
         } catch (IllegalArgumentException e) {
@@ -221,6 +308,7 @@ public final class Market implements AutoCloseable {
         }
         TaskState t = new TaskState(ct.taskId(), tx.fromAddress(), type, ct.payload(), ct.reward(), ct.deadline(),
                 now, tx.toJson(), tx.hashHex());
+        CompletableFuture<Void> written;
         synchronized (this) {
             if (tasks.containsKey(t.taskId)) throw new ApiException(409, "task " + t.taskId + " exists already");
             String[] keys = new String[1 + t.jobs.length];
@@ -231,23 +319,123 @@ public final class Market implements AutoCloseable {
                 keys[1 + j.index] = PocStore.jobKey(t.taskId, j.index);
                 values[1 + j.index] = j.toRecord();
             }
-            store.put(keys, values);
+            written = store.write(keys, values);
             tasks.put(t.taskId, t);
         }
+        written.join(); // the customer hears of the task once it is on disk
         log.info("task {} ({} jobs of {}, reward {} CPC) published by {}", t.taskId, t.jobs.length, type.name(),
                 Amounts.formatCpc(t.reward), t.creator);
         ObjectNode o = Json.object();
         o.put("task_id", t.taskId);
-        o.put("status", t.status);
+        o.put("status", TaskState.PENDING); // as recorded: L1 may have included it while the write was synced
         o.put("created_at", t.createdAt);
         o.put("tx_hash", t.createTxHash);
         o.put("jobs_total", t.jobs.length);
         return o;
     }
 
+    private static Transaction signed(JsonNode body, TxType type) {
+        Transaction tx;
+        try {
+            tx = Transaction.fromJson(body);
+        } catch (RuntimeException e) {
+            throw new ApiException(400, "the body must be a signed " + type + " transaction: " + e.getMessage());
+        }
+        if (tx.txType() != type) throw new ApiException(400, "the body must be a " + type + " transaction, not " + tx.txType());
+        return tx;
+    }
+
+    /**
+     * POST /tasks/{id}/cancel: the creator's signed CANCEL_TASK. L1 takes it only while no job result is on chain, so
+     * this PoC validator takes it only while it has accepted none: it stops the task's jobs first (a result arriving
+     * meanwhile is not accepted), then forwards the transaction; if L1 refuses, the task goes on as before.
+     */
+    public ObjectNode cancelTask(String taskId, JsonNode body) {
+        Transaction tx = signed(body, TxType.CANCEL_TASK);
+        if (!taskId.equals(tx.payload() == null ? null : tx.payload().path("task_id").asText(null))) {
+            throw new ApiException(400, "the CANCEL_TASK's payload must be {\"task_id\":\"" + taskId + "\"}");
+        }
+        TaskState t;
+        String before;
+        synchronized (this) {
+            t = tasks.get(taskId);
+            if (t == null) throw new ApiException(404, "no task " + taskId + " on this PoC validator");
+            if (!tx.fromAddress().equals(t.creator)) {
+                throw new ApiException(403, "only the task's creator " + t.creator + " may cancel it, not " + tx.fromAddress());
+            }
+            if (!t.open()) throw new ApiException(409, "task " + taskId + " is " + t.status + "; it cannot be cancelled");
+            long started = java.util.Arrays.stream(t.jobs).filter(j -> j.outputHash != null).count();
+            if (started > 0) {
+                throw new ApiException(409, "task " + taskId + " has " + started + " accepted jobs whose results are on"
+                        + " their way to L1, which refuses a cancel once one is on chain; it runs to its end");
+            }
+            before = t.status;
+            t.status = TaskState.CANCELLED; // not written yet: no job of it is handed out or accepted from here
+            withdrawJobs(t);
+        }
+        Ledger.Sent sent;
+        try {
+            sent = ledger.send(tx);
+        } catch (Ledger.Unavailable e) {
+            resume(t, before);
+            throw new ApiException(503, "the L1 node cannot be reached to cancel the task: " + e.getMessage());
+        }
+        if (sent instanceof Ledger.Sent.Rejected r) {
+            resume(t, before);
+            throw new ApiException(422, "L1 refused the CANCEL_TASK: " + r.reason());
+        }
+        CompletableFuture<Void> written;
+        synchronized (this) {
+            t.error = "cancelled by its creator (tx " + tx.hashHex() + "); L1 gives the escrow back";
+            t.endedAt = clock.millis() / 1000;
+            written = store.write(PocStore.taskKey(t.taskId), t.toRecord());
+        }
+        written.join();
+        log.info("task {} cancelled by {}", taskId, tx.fromAddress());
+        ObjectNode o = Json.object();
+        o.put("task_id", taskId);
+        o.put("status", TaskState.CANCELLED);
+        o.put("tx_hash", tx.hashHex());
+        return o;
+    }
+
+    /** Takes a task's jobs back from the queue and from the workers running them; lock held. */
+    private void withdrawJobs(TaskState t) {
+        for (JobState j : t.jobs) queue.remove(j);
+        for (Session s : sessions) {
+            Iterator<Assignment> it = s.inflight.values().iterator();
+            while (it.hasNext()) {
+                Assignment a = it.next();
+                if (a.job().task != t) continue;
+                it.remove();
+                a.job().assignment = null;
+                if (a.job().status.equals(JobState.ASSIGNED)) a.job().status = JobState.QUEUED;
+                cancelMessage(s, a.job(), "the task was cancelled by its creator");
+            }
+        }
+        dispatch(); // the freed slots go to other tasks' jobs
+    }
+
+    /** L1 did not take the cancel: the task's jobs go back to the queue. */
+    private void resume(TaskState t, String status) {
+        synchronized (this) {
+            t.status = status;
+            for (JobState j : t.jobs) requeue(j);
+            dispatch();
+        }
+    }
+
+    private static void cancelMessage(Session s, JobState j, String reason) {
+        ObjectNode o = Json.object();
+        o.put("type", "cancel");
+        o.put("job_id", j.id());
+        o.put("reason", reason);
+        s.link.send(o.toString());
+    }
+
     public synchronized ObjectNode task(String taskId) {
         TaskState t = tasks.get(taskId);
-        if (t == null) throw new ApiException(404, "no task " + taskId + " on this PoC validator");
+        if (t == null) throw missing(taskId);
         return t.view();
     }
 
@@ -275,12 +463,22 @@ public final class Market implements AutoCloseable {
     /** The task's verified result blob hash; 404/409 when there is none (yet). */
     public synchronized String resultHash(String taskId) {
         TaskState t = tasks.get(taskId);
-        if (t == null) throw new ApiException(404, "no task " + taskId + " on this PoC validator");
+        if (t == null) throw missing(taskId);
         if (t.resultHash == null) {
             throw new ApiException(409, "task " + taskId + " has no result yet: " + t.accepted + " of " + t.jobs.length
                     + " jobs done, status " + t.status);
         }
         return t.resultHash;
+    }
+
+    /** 410 for a task retention removed, 404 for one never seen. */
+    private ApiException missing(String taskId) {
+        JsonNode x = store.get(PocStore.expiredKey(taskId));
+        if (x == null) return new ApiException(404, "no task " + taskId + " on this PoC validator");
+        return new ApiException(410, "task " + taskId + " ended " + x.path("status").asText() + " at "
+                + x.path("ended_at").asLong() + " and was removed at " + x.path("removed_at").asLong()
+                + " with its result: this PoC validator keeps finished tasks "
+                + config.retention().keepFinished().toSeconds() + " s after they end (--keep-finished-days)");
     }
 
     public synchronized ObjectNode workers() {
@@ -411,13 +609,19 @@ public final class Market implements AutoCloseable {
             error(s, "job " + jobId + " is not assigned to you (it timed out, was reassigned, or never existed)");
             return;
         }
-        verifyPool.execute(() -> {
+        JobState j = a.job();
+        Runnable check = () -> {
             try {
                 verifyAndRecord(s, a, f);
             } catch (RuntimeException e) {
                 log.error("verifying job {} from {} failed", jobId, s.address, e);
             }
-        });
+        };
+        // A check of a few thousand multiply-adds costs less than handing it to another thread (a wake-up and a
+        // context switch per job), so it runs on the connection's thread; larger ones and audits, whose
+        // disagreement recomputes the whole job, go to the pool and leave the connection reading.
+        if (!a.audit() && j.task.type.verifyMacs(j.task.payload, j.index) <= INLINE_VERIFY_MACS) check.run();
+        else verifyPool.execute(check);
     }
 
     private void verifyAndRecord(Session s, Assignment a, PoolProtocol.ResultFrame f) {
@@ -460,6 +664,7 @@ public final class Market implements AutoCloseable {
                         fault(j.worker, j, "duplicate execution disagreed; the validator's recomputation matched the other worker");
                         j.excluded.add(j.worker);
                         j.worker = null;
+                        unref(j.outputHash);
                         j.outputHash = null;
                         j.signature = null;
                         j.status = JobState.QUEUED; // take the auditor's output as a fresh first result
@@ -501,35 +706,48 @@ public final class Market implements AutoCloseable {
             } else if (a.audit() && j.outputHash != null) {
                 // The duplicate agrees with the first output.
                 auditWaiting.remove(j);
-                accept(j);
                 s.accepted++;
-                ack(s, j, hash, BigInteger.ZERO);
+                BigInteger pay = auditPay(t);
+                // Paid by this PoC validator once the job's SUBMIT_RESULT is included; a share too small to have a
+                // PoC part pays nothing (L1 takes no transfer of 0).
+                if (pay.signum() > 0) {
+                    j.auditor = s.address;
+                    j.payWei = pay;
+                }
+                String payText = formatCpc(pay);
+                accept(j).thenRun(() -> ack(s, j, hash, pay, payText));
             } else {
                 j.worker = s.address;
                 j.outputHash = stored;
+                ref(stored);
                 j.signature = f.header().path("signature").asText();
                 s.accepted++;
-                if (random.nextDouble() < config.duplicateProbability() && otherWorkerThan(s.address)) {
+                BigInteger reward = workerReward(t);
+                String rewardText = formatCpc(reward);
+                CompletableFuture<Void> written;
+                // (SecureRandom costs a few µs: not drawn when nothing is duplicated.)
+                if (config.duplicateProbability() > 0 && random.nextDouble() < config.duplicateProbability()
+                        && otherWorkerThan(s.address)) {
                     j.status = JobState.AUDITING;
                     j.excluded.add(s.address);
                     auditWaiting.put(j, System.nanoTime());
-                    persist(j, stored, inline);
+                    written = persist(j, stored, inline);
                     requeue(j);
                 } else {
                     j.status = JobState.ACCEPTED;
-                    persist(j, stored, inline);
-                    counted(j);
+                    written = persist(j, stored, inline).thenRun(() -> counted(j));
                 }
-                ack(s, j, hash, workerReward(t));
+                // The worker hears "accepted" only once the record is synced: a power loss cannot undo it.
+                written.thenRun(() -> ack(s, j, hash, reward, rewardText));
             }
             dispatch();
         }
     }
 
-    private void ack(Session s, JobState j, String hash, BigInteger reward) {
+    private static void ack(Session s, JobState j, String hash, BigInteger reward, String rewardText) {
         // Written by hand: this and the job message are the two messages of every job's round trip.
         s.link.send("{\"type\":\"job_accepted\",\"job_id\":\"" + j.id() + "\",\"result_hash\":\"" + hash
-                + "\",\"reward_wei\":\"" + reward + "\",\"reward\":\"" + formatCpc(reward) + "\"}");
+                + "\",\"reward_wei\":\"" + reward + "\",\"reward\":\"" + rewardText + "\"}");
     }
 
     private BigInteger lastReward;
@@ -544,13 +762,32 @@ public final class Market implements AutoCloseable {
         return lastRewardText;
     }
 
-    private volatile int workerShareBps = -1;
+    /** L1's parameters, read by the first L1 pass: no task is released to workers before it. */
+    private volatile NetworkParams l1Params;
 
     /** What L1 pays the worker for one job of {@code t}: floor(floor(reward / jobs) × worker bps / 10000). */
     private BigInteger workerReward(TaskState t) {
-        int bps = workerShareBps;
-        if (bps < 0) return t.jobReward(); // L1 not asked yet: the job's whole share
+        NetworkParams p = l1Params;
+        if (p == null) return t.jobReward(); // L1 not asked yet: the job's whole share
+        return part(t, p.marketWorkerShareBps());
+    }
+
+    /**
+     * What this PoC validator pays the worker whose duplicate run agreed: its own part of the job's share,
+     * floor(floor(reward / jobs) × poc bps / 10000), so an audit costs the customer nothing and creates no wei.
+     */
+    private BigInteger auditPay(TaskState t) {
+        NetworkParams p = l1Params;
+        return p == null ? BigInteger.ZERO : part(t, p.marketPocShareBps());
+    }
+
+    private static BigInteger part(TaskState t, int bps) {
         return t.jobReward().multiply(BigInteger.valueOf(bps)).divide(BigInteger.valueOf(10_000));
+    }
+
+    /** Whether the job's agreeing duplicate worker is still to be paid: its SUBMIT_RESULT is in, the TRANSFER not. */
+    private static boolean owesPay(JobState j) {
+        return j.auditor != null && !j.paid && j.status.equals(JobState.INCLUDED);
     }
 
     private JobVerifier verifier(TaskState t) {
@@ -565,15 +802,17 @@ public final class Market implements AutoCloseable {
         return false;
     }
 
-    private void accept(JobState j) {
+    /** Marks the job accepted; it counts (and may be merged) once its record is on disk. */
+    private CompletableFuture<Void> accept(JobState j) {
         j.status = JobState.ACCEPTED;
-        persist(j);
-        counted(j);
+        return persist(j).thenRun(() -> counted(j));
     }
 
     /** Counts an accepted job, once its record is written. */
     private void counted(JobState j) {
-        j.task.accepted++;
+        synchronized (this) {
+            j.task.accepted++;
+        }
         jobsAccepted.incrementAndGet();
     }
 
@@ -588,7 +827,7 @@ public final class Market implements AutoCloseable {
         e.put("reason", reason);
         e.put("at", clock.millis() / 1000);
         while (list.size() > MAX_FAULTS_KEPT) list.remove(0);
-        store.put(k, w);
+        store.putNow(k, w); // worker records are written only here, so the read above saw the last write
     }
 
     /** A worker's record: faults (wrong results) so far. */
@@ -686,13 +925,34 @@ public final class Market implements AutoCloseable {
         return null;
     }
 
+    /** Shortest job timeout, whatever the worker's speed: connection hiccups, a GC pause, the result's upload. */
+    static final long MIN_JOB_TIMEOUT_MS = 10_000;
+    /** How many times its expected compute time a job may take before it goes to another worker. */
+    static final int JOB_TIMEOUT_SLACK = 4;
+
+    /**
+     * How long a worker may take for a job of {@code macs} multiply-adds: {@link #JOB_TIMEOUT_SLACK} times what its
+     * advertised {@code gops} (2 int8 ops per multiply-add) needs for this job and the {@code queued - 1} it holds
+     * already (a worker runs its jobs one after another), at least {@link #MIN_JOB_TIMEOUT_MS}, at most
+     * {@code capMillis} (--job-timeout), which is also the timeout of a worker that advertised no speed. A worker
+     * that overstates its GOPS only shortens its own timeouts.
+     */
+    static long jobTimeoutMillis(long macs, double gops, int queued, long capMillis) {
+        if (!(gops > 0) || Double.isInfinite(gops)) return capMillis;
+        double expectedMs = 2.0 * macs * queued / (gops * 1e6);
+        double scaled = Math.ceil(JOB_TIMEOUT_SLACK * expectedMs);
+        return Math.min(capMillis, Math.max(MIN_JOB_TIMEOUT_MS, scaled >= capMillis ? capMillis : (long) scaled));
+    }
+
     private void assign(JobState j, Session s) {
         boolean audit = j.status.equals(JobState.AUDITING);
-        Assignment a = new Assignment(j, s, System.nanoTime() + config.jobTimeout().toNanos(), audit);
+        TaskState t = j.task;
+        long timeout = jobTimeoutMillis(t.type.jobMacs(t.payload, j.index), s.gops, s.inflight.size() + 1,
+                config.jobTimeout().toMillis());
+        Assignment a = new Assignment(j, s, timeout, System.nanoTime() + timeout * 1_000_000L, audit);
         j.assignment = a;
         if (!audit) j.status = JobState.ASSIGNED;
         s.inflight.put(j.id(), a);
-        TaskState t = j.task;
         StringBuilder m = new StringBuilder(256 + t.payloadJson().length());
         m.append("{\"type\":\"job\",\"job_id\":\"").append(j.id())
                 .append("\",\"task_id\":\"").append(t.taskId)
@@ -701,7 +961,7 @@ public final class Market implements AutoCloseable {
                 .append("\",\"payload\":").append(t.payloadJson())
                 .append(",\"job\":").append(Jcs.canonicalString(t.type.describeJob(t.payload, j.index)))
                 .append(",\"max_output_bytes\":").append(t.type.maxOutputBytes(t.payload, j.index))
-                .append(",\"timeout_ms\":").append(config.jobTimeout().toMillis()).append('}');
+                .append(",\"timeout_ms\":").append(a.timeoutMillis()).append('}');
         s.link.send(m.toString());
     }
 
@@ -736,20 +996,17 @@ public final class Market implements AutoCloseable {
                     j.attempts++;
                     if (j.status.equals(JobState.ASSIGNED)) j.status = JobState.QUEUED;
                     requeue(j);
-                    ObjectNode o = Json.object();
-                    o.put("type", "cancel");
-                    o.put("job_id", j.id());
-                    o.put("reason", "timed out after " + config.jobTimeout().toMillis() + " ms; given to another worker");
-                    s.link.send(o.toString());
+                    cancelMessage(s, j, "timed out after " + a.timeoutMillis() + " ms; given to another worker");
                     log.info("job {} timed out on {}; reassigning", j.id(), s.address);
                 }
             }
             for (TaskState t : tasks.values()) {
                 if (t.open() && nowS > t.deadline && t.accepted < t.jobs.length) {
                     t.status = TaskState.FAILED;
+                    t.endedAt = nowS;
                     t.error = "the deadline passed with " + t.accepted + " of " + t.jobs.length
                             + " jobs done; L1 returns the unsettled escrow to the customer";
-                    store.put(PocStore.taskKey(t.taskId), t.toRecord());
+                    store.write(PocStore.taskKey(t.taskId), t.toRecord());
                     log.info("task {} failed: {}", t.taskId, t.error);
                 }
             }
@@ -775,6 +1032,145 @@ public final class Market implements AutoCloseable {
             s.link.close(1008, "no hello within 10 s of the challenge");
             disconnected(s, "did not authenticate");
         }
+    }
+
+    // ------------------------------------------------------------------ retention
+
+    private void ref(String hash) {
+        refs.merge(hash, 1, Integer::sum);
+    }
+
+    /** Drops one use of {@code hash}; true when nothing kept uses it any more. Lock held. */
+    private boolean unref(String hash) {
+        Integer n = refs.get(hash);
+        if (n == null || n <= 1) {
+            refs.remove(hash);
+            return true;
+        }
+        refs.put(hash, n - 1);
+        return false;
+    }
+
+    /** What one retention sweep removed. */
+    record Swept(int tasks, int records, int blobs, long bytes) {}
+
+    private void sweepSafely() {
+        try {
+            sweep();
+        } catch (RuntimeException e) {
+            log.error("retention sweep failed", e);
+        }
+    }
+
+    /**
+     * One retention pass, at most {@link Retention#maxDeletions()} deletions: finished tasks kept longer than
+     * {@link Retention#keepFinished()} with nothing left to send to L1 (their records and inline outputs in one
+     * write, leaving a marker for 410), then blob files older than {@link Retention#blobGrace()} that no unfinished
+     * task reads and no kept task produced. The lock is held only to pick tasks and to look hashes up. Package-private
+     * for tests.
+     */
+    Swept sweep() {
+        Retention r = config.retention();
+        long started = System.nanoTime(); // for the log line only
+        long nowS = clock.millis() / 1000;
+        int budget = r.maxDeletions();
+        List<TaskState> expired = new ArrayList<>();
+        Set<String> openInputs = new HashSet<>();
+        List<String> keys = new ArrayList<>();
+        List<JsonNode> values = new ArrayList<>();
+        CompletableFuture<Void> written = null;
+        synchronized (this) {
+            for (TaskState t : tasks.values()) {
+                if (t.open()) {
+                    openInputs.addAll(t.type.inputBlobs(t.payload));
+                } else if (expired.size() < budget && t.endedAt > 0 && nowS - t.endedAt >= r.keepFinished().toSeconds() && settled(t)) {
+                    expired.add(t);
+                }
+            }
+            for (TaskState t : expired) {
+                tasks.remove(t.taskId);
+                keys.add(PocStore.taskKey(t.taskId));
+                values.add(null);
+                for (JobState j : t.jobs) {
+                    keys.add(PocStore.jobKey(t.taskId, j.index));
+                    values.add(null);
+                    // Small outputs are records; a large one is a blob file, left to the blob pass below.
+                    if (j.outputHash != null && unref(j.outputHash)
+                            && store.getBytes(PocStore.outputKey(j.outputHash)) != null) {
+                        keys.add(PocStore.outputKey(j.outputHash));
+                        values.add(null);
+                    }
+                }
+                if (t.resultHash != null) unref(t.resultHash);
+                ObjectNode x = Json.object();
+                x.put("status", t.status);
+                x.put("ended_at", t.endedAt);
+                x.put("removed_at", nowS);
+                keys.add(PocStore.expiredKey(t.taskId));
+                values.add(x);
+            }
+            if (!keys.isEmpty()) written = store.write(keys.toArray(String[]::new), values.toArray(JsonNode[]::new));
+        }
+        if (written != null) written.join();
+        budget -= expired.size();
+        int blobCount = 0;
+        long bytes = 0;
+        Instant cutoff = clock.instant().minus(r.blobGrace());
+        try (Stream<String> hashes = blobs.hashes()) {
+            Iterator<String> it = hashes.iterator();
+            while (budget > 0 && it.hasNext()) {
+                String h = it.next();
+                if (openInputs.contains(h)) continue;
+                synchronized (this) {
+                    if (refs.containsKey(h)) continue;
+                }
+                // A blob stored again after the look-up above is young again: deleteIfOlder keeps it.
+                long size = blobs.deleteIfOlder(h, cutoff);
+                if (size >= 0) {
+                    blobCount++;
+                    bytes += size;
+                    budget--;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the blobs: " + e.getMessage(), e);
+        }
+        int records = keys.size() - expired.size(); // the 410 markers are not deletions
+        tasksRemoved.addAndGet(expired.size());
+        recordsRemoved.addAndGet(records);
+        blobsRemoved.addAndGet(blobCount);
+        bytesFreed.addAndGet(bytes);
+        lastSweepAt = nowS;
+        if (!expired.isEmpty() || blobCount > 0) {
+            log.info("retention: removed {} finished tasks ({} records) and {} blobs ({} bytes) in {} ms", expired.size(),
+                    records, blobCount, bytes, (System.nanoTime() - started) / 1_000_000);
+        }
+        return new Swept(expired.size(), records, blobCount, bytes);
+    }
+
+    /** Nothing of the task is still on its way to L1: no recorded SUBMIT_RESULT pending, no payment owed. Lock held. */
+    private static boolean settled(TaskState t) {
+        for (JobState j : t.jobs) {
+            if (j.status.equals(JobState.ACCEPTED) && j.tx != null) return false;
+            if (owesPay(j)) return false;
+        }
+        return true;
+    }
+
+    /** GET /retention: the policy and what it removed since this PoC validator started. */
+    public ObjectNode retention() {
+        Retention r = config.retention();
+        ObjectNode o = Json.object();
+        o.put("keep_finished_s", r.keepFinished().toSeconds());
+        o.put("blob_grace_s", r.blobGrace().toSeconds());
+        o.put("max_deletions_per_sweep", r.maxDeletions());
+        o.put("sweep_every_s", r.every().toSeconds());
+        o.put("last_sweep_at", lastSweepAt);
+        o.put("tasks_removed", tasksRemoved.get());
+        o.put("records_removed", recordsRemoved.get());
+        o.put("blobs_removed", blobsRemoved.get());
+        o.put("bytes_freed", bytesFreed.get());
+        return o;
     }
 
     // ------------------------------------------------------------------ L1
@@ -822,23 +1218,29 @@ public final class Market implements AutoCloseable {
 
     /** One pass over what L1 must learn or confirm. Package-private for tests. */
     void l1Step() {
-        if (workerShareBps < 0) workerShareBps = ledger.params().marketWorkerShareBps();
+        if (l1Params == null) l1Params = ledger.params();
         List<TaskState> pending = new ArrayList<>();
-        List<JobState> sent = new ArrayList<>();
-        List<JobState> unsent = new ArrayList<>();
+        List<Outgoing> sent = new ArrayList<>();
+        List<Outgoing> unsent = new ArrayList<>();
         List<TaskState> toMerge = new ArrayList<>();
         long now = System.nanoTime();
         synchronized (this) {
             for (TaskState t : tasks.values()) {
                 if (t.status.equals(TaskState.PENDING)) pending.add(t);
-                if (t.status.equals(TaskState.COMPLETED)) continue;
+                if (t.status.equals(TaskState.COMPLETED) || t.status.equals(TaskState.CANCELLED)) continue;
                 if (t.status.equals(TaskState.FAILED) && t.accepted == t.included) continue;
                 for (JobState j : t.jobs) {
                     if (!j.status.equals(JobState.ACCEPTED)) continue;
-                    if (j.tx != null) sent.add(j);
-                    else if (t.open() && now - j.nextTryNanos >= 0) unsent.add(j); // L1 refuses them after the deadline
+                    if (j.tx != null) sent.add(new ResultTx(j));
+                    else if (t.open() && now - j.nextTryNanos >= 0) unsent.add(new ResultTx(j)); // L1 refuses them after the deadline
                 }
                 if (t.accepted == t.jobs.length && t.resultHash == null) toMerge.add(t);
+            }
+            // Payments after the results: results have deadlines, and a payment L1 refuses (say, the balance is
+            // short) then holds up nothing behind it in its group.
+            for (JobState j : owed) {
+                if (j.payTx != null) sent.add(new AuditPay(j));
+                else if (now - j.nextTryNanos >= 0) unsent.add(new AuditPay(j));
             }
         }
         for (TaskState t : pending) {
@@ -847,7 +1249,7 @@ public final class Market implements AutoCloseable {
                 synchronized (this) {
                     if (!t.status.equals(TaskState.PENDING)) continue;
                     t.status = TaskState.IN_PROGRESS;
-                    store.put(PocStore.taskKey(t.taskId), t.toRecord());
+                    store.write(PocStore.taskKey(t.taskId), t.toRecord());
                     for (JobState j : t.jobs) if (j.status.equals(JobState.QUEUED)) queue.add(j);
                     log.info("task {} is on chain; {} jobs released to workers", t.taskId, t.jobs.length);
                     dispatch();
@@ -857,69 +1259,86 @@ public final class Market implements AutoCloseable {
                     synchronized (this) {
                         t.status = TaskState.FAILED;
                         t.error = "L1 refused the CREATE_TASK: " + r.reason();
-                        store.put(PocStore.taskKey(t.taskId), t.toRecord());
+                        t.endedAt = clock.millis() / 1000;
+                        store.write(PocStore.taskKey(t.taskId), t.toRecord());
                     }
                 }
             }
         }
         int inMempool = 0;
-        List<JobState> included = new ArrayList<>();
-        for (JobState j : sent) {
-            Ledger.TxState st = ledger.txState(j.txHash);
+        List<Outgoing> included = new ArrayList<>();
+        for (Outgoing o : sent) {
+            String hash;
+            JsonNode tx;
+            synchronized (this) {
+                hash = o.txHash();
+                tx = o.tx();
+            }
+            Ledger.TxState st = ledger.txState(hash);
             if (st == Ledger.TxState.INCLUDED) {
-                included.add(j);
+                included.add(o);
             } else if (st == Ledger.TxState.PENDING) {
                 inMempool++;
-            } else if (ledger.send(Transaction.fromJson(j.tx)) instanceof Ledger.Sent.Rejected r) {
-                synchronized (this) {
-                    // Stale nonce or changed state: build it again, later.
-                    j.tx = null;
-                    j.txHash = null;
-                    j.lastError = r.reason();
-                    j.nextTryNanos = System.nanoTime() + 2_000_000_000L;
-                    persist(j);
-                }
-            } else {
+            } else if (!(ledger.send(Transaction.fromJson(tx)) instanceof Ledger.Sent.Rejected r)) {
                 inMempool++;
+            } else {
+                refused(o, r.reason()); // stale nonce or changed state: built again, later
             }
         }
         if (!included.isEmpty()) {
+            List<JobState> changed = new ArrayList<>(included.size());
             synchronized (this) {
-                for (JobState j : included) {
-                    j.status = JobState.INCLUDED;
-                    j.task.included++;
+                for (Outgoing o : included) {
+                    JobState j = o.job();
+                    switch (o) {
+                        case ResultTx r -> {
+                            j.status = JobState.INCLUDED;
+                            j.task.included++;
+                            if (owesPay(j)) owed.add(j);
+                        }
+                        case AuditPay p -> {
+                            j.paid = true;
+                            owed.remove(j);
+                            log.info("paid {} for the duplicate run of job {} (tx {})", j.auditor, j.id(), j.payTxHash);
+                        }
+                    }
+                    changed.add(j);
                 }
-                persist(included); // one write for all of them
+                persist(changed); // one write for all of them
             }
         }
-        NetworkParams params = unsent.isEmpty() ? null : ledger.params();
         // Built and signed in groups, each group written in one durable write before any of it is sent: after a
         // crash every transaction recorded is re-sent as is.
         int room = Math.max(0, config.maxPendingL1() - inMempool);
-        List<JobState> toSend = unsent.size() > room ? unsent.subList(0, room) : unsent;
+        List<Outgoing> toSend = unsent.size() > room ? unsent.subList(0, room) : unsent;
         groups:
         for (int from = 0; from < toSend.size(); from += L1_GROUP) {
-            List<JobState> group = toSend.subList(from, Math.min(toSend.size(), from + L1_GROUP));
+            List<Outgoing> group = toSend.subList(from, Math.min(toSend.size(), from + L1_GROUP));
             List<Transaction> txs = new ArrayList<>(group.size());
             long nonce = ledger.nextNonce(key.address()); // the group takes consecutive nonces from here
-            for (JobState j : group) txs.add(resultTransaction(j, params, nonce++));
+            for (Outgoing o : group) txs.add(build(o, l1Params, nonce++));
+            List<JobState> jobs = new ArrayList<>(group.size());
+            CompletableFuture<Void> recorded;
             synchronized (this) {
                 for (int i = 0; i < group.size(); i++) {
-                    group.get(i).tx = txs.get(i).toJson();
-                    group.get(i).txHash = txs.get(i).hashHex();
+                    group.get(i).record(txs.get(i));
+                    jobs.add(group.get(i).job());
                 }
-                persist(group);
+                recorded = persist(jobs);
             }
+            recorded.join();
             for (int i = 0; i < group.size(); i++) {
-                if (!sendResult(group.get(i), txs.get(i))) {
+                if (ledger.send(txs.get(i)) instanceof Ledger.Sent.Rejected r) {
+                    refused(group.get(i), r.reason());
                     // The rest would follow a nonce gap: drop their transactions; they are built again next pass.
-                    List<JobState> rest = group.subList(i + 1, group.size());
+                    List<Outgoing> rest = group.subList(i + 1, group.size());
                     synchronized (this) {
-                        for (JobState j : rest) {
-                            j.tx = null;
-                            j.txHash = null;
+                        List<JobState> dropped = new ArrayList<>(rest.size());
+                        for (Outgoing o : rest) {
+                            o.record(null);
+                            dropped.add(o.job());
                         }
-                        if (!rest.isEmpty()) persist(rest);
+                        if (!dropped.isEmpty()) persist(dropped);
                     }
                     break groups;
                 }
@@ -928,21 +1347,34 @@ public final class Market implements AutoCloseable {
         finishL1Step(toMerge);
     }
 
-    /** How many SUBMIT_RESULTs are built and recorded together before they are sent. */
+    /** How many transactions are built and recorded together before they are sent. */
     private static final int L1_GROUP = 256;
 
-    /** Sends one recorded SUBMIT_RESULT; false when L1 refused it (then it is built again later). */
-    private boolean sendResult(JobState j, Transaction tx) {
-        if (!(ledger.send(tx) instanceof Ledger.Sent.Rejected rej)) return true;
+    /** L1 refused a recorded transaction: it is forgotten and built again (with a fresh nonce) in 2 s. */
+    private void refused(Outgoing o, String reason) {
         synchronized (this) {
-            j.tx = null;
-            j.txHash = null;
-            j.lastError = rej.reason();
-            j.nextTryNanos = System.nanoTime() + 2_000_000_000L;
-            persist(j);
+            o.record(null);
+            o.job().lastError = reason;
+            o.job().nextTryNanos = System.nanoTime() + 2_000_000_000L;
+            persist(o.job());
         }
-        log.warn("L1 refused the result of job {}: {}", j.id(), rej.reason());
-        return false;
+        log.warn("L1 refused {}: {}", o.what(), reason);
+    }
+
+    private Transaction build(Outgoing o, NetworkParams params, long nonce) {
+        return switch (o) {
+            case ResultTx r -> resultTransaction(r.job(), params, nonce);
+            case AuditPay p -> {
+                String to;
+                BigInteger amount;
+                synchronized (this) {
+                    to = p.job().auditor;
+                    amount = p.job().payWei;
+                }
+                yield TxFactory.transfer(key, params.chainId(), to, amount, nonce, params.minGasPrice(),
+                        clock.millis() / 1000);
+            }
+        };
     }
 
     private void finishL1Step(List<TaskState> toMerge) {
@@ -951,7 +1383,8 @@ public final class Market implements AutoCloseable {
             for (TaskState t : tasks.values()) {
                 if (t.status.equals(TaskState.IN_PROGRESS) && t.included == t.jobs.length && t.resultHash != null) {
                     t.status = TaskState.COMPLETED;
-                    store.put(PocStore.taskKey(t.taskId), t.toRecord());
+                    t.endedAt = clock.millis() / 1000;
+                    store.write(PocStore.taskKey(t.taskId), t.toRecord());
                     log.info("task {} completed: result {}", t.taskId, t.resultHash);
                 }
             }
@@ -978,6 +1411,9 @@ public final class Market implements AutoCloseable {
                 publicKeyHex, r.toJson(), null);
     }
 
+    /** Largest verification (in multiply-adds) run on the connection's thread instead of the pool: tens of µs. */
+    static final long INLINE_VERIFY_MACS = 65_536;
+
     /** Largest job output kept in the database; larger ones are blob files. */
     static final int INLINE_OUTPUT_BYTES = 64 * 1024;
 
@@ -996,7 +1432,8 @@ public final class Market implements AutoCloseable {
             String h = w.commit().hash();
             synchronized (this) {
                 t.resultHash = h;
-                store.put(PocStore.taskKey(t.taskId), t.toRecord());
+                ref(h);
+                store.write(PocStore.taskKey(t.taskId), t.toRecord());
             }
             synchronized (t) {
                 t.verifier = null; // let the inputs' mappings and Freivalds' vectors go
@@ -1007,34 +1444,33 @@ public final class Market implements AutoCloseable {
         }
     }
 
-    private void persist(JobState j) {
-        store.put(PocStore.jobKey(j.task.taskId, j.index), j.toRecord());
+    private CompletableFuture<Void> persist(JobState j) {
+        return store.write(PocStore.jobKey(j.task.taskId, j.index), j.toRecord());
     }
 
     /** The job's record and, when {@code output} is not null, the output under {@code hash}: one atomic write. */
-    private void persist(JobState j, String hash, byte[] output) {
-        if (output == null) {
-            persist(j);
-            return;
-        }
-        store.put(PocStore.jobKey(j.task.taskId, j.index), j.toRecord(), PocStore.outputKey(hash), output);
+    private CompletableFuture<Void> persist(JobState j, String hash, byte[] output) {
+        if (output == null) return persist(j);
+        return store.write(new String[] {PocStore.jobKey(j.task.taskId, j.index)}, new JsonNode[] {j.toRecord()},
+                PocStore.outputKey(hash), output);
     }
 
     /** Several job records in one (atomic) write; with the lock held. */
-    private void persist(List<JobState> js) {
+    private CompletableFuture<Void> persist(List<JobState> js) {
         String[] keys = new String[js.size()];
         JsonNode[] values = new JsonNode[js.size()];
         for (int i = 0; i < keys.length; i++) {
             keys[i] = PocStore.jobKey(js.get(i).task.taskId, js.get(i).index);
             values[i] = js.get(i).toRecord();
         }
-        store.put(keys, values);
+        return store.write(keys, values);
     }
 
     @Override
     public void close() {
         closed = true;
         ticker.shutdownNow();
+        sweeper.shutdownNow();
         l1Thread.interrupt();
         verifyPool.shutdownNow();
         try {

@@ -89,6 +89,25 @@ public final class MarketClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Jcs.canonicalize(tx.toJson()))).build());
     }
 
+    /** POST /tasks/{id}/cancel with the creator's signed CANCEL_TASK. */
+    public JsonNode cancelTask(String taskId, Transaction tx) {
+        return send(HttpRequest.newBuilder(base.resolve("/tasks/" + enc(taskId) + "/cancel"))
+                .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Jcs.canonicalize(tx.toJson()))).build());
+    }
+
+    /** A signed CANCEL_TASK of {@code taskId} by its creator. */
+    public static Transaction cancelTaskTx(AccountKey creator, NetworkParams params, String taskId, long nonce,
+                                           long timestampSeconds) {
+        Transaction draft = new Transaction(params.chainId(), TxType.CANCEL_TASK, creator.address(), null,
+                BigInteger.ZERO, BigInteger.ZERO, nonce, params.minGasPrice(), 0, timestampSeconds,
+                Hex.encode(creator.publicKey()), Json.object().put("task_id", taskId), null);
+        long gas = TxRules.intrinsicGas(draft, params);
+        return TxFactory.sign(creator, new Transaction(params.chainId(), TxType.CANCEL_TASK, creator.address(), null,
+                BigInteger.ZERO, TxFactory.fee(gas, params.minGasPrice()), nonce, params.minGasPrice(), gas,
+                timestampSeconds, Hex.encode(creator.publicKey()), Json.object().put("task_id", taskId), null));
+    }
+
     public JsonNode task(String taskId) {
         return get("/tasks/" + enc(taskId));
     }

@@ -93,8 +93,10 @@ public final class MarketServer implements AutoCloseable {
         get("/tasks", this::listTasks);
         get("/tasks/{task_id}", ctx -> json(ctx, 200, market.task(ctx.pathParam("task_id"))));
         get("/tasks/{task_id}/result", this::result);
+        post("/tasks/{task_id}/cancel", ctx -> json(ctx, 200, market.cancelTask(ctx.pathParam("task_id"), parse(ctx))));
         get("/workers", ctx -> json(ctx, 200, market.workers()));
         get("/workers/{address}", ctx -> json(ctx, 200, market.workerRecord(ctx.pathParam("address"))));
+        get("/retention", ctx -> json(ctx, 200, market.retention()));
         byte[] openapi = loadOpenApi();
         get("/openapi.json", ctx -> ctx.contentType(JSON).result(openapi));
         routes.add(new Route("GET", "/worker"));

@@ -11,14 +11,17 @@ import java.time.Duration;
  * @param port                 Task Market port (0: any free port)
  * @param maxBlobBytes         largest upload (POST /blobs); larger bodies get 413
  * @param maxResultBytes       largest job output a worker may send in one result frame
- * @param jobTimeout           a job not answered within this is taken back and given to another worker
+ * @param jobTimeout           the longest timeout of a job (each gets one scaled to its size and the worker's speed):
+ *                             a job not answered within its timeout is taken back and given to another worker
  * @param maxJobsPerWorker     most jobs in flight on one worker (a worker may ask for fewer)
  * @param duplicateProbability chance that an accepted job is also run by a second worker and compared
  * @param heartbeat            how often workers must send a heartbeat; three missed ones close the connection
- * @param maxPendingL1         most SUBMIT_RESULT transactions waiting in the L1 mempool at once
+ * @param maxPendingL1         most transactions (SUBMIT_RESULTs, payments) waiting in the L1 mempool at once
+ * @param retention            how long finished tasks and unused blobs are kept
  */
 public record PocConfig(Path dataDir, String host, int port, long maxBlobBytes, int maxResultBytes, Duration jobTimeout,
-                        int maxJobsPerWorker, double duplicateProbability, Duration heartbeat, int maxPendingL1) {
+                        int maxJobsPerWorker, double duplicateProbability, Duration heartbeat, int maxPendingL1,
+                        Retention retention) {
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_BLOB_BYTES = 256L << 20;
     public static final int DEFAULT_MAX_RESULT_BYTES = 64 << 20;
@@ -35,41 +38,46 @@ public record PocConfig(Path dataDir, String host, int port, long maxBlobBytes, 
 
     public static PocConfig defaults(Path dataDir) {
         return new PocConfig(dataDir, "127.0.0.1", DEFAULT_PORT, DEFAULT_MAX_BLOB_BYTES, DEFAULT_MAX_RESULT_BYTES,
-                Duration.ofSeconds(120), 8, 0.05, Duration.ofSeconds(5), 32);
+                Duration.ofSeconds(120), 8, 0.05, Duration.ofSeconds(5), 32, Retention.DEFAULTS);
     }
 
     public PocConfig withPort(int port) {
         return new PocConfig(dataDir, host, port, maxBlobBytes, maxResultBytes, jobTimeout, maxJobsPerWorker,
-                duplicateProbability, heartbeat, maxPendingL1);
+                duplicateProbability, heartbeat, maxPendingL1, retention);
     }
 
     public PocConfig withMaxBlobBytes(long max) {
         return new PocConfig(dataDir, host, port, max, maxResultBytes, jobTimeout, maxJobsPerWorker,
-                duplicateProbability, heartbeat, maxPendingL1);
+                duplicateProbability, heartbeat, maxPendingL1, retention);
     }
 
     public PocConfig withJobTimeout(Duration timeout) {
         return new PocConfig(dataDir, host, port, maxBlobBytes, maxResultBytes, timeout, maxJobsPerWorker,
-                duplicateProbability, heartbeat, maxPendingL1);
+                duplicateProbability, heartbeat, maxPendingL1, retention);
     }
 
     public PocConfig withMaxResultBytes(int max) {
         return new PocConfig(dataDir, host, port, maxBlobBytes, max, jobTimeout, maxJobsPerWorker,
-                duplicateProbability, heartbeat, maxPendingL1);
+                duplicateProbability, heartbeat, maxPendingL1, retention);
     }
 
     public PocConfig withDuplicateProbability(double p) {
         return new PocConfig(dataDir, host, port, maxBlobBytes, maxResultBytes, jobTimeout, maxJobsPerWorker, p,
-                heartbeat, maxPendingL1);
+                heartbeat, maxPendingL1, retention);
     }
 
     public PocConfig withMaxJobsPerWorker(int jobs) {
         return new PocConfig(dataDir, host, port, maxBlobBytes, maxResultBytes, jobTimeout, jobs,
-                duplicateProbability, heartbeat, maxPendingL1);
+                duplicateProbability, heartbeat, maxPendingL1, retention);
     }
 
     public PocConfig withHeartbeat(Duration hb) {
         return new PocConfig(dataDir, host, port, maxBlobBytes, maxResultBytes, jobTimeout, maxJobsPerWorker,
-                duplicateProbability, hb, maxPendingL1);
+                duplicateProbability, hb, maxPendingL1, retention);
+    }
+
+    public PocConfig withRetention(Retention r) {
+        return new PocConfig(dataDir, host, port, maxBlobBytes, maxResultBytes, jobTimeout, maxJobsPerWorker,
+                duplicateProbability, heartbeat, maxPendingL1, r);
     }
 }

@@ -6,6 +6,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import org.cpc.protocol.codec.Json;
 import org.rocksdb.Options;
@@ -14,21 +17,40 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The PoC validator's durable state in RocksDB, as JSON values under prefixed keys: {@code t/<task_id>} tasks,
- * {@code j/<task_id>/<index, 6 digits>} jobs, {@code w/<address>} worker records, {@code o/<sha256>} accepted job outputs up to 64 KiB (larger
- * ones are blob files). Every change is written through
- * (write-ahead log on) before it is acted on, so a restart loses no task, job or accepted result.
+ * {@code j/<task_id>/<index, 6 digits>} jobs, {@code w/<address>} worker records, {@code o/<sha256>} accepted job
+ * outputs up to 64 KiB (larger ones are blob files), {@code x/<task_id>} what is left of a task removed by
+ * retention (so that asking for it answers 410 Gone, not 404).
+ *
+ * <p>Every write is synced (fsync of the write-ahead log) before it counts, so a power loss cannot lose a result a
+ * worker was told was accepted. An fsync per job would cap dispatch at the disk's sync rate, so writes are group
+ * committed: {@link #write} queues a write and returns at once; one committer thread writes everything queued while
+ * the previous sync ran as one synced batch, in the order it was queued, then completes the writes' futures. Callers
+ * queue under their own lock (so the queue order is the order of their state changes) and act on the future, never
+ * wait for it while holding that lock.
  */
 public final class PocStore implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PocStore.class);
+
     static {
         RocksDB.loadLibrary();
     }
 
+    /** One queued write: keys and values applied in order, then {@code done}. */
+    private record Pending(byte[][] keys, byte[][] values, CompletableFuture<Void> done) {}
+
     private final RocksDB db;
     private final Options options;
-    private final WriteOptions write = new WriteOptions();
+    private final WriteOptions synced = new WriteOptions().setSync(true);
+    private final List<Pending> queue = new ArrayList<>();
+    private final Thread committer;
+    private boolean closing;
+    private long groups;
+    private long writes;
 
     public PocStore(Path dir) {
         try {
@@ -41,6 +63,7 @@ public final class PocStore implements AutoCloseable {
             throw new IllegalStateException("cannot open the PoC validator's database in " + dir + ": " + e.getMessage()
                     + " (is another PoC validator running on this data dir?)", e);
         }
+        committer = Thread.ofPlatform().name("poc-commit").daemon().start(this::commitLoop);
     }
 
     static String taskKey(String taskId) {
@@ -48,18 +71,124 @@ public final class PocStore implements AutoCloseable {
     }
 
     static String jobKey(String taskId, int index) {
-        return "j/" + taskId + "/" + String.format("%06d", index);
+        // Zero-padded to 6 digits so keys sort in job order; by hand, as String.format cost ~1 µs per job.
+        String i = Integer.toString(index);
+        return "j/" + taskId + "/" + "000000".substring(Math.min(6, i.length())) + i;
     }
 
     static String outputKey(String hash) {
         return "o/" + hash;
     }
 
-    public void putBytes(String key, byte[] value) {
+    static String expiredKey(String taskId) {
+        return "x/" + taskId;
+    }
+
+    static String workerKey(String address) {
+        return "w/" + address;
+    }
+
+    /**
+     * Queues records (JSON; a null value deletes the key) and, when {@code bytesKey} is not null, one raw value, to be
+     * written together; the future completes once they are synced to disk, or fails when the write did.
+     */
+    public CompletableFuture<Void> write(String[] keys, JsonNode[] values, String bytesKey, byte[] bytes) {
+        int n = keys.length + (bytesKey == null ? 0 : 1);
+        byte[][] k = new byte[n][];
+        byte[][] v = new byte[n][];
+        for (int i = 0; i < keys.length; i++) {
+            k[i] = keys[i].getBytes(StandardCharsets.UTF_8);
+            v[i] = bytes(values[i]);
+        }
+        if (bytesKey != null) {
+            k[n - 1] = bytesKey.getBytes(StandardCharsets.UTF_8);
+            v[n - 1] = bytes;
+        }
+        Pending p = new Pending(k, v, new CompletableFuture<>());
+        synchronized (queue) {
+            if (closing) throw new IllegalStateException("the PoC validator's database is closing");
+            queue.add(p);
+            queue.notifyAll();
+        }
+        return p.done;
+    }
+
+    public CompletableFuture<Void> write(String[] keys, JsonNode[] values) {
+        return write(keys, values, null, null);
+    }
+
+    public CompletableFuture<Void> write(String key, JsonNode value) {
+        return write(new String[] {key}, new JsonNode[] {value}, null, null);
+    }
+
+    /** Writes one record now, synced, bypassing the queue: for keys the queue never writes (worker records). */
+    void putNow(String key, JsonNode value) {
         try {
-            db.put(write, key.getBytes(StandardCharsets.UTF_8), value);
+            db.put(synced, key.getBytes(StandardCharsets.UTF_8), bytes(value));
         } catch (RocksDBException e) {
             throw new IllegalStateException("database write failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void commitLoop() {
+        List<Pending> group = new ArrayList<>();
+        while (true) {
+            synchronized (queue) {
+                while (queue.isEmpty() && !closing) {
+                    try {
+                        queue.wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (queue.isEmpty()) return; // closing, everything written
+                group.addAll(queue);
+                queue.clear();
+            }
+            RuntimeException failure = null;
+            try (WriteBatch b = new WriteBatch()) {
+                for (Pending p : group) {
+                    for (int i = 0; i < p.keys.length; i++) {
+                        if (p.values[i] == null) b.delete(p.keys[i]);
+                        else b.put(p.keys[i], p.values[i]);
+                    }
+                }
+                db.write(synced, b);
+            } catch (RocksDBException | RuntimeException e) {
+                // Fail the writes rather than let this thread die with them pending forever.
+                failure = new IllegalStateException("database write failed: " + e.getMessage(), e);
+                log.error("the PoC validator could not write {} records; nothing in them was acknowledged",
+                        group.size(), e);
+            }
+            synchronized (queue) {
+                groups++;
+                writes += group.size();
+            }
+            for (Pending p : group) {
+                try {
+                    if (failure == null) p.done.complete(null);
+                    else p.done.completeExceptionally(failure);
+                } catch (RuntimeException e) {
+                    log.error("an action after a database write failed", e);
+                }
+            }
+            group.clear();
+        }
+    }
+
+    /** Synced batches written so far and the queued writes they held: writes / groups is the grouping achieved. */
+    public long[] commitCounts() {
+        synchronized (queue) {
+            return new long[] {groups, writes};
+        }
+    }
+
+    private static byte[] bytes(JsonNode v) {
+        if (v == null) return null;
+        try {
+            return Json.MAPPER.writeValueAsBytes(v);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a record", e);
         }
     }
 
@@ -71,70 +200,42 @@ public final class PocStore implements AutoCloseable {
         }
     }
 
-    static String workerKey(String address) {
-        return "w/" + address;
-    }
-
-    /** Writes several records at once (atomically). */
-    public void put(String[] keys, JsonNode[] values) {
-        try (WriteBatch b = new WriteBatch()) {
-            for (int i = 0; i < keys.length; i++) {
-                b.put(keys[i].getBytes(StandardCharsets.UTF_8), bytes(values[i]));
-            }
-            db.write(write, b);
-        } catch (RocksDBException e) {
-            throw new IllegalStateException("database write failed: " + e.getMessage(), e);
-        }
-    }
-
-    private static byte[] bytes(JsonNode v) {
-        try {
-            return Json.MAPPER.writeValueAsBytes(v);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise a record", e);
-        }
-    }
-
-    /** A record and a raw value, written together (atomically). */
-    public void put(String key, JsonNode value, String bytesKey, byte[] bytes) {
-        try (WriteBatch b = new WriteBatch()) {
-            b.put(key.getBytes(StandardCharsets.UTF_8), bytes(value));
-            b.put(bytesKey.getBytes(StandardCharsets.UTF_8), bytes);
-            db.write(write, b);
-        } catch (RocksDBException e) {
-            throw new IllegalStateException("database write failed: " + e.getMessage(), e);
-        }
-    }
-
-        public void put(String key, JsonNode value) {
-        put(new String[] {key}, new JsonNode[] {value});
-    }
-
     public JsonNode get(String key) {
-        try {
-            byte[] v = db.get(key.getBytes(StandardCharsets.UTF_8));
-            return v == null ? null : Json.parse(v);
-        } catch (RocksDBException e) {
-            throw new IllegalStateException("database read failed: " + e.getMessage(), e);
-        }
+        byte[] v = getBytes(key);
+        return v == null ? null : Json.parse(v);
     }
 
     /** Every record whose key starts with {@code prefix}, in key order. */
     public void scan(String prefix, BiConsumer<String, JsonNode> each) {
+        scanBytes(prefix, (k, v) -> each.accept(k, Json.parse(v)));
+    }
+
+    /** Every raw value whose key starts with {@code prefix}, in key order (job outputs are not JSON). */
+    public void scanBytes(String prefix, BiConsumer<String, byte[]> each) {
         byte[] p = prefix.getBytes(StandardCharsets.UTF_8);
         try (RocksIterator it = db.newIterator()) {
             for (it.seek(p); it.isValid(); it.next()) {
                 String k = new String(it.key(), StandardCharsets.UTF_8);
                 if (!k.startsWith(prefix)) break;
-                each.accept(k, Json.parse(it.value()));
+                each.accept(k, it.value());
             }
         }
     }
 
+    /** Writes what is queued, then closes the database. */
     @Override
     public void close() {
+        synchronized (queue) {
+            closing = true;
+            queue.notifyAll();
+        }
+        try {
+            committer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         db.close();
         options.close();
-        write.close();
+        synced.close();
     }
 }

@@ -23,7 +23,7 @@ public final class PocValidator implements AutoCloseable {
     public static PocValidator start(PocConfig config, AccountKey key, Ledger ledger, InstantSource clock) {
         PocStore store = new PocStore(config.dataDir().resolve("db"));
         try {
-            BlobStore blobs = new BlobStore(config.dataDir().resolve("blobs"), config.maxBlobBytes());
+            BlobStore blobs = new BlobStore(config.dataDir().resolve("blobs"), config.maxBlobBytes(), clock);
             Market market = new Market(config, store, blobs, ledger, key, clock);
             try {
                 MarketServer server = new MarketServer(market, blobs, config).start();
@@ -56,6 +56,10 @@ public final class PocValidator implements AutoCloseable {
 
     public MarketServer server() {
         return server;
+    }
+
+    public PocStore store() {
+        return store;
     }
 
     public BlobStore blobs() {

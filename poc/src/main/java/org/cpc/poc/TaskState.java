@@ -16,6 +16,7 @@ final class TaskState {
     static final String IN_PROGRESS = "in_progress";
     static final String COMPLETED = "completed";
     static final String FAILED = "failed";
+    static final String CANCELLED = "cancelled";
 
     final String taskId;
     final String creator;
@@ -31,6 +32,8 @@ final class TaskState {
     String status;
     String resultHash;
     String error;
+    /** When (epoch seconds, the market's clock) the task became completed, failed or cancelled; 0 while open. */
+    long endedAt;
     int accepted;
     int included;
     JobVerifier verifier;
@@ -81,6 +84,7 @@ final class TaskState {
         o.put("status", status);
         if (resultHash == null) o.putNull("result_hash"); else o.put("result_hash", resultHash);
         if (error == null) o.putNull("error"); else o.put("error", error);
+        o.put("ended_at", endedAt);
         return o;
     }
 
@@ -92,6 +96,7 @@ final class TaskState {
         t.status = o.get("status").textValue();
         t.resultHash = o.path("result_hash").textValue();
         t.error = o.path("error").textValue();
+        t.endedAt = o.path("ended_at").asLong();
         return t;
     }
 
@@ -120,6 +125,18 @@ final class TaskState {
         for (JobState j : jobs) if (j.worker != null && j.isAccepted()) workers.add(j.worker);
         ArrayNode w = o.putArray("workers");
         workers.forEach(w::add);
+        if (endedAt > 0) o.put("ended_at", endedAt);
+        ArrayNode audits = o.putArray("audit_payments");
+        for (JobState j : jobs) {
+            if (j.auditor == null) continue;
+            ObjectNode a = audits.addObject();
+            a.put("job", j.index);
+            a.put("worker", j.auditor);
+            a.put("amount", Amounts.formatCpc(j.payWei));
+            a.put("amount_wei", j.payWei.toString());
+            a.put("status", j.paid ? "paid" : "owed");
+            if (j.payTxHash != null) a.put("tx_hash", j.payTxHash);
+        }
         return o;
     }
 }

@@ -20,7 +20,10 @@ final class FakeLedger implements Ledger {
     final Map<String, Long> nonces = new ConcurrentHashMap<>();
     final Set<String> results = ConcurrentHashMap.newKeySet();
     final List<ComputeResult> accepted = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** TRANSFERs taken into the "mempool" while {@link #holdTransfers}: pending until {@link #releaseTransfers}. */
+    final Map<String, Transaction> held = new ConcurrentHashMap<>();
     volatile boolean down;
+    volatile boolean holdTransfers;
 
     @Override
     public NetworkParams params() {
@@ -31,7 +34,7 @@ final class FakeLedger implements Ledger {
     @Override
     public synchronized Sent send(Transaction tx) {
         check();
-        if (included.containsKey(tx.hashHex())) return new Sent.Accepted(tx.hashHex());
+        if (included.containsKey(tx.hashHex()) || held.containsKey(tx.hashHex())) return new Sent.Accepted(tx.hashHex());
         long next = nonces.getOrDefault(tx.fromAddress(), 0L);
         if (tx.nonce() != next) return new Sent.Rejected("nonce " + tx.nonce() + " is not the next nonce " + next);
         if (tx.txType() == TxType.SUBMIT_RESULT) {
@@ -40,14 +43,29 @@ final class FakeLedger implements Ledger {
             accepted.add(r);
         }
         nonces.put(tx.fromAddress(), next + 1);
-        included.put(tx.hashHex(), tx);
+        if (holdTransfers && tx.txType() == TxType.TRANSFER) held.put(tx.hashHex(), tx);
+        else included.put(tx.hashHex(), tx);
         return new Sent.Accepted(tx.hashHex());
     }
 
     @Override
     public TxState txState(String txHash) {
         check();
+        if (held.containsKey(txHash)) return TxState.PENDING;
         return included.containsKey(txHash) ? TxState.INCLUDED : TxState.UNKNOWN;
+    }
+
+    /** Includes the held TRANSFERs, as a block would. */
+    synchronized void releaseTransfers() {
+        holdTransfers = false;
+        included.putAll(held);
+        held.clear();
+    }
+
+    /** The included TRANSFERs from {@code from}. */
+    List<Transaction> transfersFrom(String from) {
+        return included.values().stream()
+                .filter(t -> t.txType() == TxType.TRANSFER && t.fromAddress().equals(from)).toList();
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.cpc.poc.MarketFixture.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
@@ -16,6 +17,7 @@ import org.cpc.protocol.crypto.Address;
 import org.cpc.protocol.crypto.Secp256k1;
 import org.cpc.protocol.crypto.Sha256;
 import org.cpc.protocol.keys.AccountKey;
+import org.cpc.protocol.types.Amounts;
 import org.cpc.protocol.types.ComputeResult;
 import org.cpc.protocol.types.Transaction;
 import org.cpc.worker.PoolWorker;
@@ -184,9 +186,12 @@ class MarketTest {
         v.close();
         int doneBefore = ledger.accepted.size();
         assertThat(doneBefore).isLessThan(10);
+        // Every job the worker was told was accepted had its record synced first.
+        long acked = w.worker().status().done();
         try (PocValidator again = start(config(tmp).withPort(port), validatorKey, ledger)) {
             MarketClient c2 = new MarketClient(again.url());
-            assertThat(c2.task(id).path("jobs_done").asInt()).isGreaterThanOrEqualTo(3);
+            assertThat(c2.task(id).path("jobs_done").asInt()).isGreaterThanOrEqualTo(3)
+                    .isGreaterThanOrEqualTo((int) acked);
             await("task completed after the restart", () -> status(c2, id).equals("completed"));
             assertThat(c2.result(id)).isEqualTo(product(in.a, in.b, m, k, n));
             assertOneSignedResultPerJob(id, 10);
@@ -221,6 +226,74 @@ class MarketTest {
             assertOneSignedResultPerJob(id, 6);
             w1.stop();
             w2.stop();
+        }
+    }
+
+    @Test
+    void aTaskWithNoAcceptedJobIsCancelledByItsCreatorAndItsJobsAreWithdrawn() throws Exception {
+        long now = System.currentTimeMillis() / 1000;
+        ObjectNode p = Json.object();
+        p.put("seed", "cd".repeat(32));
+        p.put("matrix_size", 8);
+        p.put("iterations", 4);
+        String id;
+        try (PocValidator v = start(config(tmp), validatorKey, ledger)) {
+            MarketClient c = new MarketClient(v.url());
+            id = c.createTask(createTask(customer, ledger.params, "synthetic", p, "1.0", now + 600, customerNonce++))
+                    .path("task_id").asText();
+            await("task on chain", () -> status(c, id).equals("in_progress"));
+            // A worker that holds its jobs for long: they are out when the cancel comes.
+            Worker slow = startWorker(v.workerUrl(), newKey(), PoolWorker.Options.defaults().withMaxJobs(2)
+                    .withJobDelay(Duration.ofSeconds(20)));
+            await("two jobs out", () -> c.get("/workers").path("workers").path(0).path("jobs_in_flight").asInt() == 2);
+
+            AccountKey stranger = newKey();
+            assertStatus(() -> c.cancelTask(id, MarketClient.cancelTaskTx(stranger, ledger.params, id, 0, now)), 403,
+                    "only the task's creator");
+            assertStatus(() -> c.cancelTask(id, MarketClient.cancelTaskTx(customer, ledger.params,
+                    "00000000-0000-4000-8000-000000000000", customerNonce, now)), 400, "payload must be");
+            // L1 refuses this one (a nonce from the future): the task goes on and its jobs go out again.
+            assertStatus(() -> c.cancelTask(id, MarketClient.cancelTaskTx(customer, ledger.params, id,
+                    customerNonce + 5, now)), 422, "L1 refused the CANCEL_TASK");
+            assertThat(status(c, id)).isEqualTo("in_progress");
+            await("jobs out again", () -> c.get("/workers").path("workers").path(0).path("jobs_in_flight").asInt() == 2);
+
+            Transaction cancel = MarketClient.cancelTaskTx(customer, ledger.params, id, customerNonce++, now);
+            JsonNode r = c.cancelTask(id, cancel);
+            assertThat(r.path("status").asText()).isEqualTo("cancelled");
+            assertThat(r.path("tx_hash").asText()).isEqualTo(cancel.hashHex());
+            assertThat(ledger.included).containsKey(cancel.hashHex());
+            assertThat(c.get("/workers").path("workers").path(0).path("jobs_in_flight").asInt()).isZero();
+            assertThat(c.get("/workers").path("jobs_queued").asInt()).isZero();
+            assertStatus(() -> c.cancelTask(id, MarketClient.cancelTaskTx(customer, ledger.params, id, customerNonce,
+                    now)), 409, "is cancelled");
+            slow.worker().stop();
+        }
+        try (PocValidator again = start(config(tmp), validatorKey, ledger)) {
+            MarketClient c = new MarketClient(again.url());
+            assertThat(status(c, id)).isEqualTo("cancelled");
+            assertThat(c.task(id).path("jobs_done").asInt()).isZero();
+        }
+        assertThat(ledger.accepted).noneMatch(res -> res.taskId().equals(id));
+    }
+
+    @Test
+    void aTaskWithAnAcceptedJobIsNotCancelled() throws Exception {
+        long now = System.currentTimeMillis() / 1000;
+        ObjectNode p = Json.object();
+        p.put("seed", "ab".repeat(32));
+        p.put("matrix_size", 8);
+        p.put("iterations", 2);
+        try (PocValidator v = start(config(tmp), validatorKey, ledger)) {
+            MarketClient c = new MarketClient(v.url());
+            Worker w = startWorker(v.workerUrl(), newKey(), PoolWorker.Options.defaults().withMaxJobs(1));
+            String id = c.createTask(createTask(customer, ledger.params, "synthetic", p, "1.0", now + 600,
+                    customerNonce++)).path("task_id").asText();
+            await("a job accepted", () -> c.task(id).path("jobs_done").asInt() >= 1);
+            assertStatus(() -> c.cancelTask(id, MarketClient.cancelTaskTx(customer, ledger.params, id, customerNonce,
+                    now)), 409, "accepted jobs");
+            await("task completed", () -> status(c, id).equals("completed"));
+            w.stop();
         }
     }
 
@@ -289,5 +362,57 @@ class MarketTest {
             assertThat(e.status()).isEqualTo(status);
             assertThat(e.getMessage()).contains(message);
         });
+    }
+
+    @Test
+    void anAgreeingDuplicateWorkerIsPaidOnceAcrossARestart() throws Exception {
+        PocConfig config = config(tmp).withDuplicateProbability(1);
+        ledger.holdTransfers = true; // payments reach the mempool but no block until the validator is down
+        int m = 16, k = 8, n = 8;
+        PocValidator v = start(config, validatorKey, ledger);
+        int port = v.port();
+        MarketClient c = new MarketClient(v.url());
+        Inputs in = upload(c, m, k, n, 7);
+        Worker w1 = startWorker(v.workerUrl(), newKey(), PoolWorker.Options.defaults().withMaxJobs(2));
+        Worker w2 = startWorker(v.workerUrl(), newKey(), PoolWorker.Options.defaults().withMaxJobs(2));
+        await("both workers connected", () -> v.market().workers().path("workers").size() == 2);
+        String id = publish(c, in, m, k, n, 4);
+        await("every duplicate run's payment sent", () -> {
+            JsonNode p = c.task(id).path("audit_payments");
+            if (p.size() != 4) return false;
+            for (JsonNode a : p) if (!a.has("tx_hash")) return false;
+            return true;
+        });
+        assertThat(ledger.transfersFrom(validatorKey.address())).isEmpty();
+        v.close();
+        ledger.releaseTransfers(); // included while the PoC validator is down
+        try (PocValidator again = start(config.withPort(port), validatorKey, ledger)) {
+            MarketClient c2 = new MarketClient(again.url());
+            await("every payment seen on L1", () -> {
+                for (JsonNode a : c2.task(id).path("audit_payments")) if (!a.path("status").asText().equals("paid")) return false;
+                return true;
+            });
+            assertThat(status(c2, id)).isEqualTo("completed");
+            assertThat(c2.result(id)).isEqualTo(product(in.a, in.b, m, k, n));
+            Thread.sleep(600); // a few more L1 passes: nothing more may be sent
+            // The PoC part of one job's share: floor(floor(10 CPC / 4 jobs) × poc bps / 10000).
+            BigInteger pay = Amounts.parseCpc("2.5")
+                    .multiply(BigInteger.valueOf(ledger.params.marketPocShareBps()))
+                    .divide(BigInteger.valueOf(10_000));
+            var transfers = ledger.transfersFrom(validatorKey.address());
+            assertThat(transfers).as("one payment per audited job, not one more after the restart").hasSize(4);
+            JsonNode payments = c2.task(id).path("audit_payments");
+            for (JsonNode a : payments) {
+                Transaction t = ledger.included.get(a.path("tx_hash").asText());
+                assertThat(t.toAddress()).isEqualTo(a.path("worker").asText());
+                assertThat(t.amount()).isEqualTo(pay);
+                assertThat(a.path("amount_wei").asText()).isEqualTo(pay.toString());
+                ComputeResult first = ledger.accepted.stream()
+                        .filter(r -> r.taskId().equals(id) && r.nonce() == a.path("job").asLong()).findFirst().orElseThrow();
+                assertThat(first.workerAddress()).as("the auditor is the other worker").isNotEqualTo(t.toAddress());
+            }
+        }
+        w1.stop();
+        w2.stop();
     }
 }

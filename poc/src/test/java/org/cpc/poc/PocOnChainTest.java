@@ -9,8 +9,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.cpc.chain.Genesis;
+import org.cpc.chain.GenesisFile;
 import org.cpc.chain.market.JobDigest;
 import org.cpc.compute.market.PoolProtocol;
 import org.cpc.node.DataDir;
@@ -194,6 +197,109 @@ class PocOnChainTest {
             assertThat(api.account(customer.address()).balance())
                     .isEqualTo(start.subtract(fee(client, create.hashHex())).subtract(reward));
         }
+    }
+
+    /**
+     * Every job run twice (p = 1) by two honest workers: each job's SUBMIT_RESULT pays its first worker on L1, and the
+     * PoC validator, here an account of its own (not the block producer, so no block reward or fee lands on it),
+     * pays the other its part of the job's share by a TRANSFER. Customer, workers, PoC validator and treasury end
+     * with exactly what they had less the fees they paid.
+     */
+    @Test
+    void theAgreeingDuplicateWorkerIsPaidAndEveryWeiIsAccountedFor() throws Exception {
+        NetworkParams params = NetworkParams.devnet().withBlockTime(200);
+        AccountKey poc = newKey();
+        Path nodeDir = tmp.resolve("node");
+        NodeInit.init(nodeDir, params, null, NodeInit.DEFAULT_VALIDATOR_KEY, 0, null, System.currentTimeMillis());
+        Path genesisFile = new DataDir(nodeDir).genesis();
+        Genesis genesis = GenesisFile.read(genesisFile);
+        GenesisFile.write(genesis.withMarket(List.of(poc.address()), genesis.treasuryAddress()),
+                genesisFile);
+        try (NodeRunner node = NodeRunner.start(new DataDir(nodeDir), 0, InstantSource.system(), () -> {
+            throw new AssertionError("a devnet node needs no password");
+        })) {
+            NodeClient client = new NodeClient("http://127.0.0.1:" + node.port());
+            NodeApi api = new NodeApi(client);
+            AccountKey customer = newKey();
+            api.faucet(customer.address(), "100.0");
+            api.faucet(poc.address(), "10.0"); // for its fees
+            await("customer and PoC validator funded", () -> api.account(customer.address()).balance().signum() > 0
+                    && api.account(poc.address()).balance().signum() > 0);
+            AccountKey k1 = newKey();
+            AccountKey k2 = newKey();
+            List<String> accounts = List.of(customer.address(), k1.address(), k2.address(),
+                    poc.address(), genesis.treasuryAddress());
+            BigInteger before = total(api, accounts);
+            try (PocValidator v = PocValidator.start(config(tmp.resolve("poc")).withDuplicateProbability(1), poc,
+                    new NodeLedger(client), InstantSource.system())) {
+                MarketClient c = new MarketClient(v.url());
+                Random rnd = new Random(13);
+                int m = 16, k = 16, n = 8;
+                byte[] a = matrix(rnd, m, k);
+                byte[] b = matrix(rnd, k, n);
+                String ha = c.uploadBlob(a).path("hash").asText();
+                String hb = c.uploadBlob(b).path("hash").asText();
+                Worker w1 = startWorker(v.workerUrl(), k1, PoolWorker.Options.defaults().withMaxJobs(2));
+                Worker w2 = startWorker(v.workerUrl(), k2, PoolWorker.Options.defaults().withMaxJobs(2));
+                await("both workers connected", () -> v.market().workers().path("workers").size() == 2);
+                Transaction create = createTask(customer, params, "matmul", matmulPayload(ha, hb, m, k, n, 4), "10.0",
+                        System.currentTimeMillis() / 1000 + 600, 0);
+                String id = c.createTask(create).path("task_id").asText();
+                await("task completed and every duplicate run paid", () -> {
+                    JsonNode t = c.task(id);
+                    if (!t.path("status").asText().equals("completed") || t.path("audit_payments").size() != 4) return false;
+                    for (JsonNode p : t.path("audit_payments")) if (!p.path("status").asText().equals("paid")) return false;
+                    return true;
+                });
+                assertThat(c.result(id)).isEqualTo(product(a, b, m, k, n));
+                w1.stop();
+                w2.stop();
+
+                JsonNode onChain = NodeClient.require(client.get("/task/" + id));
+                BigInteger jobShare = Amounts.parseCpc("2.5"); // 10 CPC over 4 jobs
+                BigInteger pay = jobShare.multiply(BigInteger.valueOf(params.marketPocShareBps()))
+                        .divide(BigInteger.valueOf(10_000));
+                Map<String, BigInteger> earned = new HashMap<>();
+                Map<Long, String> resultWorker = new HashMap<>();
+                BigInteger pocRewards = BigInteger.ZERO;
+                BigInteger pocFees = BigInteger.ZERO;
+                for (JsonNode r : onChain.path("results")) {
+                    earned.merge(r.path("worker_address").asText(), new BigInteger(r.path("worker_reward").asText()),
+                            BigInteger::add);
+                    resultWorker.put(r.path("job").asLong(), r.path("worker_address").asText());
+                    pocRewards = pocRewards.add(new BigInteger(r.path("poc_reward").asText()));
+                    pocFees = pocFees.add(fee(client, r.path("tx_hash").asText()));
+                }
+                assertThat(resultWorker).hasSize(4);
+                BigInteger paid = BigInteger.ZERO;
+                for (JsonNode p : c.task(id).path("audit_payments")) {
+                    String auditor = p.path("worker").asText();
+                    assertThat(auditor).isNotEqualTo(resultWorker.get(p.path("job").asLong()));
+                    assertThat(new BigInteger(p.path("amount_wei").asText())).isEqualTo(pay);
+                    JsonNode tx = NodeClient.require(client.get("/tx/" + p.path("tx_hash").asText()));
+                    assertThat(tx.path("status").asText()).isEqualTo("included");
+                    assertThat(tx.path("tx").path("to_address").asText()).isEqualTo(auditor);
+                    earned.merge(auditor, pay, BigInteger::add);
+                    paid = paid.add(pay);
+                    pocFees = pocFees.add(fee(client, p.path("tx_hash").asText()));
+                }
+                assertThat(earned.keySet()).containsExactlyInAnyOrder(k1.address(), k2.address());
+                for (AccountKey w : new AccountKey[] {k1, k2}) {
+                    assertThat(api.account(w.address()).balance()).as("worker %s", w.address())
+                            .isEqualTo(earned.get(w.address()));
+                }
+                assertThat(api.account(poc.address()).balance()).as("PoC validator: its parts, less payments and fees")
+                        .isEqualTo(Amounts.parseCpc("10.0").add(pocRewards).subtract(paid).subtract(pocFees));
+                BigInteger fees = pocFees.add(fee(client, create.hashHex()));
+                assertThat(total(api, accounts)).as("no wei created or lost, fees aside").isEqualTo(before.subtract(fees));
+            }
+        }
+    }
+
+    private static BigInteger total(NodeApi api, List<String> accounts) {
+        BigInteger sum = BigInteger.ZERO;
+        for (String a : accounts) sum = sum.add(api.account(a).balance());
+        return sum;
     }
 
     private static BigInteger fee(NodeClient client, String txHash) {

@@ -43,6 +43,12 @@ public sealed interface ChallengeType permits SyntheticChallenge, MatmulChalleng
     /** What job {@code index} is, for people and logs (e.g. its row range). */
     ObjectNode describeJob(JsonNode payload, int index);
 
+    /** Multiply-accumulates job {@code index} takes to compute: what its timeout is scaled by. */
+    long jobMacs(JsonNode payload, int index);
+
+    /** Multiply-accumulates the PoC validator spends checking job {@code index}'s output (set-up excluded). */
+    long verifyMacs(JsonNode payload, int index);
+
     /** Most bytes job {@code index}'s output may have; what the PoC validator accepts from a worker. */
     long maxOutputBytes(JsonNode payload, int index);
 

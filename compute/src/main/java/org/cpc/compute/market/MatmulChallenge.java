@@ -107,6 +107,20 @@ public final class MatmulChallenge implements ChallengeType {
         return o;
     }
 
+    /** rows × k × n. */
+    @Override
+    public long jobMacs(JsonNode payload, int index) {
+        Shape s = Shape.of(payload);
+        return (long) s.rows(index) * s.k() * s.n();
+    }
+
+    /** Freivalds: A_rows·(B·r) and C_rows·r, two rounds. */
+    @Override
+    public long verifyMacs(JsonNode payload, int index) {
+        Shape s = Shape.of(payload);
+        return 2L * s.rows(index) * ((long) s.k() + s.n());
+    }
+
     @Override
     public long maxOutputBytes(JsonNode payload, int index) {
         Shape s = Shape.of(payload);

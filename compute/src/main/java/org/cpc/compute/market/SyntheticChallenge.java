@@ -86,6 +86,20 @@ public final class SyntheticChallenge implements ChallengeType {
         return o;
     }
 
+    /** The whole n×n×n product. */
+    @Override
+    public long jobMacs(JsonNode payload, int index) {
+        long n = n(payload);
+        return n * n * n;
+    }
+
+    /** The challenged rows of the product, recomputed. */
+    @Override
+    public long verifyMacs(JsonNode payload, int index) {
+        long n = n(payload);
+        return k(payload) * n * n;
+    }
+
     @Override
     public long maxOutputBytes(JsonNode payload, int index) {
         int depth = 64 - Long.numberOfLeadingZeros(n(payload) - 1L);

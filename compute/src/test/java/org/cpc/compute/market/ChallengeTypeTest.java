@@ -18,6 +18,21 @@ class ChallengeTypeTest {
     }
 
     @Test
+    void jobAndVerificationCostsFollowTheShapeOfEachJob() {
+        var p = Json.parse("{\"a\":\"" + H + "\",\"b\":\"" + H + "\",\"m\":1000,\"k\":64,\"n\":32,\"rows_per_job\":128}");
+        ChallengeType t = ChallengeType.require("matmul");
+        assertThat(t.jobMacs(p, 0)).isEqualTo(128L * 64 * 32);
+        assertThat(t.jobMacs(p, 7)).isEqualTo(104L * 64 * 32); // the last, short block
+        assertThat(t.verifyMacs(p, 0)).isEqualTo(2L * 128 * (64 + 32)); // Freivalds, two rounds
+        var s = Json.parse("{\"seed\":\"" + H + "\",\"matrix_size\":64,\"iterations\":5}");
+        ChallengeType syn = ChallengeType.require("synthetic");
+        assertThat(syn.jobMacs(s, 3)).isEqualTo(64L * 64 * 64);
+        assertThat(syn.verifyMacs(s, 3)).isEqualTo(32L * 64 * 64); // 32 challenged rows
+        var tiny = Json.parse("{\"seed\":\"" + H + "\",\"matrix_size\":2,\"iterations\":1}");
+        assertThat(syn.verifyMacs(tiny, 0)).isEqualTo(8); // n < 32: every row is checked
+    }
+
+    @Test
     void syntheticHasOneJobPerIteration() {
         var p = Json.parse("{\"seed\":\"" + H + "\",\"matrix_size\":64,\"iterations\":5}");
         ChallengeType.require("synthetic").validatePayload(p);

@@ -44,29 +44,74 @@ import org.cpc.protocol.types.Amounts;
  * client that authenticate like workers and answer each job as soon as it arrives with its output, computed before
  * the clock starts. The jobs are synthetic jobs of 2×2 matrices, the smallest there are: the validator does all it
  * does for any job (frame decoding, SHA-256, signature recovery, the spot-check verification, the durable job record,
- * the signed L1 transaction) on almost no arithmetic. Counts jobs accepted per second of wall time; clients and validator share this machine's cores.
+ * the signed L1 transaction) on almost no arithmetic. Counts jobs accepted per second of wall time.
+ *
+ * <p>The clients sign every result, as workers do, so they cost about as much CPU as the validator. With
+ * {@code separateClients} they run in a child JVM (the same java and class path), so the validator's figure is not
+ * its in-process clients' garbage collection and JIT as well; on one machine they still share its cores, and the
+ * child can be given cores of its own with {@code clientCpus} ({@code taskset -c}).
  */
 public final class DispatchBenchmark {
     private static final Map<String, byte[]> OUTPUTS = new ConcurrentHashMap<>();
 
     private DispatchBenchmark() {}
 
+    /** The child JVM's entry: {@code clients <worker url> <connections> <outputs file>}; prints "ready", then serves. */
     public static void main(String[] args) throws Exception {
-        int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 30_000;
-        int workers = args.length > 1 ? Integer.parseInt(args[1]) : 4;
-        run(System.out, jobs, workers);
+        if (args.length != 4 || !args[0].equals("clients")) {
+            throw new IllegalArgumentException("usage: DispatchBenchmark clients <worker url> <connections> <outputs file>");
+        }
+        readOutputs(Path.of(args[3]));
+        List<Client> clients = new ArrayList<>();
+        for (int i = 0; i < Integer.parseInt(args[2]); i++) clients.add(Client.connect(args[1]));
+        System.out.println("ready");
+        System.out.flush();
+        System.in.read(); // the parent closes our stdin (or dies) when it is done
+        for (Client c : clients) c.ws.abort();
         System.exit(0);
     }
 
-    public static double run(PrintStream out, int totalJobs, int workers) throws Exception {
+    /** Job outputs as lines of {@code <job id> <hex output>}. */
+    private static void writeOutputs(Path file) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (var e : OUTPUTS.entrySet()) b.append(e.getKey()).append(' ').append(Hex.encode(e.getValue())).append('\n');
+        Files.writeString(file, b);
+    }
+
+    private static void readOutputs(Path file) throws IOException {
+        for (String line : Files.readAllLines(file)) {
+            int sp = line.indexOf(' ');
+            OUTPUTS.put(line.substring(0, sp), Hex.decode(line.substring(sp + 1)));
+        }
+    }
+
+    public static double run(PrintStream out, int jobs, int workers) throws Exception {
+        return run(out, jobs, DEFAULT_WARMUP, workers, false, null);
+    }
+
+    /**
+     * Jobs run before the clock starts, so that the figure is the steady state: with 10,000 the JIT still spent
+     * ~90 µs of CPU per measured job compiling, with 40,000 ~30 µs.
+     */
+    public static final int DEFAULT_WARMUP = 40_000;
+
+    /**
+     * Runs the benchmark; {@code separateClients} puts the worker clients in a child JVM, pinned to
+     * {@code clientCpus} (a {@code taskset -c} list) when that is not null.
+     */
+    public static double run(PrintStream out, int jobs, int warmup, int workers, boolean separateClients,
+                             String clientCpus) throws Exception {
+        if (jobs < 1 || warmup < 0 || workers < 1 || workers > 64) {
+            throw new IllegalArgumentException("jobs must be ≥ 1, warmup ≥ 0 and workers in [1, 64]");
+        }
+        int totalJobs = warmup + jobs;
+        OUTPUTS.clear();
         Path dir = Files.createTempDirectory("cpc-dispatch");
         try {
             PocConfig config = PocConfig.defaults(dir).withPort(0).withDuplicateProbability(0).withMaxJobsPerWorker(256);
             AccountKey validator = AccountKey.of(Secp256k1.randomPrivateKey());
             LoopbackLedger ledger = new LoopbackLedger();
             try (PocValidator v = PocValidator.start(config, validator, ledger, InstantSource.system())) {
-                List<Client> clients = new ArrayList<>();
-                for (int i = 0; i < workers; i++) clients.add(Client.connect(v.workerUrl()));
                 MarketClient c = new MarketClient(v.url());
                 AccountKey customer = AccountKey.of(Secp256k1.randomPrivateKey());
                 int perTask = 10_000;
@@ -88,16 +133,29 @@ public final class DispatchBenchmark {
                     }
                     published.add(task);
                 }
+                List<Client> clients = new ArrayList<>();
+                Process child = null;
+                if (separateClients) {
+                    Path file = dir.resolve("outputs.txt");
+                    writeOutputs(file);
+                    child = startClients(v.workerUrl(), workers, file, clientCpus);
+                } else {
+                    for (int i = 0; i < workers; i++) clients.add(Client.connect(v.workerUrl()));
+                }
                 for (int t = 0; t < tasks; t++) {
                     c.createTask(MarketClient.createTaskTx(customer, ledger.params(), published.get(t), t,
                             System.currentTimeMillis() / 1000));
                 }
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-                while (v.market().jobsAccepted() == base) {
+                while (v.market().jobsAccepted() - base <= warmup) {
                     if (System.nanoTime() > deadline) throw new IllegalStateException("no job was accepted in 2 minutes");
                     Thread.sleep(1);
                 }
+                long[] commits0 = v.store().commitCounts();
+                Map<String, Long> threads0 = cpuByThreadGroup();
                 long[] cpu0 = cpuByRole();
+                long process0 = processCpuNanos();
+                long child0 = child == null ? 0 : childCpuNanos(child);
                 long t0 = System.nanoTime();
                 long first = v.market().jobsAccepted();
                 while (v.market().jobsAccepted() - base < totalJobs) {
@@ -106,15 +164,42 @@ public final class DispatchBenchmark {
                 }
                 double secs = (System.nanoTime() - t0) / 1e9;
                 long[] cpu1 = cpuByRole();
+                Map<String, Long> threads1 = cpuByThreadGroup();
+                long process1 = processCpuNanos();
+                long child1 = child == null ? 0 : childCpuNanos(child);
                 long measured = totalJobs - (first - base);
                 double rate = measured / secs;
                 double validatorUs = (cpu1[0] - cpu0[0]) / 1e3 / measured;
                 double clientUs = (cpu1[1] - cpu0[1]) / 1e3 / measured;
-                out.printf("dispatch: %d empty jobs over %d WebSocket workers in %.2f s = %.0f jobs/s%n", totalJobs,
-                        workers, secs, rate);
-                out.printf("  CPU per job: PoC validator threads %.0f µs (%.0f jobs/s per core), worker clients %.0f µs"
-                        + " (same process, same %d cores)%n", validatorUs, 1e6 / validatorUs, clientUs,
-                        Runtime.getRuntime().availableProcessors());
+                int cores = Runtime.getRuntime().availableProcessors();
+                out.printf("dispatch: %d empty jobs (after %d to warm up) over %d WebSocket workers in %.2f s = %.0f"
+                        + " jobs/s (clients %s)%n", measured, totalJobs - measured, workers, secs, rate, child == null ? "in this process"
+                                : "in a child JVM" + (clientCpus == null ? "" : " on CPUs " + clientCpus));
+                if (child == null) {
+                    out.printf("  CPU per job: PoC validator threads %.0f µs (%.0f jobs/s per core), worker clients %.0f µs"
+                            + " (same process, same %d cores)%n", validatorUs, 1e6 / validatorUs, clientUs, cores);
+                } else {
+                    double processUs = (process1 - process0) / 1e3 / measured;
+                    out.printf("  CPU per job: PoC validator threads %.0f µs (%.0f jobs/s per core), whole validator"
+                            + " process %.0f µs (with GC, JIT, selectors: %.0f jobs/s per core), client JVM %.0f µs;"
+                            + " %d cores%n", validatorUs, 1e6 / validatorUs, processUs, 1e6 / processUs,
+                            (child1 - child0) / 1e3 / measured, cores);
+                    child.getOutputStream().close();
+                    child.waitFor(10, TimeUnit.SECONDS);
+                    child.destroyForcibly();
+                }
+                if (!threads1.isEmpty()) {
+                    StringBuilder b = new StringBuilder("  CPU per job by thread of this process (/proc):");
+                    for (var e : threads1.entrySet()) {
+                        double us = (e.getValue() - threads0.getOrDefault(e.getKey(), 0L)) / 1e3 / measured;
+                        if (us >= 0.5) b.append(String.format(" %s %.0f µs,", e.getKey(), us));
+                    }
+                    out.println(b.substring(0, b.length() - 1));
+                }
+                long[] commits1 = v.store().commitCounts();
+                long groups = commits1[0] - commits0[0];
+                out.printf("  synced RocksDB writes: %d for %d queued writes (%.1f per fsync)%n", groups,
+                        commits1[1] - commits0[1], (commits1[1] - commits0[1]) / (double) Math.max(1, groups));
                 for (Client cl : clients) cl.ws.abort();
                 return rate;
             }
@@ -125,6 +210,71 @@ public final class DispatchBenchmark {
                 throw new UncheckedIOException(e);
             }
         }
+    }
+
+    private static Process startClients(String url, int workers, Path outputs, String cpus) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        if (cpus != null) cmd.addAll(List.of("taskset", "-c", cpus));
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                DispatchBenchmark.class.getName(), "clients", url, Integer.toString(workers), outputs.toString()));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+        String line;
+        while ((line = in.readLine()) != null && !line.equals("ready")) { } // skip the child's log lines
+        if (line == null) throw new IllegalStateException("the client JVM exited before its clients were connected");
+        return p;
+    }
+
+    /**
+     * CPU time so far of this process's threads by kind, from /proc/self/task (Linux; empty elsewhere): the JVM's own
+     * threads (GC, JIT) and RocksDB's are not Java threads, so the thread MXBean cannot see them.
+     */
+    private static Map<String, Long> cpuByThreadGroup() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        Path tasks = Path.of("/proc/self/task");
+        if (!Files.isDirectory(tasks)) return out;
+        long tick = 10_000_000L; // USER_HZ is 100 on Linux
+        try (Stream<Path> s = Files.list(tasks)) {
+            for (Path t : s.toList()) {
+                String stat;
+                try {
+                    stat = Files.readString(t.resolve("stat"));
+                } catch (IOException e) {
+                    continue; // the thread ended
+                }
+                int open = stat.indexOf('(');
+                int close = stat.lastIndexOf(')');
+                String[] f = stat.substring(close + 2).split(" ");
+                long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+                out.merge(group(stat.substring(open + 1, close)), ticks * tick, Long::sum);
+            }
+        } catch (IOException e) {
+            return Map.of();
+        }
+        return out;
+    }
+
+    private static String group(String comm) {
+        if (comm.startsWith("market")) return "jetty";
+        if (comm.startsWith("verify-")) return "verify-pool";
+        if (comm.startsWith("poc-commit")) return "poc-commit";
+        if (comm.startsWith("poc-")) return "poc-l1+ticker";
+        if (comm.startsWith("HttpClient")) return "clients";
+        if (comm.startsWith("GC ") || comm.startsWith("G1 ")) return "GC";
+        if (comm.startsWith("C1 ") || comm.startsWith("C2 ")) return "JIT";
+        if (comm.startsWith("rocksdb")) return "rocksdb";
+        return "other";
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static long childCpuNanos(Process p) {
+        return p.info().totalCpuDuration().map(Duration::toNanos)
+                .orElseThrow(() -> new IllegalStateException("this OS does not report the client JVM's CPU time"));
     }
 
     /** CPU time so far of the validator's threads (Jetty "market", "verify-", "poc-") and of the clients' ("HttpClient"). */

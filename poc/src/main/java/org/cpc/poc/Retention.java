@@ -1,0 +1,26 @@
+package org.cpc.poc;
+
+import java.time.Duration;
+
+/**
+ * How long the PoC validator keeps what it no longer needs.
+ *
+ * @param keepFinished how long a completed, failed or cancelled task (its records, job outputs and merged result) is
+ *                     kept after it ended; then {@code GET /tasks/{id}} and its result answer 410 Gone
+ * @param blobGrace    a blob no unfinished task uses is deleted once it is at least this old (written or re-uploaded
+ *                     that long ago), so a customer can upload inputs and create the task later
+ * @param maxDeletions most deletions in one sweep (a task's records count one, a blob file one): a sweep after a long
+ *                     downtime spreads over several passes instead of stalling the disk
+ * @param every        time between sweeps
+ */
+public record Retention(Duration keepFinished, Duration blobGrace, int maxDeletions, Duration every) {
+    public static final Retention DEFAULTS = new Retention(Duration.ofDays(30), Duration.ofDays(1), 1000,
+            Duration.ofMinutes(1));
+
+    public Retention {
+        if (keepFinished.isNegative()) throw new IllegalArgumentException("the time finished tasks are kept must not be negative");
+        if (blobGrace.isNegative()) throw new IllegalArgumentException("the blob grace period must not be negative");
+        if (maxDeletions < 1) throw new IllegalArgumentException("deletions per sweep must be positive");
+        if (every.toMillis() < 1) throw new IllegalArgumentException("the sweep interval must be positive");
+    }
+}
