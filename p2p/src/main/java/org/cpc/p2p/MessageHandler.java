@@ -12,5 +12,6 @@ public interface MessageHandler {
     /** A peer finished the handshake (e.g. send it our status so block sync can start). */
     default void onPeerConnected(PeerInfo peer) {}
 
+    /** Called once for each peer {@link #onPeerConnected} announced, after that call returned, and for no other. */
     default void onPeerDisconnected(String peerId) {}
 }

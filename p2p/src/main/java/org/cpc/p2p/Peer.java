@@ -36,6 +36,13 @@ final class Peer {
     volatile PeerAddress listen;
     volatile long connectedAtMs;
     volatile Thread writer;
+    /**
+     * Guarded by this peer's monitor: the node has been told of the connection (onPeerConnected was called), so it
+     * must be told of its end, and only then: a connection that dies before that is never announced at all.
+     */
+    boolean announced;
+    /** onPeerConnected returned: from here on {@code peers()} lists the peer, so a caller who sees it there knows the node does. */
+    volatile boolean listed;
 
     Peer(Socket socket, boolean outbound, PeerAddress dialled, P2pConfig config) throws IOException {
         this.socket = socket;

@@ -29,7 +29,7 @@ public interface PeerNetwork extends AutoCloseable {
     /** Records misbehaviour; the peer is disconnected and banned once its score reaches the ban score. */
     void penalize(String peerId, Misbehaviour m, String reason);
 
-    /** The connected peers, in a stable order (by id). */
+    /** The connected peers the handler has been told of (onPeerConnected returned), in a stable order (by id). */
     List<PeerInfo> peers();
 
     /** Closes every connection and the listen socket; idempotent. */

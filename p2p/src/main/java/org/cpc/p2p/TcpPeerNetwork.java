@@ -184,7 +184,9 @@ public final class TcpPeerNetwork implements PeerNetwork {
     public List<PeerInfo> peers() {
         long now = nowMs();
         List<PeerInfo> out = new ArrayList<>();
-        for (Peer p : peers.values()) out.add(info(p, now));
+        for (Peer p : peers.values()) {
+            if (p.listed) out.add(info(p, now));
+        }
         out.sort(Comparator.comparing(PeerInfo::id));
         return out;
     }
@@ -410,10 +412,17 @@ public final class TcpPeerNetwork implements PeerNetwork {
         }
         log.info("[{}] connected to {} '{}' ({}, remote {}, listening on {})", tag, p.id, p.moniker,
                 p.outbound ? "outbound" : "inbound", p.remote(), p.listen);
-        try {
-            handler.onPeerConnected(info(p, nowMs()));
-        } catch (RuntimeException e) {
-            log.warn("[{}] onPeerConnected({}) threw", tag, p.id, e);
+        // Under the peer's monitor so that a disconnect on another thread (a full send queue, a replacing connection)
+        // cannot tell the node of the end before it has been told of the start.
+        synchronized (p) {
+            if (p.isClosed()) return false;
+            p.announced = true;
+            try {
+                handler.onPeerConnected(info(p, nowMs()));
+            } catch (RuntimeException e) {
+                log.warn("[{}] onPeerConnected({}) threw", tag, p.id, e);
+            }
+            p.listed = true;
         }
         enqueue(p, Frame.encode(Channel.PEX.wire(), new PexMessage.Request().encode()));
         return true;
@@ -492,10 +501,13 @@ public final class TcpPeerNetwork implements PeerNetwork {
         connections.remove(p);
         if (p.id != null && peers.remove(p.id, p)) {
             log.info("[{}] disconnected from {}: {}", tag, p, reason);
-            try {
-                handler.onPeerDisconnected(p.id);
-            } catch (RuntimeException e) {
-                log.warn("[{}] onPeerDisconnected({}) threw", tag, p.id, e);
+            synchronized (p) {
+                if (!p.announced) return;
+                try {
+                    handler.onPeerDisconnected(p.id);
+                } catch (RuntimeException e) {
+                    log.warn("[{}] onPeerDisconnected({}) threw", tag, p.id, e);
+                }
             }
         }
     }

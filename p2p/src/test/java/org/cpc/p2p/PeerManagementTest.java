@@ -107,6 +107,9 @@ class PeerManagementTest {
     void aPeerThatNeverReadsIsDisconnectedWithoutBlockingBroadcast() throws Exception {
         TestNet.Cfg bCfg = cfg();
         bCfg.sendQueueFrames = 8;
+        // The slow peer sends nothing, not even pings: b must drop it for its full queue, not for its silence, which
+        // under load (each broadcast waits for the fine peer) can come first with the default three-second limit.
+        bCfg.pingIntervalMs = 60_000;
         try (LogCapture logs = new LogCapture(); Node b = node(bCfg); Node fine = node(cfg().staticPeer(b.port()));
                 RawPeer slow = RawPeer.handshaken(b.port(), NodeIdentity.generate(), cfg().build())) {
             await("both connected", () -> b.net.peers().size() == 2);
