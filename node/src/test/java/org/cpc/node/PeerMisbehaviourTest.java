@@ -37,13 +37,18 @@ class PeerMisbehaviourTest {
      * A peer claims a far height and answers every {@code get_blocks} with real blocks whose certificate or block
      * was tampered with. The syncing node penalizes it until it is banned (two INVALID answers reach the ban score),
      * commits none of its blocks, and syncs the real chain from an honest peer.
+     *
+     * <p>The follower meets the forger alone first: with the honest validator there too, the validator may serve
+     * the follower up to its head before the forger's status arrives, and then there is nothing left to forge.
+     * The validator is restarted afterwards, dialling the follower.
      */
     @Test
     void aPeerServingForgedBlocksIsBannedAndNothingOfItIsCommitted() throws Exception {
         try (Testnet net = Testnet.create(dir, 1, NetworkTest.params())) {
             TestNode validator = net.start(0);
             net.awaitHeight(4, NetworkTest.WAIT);
-            Chain real = validator.runner.chain();
+            // The validator's chain of the moment: it is restarted below, and its old chain closed.
+            java.util.function.Supplier<Chain> real = () -> net.node(0).runner.chain();
 
             AtomicInteger answers = new AtomicInteger();
             AtomicReference<TcpPeerNetwork> evil = new AtomicReference<>();
@@ -60,12 +65,12 @@ class PeerMisbehaviourTest {
                     long from = m.path("from").asLong();
                     ObjectNode reply = Json.object().put("type", "blocks");
                     ArrayNode arr = reply.putArray("blocks");
-                    for (long h = from; h <= Math.min(m.path("to").asLong(), real.head().header().height()); h++) {
+                    Chain chain = real.get();
+                    for (long h = from; h <= Math.min(m.path("to").asLong(), chain.head().header().height()); h++) {
                         ObjectNode e = arr.addObject();
-                        e.set("block", real.block(h).orElseThrow().toJson());
-                        e.set("commit", real.commitOf(h).orElseThrow().deepCopy());
+                        e.set("block", chain.block(h).orElseThrow().toJson());
+                        e.set("commit", chain.commitOf(h).orElseThrow().deepCopy());
                     }
-                    // The validator, learnt by peer exchange, asks above the real head: nothing to forge there.
                     if (arr.isEmpty()) return;
                     ObjectNode first = (ObjectNode) arr.get(0);
                     if (answers.getAndIncrement() % 2 == 0) {
@@ -83,18 +88,22 @@ class PeerMisbehaviourTest {
                     evil.get().send(peerId, Channel.SYNC, bytes(reply));
                 }
             };
-            P2pConfig cfg = P2pConfig.defaults(net.params.chainId(), real.block(0).orElseThrow().hashHex(),
+            P2pConfig cfg = P2pConfig.defaults(net.params.chainId(), real.get().block(0).orElseThrow().hashHex(),
                     new InetSocketAddress("127.0.0.1", 0), List.of(), "forger");
             evil.set(new TcpPeerNetwork(cfg, NodeIdentity.generate(), forger));
             try (TcpPeerNetwork e = evil.get()) {
                 e.start();
                 int f = net.addFollower();
-                TestNode follower = net.startWithPeers(f, List.of("127.0.0.1:" + e.listenPort(), Testnet.p2pAddress(validator)));
+                TestNode follower = net.startWithPeers(f, List.of("127.0.0.1:" + e.listenPort()));
 
                 Testnet.await("the forger answered twice", NetworkTest.WAIT, () -> answers.get() >= 2);
                 Testnet.await("the forger banned", NetworkTest.WAIT, () ->
                         follower.runner.network().connectedPeers().stream().noneMatch(p -> p.id().equals(e.nodeId())));
+                assertThat(net.height(follower)).as("blocks committed from the forger").isZero();
+
                 // the honest validator's chain is synced instead, block for block
+                net.stop(0);
+                validator = net.start(0); // dials every running node: the follower
                 long tip = net.height(validator);
                 Testnet.await("the follower at " + tip, NetworkTest.WAIT, () -> net.height(follower) >= tip);
                 net.assertSameChain(tip);
