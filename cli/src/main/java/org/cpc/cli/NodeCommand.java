@@ -39,14 +39,14 @@ final class NodeCommand implements Runnable {
         String validatorKey;
         @Option(names = "--port", defaultValue = "" + NodeConfig.DEFAULT_PORT, description = "REST port (default: ${DEFAULT-VALUE}).")
         int port;
-        @Mixin KeyringOptions keys;
+        @Mixin PasswordOptions passwords;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
             NetworkParams params = NetworkParams.named(network);
             // Devnet keys use the well-known devnet password; real networks' keys get the operator's.
-            char[] password = params.faucetEnabled() && genesis == null ? null : keys.newPassword(validatorKey);
+            char[] password = params.faucetEnabled() && genesis == null ? null : passwords.newPassword(validatorKey);
             NodeInit.Result r = NodeInit.init(dataDir, params, genesis, validatorKey, port, password,
                     System.currentTimeMillis());
             PrintWriter out = spec.commandLine().getOut();
@@ -85,7 +85,7 @@ final class NodeCommand implements Runnable {
         @Option(names = "--powers", split = ",", paramLabel = "P0,P1,..",
                 description = "Voting power of each validator (default: 1 each).")
         List<Long> powers;
-        @Mixin KeyringOptions keys;
+        @Mixin PasswordOptions passwords;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
@@ -101,7 +101,7 @@ final class NodeCommand implements Runnable {
             if (blockTimeMs != null) params = params.withBlockTime(blockTimeMs);
             List<Long> power = powers != null ? powers : Collections.nCopies(validators, 1L);
             // As for init: devnet keys get the well-known password unless one is given; real networks' need one.
-            char[] password = params.faucetEnabled() && !keys.passwordGiven() ? null : keys.newPassword("validator keys");
+            char[] password = params.faucetEnabled() && !passwords.passwordGiven() ? null : passwords.newPassword("validator keys");
             List<NodeInit.Result> nodes = NodeInit.network(params,
                     NodeInit.localMembers(dir, power, restBasePort, p2pBasePort), NodeInit.DEFAULT_VALIDATOR_KEY,
                     password, System.currentTimeMillis());
@@ -127,7 +127,7 @@ final class NodeCommand implements Runnable {
                 description = "Accept peers on this address (default: node.json's p2p_listen).") String p2pListen;
         @Option(names = "--peers", paramLabel = "HOST:PORT[,HOST:PORT...]", split = ",",
                 description = "Static peers to dial, replacing node.json's p2p_peers.") List<String> peers;
-        @Mixin KeyringOptions keys;
+        @Mixin PasswordOptions passwords;
 
         @Override
         public void run() {
@@ -139,7 +139,7 @@ final class NodeCommand implements Runnable {
                 if (peers != null) p2p = p2p.withPeers(peers);
             }
             NodeRunner node = NodeRunner.start(new DataDir(dataDir), port, p2p, InstantSource.system(),
-                    () -> keys.unlockPassword("node keys")).closeOnShutdown();
+                    () -> passwords.unlockPassword("node keys")).closeOnShutdown();
             try {
                 node.awaitClose();
             } catch (InterruptedException e) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.cpc.chain.Genesis;
 import org.cpc.chain.GenesisFile;
 import org.cpc.node.NodeConfig;
@@ -55,6 +56,31 @@ class TestnetCommandTest {
         assertThat(testnet.exit()).as(testnet.err()).isZero();
         assertThat(NodeConfig.read(tmp.resolve("b/node1")).keyPassword()).isNull();
         assertThat(testnet.out()).doesNotContain("faucet");
+    }
+
+    /** A node's keyring lives in its data dir: the node commands take a password but no keyring directory. */
+    @Test
+    void nodeCommandsRefuseKeysDirAndNoLongerListItWhileKeyringCommandsKeepIt() {
+        String data = tmp.resolve("data").toString();
+        java.util.Map<String, List<String>> required = java.util.Map.of("init", List.of("--data-dir", data),
+                "start", List.of("--data-dir", data), "testnet", List.of("--validators", "2", "--dir", data));
+        for (String sub : List.of("init", "start", "testnet")) {
+            Run help = Run.cpc("node", sub, "--help");
+            assertThat(help.exit()).as(sub).isZero();
+            assertThat(help.out()).as(sub).contains("--password-file", "--password-env").doesNotContain("--keys-dir");
+            List<String> args = new java.util.ArrayList<>(List.of("node", sub));
+            args.addAll(required.get(sub));
+            args.addAll(List.of("--keys-dir", tmp.resolve("keys").toString()));
+            Run refused = Run.cpc(args.toArray(String[]::new));
+            assertThat(refused.exit()).as(sub).isEqualTo(Cpc.EXIT_USAGE);
+            assertThat(refused.err()).as(sub).contains("Unknown options: '--keys-dir'");
+        }
+        assertThat(tmp.resolve("keys")).doesNotExist();
+        assertThat(tmp.resolve("data")).doesNotExist();
+        for (String[] cmd : new String[][] {{"keys", "list"}, {"tx", "send"}, {"task", "create"}}) {
+            Run help = Run.cpc(cmd[0], cmd[1], "--help");
+            assertThat(help.out()).as(String.join(" ", cmd)).contains("--keys-dir", "--password-file");
+        }
     }
 
     @Test
