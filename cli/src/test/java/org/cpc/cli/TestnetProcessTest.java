@@ -14,6 +14,7 @@ import java.util.function.LongPredicate;
 import org.cpc.consensus.CommitCertificate;
 import org.cpc.consensus.CommitVerifier;
 import org.cpc.consensus.MlDsaSignatures;
+import org.cpc.consensus.TimeoutConfig;
 import org.cpc.consensus.Validator;
 import org.cpc.consensus.ValidatorSet;
 import org.cpc.node.NodeInit;
@@ -37,13 +38,29 @@ import org.junit.jupiter.api.io.TempDir;
 class TestnetProcessTest {
     private static final int N = 4;
     private static final long BLOCK_MS = 500;
-    /** Enough for a height whose proposer is down: CometBFT's 3 s propose timeout, then a second round. */
-    private static final Duration PROGRESS = Duration.ofSeconds(30);
+    /**
+     * A height at worst on an idle machine: its proposer is down, so round 0 runs out its propose, prevote and
+     * precommit timeouts and round 1 decides after the block time.
+     */
+    private static final long WORST_HEIGHT_MS = TimeoutConfig.DEFAULT.propose(0) + TimeoutConfig.DEFAULT.prevote(0)
+            + TimeoutConfig.DEFAULT.precommit(0) + BLOCK_MS;
+    /** A margin for a loaded 2-core CI machine, where four node JVMs share two cores with the suite's other tests. */
+    private static final int LOADED = 3;
+    /**
+     * Connections after a restart: the restarted node dials at once, but a peer that found it dead redials after a
+     * backoff that grows to 30 s.
+     */
+    private static final Duration PEERS = Duration.ofSeconds(45);
     /**
      * A node's start: JVM, unlocking two Argon2id-encrypted keys (64 MiB each), RocksDB, dialling peers. About 5 s
      * alone, but near 30 s when four start at once on a loaded 2-core machine.
      */
     private static final Duration STARTUP = Duration.ofSeconds(90);
+
+    /** The time {@code n} heights may take on a loaded machine; the waits poll, so an idle machine waits no longer. */
+    private static Duration heights(long n) {
+        return Duration.ofMillis(n * WORST_HEIGHT_MS * LOADED);
+    }
 
     @TempDir
     Path tmp;
@@ -80,31 +97,32 @@ class TestnetProcessTest {
         NodeInit.network(params, members, NodeInit.DEFAULT_VALIDATOR_KEY, null, System.currentTimeMillis());
         try {
             for (int i = 0; i < N; i++) start(i);
-            awaitAll(List.of(0, 1, 2, 3), h -> h >= 2, STARTUP, "all four reach height 2");
+            awaitAll(List.of(0, 1, 2, 3), h -> h >= 2, STARTUP.plus(heights(2)), "all four reach height 2");
             phase("four nodes up and finalizing");
             Thread load = Thread.ofPlatform().name("load").daemon(true).start(this::load);
 
-            awaitAll(List.of(0, 1, 2, 3), h -> h >= 5, PROGRESS, "all four reach height 5 under load");
+            awaitAll(List.of(0, 1, 2, 3), h -> h >= 5, heights(3), "all four reach height 5 under load");
             assertAgree(List.of(0, 1, 2, 3));
 
             phase("height 5 under load, all agree");
             children[3].kill();
             long atKill = height(0);
-            awaitAll(List.of(0, 1, 2), h -> h >= atKill + 3, PROGRESS, "three go on after node3 is killed at " + atKill);
+            awaitAll(List.of(0, 1, 2), h -> h >= atKill + 3, heights(3), "three go on after node3 is killed at " + atKill);
             assertAgree(List.of(0, 1, 2));
 
             phase("three finalize without node3");
             start(3);
             long atRestart = height(0);
-            awaitAll(List.of(3), h -> h >= atRestart + 1, STARTUP, "restarted node3 catches up past " + atRestart);
+            awaitAll(List.of(3), h -> h >= atRestart + 1, STARTUP.plus(heights(1)), "restarted node3 catches up past " + atRestart);
             assertAgree(List.of(0, 1, 2, 3));
             awaitPeers(0, N - 1);
 
             phase("node3 restarted and caught up");
             children[2].stop();
             children[3].stop();
-            Thread.sleep(3 * BLOCK_MS); // a height already decided by node2 and node3 may still be committed
-            long halted = Math.max(height(0), height(1));
+            // A height decided with node2 and node3 may still be committed by node0 and node1: the halt is the
+            // height both report alike for three block times, however long a loaded machine takes to get there.
+            long halted = awaitSettled(List.of(0, 1), 3 * BLOCK_MS);
             Thread.sleep(8 * BLOCK_MS);
             assertThat(List.of(height(0), height(1))).as("no height may be finalized by 2 of 4 validators")
                     .containsOnly(halted);
@@ -113,7 +131,7 @@ class TestnetProcessTest {
 
             phase("halted with two of four");
             start(2);
-            awaitAll(List.of(0, 1, 2), h -> h >= halted + 2, STARTUP, "resume after node2 returns to a halt at " + halted);
+            awaitAll(List.of(0, 1, 2), h -> h >= halted + 2, STARTUP.plus(heights(2)), "resume after node2 returns to a halt at " + halted);
             assertAgree(List.of(0, 1, 2));
             phase("resumed with three");
             loading.set(false);
@@ -205,9 +223,31 @@ class TestnetProcessTest {
         }
     }
 
+    /** The height all of {@code nodes} report alike and unchanged for {@code quietMs}, within one height's time. */
+    private long awaitSettled(List<Integer> nodes, long quietMs) throws InterruptedException {
+        Duration within = heights(1);
+        long deadline = System.nanoTime() + within.toNanos();
+        List<Long> last = List.of();
+        long since = System.nanoTime();
+        while (true) {
+            List<Long> heights = nodes.stream().map(this::height).toList();
+            if (!heights.equals(last)) {
+                last = heights;
+                since = System.nanoTime();
+            } else if (heights.stream().distinct().count() == 1 && System.nanoTime() - since >= quietMs * 1_000_000) {
+                return heights.getFirst();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("within " + within.toSeconds() + " s: nodes " + nodes
+                        + " never settled on one height; last " + heights);
+            }
+            Thread.sleep(BLOCK_MS / 5);
+        }
+    }
+
     /** {@code GET /status} of node {@code i} shows {@code peers} connected peers, in time. */
     private void awaitPeers(int i, int peers) throws InterruptedException {
-        long deadline = System.nanoTime() + PROGRESS.toNanos();
+        long deadline = System.nanoTime() + PEERS.toNanos();
         long seen;
         while ((seen = clients.get(i).status().path("peers").asLong()) != peers) {
             if (System.nanoTime() > deadline) throw new AssertionError("node" + i + " has " + seen + " peers, not " + peers);
