@@ -86,6 +86,50 @@ class TcpPeerNetworkTest {
         }
     }
 
+    /**
+     * peers() lists a peer only once the node has been told of it, and a disconnect on another thread while the
+     * node is being told waits for that: the node never hears of an end before its start.
+     */
+    @Test
+    void theNodeHearsOfAConnectionBeforePeersListsItAndBeforeItsEnd() throws Exception {
+        java.util.concurrent.CountDownLatch inCallback = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Node b = node(cfg())) {
+            TcpPeerNetwork a = new TcpPeerNetwork(cfg().staticPeer(b.port()).build(), NodeIdentity.generate(),
+                    new MessageHandler() {
+                        @Override
+                        public void onMessage(String peerId, Channel channel, byte[] payload) {}
+
+                        @Override
+                        public void onPeerConnected(PeerInfo peer) {
+                            events.add("connected");
+                            inCallback.countDown();
+                            try {
+                                release.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }
+
+                        @Override
+                        public void onPeerDisconnected(String peerId) {
+                            events.add("disconnected");
+                        }
+                    });
+            a.start();
+            assertThat(inCallback.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(a.peers()).as("listed while the node is still being told").isEmpty();
+            Thread closer = Thread.ofPlatform().start(a::close);
+            await("close waits for the announcement", () -> closer.getState() == Thread.State.BLOCKED);
+            assertThat(events).containsExactly("connected");
+            release.countDown();
+            closer.join(10_000);
+            assertThat(closer.isAlive()).isFalse();
+            assertThat(events).containsExactly("connected", "disconnected");
+        }
+    }
+
     @Test
     void closeReleasesThePortAndEveryThreadAndTellsThePeer() throws Exception {
         Node b = node(cfg());
