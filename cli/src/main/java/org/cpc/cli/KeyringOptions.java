@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import org.cpc.protocol.keys.Keyring;
 import picocli.CommandLine.Option;
 
-/** Where keys live, for the commands that sign with a key of the user's keyring, and where their password comes from. */
+/** Where keys live, for the commands that sign with a key of the user's keyring, and where passwords come from. */
 final class KeyringOptions extends PasswordOptions {
     @Option(names = "--keys-dir", paramLabel = "DIR", description = "Keyring directory (default: ~/.cpc/keys).")
     Path keysDir;

@@ -41,7 +41,7 @@ final class Peer {
      * must be told of its end, and only then: a connection that dies before that is never announced at all.
      */
     boolean announced;
-    /** onPeerConnected returned: from here on {@code peers()} lists the peer, so a caller who sees it there knows the node does. */
+    /** onPeerConnected returned: {@code peers()} lists the peer from now on, as the node knows of it. */
     volatile boolean listed;
 
     Peer(Socket socket, boolean outbound, PeerAddress dialled, P2pConfig config) throws IOException {
