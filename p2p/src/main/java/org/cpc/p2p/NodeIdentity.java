@@ -48,7 +48,16 @@ public final class NodeIdentity {
      */
     public static NodeIdentity loadOrCreate(Path dir, char[] password) {
         Keyring keyring = new Keyring(dir);
-        if (!keyring.exists(KEY_NAME)) keyring.create(KEY_NAME, KeyKind.SECP256K1, password);
+        if (!keyring.exists(KEY_NAME)) {
+            // Keep the key just made instead of unlocking the file again: that would be a second Argon2id run.
+            byte[] priv = Secp256k1.randomPrivateKey();
+            try {
+                keyring.importSecp256k1(KEY_NAME, priv, password);
+                return new NodeIdentity(priv);
+            } finally {
+                Arrays.fill(priv, (byte) 0);
+            }
+        }
         AccountKey key = keyring.unlockSecp256k1(KEY_NAME, password);
         try {
             return new NodeIdentity(key.privateKey());
