@@ -95,22 +95,22 @@ public final class TxGossip implements ChainListener, AutoCloseable {
         synchronized (seen) {
             if (seen.putIfAbsent(p.hashHex(), Seen.IN_FLIGHT) != null) return;
         }
-        try {
-            TxRules.checkStateless(p, chain.params());
-            TxRules.checkSignature(p);
-        } catch (TxRejected e) {
-            mark(p.hashHex(), Seen.REFUSED);
-            network.penalize(peerId, Misbehaviour.INVALID, "transaction " + p.hashHex() + ": " + e.reason());
-            return;
-        }
         // submit() calls onTransactionAccepted on this thread; IN_FLIGHT tells it the relay is ours to do.
         Admission a = chain.submit(tx);
         if (a instanceof Admission.Accepted) {
             mark(p.hashHex(), Seen.RELAYED);
             admitted.incrementAndGet();
             network.broadcastExcept(peerId, Channel.TX, payload);
-        } else {
-            mark(p.hashHex(), Seen.REFUSED);
+            return;
+        }
+        mark(p.hashHex(), Seen.REFUSED);
+        // Only a refusal asks whether the peer is to blame: checking the stateless rules and the signature before
+        // submit() would verify every gossiped signature twice, since submit() checks them too.
+        try {
+            TxRules.checkStateless(p, chain.params());
+            TxRules.checkSignature(p);
+        } catch (TxRejected e) {
+            network.penalize(peerId, Misbehaviour.INVALID, "transaction " + p.hashHex() + ": " + e.reason());
         }
     }
 
