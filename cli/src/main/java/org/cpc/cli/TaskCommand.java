@@ -153,14 +153,11 @@ final class TaskCommand implements Runnable {
                 }
                 default -> throw new IllegalArgumentException("--type must be matmul or synthetic");
             }
-            NodeClient nodeClient = node.client();
-            NetworkParams params = NetworkParams.fromJson(nodeClient.params());
-            AccountKey key = keys.keyring().unlockSecp256k1(from, keys.unlockPassword(from));
+            Sender sender = Sender.of(node, keys, from);
             long now = System.currentTimeMillis() / 1000;
             BigInteger wei = Amounts.parseCpc(reward);
             ComputeTask task = MarketClient.newTask(type, payload, wei, deadline(deadline, now));
-            long nonce = nodeClient.balance(key.address()).path("nonce").asLong();
-            Transaction tx = MarketClient.createTaskTx(key, params, task, nonce, now);
+            Transaction tx = MarketClient.createTaskTx(sender.key(), sender.params(), task, sender.nonce(), now);
             JsonNode r;
             try {
                 r = c.createTask(tx);
@@ -255,11 +252,10 @@ final class TaskCommand implements Runnable {
         @Override
         public void run() {
             MarketClient c = market.client();
-            NodeClient nodeClient = node.client();
-            NetworkParams params = NetworkParams.fromJson(nodeClient.params());
-            AccountKey key = keys.keyring().unlockSecp256k1(from, keys.unlockPassword(from));
-            long nonce = nodeClient.balance(key.address()).path("nonce").asLong();
-            Transaction tx = MarketClient.cancelTaskTx(key, params, taskId, nonce, System.currentTimeMillis() / 1000);
+            Sender sender = Sender.of(node, keys, from);
+            AccountKey key = sender.key();
+            Transaction tx = MarketClient.cancelTaskTx(key, sender.params(), taskId, sender.nonce(),
+                    System.currentTimeMillis() / 1000);
             JsonNode r;
             try {
                 r = c.cancelTask(taskId, tx);
@@ -300,6 +296,16 @@ final class TaskCommand implements Runnable {
                 out.println(r.path("total").asInt() + " tasks");
             }
             out.flush();
+        }
+    }
+
+    /** The customer signing a market transaction: the chain's rules, the unlocked key and its next nonce. */
+    private record Sender(NetworkParams params, AccountKey key, long nonce) {
+        static Sender of(NodeUrlOption node, KeyringOptions keys, String from) {
+            NodeClient nodeClient = node.client();
+            NetworkParams params = NetworkParams.fromJson(nodeClient.params());
+            AccountKey key = keys.keyring().unlockSecp256k1(from, keys.unlockPassword(from));
+            return new Sender(params, key, nodeClient.balance(key.address()).path("nonce").asLong());
         }
     }
 }
