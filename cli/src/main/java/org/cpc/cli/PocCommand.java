@@ -70,13 +70,14 @@ final class PocCommand implements Runnable {
 
         @Override
         public void run() {
-            AccountKey account = keys.keyring().unlockSecp256k1(key, keys.unlockPassword(key));
             Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".cpc", "poc");
             PocConfig d = PocConfig.defaults(dir);
             PocConfig config = new PocConfig(dir, host, port, maxBlobBytes, d.maxResultBytes(),
                     Duration.ofSeconds(jobTimeoutSeconds), jobsPerWorker, duplicate, d.heartbeat(), d.maxPendingL1(),
                     new Retention(Duration.ofDays(keepFinishedDays), Duration.ofHours(blobGraceHours), maxDeletions,
                             Retention.DEFAULTS.every()));
+            // The settings are checked first: a bad flag should not cost a password prompt.
+            AccountKey account = keys.keyring().unlockSecp256k1(key, keys.unlockPassword(key));
             PocValidator v = PocValidator.start(config, account, new NodeLedger(node.client()), InstantSource.system());
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
