@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.cpc.chain.market.MarketTask;
-import org.cpc.chain.market.TaskStatus;
+import org.cpc.protocol.types.TaskStatus;
 import org.cpc.protocol.types.Amounts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -11,7 +11,7 @@ import java.util.List;
 import org.cpc.chain.exec.DeadlineIndex;
 import org.cpc.chain.market.JobDigest;
 import org.cpc.chain.market.MarketTask;
-import org.cpc.chain.market.TaskStatus;
+import org.cpc.protocol.types.TaskStatus;
 import org.cpc.chain.market.TaskView;
 import org.cpc.chain.state.StateKeys;
 import org.cpc.protocol.types.Amounts;

@@ -1,5 +1,6 @@
 package org.cpc.chain.market;
 
+import org.cpc.protocol.types.TaskStatus;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.Set;

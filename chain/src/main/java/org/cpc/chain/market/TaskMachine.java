@@ -1,5 +1,6 @@
 package org.cpc.chain.market;
 
+import org.cpc.protocol.types.TaskStatus;
 import java.math.BigInteger;
 import org.cpc.chain.exec.TxRejected;
 import org.cpc.protocol.params.NetworkParams;

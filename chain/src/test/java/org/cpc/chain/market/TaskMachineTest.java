@@ -1,5 +1,6 @@
 package org.cpc.chain.market;
 
+import org.cpc.protocol.types.TaskStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
