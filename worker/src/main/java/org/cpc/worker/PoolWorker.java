@@ -185,7 +185,7 @@ public final class PoolWorker implements Runnable {
     /** A quick measure of the backend for the hello message: 512³ products after two warm-up runs. */
     private double measureGops() {
         int n = 512;
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             MemorySegment a = arena.allocate((long) n * n);
             MemorySegment b = arena.allocate((long) n * n);
             MemorySegment c = arena.allocate(ValueLayout.JAVA_INT, (long) n * n);

@@ -134,7 +134,7 @@ public final class MatmulChallenge implements ChallengeType {
         MemorySegment a = blobs.blob(s.a()).asSlice((long) s.row0(index) * s.k(), (long) rows * s.k());
         MemorySegment b = blobs.blob(s.b());
         byte[] out = new byte[Math.toIntExact(4L * rows * s.n())];
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             MemorySegment c = arena.allocate(ValueLayout.JAVA_INT, (long) rows * s.n());
             gemm.gemm(a, b, c, rows, s.k(), s.n());
             MemorySegment.copy(c, ValueLayout.JAVA_INT, 0, MemorySegment.ofArray(out), LE_INT, 0, (long) rows * s.n());

@@ -78,6 +78,25 @@ class MarketJobsTest {
         assertThat(t.describeJob(p, 3).toString()).isEqualTo("{\"row_start\":30,\"row_end\":37}");
     }
 
+    /**
+     * The pure-Java GEMM with several threads needs every matrix reachable from other threads; a job's output buffer
+     * was once confined to the calling thread, so a pool worker without oneDNN crashed on its first job.
+     */
+    @Test
+    void matmulJobsRunOnTheMultiThreadedPureJavaGemm() {
+        Random rnd = new Random(11);
+        int m = 64, k = 48, n = 40;
+        byte[] a = randomMatrix(rnd, m, k);
+        byte[] b = randomMatrix(rnd, k, n);
+        String ha = Hex.encode(Sha256.hash(a));
+        String hb = Hex.encode(Sha256.hash(b));
+        BlobSource src = h -> MemorySegment.ofArray(h.equals(ha) ? a : b);
+        JsonNode p = Json.parse("{\"a\":\"" + ha + "\",\"b\":\"" + hb + "\",\"m\":" + m + ",\"k\":" + k
+                + ",\"n\":" + n + ",\"rows_per_job\":" + m + "}");
+        byte[] out = MatmulChallenge.INSTANCE.execute(p, "task", 0, src, Backends.java(2).gemm());
+        assertThat(out).isEqualTo(reference(a, b, m, k, n));
+    }
+
     @Test
     void freivaldsCatchesAnErrorOfEveryPowerOfTwo() {
         Random rnd = new Random(3);
