@@ -12,11 +12,12 @@ import io.javalin.websocket.WsContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.cpc.node.api.Download;
 import org.cpc.node.api.JsonHttp;
 import org.cpc.protocol.codec.Json;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -139,9 +140,11 @@ public final class MarketServer implements AutoCloseable {
         };
     }
 
+    /** A GET route, answered for HEAD too (Javalin answers HEAD with an empty 200 unless told). */
     private void get(String path, io.javalin.http.Handler h) {
         routes.add(new Route("GET", path));
         app.get(path, h);
+        app.head(path, h);
     }
 
     private void post(String path, io.javalin.http.Handler h) {
@@ -172,17 +175,17 @@ public final class MarketServer implements AutoCloseable {
         if (!BlobStore.isHash(hash)) throw new ApiException(400, "'" + hash + "' is not a blob hash: 64 lowercase hex");
         long size = blobs.size(hash);
         if (size < 0) throw new ApiException(404, "no blob " + hash);
-        ctx.contentType("application/octet-stream");
-        ctx.header("Content-Length", Long.toString(size));
-        ctx.result(Files.newInputStream(blobs.path(hash)));
+        try {
+            Download.serve(ctx, blobs.path(hash), hash, "application/octet-stream");
+        } catch (NoSuchFileException e) {
+            throw new ApiException(404, "no blob " + hash + " (it was just removed by retention)");
+        }
     }
 
     private void result(Context ctx) throws IOException {
         String hash = market.resultHash(ctx.pathParam("task_id"));
-        ctx.contentType("application/octet-stream");
         ctx.header("X-Result-Hash", hash);
-        ctx.header("Content-Length", Long.toString(blobs.size(hash)));
-        ctx.result(Files.newInputStream(blobs.path(hash)));
+        Download.serve(ctx, blobs.path(hash), hash, "application/octet-stream");
     }
 
     private void listTasks(Context ctx) {

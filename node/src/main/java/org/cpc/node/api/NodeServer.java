@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
 import io.javalin.http.sse.SseClient;
 import java.io.IOException;
 import java.io.InputStream;
@@ -160,9 +161,11 @@ public final class NodeServer implements AutoCloseable {
         get("/openapi.json", ctx -> ctx.contentType(JSON).result(openapi));
     }
 
+    /** A GET route, answered for HEAD too (Javalin answers HEAD with an empty 200 unless told). */
     private void get(String path, Handler h) {
         routes.add(new Route("GET", path));
         app.get(path, h);
+        app.head(path, h);
     }
 
     private void post(String path, Handler h) {
@@ -216,6 +219,7 @@ public final class NodeServer implements AutoCloseable {
         ctx.res().addHeader("Cache-Control", "no-cache");
         ctx.res().addHeader("X-Accel-Buffering", "no");
         ctx.res().flushBuffer();
+        if (ctx.method() == HandlerType.HEAD) return; // the headers of the stream, without subscribing
         events.subscribe(new SseClient(ctx));
     }
 
