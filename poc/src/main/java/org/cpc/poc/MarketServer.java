@@ -12,6 +12,10 @@ import io.javalin.websocket.WsContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +23,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.cpc.node.api.Download;
 import org.cpc.node.api.JsonHttp;
+import org.cpc.compute.market.PoolCodec;
+import org.cpc.compute.market.PoolMessage;
+import org.cpc.compute.market.PoolProtocolException;
+import org.cpc.poc.core.PocMachine;
+import org.cpc.poc.core.Refused;
+import org.cpc.poc.core.StoreKeys;
 import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.types.TaskStatus;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.api.WriteCallback;
 import org.slf4j.Logger;
@@ -37,14 +48,23 @@ public final class MarketServer implements AutoCloseable {
 
     public record Route(String method, String path) {}
 
-    private final Market market;
+    private final PocDriver driver;
+    private final TaskIntake intake;
+    private final RetentionSweeper retention;
+    private final PocStore store;
     private final BlobStore blobs;
     private final PocConfig config;
+    private final SecureRandom random = new SecureRandom();
+    private final AtomicLong sessions = new AtomicLong();
     private final Javalin app;
     private final List<Route> routes = new ArrayList<>();
 
-    public MarketServer(Market market, BlobStore blobs, PocConfig config) {
-        this.market = market;
+    MarketServer(PocDriver driver, TaskIntake intake, RetentionSweeper retention, PocStore store, BlobStore blobs,
+                 PocConfig config) {
+        this.driver = driver;
+        this.intake = intake;
+        this.retention = retention;
+        this.store = store;
         this.blobs = blobs;
         this.config = config;
         this.app = Javalin.create(cfg -> {
@@ -90,14 +110,20 @@ public final class MarketServer implements AutoCloseable {
     private void registerRoutes() {
         post("/blobs", this::putBlob);
         get("/blobs/{hash}", this::getBlob);
-        post("/tasks", ctx -> json(ctx, 201, market.createTask(parse(ctx))));
+        post("/tasks", ctx -> json(ctx, 201, intake.create(parse(ctx))));
         get("/tasks", this::listTasks);
-        get("/tasks/{task_id}", ctx -> json(ctx, 200, market.task(ctx.pathParam("task_id"))));
+        get("/tasks/{task_id}", ctx -> {
+            String id = ctx.pathParam("task_id");
+            json(ctx, 200, ask(id, m -> m.task(id)));
+        });
         get("/tasks/{task_id}/result", this::result);
-        post("/tasks/{task_id}/cancel", ctx -> json(ctx, 200, market.cancelTask(ctx.pathParam("task_id"), parse(ctx))));
-        get("/workers", ctx -> json(ctx, 200, market.workers()));
-        get("/workers/{address}", ctx -> json(ctx, 200, market.workerRecord(ctx.pathParam("address"))));
-        get("/retention", ctx -> json(ctx, 200, market.retention()));
+        post("/tasks/{task_id}/cancel", ctx -> json(ctx, 200, intake.cancel(ctx.pathParam("task_id"), parse(ctx))));
+        get("/workers", ctx -> json(ctx, 200, PocDriver.await(driver.call(PocMachine::workers))));
+        get("/workers/{address}", ctx -> {
+            String a = ctx.pathParam("address");
+            json(ctx, 200, PocDriver.await(driver.call(m -> m.workerRecord(a))));
+        });
+        get("/retention", ctx -> json(ctx, 200, retention.view()));
         byte[] openapi = loadOpenApi();
         get("/openapi.json", ctx -> ctx.contentType(JSON).result(openapi));
         routes.add(new Route("GET", "/worker"));
@@ -105,17 +131,39 @@ public final class MarketServer implements AutoCloseable {
             ws.onConnect(ctx -> {
                 ctx.session.setMaxBinaryMessageSize(config.maxResultBytes() + PoolMessagesLimits.HEADER_ROOM);
                 ctx.enableAutomaticPings(config.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
-                ctx.attribute(SESSION, market.connect(link(ctx)));
+                long id = sessions.incrementAndGet();
+                ctx.attribute(SESSION, id);
+                byte[] nonce = new byte[32];
+                random.nextBytes(nonce);
+                driver.connected(id, link(ctx), nonce);
             });
-            ws.onMessage(ctx -> market.onText(ctx.attribute(SESSION), ctx.message()));
-            ws.onBinaryMessage(ctx -> market.onBinary(ctx.attribute(SESSION), ctx.data(), ctx.offset(), ctx.length()));
+            // Frames are decoded here, on the connection's thread; the machine gets typed messages only.
+            ws.onMessage(ctx -> {
+                long id = ctx.attribute(SESSION);
+                try {
+                    PoolMessage.WorkerMessage m = PoolCodec.decodeWorkerMessage(ctx.message());
+                    driver.post(mc -> mc.message(id, m, driver.now()));
+                } catch (PoolProtocolException e) {
+                    driver.post(mc -> mc.protocolError(id, e.code().value(), e.getMessage()));
+                }
+            });
+            ws.onBinaryMessage(ctx -> {
+                long id = ctx.attribute(SESSION);
+                try {
+                    PoolMessage.JobResult r = PoolCodec.decode(ByteBuffer.wrap(ctx.data(), ctx.offset(), ctx.length()),
+                            config.maxResultBytes());
+                    driver.post(mc -> mc.result(id, r, driver.now()));
+                } catch (PoolProtocolException e) {
+                    driver.post(mc -> mc.protocolError(id, e.code().value(), e.getMessage()));
+                }
+            });
             ws.onClose(ctx -> {
-                Market.Session s = ctx.attribute(SESSION);
-                if (s != null) market.disconnected(s, "closed: " + ctx.status() + " " + ctx.reason());
+                Long id = ctx.attribute(SESSION);
+                if (id != null) driver.disconnected(id);
             });
             ws.onError(ctx -> {
-                Market.Session s = ctx.attribute(SESSION);
-                if (s != null) market.disconnected(s, "error: " + ctx.error());
+                Long id = ctx.attribute(SESSION);
+                if (id != null) driver.disconnected(id);
             });
         });
     }
@@ -183,20 +231,37 @@ public final class MarketServer implements AutoCloseable {
     }
 
     private void result(Context ctx) throws IOException {
-        String hash = market.resultHash(ctx.pathParam("task_id"));
+        String id = ctx.pathParam("task_id");
+        String hash = ask(id, m -> m.resultHash(id));
         ctx.header("X-Result-Hash", hash);
         Download.serve(ctx, blobs.path(hash), hash, "application/octet-stream");
     }
 
     private void listTasks(Context ctx) {
         String status = ctx.queryParam("status");
-        if (status != null && !List.of("pending", "in_progress", "completed", "failed", "cancelled").contains(status)) {
-            throw new ApiException(400, "status must be one of pending, in_progress, completed, failed, cancelled");
+        if (status != null && Arrays.stream(TaskStatus.values()).noneMatch(t -> t.wire().equals(status))) {
+            throw new ApiException(400, "status must be one of publishing, pending, in_progress, completed, failed, cancelled");
         }
         String type = ctx.queryParam("challenge_type");
         int limit = intParam(ctx, "limit", 50, 1, MAX_LIST);
         int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
-        json(ctx, 200, market.list(status, type, limit, offset));
+        TaskStatus st = status == null ? null : TaskStatus.ofWire(status);
+        json(ctx, 200, PocDriver.await(driver.call(m -> m.list(st, type, limit, offset))));
+    }
+
+    /** A question about one task; one that retention removed answers 410 Gone, one never seen 404. */
+    private <T> T ask(String taskId, java.util.function.Function<PocMachine, T> q) {
+        try {
+            return PocDriver.await(driver.call(q));
+        } catch (Refused r) {
+            if (r.kind() != Refused.Kind.NOT_FOUND) throw r;
+            JsonNode x = store.get(StoreKeys.expired(taskId));
+            if (x == null) throw r;
+            throw new ApiException(410, "task " + taskId + " ended " + x.path("status").asText() + " at "
+                    + x.path("ended_at").asLong() + " and was removed at " + x.path("removed_at").asLong()
+                    + " with its result: this PoC validator keeps finished tasks "
+                    + config.retention().keepFinished().toSeconds() + " s after they end (--keep-finished-days)");
+        }
     }
 
     private static int intParam(Context ctx, String name, int def, int min, int max) {
@@ -229,6 +294,12 @@ public final class MarketServer implements AutoCloseable {
 
     private void registerErrors() {
         app.exception(ApiException.class, (e, ctx) -> json(ctx, e.status(), error(e.getMessage())));
+        app.exception(Refused.class, (e, ctx) -> json(ctx, switch (e.kind()) {
+            case INVALID -> 400;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+        }, error(e.getMessage())));
         JsonHttp.handleCommonErrors(app, log, "the PoC validator");
     }
 

@@ -80,4 +80,17 @@ public record PocConfig(Path dataDir, String host, int port, long maxBlobBytes, 
         return new PocConfig(dataDir, host, port, maxBlobBytes, maxResultBytes, jobTimeout, maxJobsPerWorker,
                 duplicateProbability, heartbeat, maxPendingL1, r);
     }
+
+    /**
+     * What the {@link org.cpc.poc.core.PocMachine} needs of these settings. A verified job waits for its duplicate
+     * run at most one job timeout; a connection has 10 s to answer the challenge.
+     */
+    public org.cpc.poc.core.PocMachine.Rules rules(String validator) {
+        return new org.cpc.poc.core.PocMachine.Rules(validator, maxJobsPerWorker, heartbeat.toMillis(),
+                jobTimeout.toMillis(), maxResultBytes, duplicateProbability, jobTimeout.toMillis(), AUTH_TIMEOUT_MS,
+                maxPendingL1);
+    }
+
+    /** How long a connection may take to answer the challenge. */
+    static final long AUTH_TIMEOUT_MS = 10_000;
 }

@@ -7,9 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import org.cpc.poc.core.Effect;
+import org.cpc.poc.core.PocMachine;
+import org.cpc.poc.core.StoreKeys;
 import org.cpc.protocol.codec.Json;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
@@ -21,17 +26,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The PoC validator's durable state in RocksDB, as JSON values under prefixed keys: {@code t/<task_id>} tasks,
- * {@code j/<task_id>/<index, 6 digits>} jobs, {@code w/<address>} worker records, {@code o/<sha256>} accepted job
- * outputs up to 64 KiB (larger ones are blob files), {@code x/<task_id>} what is left of a task removed by
- * retention (so that asking for it answers 410 Gone, not 404).
+ * The PoC validator's durable state in RocksDB, as JSON values under the keys {@link StoreKeys} names.
  *
  * <p>Every write is synced (fsync of the write-ahead log) before it counts, so a power loss cannot lose a result a
  * worker was told was accepted. An fsync per job would cap dispatch at the disk's sync rate, so writes are group
  * committed: {@link #write} queues a write and returns at once; one committer thread writes everything queued while
- * the previous sync ran as one synced batch, in the order it was queued, then completes the writes' futures. Callers
- * queue under their own lock (so the queue order is the order of their state changes) and act on the future, never
- * wait for it while holding that lock.
+ * the previous sync ran as one synced batch, in the order it was queued, then completes the writes' futures. The
+ * machine's thread queues its writes in the order of its state changes and acts on the future, never waits for it.
  */
 public final class PocStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PocStore.class);
@@ -66,28 +67,6 @@ public final class PocStore implements AutoCloseable {
         committer = Thread.ofPlatform().name("poc-commit").daemon().start(this::commitLoop);
     }
 
-    static String taskKey(String taskId) {
-        return "t/" + taskId;
-    }
-
-    static String jobKey(String taskId, int index) {
-        // Zero-padded to 6 digits so keys sort in job order; by hand, as String.format cost ~1 µs per job.
-        String i = Integer.toString(index);
-        return "j/" + taskId + "/" + "000000".substring(Math.min(6, i.length())) + i;
-    }
-
-    static String outputKey(String hash) {
-        return "o/" + hash;
-    }
-
-    static String expiredKey(String taskId) {
-        return "x/" + taskId;
-    }
-
-    static String workerKey(String address) {
-        return "w/" + address;
-    }
-
     /**
      * Queues records (JSON; a null value deletes the key) and, when {@code bytesKey} is not null, one raw value, to be
      * written together; the future completes once they are synced to disk, or fails when the write did.
@@ -113,21 +92,30 @@ public final class PocStore implements AutoCloseable {
         return p.done;
     }
 
-    public CompletableFuture<Void> write(String[] keys, JsonNode[] values) {
-        return write(keys, values, null, null);
-    }
-
-    public CompletableFuture<Void> write(String key, JsonNode value) {
-        return write(new String[] {key}, new JsonNode[] {value}, null, null);
-    }
-
-    /** Writes one record now, synced, bypassing the queue: for keys the queue never writes (worker records). */
-    void putNow(String key, JsonNode value) {
-        try {
-            db.put(synced, key.getBytes(StandardCharsets.UTF_8), bytes(value));
-        } catch (RocksDBException e) {
-            throw new IllegalStateException("database write failed: " + e.getMessage(), e);
+    /** Queues one write the machine asked for. */
+    public CompletableFuture<Void> write(Effect.Persist p) {
+        String[] keys = new String[p.puts().size()];
+        JsonNode[] values = new JsonNode[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = p.puts().get(i).key();
+            values[i] = p.puts().get(i).value();
         }
+        return write(keys, values, p.outputKey(), p.output());
+    }
+
+    /** Everything a restart needs: the task, job and worker records, for {@link PocMachine#load}. */
+    PocMachine.Stored loadAll() {
+        List<JsonNode> tasks = new ArrayList<>();
+        scan(StoreKeys.TASKS, (k, v) -> tasks.add(v));
+        List<PocMachine.StoredJob> jobs = new ArrayList<>();
+        for (JsonNode t : tasks) {
+            String id = t.get("task_id").textValue();
+            scan(StoreKeys.jobs(id), (k, v) -> jobs.add(new PocMachine.StoredJob(id,
+                    Integer.parseInt(k.substring(k.lastIndexOf('/') + 1)), v)));
+        }
+        Map<String, JsonNode> workers = new LinkedHashMap<>();
+        scan(StoreKeys.WORKERS, (k, v) -> workers.put(k.substring(StoreKeys.WORKERS.length()), v));
+        return new PocMachine.Stored(tasks, jobs, workers);
     }
 
     private void commitLoop() {

@@ -1,38 +1,54 @@
 package org.cpc.poc;
 
+import java.security.SecureRandom;
 import java.time.InstantSource;
+import org.cpc.poc.core.PocMachine;
 import org.cpc.protocol.keys.AccountKey;
 
 /**
- * A running PoC validator: its store, blobs, market core and Task Market server. {@link #close()} stops it; a new
- * one on the same data dir picks up where it was.
+ * A running PoC validator: its store and blobs, the {@link PocMachine} and the edges around it (the driver, the
+ * output checks, the L1 outbox, the retention sweeper, the Task Market server). {@link #close()} stops it; a new one
+ * on the same data dir picks up where it was.
  */
 public final class PocValidator implements AutoCloseable {
     private final PocStore store;
     private final BlobStore blobs;
-    private final Market market;
+    private final PocDriver driver;
+    private final L1Outbox outbox;
+    private final RetentionSweeper retention;
     private final MarketServer server;
 
-    private PocValidator(PocStore store, BlobStore blobs, Market market, MarketServer server) {
+    private PocValidator(PocStore store, BlobStore blobs, PocDriver driver, L1Outbox outbox, RetentionSweeper retention,
+                         MarketServer server) {
         this.store = store;
         this.blobs = blobs;
-        this.market = market;
+        this.driver = driver;
+        this.outbox = outbox;
+        this.retention = retention;
         this.server = server;
     }
 
     public static PocValidator start(PocConfig config, AccountKey key, Ledger ledger, InstantSource clock) {
         PocStore store = new PocStore(config.dataDir().resolve("db"));
+        PocDriver driver = null;
+        L1Outbox outbox = null;
+        RetentionSweeper retention = null;
         try {
             BlobStore blobs = new BlobStore(config.dataDir().resolve("blobs"), config.maxBlobBytes(), clock);
-            Market market = new Market(config, store, blobs, ledger, key, clock);
-            try {
-                MarketServer server = new MarketServer(market, blobs, config).start();
-                return new PocValidator(store, blobs, market, server);
-            } catch (RuntimeException e) {
-                market.close();
-                throw e;
-            }
+            PocMachine machine = new PocMachine(config.rules(key.address()), new SecureRandom());
+            driver = new PocDriver(machine, store, new OutputChecker(blobs, store), clock);
+            driver.start();
+            outbox = new L1Outbox(driver, ledger, key, config.maxPendingL1());
+            outbox.start();
+            retention = new RetentionSweeper(driver, blobs, config.retention(), clock);
+            retention.start();
+            MarketServer server = new MarketServer(driver, new TaskIntake(driver, blobs, ledger, config), retention,
+                    store, blobs, config).start();
+            return new PocValidator(store, blobs, driver, outbox, retention, server);
         } catch (RuntimeException e) {
+            if (retention != null) retention.close();
+            if (outbox != null) outbox.close();
+            if (driver != null) driver.close();
             store.close();
             throw e;
         }
@@ -50,10 +66,6 @@ public final class PocValidator implements AutoCloseable {
         return "ws://127.0.0.1:" + port() + "/worker";
     }
 
-    public Market market() {
-        return market;
-    }
-
     public MarketServer server() {
         return server;
     }
@@ -66,10 +78,24 @@ public final class PocValidator implements AutoCloseable {
         return blobs;
     }
 
+    PocDriver driver() {
+        return driver;
+    }
+
+    RetentionSweeper retention() {
+        return retention;
+    }
+
+    L1Outbox outbox() {
+        return outbox;
+    }
+
     @Override
     public void close() {
         server.close();
-        market.close();
+        retention.close();
+        outbox.close();
+        driver.close();
         store.close();
     }
 }

@@ -1,4 +1,4 @@
-package org.cpc.poc;
+package org.cpc.poc.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,24 +8,16 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import org.cpc.protocol.codec.Json;
 
-/** One job of a task. Guarded by the {@link Market}'s lock. */
-final class JobState {
-    /** Waiting for a worker (or not yet released: the task's CREATE_TASK is not on chain). */
-    static final String QUEUED = "queued";
-    static final String ASSIGNED = "assigned";
-    /** Verified once; waiting for a second worker's duplicate run to agree. */
-    static final String AUDITING = "auditing";
-    /** Verified and counted; its SUBMIT_RESULT is on its way to L1. */
-    static final String ACCEPTED = "accepted";
-    /** Its SUBMIT_RESULT is in a block. */
-    static final String INCLUDED = "included";
-
-    final TaskState task;
+/** One job of a task, owned by the {@link PocMachine} (not thread-safe: only the machine's thread touches it). */
+public final class Job {
+    final Task task;
     final int index;
-    String status = QUEUED;
+    JobStatus status = JobStatus.QUEUED;
     /** The worker whose output was accepted (or is being audited). */
     String worker;
     String outputHash;
+    /** The output's bytes are a record in the store (small), not a blob file; retention deletes the record. */
+    boolean outputInline;
     String signature;
     /** Workers that must not get this job: they returned a wrong output, or ran it already (for an audit). */
     final Set<String> excluded = new LinkedHashSet<>();
@@ -43,27 +35,72 @@ final class JobState {
     String payTxHash;
     boolean paid;
     /** Not persisted: where the job runs now. */
-    Market.Assignment assignment;
-    long nextTryNanos;
+    Assignment assignment;
+    /** Not persisted: when (machine time, ms) L1 may be tried again after it refused this job's transaction. */
+    long retryAtMs;
+    /** Not persisted: when (machine time, ms) the job started waiting for a duplicate run. */
+    long auditSinceMs;
 
-    JobState(TaskState task, int index) {
+    Job(Task task, int index) {
         this.task = task;
         this.index = index;
     }
 
-    String id() {
+    public String id() {
         return task.taskId + "/" + index;
     }
 
-    boolean isAccepted() {
-        return status.equals(ACCEPTED) || status.equals(INCLUDED);
+    public Task task() {
+        return task;
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public JobStatus status() {
+        return status;
+    }
+
+    public String worker() {
+        return worker;
+    }
+
+    public String outputHash() {
+        return outputHash;
+    }
+
+    public String signature() {
+        return signature;
+    }
+
+    public String auditor() {
+        return auditor;
+    }
+
+    public BigInteger payWei() {
+        return payWei;
+    }
+
+    public boolean paid() {
+        return paid;
+    }
+
+    void move(JobStatus to) {
+        status = status.moveTo(to);
+    }
+
+    /** Whether the agreeing duplicate worker is still to be paid: its SUBMIT_RESULT is in, the TRANSFER not. */
+    boolean owesPay() {
+        return auditor != null && !paid && status == JobStatus.INCLUDED;
     }
 
     ObjectNode toRecord() {
         ObjectNode o = Json.object();
-        o.put("status", status.equals(ASSIGNED) ? QUEUED : status);
+        o.put("status", (status == JobStatus.ASSIGNED ? JobStatus.QUEUED : status).wire());
         put(o, "worker", worker);
         put(o, "output_hash", outputHash);
+        if (outputInline) o.put("output_inline", true);
         put(o, "signature", signature);
         ArrayNode ex = o.putArray("excluded");
         excluded.forEach(ex::add);
@@ -82,9 +119,11 @@ final class JobState {
     }
 
     void load(JsonNode o) {
-        status = o.get("status").textValue();
+        status = JobStatus.ofWire(o.get("status").textValue());
         worker = o.path("worker").textValue();
         outputHash = o.path("output_hash").textValue();
+        // Records from before this field: assume inline; deleting a key that holds nothing is harmless.
+        outputInline = outputHash != null && o.path("output_inline").asBoolean(true);
         signature = o.path("signature").textValue();
         o.path("excluded").forEach(e -> excluded.add(e.textValue()));
         attempts = o.path("attempts").intValue();

@@ -1,0 +1,239 @@
+package org.cpc.poc.core;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import org.cpc.compute.market.PoolMessage;
+
+/**
+ * The workers and the queue: who is connected, which jobs wait, which worker runs what, and when a job is taken back.
+ * Part of the {@link PocMachine}: same thread, same outbox, no clock of its own (time comes in as {@code nowMs}).
+ */
+final class Dispatch {
+    /** Shortest job timeout, whatever the worker's speed: connection hiccups, a GC pause, the result's upload. */
+    static final long MIN_JOB_TIMEOUT_MS = 10_000;
+    /** How many times its expected compute time a job may take before it goes to another worker. */
+    static final int JOB_TIMEOUT_SLACK = 4;
+
+    private final PocMachine.Rules rules;
+    private final Outbox out;
+    /** Every connection, authenticated or not, by id (in connection order). */
+    private final Map<Long, WorkerSession> sessions = new LinkedHashMap<>();
+    /** Authenticated workers in the order they said hello: the round-robin ring. */
+    private final List<WorkerSession> ready = new ArrayList<>();
+    private final LinkedHashSet<Job> queue = new LinkedHashSet<>();
+    private int rr;
+    private long assignments;
+    /** The time hand-outs are stamped with: that of the input being handled. */
+    private long nowMs;
+
+    Dispatch(PocMachine.Rules rules, Outbox out) {
+        this.rules = rules;
+        this.out = out;
+    }
+
+    /** Every input that may hand out jobs sets the time first. */
+    void now(long nowMs) {
+        this.nowMs = nowMs;
+    }
+
+    WorkerSession session(long id) {
+        return sessions.get(id);
+    }
+
+    List<WorkerSession> workers() {
+        return ready;
+    }
+
+    int queued() {
+        return queue.size();
+    }
+
+    void connected(long id, byte[] nonce, long nowMs) {
+        if (sessions.containsKey(id)) throw new IllegalStateException("session " + id + " connected twice");
+        sessions.put(id, new WorkerSession(id, nonce, nowMs));
+        out.send(id, new PoolMessage.Challenge(org.cpc.compute.market.PoolProtocol.VERSION, nonce));
+    }
+
+    /** The worker proved its address: it joins the ring and gets jobs. */
+    void authenticated(WorkerSession s, PoolMessage.Hello h, byte[] publicKey) {
+        s.address = h.address();
+        s.publicKey = publicKey;
+        s.maxJobs = Math.max(1, Math.min(h.maxJobs() <= 0 ? rules.maxJobsPerWorker() : h.maxJobs(),
+                rules.maxJobsPerWorker()));
+        s.backend = h.backend();
+        s.device = h.device();
+        s.gops = h.gops();
+        ready.add(s);
+        out.send(s.id, new PoolMessage.Welcome(s.address, rules.validator(), s.maxJobs, rules.heartbeatMs(),
+                rules.jobTimeoutMs(), rules.maxResultBytes()));
+        dispatch();
+    }
+
+    /** The connection is gone: its jobs go back to the queue. */
+    void disconnected(long id) {
+        WorkerSession s = sessions.remove(id);
+        if (s == null) return;
+        ready.remove(s);
+        for (Assignment a : s.inflight.values()) release(a);
+        s.inflight.clear();
+        dispatch();
+    }
+
+    /** Hangs up with {@code reason}, told to the worker first. */
+    void refuse(long id, int code, String reason) {
+        out.send(id, new PoolMessage.ErrorMessage(reason));
+        out.close(id, code, reason.length() > 120 ? reason.substring(0, 120) : reason);
+        disconnected(id);
+    }
+
+    /** The assignment is over without a verified output: its job waits for another worker. */
+    void release(Assignment a) {
+        Job j = a.job();
+        if (j.assignment == a) j.assignment = null;
+        if (j.status == JobStatus.ASSIGNED) j.move(JobStatus.QUEUED);
+        requeue(j);
+    }
+
+    /** Takes {@code a} off its worker; false when it was not there any more (timed out, cancelled, disconnected). */
+    boolean finish(Assignment a) {
+        WorkerSession s = sessions.get(a.session());
+        if (s == null || s.inflight.get(a.job().id()) != a) return false;
+        s.inflight.remove(a.job().id());
+        if (a.job().assignment == a) a.job().assignment = null;
+        return true;
+    }
+
+    void requeue(Job j) {
+        if (j.task.running() && !j.task.cancelling) queue.add(j);
+    }
+
+    void unqueue(Job j) {
+        queue.remove(j);
+    }
+
+    /** Takes a task's jobs back from the queue and from the workers running them. */
+    void withdraw(Task t, String reason) {
+        for (Job j : t.jobs) queue.remove(j);
+        for (WorkerSession s : ready) {
+            Iterator<Assignment> it = s.inflight.values().iterator();
+            while (it.hasNext()) {
+                Assignment a = it.next();
+                if (a.job().task != t) continue;
+                it.remove();
+                if (a.job().assignment == a) a.job().assignment = null;
+                if (a.job().status == JobStatus.ASSIGNED) a.job().move(JobStatus.QUEUED);
+                out.send(s.id, new PoolMessage.Cancel(a.job().id(), reason));
+            }
+        }
+        dispatch(); // the freed slots go to other tasks' jobs
+    }
+
+    /** Whether some worker other than {@code address} is connected (a duplicate run needs one). */
+    boolean otherWorkerThan(String address) {
+        for (WorkerSession o : ready) if (!o.address.equals(address)) return true;
+        return false;
+    }
+
+    /** Hands queued jobs to workers with free slots; called after every change. */
+    void dispatch() {
+        if (queue.isEmpty() || ready.isEmpty()) return;
+        int budget = queue.size();
+        while (budget-- > 0 && !queue.isEmpty()) {
+            if (!anyFreeSlot()) return;
+            Job j = queue.removeFirst();
+            boolean waiting = j.status == JobStatus.QUEUED || (j.status == JobStatus.AUDITING && j.assignment == null);
+            if (!waiting || !j.task.running() || j.task.cancelling) continue;
+            WorkerSession s = freeSession(j);
+            if (s == null) {
+                queue.addLast(j);
+                continue;
+            }
+            assign(j, s);
+        }
+    }
+
+    private boolean anyFreeSlot() {
+        for (WorkerSession s : ready) if (s.hasRoom()) return true;
+        return false;
+    }
+
+    private WorkerSession freeSession(Job j) {
+        int n = ready.size();
+        for (int i = 0; i < n; i++) {
+            WorkerSession s = ready.get((rr + i) % n);
+            if (s.hasRoom() && !j.excluded.contains(s.address)) {
+                rr = (rr + i + 1) % n;
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private void assign(Job j, WorkerSession s) {
+        boolean audit = j.status == JobStatus.AUDITING;
+        Task t = j.task;
+        long timeout = jobTimeoutMillis(t.type.jobMacs(t.payload, j.index), s.gops, s.inflight.size() + 1,
+                rules.jobTimeoutMs());
+        Assignment a = new Assignment(++assignments, j, s.id, timeout, nowMs + timeout, audit);
+        j.assignment = a;
+        if (!audit) j.move(JobStatus.ASSIGNED);
+        s.inflight.put(j.id(), a);
+        out.send(s.id, new PoolMessage.Job(j.id(), t.taskId, j.index, t.type.name(), t.payload,
+                t.type.describeJob(t.payload, j.index), t.type.maxOutputBytes(t.payload, j.index), timeout));
+    }
+
+    /**
+     * How long a worker may take for a job of {@code macs} multiply-adds: {@link #JOB_TIMEOUT_SLACK} times what its
+     * advertised {@code gops} (2 int8 ops per multiply-add) needs for this job and the {@code queued - 1} it holds
+     * already (a worker runs its jobs one after another), at least {@link #MIN_JOB_TIMEOUT_MS}, at most
+     * {@code capMillis} (--job-timeout), which is also the timeout of a worker that advertised no speed. A worker
+     * that overstates its GOPS only shortens its own timeouts.
+     */
+    static long jobTimeoutMillis(long macs, double gops, int queued, long capMillis) {
+        if (!(gops > 0) || Double.isInfinite(gops)) return capMillis;
+        double expectedMs = 2.0 * macs * queued / (gops * 1e6);
+        double scaled = Math.ceil(JOB_TIMEOUT_SLACK * expectedMs);
+        return Math.min(capMillis, Math.max(MIN_JOB_TIMEOUT_MS, scaled >= capMillis ? capMillis : (long) scaled));
+    }
+
+    /**
+     * Time passes: connections that never said hello or stopped beating are dropped, and jobs past their deadline
+     * are taken back and told so.
+     */
+    void tick(long nowMs) {
+        now(nowMs);
+        List<Long> silent = new ArrayList<>();
+        List<Long> dead = new ArrayList<>();
+        for (WorkerSession s : sessions.values()) {
+            if (!s.authenticated()) {
+                if (nowMs - s.connectedAtMs > rules.authTimeoutMs()) silent.add(s.id);
+                continue;
+            }
+            if (nowMs - s.lastSeenMs > 3 * rules.heartbeatMs()) dead.add(s.id);
+            Iterator<Assignment> it = s.inflight.values().iterator();
+            while (it.hasNext()) {
+                Assignment a = it.next();
+                if (nowMs < a.deadlineMs()) continue;
+                it.remove();
+                Job j = a.job();
+                j.attempts++;
+                release(a);
+                out.send(s.id, new PoolMessage.Cancel(j.id(), "timed out after " + a.timeoutMs()
+                        + " ms; given to another worker"));
+            }
+        }
+        for (long id : silent) {
+            out.close(id, 1008, "no hello within " + rules.authTimeoutMs() / 1000 + " s of the challenge");
+            disconnected(id);
+        }
+        for (long id : dead) {
+            out.close(id, 1001, "missed heartbeats");
+            disconnected(id);
+        }
+        dispatch();
+    }
+}

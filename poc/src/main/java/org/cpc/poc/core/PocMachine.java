@@ -1,0 +1,455 @@
+package org.cpc.poc.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import org.cpc.compute.market.ChallengeType;
+import org.cpc.compute.market.PoolMessage;
+import org.cpc.compute.market.PoolProtocol;
+import org.cpc.protocol.codec.Hex;
+import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.crypto.Address;
+import org.cpc.protocol.crypto.Secp256k1;
+import org.cpc.protocol.types.Amounts;
+import org.cpc.protocol.types.TaskStatus;
+
+/**
+ * The PoC validator's decisions, as a deterministic state machine in the style of the consensus module's
+ * {@code TendermintMachine}: inputs in (a worker's message, a verification's verdict, a synced write, an L1 answer,
+ * {@code tick(now)}), {@link Effect}s out (send to a worker, persist, verify, merge). It owns every task, job and
+ * worker session; no thread, clock, disk or socket is inside. One thread drives it ({@code PocDriver}); the
+ * deterministic simulation ({@code PocSimulation}) drives it with seeded schedules of workers, crashes and L1.
+ *
+ * <p>The rule that keeps crashes harmless: a state change is written (a {@link Effect.Persist}) before anybody is
+ * told of it, and what follows from it (a worker told "accepted", a job counted) happens only once the write is
+ * synced ({@link #persisted}). A restart rebuilds the machine from what was synced ({@link #load}).
+ *
+ * <p>Tasks, what L1 is owed and retention live in {@link TaskBook}; the workers and the queue in {@link Dispatch};
+ * this class routes inputs and decides what a verified (or refused) output means.
+ */
+public final class PocMachine {
+    /** Largest job output kept in the store with its job's record; larger ones are blob files. */
+    public static final int INLINE_OUTPUT_BYTES = 64 * 1024;
+    /** How many faults a worker's record keeps (the newest). */
+    static final int MAX_FAULTS_KEPT = 20;
+
+    /**
+     * The PoC validator's settings, as the machine needs them.
+     *
+     * @param validator this PoC validator's account address
+     * @param duplicateProbability the chance that a verified job is also run by a second worker
+     * @param auditWaitMs how long a verified job waits for a duplicate run before its output stands alone
+     */
+    public record Rules(String validator, int maxJobsPerWorker, long heartbeatMs, long jobTimeoutMs,
+                        int maxResultBytes, double duplicateProbability, long auditWaitMs, long authTimeoutMs,
+                        int maxPendingL1) {}
+
+    /** What the store held at start: every task record, every job record, every worker record. */
+    public record Stored(List<JsonNode> tasks, List<StoredJob> jobs, Map<String, JsonNode> workers) {}
+
+    public record StoredJob(String taskId, int index, JsonNode record) {}
+
+    private final Rules rules;
+    private final RandomGenerator random;
+    private final Outbox out = new Outbox();
+    private final Dispatch dispatch;
+    private final TaskBook book;
+    private final L1Book l1;
+    /** Fault records of workers, by address (loaded at start, written on every fault). */
+    private final Map<String, ObjectNode> faults = new HashMap<>();
+
+    /** @param random draws duplicate runs: seeded in the simulation, a SecureRandom in production */
+    public PocMachine(Rules rules, RandomGenerator random) {
+        this.rules = rules;
+        this.random = random;
+        this.dispatch = new Dispatch(rules, out);
+        this.book = new TaskBook(rules, out, dispatch);
+        this.l1 = new L1Book(out, book, dispatch);
+    }
+
+    public Rules rules() {
+        return rules;
+    }
+
+    TaskBook book() {
+        return book;
+    }
+
+    // ------------------------------------------------------------------ restart
+
+    /** Rebuilds the state a previous run synced. Call once, before any other input. */
+    public List<Effect> load(Stored stored, long nowMs) {
+        stored.workers().forEach((a, w) -> faults.put(a, (ObjectNode) w.deepCopy()));
+        book.load(stored, nowMs / 1000);
+        l1.load();
+        return out.drain();
+    }
+
+    /** A write the machine asked for with a token is synced. */
+    public List<Effect> persisted(long token, long nowMs) {
+        dispatch.now(nowMs);
+        out.synced(token);
+        return out.drain();
+    }
+
+    public List<Effect> tick(long nowMs) {
+        dispatch.tick(nowMs);
+        book.tick(nowMs);
+        return out.drain();
+    }
+
+    // ------------------------------------------------------------------ workers
+
+    public List<Effect> connected(long session, byte[] nonce, long nowMs) {
+        dispatch.connected(session, nonce, nowMs);
+        return out.drain();
+    }
+
+    public List<Effect> message(long session, PoolMessage.WorkerMessage m, long nowMs) {
+        dispatch.now(nowMs);
+        WorkerSession s = dispatch.session(session);
+        if (s == null) return List.of(); // already gone
+        s.lastSeenMs = nowMs;
+        if (!s.authenticated()) {
+            if (m instanceof PoolMessage.Hello h) hello(s, h);
+            else dispatch.refuse(session, 1008, "the first message must be {\"type\":\"hello\",...} answering the challenge");
+            return out.drain();
+        }
+        switch (m) {
+            case PoolMessage.Heartbeat hb -> { }
+            case PoolMessage.JobError e -> jobError(s, e);
+            case PoolMessage.Hello h -> out.send(session, new PoolMessage.ErrorMessage("hello was said already"));
+        }
+        return out.drain();
+    }
+
+    private void hello(WorkerSession s, PoolMessage.Hello h) {
+        byte[] pub;
+        try {
+            pub = Secp256k1.get().recover(PoolProtocol.authDigest(s.nonce), h.signature());
+        } catch (IllegalArgumentException e) {
+            dispatch.refuse(s.id, 1008, "authentication failed: " + e.getMessage());
+            return;
+        }
+        String signer = Address.account(pub);
+        if (!signer.equals(h.address())) {
+            dispatch.refuse(s.id, 1008, "the signature was made by " + signer + ", not by " + h.address());
+            return;
+        }
+        dispatch.authenticated(s, h, pub);
+    }
+
+    private void jobError(WorkerSession s, PoolMessage.JobError e) {
+        Assignment a = s.inflight.get(e.jobId());
+        if (a == null || !dispatch.finish(a)) return;
+        a.job().attempts++;
+        a.job().lastError = e.error();
+        dispatch.release(a);
+        dispatch.dispatch();
+    }
+
+    /** A message the edge could not decode: the worker is told why and hung up on. */
+    public List<Effect> protocolError(long session, int closeCode, String reason) {
+        if (dispatch.session(session) != null) dispatch.refuse(session, closeCode, reason);
+        return out.drain();
+    }
+
+    public List<Effect> disconnected(long session, long nowMs) {
+        dispatch.now(nowMs);
+        dispatch.disconnected(session);
+        return out.drain();
+    }
+
+    /** A worker sent a job's output: it is verified (by the edge) before anything is decided. */
+    public List<Effect> result(long session, PoolMessage.JobResult r, long nowMs) {
+        WorkerSession s = dispatch.session(session);
+        if (s == null) return List.of();
+        s.lastSeenMs = nowMs;
+        if (!s.authenticated()) {
+            dispatch.refuse(session, 1008, "authenticate before sending results");
+            return out.drain();
+        }
+        Assignment a = s.inflight.get(r.jobId());
+        if (a == null) {
+            out.send(session, new PoolMessage.ErrorMessage("job " + r.jobId() + " is not assigned to you (it timed out,"
+                    + " was reassigned, or never existed)"));
+            return out.drain();
+        }
+        out.add(new Effect.Verify(a, s.address, s.publicKey, r, a.audit() ? a.job().outputHash : null));
+        return out.drain();
+    }
+
+    /** The edge checked an output (see {@link Effect.Verify}). */
+    public List<Effect> verified(Assignment a, Verdict v, long nowMs) {
+        dispatch.now(nowMs);
+        if (!dispatch.finish(a)) { // timed out, cancelled or disconnected meanwhile: another run counts
+            dispatch.dispatch();
+            return out.drain();
+        }
+        Job j = a.job();
+        Task t = j.task;
+        WorkerSession s = dispatch.session(a.session());
+        if (!t.running() || t.cancelling || j.status.counts()) {
+            dispatch.dispatch();
+            return out.drain();
+        }
+        switch (v) {
+            case Verdict.Wrong w -> rejected(s, a, w.reason(), nowMs);
+            case Verdict.FirstWasWrong f -> {
+                fault(j.worker, j, "duplicate execution disagreed; the validator's recomputation matched the other worker",
+                        nowMs);
+                j.excluded.add(j.worker);
+                book.unref(j.outputHash);
+                j.worker = null;
+                j.outputHash = null;
+                j.outputInline = false;
+                j.signature = null;
+                j.move(JobStatus.QUEUED); // the duplicate's output is taken as a fresh first result
+                firstOutput(s, j, f.hash(), f.signature(), f.inlineOutput(), nowMs);
+            }
+            case Verdict.Good g -> {
+                if (a.audit() && j.outputHash != null) agreed(s, j, nowMs);
+                else firstOutput(s, j, g.hash(), g.signature(), g.inlineOutput(), nowMs);
+            }
+        }
+        dispatch.dispatch();
+        return out.drain();
+    }
+
+    private void rejected(WorkerSession s, Assignment a, String reason, long nowMs) {
+        Job j = a.job();
+        s.rejected++;
+        fault(s.address, j, reason, nowMs);
+        j.excluded.add(s.address);
+        j.attempts++;
+        if (!a.audit()) j.move(JobStatus.QUEUED);
+        dispatch.requeue(j);
+        out.send(s.id, new PoolMessage.JobRejected(j.id(), reason));
+    }
+
+    /** A verified output for a job that had none: accepted, or first sent to a second worker to duplicate. */
+    private void firstOutput(WorkerSession s, Job j, String hash, String signature, byte[] inline, long nowMs) {
+        j.worker = s.address;
+        j.outputHash = hash;
+        j.outputInline = inline != null;
+        book.ref(hash);
+        j.signature = signature;
+        s.accepted++;
+        BigInteger reward = book.workerReward(j.task);
+        Runnable ack = () -> out.send(s.id, new PoolMessage.JobAccepted(j.id(), Hex.decode(hash), reward,
+                Amounts.formatCpc(reward)));
+        if (rules.duplicateProbability() > 0 && random.nextDouble() < rules.duplicateProbability()
+                && dispatch.otherWorkerThan(s.address)) {
+            j.move(JobStatus.AUDITING);
+            j.excluded.add(s.address);
+            j.auditSinceMs = nowMs;
+            out.persist(book.jobPut(j), inline == null ? null : StoreKeys.output(hash), inline, ack);
+            dispatch.requeue(j);
+        } else {
+            j.move(JobStatus.ACCEPTED);
+            out.persist(book.jobPut(j), inline == null ? null : StoreKeys.output(hash), inline, () -> {
+                counted(j);
+                ack.run();
+            });
+        }
+    }
+
+    /** A duplicate run agreed with the first output: the job is accepted and the second worker is owed its pay. */
+    private void agreed(WorkerSession s, Job j, long nowMs) {
+        s.accepted++;
+        BigInteger pay = book.auditPay(j.task);
+        // Paid by this PoC validator once the job's SUBMIT_RESULT is included; a share too small to have a PoC part
+        // pays nothing (L1 takes no transfer of 0).
+        if (pay.signum() > 0) {
+            j.auditor = s.address;
+            j.payWei = pay;
+        }
+        j.move(JobStatus.ACCEPTED);
+        String hash = j.outputHash;
+        out.persist(book.jobPut(j), null, null, () -> {
+            counted(j);
+            out.send(s.id, new PoolMessage.JobAccepted(j.id(), Hex.decode(hash), pay, Amounts.formatCpc(pay)));
+        });
+    }
+
+    /** An accepted job counts once its record is synced. */
+    private void counted(Job j) {
+        book.counted(j);
+    }
+
+    private void fault(String worker, Job j, String reason, long nowMs) {
+        ObjectNode w = faults.computeIfAbsent(worker, k -> Json.object());
+        w.put("faults_total", w.path("faults_total").asLong() + 1);
+        ArrayNode list = w.has("faults") ? (ArrayNode) w.get("faults") : w.putArray("faults");
+        ObjectNode e = list.addObject();
+        e.put("job_id", j.id());
+        e.put("reason", reason);
+        e.put("at", nowMs / 1000);
+        while (list.size() > MAX_FAULTS_KEPT) list.remove(0);
+        out.persist(StoreKeys.worker(worker), w.deepCopy());
+    }
+
+    // ------------------------------------------------------------------ tasks
+
+    /** A customer's task, checked and published by the REST edge: recorded; {@code synced} runs once it is on disk. */
+    public List<Effect> submit(TaskSpec spec, long nowMs, Runnable synced) {
+        dispatch.now(nowMs);
+        book.submit(spec, nowMs / 1000, synced);
+        return out.drain();
+    }
+
+    /** The creator asks to cancel; throws {@link Refused} when the task cannot be. Its jobs stop at once. */
+    public List<Effect> beginCancel(String taskId, String sender, long nowMs) {
+        dispatch.now(nowMs);
+        book.beginCancel(taskId, sender);
+        return out.drain();
+    }
+
+    public List<Effect> cancelled(String taskId, String txHash, long nowMs, Runnable synced) {
+        book.cancelled(taskId, txHash, nowMs / 1000, synced);
+        return out.drain();
+    }
+
+    public List<Effect> cancelFailed(String taskId, long nowMs) {
+        dispatch.now(nowMs);
+        book.cancelFailed(taskId);
+        return out.drain();
+    }
+
+    public List<Effect> merged(String taskId, String resultHash, long nowMs) {
+        book.merged(taskId, resultHash, nowMs / 1000);
+        return out.drain();
+    }
+
+    public List<Effect> mergeFailed(String taskId) {
+        book.mergeFailed(taskId);
+        return out.drain();
+    }
+
+    /** One retention pass over the records; {@code synced} runs once the removal is on disk. */
+    public Expired expire(long nowMs, long keepS, int budget, Runnable synced) {
+        return book.expire(nowMs / 1000, keepS, budget, synced);
+    }
+
+    /** The effects an {@link #expire} produced. */
+    public List<Effect> drain() {
+        return out.drain();
+    }
+
+    // ------------------------------------------------------------------ L1
+
+    /** L1's split of a job's share, read by the outbox before it releases any task. */
+    public void shares(int workerBps, int pocBps) {
+        book.shares(workerBps, pocBps);
+    }
+
+    public L1Work.Check l1Check() {
+        return l1.check();
+    }
+
+    public List<L1Work.Draft> l1Drafts(long nowMs, int room) {
+        return l1.drafts(nowMs, room);
+    }
+
+    public List<Effect> taskOnChain(String taskId, long nowMs) {
+        dispatch.now(nowMs);
+        l1.taskOnChain(taskId);
+        return out.drain();
+    }
+
+    public List<Effect> taskRefused(String taskId, String reason, long nowMs) {
+        l1.taskRefused(taskId, reason, nowMs / 1000);
+        return out.drain();
+    }
+
+    public List<Effect> l1Recorded(List<L1Work.Built> built, Runnable synced) {
+        l1.recorded(built, synced);
+        return out.drain();
+    }
+
+    public List<Effect> l1Refused(L1Work.Ref ref, String reason, long nowMs) {
+        l1.refused(ref, reason, nowMs);
+        return out.drain();
+    }
+
+    public List<Effect> l1Dropped(List<L1Work.Ref> refs) {
+        l1.dropped(refs);
+        return out.drain();
+    }
+
+    public List<Effect> l1Included(List<L1Work.Ref> refs, long nowMs) {
+        l1.included(refs, nowMs / 1000);
+        return out.drain();
+    }
+
+    // ------------------------------------------------------------------ queries
+
+    /** GET /tasks/{id}; {@link Refused} NOT_FOUND for a task this machine does not hold. */
+    public ObjectNode task(String taskId) {
+        return book.require(taskId).view();
+    }
+
+    public ObjectNode list(TaskStatus status, String challengeType, int limit, int offset) {
+        return book.list(status, challengeType, limit, offset);
+    }
+
+    /** The merged result's blob hash; {@link Refused} when there is none (yet). */
+    public String resultHash(String taskId) {
+        return book.resultHash(taskId);
+    }
+
+    /** A task by id, for the edges that need its type and payload (verification, merging); null when unknown. */
+    public Task find(String taskId) {
+        return book.tasks.get(taskId);
+    }
+
+    /** Every task held, in the order they came (the simulation's checks read them). */
+    public Iterable<Task> tasks() {
+        return book.all();
+    }
+
+    /** Jobs accepted (and synced) since this machine was built. */
+    public long jobsAccepted() {
+        return book.jobsAccepted();
+    }
+
+    /** A worker's record: faults (wrong results) so far; empty for a worker with none. */
+    public JsonNode workerRecord(String address) {
+        ObjectNode w = faults.get(address);
+        return w == null ? Json.object() : w.deepCopy();
+    }
+
+    /** GET /workers: who is connected, with what, running how much. */
+    public ObjectNode workers() {
+        ObjectNode o = Json.object();
+        ArrayNode a = o.putArray("workers");
+        for (WorkerSession s : dispatch.workers()) {
+            ObjectNode w = a.addObject();
+            w.put("address", s.address);
+            w.put("backend", s.backend);
+            w.put("device", s.device);
+            w.put("gops", s.gops);
+            w.put("max_jobs", s.maxJobs);
+            w.put("jobs_in_flight", s.inflight.size());
+            w.put("accepted", s.accepted);
+            w.put("rejected", s.rejected);
+        }
+        o.put("jobs_queued", dispatch.queued());
+        return o;
+    }
+
+    /** The connected, authenticated worker addresses (for tests and the simulation). */
+    public List<String> workerAddresses() {
+        List<String> out = new ArrayList<>();
+        for (WorkerSession s : dispatch.workers()) out.add(s.address);
+        return out;
+    }
+}
