@@ -12,13 +12,13 @@ import java.util.function.LongSupplier;
 import org.cpc.compute.SyntheticProver;
 import org.cpc.compute.SyntheticResult;
 import org.cpc.compute.gemm.Backends;
-import org.cpc.chain.exec.TxRules;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.crypto.Address;
 import org.cpc.protocol.crypto.MlDsa;
 import org.cpc.protocol.crypto.Secp256k1;
 import org.cpc.protocol.crypto.Sha256;
+import org.cpc.protocol.gas.GasSchedule;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.Amounts;
 import org.cpc.protocol.types.Block;
@@ -82,7 +82,7 @@ public final class TestKit {
 
     public static Transaction transfer(NetworkParams p, byte[] priv, String to, BigInteger amount, long nonce,
                                        long gasPrice) {
-        long gas = TxRules.TRANSFER_GAS;
+        long gas = GasSchedule.TRANSFER_GAS;
         Transaction t = new Transaction(p.chainId(), TxType.TRANSFER, addr(priv), to, amount,
                 BigInteger.valueOf(gas * gasPrice), nonce, gasPrice, gas, 1_700_000_000L, pub(priv), Json.object(), null);
         return sign(t, priv);
@@ -98,7 +98,7 @@ public final class TestKit {
     private static final SyntheticProver PROVER = new SyntheticProver(Backends.java(1).gemm());
 
     public static Transaction submitResult(byte[] priv, ComputeResult r, long nonce) {
-        long gas = TxRules.intrinsicGas(new Transaction(PARAMS.chainId(), TxType.SUBMIT_RESULT, addr(priv), null,
+        long gas = GasSchedule.intrinsicGas(new Transaction(PARAMS.chainId(), TxType.SUBMIT_RESULT, addr(priv), null,
                 BigInteger.ZERO, BigInteger.ZERO, 0, 0, 0, 0, pub(priv), Json.object(), null), PARAMS);
         ObjectNode payload = r.toJson();
         Transaction t = new Transaction(PARAMS.chainId(), TxType.SUBMIT_RESULT, addr(priv), null, BigInteger.ZERO,

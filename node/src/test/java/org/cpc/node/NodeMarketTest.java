@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.nio.file.Path;
-import org.cpc.chain.exec.TxRules;
 import org.cpc.chain.market.JobDigest;
 import org.cpc.node.client.NodeClient;
 import org.cpc.node.client.TxFactory;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.crypto.Sha256;
+import org.cpc.protocol.gas.GasSchedule;
 import org.cpc.protocol.keys.AccountKey;
 import org.cpc.protocol.keys.Keyring;
 import org.cpc.protocol.types.ComputeResult;
@@ -76,7 +76,7 @@ class NodeMarketTest {
         Transaction probe = new Transaction(node.params.chainId(), TxType.CREATE_TASK, customer.address(), null, reward,
                 BigInteger.ZERO, 0, 0, 0, 0, Hex.encode(customer.publicKey()), task, null);
         node.awaitIncluded(send(tx(customer, TxType.CREATE_TASK, reward, task, 0,
-                TxRules.intrinsicGas(probe, node.params))));
+                GasSchedule.intrinsicGas(probe, node.params))));
 
         JsonNode t = TestNode.json(node.get("/task/" + id));
         assertThat(t.path("status").asText()).isEqualTo("pending");
@@ -97,7 +97,7 @@ class NodeMarketTest {
             ComputeResult r = new ComputeResult(id, worker.address(), rh, null, (long) job,
                     Hex.encode(worker.signRecoverable(d)));
             JsonNode inc = node.awaitIncluded(send(tx(operator, TxType.SUBMIT_RESULT, BigInteger.ZERO, r.toJson(),
-                    nonce(operator.address()), TxRules.MARKET_RESULT_GAS)));
+                    nonce(operator.address()), GasSchedule.MARKET_RESULT_GAS)));
             long h = inc.path("block_height").asLong();
             JsonNode br = TestNode.json(node.get("/block/" + h + "/results"));
             assertThat(br.path("height").asLong()).isEqualTo(h);

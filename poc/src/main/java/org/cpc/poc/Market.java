@@ -27,7 +27,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import org.cpc.chain.exec.TxRules;
 import org.cpc.compute.Verification;
 import org.cpc.compute.gemm.Backends;
 import org.cpc.compute.gemm.GemmBackend;
@@ -41,6 +40,7 @@ import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.crypto.Address;
 import org.cpc.protocol.crypto.Secp256k1;
 import org.cpc.protocol.crypto.Sha256;
+import org.cpc.protocol.gas.GasSchedule;
 import org.cpc.protocol.keys.AccountKey;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.Amounts;
@@ -1399,7 +1399,7 @@ public final class Market implements AutoCloseable {
         long ts = clock.millis() / 1000;
         // The gas is settled on the unsigned draft, so each SUBMIT_RESULT is hashed and signed once, not twice.
         Transaction draft = unsignedResult(r, params, nonce, TxFactory.SUBMIT_RESULT_GAS, ts);
-        long gas = TxRules.intrinsicGas(draft, params);
+        long gas = GasSchedule.intrinsicGas(draft, params);
         if (gas != TxFactory.SUBMIT_RESULT_GAS) draft = unsignedResult(r, params, nonce, gas, ts);
         return TxFactory.sign(key, draft);
     }

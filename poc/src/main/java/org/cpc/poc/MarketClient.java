@@ -13,11 +13,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.cpc.chain.exec.TxRules;
 import org.cpc.node.client.TxFactory;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.gas.GasSchedule;
 import org.cpc.protocol.keys.AccountKey;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.ComputeTask;
@@ -64,7 +64,7 @@ public final class MarketClient {
         Transaction draft = new Transaction(params.chainId(), TxType.CREATE_TASK, customer.address(), null, task.reward(),
                 BigInteger.ZERO, nonce, params.minGasPrice(), 0, timestampSeconds, Hex.encode(customer.publicKey()),
                 task.toJson(), null);
-        long gas = TxRules.intrinsicGas(draft, params);
+        long gas = GasSchedule.intrinsicGas(draft, params);
         return TxFactory.sign(customer, new Transaction(params.chainId(), TxType.CREATE_TASK, customer.address(), null,
                 task.reward(), TxFactory.fee(gas, params.minGasPrice()), nonce, params.minGasPrice(), gas,
                 timestampSeconds, Hex.encode(customer.publicKey()), task.toJson(), null));
@@ -102,7 +102,7 @@ public final class MarketClient {
         Transaction draft = new Transaction(params.chainId(), TxType.CANCEL_TASK, creator.address(), null,
                 BigInteger.ZERO, BigInteger.ZERO, nonce, params.minGasPrice(), 0, timestampSeconds,
                 Hex.encode(creator.publicKey()), Json.object().put("task_id", taskId), null);
-        long gas = TxRules.intrinsicGas(draft, params);
+        long gas = GasSchedule.intrinsicGas(draft, params);
         return TxFactory.sign(creator, new Transaction(params.chainId(), TxType.CANCEL_TASK, creator.address(), null,
                 BigInteger.ZERO, TxFactory.fee(gas, params.minGasPrice()), nonce, params.minGasPrice(), gas,
                 timestampSeconds, Hex.encode(creator.publicKey()), Json.object().put("task_id", taskId), null));

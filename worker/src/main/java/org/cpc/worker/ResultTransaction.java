@@ -1,9 +1,9 @@
 package org.cpc.worker;
 
 import java.math.BigInteger;
-import org.cpc.chain.exec.TxRules;
 import org.cpc.compute.SyntheticResult;
 import org.cpc.protocol.codec.Hex;
+import org.cpc.protocol.gas.GasSchedule;
 import org.cpc.protocol.keys.AccountKey;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.ComputeResult;
@@ -19,7 +19,7 @@ public final class ResultTransaction {
      * less than the L1 charges (the chain rejects a gas_limit below the intrinsic gas).
      */
     public static long gasLimit(NetworkParams params) {
-        return Math.addExact(TxRules.SUBMIT_RESULT_GAS, TxRules.syntheticProofGas(params));
+        return Math.addExact(GasSchedule.SUBMIT_RESULT_GAS, GasSchedule.syntheticProofGas(params));
     }
 
     /** The most a result costs its worker, in wei: gas_limit × min_gas_price. */

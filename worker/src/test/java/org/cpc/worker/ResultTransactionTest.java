@@ -16,6 +16,7 @@ import org.cpc.compute.SyntheticVerifier;
 import org.cpc.compute.gemm.Backends;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.crypto.Secp256k1;
+import org.cpc.protocol.gas.GasSchedule;
 import org.cpc.protocol.keys.AccountKey;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.ComputeResult;
@@ -75,7 +76,7 @@ class ResultTransactionTest {
         PreparedTx p = PreparedTx.of(tx);
         assertThatNoException().isThrownBy(() -> TxRules.checkStateless(p, PARAMS));
         assertThatNoException().isThrownBy(() -> TxRules.checkSignature(p));
-        assertThat(tx.gasLimit()).isEqualTo(TxRules.intrinsicGas(tx, PARAMS));
+        assertThat(tx.gasLimit()).isEqualTo(GasSchedule.intrinsicGas(tx, PARAMS));
     }
 
     @Test
