@@ -3,7 +3,7 @@ package org.cpc.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.math.BigInteger;
-import org.cpc.node.client.NodeClient;
+import org.cpc.client.NodeClient;
 import org.cpc.node.client.TxFactory;
 import org.cpc.protocol.crypto.Address;
 import org.cpc.protocol.keys.AccountKey;

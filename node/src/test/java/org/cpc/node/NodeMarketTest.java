@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import org.cpc.chain.market.JobDigest;
-import org.cpc.node.client.NodeClient;
+import org.cpc.client.NodeClient;
 import org.cpc.node.client.TxFactory;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.UUID;
-import org.cpc.node.client.NodeClient;
+import org.cpc.client.NodeClient;
 import org.cpc.node.client.TxFactory;
 import org.cpc.protocol.keys.AccountKey;
 import org.cpc.protocol.types.ComputeResult;

@@ -12,7 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
-import org.cpc.node.client.NodeClient;
+import org.cpc.client.NodeClient;
 import org.cpc.node.client.TxFactory;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.crypto.Secp256k1;
