@@ -54,6 +54,11 @@ final class MarketKit {
         return o;
     }
 
+    /**
+     * Built field by field rather than with the client's TxBuilder: these tests also send what the builder would not
+     * make (a CREATE_TASK whose amount is not its reward, or whose payload is not a valid ComputeTask) and market job
+     * results at their exact gas.
+     */
     static Transaction tx(byte[] priv, TxType type, BigInteger amount, ObjectNode payload, long nonce, long gas) {
         Transaction t = new Transaction(PARAMS.chainId(), type, addr(priv), null, amount,
                 BigInteger.valueOf(gas * GAS_PRICE), nonce, GAS_PRICE, gas, 1_700_000_000L, pub(priv), payload, null);
@@ -61,9 +66,7 @@ final class MarketKit {
     }
 
     static Transaction create(byte[] priv, ObjectNode task, BigInteger amount, long nonce) {
-        Transaction probe = new Transaction(PARAMS.chainId(), TxType.CREATE_TASK, addr(priv), null, amount,
-                BigInteger.ZERO, 0, 0, 0, 0, pub(priv), task, null);
-        return tx(priv, TxType.CREATE_TASK, amount, task, nonce, GasSchedule.intrinsicGas(probe, PARAMS));
+        return tx(priv, TxType.CREATE_TASK, amount, task, nonce, GasSchedule.intrinsicGas(TxType.CREATE_TASK, task, PARAMS));
     }
 
     static Transaction create(byte[] priv, String id, BigInteger reward, long deadline, int jobs, long nonce) {

@@ -27,20 +27,19 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.cpc.client.TxBuilder;
 import org.cpc.compute.Verification;
 import org.cpc.compute.gemm.Backends;
 import org.cpc.compute.gemm.GemmBackend;
 import org.cpc.compute.market.ChallengeType;
 import org.cpc.compute.market.JobVerifier;
 import org.cpc.compute.market.PoolProtocol;
-import org.cpc.node.client.TxFactory;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.crypto.Address;
 import org.cpc.protocol.crypto.Secp256k1;
 import org.cpc.protocol.crypto.Sha256;
-import org.cpc.protocol.gas.GasSchedule;
 import org.cpc.protocol.keys.AccountKey;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.Amounts;
@@ -157,7 +156,6 @@ public final class Market implements AutoCloseable {
     private final BlobStore blobs;
     private final Ledger ledger;
     private final AccountKey key;
-    private final String publicKeyHex;
     private final InstantSource clock;
     private final SecureRandom random = new SecureRandom();
     private final GemmBackend localGemm;
@@ -196,7 +194,6 @@ public final class Market implements AutoCloseable {
         this.blobs = blobs;
         this.ledger = ledger;
         this.key = key;
-        this.publicKeyHex = Hex.encode(key.publicKey());
         this.clock = clock;
         this.localGemm = Backends.select("cpu", 1).gemm();
         load();
@@ -1371,8 +1368,7 @@ public final class Market implements AutoCloseable {
                     to = p.job().auditor;
                     amount = p.job().payWei;
                 }
-                yield TxFactory.transfer(key, params.chainId(), to, amount, nonce, params.minGasPrice(),
-                        clock.millis() / 1000);
+                yield TxBuilder.of(params, key).nonce(nonce).timestamp(clock.millis() / 1000).transfer(to, amount);
             }
         };
     }
@@ -1396,19 +1392,7 @@ public final class Market implements AutoCloseable {
         synchronized (this) {
             r = new ComputeResult(j.task.taskId, j.worker, j.outputHash, null, (long) j.index, j.signature);
         }
-        long ts = clock.millis() / 1000;
-        // The gas is settled on the unsigned draft, so each SUBMIT_RESULT is hashed and signed once, not twice.
-        Transaction draft = unsignedResult(r, params, nonce, TxFactory.SUBMIT_RESULT_GAS, ts);
-        long gas = GasSchedule.intrinsicGas(draft, params);
-        if (gas != TxFactory.SUBMIT_RESULT_GAS) draft = unsignedResult(r, params, nonce, gas, ts);
-        return TxFactory.sign(key, draft);
-    }
-
-    /** What {@link TxFactory#submitResult} signs. */
-    private Transaction unsignedResult(ComputeResult r, NetworkParams params, long nonce, long gas, long ts) {
-        return new Transaction(params.chainId(), TxType.SUBMIT_RESULT, key.address(), null, BigInteger.ZERO,
-                TxFactory.fee(gas, params.minGasPrice()), nonce, params.minGasPrice(), gas, ts,
-                publicKeyHex, r.toJson(), null);
+        return TxBuilder.of(params, key).nonce(nonce).timestamp(clock.millis() / 1000).submitResult(r);
     }
 
     /** Largest verification (in multiply-adds) run on the connection's thread instead of the pool: tens of µs. */

@@ -36,6 +36,11 @@ public final class GasSchedule {
         return Math.multiplyExact(units, p.syntheticVerifyGasPerMmac());
     }
 
+    /** The gas of a synthetic result: the base plus its proof-verification gas. */
+    public static long syntheticResultGas(NetworkParams p) {
+        return Math.addExact(SUBMIT_RESULT_GAS, syntheticProofGas(p));
+    }
+
     /**
      * The gas of a transaction of {@code type} carrying {@code payload}, a SUBMIT_RESULT priced as a synthetic result
      * (base + proof-verification gas). Takes the parts rather than a transaction so that a builder can price a
@@ -63,7 +68,7 @@ public final class GasSchedule {
     private static long gas(TxType type, JsonNode payload, NetworkParams p, boolean marketResult) {
         return switch (type) {
             case TRANSFER -> TRANSFER_GAS;
-            case SUBMIT_RESULT -> marketResult ? MARKET_RESULT_GAS : Math.addExact(SUBMIT_RESULT_GAS, syntheticProofGas(p));
+            case SUBMIT_RESULT -> marketResult ? MARKET_RESULT_GAS : syntheticResultGas(p);
             case CREATE_TASK -> Math.addExact(CREATE_TASK_GAS,
                     Math.multiplyExact(CREATE_TASK_GAS_PER_BYTE, Jcs.canonicalize(payload).length));
             case CANCEL_TASK -> CANCEL_TASK_GAS;
