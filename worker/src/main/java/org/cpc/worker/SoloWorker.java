@@ -33,7 +33,7 @@ import org.cpc.protocol.types.Transaction;
  */
 public final class SoloWorker implements Runnable {
     /** What the devnet faucet is asked for when the worker cannot pay a result's fee: a million results' worth. */
-    static final String FAUCET_TOP_UP_CPC = "1.0";
+    public static final String FAUCET_TOP_UP_CPC = "1.0";
     private static final Duration TICK = Duration.ofMillis(100);
 
     private final NodeApi api;
