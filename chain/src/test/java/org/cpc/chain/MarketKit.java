@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.TreeMap;
-import org.cpc.chain.exec.TxRules;
 import org.cpc.chain.market.JobDigest;
 import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.gas.GasSchedule;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.Amounts;
 import org.cpc.protocol.types.ComputeResult;
@@ -54,6 +54,11 @@ final class MarketKit {
         return o;
     }
 
+    /**
+     * Built field by field rather than with the client's TxBuilder: these tests also send what the builder would not
+     * make (a CREATE_TASK whose amount is not its reward, or whose payload is not a valid ComputeTask) and market job
+     * results at their exact gas.
+     */
     static Transaction tx(byte[] priv, TxType type, BigInteger amount, ObjectNode payload, long nonce, long gas) {
         Transaction t = new Transaction(PARAMS.chainId(), type, addr(priv), null, amount,
                 BigInteger.valueOf(gas * GAS_PRICE), nonce, GAS_PRICE, gas, 1_700_000_000L, pub(priv), payload, null);
@@ -61,9 +66,7 @@ final class MarketKit {
     }
 
     static Transaction create(byte[] priv, ObjectNode task, BigInteger amount, long nonce) {
-        Transaction probe = new Transaction(PARAMS.chainId(), TxType.CREATE_TASK, addr(priv), null, amount,
-                BigInteger.ZERO, 0, 0, 0, 0, pub(priv), task, null);
-        return tx(priv, TxType.CREATE_TASK, amount, task, nonce, TxRules.intrinsicGas(probe, PARAMS));
+        return tx(priv, TxType.CREATE_TASK, amount, task, nonce, GasSchedule.intrinsicGas(TxType.CREATE_TASK, task, PARAMS));
     }
 
     static Transaction create(byte[] priv, String id, BigInteger reward, long deadline, int jobs, long nonce) {
@@ -72,7 +75,7 @@ final class MarketKit {
 
     static Transaction cancel(byte[] priv, String id, long nonce) {
         return tx(priv, TxType.CANCEL_TASK, BigInteger.ZERO, Json.object().put("task_id", id), nonce,
-                TxRules.CANCEL_TASK_GAS);
+                GasSchedule.CANCEL_TASK_GAS);
     }
 
     static String resultHash(String id, long job) {
@@ -94,7 +97,7 @@ final class MarketKit {
     }
 
     static Transaction jobResult(byte[] senderPriv, ComputeResult r, long nonce) {
-        return tx(senderPriv, TxType.SUBMIT_RESULT, BigInteger.ZERO, r.toJson(), nonce, TxRules.MARKET_RESULT_GAS);
+        return tx(senderPriv, TxType.SUBMIT_RESULT, BigInteger.ZERO, r.toJson(), nonce, GasSchedule.MARKET_RESULT_GAS);
     }
 
     static BigInteger fee(Transaction t) {

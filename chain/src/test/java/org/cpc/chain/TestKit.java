@@ -1,6 +1,5 @@
 package org.cpc.chain;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -9,22 +8,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
+import org.cpc.client.TxBuilder;
 import org.cpc.compute.SyntheticProver;
 import org.cpc.compute.SyntheticResult;
 import org.cpc.compute.gemm.Backends;
-import org.cpc.chain.exec.TxRules;
 import org.cpc.protocol.codec.Hex;
-import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.crypto.Address;
 import org.cpc.protocol.crypto.MlDsa;
 import org.cpc.protocol.crypto.Secp256k1;
 import org.cpc.protocol.crypto.Sha256;
+import org.cpc.protocol.keys.AccountKey;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.Amounts;
 import org.cpc.protocol.types.Block;
 import org.cpc.protocol.types.ComputeResult;
 import org.cpc.protocol.types.Transaction;
-import org.cpc.protocol.types.TxType;
 
 /** Keys, genesis and transactions for the chain's tests. */
 public final class TestKit {
@@ -82,10 +80,8 @@ public final class TestKit {
 
     public static Transaction transfer(NetworkParams p, byte[] priv, String to, BigInteger amount, long nonce,
                                        long gasPrice) {
-        long gas = TxRules.TRANSFER_GAS;
-        Transaction t = new Transaction(p.chainId(), TxType.TRANSFER, addr(priv), to, amount,
-                BigInteger.valueOf(gas * gasPrice), nonce, gasPrice, gas, 1_700_000_000L, pub(priv), Json.object(), null);
-        return sign(t, priv);
+        return TxBuilder.of(p, AccountKey.of(priv)).nonce(nonce).gasPrice(gasPrice).timestamp(1_700_000_000L)
+                .transfer(to, amount);
     }
 
     /** An honest synthetic result (real product, real proof) of the worker {@code priv} for block {@code h}. */
@@ -98,12 +94,8 @@ public final class TestKit {
     private static final SyntheticProver PROVER = new SyntheticProver(Backends.java(1).gemm());
 
     public static Transaction submitResult(byte[] priv, ComputeResult r, long nonce) {
-        long gas = TxRules.intrinsicGas(new Transaction(PARAMS.chainId(), TxType.SUBMIT_RESULT, addr(priv), null,
-                BigInteger.ZERO, BigInteger.ZERO, 0, 0, 0, 0, pub(priv), Json.object(), null), PARAMS);
-        ObjectNode payload = r.toJson();
-        Transaction t = new Transaction(PARAMS.chainId(), TxType.SUBMIT_RESULT, addr(priv), null, BigInteger.ZERO,
-                BigInteger.valueOf(gas * 1000), nonce, 1000, gas, 1_700_000_000L, pub(priv), payload, null);
-        return sign(t, priv);
+        return TxBuilder.of(PARAMS, AccountKey.of(priv)).nonce(nonce).gasPrice(1000).timestamp(1_700_000_000L)
+                .submitResult(r);
     }
 
     /** A settable clock. */

@@ -8,10 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class TxRulesTest {
     @Test
-    void proofGasFollowsDesign() {
-        // devnet: k = 32, n = 1024: ceil(32·1024² / 2^20) = 32 units of 30,000 gas
-        assertThat(TxRules.syntheticProofGas(NetworkParams.devnet())).isEqualTo(32 * 30_000L);
-        assertThat(TxRules.syntheticProofGas(NetworkParams.devnet().withSynthetic(8, 4))).isEqualTo(30_000L);
+    void proofSizeIsBoundedBySpotChecksTimesTreeDepth() {
+        // devnet: k = 32 audit paths of ceil(log2 1024) = 10 hashes of 32 bytes
         assertThat(TxRules.maxProofBytes(NetworkParams.devnet())).isEqualTo(32L * 10 * 32);
     }
 }

@@ -13,11 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.cpc.client.NodeClient;
+import org.cpc.client.TxBuilder;
 import org.cpc.compute.bench.GemmBenchmark;
 import org.cpc.compute.bench.VerifyBenchmark;
 import org.cpc.node.NodeInit;
-import org.cpc.node.client.NodeClient;
-import org.cpc.node.client.TxFactory;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.crypto.Secp256k1;
 import org.cpc.protocol.keys.AccountKey;
@@ -121,9 +121,7 @@ final class BenchCommand implements Runnable {
          */
         private Figures measure(List<NodeClient> nodes, PrintWriter out) {
             NodeClient node0 = nodes.getFirst();
-            JsonNode params = node0.params();
-            String chainId = params.path("chain_id").asText();
-            long gasPrice = params.path("min_gas_price").asLong();
+            NetworkParams params = NetworkParams.fromJson(node0.params());
 
             List<Sender> senders = fund(node0, nodes, out);
             String sink = AccountKey.of(Secp256k1.randomPrivateKey()).address();
@@ -146,7 +144,7 @@ final class BenchCommand implements Runnable {
                 for (int i = c; i < senders.size(); i += clients) mine.add(senders.get(i));
                 NodeClient target = nodes.get(c % nodes.size());
                 threads.add(Thread.ofPlatform().name("bench-client-" + c).start(() ->
-                        send(target, mine, sink, chainId, gasPrice, end, accepted, rejected, submitted)));
+                        send(target, mine, sink, params, end, accepted, rejected, submitted)));
             }
             try {
                 for (Thread t : threads) t.join();
@@ -221,13 +219,13 @@ final class BenchCommand implements Runnable {
             return senders;
         }
 
-        private static void send(NodeClient client, List<Sender> mine, String sink, String chainId, long gasPrice, long end,
+        private static void send(NodeClient client, List<Sender> mine, String sink, NetworkParams params, long end,
                                  LongAdder accepted, LongAdder rejected, Map<String, Long> submitted) {
             int i = 0;
             while (System.nanoTime() < end) {
                 Sender s = mine.get(i++ % mine.size());
-                Transaction tx = TxFactory.transfer(s.key(), chainId, sink, BigInteger.ONE, s.nonce()[0],
-                        gasPrice, System.currentTimeMillis() / 1000);
+                Transaction tx = TxBuilder.of(params, s.key()).nonce(s.nonce()[0])
+                        .timestamp(System.currentTimeMillis() / 1000).transfer(sink, BigInteger.ONE);
                 String key = FinalityWatcher.key(s.key().address(), s.nonce()[0]);
                 // Recorded before the POST: the block holding it may be read before the POST returns.
                 submitted.put(key, System.nanoTime());

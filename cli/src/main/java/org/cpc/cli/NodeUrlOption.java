@@ -1,6 +1,6 @@
 package org.cpc.cli;
 
-import org.cpc.node.client.NodeClient;
+import org.cpc.client.NodeClient;
 import picocli.CommandLine.Option;
 
 /** {@code --node URL}: which node a command talks to. */

@@ -2,7 +2,7 @@ package org.cpc.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
-import org.cpc.node.client.NodeClient;
+import org.cpc.client.NodeClient;
 import org.cpc.protocol.codec.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -12,7 +12,7 @@ import java.util.Locale;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.cpc.node.client.NodeClient;
+import org.cpc.client.NodeClient;
 import org.cpc.poc.MarketClient;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.keys.AccountKey;

@@ -1,12 +1,11 @@
 package org.cpc.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
-import java.math.BigInteger;
-import org.cpc.node.client.NodeClient;
-import org.cpc.node.client.TxFactory;
+import org.cpc.client.NodeClient;
+import org.cpc.client.TxBuilder;
 import org.cpc.protocol.crypto.Address;
 import org.cpc.protocol.keys.AccountKey;
+import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.Amounts;
 import org.cpc.protocol.types.ComputeResult;
 import org.cpc.protocol.types.Transaction;
@@ -39,16 +38,18 @@ final class TxCommand implements Runnable {
         @Mixin KeyringOptions keys;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-        abstract Transaction build(AccountKey key, JsonNode params, long nonce, long gasPrice, long nowSeconds);
+        /** The transaction, from a builder already set to the sender, its nonce, the gas price and the time. */
+        abstract Transaction build(TxBuilder tx);
 
         @Override
         public void run() {
             NodeClient client = node.client();
             AccountKey key = keys.keyring().unlockSecp256k1(from, keys.unlockPassword(from));
-            JsonNode params = client.params();
-            long price = gasPrice != null ? gasPrice : params.path("min_gas_price").asLong();
+            NetworkParams params = NetworkParams.fromJson(client.params());
+            long price = gasPrice != null ? gasPrice : params.minGasPrice();
             long nonce = txNonce != null ? txNonce : client.balance(key.address()).path("nonce").asLong();
-            Transaction tx = build(key, params, nonce, price, System.currentTimeMillis() / 1000);
+            Transaction tx = build(TxBuilder.of(params, key).nonce(nonce).gasPrice(price)
+                    .timestamp(System.currentTimeMillis() / 1000));
             NodeClient.Reply r = client.sendTransaction(tx);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
@@ -70,10 +71,9 @@ final class TxCommand implements Runnable {
         @Option(names = "--to", required = true, paramLabel = "ADDRESS") String to;
         @Option(names = "--amount", required = true, paramLabel = "CPC", description = "Decimal CPC, e.g. 1.5") String amount;
 
-        Transaction build(AccountKey key, JsonNode params, long nonce, long price, long nowSeconds) {
+        Transaction build(TxBuilder tx) {
             Address.decodeAccount(to);
-            BigInteger wei = Amounts.parseCpc(amount);
-            return TxFactory.transfer(key, params.path("chain_id").asText(), to, wei, nonce, price, nowSeconds);
+            return tx.transfer(to, Amounts.parseCpc(amount));
         }
     }
 
@@ -90,19 +90,10 @@ final class TxCommand implements Runnable {
                 description = "Gas limit (default: 80,000 plus the network's proof-verification gas).")
         Long gasLimit;
 
-        Transaction build(AccountKey key, JsonNode params, long nonce, long price, long nowSeconds) {
-            ComputeResult result = new ComputeResult(taskId, key.address(), resultHash, proof, resultNonce, signature);
-            long gas = gasLimit != null ? gasLimit : TxFactory.SUBMIT_RESULT_GAS + verifyGas(params);
-            return TxFactory.submitResult(key, params.path("chain_id").asText(), result, nonce, price, gas, nowSeconds);
-        }
-
-        /** k·n² multiply-accumulates priced per 2^20 of them, rounded up, as the network's parameters say. */
-        static long verifyGas(JsonNode params) {
-            long n = params.path("synthetic_matrix_size").asLong();
-            long k = params.path("synthetic_spot_checks").asLong();
-            long perMmac = params.path("synthetic_verify_gas_per_mmac").asLong();
-            long mmacs = (k * n * n + (1 << 20) - 1) >> 20;
-            return mmacs * perMmac;
+        Transaction build(TxBuilder tx) {
+            ComputeResult result = new ComputeResult(taskId, tx.key().address(), resultHash, proof, resultNonce,
+                    signature);
+            return (gasLimit != null ? tx.gasLimit(gasLimit) : tx).submitResult(result);
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.cpc.cli;
 
+import org.cpc.client.NodeClient;
 import org.cpc.compute.SyntheticProver;
 import org.cpc.compute.SyntheticResult;
 import org.cpc.compute.gemm.Backends;
@@ -19,7 +20,6 @@ import java.util.List;
 import org.cpc.node.DataDir;
 import org.cpc.node.NodeInit;
 import org.cpc.node.NodeRunner;
-import org.cpc.node.client.NodeClient;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.params.NetworkParams;

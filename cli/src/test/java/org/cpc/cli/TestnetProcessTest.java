@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongPredicate;
+import org.cpc.client.NodeClient;
+import org.cpc.client.TxBuilder;
 import org.cpc.consensus.CommitCertificate;
 import org.cpc.consensus.CommitVerifier;
 import org.cpc.consensus.MlDsaSignatures;
@@ -18,8 +20,6 @@ import org.cpc.consensus.TimeoutConfig;
 import org.cpc.consensus.Validator;
 import org.cpc.consensus.ValidatorSet;
 import org.cpc.node.NodeInit;
-import org.cpc.node.client.NodeClient;
-import org.cpc.node.client.TxFactory;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.crypto.Secp256k1;
 import org.cpc.protocol.keys.AccountKey;
@@ -68,8 +68,7 @@ class TestnetProcessTest {
     private final List<Path> dirs = new ArrayList<>();
     private final List<NodeClient> clients = new ArrayList<>();
     private final ChildJvm[] children = new ChildJvm[N];
-    private String chainId;
-    private long gasPrice;
+    private NetworkParams params;
     private final AtomicBoolean loading = new AtomicBoolean(true);
     private final AtomicLong accepted = new AtomicLong();
     private long phaseStart = System.nanoTime();
@@ -84,9 +83,7 @@ class TestnetProcessTest {
 
     @Test
     void fourProcessesFinalizeSurviveAKillCatchUpAndHaltWithoutAQuorum() throws Throwable {
-        NetworkParams params = NetworkParams.devnet().withSynthetic(16, 4).withBlockTime(BLOCK_MS);
-        chainId = params.chainId();
-        gasPrice = params.minGasPrice();
+        params = NetworkParams.devnet().withSynthetic(16, 4).withBlockTime(BLOCK_MS);
         int[] ports = LocalNetwork.freePorts(2 * N);
         List<NodeInit.Member> members = new ArrayList<>();
         for (int i = 0; i < N; i++) {
@@ -174,8 +171,8 @@ class TestnetProcessTest {
                 }
                 boolean transfer = turn++ % 2 == 1;
                 NodeClient.Reply r = transfer
-                        ? liveOther(turn).sendTransaction(TxFactory.transfer(sender, chainId, to, BigInteger.ONE,
-                                nonce, gasPrice, System.currentTimeMillis() / 1000))
+                        ? liveOther(turn).sendTransaction(TxBuilder.of(params, sender).nonce(nonce)
+                                .timestamp(System.currentTimeMillis() / 1000).transfer(to, BigInteger.ONE))
                         : clients.get(0).post("/faucet", Json.object().put("address", to).put("amount", "1.0"));
                 if (r.ok()) {
                     accepted.incrementAndGet();
@@ -259,7 +256,7 @@ class TestnetProcessTest {
     private void assertAgree(List<Integer> nodes) {
         long top = nodes.stream().mapToLong(this::height).min().orElseThrow();
         ValidatorSet set = validators(nodes.getFirst());
-        CommitVerifier verifier = new CommitVerifier(chainId, MlDsaSignatures.VERIFIER);
+        CommitVerifier verifier = new CommitVerifier(params.chainId(), MlDsaSignatures.VERIFIER);
         for (long h = 1; h <= top; h++) {
             String expected = null;
             for (int i : nodes) {

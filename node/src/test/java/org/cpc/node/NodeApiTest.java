@@ -19,12 +19,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.cpc.client.NodeClient;
+import org.cpc.client.TxBuilder;
 import org.cpc.node.api.NodeServer;
-import org.cpc.node.client.NodeClient;
-import org.cpc.node.client.TxFactory;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.gas.GasSchedule;
 import org.cpc.protocol.keys.AccountKey;
 import org.cpc.compute.SyntheticProver;
 import org.cpc.compute.SyntheticResult;
@@ -106,7 +107,7 @@ class NodeApiTest {
         JsonNode included = node.awaitIncluded(tx.hashHex());
         assertThat(included.path("block_height").asLong()).isPositive();
         assertThat(Jcs.canonicalString(included.path("tx"))).isEqualTo(Jcs.canonicalString(tx.toJson()));
-        BigInteger gasCost = BigInteger.valueOf(TxFactory.TRANSFER_GAS * node.params.minGasPrice());
+        BigInteger gasCost = BigInteger.valueOf(GasSchedule.TRANSFER_GAS * node.params.minGasPrice());
         assertThat(node.balance(bob.address())).isEqualTo(TestNode.cpc("1.5"));
         assertThat(node.balance(alice.address())).isEqualTo(TestNode.cpc("8.5").subtract(gasCost));
         assertThat(node.client.balance(alice.address()).path("nonce").asLong()).isEqualTo(1);
@@ -128,8 +129,8 @@ class NodeApiTest {
         assertRejected(good.withSignature(Hex.encode(sig)), 422, "signature");
         assertRejected(good.withSignature(highS(good.signature())), 422, "high S");
 
-        Transaction otherChain = TxFactory.transfer(carol, "cpc-testnet-1", to, BigInteger.ONE, 0,
-                node.params.minGasPrice(), System.currentTimeMillis() / 1000);
+        Transaction otherChain = TxBuilder.of(node.params.withChainId("cpc-testnet-1"), carol)
+                .timestamp(System.currentTimeMillis() / 1000).transfer(to, BigInteger.ONE);
         assertRejected(otherChain, 422, "cpc-testnet-1");
 
         ObjectNode unknownType = good.toJson();
@@ -160,8 +161,8 @@ class NodeApiTest {
         AccountKey sender = node.funded("5.0");
         ComputeResult result = new ComputeResult(UUID.randomUUID().toString(), TestNode.newAccount().address(),
                 "ab".repeat(32), "cd".repeat(32), 1L, null);
-        Transaction tx = TxFactory.submitResult(sender, node.params.chainId(), result, 0, node.params.minGasPrice(),
-                2_000_000, System.currentTimeMillis() / 1000);
+        Transaction tx = TxBuilder.of(node.params, sender).timestamp(System.currentTimeMillis() / 1000)
+                .gasLimit(2_000_000).submitResult(result);
         assertRejected(tx, 422, "does not match from_address");
     }
 
@@ -175,8 +176,8 @@ class NodeApiTest {
         assertThat(proved.taskId()).isEqualTo(Independent.syntheticTaskId(source.path("hash").asText(), worker.address()));
         ComputeResult result = new ComputeResult(proved.taskId(), worker.address(), proved.resultHash(), proved.proof(),
                 h0, null);
-        Transaction submit = TxFactory.submitResult(worker, node.params.chainId(), result, 0,
-                node.params.minGasPrice(), 2_000_000, System.currentTimeMillis() / 1000);
+        Transaction submit = TxBuilder.of(node.params, worker).timestamp(System.currentTimeMillis() / 1000)
+                .gasLimit(2_000_000).submitResult(result);
         Transaction pay = node.transfer(worker, TestNode.newAccount().address(), BigInteger.TEN, 1);
         NodeClient.Reply submitted = node.client.sendTransaction(submit);
         assertThat(submitted.status()).as(submitted.body().toString()).isEqualTo(200);

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.UUID;
-import org.cpc.node.client.NodeClient;
-import org.cpc.node.client.TxFactory;
+import org.cpc.client.NodeClient;
+import org.cpc.client.TxBuilder;
 import org.cpc.protocol.keys.AccountKey;
 import org.cpc.protocol.types.ComputeResult;
 import org.cpc.protocol.types.Transaction;
@@ -39,7 +39,7 @@ class PeerLimitTest {
     private static Transaction bogusResult(TestNode node, AccountKey sender) {
         ComputeResult r = new ComputeResult(UUID.randomUUID().toString(), sender.address(), "ab".repeat(32),
                 "cd".repeat(32), 1L, null);
-        return TxFactory.submitResult(sender, node.params.chainId(), r, 0, node.params.minGasPrice(), 2_000_000,
-                System.currentTimeMillis() / 1000);
+        return TxBuilder.of(node.params, sender).timestamp(System.currentTimeMillis() / 1000).gasLimit(2_000_000)
+                .submitResult(r);
     }
 }

@@ -12,8 +12,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
-import org.cpc.node.client.NodeClient;
-import org.cpc.node.client.TxFactory;
+import org.cpc.client.NodeClient;
+import org.cpc.client.TxBuilder;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.crypto.Secp256k1;
 import org.cpc.protocol.keys.AccountKey;
@@ -86,7 +86,7 @@ final class TestNode implements AutoCloseable {
     }
 
     Transaction transfer(AccountKey from, String to, BigInteger wei, long nonce) {
-        return TxFactory.transfer(from, params.chainId(), to, wei, nonce, params.minGasPrice(), System.currentTimeMillis() / 1000);
+        return TxBuilder.of(params, from).nonce(nonce).timestamp(System.currentTimeMillis() / 1000).transfer(to, wei);
     }
 
     /** Waits for a transaction to be included; returns its {@code GET /tx} answer. */

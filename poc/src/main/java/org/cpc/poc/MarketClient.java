@@ -13,16 +13,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.cpc.chain.exec.TxRules;
-import org.cpc.node.client.TxFactory;
-import org.cpc.protocol.codec.Hex;
+import org.cpc.client.TxBuilder;
 import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.keys.AccountKey;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.ComputeTask;
 import org.cpc.protocol.types.Transaction;
-import org.cpc.protocol.types.TxType;
 
 /** A customer's client of the Task Market REST API (JDK HttpClient), and the CREATE_TASK a customer signs. */
 public final class MarketClient {
@@ -61,13 +58,7 @@ public final class MarketClient {
      */
     public static Transaction createTaskTx(AccountKey customer, NetworkParams params, ComputeTask task, long nonce,
                                            long timestampSeconds) {
-        Transaction draft = new Transaction(params.chainId(), TxType.CREATE_TASK, customer.address(), null, task.reward(),
-                BigInteger.ZERO, nonce, params.minGasPrice(), 0, timestampSeconds, Hex.encode(customer.publicKey()),
-                task.toJson(), null);
-        long gas = TxRules.intrinsicGas(draft, params);
-        return TxFactory.sign(customer, new Transaction(params.chainId(), TxType.CREATE_TASK, customer.address(), null,
-                task.reward(), TxFactory.fee(gas, params.minGasPrice()), nonce, params.minGasPrice(), gas,
-                timestampSeconds, Hex.encode(customer.publicKey()), task.toJson(), null));
+        return TxBuilder.of(params, customer).nonce(nonce).timestamp(timestampSeconds).createTask(task);
     }
 
     /** POST /blobs; returns {"hash","size"}. */
@@ -99,13 +90,7 @@ public final class MarketClient {
     /** A signed CANCEL_TASK of {@code taskId} by its creator. */
     public static Transaction cancelTaskTx(AccountKey creator, NetworkParams params, String taskId, long nonce,
                                            long timestampSeconds) {
-        Transaction draft = new Transaction(params.chainId(), TxType.CANCEL_TASK, creator.address(), null,
-                BigInteger.ZERO, BigInteger.ZERO, nonce, params.minGasPrice(), 0, timestampSeconds,
-                Hex.encode(creator.publicKey()), Json.object().put("task_id", taskId), null);
-        long gas = TxRules.intrinsicGas(draft, params);
-        return TxFactory.sign(creator, new Transaction(params.chainId(), TxType.CANCEL_TASK, creator.address(), null,
-                BigInteger.ZERO, TxFactory.fee(gas, params.minGasPrice()), nonce, params.minGasPrice(), gas,
-                timestampSeconds, Hex.encode(creator.publicKey()), Json.object().put("task_id", taskId), null));
+        return TxBuilder.of(params, creator).nonce(nonce).timestamp(timestampSeconds).cancelTask(taskId);
     }
 
     public JsonNode task(String taskId) {

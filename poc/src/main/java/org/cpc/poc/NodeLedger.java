@@ -1,8 +1,8 @@
 package org.cpc.poc;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.cpc.node.client.NodeClient;
-import org.cpc.node.client.NodeClient.NodeUnavailableException;
+import org.cpc.client.NodeClient;
+import org.cpc.client.NodeClient.NodeUnavailableException;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.Transaction;
 

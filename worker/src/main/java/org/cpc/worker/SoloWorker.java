@@ -11,10 +11,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.cpc.client.NodeClient.NodeUnavailableException;
 import org.cpc.compute.SyntheticProver;
 import org.cpc.compute.SyntheticResult;
 import org.cpc.compute.gemm.ComputeBackend;
-import org.cpc.node.client.NodeClient.NodeUnavailableException;
 import org.cpc.protocol.keys.AccountKey;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.Amounts;
@@ -33,7 +33,7 @@ import org.cpc.protocol.types.Transaction;
  */
 public final class SoloWorker implements Runnable {
     /** What the devnet faucet is asked for when the worker cannot pay a result's fee: a million results' worth. */
-    static final String FAUCET_TOP_UP_CPC = "1.0";
+    public static final String FAUCET_TOP_UP_CPC = "1.0";
     private static final Duration TICK = Duration.ofMillis(100);
 
     private final NodeApi api;

@@ -15,6 +15,7 @@ import org.cpc.chain.state.StateKeys.WorkerStats;
 import org.cpc.compute.SyntheticTask;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Jcs;
+import org.cpc.protocol.gas.GasSchedule;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.ComputeResult;
 import org.cpc.protocol.types.ComputeTask;
@@ -183,7 +184,7 @@ public final class BlockExecutor {
                     String src = checkResultAgainstChain(r, height, chain, state);
                     VerificationContext ctx = new VerificationContext(params, height, r.nonce(), src);
                     verifyExpensive(p, r, ctx);
-                    return new Plan(c, false, null, null, ctx, TxRules.gas(tx, params, false));
+                    return new Plan(c, false, null, null, ctx, GasSchedule.gas(tx, params, false));
                 }
                 boolean byPoc = pocValidators.contains(tx.fromAddress());
                 if (!byPoc && !tx.fromAddress().equals(r.workerAddress())) {
@@ -198,7 +199,7 @@ public final class BlockExecutor {
                             + " already has an accepted result; one result per job");
                 }
                 String poc = verifyMarket(p, r);
-                return new Plan(c, true, task, poc, null, TxRules.gas(tx, params, true));
+                return new Plan(c, true, task, poc, null, GasSchedule.gas(tx, params, true));
             }
             case CREATE_TASK -> {
                 ComputeTask t = c.task();
@@ -210,18 +211,18 @@ public final class BlockExecutor {
                 }
                 TaskMachine.checkDeadline(t.deadline(), nowS, params.maxTaskLifetimeS());
                 verifyExpensive(p, null, null);
-                return new Plan(c, false, null, null, null, TxRules.gas(tx, params, false));
+                return new Plan(c, false, null, null, null, GasSchedule.gas(tx, params, false));
             }
             case CANCEL_TASK -> {
                 MarketTask task = state.task(c.cancelTaskId());
                 if (task == null) throw new TxRejected("no market task " + c.cancelTaskId());
                 TaskMachine.cancel(task, tx.fromAddress());
                 verifyExpensive(p, null, null);
-                return new Plan(c, false, task, null, null, TxRules.gas(tx, params, false));
+                return new Plan(c, false, task, null, null, GasSchedule.gas(tx, params, false));
             }
             default -> {
                 verifyExpensive(p, null, null);
-                return new Plan(c, false, null, null, null, TxRules.gas(tx, params, false));
+                return new Plan(c, false, null, null, null, GasSchedule.gas(tx, params, false));
             }
         }
     }
@@ -312,7 +313,7 @@ public final class BlockExecutor {
                 throw new TxRejected("insufficient balance: has " + from.balance() + " wei, needs " + need
                         + " (amount + fee)");
             }
-            if (TxRules.minimumGas(tx, params) > gasRoom) return -1;
+            if (GasSchedule.minimumGas(tx, params) > gasRoom) return -1;
             Plan plan = plan(p, c, state, chain, height, nowS);
             long gas = plan.gas();
             if (gas > gasRoom) return -1;

@@ -6,25 +6,19 @@ import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.crypto.Address;
 import org.cpc.protocol.crypto.Secp256k1;
+import org.cpc.protocol.gas.GasSchedule;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.compute.market.ChallengeType;
 import org.cpc.protocol.codec.JsonFields;
 import org.cpc.protocol.types.ComputeResult;
 import org.cpc.protocol.types.ComputeTask;
 import org.cpc.protocol.types.Transaction;
-import org.cpc.protocol.types.TxType;
 
-/** The rules of a transaction that need no state: gas, form, fee, and the signature. Pure functions. */
+/**
+ * The rules of a transaction that need no state: gas, form, fee, and the signature. Pure functions. What each
+ * transaction costs is {@link GasSchedule}'s, shared with clients; these rules check a transaction offers enough.
+ */
 public final class TxRules {
-    public static final long TRANSFER_GAS = 21_000;
-    public static final long SUBMIT_RESULT_GAS = 80_000;
-    public static final long CREATE_TASK_GAS = 60_000;
-    public static final long CREATE_TASK_GAS_PER_BYTE = 16;
-    public static final long CANCEL_TASK_GAS = 30_000;
-
-    /** Gas of a market job result: the base only, the PoC validator verified the work off-chain. */
-    public static final long MARKET_RESULT_GAS = SUBMIT_RESULT_GAS;
-
     private static final java.util.Set<String> CANCEL_FIELDS = java.util.Set.of("task_id");
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     /** secp256k1 n / 2: a signature's S must not exceed it. */
@@ -33,43 +27,11 @@ public final class TxRules {
 
     private TxRules() {}
 
-    /** Proof-verification gas of a synthetic result: ceil(k·n² / 2^20) × synthetic_verify_gas_per_mmac. */
-    public static long syntheticProofGas(NetworkParams p) {
-        long n = p.syntheticMatrixSize();
-        long macs = Math.multiplyExact((long) p.syntheticSpotChecks(), n * n);
-        long units = (macs + (1L << 20) - 1) >>> 20;
-        return Math.multiplyExact(units, p.syntheticVerifyGasPerMmac());
-    }
-
-    /**
-     * The gas a transaction uses when a SUBMIT_RESULT is a synthetic result (base + proof-verification gas). A
-     * SUBMIT_RESULT for a market task uses {@link #MARKET_RESULT_GAS}: see {@link #gas}.
-     */
-    public static long intrinsicGas(Transaction tx, NetworkParams p) {
-        return gas(tx, p, false);
-    }
-
-    /** The gas a transaction uses; {@code marketResult}: a SUBMIT_RESULT whose task_id names a market task. */
-    public static long gas(Transaction tx, NetworkParams p, boolean marketResult) {
-        return switch (tx.txType()) {
-            case TRANSFER -> TRANSFER_GAS;
-            case SUBMIT_RESULT -> marketResult ? MARKET_RESULT_GAS : Math.addExact(SUBMIT_RESULT_GAS, syntheticProofGas(p));
-            case CREATE_TASK -> Math.addExact(CREATE_TASK_GAS,
-                    Math.multiplyExact(CREATE_TASK_GAS_PER_BYTE, Jcs.canonicalize(tx.payload()).length));
-            case CANCEL_TASK -> CANCEL_TASK_GAS;
-        };
-    }
-
     /** Largest proof of a synthetic result: k audit paths of at most ceil(log2 n) hashes of 32 bytes. */
     public static long maxProofBytes(NetworkParams p) {
         int n = p.syntheticMatrixSize();
         int depth = 64 - Long.numberOfLeadingZeros(n - 1L);
         return (long) p.syntheticSpotChecks() * depth * 32;
-    }
-
-    /** The least gas a transaction can use whatever the state: a SUBMIT_RESULT may be a market result. */
-    public static long minimumGas(Transaction tx, NetworkParams p) {
-        return gas(tx, p, tx.txType() == TxType.SUBMIT_RESULT);
     }
 
     /**
@@ -97,7 +59,7 @@ public final class TxRules {
             throw new TxRejected("fee " + tx.fee() + " != gas_limit " + tx.gasLimit() + " × gas_price " + tx.gasPrice()
                     + " (= " + expectedFee + ")");
         }
-        long gas = minimumGas(tx, params);
+        long gas = GasSchedule.minimumGas(tx, params);
         if (tx.gasLimit() < gas) {
             throw new TxRejected("gas_limit " + tx.gasLimit() + " is below the intrinsic gas " + gas + " of "
                     + tx.txType());
@@ -219,7 +181,7 @@ public final class TxRules {
             throw new TxRejected("ComputeResult.worker_address " + r.workerAddress() + " does not match from_address "
                     + tx.fromAddress());
         }
-        long gas = intrinsicGas(tx, params);
+        long gas = GasSchedule.intrinsicGas(tx, params);
         if (tx.gasLimit() < gas) {
             throw new TxRejected("gas_limit " + tx.gasLimit() + " is below the intrinsic gas " + gas
                     + " of a synthetic SUBMIT_RESULT");

@@ -4,7 +4,7 @@ import java.math.BigInteger;
 import java.time.InstantSource;
 import org.cpc.chain.Admission;
 import org.cpc.chain.Chain;
-import org.cpc.node.client.TxFactory;
+import org.cpc.client.TxBuilder;
 import org.cpc.protocol.keys.AccountKey;
 import org.cpc.protocol.crypto.Address;
 import org.cpc.protocol.crypto.AddressException;
@@ -57,8 +57,8 @@ public final class Faucet {
             throw ApiException.badRequest("the faucet gives at most " + Amounts.formatCpc(maxWei)
                     + " CPC per request; ask for less or make several requests");
         }
-        Transaction tx = TxFactory.transfer(key, chain.params().chainId(), address, wei,
-                chain.nextNonce(key.address()), chain.params().minGasPrice(), clock.millis() / 1000);
+        Transaction tx = TxBuilder.of(chain.params(), key).nonce(chain.nextNonce(key.address()))
+                .timestamp(clock.millis() / 1000).transfer(address, wei);
         return chain.submit(tx);
     }
 }

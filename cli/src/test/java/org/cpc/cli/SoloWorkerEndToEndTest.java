@@ -1,4 +1,4 @@
-package org.cpc.worker;
+package org.cpc.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,13 +24,18 @@ import org.cpc.protocol.types.Block;
 import org.cpc.protocol.types.ComputeResult;
 import org.cpc.protocol.types.Transaction;
 import org.cpc.protocol.types.TxType;
+import org.cpc.worker.NodeApi;
+import org.cpc.worker.SoloWorker;
+import org.cpc.worker.StatusReporter;
+import org.cpc.worker.WorkerStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real node (RocksDB chain, REST, SSE, block producer, devnet faucet) in this JVM on an ephemeral port, with the
  * compute module's synthetic verifier as its result check, and a solo worker against it: results land in blocks,
- * the worker is paid the compute share, and a restarted worker carries on with the right nonce.
+ * the worker is paid the compute share, and a restarted worker carries on with the right nonce. It lives here, where
+ * the node and the worker meet, so that the worker module needs no node, chain or RocksDB, not even in its tests.
  */
 class SoloWorkerEndToEndTest {
     private static final int N = 64;

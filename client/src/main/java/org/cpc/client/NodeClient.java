@@ -1,4 +1,4 @@
-package org.cpc.node.client;
+package org.cpc.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

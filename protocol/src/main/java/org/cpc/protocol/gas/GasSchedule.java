@@ -1,0 +1,77 @@
+package org.cpc.protocol.gas;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.cpc.protocol.codec.Jcs;
+import org.cpc.protocol.params.NetworkParams;
+import org.cpc.protocol.types.Transaction;
+import org.cpc.protocol.types.TxType;
+
+/**
+ * What a transaction costs in gas (protocol.md, "Transactions"): every gas constant of the protocol and the pure
+ * function transaction → gas. It lives here, beside the transaction itself, so that the chain charging a transaction
+ * and a client pricing one run the same code, and a client needs nothing of the chain (no RocksDB) to do it.
+ *
+ * <p>A SUBMIT_RESULT costs more when it is a synthetic result (its proof is verified on chain) than when it is a
+ * market job result (a PoC validator verified it off chain). Which one it is depends on state, so {@link #gas} takes
+ * it as an argument; {@link #intrinsicGas} is the synthetic price, the most a SUBMIT_RESULT can cost, which is what a
+ * sender offers as its gas limit.
+ */
+public final class GasSchedule {
+    public static final long TRANSFER_GAS = 21_000;
+    public static final long SUBMIT_RESULT_GAS = 80_000;
+    /** Gas of a market job result: the base only, the PoC validator verified the work off-chain. */
+    public static final long MARKET_RESULT_GAS = SUBMIT_RESULT_GAS;
+    public static final long CREATE_TASK_GAS = 60_000;
+    /** Per byte of the JCS of a CREATE_TASK's payload. */
+    public static final long CREATE_TASK_GAS_PER_BYTE = 16;
+    public static final long CANCEL_TASK_GAS = 30_000;
+
+    private GasSchedule() {}
+
+    /** Proof-verification gas of a synthetic result: ceil(k·n² / 2^20) × synthetic_verify_gas_per_mmac. */
+    public static long syntheticProofGas(NetworkParams p) {
+        long n = p.syntheticMatrixSize();
+        long macs = Math.multiplyExact((long) p.syntheticSpotChecks(), n * n);
+        long units = (macs + (1L << 20) - 1) >>> 20;
+        return Math.multiplyExact(units, p.syntheticVerifyGasPerMmac());
+    }
+
+    /** The gas of a synthetic result: the base plus its proof-verification gas. */
+    public static long syntheticResultGas(NetworkParams p) {
+        return Math.addExact(SUBMIT_RESULT_GAS, syntheticProofGas(p));
+    }
+
+    /**
+     * The gas of a transaction of {@code type} carrying {@code payload}, a SUBMIT_RESULT priced as a synthetic result
+     * (base + proof-verification gas). Takes the parts rather than a transaction so that a builder can price a
+     * transaction before it exists, and build and sign it once.
+     */
+    public static long intrinsicGas(TxType type, JsonNode payload, NetworkParams p) {
+        return gas(type, payload, p, false);
+    }
+
+    /** {@link #intrinsicGas(TxType, JsonNode, NetworkParams)} of {@code tx}. */
+    public static long intrinsicGas(Transaction tx, NetworkParams p) {
+        return gas(tx.txType(), tx.payload(), p, false);
+    }
+
+    /** The gas a transaction uses; {@code marketResult}: a SUBMIT_RESULT whose task_id names a market task. */
+    public static long gas(Transaction tx, NetworkParams p, boolean marketResult) {
+        return gas(tx.txType(), tx.payload(), p, marketResult);
+    }
+
+    /** The least gas a transaction can use whatever the state: a SUBMIT_RESULT may be a market result. */
+    public static long minimumGas(Transaction tx, NetworkParams p) {
+        return gas(tx, p, tx.txType() == TxType.SUBMIT_RESULT);
+    }
+
+    private static long gas(TxType type, JsonNode payload, NetworkParams p, boolean marketResult) {
+        return switch (type) {
+            case TRANSFER -> TRANSFER_GAS;
+            case SUBMIT_RESULT -> marketResult ? MARKET_RESULT_GAS : syntheticResultGas(p);
+            case CREATE_TASK -> Math.addExact(CREATE_TASK_GAS,
+                    Math.multiplyExact(CREATE_TASK_GAS_PER_BYTE, Jcs.canonicalize(payload).length));
+            case CANCEL_TASK -> CANCEL_TASK_GAS;
+        };
+    }
+}

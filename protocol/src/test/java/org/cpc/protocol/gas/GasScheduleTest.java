@@ -1,0 +1,33 @@
+package org.cpc.protocol.gas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.cpc.protocol.codec.Jcs;
+import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.params.NetworkParams;
+import org.cpc.protocol.types.TxType;
+import org.junit.jupiter.api.Test;
+
+/** The gas table of protocol.md, "Transactions". */
+class GasScheduleTest {
+    private static final NetworkParams DEVNET = NetworkParams.devnet();
+
+    @Test
+    void proofGasIsPricedPerMebiMacRoundedUp() {
+        // devnet: k = 32, n = 1024: ceil(32·1024² / 2^20) = 32 units of 30,000 gas
+        assertThat(GasSchedule.syntheticProofGas(DEVNET)).isEqualTo(32 * 30_000L);
+        // 4·8² = 256 MACs is a fraction of one unit, which still costs a whole unit.
+        assertThat(GasSchedule.syntheticProofGas(DEVNET.withSynthetic(8, 4))).isEqualTo(30_000L);
+    }
+
+    @Test
+    void eachTypeCostsWhatTheProtocolSays() {
+        assertThat(GasSchedule.intrinsicGas(TxType.TRANSFER, Json.object(), DEVNET)).isEqualTo(21_000);
+        assertThat(GasSchedule.intrinsicGas(TxType.SUBMIT_RESULT, Json.object(), DEVNET)).isEqualTo(80_000 + 32 * 30_000);
+        assertThat(GasSchedule.intrinsicGas(TxType.CANCEL_TASK, Json.object().put("task_id", "x"), DEVNET))
+                .isEqualTo(30_000);
+        var task = Json.object().put("task_id", "00000000-0000-4000-8000-000000000001").put("reward", "5");
+        assertThat(GasSchedule.intrinsicGas(TxType.CREATE_TASK, task, DEVNET))
+                .isEqualTo(60_000 + 16L * Jcs.canonicalize(task).length);
+    }
+}
