@@ -78,8 +78,11 @@ final class L1Outbox implements AutoCloseable {
             }));
             params = p;
         }
-        L1Work.Check check = PocDriver.await(driver.call(m -> m.l1Check()));
+        L1Work.Check check = PocDriver.await(driver.call(m -> m.l1Check(driver.now())));
         for (L1Work.Publish p : check.publishing()) publish(p);
+        for (String id : check.overdue()) {
+            ledger.taskStatus(id).ifPresent(st -> driver.post(m -> m.taskOnL1(id, st, driver.now())));
+        }
         int inMempool = 0;
         List<L1Work.Ref> included = new ArrayList<>();
         for (L1Work.Sent s : check.sent()) {

@@ -30,6 +30,9 @@ public interface Ledger {
 
     TxState txState(String txHash);
 
+    /** A market task's status on L1; empty when L1 does not know the task. */
+    java.util.Optional<org.cpc.protocol.types.TaskStatus> taskStatus(String taskId);
+
     /** The next nonce of {@code address}, counting its transactions still in the mempool. */
     long nextNonce(String address);
 }

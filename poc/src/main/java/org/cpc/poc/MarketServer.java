@@ -20,6 +20,7 @@ import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.cpc.node.api.Download;
 import org.cpc.node.api.JsonHttp;
@@ -168,22 +169,36 @@ public final class MarketServer implements AutoCloseable {
         });
     }
 
+    /**
+     * A worker's connection as the driver uses it. Messages are sent asynchronously from the machine's thread; a close
+     * waits for the messages sent before it, or Jetty may close before the last one (the reason for a refusal) is out.
+     */
     private static WorkerLink link(WsContext ctx) {
         return new WorkerLink() {
+            private CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
+
             @Override
-            public void send(String text) {
+            public synchronized void send(String text) {
                 if (!ctx.session.isOpen()) return;
+                CompletableFuture<Void> sent = new CompletableFuture<>();
+                last = sent;
                 ctx.session.getRemote().sendString(text, new WriteCallback() {
                     @Override
+                    public void writeSuccess() {
+                        sent.complete(null);
+                    }
+
+                    @Override
                     public void writeFailed(Throwable x) {
+                        sent.complete(null);
                         ctx.session.close(1011, "send failed");
                     }
                 });
             }
 
             @Override
-            public void close(int code, String reason) {
-                ctx.session.close(code, reason);
+            public synchronized void close(int code, String reason) {
+                last.thenRun(() -> ctx.session.close(code, reason));
             }
         };
     }

@@ -43,6 +43,14 @@ public final class NodeLedger implements Ledger {
     }
 
     @Override
+    public java.util.Optional<org.cpc.protocol.types.TaskStatus> taskStatus(String taskId) {
+        NodeClient.Reply r = call(() -> client.get("/task/" + NodeClient.encode(taskId)));
+        if (r.status() == 404) return java.util.Optional.empty();
+        if (!r.ok()) throw new Unavailable("the node answered " + r.status() + " on /task/" + taskId + ": " + r.error(), null);
+        return java.util.Optional.of(org.cpc.protocol.types.TaskStatus.ofWire(r.body().path("status").asText()));
+    }
+
+    @Override
     public long nextNonce(String address) {
         return read("/balance/" + NodeClient.encode(address)).path("nonce").asLong();
     }

@@ -92,6 +92,10 @@ public final class PocStore implements AutoCloseable {
         return p.done;
     }
 
+    public CompletableFuture<Void> write(String key, JsonNode value) {
+        return write(new String[] {key}, new JsonNode[] {value}, null, null);
+    }
+
     /** Queues one write the machine asked for. */
     public CompletableFuture<Void> write(Effect.Persist p) {
         String[] keys = new String[p.puts().size()];

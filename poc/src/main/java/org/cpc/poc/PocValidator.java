@@ -66,6 +66,16 @@ public final class PocValidator implements AutoCloseable {
         return "ws://127.0.0.1:" + port() + "/worker";
     }
 
+    /** Jobs verified, accepted and synced since this PoC validator started. */
+    public long jobsAccepted() {
+        return PocDriver.await(driver.call(PocMachine::jobsAccepted));
+    }
+
+    /** The connected workers, as {@code GET /workers} shows them. */
+    public com.fasterxml.jackson.databind.JsonNode workers() {
+        return PocDriver.await(driver.call(PocMachine::workers));
+    }
+
     public MarketServer server() {
         return server;
     }

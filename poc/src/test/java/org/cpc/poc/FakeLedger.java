@@ -77,4 +77,10 @@ final class FakeLedger implements Ledger {
     private void check() {
         if (down) throw new Unavailable("fake L1 is down", null);
     }
+
+    /** Tasks are not modelled here: L1 knows none. */
+    @Override
+    public java.util.Optional<org.cpc.protocol.types.TaskStatus> taskStatus(String taskId) {
+        return java.util.Optional.empty();
+    }
 }

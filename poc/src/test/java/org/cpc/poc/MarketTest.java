@@ -55,7 +55,7 @@ class MarketTest {
         Transaction tx = createTask(customer, ledger.params, "matmul", matmulPayload(in.ha, in.hb, m, k, n, rowsPerJob),
                 "10.0", System.currentTimeMillis() / 1000 + 3600, customerNonce++);
         JsonNode r = c.createTask(tx);
-        assertThat(r.path("status").asText()).isEqualTo("pending");
+        assertThat(r.path("status").asText()).isEqualTo("publishing");
         assertThat(r.path("tx_hash").asText()).isEqualTo(tx.hashHex());
         return r.path("task_id").asText();
     }
@@ -241,7 +241,7 @@ class MarketTest {
             MarketClient c = new MarketClient(v.url());
             id = c.createTask(createTask(customer, ledger.params, "synthetic", p, "1.0", now + 600, customerNonce++))
                     .path("task_id").asText();
-            await("task on chain", () -> status(c, id).equals("in_progress"));
+            await("task on chain", () -> status(c, id).equals("pending"));
             // A worker that holds its jobs for long: they are out when the cancel comes.
             Worker slow = startWorker(v.workerUrl(), newKey(), PoolWorker.Options.defaults().withMaxJobs(2)
                     .withJobDelay(Duration.ofSeconds(20)));
@@ -255,7 +255,7 @@ class MarketTest {
             // L1 refuses this one (a nonce from the future): the task goes on and its jobs go out again.
             assertStatus(() -> c.cancelTask(id, MarketClient.cancelTaskTx(customer, ledger.params, id,
                     customerNonce + 5, now)), 422, "L1 refused the CANCEL_TASK");
-            assertThat(status(c, id)).isEqualTo("in_progress");
+            assertThat(status(c, id)).isEqualTo("pending");
             await("jobs out again", () -> c.get("/workers").path("workers").path(0).path("jobs_in_flight").asInt() == 2);
 
             Transaction cancel = MarketClient.cancelTaskTx(customer, ledger.params, id, customerNonce++, now);
@@ -375,7 +375,7 @@ class MarketTest {
         Inputs in = upload(c, m, k, n, 7);
         Worker w1 = startWorker(v.workerUrl(), newKey(), PoolWorker.Options.defaults().withMaxJobs(2));
         Worker w2 = startWorker(v.workerUrl(), newKey(), PoolWorker.Options.defaults().withMaxJobs(2));
-        await("both workers connected", () -> v.market().workers().path("workers").size() == 2);
+        await("both workers connected", () -> v.workers().path("workers").size() == 2);
         String id = publish(c, in, m, k, n, 4);
         await("every duplicate run's payment sent", () -> {
             JsonNode p = c.task(id).path("audit_payments");

@@ -241,7 +241,7 @@ class PocOnChainTest {
                 String hb = c.uploadBlob(b).path("hash").asText();
                 Worker w1 = startWorker(v.workerUrl(), k1, PoolWorker.Options.defaults().withMaxJobs(2));
                 Worker w2 = startWorker(v.workerUrl(), k2, PoolWorker.Options.defaults().withMaxJobs(2));
-                await("both workers connected", () -> v.market().workers().path("workers").size() == 2);
+                await("both workers connected", () -> v.workers().path("workers").size() == 2);
                 Transaction create = createTask(customer, params, "matmul", matmulPayload(ha, hb, m, k, n, 4), "10.0",
                         System.currentTimeMillis() / 1000 + 600, 0);
                 String id = c.createTask(create).path("task_id").asText();

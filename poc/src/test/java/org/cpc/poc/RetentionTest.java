@@ -89,20 +89,20 @@ class RetentionTest {
             await("task completed", () -> status(c, taskId).equals("completed"));
             w.stop();
             assertThat(c.result(taskId)).isEqualTo(product(a, b, m, k, n));
-            resultHash = v.market().resultHash(taskId);
+            resultHash = new MarketClient(v.url()).task(taskId).path("result_hash").asText();
             v.store().scan("j/" + taskId + "/", (key, rec) -> outputs.add(rec.path("output_hash").asText()));
             assertThat(outputs).hasSize(2).allSatisfy(h -> assertThat(exists(v, h)).isTrue());
             // A second task no worker runs: it stays unfinished, and its inputs must stay however old they get.
             hc = c.uploadBlob(matrix(rnd, 8, 8)).path("hash").asText();
             hd = c.uploadBlob(matrix(rnd, 8, 8)).path("hash").asText();
             openId = publish(c, hc, hd, 8, 8, 8, 4);
-            await("second task on chain", () -> status(c, openId).equals("in_progress"));
+            await("second task on chain", () -> status(c, openId).equals("pending"));
 
-            assertThat(v.market().sweep()).isEqualTo(new Market.Swept(0, 0, 0, 0));
+            assertThat(v.retention().sweep()).isEqualTo(new RetentionSweeper.Swept(0, 0, 0, 0));
 
             advance(Duration.ofMinutes(90));
             c.uploadBlob(again1); // uploaded again: young again
-            Market.Swept s = v.market().sweep();
+            RetentionSweeper.Swept s = v.retention().sweep();
             // The orphan and the finished task's inputs; not the open task's, not the re-uploaded one, not the
             // outputs and result of a task still kept.
             assertThat(s.tasks()).isZero();
@@ -114,11 +114,11 @@ class RetentionTest {
             assertThat(c.result(taskId)).isEqualTo(product(a, b, m, k, n));
 
             advance(Duration.ofDays(1));
-            s = v.market().sweep();
+            s = v.retention().sweep();
             assertThat(s.tasks()).isOne();
             assertThat(s.records()).isEqualTo(3); // the task's record and its two jobs'
             assertThat(s.blobs()).isEqualTo(4); // two outputs, the result, the re-uploaded orphan
-            assertThat(v.store().get(PocStore.taskKey(taskId))).isNull();
+            assertThat(v.store().get(org.cpc.poc.core.StoreKeys.task(taskId))).isNull();
             List<String> left = new ArrayList<>();
             v.store().scan("j/" + taskId + "/", (key, rec) -> left.add(key));
             assertThat(left).isEmpty();
@@ -128,7 +128,7 @@ class RetentionTest {
             assertStatus(() -> c.result(taskId), 410, "--keep-finished");
             assertStatus(() -> c.task(taskId), 410, "ended completed");
             assertStatus(() -> c.task("no-such-task"), 404, "no task");
-            assertThat(status(c, openId)).isEqualTo("in_progress");
+            assertThat(status(c, openId)).isEqualTo("pending");
             assertThat(c.get("/retention").path("tasks_removed").asLong()).isOne();
             assertThat(c.get("/retention").path("blobs_removed").asLong()).isEqualTo(7);
         } finally {
@@ -137,8 +137,8 @@ class RetentionTest {
         try (PocValidator again2 = PocValidator.start(config(RETENTION).withPort(port), validatorKey, ledger, clock)) {
             MarketClient c = new MarketClient(again2.url());
             assertStatus(() -> c.result(taskId), 410, "removed");
-            assertThat(status(c, openId)).isEqualTo("in_progress");
-            assertThat(again2.market().sweep()).isEqualTo(new Market.Swept(0, 0, 0, 0));
+            assertThat(status(c, openId)).isEqualTo("pending");
+            assertThat(again2.retention().sweep()).isEqualTo(new RetentionSweeper.Swept(0, 0, 0, 0));
         }
     }
 
@@ -150,10 +150,10 @@ class RetentionTest {
             Random rnd = new Random(6);
             for (int i = 0; i < 5; i++) c.uploadBlob(matrix(rnd, 1, 10 + i));
             advance(Duration.ofHours(2));
-            assertThat(v.market().sweep().blobs()).isEqualTo(2);
-            assertThat(v.market().sweep().blobs()).isEqualTo(2);
-            assertThat(v.market().sweep().blobs()).isEqualTo(1);
-            assertThat(v.market().sweep().blobs()).isZero();
+            assertThat(v.retention().sweep().blobs()).isEqualTo(2);
+            assertThat(v.retention().sweep().blobs()).isEqualTo(2);
+            assertThat(v.retention().sweep().blobs()).isEqualTo(1);
+            assertThat(v.retention().sweep().blobs()).isZero();
         }
     }
 
@@ -179,7 +179,7 @@ class RetentionTest {
             assertThat(outputs).hasSize(2);
 
             advance(Duration.ofHours(13)); // the first ended 25 h ago, the second 13 h ago
-            Market.Swept s = v.market().sweep();
+            RetentionSweeper.Swept s = v.retention().sweep();
             assertThat(s.tasks()).isOne();
             assertThat(s.records()).isEqualTo(3); // the first task's and its two jobs'; the shared outputs stay
             List<String> still = new ArrayList<>();
@@ -189,7 +189,7 @@ class RetentionTest {
             assertStatus(() -> c.result(first), 410, "removed");
 
             advance(Duration.ofHours(12));
-            s = v.market().sweep();
+            s = v.retention().sweep();
             assertThat(s.tasks()).isOne();
             assertThat(s.records()).isEqualTo(5); // now the outputs too
             still.clear();

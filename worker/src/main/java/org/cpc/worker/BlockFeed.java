@@ -1,5 +1,7 @@
 package org.cpc.worker;
 
+import org.cpc.client.Backoff;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

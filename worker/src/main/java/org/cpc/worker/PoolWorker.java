@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.cpc.client.Backoff;
 import org.cpc.compute.gemm.ComputeBackend;
 import org.cpc.compute.market.ChallengeType;
 import org.cpc.compute.market.PoolProtocol;

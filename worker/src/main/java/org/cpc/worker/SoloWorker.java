@@ -11,6 +11,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.cpc.client.Backoff;
 import org.cpc.client.NodeClient.NodeUnavailableException;
 import org.cpc.compute.SyntheticProver;
 import org.cpc.compute.SyntheticResult;

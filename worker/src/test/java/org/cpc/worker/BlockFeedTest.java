@@ -1,5 +1,7 @@
 package org.cpc.worker;
 
+import org.cpc.client.Backoff;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ServerSocket;

@@ -116,7 +116,7 @@ public final class DispatchBenchmark {
                 AccountKey customer = AccountKey.of(Secp256k1.randomPrivateKey());
                 int perTask = 10_000;
                 int tasks = (totalJobs + perTask - 1) / perTask;
-                long base = v.market().jobsAccepted();
+                long base = v.jobsAccepted();
                 List<ComputeTask> published = new ArrayList<>();
                 for (int t = 0; t < tasks; t++) {
                     ObjectNode p = Json.object();
@@ -147,7 +147,7 @@ public final class DispatchBenchmark {
                             System.currentTimeMillis() / 1000));
                 }
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-                while (v.market().jobsAccepted() - base <= warmup) {
+                while (v.jobsAccepted() - base <= warmup) {
                     if (System.nanoTime() > deadline) throw new IllegalStateException("no job was accepted in 2 minutes");
                     Thread.sleep(1);
                 }
@@ -157,8 +157,8 @@ public final class DispatchBenchmark {
                 long process0 = processCpuNanos();
                 long child0 = child == null ? 0 : childCpuNanos(child);
                 long t0 = System.nanoTime();
-                long first = v.market().jobsAccepted();
-                while (v.market().jobsAccepted() - base < totalJobs) {
+                long first = v.jobsAccepted();
+                while (v.jobsAccepted() - base < totalJobs) {
                     if (System.nanoTime() > deadline) throw new IllegalStateException("timed out");
                     Thread.sleep(1);
                 }

@@ -34,4 +34,10 @@ public final class LoopbackLedger implements Ledger {
     public long nextNonce(String address) {
         return nonces.getOrDefault(address, 0L);
     }
+
+    /** Tasks are not modelled here: L1 knows none. */
+    @Override
+    public java.util.Optional<org.cpc.protocol.types.TaskStatus> taskStatus(String taskId) {
+        return java.util.Optional.empty();
+    }
 }

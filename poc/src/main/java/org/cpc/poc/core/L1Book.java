@@ -42,10 +42,12 @@ final class L1Book {
     }
 
     /** The tasks to publish and the transactions already sent, whose fate the outbox checks first. */
-    L1Work.Check check() {
+    L1Work.Check check(long nowMs) {
         List<L1Work.Publish> publishing = new ArrayList<>();
         List<L1Work.Sent> sent = new ArrayList<>();
+        List<String> overdue = new ArrayList<>();
         for (Task t : book.all()) {
+            if (t.running() && nowMs / 1000 > t.deadline) overdue.add(t.taskId);
             if (t.status == TaskStatus.PUBLISHING && !t.cancelling) {
                 publishing.add(new L1Work.Publish(t.taskId, t.createTx, t.createTxHash));
             }
@@ -55,7 +57,7 @@ final class L1Book {
             }
         }
         for (Job j : owed) if (j.payTx != null) sent.add(new L1Work.Sent(ref(L1Work.Kind.PAY, j), j.payTx, j.payTxHash));
-        return new L1Work.Check(publishing, sent);
+        return new L1Work.Check(publishing, sent, overdue);
     }
 
     /**
@@ -114,6 +116,25 @@ final class L1Book {
         t.move(TaskStatus.FAILED);
         t.error = "L1 refused the CREATE_TASK: " + reason;
         t.endedAt = nowS;
+        out.persist(StoreKeys.task(t.taskId), t.toRecord());
+        out.add(new Effect.Forget(t.taskId));
+    }
+
+    /**
+     * What L1 says of a task past its deadline. L1 closes such a task at the first block after the deadline: failed
+     * (the unsettled escrow back to the customer) unless every result made it. Or it was cancelled on L1 and this
+     * PoC validator lost its record of the cancel in a crash. The PoC validator follows L1.
+     */
+    void taskOnL1(String taskId, TaskStatus onL1, long nowS) {
+        Task t = book.tasks.get(taskId);
+        if (t == null || !t.running() || (onL1 != TaskStatus.FAILED && onL1 != TaskStatus.CANCELLED)) return;
+        t.cancelling = false;
+        t.move(onL1);
+        t.endedAt = nowS;
+        t.error = onL1 == TaskStatus.CANCELLED
+                ? "cancelled by its creator on L1, which gave the escrow back"
+                : "L1 closed the task at its deadline with " + t.included + " of " + t.jobs.length
+                        + " results on chain and returned the unsettled escrow to the customer";
         out.persist(StoreKeys.task(t.taskId), t.toRecord());
         out.add(new Effect.Forget(t.taskId));
     }

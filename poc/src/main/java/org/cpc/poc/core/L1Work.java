@@ -34,8 +34,11 @@ public final class L1Work {
     /** A transaction recorded and sent before: is it in a block, in the mempool, or lost? */
     public record Sent(Ref ref, JsonNode tx, String txHash) {}
 
-    /** What the outbox checks before it builds anything. */
-    public record Check(List<Publish> publishing, List<Sent> sent) {}
+    /**
+     * What the outbox checks before it builds anything: tasks to publish, transactions sent, and tasks past their
+     * deadline that are not over here, whose fate L1 decided (it fails a task whose last result missed the deadline).
+     */
+    public record Check(List<Publish> publishing, List<Sent> sent, List<String> overdue) {}
 
     /** A transaction to build, sign and record. */
     public sealed interface Draft {

@@ -351,8 +351,14 @@ public final class PocMachine {
         book.shares(workerBps, pocBps);
     }
 
-    public L1Work.Check l1Check() {
-        return l1.check();
+    public L1Work.Check l1Check(long nowMs) {
+        return l1.check(nowMs);
+    }
+
+    /** L1's status of a task the last {@link #l1Check} listed as overdue. */
+    public List<Effect> taskOnL1(String taskId, TaskStatus onL1, long nowMs) {
+        l1.taskOnL1(taskId, onL1, nowMs / 1000);
+        return out.drain();
     }
 
     public List<L1Work.Draft> l1Drafts(long nowMs, int room) {

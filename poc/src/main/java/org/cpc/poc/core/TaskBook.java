@@ -71,6 +71,7 @@ final class TaskBook {
                 fix = true;
             }
             if (fix) out.persist(StoreKeys.task(t.taskId), t.toRecord());
+            completeIfDone(t, nowS); // every result was on chain and merged, but the crash came before the record said so
         }
     }
 

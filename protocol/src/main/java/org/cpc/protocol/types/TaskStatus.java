@@ -53,7 +53,9 @@ public enum TaskStatus {
         return switch (this) {
             case PUBLISHING -> EnumSet.of(PENDING, FAILED, CANCELLED);
             case PENDING -> EnumSet.of(IN_PROGRESS, COMPLETED, CANCELLED, FAILED);
-            case IN_PROGRESS -> EnumSet.of(COMPLETED, FAILED);
+            // CANCELLED from IN_PROGRESS happens only in the Task Market: L1 took the creator's cancel while the task
+            // was pending, and the PoC validator, which lost its record of that in a crash, learns it late.
+            case IN_PROGRESS -> EnumSet.of(COMPLETED, FAILED, CANCELLED);
             case COMPLETED, FAILED, CANCELLED -> EnumSet.noneOf(TaskStatus.class);
         };
     }

@@ -1,4 +1,4 @@
-package org.cpc.worker;
+package org.cpc.client;
 
 import java.time.Duration;
 

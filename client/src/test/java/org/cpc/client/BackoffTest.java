@@ -1,4 +1,4 @@
-package org.cpc.worker;
+package org.cpc.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;

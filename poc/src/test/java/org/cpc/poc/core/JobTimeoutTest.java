@@ -1,7 +1,7 @@
-package org.cpc.poc;
+package org.cpc.poc.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.cpc.poc.Market.jobTimeoutMillis;
+import static org.cpc.poc.core.Dispatch.jobTimeoutMillis;
 
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +12,7 @@ class JobTimeoutTest {
     @Test
     void scalesWithTheJobsSizeAndTheWorkersSpeed() {
         // 4096×4096×256 rows = 4.3 G multiply-adds = 8.6 G ops; at 100 GOPS 86 ms, ×4 slack: under the floor.
-        assertThat(jobTimeoutMillis(256L * 4096 * 4096, 100, 1, CAP)).isEqualTo(Market.MIN_JOB_TIMEOUT_MS);
+        assertThat(jobTimeoutMillis(256L * 4096 * 4096, 100, 1, CAP)).isEqualTo(Dispatch.MIN_JOB_TIMEOUT_MS);
         // The same job at 0.5 GOPS (a slow CPU): 17.2 s expected, 68.8 s allowed.
         assertThat(jobTimeoutMillis(256L * 4096 * 4096, 0.5, 1, CAP)).isEqualTo(68_720);
         // Behind three others on the same worker: four times as long, capped by --job-timeout.
