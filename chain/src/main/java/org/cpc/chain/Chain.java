@@ -47,7 +47,7 @@ public interface Chain extends AutoCloseable {
     Optional<org.cpc.chain.market.TaskView> task(String taskId);
 
     /** A worker's accepted results and the wei they earned it (block-reward shares and market jobs). */
-    org.cpc.chain.state.StateKeys.WorkerStats workerStats(String address);
+    WorkerStats workerStats(String address);
 
     /** The SUBMIT_RESULTs of a committed block in block order with each one's reward; empty past the head. */
     Optional<List<ResultReward>> blockResults(long height);

@@ -296,7 +296,7 @@ public final class LocalChain implements Chain {
     }
 
     @Override
-    public StateKeys.WorkerStats workerStats(String address) {
+    public WorkerStats workerStats(String address) {
         return StateKeys.decodeWorker(store.state(StateKeys.WORKER, StateKeys.key(StateKeys.WORKER, address)));
     }
 

@@ -167,7 +167,7 @@ class LocalChainTest {
             assertThat(remainder).isEqualTo(BigInteger.TWO);
             assertThat(c.account(addr(999)).balance().subtract(before999))
                     .isEqualTo(Amounts.cpc(5).add(remainder).add(fee.multiply(BigInteger.valueOf(3))));
-            assertThat(c.workerStats(addr(0))).isEqualTo(new StateKeys.WorkerStats(1, each));
+            assertThat(c.workerStats(addr(0))).isEqualTo(new WorkerStats(1, each));
             assertThat(c.resultAccepted(of0.taskId())).isTrue();
             assertThat(c.totalBalances()).isEqualTo(Amounts.cpc(5000 + 20));
             // the same task again, after it was accepted

@@ -185,7 +185,7 @@ class MarketTest {
             assertThat(t.status()).isEqualTo(TaskStatus.IN_PROGRESS);
             assertThat(t.jobsDone()).isEqualTo(2);
             assertThat(t.escrowLeft()).isEqualTo(REWARD.subtract(share.multiply(BigInteger.TWO)));
-            assertThat(c.workerStats(addr(2))).isEqualTo(new StateKeys.WorkerStats(1, worker));
+            assertThat(c.workerStats(addr(2))).isEqualTo(new WorkerStats(1, worker));
             List<ResultReward> rr = c.blockResults(c.head().header().height()).orElseThrow();
             assertThat(rr).extracting(ResultReward::kind).containsExactly("market", "market");
             assertThat(rr).extracting(ResultReward::reward).containsExactly(worker, worker);

@@ -11,7 +11,7 @@ import org.cpc.chain.market.JobRecord;
 import org.cpc.chain.market.MarketTask;
 import org.cpc.chain.market.TaskMachine;
 import org.cpc.chain.state.ByteKey;
-import org.cpc.chain.state.StateKeys.WorkerStats;
+import org.cpc.chain.WorkerStats;
 import org.cpc.compute.SyntheticTask;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Jcs;

@@ -29,7 +29,7 @@ import org.cpc.chain.TxStatus;
 import org.cpc.chain.market.JobRecord;
 import org.cpc.chain.market.MarketTask;
 import org.cpc.chain.market.TaskView;
-import org.cpc.chain.state.StateKeys;
+import org.cpc.chain.WorkerStats;
 import org.cpc.chain.ValidatorInfo;
 import org.cpc.node.consensus.EvidenceStore;
 import org.cpc.chain.mempool.StrikeWindow;
@@ -316,7 +316,7 @@ public final class NodeServer implements AutoCloseable {
         } catch (AddressException e) {
             throw ApiException.badRequest("'" + address + "' is not a cpc1... account address: " + e.getMessage());
         }
-        StateKeys.WorkerStats w = chain.workerStats(address);
+        WorkerStats w = chain.workerStats(address);
         ObjectNode o = Json.object();
         o.put("address", address);
         o.put("accepted_results", w.accepted());
