@@ -24,6 +24,7 @@ import java.util.stream.IntStream;
 import org.cpc.chain.exec.BlockExecutor;
 import org.cpc.chain.exec.ChainView;
 import org.cpc.chain.exec.DeadlineIndex;
+import org.cpc.chain.exec.HeaderRules;
 import org.cpc.chain.exec.PreparedTx;
 import org.cpc.chain.exec.ResultVerifier;
 import org.cpc.chain.exec.StateReader;
@@ -46,7 +47,6 @@ import org.cpc.chain.store.ChainStoreException;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.codec.Json;
-import org.cpc.protocol.crypto.MlDsa;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.Block;
 import org.cpc.protocol.types.BlockHeader;
@@ -510,7 +510,7 @@ public final class LocalChain implements Chain {
                 hashes.add(p.hash());
             }
             BlockHeader h = new BlockHeader(height, parent.hashHex(), timestampMs, params.chainId(), proposerAddress,
-                    round, Hex.encode(org.cpc.protocol.crypto.Merkle.rootOfLeafHashes(leafHashes(hashes))),
+                    round, HeaderRules.txRoot(hashes),
                     Hex.encode(u.root().hash()), Roots.computeRoot(txs), o.gasUsed(), gasLimit, null, null);
             Block b = new Block(h, txs, null);
             remember(new Executed(b, o, u, hashes));
@@ -520,74 +520,25 @@ public final class LocalChain implements Chain {
         }
     }
 
-    private static byte[][] leafHashes(List<byte[]> txHashes) {
-        byte[][] l = new byte[txHashes.size()][];
-        for (int i = 0; i < l.length; i++) l[i] = org.cpc.protocol.crypto.Merkle.leafHash(txHashes.get(i));
-        return l;
-    }
-
     private void remember(Executed e) {
         if (prepared.size() > 8) prepared.clear();
         prepared.put(e.block().hashHex(), e);
     }
 
-    /** Header rules that need no execution (everything but the roots and gas_used). */
-    private void checkHeader(Block b, Block parent) throws InvalidBlockException {
-        BlockHeader h = b.header();
-        BlockHeader ph = parent.header();
-        if (h.height() != ph.height() + 1) {
-            throw new InvalidBlockException("block height " + h.height() + " does not follow the head " + ph.height());
-        }
-        if (!h.prevHash().equals(parent.hashHex())) {
-            throw new InvalidBlockException("prev_hash " + h.prevHash() + " is not the head's hash " + parent.hashHex());
-        }
-        if (!h.chainId().equals(params.chainId())) {
-            throw new InvalidBlockException("block for chain " + h.chainId() + " sent to " + params.chainId());
-        }
-        if (h.timestamp() <= ph.timestamp()) {
-            throw new InvalidBlockException("timestamp " + h.timestamp() + " is not after the parent's " + ph.timestamp());
-        }
+    /**
+     * The one header rule that needs a clock, checked here at the edge (the rest are {@link HeaderRules}): a block
+     * may be at most max_future_block_ms ahead of this node's clock.
+     */
+    private void checkNotFromTheFuture(BlockHeader h) throws InvalidBlockException {
         long now = options.clockMs().getAsLong();
         if (h.timestamp() > now + params.maxFutureBlockMs()) {
             throw new InvalidBlockException("timestamp " + h.timestamp() + " is more than max_future_block_ms "
                     + params.maxFutureBlockMs() + " ahead of this node's clock " + now);
         }
-        ValidatorInfo v = validatorsByAddress.get(h.proposerAddress());
-        if (v == null) throw new InvalidBlockException("proposer " + h.proposerAddress() + " is not a validator");
-        ValidatorInfo expected = ProposerSchedule.proposer(genesis.validators(), h.height(), h.round());
-        if (!expected.address().equals(h.proposerAddress())) {
-            throw new InvalidBlockException("proposer of height " + h.height() + " round " + h.round() + " is "
-                    + expected.address() + ", not " + h.proposerAddress());
-        }
-        if (h.gasLimit() != params.blockGasLimit()) {
-            throw new InvalidBlockException("gas_limit " + h.gasLimit() + " != block_gas_limit " + params.blockGasLimit());
-        }
-        if (h.gasUsed() > h.gasLimit()) {
-            throw new InvalidBlockException("gas_used " + h.gasUsed() + " exceeds gas_limit " + h.gasLimit());
-        }
-        if (b.transactions().size() > params.maxBlockTxs()) {
-            throw new InvalidBlockException(b.transactions().size() + " transactions exceed max_block_txs "
-                    + params.maxBlockTxs());
-        }
-        if (h.zkStateProof() != null || h.zkComputeProof() != null) {
-            throw new InvalidBlockException("zk_state_proof and zk_compute_proof must be null in protocol v1");
-        }
-        if (b.signature() == null) throw new InvalidBlockException("block is not signed by its proposer");
-        byte[] sig;
-        try {
-            sig = Hex.decode(b.signature());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidBlockException("block signature is not hex: " + e.getMessage());
-        }
-        if (!MlDsa.verify(Hex.decode(v.publicKey()), h.hash(), sig)) {
-            throw new InvalidBlockException("proposer signature does not verify (ML-DSA-65 over the header hash, key of "
-                    + v.address() + ")");
-        }
     }
 
-    private Executed execute(Block b) throws InvalidBlockException {
+    private Executed execute(Block b, ValidatorInfo proposer) throws InvalidBlockException {
         BlockHeader h = b.header();
-        ValidatorInfo proposer = validatorsByAddress.get(h.proposerAddress());
         BlockExecutor.Session s = executor.begin(stateReader, chainView, deadlineIndex, h.height(), h.timestamp(),
                 proposer.rewardAddress());
         List<byte[]> hashes = new ArrayList<>(b.transactions().size());
@@ -607,23 +558,9 @@ public final class LocalChain implements Chain {
             i++;
         }
         BlockExecutor.Outcome o = s.finish();
-        if (o.gasUsed() != h.gasUsed()) {
-            throw new InvalidBlockException("gas_used " + h.gasUsed() + " != " + o.gasUsed() + " used by its transactions");
-        }
-        String txRoot = Hex.encode(org.cpc.protocol.crypto.Merkle.rootOfLeafHashes(leafHashes(hashes)));
-        if (!txRoot.equals(h.txRoot())) {
-            throw new InvalidBlockException("tx_root " + h.txRoot() + " != " + txRoot + " of its transactions");
-        }
-        String computeRoot = Roots.computeRoot(b.transactions());
-        if (!computeRoot.equals(h.computeRoot())) {
-            throw new InvalidBlockException("compute_root '" + h.computeRoot() + "' != '" + computeRoot
-                    + "' of its results");
-        }
+        HeaderRules.checkExecuted(h, o.gasUsed(), HeaderRules.txRoot(hashes), Roots.computeRoot(b.transactions()));
         SparseMerkleTree.Update u = tree.update(smtRoot, changes(o.writes()));
-        String stateRoot = Hex.encode(u.root().hash());
-        if (!stateRoot.equals(h.stateRoot())) {
-            throw new InvalidBlockException("state_root " + h.stateRoot() + " != " + stateRoot + " after execution");
-        }
+        HeaderRules.checkStateRoot(h, Hex.encode(u.root().hash()));
         return new Executed(b, o, u, hashes);
     }
 
@@ -666,10 +603,11 @@ public final class LocalChain implements Chain {
     }
 
     private Executed check(Block b) throws InvalidBlockException {
-        checkHeader(b, head);
+        checkNotFromTheFuture(b.header());
+        ValidatorInfo proposer = HeaderRules.check(b, head, params, genesis.validators());
         Executed e = prepared.get(b.hashHex());
         if (e != null && sameSignatures(e.block(), b)) return e;
-        e = execute(b);
+        e = execute(b, proposer);
         remember(e);
         return e;
     }
