@@ -204,12 +204,13 @@ public final class LocalChain implements Chain {
         Block g = genesisBlock(genesis, Hex.encode(gu.root().hash()));
         long h = store.headHeight();
         if (h < 0) {
-            store.commit(g, blockBytes(g), null, List.of(), List.of(), gw, List.of(), gu);
+            store.commit(g, blockBytes(g), null, List.of(), List.of(), List.of(), gw, List.of(), gu);
         } else if (!g.hashHex().equals(store.genesisHash())) {
             throw new ChainStoreException("data directory " + store.dir() + " holds another chain (genesis "
                     + store.genesisHash() + "); this genesis is " + g.hashHex() + " for " + params.chainId()
                     + ". Use another data directory or the matching genesis file.");
         }
+        if (!store.hasResultPayments()) LegacyResultPayments.fillIn(store, params);
         head = store.block(store.headHeight());
         smtRoot = store.smtRoot();
         if (!Hex.encode(smtRoot.hash()).equals(head.header().stateRoot())) {
@@ -316,35 +317,11 @@ public final class LocalChain implements Chain {
 
     @Override
     public Optional<List<ResultReward>> blockResults(long height) {
-        Optional<Block> ob = block(height);
-        if (ob.isEmpty()) return Optional.empty();
-        Block b = ob.get();
-        record Found(int index, String hash, ComputeResult r, JobRecord job) {}
-        List<Found> found = new ArrayList<>();
-        int synthetic = 0;
-        for (int i = 0; i < b.transactions().size(); i++) {
-            Transaction tx = b.transactions().get(i);
-            if (tx.txType() != TxType.SUBMIT_RESULT) continue;
-            ComputeResult r = ComputeResult.fromJson(tx.payload());
-            String hash = tx.hashHex();
-            JobRecord job = r.nonce() == null ? null
-                    : JobRecord.decode(store.state(StateKeys.JOB, StateKeys.job(r.taskId(), r.nonce())));
-            if (job != null && !job.txHash().equals(hash)) job = null;
-            if (job == null) synthetic++;
-            found.add(new Found(i, hash, r, job));
-        }
-        BigInteger each = BigInteger.ZERO;
-        if (synthetic > 0) {
-            each = params.blockRewardAt(height).multiply(BigInteger.valueOf(params.computeRewardShareBps()))
-                    .divide(BigInteger.valueOf(10_000)).divide(BigInteger.valueOf(synthetic));
-        }
-        List<ResultReward> out = new ArrayList<>(found.size());
-        for (Found f : found) {
-            out.add(f.job() != null
-                    ? new ResultReward(f.index(), f.hash(), "market", f.r(), f.job().workerReward(), f.job().pocValidator())
-                    : new ResultReward(f.index(), f.hash(), "synthetic", f.r(), each, null));
-        }
-        return Optional.of(out);
+        return block(height).map(b -> store.resultPayments(height).stream().map(p -> {
+            Transaction tx = b.transactions().get(p.index());
+            return new ResultReward(p.index(), tx.hashHex(), p.kind().wire(), ComputeResult.fromJson(tx.payload()),
+                    p.reward(), p.pocValidator());
+        }).toList());
     }
 
     /** Supply check: the wei held in escrow by every market task. */
@@ -641,8 +618,8 @@ public final class LocalChain implements Chain {
         try {
             Executed e = check(block);
             try {
-                store.commit(block, blockBytes(block), commitBytes, e.txHashes(), e.outcome().gasPerTx(), e.outcome().writes(),
-                        e.outcome().indexWrites(), e.smt());
+                store.commit(block, blockBytes(block), commitBytes, e.txHashes(), e.outcome().gasPerTx(),
+                        e.outcome().resultPayments(), e.outcome().writes(), e.outcome().indexWrites(), e.smt());
             } catch (RuntimeException ex) {
                 tree.clearCache();
                 throw ex;

@@ -168,6 +168,9 @@ class LocalChainTest {
             assertThat(c.account(addr(999)).balance().subtract(before999))
                     .isEqualTo(Amounts.cpc(5).add(remainder).add(fee.multiply(BigInteger.valueOf(3))));
             assertThat(c.workerStats(addr(0))).isEqualTo(new WorkerStats(1, each));
+            assertThat(c.blockResults(b.header().height()).orElseThrow())
+                    .extracting(ResultReward::kind, ResultReward::reward, ResultReward::pocValidator)
+                    .containsOnly(org.assertj.core.groups.Tuple.tuple("synthetic", each, null));
             assertThat(c.resultAccepted(of0.taskId())).isTrue();
             assertThat(c.totalBalances()).isEqualTo(Amounts.cpc(5000 + 20));
             // the same task again, after it was accepted

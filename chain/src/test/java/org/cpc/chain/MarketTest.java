@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.util.List;
 import org.cpc.chain.exec.DeadlineIndex;
+import org.cpc.chain.exec.ResultPayment;
 import org.cpc.chain.market.JobDigest;
 import org.cpc.chain.market.MarketTask;
 import org.cpc.protocol.types.TaskStatus;
@@ -268,6 +269,41 @@ class MarketTest {
             for (int i = 0; i < 3; i++) produce(c, vkey);
             assertThat(task(c, id).status()).isEqualTo(TaskStatus.FAILED);
             assertThat(c.account(addr(0)).balance()).isEqualTo(before.add(BigInteger.valueOf(500)));
+        }
+    }
+
+    /**
+     * Block execution says what each result was paid, and the store keeps it with the block: a synthetic result
+     * between two market jobs takes the whole compute share (it is the only synthetic one), each job its worker
+     * part. A store made before payments were kept gets the same from {@link LegacyResultPayments}.
+     */
+    @Test
+    void eachResultOfABlockKeepsWhatItWasPaid() throws Exception {
+        try (LocalChain c = open()) {
+            String id = taskId(7);
+            block(c, create(priv(0), id, REWARD, blockS(1) + 1000, 3, 0));
+            Block b = block(c, jobResult(priv(POC), priv(1), id, 0, null, 0),
+                    submitResult(priv(3), result(priv(3), 1, c.head().hashHex()), 0),
+                    jobResult(priv(POC), priv(2), id, 1, null, 1));
+            BigInteger worker = REWARD.divide(BigInteger.valueOf(3)).multiply(BigInteger.valueOf(8000))
+                    .divide(BigInteger.valueOf(10_000));
+            BigInteger computeShare = PARAMS.blockRewardAt(2).multiply(BigInteger.valueOf(PARAMS.computeRewardShareBps()))
+                    .divide(BigInteger.valueOf(10_000));
+            List<ResultReward> rr = c.blockResults(2).orElseThrow();
+            assertThat(rr).extracting(ResultReward::index).containsExactly(0, 1, 2);
+            assertThat(rr).extracting(ResultReward::kind).containsExactly("market", "synthetic", "market");
+            assertThat(rr).extracting(ResultReward::reward).containsExactly(worker, computeShare, worker);
+            assertThat(rr).extracting(ResultReward::pocValidator).containsExactly(addr(POC), null, addr(POC));
+            assertThat(rr).extracting(ResultReward::txHash)
+                    .containsExactlyElementsOf(b.transactions().stream().map(Transaction::hashHex).toList());
+            assertThat(c.blockResults(1).orElseThrow()).isEmpty();
+            assertThat(c.blockResults(3)).isEmpty();
+
+            LegacyResultPayments.Jobs jobs = (task, job) -> c.task(task)
+                    .flatMap(v -> v.jobs().stream().filter(j -> j.job() == job).findFirst()).orElse(null);
+            assertThat(LegacyResultPayments.of(b, jobs, PARAMS)).isEqualTo(rr.stream().map(r -> new ResultPayment(
+                    r.index(), ResultPayment.Kind.valueOf(r.kind().toUpperCase(java.util.Locale.ROOT)), r.reward(),
+                    r.pocValidator())).toList());
         }
     }
 
