@@ -13,12 +13,12 @@ import org.cpc.chain.exec.ResultPayment;
 import org.cpc.chain.market.JobDigest;
 import org.cpc.chain.market.MarketTask;
 import org.cpc.protocol.types.TaskStatus;
-import org.cpc.chain.market.TaskView;
-import org.cpc.chain.state.StateKeys;
 import org.cpc.protocol.types.Amounts;
 import org.cpc.protocol.types.Block;
 import org.cpc.protocol.types.ComputeResult;
 import org.cpc.protocol.types.Transaction;
+import org.cpc.chain.query.ResultReward;
+import org.cpc.chain.query.TaskView;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -188,7 +188,7 @@ class MarketTest {
             assertThat(t.escrowLeft()).isEqualTo(REWARD.subtract(share.multiply(BigInteger.TWO)));
             assertThat(c.workerStats(addr(2))).isEqualTo(new WorkerStats(1, worker));
             List<ResultReward> rr = c.blockResults(c.head().header().height()).orElseThrow();
-            assertThat(rr).extracting(ResultReward::kind).containsExactly("market", "market");
+            assertThat(rr).extracting(ResultReward::kind).containsExactly(ResultPayment.Kind.MARKET, ResultPayment.Kind.MARKET);
             assertThat(rr).extracting(ResultReward::reward).containsExactly(worker, worker);
             assertThat(rr.get(0).pocValidator()).isEqualTo(addr(POC));
 
@@ -291,7 +291,8 @@ class MarketTest {
                     .divide(BigInteger.valueOf(10_000));
             List<ResultReward> rr = c.blockResults(2).orElseThrow();
             assertThat(rr).extracting(ResultReward::index).containsExactly(0, 1, 2);
-            assertThat(rr).extracting(ResultReward::kind).containsExactly("market", "synthetic", "market");
+            assertThat(rr).extracting(ResultReward::kind).containsExactly(ResultPayment.Kind.MARKET, ResultPayment.Kind.SYNTHETIC,
+                    ResultPayment.Kind.MARKET);
             assertThat(rr).extracting(ResultReward::reward).containsExactly(worker, computeShare, worker);
             assertThat(rr).extracting(ResultReward::pocValidator).containsExactly(addr(POC), null, addr(POC));
             assertThat(rr).extracting(ResultReward::txHash)
@@ -302,8 +303,7 @@ class MarketTest {
             LegacyResultPayments.Jobs jobs = (task, job) -> c.task(task)
                     .flatMap(v -> v.jobs().stream().filter(j -> j.job() == job).findFirst()).orElse(null);
             assertThat(LegacyResultPayments.of(b, jobs, PARAMS)).isEqualTo(rr.stream().map(r -> new ResultPayment(
-                    r.index(), ResultPayment.Kind.valueOf(r.kind().toUpperCase(java.util.Locale.ROOT)), r.reward(),
-                    r.pocValidator())).toList());
+                    r.index(), r.kind(), r.reward(), r.pocValidator())).toList());
         }
     }
 
@@ -320,7 +320,7 @@ class MarketTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> GenesisFile.check(g.withMarket(List.of(), "x")))
                 .hasMessageContaining("treasury_address");
         // the roles are state: another PoC validator list gives another genesis state root
-        assertThat(LocalChain.genesisWrites(g)).isNotEqualTo(LocalChain.genesisWrites(g.withMarket(List.of(), TREASURY)));
+        assertThat(GenesisState.writes(g)).isNotEqualTo(GenesisState.writes(g.withMarket(List.of(), TREASURY)));
         assertThat(Genesis.WELL_KNOWN_TREASURY).startsWith("cpc1");
     }
 }
