@@ -1,58 +1,18 @@
 package org.cpc.chain;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.List;
-import java.util.Optional;
-import org.cpc.protocol.params.NetworkParams;
+import org.cpc.chain.query.ChainQuery;
 import org.cpc.protocol.types.Block;
 import org.cpc.protocol.types.Transaction;
 
 /**
  * The narrow interface between the chain (state machine, storage, mempool) and everything around it: the REST
- * API, BFT consensus and, later, P2P. In the spirit of CometBFT's ABCI: the outside proposes,
- * validates and commits whole blocks, submits transactions, and reads; it never touches state directly.
+ * API, BFT consensus, P2P. In the spirit of CometBFT's ABCI: the outside proposes, validates and commits whole
+ * blocks, submits transactions, and reads through {@link ChainQuery}; it never touches state directly.
  * Implementations are thread-safe.
  */
-public interface Chain extends AutoCloseable {
-    NetworkParams params();
-
+public interface Chain extends ChainQuery, AutoCloseable {
     Genesis genesis();
-
-    /** The last committed block (the genesis block at height 0 right after initialisation). */
-    Block head();
-
-    Optional<Block> block(long height);
-
-    Optional<Block> blockByHash(String hashHex);
-
-    /**
-     * The commit certificate stored with the block of {@code height} (consensus's JSON form,
-     * {@code {"round", "signatures": [{"validator_address", "signature"}]}}); empty for genesis, for a block
-     * committed without one, and past the head.
-     */
-    Optional<JsonNode> commitOf(long height);
-
-    /** A transaction by hash: pending in the mempool or included in a block. */
-    Optional<TxStatus> transaction(String txHashHex);
-
-    /** Committed state of an account; an unknown address is an empty account. */
-    Account account(String address);
-
-    /** The nonce the account's next transaction should carry, counting its transactions pending in the mempool. */
-    long nextNonce(String address);
-
-    List<ValidatorInfo> validators();
-
-    /** A committed market task with its payload and accepted jobs; empty for an unknown task_id. */
-    Optional<org.cpc.chain.market.TaskView> task(String taskId);
-
-    /** A worker's accepted results and the wei they earned it (block-reward shares and market jobs). */
-    org.cpc.chain.state.StateKeys.WorkerStats workerStats(String address);
-
-    /** The SUBMIT_RESULTs of a committed block in block order with each one's reward; empty past the head. */
-    Optional<List<ResultReward>> blockResults(long height);
-
-    int mempoolSize();
 
     /** Checks a transaction against the committed state and the mempool, and keeps it if it passes. */
     Admission submit(Transaction tx);

@@ -16,8 +16,11 @@
  * // a block from a peer: chain.validate(block) then chain.commit(block), or commit alone (it validates)
  * }</pre>
  *
- * <p>Layout: {@code exec} (pure rules and execution: {@link org.cpc.chain.exec.TxRules},
- * {@link org.cpc.chain.exec.BlockExecutor}), {@code market} (market tasks: the task state machine
+ * <p>Layout: this package ({@link org.cpc.chain.LocalChain} wiring {@code TxAdmission}, {@code BlockBuilder},
+ * {@code BlockValidator}, {@code ChainHead} and {@code StoreQuery}), {@code exec} (pure rules and execution:
+ * {@link org.cpc.chain.exec.TxRules}, {@link org.cpc.chain.exec.HeaderRules},
+ * {@link org.cpc.chain.exec.BlockExecutor}), {@code query} (the read API {@link org.cpc.chain.query.ChainQuery}
+ * and its records), {@code market} (market tasks: the task state machine
  * {@link org.cpc.chain.market.TaskMachine} as pure functions, task and job records, the job digest),
  * {@code state} (key spaces and the sparse Merkle tree behind {@code state_root}), {@code store} (RocksDB, with
  * the deadline index of open market tasks beside the state), {@code mempool}, {@code bench} (plain-main

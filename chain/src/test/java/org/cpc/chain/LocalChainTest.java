@@ -17,6 +17,8 @@ import org.cpc.protocol.types.Amounts;
 import org.cpc.protocol.types.Block;
 import org.cpc.protocol.types.ComputeResult;
 import org.cpc.protocol.types.Transaction;
+import org.cpc.chain.query.ResultReward;
+import org.cpc.chain.query.TxStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -167,7 +169,10 @@ class LocalChainTest {
             assertThat(remainder).isEqualTo(BigInteger.TWO);
             assertThat(c.account(addr(999)).balance().subtract(before999))
                     .isEqualTo(Amounts.cpc(5).add(remainder).add(fee.multiply(BigInteger.valueOf(3))));
-            assertThat(c.workerStats(addr(0))).isEqualTo(new StateKeys.WorkerStats(1, each));
+            assertThat(c.workerStats(addr(0))).isEqualTo(new WorkerStats(1, each));
+            assertThat(c.blockResults(b.header().height()).orElseThrow())
+                    .extracting(ResultReward::kind, ResultReward::reward, ResultReward::pocValidator)
+                    .containsOnly(org.assertj.core.groups.Tuple.tuple(org.cpc.chain.exec.ResultPayment.Kind.SYNTHETIC, each, null));
             assertThat(c.resultAccepted(of0.taskId())).isTrue();
             assertThat(c.totalBalances()).isEqualTo(Amounts.cpc(5000 + 20));
             // the same task again, after it was accepted
@@ -244,7 +249,7 @@ class LocalChainTest {
         GenesisFile.write(g, f);
         Genesis back = GenesisFile.read(f);
         assertThat(back).isEqualTo(g);
-        assertThat(LocalChain.genesisBlock(back, "00".repeat(32)).header().proposerAddress())
+        assertThat(GenesisState.block(back, "00".repeat(32)).header().proposerAddress())
                 .isEqualTo(g.validators().get(0).address());
     }
 

@@ -9,15 +9,16 @@ import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.util.List;
 import org.cpc.chain.exec.DeadlineIndex;
+import org.cpc.chain.exec.ResultPayment;
 import org.cpc.chain.market.JobDigest;
 import org.cpc.chain.market.MarketTask;
 import org.cpc.protocol.types.TaskStatus;
-import org.cpc.chain.market.TaskView;
-import org.cpc.chain.state.StateKeys;
 import org.cpc.protocol.types.Amounts;
 import org.cpc.protocol.types.Block;
 import org.cpc.protocol.types.ComputeResult;
 import org.cpc.protocol.types.Transaction;
+import org.cpc.chain.query.ResultReward;
+import org.cpc.chain.query.TaskView;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -185,9 +186,9 @@ class MarketTest {
             assertThat(t.status()).isEqualTo(TaskStatus.IN_PROGRESS);
             assertThat(t.jobsDone()).isEqualTo(2);
             assertThat(t.escrowLeft()).isEqualTo(REWARD.subtract(share.multiply(BigInteger.TWO)));
-            assertThat(c.workerStats(addr(2))).isEqualTo(new StateKeys.WorkerStats(1, worker));
+            assertThat(c.workerStats(addr(2))).isEqualTo(new WorkerStats(1, worker));
             List<ResultReward> rr = c.blockResults(c.head().header().height()).orElseThrow();
-            assertThat(rr).extracting(ResultReward::kind).containsExactly("market", "market");
+            assertThat(rr).extracting(ResultReward::kind).containsExactly(ResultPayment.Kind.MARKET, ResultPayment.Kind.MARKET);
             assertThat(rr).extracting(ResultReward::reward).containsExactly(worker, worker);
             assertThat(rr.get(0).pocValidator()).isEqualTo(addr(POC));
 
@@ -271,6 +272,41 @@ class MarketTest {
         }
     }
 
+    /**
+     * Block execution says what each result was paid, and the store keeps it with the block: a synthetic result
+     * between two market jobs takes the whole compute share (it is the only synthetic one), each job its worker
+     * part. A store made before payments were kept gets the same from {@link LegacyResultPayments}.
+     */
+    @Test
+    void eachResultOfABlockKeepsWhatItWasPaid() throws Exception {
+        try (LocalChain c = open()) {
+            String id = taskId(7);
+            block(c, create(priv(0), id, REWARD, blockS(1) + 1000, 3, 0));
+            Block b = block(c, jobResult(priv(POC), priv(1), id, 0, null, 0),
+                    submitResult(priv(3), result(priv(3), 1, c.head().hashHex()), 0),
+                    jobResult(priv(POC), priv(2), id, 1, null, 1));
+            BigInteger worker = REWARD.divide(BigInteger.valueOf(3)).multiply(BigInteger.valueOf(8000))
+                    .divide(BigInteger.valueOf(10_000));
+            BigInteger computeShare = PARAMS.blockRewardAt(2).multiply(BigInteger.valueOf(PARAMS.computeRewardShareBps()))
+                    .divide(BigInteger.valueOf(10_000));
+            List<ResultReward> rr = c.blockResults(2).orElseThrow();
+            assertThat(rr).extracting(ResultReward::index).containsExactly(0, 1, 2);
+            assertThat(rr).extracting(ResultReward::kind).containsExactly(ResultPayment.Kind.MARKET, ResultPayment.Kind.SYNTHETIC,
+                    ResultPayment.Kind.MARKET);
+            assertThat(rr).extracting(ResultReward::reward).containsExactly(worker, computeShare, worker);
+            assertThat(rr).extracting(ResultReward::pocValidator).containsExactly(addr(POC), null, addr(POC));
+            assertThat(rr).extracting(ResultReward::txHash)
+                    .containsExactlyElementsOf(b.transactions().stream().map(Transaction::hashHex).toList());
+            assertThat(c.blockResults(1).orElseThrow()).isEmpty();
+            assertThat(c.blockResults(3)).isEmpty();
+
+            LegacyResultPayments.Jobs jobs = (task, job) -> c.task(task)
+                    .flatMap(v -> v.jobs().stream().filter(j -> j.job() == job).findFirst()).orElse(null);
+            assertThat(LegacyResultPayments.of(b, jobs, PARAMS)).isEqualTo(rr.stream().map(r -> new ResultPayment(
+                    r.index(), r.kind(), r.reward(), r.pocValidator())).toList());
+        }
+    }
+
     @Test
     void genesisMarketRolesRoundTripAndAreChecked() throws Exception {
         Genesis g = MarketKit.genesis();
@@ -284,7 +320,7 @@ class MarketTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> GenesisFile.check(g.withMarket(List.of(), "x")))
                 .hasMessageContaining("treasury_address");
         // the roles are state: another PoC validator list gives another genesis state root
-        assertThat(LocalChain.genesisWrites(g)).isNotEqualTo(LocalChain.genesisWrites(g.withMarket(List.of(), TREASURY)));
+        assertThat(GenesisState.writes(g)).isNotEqualTo(GenesisState.writes(g.withMarket(List.of(), TREASURY)));
         assertThat(Genesis.WELL_KNOWN_TREASURY).startsWith("cpc1");
     }
 }

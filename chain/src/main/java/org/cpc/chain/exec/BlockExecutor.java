@@ -2,6 +2,7 @@ package org.cpc.chain.exec;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,7 +12,7 @@ import org.cpc.chain.market.JobRecord;
 import org.cpc.chain.market.MarketTask;
 import org.cpc.chain.market.TaskMachine;
 import org.cpc.chain.state.ByteKey;
-import org.cpc.chain.state.StateKeys.WorkerStats;
+import org.cpc.chain.WorkerStats;
 import org.cpc.compute.SyntheticTask;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Jcs;
@@ -247,7 +248,10 @@ public final class BlockExecutor {
         private final long height;
         private final long nowS;
         private final String rewardAddress;
-        private final List<String> resultWorkers = new ArrayList<>();
+        /** The synthetic results accepted so far: their worker and position; paid when the block finishes. */
+        private final List<SyntheticAccepted> syntheticResults = new ArrayList<>();
+        /** What each accepted result was paid, market jobs as they settle, synthetic results at the finish. */
+        private final List<ResultPayment> payments = new ArrayList<>();
         private final List<Long> gasPerTx = new ArrayList<>();
         private final List<String> failedTasks = new ArrayList<>();
         private BigInteger fees = BigInteger.ZERO;
@@ -329,7 +333,7 @@ public final class BlockExecutor {
                         settleJob(p, r, plan);
                     } else {
                         state.acceptResult(r.taskId(), height, p.hash());
-                        resultWorkers.add(r.workerAddress());
+                        syntheticResults.add(new SyntheticAccepted(gasPerTx.size(), r.workerAddress()));
                     }
                 }
                 case CREATE_TASK -> {
@@ -363,26 +367,46 @@ public final class BlockExecutor {
             state.setWorker(r.workerAddress(), new WorkerStats(w.accepted() + 1, w.earned().add(split.worker())));
             state.putJob(new JobRecord(r.taskId(), Math.toIntExact(r.nonce()), r.workerAddress(), r.resultHash(),
                     plan.pocValidator(), height, p.hashHex(), split.worker(), split.poc(), split.treasury()));
+            payments.add(new ResultPayment(gasPerTx.size(), ResultPayment.Kind.MARKET, split.worker(),
+                    plan.pocValidator()));
         }
 
-        /** Pays the block reward and the fees, and returns the block's state changes. */
+        /**
+         * Pays the block reward and the fees, and returns the block's state changes: the compute share of the reward
+         * goes in equal parts to the block's synthetic results, the proposer takes the rest of it (so the remainder
+         * of the division too) and the fees.
+         */
         public Outcome finish() {
             BigInteger reward = params.blockRewardAt(height);
             BigInteger proposerTake = reward.add(fees);
-            if (!resultWorkers.isEmpty()) {
-                BigInteger pool = reward.multiply(BigInteger.valueOf(params.computeRewardShareBps())).divide(BPS);
-                BigInteger each = pool.divide(BigInteger.valueOf(resultWorkers.size()));
-                for (String w : resultWorkers) {
-                    credit(w, each);
-                    WorkerStats s = state.worker(w);
-                    state.setWorker(w, new WorkerStats(s.accepted() + 1, s.earned().add(each)));
+            if (!syntheticResults.isEmpty()) {
+                BigInteger each = syntheticResultReward(params, height, syntheticResults.size());
+                for (SyntheticAccepted a : syntheticResults) {
+                    credit(a.worker(), each);
+                    WorkerStats s = state.worker(a.worker());
+                    state.setWorker(a.worker(), new WorkerStats(s.accepted() + 1, s.earned().add(each)));
+                    payments.add(new ResultPayment(a.index(), ResultPayment.Kind.SYNTHETIC, each, null));
                 }
-                proposerTake = proposerTake.subtract(each.multiply(BigInteger.valueOf(resultWorkers.size())));
+                proposerTake = proposerTake.subtract(each.multiply(BigInteger.valueOf(syntheticResults.size())));
             }
             credit(rewardAddress, proposerTake);
+            List<ResultPayment> byIndex = new ArrayList<>(payments);
+            byIndex.sort(Comparator.comparingInt(ResultPayment::index));
             return new Outcome(state.writes(), state.indexWrites(), gasUsed, List.copyOf(gasPerTx), reward, fees,
-                    List.copyOf(failedTasks));
+                    List.copyOf(failedTasks), List.copyOf(byIndex));
         }
+    }
+
+    private record SyntheticAccepted(int index, String worker) {}
+
+    /**
+     * What each of the {@code results} synthetic results of the block at {@code height} earns: the block reward's
+     * compute share ({@code compute_reward_share_bps}) divided evenly, rounded down. The one place of this rule.
+     */
+    public static BigInteger syntheticResultReward(NetworkParams params, long height, int results) {
+        BigInteger pool = params.blockRewardAt(height).multiply(BigInteger.valueOf(params.computeRewardShareBps()))
+                .divide(BPS);
+        return pool.divide(BigInteger.valueOf(results));
     }
 
     /**
@@ -392,7 +416,9 @@ public final class BlockExecutor {
      * @param minted the block reward created by this block
      * @param fees the fees moved from senders to the proposer
      * @param failedTasks market tasks this block failed at its start (deadline passed), in index order
+     * @param resultPayments what each SUBMIT_RESULT of the block paid its worker, in block order
      */
     public record Outcome(List<StateWrite> writes, List<DeadlineIndex.Write> indexWrites, long gasUsed,
-                          List<Long> gasPerTx, BigInteger minted, BigInteger fees, List<String> failedTasks) {}
+                          List<Long> gasPerTx, BigInteger minted, BigInteger fees, List<String> failedTasks,
+                          List<ResultPayment> resultPayments) {}
 }

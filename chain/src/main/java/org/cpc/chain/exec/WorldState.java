@@ -10,7 +10,7 @@ import org.cpc.chain.Account;
 import org.cpc.chain.market.JobRecord;
 import org.cpc.chain.market.MarketTask;
 import org.cpc.chain.state.StateKeys;
-import org.cpc.chain.state.StateKeys.WorkerStats;
+import org.cpc.chain.WorkerStats;
 
 /**
  * Uncommitted changes over committed state while a block executes. Lookups use hash maps; the writes come out

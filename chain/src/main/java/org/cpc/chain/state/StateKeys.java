@@ -3,6 +3,7 @@ package org.cpc.chain.state;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import org.cpc.chain.Account;
+import org.cpc.chain.WorkerStats;
 import org.cpc.protocol.crypto.Sha256;
 
 /**
@@ -60,11 +61,6 @@ public final class StateKeys {
     public static Account decodeAccount(byte[] v) {
         if (v == null) return Account.EMPTY;
         return new Account(new BigInteger(1, java.util.Arrays.copyOfRange(v, 8, 40)), getLong(v, 0));
-    }
-
-    /** Worker stats: accepted results and wei earned. */
-    public record WorkerStats(long accepted, BigInteger earned) {
-        public static final WorkerStats NONE = new WorkerStats(0, BigInteger.ZERO);
     }
 
     public static byte[] encodeWorker(WorkerStats w) {

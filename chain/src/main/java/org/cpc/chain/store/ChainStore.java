@@ -1,15 +1,20 @@
 package org.cpc.chain.store;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
 import java.util.function.BiConsumer;
 import org.cpc.chain.exec.DeadlineIndex;
+import org.cpc.chain.exec.ResultPayment;
 import org.cpc.chain.exec.StateWrite;
 import org.cpc.chain.state.SparseMerkleTree;
 import org.cpc.protocol.codec.Hex;
+import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.types.Block;
 import org.rocksdb.BlockBasedTableConfig;
@@ -32,8 +37,10 @@ import org.rocksdb.WriteOptions;
  * value), {@code smt} (node path → internal node) and {@code task_deadlines} (uint64_be(deadline) ‖ UTF-8(task_id)
  * → empty: the open market tasks in deadline order, derived from key space 0x05 and rebuilt from it when missing)
  * and {@code commits} (uint64_be height → the block's commit certificate as JSON; absent for genesis and for blocks
- * committed without one). A block, its commit certificate, its state changes, SMT nodes, indexes and the new head pointer go in one synced {@link WriteBatch}: after
- * a crash the store is at one committed block or the next, never between.
+ * committed without one) and {@code results} (uint64_be height → JSON array of the {@link ResultPayment}s its
+ * execution made, in block order; absent for a block without SUBMIT_RESULTs). A block, its commit certificate, its
+ * result payments, its state changes, SMT nodes, indexes and the new head pointer go in one synced
+ * {@link WriteBatch}: after a crash the store is at one committed block or the next, never between.
  */
 public final class ChainStore implements AutoCloseable {
     static {
@@ -44,6 +51,8 @@ public final class ChainStore implements AutoCloseable {
     private static final byte[] GENESIS = "genesis_hash".getBytes(StandardCharsets.UTF_8);
     private static final byte[] SMT_ROOT = "smt_root".getBytes(StandardCharsets.UTF_8);
     private static final byte[] DEADLINE_INDEX = "task_deadlines_v1".getBytes(StandardCharsets.UTF_8);
+    /** Present once every committed block's result payments are in {@code results}. */
+    private static final byte[] RESULT_PAYMENTS = "result_payments_v1".getBytes(StandardCharsets.UTF_8);
 
     private final Path dir;
     private final RocksDB db;
@@ -51,7 +60,7 @@ public final class ChainStore implements AutoCloseable {
     private final ColumnFamilyOptions cfOptions;
     private final LRUCache blockCache;
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
-    private final ColumnFamilyHandle meta, blocks, blockHash, txs, state, smt, deadlines, commits;
+    private final ColumnFamilyHandle meta, blocks, blockHash, txs, state, smt, deadlines, commits, results;
     private final WriteOptions syncWrite;
 
     private ChainStore(Path dir) {
@@ -70,7 +79,8 @@ public final class ChainStore implements AutoCloseable {
                 .setMaxBackgroundJobs(2);
         List<ColumnFamilyDescriptor> descs = new ArrayList<>();
         descs.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
-        for (String n : List.of("blocks", "block_hash", "txs", "state", "smt", "task_deadlines", "commits")) {
+        for (String n : List.of("blocks", "block_hash", "txs", "state", "smt", "task_deadlines", "commits",
+                "results")) {
             descs.add(new ColumnFamilyDescriptor(n.getBytes(StandardCharsets.UTF_8), cfOptions));
         }
         try {
@@ -93,6 +103,7 @@ public final class ChainStore implements AutoCloseable {
         smt = handles.get(5);
         deadlines = handles.get(6);
         commits = handles.get(7);
+        results = handles.get(8);
         syncWrite = new WriteOptions().setSync(true);
         if (get(meta, DEADLINE_INDEX) == null) rebuildDeadlineIndex();
     }
@@ -196,6 +207,41 @@ public final class ChainStore implements AutoCloseable {
         return get(commits, be64(height));
     }
 
+    /** What the SUBMIT_RESULTs of the block at {@code height} paid, in block order; empty for a block without any. */
+    public List<ResultPayment> resultPayments(long height) {
+        byte[] v = get(results, be64(height));
+        if (v == null) return List.of();
+        List<ResultPayment> out = new ArrayList<>();
+        for (JsonNode p : Json.parse(v)) out.add(ResultPayment.fromJson(p));
+        return List.copyOf(out);
+    }
+
+    /**
+     * Whether {@link #resultPayments} covers every committed block. A store made before result payments were kept
+     * has blocks without them until {@link #putResultPayments} fills them in.
+     */
+    public boolean hasResultPayments() {
+        return get(meta, RESULT_PAYMENTS) != null;
+    }
+
+    /** Stores the result payments of committed blocks (by height) and marks the store as covering every block. */
+    public void putResultPayments(SortedMap<Long, List<ResultPayment>> byHeight) {
+        try (WriteBatch b = new WriteBatch()) {
+            for (var e : byHeight.entrySet()) putResultPayments(b, e.getKey(), e.getValue());
+            b.put(meta, RESULT_PAYMENTS, new byte[] {1});
+            db.write(syncWrite, b);
+        } catch (RocksDBException e) {
+            throw new ChainStoreException("writing result payments to " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void putResultPayments(WriteBatch b, long height, List<ResultPayment> payments) throws RocksDBException {
+        if (payments.isEmpty()) return;
+        ArrayNode arr = Json.MAPPER.createArrayNode();
+        for (ResultPayment p : payments) arr.add(p.toJson());
+        b.put(results, be64(height), Jcs.canonicalize(arr));
+    }
+
     public Long heightOf(String hashHex) {
         if (hashHex == null || hashHex.length() != 64 || !Hex.isHex(hashHex)) return null;
         byte[] v = get(blockHash, Hex.decode(hashHex));
@@ -236,18 +282,19 @@ public final class ChainStore implements AutoCloseable {
     }
 
     /**
-     * Commits a block atomically: the block and its hash index, the index of each transaction, the state writes,
-     * the SMT node writes and root, the commit certificate ({@code commitBytes}, JSON; null for none) and the head
-     * pointer, in one synced write.
+     * Commits a block atomically: the block and its hash index, the index of each transaction, what each of its
+     * results was paid, the state writes, the SMT node writes and root, the commit certificate ({@code commitBytes},
+     * JSON; null for none) and the head pointer, in one synced write.
      */
     public void commit(Block block, byte[] blockBytes, byte[] commitBytes, List<byte[]> txHashes, List<Long> gasPerTx,
-                       List<StateWrite> writes, List<DeadlineIndex.Write> indexWrites,
-                       SparseMerkleTree.Update smtUpdate) {
+                       List<ResultPayment> resultPayments, List<StateWrite> writes,
+                       List<DeadlineIndex.Write> indexWrites, SparseMerkleTree.Update smtUpdate) {
         long h = block.header().height();
         try (WriteBatch b = new WriteBatch()) {
             b.put(blocks, be64(h), blockBytes);
             b.put(blockHash, Hex.decode(block.hashHex()), be64(h));
             if (commitBytes != null) b.put(commits, be64(h), commitBytes);
+            putResultPayments(b, h, resultPayments);
             for (int i = 0; i < txHashes.size(); i++) {
                 byte[] loc = new byte[20];
                 putBe64(loc, 0, h);
@@ -271,7 +318,10 @@ public final class ChainStore implements AutoCloseable {
                 if (v == null) b.delete(smt, w.path().bytes()); else b.put(smt, w.path().bytes(), v);
             }
             b.put(meta, SMT_ROOT, smtUpdate.root().encode());
-            if (h == 0) b.put(meta, GENESIS, Hex.decode(block.hashHex()));
+            if (h == 0) {
+                b.put(meta, GENESIS, Hex.decode(block.hashHex()));
+                b.put(meta, RESULT_PAYMENTS, new byte[] {1}); // a new store keeps them from its first block on
+            }
             b.put(meta, HEAD, be64(h));
             db.write(syncWrite, b);
         } catch (RocksDBException e) {

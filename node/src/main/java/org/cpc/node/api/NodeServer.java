@@ -25,13 +25,14 @@ import java.util.Set;
 import org.cpc.chain.Account;
 import org.cpc.chain.Admission;
 import org.cpc.chain.Chain;
-import org.cpc.chain.ResultReward;
-import org.cpc.chain.TxStatus;
+import org.cpc.chain.ValidatorInfo;
+import org.cpc.chain.WorkerStats;
 import org.cpc.chain.market.JobRecord;
 import org.cpc.chain.market.MarketTask;
-import org.cpc.chain.market.TaskView;
-import org.cpc.chain.state.StateKeys;
-import org.cpc.chain.ValidatorInfo;
+import org.cpc.chain.query.ChainQuery;
+import org.cpc.chain.query.ResultReward;
+import org.cpc.chain.query.TaskView;
+import org.cpc.chain.query.TxStatus;
 import org.cpc.node.consensus.EvidenceStore;
 import org.cpc.chain.mempool.StrikeWindow;
 import org.cpc.node.net.NodeNetwork;
@@ -79,6 +80,8 @@ public final class NodeServer implements AutoCloseable {
     static final int ONLINE_WINDOW = 10;
 
     private final Chain chain;
+    /** Every read goes through here; {@link #chain} only takes transactions. */
+    private final ChainQuery query;
     private final NodeMetrics metrics;
     private final EventHub events;
     private final Faucet faucet;
@@ -98,6 +101,7 @@ public final class NodeServer implements AutoCloseable {
     public NodeServer(Chain chain, NodeMetrics metrics, EventHub events, Faucet faucet, NodeNetwork network,
             EvidenceStore evidence, Options options) {
         this.chain = chain;
+        this.query = chain;
         this.network = network;
         this.evidence = evidence;
         this.metrics = metrics;
@@ -142,8 +146,8 @@ public final class NodeServer implements AutoCloseable {
 
     private void registerRoutes() {
         get("/status", this::status);
-        get("/params", ctx -> json(ctx, 200, chain.params().toJson()));
-        get("/block/latest", ctx -> json(ctx, 200, withCommit(chain.head())));
+        get("/params", ctx -> json(ctx, 200, query.params().toJson()));
+        get("/block/latest", ctx -> json(ctx, 200, withCommit(query.head())));
         get("/block/{height}", this::block);
         get("/block/{height}/results", this::blockResults);
         get("/task/{task_id}", this::task);
@@ -174,14 +178,14 @@ public final class NodeServer implements AutoCloseable {
     }
 
     private void status(Context ctx) {
-        Block head = chain.head();
+        Block head = query.head();
         ObjectNode o = Json.object();
         o.put("height", head.header().height());
         o.put("last_hash", head.hashHex());
         o.put("last_block_time", head.header().timestamp());
-        o.put("chain_id", chain.params().chainId());
-        o.put("network", chain.params().network());
-        o.put("mempool_size", chain.mempoolSize());
+        o.put("chain_id", query.params().chainId());
+        o.put("network", query.params().network());
+        o.put("mempool_size", query.mempoolSize());
         o.put("node_id", network.nodeId());
         String listen = network.listenText();
         if (listen == null) o.putNull("p2p_listen"); else o.put("p2p_listen", listen);
@@ -237,25 +241,25 @@ public final class NodeServer implements AutoCloseable {
 
     private ApiException noBlock(long height) {
         return ApiException.notFound("no block at height " + height + "; the chain's height is "
-                + chain.head().header().height());
+                + query.head().header().height());
     }
 
     private void block(Context ctx) {
         long height = heightParam(ctx);
-        Block b = chain.block(height).orElseThrow(() -> noBlock(height));
+        Block b = query.block(height).orElseThrow(() -> noBlock(height));
         json(ctx, 200, withCommit(b));
     }
 
     /** The block's JSON with its commit certificate beside it: {@code "commit": {"round", "signatures"}} or null. */
     private ObjectNode withCommit(Block b) {
         ObjectNode o = b.toJson();
-        o.set("commit", chain.commitOf(b.header().height()).orElse(NullNode.getInstance()));
+        o.set("commit", query.commitOf(b.header().height()).orElse(NullNode.getInstance()));
         return o;
     }
 
     private void blockResults(Context ctx) {
         long height = heightParam(ctx);
-        List<ResultReward> results = chain.blockResults(height).orElseThrow(() -> noBlock(height));
+        List<ResultReward> results = query.blockResults(height).orElseThrow(() -> noBlock(height));
         ObjectNode o = Json.object();
         o.put("height", height);
         ArrayNode arr = o.putArray("results");
@@ -263,7 +267,7 @@ public final class NodeServer implements AutoCloseable {
             ObjectNode ro = arr.addObject();
             ro.put("index", r.index());
             ro.put("tx_hash", r.txHash());
-            ro.put("kind", r.kind());
+            ro.put("kind", r.kind().wire());
             ro.set("result", r.result().toJson());
             ro.put("reward", r.reward().toString());
             ro.put("reward_cpc", Amounts.formatCpc(r.reward()));
@@ -281,7 +285,7 @@ public final class NodeServer implements AutoCloseable {
             throw ApiException.badRequest("task_id '" + id + "' is not a lowercase UUID such as "
                     + "123e4567-e89b-42d3-a456-426614174000");
         }
-        TaskView v = chain.task(id).orElseThrow(() -> ApiException.notFound("no market task " + id
+        TaskView v = query.task(id).orElseThrow(() -> ApiException.notFound("no market task " + id
                 + " on chain (a CREATE_TASK still in the mempool is not a task yet)"));
         MarketTask t = v.task();
         ObjectNode o = Json.object();
@@ -320,7 +324,7 @@ public final class NodeServer implements AutoCloseable {
         } catch (AddressException e) {
             throw ApiException.badRequest("'" + address + "' is not a cpc1... account address: " + e.getMessage());
         }
-        StateKeys.WorkerStats w = chain.workerStats(address);
+        WorkerStats w = query.workerStats(address);
         ObjectNode o = Json.object();
         o.put("address", address);
         o.put("accepted_results", w.accepted());
@@ -334,7 +338,7 @@ public final class NodeServer implements AutoCloseable {
         if (hash.length() != 64 || !Hex.isHex(hash)) {
             throw ApiException.badRequest("transaction hash must be 64 lowercase hex characters");
         }
-        TxStatus s = chain.transaction(hash).orElseThrow(() -> ApiException.notFound("no transaction " + hash
+        TxStatus s = query.transaction(hash).orElseThrow(() -> ApiException.notFound("no transaction " + hash
                 + " in the mempool or in any block"));
         ObjectNode o = Json.object();
         o.put("tx_hash", hash);
@@ -353,12 +357,12 @@ public final class NodeServer implements AutoCloseable {
         } catch (AddressException e) {
             throw ApiException.badRequest("'" + address + "' is not a cpc1... account address: " + e.getMessage());
         }
-        Account a = chain.account(address);
+        Account a = query.account(address);
         ObjectNode o = Json.object();
         o.put("address", address);
         o.put("balance", a.balance().toString());
         o.put("balance_cpc", Amounts.formatCpc(a.balance()));
-        o.put("nonce", chain.nextNonce(address));
+        o.put("nonce", query.nextNonce(address));
         json(ctx, 200, o);
     }
 
@@ -389,11 +393,11 @@ public final class NodeServer implements AutoCloseable {
      * live but slow validator may be missing from some; "online" therefore looks at several commits.
      */
     private void validators(Context ctx) {
-        long head = chain.head().header().height();
+        long head = query.head().header().height();
         Map<String, Long> lastSigned = new HashMap<>();
         // Newest first, so the first certificate an address appears in is its last signed height.
         for (long h = head; h >= 1 && h > head - LIVENESS_WINDOW; h--) {
-            Optional<JsonNode> cert = chain.commitOf(h);
+            Optional<JsonNode> cert = query.commitOf(h);
             if (cert.isEmpty()) continue;
             for (JsonNode s : cert.get().path("signatures")) lastSigned.putIfAbsent(s.path("validator_address").asText(), h);
         }
@@ -401,7 +405,7 @@ public final class NodeServer implements AutoCloseable {
         o.put("height", head);
         o.put("online_window", ONLINE_WINDOW);
         ArrayNode arr = o.putArray("validators");
-        for (ValidatorInfo v : chain.validators()) {
+        for (ValidatorInfo v : query.validators()) {
             ObjectNode vo = arr.addObject();
             vo.put("address", v.address());
             vo.put("public_key", v.publicKey());
@@ -427,10 +431,10 @@ public final class NodeServer implements AutoCloseable {
             throw ApiException.malformedTx(400, e.getMessage());
         }
         int size = tx.encodedSize();
-        if (size > chain.params().maxTxBytes()) {
+        if (size > query.params().maxTxBytes()) {
             metrics.txRejected("too large");
             throw ApiException.malformedTx(413, "transaction is " + size + " bytes in canonical form; the limit is "
-                    + chain.params().maxTxBytes() + " bytes (max_tx_bytes)");
+                    + query.params().maxTxBytes() + " bytes (max_tx_bytes)");
         }
         boolean result = tx.txType() == TxType.SUBMIT_RESULT;
         String peer = ctx.ip();

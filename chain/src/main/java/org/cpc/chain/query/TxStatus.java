@@ -1,4 +1,4 @@
-package org.cpc.chain;
+package org.cpc.chain.query;
 
 import org.cpc.protocol.types.Transaction;
 

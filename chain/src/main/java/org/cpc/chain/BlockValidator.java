@@ -1,0 +1,168 @@
+package org.cpc.chain;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+import java.util.stream.IntStream;
+import org.cpc.chain.exec.BlockExecutor;
+import org.cpc.chain.exec.HeaderRules;
+import org.cpc.chain.exec.PreparedTx;
+import org.cpc.chain.exec.StateWrite;
+import org.cpc.chain.exec.TxRejected;
+import org.cpc.chain.exec.TxRules;
+import org.cpc.chain.exec.VerificationContext;
+import org.cpc.chain.exec.VerifiedCache;
+import org.cpc.chain.state.SparseMerkleTree;
+import org.cpc.chain.state.StateKeys;
+import org.cpc.chain.store.ChainStore;
+import org.cpc.compute.SyntheticTask;
+import org.cpc.protocol.codec.Hex;
+import org.cpc.protocol.params.NetworkParams;
+import org.cpc.protocol.types.Block;
+import org.cpc.protocol.types.BlockHeader;
+import org.cpc.protocol.types.ComputeResult;
+import org.cpc.protocol.types.Roots;
+import org.cpc.protocol.types.Transaction;
+import org.cpc.protocol.types.TxType;
+
+/**
+ * Decides whether a block may follow the head: the clock bound (the one rule that reads the clock, checked here
+ * at the edge), the {@link HeaderRules}, and execution of its transactions, whose result the header must match.
+ * A block executed before (proposed here, or validated and then committed) is not executed again. Not
+ * thread-safe: the chain calls it under its writer lock.
+ */
+final class BlockValidator {
+    /** Executed blocks by hash, so that commit after propose or validate does not execute twice. */
+    private final Map<String, ExecutedBlock> executed = new HashMap<>();
+    private final NetworkParams params;
+    private final List<ValidatorInfo> validators;
+    private final BlockExecutor executor;
+    private final VerifiedCache verified;
+    private final ChainStore store;
+    private final ChainHead head;
+    private final SparseMerkleTree tree;
+    private final LongSupplier clockMs;
+
+    BlockValidator(NetworkParams params, List<ValidatorInfo> validators, BlockExecutor executor,
+                   VerifiedCache verified, ChainStore store, ChainHead head, SparseMerkleTree tree,
+                   LongSupplier clockMs) {
+        this.params = params;
+        this.validators = validators;
+        this.executor = executor;
+        this.verified = verified;
+        this.store = store;
+        this.head = head;
+        this.tree = tree;
+        this.clockMs = clockMs;
+    }
+
+    /** Checks a block against the head; returns it executed, ready to commit. */
+    ExecutedBlock check(Block b) throws InvalidBlockException {
+        checkNotFromTheFuture(b.header());
+        ValidatorInfo proposer = HeaderRules.check(b, head.block(), params, validators);
+        ExecutedBlock e = executed.get(b.hashHex());
+        if (e != null && sameSignatures(e.block(), b)) return e;
+        e = execute(b, proposer);
+        remember(e);
+        return e;
+    }
+
+    /** Keeps a block executed elsewhere (a proposal) so that checking it again costs nothing. */
+    void remember(ExecutedBlock e) {
+        if (executed.size() > 8) executed.clear();
+        executed.put(e.block().hashHex(), e);
+    }
+
+    /** The head moved: every block executed on the old head is stale. */
+    void forget() {
+        executed.clear();
+    }
+
+    /** A block may be at most max_future_block_ms ahead of this node's clock. */
+    private void checkNotFromTheFuture(BlockHeader h) throws InvalidBlockException {
+        long now = clockMs.getAsLong();
+        if (h.timestamp() > now + params.maxFutureBlockMs()) {
+            throw new InvalidBlockException("timestamp " + h.timestamp() + " is more than max_future_block_ms "
+                    + params.maxFutureBlockMs() + " ahead of this node's clock " + now);
+        }
+    }
+
+    /** The header hash does not cover the transactions' signatures: a cached execution counts only with the same. */
+    private static boolean sameSignatures(Block a, Block b) {
+        List<Transaction> x = a.transactions(), y = b.transactions();
+        if (x.size() != y.size()) return false;
+        for (int i = 0; i < x.size(); i++) {
+            if (!Objects.equals(x.get(i).signature(), y.get(i).signature())) return false;
+        }
+        return true;
+    }
+
+    private ExecutedBlock execute(Block b, ValidatorInfo proposer) throws InvalidBlockException {
+        BlockHeader h = b.header();
+        BlockExecutor.Session s = executor.begin(store::state, head, store::dueTasks, h.height(), h.timestamp(),
+                proposer.rewardAddress());
+        List<byte[]> hashes = new ArrayList<>(b.transactions().size());
+        List<PreparedTx> prepared = preverify(b.transactions(), h.height());
+        int i = 0;
+        for (Transaction tx : b.transactions()) {
+            PreparedTx p;
+            try {
+                p = prepared.get(i) != null ? prepared.get(i) : PreparedTx.of(tx);
+                s.apply(p);
+            } catch (TxRejected e) {
+                throw new InvalidBlockException("transaction " + i + " (" + tx.hashHex() + ") is invalid: " + e.reason());
+            } catch (RuntimeException e) {
+                throw new InvalidBlockException("transaction " + i + " is malformed: " + e.getMessage());
+            }
+            hashes.add(p.hash());
+            i++;
+        }
+        BlockExecutor.Outcome o = s.finish();
+        HeaderRules.checkExecuted(h, o.gasUsed(), HeaderRules.txRoot(hashes), Roots.computeRoot(b.transactions()));
+        SparseMerkleTree.Update u = tree.update(head.stateRoot(), StateWrite.treeChanges(o.writes()));
+        HeaderRules.checkStateRoot(h, Hex.encode(u.root().hash()));
+        return new ExecutedBlock(b, o, u, hashes);
+    }
+
+    /**
+     * Hashes the block's transactions and runs the expensive checks — TRANSFER signatures, SUBMIT_RESULT signatures
+     * and proofs — on all cores before the sequential execution, which then finds them in the verified cache.
+     * Only a speed-up: a failure here is left for the sequential pass to report in order, and a proof's verdict
+     * depends only on the transaction and its source block, which is already committed.
+     */
+    private List<PreparedTx> preverify(List<Transaction> txs, long height) {
+        PreparedTx[] out = new PreparedTx[txs.size()];
+        IntStream.range(0, out.length).parallel().forEach(i -> {
+            try {
+                PreparedTx p = PreparedTx.of(txs.get(i));
+                out[i] = p;
+                if (verified.contains(p)) return;
+                if (p.tx().txType() != TxType.SUBMIT_RESULT) {
+                    TxRules.checkSignature(p);
+                    verified.add(p);
+                    return;
+                }
+                ComputeResult r = TxRules.checkStateless(p, params).result();
+                if (store.state(StateKeys.TASK, StateKeys.key(StateKeys.TASK, r.taskId())) != null) {
+                    executor.verifyMarket(p, r); // a market result (tasks are never deleted)
+                    return;
+                }
+                String src = head.blockHash(r.nonce());
+                // Only what looks like a synthetic result gets its proof checked here: the verified memo of a
+                // SUBMIT_RESULT means "signature and proof verified".
+                if (src != null && SyntheticTask.taskIdOf(src, r.workerAddress()).equals(r.taskId())
+                        && r.workerAddress().equals(p.tx().fromAddress())) {
+                    TxRules.checkSyntheticForm(p.tx(), r, params);
+                    executor.verifyExpensive(p, r, new VerificationContext(params, height, r.nonce(), src));
+                }
+            } catch (TxRejected | RuntimeException e) {
+                // reported by the sequential pass
+            }
+        });
+        return Arrays.asList(out);
+    }
+}

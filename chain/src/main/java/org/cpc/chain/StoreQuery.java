@@ -1,0 +1,168 @@
+package org.cpc.chain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.cpc.chain.exec.DeadlineIndex;
+import org.cpc.chain.market.JobRecord;
+import org.cpc.chain.market.MarketTask;
+import org.cpc.chain.mempool.Mempool;
+import org.cpc.chain.query.ChainQuery;
+import org.cpc.chain.query.ResultReward;
+import org.cpc.chain.query.TaskView;
+import org.cpc.chain.query.TxStatus;
+import org.cpc.chain.state.StateKeys;
+import org.cpc.chain.store.ChainStore;
+import org.cpc.protocol.codec.Hex;
+import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.params.NetworkParams;
+import org.cpc.protocol.types.Block;
+import org.cpc.protocol.types.ComputeResult;
+import org.cpc.protocol.types.Transaction;
+
+/**
+ * {@link ChainQuery} over a node's store, its head and its mempool: where storage keys and encodings turn into
+ * the records readers get. Thread-safe: the store and the mempool are, and the head is read once per answer.
+ */
+final class StoreQuery implements ChainQuery {
+    private final Genesis genesis;
+    private final ChainStore store;
+    private final ChainHead head;
+    private final Mempool mempool;
+
+    StoreQuery(Genesis genesis, ChainStore store, ChainHead head, Mempool mempool) {
+        this.genesis = genesis;
+        this.store = store;
+        this.head = head;
+        this.mempool = mempool;
+    }
+
+    @Override
+    public NetworkParams params() {
+        return genesis.params();
+    }
+
+    @Override
+    public Block head() {
+        return head.block();
+    }
+
+    @Override
+    public Optional<Block> block(long height) {
+        Block hd = head.block();
+        if (height == hd.header().height()) return Optional.of(hd);
+        if (height < 0 || height > hd.header().height()) return Optional.empty();
+        return Optional.ofNullable(store.block(height));
+    }
+
+    @Override
+    public Optional<Block> blockByHash(String hashHex) {
+        Long h = store.heightOf(hashHex);
+        return h == null ? Optional.empty() : block(h);
+    }
+
+    @Override
+    public Optional<JsonNode> commitOf(long height) {
+        if (height < 0 || height > head.height()) return Optional.empty();
+        byte[] v = store.commitBytes(height);
+        return v == null ? Optional.empty() : Optional.of(Json.parse(v));
+    }
+
+    /** The payments its execution stored with the block, with the results they were for. */
+    @Override
+    public Optional<List<ResultReward>> blockResults(long height) {
+        return block(height).map(b -> store.resultPayments(height).stream().map(p -> {
+            Transaction tx = b.transactions().get(p.index());
+            return new ResultReward(p.index(), tx.hashHex(), p.kind(), ComputeResult.fromJson(tx.payload()),
+                    p.reward(), p.pocValidator());
+        }).toList());
+    }
+
+    @Override
+    public Optional<TxStatus> transaction(String txHashHex) {
+        if (txHashHex == null || txHashHex.length() != 64 || !Hex.isHex(txHashHex)) return Optional.empty();
+        byte[] hash = Hex.decode(txHashHex);
+        Mempool.Entry e = mempool.get(hash);
+        if (e != null) return Optional.of(new TxStatus(e.p().tx(), false, null, null, 0));
+        long[] loc = store.txLocation(hash);
+        if (loc == null) return Optional.empty();
+        return block(loc[0]).map(b ->
+                new TxStatus(b.transactions().get((int) loc[1]), true, loc[0], (int) loc[1], loc[2]));
+    }
+
+    @Override
+    public Account account(String address) {
+        return StateKeys.decodeAccount(store.state(StateKeys.ACCOUNT, StateKeys.account(address)));
+    }
+
+    @Override
+    public long nextNonce(String address) {
+        long n = account(address).nonce();
+        return n + mempool.runFrom(address, n).size();
+    }
+
+    @Override
+    public List<ValidatorInfo> validators() {
+        return genesis.validators();
+    }
+
+    @Override
+    public Optional<TaskView> task(String taskId) {
+        MarketTask t = MarketTask.decode(store.state(StateKeys.TASK, StateKeys.key(StateKeys.TASK, taskId)));
+        if (t == null) return Optional.empty();
+        byte[] payload = store.state(StateKeys.TASK_PAYLOAD, StateKeys.key(StateKeys.TASK_PAYLOAD, taskId));
+        List<JobRecord> jobs = new ArrayList<>();
+        for (int j = 0; j < t.jobsTotal() && jobs.size() < t.jobsDone(); j++) {
+            JobRecord r = JobRecord.decode(store.state(StateKeys.JOB, StateKeys.job(taskId, j)));
+            if (r != null) jobs.add(r);
+        }
+        return Optional.of(new TaskView(t, (ObjectNode) Json.parse(payload), List.copyOf(jobs)));
+    }
+
+    @Override
+    public WorkerStats workerStats(String address) {
+        return StateKeys.decodeWorker(store.state(StateKeys.WORKER, StateKeys.key(StateKeys.WORKER, address)));
+    }
+
+    @Override
+    public int mempoolSize() {
+        return mempool.size();
+    }
+
+    // ---- whole-state reads for supply checks, tests and tools; not part of the reader's API ----
+
+    /** Whether a result for {@code taskId} has been accepted on chain. */
+    boolean resultAccepted(String taskId) {
+        return store.state(StateKeys.RESULT, StateKeys.key(StateKeys.RESULT, taskId)) != null;
+    }
+
+    /** The sum of every account balance. */
+    BigInteger totalBalances() {
+        BigInteger[] sum = {BigInteger.ZERO};
+        store.forEachState(StateKeys.ACCOUNT, (k, v) -> sum[0] = sum[0].add(StateKeys.decodeAccount(v).balance()));
+        return sum[0];
+    }
+
+    /** The wei held in escrow by every market task. */
+    BigInteger totalEscrow() {
+        BigInteger[] sum = {BigInteger.ZERO};
+        store.forEachState(StateKeys.TASK, (k, v) -> sum[0] = sum[0].add(MarketTask.decode(v).escrowLeft()));
+        return sum[0];
+    }
+
+    /** Every committed account entry as (tree key hex → account). */
+    TreeMap<String, Account> dumpAccounts() {
+        TreeMap<String, Account> m = new TreeMap<>();
+        store.forEachState(StateKeys.ACCOUNT, (k, v) -> m.put(Hex.encode(k), StateKeys.decodeAccount(v)));
+        return m;
+    }
+
+    /** The committed deadline index of open market tasks, in order. */
+    List<DeadlineIndex.Entry> deadlineIndexEntries() {
+        return store.deadlineIndex();
+    }
+}

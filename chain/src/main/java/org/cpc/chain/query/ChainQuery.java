@@ -1,0 +1,59 @@
+package org.cpc.chain.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Optional;
+import org.cpc.chain.Account;
+import org.cpc.chain.ValidatorInfo;
+import org.cpc.chain.WorkerStats;
+import org.cpc.protocol.params.NetworkParams;
+import org.cpc.protocol.types.Block;
+
+/**
+ * Everything a reader may ask of a chain: blocks and their certificates and result rewards, transactions,
+ * accounts, workers, market tasks with their jobs, validators, the mempool's size. Committed data unless a method
+ * says otherwise; answers are records and protocol types, never storage keys or encodings. Implementations are
+ * thread-safe, and each answer is consistent in itself (two calls may see different heads).
+ */
+public interface ChainQuery {
+    NetworkParams params();
+
+    /** The last committed block (the genesis block at height 0 right after initialisation). */
+    Block head();
+
+    /** The committed block at {@code height}; empty past the head. */
+    Optional<Block> block(long height);
+
+    Optional<Block> blockByHash(String hashHex);
+
+    /**
+     * The commit certificate stored with the block of {@code height} (consensus's JSON form,
+     * {@code {"round", "signatures": [{"validator_address", "signature"}]}}); empty for genesis, for a block
+     * committed without one, and past the head.
+     */
+    Optional<JsonNode> commitOf(long height);
+
+    /** The SUBMIT_RESULTs of a committed block in block order with each one's reward; empty past the head. */
+    Optional<List<ResultReward>> blockResults(long height);
+
+    /** A transaction by hash: pending in the mempool or included in a block. */
+    Optional<TxStatus> transaction(String txHashHex);
+
+    /** Committed state of an account; an unknown address is an empty account. */
+    Account account(String address);
+
+    /** The nonce the account's next transaction should carry, counting its transactions pending in the mempool. */
+    long nextNonce(String address);
+
+    /** The genesis validators, in genesis order. */
+    List<ValidatorInfo> validators();
+
+    /** A committed market task with its payload and accepted jobs; empty for an unknown task_id. */
+    Optional<TaskView> task(String taskId);
+
+    /** A worker's accepted results and the wei they earned it (block-reward shares and market jobs). */
+    WorkerStats workerStats(String address);
+
+    /** Transactions pending in the mempool. */
+    int mempoolSize();
+}
