@@ -121,7 +121,7 @@ class TaskCommandTest {
                         .substring(9);
                 org.cpc.poc.MarketClient market = new org.cpc.poc.MarketClient(v.url());
                 long onChain = System.nanoTime() + 20_000_000_000L;
-                while (!market.task(idleId).path("status").asText().equals("in_progress") && System.nanoTime() < onChain) {
+                while (!market.task(idleId).path("status").asText().equals("pending") && System.nanoTime() < onChain) {
                     Thread.sleep(100);
                 }
                 Run notMine = withKeys("task", "cancel", idleId, "--from", "miner", "--market", v.url(), "--node", nodeUrl);

@@ -1,5 +1,7 @@
 package org.cpc.poc.core;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -7,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import org.cpc.compute.market.PoolMessage;
+import org.cpc.protocol.codec.Json;
 
 /**
  * The workers and the queue: who is connected, which jobs wait, which worker runs what, and when a job is taken back.
@@ -48,8 +51,23 @@ final class Dispatch {
         return ready;
     }
 
-    int queued() {
-        return queue.size();
+    /** GET /workers: who is connected, with what, running how much. */
+    ObjectNode view() {
+        ObjectNode o = Json.object();
+        ArrayNode a = o.putArray("workers");
+        for (WorkerSession s : ready) {
+            ObjectNode w = a.addObject();
+            w.put("address", s.address);
+            w.put("backend", s.backend);
+            w.put("device", s.device);
+            w.put("gops", s.gops);
+            w.put("max_jobs", s.maxJobs);
+            w.put("jobs_in_flight", s.inflight.size());
+            w.put("accepted", s.accepted);
+            w.put("rejected", s.rejected);
+        }
+        o.put("jobs_queued", queue.size());
+        return o;
     }
 
     void connected(long id, byte[] nonce, long nowMs) {

@@ -1,21 +1,14 @@
 package org.cpc.poc.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
-import org.cpc.compute.market.ChallengeType;
 import org.cpc.compute.market.PoolMessage;
 import org.cpc.compute.market.PoolProtocol;
 import org.cpc.protocol.codec.Hex;
-import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.crypto.Address;
 import org.cpc.protocol.crypto.Secp256k1;
 import org.cpc.protocol.types.Amounts;
@@ -38,8 +31,6 @@ import org.cpc.protocol.types.TaskStatus;
 public final class PocMachine {
     /** Largest job output kept in the store with its job's record; larger ones are blob files. */
     public static final int INLINE_OUTPUT_BYTES = 64 * 1024;
-    /** How many faults a worker's record keeps (the newest). */
-    static final int MAX_FAULTS_KEPT = 20;
 
     /**
      * The PoC validator's settings, as the machine needs them.
@@ -63,14 +54,14 @@ public final class PocMachine {
     private final Dispatch dispatch;
     private final TaskBook book;
     private final L1Book l1;
-    /** Fault records of workers, by address (loaded at start, written on every fault). */
-    private final Map<String, ObjectNode> faults = new HashMap<>();
+    private final FaultBook faults;
 
     /** @param random draws duplicate runs: seeded in the simulation, a SecureRandom in production */
     public PocMachine(Rules rules, RandomGenerator random) {
         this.rules = rules;
         this.random = random;
         this.dispatch = new Dispatch(rules, out);
+        this.faults = new FaultBook(out);
         this.book = new TaskBook(rules, out, dispatch);
         this.l1 = new L1Book(out, book, dispatch);
     }
@@ -87,7 +78,7 @@ public final class PocMachine {
 
     /** Rebuilds the state a previous run synced. Call once, before any other input. */
     public List<Effect> load(Stored stored, long nowMs) {
-        stored.workers().forEach((a, w) -> faults.put(a, (ObjectNode) w.deepCopy()));
+        faults.load(stored.workers());
         book.load(stored, nowMs / 1000);
         l1.load();
         return out.drain();
@@ -204,7 +195,7 @@ public final class PocMachine {
         switch (v) {
             case Verdict.Wrong w -> rejected(s, a, w.reason(), nowMs);
             case Verdict.FirstWasWrong f -> {
-                fault(j.worker, j, "duplicate execution disagreed; the validator's recomputation matched the other worker",
+                faults.add(j.worker, j, "duplicate execution disagreed; the validator's recomputation matched the other worker",
                         nowMs);
                 j.excluded.add(j.worker);
                 book.unref(j.outputHash);
@@ -227,7 +218,7 @@ public final class PocMachine {
     private void rejected(WorkerSession s, Assignment a, String reason, long nowMs) {
         Job j = a.job();
         s.rejected++;
-        fault(s.address, j, reason, nowMs);
+        faults.add(s.address, j, reason, nowMs);
         j.excluded.add(s.address);
         j.attempts++;
         if (!a.audit()) j.move(JobStatus.QUEUED);
@@ -283,18 +274,6 @@ public final class PocMachine {
     /** An accepted job counts once its record is synced. */
     private void counted(Job j) {
         book.counted(j);
-    }
-
-    private void fault(String worker, Job j, String reason, long nowMs) {
-        ObjectNode w = faults.computeIfAbsent(worker, k -> Json.object());
-        w.put("faults_total", w.path("faults_total").asLong() + 1);
-        ArrayNode list = w.has("faults") ? (ArrayNode) w.get("faults") : w.putArray("faults");
-        ObjectNode e = list.addObject();
-        e.put("job_id", j.id());
-        e.put("reason", reason);
-        e.put("at", nowMs / 1000);
-        while (list.size() > MAX_FAULTS_KEPT) list.remove(0);
-        out.persist(StoreKeys.worker(worker), w.deepCopy());
     }
 
     // ------------------------------------------------------------------ tasks
@@ -429,33 +408,12 @@ public final class PocMachine {
 
     /** A worker's record: faults (wrong results) so far; empty for a worker with none. */
     public JsonNode workerRecord(String address) {
-        ObjectNode w = faults.get(address);
-        return w == null ? Json.object() : w.deepCopy();
+        return faults.record(address);
     }
 
     /** GET /workers: who is connected, with what, running how much. */
     public ObjectNode workers() {
-        ObjectNode o = Json.object();
-        ArrayNode a = o.putArray("workers");
-        for (WorkerSession s : dispatch.workers()) {
-            ObjectNode w = a.addObject();
-            w.put("address", s.address);
-            w.put("backend", s.backend);
-            w.put("device", s.device);
-            w.put("gops", s.gops);
-            w.put("max_jobs", s.maxJobs);
-            w.put("jobs_in_flight", s.inflight.size());
-            w.put("accepted", s.accepted);
-            w.put("rejected", s.rejected);
-        }
-        o.put("jobs_queued", dispatch.queued());
-        return o;
+        return dispatch.view();
     }
 
-    /** The connected, authenticated worker addresses (for tests and the simulation). */
-    public List<String> workerAddresses() {
-        List<String> out = new ArrayList<>();
-        for (WorkerSession s : dispatch.workers()) out.add(s.address);
-        return out;
-    }
 }
