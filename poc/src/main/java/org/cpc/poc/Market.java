@@ -33,9 +33,23 @@ import org.cpc.compute.gemm.Backends;
 import org.cpc.compute.gemm.GemmBackend;
 import org.cpc.compute.market.ChallengeType;
 import org.cpc.compute.market.JobVerifier;
+import org.cpc.compute.market.PoolCodec;
+import org.cpc.compute.market.PoolMessage.Cancel;
+import org.cpc.compute.market.PoolMessage.Challenge;
+import org.cpc.compute.market.PoolMessage.ErrorMessage;
+import org.cpc.compute.market.PoolMessage.Heartbeat;
+import org.cpc.compute.market.PoolMessage.Hello;
+import org.cpc.compute.market.PoolMessage.Job;
+import org.cpc.compute.market.PoolMessage.JobAccepted;
+import org.cpc.compute.market.PoolMessage.JobError;
+import org.cpc.compute.market.PoolMessage.JobRejected;
+import org.cpc.compute.market.PoolMessage.JobResult;
+import org.cpc.compute.market.PoolMessage.Welcome;
+import org.cpc.compute.market.PoolMessage.WorkerMessage;
 import org.cpc.compute.market.PoolProtocol;
+import org.cpc.compute.market.PoolProtocolException;
+import org.cpc.compute.market.PoolProtocolException.CloseCode;
 import org.cpc.protocol.codec.Hex;
-import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.crypto.Address;
 import org.cpc.protocol.crypto.Secp256k1;
@@ -61,7 +75,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Market implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Market.class);
-    private static final int MAX_TEXT = 64 * 1024;
     private static final int MAX_FAULTS_KEPT = 20;
 
     /**
@@ -423,11 +436,7 @@ public final class Market implements AutoCloseable {
     }
 
     private static void cancelMessage(Session s, JobState j, String reason) {
-        ObjectNode o = Json.object();
-        o.put("type", "cancel");
-        o.put("job_id", j.id());
-        o.put("reason", reason);
-        s.link.send(o.toString());
+        s.link.send(PoolCodec.encode(new Cancel(j.id(), reason)));
     }
 
     public synchronized ObjectNode task(String taskId) {
@@ -503,49 +512,39 @@ public final class Market implements AutoCloseable {
         synchronized (this) {
             unauthenticated.put(s, System.nanoTime());
         }
-        ObjectNode o = Json.object();
-        o.put("type", "challenge");
-        o.put("version", PoolProtocol.VERSION);
-        o.put("nonce", Hex.encode(s.nonce));
-        link.send(o.toString());
+        link.send(PoolCodec.encode(new Challenge(PoolProtocol.VERSION, s.nonce)));
         return s;
     }
 
     public void onText(Session s, String text) {
         s.lastSeenNanos = System.nanoTime();
-        if (text.length() > MAX_TEXT) {
-            fatal(s, "message larger than " + MAX_TEXT + " characters");
-            return;
-        }
-        JsonNode m;
+        WorkerMessage m;
         try {
-            m = Json.parse(text);
-        } catch (IllegalArgumentException e) {
-            fatal(s, "message is not JSON: " + e.getMessage());
+            m = PoolCodec.decodeWorkerMessage(text);
+        } catch (PoolProtocolException e) {
+            fatal(s, e.code(), e.getMessage());
             return;
         }
-        String type = m.path("type").asText();
         if (s.address == null) {
-            if (!type.equals("hello")) {
+            if (!(m instanceof Hello h)) {
                 fatal(s, "the first message must be {\"type\":\"hello\",...} answering the challenge");
                 return;
             }
-            hello(s, m);
+            hello(s, h);
             return;
         }
-        switch (type) {
-            case "heartbeat" -> { }
-            case "job_error" -> jobError(s, m.path("job_id").asText(), m.path("error").asText());
-            default -> error(s, "unknown message type '" + type + "'");
+        switch (m) {
+            case Heartbeat h -> { }
+            case JobError e -> jobError(s, e.jobId(), e.error());
+            case Hello h -> error(s, "this connection is authenticated already: hello comes once");
         }
     }
 
-    private void hello(Session s, JsonNode m) {
-        String address = m.path("address").asText();
+    private void hello(Session s, Hello m) {
+        String address = m.address();
         byte[] pub;
         try {
-            byte[] sig = Hex.decode(m.path("signature").asText(), 65, "signature");
-            pub = Secp256k1.get().recover(PoolProtocol.authDigest(s.nonce), sig);
+            pub = Secp256k1.get().recover(PoolProtocol.authDigest(s.nonce), m.signature());
             if (!Address.account(pub).equals(address)) {
                 fatal(s, "the signature was made by " + Address.account(pub) + ", not by " + address);
                 return;
@@ -554,26 +553,18 @@ public final class Market implements AutoCloseable {
             fatal(s, "authentication failed: " + e.getMessage());
             return;
         }
-        int asked = m.path("max_jobs").asInt(config.maxJobsPerWorker());
         synchronized (this) {
             if (closed) return;
             unauthenticated.remove(s);
             s.address = address;
             s.publicKey = pub;
-            s.maxJobs = Math.max(1, Math.min(asked, config.maxJobsPerWorker()));
-            s.backend = limit(m.path("backend").asText(""));
-            s.device = limit(m.path("device").asText(""));
-            s.gops = m.path("gops").asDouble(0);
+            s.maxJobs = Math.min(m.maxJobs(), config.maxJobsPerWorker());
+            s.backend = m.backend();
+            s.device = m.device();
+            s.gops = m.gops();
             sessions.add(s);
-            ObjectNode o = Json.object();
-            o.put("type", "welcome");
-            o.put("address", address);
-            o.put("validator", key.address());
-            o.put("max_jobs", s.maxJobs);
-            o.put("heartbeat_ms", config.heartbeat().toMillis());
-            o.put("job_timeout_ms", config.jobTimeout().toMillis());
-            o.put("max_result_bytes", config.maxResultBytes());
-            s.link.send(o.toString());
+            s.link.send(PoolCodec.encode(new Welcome(address, key.address(), s.maxJobs, config.heartbeat().toMillis(),
+                    config.jobTimeout().toMillis(), config.maxResultBytes())));
             log.info("worker {} connected: {} {} {} GOPS, {} jobs at a time", address, s.backend, s.device, s.gops,
                     s.maxJobs);
             dispatch();
@@ -590,14 +581,14 @@ public final class Market implements AutoCloseable {
             fatal(s, "authenticate before sending results");
             return;
         }
-        PoolProtocol.ResultFrame f;
+        JobResult f;
         try {
-            f = PoolProtocol.decodeResultFrame(ByteBuffer.wrap(data, offset, length));
-        } catch (IllegalArgumentException e) {
-            error(s, "malformed result frame: " + e.getMessage());
+            f = PoolCodec.decode(ByteBuffer.wrap(data, offset, length), config.maxResultBytes());
+        } catch (PoolProtocolException e) {
+            fatal(s, e.code(), e.getMessage());
             return;
         }
-        String jobId = f.header().path("job_id").asText();
+        String jobId = f.jobId();
         Assignment a;
         synchronized (this) {
             a = s.inflight.get(jobId);
@@ -621,21 +612,21 @@ public final class Market implements AutoCloseable {
         else verifyPool.execute(check);
     }
 
-    private void verifyAndRecord(Session s, Assignment a, PoolProtocol.ResultFrame f) {
+    private void verifyAndRecord(Session s, Assignment a, JobResult f) {
         JobState j = a.job();
         TaskState t = j.task;
         byte[] out = f.output();
-        String hash = Hex.encode(Sha256.hash(out));
+        byte[] digest = Sha256.hash(out);
+        String hash = Hex.encode(digest);
         String reason = null;
         if (out.length > t.type.maxOutputBytes(t.payload, j.index)) {
             reason = "output is " + out.length + " bytes; job " + j.index + " has at most " + t.type.maxOutputBytes(t.payload, j.index);
-        } else if (!hash.equals(f.header().path("result_hash").asText())) {
+        } else if (!java.util.Arrays.equals(digest, f.resultHash())) {
             reason = "result_hash is not the SHA-256 of the output bytes (" + hash + ")";
         } else {
             try {
-                byte[] sig = Hex.decode(f.header().path("signature").asText(), 65, "signature");
                 byte[] pub = Secp256k1.get().recover(
-                        PoolProtocol.resultDigest(t.taskId, s.address, hash, null, j.index), sig);
+                        PoolProtocol.resultDigest(t.taskId, s.address, hash, null, j.index), f.signature());
                 if (!java.util.Arrays.equals(pub, s.publicKey)) reason = "the result signature is not the worker's";
             } catch (IllegalArgumentException e) {
                 reason = "bad result signature: " + e.getMessage();
@@ -694,11 +685,7 @@ public final class Market implements AutoCloseable {
                 j.attempts++;
                 if (!a.audit()) j.status = JobState.QUEUED;
                 requeue(j);
-                ObjectNode o = Json.object();
-                o.put("type", "job_rejected");
-                o.put("job_id", j.id());
-                o.put("reason", reason);
-                s.link.send(o.toString());
+                s.link.send(PoolCodec.encode(new JobRejected(j.id(), reason)));
                 log.warn("job {} from {} rejected: {}", j.id(), s.address, reason);
             } else if (a.audit() && j.outputHash != null) {
                 // The duplicate agrees with the first output.
@@ -712,12 +699,12 @@ public final class Market implements AutoCloseable {
                     j.payWei = pay;
                 }
                 String payText = formatCpc(pay);
-                accept(j).thenRun(() -> ack(s, j, hash, pay, payText));
+                accept(j).thenRun(() -> ack(s, j, digest, pay, payText));
             } else {
                 j.worker = s.address;
                 j.outputHash = stored;
                 ref(stored);
-                j.signature = f.header().path("signature").asText();
+                j.signature = Hex.encode(f.signature());
                 s.accepted++;
                 BigInteger reward = workerReward(t);
                 String rewardText = formatCpc(reward);
@@ -735,16 +722,14 @@ public final class Market implements AutoCloseable {
                     written = persist(j, stored, inline).thenRun(() -> counted(j));
                 }
                 // The worker hears "accepted" only once the record is synced: a power loss cannot undo it.
-                written.thenRun(() -> ack(s, j, hash, reward, rewardText));
+                written.thenRun(() -> ack(s, j, digest, reward, rewardText));
             }
             dispatch();
         }
     }
 
-    private static void ack(Session s, JobState j, String hash, BigInteger reward, String rewardText) {
-        // Written by hand: this and the job message are the two messages of every job's round trip.
-        s.link.send("{\"type\":\"job_accepted\",\"job_id\":\"" + j.id() + "\",\"result_hash\":\"" + hash
-                + "\",\"reward_wei\":\"" + reward + "\",\"reward\":\"" + rewardText + "\"}");
+    private static void ack(Session s, JobState j, byte[] hash, BigInteger reward, String rewardText) {
+        s.link.send(PoolCodec.encode(new JobAccepted(j.id(), hash, reward, rewardText)));
     }
 
     private BigInteger lastReward;
@@ -867,17 +852,19 @@ public final class Market implements AutoCloseable {
         }
     }
 
+    /** Says why, then hangs up: a worker that does not authenticate. */
     private void fatal(Session s, String message) {
+        fatal(s, CloseCode.POLICY_VIOLATION, message);
+    }
+
+    private void fatal(Session s, CloseCode code, String message) {
         error(s, message);
-        s.link.close(1008, message.length() > 120 ? message.substring(0, 120) : message);
+        s.link.close(code.value(), PoolProtocolException.closeReason(message));
         disconnected(s, message);
     }
 
     private static void error(Session s, String message) {
-        ObjectNode o = Json.object();
-        o.put("type", "error");
-        o.put("error", message);
-        s.link.send(o.toString());
+        s.link.send(PoolCodec.encode(new ErrorMessage(message)));
     }
 
     // ------------------------------------------------------------------ dispatch
@@ -950,16 +937,8 @@ public final class Market implements AutoCloseable {
         j.assignment = a;
         if (!audit) j.status = JobState.ASSIGNED;
         s.inflight.put(j.id(), a);
-        StringBuilder m = new StringBuilder(256 + t.payloadJson().length());
-        m.append("{\"type\":\"job\",\"job_id\":\"").append(j.id())
-                .append("\",\"task_id\":\"").append(t.taskId)
-                .append("\",\"index\":").append(j.index)
-                .append(",\"challenge_type\":\"").append(t.type.name())
-                .append("\",\"payload\":").append(t.payloadJson())
-                .append(",\"job\":").append(Jcs.canonicalString(t.type.describeJob(t.payload, j.index)))
-                .append(",\"max_output_bytes\":").append(t.type.maxOutputBytes(t.payload, j.index))
-                .append(",\"timeout_ms\":").append(a.timeoutMillis()).append('}');
-        s.link.send(m.toString());
+        s.link.send(PoolCodec.encode(new Job(j.id(), t.taskId, j.index, t.type.name(), t.payload,
+                t.type.describeJob(t.payload, j.index), t.type.maxOutputBytes(t.payload, j.index), a.timeoutMillis())));
     }
 
     // ------------------------------------------------------------------ timers

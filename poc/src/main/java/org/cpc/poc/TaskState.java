@@ -37,7 +37,6 @@ final class TaskState {
     int accepted;
     int included;
     JobVerifier verifier;
-    private String payloadJson;
 
     TaskState(String taskId, String creator, ChallengeType type, ObjectNode payload, BigInteger reward, long deadline,
               long createdAt, JsonNode createTx, String createTxHash) {
@@ -53,12 +52,6 @@ final class TaskState {
         this.jobs = new JobState[type.jobCount(payload)];
         for (int i = 0; i < jobs.length; i++) jobs[i] = new JobState(this, i);
         this.status = PENDING;
-    }
-
-    /** The payload as JSON text, written once: every job message carries it. */
-    String payloadJson() {
-        if (payloadJson == null) payloadJson = org.cpc.protocol.codec.Jcs.canonicalString(payload);
-        return payloadJson;
     }
 
     boolean open() {
