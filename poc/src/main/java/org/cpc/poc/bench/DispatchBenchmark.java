@@ -222,8 +222,10 @@ public final class DispatchBenchmark {
         List<String> cmd = new ArrayList<>();
         if (cpus != null) cmd.addAll(List.of("taskset", "-c", cpus));
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                DispatchBenchmark.class.getName(), "clients", url, Integer.toString(workers), outputs.toString()));
+        // The Vector API: without oneDNN the clients' CPU backend is the pure-Java GEMM, which needs it.
+        cmd.addAll(List.of("--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), DispatchBenchmark.class.getName(), "clients", url,
+                Integer.toString(workers), outputs.toString()));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
         String line;
