@@ -282,10 +282,12 @@ public final class PoolCodec {
 
         byte[] hex(String field, int bytes) throws PoolProtocolException {
             JsonNode v = required(field);
-            if (!v.isTextual() || v.textValue().length() != 2 * bytes || !Hex.isHex(v.textValue())) {
-                throw wrong(field, bytes + " bytes as " + 2 * bytes + " lowercase hex characters");
+            try {
+                if (v.isTextual() && v.textValue().length() == 2 * bytes) return Hex.decode(v.textValue());
+            } catch (IllegalArgumentException e) {
+                // not lowercase hex: the error below names the field
             }
-            return Hex.decode(v.textValue());
+            throw wrong(field, bytes + " bytes as " + 2 * bytes + " lowercase hex characters");
         }
 
         long integer(String field, long min, long max, String expected) throws PoolProtocolException {
