@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.cpc.compute.market.PoolCodec;
 import org.cpc.node.api.Download;
 import org.cpc.node.api.JsonHttp;
 import org.cpc.compute.market.PoolCodec;
@@ -77,7 +78,7 @@ public final class MarketServer implements AutoCloseable {
             cfg.jetty.threadPool = pool;
             cfg.jetty.modifyWebSocketServletFactory(f -> {
                 f.setMaxBinaryMessageSize(config.maxResultBytes() + PoolMessagesLimits.HEADER_ROOM);
-                f.setMaxTextMessageSize(64 * 1024);
+                f.setMaxTextMessageSize(PoolCodec.MAX_TEXT_BYTES);
                 f.setIdleTimeout(Duration.ofMillis(Math.max(30_000, 4 * config.heartbeat().toMillis())));
             });
         });
@@ -87,7 +88,7 @@ public final class MarketServer implements AutoCloseable {
 
     /** Room for the JSON header in front of a result's bytes. */
     static final class PoolMessagesLimits {
-        static final int HEADER_ROOM = org.cpc.compute.market.PoolProtocol.MAX_HEADER_BYTES + 4;
+        static final int HEADER_ROOM = PoolCodec.MAX_HEADER_BYTES + 4;
     }
 
     public MarketServer start() {

@@ -14,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.cpc.compute.market.PoolCodec;
+import org.cpc.compute.market.PoolMessage.JobResult;
 import org.cpc.compute.market.PoolProtocol;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
@@ -68,6 +70,7 @@ class WorkerSocketTest {
         }
     }
 
+    /** Written by hand, as a worker of an earlier build (or another implementation) would. */
     private static ObjectNode hello(AccountKey signer, String address, JsonNode challenge) {
         ObjectNode o = Json.object();
         o.put("type", "hello");
@@ -76,6 +79,17 @@ class WorkerSocketTest {
                 PoolProtocol.authDigest(Hex.decode(challenge.path("nonce").asText())))));
         o.put("max_jobs", 1000);
         return o;
+    }
+
+    /** A connection that answered its challenge as {@code key} and got its welcome. */
+    private static Raw welcomed(PocValidator v, AccountKey key) throws Exception {
+        Raw r = Raw.connect(v.workerUrl());
+        r.ws.sendText(hello(key, key.address(), r.next()).toString(), true);
+        JsonNode welcome = r.next();
+        assertThat(welcome.path("type").asText()).isEqualTo("welcome");
+        assertThat(welcome.path("max_jobs").asInt()).isEqualTo(8);
+        assertThat(welcome.path("max_result_bytes").asInt()).isEqualTo(PocConfig.DEFAULT_MAX_RESULT_BYTES);
+        return r;
     }
 
     @Test
@@ -99,27 +113,28 @@ class WorkerSocketTest {
             assertThat(rude.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1008);
 
             // The real key: welcomed, with the validator's per-worker limit rather than the 1000 asked for.
-            Raw good = Raw.connect(v.workerUrl());
-            good.ws.sendText(hello(key, key.address(), good.next()).toString(), true);
-            JsonNode welcome = good.next();
-            assertThat(welcome.path("type").asText()).isEqualTo("welcome");
-            assertThat(welcome.path("max_jobs").asInt()).isEqualTo(8);
-            assertThat(welcome.path("max_result_bytes").asInt()).isEqualTo(PocConfig.DEFAULT_MAX_RESULT_BYTES);
-            // A result for a job it was never given, and a malformed frame: errors, the connection stays.
-            ObjectNode h = Json.object();
-            h.put("type", "job_result");
-            h.put("job_id", "nope/0");
-            h.put("result_hash", "00".repeat(32));
-            h.put("signature", "00".repeat(65));
-            good.ws.sendBinary(PoolProtocol.encodeResultFrame(h, new byte[4]), true);
+            Raw good = welcomed(v, key);
+            // A result for a job it was never given: an error, the connection stays.
+            good.ws.sendBinary(PoolCodec.encode(new JobResult("nope/0", new byte[32], new byte[65], new byte[4])), true);
             assertThat(good.next().path("error").asText()).contains("not assigned to you");
+            // A malformed frame: the reason, then the connection closes (protocol error).
             good.ws.sendBinary(ByteBuffer.wrap(new byte[] {0, 0, 0}), true);
-            assertThat(good.next().path("error").asText()).contains("malformed result frame");
-            good.ws.sendText("{\"type\":\"dance\"}", true);
-            assertThat(good.next().path("error").asText()).contains("unknown message type");
+            assertThat(good.next().path("error").asText()).contains("result frame shorter than");
+            assertThat(good.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1002);
+            // A message of no known type: the same.
+            Raw dancer = welcomed(v, key);
+            dancer.ws.sendText("{\"type\":\"dance\"}", true);
+            assertThat(dancer.next().path("error").asText()).contains("unknown message type 'dance'");
+            assertThat(dancer.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1002);
+            // A known message with a bad field: the reason names it, the connection closes (policy violation).
+            Raw sloppy = welcomed(v, key);
+            sloppy.ws.sendText("{\"type\":\"job_error\",\"job_id\":7,\"error\":\"x\"}", true);
+            assertThat(sloppy.next().path("error").asText()).isEqualTo("job_error.job_id must be a string of 1 to 128 characters");
+            assertThat(sloppy.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1008);
             // A text message above 64 KiB: Jetty closes with 1009 (message too big).
-            good.ws.sendText("{\"type\":\"heartbeat\",\"x\":\"" + "a".repeat(70_000) + "\"}", true);
-            assertThat(good.closed.get(10, TimeUnit.SECONDS)).isIn(1009, -1);
+            Raw big = welcomed(v, key);
+            big.ws.sendText("{\"type\":\"heartbeat\",\"x\":\"" + "a".repeat(70_000) + "\"}", true);
+            assertThat(big.closed.get(10, TimeUnit.SECONDS)).isIn(1009, -1);
         }
     }
 }

@@ -1,7 +1,5 @@
 package org.cpc.worker;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -26,9 +24,23 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.cpc.client.Backoff;
 import org.cpc.compute.gemm.ComputeBackend;
 import org.cpc.compute.market.ChallengeType;
+import org.cpc.compute.market.PoolCodec;
+import org.cpc.compute.market.PoolMessage.Cancel;
+import org.cpc.compute.market.PoolMessage.Challenge;
+import org.cpc.compute.market.PoolMessage.ErrorMessage;
+import org.cpc.compute.market.PoolMessage.Heartbeat;
+import org.cpc.compute.market.PoolMessage.Hello;
+import org.cpc.compute.market.PoolMessage.Job;
+import org.cpc.compute.market.PoolMessage.JobAccepted;
+import org.cpc.compute.market.PoolMessage.JobError;
+import org.cpc.compute.market.PoolMessage.JobRejected;
+import org.cpc.compute.market.PoolMessage.JobResult;
+import org.cpc.compute.market.PoolMessage.ServerMessage;
+import org.cpc.compute.market.PoolMessage.Welcome;
 import org.cpc.compute.market.PoolProtocol;
+import org.cpc.compute.market.PoolProtocolException;
+import org.cpc.compute.market.PoolProtocolException.CloseCode;
 import org.cpc.protocol.codec.Hex;
-import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.crypto.Sha256;
 import org.cpc.protocol.keys.AccountKey;
 
@@ -79,6 +91,7 @@ public final class PoolWorker implements Runnable {
     private final ExecutorService jobs;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("pool-heartbeat").daemon().factory());
+    private static final String HEARTBEAT = PoolCodec.encode(new Heartbeat());
     private final CountDownLatch finished = new CountDownLatch(1);
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     private final AtomicLong done = new AtomicLong();
@@ -205,6 +218,8 @@ public final class PoolWorker implements Runnable {
         final CountDownLatch closed = new CountDownLatch(1);
         volatile WebSocket ws;
         volatile boolean welcomed;
+        /** The validator's bound on a result's output, from its welcome. */
+        volatile int maxResultBytes = Integer.MAX_VALUE;
         volatile java.util.concurrent.ScheduledFuture<?> heartbeat;
         private final StringBuilder text = new StringBuilder();
         private ByteBuffer binary;
@@ -219,17 +234,27 @@ public final class PoolWorker implements Runnable {
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             text.append(data);
-            if (last) {
+            if (text.length() > PoolCodec.MAX_TEXT_BYTES) { // each char is at least a byte: too big already
+                text.setLength(0);
+                hangUp(new PoolProtocolException(CloseCode.MESSAGE_TOO_BIG,
+                        "message larger than " + PoolCodec.MAX_TEXT_BYTES + " bytes"));
+            } else if (last) {
                 String m = text.toString();
                 text.setLength(0);
                 try {
-                    handle(Json.parse(m));
-                } catch (RuntimeException e) {
-                    reporter.event("bad message from the PoC validator: " + e.getMessage());
+                    handle(PoolCodec.decodeServerMessage(m));
+                } catch (PoolProtocolException e) {
+                    hangUp(e);
                 }
             }
             webSocket.request(1);
             return null;
+        }
+
+        /** A message this worker cannot use: closes with the reason; the run loop reconnects after a backoff. */
+        private void hangUp(PoolProtocolException e) {
+            reporter.event("bad message from the PoC validator, closing the connection: " + e.getMessage());
+            ws.sendClose(e.code().value(), e.closeReason());
         }
 
         @Override
@@ -259,86 +284,72 @@ public final class PoolWorker implements Runnable {
             sends = sends.thenCompose(w -> ws.sendBinary(b, true)).exceptionally(e -> null);
         }
 
-        private void handle(JsonNode m) {
-            switch (m.path("type").asText()) {
-                case "challenge" -> {
-                    byte[] nonce = Hex.decode(m.path("nonce").asText());
-                    ObjectNode o = Json.object();
-                    o.put("type", "hello");
-                    o.put("address", key.address());
-                    o.put("signature", Hex.encode(key.signRecoverable(PoolProtocol.authDigest(nonce))));
-                    o.put("backend", backend.gemm().name() + "×" + backend.gemm().threads());
-                    o.put("device", backend.description());
-                    o.put("gops", Double.isNaN(gops) ? 0 : Math.round(gops * 10) / 10.0);
-                    o.put("max_jobs", options.maxJobs());
-                    sendText(o.toString());
-                }
-                case "welcome" -> {
+        private void handle(ServerMessage m) {
+            switch (m) {
+                case Challenge c -> sendText(PoolCodec.encode(new Hello(key.address(),
+                        key.signRecoverable(PoolProtocol.authDigest(c.nonce())),
+                        backend.gemm().name() + "×" + backend.gemm().threads(), backend.description(),
+                        Double.isNaN(gops) ? 0 : Math.round(gops * 10) / 10.0, options.maxJobs())));
+                case Welcome w -> {
                     welcomed = true;
                     connected = true;
-                    long hb = Math.max(100, m.path("heartbeat_ms").asLong(5000));
+                    maxResultBytes = w.maxResultBytes();
+                    long hb = Math.max(100, w.heartbeatMs());
                     heartbeat = timer.scheduleWithFixedDelay(() -> {
-                        if (closed.getCount() > 0) sendText("{\"type\":\"heartbeat\"}");
+                        if (closed.getCount() > 0) sendText(HEARTBEAT);
                         else heartbeat.cancel(false);
                     }, hb, hb, TimeUnit.MILLISECONDS);
-                    reporter.event("connected to PoC validator " + m.path("validator").asText() + ", "
-                            + m.path("max_jobs").asInt() + " jobs at a time");
+                    reporter.event("connected to PoC validator " + w.validator() + ", " + w.maxJobs() + " jobs at a time");
                 }
-                case "job" -> {
+                case Job j -> {
                     running.incrementAndGet();
                     jobs.execute(() -> {
                         try {
-                            runJob(m);
+                            runJob(j);
                         } finally {
                             running.decrementAndGet();
                             reporter.statusLine(status().line());
                         }
                     });
                 }
-                case "job_accepted" -> {
+                case JobAccepted a -> {
                     done.incrementAndGet();
-                    BigInteger r = new BigInteger(m.path("reward_wei").asText("0"));
-                    earned.accumulateAndGet(r, BigInteger::add);
+                    earned.accumulateAndGet(a.rewardWei(), BigInteger::add);
                     reporter.statusLine(status().line());
                 }
-                case "job_rejected" -> {
+                case JobRejected r -> {
                     rejected.incrementAndGet();
-                    reporter.event("job " + m.path("job_id").asText() + " rejected: " + m.path("reason").asText());
+                    reporter.event("job " + r.jobId() + " rejected: " + r.reason());
                 }
-                case "cancel" -> cancelled.add(m.path("job_id").asText());
-                case "error" -> reporter.event("PoC validator: " + m.path("error").asText());
-                default -> { }
+                case Cancel c -> cancelled.add(c.jobId());
+                case ErrorMessage e -> reporter.event("PoC validator: " + e.error());
             }
         }
 
-        private void runJob(JsonNode m) {
-            String jobId = m.path("job_id").asText();
-            String taskId = m.path("task_id").asText();
-            int index = m.path("index").asInt();
-            String type = m.path("challenge_type").asText();
+        private void runJob(Job m) {
+            String jobId = m.jobId();
+            String taskId = m.taskId();
+            int index = m.index();
+            String type = m.challengeType();
             try {
                 ChallengeType t = ChallengeType.require(type);
-                byte[] out = t.execute(m.get("payload"), taskId, index, blobs, backend.gemm());
+                byte[] out = t.execute(m.payload(), taskId, index, blobs, backend.gemm());
                 if (!options.jobDelay().isZero()) Thread.sleep(options.jobDelay().toMillis());
                 if (options.filter() != null) out = options.filter().apply(type, index, out);
                 if (cancelled.remove(jobId) || closed.getCount() == 0) return;
-                String hash = Hex.encode(Sha256.hash(out));
-                byte[] sig = key.signRecoverable(PoolProtocol.resultDigest(taskId, key.address(), hash, null, index));
-                ObjectNode h = Json.object();
-                h.put("type", "job_result");
-                h.put("job_id", jobId);
-                h.put("result_hash", hash);
-                h.put("signature", Hex.encode(sig));
-                h.put("size", out.length);
-                sendBinary(PoolProtocol.encodeResultFrame(h, out));
+                if (out.length > maxResultBytes) {
+                    // The validator would close the connection over it; this job alone goes back instead.
+                    throw new IllegalStateException("the output is " + out.length + " bytes; the PoC validator takes"
+                            + " at most " + maxResultBytes);
+                }
+                byte[] hash = Sha256.hash(out);
+                byte[] sig = key.signRecoverable(
+                        PoolProtocol.resultDigest(taskId, key.address(), Hex.encode(hash), null, index));
+                sendBinary(PoolCodec.encode(new JobResult(jobId, hash, sig, out)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
-                ObjectNode o = Json.object();
-                o.put("type", "job_error");
-                o.put("job_id", jobId);
-                o.put("error", String.valueOf(e.getMessage()));
-                sendText(o.toString());
+                sendText(PoolCodec.encode(new JobError(jobId, String.valueOf(e.getMessage()))));
             }
         }
     }

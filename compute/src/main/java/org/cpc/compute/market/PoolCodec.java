@@ -72,15 +72,18 @@ public final class PoolCodec {
                     .integer("heartbeat_ms", w.heartbeatMs())
                     .integer("job_timeout_ms", w.jobTimeoutMs())
                     .integer("max_result_bytes", w.maxResultBytes()).end();
-            case Job j -> new Writer(Job.TYPE)
-                    .string("job_id", j.jobId())
-                    .string("task_id", j.taskId())
-                    .integer("index", j.index())
-                    .string("challenge_type", j.challengeType())
-                    .payload("payload", j.payload())
-                    .json("job", j.description())
-                    .integer("max_output_bytes", j.maxOutputBytes())
-                    .integer("timeout_ms", j.timeoutMs()).end();
+            case Job j -> {
+                String payload = payloadText(j.payload());
+                yield new Writer(Job.TYPE, 256 + payload.length())
+                        .string("job_id", j.jobId())
+                        .string("task_id", j.taskId())
+                        .integer("index", j.index())
+                        .string("challenge_type", j.challengeType())
+                        .json("payload", payload)
+                        .json("job", j.description().toString())
+                        .integer("max_output_bytes", j.maxOutputBytes())
+                        .integer("timeout_ms", j.timeoutMs()).end();
+            }
             case JobAccepted a -> new Writer(JobAccepted.TYPE)
                     .string("job_id", a.jobId())
                     .hex("result_hash", a.resultHash())
@@ -175,8 +178,7 @@ public final class PoolCodec {
             case Welcome.TYPE -> new Welcome(f.shortString("address"), f.shortString("validator"),
                     f.positiveInt("max_jobs"), f.positive("heartbeat_ms"), f.positive("job_timeout_ms"),
                     f.positiveInt("max_result_bytes"));
-            case Job.TYPE -> new Job(f.shortString("job_id"), f.shortString("task_id"),
-                    f.count("index"),
+            case Job.TYPE -> new Job(f.shortString("job_id"), f.shortString("task_id"), f.count("index"),
                     f.shortString("challenge_type"), f.object("payload"), f.object("job"),
                     f.positive("max_output_bytes"), f.positive("timeout_ms"));
             case JobError.TYPE -> new JobError(f.shortString("job_id"), f.string("error"));
@@ -280,10 +282,12 @@ public final class PoolCodec {
 
         byte[] hex(String field, int bytes) throws PoolProtocolException {
             JsonNode v = required(field);
-            if (!v.isTextual() || v.textValue().length() != 2 * bytes || !Hex.isHex(v.textValue())) {
-                throw wrong(field, bytes + " bytes as " + 2 * bytes + " lowercase hex characters");
+            try {
+                if (v.isTextual() && v.textValue().length() == 2 * bytes) return Hex.decode(v.textValue());
+            } catch (IllegalArgumentException e) {
+                // not lowercase hex: the error below names the field
             }
-            return Hex.decode(v.textValue());
+            throw wrong(field, bytes + " bytes as " + 2 * bytes + " lowercase hex characters");
         }
 
         long integer(String field, long min, long max, String expected) throws PoolProtocolException {
@@ -339,11 +343,29 @@ public final class PoolCodec {
     /** The payload of the last job written (a record, so that a thread sees its node and text together). */
     private static volatile Rendered lastPayload;
 
+    /**
+     * A job's payload as text. Every job of a task carries the same payload node, so its text, the costliest part of
+     * a job message to write, is remembered for the last node written.
+     */
+    private static String payloadText(JsonNode payload) {
+        Rendered last = lastPayload;
+        if (last == null || last.node() != payload) {
+            last = new Rendered(payload, payload.toString());
+            lastPayload = last;
+        }
+        return last.text();
+    }
+
     /** Writes one message as compact JSON, the fields in the order they are given, {@code "type"} first. */
     private static final class Writer {
-        private final StringBuilder b = new StringBuilder(256);
+        private final StringBuilder b;
 
         Writer(String type) {
+            this(type, 256);
+        }
+
+        Writer(String type, int capacity) {
+            b = new StringBuilder(capacity);
             b.append("{\"type\":\"").append(type).append('"');
         }
 
@@ -352,7 +374,7 @@ public final class PoolCodec {
         }
 
         Writer string(String name, String value) {
-            name(name).append('"').append(value).append('"');
+            quote(name(name), value);
             return this;
         }
 
@@ -372,22 +394,9 @@ public final class PoolCodec {
             return this;
         }
 
-        Writer json(String name, JsonNode value) {
-            name(name).append(value.toString());
-            return this;
-        }
-
-        /**
-         * A job's payload: the same node for every job of a task, so its text (the costliest part of a job message
-         * to write) is remembered for the last node written.
-         */
-        Writer payload(String name, JsonNode value) {
-            Rendered last = lastPayload;
-            if (last == null || last.node() != value) {
-                last = new Rendered(value, value.toString());
-                lastPayload = last;
-            }
-            name(name).append(last.text());
+        /** A field whose value is JSON text already. */
+        Writer json(String name, String json) {
+            name(name).append(json);
             return this;
         }
 
@@ -406,7 +415,7 @@ public final class PoolCodec {
         int from = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c >= 0x20 && c != '"' && c != '\\' && !Character.isSurrogate(c)) continue;
+            if (c < PLAIN.length ? PLAIN[c] : !Character.isSurrogate(c)) continue;
             if (i > from) b.append(s, from, i);
             if (c == '"' || c == '\\') {
                 b.append('\\').append(c);
@@ -423,6 +432,13 @@ public final class PoolCodec {
     }
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** The ASCII characters a JSON string may hold as they are (a table: the quoting runs over every id sent). */
+    private static final boolean[] PLAIN = new boolean[128];
+
+    static {
+        for (char c = 0x20; c < 128; c++) PLAIN[c] = c != '"' && c != '\\';
+    }
 
     /** {@code s} cut to at most {@code max} UTF-16 units, never between the two halves of a character. */
     static String cut(String s, int max) {

@@ -1,7 +1,5 @@
 package org.cpc.poc.bench;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -26,7 +24,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.cpc.compute.gemm.Backends;
 import org.cpc.compute.gemm.GemmBackend;
+import org.cpc.compute.market.PoolCodec;
+import org.cpc.compute.market.PoolMessage.Challenge;
+import org.cpc.compute.market.PoolMessage.Hello;
+import org.cpc.compute.market.PoolMessage.Job;
+import org.cpc.compute.market.PoolMessage.JobResult;
+import org.cpc.compute.market.PoolMessage.ServerMessage;
+import org.cpc.compute.market.PoolMessage.Welcome;
 import org.cpc.compute.market.PoolProtocol;
+import org.cpc.compute.market.PoolProtocolException;
 import org.cpc.compute.market.SyntheticChallenge;
 import org.cpc.poc.MarketClient;
 import org.cpc.poc.PocConfig;
@@ -216,8 +222,10 @@ public final class DispatchBenchmark {
         List<String> cmd = new ArrayList<>();
         if (cpus != null) cmd.addAll(List.of("taskset", "-c", cpus));
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                DispatchBenchmark.class.getName(), "clients", url, Integer.toString(workers), outputs.toString()));
+        // The Vector API: without oneDNN the clients' CPU backend is the pure-Java GEMM, which needs it.
+        cmd.addAll(List.of("--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), DispatchBenchmark.class.getName(), "clients", url,
+                Integer.toString(workers), outputs.toString()));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
         String line;
@@ -293,39 +301,6 @@ public final class DispatchBenchmark {
         return new long[] {validator, clients};
     }
 
-    /** The top-level fields the client uses, read by streaming (no tree per job message). */
-    private static final class Msg {
-        String type = "";
-        String nonce;
-        String jobId;
-        String taskId;
-        int index;
-
-        static Msg read(String json) {
-            Msg m = new Msg();
-            try (JsonParser p = Json.MAPPER.getFactory().createParser(json)) {
-                if (p.nextToken() != JsonToken.START_OBJECT) throw new IllegalArgumentException("not an object");
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String f = p.currentName();
-                    JsonToken v = p.nextToken();
-                    switch (f) {
-                        case "type" -> m.type = p.getText();
-                        case "nonce" -> m.nonce = p.getText();
-                        case "job_id" -> m.jobId = p.getText();
-                        case "task_id" -> m.taskId = p.getText();
-                        case "index" -> m.index = p.getIntValue();
-                        default -> {
-                            if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) p.skipChildren();
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return m;
-        }
-    }
-
     /** A minimal worker: authenticates, answers every job at once with 32 bytes of output. */
     private static final class Client implements WebSocket.Listener {
         static final GemmBackend GEMM = Backends.select("cpu", 1).gemm();
@@ -362,35 +337,29 @@ public final class DispatchBenchmark {
             if (last) {
                 String raw = text.toString();
                 text.setLength(0);
-                Msg m = Msg.read(raw);
-                switch (m.type) {
-                    case "challenge" -> {
-                        ObjectNode o = Json.object();
-                        o.put("type", "hello");
-                        o.put("address", key.address());
-                        o.put("signature", Hex.encode(key.signRecoverable(
-                                PoolProtocol.authDigest(Hex.decode(m.nonce)))));
-                        o.put("max_jobs", 256);
-                        send(o.toString());
-                    }
-                    case "welcome" -> welcomed.complete(null);
-                    case "job" -> {
-                        byte[] out = OUTPUTS.get(m.jobId);
-                        String hash = Hex.encode(Sha256.hash(out));
-                        ObjectNode h = Json.object();
-                        h.put("type", "job_result");
-                        h.put("job_id", m.jobId);
-                        h.put("result_hash", hash);
-                        h.put("signature", Hex.encode(key.signRecoverable(PoolProtocol.resultDigest(
-                                m.taskId, key.address(), hash, null, m.index))));
-                        send(PoolProtocol.encodeResultFrame(h, out));
-                    }
-                    default -> { }
+                try {
+                    handle(PoolCodec.decodeServerMessage(raw));
+                } catch (PoolProtocolException e) {
+                    w.sendClose(e.code().value(), e.closeReason());
                 }
             }
             w.request(1);
             return null;
         }
-    }
 
+        private void handle(ServerMessage m) {
+            switch (m) {
+                case Challenge c -> send(PoolCodec.encode(new Hello(key.address(),
+                        key.signRecoverable(PoolProtocol.authDigest(c.nonce())), "bench", "", 0, 256)));
+                case Welcome welcome -> welcomed.complete(null);
+                case Job j -> {
+                    byte[] out = OUTPUTS.get(j.jobId());
+                    byte[] hash = Sha256.hash(out);
+                    send(PoolCodec.encode(new JobResult(j.jobId(), hash, key.signRecoverable(PoolProtocol.resultDigest(
+                            j.taskId(), key.address(), Hex.encode(hash), null, j.index())), out)));
+                }
+                default -> { } // acknowledgements: the benchmark counts accepted jobs at the validator
+            }
+        }
+    }
 }

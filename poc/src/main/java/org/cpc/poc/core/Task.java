@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.TreeSet;
 import org.cpc.compute.market.ChallengeType;
-import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.types.Amounts;
 import org.cpc.protocol.types.TaskStatus;
@@ -24,7 +23,6 @@ public final class Task {
     final JsonNode createTx;
     final String createTxHash;
     final Job[] jobs;
-    final String payloadJson;
     TaskStatus status = TaskStatus.PUBLISHING;
     String resultHash;
     String error;
@@ -51,7 +49,6 @@ public final class Task {
         this.createdAt = createdAt;
         this.createTx = createTx;
         this.createTxHash = createTxHash;
-        this.payloadJson = Jcs.canonicalString(payload);
         this.jobs = new Job[type.jobCount(payload)];
         for (int i = 0; i < jobs.length; i++) jobs[i] = new Job(this, i);
     }
@@ -70,11 +67,6 @@ public final class Task {
 
     public ObjectNode payload() {
         return payload;
-    }
-
-    /** The payload as canonical JSON text, written once: every job message carries it. */
-    public String payloadJson() {
-        return payloadJson;
     }
 
     public BigInteger reward() {
