@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.cpc.compute.market.PoolCodec;
 import org.cpc.poc.core.Effect;
@@ -40,6 +41,8 @@ public final class PocDriver implements AutoCloseable {
     private final ExecutorService merger;
     private final ScheduledExecutorService ticker;
     private final Map<Long, WorkerLink> links = new ConcurrentHashMap<>();
+    /** The machine's count of accepted jobs after the last input: read by benchmarks and metrics without a hop. */
+    private final AtomicLong jobsAccepted = new AtomicLong();
     private volatile boolean closed;
 
     PocDriver(PocMachine machine, PocStore store, OutputChecker checker, InstantSource clock) {
@@ -58,6 +61,11 @@ public final class PocDriver implements AutoCloseable {
     void start() {
         input(m -> m.load(store.loadAll(), clock.millis())).join();
         ticker.scheduleWithFixedDelay(() -> post(m -> m.tick(clock.millis())), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Jobs verified, accepted and synced since the start, as of the last input the machine took. */
+    long jobsAccepted() {
+        return jobsAccepted.get();
     }
 
     long now() {
@@ -104,6 +112,7 @@ public final class PocDriver implements AutoCloseable {
                 try {
                     T answer = query.apply(machine);
                     execute(machine.drain());
+                    jobsAccepted.set(machine.jobsAccepted());
                     f.complete(answer);
                 } catch (RuntimeException e) {
                     execute(machine.drain()); // what it did before it threw still happens
@@ -184,6 +193,7 @@ public final class PocDriver implements AutoCloseable {
                 String hash = checker.merge(t, mg.outputHashes());
                 post(m -> m.merged(mg.taskId(), hash, clock.millis()));
             } catch (RuntimeException x) {
+                if (closed) return; // the store closed under it; the next start merges again
                 log.error("merging the result of task {} failed; tried again later", mg.taskId(), x);
                 post(m -> m.mergeFailed(mg.taskId()));
             }
@@ -201,7 +211,9 @@ public final class PocDriver implements AutoCloseable {
         loop.shutdown();
         try {
             if (!loop.awaitTermination(5, TimeUnit.SECONDS)) loop.shutdownNow();
+            // A merge or check under way reads the store: it must end before the store closes.
             verifyPool.awaitTermination(5, TimeUnit.SECONDS);
+            merger.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -68,7 +68,7 @@ public final class PocValidator implements AutoCloseable {
 
     /** Jobs verified, accepted and synced since this PoC validator started. */
     public long jobsAccepted() {
-        return PocDriver.await(driver.call(PocMachine::jobsAccepted));
+        return driver.jobsAccepted();
     }
 
     /** The connected workers, as {@code GET /workers} shows them. */
