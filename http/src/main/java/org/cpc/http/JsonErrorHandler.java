@@ -1,4 +1,4 @@
-package org.cpc.node.api;
+package org.cpc.http;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
