@@ -2,16 +2,21 @@ package org.cpc.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import org.cpc.protocol.codec.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The set-up both cpc servers get from {@link HttpService}: routes, HEAD, JSON errors, bounded input. */
+/** The set-up both cpc servers get from {@link HttpService}: routes, HEAD, JSON errors at every level, bounded input. */
 class HttpServiceTest {
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
     private static HttpService http;
@@ -75,6 +80,19 @@ class HttpServiceTest {
         assertAnswer(send("GET", "/count?n=3", null), 200, "{\"n\":3}");
         for (String bad : new String[] {"0", "11", "x"}) {
             assertAnswer(send("GET", "/count?n=" + bad, null), 400, "{\"error\":\"n must be an integer from 1 to 10\"}");
+        }
+    }
+
+    @Test
+    void jettysOwnErrorsAreJsonToo() throws IOException {
+        try (Socket s = new Socket("127.0.0.1", http.port())) {
+            OutputStream out = s.getOutputStream();
+            out.write("NOT HTTP AT ALL\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 400").contains("application/json",
+                    "{\"error\":\"HTTP 400: the request is not valid HTTP\"}");
         }
     }
 
