@@ -1,4 +1,4 @@
-package org.cpc.poc.bench;
+package org.cpc.bench.poc;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
