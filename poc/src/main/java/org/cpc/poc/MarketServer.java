@@ -36,11 +36,12 @@ public final class MarketServer implements AutoCloseable {
         this.market = market;
         this.blobs = blobs;
         this.config = config;
-        this.http = new HttpService(MarketServer.class, new HttpService.Settings("the PoC validator", "market", 64,
-                MAX_JSON_BODY), javalin -> javalin.jetty.modifyWebSocketServletFactory(f -> {
-                    f.setMaxBinaryMessageSize(config.maxResultBytes() + PoolMessagesLimits.HEADER_ROOM);
-                    f.setMaxTextMessageSize(64 * 1024);
-                    f.setIdleTimeout(Duration.ofMillis(Math.max(30_000, 4 * config.heartbeat().toMillis())));
+        var settings = new HttpService.Settings("the PoC validator", "market", 64, MAX_JSON_BODY);
+        this.http = new HttpService(MarketServer.class, settings, javalin -> javalin.jetty.modifyWebSocketServletFactory(
+                ws -> {
+                    ws.setMaxBinaryMessageSize(config.maxResultBytes() + PoolMessagesLimits.HEADER_ROOM);
+                    ws.setMaxTextMessageSize(64 * 1024);
+                    ws.setIdleTimeout(Duration.ofMillis(Math.max(30_000, 4 * config.heartbeat().toMillis())));
                 }));
         registerRoutes();
     }
