@@ -1,15 +1,12 @@
 package org.cpc.poc;
 
-/** A request the Task Market refuses: the HTTP status and a message a person can act on. */
-public final class ApiException extends RuntimeException {
-    private final int status;
-
-    public ApiException(int status, String message) {
-        super(message);
-        this.status = status;
-    }
-
-    public int status() {
-        return status;
+/**
+ * The refusals {@link Market} throws, under the name it knows them by: nothing but the shared
+ * {@link org.cpc.http.ApiException}, which the Task Market's server answers as JSON. Goes once {@code Market} imports
+ * that class instead.
+ */
+final class ApiException extends org.cpc.http.ApiException {
+    ApiException(int status, String message) {
+        super(status, message);
     }
 }
