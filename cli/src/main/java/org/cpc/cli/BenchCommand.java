@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.cpc.bench.compute.GemmBenchmark;
+import org.cpc.bench.compute.VerifyBenchmark;
 import org.cpc.client.NodeClient;
 import org.cpc.client.TxBuilder;
-import org.cpc.compute.bench.GemmBenchmark;
-import org.cpc.compute.bench.VerifyBenchmark;
 import org.cpc.node.NodeInit;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.crypto.Secp256k1;
@@ -384,7 +384,7 @@ final class BenchCommand implements Runnable {
     static final class Dispatch implements Runnable {
         @Option(names = "--jobs", defaultValue = "30000", description = "Jobs (default: ${DEFAULT-VALUE}).")
         int jobs;
-        @Option(names = "--warmup", defaultValue = "" + org.cpc.poc.bench.DispatchBenchmark.DEFAULT_WARMUP,
+        @Option(names = "--warmup", defaultValue = "" + org.cpc.bench.poc.DispatchBenchmark.DEFAULT_WARMUP,
                 description = "Jobs run before the clock starts, so the JIT has compiled the path (default: ${DEFAULT-VALUE}).")
         int warmup;
         @Option(names = "--workers", defaultValue = "4", description = "WebSocket worker connections, 1 to 64 (default: ${DEFAULT-VALUE}).")
@@ -405,7 +405,7 @@ final class BenchCommand implements Runnable {
                 throw new Errors.CliException(Cpc.EXIT_USAGE, "--jobs must be ≥ 1, --warmup ≥ 0 and --workers in [1, 64]");
             }
             try {
-                org.cpc.poc.bench.DispatchBenchmark.run(System.out, jobs, warmup, workers, separate, clientCpus);
+                org.cpc.bench.poc.DispatchBenchmark.run(System.out, jobs, warmup, workers, separate, clientCpus);
             } catch (Exception e) {
                 throw new Errors.CliException(Cpc.EXIT_FAILED, "benchmark failed: " + e.getMessage());
             }
@@ -421,7 +421,7 @@ final class BenchCommand implements Runnable {
 
         @Override
         public void run() {
-            org.cpc.compute.bench.FreivaldsBenchmark.run(System.out, n, Runtime.getRuntime().availableProcessors());
+            org.cpc.bench.compute.FreivaldsBenchmark.run(System.out, n, Runtime.getRuntime().availableProcessors());
         }
     }
 }

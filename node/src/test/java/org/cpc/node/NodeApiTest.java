@@ -21,7 +21,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.cpc.client.NodeClient;
 import org.cpc.client.TxBuilder;
-import org.cpc.node.api.NodeServer;
+import org.cpc.http.HttpService;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.codec.Json;
@@ -288,11 +288,11 @@ class NodeApiTest {
     @Test
     void openApiDocumentListsExactlyTheRoutesTheServerAnswers() throws Exception {
         JsonNode doc = TestNode.json(node.get("/openapi.json"));
-        Set<NodeServer.Route> documented = new HashSet<>();
+        Set<HttpService.Route> documented = new HashSet<>();
         Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields();
         while (paths.hasNext()) {
             Map.Entry<String, JsonNode> p = paths.next();
-            p.getValue().fieldNames().forEachRemaining(m -> documented.add(new NodeServer.Route(m.toUpperCase(), p.getKey())));
+            p.getValue().fieldNames().forEachRemaining(m -> documented.add(new HttpService.Route(m.toUpperCase(), p.getKey())));
         }
         assertThat(documented).containsExactlyInAnyOrderElementsOf(node.runner.server().routes());
     }

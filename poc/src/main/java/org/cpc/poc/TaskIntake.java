@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.CompletableFuture;
 import org.cpc.compute.market.ChallengeType;
+import org.cpc.http.ApiException;
 import org.cpc.poc.core.PocMachine;
 import org.cpc.poc.core.TaskSpec;
 import org.cpc.protocol.codec.Json;

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
 import org.cpc.compute.market.PoolProtocol;
+import org.cpc.http.HttpService;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.crypto.Address;
@@ -351,7 +352,7 @@ class MarketTest {
                     matmulPayload(known, known, 8, 8, 8, 4), "1.0", deadline, 0)).path("task_id").asText();
             assertStatus(() -> c.result(id), 409, "no result yet");
             JsonNode openapi = c.get("/openapi.json");
-            for (MarketServer.Route r : v.server().routes()) {
+            for (HttpService.Route r : v.server().routes()) {
                 assertThat(openapi.path("paths").has(r.path())).as(r.toString()).isTrue();
             }
         }

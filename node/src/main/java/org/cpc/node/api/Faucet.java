@@ -5,6 +5,7 @@ import java.time.InstantSource;
 import org.cpc.chain.Admission;
 import org.cpc.chain.Chain;
 import org.cpc.client.TxBuilder;
+import org.cpc.http.ApiException;
 import org.cpc.protocol.keys.AccountKey;
 import org.cpc.protocol.crypto.Address;
 import org.cpc.protocol.crypto.AddressException;

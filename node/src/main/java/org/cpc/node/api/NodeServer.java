@@ -1,22 +1,15 @@
 package org.cpc.node.api;
 
-import static org.cpc.node.api.JsonHttp.JSON;
-import static org.cpc.node.api.JsonHttp.error;
-import static org.cpc.node.api.JsonHttp.json;
+import static org.cpc.http.JsonHttp.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.sse.SseClient;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +28,9 @@ import org.cpc.chain.query.TaskView;
 import org.cpc.chain.query.TxStatus;
 import org.cpc.node.consensus.EvidenceStore;
 import org.cpc.chain.mempool.StrikeWindow;
+import org.cpc.http.ApiException;
+import org.cpc.http.HttpService;
+import org.cpc.http.Requests;
 import org.cpc.node.net.NodeNetwork;
 import org.cpc.p2p.PeerInfo;
 import org.cpc.protocol.codec.Hex;
@@ -46,9 +42,6 @@ import org.cpc.protocol.types.Amounts;
 import org.cpc.protocol.types.Block;
 import org.cpc.protocol.types.Transaction;
 import org.cpc.protocol.types.TxType;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The node's REST API (documented in {@code openapi.json} beside this class, served at {@code GET /openapi.json}).
@@ -57,12 +50,8 @@ import org.slf4j.LoggerFactory;
  * bounded, and no exception text or stack trace of the server reaches a client.
  */
 public final class NodeServer implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(NodeServer.class);
     private static final long FAUCET_MAX_BODY = 4096;
     private static final Set<String> FAUCET_FIELDS = Set.of("address", "amount");
-
-    /** A route the server answers; the OpenAPI document must list exactly these. */
-    public record Route(String method, String path) {}
 
     /**
      * @param maxThreads Jetty worker threads; requests beyond them queue, then get refused
@@ -88,8 +77,7 @@ public final class NodeServer implements AutoCloseable {
     private final NodeNetwork network;
     private final EvidenceStore evidence;
     private final long maxTxBody;
-    private final List<Route> routes = new ArrayList<>();
-    private final Javalin app;
+    private final HttpService http;
     private final Options options;
     /**
      * Peers (by IP) whose recent SUBMIT_RESULTs were refused: 32 a minute are heard, then their results get 429
@@ -110,71 +98,49 @@ public final class NodeServer implements AutoCloseable {
         this.options = options;
         // Room for a maximal transaction written with generous whitespace; the canonical size is checked after.
         this.maxTxBody = 2 * chain.params().maxTxBytes();
-        this.app = Javalin.create(cfg -> {
-            cfg.showJavalinBanner = false;
-            cfg.startupWatcherEnabled = false;
-            cfg.http.maxRequestSize = maxTxBody;
-            QueuedThreadPool pool = new QueuedThreadPool(options.maxThreads(), Math.min(8, options.maxThreads()), 60_000);
-            pool.setName("rest");
-            cfg.jetty.threadPool = pool;
-            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
-        });
-        app.before(ctx -> ctx.attribute("cpc.t0", System.nanoTime()));
-        app.after(this::recordTiming);
-        registerErrors();
+        this.http = new HttpService(NodeServer.class,
+                new HttpService.Settings("the node", "rest", options.maxThreads(), maxTxBody));
+        http.observe(metrics::httpRequest);
         registerRoutes();
     }
 
     public NodeServer start() {
-        app.start(options.host(), options.port());
+        http.start(options.host(), options.port());
         return this;
     }
 
     public int port() {
-        return app.port();
+        return http.port();
     }
 
-    public List<Route> routes() {
-        return List.copyOf(routes);
+    public List<HttpService.Route> routes() {
+        return http.routes();
     }
 
     @Override
     public void close() {
         events.closeAll();
-        app.stop();
+        http.close();
     }
 
+    /** The routes besides {@code GET /openapi.json}, which {@link HttpService} serves from beside this class. */
     private void registerRoutes() {
-        get("/status", this::status);
-        get("/params", ctx -> json(ctx, 200, query.params().toJson()));
-        get("/block/latest", ctx -> json(ctx, 200, withCommit(query.head())));
-        get("/block/{height}", this::block);
-        get("/block/{height}/results", this::blockResults);
-        get("/task/{task_id}", this::task);
-        get("/worker/{address}", this::worker);
-        get("/tx/{hash}", this::tx);
-        get("/balance/{address}", this::balance);
-        get("/validators", this::validators);
-        get("/peers", this::peers);
-        get("/evidence", this::evidence);
-        post("/tx/send", this::sendTx);
-        if (faucet != null) post("/faucet", this::faucet);
-        get("/events", this::events);
-        get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-        byte[] openapi = loadOpenApi();
-        get("/openapi.json", ctx -> ctx.contentType(JSON).result(openapi));
-    }
-
-    /** A GET route, answered for HEAD too (Javalin answers HEAD with an empty 200 unless told). */
-    private void get(String path, Handler h) {
-        routes.add(new Route("GET", path));
-        app.get(path, h);
-        app.head(path, h);
-    }
-
-    private void post(String path, Handler h) {
-        routes.add(new Route("POST", path));
-        app.post(path, h);
+        http.get("/status", this::status);
+        http.get("/params", ctx -> json(ctx, 200, query.params().toJson()));
+        http.get("/block/latest", ctx -> json(ctx, 200, withCommit(query.head())));
+        http.get("/block/{height}", this::block);
+        http.get("/block/{height}/results", this::blockResults);
+        http.get("/task/{task_id}", this::task);
+        http.get("/worker/{address}", this::worker);
+        http.get("/tx/{hash}", this::tx);
+        http.get("/balance/{address}", this::balance);
+        http.get("/validators", this::validators);
+        http.get("/peers", this::peers);
+        http.get("/evidence", this::evidence);
+        http.post("/tx/send", this::sendTx);
+        if (faucet != null) http.post("/faucet", this::faucet);
+        http.get("/events", this::events);
+        http.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     }
 
     private void status(Context ctx) {
@@ -368,18 +334,7 @@ public final class NodeServer implements AutoCloseable {
 
     /** Verified equivocation evidence this node recorded, newest first; {@code ?limit=} 1..1000 (default 100). */
     private void evidence(Context ctx) {
-        String raw = ctx.queryParam("limit");
-        int limit = 100;
-        if (raw != null) {
-            try {
-                limit = Integer.parseInt(raw);
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > EvidenceStore.MAX_ENTRIES) {
-                throw ApiException.badRequest("limit must be an integer from 1 to " + EvidenceStore.MAX_ENTRIES);
-            }
-        }
+        int limit = Requests.intQuery(ctx, "limit", 100, 1, EvidenceStore.MAX_ENTRIES);
         ObjectNode o = Json.object();
         o.put("total", evidence.size());
         var list = o.putArray("evidence");
@@ -421,19 +376,19 @@ public final class NodeServer implements AutoCloseable {
     private void sendTx(Context ctx) {
         Transaction tx;
         try {
-            byte[] body = readBody(ctx, maxTxBody);
+            byte[] body = Requests.body(ctx, maxTxBody, "a JSON object");
             tx = Transaction.fromJson(Json.parse(body));
         } catch (ApiException e) {
             metrics.txRejected(e.status() == 413 ? "too large" : "malformed");
-            throw ApiException.malformedTx(e.status(), e.getMessage());
+            throw malformedTx(e.status(), e.getMessage());
         } catch (IllegalArgumentException e) {
             metrics.txRejected("malformed");
-            throw ApiException.malformedTx(400, e.getMessage());
+            throw malformedTx(400, e.getMessage());
         }
         int size = tx.encodedSize();
         if (size > query.params().maxTxBytes()) {
             metrics.txRejected("too large");
-            throw ApiException.malformedTx(413, "transaction is " + size + " bytes in canonical form; the limit is "
+            throw malformedTx(413, "transaction is " + size + " bytes in canonical form; the limit is "
                     + query.params().maxTxBytes() + " bytes (max_tx_bytes)");
         }
         boolean result = tx.txType() == TxType.SUBMIT_RESULT;
@@ -442,7 +397,7 @@ public final class NodeServer implements AutoCloseable {
             long wait = peerResultGuard.blockedForMs(peer, System.currentTimeMillis());
             if (wait > 0) {
                 metrics.txRejected("rate limited");
-                throw ApiException.malformedTx(429, peerResultGuard.maxStrikes() + " results from " + peer
+                throw malformedTx(429, peerResultGuard.maxStrikes() + " results from " + peer
                         + " were refused in the last " + peerResultGuard.windowMs() / 1000 + " s; send again in "
                         + (wait + 999) / 1000 + " s");
             }
@@ -453,12 +408,7 @@ public final class NodeServer implements AutoCloseable {
     }
 
     private void faucet(Context ctx) {
-        JsonNode body;
-        try {
-            body = Json.parse(readBody(ctx, FAUCET_MAX_BODY));
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(e.getMessage());
-        }
+        JsonNode body = Requests.json(ctx, FAUCET_MAX_BODY, "a JSON object");
         String address;
         String amount;
         try {
@@ -494,57 +444,26 @@ public final class NodeServer implements AutoCloseable {
             }
             case Admission.Rejected r -> {
                 metrics.txRejected(r.reason());
-                throw ApiException.rejectedTx(r.txHash(), r.reason());
+                throw rejectedTx(r.txHash(), r.reason());
             }
         }
     }
 
-    /**
-     * Reads at most {@code limit} bytes of body. The declared length is checked first so an honest oversized
-     * request is refused without reading it; a chunked one is cut off at the limit.
-     */
-    private static byte[] readBody(Context ctx, long limit) {
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > limit) {
-            throw ApiException.tooLarge("request body is " + declared + " bytes; the limit is " + limit + " bytes");
-        }
-        try (InputStream in = ctx.req().getInputStream()) {
-            byte[] body = in.readNBytes((int) limit + 1);
-            if (body.length > limit) throw ApiException.tooLarge("request body exceeds the limit of " + limit + " bytes");
-            if (body.length == 0) throw ApiException.badRequest("request body is empty; send a JSON object");
-            return body;
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading the request body failed", e);
-        }
+    /** A transaction refused before the chain saw it: not JSON, wrong shape, too large (400, 413) or rate limited (429). */
+    private static ApiException malformedTx(int status, String message) {
+        return new ApiException(status, message, rejected(null));
     }
 
-    private void registerErrors() {
-        app.exception(ApiException.class, (e, ctx) -> {
-            ObjectNode o = Json.object();
-            if (e.isRejectedTx()) {
-                o.put("status", "rejected");
-                if (e.txHash() != null) o.put("tx_hash", e.txHash());
-            }
-            o.put("error", e.getMessage());
-            json(ctx, e.status(), o);
-        });
-        JsonHttp.handleCommonErrors(app, LOG, "the node");
+    /** A well-formed transaction the chain refused under its rules (nonce, signature, balance...): 422. */
+    private static ApiException rejectedTx(String txHash, String reason) {
+        return new ApiException(422, reason, rejected(txHash));
     }
 
-    private void recordTiming(Context ctx) {
-        Long t0 = ctx.attribute("cpc.t0");
-        if (t0 == null) return;
-        String route = ctx.endpointHandlerPath();
-        if (route == null || route.isEmpty() || route.equals("*")) route = "unmatched";
-        metrics.httpRequest(ctx.method().name(), route, ctx.statusCode(), System.nanoTime() - t0);
-    }
-
-    private static byte[] loadOpenApi() {
-        try (InputStream in = NodeServer.class.getResourceAsStream("openapi.json")) {
-            if (in == null) throw new IllegalStateException("openapi.json is missing from the classpath");
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** What a transaction refusal's error body says besides the error: {@code "status":"rejected"} and its hash if known. */
+    private static ObjectNode rejected(String txHash) {
+        ObjectNode o = Json.object();
+        o.put("status", "rejected");
+        if (txHash != null) o.put("tx_hash", txHash);
+        return o;
     }
 }

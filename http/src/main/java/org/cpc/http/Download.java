@@ -1,4 +1,4 @@
-package org.cpc.node.api;
+package org.cpc.http;
 
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;

@@ -1,4 +1,4 @@
-package org.cpc.node.api;
+package org.cpc.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,11 +16,11 @@ import org.slf4j.Logger;
  * the details are — never a stack trace to a client.
  */
 public final class JsonHttp {
-    public static final String JSON = "application/json";
+    static final String JSON = "application/json";
 
     private JsonHttp() {}
 
-    public static ObjectNode error(String message) {
+    static ObjectNode error(String message) {
         ObjectNode o = Json.object();
         o.put("error", message);
         return o;
@@ -36,11 +36,12 @@ public final class JsonHttp {
 
     /**
      * Registers the handlers for Javalin's own errors (404, 405, 413), broken connections and anything unexpected.
-     * A service registers its own exception types before calling this.
+     * Javalin picks the handler of the closest superclass, so a service's own exception types (registered before
+     * or after) keep theirs.
      *
      * @param service who the log belongs to, for the 500 message ("the node", "the PoC validator")
      */
-    public static void handleCommonErrors(Javalin app, Logger log, String service) {
+    static void handleCommonErrors(Javalin app, Logger log, String service) {
         app.exception(HttpResponseException.class, (e, ctx) -> {
             String msg = e.getStatus() == 404 ? noRoute(ctx) : e.getMessage();
             if (e.getStatus() == 413) msg = "request body is too large";

@@ -1,4 +1,4 @@
-package org.cpc.compute.bench;
+package org.cpc.bench.compute;
 
 import java.io.IOException;
 import java.io.PrintStream;

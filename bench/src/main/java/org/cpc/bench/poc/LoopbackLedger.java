@@ -1,4 +1,4 @@
-package org.cpc.poc.bench;
+package org.cpc.bench.poc;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

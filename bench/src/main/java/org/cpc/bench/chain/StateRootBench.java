@@ -1,4 +1,4 @@
-package org.cpc.chain.bench;
+package org.cpc.bench.chain;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +40,9 @@ import org.cpc.protocol.types.TxType;
  * committed transactions per second of {@link LocalChain} without HTTP: signed transfers submitted from as many
  * threads as cores (signature checks included), then propose + ML-DSA sign + commit until the mempool is empty.
  *
- * <p>Usage: {@code StateRootBench [dataDir] [sizes,comma,separated] [tpsTxs]}.
+ * <p>Usage, from the repository root, after {@code bin/jmh -l} has built {@code bench/target/benchmarks.jar}:
+ * {@code java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar
+ * org.cpc.bench.chain.StateRootBench [dataDir] [sizes,comma,separated] [tpsTxs]}.
  */
 public final class StateRootBench {
     public static void main(String[] args) throws Exception {

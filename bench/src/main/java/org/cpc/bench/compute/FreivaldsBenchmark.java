@@ -1,4 +1,4 @@
-package org.cpc.compute.bench;
+package org.cpc.bench.compute;
 
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
@@ -28,7 +28,8 @@ public final class FreivaldsBenchmark {
     public static void run(PrintStream out, int n, int threads) {
         ComputeBackend cpu = Backends.select("cpu", threads);
         int rowsPerJob = 256;
-        try (Arena arena = Arena.ofConfined()) {
+        // Shared: the pure-Java GEMM (the CPU backend without oneDNN) reads the matrices from all its threads.
+        try (Arena arena = Arena.ofShared()) {
             long cells = (long) n * n;
             MemorySegment a = arena.allocate(cells, 64);
             MemorySegment b = arena.allocate(cells, 64);

@@ -1,4 +1,4 @@
-package org.cpc.poc.bench;
+package org.cpc.bench.poc;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;

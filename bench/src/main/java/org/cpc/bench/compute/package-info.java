@@ -1,2 +1,2 @@
 /** Benchmarks that print figures ({@code cpc bench gemm}, verification rate); nothing here asserts a timing. */
-package org.cpc.compute.bench;
+package org.cpc.bench.compute;

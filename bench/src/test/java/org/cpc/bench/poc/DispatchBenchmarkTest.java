@@ -1,11 +1,10 @@
-package org.cpc.poc;
+package org.cpc.bench.poc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import org.cpc.poc.bench.DispatchBenchmark;
 import org.junit.jupiter.api.Test;
 
 /** {@code cpc bench dispatch} in both modes, small: it measures after its warm-up and reports what it says it does. */
