@@ -1,6 +1,7 @@
 package org.cpc.protocol.codec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -147,12 +148,18 @@ public final class Jcs {
         if (node.isIntegralNumber()) {
             v = node.bigIntegerValue();
         } else {
-            try {
-                v = node.decimalValue().toBigIntegerExact();
-            } catch (ArithmeticException e) {
+            // Sized from the exponent before converting: 1e700000000 is 11 characters of JSON, and turning it into a
+            // BigInteger (or checking that 1e-700000000 has a fraction) would take minutes and hundreds of MB.
+            BigDecimal d = node.decimalValue();
+            if (d.signum() != 0 && d.precision() - d.scale() > 16) {
+                throw new IllegalArgumentException("number " + node + " is beyond 2^53 - 1; large amounts are decimal strings");
+            }
+            d = d.stripTrailingZeros();
+            if (d.scale() > 0) {
                 throw new IllegalArgumentException("fractional number " + node + " is not allowed; the protocol uses"
                         + " integers only");
             }
+            v = d.toBigIntegerExact();
         }
         if (v.abs().compareTo(BigInteger.valueOf(MAX_SAFE_INTEGER)) > 0) {
             throw new IllegalArgumentException("integer " + v + " is beyond 2^53 - 1; large amounts are decimal strings");

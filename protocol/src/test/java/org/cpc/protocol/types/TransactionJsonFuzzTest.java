@@ -73,6 +73,9 @@ class TransactionJsonFuzzTest {
         s.put("cancel-task", with("tx_type", "\"CANCEL_TASK\""));
         s.put("payload-fraction", with("payload", "{\"x\":1.5}"));
         s.put("payload-integral-decimal", with("payload", "{\"x\":2.0,\"y\":1e3}"));
+        // Found by fuzzing (the timeout-* input beside these): turning 1e700000000 into an integer took minutes.
+        s.put("payload-huge-exponent", with("payload", "{\"x\":1e700000000}"));
+        s.put("payload-tiny-exponent", with("payload", "{\"x\":-1E-700000000}"));
         s.put("payload-big-integer", with("payload", "{\"x\":9007199254740993}"));
         s.put("payload-escapes", with("payload", "{\"s\":\"tab\\t nl\\n quote\\\" \\u0001 é \\ud83d\\ude00\"}"));
         // Escaped in the JSON text: the parser gives a string with a lone surrogate, which has no UTF-8 form.
