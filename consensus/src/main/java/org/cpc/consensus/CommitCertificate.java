@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
 
@@ -48,6 +49,7 @@ public record CommitCertificate(long height, int round, String blockHash, List<C
     /** Reads the {@code commit} object served with the block of {@code height} whose hash is {@code blockHash}. */
     public static CommitCertificate fromJson(JsonNode node, long height, String blockHash) {
         JsonFields f = JsonFields.of(node, "commit", FIELDS);
+        Jcs.requireCanonical(node, "commit"); // each signature covers a precommit's JCS, validator_address included
         long round = f.uint("round");
         if (round > Integer.MAX_VALUE) throw new IllegalArgumentException("commit.round too large");
         JsonNode arr = f.raw("signatures");

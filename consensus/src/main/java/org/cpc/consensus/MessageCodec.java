@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Set;
 import org.cpc.protocol.codec.Hex;
+import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
 
@@ -89,6 +90,9 @@ public final class MessageCodec<B> {
             }
             case "prevote", "precommit" -> {
                 JsonFields f = JsonFields.of(node, "vote", VOTE);
+                // Its sign bytes are JCS: a vote that has none (a lone surrogate in validator_address) could not be
+                // written to the WAL or checked.
+                Jcs.requireCanonical(node, "vote");
                 String hash = f.nullableString("block_hash");
                 if (hash != null) Hex.decode(hash, 32, "vote.block_hash");
                 yield new Vote(type.equals("prevote") ? VoteType.PREVOTE : VoteType.PRECOMMIT, f.uint("height"),

@@ -31,6 +31,26 @@ class CodecTest {
         assertThat(Jcs.canonicalString(Json.parse("{\"a\":2.0}"))).isEqualTo("{\"a\":2}");
     }
 
+    /** Found by TransactionJsonFuzzTest: converting 1e700000000 to an integer took minutes of CPU per transaction. */
+    @Test
+    @org.junit.jupiter.api.Timeout(5)
+    void jcsSizesANumberByItsExponentBeforeConvertingIt() {
+        assertThatThrownBy(() -> Jcs.canonicalize(Json.parse("[1e700000000]"))).hasMessageContaining("beyond 2^53 - 1");
+        assertThatThrownBy(() -> Jcs.canonicalize(Json.parse("[1e-700000000]"))).hasMessageContaining("fractional");
+        assertThatThrownBy(() -> Jcs.canonicalize(Json.parse("[-9.007199254740992e15]"))).hasMessageContaining("beyond");
+        assertThat(new String(Jcs.canonicalize(Json.parse("[1e3,-2.50e1,0.0,9.007199254740991e15,0e999999]"))))
+                .isEqualTo("[1000,-25,0,9007199254740991,0]");
+    }
+
+    @Test
+    void decodersNameWhereAValueHasNoCanonicalForm() {
+        assertThatThrownBy(() -> Jcs.requireCanonical(Json.parse("{\"a\":[1,{\"b\":\"\\ud800\"}]}"), "tx"))
+                .hasMessage("tx.a[1].b: string contains a lone surrogate at index 0");
+        assertThatThrownBy(() -> Jcs.requireCanonical(Json.parse("{\"p\":{\"x\":1.5}}"), "tx"))
+                .hasMessage("tx.p.x: fractional number 1.5 is not allowed; the protocol uses integers only");
+        Jcs.requireCanonical(Json.parse("{\"a\":[1,true,null,\"\\ud83d\\ude00\"]}"), "tx");
+    }
+
     @Test
     void strictJsonRefusesDuplicateKeysAndTrailingGarbage() {
         assertThatThrownBy(() -> Json.parse("{\"a\":1,\"a\":2}")).hasMessageContaining("malformed JSON");

@@ -262,9 +262,9 @@ public final class BlockSync implements ChainListener, AutoCloseable {
                 Block block;
                 CommitCertificate cert;
                 try {
-                    JsonFields f = JsonFields.of(e, "blocks entry", ENTRY);
-                    block = Block.fromJson(f.raw("block"));
-                    cert = CommitCertificate.fromJson(f.raw("commit"), block.header().height(), block.hashHex());
+                    Synced s = Synced.fromJson(e);
+                    block = s.block();
+                    cert = s.cert();
                 } catch (IllegalArgumentException bad) {
                     network.penalize(peerId, Misbehaviour.MALFORMED, "sync block: " + bad.getMessage());
                     return;
@@ -302,6 +302,16 @@ public final class BlockSync implements ChainListener, AutoCloseable {
                 if (consensus != null) consensus.headMoved();
                 tick();
             }
+        }
+    }
+
+    /** One entry of a peer's {@code blocks} reply: a block and the commit certificate for it. */
+    record Synced(Block block, CommitCertificate cert) {
+        /** @throws IllegalArgumentException for an entry that is malformed (the peer is penalized) */
+        static Synced fromJson(JsonNode e) {
+            JsonFields f = JsonFields.of(e, "blocks entry", ENTRY);
+            Block block = Block.fromJson(f.raw("block"));
+            return new Synced(block, CommitCertificate.fromJson(f.raw("commit"), block.header().height(), block.hashHex()));
         }
     }
 

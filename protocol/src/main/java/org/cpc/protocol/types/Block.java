@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
 
@@ -49,6 +50,8 @@ public record Block(BlockHeader header, List<Transaction> transactions, String s
         if (hash != null && !hash.equals(header.hashHex())) {
             throw new IllegalArgumentException("block.hash " + hash + " does not match its header (" + header.hashHex() + ")");
         }
-        return new Block(header, list, f.nullableString("signature"));
+        String signature = f.nullableString("signature");
+        if (signature != null && !Hex.isHex(signature)) throw new IllegalArgumentException("block.signature must be lowercase hex");
+        return new Block(header, list, signature);
     }
 }

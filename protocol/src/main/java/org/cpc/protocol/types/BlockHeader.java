@@ -83,6 +83,8 @@ public record BlockHeader(
         Hex.decode(h.txRoot, 32, "header.tx_root");
         Hex.decode(h.stateRoot, 32, "header.state_root");
         if (!h.computeRoot.isEmpty()) Hex.decode(h.computeRoot, 32, "header.compute_root");
+        // The block's hash is that of the header's JCS; consensus takes it before anything else is checked.
+        Jcs.requireCanonical(node, "header");
         return h;
     }
 }

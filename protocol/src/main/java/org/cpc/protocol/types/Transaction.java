@@ -115,6 +115,9 @@ public record Transaction(
         if (tx.signature != null && !Hex.isHex(tx.signature)) {
             throw new IllegalArgumentException("transaction.signature must be lowercase hex");
         }
+        // Its hash is that of its JCS: one that has none (a fraction or a lone surrogate in the payload, say) would
+        // fail wherever it is first hashed instead of here.
+        Jcs.requireCanonical(node, "transaction");
         return tx;
     }
 }
