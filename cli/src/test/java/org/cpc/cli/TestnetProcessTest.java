@@ -291,8 +291,10 @@ class TestnetProcessTest {
     private String logs() {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < N; i++) {
-            sb.append("==== node").append(i).append(" (last 40 lines of ").append(tmp.resolve("node" + i + ".log"))
-                    .append(")\n").append(children[i] == null ? "(never started)" : children[i].tail(40)).append('\n');
+            sb.append("==== node").append(i).append(" (errors, then the last 40 lines of ")
+                    .append(tmp.resolve("node" + i + ".log")).append(")\n")
+                    .append(children[i] == null ? "(never started)" : children[i].errors() + "----\n" + children[i].tail(40))
+                    .append('\n');
         }
         return sb.toString();
     }
