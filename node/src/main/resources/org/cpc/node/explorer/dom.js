@@ -47,16 +47,16 @@ export function shorten(s, head = 10, tail = 6) {
 }
 
 export function copyButton(text) {
-  const b = h('button', { type: 'button', class: 'copy', title: 'Copy', 'aria-label': 'Copy ' + shorten(text) }, '⧉');
+  const b = h('button', { type: 'button', class: 'copy', title: 'Copy', 'aria-label': 'Copy ' + shorten(text) }, 'copy');
   b.addEventListener('click', async () => {
     try {
       await navigator.clipboard.writeText(text);
-      b.textContent = '✓';
+      b.textContent = 'copied';
     } catch {
-      b.textContent = '✗';
+      b.textContent = 'not copied';
       b.title = 'The browser did not allow copying';
     }
-    setTimeout(() => { b.textContent = '⧉'; }, 1200);
+    setTimeout(() => { b.textContent = 'copy'; }, 1200);
   });
   return b;
 }

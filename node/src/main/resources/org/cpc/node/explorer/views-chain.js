@@ -110,16 +110,18 @@ function headerValue(key, v, height) {
   if (key === 'prev_hash') return height > 0 ? ident(v, 'block/' + (height - 1)) : ident(v);
   if (key === 'timestamp') return time(v);
   if (key === 'gas_used' || key === 'gas_limit') return Number(v).toLocaleString('en-US');
+  if (key === 'compute_root' && v === '') return h('span', { class: 'muted' }, '(empty: no compute results in this block)');
+  if (key === 'proposer_address') return ident(v);
   if (typeof v === 'string' && /^[0-9a-f]{16,}$/.test(v)) return ident(v);
   return String(v);
 }
 
 const HINTS = {
-  compute_root: 'The Merkle root (RFC 6962) over this block\'s ComputeResults — the payloads of its SUBMIT_RESULT '
-    + 'transactions, in block order. Each leaf is the result\'s compact JSON; an empty block has the root of no leaves. '
-    + 'It commits the block to exactly the compute work it rewards.',
+  compute_root: 'The RFC 6962 Merkle root over this block\'s ComputeResults — the payloads of its SUBMIT_RESULT '
+    + 'transactions, in block order, each leaf the result as compact JSON (task_id, worker_address, result_hash, proof, '
+    + 'nonce, signature). It commits the block to exactly the compute work it rewards; empty when there is none.',
   state_root: 'Root of the sparse Merkle tree of all accounts, tasks and workers after this block.',
-  tx_root: 'Merkle root over the block\'s transactions.',
+  tx_root: 'RFC 6962 Merkle root over the block\'s transaction hashes, in block order.',
 };
 
 function txRows(items) {
