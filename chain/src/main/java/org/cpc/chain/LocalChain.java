@@ -20,7 +20,10 @@ import org.cpc.chain.exec.StateWrite;
 import org.cpc.chain.exec.SyntheticResultVerifier;
 import org.cpc.chain.exec.VerifiedCache;
 import org.cpc.chain.mempool.Mempool;
+import org.cpc.chain.query.AddressTxPage;
 import org.cpc.chain.query.ResultReward;
+import org.cpc.chain.query.TaskPage;
+import org.cpc.chain.query.TxPosition;
 import org.cpc.chain.query.TaskView;
 import org.cpc.chain.query.TxStatus;
 import org.cpc.chain.state.SparseMerkleTree;
@@ -31,6 +34,7 @@ import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.Block;
+import org.cpc.protocol.types.TaskStatus;
 import org.cpc.protocol.types.Transaction;
 
 /**
@@ -311,6 +315,21 @@ public final class LocalChain implements Chain {
     @Override
     public Optional<TaskView> task(String taskId) {
         return query.task(taskId);
+    }
+
+    @Override
+    public AddressTxPage addressTransactions(String address, TxPosition before, int limit) {
+        return query.addressTransactions(address, before, limit);
+    }
+
+    @Override
+    public TaskPage tasks(TaskStatus status, int offset, int limit) {
+        return query.tasks(status, offset, limit);
+    }
+
+    @Override
+    public int openTaskCount() {
+        return query.openTaskCount();
     }
 
     @Override

@@ -11,7 +11,11 @@ import org.cpc.chain.exec.DeadlineIndex;
 import org.cpc.chain.market.JobRecord;
 import org.cpc.chain.market.MarketTask;
 import org.cpc.chain.mempool.Mempool;
+import org.cpc.chain.query.AddressTx;
+import org.cpc.chain.query.AddressTxPage;
 import org.cpc.chain.query.ChainQuery;
+import org.cpc.chain.query.TaskPage;
+import org.cpc.chain.query.TxPosition;
 import org.cpc.chain.query.ResultReward;
 import org.cpc.chain.query.TaskView;
 import org.cpc.chain.query.TxStatus;
@@ -22,6 +26,7 @@ import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.Block;
 import org.cpc.protocol.types.ComputeResult;
+import org.cpc.protocol.types.TaskStatus;
 import org.cpc.protocol.types.Transaction;
 
 /**
@@ -121,6 +126,51 @@ final class StoreQuery implements ChainQuery {
             if (r != null) jobs.add(r);
         }
         return Optional.of(new TaskView(t, (ObjectNode) Json.parse(payload), List.copyOf(jobs)));
+    }
+
+    @Override
+    public AddressTxPage addressTransactions(String address, TxPosition before, int limit) {
+        Block hd = head.block();
+        // Entries above the head this answer read may be a block being committed right now: start at the head.
+        TxPosition from = before == null || before.height() > hd.header().height()
+                ? TxPosition.startOf(hd.header().height() + 1) : before;
+        List<ChainStore.AddressTxRef> refs = store.addressTxs(address, from.height(), from.index(), limit + 1);
+        List<AddressTx> out = new ArrayList<>();
+        Block b = null;
+        for (ChainStore.AddressTxRef r : refs.subList(0, Math.min(limit, refs.size()))) {
+            if (b == null || b.header().height() != r.height()) b = block(r.height()).orElseThrow();
+            out.add(new AddressTx(new TxPosition(r.height(), r.index()), Hex.encode(r.txHash()),
+                    b.transactions().get(r.index()), b.header().timestamp(), r.gasUsed()));
+        }
+        TxPosition next = refs.size() > limit ? out.getLast().position() : null;
+        return new AddressTxPage(List.copyOf(out), next);
+    }
+
+    @Override
+    public TaskPage tasks(TaskStatus status, int offset, int limit) {
+        List<MarketTask> out = new ArrayList<>();
+        int[] skip = {offset};
+        boolean[] more = {false};
+        store.forEachTaskNewestFirst(head.height(), id -> {
+            MarketTask t = MarketTask.decode(store.state(StateKeys.TASK, StateKeys.key(StateKeys.TASK, id)));
+            if (t == null || (status != null && t.status() != status)) return true;
+            if (skip[0] > 0) {
+                skip[0]--;
+                return true;
+            }
+            if (out.size() == limit) {
+                more[0] = true;
+                return false;
+            }
+            out.add(t);
+            return true;
+        });
+        return new TaskPage(List.copyOf(out), more[0]);
+    }
+
+    @Override
+    public int openTaskCount() {
+        return store.deadlineIndex().size();
     }
 
     @Override

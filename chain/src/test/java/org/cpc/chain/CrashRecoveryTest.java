@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * kill -9 under load: a child JVM produces blocks full of transfers and is killed (SIGKILL) at random moments,
  * then restarted; at the end the store must hold contiguous heights, every block must re-validate, the supply
- * must equal the genesis alloc plus the rewards minted, and the state must equal a replay from genesis.
+ * must equal the genesis alloc plus the rewards minted, the state must equal a replay from genesis, and the
+ * address index must list exactly the blocks' transactions.
  */
 class CrashRecoveryTest {
     @TempDir
@@ -94,6 +95,8 @@ class CrashRecoveryTest {
             assertThat(replay.head().header().stateRoot()).isEqualTo(c.head().header().stateRoot());
             assertThat(replay.dumpAccounts()).isEqualTo(c.dumpAccounts());
             for (int i = 0; i < 30; i++) assertThat(replay.account(TestKit.addr(i))).isEqualTo(c.account(TestKit.addr(i)));
+            // the readers' index is written with each block: never behind (or ahead of) the blocks after a kill
+            for (int i = 0; i < 30; i++) ExplorerIndexTest.assertIndexMatchesBlocks(c, TestKit.addr(i));
         }
     }
 }

@@ -102,6 +102,7 @@ final class DevnetCommand implements Runnable {
         out.println((fresh ? "Started a new devnet" : "Resumed the devnet") + " in " + root.root() + " at height "
                 + node.chain().head().header().height() + " (chain " + node.chain().params().chainId() + ")");
         out.println("  REST API:  " + url + "   (OpenAPI: " + url + "/openapi.json, events: " + url + "/events)");
+        out.println("  explorer:  " + url + "/");
         for (int i = 1; i < nodes.size(); i++) {
             out.println("  node" + i + ":     http://127.0.0.1:" + nodes.get(i).port() + "   (" + dirs.get(i).root() + ")");
         }

@@ -132,6 +132,16 @@ class IndependentClientTest {
                 nodeRoutes.put("/evidence", "/evidence");
                 nodeRoutes.put("/metrics", "/metrics");
                 nodeRoutes.put("/openapi.json", "/openapi.json");
+                nodeRoutes.put("/blocks", "/blocks?limit=5");
+                nodeRoutes.put("/block/hash/{hash}", "/block/hash/"
+                        + NodeClient.require(client.get("/block/1")).path("hash").asText());
+                nodeRoutes.put("/block/{height}/txs", "/block/1/txs");
+                nodeRoutes.put("/address/{address}/txs", "/address/" + alice + "/txs");
+                nodeRoutes.put("/tasks", "/tasks");
+                nodeRoutes.put("/stats", "/stats");
+                nodeRoutes.put("/search", "/search?q=1");
+                nodeRoutes.put("/", "/");
+                nodeRoutes.put("/explorer/{file}", "/explorer/app.js");
                 // POST routes with a body they refuse: the error must still arrive whole.
                 Map<String, String> nodePosts = Map.of("/tx/send", "/tx/send", "/faucet", "/faucet");
                 coverAll(node.server().routes().stream().map(r -> r.method() + " " + r.path()).toList(),

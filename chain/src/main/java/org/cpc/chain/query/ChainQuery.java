@@ -8,6 +8,7 @@ import org.cpc.chain.ValidatorInfo;
 import org.cpc.chain.WorkerStats;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.Block;
+import org.cpc.protocol.types.TaskStatus;
 
 /**
  * Everything a reader may ask of a chain: blocks and their certificates and result rewards, transactions,
@@ -50,6 +51,22 @@ public interface ChainQuery {
 
     /** A committed market task with its payload and accepted jobs; empty for an unknown task_id. */
     Optional<TaskView> task(String taskId);
+
+    /**
+     * Committed transactions naming {@code address} — as sender, as recipient, or as the {@code worker_address} of
+     * a SUBMIT_RESULT someone else sent (a PoC validator, for market jobs) — newest first, strictly before
+     * {@code before} (null: from the head), at most {@code limit}.
+     */
+    AddressTxPage addressTransactions(String address, TxPosition before, int limit);
+
+    /**
+     * Committed market tasks, newest first, with {@code status} (null: any), skipping the first {@code offset} that
+     * match, at most {@code limit}. Reads every task it passes: a filter that few tasks match costs a walk over all.
+     */
+    TaskPage tasks(TaskStatus status, int offset, int limit);
+
+    /** Market tasks still open (pending or in progress). */
+    int openTaskCount();
 
     /** A worker's accepted results and the wei they earned it (block-reward shares and market jobs). */
     WorkerStats workerStats(String address);

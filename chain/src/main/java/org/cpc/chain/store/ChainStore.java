@@ -6,9 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import org.cpc.chain.exec.DeadlineIndex;
 import org.cpc.chain.exec.ResultPayment;
 import org.cpc.chain.exec.StateWrite;
@@ -17,6 +20,8 @@ import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.types.Block;
+import org.cpc.protocol.types.Transaction;
+import org.cpc.protocol.types.TxType;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -38,9 +43,14 @@ import org.rocksdb.WriteOptions;
  * → empty: the open market tasks in deadline order, derived from key space 0x05 and rebuilt from it when missing)
  * and {@code commits} (uint64_be height → the block's commit certificate as JSON; absent for genesis and for blocks
  * committed without one) and {@code results} (uint64_be height → JSON array of the {@link ResultPayment}s its
- * execution made, in block order; absent for a block without SUBMIT_RESULTs). A block, its commit certificate, its
- * result payments, its state changes, SMT nodes, indexes and the new head pointer go in one synced
- * {@link WriteBatch}: after a crash the store is at one committed block or the next, never between.
+ * execution made, in block order; absent for a block without SUBMIT_RESULTs). Two indexes for readers (a block
+ * explorer), derived from the blocks alone: {@code address_txs} (uint8 length ‖ UTF-8(address) ‖ uint64_be height ‖
+ * uint32_be index → tx hash ‖ uint64_be gas used: every transaction naming the address, see
+ * {@link #addressesOf}) and {@code tasks_created} (uint64_be height ‖ uint32_be index → UTF-8(task_id) of each
+ * CREATE_TASK, so tasks list newest first); a store made before them gets them rebuilt from its blocks once, when
+ * opened. A block, its commit certificate, its result payments, its state changes, SMT nodes, indexes and the new
+ * head pointer go in one synced {@link WriteBatch}: after a crash the store is at one committed block or the next,
+ * never between.
  */
 public final class ChainStore implements AutoCloseable {
     static {
@@ -53,6 +63,10 @@ public final class ChainStore implements AutoCloseable {
     private static final byte[] DEADLINE_INDEX = "task_deadlines_v1".getBytes(StandardCharsets.UTF_8);
     /** Present once every committed block's result payments are in {@code results}. */
     private static final byte[] RESULT_PAYMENTS = "result_payments_v1".getBytes(StandardCharsets.UTF_8);
+    /** Present once {@code address_txs} and {@code tasks_created} cover every committed block. */
+    private static final byte[] EXPLORER_INDEX = "explorer_index_v1".getBytes(StandardCharsets.UTF_8);
+    /** Blocks per write batch while rebuilding the explorer index of an older store. */
+    private static final int REBUILD_BATCH_BLOCKS = 1000;
 
     private final Path dir;
     private final RocksDB db;
@@ -61,6 +75,7 @@ public final class ChainStore implements AutoCloseable {
     private final LRUCache blockCache;
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
     private final ColumnFamilyHandle meta, blocks, blockHash, txs, state, smt, deadlines, commits, results;
+    private final ColumnFamilyHandle addressTxs, tasksCreated;
     private final WriteOptions syncWrite;
 
     private ChainStore(Path dir) {
@@ -80,7 +95,7 @@ public final class ChainStore implements AutoCloseable {
         List<ColumnFamilyDescriptor> descs = new ArrayList<>();
         descs.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
         for (String n : List.of("blocks", "block_hash", "txs", "state", "smt", "task_deadlines", "commits",
-                "results")) {
+                "results", "address_txs", "tasks_created")) {
             descs.add(new ColumnFamilyDescriptor(n.getBytes(StandardCharsets.UTF_8), cfOptions));
         }
         try {
@@ -104,8 +119,135 @@ public final class ChainStore implements AutoCloseable {
         deadlines = handles.get(6);
         commits = handles.get(7);
         results = handles.get(8);
+        addressTxs = handles.get(9);
+        tasksCreated = handles.get(10);
         syncWrite = new WriteOptions().setSync(true);
         if (get(meta, DEADLINE_INDEX) == null) rebuildDeadlineIndex();
+        if (get(meta, EXPLORER_INDEX) == null) rebuildExplorerIndex();
+    }
+
+    /**
+     * Indexes every stored block for {@code address_txs} and {@code tasks_created}, then marks the store as
+     * covered. Runs once, when a store made before these indexes is opened; writing an entry twice is harmless,
+     * so a rebuild cut short by a crash simply runs again.
+     */
+    private void rebuildExplorerIndex() {
+        long head = headHeight();
+        try {
+            for (long from = 0; from <= head; from += REBUILD_BATCH_BLOCKS) {
+                try (WriteBatch b = new WriteBatch()) {
+                    for (long h = from; h <= Math.min(head, from + REBUILD_BATCH_BLOCKS - 1); h++) {
+                        Block block = block(h);
+                        List<byte[]> hashes = block.transactions().stream().map(Transaction::hash).toList();
+                        List<Long> gas = new ArrayList<>();
+                        for (byte[] th : hashes) gas.add(txLocation(th)[2]);
+                        putExplorerIndex(b, block, hashes, gas);
+                    }
+                    db.write(syncWrite, b);
+                }
+            }
+            try (WriteBatch b = new WriteBatch()) {
+                b.put(meta, EXPLORER_INDEX, new byte[] {1});
+                db.write(syncWrite, b);
+            }
+        } catch (RocksDBException e) {
+            throw new ChainStoreException("rebuilding the explorer index in " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The addresses a transaction is listed under: its sender, its recipient, and for a SUBMIT_RESULT the
+     * {@code worker_address} of its result (a PoC validator sends market job results on its workers' behalf).
+     */
+    public static Set<String> addressesOf(Transaction tx) {
+        Set<String> out = new LinkedHashSet<>();
+        out.add(tx.fromAddress());
+        if (tx.toAddress() != null) out.add(tx.toAddress());
+        if (tx.txType() == TxType.SUBMIT_RESULT && tx.payload().path("worker_address").isTextual()) {
+            out.add(tx.payload().path("worker_address").asText());
+        }
+        return out;
+    }
+
+    private void putExplorerIndex(WriteBatch b, Block block, List<byte[]> txHashes, List<Long> gasPerTx)
+            throws RocksDBException {
+        long h = block.header().height();
+        for (int i = 0; i < txHashes.size(); i++) {
+            Transaction tx = block.transactions().get(i);
+            byte[] value = new byte[40];
+            System.arraycopy(txHashes.get(i), 0, value, 0, 32);
+            putBe64(value, 32, gasPerTx.get(i));
+            for (String a : addressesOf(tx)) b.put(addressTxs, addressTxKey(a, h, i), value);
+            if (tx.txType() == TxType.CREATE_TASK) {
+                b.put(tasksCreated, position(h, i),
+                        tx.payload().path("task_id").asText().getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    /** uint64_be height ‖ uint32_be index: a transaction's place in the chain, ordered as the chain is. */
+    private static byte[] position(long height, int index) {
+        byte[] k = new byte[12];
+        putBe64(k, 0, height);
+        putBe32(k, 8, index);
+        return k;
+    }
+
+    private static byte[] addressPrefix(String address) {
+        byte[] a = address.getBytes(StandardCharsets.UTF_8);
+        if (a.length > 255) throw new IllegalArgumentException("address longer than 255 bytes");
+        byte[] k = new byte[1 + a.length];
+        k[0] = (byte) a.length;
+        System.arraycopy(a, 0, k, 1, a.length);
+        return k;
+    }
+
+    private static byte[] addressTxKey(String address, long height, int index) {
+        byte[] p = addressPrefix(address);
+        byte[] k = java.util.Arrays.copyOf(p, p.length + 12);
+        System.arraycopy(position(height, index), 0, k, p.length, 12);
+        return k;
+    }
+
+    /** A transaction naming an address: where it is, its hash and the gas it used. */
+    public record AddressTxRef(long height, int index, byte[] txHash, long gasUsed) {}
+
+    /**
+     * Up to {@code limit} transactions naming {@code address}, newest first, strictly before position
+     * ({@code beforeHeight}, {@code beforeIndex}).
+     */
+    public List<AddressTxRef> addressTxs(String address, long beforeHeight, int beforeIndex, int limit) {
+        byte[] prefix = addressPrefix(address);
+        List<AddressTxRef> out = new ArrayList<>();
+        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(addressTxs, ro)) {
+            // seekForPrev lands on the last key <= the cursor; the cursor itself is excluded.
+            byte[] cursor = addressTxKey(address, beforeHeight, beforeIndex);
+            it.seekForPrev(cursor);
+            if (it.isValid() && java.util.Arrays.equals(it.key(), cursor)) it.prev();
+            for (; it.isValid() && out.size() < limit; it.prev()) {
+                byte[] k = it.key();
+                if (k.length != prefix.length + 12 || !java.util.Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length)) {
+                    break;
+                }
+                byte[] v = it.value();
+                out.add(new AddressTxRef(be64(k, prefix.length), (int) be32(k, prefix.length + 8),
+                        java.util.Arrays.copyOf(v, 32), be64(v, 32)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Calls {@code visit} with the task_id of each CREATE_TASK at or below {@code maxHeight}, newest first, until it
+     * returns false.
+     */
+    public void forEachTaskNewestFirst(long maxHeight, Predicate<String> visit) {
+        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(tasksCreated, ro)) {
+            // index -1 is 0xffffffff as unsigned bytes: after every transaction of block maxHeight
+            for (it.seekForPrev(position(maxHeight, -1)); it.isValid(); it.prev()) {
+                if (!visit.test(new String(it.value(), StandardCharsets.UTF_8))) return;
+            }
+        }
     }
 
     /**
@@ -295,6 +437,7 @@ public final class ChainStore implements AutoCloseable {
             b.put(blockHash, Hex.decode(block.hashHex()), be64(h));
             if (commitBytes != null) b.put(commits, be64(h), commitBytes);
             putResultPayments(b, h, resultPayments);
+            putExplorerIndex(b, block, txHashes, gasPerTx);
             for (int i = 0; i < txHashes.size(); i++) {
                 byte[] loc = new byte[20];
                 putBe64(loc, 0, h);
@@ -361,6 +504,13 @@ public final class ChainStore implements AutoCloseable {
             b[off + i] = (byte) v;
             v >>>= 8;
         }
+    }
+
+    static void putBe32(byte[] b, int off, int v) {
+        b[off] = (byte) (v >>> 24);
+        b[off + 1] = (byte) (v >>> 16);
+        b[off + 2] = (byte) (v >>> 8);
+        b[off + 3] = (byte) v;
     }
 
     static long be64(byte[] b, int off) {

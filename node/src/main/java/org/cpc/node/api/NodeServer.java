@@ -21,7 +21,6 @@ import org.cpc.chain.Chain;
 import org.cpc.chain.ValidatorInfo;
 import org.cpc.chain.WorkerStats;
 import org.cpc.chain.market.JobRecord;
-import org.cpc.chain.market.MarketTask;
 import org.cpc.chain.query.ChainQuery;
 import org.cpc.chain.query.ResultReward;
 import org.cpc.chain.query.TaskView;
@@ -127,7 +126,7 @@ public final class NodeServer implements AutoCloseable {
     private void registerRoutes() {
         http.get("/status", this::status);
         http.get("/params", ctx -> json(ctx, 200, query.params().toJson()));
-        http.get("/block/latest", ctx -> json(ctx, 200, withCommit(query.head())));
+        http.get("/block/latest", ctx -> json(ctx, 200, withCommit(query, query.head())));
         http.get("/block/{height}", this::block);
         http.get("/block/{height}/results", this::blockResults);
         http.get("/task/{task_id}", this::task);
@@ -141,6 +140,7 @@ public final class NodeServer implements AutoCloseable {
         if (faucet != null) http.post("/faucet", this::faucet);
         http.get("/events", this::events);
         http.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+        new ExplorerApi(query).register(http::get);
     }
 
     private void status(Context ctx) {
@@ -193,7 +193,7 @@ public final class NodeServer implements AutoCloseable {
         events.subscribe(new SseClient(ctx));
     }
 
-    private long heightParam(Context ctx) {
+    static long heightParam(Context ctx) {
         String raw = ctx.pathParam("height");
         long height;
         try {
@@ -213,11 +213,11 @@ public final class NodeServer implements AutoCloseable {
     private void block(Context ctx) {
         long height = heightParam(ctx);
         Block b = query.block(height).orElseThrow(() -> noBlock(height));
-        json(ctx, 200, withCommit(b));
+        json(ctx, 200, withCommit(query, b));
     }
 
     /** The block's JSON with its commit certificate beside it: {@code "commit": {"round", "signatures"}} or null. */
-    private ObjectNode withCommit(Block b) {
+    static ObjectNode withCommit(ChainQuery query, Block b) {
         ObjectNode o = b.toJson();
         o.set("commit", query.commitOf(b.header().height()).orElse(NullNode.getInstance()));
         return o;
@@ -242,7 +242,7 @@ public final class NodeServer implements AutoCloseable {
         json(ctx, 200, o);
     }
 
-    private static final java.util.regex.Pattern UUID =
+    static final java.util.regex.Pattern UUID =
             java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private void task(Context ctx) {
@@ -253,20 +253,8 @@ public final class NodeServer implements AutoCloseable {
         }
         TaskView v = query.task(id).orElseThrow(() -> ApiException.notFound("no market task " + id
                 + " on chain (a CREATE_TASK still in the mempool is not a task yet)"));
-        MarketTask t = v.task();
-        ObjectNode o = Json.object();
-        o.put("task_id", t.taskId());
-        o.put("creator", t.creator());
-        o.put("challenge_type", t.challengeType());
+        ObjectNode o = ExplorerApi.taskJson(v.task());
         o.set("payload", v.payload());
-        o.put("reward", t.reward().toString());
-        o.put("reward_cpc", Amounts.formatCpc(t.reward()));
-        o.put("escrow_left", t.escrowLeft().toString());
-        o.put("deadline", t.deadline());
-        o.put("status", t.status().wire());
-        o.put("jobs_total", t.jobsTotal());
-        o.put("jobs_done", t.jobsDone());
-        o.put("created_height", t.createdHeight());
         ArrayNode arr = o.putArray("results");
         for (JobRecord j : v.jobs()) {
             ObjectNode jo = arr.addObject();

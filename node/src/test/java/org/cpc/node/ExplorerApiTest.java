@@ -1,0 +1,220 @@
+package org.cpc.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigInteger;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.cpc.client.TxBuilder;
+import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.keys.AccountKey;
+import org.cpc.protocol.types.ComputeTask;
+import org.cpc.protocol.types.Transaction;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The explorer's routes end to end on a real node: paging, errors, search, and the page's security headers. */
+class ExplorerApiTest {
+    @TempDir
+    static Path dir;
+    static TestNode node;
+    static AccountKey alice;
+    static AccountKey bob;
+    static List<String> transfers = new ArrayList<>();
+    static String taskId = UUID.randomUUID().toString();
+
+    @BeforeAll
+    static void start() throws Exception {
+        node = TestNode.start(dir);
+        alice = node.funded("100.0");
+        bob = TestNode.newAccount();
+        for (int i = 0; i < 5; i++) {
+            Transaction t = node.transfer(alice, bob.address(), BigInteger.valueOf(1000 + i), i);
+            assertThat(node.client.sendTransaction(t).status()).isEqualTo(200);
+            transfers.add(t.hashHex());
+        }
+        ObjectNode task = Json.object();
+        task.put("task_id", taskId);
+        task.put("challenge_type", "synthetic");
+        task.set("payload", Json.object().put("seed", "cd".repeat(32)).put("matrix_size", 16).put("iterations", 2));
+        task.put("reward", TestNode.cpc("1.0").toString());
+        task.put("deadline", System.currentTimeMillis() / 1000 + 600);
+        Transaction create = TxBuilder.of(node.params, alice).nonce(5).timestamp(System.currentTimeMillis() / 1000)
+                .createTask(ComputeTask.fromJson(task));
+        assertThat(node.client.sendTransaction(create).status()).isEqualTo(200);
+        node.awaitIncluded(create.hashHex());
+        for (String h : transfers) node.awaitIncluded(h);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    static JsonNode ok(String path) throws Exception {
+        HttpResponse<String> r = node.get(path);
+        assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
+        return TestNode.json(r);
+    }
+
+    static void bad(String path, String errorContains) throws Exception {
+        HttpResponse<String> r = node.get(path);
+        assertThat(r.statusCode()).as(path).isEqualTo(400);
+        assertThat(TestNode.json(r).path("error").asText()).contains(errorContains);
+    }
+
+    @Test
+    void blocksComeNewestFirstPageByPage() throws Exception {
+        JsonNode first = ok("/blocks?limit=3");
+        assertThat(first.path("blocks")).hasSize(3);
+        long top = first.path("blocks").get(0).path("height").asLong();
+        for (int i = 0; i < 3; i++) assertThat(first.path("blocks").get(i).path("height").asLong()).isEqualTo(top - i);
+        JsonNode b0 = first.path("blocks").get(0);
+        assertThat(b0.has("hash") && b0.has("tx_count") && b0.has("result_count") && b0.has("compute_root")).isTrue();
+        assertThat(first.path("next_before").asLong()).isEqualTo(top - 2);
+        JsonNode next = ok("/blocks?limit=3&before=" + first.path("next_before").asLong());
+        assertThat(next.path("blocks").get(0).path("height").asLong()).isEqualTo(top - 3);
+        JsonNode bottom = ok("/blocks?before=2&limit=100");
+        assertThat(bottom.path("blocks")).hasSize(2);
+        assertThat(bottom.path("next_before").isNull()).isTrue();
+        assertThat(ok("/blocks?before=0").path("blocks")).isEmpty();
+        bad("/blocks?limit=0", "limit must be an integer from 1 to 100");
+        bad("/blocks?limit=101", "limit must be an integer from 1 to 100");
+        bad("/blocks?before=-1", "before must be a block height");
+        bad("/blocks?before=x", "before must be a block height");
+    }
+
+    @Test
+    void aBlockByHashAndItsTransactionsWithHashes() throws Exception {
+        JsonNode tx = ok("/tx/" + transfers.get(0));
+        long h = tx.path("block_height").asLong();
+        JsonNode byHeight = ok("/block/" + h);
+        JsonNode byHash = ok("/block/hash/" + byHeight.path("hash").asText());
+        assertThat(byHash).isEqualTo(byHeight);
+        JsonNode txs = ok("/block/" + h + "/txs");
+        JsonNode item = txs.path("txs").get(tx.path("index").asInt());
+        assertThat(item.path("tx_hash").asText()).isEqualTo(transfers.get(0));
+        assertThat(item.path("gas_used").asLong()).isEqualTo(tx.path("gas_used").asLong());
+        assertThat(item.path("tx")).isEqualTo(tx.path("tx"));
+        assertThat(node.get("/block/hash/" + "ab".repeat(32)).statusCode()).isEqualTo(404);
+        bad("/block/hash/xyz", "64 lowercase hex");
+        assertThat(node.get("/block/99999999/txs").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void anAddressPagesThroughItsTransactions() throws Exception {
+        List<String> seen = new ArrayList<>();
+        String before = null;
+        do {
+            JsonNode p = ok("/address/" + bob.address() + "/txs?limit=2" + (before == null ? "" : "&before=" + before));
+            assertThat(p.path("txs").size()).isLessThanOrEqualTo(2);
+            p.path("txs").forEach(t -> seen.add(t.path("tx_hash").asText()));
+            before = p.path("next_before").isNull() ? null : p.path("next_before").asText();
+        } while (before != null);
+        assertThat(seen).containsExactlyElementsOf(transfers.reversed()); // nonce order = block order, newest first
+        JsonNode a = ok("/address/" + alice.address() + "/txs");
+        assertThat(a.path("txs")).hasSize(7); // the faucet's transfer, five transfers, the CREATE_TASK
+        assertThat(a.path("txs").get(0).path("tx").path("tx_type").asText()).isEqualTo("CREATE_TASK");
+        assertThat(a.path("txs").get(0).path("block_time").asLong()).isPositive();
+        bad("/address/cpc1nope/txs", "is not a cpc1... account address");
+        bad("/address/" + bob.address() + "/txs?before=1:x", "before must be a block height H or a position H:I");
+        bad("/address/" + bob.address() + "/txs?limit=1000", "limit must be an integer from 1 to 100");
+    }
+
+    @Test
+    void tasksListWithStatusFilter() throws Exception {
+        JsonNode all = ok("/tasks");
+        assertThat(all.path("tasks")).hasSize(1);
+        JsonNode t = all.path("tasks").get(0);
+        assertThat(t.path("task_id").asText()).isEqualTo(taskId);
+        assertThat(t.path("status").asText()).isEqualTo("pending");
+        assertThat(t.path("reward_cpc").asText()).isEqualTo("1.0");
+        assertThat(t.path("escrow_left_cpc").asText()).isEqualTo("1.0");
+        assertThat(all.path("next_offset").isNull()).isTrue();
+        assertThat(ok("/tasks?status=pending").path("tasks")).hasSize(1);
+        assertThat(ok("/tasks?status=completed").path("tasks")).isEmpty();
+        assertThat(ok("/tasks?offset=1").path("tasks")).isEmpty();
+        bad("/tasks?status=publishing", "status must be one of pending");
+        bad("/tasks?status=done", "status must be one of pending");
+        bad("/tasks?offset=10001", "offset must be an integer from 0 to 10000");
+    }
+
+    @Test
+    void statsHaveEveryFigure() throws Exception {
+        JsonNode s = ok("/stats");
+        for (String f : List.of("height", "window_blocks", "window_ms", "block_time_ms", "tx_per_s", "txs_per_block",
+                "results_per_block", "workers_active", "active_workers", "validators", "tasks_open", "mempool_size")) {
+            assertThat(s.has(f)).as(f).isTrue();
+        }
+        assertThat(s.path("window_blocks").asLong()).isEqualTo(Math.min(100, s.path("height").asLong()));
+        assertThat(s.path("validators").asInt()).isEqualTo(1);
+        assertThat(s.path("tasks_open").asInt()).isEqualTo(1);
+        assertThat(s.path("block_time_ms").asDouble()).isPositive();
+        assertThat(s.path("txs_per_block").asDouble()).isPositive();
+    }
+
+    @Test
+    void searchFindsBlocksTransactionsAddressesAndTasks() throws Exception {
+        JsonNode tx = ok("/tx/" + transfers.get(1));
+        String blockHash = ok("/block/" + tx.path("block_height").asLong()).path("hash").asText();
+        assertThat(ok("/search?q=1").path("results").get(0).path("kind").asText()).isEqualTo("block");
+        assertThat(ok("/search?q=" + blockHash.toUpperCase()).path("results").get(0).path("id").asText())
+                .isEqualTo(tx.path("block_height").asText());
+        assertThat(ok("/search?q=" + transfers.get(1)).path("results").get(0).path("kind").asText()).isEqualTo("tx");
+        assertThat(ok("/search?q=" + bob.address()).path("results").get(0).path("kind").asText()).isEqualTo("address");
+        assertThat(ok("/search?q=" + taskId).path("results").get(0).path("kind").asText()).isEqualTo("task");
+        assertThat(ok("/search?q=99999999").path("results")).isEmpty();
+        assertThat(ok("/search?q=nothing").path("results")).isEmpty();
+        bad("/search", "q must be 1 to 100 characters");
+    }
+
+    @Test
+    void theExplorerIsServedWithAStrictContentSecurityPolicy() throws Exception {
+        for (String path : List.of("/", "/explorer/app.js", "/explorer/style.css", "/explorer/icon.svg")) {
+            HttpResponse<String> r = node.get(path);
+            assertThat(r.statusCode()).as(path).isEqualTo(200);
+            String csp = r.headers().firstValue("Content-Security-Policy").orElse("");
+            assertThat(csp).as(path).contains("default-src 'none'", "script-src 'self'", "connect-src 'self'",
+                    "frame-ancestors 'none'").doesNotContain("unsafe-inline", "unsafe-eval");
+            assertThat(r.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        }
+        assertThat(node.get("/").headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+        assertThat(node.get("/explorer/app.js").headers().firstValue("Content-Type").orElseThrow())
+                .startsWith("text/javascript");
+        assertThat(node.get("/explorer/nope.js").statusCode()).isEqualTo(404);
+        // a path outside the list never reaches the class path (Jetty may refuse the encoded slash itself)
+        assertThat(node.get("/explorer/..%2Fapi%2Fopenapi.json").statusCode()).isIn(400, 404);
+    }
+
+    /**
+     * The CSP forbids inline script; these rules keep the code honest beyond that: the page has no inline script or
+     * handler, and no script turns strings into markup or code.
+     */
+    @Test
+    void theExplorerNeverTurnsDataIntoMarkupOrCode() throws Exception {
+        String html = resource("index.html");
+        assertThat(html.replaceAll("<script type=\"module\" src=\"/explorer/app.js\"></script>", ""))
+                .doesNotContain("<script").doesNotContainPattern("\\son[a-z]+=").doesNotContain("style=");
+        for (String f : org.cpc.node.api.ExplorerAssets.FILES) {
+            if (!f.endsWith(".js")) continue;
+            assertThat(resource(f)).as(f).doesNotContain("innerHTML", "outerHTML", "insertAdjacentHTML",
+                    "document.write", "eval(", "new Function", "setAttribute('style'");
+        }
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = ExplorerApiTest.class.getResourceAsStream("/org/cpc/node/explorer/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}

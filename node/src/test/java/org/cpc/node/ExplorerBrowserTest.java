@@ -1,0 +1,239 @@
+package org.cpc.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.File;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.logging.Level;
+import org.cpc.client.TxBuilder;
+import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.keys.AccountKey;
+import org.cpc.protocol.types.ComputeTask;
+import org.cpc.protocol.types.Transaction;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The explorer in a real browser (headless chromium) against a live devnet node: live blocks, a transaction's page,
+ * search, a task's page, hostile data, a phone-sized screen, and not one error in the browser's console.
+ * Screenshots go to {@code target/explorer-screenshots/}. Skipped where Debian's chromium and chromium-driver are
+ * not installed; nothing is ever downloaded (both paths are given, so Selenium Manager is not used).
+ */
+class ExplorerBrowserTest {
+    static final File CHROMIUM = new File("/usr/bin/chromium");
+    static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+    static final Path SCREENSHOTS = Path.of("target", "explorer-screenshots");
+
+    @TempDir
+    static Path dir;
+    static TestNode node;
+    static WebDriver driver;
+    static WebDriverWait wait;
+    static AccountKey alice;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(), "skipped: the explorer's browser test needs "
+                + CHROMIUM + " and " + CHROMEDRIVER + " (Debian: apt-get install -y chromium chromium-driver)");
+        node = TestNode.start(dir);
+        alice = node.funded("50.0");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        // --no-sandbox: CI runs as root, where chromium's sandbox refuses to start.
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--window-size=1280,1000", "--lang=en-US");
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
+                .usingAnyFreePort().build();
+        driver = new ChromeDriver(service, options);
+        wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (driver != null) driver.quit();
+        if (node != null) node.close();
+    }
+
+    /** Every test ends with the browser's console free of errors (CSP violations, failed requests, exceptions). */
+    @AfterEach
+    void noConsoleErrors() {
+        List<LogEntry> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
+        assertThat(errors).as("errors in the browser's console").isEmpty();
+    }
+
+    static void open(String route) {
+        driver.get(node.url() + "/#/" + route);
+    }
+
+    static WebElement heading(String text) {
+        return wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), text))
+                ? driver.findElement(By.tagName("h1")) : null;
+    }
+
+    static void screenshot(String name) throws Exception {
+        Files.write(SCREENSHOTS.resolve(name + ".png"), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+    }
+
+    static Object js(String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    /** The overview's height tile, read in one step (the live update replaces the tiles at any moment). */
+    static long shownHeight() {
+        return Long.parseLong((String) js("return document.querySelector('.tile .value a').textContent"));
+    }
+
+    @Test
+    void theOverviewFollowsNewBlocksWithoutAReload() throws Exception {
+        open("");
+        heading("Overview");
+        wait.until(d -> !d.findElements(By.cssSelector(".tile .value a")).isEmpty());
+        long first = shownHeight();
+        js("window.explorerTestMarker = 42"); // gone if the page reloads
+        wait.until(d -> shownHeight() >= first + 3);
+        assertThat(js("return window.explorerTestMarker")).isEqualTo(42L);
+        assertThat(driver.findElements(By.cssSelector("svg.chart"))).hasSize(3);
+        assertThat(driver.findElement(By.id("live")).getText()).contains("height");
+        screenshot("overview");
+    }
+
+    @Test
+    void aTransactionsPageShowsItAndSearchReachesBlocksTransactionsAndAddresses() throws Exception {
+        AccountKey bob = TestNode.newAccount();
+        Transaction t = node.transfer(alice, bob.address(), new BigInteger("1500000000000000000"),
+                node.client.balance(alice.address()).path("nonce").asLong());
+        assertThat(node.client.sendTransaction(t).status()).isEqualTo(200);
+        long height = node.awaitIncluded(t.hashHex()).path("block_height").asLong();
+
+        open("tx/" + t.hashHex());
+        heading("Transaction");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "included"));
+        String page = driver.findElement(By.tagName("main")).getText();
+        assertThat(page).contains("TRANSFER", "1.5 CPC", String.valueOf(height));
+        assertThat(driver.findElement(By.cssSelector(".amount")).getAttribute("title")).isEqualTo("1500000000000000000 wei");
+        screenshot("transaction");
+
+        search(String.valueOf(height));
+        heading("Block " + height);
+        assertThat(driver.findElement(By.tagName("main")).getText()).contains("Compute root", "TRANSFER");
+        screenshot("block");
+        String blockHash = (String) js("return document.querySelector('dd code').title");
+        open("");
+        heading("Overview");
+        search(blockHash);
+        heading("Block " + height);
+        search(t.hashHex());
+        heading("Transaction");
+        search(bob.address());
+        heading("Address");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "1.5 CPC"));
+        assertThat(driver.getCurrentUrl()).endsWith("#/address/" + bob.address());
+        screenshot("address");
+        search("no-such-thing");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "Nothing on this chain matches"));
+    }
+
+    @Test
+    void aTasksPageShowsItsStatus() throws Exception {
+        String id = UUID.randomUUID().toString();
+        ObjectNode task = Json.object();
+        task.put("task_id", id);
+        task.put("challenge_type", "synthetic");
+        task.set("payload", Json.object().put("seed", "cd".repeat(32)).put("matrix_size", 16).put("iterations", 3));
+        task.put("reward", TestNode.cpc("2.0").toString());
+        task.put("deadline", System.currentTimeMillis() / 1000 + 600);
+        Transaction create = TxBuilder.of(node.params, alice).nonce(node.client.balance(alice.address()).path("nonce").asLong())
+                .timestamp(System.currentTimeMillis() / 1000).createTask(ComputeTask.fromJson(task));
+        assertThat(node.client.sendTransaction(create).status()).isEqualTo(200);
+        node.awaitIncluded(create.hashHex());
+
+        open("task/" + id);
+        heading("Task");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "0 of 3 accepted"));
+        assertThat(driver.findElement(By.cssSelector(".badge.pending")).getText()).isEqualTo("pending");
+        screenshot("task");
+        open("tasks");
+        heading("Tasks");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "0 / 3"));
+    }
+
+    @Test
+    void dataWrittenByStrangersStaysText() {
+        open("");
+        heading("Overview");
+        Object failure = ((JavascriptExecutor) driver).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                import('/explorer/dom.js').then((m) => {
+                  const box = m.h('div', { id: 'hostile' },
+                    m.jsonView({ html: '<img src=x onerror="window.pwned=1">', js: 'javascript:window.pwned=2',
+                                 web: 'https://example.org/x?a=<b>' }),
+                    m.h('a', { href: 'javascript:window.pwned=3' }, 'click'));
+                  document.getElementById('main').append(box);
+                  done(null);
+                }).catch((e) => done(String(e)));
+                """);
+        assertThat(failure).isNull();
+        WebElement box = driver.findElement(By.id("hostile"));
+        assertThat(box.findElements(By.tagName("img"))).isEmpty();
+        assertThat(box.getText()).contains("<img src=x onerror=\"window.pwned=1\">", "javascript:window.pwned=2");
+        List<WebElement> links = box.findElements(By.tagName("a"));
+        assertThat(links).extracting(a -> a.getAttribute("href"))
+                .containsExactlyInAnyOrder("https://example.org/x?a=%3Cb%3E", node.url() + "/#");
+        assertThat(links.getFirst().getAttribute("rel")).contains("noopener", "noreferrer");
+        links.getLast().click();
+        assertThat(js("return window.pwned === undefined")).isEqualTo(true);
+    }
+
+    @Test
+    void aPhoneSizedScreenHasNoSidewaysScroll() throws Exception {
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        try {
+            open("");
+            heading("Overview");
+            wait.until(d -> !d.findElements(By.cssSelector("svg.chart")).isEmpty());
+            assertThat((Long) js("return document.documentElement.scrollWidth - window.innerWidth")).isLessThanOrEqualTo(0L);
+            screenshot("overview-phone");
+            // keyboard: "/" reaches the search box
+            driver.findElement(By.tagName("body")).sendKeys("/");
+            assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("q");
+        } finally {
+            driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));
+        }
+    }
+
+    static void search(String q) {
+        WebElement box = driver.findElement(By.id("q"));
+        box.clear();
+        box.sendKeys(q, Keys.ENTER);
+    }
+}
