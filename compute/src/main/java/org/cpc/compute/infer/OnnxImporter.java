@@ -108,7 +108,7 @@ public final class OnnxImporter {
         for (OnnxProto.Node node : graph.nodes()) {
             if (!isDefaultDomain(node) || !SUPPORTED.contains(node.opType())) {
                 throw new OnnxException("unsupported op " + (isDefaultDomain(node) ? "" : node.domain() + ".")
-                        + node.describe() + ": the integer op set has " + String.join(", ", new java.util.TreeSet<>(SUPPORTED)));
+                        + node.describe() + ": the ONNX ops read are " + String.join(", ", new java.util.TreeSet<>(SUPPORTED)));
             }
             if (node.outputs().isEmpty()) throw refuse(node, "has no output");
             Value out = switch (node.opType()) {
