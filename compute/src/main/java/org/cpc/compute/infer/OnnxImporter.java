@@ -182,16 +182,16 @@ public final class OnnxImporter {
 
     private Value quantize(OnnxProto.Node node) {
         float scale = scalarScale(node, node.input(1));
-        ZeroPoint zp = zeroPoint(node, node.input(2));
+        int zp = zeroPoint(node, node.input(2));
         return switch (value(node, 0)) {
             case FloatInput f -> {
                 if (input != null) throw refuse(node, "quantizes the graph input a second time");
-                input = new Quant(f.shape(), scale, zp.value(), 0);
+                input = new Quant(f.shape(), scale, zp, 0);
                 yield input;
             }
-            case Pending p -> emit(p, scale, zp.value());
+            case Pending p -> emit(p, scale, zp);
             case Dequant d -> {
-                if (Float.floatToIntBits(d.q().scale()) != Float.floatToIntBits(scale) || d.q().zeroPoint() != zp.value()) {
+                if (Float.floatToIntBits(d.q().scale()) != Float.floatToIntBits(scale) || d.q().zeroPoint() != zp) {
                     throw refuse(node, "requantizes a tensor to another scale or zero point outside a layer");
                 }
                 yield d.q();
@@ -206,8 +206,8 @@ public final class OnnxImporter {
         if (t != null) return constDq(node, t);
         if (!(value(node, 0) instanceof Quant q)) throw refuse(node, "dequantizes something that is not an int8 tensor");
         float scale = scalarScale(node, node.input(1));
-        ZeroPoint zp = zeroPoint(node, node.input(2));
-        if (Float.floatToIntBits(q.scale()) != Float.floatToIntBits(scale) || q.zeroPoint() != zp.value()) {
+        int zp = zeroPoint(node, node.input(2));
+        if (Float.floatToIntBits(q.scale()) != Float.floatToIntBits(scale) || q.zeroPoint() != zp) {
             throw refuse(node, "dequantizes '" + x + "' with another scale or zero point than it was quantized with");
         }
         return new Dequant(q);
@@ -238,7 +238,7 @@ public final class OnnxImporter {
     private Value qlinear(OnnxProto.Node node, boolean conv) {
         if (!(value(node, 0) instanceof Quant q)) throw refuse(node, "input is not an int8 tensor of the model");
         if (Float.floatToIntBits(q.scale()) != Float.floatToIntBits(scalarScale(node, node.input(1)))
-                || q.zeroPoint() != zeroPoint(node, node.input(2)).value()) {
+                || q.zeroPoint() != zeroPoint(node, node.input(2))) {
             throw refuse(node, "states another input scale or zero point than its input was quantized with");
         }
         OnnxProto.Tensor wt = constant(node, node.input(3));
@@ -246,7 +246,7 @@ public final class OnnxImporter {
                 : OnnxTensors.ints(wt), OnnxTensors.floats(constant(node, node.input(4))),
                 zeroPoint(node, node.input(5), wt.dataType()), conv ? 0 : 1, wt.dataType());
         float yScale = scalarScale(node, node.input(6));
-        int yZp = zeroPoint(node, node.input(7)).value();
+        int yZp = zeroPoint(node, node.input(7));
         Pending p = conv ? convOf(node, q, w) : denseOf(node, q, w, false);
         if (conv && !node.input(8).isEmpty()) {
             OnnxProto.Tensor b = constant(node, node.input(8));
@@ -432,8 +432,6 @@ public final class OnnxImporter {
 
     // ---- quantization parameters ----
 
-    private record ZeroPoint(int value, int dataType) {}
-
     private record PerChannel(float[] scales, int[] zeroPoints) {}
 
     /** Scales and zero points of w per output channel: one for all, or one per channel along channelAxis. */
@@ -466,14 +464,14 @@ public final class OnnxImporter {
     }
 
     /** One int8 or uint8 zero point, shifted to int8; absent means uint8 0 (ONNX's default). */
-    private ZeroPoint zeroPoint(OnnxProto.Node node, String name) {
-        if (name.isEmpty()) return new ZeroPoint(-128, OnnxProto.UINT8);
+    private int zeroPoint(OnnxProto.Node node, String name) {
+        if (name.isEmpty()) return -128;
         OnnxProto.Tensor t = constant(node, name);
         int[] z = OnnxTensors.ints(t);
         if (z.length != 1) throw refuse(node, "zero point '" + name + "' must be one value (activations are per tensor)");
         return switch (t.dataType()) {
-            case OnnxProto.INT8 -> new ZeroPoint(z[0], OnnxProto.INT8);
-            case OnnxProto.UINT8 -> new ZeroPoint(z[0] - 128, OnnxProto.UINT8);
+            case OnnxProto.INT8 -> z[0];
+            case OnnxProto.UINT8 -> z[0] - 128;
             default -> throw refuse(node, "zero point '" + name + "' is neither int8 nor uint8");
         };
     }

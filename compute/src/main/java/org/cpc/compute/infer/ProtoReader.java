@@ -51,10 +51,6 @@ final class ProtoReader {
         return field;
     }
 
-    int wireType() {
-        return wireType;
-    }
-
     /** Skips the current field's value, whatever its wire type (groups, wire types 3 and 4, are refused). */
     void skip() {
         switch (wireType) {
