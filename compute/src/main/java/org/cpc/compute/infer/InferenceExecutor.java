@@ -1,0 +1,183 @@
+package org.cpc.compute.infer;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.cpc.compute.gemm.GemmBackend;
+
+/**
+ * Runs an {@link IntModel} exactly on a {@link GemmBackend} and returns the whole {@link Trace}. Conv is im2col then
+ * one GEMM per sample (weights · patches); Dense is one GEMM per block of samples (inputs · weightsᵀ). The GEMM sees
+ * the raw int8 values; the zero points come back in afterwards by the usual expansion
+ * <pre>  Σ (x − zx)(w − zw) = Σ x·w − zx·Σ w − zw·Σ x + depth·zx·zw</pre>
+ * with Σ w per output channel prepared once per model. All in int arithmetic: intermediate sums may wrap, but the
+ * result fits int32 ({@link IntLinear}), and wrapping arithmetic is exact modulo 2^32, so it comes out right.
+ *
+ * <p>The batch is split into one block of samples per thread; each block runs through every layer on its own with a
+ * one-thread GEMM, writing its part of the trace. Thread-safe: one executor may serve several callers.
+ */
+public final class InferenceExecutor {
+    private final IntModel model;
+    private final GemmBackend gemm;
+    private final int threads;
+    private final List<Prepared> prepared = new ArrayList<>();
+
+    /** What a Conv or Dense layer needs besides its parameters; null entries for MaxPool and Flatten. */
+    private record Prepared(int[] base, byte[] weightsTransposed) {}
+
+    public InferenceExecutor(IntModel model, GemmBackend backend, int threads) {
+        this.model = model;
+        this.gemm = backend.withThreads(1);
+        this.threads = GemmBackend.checkThreads(threads);
+        for (Op op : model.ops()) prepared.add(prepare(op));
+    }
+
+    public IntModel model() {
+        return model;
+    }
+
+    /**
+     * Runs {@code batch} samples; {@code input} holds them one after the other, each {@code model.input().size()}
+     * int8 values (already quantized with the model's input scale and zero point).
+     */
+    public Trace run(byte[] input, int batch) {
+        int n = model.input().size();
+        if (batch < 1 || input.length != (long) batch * n) {
+            throw new IllegalArgumentException("input is " + input.length + " bytes; " + batch + " samples of "
+                    + model.input() + " need " + (long) batch * n);
+        }
+        List<Shape> shapes = model.shapes();
+        List<Trace.Layer> layers = new ArrayList<>();
+        for (int i = 0; i < shapes.size(); i++) {
+            long size = (long) batch * shapes.get(i).size();
+            if (size > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("batch " + batch + " is too large");
+            boolean linear = IntModel.linear(model.ops().get(i)) != null;
+            layers.add(new Trace.Layer(shapes.get(i), linear ? new int[(int) size] : null, new byte[(int) size]));
+        }
+        int parts = Math.min(threads, batch);
+        if (parts == 1) {
+            runSamples(input, layers, 0, batch);
+        } else {
+            try (ExecutorService pool = Executors.newFixedThreadPool(parts)) {
+                List<Future<?>> running = new ArrayList<>();
+                for (int t = 0; t < parts; t++) {
+                    int s0 = batch * t / parts;
+                    int s1 = batch * (t + 1) / parts;
+                    running.add(pool.submit(() -> runSamples(input, layers, s0, s1)));
+                }
+                for (Future<?> f : running) await(f);
+            }
+        }
+        return new Trace(batch, layers);
+    }
+
+    /** Samples [s0, s1) through every layer. */
+    private void runSamples(byte[] input, List<Trace.Layer> layers, int s0, int s1) {
+        byte[] in = input;
+        for (int i = 0; i < layers.size(); i++) {
+            Shape inShape = model.inputOf(i);
+            Trace.Layer out = layers.get(i);
+            switch (model.ops().get(i)) {
+                case Op.Conv c -> conv(c, prepared.get(i), in, inShape, out, s0, s1);
+                case Op.Dense d -> dense(d, prepared.get(i), in, out, s0, s1);
+                case Op.MaxPool p -> {
+                    for (int s = s0; s < s1; s++) {
+                        Patches.maxPool(in, s * inShape.size(), inShape, p.window(), out.activations(),
+                                s * out.shape().size());
+                    }
+                }
+                case Op.Flatten f -> System.arraycopy(in, s0 * inShape.size(), out.activations(), s0 * inShape.size(),
+                        (s1 - s0) * inShape.size());
+            }
+            in = out.activations();
+        }
+    }
+
+    private void conv(Op.Conv c, Prepared p, byte[] in, Shape inShape, Trace.Layer out, int s0, int s1) {
+        IntLinear l = c.linear();
+        int positions = out.shape().plane();
+        byte[] patches = new byte[l.depth() * positions];
+        int[] colSum = new int[positions];
+        MemorySegment w = MemorySegment.ofArray(l.weights());
+        MemorySegment patchSegment = MemorySegment.ofArray(patches);
+        for (int s = s0; s < s1; s++) {
+            Patches.im2col(in, s * inShape.size(), inShape, c.window(), (byte) l.inputZeroPoint(), patches);
+            int accOffset = s * out.shape().size();
+            gemm.gemm(w, patchSegment, slice(out.accumulators(), accOffset, out.shape().size()), l.outputs(), l.depth(),
+                    positions);
+            java.util.Arrays.fill(colSum, 0);
+            for (int t = 0; t < l.depth(); t++) {
+                for (int q = 0; q < positions; q++) colSum[q] += patches[t * positions + q];
+            }
+            for (int o = 0; o < l.outputs(); o++) {
+                int zw = l.weightZeroPoints()[o];
+                for (int q = 0; q < positions; q++) {
+                    int at = accOffset + o * positions + q;
+                    int acc = out.accumulators()[at] + p.base()[o] - zw * colSum[q];
+                    out.accumulators()[at] = acc;
+                    out.activations()[at] = l.output(o, acc);
+                }
+            }
+        }
+    }
+
+    private void dense(Op.Dense d, Prepared p, byte[] in, Trace.Layer out, int s0, int s1) {
+        IntLinear l = d.linear();
+        int k = l.depth();
+        int outputs = l.outputs();
+        gemm.gemm(MemorySegment.ofArray(in).asSlice((long) s0 * k, (long) (s1 - s0) * k),
+                MemorySegment.ofArray(p.weightsTransposed()), slice(out.accumulators(), s0 * outputs, (s1 - s0) * outputs),
+                s1 - s0, k, outputs);
+        for (int s = s0; s < s1; s++) {
+            int rowSum = 0;
+            for (int t = 0; t < k; t++) rowSum += in[s * k + t];
+            for (int o = 0; o < outputs; o++) {
+                int at = s * outputs + o;
+                int acc = out.accumulators()[at] + p.base()[o] - l.weightZeroPoints()[o] * rowSum;
+                out.accumulators()[at] = acc;
+                out.activations()[at] = l.output(o, acc);
+            }
+        }
+    }
+
+    /** base[o] = bias[o] − zx·Σ_t w[o][t] + depth·zx·zw[o]: everything of acc[o] that does not depend on x. */
+    private static Prepared prepare(Op op) {
+        IntLinear l = IntModel.linear(op);
+        if (l == null) return null;
+        int[] base = new int[l.outputs()];
+        int zx = l.inputZeroPoint();
+        for (int o = 0; o < l.outputs(); o++) {
+            int rowSum = 0;
+            for (int t = 0; t < l.depth(); t++) rowSum += l.weights()[o * l.depth() + t];
+            base[o] = l.bias()[o] - zx * rowSum + l.depth() * zx * l.weightZeroPoints()[o];
+        }
+        byte[] transposed = null;
+        if (op instanceof Op.Dense) {
+            transposed = new byte[l.weights().length];
+            for (int o = 0; o < l.outputs(); o++) {
+                for (int t = 0; t < l.depth(); t++) transposed[t * l.outputs() + o] = l.weights()[o * l.depth() + t];
+            }
+        }
+        return new Prepared(base, transposed);
+    }
+
+    private static MemorySegment slice(int[] values, int offset, int length) {
+        return MemorySegment.ofArray(values).asSlice(4L * offset, 4L * length);
+    }
+
+    private static void await(Future<?> f) {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running inference", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException("an inference thread failed: " + e.getCause(), e.getCause());
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package org.cpc.compute.infer;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.cpc.protocol.crypto.Sha256;
+
+/**
+ * An exact integer model: a chain of {@link Op}s from an int8 input of shape {@code input} (already quantized with
+ * {@code inputScale} and {@code inputZeroPoint}) to an int8 output (read as real numbers with {@code outputScale} and
+ * the last layer's zero point). The scales are kept only to say what the numbers mean; the computation uses none.
+ */
+public record IntModel(Shape input, float inputScale, int inputZeroPoint, List<Op> ops, float outputScale,
+                       int outputZeroPoint) {
+    private static final byte[] DOMAIN = "cpc-int-model-v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    public IntModel {
+        ops = List.copyOf(ops);
+        if (ops.isEmpty()) throw new OnnxException("the model has no layers");
+        shapesOf(input, ops); // every op must accept its input
+    }
+
+    /** The shape after each op: element i is op i's output. */
+    public List<Shape> shapes() {
+        return shapesOf(input, ops);
+    }
+
+    public Shape output() {
+        return shapes().getLast();
+    }
+
+    /** The input shape of op i. */
+    public Shape inputOf(int i) {
+        return i == 0 ? input : shapes().get(i - 1);
+    }
+
+    public long parameters() {
+        long n = 0;
+        for (Op op : ops) {
+            IntLinear l = linear(op);
+            if (l != null) n += (long) l.outputs() * l.depth() + l.outputs();
+        }
+        return n;
+    }
+
+    public long macsPerSample() {
+        long n = 0;
+        for (int i = 0; i < ops.size(); i++) n += ops.get(i).macs(inputOf(i));
+        return n;
+    }
+
+    /** Bytes of one sample's trace: each layer's int8 output, and 4 per int32 accumulator of Conv and Dense. */
+    public long traceBytesPerSample() {
+        long n = 0;
+        List<Shape> shapes = shapes();
+        for (int i = 0; i < ops.size(); i++) n += (long) shapes.get(i).size() * (linear(ops.get(i)) != null ? 5 : 1);
+        return n;
+    }
+
+    /** The Conv or Dense parameters of an op, or null for MaxPool and Flatten. */
+    public static IntLinear linear(Op op) {
+        return switch (op) {
+            case Op.Conv c -> c.linear();
+            case Op.Dense d -> d.linear();
+            case Op.MaxPool p -> null;
+            case Op.Flatten f -> null;
+        };
+    }
+
+    /** Throws an {@link OnnxException} naming the first limit this model exceeds. */
+    public void checkLimits(ModelLimits limits) {
+        check(ops.size(), limits.layers(), "layers");
+        check(parameters(), limits.parameters(), "parameters");
+        check(macsPerSample(), limits.macsPerSample(), "multiply-adds per sample");
+        check(input.size(), limits.inputBytes(), "input bytes per sample");
+        check(traceBytesPerSample(), limits.traceBytesPerSample(), "trace bytes per sample");
+    }
+
+    private static void check(long value, long limit, String what) {
+        if (value > limit) throw new OnnxException("the model has " + value + " " + what + ", more than the limit " + limit);
+    }
+
+    /**
+     * SHA-256 of the model's canonical encoding (docs/protocol.md): everything that decides the integer outputs —
+     * input shape, and per op its kind, geometry, weights, zero points, bias, multipliers, shifts and ReLU flag —
+     * and nothing else (no node names, no scales).
+     */
+    public byte[] commitment() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.write(DOMAIN);
+            ints(out, input.channels(), input.height(), input.width(), ops.size());
+            for (Op op : ops) {
+                switch (op) {
+                    case Op.Conv c -> {
+                        out.writeByte(1);
+                        window(out, c.window());
+                        linear(out, c.linear());
+                    }
+                    case Op.Dense d -> {
+                        out.writeByte(2);
+                        linear(out, d.linear());
+                    }
+                    case Op.MaxPool p -> {
+                        out.writeByte(3);
+                        window(out, p.window());
+                    }
+                    case Op.Flatten f -> out.writeByte(4);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Sha256.hash(bytes.toByteArray());
+    }
+
+    private static void window(DataOutputStream out, Window w) throws IOException {
+        ints(out, w.kernelH(), w.kernelW(), w.strideH(), w.strideW(), w.padTop(), w.padLeft(), w.padBottom(),
+                w.padRight(), w.dilationH(), w.dilationW());
+    }
+
+    private static void linear(DataOutputStream out, IntLinear l) throws IOException {
+        ints(out, l.outputs(), l.depth(), l.inputZeroPoint(), l.outputZeroPoint(), l.relu() ? 1 : 0);
+        out.write(l.weights());
+        for (int o = 0; o < l.outputs(); o++) {
+            ints(out, l.weightZeroPoints()[o], l.bias()[o], l.requant()[o].multiplier(), l.requant()[o].shift());
+        }
+    }
+
+    /** Big-endian int32s. */
+    private static void ints(DataOutputStream out, int... values) throws IOException {
+        for (int v : values) out.writeInt(v);
+    }
+
+    private static List<Shape> shapesOf(Shape input, List<Op> ops) {
+        List<Shape> shapes = new ArrayList<>(ops.size());
+        Shape s = input;
+        for (Op op : ops) {
+            s = op.output(s);
+            shapes.add(s);
+        }
+        return shapes;
+    }
+}

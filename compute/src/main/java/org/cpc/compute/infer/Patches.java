@@ -1,0 +1,59 @@
+package org.cpc.compute.infer;
+
+/**
+ * im2col: the patches of one sample's C×H×W input under a window, as a (C·kh·kw) × (outH·outW) int8 matrix whose
+ * column p holds the values output position p sees, in the weights' order (channel, then kernel row, then kernel
+ * column). Positions outside the input hold {@code pad}: the zero point for Conv, so that they count as 0.0.
+ */
+final class Patches {
+    private Patches() {}
+
+    /** Writes the patch matrix of {@code in[offset, offset + shape.size())} into {@code out} (depth × positions). */
+    static void im2col(byte[] in, int offset, Shape shape, Window w, byte pad, byte[] out) {
+        int outH = w.outHeight(shape.height());
+        int outW = w.outWidth(shape.width());
+        int positions = outH * outW;
+        int row = 0;
+        for (int c = 0; c < shape.channels(); c++) {
+            int plane = offset + c * shape.plane();
+            for (int ki = 0; ki < w.kernelH(); ki++) {
+                for (int kj = 0; kj < w.kernelW(); kj++, row++) {
+                    int base = row * positions;
+                    for (int oy = 0; oy < outH; oy++) {
+                        int iy = oy * w.strideH() - w.padTop() + ki * w.dilationH();
+                        boolean rowInside = iy >= 0 && iy < shape.height();
+                        for (int ox = 0; ox < outW; ox++) {
+                            int ix = ox * w.strideW() - w.padLeft() + kj * w.dilationW();
+                            out[base + oy * outW + ox] = rowInside && ix >= 0 && ix < shape.width()
+                                    ? in[plane + iy * shape.width() + ix] : pad;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** MaxPool of one sample: the largest value in each window; positions outside the input are ignored. */
+    static void maxPool(byte[] in, int inOffset, Shape shape, Window w, byte[] out, int outOffset) {
+        int outH = w.outHeight(shape.height());
+        int outW = w.outWidth(shape.width());
+        int o = outOffset;
+        for (int c = 0; c < shape.channels(); c++) {
+            int plane = inOffset + c * shape.plane();
+            for (int oy = 0; oy < outH; oy++) {
+                for (int ox = 0; ox < outW; ox++) {
+                    int max = -128; // the window always covers some input (Op.MaxPool's rule)
+                    for (int ki = 0; ki < w.kernelH(); ki++) {
+                        int iy = oy * w.strideH() - w.padTop() + ki * w.dilationH();
+                        if (iy < 0 || iy >= shape.height()) continue;
+                        for (int kj = 0; kj < w.kernelW(); kj++) {
+                            int ix = ox * w.strideW() - w.padLeft() + kj * w.dilationW();
+                            if (ix >= 0 && ix < shape.width()) max = Math.max(max, in[plane + iy * shape.width() + ix]);
+                        }
+                    }
+                    out[o++] = (byte) max;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package org.cpc.compute.infer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.cpc.compute.gemm.GemmBackend;
+import org.cpc.compute.gemm.JavaGemm;
+import org.cpc.compute.gemm.OneDnnGemm;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The executor against the plain reference, on every GEMM backend here, on random models with odd shapes. */
+class InferExecutorTest {
+    static Stream<GemmBackend> backends() {
+        List<GemmBackend> all = new ArrayList<>(List.of(new JavaGemm(1)));
+        if (OneDnnGemm.isAvailable()) all.add(new OneDnnGemm(1));
+        return all.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void matchesTheReferenceBitForBit(GemmBackend backend) {
+        SplittableRandom random = new SplittableRandom(1);
+        for (int m = 0; m < 40; m++) {
+            IntModel model = RandomModels.model(random);
+            int batch = random.nextInt(1, 5);
+            byte[] input = RandomModels.input(random, model, batch);
+            Trace trace = new InferenceExecutor(model, backend, 1 + m % 3).run(input, batch);
+            for (int s = 0; s < batch; s++) {
+                byte[] sample = java.util.Arrays.copyOfRange(input, s * model.input().size(), (s + 1) * model.input().size());
+                List<ReferenceInference.Layer> expected = ReferenceInference.run(model, sample);
+                for (int i = 0; i < expected.size(); i++) {
+                    Trace.Layer got = trace.layers().get(i);
+                    String what = "model " + m + " layer " + i + " (" + model.ops().get(i).node() + ") sample " + s;
+                    assertThat(toInts(got.activationRow(s))).as(what).isEqualTo(expected.get(i).activations());
+                    if (expected.get(i).accumulators() != null) {
+                        assertThat(toLongs(got.accumulatorRow(s))).as(what).isEqualTo(expected.get(i).accumulators());
+                    }
+                }
+            }
+        }
+    }
+
+    /** Extreme operands: all −128 weights and inputs with the largest depth and bias stay exact in int32. */
+    @Test
+    void isExactAtTheAccumulatorBounds() {
+        int depth = IntLinear.MAX_DEPTH;
+        byte[] w = new byte[2 * depth];
+        java.util.Arrays.fill(w, (byte) -128);
+        IntLinear l = new IntLinear(2, depth, w, new int[] {127, -128}, new int[] {IntLinear.MAX_BIAS, -IntLinear.MAX_BIAS},
+                new Requant[] {Requant.of(0x1p-25), Requant.of(0x1p-25)}, 127, 0, false);
+        IntModel model = new IntModel(Shape.vector(depth), 1f, 0, List.of(new Op.Dense("fc", l)), 1f, 0);
+        byte[] input = new byte[depth];
+        java.util.Arrays.fill(input, (byte) -128);
+        backends().forEach(backend -> {
+            Trace trace = new InferenceExecutor(model, backend, 1).run(input, 1);
+            assertThat(toLongs(trace.layers().getFirst().accumulatorRow(0)))
+                    .isEqualTo(ReferenceInference.run(model, input).getFirst().accumulators());
+        });
+    }
+
+    @Test
+    void refusesAnInputOfTheWrongSize() {
+        IntModel model = RandomModels.model(new SplittableRandom(3));
+        assertThatThrownBy(() -> new InferenceExecutor(model, new JavaGemm(1), 1).run(new byte[model.input().size() + 1], 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("samples of");
+    }
+
+    static int[] toInts(byte[] b) {
+        int[] out = new int[b.length];
+        for (int i = 0; i < b.length; i++) out[i] = b[i];
+        return out;
+    }
+
+    static long[] toLongs(int[] v) {
+        long[] out = new long[v.length];
+        for (int i = 0; i < v.length; i++) out[i] = v[i];
+        return out;
+    }
+}
