@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             PocCommand.class,
             TaskCommand.class,
             BenchCommand.class,
+            TestnetCommand.class,
             CommandLine.HelpCommand.class,
             picocli.AutoComplete.GenerateCompletion.class,
         })
