@@ -174,7 +174,7 @@ public final class ChaosRun {
             for (int i = 0; i < net.size(); i++) {
                 try {
                     empty &= net.client(i).status().path("mempool_size").asLong() == 0;
-                } catch (NodeClient.NodeUnavailableException e) {
+                } catch (NodeClient.NodeUnavailableException | IllegalStateException e) {
                     empty = false;
                 }
             }
@@ -187,9 +187,15 @@ public final class ChaosRun {
     private void readAccounts(Testnet net, List<String> accounts) {
         for (int i = 0; i < net.size(); i++) {
             for (String a : accounts) {
-                JsonNode b = net.client(i).balance(a);
-                history.add(new History.AccountSeen(System.currentTimeMillis(), i, a,
-                        new BigInteger(b.path("balance").asText()), b.path("nonce").asLong()));
+                try {
+                    JsonNode b = net.client(i).balance(a);
+                    history.add(new History.AccountSeen(System.currentTimeMillis(), i, a,
+                            new BigInteger(b.path("balance").asText()), b.path("nonce").asLong()));
+                } catch (NodeClient.NodeUnavailableException | IllegalStateException e) {
+                    // The accounts checker compares the readings there are; a node that cannot answer is a
+                    // failed recovery, which the progress checker has already reported.
+                    say("  node" + i + " did not answer for " + a + ": " + e.getMessage());
+                }
             }
         }
     }
@@ -197,8 +203,8 @@ public final class ChaosRun {
     private static long height(NodeClient c) {
         try {
             return c.status().path("height").asLong();
-        } catch (NodeClient.NodeUnavailableException e) {
-            return -1;
+        } catch (NodeClient.NodeUnavailableException | IllegalStateException e) {
+            return -1; // not up yet, or up but answering an error while it starts
         }
     }
 
