@@ -77,7 +77,9 @@ public final class ChaosRun {
         try (Testnet net = Testnet.start(o.dir(), o.nodes(), o.blockTimeMs())) {
             say("started " + o.nodes() + " validators in " + o.dir() + "; waiting for height 2");
             awaitStarted(net, pollMs);
-            Load load = new Load(net, history, o.accounts(), pollMs, bounds.heightsMs(2));
+            // A transfer not included within a worst height is likely stuck behind a fault (a partitioned or muted node):
+            // the account moves on to another node rather than waiting out the fault.
+            Load load = new Load(net, history, o.accounts(), pollMs, bounds.worstHeightMs());
             accounts = load.addresses();
             try (Observer obs = new Observer(net, history, pollMs)) {
                 if (!load.fund(System.nanoTime() + bounds.underFault().toNanos())) {

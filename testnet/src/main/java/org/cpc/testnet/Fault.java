@@ -114,8 +114,7 @@ public sealed interface Fault {
 
         @Override
         public String describe() {
-            return "flapping partitions every " + periodMs + " ms: "
-                    + layouts.stream().map(l -> new Partition(l).describe()).collect(Collectors.joining(", "));
+            return "flapping: " + layouts.size() + " partitions in turn, " + periodMs + " ms each, healed between";
         }
 
         @Override
