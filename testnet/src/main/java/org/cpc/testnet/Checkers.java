@@ -77,8 +77,8 @@ public final class Checkers {
                 }
             }
         }
-        return verdict("acknowledged-inclusions", evidence, acks.size()
-                + " acknowledged inclusions, each found in every node's block at its height");
+        return verdict("acknowledged-inclusions", evidence, acks.stream().map(History.Included::txHash).distinct().count()
+                + " transfers acknowledged as included, each found in every node's block at its height");
     }
 
     /**
