@@ -99,6 +99,22 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /** Every ERROR line of the log with the line after it (an exception's message), which a tail may have cut. */
+    public String errors() {
+        try {
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < all.size(); i++) {
+                if (!all.get(i).contains(" ERROR ")) continue;
+                sb.append(all.get(i)).append('\n');
+                if (i + 1 < all.size()) sb.append(all.get(i + 1)).append('\n');
+            }
+            return sb.toString();
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e.getMessage() + ")";
+        }
+    }
+
     public Path log() {
         return log;
     }
