@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             TaskCommand.class,
             BenchCommand.class,
             ModelCommand.class,
+            TestnetCommand.class,
             CommandLine.HelpCommand.class,
             picocli.AutoComplete.GenerateCompletion.class,
         })

@@ -20,6 +20,7 @@ import org.cpc.consensus.TimeoutConfig;
 import org.cpc.consensus.Validator;
 import org.cpc.consensus.ValidatorSet;
 import org.cpc.node.NodeInit;
+import org.cpc.testnet.ChildJvm;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.crypto.Secp256k1;
 import org.cpc.protocol.keys.AccountKey;

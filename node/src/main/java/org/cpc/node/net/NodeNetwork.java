@@ -32,6 +32,8 @@ public final class NodeNetwork implements MessageHandler, AutoCloseable {
     private TxGossip gossip;
     private volatile TendermintConsensus consensus;
     private volatile BlockSync sync;
+    /** Set once the network listens: REST serves {@code GET /status} from before that, while P2P starts. */
+    private volatile boolean listening;
 
     private NodeNetwork(Chain chain, NodeConfig.P2p settings) {
         this.chain = chain;
@@ -79,6 +81,7 @@ public final class NodeNetwork implements MessageHandler, AutoCloseable {
         chain.subscribe(s);
         this.sync = s;
         network.start();
+        listening = true;
         s.start();
     }
 
@@ -93,8 +96,9 @@ public final class NodeNetwork implements MessageHandler, AutoCloseable {
 
     /** The address P2P listens on (with the bound port); null when P2P is off or not listening yet. */
     public InetSocketAddress listenAddress() {
+        if (!settings.enabled() || !listening) return null;
         int port = network.listenPort();
-        if (!settings.enabled() || port < 0) return null;
+        if (port < 0) return null;
         return new InetSocketAddress(settings.listenAddress().getHostString(), port);
     }
 

@@ -1,0 +1,113 @@
+package org.cpc.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import org.cpc.testnet.ChaosRun;
+import org.cpc.testnet.Report;
+import org.cpc.testnet.Scenario;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "testnet", description = "Local test networks of validator processes.",
+        subcommands = {TestnetCommand.Chaos.class})
+final class TestnetCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "chaos", description = {
+        "Run validators as separate processes, every link through a fault-injecting proxy, under transfer load;",
+        "inject a scenario's faults (partitions, kill -9, SIGSTOP, slow links, resets) and check the history:",
+        "one hash per height on every node, acknowledged inclusions never lost, account nonces and balances",
+        "consistent, progress under faults that leave a quorum and after every heal. Exit code 1 on a violation.",
+        "Scenarios: partition-halves, partition-one, flapping, one-way, kill, pause, slow, resets;",
+        "ci (a partition, a kill, a slow link) and all (every one, in turn)."})
+    static final class Chaos implements Runnable {
+        @Option(names = "--scenario", required = true, paramLabel = "NAME", description = "Which faults (see above).")
+        String scenario;
+        @Option(names = "--duration", defaultValue = "60s", paramLabel = "D",
+                description = "Time the faults are held in all, shared among the scenario's faults, e.g. 90s, 5m "
+                        + "(default: ${DEFAULT-VALUE}); the waits for recovery come on top.")
+        String duration;
+        @Option(names = "--nodes", defaultValue = "4", paramLabel = "N", description = "Validators, 4..16 (default: ${DEFAULT-VALUE}).")
+        int nodes;
+        @Option(names = "--block-time-ms", defaultValue = "500", paramLabel = "MS", description = "Block time (default: ${DEFAULT-VALUE}).")
+        long blockTimeMs;
+        @Option(names = "--accounts", defaultValue = "4", paramLabel = "K",
+                description = "Load accounts, each with one transfer in flight (default: ${DEFAULT-VALUE}).")
+        int accounts;
+        @Option(names = "--slack", defaultValue = "3", paramLabel = "F",
+                description = "How much slower than idle the machine may be before a wait counts as a violation (default: ${DEFAULT-VALUE}).")
+        int slack;
+        @Option(names = "--dir", paramLabel = "DIR", description = "A new directory for the nodes' data and logs (default: a fresh temporary one, kept).")
+        Path dir;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            Scenario s;
+            Duration d;
+            try {
+                s = Scenario.byId(scenario);
+                d = parseDuration(duration);
+            } catch (IllegalArgumentException e) {
+                throw new Errors.CliException(Cpc.EXIT_USAGE, e.getMessage());
+            }
+            Path where = dir;
+            try {
+                if (where == null) {
+                    where = Files.createTempDirectory("cpc-chaos-");
+                } else if (Files.exists(where) && !isEmptyDir(where)) {
+                    throw new Errors.CliException(Cpc.EXIT_USAGE, "--dir " + where + " exists and is not empty");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            // Progress lines go to stderr as they happen, so stdout holds only the report.
+            PrintStream out = System.err;
+            Report r;
+            try {
+                r = ChaosRun.run(new ChaosRun.Options(s, nodes, blockTimeMs, d, accounts, slack, where), out);
+            } catch (IllegalArgumentException e) {
+                throw new Errors.CliException(Cpc.EXIT_USAGE, e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Errors.CliException(Cpc.EXIT_FAILED, "interrupted");
+            }
+            spec.commandLine().getOut().print(r.render());
+            spec.commandLine().getOut().flush();
+            if (!r.ok()) throw new Errors.CliException(Cpc.EXIT_FAILED, "chaos run found a violation (see above)");
+        }
+
+        private static boolean isEmptyDir(Path p) throws IOException {
+            if (!Files.isDirectory(p)) return false;
+            try (var s = Files.list(p)) {
+                return s.findAny().isEmpty();
+            }
+        }
+    }
+
+    /** "90s", "5m", "1500ms", "1h": a number and a unit. */
+    static Duration parseDuration(String text) {
+        var m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h)").matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) throw new IllegalArgumentException("--duration '" + text + "': a number and ms, s, m or h, e.g. 90s");
+        long v = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(v);
+            case "s" -> Duration.ofSeconds(v);
+            case "m" -> Duration.ofMinutes(v);
+            default -> Duration.ofHours(v);
+        };
+    }
+}

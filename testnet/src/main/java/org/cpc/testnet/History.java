@@ -1,0 +1,82 @@
+package org.cpc.testnet;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything a chaos run observed, in the order it was observed: what each node said (heights, blocks, balances),
+ * what the load generator sent and was told, and when faults began and ended. The {@link Checkers} read only this,
+ * after the run, as Jepsen's checkers read a history; a violation is shown as the few events that prove it.
+ */
+public final class History {
+    /** Something observed at wall-clock {@code atMs} (unix milliseconds, the clock block timestamps use). */
+    public sealed interface Event {
+        long atMs();
+    }
+
+    /** A transaction inside a block, as much of it as the checkers need. */
+    public record TxRef(String hash, String from, String to, long nonce, BigInteger amount, BigInteger charge) {}
+
+    /** Node {@code node} serves {@code hash} at {@code height}; {@code certificateProblem} null = it verified. */
+    public record BlockSeen(long atMs, int node, long height, String hash, long timestampMs, List<TxRef> txs,
+                            String certificateProblem) implements Event {
+        public BlockSeen {
+            txs = List.copyOf(txs);
+        }
+    }
+
+    /** Node {@code node}'s committed head was {@code height}. */
+    public record HeightSeen(long atMs, int node, long height) implements Event {}
+
+    /** The load sent {@code txHash} (nonce {@code nonce} of load account {@code account}) to {@code node}. */
+    public record Sent(long atMs, int account, int node, String txHash, long nonce, boolean accepted, String error)
+            implements Event {}
+
+    /** Node {@code node} answered that {@code txHash} is included at {@code height}: an acknowledged inclusion. */
+    public record Included(long atMs, int node, String txHash, long height) implements Event {}
+
+    /**
+     * Fault {@code index} was applied; {@code maxHeight} was the highest head any node reported just before;
+     * {@code halts}: no group holds a quorum while it lasts ({@link Fault#halts()}).
+     */
+    public record FaultStarted(long atMs, int index, String fault, long maxHeight, boolean halts) implements Event {}
+
+    /** Fault {@code index} was healed. */
+    public record FaultHealed(long atMs, int index, String fault, long maxHeight) implements Event {}
+
+    /**
+     * The outcome of waiting for progress: {@code phase} "under fault" (the nodes holding a quorum kept finalizing)
+     * or "after heal"; {@code tookMs} until every node in {@code nodes} passed {@code target}, or -1 when the
+     * bound ran out first, with the heights they had then.
+     */
+    public record Progress(long atMs, int index, String fault, String phase, List<Integer> nodes, long target,
+                           long tookMs, long boundMs, List<Long> heights) implements Event {
+        public Progress {
+            nodes = List.copyOf(nodes);
+            heights = List.copyOf(heights);
+        }
+
+        public boolean met() {
+            return tookMs >= 0;
+        }
+    }
+
+    /** Node {@code node}'s answer to {@code GET /balance} for a load account once the load stopped. */
+    public record AccountSeen(long atMs, int node, String address, BigInteger balance, long nonce) implements Event {}
+
+    private final List<Event> events = new ArrayList<>();
+
+    public synchronized void add(Event e) {
+        events.add(e);
+    }
+
+    public synchronized List<Event> events() {
+        return List.copyOf(events);
+    }
+
+    /** The events of one type, in order. */
+    public <E extends Event> List<E> of(Class<E> type) {
+        return events().stream().filter(type::isInstance).map(type::cast).toList();
+    }
+}

@@ -1,0 +1,242 @@
+package org.cpc.testnet;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import org.cpc.client.NodeClient;
+import org.cpc.node.NodeConfig;
+import org.cpc.node.NodeInit;
+import org.cpc.protocol.params.NetworkParams;
+
+/**
+ * N devnet validators of equal power, each a child JVM ({@link NodeMain}) over its own data dir under {@code dir},
+ * with every pair of nodes connected through its own {@link FaultProxy}: node {@code i} dials node {@code j > i}
+ * only through the proxy of link (i, j), so every byte between two nodes passes the proxy the harness controls.
+ *
+ * <p>Peer exchange would tell a node the others' real addresses and let it dial round a partition. Every node
+ * therefore advertises one shared address, which each takes for its own and never dials (and which nothing would
+ * answer on: a harness socket that closes every connection).
+ */
+public final class Testnet implements AutoCloseable {
+    /** Most validators: every pair is a proxy with four virtual threads per connection, and each node a JVM. */
+    public static final int MAX_NODES = 16;
+
+    private final Path dir;
+    private final NetworkParams params;
+    private final int n;
+    private final List<Path> dataDirs = new ArrayList<>();
+    private final List<NodeClient> clients = new ArrayList<>();
+    /** links[i][j], i < j: the proxy node i dials to reach node j. */
+    private final FaultProxy[][] links;
+    private final ChildJvm[] children;
+    private final boolean[] paused;
+    private final ServerSocket nowhere;
+    private final String faucetAddress;
+
+    private Testnet(Path dir, NetworkParams params, int n) {
+        if (n < 2 || n > MAX_NODES) throw new IllegalArgumentException("nodes must be 2.." + MAX_NODES + ", not " + n);
+        this.dir = dir;
+        this.params = params;
+        this.n = n;
+        this.links = new FaultProxy[n][n];
+        this.children = new ChildJvm[n];
+        this.paused = new boolean[n];
+        try {
+            nowhere = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen: " + e.getMessage(), e);
+        }
+        Thread.ofVirtual().name("testnet-nowhere").start(this::refuseAll);
+        int[] rest = freePorts(n);
+        int[] p2p = freePorts(n);
+        List<NodeInit.Member> members = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            dataDirs.add(NodeInit.nodeDir(dir, i));
+            members.add(new NodeInit.Member(dataDirs.get(i), rest[i], 1, "127.0.0.1:" + p2p[i]));
+            clients.add(new NodeClient("http://127.0.0.1:" + rest[i]));
+        }
+        List<NodeInit.Result> made = NodeInit.network(params, members, NodeInit.DEFAULT_VALIDATOR_KEY, null,
+                System.currentTimeMillis());
+        faucetAddress = made.getFirst().faucetAddress();
+        String advertise = "127.0.0.1:" + nowhere.getLocalPort();
+        for (int i = 0; i < n; i++) {
+            List<String> peers = new ArrayList<>();
+            for (int j = i + 1; j < n; j++) {
+                links[i][j] = new FaultProxy("node" + i + "-node" + j, new InetSocketAddress("127.0.0.1", p2p[j]));
+                peers.add(links[i][j].address());
+            }
+            NodeConfig c = made.get(i).config();
+            c.withP2p(new NodeConfig.P2p(c.p2p().listen(), advertise, peers, c.p2p().maxInbound(),
+                    c.p2p().maxOutbound())).write(dataDirs.get(i));
+        }
+    }
+
+    /** Generates a fresh network of {@code n} validators under {@code dir} (which must not hold one) and starts it. */
+    public static Testnet start(Path dir, int n, long blockTimeMs) {
+        Testnet t = new Testnet(dir, NetworkParams.devnet().withSynthetic(16, 4).withBlockTime(blockTimeMs)
+                .withChainId("cpc-chaos-1"), n);
+        for (int i = 0; i < n; i++) t.start(i);
+        return t;
+    }
+
+    public int size() {
+        return n;
+    }
+
+    public NetworkParams params() {
+        return params;
+    }
+
+    public NodeClient client(int i) {
+        return clients.get(i);
+    }
+
+    public String faucetAddress() {
+        return faucetAddress;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Processes
+
+    public synchronized void start(int i) {
+        if (children[i] != null && children[i].alive()) throw new IllegalStateException("node" + i + " is running");
+        children[i] = ChildJvm.start(dir.resolve("node" + i + ".log"), NodeMain.class, dataDirs.get(i).toString());
+        paused[i] = false;
+    }
+
+    /** {@code kill -9}. */
+    public synchronized void kill(int i) throws InterruptedException {
+        children[i].kill();
+        paused[i] = false;
+    }
+
+    public synchronized void pause(int i) throws InterruptedException {
+        children[i].pause();
+        paused[i] = true;
+    }
+
+    public synchronized void resume(int i) throws InterruptedException {
+        children[i].resume();
+        paused[i] = false;
+    }
+
+    /** Running and not stopped: the node can answer. */
+    public synchronized boolean up(int i) {
+        return children[i] != null && children[i].alive() && !paused[i];
+    }
+
+    public synchronized String tail(int i, int lines) {
+        return children[i] == null ? "(never started)" : children[i].log() + ":\n" + children[i].tail(lines);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Links
+
+    /** Blocks (or unblocks) the bytes node {@code from} sends to node {@code to}. */
+    public void block(int from, int to, boolean blocked) {
+        link(from, to).block(dir(from, to), blocked);
+    }
+
+    /** Shapes what node {@code from} sends to node {@code to}. */
+    public void shape(int from, int to, FaultProxy.Shape shape) {
+        link(from, to).shape(dir(from, to), shape);
+    }
+
+    /** Blocks both directions between the groups: nodes talk only within their own group. */
+    public void partition(List<Set<Integer>> groups) {
+        for (int a = 0; a < n; a++) {
+            for (int b = 0; b < n; b++) {
+                if (a != b && group(groups, a) != group(groups, b)) block(a, b, true);
+            }
+        }
+    }
+
+    /** Closes the connections of every link of {@code nodes}. */
+    public void reset(Collection<Integer> nodes) {
+        for (int a : nodes) {
+            for (int b = 0; b < n; b++) if (a != b) link(a, b).reset();
+        }
+    }
+
+    /** Every link clean again: nothing blocked, no latency or bandwidth limit. */
+    public void healLinks() {
+        for (FaultProxy[] row : links) for (FaultProxy p : row) if (p != null) p.heal();
+    }
+
+    public List<Integer> nodes() {
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) all.add(i);
+        return Collections.unmodifiableList(all);
+    }
+
+    private FaultProxy link(int a, int b) {
+        return a < b ? links[a][b] : links[b][a];
+    }
+
+    /** The lower node dials, so its bytes flow FORWARD through the link's proxy. */
+    private static FaultProxy.Dir dir(int from, int to) {
+        return from < to ? FaultProxy.Dir.FORWARD : FaultProxy.Dir.BACKWARD;
+    }
+
+    private static int group(List<Set<Integer>> groups, int node) {
+        for (int g = 0; g < groups.size(); g++) if (groups.get(g).contains(node)) return g;
+        return -1 - node; // in no group: alone
+    }
+
+    private void refuseAll() {
+        while (!nowhere.isClosed()) {
+            try (Socket s = nowhere.accept()) {
+                // nothing: the dialler sees its connection closed
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    /** Distinct loopback ports free at the time of the call (all held at once, so none is handed out twice). */
+    static int[] freePorts(int count) {
+        ServerSocket[] sockets = new ServerSocket[count];
+        int[] ports = new int[count];
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets[i] = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                ports[i] = sockets[i].getLocalPort();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port: " + e.getMessage(), e);
+        } finally {
+            for (ServerSocket s : sockets) {
+                try {
+                    if (s != null) s.close();
+                } catch (IOException ignored) {
+                    // a socket that will not close keeps its port; the node's bind then fails with a clear error
+                }
+            }
+        }
+        return ports;
+    }
+
+    @Override
+    public synchronized void close() throws InterruptedException {
+        for (ChildJvm c : children) if (c != null) c.close();
+        for (FaultProxy[] row : links) for (FaultProxy p : row) if (p != null) p.close();
+        try {
+            nowhere.close();
+        } catch (IOException ignored) {
+            // closing is all we wanted
+        }
+    }
+}
