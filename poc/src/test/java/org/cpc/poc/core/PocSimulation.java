@@ -14,6 +14,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import org.cpc.chain.exec.TxRejected;
+import org.cpc.chain.market.MarketTask;
+import org.cpc.chain.market.TaskMachine;
 import org.cpc.client.TxBuilder;
 import org.cpc.compute.market.PoolMessage;
 import org.cpc.compute.market.PoolProtocol;
@@ -23,7 +26,6 @@ import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.crypto.Sha256;
 import org.cpc.protocol.keys.AccountKey;
 import org.cpc.protocol.params.NetworkParams;
-import org.cpc.protocol.types.TaskStatus;
 import org.cpc.protocol.types.Transaction;
 
 /**
@@ -79,9 +81,16 @@ final class PocSimulation {
     private final Map<String, Transaction> mempool = new LinkedHashMap<>();
     private final Map<String, Transaction> onChain = new LinkedHashMap<>();
     private final Map<String, Integer> resultsOnChain = new HashMap<>();
-    private final Map<String, Integer> paysOnChain = new HashMap<>();
-    private final Map<String, String> l1Tasks = new LinkedHashMap<>(); // task → "pending" | "cancelled" | "live"
-    private final Map<String, Long> deadlines = new HashMap<>();
+    /** The tasks as L1 holds them, settled by the chain's own {@link TaskMachine}; absent while publishing. */
+    private final Map<String, MarketTask> l1Tasks = new LinkedHashMap<>();
+    /** What each task was created with, and what L1 moved out of its escrow (shares paid, refunds). */
+    private final Map<String, TaskSpec> specs = new LinkedHashMap<>();
+    private final Map<String, BigInteger> paidOut = new HashMap<>();
+    /** The PoC validator's part of each job's share on L1, and what it paid the job's duplicate worker. */
+    private final Map<String, BigInteger> pocPart = new HashMap<>();
+    private final Map<String, L1Work.Ref> payments = new HashMap<>();
+    private final Map<String, Integer> paysPerJob = new HashMap<>();
+    private final Map<String, BigInteger> auditPaid = new HashMap<>();
     private long l1Nonce;
     private long nextL1PassAt;
     /** The outbox waits for its recorded group to be synced and sent before its next pass. */
@@ -361,15 +370,15 @@ final class PocSimulation {
         String id = new java.util.UUID(rnd.nextLong(), rnd.nextLong()).toString();
         long deadline = now / 1000 + 60 + rnd.nextInt(600);
         BigInteger reward = BigInteger.valueOf(1 + rnd.nextInt(1_000_000)).multiply(BigInteger.TEN.pow(12));
-        deadlines.put(id, deadline);
-        l1Tasks.put(id, "publishing");
         TaskSpec spec = new TaskSpec(id, "cpc1customer", SyntheticChallenge.INSTANCE, p, reward, deadline,
                 Json.object().put("create", id), "create-" + id);
+        specs.put(id, spec);
+        paidOut.put(id, BigInteger.ZERO);
         apply(machine.submit(spec, now, () -> { }));
     }
 
     private void cancelSomeTask() {
-        List<String> ids = new ArrayList<>(l1Tasks.keySet());
+        List<String> ids = new ArrayList<>(specs.keySet());
         String id = ids.get(rnd.nextInt(ids.size()));
         try {
             apply(machine.beginCancel(id, "cpc1customer", now));
@@ -377,11 +386,14 @@ final class PocSimulation {
             return;
         }
         history.add(now + " customer cancels " + id);
-        boolean anyOnChain = resultsOnChain.keySet().stream().anyMatch(k -> k.startsWith(id + "/"));
-        if (!anyOnChain && "live".equals(l1Tasks.get(id))) {
-            l1Tasks.put(id, "cancelled");
+        MarketTask t = l1Tasks.get(id);
+        try {
+            if (t == null) throw new TxRejected("no task " + id + " on L1");
+            TaskMachine.Closed c = TaskMachine.cancel(t, "cpc1customer");
+            l1Tasks.put(id, c.task());
+            paidOut.merge(id, c.refund(), BigInteger::add);
             apply(machine.cancelled(id, "cancel-" + id, now, () -> { }));
-        } else {
+        } catch (TxRejected e) {
             apply(machine.cancelFailed(id, now));
         }
     }
@@ -396,28 +408,24 @@ final class PocSimulation {
             it.remove();
             includeOnL1(e.getValue());
         }
-        for (var e : l1Tasks.entrySet()) { // at its deadline L1 closes a task: completed only with every result in
-            if (!"live".equals(e.getValue()) || now / 1000 <= deadlines.get(e.getKey())) continue;
-            Task t = machine.find(e.getKey());
-            int in = 0;
-            for (int i = 0; t != null && i < t.jobs.length; i++) in += resultsOnChain.getOrDefault(e.getKey() + "/" + i, 0);
-            e.setValue(t != null && in == t.jobs.length ? "completed" : "failed");
-            history.add(now + " L1 closes " + e.getKey() + ": " + e.getValue());
+        for (var e : l1Tasks.entrySet()) { // a block past its deadline fails a task; the escrow left goes back
+            if (!TaskMachine.expired(e.getValue(), now / 1000)) continue;
+            TaskMachine.Closed c = TaskMachine.expire(e.getValue(), now / 1000);
+            e.setValue(c.task());
+            paidOut.merge(e.getKey(), c.refund(), BigInteger::add);
+            history.add(now + " L1 fails " + e.getKey());
         }
         L1Work.Check check = machine.l1Check(now);
         for (String id : check.overdue()) {
-            TaskStatus st = switch (l1Tasks.get(id)) {
-                case "failed" -> TaskStatus.FAILED;
-                case "completed" -> TaskStatus.COMPLETED;
-                case "cancelled" -> TaskStatus.CANCELLED;
-                default -> TaskStatus.IN_PROGRESS;
-            };
-            apply(machine.taskOnL1(id, st, now));
+            MarketTask t = l1Tasks.get(id);
+            if (t != null) apply(machine.taskOnL1(id, t.status(), now));
         }
         for (L1Work.Publish p : check.publishing()) {
             if (faults && rnd.nextDouble() < 0.3) continue;
-            if (!"publishing".equals(l1Tasks.get(p.taskId()))) continue;
-            l1Tasks.put(p.taskId(), "live");
+            if (l1Tasks.containsKey(p.taskId())) continue;
+            TaskSpec s = specs.get(p.taskId());
+            l1Tasks.put(p.taskId(), TaskMachine.create(s.taskId(), s.creator(), s.type().name(), "h", s.reward(),
+                    s.deadline(), s.type().jobCount(s.payload()), now));
             apply(machine.taskOnChain(p.taskId(), now));
         }
         List<L1Work.Ref> included = new ArrayList<>();
@@ -433,10 +441,12 @@ final class PocSimulation {
         List<L1Work.Built> built = new ArrayList<>();
         for (L1Work.Draft d : drafts) {
             TxBuilder b = TxBuilder.of(PARAMS, validatorKey).nonce(l1Nonce++).timestamp(now / 1000);
-            built.add(new L1Work.Built(d.ref(), switch (d) {
+            Transaction tx = switch (d) {
                 case L1Work.ResultDraft r -> b.submitResult(r.result());
                 case L1Work.PayDraft p -> b.transfer(p.to(), p.amount());
-            }));
+            };
+            if (d instanceof L1Work.PayDraft) payments.put(tx.hashHex(), d.ref());
+            built.add(new L1Work.Built(d.ref(), tx));
         }
         // Sent only once their record is synced, as the outbox does: after a crash each is re-sent as it was.
         sending = true;
@@ -456,17 +466,29 @@ final class PocSimulation {
     private void includeOnL1(Transaction tx) {
         if (tx.payload() != null && tx.payload().has("task_id")) {
             String task = tx.payload().get("task_id").textValue();
-            String job = task + "/" + tx.payload().get("nonce").asLong();
-            if (!"live".equals(l1Tasks.get(task)) || now / 1000 > deadlines.get(task)) return;
-            if (resultsOnChain.containsKey(job)) return; // L1 refuses a second result for a job
+            long index = tx.payload().get("nonce").asLong();
+            String job = task + "/" + index;
+            MarketTask t = l1Tasks.get(task);
+            if (t == null || resultsOnChain.containsKey(job)) return; // L1 refuses a second result for a job
+            TaskMachine.Settled settled;
+            try {
+                settled = TaskMachine.acceptJob(t, index, now / 1000, PARAMS);
+            } catch (TxRejected e) {
+                return; // closed, past its deadline: refused, nothing moves
+            }
+            l1Tasks.put(task, settled.task());
+            paidOut.merge(task, settled.share(), BigInteger::add);
+            pocPart.put(job, settled.split().poc());
             resultsOnChain.merge(job, 1, Integer::sum);
             if (!passed.getOrDefault(job, Set.of()).contains(tx.payload().get("result_hash").textValue())) {
                 violations.add("a result L1 took for " + job + " never passed verification");
             }
         } else {
-            String to = tx.toAddress();
-            paysOnChain.merge(tx.hashHex(), 1, Integer::sum);
-            history.add(now + " pay to " + to.substring(0, 12) + " on chain");
+            L1Work.Ref ref = payments.get(tx.hashHex());
+            String job = ref.taskId() + "/" + ref.index();
+            paysPerJob.merge(job, 1, Integer::sum);
+            auditPaid.merge(job, tx.amount(), BigInteger::add);
+            history.add(now + " pay for " + job + " on chain");
         }
         onChain.put(tx.hashHex(), tx);
     }
@@ -501,8 +523,8 @@ final class PocSimulation {
         for (var e : resultsOnChain.entrySet()) {
             if (e.getValue() > 1) violations.add("job " + e.getKey() + " was paid " + e.getValue() + " times on L1");
         }
-        for (var e : paysOnChain.entrySet()) {
-            if (e.getValue() > 1) violations.add("payment " + e.getKey() + " went on chain twice");
+        for (var e : paysPerJob.entrySet()) {
+            if (e.getValue() > 1) violations.add("the duplicate worker of job " + e.getKey() + " was paid " + e.getValue() + " times");
         }
     }
 
@@ -525,7 +547,9 @@ final class PocSimulation {
         StringBuilder b = new StringBuilder();
         for (Task t : machine.tasks()) {
             if (t.status.isFinal()) continue;
-            b.append("\n  ").append(t.taskId).append(" on L1 ").append(l1Tasks.get(t.taskId)).append(", deadline ")
+            MarketTask onL1 = l1Tasks.get(t.taskId);
+            b.append("\n  ").append(t.taskId).append(" on L1 ").append(onL1 == null ? "-" : onL1.status().wire())
+                    .append(", deadline ")
                     .append(t.deadline).append(" now ").append(now / 1000).append(", cancelling ").append(t.cancelling)
                     .append(", result ").append(t.resultHash);
             for (Job j : t.jobs) {
@@ -538,8 +562,28 @@ final class PocSimulation {
         return b.toString();
     }
 
-    /** At the end: a completed task has every job on L1 exactly once, and the PoC validator agrees with L1. */
+    /**
+     * At the end: a completed task has every job on L1 exactly once, the PoC validator agrees with L1, every task's
+     * escrow is accounted for to the wei, and a duplicate worker is paid no more than the PoC validator's part of
+     * that job (a duplicate run costs the customer nothing and creates no wei).
+     */
     private void checkL1Agrees() {
+        for (var e : specs.entrySet()) {
+            MarketTask t = l1Tasks.get(e.getKey());
+            BigInteger left = t == null ? e.getValue().reward() : t.escrowLeft();
+            BigInteger total = left.add(paidOut.get(e.getKey()));
+            if (!total.equals(e.getValue().reward())) {
+                violations.add("task " + e.getKey() + ": escrow left " + left + " + paid out " + paidOut.get(e.getKey())
+                        + " = " + total + " wei, not the reward " + e.getValue().reward());
+            }
+        }
+        for (var e : auditPaid.entrySet()) {
+            BigInteger poc = pocPart.get(e.getKey());
+            if (poc == null || e.getValue().compareTo(poc) > 0) {
+                violations.add("job " + e.getKey() + ": its duplicate worker got " + e.getValue()
+                        + " wei, more than the PoC validator's part " + poc);
+            }
+        }
         for (Task t : machine.tasks()) {
             int onL1 = 0;
             for (Job j : t.jobs) onL1 += resultsOnChain.getOrDefault(j.id(), 0);
