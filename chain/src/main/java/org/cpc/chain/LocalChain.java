@@ -21,7 +21,11 @@ import org.cpc.chain.exec.SyntheticResultVerifier;
 import org.cpc.chain.exec.VerifiedCache;
 import org.cpc.chain.mempool.Mempool;
 import org.cpc.chain.query.ResultReward;
+import org.cpc.chain.query.DelegationView;
 import org.cpc.chain.query.TaskView;
+import org.cpc.chain.query.ValidatorView;
+import org.cpc.chain.staking.Supply;
+import org.cpc.chain.staking.UnbondingEntry;
 import org.cpc.chain.query.TxStatus;
 import org.cpc.chain.state.SparseMerkleTree;
 import org.cpc.chain.state.StateKeys;
@@ -321,6 +325,31 @@ public final class LocalChain implements Chain {
     @Override
     public int mempoolSize() {
         return query.mempoolSize();
+    }
+
+    @Override
+    public List<ValidatorView> stakingValidators() {
+        return query.stakingValidators();
+    }
+
+    @Override
+    public Optional<ValidatorView> stakingValidator(String operator) {
+        return query.stakingValidator(operator);
+    }
+
+    @Override
+    public List<DelegationView> delegations(String delegator) {
+        return query.delegations(delegator);
+    }
+
+    @Override
+    public List<UnbondingEntry> unbonding(String delegator) {
+        return query.unbonding(delegator);
+    }
+
+    @Override
+    public Supply supply() {
+        return query.supply();
     }
 
     // ---- for tests and tools ----
