@@ -76,7 +76,7 @@ final class BlockBuilder {
         Block parent = head.block();
         long height = parent.header().height() + 1;
         BlockExecutor.Session s = executor.begin(store::state, head, store::dueTasks, height, timestampMs,
-                proposer.rewardAddress());
+                proposer.address(), proposer.rewardAddress(), null);
         PriorityQueue<Cursor> pq = new PriorityQueue<>(Comparator
                 .comparingLong((Cursor c) -> -c.cur().gasPrice())
                 .thenComparingLong(c -> c.cur().seq()));

@@ -104,7 +104,7 @@ final class BlockValidator {
     private ExecutedBlock execute(Block b, ValidatorInfo proposer) throws InvalidBlockException {
         BlockHeader h = b.header();
         BlockExecutor.Session s = executor.begin(store::state, head, store::dueTasks, h.height(), h.timestamp(),
-                proposer.rewardAddress());
+                proposer.address(), proposer.rewardAddress(), null);
         List<byte[]> hashes = new ArrayList<>(b.transactions().size());
         List<PreparedTx> prepared = preverify(b.transactions(), h.height());
         int i = 0;

@@ -7,12 +7,16 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.cpc.chain.exec.StateWrite;
+import org.cpc.chain.exec.WorldState;
+import org.cpc.chain.staking.ConsensusKey;
+import org.cpc.chain.staking.Staking;
 import org.cpc.chain.state.SparseMerkleTree;
 import org.cpc.chain.state.StateKeys;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.params.NetworkParams;
+import org.cpc.protocol.types.Amounts;
 import org.cpc.protocol.types.Block;
 import org.cpc.protocol.types.BlockHeader;
 import org.cpc.protocol.types.Roots;
@@ -22,8 +26,8 @@ public final class GenesisState {
     private GenesisState() {}
 
     /**
-     * The state entries of a genesis: its alloc, its validators and the market roles (PoC validators, treasury), in
-     * (key space, tree key) order.
+     * The state entries of a genesis: its alloc, its validators (and their bonds) and the market roles (PoC
+     * validators, treasury), in (key space, tree key) order.
      */
     public static List<StateWrite> writes(Genesis g) {
         List<StateWrite> w = new ArrayList<>();
@@ -42,9 +46,26 @@ public final class GenesisState {
         }
         w.add(new StateWrite(StateKeys.MARKET_ROLE, StateKeys.key(StateKeys.MARKET_ROLE, "treasury"),
                 Jcs.canonicalize(Json.object().put("role", "treasury").put("address", g.treasuryAddress()))));
+        w.addAll(stakingWrites(g));
         w.sort(Comparator.comparing((StateWrite x) -> x.type()).thenComparing(StateWrite::treeKey,
                 Arrays::compareUnsigned));
         return w;
+    }
+
+    /**
+     * The genesis validators bonded: each one's {@code power} becomes a self-bond of that many CPC, operated by its
+     * {@code reward_address}; see {@link Staking#genesis}.
+     */
+    private static List<StateWrite> stakingWrites(Genesis g) {
+        WorldState ws = new WorldState((type, key) -> null);
+        List<Staking.GenesisValidator> vs = new ArrayList<>();
+        for (ValidatorInfo v : g.validators()) {
+            vs.add(new Staking.GenesisValidator(new ConsensusKey(v.address(), v.rewardAddress(), v.publicKey()),
+                    Amounts.cpc(v.power())));
+        }
+        BigInteger alloc = g.alloc().values().stream().reduce(BigInteger.ZERO, BigInteger::add);
+        new Staking(g.params().staking(), ws, g.treasuryAddress()).genesis(vs, alloc);
+        return ws.writes();
     }
 
     /** The sparse Merkle tree of {@code writes} (a genesis's), built from the empty tree. */

@@ -24,7 +24,11 @@ import org.cpc.chain.query.AddressTxPage;
 import org.cpc.chain.query.ResultReward;
 import org.cpc.chain.query.TaskPage;
 import org.cpc.chain.query.TxPosition;
+import org.cpc.chain.query.DelegationView;
 import org.cpc.chain.query.TaskView;
+import org.cpc.chain.query.ValidatorView;
+import org.cpc.chain.staking.Supply;
+import org.cpc.chain.staking.UnbondingEntry;
 import org.cpc.chain.query.TxStatus;
 import org.cpc.chain.state.SparseMerkleTree;
 import org.cpc.chain.state.StateKeys;
@@ -340,6 +344,31 @@ public final class LocalChain implements Chain {
     @Override
     public int mempoolSize() {
         return query.mempoolSize();
+    }
+
+    @Override
+    public List<ValidatorView> stakingValidators() {
+        return query.stakingValidators();
+    }
+
+    @Override
+    public Optional<ValidatorView> stakingValidator(String operator) {
+        return query.stakingValidator(operator);
+    }
+
+    @Override
+    public List<DelegationView> delegations(String delegator) {
+        return query.delegations(delegator);
+    }
+
+    @Override
+    public List<UnbondingEntry> unbonding(String delegator) {
+        return query.unbonding(delegator);
+    }
+
+    @Override
+    public Supply supply() {
+        return query.supply();
     }
 
     // ---- for tests and tools ----

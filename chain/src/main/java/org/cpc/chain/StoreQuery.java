@@ -17,7 +17,12 @@ import org.cpc.chain.query.ChainQuery;
 import org.cpc.chain.query.TaskPage;
 import org.cpc.chain.query.TxPosition;
 import org.cpc.chain.query.ResultReward;
+import org.cpc.chain.query.DelegationView;
+import org.cpc.chain.query.StakingReads;
 import org.cpc.chain.query.TaskView;
+import org.cpc.chain.query.ValidatorView;
+import org.cpc.chain.staking.Supply;
+import org.cpc.chain.staking.UnbondingEntry;
 import org.cpc.chain.query.TxStatus;
 import org.cpc.chain.state.StateKeys;
 import org.cpc.chain.store.ChainStore;
@@ -181,6 +186,35 @@ final class StoreQuery implements ChainQuery {
     @Override
     public int mempoolSize() {
         return mempool.size();
+    }
+
+    private StakingReads staking() {
+        return new StakingReads(genesis.params(), store::state, genesis.treasuryAddress(), store.headHeight());
+    }
+
+    @Override
+    public List<ValidatorView> stakingValidators() {
+        return staking().validators();
+    }
+
+    @Override
+    public Optional<ValidatorView> stakingValidator(String operator) {
+        return staking().validator(operator);
+    }
+
+    @Override
+    public List<DelegationView> delegations(String delegator) {
+        return staking().delegations(delegator);
+    }
+
+    @Override
+    public List<UnbondingEntry> unbonding(String delegator) {
+        return staking().unbonding(delegator);
+    }
+
+    @Override
+    public Supply supply() {
+        return Supply.of(store.headHeight(), genesis.params(), store::forEachState);
     }
 
     // ---- whole-state reads for supply checks, tests and tools; not part of the reader's API ----

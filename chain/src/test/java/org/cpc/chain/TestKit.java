@@ -98,6 +98,28 @@ public final class TestKit {
                 .submitResult(r);
     }
 
+    /**
+     * What the operator {@code address} has earned and not spent: its balance plus its staking rewards not yet
+     * withdrawn. With staking, a validator's part of a block pays its commission to the operator's balance and the
+     * rest to its delegators (its self-bond included) as pending rewards.
+     */
+    public static BigInteger withPendingRewards(LocalChain c, String address) {
+        BigInteger pending = c.delegations(address).stream().map(d -> d.pendingRewards())
+                .reduce(BigInteger.ZERO, BigInteger::add);
+        return c.account(address).balance().add(pending);
+    }
+
+    /**
+     * Checks the supply at the head: every wei in one bucket, and the buckets sum to {@code genesis} (alloc and
+     * validators' bonds) plus the block rewards minted.
+     */
+    public static void assertSupply(LocalChain c, BigInteger genesis) {
+        org.cpc.chain.staking.Supply s = c.supply();
+        org.assertj.core.api.Assertions.assertThat(s.balanced()).as("supply %s", s).isTrue();
+        org.assertj.core.api.Assertions.assertThat(s.total()).isEqualTo(genesis
+                .add(org.cpc.chain.staking.Supply.minted(c.params(), c.head().header().height())));
+    }
+
     /** A settable clock. */
     public static final class Clock implements LongSupplier {
         public volatile long now;

@@ -11,6 +11,10 @@ import org.cpc.chain.market.JobDigest;
 import org.cpc.chain.market.JobRecord;
 import org.cpc.chain.market.MarketTask;
 import org.cpc.chain.market.TaskMachine;
+import org.cpc.chain.staking.ConsensusKey;
+import org.cpc.chain.staking.Staking;
+import org.cpc.chain.staking.StakingPayload;
+import org.cpc.chain.staking.StakingRules;
 import org.cpc.chain.state.ByteKey;
 import org.cpc.chain.WorkerStats;
 import org.cpc.compute.SyntheticTask;
@@ -94,12 +98,21 @@ public final class BlockExecutor {
 
     /** Signature and (for results) proof verification, skipped when this node verified the same tx before. */
     public void verifyExpensive(PreparedTx p, ComputeResult r, VerificationContext ctx) throws TxRejected {
-        if (verified != null && verified.contains(p)) return;
-        TxRules.checkSignature(p);
-        if (r != null) {
+        verifyExpensive(p, r == null ? null : () -> {
             ResultVerifier.Verdict v = verifier.verify(r, ctx);
             if (!v.valid()) throw new TxRejected.InvalidProof("result proof rejected: " + v.reason());
-        }
+        });
+    }
+
+    /** A check too costly to repeat, whose verdict depends on the transaction alone (memoized with it). */
+    private interface CostlyCheck {
+        void run() throws TxRejected;
+    }
+
+    private void verifyExpensive(PreparedTx p, CostlyCheck after) throws TxRejected {
+        if (verified != null && verified.contains(p)) return;
+        TxRules.checkSignature(p);
+        if (after != null) after.run();
         if (verified != null) verified.add(p);
     }
 
@@ -221,6 +234,10 @@ public final class BlockExecutor {
                 verifyExpensive(p, null, null);
                 return new Plan(c, false, task, null, null, GasSchedule.gas(tx, params, false));
             }
+            case STAKE, UNSTAKE, DELEGATE, UNDELEGATE, WITHDRAW_REWARDS, UPDATE_VALIDATOR, UNJAIL, SUBMIT_EVIDENCE -> {
+                verifyExpensive(p, checkStaking(tx, c.staking(), new Staking(params.staking(), state, treasury), height));
+                return new Plan(c, false, null, null, null, GasSchedule.gas(tx, params, false));
+            }
             default -> {
                 verifyExpensive(p, null, null);
                 return new Plan(c, false, null, null, null, GasSchedule.gas(tx, params, false));
@@ -229,15 +246,70 @@ public final class BlockExecutor {
     }
 
     /**
-     * Starts a block at {@code height} with timestamp {@code timestampMs} on top of committed state; fees and
-     * rewards go to {@code rewardAddress}. First of all, market tasks whose deadline is before the block's time
-     * (timestamp / 1000) fail and give their escrow back, in (deadline, task_id) order, at most
-     * {@link #MAX_EXPIRIES_PER_BLOCK}.
+     * The stateful rules of a staking transaction at {@code height}; returns its costly check (the proof of
+     * possession of a first STAKE, the vote signatures of a SUBMIT_EVIDENCE), run after the transaction's signature.
+     */
+    private CostlyCheck checkStaking(Transaction tx, StakingPayload payload, Staking staking, long height)
+            throws TxRejected {
+        String from = tx.fromAddress();
+        switch (tx.txType()) {
+            case STAKE -> {
+                if (payload instanceof StakingPayload.CreateValidator cv) {
+                    staking.checkCreate(from, cv.consensusAddress(), tx.amount());
+                    return () -> {
+                        if (!cv.popVerifies(params.chainId(), from)) {
+                            throw new TxRejected("pop is not the consensus key's ML-DSA-65 signature of the JCS of"
+                                    + " {\"chain_id\",\"domain\":\"" + StakingPayload.POP_DOMAIN + "\",\"operator_address\"}");
+                        }
+                    };
+                }
+                staking.checkBond(from, from, tx.amount());
+            }
+            case UNSTAKE -> staking.checkUnbond(from, from, tx.amount());
+            case DELEGATE -> staking.checkBond(tx.toAddress(), from, tx.amount());
+            case UNDELEGATE -> staking.checkUnbond(tx.toAddress(), from, tx.amount());
+            case WITHDRAW_REWARDS -> {
+                if (tx.toAddress() == null) staking.checkWithdrawAll(from);
+                else staking.checkWithdraw(tx.toAddress(), from);
+            }
+            case UPDATE_VALIDATOR -> {
+                StakingPayload.UpdateValidator u = (StakingPayload.UpdateValidator) payload;
+                staking.checkUpdate(from, u.name(), u.website(), u.commissionBps(), height);
+            }
+            case UNJAIL -> staking.checkUnjail(from, height);
+            case SUBMIT_EVIDENCE -> {
+                StakingPayload.Evidence e = (StakingPayload.Evidence) payload;
+                ConsensusKey key = staking.checkEvidence(e.votes().validatorAddress(), e.votes().height(), height);
+                return () -> {
+                    if (!e.verifies(params.chainId(), key.publicKey())) {
+                        throw new TxRejected("the votes are not both signed by " + key.consensusAddress()
+                                + " (ML-DSA-65 over their consensus sign bytes on chain " + params.chainId() + ")");
+                    }
+                };
+            }
+            default -> throw new IllegalArgumentException(tx.txType() + " is not a staking transaction");
+        }
+        return null;
+    }
+
+    /**
+     * Starts a block at {@code height} with timestamp {@code timestampMs} on top of committed state, proposed by the
+     * validator with consensus address {@code proposerAddress}. First of all, market tasks whose deadline is before
+     * the block's time (timestamp / 1000) fail and give their escrow back, in (deadline, task_id) order, at most
+     * {@link #MAX_EXPIRIES_PER_BLOCK}; then the unbonding entries maturing at this height are paid, and the previous
+     * block's certificate is counted for liveness.
+     *
+     * @param rewardAddress who takes the validators' part of the block when the active set is empty
+     * @param previousSigners the consensus addresses whose signatures are in the certificate of block
+     *     {@code height − 1}; null when that is not known (then no liveness is counted: until the header carries the
+     *     last commit, every caller passes null, so every node does the same)
      */
     public Session begin(StateReader base, ChainView chain, DeadlineIndex deadlines, long height, long timestampMs,
-                         String rewardAddress) {
-        Session s = new Session(new WorldState(base), chain, height, Math.floorDiv(timestampMs, 1000), rewardAddress);
+                         String proposerAddress, String rewardAddress, Set<String> previousSigners) {
+        Session s = new Session(new WorldState(base), chain, height, Math.floorDiv(timestampMs, 1000),
+                proposerAddress, rewardAddress);
         s.expireTasks(deadlines);
+        s.startStaking(previousSigners);
         return s;
     }
 
@@ -247,7 +319,9 @@ public final class BlockExecutor {
         private final ChainView chain;
         private final long height;
         private final long nowS;
+        private final String proposerAddress;
         private final String rewardAddress;
+        private final Staking staking;
         /** The synthetic results accepted so far: their worker and position; paid when the block finishes. */
         private final List<SyntheticAccepted> syntheticResults = new ArrayList<>();
         /** What each accepted result was paid, market jobs as they settle, synthetic results at the finish. */
@@ -257,12 +331,15 @@ public final class BlockExecutor {
         private BigInteger fees = BigInteger.ZERO;
         private long gasUsed;
 
-        Session(WorldState state, ChainView chain, long height, long nowS, String rewardAddress) {
+        Session(WorldState state, ChainView chain, long height, long nowS, String proposerAddress,
+                String rewardAddress) {
             this.state = state;
             this.chain = chain;
             this.height = height;
             this.nowS = nowS;
+            this.proposerAddress = proposerAddress;
             this.rewardAddress = rewardAddress;
+            this.staking = new Staking(params.staking(), state, treasury);
         }
 
         public long gasUsed() {
@@ -278,8 +355,13 @@ public final class BlockExecutor {
         }
 
         private void credit(String address, BigInteger wei) {
-            Account a = state.account(address);
-            state.setAccount(address, new Account(a.balance().add(wei), a.nonce()));
+            state.credit(address, wei);
+        }
+
+        void startStaking(Set<String> previousSigners) {
+            staking.pruneSets(height);
+            staking.matureUnbonding(height);
+            if (previousSigners != null) staking.recordSignatures(height, previousSigners);
         }
 
         void expireTasks(DeadlineIndex deadlines) {
@@ -312,10 +394,10 @@ public final class BlockExecutor {
                         ? "nonce " + tx.nonce() + " is below the account's next nonce " + from.nonce()
                         : "nonce " + tx.nonce() + " is above the account's next nonce " + from.nonce());
             }
-            BigInteger need = tx.amount().add(tx.fee());
+            BigInteger need = StakingRules.spent(tx).add(tx.fee());
             if (from.balance().compareTo(need) < 0) {
                 throw new TxRejected("insufficient balance: has " + from.balance() + " wei, needs " + need
-                        + " (amount + fee)");
+                        + (need.equals(tx.fee()) ? " (fee)" : " (amount + fee)"));
             }
             if (GasSchedule.minimumGas(tx, params) > gasRoom) return -1;
             Plan plan = plan(p, c, state, chain, height, nowS);
@@ -323,7 +405,7 @@ public final class BlockExecutor {
             if (gas > gasRoom) return -1;
 
             BigInteger charge = BigInteger.valueOf(gas).multiply(BigInteger.valueOf(tx.gasPrice()));
-            BigInteger debit = tx.amount().add(charge);
+            BigInteger debit = StakingRules.spent(tx).add(charge);
             state.setAccount(tx.fromAddress(), new Account(from.balance().subtract(debit), from.nonce() + 1));
             switch (tx.txType()) {
                 case TRANSFER -> credit(tx.toAddress(), tx.amount());
@@ -349,11 +431,46 @@ public final class BlockExecutor {
                     state.setTask(closed.task());
                     credit(plan.task().creator(), closed.refund());
                 }
+                default -> applyStaking(tx, c.staking());
             }
             fees = fees.add(charge);
             gasUsed += gas;
             gasPerTx.add(gas);
             return gas;
+        }
+
+        /** A staking transaction's effect; its rules passed in {@link #plan}, so nothing here is refused. */
+        private void applyStaking(Transaction tx, StakingPayload payload) throws TxRejected {
+            String from = tx.fromAddress();
+            switch (tx.txType()) {
+                case STAKE -> {
+                    if (payload instanceof StakingPayload.CreateValidator cv) {
+                        staking.createValidator(from, new ConsensusKey(cv.consensusAddress(), from,
+                                cv.consensusPublicKey()), cv.name(), cv.website(), cv.commissionBps(), tx.amount(),
+                                height);
+                    } else {
+                        staking.bond(from, from, tx.amount());
+                    }
+                }
+                case UNSTAKE -> staking.unbond(from, from, tx.amount(), height);
+                case DELEGATE -> staking.bond(tx.toAddress(), from, tx.amount());
+                case UNDELEGATE -> staking.unbond(tx.toAddress(), from, tx.amount(), height);
+                case WITHDRAW_REWARDS -> {
+                    if (tx.toAddress() == null) staking.withdrawAll(from);
+                    else staking.withdraw(tx.toAddress(), from);
+                }
+                case UPDATE_VALIDATOR -> {
+                    StakingPayload.UpdateValidator u = (StakingPayload.UpdateValidator) payload;
+                    staking.updateValidator(from, u.name(), u.website(), u.commissionBps(), height);
+                }
+                case UNJAIL -> staking.unjail(from, height);
+                case SUBMIT_EVIDENCE -> {
+                    StakingPayload.Evidence e = (StakingPayload.Evidence) payload;
+                    String operator = staking.state().consensusKey(e.votes().validatorAddress()).operatorAddress();
+                    staking.doubleSign(operator, e.votes().height());
+                }
+                default -> throw new IllegalArgumentException(tx.txType() + " is not a staking transaction");
+            }
         }
 
         private void settleJob(PreparedTx p, ComputeResult r, Plan plan) throws TxRejected {
@@ -372,13 +489,15 @@ public final class BlockExecutor {
         }
 
         /**
-         * Pays the block reward and the fees, and returns the block's state changes: the compute share of the reward
-         * goes in equal parts to the block's synthetic results, the proposer takes the rest of it (so the remainder
-         * of the division too) and the fees.
+         * Pays the block reward and the fees, decides the active set of height + 2, and returns the block's state
+         * changes: the compute share of the reward goes in equal parts to the block's synthetic results; the rest of
+         * it (so the remainder of the division too) and the fees are the validators' part, which the active set in
+         * effect shares by power ({@link Staking#distribute}), or the proposer's reward address takes when that set
+         * is empty.
          */
         public Outcome finish() {
             BigInteger reward = params.blockRewardAt(height);
-            BigInteger proposerTake = reward.add(fees);
+            BigInteger validatorsPart = reward.add(fees);
             if (!syntheticResults.isEmpty()) {
                 BigInteger each = syntheticResultReward(params, height, syntheticResults.size());
                 for (SyntheticAccepted a : syntheticResults) {
@@ -387,9 +506,10 @@ public final class BlockExecutor {
                     state.setWorker(a.worker(), new WorkerStats(s.accepted() + 1, s.earned().add(each)));
                     payments.add(new ResultPayment(a.index(), ResultPayment.Kind.SYNTHETIC, each, null));
                 }
-                proposerTake = proposerTake.subtract(each.multiply(BigInteger.valueOf(syntheticResults.size())));
+                validatorsPart = validatorsPart.subtract(each.multiply(BigInteger.valueOf(syntheticResults.size())));
             }
-            credit(rewardAddress, proposerTake);
+            if (!staking.distribute(height, proposerAddress, validatorsPart)) credit(rewardAddress, validatorsPart);
+            staking.decideSet(height);
             List<ResultPayment> byIndex = new ArrayList<>(payments);
             byIndex.sort(Comparator.comparingInt(ResultPayment::index));
             return new Outcome(state.writes(), state.indexWrites(), gasUsed, List.copyOf(gasPerTx), reward, fees,

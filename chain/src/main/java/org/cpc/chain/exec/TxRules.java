@@ -2,6 +2,8 @@ package org.cpc.chain.exec;
 
 import java.math.BigInteger;
 import java.util.regex.Pattern;
+import org.cpc.chain.staking.StakingPayload;
+import org.cpc.chain.staking.StakingRules;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.crypto.Address;
@@ -36,10 +38,12 @@ public final class TxRules {
 
     /**
      * What the stateless rules parsed out of a transaction's payload: the ComputeResult of a SUBMIT_RESULT, the
-     * ComputeTask and its job count of a CREATE_TASK, the task_id of a CANCEL_TASK (the others null / 0).
+     * ComputeTask and its job count of a CREATE_TASK, the task_id of a CANCEL_TASK, what a staking transaction's
+     * payload says (the others null / 0).
      */
-    public record Checked(ComputeResult result, ComputeTask task, int jobs, String cancelTaskId) {
-        static final Checked NONE = new Checked(null, null, 0, null);
+    public record Checked(ComputeResult result, ComputeTask task, int jobs, String cancelTaskId,
+                          StakingPayload staking) {
+        static final Checked NONE = new Checked(null, null, 0, null, null);
     }
 
     /** Every rule that needs neither state nor a signature check; cheapest first. Returns the parsed payload. */
@@ -79,9 +83,11 @@ public final class TxRules {
                 if (tx.amount().signum() != 0) {
                     throw new TxRejected("SUBMIT_RESULT must carry amount 0, got " + tx.amount());
                 }
-                yield new Checked(checkResultStructure(tx), null, 0, null);
+                yield new Checked(checkResultStructure(tx), null, 0, null, null);
             }
             case CREATE_TASK -> checkCreateTask(tx, params);
+            case STAKE, UNSTAKE, DELEGATE, UNDELEGATE, WITHDRAW_REWARDS, UPDATE_VALIDATOR, UNJAIL, SUBMIT_EVIDENCE ->
+                    new Checked(null, null, 0, null, StakingRules.check(tx));
             case CANCEL_TASK -> {
                 if (tx.toAddress() != null) throw new TxRejected("CANCEL_TASK must have to_address null");
                 if (tx.amount().signum() != 0) {
@@ -96,7 +102,7 @@ public final class TxRules {
                 if (!UUID.matcher(id).matches()) {
                     throw new TxRejected("CANCEL_TASK task_id '" + id + "' is not a lowercase UUID");
                 }
-                yield new Checked(null, null, 0, id);
+                yield new Checked(null, null, 0, id, null);
             }
         };
     }
@@ -140,7 +146,7 @@ public final class TxRules {
         if (jobs < 1 || jobs > ChallengeType.MAX_JOBS) {
             throw new TxRejected("ComputeTask splits into " + jobs + " jobs; 1.." + ChallengeType.MAX_JOBS + " allowed");
         }
-        return new Checked(null, t, jobs, null);
+        return new Checked(null, t, jobs, null, null);
     }
 
     /**

@@ -1,14 +1,18 @@
 package org.cpc.chain.exec;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.cpc.chain.Account;
 import org.cpc.chain.market.JobRecord;
 import org.cpc.chain.market.MarketTask;
+import org.cpc.chain.staking.StakingLedger;
 import org.cpc.chain.state.StateKeys;
 import org.cpc.chain.WorkerStats;
 
@@ -16,7 +20,7 @@ import org.cpc.chain.WorkerStats;
  * Uncommitted changes over committed state while a block executes. Lookups use hash maps; the writes come out
  * sorted by (key space, tree key), so nothing depends on map iteration order.
  */
-public final class WorldState {
+public final class WorldState implements StakingLedger {
     private final StateReader base;
     private final Map<String, Account> accounts = new HashMap<>();
     private final Map<String, WorkerStats> workers = new HashMap<>();
@@ -26,6 +30,11 @@ public final class WorldState {
     private final Map<String, byte[]> payloads = new HashMap<>();
     private final Map<String, JobRecord> jobs = new HashMap<>();
     private final TreeMap<DeadlineIndex.Entry, Boolean> index = new TreeMap<>();
+    /** Staking's entries by (key space, id): what was read (null = absent) and what was written. */
+    private final Map<Entry, byte[]> entries = new HashMap<>();
+    private final Set<Entry> written = new HashSet<>();
+
+    private record Entry(byte type, String id) {}
 
     public WorldState(StateReader base) {
         this.base = base;
@@ -42,6 +51,35 @@ public final class WorldState {
 
     public void setAccount(String address, Account a) {
         accounts.put(address, a);
+    }
+
+    @Override
+    public BigInteger balance(String address) {
+        return account(address).balance();
+    }
+
+    @Override
+    public void credit(String address, BigInteger wei) {
+        if (wei.signum() < 0) throw new IllegalArgumentException("credit of a negative amount: " + wei);
+        if (wei.signum() == 0) return;
+        Account a = account(address);
+        setAccount(address, new Account(a.balance().add(wei), a.nonce()));
+    }
+
+    @Override
+    public byte[] get(byte type, String id) {
+        Entry e = new Entry(type, id);
+        if (entries.containsKey(e)) return entries.get(e);
+        byte[] v = base.get(type, StateKeys.key(type, id));
+        entries.put(e, v);
+        return v;
+    }
+
+    @Override
+    public void put(byte type, String id, byte[] value) {
+        Entry e = new Entry(type, id);
+        entries.put(e, value);
+        written.add(e);
     }
 
     public boolean resultAccepted(String taskId) {
@@ -129,6 +167,9 @@ public final class WorldState {
         }
         for (JobRecord j : jobs.values()) {
             out.add(new StateWrite(StateKeys.JOB, StateKeys.job(j.taskId(), j.job()), j.encode()));
+        }
+        for (Entry e : written) {
+            out.add(new StateWrite(e.type(), StateKeys.key(e.type(), e.id()), entries.get(e)));
         }
         out.sort((a, b) -> a.type() != b.type() ? Byte.compare(a.type(), b.type())
                 : Arrays.compareUnsigned(a.treeKey(), b.treeKey()));

@@ -1,6 +1,7 @@
 package org.cpc.chain.mempool;
 
 import java.math.BigInteger;
+import org.cpc.chain.staking.StakingRules;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -94,12 +95,14 @@ public final class Mempool {
             return "account already has " + q.size() + " pending transactions (the limit per account)";
         }
         // Balance against everything this sender has pending before this nonce.
-        BigInteger need = tx.amount().add(tx.fee());
+        BigInteger need = StakingRules.spent(tx).add(tx.fee());
         if (q != null) {
-            for (Entry e : q.headMap(tx.nonce(), false).values()) need = need.add(e.p().tx().amount()).add(e.p().tx().fee());
+            for (Entry e : q.headMap(tx.nonce(), false).values()) {
+                need = need.add(StakingRules.spent(e.p().tx())).add(e.p().tx().fee());
+            }
         }
         if (committed.balance().compareTo(need) < 0) {
-            BigInteger own = tx.amount().add(tx.fee());
+            BigInteger own = StakingRules.spent(tx).add(tx.fee());
             return "insufficient balance: has " + committed.balance() + " wei, needs " + need + " (amount + fee"
                     + (need.equals(own) ? ")" : " of this and the account's earlier pending transactions)");
         }

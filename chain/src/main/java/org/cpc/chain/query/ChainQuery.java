@@ -6,13 +6,16 @@ import java.util.Optional;
 import org.cpc.chain.Account;
 import org.cpc.chain.ValidatorInfo;
 import org.cpc.chain.WorkerStats;
+import org.cpc.chain.staking.Supply;
+import org.cpc.chain.staking.UnbondingEntry;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.Block;
 import org.cpc.protocol.types.TaskStatus;
 
 /**
  * Everything a reader may ask of a chain: blocks and their certificates and result rewards, transactions,
- * accounts, workers, market tasks with their jobs, validators, the mempool's size. Committed data unless a method
+ * accounts, workers, market tasks with their jobs, validators, staking (validators, bonds, rewards, unbonding,
+ * supply), the mempool's size. Committed data unless a method
  * says otherwise; answers are records and protocol types, never storage keys or encodings. Implementations are
  * thread-safe, and each answer is consistent in itself (two calls may see different heads).
  */
@@ -73,4 +76,19 @@ public interface ChainQuery {
 
     /** Transactions pending in the mempool. */
     int mempoolSize();
+
+    /** Every staking validator, in operator address order. */
+    List<ValidatorView> stakingValidators();
+
+    /** The staking validator operated by {@code operator}; empty if none. */
+    Optional<ValidatorView> stakingValidator(String operator);
+
+    /** An account's bonds (delegations, its self-bond included) with their pending rewards. */
+    List<DelegationView> delegations(String delegator);
+
+    /** An account's unbonding entries. */
+    List<UnbondingEntry> unbonding(String delegator);
+
+    /** Where every wei is at the head ({@link Supply}); reads the whole state, so it is for audits, not hot paths. */
+    Supply supply();
 }

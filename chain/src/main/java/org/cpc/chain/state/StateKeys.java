@@ -26,12 +26,18 @@ import org.cpc.protocol.crypto.Sha256;
  *   <tr><td>0x07 market task payload</td><td>task_id</td><td>JCS of ComputeTask.payload (never changes)</td></tr>
  *   <tr><td>0x08 market role</td><td>"poc_validator:" + address, or "treasury"</td><td>JCS of
  *       {"role":"poc_validator"|"treasury","address"} (written at genesis)</td></tr>
+ *   <tr><td>0x09–0x11 staking</td><td>see docs/protocol.md, "Staking"</td><td>JCS of the records of
+ *       {@code org.cpc.chain.staking}</td></tr>
  * </table>
  * The deadline index of open tasks is not state: it is derived from 0x05 and kept beside it (see ChainStore).
  */
 public final class StateKeys {
     public static final byte ACCOUNT = 0x01, VALIDATOR = 0x02, RESULT = 0x03, WORKER = 0x04, TASK = 0x05, JOB = 0x06,
             TASK_PAYLOAD = 0x07, MARKET_ROLE = 0x08;
+    /** Staking: validators by operator, consensus keys, delegations, F1 reward periods, unbonding entries and their
+     * queue by maturity height, each account's stakes, liveness, and the global records (index, sets, issuance). */
+    public static final byte STAKING_VALIDATOR = 0x09, CONSENSUS_KEY = 0x0a, DELEGATION = 0x0b, REWARD_PERIOD = 0x0c,
+            UNBONDING = 0x0d, UNBONDING_QUEUE = 0x0e, STAKER = 0x0f, LIVENESS = 0x10, STAKING_GLOBAL = 0x11;
 
     private StateKeys() {}
 

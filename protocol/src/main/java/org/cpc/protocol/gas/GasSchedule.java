@@ -25,6 +25,19 @@ public final class GasSchedule {
     /** Per byte of the JCS of a CREATE_TASK's payload. */
     public static final long CREATE_TASK_GAS_PER_BYTE = 16;
     public static final long CANCEL_TASK_GAS = 30_000;
+    /**
+     * One ML-DSA-65 verification (about 0.2 ms on the reference core): priced at the synthetic proofs' rate, where
+     * 30,000 gas buys about 0.067 ms of verification.
+     */
+    public static final long ML_DSA_VERIFY_GAS = 100_000;
+    /** Base gas of the staking transactions that move a bond (STAKE, UNSTAKE, DELEGATE, UNDELEGATE). */
+    public static final long BOND_GAS = 50_000;
+    public static final long WITHDRAW_REWARDS_GAS = 40_000;
+    public static final long UPDATE_VALIDATOR_GAS = 30_000;
+    public static final long UNJAIL_GAS = 30_000;
+    public static final long SUBMIT_EVIDENCE_GAS = 50_000;
+    /** Per byte of the JCS of a staking transaction's payload (STAKE, UPDATE_VALIDATOR, SUBMIT_EVIDENCE). */
+    public static final long PAYLOAD_GAS_PER_BYTE = 16;
 
     private GasSchedule() {}
 
@@ -72,6 +85,17 @@ public final class GasSchedule {
             case CREATE_TASK -> Math.addExact(CREATE_TASK_GAS,
                     Math.multiplyExact(CREATE_TASK_GAS_PER_BYTE, Jcs.canonicalize(payload).length));
             case CANCEL_TASK -> CANCEL_TASK_GAS;
+            // A STAKE with a non-empty payload creates a validator and verifies its proof of possession.
+            case STAKE -> Math.addExact(BOND_GAS + (payload.isEmpty() ? 0 : ML_DSA_VERIFY_GAS), payloadGas(payload));
+            case UNSTAKE, DELEGATE, UNDELEGATE -> BOND_GAS;
+            case WITHDRAW_REWARDS -> WITHDRAW_REWARDS_GAS;
+            case UPDATE_VALIDATOR -> Math.addExact(UPDATE_VALIDATOR_GAS, payloadGas(payload));
+            case UNJAIL -> UNJAIL_GAS;
+            case SUBMIT_EVIDENCE -> Math.addExact(SUBMIT_EVIDENCE_GAS + 2 * ML_DSA_VERIFY_GAS, payloadGas(payload));
         };
+    }
+
+    private static long payloadGas(JsonNode payload) {
+        return Math.multiplyExact(PAYLOAD_GAS_PER_BYTE, Jcs.canonicalize(payload).length);
     }
 }

@@ -31,6 +31,7 @@ import org.cpc.protocol.codec.JsonFields;
  *     three market shares sum to 10000
  * @param maxTaskLifetimeS latest deadline a CREATE_TASK may set, in seconds after its block's timestamp
  * @param maxTaskPayloadBytes largest market task payload (the JCS of ComputeTask.payload)
+ * @param staking the staking parameters; in JSON their fields sit beside the others (one flat object)
  */
 public record NetworkParams(
         String network,
@@ -53,13 +54,15 @@ public record NetworkParams(
         int marketPocShareBps,
         int marketTreasuryShareBps,
         long maxTaskLifetimeS,
-        long maxTaskPayloadBytes) {
+        long maxTaskPayloadBytes,
+        StakingParams staking) {
 
-    public static final Set<String> FIELDS = Set.of("network", "chain_id", "block_time_ms", "block_gas_limit",
+    public static final Set<String> FIELDS = union(Set.of("network", "chain_id", "block_time_ms", "block_gas_limit",
             "min_gas_price", "max_tx_bytes", "max_block_txs", "max_future_block_ms", "synthetic_matrix_size",
             "synthetic_spot_checks", "synthetic_window", "synthetic_verify_gas_per_mmac", "block_reward",
             "halving_interval", "compute_reward_share_bps", "faucet_enabled", "market_worker_share_bps",
-            "market_poc_share_bps", "market_treasury_share_bps", "max_task_lifetime_s", "max_task_payload_bytes");
+            "market_poc_share_bps", "market_treasury_share_bps", "max_task_lifetime_s", "max_task_payload_bytes"),
+            StakingParams.FIELDS);
 
     private static final Map<String, NetworkParams> BUILT_IN = load();
 
@@ -85,6 +88,13 @@ public record NetworkParams(
                         + ((long) marketWorkerShareBps + marketPocShareBps + marketTreasuryShareBps));
         require(maxTaskLifetimeS >= 1, "max_task_lifetime_s must be at least 1");
         require(maxTaskPayloadBytes >= 2, "max_task_payload_bytes must be at least 2");
+        require(staking != null, "the staking parameters are missing");
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        java.util.HashSet<String> u = new java.util.HashSet<>(a);
+        u.addAll(b);
+        return Set.copyOf(u);
     }
 
     private static void require(boolean ok, String message) {
@@ -133,6 +143,7 @@ public record NetworkParams(
         o.put("market_treasury_share_bps", marketTreasuryShareBps);
         o.put("max_task_lifetime_s", maxTaskLifetimeS);
         o.put("max_task_payload_bytes", maxTaskPayloadBytes);
+        staking.writeTo(o);
         return o;
     }
 
@@ -161,7 +172,8 @@ public record NetworkParams(
                 Math.toIntExact(f.uint("market_poc_share_bps")),
                 Math.toIntExact(f.uint("market_treasury_share_bps")),
                 f.uint("max_task_lifetime_s"),
-                f.uint("max_task_payload_bytes"));
+                f.uint("max_task_payload_bytes"),
+                StakingParams.read(f));
     }
 
     /** The same parameters with a different matrix size and spot-check count; tests and small devnets use it. */
@@ -169,7 +181,7 @@ public record NetworkParams(
         return new NetworkParams(network, chainId, blockTimeMs, blockGasLimit, minGasPrice, maxTxBytes, maxBlockTxs,
                 maxFutureBlockMs, matrixSize, spotChecks, syntheticWindow, syntheticVerifyGasPerMmac, blockReward,
                 halvingInterval, computeRewardShareBps, faucetEnabled, marketWorkerShareBps, marketPocShareBps,
-                marketTreasuryShareBps, maxTaskLifetimeS, maxTaskPayloadBytes);
+                marketTreasuryShareBps, maxTaskLifetimeS, maxTaskPayloadBytes, staking);
     }
 
     /**
@@ -183,7 +195,7 @@ public record NetworkParams(
         return new NetworkParams(network, id, blockTimeMs, blockGasLimit, minGasPrice, maxTxBytes, maxBlockTxs,
                 maxFutureBlockMs, syntheticMatrixSize, syntheticSpotChecks, syntheticWindow, syntheticVerifyGasPerMmac,
                 blockReward, halvingInterval, computeRewardShareBps, faucetEnabled, marketWorkerShareBps, marketPocShareBps,
-                marketTreasuryShareBps, maxTaskLifetimeS, maxTaskPayloadBytes);
+                marketTreasuryShareBps, maxTaskLifetimeS, maxTaskPayloadBytes, staking);
     }
 
     /** The same parameters with another block interval; devnets and tests run faster blocks. */
@@ -191,7 +203,7 @@ public record NetworkParams(
         return new NetworkParams(network, chainId, ms, blockGasLimit, minGasPrice, maxTxBytes, maxBlockTxs,
                 maxFutureBlockMs, syntheticMatrixSize, syntheticSpotChecks, syntheticWindow, syntheticVerifyGasPerMmac,
                 blockReward, halvingInterval, computeRewardShareBps, faucetEnabled, marketWorkerShareBps, marketPocShareBps,
-                marketTreasuryShareBps, maxTaskLifetimeS, maxTaskPayloadBytes);
+                marketTreasuryShareBps, maxTaskLifetimeS, maxTaskPayloadBytes, staking);
     }
 
     /** The same parameters with other block bounds. */
@@ -199,7 +211,7 @@ public record NetworkParams(
         return new NetworkParams(network, chainId, blockTimeMs, gasLimit, minGasPrice, maxTxBytes, maxTxs,
                 maxFutureBlockMs, syntheticMatrixSize, syntheticSpotChecks, syntheticWindow, syntheticVerifyGasPerMmac,
                 blockReward, halvingInterval, computeRewardShareBps, faucetEnabled, marketWorkerShareBps, marketPocShareBps,
-                marketTreasuryShareBps, maxTaskLifetimeS, maxTaskPayloadBytes);
+                marketTreasuryShareBps, maxTaskLifetimeS, maxTaskPayloadBytes, staking);
     }
 
     /** The same parameters with other market rules (shares in basis points, lifetime, payload bound). */
@@ -207,7 +219,15 @@ public record NetworkParams(
         return new NetworkParams(network, chainId, blockTimeMs, blockGasLimit, minGasPrice, maxTxBytes, maxBlockTxs,
                 maxFutureBlockMs, syntheticMatrixSize, syntheticSpotChecks, syntheticWindow, syntheticVerifyGasPerMmac,
                 blockReward, halvingInterval, computeRewardShareBps, faucetEnabled, workerBps, pocBps, treasuryBps,
-                lifetimeS, payloadBytes);
+                lifetimeS, payloadBytes, staking);
+    }
+
+    /** The same parameters with other staking rules. */
+    public NetworkParams withStaking(StakingParams s) {
+        return new NetworkParams(network, chainId, blockTimeMs, blockGasLimit, minGasPrice, maxTxBytes, maxBlockTxs,
+                maxFutureBlockMs, syntheticMatrixSize, syntheticSpotChecks, syntheticWindow, syntheticVerifyGasPerMmac,
+                blockReward, halvingInterval, computeRewardShareBps, faucetEnabled, marketWorkerShareBps, marketPocShareBps,
+                marketTreasuryShareBps, maxTaskLifetimeS, maxTaskPayloadBytes, s);
     }
 
     private static Map<String, NetworkParams> load() {

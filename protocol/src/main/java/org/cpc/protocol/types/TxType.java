@@ -11,7 +11,23 @@ public enum TxType {
     TRANSFER,
     SUBMIT_RESULT,
     CREATE_TASK,
-    CANCEL_TASK;
+    CANCEL_TASK,
+    /** Bonds {@code amount} to the sender's own validator; the first one creates the validator. */
+    STAKE,
+    /** Starts unbonding {@code amount} of the sender's self-bond. */
+    UNSTAKE,
+    /** Bonds {@code amount} to the validator whose operator is {@code to_address}. */
+    DELEGATE,
+    /** Starts unbonding {@code amount} of the sender's delegation to {@code to_address}. */
+    UNDELEGATE,
+    /** Pays the sender's accrued staking rewards (from {@code to_address}'s validator, or from all when null). */
+    WITHDRAW_REWARDS,
+    /** Changes the sender's validator's name, website or commission. */
+    UPDATE_VALIDATOR,
+    /** Takes the sender's validator out of jail once its jail time is over. */
+    UNJAIL,
+    /** Reports two conflicting signed votes of one validator (a double sign). */
+    SUBMIT_EVIDENCE;
 
     public static TxType parse(String s) {
         for (TxType t : values()) if (t.name().equals(s)) return t;

@@ -30,4 +30,23 @@ class GasScheduleTest {
         assertThat(GasSchedule.intrinsicGas(TxType.CREATE_TASK, task, DEVNET))
                 .isEqualTo(60_000 + 16L * Jcs.canonicalize(task).length);
     }
+
+    @Test
+    void stakingTypesCostWhatTheProtocolSays() {
+        var empty = Json.object();
+        assertThat(GasSchedule.intrinsicGas(TxType.STAKE, empty, DEVNET)).isEqualTo(50_000 + 16 * 2);
+        var create = Json.object().put("consensus_public_key", "ab").put("pop", "cd");
+        assertThat(GasSchedule.intrinsicGas(TxType.STAKE, create, DEVNET))
+                .isEqualTo(50_000 + 100_000 + 16L * Jcs.canonicalize(create).length);
+        for (TxType t : new TxType[] {TxType.UNSTAKE, TxType.DELEGATE, TxType.UNDELEGATE}) {
+            assertThat(GasSchedule.intrinsicGas(t, empty, DEVNET)).isEqualTo(50_000);
+        }
+        assertThat(GasSchedule.intrinsicGas(TxType.WITHDRAW_REWARDS, empty, DEVNET)).isEqualTo(40_000);
+        assertThat(GasSchedule.intrinsicGas(TxType.UNJAIL, empty, DEVNET)).isEqualTo(30_000);
+        var name = Json.object().put("name", "v");
+        assertThat(GasSchedule.intrinsicGas(TxType.UPDATE_VALIDATOR, name, DEVNET))
+                .isEqualTo(30_000 + 16L * Jcs.canonicalize(name).length);
+        assertThat(GasSchedule.intrinsicGas(TxType.SUBMIT_EVIDENCE, name, DEVNET))
+                .isEqualTo(50_000 + 200_000 + 16L * Jcs.canonicalize(name).length);
+    }
 }

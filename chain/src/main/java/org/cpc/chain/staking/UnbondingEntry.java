@@ -1,0 +1,55 @@
+package org.cpc.chain.staking;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
+import java.util.Set;
+import org.cpc.protocol.codec.Jcs;
+import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.codec.JsonFields;
+
+/**
+ * Coins on their way back from a validator (key space 0x0d, id = operator + "/" + seq). {@code balance} is what
+ * the delegator gets back at {@code maturesHeight}; until then a slash of the validator for an infraction at a
+ * height ≤ {@code createdHeight} (committed while these coins were still bonded) lowers it.
+ *
+ * @param seq the validator's sequence number of this entry: a validator's entries mature in seq order
+ */
+public record UnbondingEntry(String validator, long seq, String delegator, BigInteger balance, long createdHeight,
+                             long maturesHeight) {
+    static final Set<String> FIELDS = Set.of("validator", "seq", "delegator", "balance", "created_height",
+            "matures_height");
+
+    public static String id(String operator, long seq) {
+        return operator + "/" + seq;
+    }
+
+    public String id() {
+        return id(validator, seq);
+    }
+
+    public UnbondingEntry withBalance(BigInteger b) {
+        return new UnbondingEntry(validator, seq, delegator, b, createdHeight, maturesHeight);
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode o = Json.object();
+        o.put("validator", validator);
+        o.put("seq", seq);
+        o.put("delegator", delegator);
+        o.put("balance", balance.toString());
+        o.put("created_height", createdHeight);
+        o.put("matures_height", maturesHeight);
+        return o;
+    }
+
+    public byte[] encode() {
+        return Jcs.canonicalize(toJson());
+    }
+
+    public static UnbondingEntry decode(byte[] v) {
+        if (v == null) return null;
+        JsonFields f = JsonFields.of(Json.parse(v), "unbonding entry", FIELDS);
+        return new UnbondingEntry(f.string("validator"), f.uint("seq"), f.string("delegator"), f.wei("balance"),
+                f.uint("created_height"), f.uint("matures_height"));
+    }
+}
