@@ -18,15 +18,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "keys", description = "Manage the local keyring (password-encrypted keys).",
         subcommands = {KeysCommand.Add.class, KeysCommand.ListKeys.class, KeysCommand.Show.class,
             KeysCommand.Import.class, KeysCommand.Export.class})
-final class KeysCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+final class KeysCommand extends GroupCommand {
     static void print(PrintWriter out, KeyInfo k) {
         out.println("name:       " + k.name());
         out.println("kind:       " + k.kind().id());

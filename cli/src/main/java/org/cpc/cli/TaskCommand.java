@@ -30,15 +30,7 @@ import picocli.CommandLine.Parameters;
         + " or cancel it.",
         subcommands = {TaskCommand.Create.class, TaskCommand.Status.class, TaskCommand.Result.class,
             TaskCommand.ListTasks.class, TaskCommand.Cancel.class})
-final class TaskCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+final class TaskCommand extends GroupCommand {
     /** "1h", "30m", "90s", "2d", or unix seconds. */
     static long deadline(String s, long nowSeconds) {
         String v = s.trim().toLowerCase(Locale.ROOT);
