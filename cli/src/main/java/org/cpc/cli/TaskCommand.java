@@ -9,6 +9,7 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.Supplier;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -87,12 +88,33 @@ final class TaskCommand extends GroupCommand {
         pw.flush();
     }
 
+    /** What publishing and cancelling share: the Task Market, the node (the chain's rules, the nonce), the keyring. */
+    abstract static class Signed implements Runnable {
+        @Mixin MarketUrlOption market;
+        @Mixin NodeUrlOption node;
+        @Mixin KeyringOptions keys;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        Sender sender(String from) {
+            return Sender.of(node, keys, from);
+        }
+
+        /** Sends a signed transaction through the Task Market; its refusal is exit code 1, naming what it refused. */
+        static JsonNode sendThrough(String what, Supplier<JsonNode> send) {
+            try {
+                return send.get();
+            } catch (MarketClient.MarketException e) {
+                throw new Errors.CliException(Cpc.EXIT_FAILED, "the Task Market refused the " + what + ": " + e.getMessage());
+            }
+        }
+    }
+
     @Command(name = "create", description = {
         "Publish a task: uploads the inputs, signs a CREATE_TASK that escrows --reward, submits it through the Task"
             + " Market, and prints the task id.",
         "matmul: --a A.bin --b B.bin --m M --k K --n N (int8 row-major A m×k and B k×n; the result is C = A·B as int32"
             + " little-endian row-major). synthetic: --seed HEX --matrix-size N --iterations I."})
-    static final class Create implements Runnable {
+    static final class Create extends Signed {
         @Option(names = "--type", required = true, paramLabel = "matmul|synthetic") String type;
         @Option(names = "--a", paramLabel = "FILE") Path a;
         @Option(names = "--b", paramLabel = "FILE") Path b;
@@ -110,10 +132,6 @@ final class TaskCommand extends GroupCommand {
         @Option(names = "--from", required = true, paramLabel = "KEY", description = "Keyring name of the paying customer.") String from;
         @Option(names = "--wait", description = "Wait with a progress bar until the task is done.") boolean wait;
         @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "With --wait: write the result here.") Path output;
-        @Mixin MarketUrlOption market;
-        @Mixin NodeUrlOption node;
-        @Mixin KeyringOptions keys;
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
@@ -145,17 +163,12 @@ final class TaskCommand extends GroupCommand {
                 }
                 default -> throw new IllegalArgumentException("--type must be matmul or synthetic");
             }
-            Sender sender = Sender.of(node, keys, from);
+            Sender sender = sender(from);
             long now = System.currentTimeMillis() / 1000;
             BigInteger wei = Amounts.parseCpc(reward);
             ComputeTask task = MarketClient.newTask(type, payload, wei, deadline(deadline, now));
             Transaction tx = MarketClient.createTaskTx(sender.key(), sender.params(), task, sender.nonce(), now);
-            JsonNode r;
-            try {
-                r = c.createTask(tx);
-            } catch (MarketClient.MarketException e) {
-                throw new Errors.CliException(Cpc.EXIT_FAILED, "the Task Market refused the task: " + e.getMessage());
-            }
+            JsonNode r = sendThrough("task", () -> c.createTask(tx));
             out.println("task_id: " + r.path("task_id").asText());
             out.println("status:  " + r.path("status").asText() + " (" + r.path("jobs_total").asInt() + " jobs, reward "
                     + Amounts.formatCpc(wei) + " CPC escrowed by tx " + r.path("tx_hash").asText() + ")");
@@ -232,28 +245,19 @@ final class TaskCommand extends GroupCommand {
         "Cancel a task that has no accepted job yet: signs a CANCEL_TASK with the creator's key and sends it through"
             + " the Task Market, which stops handing out the task's jobs; L1 gives the whole escrow back.",
         "Once a job is accepted the task runs to its end (or its deadline, which refunds what is unsettled)."})
-    static final class Cancel implements Runnable {
+    static final class Cancel extends Signed {
         @Parameters(paramLabel = "TASK_ID") String taskId;
         @Option(names = "--from", required = true, paramLabel = "KEY", description = "Keyring name of the task's creator.")
         String from;
-        @Mixin MarketUrlOption market;
-        @Mixin NodeUrlOption node;
-        @Mixin KeyringOptions keys;
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
             MarketClient c = market.client();
-            Sender sender = Sender.of(node, keys, from);
+            Sender sender = sender(from);
             AccountKey key = sender.key();
             Transaction tx = MarketClient.cancelTaskTx(key, sender.params(), taskId, sender.nonce(),
                     System.currentTimeMillis() / 1000);
-            JsonNode r;
-            try {
-                r = c.cancelTask(taskId, tx);
-            } catch (MarketClient.MarketException e) {
-                throw new Errors.CliException(Cpc.EXIT_FAILED, "the Task Market refused the cancel: " + e.getMessage());
-            }
+            JsonNode r = sendThrough("cancel", () -> c.cancelTask(taskId, tx));
             PrintWriter out = spec.commandLine().getOut();
             out.println("task_id: " + r.path("task_id").asText());
             out.println("status:  " + r.path("status").asText() + " (the escrow goes back to " + key.address()
