@@ -26,14 +26,18 @@ final class KeysCommand extends GroupCommand {
         out.println("public key: " + k.publicKeyHex());
     }
 
+    /** What every keys subcommand has: the keyring with its password options, and the command's output. */
+    abstract static class OnKeyring implements Runnable {
+        @Mixin KeyringOptions keys;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    }
+
     @Command(name = "add", description = "Create a new key.")
-    static final class Add implements Runnable {
+    static final class Add extends OnKeyring {
         @Parameters(paramLabel = "NAME") String name;
         @Option(names = "--kind", defaultValue = "secp256k1",
                 description = "secp256k1 (accounts, workers) or ml-dsa-65 (validators). Default: ${DEFAULT-VALUE}.")
         String kind;
-        @Mixin KeyringOptions keys;
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
@@ -43,10 +47,7 @@ final class KeysCommand extends GroupCommand {
     }
 
     @Command(name = "list", description = "List the keys (no password needed).")
-    static final class ListKeys implements Runnable {
-        @Mixin KeyringOptions keys;
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
+    static final class ListKeys extends OnKeyring {
         @Override
         public void run() {
             PrintWriter out = spec.commandLine().getOut();
@@ -57,11 +58,9 @@ final class KeysCommand extends GroupCommand {
     }
 
     @Command(name = "show", description = "Print a key's address and public key.")
-    static final class Show implements Runnable {
+    static final class Show extends OnKeyring {
         @Parameters(paramLabel = "NAME") String name;
         @Option(names = "--address", description = "Print only the address.") boolean addressOnly;
-        @Mixin KeyringOptions keys;
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
@@ -72,13 +71,11 @@ final class KeysCommand extends GroupCommand {
     }
 
     @Command(name = "import", description = "Store an existing secp256k1 private key (64 hex characters).")
-    static final class Import implements Runnable {
+    static final class Import extends OnKeyring {
         @Parameters(paramLabel = "NAME") String name;
         @Option(names = "--private-key-file", paramLabel = "FILE", required = true,
                 description = "File whose first line is the private key in hex.")
         Path file;
-        @Mixin KeyringOptions keys;
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
@@ -94,10 +91,8 @@ final class KeysCommand extends GroupCommand {
     }
 
     @Command(name = "export", description = "Print a key's private key in hex (keep it secret).")
-    static final class Export implements Runnable {
+    static final class Export extends OnKeyring {
         @Parameters(paramLabel = "NAME") String name;
-        @Mixin KeyringOptions keys;
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
