@@ -88,12 +88,16 @@ final class TaskCommand extends GroupCommand {
         pw.flush();
     }
 
-    /** What publishing and cancelling share: the Task Market, the node (the chain's rules, the nonce), the keyring. */
-    abstract static class Signed implements Runnable {
+    /** What every task subcommand has: the Task Market and the command's output. */
+    abstract static class OnMarket implements Runnable {
         @Mixin MarketUrlOption market;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    }
+
+    /** What publishing and cancelling add: the node (the chain's rules, the nonce) and the keyring. */
+    abstract static class Signed extends OnMarket {
         @Mixin NodeUrlOption node;
         @Mixin KeyringOptions keys;
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         Sender sender(String from) {
             return Sender.of(node, keys, from);
@@ -206,11 +210,9 @@ final class TaskCommand extends GroupCommand {
     }
 
     @Command(name = "status", description = "A task's status, jobs done, and when completed its result hash and workers.")
-    static final class Status implements Runnable {
+    static final class Status extends OnMarket {
         @Parameters(paramLabel = "TASK_ID") String taskId;
         @Option(names = "--wait", description = "Wait with a progress bar until the task is done.") boolean wait;
-        @Mixin MarketUrlOption market;
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
@@ -222,12 +224,10 @@ final class TaskCommand extends GroupCommand {
     }
 
     @Command(name = "result", description = "Download a task's verified result.")
-    static final class Result implements Runnable {
+    static final class Result extends OnMarket {
         @Parameters(paramLabel = "TASK_ID") String taskId;
         @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE") Path output;
         @Option(names = "--wait", description = "Wait with a progress bar until the result exists.") boolean wait;
-        @Mixin MarketUrlOption market;
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
@@ -267,14 +267,12 @@ final class TaskCommand extends GroupCommand {
     }
 
     @Command(name = "list", description = "Tasks on the Task Market, newest first.")
-    static final class ListTasks implements Runnable {
+    static final class ListTasks extends OnMarket {
         @Option(names = "--status", paramLabel = "S", description = "pending, in_progress, completed, failed or cancelled") String status;
         @Option(names = "--type", paramLabel = "T", description = "challenge type: matmul or synthetic") String type;
         @Option(names = "--limit", defaultValue = "20") int limit;
         @Option(names = "--offset", defaultValue = "0") int offset;
         @Option(names = "--json", description = "Print the JSON answer.") boolean json;
-        @Mixin MarketUrlOption market;
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
