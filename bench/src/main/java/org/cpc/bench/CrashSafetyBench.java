@@ -28,7 +28,6 @@ import org.cpc.protocol.crypto.MlDsa;
 import org.cpc.protocol.crypto.Sha256;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -50,9 +49,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 2)
-@Fork(1)
 @Threads(1)
-public class CrashSafetyBench {
+public class CrashSafetyBench extends JmhDefaults {
     /** Blocks do not matter here: the WAL records are votes. */
     private static final MessageCodec.BlockCodec<String> TEXT = new MessageCodec.BlockCodec<>() {
         @Override

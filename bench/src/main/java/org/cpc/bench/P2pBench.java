@@ -11,7 +11,6 @@ import org.cpc.p2p.P2pConfig;
 import org.cpc.p2p.TcpPeerNetwork;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -29,12 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * order), and the time to start a node and finish the handshake with a running one.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
-@Fork(1)
-public class P2pBench {
+public class P2pBench extends JmhDefaults {
     private static final int BATCH = 2_000;
     private static final int WINDOW = 500;
 

@@ -1,30 +1,18 @@
 package org.cpc.bench;
 
-import java.util.concurrent.TimeUnit;
 import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.crypto.Merkle;
 import org.cpc.protocol.crypto.Sha256;
 import org.cpc.protocol.types.Transaction;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /** Hashing, Merkle roots and canonical encoding: the per-transaction and per-block costs of the protocol core. */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class ProtocolBench {
+public class ProtocolBench extends JmhDefaults {
     private byte[] oneMiB;
     private byte[][] leafHashes10k;
     private Transaction tx;

@@ -1,34 +1,22 @@
 package org.cpc.bench;
 
 import java.security.KeyPair;
-import java.util.concurrent.TimeUnit;
 import org.cpc.protocol.crypto.MlDsa;
 import org.cpc.protocol.crypto.Secp256k1;
 import org.cpc.protocol.crypto.Sha256;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Signature verification on one thread: secp256k1 (every transaction) on both backends, ML-DSA-65 (every block
  * and, later, every vote).
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
 @Threads(1)
-public class SignatureBench {
+public class SignatureBench extends JmhDefaults {
     private final Secp256k1 nativeSecp = Secp256k1.nativeLibrary().orElse(null);
     private final Secp256k1 javaSecp = Secp256k1.pureJava();
     private byte[] pub;

@@ -31,15 +31,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", description = "Benchmarks: node throughput, GEMM backends, synthetic proof verification.",
         subcommands = {BenchCommand.Tps.class, BenchCommand.Gemm.class, BenchCommand.Verify.class, BenchCommand.Dispatch.class,
             BenchCommand.FreivaldsCheck.class})
-final class BenchCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+final class BenchCommand extends GroupCommand {
     @Command(name = "tps", description = {
         "Transfer throughput over HTTP: funds fresh accounts from the devnet faucet, then sends signed transfers",
         "from concurrent clients as fast as they are accepted. Prints accepted tx/s (admitted by POST /tx/send),",

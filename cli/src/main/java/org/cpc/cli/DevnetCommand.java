@@ -5,26 +5,18 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.cpc.compute.gemm.Backends;
-import org.cpc.compute.gemm.ComputeBackend;
 import org.cpc.node.DataDir;
 import org.cpc.node.NodeConfig;
 import org.cpc.node.NodeInit;
 import org.cpc.node.NodeRunner;
-import org.cpc.protocol.keys.AccountKey;
-import org.cpc.protocol.keys.KeyKind;
-import org.cpc.protocol.keys.Keyring;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.worker.NodeApi;
 import org.cpc.worker.SoloWorker;
-import org.cpc.worker.StatusReporter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -111,20 +103,14 @@ final class DevnetCommand implements Runnable {
             out.println("  P2P:       " + node.network().listenText() + "   (node id " + node.network().nodeId() + ")");
         }
         out.println("  WARNING:   devnet keys use the public password in node.json. Never reuse them elsewhere.");
-        List<SoloWorker> started = startWorkers(dir, url, spec.commandLine().getErr(), out);
+        List<SoloWorker> started = DevnetWorkers.start(DevnetWorkers.SOLO, soloWorkers, dir, backend, out,
+                spec.commandLine().getErr(), (key, compute, reporter) -> new SoloWorker(new NodeApi(url), key, compute, reporter));
         DevnetMarket market = pocPort < 0 ? null
                 : DevnetMarket.start(dir, url, pocPort, workers, backend, out, spec.commandLine().getErr());
         // Workers stop first, so none is left submitting to a node that is closing; then the node.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (market != null) market.close();
-            started.forEach(SoloWorker::stop);
-            for (SoloWorker w : started) {
-                try {
-                    w.awaitStopped(Duration.ofSeconds(2));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            DevnetWorkers.stop(started);
             network.close();
         }, "devnet-shutdown"));
         out.println();
@@ -167,36 +153,6 @@ final class DevnetCommand implements Runnable {
         }
         if (validators == 1) return List.of(root);
         return IntStream.range(0, validators).mapToObj(i -> new DataDir(NodeInit.nodeDir(root.root(), i))).toList();
-    }
-
-    /**
-     * Starts the devnet's solo workers on the node over HTTP, as separate worker processes would. Their keys
-     * ({@code worker-1}, ...) live in the data dir's keyring under the devnet password; the faucet funds them.
-     */
-    private List<SoloWorker> startWorkers(DataDir dir, String url, PrintWriter err, PrintWriter out) {
-        List<SoloWorker> list = new ArrayList<>();
-        if (soloWorkers == 0) return list;
-        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / soloWorkers);
-        ComputeBackend compute;
-        try {
-            compute = Backends.select(backend, threads);
-        } catch (IllegalStateException e) {
-            out.println("  solo workers: none started: " + e.getMessage());
-            return list;
-        }
-        char[] password = NodeInit.DEVNET_KEY_PASSWORD.toCharArray();
-        Keyring keyring = new Keyring(dir.keys());
-        StatusReporter reporter = new StatusReporter(err, StatusReporter.onTerminal());
-        for (int i = 1; i <= soloWorkers; i++) {
-            String name = "worker-" + i;
-            if (!keyring.exists(name)) keyring.create(name, KeyKind.SECP256K1, password);
-            AccountKey key = keyring.unlockSecp256k1(name, password);
-            SoloWorker w = new SoloWorker(new NodeApi(url), key, compute, reporter);
-            Thread.ofPlatform().name("devnet-" + name).daemon(true).start(w);
-            list.add(w);
-            out.println("  " + name + ":  " + key.address() + "   (" + compute.description() + ")");
-        }
-        return list;
     }
 
     /** Deletes a devnet data dir, refusing a directory that does not look like one (a typo must not wipe $HOME). */

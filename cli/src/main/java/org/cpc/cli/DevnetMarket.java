@@ -2,23 +2,17 @@ package org.cpc.cli;
 
 import java.io.PrintWriter;
 import java.net.URI;
-import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.List;
 import org.cpc.client.NodeClient;
-import org.cpc.compute.gemm.Backends;
-import org.cpc.compute.gemm.ComputeBackend;
 import org.cpc.node.DataDir;
 import org.cpc.node.NodeInit;
 import org.cpc.poc.NodeLedger;
 import org.cpc.poc.PocConfig;
 import org.cpc.poc.PocValidator;
 import org.cpc.protocol.keys.AccountKey;
-import org.cpc.protocol.keys.KeyKind;
 import org.cpc.protocol.keys.Keyring;
 import org.cpc.worker.PoolWorker;
-import org.cpc.worker.StatusReporter;
 
 /**
  * The devnet's Task Market: a PoC validator signing with the node's operator account (the devnet's genesis PoC
@@ -44,28 +38,9 @@ final class DevnetMarket implements AutoCloseable {
         out.println("  Task Market: " + v.url() + "   (OpenAPI: " + v.url() + "/openapi.json; PoC validator "
                 + operator.address() + ")");
         out.println("  workers WS:  " + v.workerUrl());
-        List<PoolWorker> list = new ArrayList<>();
-        if (poolWorkers > 0) {
-            int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / poolWorkers);
-            ComputeBackend compute;
-            try {
-                compute = Backends.select(backend, threads);
-            } catch (IllegalStateException e) {
-                out.println("  pool workers: none started: " + e.getMessage());
-                return new DevnetMarket(v, list);
-            }
-            StatusReporter reporter = new StatusReporter(err, StatusReporter.onTerminal());
-            for (int i = 1; i <= poolWorkers; i++) {
-                String name = "pool-worker-" + i;
-                if (!keyring.exists(name)) keyring.create(name, KeyKind.SECP256K1, password);
-                AccountKey key = keyring.unlockSecp256k1(name, password);
-                PoolWorker w = new PoolWorker(URI.create(v.workerUrl()), key, compute, reporter,
-                        PoolWorker.Options.defaults().withMaxJobs(1));
-                Thread.ofPlatform().name("devnet-" + name).daemon(true).start(w);
-                list.add(w);
-                out.println("  " + name + ": " + key.address() + "   (" + compute.description() + ")");
-            }
-        }
+        List<PoolWorker> list = DevnetWorkers.start(DevnetWorkers.POOL, poolWorkers, dir, backend, out, err,
+                (key, compute, reporter) -> new PoolWorker(URI.create(v.workerUrl()), key, compute, reporter,
+                        PoolWorker.Options.defaults().withMaxJobs(1)));
         return new DevnetMarket(v, list);
     }
 
@@ -75,14 +50,7 @@ final class DevnetMarket implements AutoCloseable {
 
     @Override
     public void close() {
-        workers.forEach(PoolWorker::stop);
-        for (PoolWorker w : workers) {
-            try {
-                w.awaitStopped(Duration.ofSeconds(2));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        DevnetWorkers.stop(workers);
         validator.close();
     }
 }

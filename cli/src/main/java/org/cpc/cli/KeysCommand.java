@@ -18,15 +18,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "keys", description = "Manage the local keyring (password-encrypted keys).",
         subcommands = {KeysCommand.Add.class, KeysCommand.ListKeys.class, KeysCommand.Show.class,
             KeysCommand.Import.class, KeysCommand.Export.class})
-final class KeysCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+final class KeysCommand extends GroupCommand {
     static void print(PrintWriter out, KeyInfo k) {
         out.println("name:       " + k.name());
         out.println("kind:       " + k.kind().id());
@@ -34,14 +26,18 @@ final class KeysCommand implements Runnable {
         out.println("public key: " + k.publicKeyHex());
     }
 
+    /** What every keys subcommand has: the keyring with its password options, and the command's output. */
+    abstract static class OnKeyring implements Runnable {
+        @Mixin KeyringOptions keys;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    }
+
     @Command(name = "add", description = "Create a new key.")
-    static final class Add implements Runnable {
+    static final class Add extends OnKeyring {
         @Parameters(paramLabel = "NAME") String name;
         @Option(names = "--kind", defaultValue = "secp256k1",
                 description = "secp256k1 (accounts, workers) or ml-dsa-65 (validators). Default: ${DEFAULT-VALUE}.")
         String kind;
-        @Mixin KeyringOptions keys;
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
@@ -51,10 +47,7 @@ final class KeysCommand implements Runnable {
     }
 
     @Command(name = "list", description = "List the keys (no password needed).")
-    static final class ListKeys implements Runnable {
-        @Mixin KeyringOptions keys;
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
+    static final class ListKeys extends OnKeyring {
         @Override
         public void run() {
             PrintWriter out = spec.commandLine().getOut();
@@ -65,11 +58,9 @@ final class KeysCommand implements Runnable {
     }
 
     @Command(name = "show", description = "Print a key's address and public key.")
-    static final class Show implements Runnable {
+    static final class Show extends OnKeyring {
         @Parameters(paramLabel = "NAME") String name;
         @Option(names = "--address", description = "Print only the address.") boolean addressOnly;
-        @Mixin KeyringOptions keys;
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
@@ -80,13 +71,11 @@ final class KeysCommand implements Runnable {
     }
 
     @Command(name = "import", description = "Store an existing secp256k1 private key (64 hex characters).")
-    static final class Import implements Runnable {
+    static final class Import extends OnKeyring {
         @Parameters(paramLabel = "NAME") String name;
         @Option(names = "--private-key-file", paramLabel = "FILE", required = true,
                 description = "File whose first line is the private key in hex.")
         Path file;
-        @Mixin KeyringOptions keys;
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
@@ -102,10 +91,8 @@ final class KeysCommand implements Runnable {
     }
 
     @Command(name = "export", description = "Print a key's private key in hex (keep it secret).")
-    static final class Export implements Runnable {
+    static final class Export extends OnKeyring {
         @Parameters(paramLabel = "NAME") String name;
-        @Mixin KeyringOptions keys;
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {

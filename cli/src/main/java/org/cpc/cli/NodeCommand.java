@@ -18,15 +18,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "node", description = "Create and run an L1 node.",
         subcommands = {NodeCommand.Init.class, NodeCommand.Testnet.class, NodeCommand.Start.class})
-final class NodeCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+final class NodeCommand extends GroupCommand {
     @Command(name = "init", description = "Create a data dir: validator key, genesis (with a faucet on devnet), node.json.")
     static final class Init implements Runnable {
         @Option(names = "--data-dir", required = true, paramLabel = "DIR") Path dataDir;

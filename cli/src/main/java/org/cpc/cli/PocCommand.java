@@ -17,15 +17,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "poc", description = "PoC validator: runs the Task Market, hands jobs to workers, verifies, settles on L1.",
         subcommands = {PocCommand.Start.class})
-final class PocCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+final class PocCommand extends GroupCommand {
     @Command(name = "start", description = {
         "Serve the Task Market REST API and the worker WebSocket (/worker). Tasks, jobs and accepted results are kept"
             + " in --data-dir and survive restarts. Accepted jobs are sent to L1 as SUBMIT_RESULT signed by --key,"

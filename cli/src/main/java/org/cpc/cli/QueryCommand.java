@@ -13,15 +13,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "query", description = "Read the chain from a node's REST API.",
         subcommands = {QueryCommand.Status.class, QueryCommand.BlockQuery.class, QueryCommand.Tx.class,
             QueryCommand.Balance.class, QueryCommand.Validators.class})
-final class QueryCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+final class QueryCommand extends GroupCommand {
     /** What every query shares: the node, {@code --json}, and turning an error reply into exit code 1. */
     abstract static class Query implements Runnable {
         @Mixin NodeUrlOption node;

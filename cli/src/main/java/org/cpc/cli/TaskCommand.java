@@ -9,6 +9,7 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.Supplier;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -30,15 +31,7 @@ import picocli.CommandLine.Parameters;
         + " or cancel it.",
         subcommands = {TaskCommand.Create.class, TaskCommand.Status.class, TaskCommand.Result.class,
             TaskCommand.ListTasks.class, TaskCommand.Cancel.class})
-final class TaskCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+final class TaskCommand extends GroupCommand {
     /** "1h", "30m", "90s", "2d", or unix seconds. */
     static long deadline(String s, long nowSeconds) {
         String v = s.trim().toLowerCase(Locale.ROOT);
@@ -95,12 +88,37 @@ final class TaskCommand implements Runnable {
         pw.flush();
     }
 
+    /** What every task subcommand has: the Task Market and the command's output. */
+    abstract static class OnMarket implements Runnable {
+        @Mixin MarketUrlOption market;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    }
+
+    /** What publishing and cancelling add: the node (the chain's rules, the nonce) and the keyring. */
+    abstract static class Signed extends OnMarket {
+        @Mixin NodeUrlOption node;
+        @Mixin KeyringOptions keys;
+
+        Sender sender(String from) {
+            return Sender.of(node, keys, from);
+        }
+
+        /** Sends a signed transaction through the Task Market; its refusal is exit code 1, naming what it refused. */
+        static JsonNode sendThrough(String what, Supplier<JsonNode> send) {
+            try {
+                return send.get();
+            } catch (MarketClient.MarketException e) {
+                throw new Errors.CliException(Cpc.EXIT_FAILED, "the Task Market refused the " + what + ": " + e.getMessage());
+            }
+        }
+    }
+
     @Command(name = "create", description = {
         "Publish a task: uploads the inputs, signs a CREATE_TASK that escrows --reward, submits it through the Task"
             + " Market, and prints the task id.",
         "matmul: --a A.bin --b B.bin --m M --k K --n N (int8 row-major A m×k and B k×n; the result is C = A·B as int32"
             + " little-endian row-major). synthetic: --seed HEX --matrix-size N --iterations I."})
-    static final class Create implements Runnable {
+    static final class Create extends Signed {
         @Option(names = "--type", required = true, paramLabel = "matmul|synthetic") String type;
         @Option(names = "--a", paramLabel = "FILE") Path a;
         @Option(names = "--b", paramLabel = "FILE") Path b;
@@ -118,10 +136,6 @@ final class TaskCommand implements Runnable {
         @Option(names = "--from", required = true, paramLabel = "KEY", description = "Keyring name of the paying customer.") String from;
         @Option(names = "--wait", description = "Wait with a progress bar until the task is done.") boolean wait;
         @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "With --wait: write the result here.") Path output;
-        @Mixin MarketUrlOption market;
-        @Mixin NodeUrlOption node;
-        @Mixin KeyringOptions keys;
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
@@ -153,17 +167,12 @@ final class TaskCommand implements Runnable {
                 }
                 default -> throw new IllegalArgumentException("--type must be matmul or synthetic");
             }
-            Sender sender = Sender.of(node, keys, from);
+            Sender sender = sender(from);
             long now = System.currentTimeMillis() / 1000;
             BigInteger wei = Amounts.parseCpc(reward);
             ComputeTask task = MarketClient.newTask(type, payload, wei, deadline(deadline, now));
             Transaction tx = MarketClient.createTaskTx(sender.key(), sender.params(), task, sender.nonce(), now);
-            JsonNode r;
-            try {
-                r = c.createTask(tx);
-            } catch (MarketClient.MarketException e) {
-                throw new Errors.CliException(Cpc.EXIT_FAILED, "the Task Market refused the task: " + e.getMessage());
-            }
+            JsonNode r = sendThrough("task", () -> c.createTask(tx));
             out.println("task_id: " + r.path("task_id").asText());
             out.println("status:  " + r.path("status").asText() + " (" + r.path("jobs_total").asInt() + " jobs, reward "
                     + Amounts.formatCpc(wei) + " CPC escrowed by tx " + r.path("tx_hash").asText() + ")");
@@ -201,11 +210,9 @@ final class TaskCommand implements Runnable {
     }
 
     @Command(name = "status", description = "A task's status, jobs done, and when completed its result hash and workers.")
-    static final class Status implements Runnable {
+    static final class Status extends OnMarket {
         @Parameters(paramLabel = "TASK_ID") String taskId;
         @Option(names = "--wait", description = "Wait with a progress bar until the task is done.") boolean wait;
-        @Mixin MarketUrlOption market;
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
@@ -217,12 +224,10 @@ final class TaskCommand implements Runnable {
     }
 
     @Command(name = "result", description = "Download a task's verified result.")
-    static final class Result implements Runnable {
+    static final class Result extends OnMarket {
         @Parameters(paramLabel = "TASK_ID") String taskId;
         @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE") Path output;
         @Option(names = "--wait", description = "Wait with a progress bar until the result exists.") boolean wait;
-        @Mixin MarketUrlOption market;
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
@@ -240,28 +245,19 @@ final class TaskCommand implements Runnable {
         "Cancel a task that has no accepted job yet: signs a CANCEL_TASK with the creator's key and sends it through"
             + " the Task Market, which stops handing out the task's jobs; L1 gives the whole escrow back.",
         "Once a job is accepted the task runs to its end (or its deadline, which refunds what is unsettled)."})
-    static final class Cancel implements Runnable {
+    static final class Cancel extends Signed {
         @Parameters(paramLabel = "TASK_ID") String taskId;
         @Option(names = "--from", required = true, paramLabel = "KEY", description = "Keyring name of the task's creator.")
         String from;
-        @Mixin MarketUrlOption market;
-        @Mixin NodeUrlOption node;
-        @Mixin KeyringOptions keys;
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
             MarketClient c = market.client();
-            Sender sender = Sender.of(node, keys, from);
+            Sender sender = sender(from);
             AccountKey key = sender.key();
             Transaction tx = MarketClient.cancelTaskTx(key, sender.params(), taskId, sender.nonce(),
                     System.currentTimeMillis() / 1000);
-            JsonNode r;
-            try {
-                r = c.cancelTask(taskId, tx);
-            } catch (MarketClient.MarketException e) {
-                throw new Errors.CliException(Cpc.EXIT_FAILED, "the Task Market refused the cancel: " + e.getMessage());
-            }
+            JsonNode r = sendThrough("cancel", () -> c.cancelTask(taskId, tx));
             PrintWriter out = spec.commandLine().getOut();
             out.println("task_id: " + r.path("task_id").asText());
             out.println("status:  " + r.path("status").asText() + " (the escrow goes back to " + key.address()
@@ -271,14 +267,12 @@ final class TaskCommand implements Runnable {
     }
 
     @Command(name = "list", description = "Tasks on the Task Market, newest first.")
-    static final class ListTasks implements Runnable {
+    static final class ListTasks extends OnMarket {
         @Option(names = "--status", paramLabel = "S", description = "pending, in_progress, completed, failed or cancelled") String status;
         @Option(names = "--type", paramLabel = "T", description = "challenge type: matmul or synthetic") String type;
         @Option(names = "--limit", defaultValue = "20") int limit;
         @Option(names = "--offset", defaultValue = "0") int offset;
         @Option(names = "--json", description = "Print the JSON answer.") boolean json;
-        @Mixin MarketUrlOption market;
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {

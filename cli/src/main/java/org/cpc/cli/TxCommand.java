@@ -16,15 +16,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "tx", description = "Sign transactions with a keyring key and send them to a node.",
         subcommands = {TxCommand.Send.class, TxCommand.SubmitResult.class})
-final class TxCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+final class TxCommand extends GroupCommand {
     /** The sender's key, the node, and what the node says a new transaction needs (chain id, gas price, nonce). */
     abstract static class Signed implements Runnable {
         @Option(names = "--from", required = true, paramLabel = "KEY", description = "Keyring name of the sender.")

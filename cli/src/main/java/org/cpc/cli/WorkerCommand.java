@@ -23,15 +23,7 @@ import sun.misc.Signal;
 @Command(name = "worker", description = "Earn CPC by computing: solo mode works on synthetic tasks from the chain,"
         + " pool mode (--pool) on market jobs from a PoC validator.",
         subcommands = {WorkerCommand.Start.class})
-final class WorkerCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+final class WorkerCommand extends GroupCommand {
     @Command(name = "start", description = {
         "Follow the node's new blocks, compute and prove each block's synthetic task, and submit the results signed"
             + " by --key, which is paid the blocks' compute reward share. Runs until Ctrl-C.",

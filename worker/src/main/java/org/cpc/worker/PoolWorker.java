@@ -50,7 +50,7 @@ import org.cpc.protocol.keys.AccountKey;
  * binary frame each (a JSON header with result_hash and the worker's recoverable signature, then the output bytes).
  * Reconnects with backoff when the connection drops; stops cleanly on {@link #stop()}.
  */
-public final class PoolWorker implements Runnable {
+public final class PoolWorker implements Worker {
     /** Changes an output before it is sent: for drills and tests of the validator's checks, never for real work. */
     @FunctionalInterface
     public interface OutputFilter {

@@ -32,7 +32,7 @@ import org.cpc.protocol.types.Transaction;
  * continues where it left off), then counted locally; fetched again after any doubt (a refusal, a dropped result,
  * a node outage mid-send).
  */
-public final class SoloWorker implements Runnable {
+public final class SoloWorker implements Worker {
     /** What the devnet faucet is asked for when the worker cannot pay a result's fee: a million results' worth. */
     public static final String FAUCET_TOP_UP_CPC = "1.0";
     private static final Duration TICK = Duration.ofMillis(100);

@@ -47,18 +47,26 @@ public final class Freivalds {
         br0 = new long[k];
         br1 = new long[k];
         byte[] row = new byte[n];
+        long[] s = new long[2];
         for (int i = 0; i < k; i++) {
             MemorySegment.copy(b, ValueLayout.JAVA_BYTE, (long) i * n, row, 0, n);
-            long s0 = 0;
-            long s1 = 0;
-            for (int j = 0; j < n; j++) {
-                long v = row[j];
-                s0 += v * r0[j];
-                s1 += v * r1[j];
-            }
-            br0[i] = s0;
-            br1[i] = s1;
+            dots(row, r0, r1, s);
+            br0[i] = s[0];
+            br1[i] = s[1];
         }
+    }
+
+    /** x·y0 and x·y1 for an int8 row x, in one pass, into {@code s[0]} and {@code s[1]}. */
+    private static void dots(byte[] x, long[] y0, long[] y1, long[] s) {
+        long s0 = 0;
+        long s1 = 0;
+        for (int j = 0; j < x.length; j++) {
+            long v = x[j];
+            s0 += v * y0[j];
+            s1 += v * y1[j];
+        }
+        s[0] = s0;
+        s[1] = s1;
     }
 
     /**
@@ -71,15 +79,10 @@ public final class Freivalds {
             throw new IllegalArgumentException("C block is " + c.length + " bytes, expected " + 4L * rows * n);
         }
         byte[] arow = new byte[k];
+        long[] e = new long[2];
         for (int r = 0; r < rows; r++) {
             MemorySegment.copy(a, ValueLayout.JAVA_BYTE, (long) (row0 + r) * k, arow, 0, k);
-            long e0 = 0;
-            long e1 = 0;
-            for (int t = 0; t < k; t++) {
-                long v = arow[t];
-                e0 += v * br0[t];
-                e1 += v * br1[t];
-            }
+            dots(arow, br0, br1, e);
             long g0 = 0;
             long g1 = 0;
             int base = r * n * 4;
@@ -88,7 +91,7 @@ public final class Freivalds {
                 g0 += v * r0[j];
                 g1 += v * r1[j];
             }
-            if (e0 != g0 || e1 != g1) return r;
+            if (e[0] != g0 || e[1] != g1) return r;
         }
         return -1;
     }

@@ -5,7 +5,6 @@ import static org.cpc.protocol.crypto.Secp256k1Curve.HALF_N;
 import static org.cpc.protocol.crypto.Secp256k1Curve.N;
 
 import java.math.BigInteger;
-import java.util.Arrays;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
@@ -45,9 +44,7 @@ final class BouncyCastleSecp256k1 implements Secp256k1 {
 
     @Override
     public boolean verify(byte[] pub33, byte[] hash32, byte[] sig64) {
-        Secp256k1Curve.checkHash(hash32);
-        if (sig64 == null || sig64.length != SIGNATURE_LENGTH || !Secp256k1Curve.isCanonical(sig64)) return false;
-        if (!Secp256k1Curve.isPlausiblePublicKey(pub33)) return false;
+        if (!Secp256k1Curve.isVerifiable(pub33, hash32, sig64)) return false;
         ECPoint q;
         try {
             q = DOMAIN.getCurve().decodePoint(pub33);
@@ -61,28 +58,19 @@ final class BouncyCastleSecp256k1 implements Secp256k1 {
 
     @Override
     public byte[] signRecoverable(byte[] priv32, byte[] hash32) {
-        byte[] sig = sign(priv32, hash32);
-        byte[] pub = publicKey(priv32);
-        byte[] out = Arrays.copyOf(sig, RECOVERABLE_SIGNATURE_LENGTH);
-        for (int recid = 0; recid < 4; recid++) {
-            ECPoint q = recoverPoint(hash32, sig, recid);
-            if (q != null && Arrays.equals(q.getEncoded(true), pub)) {
-                out[64] = (byte) recid;
-                return out;
-            }
-        }
-        throw new IllegalStateException("no recovery id reproduces the signer's key; this is a bug");
+        return Secp256k1Curve.withRecoveryId(sign(priv32, hash32), publicKey(priv32), hash32,
+                BouncyCastleSecp256k1::recoverKey);
     }
 
     @Override
     public byte[] recover(byte[] hash32, byte[] sig65) {
-        Secp256k1Curve.checkHash(hash32);
-        int recid = Secp256k1Curve.checkRecoverable(sig65);
-        ECPoint q = recoverPoint(hash32, sig65, recid);
-        if (q == null) {
-            throw new IllegalArgumentException("signature does not recover to a public key with recovery id " + recid);
-        }
-        return q.getEncoded(true);
+        return Secp256k1Curve.recover(hash32, sig65, BouncyCastleSecp256k1::recoverKey);
+    }
+
+    /** The compressed encoding of {@link #recoverPoint}, or null. */
+    private static byte[] recoverKey(byte[] hash32, byte[] sig, int recid) {
+        ECPoint q = recoverPoint(hash32, sig, recid);
+        return q == null ? null : q.getEncoded(true);
     }
 
     private static ECPoint point(byte[] priv32) {

@@ -41,9 +41,7 @@ final class LibSecp256k1 implements Secp256k1 {
 
     @Override
     public boolean verify(byte[] pub33, byte[] hash32, byte[] sig64) {
-        Secp256k1Curve.checkHash(hash32);
-        if (sig64 == null || sig64.length != SIGNATURE_LENGTH || !Secp256k1Curve.isCanonical(sig64)) return false;
-        if (!Secp256k1Curve.isPlausiblePublicKey(pub33)) return false;
+        if (!Secp256k1Curve.isVerifiable(pub33, hash32, sig64)) return false;
         try {
             return lib.verify(sig64, hash32, pub33);
         } catch (RuntimeException invalidKeyOrSignature) {
@@ -54,31 +52,15 @@ final class LibSecp256k1 implements Secp256k1 {
     /** The binding has no recoverable signing; the recovery id is the one of four that gives back our key. */
     @Override
     public byte[] signRecoverable(byte[] priv32, byte[] hash32) {
-        byte[] sig = sign(priv32, hash32);
-        byte[] pub = publicKey(priv32);
-        byte[] out = Arrays.copyOf(sig, RECOVERABLE_SIGNATURE_LENGTH);
-        for (int recid = 0; recid < 4; recid++) {
-            byte[] q = tryRecover(sig, hash32, recid);
-            if (q != null && Arrays.equals(q, pub)) {
-                out[64] = (byte) recid;
-                return out;
-            }
-        }
-        throw new IllegalStateException("no recovery id reproduces the signer's key; this is a bug");
+        return Secp256k1Curve.withRecoveryId(sign(priv32, hash32), publicKey(priv32), hash32, this::tryRecover);
     }
 
     @Override
     public byte[] recover(byte[] hash32, byte[] sig65) {
-        Secp256k1Curve.checkHash(hash32);
-        int recid = Secp256k1Curve.checkRecoverable(sig65);
-        byte[] q = tryRecover(Arrays.copyOf(sig65, SIGNATURE_LENGTH), hash32, recid);
-        if (q == null) {
-            throw new IllegalArgumentException("signature does not recover to a public key with recovery id " + recid);
-        }
-        return q;
+        return Secp256k1Curve.recover(hash32, sig65, this::tryRecover);
     }
 
-    private byte[] tryRecover(byte[] sig64, byte[] hash32, int recid) {
+    private byte[] tryRecover(byte[] hash32, byte[] sig64, int recid) {
         try {
             return lib.pubKeyCompress(lib.ecdsaRecover(sig64, hash32, recid));
         } catch (RuntimeException noKey) {

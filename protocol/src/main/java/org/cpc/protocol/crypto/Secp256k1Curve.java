@@ -2,6 +2,7 @@ package org.cpc.protocol.crypto;
 
 import java.math.BigInteger;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.crypto.params.ECDomainParameters;
@@ -70,6 +71,45 @@ final class Secp256k1Curve {
 
     static boolean isPlausiblePublicKey(byte[] pub) {
         return pub != null && pub.length == Secp256k1.PUBLIC_KEY_LENGTH && (pub[0] == 2 || pub[0] == 3);
+    }
+
+    /**
+     * The checks {@code verify} makes before it asks the library: throws for a hash of the wrong length (a caller
+     * bug); false for a signature that is not canonical r‖s or a key that cannot be a compressed point.
+     */
+    static boolean isVerifiable(byte[] pub33, byte[] hash32, byte[] sig64) {
+        checkHash(hash32);
+        if (sig64 == null || sig64.length != Secp256k1.SIGNATURE_LENGTH || !isCanonical(sig64)) return false;
+        return isPlausiblePublicKey(pub33);
+    }
+
+    /** One implementation's key recovery: the compressed key r‖s recovers to with recid, or null for none. */
+    interface Recovery {
+        byte[] recoverOrNull(byte[] hash32, byte[] sig64, int recid);
+    }
+
+    /** {@code sig64} with the one recovery id of four that gives back {@code pub33}. */
+    static byte[] withRecoveryId(byte[] sig64, byte[] pub33, byte[] hash32, Recovery recovery) {
+        byte[] out = Arrays.copyOf(sig64, Secp256k1.RECOVERABLE_SIGNATURE_LENGTH);
+        for (int recid = 0; recid < 4; recid++) {
+            byte[] q = recovery.recoverOrNull(hash32, sig64, recid);
+            if (q != null && Arrays.equals(q, pub33)) {
+                out[64] = (byte) recid;
+                return out;
+            }
+        }
+        throw new IllegalStateException("no recovery id reproduces the signer's key; this is a bug");
+    }
+
+    /** {@link Secp256k1#recover}: checks the hash and signature, then recovers or says why not. */
+    static byte[] recover(byte[] hash32, byte[] sig65, Recovery recovery) {
+        checkHash(hash32);
+        int recid = checkRecoverable(sig65);
+        byte[] q = recovery.recoverOrNull(hash32, Arrays.copyOf(sig65, Secp256k1.SIGNATURE_LENGTH), recid);
+        if (q == null) {
+            throw new IllegalArgumentException("signature does not recover to a public key with recovery id " + recid);
+        }
+        return q;
     }
 
     /** Checks a recoverable signature's shape; returns its recid. */
