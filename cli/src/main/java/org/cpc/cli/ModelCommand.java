@@ -24,15 +24,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "model", description = "Quantized ONNX models for exact int8 inference.",
         subcommands = {ModelCommand.Inspect.class})
-final class ModelCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+final class ModelCommand extends GroupCommand {
     @Command(name = "inspect", description = {
         "Imports a quantized ONNX model (QOperator or QDQ) onto the integer op set and prints its layers, parameters,",
         "multiply-adds per sample and commitment hash; or, for a model outside the op set or the limits, the ONNX ops",
