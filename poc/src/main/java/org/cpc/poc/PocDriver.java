@@ -95,10 +95,21 @@ public final class PocDriver implements AutoCloseable {
 
     /** Queues an input whose answer nobody waits for. */
     void post(Function<PocMachine, List<Effect>> in) {
-        input(in).exceptionally(e -> {
-            if (!closed) log.error("the PoC validator's core refused an internal input", e);
-            return null;
-        });
+        // The hot path (every worker message, verdict and synced write): no future to complete, nobody waits.
+        try {
+            loop.execute(() -> {
+                try {
+                    execute(in.apply(machine));
+                    execute(machine.drain());
+                    jobsAccepted.set(machine.jobsAccepted());
+                } catch (RuntimeException e) {
+                    execute(machine.drain());
+                    if (!closed) log.error("the PoC validator's core refused an internal input", e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // stopping: inputs after close are dropped, as the connections they came from are
+        }
     }
 
     /**
