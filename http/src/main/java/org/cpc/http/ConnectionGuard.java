@@ -6,6 +6,7 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.cpc.protocol.codec.Jcs;
 import org.eclipse.jetty.io.AbstractConnection;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ConnectionGuard implements Connection.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
-    /** How long a refused connection stays open for its client to read the answer (it is closed earlier on EOF). */
+    /** How long a refused connection stays open at most, for its client to read the answer (closed earlier on EOF). */
     static final long REFUSAL_LINGER_MS = 2_000;
     /** At most one log line about refusals per this long, with the count since the last one. */
     private static final long LOG_EVERY_NS = 10_000_000_000L;
@@ -58,7 +59,10 @@ final class ConnectionGuard implements Connection.Listener {
             @Override
             public Connection newConnection(Connector connector, EndPoint endPoint) {
                 Refusal refusal = check(endPoint);
-                return refusal != null ? refusal : super.newConnection(connector, endPoint);
+                if (refusal == null) return super.newConnection(connector, endPoint);
+                // Closed after the linger even if the client keeps sending (a slowloris trickling its headers).
+                connector.getScheduler().schedule(endPoint::close, REFUSAL_LINGER_MS, TimeUnit.MILLISECONDS);
+                return refusal;
             }
         };
     }
