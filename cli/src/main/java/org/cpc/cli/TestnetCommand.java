@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "testnet", description = "Local test networks of validator processes.",
-        subcommands = {TestnetCommand.Chaos.class})
+        subcommands = {TestnetCommand.Chaos.class, TestnetCommand.Soak.class})
 final class TestnetCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -64,16 +64,7 @@ final class TestnetCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new Errors.CliException(Cpc.EXIT_USAGE, e.getMessage());
             }
-            Path where = dir;
-            try {
-                if (where == null) {
-                    where = Files.createTempDirectory("cpc-chaos-");
-                } else if (Files.exists(where) && !isEmptyDir(where)) {
-                    throw new Errors.CliException(Cpc.EXIT_USAGE, "--dir " + where + " exists and is not empty");
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            Path where = freshDir(dir, "cpc-chaos-");
             // Progress lines go to stderr as they happen, so stdout holds only the report.
             PrintStream out = System.err;
             Report r;
@@ -90,11 +81,75 @@ final class TestnetCommand implements Runnable {
             if (!r.ok()) throw new Errors.CliException(Cpc.EXIT_FAILED, "chaos run found a violation (see above)");
         }
 
+        /** {@code dir} if it is new or empty, else a usage error; a fresh temporary directory for null. */
+        static Path freshDir(Path dir, String prefix) {
+            try {
+                if (dir == null) return Files.createTempDirectory(prefix);
+                if (Files.exists(dir) && !isEmptyDir(dir)) {
+                    throw new Errors.CliException(Cpc.EXIT_USAGE, "--dir " + dir + " exists and is not empty");
+                }
+                return dir;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
         private static boolean isEmptyDir(Path p) throws IOException {
             if (!Files.isDirectory(p)) return false;
             try (var s = Files.list(p)) {
                 return s.findAny().isEmpty();
             }
+        }
+    }
+
+    @Command(name = "soak", description = {
+        "Run validators as separate processes under steady transfer load for a long time, sampling every node's",
+        "resident memory, used heap, open file descriptors, threads and data dir size; print each figure's first,",
+        "last, min and max values and its growth per hour (least squares after a warm-up). Progress goes to stderr,",
+        "the report to stdout. Linux (/proc); the heap comes from jcmd."})
+    static final class Soak implements Runnable {
+        @Option(names = "--duration", defaultValue = "1h", paramLabel = "D",
+                description = "How long to run and sample, e.g. 10m, 1h (default: ${DEFAULT-VALUE}).")
+        String duration;
+        @Option(names = "--interval", defaultValue = "10s", paramLabel = "D",
+                description = "Time between samples (default: ${DEFAULT-VALUE}).")
+        String interval;
+        @Option(names = "--nodes", defaultValue = "2", paramLabel = "N", description = "Validators, 2..16 (default: ${DEFAULT-VALUE}).")
+        int nodes;
+        @Option(names = "--block-time-ms", defaultValue = "500", paramLabel = "MS", description = "Block time (default: ${DEFAULT-VALUE}).")
+        long blockTimeMs;
+        @Option(names = "--accounts", defaultValue = "4", paramLabel = "K",
+                description = "Load accounts, each with one transfer in flight (default: ${DEFAULT-VALUE}).")
+        int accounts;
+        @Option(names = "--dir", paramLabel = "DIR", description = "A new directory for the nodes' data and logs (default: a fresh temporary one, kept).")
+        Path dir;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            org.cpc.testnet.SoakRun.Options o;
+            try {
+                Duration d = parseDuration(duration);
+                Duration every = parseDuration(interval);
+                // Checked before a temporary directory is made for nothing.
+                new org.cpc.testnet.SoakRun.Options(d, every, nodes, blockTimeMs, accounts, Path.of("."));
+                o = new org.cpc.testnet.SoakRun.Options(d, every, nodes, blockTimeMs, accounts,
+                        Chaos.freshDir(dir, "cpc-soak-"));
+            } catch (IllegalArgumentException e) {
+                throw new Errors.CliException(Cpc.EXIT_USAGE, e.getMessage());
+            }
+            String report;
+            try {
+                report = org.cpc.testnet.SoakRun.run(o, System.err);
+            } catch (IllegalStateException e) {
+                throw new Errors.CliException(Cpc.EXIT_FAILED, "soak: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Errors.CliException(Cpc.EXIT_FAILED, "interrupted");
+            }
+            spec.commandLine().getOut().print(report);
+            spec.commandLine().getOut().flush();
         }
     }
 

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The command line of {@code cpc testnet chaos}; the runs themselves are tested in the testnet module. */
+/** The command lines of {@code cpc testnet chaos} and {@code soak}; the runs themselves are tested in the testnet module. */
 class TestnetCommandTest {
     @Test
     void refusesAnUnknownScenarioAndABadDurationAsUsageErrors() {
@@ -16,6 +16,19 @@ class TestnetCommandTest {
         Run bad = Run.cpc("testnet", "chaos", "--scenario", "ci", "--duration", "soon");
         assertThat(bad.exit()).isEqualTo(Cpc.EXIT_USAGE);
         assertThat(bad.err()).contains("--duration 'soon'");
+    }
+
+    @Test
+    void soakRefusesBadOptionsAsUsageErrors() {
+        Run bad = Run.cpc("testnet", "soak", "--duration", "a while");
+        assertThat(bad.exit()).isEqualTo(Cpc.EXIT_USAGE);
+        assertThat(bad.err()).contains("--duration 'a while'");
+        Run one = Run.cpc("testnet", "soak", "--duration", "1m", "--nodes", "1");
+        assertThat(one.exit()).isEqualTo(Cpc.EXIT_USAGE);
+        assertThat(one.err()).contains("--nodes must be 2..16");
+        Run often = Run.cpc("testnet", "soak", "--interval", "10ms");
+        assertThat(often.exit()).isEqualTo(Cpc.EXIT_USAGE);
+        assertThat(often.err()).contains("--interval must be at least 1s");
     }
 
     @Test

@@ -11,12 +11,14 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.LoggerFactory;
 
 /**
  * One cpc HTTP service (the node's REST API, the PoC validator's Task Market) on Javalin, set up the way both need
- * it: a bounded pool of Jetty threads, a limit on request bodies, every error as JSON ({@link ApiException}s with
+ * it: a bounded pool of Jetty threads, caps on open connections (in all and per IP), idle time and request headers
+ * ({@link ConnectionLimits}), a limit on request bodies, every error as JSON ({@link ApiException}s with
  * their status, Javalin's and Jetty's own errors, and a 500 that never shows a stack trace), the service's OpenAPI
  * document at {@code GET /openapi.json}, and a table of the routes it answers, which tests compare with that
  * document.
@@ -33,8 +35,38 @@ public final class HttpService implements AutoCloseable {
      *     benchmark counts the validator's CPU by it
      * @param maxThreads Jetty threads; requests beyond them queue, then get refused
      * @param maxRequestBytes the largest request body Javalin reads for a handler
+     * @param connections the caps on open connections, idle time and request headers
      */
-    public record Settings(String name, String threadName, int maxThreads, long maxRequestBytes) {}
+    public record Settings(String name, String threadName, int maxThreads, long maxRequestBytes,
+                           ConnectionLimits connections) {
+        /** With {@link ConnectionLimits#DEFAULTS}. */
+        public Settings(String name, String threadName, int maxThreads, long maxRequestBytes) {
+            this(name, threadName, maxThreads, maxRequestBytes, ConnectionLimits.DEFAULTS);
+        }
+    }
+
+    /**
+     * What one client, and all of them together, may hold open (docs/api.md, "Limits"). A connection over a cap is
+     * answered at once — 429 when its IP holds {@code maxConnectionsPerIp}, 503 when the service holds
+     * {@code maxConnections} — and closed; WebSocket and SSE connections count like any other.
+     *
+     * @param maxConnections open connections in all
+     * @param maxConnectionsPerIp open connections from one IP address (loopback included: a devnet's own clients
+     *     stay far below it)
+     * @param idleTimeoutMs a connection that sends and receives nothing this long is closed, a half-sent request
+     *     included (a client trickling bytes keeps it, but only within the caps above)
+     * @param maxRequestHeaderBytes the request line and headers; more is answered 431
+     */
+    public record ConnectionLimits(int maxConnections, int maxConnectionsPerIp, long idleTimeoutMs,
+                                   int maxRequestHeaderBytes) {
+        public static final ConnectionLimits DEFAULTS = new ConnectionLimits(1024, 128, 30_000, 8 * 1024);
+
+        public ConnectionLimits {
+            if (maxConnections < 1 || maxConnectionsPerIp < 1 || idleTimeoutMs < 1 || maxRequestHeaderBytes < 1024) {
+                throw new IllegalArgumentException("connection limits must be positive, headers at least 1 KiB");
+            }
+        }
+    }
 
     /** What a service learns of each request it answered, for its metrics. */
     public interface RequestObserver {
@@ -46,6 +78,10 @@ public final class HttpService implements AutoCloseable {
 
     private final Javalin app;
     private final List<Route> routes = new ArrayList<>();
+    private final ConnectionGuard guard;
+    /** Where {@link #start} listens; Javalin asks for the connector only then. */
+    private volatile String host;
+    private volatile int port;
 
     /** A service whose OpenAPI document is the resource {@code openapi.json} in {@code server}'s package. */
     public HttpService(Class<?> server, Settings settings) {
@@ -54,6 +90,8 @@ public final class HttpService implements AutoCloseable {
 
     /** @param javalin more Javalin configuration, such as the WebSocket limits of a service that has one */
     public HttpService(Class<?> server, Settings settings, Consumer<JavalinConfig> javalin) {
+        ConnectionLimits limits = settings.connections();
+        this.guard = new ConnectionGuard(settings.name(), limits);
         this.app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;
@@ -62,6 +100,16 @@ public final class HttpService implements AutoCloseable {
             pool.setName(settings.threadName());
             cfg.jetty.threadPool = pool;
             cfg.jetty.modifyServer(jetty -> jetty.setErrorHandler(new JsonErrorHandler()));
+            cfg.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(limits.maxRequestHeaderBytes()));
+            // Javalin's own connector, with the connection caps in front of HTTP/1.1.
+            cfg.jetty.addConnector((jetty, http) -> {
+                ServerConnector connector = new ServerConnector(jetty, guard.factory(http));
+                connector.setHost(host);
+                connector.setPort(port);
+                connector.setIdleTimeout(limits.idleTimeoutMs());
+                connector.addEventListener(guard);
+                return connector;
+            });
             javalin.accept(cfg);
         });
         app.exception(ApiException.class, (e, ctx) -> JsonHttp.json(ctx, e.status(), e.body()));
@@ -104,13 +152,20 @@ public final class HttpService implements AutoCloseable {
     }
 
     public HttpService start(String host, int port) {
-        app.start(host, port);
+        this.host = host;
+        this.port = port;
+        app.start();
         return this;
     }
 
     /** The port it listens on: the one asked for, or the one the system chose for port 0. */
     public int port() {
         return app.port();
+    }
+
+    /** Connections open now, WebSocket and SSE ones included. */
+    public int openConnections() {
+        return guard.open();
     }
 
     public List<Route> routes() {

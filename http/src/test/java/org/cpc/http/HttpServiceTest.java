@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -94,6 +95,56 @@ class HttpServiceTest {
             assertThat(answer).startsWith("HTTP/1.1 400").contains("application/json",
                     "{\"error\":\"HTTP 400: the request is not valid HTTP\"}");
         }
+    }
+
+    @Test
+    void capsOpenConnectionsPerIpAndInAllWithAJsonAnswer() throws Exception {
+        var limits = new HttpService.ConnectionLimits(3, 2, 30_000, 8 * 1024);
+        try (HttpService small = new HttpService(HttpServiceTest.class,
+                new HttpService.Settings("the small service", "small", 4, 64, limits))) {
+            small.get("/hello", ctx -> JsonHttp.json(ctx, 200, Json.object().put("hello", "world")));
+            small.start("127.0.0.1", 0);
+            InetAddress one = InetAddress.getByName("127.0.0.1");
+            InetAddress two = InetAddress.getByName("127.0.0.2");
+            Socket a = connect(small, one);
+            Socket b = connect(small, one);
+            awaitOpen(small, 2);
+            assertThat(refusal(small, one)).startsWith("HTTP/1.1 429").contains("application/json",
+                    "{\"error\":\"too many connections from 127.0.0.1 (at most 2 per address); close some and try again\"}");
+            try (Socket c = connect(small, two)) {
+                awaitOpen(small, 3);
+                assertThat(refusal(small, InetAddress.getByName("127.0.0.3"))).startsWith("HTTP/1.1 503")
+                        .contains("{\"error\":\"the small service has 3 open connections, its limit; try again later\"}");
+            }
+            a.close();
+            b.close();
+            awaitOpen(small, 0);
+            try (Socket d = connect(small, one)) {
+                d.getOutputStream().write("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                assertThat(new String(d.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                        .startsWith("HTTP/1.1 200").endsWith("{\"hello\":\"world\"}");
+            }
+        }
+    }
+
+    private static Socket connect(HttpService service, InetAddress from) throws IOException {
+        Socket s = new Socket(InetAddress.getByName("127.0.0.1"), service.port(), from, 0);
+        s.setSoTimeout(10_000);
+        return s;
+    }
+
+    /** What a connection over a cap is told, without sending anything (the answer comes on connect). */
+    private static String refusal(HttpService service, InetAddress from) throws IOException {
+        try (Socket s = connect(service, from)) {
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void awaitOpen(HttpService service, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (service.openConnections() != n && System.nanoTime() < deadline) Thread.sleep(10);
+        assertThat(service.openConnections()).isEqualTo(n);
     }
 
     private static void assertAnswer(HttpResponse<String> r, int status, String body) {

@@ -40,6 +40,12 @@ public final class TcpPeerNetwork implements PeerNetwork {
     private static final Logger log = LoggerFactory.getLogger(TcpPeerNetwork.class);
     static final int ADDRESS_BOOK_CAPACITY = 1000;
     private static final long LEARNT_DIAL_INTERVAL_MS = 500;
+    /**
+     * Inbound connections (handshaking or not) from one IP address, so that one host cannot take every inbound slot
+     * with connections that never finish a handshake. Loopback addresses are exempt, as from IP bans: on a
+     * single-machine devnet every peer is 127.0.0.1.
+     */
+    static final int MAX_INBOUND_PER_IP = 8;
 
     private final P2pConfig config;
     private final NodeIdentity identity;
@@ -63,6 +69,9 @@ public final class TcpPeerNetwork implements PeerNetwork {
     private final Object registry = new Object();
 
     private volatile boolean running;
+    /** Refusals since the last logged one, and when that was (accept thread only). */
+    private int refusedSinceLog;
+    private long lastRefusalLogNs;
     private boolean started;
     private boolean closed;
     private ServerSocket server;
@@ -249,6 +258,9 @@ public final class TcpPeerNetwork implements PeerNetwork {
                 refuseEarly(s, "banned IP " + s.getInetAddress().getHostAddress());
             } else if (inboundCount() >= config.maxInbound()) {
                 refuseEarly(s, "too many inbound connections (max_inbound " + config.maxInbound() + ")");
+            } else if (!s.getInetAddress().isLoopbackAddress() && inboundFrom(s.getInetAddress()) >= MAX_INBOUND_PER_IP) {
+                refuseEarly(s, "too many inbound connections from " + s.getInetAddress().getHostAddress() + " (at most "
+                        + MAX_INBOUND_PER_IP + " per address)");
             } else {
                 try {
                     Peer p = new Peer(s, false, null, config);
@@ -265,9 +277,21 @@ public final class TcpPeerNetwork implements PeerNetwork {
         return connections.stream().filter(p -> !p.outbound).count();
     }
 
+    private long inboundFrom(java.net.InetAddress ip) {
+        return connections.stream().filter(p -> !p.outbound && ip.equals(p.ip())).count();
+    }
+
     /** Refuses a connection before its handshake, telling it why (a write of a few bytes to a fresh socket). */
     private void refuseEarly(Socket s, String reason) {
-        log.info("[{}] refused connection from {}: {}", tag, s.getRemoteSocketAddress(), reason);
+        // On the accept thread only. One line per 10 s at most: a flood of connects must not become a flood of logs.
+        refusedSinceLog++;
+        long now = System.nanoTime();
+        if (lastRefusalLogNs == 0 || now - lastRefusalLogNs >= TimeUnit.SECONDS.toNanos(10)) {
+            log.info("[{}] refused connection from {}: {}{}", tag, s.getRemoteSocketAddress(), reason,
+                    refusedSinceLog > 1 ? " (" + refusedSinceLog + " refused since the last line like this)" : "");
+            lastRefusalLogNs = now;
+            refusedSinceLog = 0;
+        }
         try (s) {
             s.getOutputStream().write(Frame.encode(Frame.CONTROL, new ControlMessage.Goodbye(reason).encode()));
         } catch (IOException ignored) {

@@ -41,6 +41,17 @@ public final class MarketServer implements AutoCloseable {
     private static final long MAX_JSON_BODY = 1 << 20;
     private static final int MAX_LIST = 1000;
     private static final String SESSION = "cpc.session";
+    private static final String PENDING = "cpc.pending";
+    /**
+     * {@code /worker} sessions that have not sent their first message (the hello answering the challenge) yet, in
+     * all; a connection over it is closed at once with 1013 (try again later). A session leaves this count with its
+     * first message; one that stays silent is closed after {@code PocConfig.AUTH_TIMEOUT_MS}.
+     */
+    static final int MAX_UNAUTHENTICATED_SESSIONS = 128;
+    /** The same, from one IP address. */
+    static final int MAX_UNAUTHENTICATED_PER_IP = 32;
+    /** The WebSocket close code for "over a limit, try again later" (RFC 6455 registry). */
+    static final int TRY_AGAIN_LATER = 1013;
 
     private final PocDriver driver;
     private final TaskIntake intake;
@@ -51,6 +62,9 @@ public final class MarketServer implements AutoCloseable {
     private final HttpService http;
     private final SecureRandom random = new SecureRandom();
     private final AtomicLong sessions = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger unauthenticated = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> unauthenticatedPerIp =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     MarketServer(PocDriver driver, TaskIntake intake, RetentionSweeper retention, PocStore store, BlobStore blobs,
                  PocConfig config) {
@@ -115,6 +129,9 @@ public final class MarketServer implements AutoCloseable {
         http.get("/retention", ctx -> json(ctx, 200, retention.view()));
         http.webSocket("/worker", ws -> {
             ws.onConnect(ctx -> {
+                Pending pending = admit(ctx);
+                if (pending == null) return;
+                ctx.attribute(PENDING, pending);
                 ctx.session.setMaxBinaryMessageSize(config.maxResultBytes() + PoolMessagesLimits.HEADER_ROOM);
                 ctx.enableAutomaticPings(config.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
                 long id = sessions.incrementAndGet();
@@ -124,6 +141,7 @@ public final class MarketServer implements AutoCloseable {
                 driver.connected(id, link(ctx), nonce);
             });
             ws.onMessage(ctx -> {
+                authenticating(ctx);
                 long id = ctx.attribute(SESSION);
                 try {
                     PoolMessage.WorkerMessage m = PoolCodec.decodeWorkerMessage(ctx.message());
@@ -133,6 +151,7 @@ public final class MarketServer implements AutoCloseable {
                 }
             });
             ws.onBinaryMessage(ctx -> {
+                authenticating(ctx);
                 long id = ctx.attribute(SESSION);
                 try {
                     PoolMessage.JobResult r = PoolCodec.decode(ByteBuffer.wrap(ctx.data(), ctx.offset(), ctx.length()),
@@ -143,14 +162,65 @@ public final class MarketServer implements AutoCloseable {
                 }
             });
             ws.onClose(ctx -> {
+                authenticating(ctx);
                 Long id = ctx.attribute(SESSION);
                 if (id != null) driver.disconnected(id);
             });
             ws.onError(ctx -> {
+                authenticating(ctx);
                 Long id = ctx.attribute(SESSION);
                 if (id != null) driver.disconnected(id);
             });
         });
+    }
+
+    /** A session's slot among the unauthenticated ones, given back once. */
+    private final class Pending {
+        final String ip;
+        final java.util.concurrent.atomic.AtomicBoolean held = new java.util.concurrent.atomic.AtomicBoolean(true);
+
+        Pending(String ip) {
+            this.ip = ip;
+        }
+
+        void release() {
+            if (!held.compareAndSet(true, false)) return;
+            unauthenticated.decrementAndGet();
+            unauthenticatedPerIp.computeIfPresent(ip, (k, n) -> n <= 1 ? null : n - 1);
+        }
+    }
+
+    /** A new session's slot, or null after closing it with {@link #TRY_AGAIN_LATER} when the limits are reached. */
+    private Pending admit(WsContext ctx) {
+        String ip = ctx.session.getRemoteAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null
+                ? a.getAddress().getHostAddress() : "unknown";
+        if (unauthenticated.incrementAndGet() > MAX_UNAUTHENTICATED_SESSIONS) {
+            unauthenticated.decrementAndGet();
+            // A close reason has at most 123 bytes.
+            ctx.closeSession(TRY_AGAIN_LATER, "too many unauthenticated connections (" + MAX_UNAUTHENTICATED_SESSIONS
+                    + "); try again later");
+            return null;
+        }
+        boolean[] ok = {false};
+        unauthenticatedPerIp.compute(ip, (k, n) -> {
+            int held = n == null ? 0 : n;
+            if (held >= MAX_UNAUTHENTICATED_PER_IP) return n;
+            ok[0] = true;
+            return held + 1;
+        });
+        if (!ok[0]) {
+            unauthenticated.decrementAndGet();
+            ctx.closeSession(TRY_AGAIN_LATER, "too many unauthenticated connections from " + ip + " ("
+                    + MAX_UNAUTHENTICATED_PER_IP + " per address); try again later");
+            return null;
+        }
+        return new Pending(ip);
+    }
+
+    /** The session said something (its hello, or anything the machine then judges) or ended: it no longer waits. */
+    private static void authenticating(WsContext ctx) {
+        Pending p = ctx.attribute(PENDING);
+        if (p != null) p.release();
     }
 
     /** What the machine refused, as the HTTP status that says whose fault it was. */

@@ -133,6 +133,12 @@ public final class Testnet implements AutoCloseable {
         paused[i] = false;
     }
 
+    /** Node {@code i}'s process id (of its current process, when restarted). */
+    public synchronized long pid(int i) {
+        if (children[i] == null) throw new IllegalStateException("node" + i + " was never started");
+        return children[i].pid();
+    }
+
     /** Running and not stopped: the node can answer. */
     public synchronized boolean up(int i) {
         return children[i] != null && children[i].alive() && !paused[i];

@@ -25,16 +25,20 @@ import org.slf4j.LoggerFactory;
 public final class EventHub implements ChainListener {
     private static final Logger LOG = LoggerFactory.getLogger(EventHub.class);
     static final int QUEUE_CAPACITY = 4096;
+    /** Streams one IP address may hold, so that one client cannot take every subscriber slot. */
+    public static final int MAX_SUBSCRIBERS_PER_IP = 32;
 
     private record Frame(String event, String data) {}
 
     private final class Subscriber {
         final SseClient client;
+        final String ip;
         final BlockingQueue<Frame> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
         volatile boolean closed;
 
-        Subscriber(SseClient client) {
+        Subscriber(SseClient client, String ip) {
             this.client = client;
+            this.ip = ip;
         }
 
         void offer(Frame f) {
@@ -63,7 +67,7 @@ public final class EventHub implements ChainListener {
         void close() {
             if (closed) return;
             closed = true;
-            subscribers.remove(this);
+            if (subscribers.remove(this)) release(ip);
             try {
                 client.close();
             } catch (RuntimeException ignored) {
@@ -73,6 +77,8 @@ public final class EventHub implements ChainListener {
     }
 
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+    /** Streams per IP: reserved by {@link #reserve} before a stream's headers go out, released when it ends. */
+    private final ConcurrentHashMap<String, Integer> perIp = new ConcurrentHashMap<>();
     private final int maxSubscribers;
     private final Duration heartbeat;
 
@@ -89,10 +95,30 @@ public final class EventHub implements ChainListener {
         return subscribers.size();
     }
 
-    /** Takes over an SSE connection; returns at once, the subscriber's own thread writes to it. */
-    public void subscribe(SseClient client) {
-        Subscriber s = new Subscriber(client);
+    /**
+     * Takes one of {@code ip}'s {@link #MAX_SUBSCRIBERS_PER_IP} stream slots; false if it holds them all. A reserved
+     * slot goes to {@link #subscribe} or back through {@link #release}.
+     */
+    public boolean reserve(String ip) {
+        boolean[] ok = {false};
+        perIp.compute(ip, (k, n) -> {
+            int held = n == null ? 0 : n;
+            if (held >= MAX_SUBSCRIBERS_PER_IP) return n;
+            ok[0] = true;
+            return held + 1;
+        });
+        return ok[0];
+    }
+
+    public void release(String ip) {
+        perIp.computeIfPresent(ip, (k, n) -> n <= 1 ? null : n - 1);
+    }
+
+    /** Takes over an SSE connection with a slot {@link #reserve}d for {@code ip}; returns at once, the subscriber's own thread writes to it. */
+    public void subscribe(SseClient client, String ip) {
+        Subscriber s = new Subscriber(client, ip);
         if (full()) {
+            release(ip);
             client.sendComment("too many subscribers (" + maxSubscribers + "); try again later");
             client.close();
             return;

@@ -183,14 +183,31 @@ public final class NodeServer implements AutoCloseable {
      */
     private void events(Context ctx) throws IOException {
         if (events.full()) throw ApiException.unavailable("too many event subscribers; try again later");
+        String ip = ctx.ip();
+        if (ctx.method() == HandlerType.HEAD) {
+            streamHeaders(ctx); // the headers of the stream, without subscribing
+            return;
+        }
+        if (!events.reserve(ip)) {
+            throw new ApiException(429, "too many event streams from " + ip + " (at most "
+                    + EventHub.MAX_SUBSCRIBERS_PER_IP + " per address); close some and try again");
+        }
+        try {
+            streamHeaders(ctx);
+        } catch (IOException | RuntimeException e) {
+            events.release(ip);
+            throw e;
+        }
+        events.subscribe(new SseClient(ctx), ip);
+    }
+
+    private static void streamHeaders(Context ctx) throws IOException {
         ctx.res().setStatus(200);
         ctx.res().setCharacterEncoding("UTF-8");
         ctx.res().setContentType("text/event-stream");
         ctx.res().addHeader("Cache-Control", "no-cache");
         ctx.res().addHeader("X-Accel-Buffering", "no");
         ctx.res().flushBuffer();
-        if (ctx.method() == HandlerType.HEAD) return; // the headers of the stream, without subscribing
-        events.subscribe(new SseClient(ctx));
     }
 
     static long heightParam(Context ctx) {
