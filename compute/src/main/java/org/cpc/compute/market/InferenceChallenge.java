@@ -97,7 +97,7 @@ public final class InferenceChallenge implements ChallengeType {
         long in = Payloads.integer(payload, name(), "sample_input_bytes", 1, LIMITS.inputBytes());
         long trace = Payloads.integer(payload, name(), "sample_trace_bytes", 1, LIMITS.traceBytesPerSample());
         Payloads.integer(payload, name(), "sample_output_bytes", 1, trace);
-        Payloads.integer(payload, name(), "sample_macs", 0, LIMITS.macsPerSample());
+        Payloads.integer(payload, name(), "sample_macs", 1, LIMITS.macsPerSample());
         if (samples * in > MAX_INPUT_BYTES) {
             throw new IllegalArgumentException("inference input is limited to " + MAX_INPUT_BYTES
                     + " bytes (samples · sample_input_bytes = " + samples * in + ")");
