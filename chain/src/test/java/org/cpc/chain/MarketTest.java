@@ -111,8 +111,10 @@ class MarketTest {
                     .contains("is not a lowercase UUID");
             assertThat(rejected(c.submit(create(priv(0), computeTask(id, BigInteger.ZERO, dl, 3), BigInteger.ZERO, 0))))
                     .contains("must be more than 0 wei");
-            var unknown = computeTask(id, REWARD, dl, 3).put("challenge_type", "inference");
-            assertThat(rejected(c.submit(create(priv(0), unknown, REWARD, 0)))).contains("unknown challenge_type 'inference'");
+            var unknown = computeTask(id, REWARD, dl, 3).put("challenge_type", "training");
+            assertThat(rejected(c.submit(create(priv(0), unknown, REWARD, 0)))).contains("unknown challenge_type 'training'");
+            var inference = computeTask(id, REWARD, dl, 3).put("challenge_type", "inference"); // known: its payload is checked
+            assertThat(rejected(c.submit(create(priv(0), inference, REWARD, 0)))).contains("inference payload is missing 'model'");
             var badPayload = computeTask(id, REWARD, dl, 3);
             ((com.fasterxml.jackson.databind.node.ObjectNode) badPayload.get("payload")).put("iterations", 0);
             assertThat(rejected(c.submit(create(priv(0), badPayload, REWARD, 0)))).contains("payload.iterations");

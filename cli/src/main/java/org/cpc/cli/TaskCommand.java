@@ -14,6 +14,11 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.cpc.client.NodeClient;
+import org.cpc.compute.infer.IntModel;
+import org.cpc.compute.infer.OnnxException;
+import org.cpc.compute.infer.OnnxImporter;
+import org.cpc.compute.market.ChallengeType;
+import org.cpc.compute.market.InferenceChallenge;
 import org.cpc.poc.MarketClient;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.keys.AccountKey;
@@ -117,9 +122,11 @@ final class TaskCommand extends GroupCommand {
         "Publish a task: uploads the inputs, signs a CREATE_TASK that escrows --reward, submits it through the Task"
             + " Market, and prints the task id.",
         "matmul: --a A.bin --b B.bin --m M --k K --n N (int8 row-major A m×k and B k×n; the result is C = A·B as int32"
-            + " little-endian row-major). synthetic: --seed HEX --matrix-size N --iterations I."})
+            + " little-endian row-major). synthetic: --seed HEX --matrix-size N --iterations I.",
+        "inference: --model M.onnx --input X.bin [--samples-per-job S] (X: samples × the model's input size int8,"
+            + " sample-major; the result is the model's int8 output per sample, samples × outputs bytes)."})
     static final class Create extends Signed {
-        @Option(names = "--type", required = true, paramLabel = "matmul|synthetic") String type;
+        @Option(names = "--type", required = true, paramLabel = "matmul|synthetic|inference") String type;
         @Option(names = "--a", paramLabel = "FILE") Path a;
         @Option(names = "--b", paramLabel = "FILE") Path b;
         @Option(names = "--m") Integer m;
@@ -127,6 +134,12 @@ final class TaskCommand extends GroupCommand {
         @Option(names = "--n") Integer n;
         @Option(names = "--rows-per-job", paramLabel = "R", description = "Rows of C per job (default: about 1 MiB of C per job).")
         Integer rowsPerJob;
+        @Option(names = "--model", paramLabel = "FILE", description = "inference: the ONNX model (int8, QDQ or QOperator).")
+        Path model;
+        @Option(names = "--input", paramLabel = "FILE", description = "inference: the batch, int8 samples one after the other.")
+        Path input;
+        @Option(names = "--samples-per-job", paramLabel = "S", description = "inference: samples per job (default: about 16 MiB of trace per job).")
+        Integer samplesPerJob;
         @Option(names = "--seed", paramLabel = "HEX") String seed;
         @Option(names = "--matrix-size", paramLabel = "N") Integer matrixSize;
         @Option(names = "--iterations", paramLabel = "I") Integer iterations;
@@ -165,7 +178,11 @@ final class TaskCommand extends GroupCommand {
                     payload.put("matrix_size", matrixSize);
                     payload.put("iterations", iterations);
                 }
-                default -> throw new IllegalArgumentException("--type must be matmul or synthetic");
+                case "inference" -> {
+                    if (model == null || input == null) throw new IllegalArgumentException("inference needs --model and --input");
+                    payload = inferencePayload(c, model, input, samplesPerJob);
+                }
+                default -> throw new IllegalArgumentException("--type must be matmul, synthetic or inference");
             }
             Sender sender = sender(from);
             long now = System.currentTimeMillis() / 1000;
@@ -186,6 +203,30 @@ final class TaskCommand extends GroupCommand {
                 if (output != null && t.has("result_hash")) fetchResult(c, r.path("task_id").asText(), output, out);
                 if (!t.path("status").asText().equals("completed")) throw new Errors.CliException(Cpc.EXIT_FAILED, "task did not complete");
             }
+        }
+
+        /** Imports the model here first (a clear error before anything is uploaded), then uploads both files. */
+        private static ObjectNode inferencePayload(MarketClient c, Path modelFile, Path inputFile, Integer perJob) {
+            IntModel m;
+            long size;
+            try {
+                m = OnnxImporter.read(modelFile, InferenceChallenge.LIMITS);
+                size = Files.size(inputFile);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read " + e.getMessage());
+            } catch (OnnxException e) {
+                throw new IllegalArgumentException("--model " + modelFile + ": " + e.getMessage());
+            }
+            int per = m.input().size();
+            if (size == 0 || size % per != 0 || size / per > InferenceChallenge.MAX_SAMPLES) {
+                throw new IllegalArgumentException("--input " + inputFile + " is " + size + " bytes; it must hold 1.."
+                        + InferenceChallenge.MAX_SAMPLES + " samples of " + per + " int8 values (" + m.input() + ")");
+            }
+            int samples = (int) (size / per);
+            int s = perJob != null ? perJob
+                    : (int) Math.max(1, Math.min(samples, (16L << 20) / m.traceBytesPerSample()));
+            if (perJob == null) s = Math.max(s, (samples + ChallengeType.MAX_JOBS - 1) / ChallengeType.MAX_JOBS);
+            return InferenceChallenge.payload(m, upload(c, modelFile), upload(c, inputFile), samples, s);
         }
 
         private static void checkSize(Path f, long bytes, String opt, String shape) {
@@ -268,8 +309,8 @@ final class TaskCommand extends GroupCommand {
 
     @Command(name = "list", description = "Tasks on the Task Market, newest first.")
     static final class ListTasks extends OnMarket {
-        @Option(names = "--status", paramLabel = "S", description = "pending, in_progress, completed, failed or cancelled") String status;
-        @Option(names = "--type", paramLabel = "T", description = "challenge type: matmul or synthetic") String type;
+        @Option(names = "--status", paramLabel = "S", description = "publishing, pending, in_progress, completed, failed or cancelled") String status;
+        @Option(names = "--type", paramLabel = "T", description = "challenge type: matmul, synthetic or inference") String type;
         @Option(names = "--limit", defaultValue = "20") int limit;
         @Option(names = "--offset", defaultValue = "0") int offset;
         @Option(names = "--json", description = "Print the JSON answer.") boolean json;

@@ -74,7 +74,7 @@ class TaskCommandTest {
                 }
 
                 List<String> worker = new ArrayList<>(List.of("worker", "start", "--key", "miner", "--pool",
-                        v.workerUrl(), "--backend", "cpu", "--threads", "1", "--jobs", "2", "--stop-after", "4"));
+                        v.workerUrl(), "--backend", "cpu", "--threads", "1", "--jobs", "2", "--stop-after", "7"));
                 worker.addAll(keyArgs());
                 Run[] workerRun = new Run[1];
                 Thread w = Thread.ofPlatform().start(() -> workerRun[0] = cpc(worker.toArray(String[]::new)));
@@ -105,9 +105,25 @@ class TaskCommandTest {
                 assertThat(cpc("task", "result", id, "-o", c2.toString(), "--market", v.url()).exit()).isZero();
                 assertThat(Files.readAllBytes(c2)).isEqualTo(Files.readAllBytes(c));
 
+                // Inference: the compute module's CNN fixture, one sample per job; the result is its int8 outputs.
+                Path onnx = Path.of("../compute/src/test/resources/onnx");
+                Path y = dir.resolve("Y.bin");
+                Run infer = withKeys("task", "create", "--type", "inference", "--model",
+                        onnx.resolve("cnn_qdq.onnx").toString(), "--input", onnx.resolve("cnn_qdq.input.bin").toString(),
+                        "--samples-per-job", "1", "--reward", "1.5", "--from", "alice", "--market", v.url(),
+                        "--node", nodeUrl, "--wait", "-o", y.toString());
+                assertThat(infer.exit()).as(infer.err()).isZero();
+                assertThat(infer.out()).contains("3 jobs", "status:  completed");
+                assertThat(Files.readAllBytes(y)).isEqualTo(Files.readAllBytes(onnx.resolve("cnn_qdq.expected.bin")));
+                Run badModel = withKeys("task", "create", "--type", "inference", "--model",
+                        onnx.resolve("unsupported.onnx").toString(), "--input", onnx.resolve("cnn_qdq.input.bin").toString(),
+                        "--reward", "1.0", "--from", "alice", "--market", v.url(), "--node", nodeUrl);
+                assertThat(badModel.exit()).isEqualTo(Cpc.EXIT_USAGE);
+                assertThat(badModel.err()).contains("unsupported op Softmax");
+
                 w.join(30_000);
                 assertThat(workerRun[0].exit()).as(workerRun[0].err()).isZero();
-                assertThat(workerRun[0].err()).contains("jobs done 4");
+                assertThat(workerRun[0].err()).contains("jobs done 7");
 
                 // With no worker left, a new task gets no accepted job: its creator may cancel it.
                 Run done = withKeys("task", "cancel", id, "--from", "alice", "--market", v.url(), "--node", nodeUrl);

@@ -45,7 +45,7 @@ final class TaskIntake {
             throw new ApiException(400, "the transaction's payload must be a ComputeTask: " + e.getMessage());
         }
         ChallengeType type = ChallengeType.named(ct.challengeType()).orElseThrow(() -> new ApiException(400,
-                "unknown challenge_type '" + ct.challengeType() + "'; this PoC validator runs: synthetic, matmul"));
+                "unknown challenge_type '" + ct.challengeType() + "'; this PoC validator runs: " + ChallengeType.KNOWN));
         try {
             type.validatePayload(ct.payload());
         } catch (IllegalArgumentException e) {
@@ -64,13 +64,14 @@ final class TaskIntake {
         for (String in : type.inputBlobs(ct.payload())) blobs.touch(in);
         try {
             type.checkInputs(ct.payload(), blobs::size);
+            type.checkInputContents(ct.payload(), blobs);
         } catch (IllegalArgumentException e) {
             throw new ApiException(422, e.getMessage());
         }
         long biggestJob = type.maxOutputBytes(ct.payload(), 0);
         if (biggestJob > config.maxResultBytes()) {
             throw new ApiException(422, "a job of this task returns " + biggestJob + " bytes; this PoC validator takes at"
-                    + " most " + config.maxResultBytes() + " bytes per job result (lower rows_per_job)");
+                    + " most " + config.maxResultBytes() + " bytes per job result (lower rows_per_job or samples_per_job)");
         }
         if (PocDriver.await(driver.call(m -> m.find(ct.taskId()) != null))) {
             throw new ApiException(409, "task " + ct.taskId() + " exists already");

@@ -333,8 +333,10 @@ class MarketTest {
             extra.put("c", 1);
             assertStatus(() -> c.createTask(createTask(customer, ledger.params, "matmul", extra, "1.0", deadline, 0)),
                     400, "unknown field 'c'");
-            assertStatus(() -> c.createTask(createTask(customer, ledger.params, "inference", Json.object(), "1.0",
+            assertStatus(() -> c.createTask(createTask(customer, ledger.params, "training", Json.object(), "1.0",
                     deadline, 0)), 400, "unknown challenge_type");
+            assertStatus(() -> c.createTask(createTask(customer, ledger.params, "inference", Json.object(), "1.0",
+                    deadline, 0)), 400, "inference payload is missing 'model'");
             assertStatus(() -> c.createTask(createTask(customer, ledger.params, "matmul",
                     matmulPayload(known, known, 8, 8, 8, 4), "1.0", 1000, 0)), 400, "deadline");
             assertStatus(() -> c.get("/tasks/nope"), 404, "no task");

@@ -13,11 +13,11 @@ import org.cpc.compute.gemm.GemmBackend;
  * executed, verified and merged. L1 uses only {@link #validatePayload} and {@link #jobCount}: the number of jobs is a
  * deterministic function of the payload, so the chain knows when a task is complete.
  */
-public sealed interface ChallengeType permits SyntheticChallenge, MatmulChallenge {
+public sealed interface ChallengeType permits SyntheticChallenge, MatmulChallenge, InferenceChallenge {
     /** Most jobs one task may have; bounds the chain's per-task state. */
     int MAX_JOBS = 10_000;
 
-    /** The {@code challenge_type} string: "synthetic", "matmul". */
+    /** The {@code challenge_type} string: "synthetic", "matmul", "inference". */
     String name();
 
     /**
@@ -39,6 +39,13 @@ public sealed interface ChallengeType permits SyntheticChallenge, MatmulChalleng
      * throws {@link IllegalArgumentException} naming the blob.
      */
     void checkInputs(JsonNode payload, ToLongFunction<String> blobSize);
+
+    /**
+     * Checks what the input blobs hold, where their sizes are not enough (inference: the model imports and matches
+     * its commitment); called after {@link #checkInputs} when the PoC validator takes a task. Throws
+     * {@link IllegalArgumentException} naming the field. Nothing to check by default.
+     */
+    default void checkInputContents(JsonNode payload, BlobSource blobs) {}
 
     /** What job {@code index} is, for people and logs (e.g. its row range). */
     ObjectNode describeJob(JsonNode payload, int index);
@@ -64,10 +71,14 @@ public sealed interface ChallengeType permits SyntheticChallenge, MatmulChalleng
     /** Job {@code index}'s part of the task result; the result is the parts concatenated in job order. */
     byte[] mergePart(JsonNode payload, int index, byte[] output);
 
+    /** The known types' names, for messages. */
+    String KNOWN = "synthetic, matmul, inference";
+
     static Optional<ChallengeType> named(String name) {
         return switch (name) {
             case "synthetic" -> Optional.of(SyntheticChallenge.INSTANCE);
             case "matmul" -> Optional.of(MatmulChallenge.INSTANCE);
+            case "inference" -> Optional.of(InferenceChallenge.INSTANCE);
             default -> Optional.empty();
         };
     }
@@ -75,6 +86,6 @@ public sealed interface ChallengeType permits SyntheticChallenge, MatmulChalleng
     /** Like {@link #named} but throws a message listing the known types. */
     static ChallengeType require(String name) {
         return named(name).orElseThrow(() -> new IllegalArgumentException(
-                "unknown challenge_type '" + name + "'; known: synthetic, matmul"));
+                "unknown challenge_type '" + name + "'; known: " + KNOWN));
     }
 }

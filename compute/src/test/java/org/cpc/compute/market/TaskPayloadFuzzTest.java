@@ -23,7 +23,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  */
 class TaskPayloadFuzzTest {
 
-    /** The input: {@code {"challenge_type":"matmul"|"synthetic","payload":{…}}}. */
+    /** The input: {@code {"challenge_type":"matmul"|"synthetic"|"inference","payload":{…}}}. */
     @FuzzTest
     void payload(byte[] json) {
         JsonNode n;
@@ -67,6 +67,18 @@ class TaskPayloadFuzzTest {
             } catch (IllegalArgumentException refused) {
                 assertThat(refused).hasMessageStartingWith("matmul payload.");
             }
+        } else if (type instanceof InferenceChallenge) {
+            String model = payload.get("model").textValue();
+            long input = payload.get("samples").longValue() * payload.get("sample_input_bytes").longValue();
+            if (!model.equals(payload.get("input").textValue())) {
+                type.checkInputs(payload, h -> h.equals(model) ? 1000 : input);
+                try {
+                    type.checkInputs(payload, h -> h.equals(model) ? 1000 : input + 1);
+                    throw new AssertionError("an input blob of the wrong size passed");
+                } catch (IllegalArgumentException refused) {
+                    assertThat(refused).hasMessageStartingWith("inference payload.");
+                }
+            }
         } else {
             type.checkInputs(payload, h -> -1);
         }
@@ -93,11 +105,25 @@ class TaskPayloadFuzzTest {
                 + "\",\"matrix_size\":256,\"iterations\":10}}");
         s.put("synthetic-max", "{\"challenge_type\":\"synthetic\",\"payload\":{\"seed\":\"" + "c".repeat(64)
                 + "\",\"matrix_size\":4096,\"iterations\":10000}}");
+        s.put("inference", inference(a, b, 1000, 64, 784, 10, 4000, 100_000));
+        s.put("inference-one-job", inference(a, b, 3, 100, 16, 4, 60, 200));
+        s.put("inference-too-many-jobs", inference(a, b, 20_000, 1, 16, 4, 60, 200));
+        s.put("inference-trace-too-big", inference(a, b, 1 << 20, 1 << 20, 1, 4, 4096, 200));
+        s.put("inference-output-over-trace", inference(a, b, 8, 4, 16, 100, 60, 200));
+        s.put("inference-zero-macs", inference(a, b, 8, 4, 16, 4, 60, 0));
         s.put("unknown-type", "{\"challenge_type\":\"sha256\",\"payload\":{}}");
         s.put("payload-array", "{\"challenge_type\":\"matmul\",\"payload\":[]}");
         Map<String, byte[]> out = new LinkedHashMap<>();
         s.forEach((k, v) -> out.put(k, v.getBytes(UTF_8)));
         return out;
+    }
+
+    static String inference(String model, String input, long samples, long perJob, long in, long out, long trace,
+                            long macs) {
+        return "{\"challenge_type\":\"inference\",\"payload\":{\"model\":\"" + model + "\",\"model_commitment\":\""
+                + "c".repeat(64) + "\",\"input\":\"" + input + "\",\"samples\":" + samples + ",\"samples_per_job\":" + perJob
+                + ",\"sample_input_bytes\":" + in + ",\"sample_output_bytes\":" + out + ",\"sample_trace_bytes\":" + trace
+                + ",\"sample_macs\":" + macs + "}}";
     }
 
     static String matmul(String a, String b, long m, long k, long n, long rows) {

@@ -1,0 +1,347 @@
+package org.cpc.compute.market;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.ToLongFunction;
+import java.util.random.RandomGenerator;
+import org.cpc.compute.Verification;
+import org.cpc.compute.gemm.GemmBackend;
+import org.cpc.compute.infer.InferenceExecutor;
+import org.cpc.compute.infer.IntModel;
+import org.cpc.compute.infer.ModelLimits;
+import org.cpc.compute.infer.OnnxImporter;
+import org.cpc.compute.infer.Shape;
+import org.cpc.compute.infer.Trace;
+import org.cpc.compute.infer.TraceVerifier;
+import org.cpc.protocol.codec.Hex;
+import org.cpc.protocol.codec.Json;
+
+/**
+ * Exact int8 inference of an imported ONNX model ({@link IntModel}) over a batch of samples. Payload:
+ * <pre>{"model": blob hash of the ONNX file, "model_commitment": hex of IntModel.commitment(),
+ *  "input": blob hash of the batch (samples × sample_input_bytes int8, sample-major, each sample in C×H×W order),
+ *  "samples": N, "samples_per_job": S,
+ *  "sample_input_bytes", "sample_output_bytes", "sample_trace_bytes", "sample_macs": the model's figures per sample}</pre>
+ * The four per-sample figures are declared so that everything L1 and the PoC validator's scheduler need (job
+ * count, costs, output sizes) is a function of the payload alone; the PoC validator checks them against the model
+ * when it takes the task ({@link #checkInputContents}).
+ *
+ * <p>Job j runs samples [j·S, min(N, (j+1)·S)). Its output is the job's whole {@link Trace} (so the PoC validator can
+ * check every layer without redoing the products): for each layer in model order, the Conv/Dense int32 accumulators
+ * (little-endian, n × layer size) and then the int8 activations (n × layer size), each sample after the other,
+ * channel-major within a sample; n·sample_trace_bytes bytes in all. Its part of the task result is the last layer's
+ * int8 activations, the last n·sample_output_bytes bytes of the output; so the result is samples ×
+ * sample_output_bytes int8 — the model's quantized output (read as real numbers with its output scale and zero point).
+ */
+public final class InferenceChallenge implements ChallengeType {
+    public static final InferenceChallenge INSTANCE = new InferenceChallenge();
+    static final List<String> FIELDS = List.of("model", "model_commitment", "input", "samples", "samples_per_job",
+            "sample_input_bytes", "sample_output_bytes", "sample_trace_bytes", "sample_macs");
+    /** Most samples in one task. */
+    public static final int MAX_SAMPLES = 1 << 20;
+    /** Largest input batch in bytes: 1 GiB. */
+    public static final long MAX_INPUT_BYTES = 1L << 30;
+    /** Largest job output (its trace) in bytes: 1 GiB; a PoC validator's own result limit is usually lower. */
+    public static final long MAX_JOB_OUTPUT_BYTES = 1L << 30;
+    /** What a model may cost: the import limits every executor and verifier uses. */
+    public static final ModelLimits LIMITS = ModelLimits.DEFAULT;
+    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** Imported models by blob hash (the hash fixes the bytes, so an entry never goes stale); a few at a time. */
+    private static final Map<String, IntModel> MODELS = new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, IntModel> eldest) {
+            return size() > 4;
+        }
+    };
+
+    private InferenceChallenge() {}
+
+    @Override
+    public String name() {
+        return "inference";
+    }
+
+    /** The payload for running {@code samples} samples of {@code model} (blob {@code modelHash}) on blob {@code inputHash}. */
+    public static ObjectNode payload(IntModel model, String modelHash, String inputHash, int samples, int samplesPerJob) {
+        ObjectNode p = Json.object();
+        p.put("model", modelHash);
+        p.put("model_commitment", Hex.encode(model.commitment()));
+        p.put("input", inputHash);
+        p.put("samples", samples);
+        p.put("samples_per_job", samplesPerJob);
+        p.put("sample_input_bytes", model.input().size());
+        p.put("sample_output_bytes", model.output().size());
+        p.put("sample_trace_bytes", model.traceBytesPerSample());
+        p.put("sample_macs", model.macsPerSample());
+        return p;
+    }
+
+    @Override
+    public void validatePayload(JsonNode payload) {
+        Payloads.onlyFields(payload, name(), FIELDS);
+        Payloads.hash(payload, name(), "model");
+        Payloads.hash(payload, name(), "model_commitment");
+        Payloads.hash(payload, name(), "input");
+        long samples = Payloads.integer(payload, name(), "samples", 1, MAX_SAMPLES);
+        long perJob = Payloads.integer(payload, name(), "samples_per_job", 1, MAX_SAMPLES);
+        long in = Payloads.integer(payload, name(), "sample_input_bytes", 1, LIMITS.inputBytes());
+        long trace = Payloads.integer(payload, name(), "sample_trace_bytes", 1, LIMITS.traceBytesPerSample());
+        Payloads.integer(payload, name(), "sample_output_bytes", 1, trace);
+        Payloads.integer(payload, name(), "sample_macs", 1, LIMITS.macsPerSample());
+        if (samples * in > MAX_INPUT_BYTES) {
+            throw new IllegalArgumentException("inference input is limited to " + MAX_INPUT_BYTES
+                    + " bytes (samples · sample_input_bytes = " + samples * in + ")");
+        }
+        if (Math.min(perJob, samples) * trace > MAX_JOB_OUTPUT_BYTES) {
+            throw new IllegalArgumentException("inference job output (its trace) is limited to " + MAX_JOB_OUTPUT_BYTES
+                    + " bytes (samples_per_job · sample_trace_bytes = " + Math.min(perJob, samples) * trace
+                    + "; lower samples_per_job)");
+        }
+        if (ceilDiv(samples, perJob) > MAX_JOBS) {
+            throw new IllegalArgumentException("inference payload splits into " + ceilDiv(samples, perJob)
+                    + " jobs; at most " + MAX_JOBS + " (raise samples_per_job)");
+        }
+    }
+
+    @Override
+    public int jobCount(JsonNode payload) {
+        return (int) ceilDiv(payload.get("samples").longValue(), payload.get("samples_per_job").longValue());
+    }
+
+    /** A valid payload's fields. */
+    private record Spec(String model, String commitment, String input, int samples, int perJob, int inBytes,
+                        int outBytes, long traceBytes, long macs) {
+        static Spec of(JsonNode p) {
+            return new Spec(p.get("model").textValue(), p.get("model_commitment").textValue(), p.get("input").textValue(),
+                    p.get("samples").intValue(), p.get("samples_per_job").intValue(), p.get("sample_input_bytes").intValue(),
+                    p.get("sample_output_bytes").intValue(), p.get("sample_trace_bytes").longValue(),
+                    p.get("sample_macs").longValue());
+        }
+
+        int first(int index) {
+            return index * perJob;
+        }
+
+        int count(int index) {
+            return Math.min(samples, first(index) + perJob) - first(index);
+        }
+    }
+
+    @Override
+    public List<String> inputBlobs(JsonNode payload) {
+        return List.of(payload.get("model").textValue(), payload.get("input").textValue());
+    }
+
+    @Override
+    public void checkInputs(JsonNode payload, ToLongFunction<String> blobSize) {
+        Spec s = Spec.of(payload);
+        long model = blobSize.applyAsLong(s.model());
+        if (model < 0) throw missing("model", s.model());
+        if (model > LIMITS.modelBytes()) {
+            throw new IllegalArgumentException("inference payload.model is a blob of " + model
+                    + " bytes; models are limited to " + LIMITS.modelBytes());
+        }
+        long input = blobSize.applyAsLong(s.input());
+        if (input < 0) throw missing("input", s.input());
+        long expected = (long) s.samples() * s.inBytes();
+        if (input != expected) {
+            throw new IllegalArgumentException("inference payload.input is a blob of " + input + " bytes, but "
+                    + s.samples() + " samples of " + s.inBytes() + " int8 values are " + expected + " bytes");
+        }
+    }
+
+    /**
+     * Imports the model blob and checks it against the payload: its commitment and the declared per-sample figures.
+     * Runs where the PoC validator takes the task, after {@link #checkInputs}.
+     */
+    @Override
+    public void checkInputContents(JsonNode payload, BlobSource blobs) {
+        Spec s = Spec.of(payload);
+        IntModel m = model(s, blobs);
+        declared("sample_input_bytes", s.inBytes(), m.input().size());
+        declared("sample_output_bytes", s.outBytes(), m.output().size());
+        declared("sample_trace_bytes", s.traceBytes(), m.traceBytesPerSample());
+        declared("sample_macs", s.macs(), m.macsPerSample());
+    }
+
+    private static void declared(String field, long got, long model) {
+        if (got != model) {
+            throw new IllegalArgumentException("inference payload." + field + " is " + got + ", but the model's is " + model);
+        }
+    }
+
+    private static IllegalArgumentException missing(String field, String hash) {
+        return new IllegalArgumentException("inference payload." + field + " names blob " + hash
+                + ", which this PoC validator does not have; upload it first with POST /blobs");
+    }
+
+    /**
+     * The payload's model, imported with {@link #LIMITS} (cached by blob hash); throws an
+     * {@link IllegalArgumentException} when it does not import or its commitment is not payload.model_commitment.
+     */
+    private static IntModel model(Spec s, BlobSource blobs) {
+        synchronized (MODELS) {
+            IntModel cached = MODELS.get(s.model());
+            if (cached != null) return checkCommitment(cached, s);
+        }
+        MemorySegment blob = blobs.blob(s.model());
+        if (blob.byteSize() > LIMITS.modelBytes()) {
+            throw new IllegalArgumentException("inference payload.model is a blob of " + blob.byteSize()
+                    + " bytes; models are limited to " + LIMITS.modelBytes());
+        }
+        IntModel m;
+        try {
+            m = OnnxImporter.fromBytes(blob.toArray(ValueLayout.JAVA_BYTE), LIMITS);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("inference payload.model does not import: " + e.getMessage(), e);
+        }
+        synchronized (MODELS) {
+            MODELS.put(s.model(), m);
+        }
+        return checkCommitment(m, s);
+    }
+
+    private static IntModel checkCommitment(IntModel m, Spec s) {
+        String c = Hex.encode(m.commitment());
+        if (!c.equals(s.commitment())) {
+            throw new IllegalArgumentException("inference payload.model_commitment is " + s.commitment()
+                    + ", but the model's commitment is " + c);
+        }
+        return m;
+    }
+
+    @Override
+    public ObjectNode describeJob(JsonNode payload, int index) {
+        Spec s = Spec.of(payload);
+        ObjectNode o = Json.object();
+        o.put("sample_start", s.first(index));
+        o.put("sample_end", s.first(index) + s.count(index));
+        return o;
+    }
+
+    /** samples × sample_macs. */
+    @Override
+    public long jobMacs(JsonNode payload, int index) {
+        Spec s = Spec.of(payload);
+        return s.count(index) * s.macs();
+    }
+
+    /**
+     * An upper bound: per sample and round, the Freivalds check reads each Conv/Dense layer's patches (at most its
+     * multiply-adds) and accumulators (at most the trace), and the rest is recomputed elementwise.
+     */
+    @Override
+    public long verifyMacs(JsonNode payload, int index) {
+        Spec s = Spec.of(payload);
+        return s.count(index) * TraceVerifier.ROUNDS * (s.macs() + s.traceBytes());
+    }
+
+    /** The job's trace: samples × sample_trace_bytes. */
+    @Override
+    public long maxOutputBytes(JsonNode payload, int index) {
+        Spec s = Spec.of(payload);
+        return s.count(index) * s.traceBytes();
+    }
+
+    @Override
+    public byte[] execute(JsonNode payload, String taskId, int index, BlobSource blobs, GemmBackend gemm) {
+        Spec s = Spec.of(payload);
+        IntModel m = model(s, blobs);
+        int n = s.count(index);
+        byte[] in = inputSlice(s, index, blobs);
+        Trace t = new InferenceExecutor(m, gemm, gemm.threads()).run(in, n);
+        return encode(t);
+    }
+
+    private static byte[] inputSlice(Spec s, int index, BlobSource blobs) {
+        return blobs.blob(s.input()).asSlice((long) s.first(index) * s.inBytes(), (long) s.count(index) * s.inBytes())
+                .toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    /** A trace as a job output: per layer, the accumulators (int32 LE, Conv and Dense only) then the activations. */
+    public static byte[] encode(Trace t) {
+        long size = 0;
+        for (Trace.Layer l : t.layers()) size += (l.accumulators() == null ? 0 : 4L * l.accumulators().length) + l.activations().length;
+        if (size > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("the trace is " + size + " bytes, too large");
+        byte[] out = new byte[(int) size];
+        MemorySegment o = MemorySegment.ofArray(out);
+        long at = 0;
+        for (Trace.Layer l : t.layers()) {
+            if (l.accumulators() != null) {
+                MemorySegment.copy(l.accumulators(), 0, o, LE_INT, at, l.accumulators().length);
+                at += 4L * l.accumulators().length;
+            }
+            System.arraycopy(l.activations(), 0, out, (int) at, l.activations().length);
+            at += l.activations().length;
+        }
+        return out;
+    }
+
+    /** A job output read back as the trace of {@code n} samples of {@code m}; its length must be exact. */
+    public static Trace decode(IntModel m, int n, byte[] output) {
+        long expected = n * m.traceBytesPerSample();
+        if (output.length != expected) {
+            throw new IllegalArgumentException("output is " + output.length + " bytes, not the " + expected
+                    + " of a trace of " + n + " samples");
+        }
+        ByteBuffer b = ByteBuffer.wrap(output).order(ByteOrder.LITTLE_ENDIAN);
+        List<Shape> shapes = m.shapes();
+        List<Trace.Layer> layers = new ArrayList<>(shapes.size());
+        for (int i = 0; i < shapes.size(); i++) {
+            int size = n * shapes.get(i).size();
+            int[] acc = null;
+            if (IntModel.linear(m.ops().get(i)) != null) {
+                acc = new int[size];
+                b.asIntBuffer().get(acc);
+                b.position(b.position() + 4 * size);
+            }
+            byte[] act = new byte[size];
+            b.get(act);
+            layers.add(new Trace.Layer(shapes.get(i), acc, act));
+        }
+        return new Trace(n, layers);
+    }
+
+    @Override
+    public JobVerifier verifier(JsonNode payload, String taskId, BlobSource blobs, RandomGenerator secret) {
+        Spec s = Spec.of(payload);
+        IntModel m = model(s, blobs);
+        TraceVerifier tv = new TraceVerifier(m, secret);
+        return (index, output) -> {
+            if (index < 0 || index >= jobCount(payload)) return Verification.failure("no job " + index);
+            int n = s.count(index);
+            long expected = maxOutputBytes(payload, index);
+            if (output.length != expected) {
+                return Verification.failure("job " + index + " output is " + output.length + " bytes, expected "
+                        + expected + " (the trace of " + n + " samples × " + s.traceBytes() + " bytes)");
+            }
+            Optional<TraceVerifier.Failure> f = tv.verify(inputSlice(s, index, blobs), decode(m, n, output));
+            return f.map(x -> Verification.failure((x.layer() < 0 ? "" : "layer " + x.layer() + ", ")
+                    + (x.sample() < 0 ? "" : "sample " + (s.first(index) + x.sample()) + ": ") + x.reason()))
+                    .orElse(Verification.OK);
+        };
+    }
+
+    /** The last layer's activations: the output's last samples × sample_output_bytes bytes. */
+    @Override
+    public byte[] mergePart(JsonNode payload, int index, byte[] output) {
+        Spec s = Spec.of(payload);
+        int tail = s.count(index) * s.outBytes();
+        if (output.length < tail) throw new IllegalArgumentException("job " + index + " output is shorter than its result");
+        return Arrays.copyOfRange(output, output.length - tail, output.length);
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+}
