@@ -16,14 +16,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "testnet", description = "Local test networks of validator processes.",
         subcommands = {TestnetCommand.Chaos.class, TestnetCommand.Soak.class})
-final class TestnetCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+final class TestnetCommand extends GroupCommand {
 
     @Command(name = "chaos", description = {
         "Run validators as separate processes, every link through a fault-injecting proxy, under transfer load;",
