@@ -38,6 +38,8 @@ class MisbehaviourTest {
             }
             await("banned", () -> logs.logged(b.id(), "banned " + bad.nodeId(), reason));
             await("gone", () -> !b.hasPeer(bad.nodeId()));
+            // peers() drops the peer before the node's handler hears of the disconnect: wait for that too.
+            await("the disconnect heard", () -> b.disconnected.contains(bad.nodeId()));
             assertThat(b.disconnected).containsExactly(bad.nodeId());
             assertThatThrownBy(() -> RawPeer.handshaken(b.port(), bad, cfg().build()))
                     .hasMessageContaining("is banned");

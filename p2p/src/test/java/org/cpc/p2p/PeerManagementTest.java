@@ -24,7 +24,7 @@ class PeerManagementTest {
             try (Node b = new Node(bCfg, bId)) {
                 await("connected once b is up", () -> a.connectedTo(b));
             }
-            await("a saw b go", () -> a.net.peers().isEmpty());
+            await("a saw b go", () -> a.net.peers().isEmpty() && a.disconnected.contains(bId.nodeId()));
             try (Node b2 = new Node(bCfg, bId)) {
                 await("re-dialled after the restart", () -> a.connectedTo(b2));
                 assertThat(a.connected).containsExactly(bId.nodeId(), bId.nodeId());
