@@ -42,6 +42,8 @@ final class PocMetrics {
     private final Counter l1TasksRefused;
     private final Counter l1Unavailable;
     private final AtomicLong l1Pending = new AtomicLong();
+    /** The GOPS the connected workers announced, summed (as of the last scrape), as raw double bits. */
+    private final AtomicLong workersGops = new AtomicLong();
     private final Map<TaskStatus, AtomicLong> tasks = new EnumMap<>(TaskStatus.class);
     private final Map<JobStatus, AtomicLong> jobs = new EnumMap<>(JobStatus.class);
 
@@ -68,6 +70,8 @@ final class PocMetrics {
                 .register(registry);
         Gauge.builder("cpc_poc_l1_pending", l1Pending, AtomicLong::get)
                 .description("transactions sent and waiting in L1's mempool, as of the last pass").register(registry);
+        Gauge.builder("cpc_poc_workers_gops", workersGops, g -> Double.longBitsToDouble(g.get()))
+                .description("GOPS the connected workers announced, summed (as of the last scrape)").register(registry);
         for (TaskStatus s : TaskStatus.values()) {
             AtomicLong n = new AtomicLong();
             tasks.put(s, n);
@@ -152,6 +156,9 @@ final class PocMetrics {
                 if (job != null) j.merge(job.status(), 1L, Long::sum);
             }
         }
+        double gops = 0;
+        for (var w : m.workers().path("workers")) gops += w.path("gops").asDouble();
+        workersGops.set(Double.doubleToLongBits(gops));
         tasks.forEach((s, n) -> n.set(t.getOrDefault(s, 0L)));
         jobs.forEach((s, n) -> n.set(j.getOrDefault(s, 0L)));
         return null;
