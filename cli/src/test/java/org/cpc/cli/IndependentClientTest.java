@@ -104,6 +104,7 @@ class IndependentClientTest {
                 marketRoutes.put("/workers", "/workers");
                 marketRoutes.put("/workers/{address}", "/workers/" + miner);
                 marketRoutes.put("/retention", "/retention");
+                marketRoutes.put("/metrics", "/metrics");
                 marketRoutes.put("/openapi.json", "/openapi.json");
                 marketRoutes.put("/blobs/{hash}", null); // downloads, below
                 marketRoutes.put("/tasks/{task_id}/result", null);
