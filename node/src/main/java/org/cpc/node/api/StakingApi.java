@@ -49,7 +49,7 @@ public final class StakingApi {
 
     /** Registers the GET routes with {@code get} (path, handler). */
     public void register(BiConsumer<String, Handler> get) {
-        get.accept("/validators", ctx -> validators(ctx, v -> true, false));
+        get.accept("/validators", this::consensusValidators);
         get.accept("/validators/leaderboard", ctx -> validators(ctx, v -> true, true));
         get.accept("/validators/jailed", ctx -> validators(ctx,
                 v -> v.status().equals("jailed") || v.status().equals("tombstoned"), false));
@@ -85,6 +85,23 @@ public final class StakingApi {
     }
 
     /**
+     * The validators consensus runs with (the genesis list, in its order, with the power certificates are counted
+     * in: what a commit certificate is verified against), each with its staking fields.
+     */
+    private void consensusValidators(Context ctx) {
+        Liveness l = Liveness.read(query);
+        Map<String, ValidatorView> staking = new HashMap<>();
+        for (ValidatorView v : query.stakingValidators()) staking.put(v.consensusAddress(), v);
+        ObjectNode o = Json.object();
+        o.put("height", l.head());
+        o.put("online_window", ONLINE_WINDOW);
+        o.put("liveness_window", l.counted());
+        ArrayNode arr = o.putArray("validators");
+        for (ValidatorInfo g : query.validators()) arr.add(validatorJson(g, staking.get(g.address()), l));
+        json(ctx, 200, o);
+    }
+
+    /**
      * The staking validators (operator order, or by bond for the leaderboard) with their liveness, read from the
      * commit certificates of the last {@link #LIVENESS_WINDOW} blocks. A certificate holds the precommits its node
      * had when it decided (at least 2/3 of the power), so a live but slow validator may be missing from some.
@@ -104,7 +121,7 @@ public final class StakingApi {
         ArrayNode arr = o.putArray("validators");
         int rank = 0;
         for (ValidatorView v : list) {
-            ObjectNode vo = validatorJson(v, genesis, l);
+            ObjectNode vo = validatorJson(genesis.get(v.consensusAddress()), v, l);
             if (byBond) vo.put("rank", ++rank);
             arr.add(vo);
         }
@@ -128,7 +145,7 @@ public final class StakingApi {
                     .orElseThrow(() -> ApiException.notFound("no validator is operated by " + address
                             + " (an account becomes a validator with its first STAKE)"));
         }
-        json(ctx, 200, validatorJson(found, genesisByAddress(), Liveness.read(query)));
+        json(ctx, 200, validatorJson(genesisByAddress().get(found.consensusAddress()), found, Liveness.read(query)));
     }
 
     private Map<String, ValidatorInfo> genesisByAddress() {
@@ -137,32 +154,38 @@ public final class StakingApi {
         return m;
     }
 
-    private static ObjectNode validatorJson(ValidatorView v, Map<String, ValidatorInfo> genesis, Liveness l) {
+    /**
+     * @param g the validator's entry in the genesis list (consensus's set), or null for one that joined by STAKE
+     * @param v its staking record; null only for a genesis validator staking does not know (none should be)
+     */
+    private static ObjectNode validatorJson(ValidatorInfo g, ValidatorView v, Liveness l) {
         ObjectNode vo = Json.object();
-        // Today's fields, as before staking: consensus address, key, where rewards go, power.
-        vo.put("address", v.consensusAddress());
-        ValidatorInfo g = genesis.get(v.consensusAddress());
+        String consensus = g != null ? g.address() : v.consensusAddress();
+        // Today's fields: the consensus set's address, key, reward address and voting power.
+        vo.put("address", consensus);
         if (g == null) vo.putNull("public_key"); else vo.put("public_key", g.publicKey());
-        vo.put("reward_address", v.operatorAddress());
-        vo.put("power", v.power());
-        Long signed = l.lastSigned().get(v.consensusAddress());
+        vo.put("reward_address", g != null ? g.rewardAddress() : v.operatorAddress());
+        vo.put("power", g != null ? g.power() : 0);
+        Long signed = l.lastSigned().get(consensus);
         if (signed == null) vo.putNull("last_signed_height"); else vo.put("last_signed_height", signed);
         vo.put("online", signed != null && signed > l.head() - ONLINE_WINDOW);
+        int signedCount = l.signedCount().getOrDefault(consensus, 0);
+        vo.put("missed_blocks", l.counted() - signedCount);
+        vo.put("uptime_bps", l.counted() == 0 ? 10_000 : (int) (10_000L * signedCount / l.counted()));
+        if (v == null) return vo;
         // Staking.
         vo.put("operator_address", v.operatorAddress());
         vo.put("consensus_address", v.consensusAddress());
         vo.put("name", v.name());
         vo.put("website", v.website());
         vo.put("commission_bps", v.commissionBps());
+        vo.put("bonded_power", v.power());
         wei(vo, "tokens", v.tokens());
         wei(vo, "self_bond", v.selfBond());
         wei(vo, "delegated", v.tokens().subtract(v.selfBond()).max(BigInteger.ZERO));
         wei(vo, "outstanding_rewards", v.outstandingRewards());
         vo.put("status", v.status());
         vo.put("jailed_until", v.jailedUntil());
-        int signedCount = l.signedCount().getOrDefault(v.consensusAddress(), 0);
-        vo.put("missed_blocks", l.counted() - signedCount);
-        vo.put("uptime_bps", l.counted() == 0 ? 10_000 : (int) (10_000L * signedCount / l.counted()));
         return vo;
     }
 
