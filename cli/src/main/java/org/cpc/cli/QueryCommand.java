@@ -12,7 +12,9 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "query", description = "Read the chain from a node's REST API.",
         subcommands = {QueryCommand.Status.class, QueryCommand.BlockQuery.class, QueryCommand.Tx.class,
-            QueryCommand.Balance.class, QueryCommand.Validators.class})
+            QueryCommand.Balance.class, QueryCommand.Validators.class, QueryCommand.ValidatorQuery.class,
+            QueryCommand.Delegations.class, QueryCommand.Rewards.class, QueryCommand.Unbonding.class,
+            QueryCommand.SupplyQuery.class})
 final class QueryCommand extends GroupCommand {
     /** What every query shares: the node, {@code --json}, and turning an error reply into exit code 1. */
     abstract static class Query implements Runnable {
@@ -112,17 +114,109 @@ final class QueryCommand extends GroupCommand {
         }
     }
 
-    @Command(name = "validators", description = "The validator set.")
+    @Command(name = "validators", description = "The staking validators: bond, status, commission, liveness.")
     static final class Validators extends Query {
+        @Option(names = "--jailed", description = "Only the jailed and tombstoned ones.") boolean jailed;
+        @Option(names = "--leaderboard", description = "By bond, largest first.") boolean leaderboard;
+
         String path() {
-            return "/validators";
+            return jailed ? "/validators/jailed" : leaderboard ? "/validators/leaderboard" : "/validators";
         }
 
         void human(PrintWriter out, JsonNode b) {
             for (JsonNode v : b.path("validators")) {
-                out.println(v.path("address").asText() + "  power " + v.path("power").asLong() + "  rewards to "
-                        + v.path("reward_address").asText());
+                out.println(v.path("operator_address").asText() + "  " + v.path("status").asText() + "  bond "
+                        + v.path("tokens_cpc").asText() + " CPC (self " + v.path("self_bond_cpc").asText()
+                        + ")  power " + v.path("power").asLong() + "  commission " + v.path("commission_bps").asInt()
+                        + " bps  uptime " + v.path("uptime_bps").asInt() + " bps"
+                        + (v.path("name").asText().isEmpty() ? "" : "  " + v.path("name").asText()));
             }
+        }
+    }
+
+    @Command(name = "validator", description = "One validator, by operator (cpc1...) or consensus (cpcvalcons1...) address.")
+    static final class ValidatorQuery extends Query {
+        @Parameters(paramLabel = "ADDRESS") String address;
+
+        String path() {
+            return "/validator/" + NodeClient.encode(address);
+        }
+
+        void human(PrintWriter out, JsonNode v) {
+            out.println("operator:    " + v.path("operator_address").asText());
+            out.println("consensus:   " + v.path("consensus_address").asText());
+            out.println("name:        " + v.path("name").asText());
+            out.println("website:     " + v.path("website").asText());
+            out.println("status:      " + v.path("status").asText()
+                    + (v.path("jailed_until").asLong() > 0 ? " until " + v.path("jailed_until").asLong() : ""));
+            out.println("bond:        " + v.path("tokens_cpc").asText() + " CPC (self " + v.path("self_bond_cpc").asText()
+                    + ", delegated " + v.path("delegated_cpc").asText() + "), power " + v.path("power").asLong());
+            out.println("commission:  " + v.path("commission_bps").asInt() + " bps");
+            out.println("liveness:    " + v.path("missed_blocks").asInt() + " missed, uptime "
+                    + v.path("uptime_bps").asInt() + " bps");
+        }
+    }
+
+    @Command(name = "delegations", description = "An account's bonds with their pending rewards.")
+    static final class Delegations extends Query {
+        @Parameters(paramLabel = "ADDRESS") String address;
+
+        String path() {
+            return "/delegator/" + NodeClient.encode(address) + "/delegations";
+        }
+
+        void human(PrintWriter out, JsonNode b) {
+            for (JsonNode d : b.path("delegations")) {
+                out.println(d.path("validator").asText() + "  " + d.path("amount_cpc").asText() + " CPC  pending rewards "
+                        + d.path("pending_rewards_cpc").asText() + " CPC" + (d.path("self_bond").asBoolean() ? "  (self-bond)" : ""));
+            }
+            out.println("total: " + b.path("total_cpc").asText() + " CPC");
+        }
+    }
+
+    @Command(name = "rewards", description = "An account's pending staking rewards.")
+    static final class Rewards extends Query {
+        @Parameters(paramLabel = "ADDRESS") String address;
+
+        String path() {
+            return "/delegator/" + NodeClient.encode(address) + "/rewards";
+        }
+
+        void human(PrintWriter out, JsonNode b) {
+            for (JsonNode r : b.path("rewards")) {
+                out.println(r.path("validator").asText() + "  " + r.path("pending_rewards_cpc").asText() + " CPC");
+            }
+            out.println("total: " + b.path("total_cpc").asText() + " CPC");
+        }
+    }
+
+    @Command(name = "unbonding", description = "An account's unbonding entries.")
+    static final class Unbonding extends Query {
+        @Parameters(paramLabel = "ADDRESS") String address;
+
+        String path() {
+            return "/delegator/" + NodeClient.encode(address) + "/unbonding";
+        }
+
+        void human(PrintWriter out, JsonNode b) {
+            for (JsonNode e : b.path("entries")) {
+                out.println(e.path("validator").asText() + "  " + e.path("balance_cpc").asText() + " CPC  matures at "
+                        + e.path("matures_height").asLong() + " (" + e.path("blocks_left").asLong() + " blocks left)");
+            }
+            out.println("total: " + b.path("total_cpc").asText() + " CPC");
+        }
+    }
+
+    @Command(name = "supply", description = "Where every wei is: total supply and its buckets.")
+    static final class SupplyQuery extends Query {
+        String path() {
+            return "/supply";
+        }
+
+        void human(PrintWriter out, JsonNode b) {
+            out.println("height: " + b.path("height").asLong());
+            out.println("total:  " + b.path("total_cpc").asText() + " CPC");
+            b.path("buckets_cpc").properties().forEach(e -> out.println("  " + e.getKey() + ": " + e.getValue().asText() + " CPC"));
         }
     }
 }

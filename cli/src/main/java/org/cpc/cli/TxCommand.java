@@ -1,10 +1,20 @@
 package org.cpc.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.cpc.client.NodeClient;
 import org.cpc.client.TxBuilder;
 import org.cpc.protocol.crypto.Address;
+import org.cpc.node.DataDir;
+import org.cpc.node.NodeConfig;
+import org.cpc.node.NodeInit;
 import org.cpc.protocol.keys.AccountKey;
+import org.cpc.protocol.keys.Keyring;
+import org.cpc.protocol.keys.KeyringException;
+import org.cpc.protocol.keys.ValidatorKey;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.Amounts;
 import org.cpc.protocol.types.ComputeResult;
@@ -15,7 +25,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "tx", description = "Sign transactions with a keyring key and send them to a node.",
-        subcommands = {TxCommand.Send.class, TxCommand.SubmitResult.class})
+        subcommands = {TxCommand.Send.class, TxCommand.SubmitResult.class, TxCommand.Stake.class,
+            TxCommand.Unstake.class, TxCommand.Delegate.class, TxCommand.Undelegate.class,
+            TxCommand.WithdrawRewards.class, TxCommand.UpdateValidator.class, TxCommand.Unjail.class})
 final class TxCommand extends GroupCommand {
     /** The sender's key, the node, and what the node says a new transaction needs (chain id, gas price, nonce). */
     abstract static class Signed implements Runnable {
@@ -32,6 +44,11 @@ final class TxCommand extends GroupCommand {
 
         /** The transaction, from a builder already set to the sender, its nonce, the gas price and the time. */
         abstract Transaction build(TxBuilder tx);
+
+        /** The node this command talks to, for builds that must ask it something first. */
+        NodeClient client() {
+            return node.client();
+        }
 
         @Override
         public void run() {
@@ -86,6 +103,132 @@ final class TxCommand extends GroupCommand {
             ComputeResult result = new ComputeResult(taskId, tx.key().address(), resultHash, proof, resultNonce,
                     signature);
             return (gasLimit != null ? tx.gasLimit(gasLimit) : tx).submitResult(result);
+        }
+    }
+
+    /** An amount of CPC, checked and turned into wei. */
+    static java.math.BigInteger cpc(String amount) {
+        return Amounts.parseCpc(amount);
+    }
+
+    @Command(name = "stake", description = {"Bond CPC as a validator (STAKE). The first STAKE of an account creates its "
+            + "validator with a node's consensus key: pass --data-dir (the node's data dir, as `cpc node init` made it) "
+            + "or --consensus-key-dir (a keyring holding the key), and --name, --website, --commission-bps.",
+            "A later STAKE adds to the self-bond and needs none of them."})
+    static final class Stake extends Signed {
+        @Option(names = "--amount", required = true, paramLabel = "CPC", description = "Decimal CPC to bond.") String amount;
+        @Option(names = "--data-dir", paramLabel = "DIR",
+                description = "A node's data dir: its keys/ keyring holds the consensus key named by node.json's validator_key.")
+        Path dataDir;
+        @Option(names = "--consensus-key-dir", paramLabel = "DIR", description = "A keyring directory that holds the consensus key.")
+        Path consensusKeyDir;
+        @Option(names = "--consensus-key", paramLabel = "NAME",
+                description = "The consensus key's name (default: node.json's validator_key, else '" + NodeInit.DEFAULT_VALIDATOR_KEY + "').")
+        String consensusKey;
+        @Option(names = "--consensus-password-file", paramLabel = "FILE",
+                description = "The consensus key's password, on the first line (default: node.json's key_password on devnet, "
+                        + "else the sender's --password-file/--password-env).")
+        Path consensusPasswordFile;
+        @Option(names = "--name", defaultValue = "", paramLabel = "TEXT", description = "Validator name, at most 64 characters.") String name;
+        @Option(names = "--website", defaultValue = "", paramLabel = "URL", description = "At most 140 characters.") String website;
+        @Option(names = "--commission-bps", defaultValue = "1000", paramLabel = "BPS",
+                description = "Commission on the delegators' rewards, 0..10000 (default: ${DEFAULT-VALUE}).")
+        int commissionBps;
+
+        Transaction build(TxBuilder tx) {
+            String operator = tx.key().address();
+            boolean exists = client().get("/validator/" + NodeClient.encode(operator)).ok();
+            if (exists) return tx.stake(cpc(amount));
+            if (dataDir == null && consensusKeyDir == null) {
+                throw new Errors.CliException(Cpc.EXIT_USAGE, operator + " has no validator yet: its first STAKE needs the "
+                        + "node's consensus key; pass --data-dir DIR (the node's data dir) or --consensus-key-dir DIR");
+            }
+            return tx.createValidator(cpc(amount), consensusKey(), name, website, commissionBps);
+        }
+
+        private ValidatorKey consensusKey() {
+            NodeConfig config = dataDir != null && Files.isRegularFile(dataDir.resolve(NodeConfig.FILE))
+                    ? NodeConfig.read(dataDir) : null;
+            Keyring ring = new Keyring(consensusKeyDir != null ? consensusKeyDir : new DataDir(dataDir).keys());
+            String keyName = consensusKey != null ? consensusKey
+                    : config != null && config.validatorKey() != null ? config.validatorKey() : NodeInit.DEFAULT_VALIDATOR_KEY;
+            char[] pw;
+            if (consensusPasswordFile != null) {
+                try {
+                    pw = Files.readAllLines(consensusPasswordFile, StandardCharsets.UTF_8).stream().findFirst().orElse("")
+                            .toCharArray();
+                } catch (IOException e) {
+                    throw new KeyringException("cannot read password file " + consensusPasswordFile + ": " + e.getMessage(), e);
+                }
+            } else if (config != null && config.keyPassword() != null) {
+                pw = config.keyPassword().toCharArray();
+            } else {
+                pw = keys.unlockPassword(keyName);
+            }
+            return ring.unlockValidator(keyName, pw);
+        }
+    }
+
+    @Command(name = "unstake", description = "Start unbonding part of your validator's self-bond (UNSTAKE).")
+    static final class Unstake extends Signed {
+        @Option(names = "--amount", required = true, paramLabel = "CPC") String amount;
+
+        Transaction build(TxBuilder tx) {
+            return tx.unstake(cpc(amount));
+        }
+    }
+
+    @Command(name = "delegate", description = "Bond CPC to a validator (DELEGATE).")
+    static final class Delegate extends Signed {
+        @Option(names = "--validator", required = true, paramLabel = "OPERATOR", description = "The validator's operator address (cpc1...).")
+        String validator;
+        @Option(names = "--amount", required = true, paramLabel = "CPC") String amount;
+
+        Transaction build(TxBuilder tx) {
+            Address.decodeAccount(validator);
+            return tx.delegate(validator, cpc(amount));
+        }
+    }
+
+    @Command(name = "undelegate", description = "Start unbonding part of a delegation (UNDELEGATE).")
+    static final class Undelegate extends Signed {
+        @Option(names = "--validator", required = true, paramLabel = "OPERATOR") String validator;
+        @Option(names = "--amount", required = true, paramLabel = "CPC") String amount;
+
+        Transaction build(TxBuilder tx) {
+            Address.decodeAccount(validator);
+            return tx.undelegate(validator, cpc(amount));
+        }
+    }
+
+    @Command(name = "withdraw-rewards", description = "Withdraw pending rewards from one validator, or from all your bonds (WITHDRAW_REWARDS).")
+    static final class WithdrawRewards extends Signed {
+        @Option(names = "--validator", paramLabel = "OPERATOR", description = "Only this bond (default: all).") String validator;
+
+        Transaction build(TxBuilder tx) {
+            if (validator != null) Address.decodeAccount(validator);
+            return tx.withdrawRewards(validator);
+        }
+    }
+
+    @Command(name = "update-validator", description = "Change your validator's name, website or commission (UPDATE_VALIDATOR).")
+    static final class UpdateValidator extends Signed {
+        @Option(names = "--name", paramLabel = "TEXT") String name;
+        @Option(names = "--website", paramLabel = "URL") String website;
+        @Option(names = "--commission-bps", paramLabel = "BPS") Integer commissionBps;
+
+        Transaction build(TxBuilder tx) {
+            if (name == null && website == null && commissionBps == null) {
+                throw new Errors.CliException(Cpc.EXIT_USAGE, "give at least one of --name, --website, --commission-bps");
+            }
+            return tx.updateValidator(name, website, commissionBps);
+        }
+    }
+
+    @Command(name = "unjail", description = "Bring your jailed validator back (UNJAIL).")
+    static final class Unjail extends Signed {
+        Transaction build(TxBuilder tx) {
+            return tx.unjail();
         }
     }
 }

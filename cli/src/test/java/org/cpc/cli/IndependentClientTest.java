@@ -104,6 +104,7 @@ class IndependentClientTest {
                 marketRoutes.put("/workers", "/workers");
                 marketRoutes.put("/workers/{address}", "/workers/" + miner);
                 marketRoutes.put("/retention", "/retention");
+                marketRoutes.put("/metrics", "/metrics");
                 marketRoutes.put("/openapi.json", "/openapi.json");
                 marketRoutes.put("/blobs/{hash}", null); // downloads, below
                 marketRoutes.put("/tasks/{task_id}/result", null);
@@ -128,6 +129,14 @@ class IndependentClientTest {
                 nodeRoutes.put("/tx/{hash}", "/tx/" + faucetTx);
                 nodeRoutes.put("/balance/{address}", "/balance/" + alice);
                 nodeRoutes.put("/validators", "/validators");
+                String operatorAddress = operator.address();
+                nodeRoutes.put("/validators/leaderboard", "/validators/leaderboard");
+                nodeRoutes.put("/validators/jailed", "/validators/jailed");
+                nodeRoutes.put("/validator/{address}", "/validator/" + operatorAddress);
+                nodeRoutes.put("/delegator/{address}/delegations", "/delegator/" + operatorAddress + "/delegations");
+                nodeRoutes.put("/delegator/{address}/rewards", "/delegator/" + operatorAddress + "/rewards");
+                nodeRoutes.put("/delegator/{address}/unbonding", "/delegator/" + alice + "/unbonding");
+                nodeRoutes.put("/supply", "/supply");
                 nodeRoutes.put("/peers", "/peers");
                 nodeRoutes.put("/evidence", "/evidence");
                 nodeRoutes.put("/metrics", "/metrics");

@@ -5,9 +5,11 @@ import java.math.BigInteger;
 import java.util.Objects;
 import java.util.OptionalLong;
 import org.cpc.protocol.codec.Hex;
+import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.gas.GasSchedule;
 import org.cpc.protocol.keys.AccountKey;
+import org.cpc.protocol.keys.ValidatorKey;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.ComputeResult;
 import org.cpc.protocol.types.ComputeTask;
@@ -82,6 +84,76 @@ public record TxBuilder(NetworkParams params, AccountKey key, long nonce, long t
     /** A CANCEL_TASK of the task {@code taskId}, which this account created. */
     public Transaction cancelTask(String taskId) {
         return sign(TxType.CANCEL_TASK, null, BigInteger.ZERO, Json.object().put("task_id", taskId));
+    }
+
+    /** The domain of a first STAKE's proof of possession (docs/protocol.md, "Staking"). */
+    public static final String POP_DOMAIN = "cpc/stake/pop/v1";
+
+    /**
+     * The sender's first STAKE: creates its validator with consensus key {@code consensusKey}, bonding
+     * {@code amountWei} (at least the network's min_self_bond). The payload carries the key and its proof of
+     * possession, the key's signature of the JCS of {chain_id, domain, operator_address}.
+     */
+    public Transaction createValidator(BigInteger amountWei, ValidatorKey consensusKey, String name, String website,
+                                       int commissionBps) {
+        ObjectNode payload = Json.object();
+        payload.put("consensus_public_key", Hex.encode(consensusKey.publicKey()));
+        payload.put("pop", Hex.encode(consensusKey.sign(proofOfPossessionMessage(params.chainId(), key.address()))));
+        payload.put("name", name);
+        payload.put("website", website);
+        payload.put("commission_bps", commissionBps);
+        return sign(TxType.STAKE, null, amountWei, payload);
+    }
+
+    /** The bytes a consensus key signs to prove that operator {@code operator} holds it. */
+    public static byte[] proofOfPossessionMessage(String chainId, String operator) {
+        ObjectNode o = Json.object();
+        o.put("chain_id", chainId);
+        o.put("domain", POP_DOMAIN);
+        o.put("operator_address", operator);
+        return Jcs.canonicalize(o);
+    }
+
+    /** A later STAKE: adds {@code amountWei} to the sender's self-bond. */
+    public Transaction stake(BigInteger amountWei) {
+        return sign(TxType.STAKE, null, amountWei, Json.object());
+    }
+
+    /** An UNSTAKE of {@code amountWei} of the sender's self-bond: it comes back after unbonding_blocks. */
+    public Transaction unstake(BigInteger amountWei) {
+        return sign(TxType.UNSTAKE, null, amountWei, Json.object());
+    }
+
+    /** A DELEGATE of {@code amountWei} to the validator operated by {@code operator}. */
+    public Transaction delegate(String operator, BigInteger amountWei) {
+        return sign(TxType.DELEGATE, operator, amountWei, Json.object());
+    }
+
+    /** An UNDELEGATE of {@code amountWei} from the validator operated by {@code operator}. */
+    public Transaction undelegate(String operator, BigInteger amountWei) {
+        return sign(TxType.UNDELEGATE, operator, amountWei, Json.object());
+    }
+
+    /** A WITHDRAW_REWARDS from the bond with {@code operator}, or from all the sender's bonds when it is null. */
+    public Transaction withdrawRewards(String operator) {
+        return sign(TxType.WITHDRAW_REWARDS, operator, BigInteger.ZERO, Json.object());
+    }
+
+    /**
+     * An UPDATE_VALIDATOR of the sender's validator; null leaves a field as it is, and at least one must be set.
+     */
+    public Transaction updateValidator(String name, String website, Integer commissionBps) {
+        ObjectNode payload = Json.object();
+        if (name != null) payload.put("name", name);
+        if (website != null) payload.put("website", website);
+        if (commissionBps != null) payload.put("commission_bps", commissionBps);
+        if (payload.isEmpty()) throw new IllegalArgumentException("an UPDATE_VALIDATOR changes name, website or commission_bps");
+        return sign(TxType.UPDATE_VALIDATOR, null, BigInteger.ZERO, payload);
+    }
+
+    /** An UNJAIL of the sender's validator. */
+    public Transaction unjail() {
+        return sign(TxType.UNJAIL, null, BigInteger.ZERO, Json.object());
     }
 
     private Transaction sign(TxType type, String to, BigInteger amount, ObjectNode payload) {

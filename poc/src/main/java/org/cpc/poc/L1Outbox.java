@@ -53,6 +53,7 @@ final class L1Outbox implements AutoCloseable {
                 pass();
                 backoff.reset();
             } catch (Ledger.Unavailable e) {
+                driver.metrics().l1Unavailable();
                 log.warn("L1 unavailable: {}", e.getMessage());
                 pause = backoff.next().toMillis();
             } catch (RuntimeException e) {
@@ -98,6 +99,7 @@ final class L1Outbox implements AutoCloseable {
             }
         }
         if (!included.isEmpty()) PocDriver.await(driver.input(m -> m.l1Included(included, driver.now())));
+        driver.metrics().l1Pass(inMempool);
         int room = Math.max(0, maxPending - inMempool);
         List<L1Work.Draft> drafts = PocDriver.await(driver.call(m -> m.l1Drafts(driver.now(), room)));
         for (int from = 0; from < drafts.size(); from += GROUP) {
@@ -112,6 +114,7 @@ final class L1Outbox implements AutoCloseable {
             log.info("task {} is on chain; its jobs go to workers", p.taskId());
         } else if (st == Ledger.TxState.UNKNOWN
                 && ledger.send(Transaction.fromJson(p.createTx())) instanceof Ledger.Sent.Rejected r) {
+            driver.metrics().l1TaskRefused();
             driver.post(m -> m.taskRefused(p.taskId(), r.reason(), driver.now()));
         }
     }
@@ -143,11 +146,13 @@ final class L1Outbox implements AutoCloseable {
                 if (!rest.isEmpty()) driver.post(m -> m.l1Dropped(rest));
                 return false;
             }
+            driver.metrics().l1Sent();
         }
         return true;
     }
 
     private void refused(L1Work.Ref ref, String reason) {
+        driver.metrics().l1Refused();
         driver.post(m -> m.l1Refused(ref, reason, driver.now()));
         log.warn("L1 refused {}: {}", ref.what(), reason);
     }

@@ -81,6 +81,7 @@ public final class MarketServer implements AutoCloseable {
                     ws.setMaxTextMessageSize(PoolCodec.MAX_TEXT_BYTES);
                     ws.setIdleTimeout(Duration.ofMillis(Math.max(30_000, 4 * config.heartbeat().toMillis())));
                 }));
+        http.observe(driver.metrics()::httpRequest);
         registerRoutes();
     }
 
@@ -127,6 +128,7 @@ public final class MarketServer implements AutoCloseable {
             json(ctx, 200, PocDriver.await(driver.call(m -> m.workerRecord(a))));
         });
         http.get("/retention", ctx -> json(ctx, 200, retention.view()));
+        http.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(driver.scrape()));
         http.webSocket("/worker", ws -> {
             ws.onConnect(ctx -> {
                 Pending pending = admit(ctx);

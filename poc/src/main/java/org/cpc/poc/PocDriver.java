@@ -8,8 +8,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -36,13 +38,14 @@ public final class PocDriver implements AutoCloseable {
     private final PocStore store;
     private final OutputChecker checker;
     private final InstantSource clock;
-    private final ExecutorService loop;
+    private final ThreadPoolExecutor loop;
     private final ExecutorService verifyPool;
     private final ExecutorService merger;
     private final ScheduledExecutorService ticker;
     private final Map<Long, WorkerLink> links = new ConcurrentHashMap<>();
     /** The machine's count of accepted jobs after the last input: read by benchmarks and metrics without a hop. */
     private final AtomicLong jobsAccepted = new AtomicLong();
+    private final PocMetrics metrics = new PocMetrics();
     private volatile boolean closed;
 
     PocDriver(PocMachine machine, PocStore store, OutputChecker checker, InstantSource clock) {
@@ -50,11 +53,24 @@ public final class PocDriver implements AutoCloseable {
         this.store = store;
         this.checker = checker;
         this.clock = clock;
-        this.loop = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("poc-core").daemon().factory());
+        // One thread, like Executors.newSingleThreadExecutor, but its queue is visible to the metrics.
+        this.loop = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                Thread.ofPlatform().name("poc-core").daemon().factory());
         int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
         this.verifyPool = Executors.newFixedThreadPool(cores, Thread.ofPlatform().name("verify-", 0).daemon().factory());
         this.merger = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("poc-merge").daemon().factory());
         this.ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("poc-ticker").daemon().factory());
+        metrics.registerDriver(() -> loop.getQueue().size(), links::size);
+    }
+
+    PocMetrics metrics() {
+        return metrics;
+    }
+
+    /** The metrics in Prometheus text, with the tasks and jobs by status counted on the machine's thread first. */
+    String scrape() {
+        await(call(metrics::snapshot));
+        return metrics.scrape();
     }
 
     /** Loads what the store holds into the machine and starts the clock. */
@@ -153,6 +169,7 @@ public final class PocDriver implements AutoCloseable {
         for (Effect e : effects) {
             switch (e) {
                 case Effect.Send s -> {
+                    metrics.sent(s.message());
                     WorkerLink l = links.get(s.session());
                     if (l != null) l.send(PoolCodec.encode(s.message()));
                 }
@@ -182,9 +199,12 @@ public final class PocDriver implements AutoCloseable {
     private void verify(Effect.Verify v) {
         Runnable check = () -> {
             Verdict verdict;
+            long t0 = System.nanoTime();
             try {
                 verdict = checker.check(v);
+                metrics.verified(verdict, System.nanoTime() - t0);
             } catch (RuntimeException x) {
+                metrics.verified(null, System.nanoTime() - t0);
                 log.error("verifying job {} from {} failed", v.assignment().job().id(), v.worker(), x);
                 verdict = new Verdict.Wrong("the PoC validator could not verify this output; its log has the details");
             }

@@ -4,17 +4,24 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.cpc.chain.Chain;
+import org.cpc.chain.ChainListener;
 import org.cpc.node.consensus.ChainApplication;
 import org.cpc.node.consensus.TendermintConsensus;
 import org.cpc.node.net.NodeNetwork;
 import org.cpc.p2p.Channel;
+import org.cpc.protocol.types.Block;
 
 /** The node's Prometheus metrics. Tag values come from small fixed sets, so series never multiply. */
 public final class NodeMetrics {
@@ -23,6 +30,11 @@ public final class NodeMetrics {
     private final ConcurrentMap<String, Counter> rejected = new ConcurrentHashMap<>();
     private final Timer blockProduction;
     private final Counter blockTxs;
+    private final Timer blockInterval;
+    private final Timer commitDelay;
+    private final Counter committedTxs;
+    /** Timestamp (ms) of the last block committed while this node ran; 0 before the first. */
+    private final AtomicLong lastBlockMs = new AtomicLong();
 
     public NodeMetrics(Chain chain) {
         Gauge.builder("cpc_chain_height", chain, c -> c.head().header().height())
@@ -36,6 +48,32 @@ public final class NodeMetrics {
                 .register(registry);
         blockTxs = Counter.builder("cpc_block_txs").description("transactions in blocks this node produced")
                 .register(registry);
+        Gauge.builder("cpc_chain_head_timestamp_seconds", chain, c -> c.head().header().timestamp() / 1000.0)
+                .description("the timestamp of the last committed block (unix seconds)").register(registry);
+        blockInterval = Timer.builder("cpc_block_interval")
+                .description("time between the timestamps of consecutive blocks committed here").register(registry);
+        commitDelay = Timer.builder("cpc_block_commit_delay")
+                .description("time from a block's timestamp to its durable commit on this node").register(registry);
+        committedTxs = Counter.builder("cpc_committed_txs").description("transactions in blocks committed here")
+                .register(registry);
+        chain.subscribe(new ChainListener() {
+            @Override
+            public void onBlockCommitted(Block block) {
+                blockCommitted(block);
+            }
+        });
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    private void blockCommitted(Block block) {
+        long ts = block.header().timestamp();
+        long prev = lastBlockMs.getAndSet(ts);
+        if (prev > 0 && ts >= prev) blockInterval.record(Duration.ofMillis(ts - prev));
+        commitDelay.record(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - ts)));
+        committedTxs.increment(block.transactions().size());
     }
 
     /** Peers, sync progress, per-channel traffic in, and what was dropped for lack of queue room. */
@@ -64,6 +102,14 @@ public final class NodeMetrics {
         if (consensus != null) {
             FunctionCounter.builder("cpc_consensus_dropped_messages", consensus, TendermintConsensus::droppedMessages)
                     .description("consensus messages dropped because the consensus queue was full").register(registry);
+            Gauge.builder("cpc_consensus_height", consensus, TendermintConsensus::height)
+                    .description("the height consensus is deciding").register(registry);
+            Gauge.builder("cpc_consensus_round", consensus, TendermintConsensus::round)
+                    .description("the round consensus is in at that height (0 when the first proposal went through)")
+                    .register(registry);
+            FunctionCounter.builder("cpc_consensus_round_changes", consensus, TendermintConsensus::roundChanges)
+                    .description("rounds after the first at a height: each is a proposal that did not commit")
+                    .register(registry);
         }
     }
 

@@ -10,15 +10,11 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.sse.SseClient;
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.cpc.chain.Account;
 import org.cpc.chain.Admission;
 import org.cpc.chain.Chain;
-import org.cpc.chain.ValidatorInfo;
 import org.cpc.chain.WorkerStats;
 import org.cpc.chain.market.JobRecord;
 import org.cpc.chain.query.ChainQuery;
@@ -61,11 +57,6 @@ public final class NodeServer implements AutoCloseable {
             return new Options(host, port, 64, 256);
         }
     }
-
-    /** How many recent commit certificates {@code GET /validators} reads for "last_signed_height". */
-    static final int LIVENESS_WINDOW = 100;
-    /** A validator is "online" when it signed one of this many latest commits. */
-    static final int ONLINE_WINDOW = 10;
 
     private final Chain chain;
     /** Every read goes through here; {@link #chain} only takes transactions. */
@@ -133,7 +124,6 @@ public final class NodeServer implements AutoCloseable {
         http.get("/worker/{address}", this::worker);
         http.get("/tx/{hash}", this::tx);
         http.get("/balance/{address}", this::balance);
-        http.get("/validators", this::validators);
         http.get("/peers", this::peers);
         http.get("/evidence", this::evidence);
         http.post("/tx/send", this::sendTx);
@@ -141,6 +131,7 @@ public final class NodeServer implements AutoCloseable {
         http.get("/events", this::events);
         http.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
         new ExplorerApi(query).register(http::get);
+        new StakingApi(query).register(http::get);
     }
 
     private void status(Context ctx) {
@@ -344,37 +335,6 @@ public final class NodeServer implements AutoCloseable {
         o.put("total", evidence.size());
         var list = o.putArray("evidence");
         evidence.newest(limit).forEach(list::add);
-        json(ctx, 200, o);
-    }
-
-    /**
-     * The validators with their liveness, read from the commit certificates of the last {@link #LIVENESS_WINDOW}
-     * blocks. A certificate holds the precommits its node had when it decided (at least 2/3 of the power), so a
-     * live but slow validator may be missing from some; "online" therefore looks at several commits.
-     */
-    private void validators(Context ctx) {
-        long head = query.head().header().height();
-        Map<String, Long> lastSigned = new HashMap<>();
-        // Newest first, so the first certificate an address appears in is its last signed height.
-        for (long h = head; h >= 1 && h > head - LIVENESS_WINDOW; h--) {
-            Optional<JsonNode> cert = query.commitOf(h);
-            if (cert.isEmpty()) continue;
-            for (JsonNode s : cert.get().path("signatures")) lastSigned.putIfAbsent(s.path("validator_address").asText(), h);
-        }
-        ObjectNode o = Json.object();
-        o.put("height", head);
-        o.put("online_window", ONLINE_WINDOW);
-        ArrayNode arr = o.putArray("validators");
-        for (ValidatorInfo v : query.validators()) {
-            ObjectNode vo = arr.addObject();
-            vo.put("address", v.address());
-            vo.put("public_key", v.publicKey());
-            vo.put("reward_address", v.rewardAddress());
-            vo.put("power", v.power());
-            Long signed = lastSigned.get(v.address());
-            if (signed == null) vo.putNull("last_signed_height"); else vo.put("last_signed_height", signed);
-            vo.put("online", signed != null && signed > head - ONLINE_WINDOW);
-        }
         json(ctx, 200, o);
     }
 

@@ -84,6 +84,10 @@ public final class TendermintConsensus implements Consensus {
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
+    /** What the driver was at after its last step, for metrics: written on the consensus thread only. */
+    private volatile long observedHeight;
+    private volatile int observedRound;
+    private final AtomicLong roundChanges = new AtomicLong();
     private static final Set<String> DECISION_REQUEST = Set.of("type", "height");
     private final ScheduledThreadPoolExecutor executor;
     /** This validator's key behind the double-sign guard; null for a node that does not vote. */
@@ -221,6 +225,21 @@ public final class TendermintConsensus implements Consensus {
         return dropped.get();
     }
 
+    /** The height consensus was deciding after its last step (0 before it started). */
+    public long height() {
+        return observedHeight;
+    }
+
+    /** The round consensus was in after its last step. */
+    public int round() {
+        return observedRound;
+    }
+
+    /** Rounds entered after round 0 of a height, since the start. */
+    public long roundChanges() {
+        return roundChanges.get();
+    }
+
     /**
      * The chain's head moved underneath consensus (block sync committed blocks): on the consensus thread, a driver
      * still working on a committed height is replaced by a fresh one at head + 1, started at once since the
@@ -271,6 +290,7 @@ public final class TendermintConsensus implements Consensus {
         if (d == null || stopped.get()) return;
         try {
             step.accept(d);
+            observe(d);
         } catch (RuntimeException e) {
             // The thread must survive any one failure; a dead consensus would silently halt the chain.
             LOG.error("consensus failed (machine at height {}, committed head {}); restarting from the committed head",
@@ -278,6 +298,16 @@ public final class TendermintConsensus implements Consensus {
             driver = null;
             startDriver(timeouts.commit(), timeouts.commit());
         }
+    }
+
+    /** Notes the driver's height and round for metrics; on the consensus thread. */
+    private void observe(ConsensusDriver<Block> d) {
+        long h = d.machine().height();
+        int r = d.machine().round();
+        if (h == observedHeight && r > observedRound) roundChanges.addAndGet(r - observedRound);
+        else if (h != observedHeight && r > 0) roundChanges.addAndGet(r);
+        observedHeight = h;
+        observedRound = r;
     }
 
     private void schedule(Runnable r, long delayMs) {

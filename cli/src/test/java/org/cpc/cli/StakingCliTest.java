@@ -1,0 +1,171 @@
+package org.cpc.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.cpc.client.NodeClient;
+import org.cpc.node.DataDir;
+import org.cpc.node.NodeInit;
+import org.cpc.node.NodeRunner;
+import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.params.NetworkParams;
+import org.cpc.protocol.types.Amounts;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code cpc tx stake|delegate|...} and {@code cpc query validators|delegations|...} against a real devnet node. */
+class StakingCliTest {
+    static final long BLOCK_MS = 250;
+    @TempDir
+    static Path dir;
+    static NodeRunner node;
+    static NodeClient client;
+    static String url;
+    static Path keys;
+    static Path passwordFile;
+
+    @BeforeAll
+    static void start() throws Exception {
+        NetworkParams p = NetworkParams.devnet().withBlockTime(BLOCK_MS);
+        NodeInit.init(dir.resolve("node"), p, null, "validator", 0, null, System.currentTimeMillis());
+        node = NodeRunner.start(new DataDir(dir.resolve("node")), 0, InstantSource.system(), () -> null);
+        url = "http://127.0.0.1:" + node.port();
+        client = new NodeClient(url);
+        keys = dir.resolve("keys");
+        passwordFile = dir.resolve("password");
+        Files.writeString(passwordFile, "correct horse battery staple\n");
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    static Run withKeys(String... args) {
+        List<String> all = new ArrayList<>(Arrays.asList(args));
+        all.addAll(List.of("--keys-dir", keys.toString(), "--password-file", passwordFile.toString(), "--node", url));
+        return Run.cpc(all.toArray(String[]::new));
+    }
+
+    static JsonNode query(String... args) {
+        List<String> all = new ArrayList<>(List.of("query"));
+        all.addAll(Arrays.asList(args));
+        all.addAll(List.of("--node", url, "--json"));
+        Run r = Run.cpc(all.toArray(String[]::new));
+        assertThat(r.exit()).as(r.err()).isZero();
+        return Json.parse(r.out());
+    }
+
+    static String newFundedKey(String name) throws Exception {
+        Run add = Run.cpc("keys", "add", name, "--keys-dir", keys.toString(), "--password-file", passwordFile.toString());
+        assertThat(add.exit()).as(add.err()).isZero();
+        String address = Run.cpc("keys", "show", name, "--address", "--keys-dir", keys.toString()).out().strip();
+        NodeClient.Reply r = client.post("/faucet", Json.object().put("address", address).put("amount", "50.0"));
+        assertThat(r.status()).isEqualTo(200);
+        awaitIncluded(r.body().path("tx_hash").asText());
+        return address;
+    }
+
+    static void sendAndAwait(String... args) throws Exception {
+        Run r = withKeys(args);
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        String hash = r.out().lines().filter(l -> l.startsWith("tx_hash: ")).findFirst().orElseThrow().substring(9);
+        awaitIncluded(hash);
+    }
+
+    static void awaitIncluded(String hash) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            NodeClient.Reply r = client.get("/tx/" + hash);
+            if (r.ok() && r.body().path("status").asText().equals("included")) return;
+            Thread.sleep(100);
+        }
+        throw new AssertionError(hash + " not included within 20 s");
+    }
+
+    static BigInteger wei(JsonNode n) {
+        return new BigInteger(n.asText());
+    }
+
+    @Test
+    void delegateEarnUndelegateAndSeeTheUnbondingEntry() throws Exception {
+        String dave = newFundedKey("dave");
+        String operator = null;
+        for (JsonNode v : query("validators").path("validators")) {
+            if (!v.path("public_key").isNull()) operator = v.path("operator_address").asText(); // the genesis one
+        }
+        assertThat(operator).isNotNull();
+
+        sendAndAwait("tx", "delegate", "--from", "dave", "--validator", operator, "--amount", "10");
+        JsonNode ds = query("delegations", dave).path("delegations");
+        assertThat(ds).hasSize(1);
+        assertThat(ds.get(0).path("validator").asText()).isEqualTo(operator);
+        assertThat(wei(ds.get(0).path("amount"))).isEqualTo(Amounts.parseCpc("10"));
+
+        BigInteger first = wei(query("rewards", dave).path("total"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        BigInteger later;
+        while ((later = wei(query("delegations", dave).path("delegations").get(0).path("pending_rewards"))).compareTo(first) <= 0) {
+            assertThat(System.nanoTime()).as("pending rewards did not grow").isLessThan(deadline);
+            Thread.sleep(BLOCK_MS);
+        }
+        assertThat(later).isPositive();
+        assertThat(Run.cpc("query", "rewards", dave, "--node", url).out()).contains(operator, "total:");
+
+        sendAndAwait("tx", "undelegate", "--from", "dave", "--validator", operator, "--amount", "4");
+        JsonNode entries = query("unbonding", dave).path("entries");
+        assertThat(entries).hasSize(1);
+        assertThat(wei(entries.get(0).path("balance"))).isEqualTo(Amounts.parseCpc("4"));
+        assertThat(entries.get(0).path("matures_height").asLong() - entries.get(0).path("created_height").asLong())
+                .isEqualTo(20);
+        assertThat(Run.cpc("query", "unbonding", dave, "--node", url).out()).contains("matures at");
+        assertThat(wei(query("delegations", dave).path("delegations").get(0).path("amount")))
+                .isEqualTo(Amounts.parseCpc("6"));
+
+        sendAndAwait("tx", "withdraw-rewards", "--from", "dave");
+        assertThat(Run.cpc("query", "validator", operator, "--node", url).out()).contains("status:      active");
+        JsonNode supply = query("supply");
+        assertThat(wei(supply.path("buckets").path("unbonding"))).isGreaterThanOrEqualTo(Amounts.parseCpc("4"));
+    }
+
+    @Test
+    void stakeANewValidatorWithANodesConsensusKey() throws Exception {
+        String erin = newFundedKey("erin");
+        Path other = dir.resolve("other-node");
+        NodeInit.init(other, NetworkParams.devnet(), null, "validator", 0, null, System.currentTimeMillis());
+
+        Run noKey = withKeys("tx", "stake", "--from", "erin", "--amount", "2");
+        assertThat(noKey.exit()).isEqualTo(Cpc.EXIT_USAGE);
+        assertThat(noKey.err()).contains("--data-dir");
+
+        sendAndAwait("tx", "stake", "--from", "erin", "--amount", "2", "--data-dir", other.toString(),
+                "--name", "erin", "--website", "https://erin.example", "--commission-bps", "700");
+        JsonNode v = query("validator", erin);
+        assertThat(v.path("name").asText()).isEqualTo("erin");
+        assertThat(v.path("commission_bps").asInt()).isEqualTo(700);
+        assertThat(wei(v.path("self_bond"))).isEqualTo(Amounts.parseCpc("2"));
+
+        sendAndAwait("tx", "stake", "--from", "erin", "--amount", "1"); // a later STAKE needs no key
+        assertThat(wei(query("validator", erin).path("self_bond"))).isEqualTo(Amounts.parseCpc("3"));
+        sendAndAwait("tx", "update-validator", "--from", "erin", "--website", "https://erin.example/v2");
+        assertThat(query("validator", erin).path("website").asText()).isEqualTo("https://erin.example/v2");
+        sendAndAwait("tx", "unstake", "--from", "erin", "--amount", "1");
+        assertThat(query("unbonding", erin).path("entries")).hasSize(1);
+        assertThat(query("validators", "--leaderboard").path("validators")).hasSize(2);
+        assertThat(query("validators", "--jailed").path("validators")).isEmpty();
+
+        Run unjail = withKeys("tx", "unjail", "--from", "erin");
+        assertThat(unjail.exit()).isEqualTo(Cpc.EXIT_FAILED); // not jailed: the node refuses it
+        assertThat(unjail.err()).contains("rejected");
+    }
+}
