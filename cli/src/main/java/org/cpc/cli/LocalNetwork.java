@@ -1,8 +1,5 @@
 package org.cpc.cli;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -11,6 +8,7 @@ import java.util.List;
 import org.cpc.node.DataDir;
 import org.cpc.node.NodeConfig;
 import org.cpc.node.NodeInit;
+import org.cpc.testnet.Ports;
 import org.cpc.node.NodeRunner;
 import org.cpc.protocol.params.NetworkParams;
 
@@ -50,7 +48,7 @@ final class LocalNetwork implements AutoCloseable {
 
     /** Generates a fresh devnet of {@code n} validators under {@code dir} on free loopback ports and starts it. */
     static LocalNetwork generate(Path dir, NetworkParams params, int n) {
-        int[] p2p = freePorts(n);
+        int[] p2p = Ports.freeLoopback(n);
         List<NodeInit.Member> members = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             members.add(new NodeInit.Member(NodeInit.nodeDir(dir, i), 0, 1, "127.0.0.1:" + p2p[i]));
@@ -60,28 +58,6 @@ final class LocalNetwork implements AutoCloseable {
         return start(dirs, 0);
     }
 
-    /** Distinct loopback ports free at the time of the call (all held at once, so none is handed out twice). */
-    static int[] freePorts(int n) {
-        ServerSocket[] sockets = new ServerSocket[n];
-        int[] ports = new int[n];
-        try {
-            for (int i = 0; i < n; i++) {
-                sockets[i] = new ServerSocket(0);
-                ports[i] = sockets[i].getLocalPort();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port: " + e.getMessage(), e);
-        } finally {
-            for (ServerSocket s : sockets) {
-                try {
-                    if (s != null) s.close();
-                } catch (IOException ignored) {
-                    // a socket that will not close keeps its port; the caller's bind would then fail with a clear error
-                }
-            }
-        }
-        return ports;
-    }
 
     List<NodeRunner> nodes() {
         return nodes;

@@ -12,6 +12,7 @@ import org.cpc.testnet.Report;
 import org.cpc.testnet.Scenario;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "testnet", description = "Local test networks of validator processes.",
@@ -34,16 +35,11 @@ final class TestnetCommand extends GroupCommand {
         String duration;
         @Option(names = "--nodes", defaultValue = "4", paramLabel = "N", description = "Validators, 4..16 (default: ${DEFAULT-VALUE}).")
         int nodes;
-        @Option(names = "--block-time-ms", defaultValue = "500", paramLabel = "MS", description = "Block time (default: ${DEFAULT-VALUE}).")
-        long blockTimeMs;
-        @Option(names = "--accounts", defaultValue = "4", paramLabel = "K",
-                description = "Load accounts, each with one transfer in flight (default: ${DEFAULT-VALUE}).")
-        int accounts;
+        @Mixin
+        Network net;
         @Option(names = "--slack", defaultValue = "3", paramLabel = "F",
                 description = "How much slower than idle the machine may be before a wait counts as a violation (default: ${DEFAULT-VALUE}).")
         int slack;
-        @Option(names = "--dir", paramLabel = "DIR", description = "A new directory for the nodes' data and logs (default: a fresh temporary one, kept).")
-        Path dir;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -57,12 +53,12 @@ final class TestnetCommand extends GroupCommand {
             } catch (IllegalArgumentException e) {
                 throw new Errors.CliException(Cpc.EXIT_USAGE, e.getMessage());
             }
-            Path where = freshDir(dir, "cpc-chaos-");
+            Path where = freshDir(net.dir, "cpc-chaos-");
             // Progress lines go to stderr as they happen, so stdout holds only the report.
             PrintStream out = System.err;
             Report r;
             try {
-                r = ChaosRun.run(new ChaosRun.Options(s, nodes, blockTimeMs, d, accounts, slack, where), out);
+                r = ChaosRun.run(new ChaosRun.Options(s, nodes, net.blockTimeMs, d, net.accounts, slack, where), out);
             } catch (IllegalArgumentException e) {
                 throw new Errors.CliException(Cpc.EXIT_USAGE, e.getMessage());
             } catch (InterruptedException e) {
@@ -109,13 +105,8 @@ final class TestnetCommand extends GroupCommand {
         String interval;
         @Option(names = "--nodes", defaultValue = "2", paramLabel = "N", description = "Validators, 2..16 (default: ${DEFAULT-VALUE}).")
         int nodes;
-        @Option(names = "--block-time-ms", defaultValue = "500", paramLabel = "MS", description = "Block time (default: ${DEFAULT-VALUE}).")
-        long blockTimeMs;
-        @Option(names = "--accounts", defaultValue = "4", paramLabel = "K",
-                description = "Load accounts, each with one transfer in flight (default: ${DEFAULT-VALUE}).")
-        int accounts;
-        @Option(names = "--dir", paramLabel = "DIR", description = "A new directory for the nodes' data and logs (default: a fresh temporary one, kept).")
-        Path dir;
+        @Mixin
+        Network net;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -126,9 +117,9 @@ final class TestnetCommand extends GroupCommand {
                 Duration d = parseDuration(duration);
                 Duration every = parseDuration(interval);
                 // Checked before a temporary directory is made for nothing.
-                new org.cpc.testnet.SoakRun.Options(d, every, nodes, blockTimeMs, accounts, Path.of("."));
-                o = new org.cpc.testnet.SoakRun.Options(d, every, nodes, blockTimeMs, accounts,
-                        Chaos.freshDir(dir, "cpc-soak-"));
+                new org.cpc.testnet.SoakRun.Options(d, every, nodes, net.blockTimeMs, net.accounts, Path.of("."));
+                o = new org.cpc.testnet.SoakRun.Options(d, every, nodes, net.blockTimeMs, net.accounts,
+                        Chaos.freshDir(net.dir, "cpc-soak-"));
             } catch (IllegalArgumentException e) {
                 throw new Errors.CliException(Cpc.EXIT_USAGE, e.getMessage());
             }
@@ -157,5 +148,16 @@ final class TestnetCommand extends GroupCommand {
             case "m" -> Duration.ofMinutes(v);
             default -> Duration.ofHours(v);
         };
+    }
+
+    /** The options chaos and soak runs share: how fast the network goes, its load, where its files go. */
+    static final class Network {
+        @Option(names = "--block-time-ms", defaultValue = "500", paramLabel = "MS", description = "Block time (default: ${DEFAULT-VALUE}).")
+        long blockTimeMs;
+        @Option(names = "--accounts", defaultValue = "4", paramLabel = "K",
+                description = "Load accounts, each with one transfer in flight (default: ${DEFAULT-VALUE}).")
+        int accounts;
+        @Option(names = "--dir", paramLabel = "DIR", description = "A new directory for the nodes' data and logs (default: a fresh temporary one, kept).")
+        Path dir;
     }
 }

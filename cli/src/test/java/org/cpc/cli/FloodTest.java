@@ -82,7 +82,7 @@ class FloodTest {
     @Test
     void aFloodedNodeKeepsCommittingAnsweringAndWithinItsCaps() throws Throwable {
         Assumptions.assumeTrue(bindable(CLIENT) && bindable(FLOOD), "127.0.0.2 and 127.0.0.3 cannot be bound here");
-        int[] ports = LocalNetwork.freePorts(2);
+        int[] ports = org.cpc.testnet.Ports.freeLoopback(2);
         int rest = ports[0];
         int market = ports[1];
         child = ChildJvm.start(tmp.resolve("devnet.log"), Cpc.class, "devnet", "--data-dir",

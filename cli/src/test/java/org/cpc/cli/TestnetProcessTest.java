@@ -85,7 +85,7 @@ class TestnetProcessTest {
     @Test
     void fourProcessesFinalizeSurviveAKillCatchUpAndHaltWithoutAQuorum() throws Throwable {
         params = NetworkParams.devnet().withSynthetic(16, 4).withBlockTime(BLOCK_MS);
-        int[] ports = LocalNetwork.freePorts(2 * N);
+        int[] ports = org.cpc.testnet.Ports.freeLoopback(2 * N);
         List<NodeInit.Member> members = new ArrayList<>();
         for (int i = 0; i < N; i++) {
             members.add(new NodeInit.Member(NodeInit.nodeDir(tmp, i), ports[i], 1, "127.0.0.1:" + ports[N + i]));

@@ -56,8 +56,8 @@ public final class Testnet implements AutoCloseable {
             throw new UncheckedIOException("cannot listen: " + e.getMessage(), e);
         }
         Thread.ofVirtual().name("testnet-nowhere").start(this::refuseAll);
-        int[] rest = freePorts(n);
-        int[] p2p = freePorts(n);
+        int[] rest = Ports.freeLoopback(n);
+        int[] p2p = Ports.freeLoopback(n);
         List<NodeInit.Member> members = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             dataDirs.add(NodeInit.nodeDir(dir, i));
@@ -212,28 +212,6 @@ public final class Testnet implements AutoCloseable {
         }
     }
 
-    /** Distinct loopback ports free at the time of the call (all held at once, so none is handed out twice). */
-    static int[] freePorts(int count) {
-        ServerSocket[] sockets = new ServerSocket[count];
-        int[] ports = new int[count];
-        try {
-            for (int i = 0; i < count; i++) {
-                sockets[i] = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-                ports[i] = sockets[i].getLocalPort();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port: " + e.getMessage(), e);
-        } finally {
-            for (ServerSocket s : sockets) {
-                try {
-                    if (s != null) s.close();
-                } catch (IOException ignored) {
-                    // a socket that will not close keeps its port; the node's bind then fails with a clear error
-                }
-            }
-        }
-        return ports;
-    }
 
     @Override
     public synchronized void close() throws InterruptedException {

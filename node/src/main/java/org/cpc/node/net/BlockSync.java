@@ -105,13 +105,7 @@ public final class BlockSync implements ChainListener, AutoCloseable {
     /** Drops queued work and waits for a commit in flight, so the chain can close after. */
     @Override
     public void close() {
-        executor.getQueue().clear();
-        executor.shutdown();
-        try {
-            executor.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        WorkerStop.dropQueuedAndStop(executor);
     }
 
     /** True while some peer is more than {@link #LAG} blocks ahead of our head. */

@@ -136,12 +136,6 @@ public final class TxGossip implements ChainListener, AutoCloseable {
     /** Drops queued transactions and waits for an admission in flight, so the chain can close after. */
     @Override
     public void close() {
-        executor.getQueue().clear();
-        executor.shutdown();
-        try {
-            executor.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        WorkerStop.dropQueuedAndStop(executor);
     }
 }
