@@ -188,6 +188,68 @@ class ExplorerBrowserTest {
     }
 
     @Test
+    void theValidatorsPageShowsTheGenesisValidatorsStakeAndItsAddressPageItsRecord() throws Exception {
+        var r = node.get("/validators/leaderboard");
+        assertThat(r.statusCode()).isEqualTo(200);
+        var genesis = TestNode.json(r).path("validators").get(0);
+        String operator = genesis.path("operator_address").asText();
+        String tokens = genesis.path("tokens").asText();
+        assertThat(genesis.path("status").asText()).isEqualTo("active");
+
+        open("validators");
+        heading("Validators");
+        WebElement row = wait.until(d -> d.findElements(By.cssSelector("main tbody tr")).stream().findFirst().orElse(null));
+        assertThat(row.findElement(By.cssSelector(".badge.active")).getText()).isEqualTo("active");
+        assertThat(row.findElements(By.cssSelector(".amount"))).extracting(e -> e.getAttribute("title"))
+                .contains(tokens + " wei");
+        assertThat(row.getText()).contains("1", "CPC", "%");
+        assertThat(row.findElement(By.cssSelector("a[href^='#/address/']")).getAttribute("href"))
+                .endsWith("#/address/" + operator);
+        screenshot("validators");
+
+        open("address/" + operator);
+        heading("Address");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "As a validator"));
+        String page = driver.findElement(By.tagName("main")).getText();
+        assertThat(page).contains("Consensus address", "Commission", "Uptime", "Delegations", "self-bond", "Pending rewards");
+        assertThat(driver.findElement(By.cssSelector("main .badge.active")).getText()).isEqualTo("active");
+        screenshot("validator-address");
+    }
+
+    @Test
+    void aValidatorsNameIsTextAndOnlyAnHttpWebsiteIsALink() {
+        open("validators");
+        heading("Validators");
+        wait.until(d -> !d.findElements(By.cssSelector("main tbody tr")).isEmpty());
+        // The validators page's rows come from the leaderboard; feed it a hostile one through a stubbed fetch.
+        js("""
+                const real = window.fetch;
+                window.fetch = (url, o) => String(url).startsWith('/validators/leaderboard')
+                  ? Promise.resolve(new Response(JSON.stringify({ height: 5, online_window: 10, liveness_window: 5, validators: [
+                      { rank: 1, operator_address: 'cpc1evil', consensus_address: 'cpcvalcons1evil', address: 'cpcvalcons1evil',
+                        name: '<img src=x onerror="window.pwned=1">', website: 'javascript:window.pwned=2', commission_bps: 1250,
+                        bonded_power: 3, tokens: '3000000000000000000', self_bond: '3000000000000000000', delegated: '0',
+                        outstanding_rewards: '0', status: 'jailed', jailed_until: 77, missed_blocks: 4, uptime_bps: 2000,
+                        online: false, last_signed_height: null },
+                      { rank: 2, operator_address: 'cpc1good', consensus_address: 'cpcvalcons1good', address: 'cpcvalcons1good',
+                        name: 'Good', website: 'https://good.example/', commission_bps: 500, bonded_power: 1,
+                        tokens: '1000000000000000000', self_bond: '1000000000000000000', delegated: '0',
+                        outstanding_rewards: '0', status: 'tombstoned', jailed_until: 0, missed_blocks: 0, uptime_bps: 10000,
+                        online: true, last_signed_height: 4 }]}), { headers: { 'Content-Type': 'application/json' } }))
+                  : real(url, o);
+                location.hash = '#/validators?stub';
+                """);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "cpc1evil"));
+        WebElement main = driver.findElement(By.tagName("main"));
+        assertThat(main.findElements(By.tagName("img"))).isEmpty();
+        assertThat(main.getText()).contains("<img src=x onerror=\"window.pwned=1\">", "12.5 %", "20 %", "block 77",
+                "jailed", "tombstoned");
+        assertThat(main.findElements(By.cssSelector("a[href^='javascript']"))).isEmpty();
+        assertThat(main.findElements(By.cssSelector("a[href='https://good.example/']"))).hasSize(1);
+        assertThat(js("return window.pwned === undefined")).isEqualTo(true);
+    }
+
+    @Test
     void dataWrittenByStrangersStaysText() {
         open("");
         heading("Overview");
