@@ -6,22 +6,13 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.cpc.client.NodeClient;
-import org.cpc.node.DataDir;
-import org.cpc.node.NodeInit;
-import org.cpc.node.NodeRunner;
-import org.cpc.poc.NodeLedger;
-import org.cpc.poc.PocConfig;
 import org.cpc.poc.PocValidator;
 import org.cpc.protocol.codec.Json;
-import org.cpc.protocol.keys.AccountKey;
-import org.cpc.protocol.keys.Keyring;
-import org.cpc.protocol.params.NetworkParams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,118 +44,111 @@ class TaskCommandTest {
 
     @Test
     void aCustomerPublishesAMatmulTaskAndAPoolWorkerComputesIt() throws Exception {
-        NodeInit.init(dir.resolve("node"), NetworkParams.devnet().withBlockTime(200), null, "validator", 0, null,
-                System.currentTimeMillis());
-        Files.writeString(dir.resolve("pw"), "correct horse battery staple\n");
-        try (NodeRunner node = NodeRunner.start(new DataDir(dir.resolve("node")), 0, InstantSource.system(), () -> null)) {
-            String nodeUrl = "http://127.0.0.1:" + node.port();
-            NodeClient client = new NodeClient(nodeUrl);
-            AccountKey operator = new Keyring(new DataDir(dir.resolve("node")).keys()).unlockSecp256k1(
-                    NodeInit.OPERATOR_KEY, NodeInit.DEVNET_KEY_PASSWORD.toCharArray());
-            try (PocValidator v = PocValidator.start(PocConfig.defaults(dir.resolve("poc")).withPort(0), operator,
-                    new NodeLedger(client), InstantSource.system())) {
-                assertThat(withKeys("keys", "add", "alice").exit()).isZero();
-                assertThat(withKeys("keys", "add", "miner").exit()).isZero();
-                String alice = cpc("keys", "show", "alice", "--address", "--keys-dir", dir.resolve("keys").toString())
-                        .out().strip();
-                NodeClient.require(client.post("/faucet", Json.object().put("address", alice).put("amount", "50.0")));
-                long until = System.nanoTime() + 20_000_000_000L;
-                while (client.balance(alice).path("balance").asText().equals("0") && System.nanoTime() < until) {
-                    Thread.sleep(100);
-                }
-
-                List<String> worker = new ArrayList<>(List.of("worker", "start", "--key", "miner", "--pool",
-                        v.workerUrl(), "--backend", "cpu", "--threads", "1", "--jobs", "2", "--stop-after", "7"));
-                worker.addAll(keyArgs());
-                Run[] workerRun = new Run[1];
-                Thread w = Thread.ofPlatform().start(() -> workerRun[0] = cpc(worker.toArray(String[]::new)));
-
-                Random rnd = new Random(9);
-                int m = 16, k = 12, n = 8;
-                byte[] a = new byte[m * k];
-                byte[] b = new byte[k * n];
-                rnd.nextBytes(a);
-                rnd.nextBytes(b);
-                Files.write(dir.resolve("A.bin"), a);
-                Files.write(dir.resolve("B.bin"), b);
-                Path c = dir.resolve("C.bin");
-                Run create = withKeys("task", "create", "--type", "matmul", "--a", dir.resolve("A.bin").toString(),
-                        "--b", dir.resolve("B.bin").toString(), "--m", "16", "--k", "12", "--n", "8",
-                        "--rows-per-job", "4", "--reward", "2.0", "--deadline", "30m", "--from", "alice",
-                        "--market", v.url(), "--node", nodeUrl, "--wait", "-o", c.toString());
-                assertThat(create.exit()).as(create.err()).isZero();
-                assertThat(create.out()).contains("task_id: ", "4 jobs", "status:  completed", "result: ");
-                assertThat(Files.readAllBytes(c)).isEqualTo(product(a, b, m, k, n));
-                String id = create.out().lines().filter(l -> l.startsWith("task_id: ")).findFirst().orElseThrow()
-                        .substring(9);
-
-                Run status = cpc("task", "status", id, "--market", v.url());
-                assertThat(status.out()).contains("\"status\" : \"completed\"", "\"jobs_done\" : 4");
-                assertThat(cpc("task", "list", "--market", v.url()).out()).contains(id, "completed", "4/4");
-                Path c2 = dir.resolve("C2.bin");
-                assertThat(cpc("task", "result", id, "-o", c2.toString(), "--market", v.url()).exit()).isZero();
-                assertThat(Files.readAllBytes(c2)).isEqualTo(Files.readAllBytes(c));
-
-                // Inference: the compute module's CNN fixture, one sample per job; the result is its int8 outputs.
-                Path onnx = Path.of("../compute/src/test/resources/onnx");
-                Path y = dir.resolve("Y.bin");
-                Run infer = withKeys("task", "create", "--type", "inference", "--model",
-                        onnx.resolve("cnn_qdq.onnx").toString(), "--input", onnx.resolve("cnn_qdq.input.bin").toString(),
-                        "--samples-per-job", "1", "--reward", "1.5", "--from", "alice", "--market", v.url(),
-                        "--node", nodeUrl, "--wait", "-o", y.toString());
-                assertThat(infer.exit()).as(infer.err()).isZero();
-                assertThat(infer.out()).contains("3 jobs", "status:  completed");
-                assertThat(Files.readAllBytes(y)).isEqualTo(Files.readAllBytes(onnx.resolve("cnn_qdq.expected.bin")));
-                Run badModel = withKeys("task", "create", "--type", "inference", "--model",
-                        onnx.resolve("unsupported.onnx").toString(), "--input", onnx.resolve("cnn_qdq.input.bin").toString(),
-                        "--reward", "1.0", "--from", "alice", "--market", v.url(), "--node", nodeUrl);
-                assertThat(badModel.exit()).isEqualTo(Cpc.EXIT_USAGE);
-                assertThat(badModel.err()).contains("unsupported op Softmax");
-
-                w.join(30_000);
-                assertThat(workerRun[0].exit()).as(workerRun[0].err()).isZero();
-                assertThat(workerRun[0].err()).contains("jobs done 7");
-
-                // With no worker left, a new task gets no accepted job: its creator may cancel it.
-                Run done = withKeys("task", "cancel", id, "--from", "alice", "--market", v.url(), "--node", nodeUrl);
-                assertThat(done.exit()).isEqualTo(Cpc.EXIT_FAILED);
-                assertThat(done.err()).contains("the Task Market refused the cancel", "is completed");
-                Run idle = withKeys("task", "create", "--type", "synthetic", "--seed", "ab".repeat(32),
-                        "--matrix-size", "8", "--iterations", "3", "--reward", "1.0", "--from", "alice",
-                        "--market", v.url(), "--node", nodeUrl);
-                assertThat(idle.exit()).as(idle.err()).isZero();
-                String idleId = idle.out().lines().filter(l -> l.startsWith("task_id: ")).findFirst().orElseThrow()
-                        .substring(9);
-                org.cpc.poc.MarketClient market = new org.cpc.poc.MarketClient(v.url());
-                long onChain = System.nanoTime() + 20_000_000_000L;
-                while (!market.task(idleId).path("status").asText().equals("pending") && System.nanoTime() < onChain) {
-                    Thread.sleep(100);
-                }
-                Run notMine = withKeys("task", "cancel", idleId, "--from", "miner", "--market", v.url(), "--node", nodeUrl);
-                assertThat(notMine.exit()).isEqualTo(Cpc.EXIT_FAILED);
-                assertThat(notMine.err()).contains("only the task's creator");
-                Run cancel = withKeys("task", "cancel", idleId, "--from", "alice", "--market", v.url(), "--node", nodeUrl);
-                assertThat(cancel.exit()).as(cancel.err()).isZero();
-                assertThat(cancel.out()).contains("task_id: " + idleId, "status:  cancelled", "escrow goes back to " + alice);
-                long settled = System.nanoTime() + 20_000_000_000L;
-                while (!client.get("/task/" + idleId).body().path("status").asText().equals("cancelled")
-                        && System.nanoTime() < settled) {
-                    Thread.sleep(100);
-                }
-                assertThat(client.get("/task/" + idleId).body().path("status").asText()).isEqualTo("cancelled");
-                assertThat(cpc("task", "status", idleId, "--market", v.url()).out()).contains("\"status\" : \"cancelled\"");
-                Run noKey = cpc("task", "cancel", idleId, "--market", v.url(), "--node", nodeUrl);
-                assertThat(noKey.exit()).isEqualTo(Cpc.EXIT_USAGE);
-
-                Run missing = withKeys("task", "create", "--type", "matmul", "--reward", "1.0", "--from", "alice",
-                        "--market", v.url(), "--node", nodeUrl);
-                assertThat(missing.exit()).isEqualTo(Cpc.EXIT_USAGE);
-                assertThat(missing.err()).contains("matmul needs --a");
-                Run unknown = cpc("task", "result", "00000000-0000-4000-8000-000000000000", "-o", c2.toString(),
-                        "--market", v.url());
-                assertThat(unknown.exit()).isEqualTo(Cpc.EXIT_FAILED);
-                assertThat(unknown.err()).contains("no task");
+        try (LiveMarket live = LiveMarket.start(dir)) {
+            String nodeUrl = live.nodeUrl();
+            NodeClient client = live.client();
+            PocValidator v = live.validator();
+            assertThat(withKeys("keys", "add", "alice").exit()).isZero();
+            assertThat(withKeys("keys", "add", "miner").exit()).isZero();
+            String alice = cpc("keys", "show", "alice", "--address", "--keys-dir", dir.resolve("keys").toString())
+                    .out().strip();
+            NodeClient.require(client.post("/faucet", Json.object().put("address", alice).put("amount", "50.0")));
+            long until = System.nanoTime() + 20_000_000_000L;
+            while (client.balance(alice).path("balance").asText().equals("0") && System.nanoTime() < until) {
+                Thread.sleep(100);
             }
+
+            List<String> worker = new ArrayList<>(List.of("worker", "start", "--key", "miner", "--pool",
+                    v.workerUrl(), "--backend", "cpu", "--threads", "1", "--jobs", "2", "--stop-after", "7"));
+            worker.addAll(keyArgs());
+            Run[] workerRun = new Run[1];
+            Thread w = Thread.ofPlatform().start(() -> workerRun[0] = cpc(worker.toArray(String[]::new)));
+
+            Random rnd = new Random(9);
+            int m = 16, k = 12, n = 8;
+            byte[] a = new byte[m * k];
+            byte[] b = new byte[k * n];
+            rnd.nextBytes(a);
+            rnd.nextBytes(b);
+            Files.write(dir.resolve("A.bin"), a);
+            Files.write(dir.resolve("B.bin"), b);
+            Path c = dir.resolve("C.bin");
+            Run create = withKeys("task", "create", "--type", "matmul", "--a", dir.resolve("A.bin").toString(),
+                    "--b", dir.resolve("B.bin").toString(), "--m", "16", "--k", "12", "--n", "8",
+                    "--rows-per-job", "4", "--reward", "2.0", "--deadline", "30m", "--from", "alice",
+                    "--market", v.url(), "--node", nodeUrl, "--wait", "-o", c.toString());
+            assertThat(create.exit()).as(create.err()).isZero();
+            assertThat(create.out()).contains("task_id: ", "4 jobs", "status:  completed", "result: ");
+            assertThat(Files.readAllBytes(c)).isEqualTo(product(a, b, m, k, n));
+            String id = create.out().lines().filter(l -> l.startsWith("task_id: ")).findFirst().orElseThrow()
+                    .substring(9);
+
+            Run status = cpc("task", "status", id, "--market", v.url());
+            assertThat(status.out()).contains("\"status\" : \"completed\"", "\"jobs_done\" : 4");
+            assertThat(cpc("task", "list", "--market", v.url()).out()).contains(id, "completed", "4/4");
+            Path c2 = dir.resolve("C2.bin");
+            assertThat(cpc("task", "result", id, "-o", c2.toString(), "--market", v.url()).exit()).isZero();
+            assertThat(Files.readAllBytes(c2)).isEqualTo(Files.readAllBytes(c));
+
+            // Inference: the compute module's CNN fixture, one sample per job; the result is its int8 outputs.
+            Path onnx = Path.of("../compute/src/test/resources/onnx");
+            Path y = dir.resolve("Y.bin");
+            Run infer = withKeys("task", "create", "--type", "inference", "--model",
+                    onnx.resolve("cnn_qdq.onnx").toString(), "--input", onnx.resolve("cnn_qdq.input.bin").toString(),
+                    "--samples-per-job", "1", "--reward", "1.5", "--from", "alice", "--market", v.url(),
+                    "--node", nodeUrl, "--wait", "-o", y.toString());
+            assertThat(infer.exit()).as(infer.err()).isZero();
+            assertThat(infer.out()).contains("3 jobs", "status:  completed");
+            assertThat(Files.readAllBytes(y)).isEqualTo(Files.readAllBytes(onnx.resolve("cnn_qdq.expected.bin")));
+            Run badModel = withKeys("task", "create", "--type", "inference", "--model",
+                    onnx.resolve("unsupported.onnx").toString(), "--input", onnx.resolve("cnn_qdq.input.bin").toString(),
+                    "--reward", "1.0", "--from", "alice", "--market", v.url(), "--node", nodeUrl);
+            assertThat(badModel.exit()).isEqualTo(Cpc.EXIT_USAGE);
+            assertThat(badModel.err()).contains("unsupported op Softmax");
+
+            w.join(30_000);
+            assertThat(workerRun[0].exit()).as(workerRun[0].err()).isZero();
+            assertThat(workerRun[0].err()).contains("jobs done 7");
+
+            // With no worker left, a new task gets no accepted job: its creator may cancel it.
+            Run done = withKeys("task", "cancel", id, "--from", "alice", "--market", v.url(), "--node", nodeUrl);
+            assertThat(done.exit()).isEqualTo(Cpc.EXIT_FAILED);
+            assertThat(done.err()).contains("the Task Market refused the cancel", "is completed");
+            Run idle = withKeys("task", "create", "--type", "synthetic", "--seed", "ab".repeat(32),
+                    "--matrix-size", "8", "--iterations", "3", "--reward", "1.0", "--from", "alice",
+                    "--market", v.url(), "--node", nodeUrl);
+            assertThat(idle.exit()).as(idle.err()).isZero();
+            String idleId = idle.out().lines().filter(l -> l.startsWith("task_id: ")).findFirst().orElseThrow()
+                    .substring(9);
+            org.cpc.poc.MarketClient market = new org.cpc.poc.MarketClient(v.url());
+            long onChain = System.nanoTime() + 20_000_000_000L;
+            while (!market.task(idleId).path("status").asText().equals("pending") && System.nanoTime() < onChain) {
+                Thread.sleep(100);
+            }
+            Run notMine = withKeys("task", "cancel", idleId, "--from", "miner", "--market", v.url(), "--node", nodeUrl);
+            assertThat(notMine.exit()).isEqualTo(Cpc.EXIT_FAILED);
+            assertThat(notMine.err()).contains("only the task's creator");
+            Run cancel = withKeys("task", "cancel", idleId, "--from", "alice", "--market", v.url(), "--node", nodeUrl);
+            assertThat(cancel.exit()).as(cancel.err()).isZero();
+            assertThat(cancel.out()).contains("task_id: " + idleId, "status:  cancelled", "escrow goes back to " + alice);
+            long settled = System.nanoTime() + 20_000_000_000L;
+            while (!client.get("/task/" + idleId).body().path("status").asText().equals("cancelled")
+                    && System.nanoTime() < settled) {
+                Thread.sleep(100);
+            }
+            assertThat(client.get("/task/" + idleId).body().path("status").asText()).isEqualTo("cancelled");
+            assertThat(cpc("task", "status", idleId, "--market", v.url()).out()).contains("\"status\" : \"cancelled\"");
+            Run noKey = cpc("task", "cancel", idleId, "--market", v.url(), "--node", nodeUrl);
+            assertThat(noKey.exit()).isEqualTo(Cpc.EXIT_USAGE);
+
+            Run missing = withKeys("task", "create", "--type", "matmul", "--reward", "1.0", "--from", "alice",
+                    "--market", v.url(), "--node", nodeUrl);
+            assertThat(missing.exit()).isEqualTo(Cpc.EXIT_USAGE);
+            assertThat(missing.err()).contains("matmul needs --a");
+            Run unknown = cpc("task", "result", "00000000-0000-4000-8000-000000000000", "-o", c2.toString(),
+                    "--market", v.url());
+            assertThat(unknown.exit()).isEqualTo(Cpc.EXIT_FAILED);
+            assertThat(unknown.err()).contains("no task");
         }
     }
 
