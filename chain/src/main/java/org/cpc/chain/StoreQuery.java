@@ -18,7 +18,12 @@ import org.cpc.chain.query.TaskPage;
 import org.cpc.chain.query.TxPosition;
 import org.cpc.chain.query.ResultReward;
 import org.cpc.chain.query.DelegationView;
+import org.cpc.chain.exec.HeaderRules;
+import org.cpc.chain.exec.WorldState;
 import org.cpc.chain.query.StakingReads;
+import org.cpc.chain.staking.ConsensusSets;
+import org.cpc.chain.staking.StakingState;
+import org.cpc.consensus.ValidatorSet;
 import org.cpc.chain.query.TaskView;
 import org.cpc.chain.query.ValidatorView;
 import org.cpc.chain.staking.Supply;
@@ -186,6 +191,30 @@ final class StoreQuery implements ChainQuery {
     @Override
     public int mempoolSize() {
         return mempool.size();
+    }
+
+    /** The consensus view of the active sets, read from committed state. */
+    ConsensusSets consensusSets() {
+        return new ConsensusSets(new StakingState(new WorldState(store::state), genesis.params().staking()));
+    }
+
+    /** The sets a block of {@code height} (the head + 1) is checked against, from committed state. */
+    HeaderRules.Sets headerSets(long height) {
+        ConsensusSets cs = consensusSets();
+        return new HeaderRules.Sets(cs.withPriorities(height), height > 1 ? cs.at(height - 1) : null,
+                cs.hashAt(height + 1), cs.operators(height));
+    }
+
+    @Override
+    public ValidatorSet validatorSet(long height) {
+        long next = head.block().header().height() + 1;
+        if (height < 1 || height > next) {
+            throw new IllegalArgumentException("the validator set of height " + height + " is not known (head + 1 is "
+                    + next + ")");
+        }
+        ConsensusSets cs = consensusSets();
+        // Only the next height's priorities are kept; older sets serve to check votes, which need none.
+        return height == next ? cs.withPriorities(height) : cs.at(height);
     }
 
     private StakingReads staking() {
