@@ -73,6 +73,7 @@ class StakingProcessTest {
     private final List<String> p2p = new ArrayList<>();
     private final ChildJvm[] children = new ChildJvm[6];
     private int[] ports;
+    private long phaseStart = System.nanoTime();
 
     private static Duration heights(long n) {
         return Duration.ofMillis(n * WORST_HEIGHT_MS * LOADED);
@@ -107,9 +108,13 @@ class StakingProcessTest {
         try {
             for (int i = 0; i <= 4; i++) start(i);
             await("all five at height 2", STARTUP.plus(heights(2)), () -> allAt(List.of(0, 1, 2, 3, 4), 2));
+            phase("five nodes up");
             joinByStake();
+            phase("node4 joined by STAKE");
             jailForDowntimeAndUnjail();
+            phase("node3 jailed, unjailed, back");
             doubleSignIsSlashedAndTombstoned();
+            phase("node1 double-signed, slashed");
         } catch (Throwable t) {
             throw new AssertionError(t.getMessage() + "\n" + logs(), t);
         }
@@ -220,6 +225,13 @@ class StakingProcessTest {
     }
 
     // ---------------------------------------------------------------------------------------------------------
+
+    /** Prints how long each story took, so that a slow machine shows where the time went. */
+    private void phase(String done) {
+        long now = System.nanoTime();
+        System.out.printf("StakingProcessTest: %-32s %5.1f s (height %d)%n", done, (now - phaseStart) / 1e9, height(0));
+        phaseStart = now;
+    }
 
     private void start(int i) {
         children[i] = ChildJvm.start(tmp.resolve("node" + i + ".log"), NodeMain.class, dirs.get(i).toString());
