@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Benchmarks: node throughput, GEMM backends, synthetic proof verification.",
         subcommands = {BenchCommand.Tps.class, BenchCommand.Gemm.class, BenchCommand.Verify.class, BenchCommand.Dispatch.class,
-            BenchCommand.FreivaldsCheck.class})
+            BenchCommand.FreivaldsCheck.class, BenchCommand.Traces.class})
 final class BenchCommand extends GroupCommand {
     @Command(name = "tps", description = {
         "Transfer throughput over HTTP: funds fresh accounts from the devnet faucet, then sends signed transfers",
@@ -414,6 +414,19 @@ final class BenchCommand extends GroupCommand {
         @Override
         public void run() {
             org.cpc.bench.compute.FreivaldsBenchmark.run(System.out, n, Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    @Command(name = "traces", description = {
+        "Matmul trace commitments: the row root's added cost over SHA-256 of a job's output, as a share of the job's",
+        "compute (n×n×n, CPU backend), and fraud proof verification time against one secp256k1 signature check."})
+    static final class Traces implements Runnable {
+        @Option(names = "--n", defaultValue = "1024", description = "Matrix size (default: ${DEFAULT-VALUE}).")
+        int n;
+
+        @Override
+        public void run() {
+            org.cpc.bench.compute.TraceBenchmark.run(System.out, n, Runtime.getRuntime().availableProcessors());
         }
     }
 }

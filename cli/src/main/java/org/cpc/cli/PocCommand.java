@@ -45,6 +45,10 @@ final class PocCommand extends GroupCommand {
         @Option(names = "--duplicate-probability", paramLabel = "P", defaultValue = "0.05",
                 description = "Chance an accepted job is also run on a second worker and compared (default: ${DEFAULT-VALUE}).")
         double duplicate;
+        @Option(names = "--dispute-window", paramLabel = "BLOCKS", defaultValue = "" + Retention.DEFAULT_DISPUTE_WINDOW,
+                description = "L1 blocks after a task ended during which its results can be disputed by a fraud proof: its"
+                        + " trace (inputs, job outputs) is kept at least that long (default: ${DEFAULT-VALUE}).")
+        long disputeWindow;
         @Option(names = "--keep-finished-days", paramLabel = "DAYS", defaultValue = "30",
                 description = "How long a finished task (records, job outputs, result) is kept after it ended; then"
                         + " GET /tasks/ID answers 410 Gone (default: ${DEFAULT-VALUE}).")
@@ -66,7 +70,7 @@ final class PocCommand extends GroupCommand {
             PocConfig d = PocConfig.defaults(dir);
             PocConfig config = new PocConfig(dir, host, port, maxBlobBytes, d.maxResultBytes(),
                     Duration.ofSeconds(jobTimeoutSeconds), jobsPerWorker, duplicate, d.heartbeat(), d.maxPendingL1(),
-                    new Retention(Duration.ofDays(keepFinishedDays), Duration.ofHours(blobGraceHours), maxDeletions,
+                    new Retention(disputeWindow, Duration.ofDays(keepFinishedDays), Duration.ofHours(blobGraceHours), maxDeletions,
                             Retention.DEFAULTS.every()));
             // The settings are checked first: a bad flag should not cost a password prompt.
             AccountKey account = keys.keyring().unlockSecp256k1(key, keys.unlockPassword(key));

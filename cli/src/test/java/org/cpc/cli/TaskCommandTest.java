@@ -2,6 +2,7 @@ package org.cpc.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -11,6 +12,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.cpc.client.NodeClient;
+import org.cpc.compute.market.FraudProof;
+import org.cpc.compute.market.FraudProofVerifier;
+import org.cpc.compute.market.FraudVerdict;
 import org.cpc.poc.PocValidator;
 import org.cpc.protocol.codec.Json;
 import org.junit.jupiter.api.Test;
@@ -89,6 +93,27 @@ class TaskCommandTest {
             Path c2 = dir.resolve("C2.bin");
             assertThat(cpc("task", "result", id, "-o", c2.toString(), "--market", v.url()).exit()).isZero();
             assertThat(Files.readAllBytes(c2)).isEqualTo(Files.readAllBytes(c));
+
+            // A fraud proof of an entry of job 1 (rows 4..7), built from the market's blobs and result and checked
+            // against the job's result_hash on L1: the entry is right, so there is nothing to dispute (exit 1).
+            Path proof = dir.resolve("proof.json");
+            Run dispute = cpc("task", "dispute", id, "--job", "1", "--row", "6", "--col", "5", "--out", proof.toString(),
+                    "--market", v.url(), "--node", nodeUrl);
+            assertThat(dispute.exit()).as(dispute.err()).isEqualTo(Cpc.EXIT_FAILED);
+            int entry = ByteBuffer.wrap(Files.readAllBytes(c)).order(ByteOrder.LITTLE_ENDIAN).getInt(4 * (6 * n + 5));
+            assertThat(dispute.out()).contains("verdict: right", "C[6][5] of job 1", "committed entry " + entry);
+            assertThat(dispute.err()).contains("nothing to dispute");
+            JsonNode onL1 = NodeClient.require(client.get("/task/" + id));
+            FraudProof p = FraudProof.fromJson(Json.parse(Files.readAllBytes(proof)));
+            assertThat(FraudProofVerifier.verify(p, onL1.get("payload"), onL1.get("results").get(1).get("result_hash")
+                    .textValue())).isEqualTo(new FraudVerdict.EntryRight(entry));
+            Run printed = cpc("task", "dispute", id, "--job", "3", "--row", "15", "--col", "7", "--market", v.url(),
+                    "--node", nodeUrl);
+            assertThat(printed.out()).contains("\"a_row\"", "\"row_path\"", "verdict: right");
+            Run outside = cpc("task", "dispute", id, "--job", "1", "--row", "9", "--col", "0", "--market", v.url(),
+                    "--node", nodeUrl);
+            assertThat(outside.exit()).isEqualTo(Cpc.EXIT_FAILED);
+            assertThat(outside.err()).contains("job 1 computes rows 4..7 of C, not row 9");
 
             // Inference: the compute module's CNN fixture, one sample per job; the result is its int8 outputs.
             Path onnx = Path.of("../compute/src/test/resources/onnx");

@@ -35,4 +35,7 @@ public interface Ledger {
 
     /** The next nonce of {@code address}, counting its transactions still in the mempool. */
     long nextNonce(String address);
+
+    /** L1's committed height (what dispute windows are counted in). */
+    long height();
 }

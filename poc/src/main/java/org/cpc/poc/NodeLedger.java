@@ -55,6 +55,11 @@ public final class NodeLedger implements Ledger {
         return read("/balance/" + NodeClient.encode(address)).path("nonce").asLong();
     }
 
+    @Override
+    public long height() {
+        return read("/status").path("height").asLong();
+    }
+
     private JsonNode read(String path) {
         NodeClient.Reply r = call(() -> client.get(path));
         if (!r.ok()) throw new Unavailable("the node answered " + r.status() + " on " + path + ": " + r.error(), null);

@@ -40,7 +40,7 @@ public final class PocValidator implements AutoCloseable {
             driver.start();
             outbox = new L1Outbox(driver, ledger, key, config.maxPendingL1());
             outbox.start();
-            retention = new RetentionSweeper(driver, blobs, config.retention(), clock);
+            retention = new RetentionSweeper(driver, blobs, ledger, config.retention(), clock);
             retention.start();
             MarketServer server = new MarketServer(driver, new TaskIntake(driver, blobs, ledger, config), retention,
                     store, blobs, config).start();

@@ -79,7 +79,7 @@ class PocOnChainTest {
                 Worker w1 = startWorker(v.workerUrl(), newKey(), PoolWorker.Options.defaults().withMaxJobs(2));
                 Worker w2 = startWorker(v.workerUrl(), newKey(), PoolWorker.Options.defaults().withMaxJobs(2));
                 long now = System.currentTimeMillis() / 1000;
-                Transaction create = createTask(customer, params, "matmul", matmulPayload(ha, hb, m, k, n, 4), "10.0",
+                Transaction create = createTask(customer, params, "matmul", matmulPayload(a, b, m, k, n, 4), "10.0",
                         now + 600, 0);
                 String id = c.createTask(create).path("task_id").asText();
                 await("task completed", () -> status(c, id).equals("completed"));
@@ -112,7 +112,7 @@ class PocOnChainTest {
                 w2.stop();
 
                 // No worker now: the deadline passes and L1 gives the whole escrow back.
-                Transaction late = createTask(customer, params, "matmul", matmulPayload(ha, hb, m, k, n, 4), "5.0",
+                Transaction late = createTask(customer, params, "matmul", matmulPayload(a, b, m, k, n, 4), "5.0",
                         System.currentTimeMillis() / 1000 + 3, 1);
                 String lateId = c.createTask(late).path("task_id").asText();
                 await("the late task failed on chain", () -> {
@@ -167,7 +167,7 @@ class PocOnChainTest {
                     }));
             Worker honest = startWorker(v.workerUrl(), newKey(), PoolWorker.Options.defaults().withMaxJobs(1)
                     .withJobDelay(Duration.ofMillis(250)));
-            Transaction create = createTask(customer, params, "matmul", matmulPayload(ha, hb, m, k, n, 4), "8.0",
+            Transaction create = createTask(customer, params, "matmul", matmulPayload(a, b, m, k, n, 4), "8.0",
                     System.currentTimeMillis() / 1000 + 600, 0);
             String id = c.createTask(create).path("task_id").asText();
             await("some jobs done", () -> c.task(id).path("jobs_done").asInt() >= 2);
@@ -242,7 +242,7 @@ class PocOnChainTest {
                 Worker w1 = startWorker(v.workerUrl(), k1, PoolWorker.Options.defaults().withMaxJobs(2));
                 Worker w2 = startWorker(v.workerUrl(), k2, PoolWorker.Options.defaults().withMaxJobs(2));
                 await("both workers connected", () -> v.workers().path("workers").size() == 2);
-                Transaction create = createTask(customer, params, "matmul", matmulPayload(ha, hb, m, k, n, 4), "10.0",
+                Transaction create = createTask(customer, params, "matmul", matmulPayload(a, b, m, k, n, 4), "10.0",
                         System.currentTimeMillis() / 1000 + 600, 0);
                 String id = c.createTask(create).path("task_id").asText();
                 await("task completed and every duplicate run paid", () -> {

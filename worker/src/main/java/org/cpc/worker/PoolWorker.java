@@ -41,7 +41,6 @@ import org.cpc.compute.market.PoolProtocol;
 import org.cpc.compute.market.PoolProtocolException;
 import org.cpc.compute.market.PoolProtocolException.CloseCode;
 import org.cpc.protocol.codec.Hex;
-import org.cpc.protocol.crypto.Sha256;
 import org.cpc.protocol.keys.AccountKey;
 
 /**
@@ -342,7 +341,7 @@ public final class PoolWorker implements Worker {
                     throw new IllegalStateException("the output is " + out.length + " bytes; the PoC validator takes"
                             + " at most " + maxResultBytes);
                 }
-                byte[] hash = Sha256.hash(out);
+                byte[] hash = t.resultHash(m.payload(), index, out); // matmul: the row root a fraud proof opens
                 byte[] sig = key.signRecoverable(
                         PoolProtocol.resultDigest(taskId, key.address(), Hex.encode(hash), null, index));
                 sendBinary(PoolCodec.encode(new JobResult(jobId, hash, sig, out)));

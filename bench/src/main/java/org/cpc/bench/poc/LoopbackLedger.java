@@ -35,6 +35,12 @@ public final class LoopbackLedger implements Ledger {
         return nonces.getOrDefault(address, 0L);
     }
 
+    /** Blocks are not modelled here: the chain stays at height 0, so no dispute window closes. */
+    @Override
+    public long height() {
+        return 0;
+    }
+
     /** Tasks are not modelled here: L1 knows none. */
     @Override
     public java.util.Optional<org.cpc.protocol.types.TaskStatus> taskStatus(String taskId) {
