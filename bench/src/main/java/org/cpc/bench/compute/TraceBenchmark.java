@@ -54,7 +54,7 @@ public final class TraceBenchmark {
         JsonNode payload = MatmulChallenge.payload(MemorySegment.ofArray(a), MemorySegment.ofArray(b), n, n, n, n);
         long sha = Long.MAX_VALUE;
         long root = Long.MAX_VALUE;
-        for (int rep = 0; rep < 7; rep++) {
+        for (int rep = 0; rep < 25; rep++) {
             long t0 = System.nanoTime();
             Sha256.hash(c);
             long t1 = System.nanoTime();
