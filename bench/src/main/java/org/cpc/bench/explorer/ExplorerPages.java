@@ -1,15 +1,11 @@
 package org.cpc.bench.explorer;
 
 import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -90,18 +86,6 @@ public final class ExplorerPages implements AutoCloseable {
                     ((Number) e.get("ms")).doubleValue(), ((Number) e.get("bytes")).longValue()));
         }
         return new Load(route, contentMs, calls);
-    }
-
-    /** Saves what the browser shows now as a PNG. */
-    public void screenshot(Path file) throws java.io.IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.write(file, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
-    }
-
-    /** Loads {@code route} and lets the page run (live updates) for {@code settle} before returning. */
-    public void show(String route, Duration settle) throws InterruptedException {
-        load(route);
-        Thread.sleep(settle.toMillis());
     }
 
     @Override
