@@ -95,6 +95,8 @@ public final class PoolWorker implements Worker {
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     private final AtomicLong done = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong computed = new AtomicLong();
+    private final AtomicLong bytesSent = new AtomicLong();
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicReference<BigInteger> earned = new AtomicReference<>(BigInteger.ZERO);
     private final Object stopLock = new Object();
@@ -125,6 +127,12 @@ public final class PoolWorker implements Worker {
     public PoolStatus status() {
         return new PoolStatus(backend.gemm().name() + "×" + backend.gemm().threads(), gops, connected, done.get(),
                 rejected.get(), running.get(), earned.get());
+    }
+
+    @Override
+    public WorkerReading reading() {
+        return new WorkerReading("pool", connected, computed.get(), done.get(), rejected.get(), running.get(),
+                earned.get(), gops, blobs.downloadedBytes(), bytesSent.get());
     }
 
     /** Connects, works, reconnects; returns after {@link #stop()}. */
@@ -333,6 +341,7 @@ public final class PoolWorker implements Worker {
             try {
                 ChallengeType t = ChallengeType.require(type);
                 byte[] out = t.execute(m.payload(), taskId, index, blobs, backend.gemm());
+                computed.incrementAndGet();
                 if (!options.jobDelay().isZero()) Thread.sleep(options.jobDelay().toMillis());
                 if (options.filter() != null) out = options.filter().apply(type, index, out);
                 if (cancelled.remove(jobId) || closed.getCount() == 0) return;
@@ -345,6 +354,7 @@ public final class PoolWorker implements Worker {
                 byte[] sig = key.signRecoverable(
                         PoolProtocol.resultDigest(taskId, key.address(), Hex.encode(hash), null, index));
                 sendBinary(PoolCodec.encode(new JobResult(jobId, hash, sig, out)));
+                bytesSent.addAndGet(out.length);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {

@@ -55,12 +55,14 @@ public final class SoloWorker implements Worker {
     private volatile long lastBlock = -1;
     private volatile long accepted;
     private volatile long rejected;
+    private volatile long computed;
+    private volatile long bytesSent;
     private volatile BigInteger earnedWei = BigInteger.ZERO;
     private long nextNonce = -1;
     private boolean funded;
     private boolean warnedUnfunded;
     private String faucetTx;
-    private boolean nodeAway;
+    private volatile boolean nodeAway;
 
     public SoloWorker(NodeApi api, AccountKey key, ComputeBackend backend, StatusReporter reporter) {
         this.api = api;
@@ -117,6 +119,13 @@ public final class SoloWorker implements Worker {
         return key.address();
     }
 
+    @Override
+    public WorkerReading reading() {
+        WorkerStatus s = status();
+        return new WorkerReading("solo", s.feed() != BlockFeed.Mode.CONNECTING && !nodeAway, computed, s.accepted(),
+                s.rejected(), s.pending(), s.earnedWei(), s.gops(), 0, bytesSent);
+    }
+
     private void loop(SyntheticProver prover) throws InterruptedException {
         BlockRef worked = null;
         while (!stopped) {
@@ -142,6 +151,7 @@ public final class SoloWorker implements Worker {
                 prover.prove(block.hash(), block.height(), key.address(), n, params.syntheticSpotChecks()));
         SyntheticResult result = awaitProof(f);
         if (result == null) return;
+        computed++;
         long mulNanos = Math.max(1, result.timings().multiplyNanos());
         gops = 2.0 * n * n * n / mulNanos;
         lastBlock = block.height();
@@ -190,6 +200,7 @@ public final class SoloWorker implements Worker {
                     if (!checkAccount()) return;
                 }
                 sent = ResultTransaction.build(key, params, result, nextNonce, System.currentTimeMillis() / 1000);
+                bytesSent += sent.toJson().toString().length();
                 switch (api.submit(sent)) {
                     case NodeApi.Submission.Accepted a -> received(block, a.txHash());
                     case NodeApi.Submission.Rejected r -> refused(block, r.reason());
