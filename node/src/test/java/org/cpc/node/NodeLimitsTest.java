@@ -60,8 +60,9 @@ class NodeLimitsTest {
                 assertThat(new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
                         .startsWith("HTTP/1.1 429").contains("at most 1 per address");
             }
-            // http_max_connections_per_ip 3: the stream and two idle sockets hold them all; a fourth is told at once.
-            try (Socket idle1 = connect(node); Socket idle2 = connect(node); Socket fourth = connect(node)) {
+            // http_max_connections_per_ip 3: the stream and two kept-alive connections hold them all (each has been
+            // answered, so the server counts it); a fourth is told at once.
+            try (Socket held1 = held(node); Socket held2 = held(node); Socket fourth = connect(node)) {
                 assertThat(new String(fourth.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
                         .startsWith("HTTP/1.1 429").contains("at most 3 per address");
             }
@@ -72,6 +73,23 @@ class NodeLimitsTest {
         Socket s = new Socket(InetAddress.getByName("127.0.0.1"), node.runner.port());
         s.setSoTimeout(20_000);
         return s;
+    }
+
+    /**
+     * A connection the server has surely counted: one request answered on it, kept alive. A refusal can only be a
+     * connection the server has not yet seen closed (the refused second stream), so it is retried until a deadline.
+     */
+    private static Socket held(TestNode node) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (true) {
+            Socket s = connect(node);
+            s.getOutputStream().write("GET /status HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String status = readLine(s);
+            if (status.startsWith("HTTP/1.1 200")) return s;
+            s.close();
+            assertThat(System.nanoTime()).as("a kept-alive connection; last answer " + status).isLessThan(deadline);
+            Thread.sleep(50);
+        }
     }
 
     private static String readLine(Socket s) throws IOException {
