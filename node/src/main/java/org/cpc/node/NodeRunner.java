@@ -122,7 +122,8 @@ public final class NodeRunner implements AutoCloseable {
             }
             chain = opener.open(dir.db(), genesis);
             NodeMetrics metrics = new NodeMetrics(chain);
-            EventHub events = new EventHub(256, Duration.ofSeconds(15));
+            EventHub events = new EventHub(config.limits().sseMaxStreams(), config.limits().sseMaxStreamsPerIp(),
+                    Duration.ofSeconds(15));
             chain.subscribe(events);
 
             Keyring keys = new Keyring(dir.keys());
@@ -145,7 +146,7 @@ public final class NodeRunner implements AutoCloseable {
                     LOG.warn("validator key {} is not in this chain's validator set; following, not voting", k.address());
                 }
             }
-            network = NodeNetwork.open(chain, config.p2p(), key != null ? key.address() : "node", dir.p2p(), pw,
+            network = NodeNetwork.open(chain, config.p2p(), config.limits().p2p(), key != null ? key.address() : "node", dir.p2p(), pw,
                     networkOpener);
             // Without peers only a validator can move the chain; with them any node follows consensus.
             consensus = key != null || config.p2p().enabled()
@@ -153,7 +154,8 @@ public final class NodeRunner implements AutoCloseable {
                     dir.consensus(), evidence) : null;
             metrics.registerNetwork(network, consensus);
             server = new NodeServer(chain, metrics, events, faucet, network, evidence,
-                    NodeServer.Options.defaults(config.restHost(), config.restPort())).start();
+                    NodeServer.Options.defaults(config.restHost(), config.restPort())
+                            .withConnections(config.limits().http())).start();
             network.start(consensus);
             if (consensus != null) consensus.start();
             LOG.info("node up: chain {} at height {}, REST on http://{}:{}{}{}", chain.params().chainId(),

@@ -50,11 +50,15 @@ public final class NodeServer implements AutoCloseable {
 
     /**
      * @param maxThreads Jetty worker threads; requests beyond them queue, then get refused
-     * @param maxSubscribers concurrent {@code /events} streams
+     * @param connections the caps on connections (the {@code /events} streams' are the {@link EventHub}'s)
      */
-    public record Options(String host, int port, int maxThreads, int maxSubscribers) {
+    public record Options(String host, int port, int maxThreads, HttpService.ConnectionLimits connections) {
         public static Options defaults(String host, int port) {
-            return new Options(host, port, 64, 256);
+            return new Options(host, port, 64, HttpService.ConnectionLimits.DEFAULTS);
+        }
+
+        public Options withConnections(HttpService.ConnectionLimits c) {
+            return new Options(host, port, maxThreads, c);
         }
     }
 
@@ -89,7 +93,7 @@ public final class NodeServer implements AutoCloseable {
         // Room for a maximal transaction written with generous whitespace; the canonical size is checked after.
         this.maxTxBody = 2 * chain.params().maxTxBytes();
         this.http = new HttpService(NodeServer.class,
-                new HttpService.Settings("the node", "rest", options.maxThreads(), maxTxBody));
+                new HttpService.Settings("the node", "rest", options.maxThreads(), maxTxBody, options.connections()));
         http.observe(metrics::httpRequest);
         registerRoutes();
     }
@@ -181,7 +185,7 @@ public final class NodeServer implements AutoCloseable {
         }
         if (!events.reserve(ip)) {
             throw new ApiException(429, "too many event streams from " + ip + " (at most "
-                    + EventHub.MAX_SUBSCRIBERS_PER_IP + " per address); close some and try again");
+                    + events.maxPerIp() + " per address); close some and try again");
         }
         try {
             streamHeaders(ctx);
