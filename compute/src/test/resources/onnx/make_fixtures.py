@@ -114,9 +114,9 @@ def save(name, model, inputs, outputs):
     np.asarray(outputs, dtype=np.int8).tofile(name + ".expected.bin")
 
 
-def model(nodes, inits, x_shape, y_shape, name, opset=13):
+def model(nodes, inits, x_shape, y_shape, name, opset=13, y_type=TensorProto.FLOAT):
     graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, x_shape)],
-                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, y_shape)], inits)
+                              [helper.make_tensor_value_info("y", y_type, y_shape)], inits)
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)], producer_name="cpc make_fixtures.py")
 
 
@@ -379,10 +379,7 @@ def int_unstated_zero_point():
         helper.make_node("Mul", ["af", "c"], ["h"]),
         helper.make_node("QuantizeLinear", ["h", "s", "z"], ["y"]),
     ]
-    graph = helper.make_graph(nodes, "int_unstated_zero_point",
-                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 4])],
-                              [helper.make_tensor_value_info("y", TensorProto.INT8, ["N", 3])], inits)
-    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="cpc make_fixtures.py")
+    m = model(nodes, inits, ["N", 4], ["N", 3], "int_unstated_zero_point", y_type=TensorProto.INT8)
     onnx.checker.check_model(m)
     onnx.save(m, "int_unstated_zero_point.onnx")
 
