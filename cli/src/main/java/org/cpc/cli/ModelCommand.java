@@ -28,7 +28,8 @@ import picocli.CommandLine.Parameters;
         subcommands = {ModelCommand.Inspect.class, ModelCommand.Input.class, ModelCommand.Accuracy.class})
 final class ModelCommand extends GroupCommand {
     @Command(name = "inspect", description = {
-        "Imports a quantized ONNX model (QOperator or QDQ) onto the integer op set and prints its layers, parameters,",
+        "Imports a quantized ONNX model (QOperator, QDQ or MatMulInteger/ConvInteger) onto the integer op set and prints",
+        "its layers, parameters,",
         "multiply-adds per sample and commitment hash; or, for a model outside the op set or the limits, the ONNX ops",
         "it uses, which of them are unsupported, and why it is refused (exit code 1)."})
     static final class Inspect implements Runnable {

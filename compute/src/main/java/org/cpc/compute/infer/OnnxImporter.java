@@ -1,5 +1,16 @@
 package org.cpc.compute.infer;
 
+import static org.cpc.compute.infer.OnnxNodes.checkChannelShape;
+import static org.cpc.compute.infer.OnnxNodes.floatAttr;
+import static org.cpc.compute.infer.OnnxNodes.intAttr;
+import static org.cpc.compute.infer.OnnxNodes.intsAttr;
+import static org.cpc.compute.infer.OnnxNodes.isDefaultDomain;
+import static org.cpc.compute.infer.OnnxNodes.noAutoPad;
+import static org.cpc.compute.infer.OnnxNodes.refuse;
+import static org.cpc.compute.infer.OnnxNodes.shift;
+import static org.cpc.compute.infer.OnnxNodes.side;
+import static org.cpc.compute.infer.OnnxNodes.window;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +24,9 @@ import java.util.Set;
  * Maps a quantized ONNX model onto the integer op set ({@link Op}). Both forms standard tools export are read:
  * QOperator ({@code QLinearConv}, {@code QLinearMatMul}, {@code MaxPool} on int8 tensors) and QDQ
  * ({@code DequantizeLinear} → {@code Conv}/{@code MatMul}/{@code Gemm} [→ {@code Add} int32 bias] [→ {@code Relu}]
- * → {@code QuantizeLinear}), plus {@code Flatten}/{@code Reshape} to a vector and {@code Constant}.
+ * → {@code QuantizeLinear}), the integer ops ({@code MatMulInteger}/{@code ConvInteger} [→ int32 bias {@code Add}]
+ * → {@code DequantizeLinear} or {@code Cast} + {@code Mul} by the product scale [→ {@code Relu}] →
+ * {@code QuantizeLinear}), plus {@code Flatten}/{@code Reshape} to a vector and {@code Constant}.
  *
  * <p>The nodes are walked in file order (ONNX requires topological order) with a symbolic value per tensor name:
  * an int8 tensor of the chain ({@link Quant}), its float view ({@link Dequant}), a dequantized constant
@@ -409,22 +422,6 @@ public final class OnnxImporter {
         return p.withProductScales(perChannel);
     }
 
-    /**
-     * A per-channel constant broadcast against [N, outputs] (rank 1) or [N, outputs, H, W] (rank 3): one value, or
-     * {@code outputs} values along the channel dimension, e.g. [M], [1, M], [M, 1, 1] or [1, M, 1, 1].
-     */
-    private static void checkChannelShape(OnnxProto.Node node, long[] dims, int outputs, int trailing) {
-        long n = 1;
-        for (long d : dims) n *= d;
-        if (n == 1) return;
-        int channelAxis = dims.length - trailing;
-        boolean ok = n == outputs && channelAxis >= 0 && dims[channelAxis] == outputs;
-        if (!ok) {
-            throw refuse(node, "constant of shape " + java.util.Arrays.toString(dims) + " is neither one value nor one"
-                    + " per output channel (" + outputs + ") along the channel dimension");
-        }
-    }
-
     private Pending convOf(OnnxProto.Node node, Quant in, ConstDq w) {
         if (w.dims().length != 4) throw refuse(node, "weights must be [OC, C, kh, kw]");
         if (intAttr(node, "group", 1) != 1) throw refuse(node, "only group = 1 is supported");
@@ -621,12 +618,6 @@ public final class OnnxImporter {
         return weightType == OnnxProto.UINT8 ? shift(z) : z;
     }
 
-    private static int[] shift(int[] unsigned) {
-        int[] out = new int[unsigned.length];
-        for (int i = 0; i < out.length; i++) out[i] = unsigned[i] - 128;
-        return out;
-    }
-
     // ---- lookups ----
 
     private Value value(OnnxProto.Node node, int i) {
@@ -667,55 +658,5 @@ public final class OnnxImporter {
         return (int) d;
     }
 
-    private static int side(OnnxProto.Node node, long v) {
-        if (v < 0 || v > Window.MAX_SIDE) throw refuse(node, "window value " + v + " outside 0.." + Window.MAX_SIDE);
-        return (int) v;
-    }
 
-    // ---- attributes ----
-
-    private static Window window(OnnxProto.Node node, int kh, int kw) {
-        long[] strides = intsAttr(node, "strides", new long[] {1, 1});
-        long[] pads = intsAttr(node, "pads", new long[] {0, 0, 0, 0});
-        long[] dilations = intsAttr(node, "dilations", new long[] {1, 1});
-        if (strides.length != 2 || pads.length != 4 || dilations.length != 2) {
-            throw refuse(node, "strides, dilations need 2 values and pads 4 (2-D only)");
-        }
-        try {
-            return new Window(kh, kw, side(node, strides[0]), side(node, strides[1]), side(node, pads[0]),
-                    side(node, pads[1]), side(node, pads[2]), side(node, pads[3]), side(node, dilations[0]),
-                    side(node, dilations[1]));
-        } catch (OnnxException e) {
-            throw refuse(node, e.getMessage());
-        }
-    }
-
-    private static void noAutoPad(OnnxProto.Node node) {
-        OnnxProto.Attribute a = node.attributes().get("auto_pad");
-        String v = a == null ? "NOTSET" : new String(a.s(), java.nio.charset.StandardCharsets.UTF_8);
-        if (!v.equals("NOTSET")) throw refuse(node, "auto_pad " + v + " is not supported; give explicit pads");
-    }
-
-    private static long intAttr(OnnxProto.Node node, String name, long otherwise) {
-        OnnxProto.Attribute a = node.attributes().get(name);
-        return a == null ? otherwise : a.i();
-    }
-
-    private static float floatAttr(OnnxProto.Node node, String name, float otherwise) {
-        OnnxProto.Attribute a = node.attributes().get(name);
-        return a == null ? otherwise : a.f();
-    }
-
-    private static long[] intsAttr(OnnxProto.Node node, String name, long[] otherwise) {
-        OnnxProto.Attribute a = node.attributes().get(name);
-        return a == null ? otherwise : a.ints();
-    }
-
-    private static boolean isDefaultDomain(OnnxProto.Node node) {
-        return node.domain().isEmpty() || node.domain().equals("ai.onnx");
-    }
-
-    private static OnnxException refuse(OnnxProto.Node node, String why) {
-        return new OnnxException(node.describe() + ": " + why);
-    }
 }
