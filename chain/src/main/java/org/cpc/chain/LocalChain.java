@@ -165,7 +165,18 @@ public final class LocalChain implements Chain {
 
     @Override
     public Admission submit(Transaction tx) {
-        Admission a = admission.submit(tx);
+        return accepted(tx, admission.submit(tx));
+    }
+
+    @Override
+    public List<Admission> submitAll(List<Transaction> txs) {
+        List<Admission> answers = admission.submitAll(txs);
+        for (int i = 0; i < txs.size(); i++) accepted(txs.get(i), answers.get(i));
+        return answers;
+    }
+
+    /** Tells the listeners of an accepted transaction; returns the answer. */
+    private Admission accepted(Transaction tx, Admission a) {
         if (a instanceof Admission.Accepted) {
             for (ChainListener l : listeners) {
                 try {

@@ -52,9 +52,14 @@ final class BenchCommand extends GroupCommand {
         int duration;
         @Option(names = "--accounts", defaultValue = "256", description = "Fresh sender accounts (default: ${DEFAULT-VALUE}).")
         int accounts;
+        @Option(names = "--batch", defaultValue = "0", paramLabel = "N",
+                description = "Send N transactions per POST /tx/batch instead of one per POST /tx/send (1.."
+                        + BATCH_LIMIT + "; default: 0, one per request).")
+        int batch;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         private static final int FAUCET_BATCH = 50;
+        private static final int BATCH_LIMIT = 1000;
 
         private record Sender(AccountKey key, long[] nonce) {}
 
@@ -68,8 +73,9 @@ final class BenchCommand extends GroupCommand {
 
         @Override
         public void run() {
-            if (clients < 1 || accounts < clients || duration < 1) {
-                throw new Errors.CliException(Cpc.EXIT_USAGE, "need --clients >= 1, --accounts >= --clients, --duration >= 1");
+            if (clients < 1 || accounts < clients || duration < 1 || batch < 0 || batch > BATCH_LIMIT) {
+                throw new Errors.CliException(Cpc.EXIT_USAGE, "need --clients >= 1, --accounts >= --clients, --duration >= 1,"
+                        + " --batch 0.." + BATCH_LIMIT);
             }
             PrintWriter out = spec.commandLine().getOut();
             if (validators == null) {
@@ -135,8 +141,9 @@ final class BenchCommand extends GroupCommand {
                 List<Sender> mine = new ArrayList<>();
                 for (int i = c; i < senders.size(); i += clients) mine.add(senders.get(i));
                 NodeClient target = nodes.get(c % nodes.size());
-                threads.add(Thread.ofPlatform().name("bench-client-" + c).start(() ->
-                        send(target, mine, sink, params, end, accepted, rejected, submitted)));
+                threads.add(Thread.ofPlatform().name("bench-client-" + c).start(batch == 0
+                        ? () -> send(target, mine, sink, params, end, accepted, rejected, submitted)
+                        : () -> sendBatches(target, mine, sink, params, end, batch, accepted, rejected, submitted)));
             }
             try {
                 for (Thread t : threads) t.join();
@@ -231,6 +238,39 @@ final class BenchCommand extends GroupCommand {
                     // A refusal (a full mempool, say) leaves our nonce count unsure; ask the node.
                     s.nonce()[0] = client.balance(s.key().address()).path("nonce").asLong();
                 }
+            }
+        }
+
+        /** Like {@link #send}, {@code size} transactions per {@code POST /tx/batch}, spread over the senders. */
+        private static void sendBatches(NodeClient client, List<Sender> mine, String sink, NetworkParams params, long end,
+                                        int size, LongAdder accepted, LongAdder rejected, Map<String, Long> submitted) {
+            int i = 0;
+            while (System.nanoTime() < end) {
+                List<Transaction> txs = new ArrayList<>(size);
+                List<Sender> from = new ArrayList<>(size);
+                List<String> keys = new ArrayList<>(size);
+                long now = System.nanoTime();
+                for (int k = 0; k < size; k++) {
+                    Sender s = mine.get(i++ % mine.size());
+                    txs.add(TxBuilder.of(params, s.key()).nonce(s.nonce()[0])
+                            .timestamp(System.currentTimeMillis() / 1000).transfer(sink, BigInteger.ONE));
+                    String key = FinalityWatcher.key(s.key().address(), s.nonce()[0]++);
+                    from.add(s);
+                    keys.add(key);
+                    submitted.put(key, now);
+                }
+                JsonNode results = NodeClient.require(client.sendTransactions(txs)).path("results");
+                List<Sender> resync = new ArrayList<>();
+                for (int k = 0; k < size; k++) {
+                    if ("received".equals(results.path(k).path("status").asText())) {
+                        accepted.increment();
+                    } else {
+                        submitted.remove(keys.get(k));
+                        rejected.increment();
+                        if (!resync.contains(from.get(k))) resync.add(from.get(k));
+                    }
+                }
+                for (Sender s : resync) s.nonce()[0] = client.balance(s.key().address()).path("nonce").asLong();
             }
         }
 

@@ -127,6 +127,7 @@ public final class NodeServer implements AutoCloseable {
         http.get("/peers", this::peers);
         http.get("/evidence", this::evidence);
         http.post("/tx/send", this::sendTx);
+        http.post("/tx/batch", new TxBatchApi(chain, metrics)::handle);
         if (faucet != null) http.post("/faucet", this::faucet);
         http.get("/events", this::events);
         http.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
