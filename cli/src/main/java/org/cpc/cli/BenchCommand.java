@@ -29,7 +29,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Benchmarks: node throughput, GEMM backends, synthetic proof verification.",
-        subcommands = {BenchCommand.Tps.class, BenchCommand.Gemm.class, BenchCommand.Verify.class, BenchCommand.Dispatch.class,
+        subcommands = {BenchCommand.Tps.class, BenchCommand.Stages.class, BenchCommand.Gemm.class, BenchCommand.Verify.class, BenchCommand.Dispatch.class,
             BenchCommand.FreivaldsCheck.class})
 final class BenchCommand extends GroupCommand {
     @Command(name = "tps", description = {
@@ -406,6 +406,24 @@ final class BenchCommand extends GroupCommand {
         public void run() {
             int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
             VerifyBenchmark.run(System.out, n, k, t);
+        }
+    }
+
+    @Command(name = "stages", description = {
+        "CPU µs per transfer of each stage on one node, on one thread, without HTTP: client signing and encoding,",
+        "parse, hash, signature check, admission, execution (block building), commit. A real RocksDB in a temp dir."})
+    static final class Stages implements Runnable {
+        @Option(names = "--txs", defaultValue = "20000", description = "Transfers per pass (default: ${DEFAULT-VALUE}).")
+        int txs;
+
+        @Override
+        public void run() {
+            if (txs < 1 || txs > 1_000_000) throw new Errors.CliException(Cpc.EXIT_USAGE, "--txs must be 1..1000000");
+            try {
+                org.cpc.bench.chain.IngestStages.run(System.out, txs, Files.createTempDirectory("cpc-stages-"));
+            } catch (Exception e) {
+                throw new Errors.CliException(Cpc.EXIT_FAILED, "stages benchmark failed: " + e);
+            }
         }
     }
 
