@@ -29,7 +29,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Benchmarks: node throughput, GEMM backends, synthetic proof verification.",
-        subcommands = {BenchCommand.Tps.class, BenchCommand.Stages.class, BenchCommand.Gemm.class, BenchCommand.Verify.class, BenchCommand.Dispatch.class,
+        subcommands = {BenchCommand.Tps.class, BenchCommand.Stages.class, BenchCommand.PruningGrowthCommand.class, BenchCommand.Gemm.class, BenchCommand.Verify.class, BenchCommand.Dispatch.class,
             BenchCommand.FreivaldsCheck.class})
 final class BenchCommand extends GroupCommand {
     @Command(name = "tps", description = {
@@ -423,6 +423,33 @@ final class BenchCommand extends GroupCommand {
                 org.cpc.bench.chain.IngestStages.run(System.out, txs, Files.createTempDirectory("cpc-stages-"));
             } catch (Exception e) {
                 throw new Errors.CliException(Cpc.EXIT_FAILED, "stages benchmark failed: " + e);
+            }
+        }
+    }
+
+    @Command(name = "pruning", description = {
+        "Disk growth per block of an archive store and a pruned one in the same run: the same blocks of signed",
+        "transfers committed to each (real RocksDB), sizes taken after a flush and full compaction."})
+    static final class PruningGrowthCommand implements Runnable {
+        @Option(names = "--blocks", defaultValue = "1000", description = "Blocks (default: ${DEFAULT-VALUE}).")
+        int blocks;
+        @Option(names = "--txs-per-block", defaultValue = "100", description = "Transfers per block (default: ${DEFAULT-VALUE}).")
+        int txsPerBlock;
+        @Option(names = "--keep", defaultValue = "" + org.cpc.chain.Pruning.MIN_KEEP,
+                description = "Blocks the pruned store keeps (default: ${DEFAULT-VALUE}).")
+        long keep;
+
+        @Override
+        public void run() {
+            if (blocks < 2 || txsPerBlock < 1 || txsPerBlock > 4000 || keep < org.cpc.chain.Pruning.MIN_KEEP) {
+                throw new Errors.CliException(Cpc.EXIT_USAGE, "need --blocks >= 2, --txs-per-block 1..4000, --keep >= "
+                        + org.cpc.chain.Pruning.MIN_KEEP);
+            }
+            try {
+                org.cpc.bench.chain.PruningGrowth.run(System.out, blocks, txsPerBlock, keep,
+                        Files.createTempDirectory("cpc-pruning-"));
+            } catch (Exception e) {
+                throw new Errors.CliException(Cpc.EXIT_FAILED, "pruning benchmark failed: " + e);
             }
         }
     }

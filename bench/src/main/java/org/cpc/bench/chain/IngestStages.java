@@ -3,36 +3,23 @@ package org.cpc.bench.chain;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.cpc.chain.Admission;
 import org.cpc.chain.BlockSigner;
-import org.cpc.chain.Genesis;
 import org.cpc.chain.LocalChain;
-import org.cpc.chain.ValidatorInfo;
 import org.cpc.chain.exec.PreparedTx;
 import org.cpc.chain.exec.TxRejected;
 import org.cpc.chain.exec.TxRules;
-import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.codec.Json;
-import org.cpc.protocol.crypto.Address;
-import org.cpc.protocol.crypto.MlDsa;
 import org.cpc.protocol.crypto.Secp256k1;
-import org.cpc.protocol.crypto.Sha256;
-import org.cpc.protocol.params.NetworkParams;
-import org.cpc.protocol.types.Amounts;
 import org.cpc.protocol.types.Block;
 import org.cpc.protocol.types.Transaction;
-import org.cpc.protocol.types.TxType;
 
 /**
  * CPU per transaction of each stage a transfer goes through on one node, measured on one thread with the thread's
@@ -47,27 +34,11 @@ public final class IngestStages {
     private IngestStages() {}
 
     public static void run(PrintStream out, int txCount, Path dir) throws Exception {
-        NetworkParams p = NetworkParams.devnet();
-        int senders = Math.max(1, txCount / 32);
-        byte[][] priv = new byte[senders][];
-        String[] pub = new String[senders];
-        String[] addr = new String[senders];
-        TreeMap<String, BigInteger> alloc = new TreeMap<>();
-        for (int i = 0; i < senders; i++) {
-            priv[i] = Sha256.hash(("stages-" + i).getBytes(StandardCharsets.UTF_8));
-            byte[] pk = Secp256k1.get().publicKey(priv[i]);
-            pub[i] = Hex.encode(pk);
-            addr[i] = Address.account(pk);
-            alloc.put(addr[i], Amounts.cpc(1_000_000));
-        }
-        KeyPair vk = MlDsa.generateKeyPair();
-        byte[] raw = MlDsa.rawPublicKey(vk.getPublic());
-        ValidatorInfo v = new ValidatorInfo(Address.validatorConsensus(raw), Hex.encode(raw), addr[0], 1);
-        Genesis g = new Genesis(p, 1_700_000_000_000L, alloc, List.of(v));
-        out.printf("%,d transfers from %,d senders, secp256k1 %s, one thread%n", txCount, senders,
+        BenchAccounts a = BenchAccounts.of("stages", Math.max(1, txCount / 32));
+        out.printf("%,d transfers from %,d senders, secp256k1 %s, one thread%n", txCount, a.senders(),
                 Secp256k1.get().backend());
-        long[] warm = pass(p, g, vk, senders, priv, pub, addr, txCount, dir.resolve("warm"));
-        long[] measured = pass(p, g, vk, senders, priv, pub, addr, txCount, dir.resolve("measured"));
+        long[] warm = pass(a, txCount, dir.resolve("warm"));
+        long[] measured = pass(a, txCount, dir.resolve("measured"));
         String[] names = {"client: build + sign", "client: canonical JSON", "node: parse (strict JSON → tx)",
             "node: hash (JCS + SHA-256)", "node: signature (secp256k1 verify)", "node: admission (mempool checks, insert)",
             "node: execution (build the block, state tree)", "node: commit (sign, RocksDB write, mempool clean-up)"};
@@ -84,19 +55,13 @@ public final class IngestStages {
         deleteTree(dir);
     }
 
-    private static long[] pass(NetworkParams p, Genesis g, KeyPair vk, int senders, byte[][] priv, String[] pub,
-                               String[] addr, int txCount, Path dir) throws Exception {
+    private static long[] pass(BenchAccounts a, int txCount, Path dir) throws Exception {
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         long[] ns = new long[8];
         long t = cpu.getCurrentThreadCpuTime();
         List<Transaction> txs = new ArrayList<>(txCount);
         for (int n = 0; txs.size() < txCount; n++) {
-            for (int i = 0; i < senders && txs.size() < txCount; i++) {
-                Transaction tx = new Transaction(p.chainId(), TxType.TRANSFER, addr[i], addr[(i + 1) % senders],
-                        BigInteger.ONE, BigInteger.valueOf(21_000L * 1000), n, 1000, 21_000, 1_700_000_000L, pub[i],
-                        Json.object(), null);
-                txs.add(tx.withSignature(Hex.encode(Secp256k1.get().sign(priv[i], tx.hash()))));
-            }
+            for (int i = 0; i < a.senders() && txs.size() < txCount; i++) txs.add(a.transfer(i, n));
         }
         t = lap(cpu, t, ns, 0);
         List<byte[]> wire = new ArrayList<>(txCount);
@@ -116,10 +81,10 @@ public final class IngestStages {
             }
         }
         t = lap(cpu, t, ns, 4);
-        long[] clock = {g.timestampMs()};
+        long[] clock = {a.genesis().timestampMs()};
         LocalChain.Options o = LocalChain.Options.defaults().withClock(() -> clock[0] + 10_000)
                 .withMempool(64, Math.max(20_000, txCount), 3_600_000);
-        try (LocalChain c = LocalChain.open(dir, g, o)) {
+        try (LocalChain c = LocalChain.open(dir, a.genesis(), o)) {
             t = cpu.getCurrentThreadCpuTime();
             // The whole admission on this thread, hash and signature included: those two stages are taken off.
             for (Transaction tx : parsed) {
@@ -129,9 +94,9 @@ public final class IngestStages {
             ns[5] = Math.max(0, ns[5] - ns[3] - ns[4]);
             while (c.mempoolSize() > 0) {
                 clock[0] += 1000;
-                Block b = c.propose(g.validators().getFirst().address(), 0, clock[0]);
+                Block b = c.propose(a.genesis().validators().getFirst().address(), 0, clock[0]);
                 t = lap(cpu, t, ns, 6);
-                c.commit(BlockSigner.sign(b, vk.getPrivate()));
+                c.commit(BlockSigner.sign(b, a.validatorKey().getPrivate()));
                 t = lap(cpu, t, ns, 7);
                 if (b.transactions().isEmpty()) throw new IllegalStateException("the mempool did not drain");
             }
@@ -145,7 +110,7 @@ public final class IngestStages {
         return now;
     }
 
-    private static void deleteTree(Path dir) throws java.io.IOException {
+    static void deleteTree(Path dir) throws java.io.IOException {
         if (!Files.exists(dir)) return;
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path f : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(f);
