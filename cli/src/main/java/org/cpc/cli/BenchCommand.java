@@ -53,8 +53,9 @@ final class BenchCommand extends GroupCommand {
         @Option(names = "--accounts", defaultValue = "256", description = "Fresh sender accounts (default: ${DEFAULT-VALUE}).")
         int accounts;
         @Option(names = "--batch", defaultValue = "0", paramLabel = "N",
-                description = "Send N transactions per POST /tx/batch instead of one per POST /tx/send (1.."
-                        + BATCH_LIMIT + "; default: 0, one per request).")
+                description = "Send up to N transactions per POST /tx/batch, one per sender of the client (so N is at"
+                        + " most --accounts / --clients), instead of one per POST /tx/send (1.." + BATCH_LIMIT
+                        + "; default: 0, one per request).")
         int batch;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -241,9 +242,14 @@ final class BenchCommand extends GroupCommand {
             }
         }
 
-        /** Like {@link #send}, {@code size} transactions per {@code POST /tx/batch}, spread over the senders. */
+        /**
+         * Like {@link #send}, up to {@code size} transactions per {@code POST /tx/batch}, at most one per sender: a
+         * refused transaction (a full mempool, say) then never leaves a later nonce of its sender pending behind a
+         * gap, and the sender's next nonce is asked of the node as after a refusal one by one.
+         */
         private static void sendBatches(NodeClient client, List<Sender> mine, String sink, NetworkParams params, long end,
-                                        int size, LongAdder accepted, LongAdder rejected, Map<String, Long> submitted) {
+                                        int batch, LongAdder accepted, LongAdder rejected, Map<String, Long> submitted) {
+            int size = Math.min(batch, mine.size());
             int i = 0;
             while (System.nanoTime() < end) {
                 List<Transaction> txs = new ArrayList<>(size);
