@@ -421,12 +421,14 @@ final class BenchCommand extends GroupCommand {
     static final class Stages implements Runnable {
         @Option(names = "--txs", defaultValue = "20000", description = "Transfers per pass (default: ${DEFAULT-VALUE}).")
         int txs;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
             if (txs < 1 || txs > 1_000_000) throw new Errors.CliException(Cpc.EXIT_USAGE, "--txs must be 1..1000000");
             try {
-                org.cpc.bench.chain.IngestStages.run(System.out, txs, Files.createTempDirectory("cpc-stages-"));
+                org.cpc.bench.chain.IngestStages.run(spec.commandLine().getOut(), txs,
+                        Files.createTempDirectory("cpc-stages-"));
             } catch (Exception e) {
                 throw new Errors.CliException(Cpc.EXIT_FAILED, "stages benchmark failed: " + e);
             }
@@ -444,6 +446,7 @@ final class BenchCommand extends GroupCommand {
         @Option(names = "--keep", defaultValue = "" + org.cpc.chain.Pruning.MIN_KEEP,
                 description = "Blocks the pruned store keeps (default: ${DEFAULT-VALUE}).")
         long keep;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
@@ -452,7 +455,7 @@ final class BenchCommand extends GroupCommand {
                         + org.cpc.chain.Pruning.MIN_KEEP);
             }
             try {
-                org.cpc.bench.chain.PruningGrowth.run(System.out, blocks, txsPerBlock, keep,
+                org.cpc.bench.chain.PruningGrowth.run(spec.commandLine().getOut(), blocks, txsPerBlock, keep,
                         Files.createTempDirectory("cpc-pruning-"));
             } catch (Exception e) {
                 throw new Errors.CliException(Cpc.EXIT_FAILED, "pruning benchmark failed: " + e);

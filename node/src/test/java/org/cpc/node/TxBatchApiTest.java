@@ -76,6 +76,22 @@ class TxBatchApiTest {
     }
 
     @Test
+    void takesAThousandTransactionsInOneRequestLargerThanTheBodyLimitOfOne() throws Exception {
+        AccountKey broke = TestNode.newAccount();
+        String to = TestNode.newAccount().address();
+        List<Transaction> txs = new ArrayList<>();
+        for (int n = 0; n < 1000; n++) txs.add(node.transfer(broke, to, BigInteger.ONE, n));
+        NodeClient.Reply r = node.client.sendTransactions(txs);
+        assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
+        assertThat(r.body().path("rejected").asInt()).isEqualTo(1000);
+        for (int i = 0; i < txs.size(); i++) {
+            // the mempool takes at most 64 pending nonces of one account; below that the balance is what fails
+            assertRejected(r.body().path("results").get(i), txs.get(i).hashHex(),
+                    i < 64 ? "insufficient balance" : "too far ahead");
+        }
+    }
+
+    @Test
     void refusesEnvelopesItCannotTakeWithTheReason() throws Exception {
         assertStatus(node.post("/tx/batch", "[]"), 400, "batch");
         assertStatus(node.post("/tx/batch", "{\"transactions\":[]}"), 400, "empty");

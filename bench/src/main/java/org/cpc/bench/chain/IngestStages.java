@@ -1,6 +1,6 @@
 package org.cpc.bench.chain;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -33,7 +33,7 @@ import org.cpc.protocol.types.Transaction;
 public final class IngestStages {
     private IngestStages() {}
 
-    public static void run(PrintStream out, int txCount, Path dir) throws Exception {
+    public static void run(PrintWriter out, int txCount, Path dir) throws Exception {
         BenchAccounts a = BenchAccounts.of("stages", Math.max(1, txCount / 32));
         out.printf("%,d transfers from %,d senders, secp256k1 %s, one thread%n", txCount, a.senders(),
                 Secp256k1.get().backend());

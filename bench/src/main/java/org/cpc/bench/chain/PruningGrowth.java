@@ -1,7 +1,7 @@
 package org.cpc.bench.chain;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +25,7 @@ import org.cpc.protocol.types.Transaction;
 public final class PruningGrowth {
     private PruningGrowth() {}
 
-    public static void run(PrintStream out, int blocks, int txsPerBlock, long keep, Path dir) throws Exception {
+    public static void run(PrintWriter out, int blocks, int txsPerBlock, long keep, Path dir) throws Exception {
         BenchAccounts a = BenchAccounts.of("pruning", txsPerBlock);
         out.printf("%,d blocks of %,d transfers each; pruned store keeps %,d blocks%n", blocks, txsPerBlock, keep);
         long[] archive = grow(a, blocks, Pruning.ARCHIVE, dir.resolve("archive"));
@@ -38,7 +38,7 @@ public final class PruningGrowth {
         IngestStages.deleteTree(dir);
     }
 
-    private static void row(PrintStream out, String name, long[] sizes, int blocks) {
+    private static void row(PrintWriter out, String name, long[] sizes, int blocks) {
         out.printf("| %s | %,d bytes | %,d bytes | %,d bytes |%n", name, sizes[0], sizes[1], (sizes[1] - sizes[0]) / blocks);
     }
 
