@@ -164,11 +164,14 @@ final class BlockValidator {
                 PreparedTx p = PreparedTx.of(txs.get(i));
                 out[i] = p;
                 if (verified.contains(p)) return;
-                if (p.tx().txType() != TxType.SUBMIT_RESULT) {
+                // A staking transaction's memo must also cover its proof of possession or evidence votes, which
+                // only the sequential pass checks.
+                if (BlockExecutor.signatureOnly(p.tx().txType())) {
                     TxRules.checkSignature(p);
                     verified.add(p);
                     return;
                 }
+                if (p.tx().txType() != TxType.SUBMIT_RESULT) return;
                 ComputeResult r = TxRules.checkStateless(p, params).result();
                 if (store.state(StateKeys.TASK, StateKeys.key(StateKeys.TASK, r.taskId())) != null) {
                     executor.verifyMarket(p, r); // a market result (tasks are never deleted)

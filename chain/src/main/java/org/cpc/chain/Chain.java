@@ -1,6 +1,7 @@
 package org.cpc.chain;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import org.cpc.chain.query.ChainQuery;
 import org.cpc.protocol.types.Block;
 import org.cpc.protocol.types.Transaction;
@@ -16,6 +17,14 @@ public interface Chain extends ChainQuery, AutoCloseable {
 
     /** Checks a transaction against the committed state and the mempool, and keeps it if it passes. */
     Admission submit(Transaction tx);
+
+    /**
+     * Submits transactions in order, one answer each in the same order; what {@link #submit} does for each, but
+     * an implementation may check their signatures on several threads first.
+     */
+    default List<Admission> submitAll(List<Transaction> txs) {
+        return txs.stream().map(this::submit).toList();
+    }
 
     /**
      * Builds the next block from the mempool (fee and nonce order, under the block gas limit), executed against

@@ -58,24 +58,30 @@ public final class LocalChain implements Chain {
      * @param verifier the SUBMIT_RESULT proof check
      */
     public record Options(LongSupplier clockMs, ResultVerifier verifier, int mempoolPerAccount, int mempoolCapacity,
-                          long mempoolTtlMs, int smtCacheNodes, int verifiedCacheSize) {
+                          long mempoolTtlMs, int smtCacheNodes, int verifiedCacheSize, Pruning pruning) {
         public static Options defaults() {
             return new Options(System::currentTimeMillis, new SyntheticResultVerifier(), 64, 20_000,
-                    10 * 60_000L, 1 << 21, 200_000);
+                    10 * 60_000L, 1 << 21, 200_000, Pruning.ARCHIVE);
         }
 
         public Options withClock(LongSupplier c) {
             return new Options(c, verifier, mempoolPerAccount, mempoolCapacity, mempoolTtlMs, smtCacheNodes,
-                    verifiedCacheSize);
+                    verifiedCacheSize, pruning);
         }
 
         public Options withVerifier(ResultVerifier v) {
             return new Options(clockMs, v, mempoolPerAccount, mempoolCapacity, mempoolTtlMs, smtCacheNodes,
-                    verifiedCacheSize);
+                    verifiedCacheSize, pruning);
         }
 
         public Options withMempool(int perAccount, int capacity, long ttlMs) {
-            return new Options(clockMs, verifier, perAccount, capacity, ttlMs, smtCacheNodes, verifiedCacheSize);
+            return new Options(clockMs, verifier, perAccount, capacity, ttlMs, smtCacheNodes, verifiedCacheSize,
+                    pruning);
+        }
+
+        public Options withPruning(Pruning p) {
+            return new Options(clockMs, verifier, mempoolPerAccount, mempoolCapacity, mempoolTtlMs, smtCacheNodes,
+                    verifiedCacheSize, p);
         }
     }
 
@@ -91,6 +97,8 @@ public final class LocalChain implements Chain {
     private final BlockValidator validator;
     private final List<ChainListener> listeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock writer = new ReentrantLock();
+    /** Null on an archive node. */
+    private final BlockPruner pruner;
 
     private LocalChain(ChainStore store, Genesis genesis, Options options, ChainHead head) {
         NetworkParams params = genesis.params();
@@ -109,6 +117,8 @@ public final class LocalChain implements Chain {
                 query::account);
         this.validator = new BlockValidator(params, genesis.validators(), executor, verified, store, head, tree,
                 clockMs);
+        options.pruning().check(params);
+        this.pruner = options.pruning().archive() ? null : new BlockPruner(store, options.pruning(), head.height());
     }
 
     /** Opens (or initialises from {@code genesis}) the chain in {@code dataDir}. */
@@ -165,7 +175,18 @@ public final class LocalChain implements Chain {
 
     @Override
     public Admission submit(Transaction tx) {
-        Admission a = admission.submit(tx);
+        return accepted(tx, admission.submit(tx));
+    }
+
+    @Override
+    public List<Admission> submitAll(List<Transaction> txs) {
+        List<Admission> answers = admission.submitAll(txs);
+        for (int i = 0; i < txs.size(); i++) accepted(txs.get(i), answers.get(i));
+        return answers;
+    }
+
+    /** Tells the listeners of an accepted transaction; returns the answer. */
+    private Admission accepted(Transaction tx, Admission a) {
         if (a instanceof Admission.Accepted) {
             for (ChainListener l : listeners) {
                 try {
@@ -235,6 +256,7 @@ public final class LocalChain implements Chain {
         } finally {
             writer.unlock();
         }
+        if (pruner != null) pruner.headAt(block.header().height());
         for (ChainListener l : listeners) {
             try {
                 l.onBlockCommitted(block);
@@ -251,6 +273,7 @@ public final class LocalChain implements Chain {
 
     @Override
     public void close() {
+        if (pruner != null) pruner.close();
         writer.lock();
         try {
             store.close();
@@ -289,6 +312,11 @@ public final class LocalChain implements Chain {
     @Override
     public Optional<JsonNode> commitOf(long height) {
         return query.commitOf(height);
+    }
+
+    @Override
+    public long earliestBlock() {
+        return query.earliestBlock();
     }
 
     @Override

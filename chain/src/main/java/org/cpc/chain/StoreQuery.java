@@ -76,6 +76,11 @@ final class StoreQuery implements ChainQuery {
     }
 
     @Override
+    public long earliestBlock() {
+        return store.earliestBlock();
+    }
+
+    @Override
     public Optional<JsonNode> commitOf(long height) {
         if (height < 0 || height > head.height()) return Optional.empty();
         byte[] v = store.commitBytes(height);

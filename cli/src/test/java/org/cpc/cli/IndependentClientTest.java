@@ -141,7 +141,7 @@ class IndependentClientTest {
             nodeRoutes.put("/", "/");
             nodeRoutes.put("/explorer/{file}", "/explorer/app.js");
             // POST routes with a body they refuse: the error must still arrive whole.
-            Map<String, String> nodePosts = Map.of("/tx/send", "/tx/send", "/faucet", "/faucet");
+            Map<String, String> nodePosts = Map.of("/tx/send", "/tx/send", "/tx/batch", "/tx/batch", "/faucet", "/faucet");
             coverAll(node.server().routes().stream().map(r -> r.method() + " " + r.path()).toList(),
                     nodeRoutes, nodePosts);
             check(script, nodeUrl, nodeRoutes.values(), nodePosts.values(), List.of(), List.of("/events"));

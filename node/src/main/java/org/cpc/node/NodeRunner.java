@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import org.cpc.chain.Chain;
 import org.cpc.chain.Genesis;
 import org.cpc.chain.LocalChain;
+import org.cpc.chain.Pruning;
 import org.cpc.node.api.EventHub;
 import org.cpc.node.api.Faucet;
 import org.cpc.node.api.NodeMetrics;
@@ -80,8 +81,16 @@ public final class NodeRunner implements AutoCloseable {
     /** Starts the node of an initialised data dir with P2P settings overriding {@code node.json}'s (null: keep). */
     public static NodeRunner start(DataDir dir, Integer port, NodeConfig.P2p p2p, InstantSource clock,
                                    Supplier<char[]> password) {
+        return start(dir, port, p2p, null, clock, password);
+    }
+
+    /** As above, with block pruning overriding {@code node.json}'s {@code pruning} (null: keep node.json's). */
+    public static NodeRunner start(DataDir dir, Integer port, NodeConfig.P2p p2p, Pruning pruning, InstantSource clock,
+                                   Supplier<char[]> password) {
         return start(dir, port, p2p, (db, genesis) -> LocalChain.open(db, genesis,
-                LocalChain.Options.defaults().withClock(clock::millis)), TCP, clock, password);
+                LocalChain.Options.defaults().withClock(clock::millis)
+                        .withPruning(pruning != null ? pruning : NodeConfig.read(dir.root()).pruning())),
+                TCP, clock, password);
     }
 
     /**

@@ -20,7 +20,7 @@ class NodeLimitsTest {
     @Test
     void limitsRoundTripAndAnOldNodeJsonGetsTheDefaults() throws Exception {
         NodeConfig c = new NodeConfig("127.0.0.1", 8000, null, null, "1.0", null, NodeConfig.P2p.NONE,
-                new NodeLimits(10, 5, 6, 3, 2, 4, 1));
+                new NodeLimits(10, 5, 6, 3, 2, 4, 1), null);
         c.write(dir);
         assertThat(NodeConfig.read(dir)).isEqualTo(c);
         Files.writeString(dir.resolve(NodeConfig.FILE), """

@@ -104,6 +104,18 @@ public final class BlockExecutor {
         });
     }
 
+    /**
+     * Whether the costly checks of a transaction of this type are its signature alone, so that a signature
+     * verified ahead of execution (on another thread, in any order) may be memoized as the whole check. Not for
+     * SUBMIT_RESULT (a proof) nor staking types (a first STAKE's proof of possession, SUBMIT_EVIDENCE's votes).
+     */
+    public static boolean signatureOnly(TxType type) {
+        return switch (type) {
+            case TRANSFER, CREATE_TASK, CANCEL_TASK -> true;
+            default -> false;
+        };
+    }
+
     /** A check too costly to repeat, whose verdict depends on the transaction alone (memoized with it). */
     private interface CostlyCheck {
         void run() throws TxRejected;

@@ -31,6 +31,20 @@ public interface ChainQuery {
     Optional<Block> blockByHash(String hashHex);
 
     /**
+     * The lowest height above genesis whose block this node still keeps: 1 on an archive node; on a pruned node
+     * (docs/operations.md, "Pruning") blocks 1 to this minus one, with their certificates, results and index
+     * entries, are gone, and {@link #block} and the others answer empty for them.
+     */
+    default long earliestBlock() {
+        return 1;
+    }
+
+    /** Whether the block at {@code height} (at or below the head) was pruned; read after a lookup came back empty. */
+    default boolean pruned(long height) {
+        return height >= 1 && height < earliestBlock();
+    }
+
+    /**
      * The commit certificate stored with the block of {@code height} (consensus's JSON form,
      * {@code {"round", "signatures": [{"validator_address", "signature"}]}}); empty for genesis, for a block
      * committed without one, and past the head.

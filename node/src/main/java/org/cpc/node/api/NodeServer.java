@@ -131,6 +131,7 @@ public final class NodeServer implements AutoCloseable {
         http.get("/peers", this::peers);
         http.get("/evidence", this::evidence);
         http.post("/tx/send", this::sendTx);
+        http.post("/tx/batch", new TxBatchApi(chain, metrics)::handle);
         if (faucet != null) http.post("/faucet", this::faucet);
         http.get("/events", this::events);
         http.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
@@ -218,6 +219,18 @@ public final class NodeServer implements AutoCloseable {
     }
 
     private ApiException noBlock(long height) {
+        return noBlock(query, height, "block");
+    }
+
+    /**
+     * Why {@code what} of the block at {@code height} was not found: 410 when this node pruned it (checked after
+     * the lookup, so a prune racing the request still answers 410), else 404.
+     */
+    static ApiException noBlock(ChainQuery query, long height, String what) {
+        if (query.pruned(height)) {
+            return ApiException.gone(what + " at height " + height + " was pruned: this node keeps blocks from height "
+                    + query.earliestBlock() + " to the head (and genesis); ask an archive node");
+        }
         return ApiException.notFound("no block at height " + height + "; the chain's height is "
                 + query.head().header().height());
     }
@@ -237,7 +250,7 @@ public final class NodeServer implements AutoCloseable {
 
     private void blockResults(Context ctx) {
         long height = heightParam(ctx);
-        List<ResultReward> results = query.blockResults(height).orElseThrow(() -> noBlock(height));
+        List<ResultReward> results = query.blockResults(height).orElseThrow(() -> noBlock(query, height, "results of the block"));
         ObjectNode o = Json.object();
         o.put("height", height);
         ArrayNode arr = o.putArray("results");
