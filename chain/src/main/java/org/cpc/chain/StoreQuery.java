@@ -208,13 +208,16 @@ final class StoreQuery implements ChainQuery {
     @Override
     public ValidatorSet validatorSet(long height) {
         long next = head.block().header().height() + 1;
-        if (height < 1 || height > next) {
-            throw new IllegalArgumentException("the validator set of height " + height + " is not known (head + 1 is "
-                    + next + ")");
+        if (height < 1 || height > next + 1) {
+            throw new IllegalArgumentException("the validator set of height " + height + " is not known (the head is "
+                    + (next - 1) + ")");
         }
         ConsensusSets cs = consensusSets();
-        // Only the next height's priorities are kept; older sets serve to check votes, which need none.
-        return height == next ? cs.withPriorities(height) : cs.at(height);
+        if (height == next) return cs.withPriorities(next);
+        // The set after next is known before the next block commits: its members were decided by the head, and its
+        // priorities follow from the next height's alone. Consensus asks for it the moment it decides a block.
+        if (height == next + 1) return cs.withPriorities(next).next(cs.at(next + 1).validators());
+        return cs.at(height); // checking votes and certificates needs no priorities
     }
 
     private StakingReads staking() {

@@ -4,7 +4,8 @@ package org.cpc.consensus;
  * The validator set of each height, with its proposer priorities: the seam through which consensus learns set
  * changes. The node's implementation reads it from the committed chain (the set of height h is decided by block
  * h − 2 and its priorities by block h − 1, as in CometBFT); consensus never reads state itself. The state machine
- * asks when it enters a height, which is always the committed head + 1.
+ * asks when it enters a height: the committed head + 1, or head + 2 right after it decided a block (its commit is
+ * an action the driver performs after the machine moved on), so an implementation must know both.
  */
 @FunctionalInterface
 public interface ValidatorSets {

@@ -52,7 +52,8 @@ public interface ChainQuery {
     /** The genesis validators, in genesis order. */
     /**
      * The validator set of {@code height} as consensus uses it (consensus address, public key, power, in set order),
-     * for heights 1 to the head + 1; the head + 1's comes with its proposer priorities.
+     * for heights 1 to the head + 2 (the set of head + 2 is decided by the head); those of head + 1 and head + 2 come
+     * with their proposer priorities.
      *
      * @throws IllegalArgumentException for a height outside that range
      */
