@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.Set;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.function.Function;
 import org.cpc.chain.exec.BlockExecutor;
 import org.cpc.chain.exec.HeaderRules;
@@ -28,7 +30,6 @@ import org.cpc.protocol.types.Transaction;
  */
 final class BlockBuilder {
     private final NetworkParams params;
-    private final List<ValidatorInfo> validators;
     private final BlockExecutor executor;
     private final ChainStore store;
     private final ChainHead head;
@@ -36,10 +37,9 @@ final class BlockBuilder {
     private final Mempool mempool;
     private final Function<String, Account> accounts;
 
-    BlockBuilder(NetworkParams params, List<ValidatorInfo> validators, BlockExecutor executor, ChainStore store,
+    BlockBuilder(NetworkParams params, BlockExecutor executor, ChainStore store,
                  ChainHead head, SparseMerkleTree tree, Mempool mempool, Function<String, Account> accounts) {
         this.params = params;
-        this.validators = validators;
         this.executor = executor;
         this.store = store;
         this.head = head;
@@ -62,21 +62,50 @@ final class BlockBuilder {
         }
     }
 
-    /** The proposer's validator entry; a caller naming someone else has a bug, not a bad block. */
-    ValidatorInfo proposer(String address) {
-        return validators.stream().filter(v -> v.address().equals(address)).findFirst().orElseThrow(() ->
-                new IllegalArgumentException(address + " is not a validator of " + params.chainId()));
-    }
-
     /**
-     * The unsigned next block at {@code timestampMs}. A transaction that no longer applies leaves the mempool
-     * (its sender's later ones wait); one that does not fit waits for a later block.
+     * The unsigned next block at {@code timestampMs}, proposed by {@code proposer} (the set's proposer of
+     * {@code round}: consensus only asks the proposer), carrying {@code lastCommit} (the parent's certificate; null at
+     * height 1) and the items of {@code evidence} that apply (each checked against the head state; one that does
+     * not is left out). A transaction that no longer applies leaves the mempool (its sender's later ones wait); one
+     * that does not fit waits for a later block.
+     *
+     * @param operator the proposer's operator address (where the block's validators' part goes if no set is in
+     *     effect)
      */
-    ExecutedBlock build(ValidatorInfo proposer, long round, long timestampMs) {
+    ExecutedBlock build(HeaderRules.Sets sets, String proposer, String operator, long round, long timestampMs,
+                        JsonNode lastCommit, List<JsonNode> evidence) {
         Block parent = head.block();
         long height = parent.header().height() + 1;
+        if (!sets.current().proposer((int) round).address().equals(proposer)) {
+            throw new IllegalArgumentException(proposer + " is not the proposer of height " + height + " round " + round);
+        }
+        Set<String> signers;
+        try {
+            signers = HeaderRules.lastCommitSigners(lastCommit, height, parent.hashHex(), params, sets.previous());
+        } catch (InvalidBlockException e) {
+            throw new IllegalArgumentException("cannot propose height " + height + ": " + e.getMessage(), e);
+        }
         BlockExecutor.Session s = executor.begin(store::state, head, store::dueTasks, height, timestampMs,
-                proposer.address(), proposer.rewardAddress(), null);
+                proposer, operator, signers);
+        List<JsonNode> included = new ArrayList<>();
+        for (JsonNode e : evidence) {
+            if (included.size() == Block.MAX_EVIDENCE) break;
+            BlockExecutor.Session trial = executor.begin(store::state, head, store::dueTasks, height, timestampMs,
+                    proposer, operator, signers);
+            try {
+                List<JsonNode> more = new ArrayList<>(included);
+                more.add(e);
+                trial.applyEvidence(more);
+                included.add(e);
+            } catch (TxRejected | RuntimeException refused) {
+                // stale (already slashed, too old) or not evidence at all: left out
+            }
+        }
+        try {
+            s.applyEvidence(included);
+        } catch (TxRejected e) {
+            throw new IllegalStateException("evidence that applied alone failed together: " + e.reason(), e);
+        }
         PriorityQueue<Cursor> pq = new PriorityQueue<>(Comparator
                 .comparingLong((Cursor c) -> -c.cur().gasPrice())
                 .thenComparingLong(c -> c.cur().seq()));
@@ -106,9 +135,10 @@ final class BlockBuilder {
             txs.add(p.tx());
             hashes.add(p.hash());
         }
-        BlockHeader h = new BlockHeader(height, parent.hashHex(), timestampMs, params.chainId(), proposer.address(),
+        BlockHeader h = new BlockHeader(height, parent.hashHex(), timestampMs, params.chainId(), proposer,
                 round, HeaderRules.txRoot(hashes), Hex.encode(u.root().hash()), Roots.computeRoot(txs), o.gasUsed(),
-                gasLimit, null, null);
-        return new ExecutedBlock(new Block(h, txs, null), o, u, hashes);
+                gasLimit, sets.current().hashHex(), sets.nextHash(), Block.lastCommitHash(lastCommit),
+                Block.evidenceHash(included), null, null);
+        return new ExecutedBlock(new Block(h, txs, null, lastCommit, included), o, u, hashes);
     }
 }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.stream.IntStream;
 import org.cpc.chain.exec.BlockExecutor;
@@ -44,7 +45,7 @@ final class BlockValidator {
     /** Executed blocks by hash, so that commit after propose or validate does not execute twice. */
     private final Map<String, ExecutedBlock> executed = new HashMap<>();
     private final NetworkParams params;
-    private final List<ValidatorInfo> validators;
+    private final java.util.function.LongFunction<HeaderRules.Sets> sets;
     private final BlockExecutor executor;
     private final VerifiedCache verified;
     private final ChainStore store;
@@ -55,11 +56,12 @@ final class BlockValidator {
     private long futureRefusals;
     private long lastFutureLogMs = Long.MIN_VALUE;
 
-    BlockValidator(NetworkParams params, List<ValidatorInfo> validators, BlockExecutor executor,
+    /** @param sets the validator sets a block of a height is checked against, from committed state */
+    BlockValidator(NetworkParams params, java.util.function.LongFunction<HeaderRules.Sets> sets, BlockExecutor executor,
                    VerifiedCache verified, ChainStore store, ChainHead head, SparseMerkleTree tree,
                    LongSupplier clockMs) {
         this.params = params;
-        this.validators = validators;
+        this.sets = sets;
         this.executor = executor;
         this.verified = verified;
         this.store = store;
@@ -71,10 +73,11 @@ final class BlockValidator {
     /** Checks a block against the head; returns it executed, ready to commit. */
     ExecutedBlock check(Block b) throws InvalidBlockException {
         checkNotFromTheFuture(b.header());
-        ValidatorInfo proposer = HeaderRules.check(b, head.block(), params, validators);
+        HeaderRules.Sets s = sets.apply(head.block().header().height() + 1);
+        HeaderRules.Checked checked = HeaderRules.check(b, head.block(), params, s);
         ExecutedBlock e = executed.get(b.hashHex());
         if (e != null && sameSignatures(e.block(), b)) return e;
-        e = execute(b, proposer);
+        e = execute(b, checked, s);
         remember(e);
         return e;
     }
@@ -124,10 +127,17 @@ final class BlockValidator {
         return true;
     }
 
-    private ExecutedBlock execute(Block b, ValidatorInfo proposer) throws InvalidBlockException {
+    private ExecutedBlock execute(Block b, HeaderRules.Checked checked, HeaderRules.Sets sets)
+            throws InvalidBlockException {
         BlockHeader h = b.header();
+        String proposer = checked.proposer().address();
         BlockExecutor.Session s = executor.begin(store::state, head, store::dueTasks, h.height(), h.timestamp(),
-                proposer.address(), proposer.rewardAddress(), null);
+                proposer, sets.operatorOf(proposer), checked.lastCommitSigners());
+        try {
+            s.applyEvidence(b.evidence());
+        } catch (TxRejected e) {
+            throw new InvalidBlockException("evidence is invalid: " + e.reason());
+        }
         List<byte[]> hashes = new ArrayList<>(b.transactions().size());
         List<PreparedTx> prepared = preverify(b.transactions(), h.height());
         int i = 0;

@@ -29,8 +29,18 @@ public interface Chain extends ChainQuery, AutoCloseable {
     /**
      * Builds the next block from the mempool (fee and nonce order, under the block gas limit), executed against
      * the head state; its signature is null, for the proposer to add. Does not change the chain.
+     *
+     * @param proposerAddress the consensus address of the height's proposer for {@code round}
+     * @param lastCommit the head's certificate for the block's {@code last_commit} (every precommit held for it);
+     *     null for the one stored with the head
+     * @param evidence double-sign evidence to include; what no longer applies is left out
      */
-    Block propose(String proposerAddress, long round, long timestampMs);
+    Block propose(String proposerAddress, long round, long timestampMs, JsonNode lastCommit, List<JsonNode> evidence);
+
+    /** {@link #propose(String, long, long, JsonNode, List)} with the stored certificate and no evidence. */
+    default Block propose(String proposerAddress, long round, long timestampMs) {
+        return propose(proposerAddress, round, timestampMs, null, List.of());
+    }
 
     /** Checks a block fully (roots, gas, timestamps, proposer signature) without committing it. */
     void validate(Block block) throws InvalidBlockException;

@@ -9,6 +9,8 @@ import java.util.Map;
 import org.cpc.chain.exec.StateWrite;
 import org.cpc.chain.exec.WorldState;
 import org.cpc.chain.staking.ConsensusKey;
+import org.cpc.chain.staking.ConsensusSets;
+import org.cpc.chain.staking.StakingState;
 import org.cpc.chain.staking.Staking;
 import org.cpc.chain.state.SparseMerkleTree;
 import org.cpc.chain.state.StateKeys;
@@ -57,6 +59,11 @@ public final class GenesisState {
      * {@code reward_address}; see {@link Staking#genesis}.
      */
     private static List<StateWrite> stakingWrites(Genesis g) {
+        return staking(g).writes();
+    }
+
+    /** Staking's genesis, run on an empty state: what it wrote. */
+    private static WorldState staking(Genesis g) {
         WorldState ws = new WorldState((type, key) -> null);
         List<Staking.GenesisValidator> vs = new ArrayList<>();
         for (ValidatorInfo v : g.validators()) {
@@ -65,7 +72,7 @@ public final class GenesisState {
         }
         BigInteger alloc = g.alloc().values().stream().reduce(BigInteger.ZERO, BigInteger::add);
         new Staking(g.params().staking(), ws, g.treasuryAddress()).genesis(vs, alloc);
-        return ws.writes();
+        return ws;
     }
 
     /** The sparse Merkle tree of {@code writes} (a genesis's), built from the empty tree. */
@@ -77,13 +84,15 @@ public final class GenesisState {
     /**
      * The genesis block: height 0, prev_hash 64 zeros, the genesis timestamp, proposer = the first validator,
      * round 0, tx_root of no transactions, state_root of the alloc and validators, compute_root "", gas_used 0,
-     * gas_limit = block_gas_limit; it carries no signature.
+     * gas_limit = block_gas_limit, validators_hash and next_validators_hash both of the set of height 1, no
+     * last_commit and no evidence; it carries no signature.
      */
     public static Block block(Genesis g, String stateRootHex) {
         NetworkParams p = g.params();
+        String set = new ConsensusSets(new StakingState(staking(g), p.staking())).hashAt(1);
         BlockHeader h = new BlockHeader(0, BlockHeader.ZERO_HASH, g.timestampMs(), p.chainId(),
                 g.validators().get(0).address(), 0, Roots.txRoot(List.of()), stateRootHex, "", 0,
-                p.blockGasLimit(), null, null);
+                p.blockGasLimit(), set, set, "", "", null, null);
         return new Block(h, List.of(), null);
     }
 

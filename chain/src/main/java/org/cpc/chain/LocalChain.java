@@ -14,6 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import org.cpc.chain.exec.BlockExecutor;
+import org.cpc.chain.exec.HeaderRules;
+import org.cpc.consensus.ValidatorSet;
 import org.cpc.chain.exec.DeadlineIndex;
 import org.cpc.chain.exec.ResultVerifier;
 import org.cpc.chain.exec.StateWrite;
@@ -113,10 +115,8 @@ public final class LocalChain implements Chain {
         BlockExecutor executor = new BlockExecutor(params, options.verifier(), verified, genesis.pocValidators(),
                 genesis.treasuryAddress());
         this.admission = new TxAdmission(params, executor, store, head, mempool, query::account, clockMs);
-        this.builder = new BlockBuilder(params, genesis.validators(), executor, store, head, tree, mempool,
-                query::account);
-        this.validator = new BlockValidator(params, genesis.validators(), executor, verified, store, head, tree,
-                clockMs);
+        this.builder = new BlockBuilder(params, executor, store, head, tree, mempool, query::account);
+        this.validator = new BlockValidator(params, query::headerSets, executor, verified, store, head, tree, clockMs);
         options.pruning().check(params);
         this.pruner = options.pruning().archive() ? null : new BlockPruner(store, options.pruning(), head.height());
     }
@@ -153,7 +153,6 @@ public final class LocalChain implements Chain {
                     + store.genesisHash() + "); this genesis is " + g.hashHex() + " for " + params.chainId()
                     + ". Use another data directory or the matching genesis file.");
         }
-        if (!store.hasResultPayments()) LegacyResultPayments.fillIn(store, params);
         Block head = store.block(store.headHeight());
         SparseMerkleTree.Node root = store.smtRoot();
         if (!Hex.encode(root.hash()).equals(head.header().stateRoot())) {
@@ -200,17 +199,28 @@ public final class LocalChain implements Chain {
     }
 
     @Override
-    public Block propose(String proposerAddress, long round, long timestampMs) {
-        ValidatorInfo proposer = builder.proposer(proposerAddress);
+    public Block propose(String proposerAddress, long round, long timestampMs, JsonNode lastCommit,
+                         List<JsonNode> evidence) {
         writer.lock();
         try {
+            long height = head.block().header().height() + 1;
+            JsonNode commit = lastCommit != null || height == 1 ? lastCommit
+                    : query.commitOf(height - 1).orElseThrow(() -> new IllegalStateException(
+                            "no certificate of block " + (height - 1) + " to carry as last_commit"));
+            HeaderRules.Sets sets = query.headerSets(height);
             mempool.expire(clockMs.getAsLong());
-            ExecutedBlock e = builder.build(proposer, round, timestampMs);
+            ExecutedBlock e = builder.build(sets, proposerAddress, sets.operatorOf(proposerAddress), round,
+                    timestampMs, commit, evidence);
             validator.remember(e);
             return e.block();
         } finally {
             writer.unlock();
         }
+    }
+
+    @Override
+    public ValidatorSet validatorSet(long height) {
+        return query.validatorSet(height);
     }
 
     @Override

@@ -18,7 +18,12 @@ import org.cpc.chain.query.TaskPage;
 import org.cpc.chain.query.TxPosition;
 import org.cpc.chain.query.ResultReward;
 import org.cpc.chain.query.DelegationView;
+import org.cpc.chain.exec.HeaderRules;
+import org.cpc.chain.exec.WorldState;
 import org.cpc.chain.query.StakingReads;
+import org.cpc.chain.staking.ConsensusSets;
+import org.cpc.chain.staking.StakingState;
+import org.cpc.consensus.ValidatorSet;
 import org.cpc.chain.query.TaskView;
 import org.cpc.chain.query.ValidatorView;
 import org.cpc.chain.staking.Supply;
@@ -191,6 +196,33 @@ final class StoreQuery implements ChainQuery {
     @Override
     public int mempoolSize() {
         return mempool.size();
+    }
+
+    /** The consensus view of the active sets, read from committed state. */
+    ConsensusSets consensusSets() {
+        return new ConsensusSets(new StakingState(new WorldState(store::state), genesis.params().staking()));
+    }
+
+    /** The sets a block of {@code height} (the head + 1) is checked against, from committed state. */
+    HeaderRules.Sets headerSets(long height) {
+        ConsensusSets cs = consensusSets();
+        return new HeaderRules.Sets(cs.withPriorities(height), height > 1 ? cs.at(height - 1) : null,
+                cs.hashAt(height + 1), cs.operators(height));
+    }
+
+    @Override
+    public ValidatorSet validatorSet(long height) {
+        long next = head.block().header().height() + 1;
+        if (height < 1 || height > next + 1) {
+            throw new IllegalArgumentException("the validator set of height " + height + " is not known (the head is "
+                    + (next - 1) + ")");
+        }
+        ConsensusSets cs = consensusSets();
+        if (height == next) return cs.withPriorities(next);
+        // The set after next is known before the next block commits: its members were decided by the head, and its
+        // priorities follow from the next height's alone. Consensus asks for it the moment it decides a block.
+        if (height == next + 1) return cs.withPriorities(next).next(cs.at(next + 1).validators());
+        return cs.at(height); // checking votes and certificates needs no priorities
     }
 
     private StakingReads staking() {

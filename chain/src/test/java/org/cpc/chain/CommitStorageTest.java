@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.security.PrivateKey;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.types.Block;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,25 +36,39 @@ class CommitStorageTest {
         return BlockSigner.sign(c.propose(c.validators().get(0).address(), 0, head.header().timestamp() + 1000), vkey);
     }
 
+    /** The real certificate of {@code b}: the precommit of the chain's one validator. */
+    JsonNode realCert(LocalChain c, Block b) {
+        return BlockSigner.soleCommit(b, c.params().chainId(), vkey, c.validators().get(0).address());
+    }
+
     @Test
     void certificateIsStoredWithItsBlockAndSurvivesRestart() throws Exception {
         Genesis g = genesis(2);
+        JsonNode c1, c3;
         try (LocalChain c = LocalChain.open(dir, g, options(clock))) {
             assertThat(c.commitOf(0)).isEmpty(); // genesis has none
-            c.commit(next(c), cert(0, "aa"));
-            c.commit(next(c)); // a caller without a certificate
-            c.commit(next(c), cert(2, "bb"));
-            assertThat(c.commitOf(1).map(JsonNode::toString)).contains(cert(0, "aa").toString());
+            Block b1 = next(c);
+            c1 = realCert(c, b1);
+            c.commit(b1, c1);
+            assertThat(next(c).lastCommit()).as("the stored certificate becomes the next block's last_commit")
+                    .hasToString(c1.toString());
+            Block b2 = next(c);
+            c.commit(b2); // a caller without a certificate
+            assertThatThrownBy(() -> next(c)).hasMessageContaining("no certificate of block 2");
+            Block b3 = BlockSigner.sign(c.propose(c.validators().get(0).address(), 0, b2.header().timestamp() + 1000,
+                    realCert(c, b2), List.of()), vkey);
+            c3 = realCert(c, b3);
+            c.commit(b3, c3);
+            assertThat(c.commitOf(1).map(JsonNode::toString)).contains(c1.toString());
             assertThat(c.commitOf(2)).isEmpty();
-            assertThat(c.commitOf(3).map(JsonNode::toString)).contains(cert(2, "bb").toString());
+            assertThat(c.commitOf(3).map(JsonNode::toString)).contains(c3.toString());
             assertThat(c.commitOf(4)).isEmpty();
             assertThat(c.commitOf(-1)).isEmpty();
         }
         try (LocalChain c = LocalChain.open(dir, g, options(clock))) {
             assertThat(c.head().header().height()).isEqualTo(3);
-            JsonNode one = c.commitOf(1).orElseThrow();
-            assertThat(one.toString()).isEqualTo(cert(0, "aa").toString());
-            assertThat(c.commitOf(3).map(JsonNode::toString)).contains(cert(2, "bb").toString());
+            assertThat(c.commitOf(1).map(JsonNode::toString)).contains(c1.toString());
+            assertThat(c.commitOf(3).map(JsonNode::toString)).contains(c3.toString());
             assertThat(c.commitOf(2)).isEmpty();
         }
     }

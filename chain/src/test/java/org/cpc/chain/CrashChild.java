@@ -34,8 +34,9 @@ public final class CrashChild {
                 }
                 Block head = c.head();
                 long ts = Math.max(System.currentTimeMillis(), head.header().timestamp() + 1);
-                Block b = c.propose(c.validators().get(0).address(), 0, ts);
-                c.commit(BlockSigner.sign(b, key));
+                String validator = c.validators().get(0).address();
+                Block b = BlockSigner.sign(c.propose(validator, 0, ts), key);
+                c.commit(b, BlockSigner.soleCommit(b, g.params().chainId(), key, validator));
                 System.out.println("committed " + b.header().height() + " " + b.transactions().size());
                 if (!pruning.archive()) System.out.println("earliest " + c.earliestBlock());
                 System.out.flush();

@@ -308,31 +308,31 @@ class LocalChainTest {
             var h = p.header();
             record Case(String expect, org.cpc.protocol.types.BlockHeader header) {}
             List<Case> cases = List.of(
-                    new Case("does not follow", new org.cpc.protocol.types.BlockHeader(h.height() + 1, h.prevHash(), h.timestamp(), h.chainId(), h.proposerAddress(), h.round(), h.txRoot(), h.stateRoot(), h.computeRoot(), h.gasUsed(), h.gasLimit(), null, null)),
-                    new Case("prev_hash", new org.cpc.protocol.types.BlockHeader(h.height(), "11".repeat(32), h.timestamp(), h.chainId(), h.proposerAddress(), h.round(), h.txRoot(), h.stateRoot(), h.computeRoot(), h.gasUsed(), h.gasLimit(), null, null)),
-                    new Case("is not after the parent", new org.cpc.protocol.types.BlockHeader(h.height(), h.prevHash(), c.head().header().timestamp(), h.chainId(), h.proposerAddress(), h.round(), h.txRoot(), h.stateRoot(), h.computeRoot(), h.gasUsed(), h.gasLimit(), null, null)),
-                    new Case("ahead of this node's clock", new org.cpc.protocol.types.BlockHeader(h.height(), h.prevHash(), clock.now + 60_000, h.chainId(), h.proposerAddress(), h.round(), h.txRoot(), h.stateRoot(), h.computeRoot(), h.gasUsed(), h.gasLimit(), null, null)),
-                    new Case("block for chain", new org.cpc.protocol.types.BlockHeader(h.height(), h.prevHash(), h.timestamp(), "cpc-x", h.proposerAddress(), h.round(), h.txRoot(), h.stateRoot(), h.computeRoot(), h.gasUsed(), h.gasLimit(), null, null)),
-                    new Case("is not a validator", new org.cpc.protocol.types.BlockHeader(h.height(), h.prevHash(), h.timestamp(), h.chainId(), "cpcvalcons1xyz", h.round(), h.txRoot(), h.stateRoot(), h.computeRoot(), h.gasUsed(), h.gasLimit(), null, null)),
-                    new Case("tx_root", new org.cpc.protocol.types.BlockHeader(h.height(), h.prevHash(), h.timestamp(), h.chainId(), h.proposerAddress(), h.round(), "22".repeat(32), h.stateRoot(), h.computeRoot(), h.gasUsed(), h.gasLimit(), null, null)),
-                    new Case("state_root", new org.cpc.protocol.types.BlockHeader(h.height(), h.prevHash(), h.timestamp(), h.chainId(), h.proposerAddress(), h.round(), h.txRoot(), "33".repeat(32), h.computeRoot(), h.gasUsed(), h.gasLimit(), null, null)),
-                    new Case("compute_root", new org.cpc.protocol.types.BlockHeader(h.height(), h.prevHash(), h.timestamp(), h.chainId(), h.proposerAddress(), h.round(), h.txRoot(), h.stateRoot(), "", h.gasUsed(), h.gasLimit(), null, null)),
-                    new Case("gas_used", new org.cpc.protocol.types.BlockHeader(h.height(), h.prevHash(), h.timestamp(), h.chainId(), h.proposerAddress(), h.round(), h.txRoot(), h.stateRoot(), h.computeRoot(), h.gasUsed() + 1, h.gasLimit(), null, null)),
-                    new Case("gas_limit", new org.cpc.protocol.types.BlockHeader(h.height(), h.prevHash(), h.timestamp(), h.chainId(), h.proposerAddress(), h.round(), h.txRoot(), h.stateRoot(), h.computeRoot(), h.gasUsed(), h.gasLimit() - 1, null, null)),
-                    new Case("zk_state_proof", new org.cpc.protocol.types.BlockHeader(h.height(), h.prevHash(), h.timestamp(), h.chainId(), h.proposerAddress(), h.round(), h.txRoot(), h.stateRoot(), h.computeRoot(), h.gasUsed(), h.gasLimit(), "00", null)));
+                    new Case("does not follow", new org.cpc.protocol.types.BlockHeader(h.height() + 1, h.prevHash(), h.timestamp(), h.chainId(), h.proposerAddress(), h.round(), h.txRoot(), h.stateRoot(), h.computeRoot(), h.gasUsed(), h.gasLimit(), h.validatorsHash(), h.nextValidatorsHash(), h.lastCommitHash(), h.evidenceHash(), null, null)),
+                    new Case("prev_hash", new org.cpc.protocol.types.BlockHeader(h.height(), "11".repeat(32), h.timestamp(), h.chainId(), h.proposerAddress(), h.round(), h.txRoot(), h.stateRoot(), h.computeRoot(), h.gasUsed(), h.gasLimit(), h.validatorsHash(), h.nextValidatorsHash(), h.lastCommitHash(), h.evidenceHash(), null, null)),
+                    new Case("is not after the parent", new org.cpc.protocol.types.BlockHeader(h.height(), h.prevHash(), c.head().header().timestamp(), h.chainId(), h.proposerAddress(), h.round(), h.txRoot(), h.stateRoot(), h.computeRoot(), h.gasUsed(), h.gasLimit(), h.validatorsHash(), h.nextValidatorsHash(), h.lastCommitHash(), h.evidenceHash(), null, null)),
+                    new Case("ahead of this node's clock", new org.cpc.protocol.types.BlockHeader(h.height(), h.prevHash(), clock.now + 60_000, h.chainId(), h.proposerAddress(), h.round(), h.txRoot(), h.stateRoot(), h.computeRoot(), h.gasUsed(), h.gasLimit(), h.validatorsHash(), h.nextValidatorsHash(), h.lastCommitHash(), h.evidenceHash(), null, null)),
+                    new Case("block for chain", new org.cpc.protocol.types.BlockHeader(h.height(), h.prevHash(), h.timestamp(), "cpc-x", h.proposerAddress(), h.round(), h.txRoot(), h.stateRoot(), h.computeRoot(), h.gasUsed(), h.gasLimit(), h.validatorsHash(), h.nextValidatorsHash(), h.lastCommitHash(), h.evidenceHash(), null, null)),
+                    new Case("not a validator of this height", new org.cpc.protocol.types.BlockHeader(h.height(), h.prevHash(), h.timestamp(), h.chainId(), "cpcvalcons1xyz", h.round(), h.txRoot(), h.stateRoot(), h.computeRoot(), h.gasUsed(), h.gasLimit(), h.validatorsHash(), h.nextValidatorsHash(), h.lastCommitHash(), h.evidenceHash(), null, null)),
+                    new Case("tx_root", new org.cpc.protocol.types.BlockHeader(h.height(), h.prevHash(), h.timestamp(), h.chainId(), h.proposerAddress(), h.round(), "22".repeat(32), h.stateRoot(), h.computeRoot(), h.gasUsed(), h.gasLimit(), h.validatorsHash(), h.nextValidatorsHash(), h.lastCommitHash(), h.evidenceHash(), null, null)),
+                    new Case("state_root", new org.cpc.protocol.types.BlockHeader(h.height(), h.prevHash(), h.timestamp(), h.chainId(), h.proposerAddress(), h.round(), h.txRoot(), "33".repeat(32), h.computeRoot(), h.gasUsed(), h.gasLimit(), h.validatorsHash(), h.nextValidatorsHash(), h.lastCommitHash(), h.evidenceHash(), null, null)),
+                    new Case("compute_root", new org.cpc.protocol.types.BlockHeader(h.height(), h.prevHash(), h.timestamp(), h.chainId(), h.proposerAddress(), h.round(), h.txRoot(), h.stateRoot(), "", h.gasUsed(), h.gasLimit(), h.validatorsHash(), h.nextValidatorsHash(), h.lastCommitHash(), h.evidenceHash(), null, null)),
+                    new Case("gas_used", new org.cpc.protocol.types.BlockHeader(h.height(), h.prevHash(), h.timestamp(), h.chainId(), h.proposerAddress(), h.round(), h.txRoot(), h.stateRoot(), h.computeRoot(), h.gasUsed() + 1, h.gasLimit(), h.validatorsHash(), h.nextValidatorsHash(), h.lastCommitHash(), h.evidenceHash(), null, null)),
+                    new Case("gas_limit", new org.cpc.protocol.types.BlockHeader(h.height(), h.prevHash(), h.timestamp(), h.chainId(), h.proposerAddress(), h.round(), h.txRoot(), h.stateRoot(), h.computeRoot(), h.gasUsed(), h.gasLimit() - 1, h.validatorsHash(), h.nextValidatorsHash(), h.lastCommitHash(), h.evidenceHash(), null, null)),
+                    new Case("zk_state_proof", new org.cpc.protocol.types.BlockHeader(h.height(), h.prevHash(), h.timestamp(), h.chainId(), h.proposerAddress(), h.round(), h.txRoot(), h.stateRoot(), h.computeRoot(), h.gasUsed(), h.gasLimit(), h.validatorsHash(), h.nextValidatorsHash(), h.lastCommitHash(), h.evidenceHash(), "00", null)));
             for (Case k : cases) {
-                Block bad = BlockSigner.sign(new Block(k.header(), p.transactions(), null), vkey);
+                Block bad = BlockSigner.sign(new Block(k.header(), p.transactions(), null, p.lastCommit(), p.evidence()), vkey);
                 assertThatThrownBy(() -> c.validate(bad)).as(k.expect())
                         .isInstanceOf(InvalidBlockException.class).hasMessageContaining(k.expect());
             }
             // a transaction dropped: tx_root no longer matches (gas_used is checked first)
-            Block fewer = BlockSigner.sign(new Block(h, p.transactions().subList(0, 1), null), vkey);
+            Block fewer = BlockSigner.sign(new Block(h, p.transactions().subList(0, 1), null, p.lastCommit(), p.evidence()), vkey);
             assertThatThrownBy(() -> c.validate(fewer)).isInstanceOf(InvalidBlockException.class);
             // a transaction's signature swapped for a bad one (tx_root unchanged: signatures are not hashed)
             Transaction t0 = p.transactions().get(0);
             byte[] s = Hex.decode(t0.signature());
             s[5] ^= 1;
-            Block badTx = BlockSigner.sign(new Block(h, List.of(t0.withSignature(Hex.encode(s)), p.transactions().get(1)), null), vkey);
+            Block badTx = BlockSigner.sign(new Block(h, List.of(t0.withSignature(Hex.encode(s)), p.transactions().get(1)), null, p.lastCommit(), p.evidence()), vkey);
             assertThatThrownBy(() -> c.validate(badTx)).hasMessageContaining("signature does not verify");
             // unsigned, and signed by another key
             assertThatThrownBy(() -> c.validate(p)).hasMessageContaining("not signed");

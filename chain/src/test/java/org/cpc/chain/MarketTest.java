@@ -277,7 +277,7 @@ class MarketTest {
     /**
      * Block execution says what each result was paid, and the store keeps it with the block: a synthetic result
      * between two market jobs takes the whole compute share (it is the only synthetic one), each job its worker
-     * part. A store made before payments were kept gets the same from {@link LegacyResultPayments}.
+     * part.
      */
     @Test
     void eachResultOfABlockKeepsWhatItWasPaid() throws Exception {
@@ -301,11 +301,6 @@ class MarketTest {
                     .containsExactlyElementsOf(b.transactions().stream().map(Transaction::hashHex).toList());
             assertThat(c.blockResults(1).orElseThrow()).isEmpty();
             assertThat(c.blockResults(3)).isEmpty();
-
-            LegacyResultPayments.Jobs jobs = (task, job) -> c.task(task)
-                    .flatMap(v -> v.jobs().stream().filter(j -> j.job() == job).findFirst()).orElse(null);
-            assertThat(LegacyResultPayments.of(b, jobs, PARAMS)).isEqualTo(rr.stream().map(r -> new ResultPayment(
-                    r.index(), r.kind(), r.reward(), r.pocValidator())).toList());
         }
     }
 

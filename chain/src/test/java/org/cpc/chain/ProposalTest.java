@@ -9,6 +9,12 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.cpc.consensus.CommitCertificate;
+import org.cpc.consensus.MlDsaSignatures;
+import org.cpc.consensus.Signer;
+import org.cpc.consensus.ValidatorSet;
+import org.cpc.protocol.types.BlockHeader;
 import java.util.TreeMap;
 import org.cpc.protocol.crypto.MlDsa;
 import org.cpc.protocol.params.NetworkParams;
@@ -54,30 +60,54 @@ class ProposalTest {
                     .containsExactly(addr(0) + "/0", addr(0) + "/1");
             assertThat(seen).extracting(b -> b.header().height()).containsExactly(1L, 2L);
             assertThatThrownBy(() -> c.propose("cpcvalcons1nobody", 0, GENESIS_MS + 5000))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a validator");
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not the proposer of height 3");
         }
     }
 
     @Test
-    void severalValidatorsProposeRoundRobinByHeightAndRound() throws Exception {
+    void severalValidatorsProposeByTheSetsPrioritiesAndSignTheNextBlocksLastCommit() throws Exception {
         KeyPair a = validatorKey(), b = MlDsa.generateKeyPair();
         TreeMap<String, BigInteger> alloc = new TreeMap<>();
         alloc.put(addr(0), Amounts.cpc(10));
         Genesis g = new Genesis(PARAMS, GENESIS_MS, alloc, List.of(validatorInfo(a, addr(998)), validatorInfo(b, addr(999))));
         try (LocalChain c = LocalChain.open(dir, g, options(clock))) {
-            String va = g.validators().get(0).address(), vb = g.validators().get(1).address();
-            // height 1, round 0: (1 + 0) % 2 = validator 1
-            Block wrong = BlockSigner.sign(c.propose(va, 0, GENESIS_MS + 1000), a.getPrivate());
-            assertThatThrownBy(() -> c.validate(wrong)).hasMessageContaining("proposer of height 1 round 0 is " + vb);
-            Block right = BlockSigner.sign(c.propose(va, 1, GENESIS_MS + 1000), a.getPrivate());
-            c.commit(right);
+            Map<String, KeyPair> keys = Map.of(g.validators().get(0).address(), a, g.validators().get(1).address(), b);
+            ValidatorSet s1 = c.validatorSet(1);
+            String p0 = s1.proposer(0).address(), p1 = s1.proposer(1).address();
+            assertThat(p0).isNotEqualTo(p1);
+            Block right = BlockSigner.sign(c.propose(p1, 1, GENESIS_MS + 1000), keys.get(p1).getPrivate());
+            // the same block claiming round 0, where the other one proposes
+            BlockHeader h = right.header();
+            Block wrong = BlockSigner.sign(new Block(new BlockHeader(h.height(), h.prevHash(), h.timestamp(), h.chainId(),
+                    p1, 0, h.txRoot(), h.stateRoot(), h.computeRoot(), h.gasUsed(), h.gasLimit(), h.validatorsHash(),
+                    h.nextValidatorsHash(), h.lastCommitHash(), h.evidenceHash(), null, null), List.of(), null),
+                    keys.get(p1).getPrivate());
+            assertThatThrownBy(() -> c.validate(wrong)).hasMessageContaining("proposer of height 1 round 0 is " + p0);
+            commitSignedByBoth(c, right, s1, keys);
             // 10 CPC to the two validators of power 1: the proposer's 5% bonus, then half each: 5.25 and 4.75 CPC.
-            assertThat(withPendingRewards(c, addr(998))).isEqualTo(Amounts.parseCpc("5.25"));
-            assertThat(withPendingRewards(c, addr(999))).isEqualTo(Amounts.parseCpc("4.75"));
-            c.commit(BlockSigner.sign(c.propose(va, 0, GENESIS_MS + 2000), a.getPrivate()));
-            c.commit(BlockSigner.sign(c.propose(vb, 0, GENESIS_MS + 3000), b.getPrivate()));
-            assertThat(withPendingRewards(c, addr(999))).isEqualTo(Amounts.parseCpc("14.75")); // 4.75 + 4.75 + 5.25
+            String proposerOperator = p1.equals(g.validators().get(0).address()) ? addr(998) : addr(999);
+            String otherOperator = proposerOperator.equals(addr(998)) ? addr(999) : addr(998);
+            assertThat(withPendingRewards(c, proposerOperator)).isEqualTo(Amounts.parseCpc("5.25"));
+            assertThat(withPendingRewards(c, otherOperator)).isEqualTo(Amounts.parseCpc("4.75"));
+            for (long height = 2; height <= 3; height++) {
+                ValidatorSet s = c.validatorSet(height);
+                String p = s.proposer(0).address();
+                Block next = BlockSigner.sign(c.propose(p, 0, GENESIS_MS + 1000 * height), keys.get(p).getPrivate());
+                assertThat(next.lastCommit()).as("carries the stored certificate of its parent").isNotNull();
+                commitSignedByBoth(c, next, s, keys);
+            }
+            assertThat(withPendingRewards(c, addr(998)).add(withPendingRewards(c, addr(999))))
+                    .isEqualTo(Amounts.cpc(30));
             assertThat(c.head().header().height()).isEqualTo(3);
         }
+    }
+
+    /** Commits {@code block} with a certificate of both validators' precommits (two of two: the quorum). */
+    private static void commitSignedByBoth(LocalChain c, Block block, ValidatorSet set, Map<String, KeyPair> keys)
+            throws InvalidBlockException {
+        List<Signer> signers = set.validators().stream()
+                .map(v -> MlDsaSignatures.signer(v.address(), keys.get(v.address()).getPrivate())).toList();
+        c.commit(block, CommitCertificate.signed(c.params().chainId(), block.header().height(), (int) block.header().round(),
+                block.hashHex(), signers).toJson());
     }
 }

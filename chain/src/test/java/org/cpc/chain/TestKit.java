@@ -137,9 +137,10 @@ public final class TestKit {
     /** Proposes, signs and commits the next block at {@code head + 1000 ms}. */
     public static Block produce(LocalChain c, PrivateKey key) throws InvalidBlockException {
         Block head = c.head();
-        Block b = c.propose(c.validators().get(0).address(), 0, head.header().timestamp() + 1000);
+        String validator = c.validators().get(0).address();
+        Block b = c.propose(validator, 0, head.header().timestamp() + 1000);
         Block signed = BlockSigner.sign(b, key);
-        c.commit(signed);
+        c.commit(signed, BlockSigner.soleCommit(signed, c.params().chainId(), key, validator));
         return signed;
     }
 

@@ -92,7 +92,7 @@ final class NodeCommand extends GroupCommand {
             NetworkParams params = NetworkParams.named(network);
             if (chainId != null) params = params.withChainId(chainId);
             if (blockTimeMs != null) params = params.withBlockTime(blockTimeMs);
-            List<Long> power = powers != null ? powers : Collections.nCopies(validators, 1L);
+            List<Long> power = powers != null ? powers : Collections.nCopies(validators, NodeInit.DEFAULT_POWER);
             // As for init: devnet keys get the well-known password unless one is given; real networks' need one.
             char[] password = params.faucetEnabled() && !passwords.passwordGiven() ? null : passwords.newPassword("validator keys");
             List<NodeInit.Result> nodes = NodeInit.network(params,

@@ -16,9 +16,12 @@ public sealed interface Action<B> {
 
     /**
      * This validator proposes (height, round) and has no valid value to re-propose: ask the application for a new
-     * block and pass it to {@link TendermintMachine#onProposalValue}.
+     * block and pass it to {@link TendermintMachine#onProposalValue}. {@code lastCommit} is the previous height's
+     * certificate with every precommit this node holds for it, for the block's {@code last_commit}; null when the
+     * machine did not decide that height itself (after a restart), and the application uses the stored one.
      */
-    record RequestProposal<B>(long height, int round, String proposerAddress) implements Action<B> {}
+    record RequestProposal<B>(long height, int round, String proposerAddress, CommitCertificate lastCommit)
+            implements Action<B> {}
 
     /**
      * Ask the application whether {@code block} is a valid block for {@code height} (on top of the committed

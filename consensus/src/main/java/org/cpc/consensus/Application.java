@@ -11,8 +11,12 @@ import java.util.Optional;
  * {@link Action}s.
  */
 public interface Application<B> extends BlockHasher<B> {
-    /** A new block for {@code height} (the next one), built by this validator as proposer of {@code round}. */
-    B propose(long height, int round, String proposerAddress, long timestampMs);
+    /**
+     * A new block for {@code height} (the next one), built by this validator as proposer of {@code round}, carrying
+     * {@code lastCommit} (the previous height's certificate with every precommit held for it) or, when null, the
+     * stored certificate of the previous height.
+     */
+    B propose(long height, int round, String proposerAddress, long timestampMs, CommitCertificate lastCommit);
 
     /** Whether {@code block} is a valid next block for {@code height} on top of the committed chain. Pure. */
     boolean validate(long height, B block);

@@ -29,6 +29,24 @@ public record CommitCertificate(long height, int round, String blockHash, List<C
         if (blockHash == null) throw new IllegalArgumentException("a commit is for a block, not nil");
     }
 
+    /**
+     * A certificate with the precommits of {@code signers} (given in set order) for the block: what a single-node
+     * tool or test that commits blocks without running consensus uses as each block's proof.
+     */
+    public static CommitCertificate signed(String chainId, long height, int round, String blockHash,
+                                           List<Signer> signers) {
+        List<CommitSignature> sigs = new ArrayList<>(signers.size());
+        for (Signer s : signers) {
+            Vote v = new Vote(VoteType.PRECOMMIT, height, round, blockHash, s.address(), null);
+            try {
+                sigs.add(new CommitSignature(s.address(), s.sign(SignBytes.vote(chainId, v))));
+            } catch (SignRefusedException e) {
+                throw new IllegalStateException("signer " + s.address() + " refused a precommit", e);
+            }
+        }
+        return new CommitCertificate(height, round, blockHash, sigs);
+    }
+
     /** The precommit vote that signature {@code s} signed. */
     public Vote precommitOf(CommitSignature s) {
         return new Vote(VoteType.PRECOMMIT, height, round, blockHash, s.validatorAddress(), s.signature());

@@ -122,8 +122,11 @@ public final class ConsensusDriver<B> {
             }
             return;
         }
-        if (m.height() > h + 1 || (m.height() == h + 1 && m instanceof Decision<?>)) {
-            if (syncAsked.add(from + "/" + h)) transport.requestDecision(from, h);
+        if (m.height() > h) {
+            // The peer is ahead: ask it for the decision of our height, from one peer per tick. A validator that
+            // fell behind would also get it by voting (the peer answers old votes with the decision), but a node
+            // that does not vote at this height (a follower, a validator outside this height's set) only this way.
+            if (syncAsked.add("h/" + h)) transport.requestDecision(from, h);
             if (m.height() > h + 1) return;
         }
         apply(new ConsensusInput.Received<>(m));
@@ -180,7 +183,7 @@ public final class ConsensusDriver<B> {
                 }
                 case Action.ScheduleTimeout<B> t -> timers.schedule(t.timeout(), t.delayMs());
                 case Action.RequestProposal<B> r -> {
-                    B block = app.propose(r.height(), r.round(), r.proposerAddress(), timers.nowMs());
+                    B block = app.propose(r.height(), r.round(), r.proposerAddress(), timers.nowMs(), r.lastCommit());
                     queue.addAll(applyLogged(new ConsensusInput.ProposalValue<>(r.height(), r.round(), block)));
                 }
                 case Action.RequestValidation<B> r -> queue.addAll(applyLogged(

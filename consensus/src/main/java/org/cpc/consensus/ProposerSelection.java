@@ -1,91 +1,72 @@
 package org.cpc.consensus;
 
-import java.util.List;
-
 /**
- * Deterministic weighted round-robin: CometBFT's proposer-priority algorithm without set changes (the same as
- * nginx's "smooth weighted round-robin"). Each step every validator's priority grows by its power; the one with the
- * highest priority proposes (ties go to the earliest in genesis order) and its priority drops by the total power.
- * The proposer of (height, round) is the one chosen at step {@code height + round + 1} counted from all priorities
- * at zero, so it is a pure function of {@code height + round}.
+ * Who proposes: CometBFT's proposer-priority algorithm (weighted round-robin, also known as nginx's "smooth weighted
+ * round-robin"), in integers, as pure functions over the priorities of a {@link ValidatorSet}. The priorities are
+ * replicated state: the chain stores the priorities of the next height's set after every block, so every node, and
+ * the chain's own header check, name the same proposer (docs/protocol.md, "Proposer selection").
  *
- * <p>With equal powers this is exactly {@code validators[(height + round) mod n]}, the schedule single-proposer
- * devnets use (org.cpc.chain.ProposerSchedule). With unequal powers, over any window of {@code total/g} consecutive
- * steps ({@code g} the gcd of the powers) validator i proposes exactly {@code power_i/g} times, spread evenly.
- * Priorities always stay within (-total, total] and sum to 0, so no rescaling is needed; after {@code total/g} steps
- * they are all zero again, which is how {@link #proposerIndex} jumps to any step in O(total/g · n) at worst.
+ * <p>One <em>step</em>: every validator's priority grows by its power; the one with the highest priority (the
+ * earliest in set order on a tie) is chosen and its priority drops by the total power. The proposer of round r of a
+ * height is the validator chosen at the (r + 1)-th step from the height's priorities. The next height's priorities
+ * are the height's after exactly one step (whatever round decided it), carried over to the next set: a validator
+ * that stays keeps its priority, a new one starts at −(total + total/8) (behind everyone, so that joining and
+ * leaving cannot be used to jump the queue), a leaving one is dropped; then the spread is scaled down to at most
+ * 2 × total and the priorities are centred on zero.
  *
- * <p>Validator-set changes (later): CometBFT carries priorities across heights and re-centres them when the set
- * changes (a new validator starts at -1.125 × total). That needs the priorities to be part of the replicated state
- * at each height; {@link ValidatorSet} is per height, which is the seam.
+ * <p>With a fixed set and all priorities starting at zero the sum stays zero and every priority stays within
+ * (−total, total], so scaling and centring change nothing: over any {@code total/g} consecutive steps ({@code g}
+ * the gcd of the powers) validator i proposes exactly {@code power_i/g} times, spread evenly, and with equal powers
+ * the proposer of round r at height h is {@code validators[(h − 1 + r) mod n]}.
  */
 public final class ProposerSelection {
-    private final long[] powers;
-    private final long total;
-    private final long period;
-    // A cursor: the priorities after `step` steps. proposerIndex moves it forward (or restarts from zero).
-    private long[] priorities;
-    private long step;
+    private ProposerSelection() {}
 
-    public ProposerSelection(List<Long> powers) {
-        int n = powers.size();
-        this.powers = new long[n];
-        long t = 0;
-        long g = 0;
-        for (int i = 0; i < n; i++) {
-            long p = powers.get(i);
-            if (p <= 0) throw new IllegalArgumentException("power must be > 0");
-            this.powers[i] = p;
-            t += p;
-            g = gcd(g, p);
-        }
-        this.total = t;
-        this.period = t / g;
-        this.priorities = new long[n];
-        this.step = 0;
-    }
-
-    /** Index in genesis order of the validator chosen at step {@code k + 1} (k = height + round ≥ 0). */
-    public synchronized int proposerIndex(long k) {
-        if (k < 0) throw new IllegalArgumentException("height + round < 0");
-        long target = Math.floorMod(k, period); // the state after `target` steps equals the state after k steps
-        if (target < step) {
-            priorities = new long[powers.length];
-            step = 0;
-        }
-        while (step < target) {
-            advance();
-        }
-        // Choose without moving the cursor past `target`: the choice at step target + 1.
-        return argmaxAfterIncrement();
-    }
-
-    private int argmaxAfterIncrement() {
+    /** One step on {@code priorities} (changed in place); returns the index chosen. */
+    public static int step(long[] priorities, long[] powers, long total) {
         int best = 0;
-        long bestPriority = Long.MIN_VALUE;
-        for (int i = 0; i < powers.length; i++) {
-            long p = priorities[i] + powers[i];
-            if (p > bestPriority) {
-                bestPriority = p;
-                best = i;
-            }
+        for (int i = 0; i < priorities.length; i++) {
+            priorities[i] += powers[i];
+            if (priorities[i] > priorities[best]) best = i;
         }
+        priorities[best] -= total;
         return best;
     }
 
-    private void advance() {
-        int chosen = argmaxAfterIncrement();
-        for (int i = 0; i < powers.length; i++) priorities[i] += powers[i];
-        priorities[chosen] -= total;
-        step++;
+    /** The index of the proposer of {@code round}, from a height's priorities (not changed). */
+    public static int proposer(long[] priorities, long[] powers, long total, int round) {
+        if (round < 0) throw new IllegalArgumentException("round < 0");
+        long[] p = priorities.clone();
+        int chosen = 0;
+        for (int r = 0; r <= round; r++) chosen = step(p, powers, total);
+        return chosen;
     }
 
-    private static long gcd(long a, long b) {
-        while (b != 0) {
-            long t = a % b;
-            a = b;
-            b = t;
+    /** The priority a validator joining a set of {@code total} power starts with. */
+    public static long joining(long total) {
+        return -(total + (total >> 3));
+    }
+
+    /**
+     * Scales the spread down to at most {@code 2 × total} (dividing by the least integer that does it, rounding each
+     * toward zero), then subtracts the floor of the mean from each. In place.
+     */
+    public static void rescaleAndCentre(long[] priorities, long total) {
+        if (priorities.length == 0) return;
+        long min = Long.MAX_VALUE, max = Long.MIN_VALUE;
+        for (long p : priorities) {
+            min = Math.min(min, p);
+            max = Math.max(max, p);
         }
-        return a;
+        long limit = 2 * total;
+        long diff = max - min;
+        if (diff > limit) {
+            long ratio = (diff + limit - 1) / limit;
+            for (int i = 0; i < priorities.length; i++) priorities[i] /= ratio;
+        }
+        long sum = 0;
+        for (long p : priorities) sum += p; // |p| ≤ 3 × 2^53 and n ≤ 1000: no overflow
+        long mean = Math.floorDiv(sum, priorities.length);
+        for (int i = 0; i < priorities.length; i++) priorities[i] -= mean;
     }
 }

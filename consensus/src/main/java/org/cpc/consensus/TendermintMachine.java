@@ -68,6 +68,13 @@ public final class TendermintMachine<B> {
     private Decision<B> pendingDecision;
     private final List<ConsensusMessage> future = new ArrayList<>();
     private long lastDecidedHeight = -1;
+    /**
+     * The certificate of the previous height as this machine decided it, with every later precommit for the same
+     * block and round added (so that the next block's {@code last_commit} counts a validator whose precommit came
+     * after the quorum as live); null after a (re)start, when the application uses the stored one.
+     */
+    private CommitCertificate lastCommit;
+    private ValidatorSet lastValidators;
     private List<Action<B>> out = new ArrayList<>();
 
     /**
@@ -271,7 +278,7 @@ public final class TendermintMachine<B> {
             return;
         }
         if (p.height() != height || proposals.containsKey(p.round())) return; // first proposal per round wins
-        Validator proposer = validators.proposer(height, p.round());
+        Validator proposer = validators.proposer(p.round());
         Integer far = farProposal.get(proposer.address());
         boolean isFar = p.round() > round + 1;
         if (isFar && far != null && far > round + 1 && far > p.round()) return; // keep its highest far proposal only
@@ -296,6 +303,10 @@ public final class TendermintMachine<B> {
             buffer(v);
             return;
         }
+        if (v.height() == height - 1) {
+            addLatePrecommit(v);
+            return;
+        }
         if (v.height() != height) return;
         Validator val = validators.byAddress(v.validatorAddress());
         if (val == null) return;
@@ -308,6 +319,23 @@ public final class TendermintMachine<B> {
             String key = v.validatorAddress() + "/" + v.round() + "/" + v.type();
             if (evidenceSeen.add(key)) out.add(new Action.RecordEvidence<>(new DuplicateVoteEvidence(added.existing(), v)));
         }
+    }
+
+    /** A precommit of the previous height for the decided block and round, not yet in its certificate. */
+    private void addLatePrecommit(Vote v) {
+        CommitCertificate c = lastCommit;
+        if (c == null || v.type() != VoteType.PRECOMMIT || v.round() != c.round() || !c.blockHash().equals(v.blockHash())) {
+            return;
+        }
+        int at = lastValidators.indexOf(v.validatorAddress());
+        if (at < 0) return;
+        for (CommitSignature s : c.signatures()) if (s.validatorAddress().equals(v.validatorAddress())) return;
+        if (!verifier.verify(lastValidators.get(at), SignBytes.vote(chainId, v), v.signature())) return;
+        List<CommitSignature> sigs = new ArrayList<>(c.signatures());
+        int i = 0;
+        while (i < sigs.size() && lastValidators.indexOf(sigs.get(i).validatorAddress()) < at) i++;
+        sigs.add(i, new CommitSignature(v.validatorAddress(), v.signature()));
+        lastCommit = new CommitCertificate(c.height(), c.round(), c.blockHash(), sigs);
     }
 
     private void buffer(ConsensusMessage m) {
@@ -371,7 +399,7 @@ public final class TendermintMachine<B> {
                 broadcastProposal(validValue, validHash, validRound);
             } else if (proposalRequestedRound != r) {
                 proposalRequestedRound = r;
-                out.add(new Action.RequestProposal<>(height, r, signer.address()));
+                out.add(new Action.RequestProposal<>(height, r, signer.address(), lastCommit));
             }
         }
         // The paper only schedules this for non-proposers; scheduling it always also covers a slow application.
@@ -379,7 +407,7 @@ public final class TendermintMachine<B> {
     }
 
     private boolean isProposer(int r) {
-        return signer != null && validators.proposer(height, r).address().equals(signer.address());
+        return signer != null && validators.proposer(r).address().equals(signer.address());
     }
 
     private boolean isValidator() {
@@ -466,8 +494,17 @@ public final class TendermintMachine<B> {
 
     private void decide(B block, CommitCertificate cert) {
         lastDecidedHeight = height;
+        lastCommit = inSetOrder(cert);
+        lastValidators = validators;
         out.add(new Action.Commit<>(height, block, cert));
         enterHeight(height + 1, timeouts.commit());
+    }
+
+    /** The certificate with its signatures in set order (the order {@code last_commit} carries them in). */
+    private CommitCertificate inSetOrder(CommitCertificate c) {
+        List<CommitSignature> sigs = new ArrayList<>(c.signatures());
+        sigs.sort(java.util.Comparator.comparingInt(s -> validators.indexOf(s.validatorAddress())));
+        return new CommitCertificate(c.height(), c.round(), c.blockHash(), sigs);
     }
 
     private boolean tryRoundRules() {
@@ -536,6 +573,11 @@ public final class TendermintMachine<B> {
         List<Action<B>> result = out;
         out = new ArrayList<>();
         return result;
+    }
+
+    /** The certificate of the previous height with the late precommits seen since (null after a restart). */
+    public CommitCertificate lastCommit() {
+        return lastCommit;
     }
 
     /** The last height this machine decided, or -1. */

@@ -1,14 +1,21 @@
 package org.cpc.consensus;
 
-import java.util.ArrayList;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.cpc.protocol.codec.Hex;
+import org.cpc.protocol.codec.Jcs;
+import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.crypto.Sha256;
 
 /**
- * The validators of one height, in genesis order (the order the proposer schedule breaks ties by), with their
- * voting power. Quorums are by power: {@link #isQuorum} is "more than 2/3" (2f+1 of the paper),
- * {@link #isOneThird} is "more than 1/3" (f+1: at least one honest validator). Immutable.
+ * The validators of one height, in set order (power descending, then operator address, as the chain chooses them),
+ * with their voting power and proposer priorities ({@link ProposerSelection}). Quorums are by power:
+ * {@link #isQuorum} is "more than 2/3" (2f+1 of the paper), {@link #isOneThird} is "more than 1/3" (f+1: at least
+ * one honest validator). Immutable.
  */
 public final class ValidatorSet {
     /** Total power is kept below 2^53 so that any sum of powers is exact in JSON and far from overflow. */
@@ -17,22 +24,34 @@ public final class ValidatorSet {
     private final List<Validator> validators;
     private final Map<String, Integer> index = new HashMap<>();
     private final long totalPower;
-    private final ProposerSelection selection;
+    private final long[] powers;
+    private final long[] priorities;
+    /** Proposers of rounds 0, 1, … as far as asked: a pure function of the priorities, computed once. */
+    private int[] proposers = new int[0];
 
+    /** A set whose priorities are all zero: the first height of a chain. */
     public ValidatorSet(List<Validator> validators) {
+        this(validators, new long[validators.size()]);
+    }
+
+    /** A set with the priorities of its height, one per validator in set order. */
+    public ValidatorSet(List<Validator> validators, long[] priorities) {
         if (validators.isEmpty()) throw new IllegalArgumentException("empty validator set");
+        if (priorities.length != validators.size()) {
+            throw new IllegalArgumentException(priorities.length + " priorities for " + validators.size() + " validators");
+        }
         this.validators = List.copyOf(validators);
+        this.powers = new long[validators.size()];
         long total = 0;
         for (int i = 0; i < this.validators.size(); i++) {
             Validator v = this.validators.get(i);
             if (index.put(v.address(), i) != null) throw new IllegalArgumentException("duplicate validator " + v.address());
+            powers[i] = v.power();
             total += v.power();
             if (total > MAX_TOTAL_POWER) throw new IllegalArgumentException("total voting power exceeds 2^53 - 1");
         }
         this.totalPower = total;
-        List<Long> powers = new ArrayList<>(this.validators.size());
-        for (Validator v : this.validators) powers.add(v.power());
-        this.selection = new ProposerSelection(powers);
+        this.priorities = priorities.clone();
     }
 
     public List<Validator> validators() {
@@ -57,7 +76,7 @@ public final class ValidatorSet {
         return i == null ? null : validators.get(i);
     }
 
-    /** Position in genesis order, or -1. */
+    /** Position in set order, or -1. */
     public int indexOf(String address) {
         Integer i = address == null ? null : index.get(address);
         return i == null ? -1 : i;
@@ -73,8 +92,67 @@ public final class ValidatorSet {
         return 3 * power > totalPower;
     }
 
-    /** The proposer of (height, round): {@link ProposerSelection}, weighted round-robin over {@code height + round}. */
-    public Validator proposer(long height, int round) {
-        return validators.get(selection.proposerIndex(height + round));
+    /** This height's proposer priorities, in set order (a copy). */
+    public long[] priorities() {
+        return priorities.clone();
+    }
+
+    /** The proposer of {@code round} at this set's height ({@link ProposerSelection}). */
+    public synchronized Validator proposer(int round) {
+        if (round < 0) throw new IllegalArgumentException("round < 0");
+        if (round >= proposers.length) {
+            int[] more = Arrays.copyOf(proposers, Math.max(round + 1, Math.min(2 * proposers.length, 1 << 16)));
+            long[] p = priorities.clone();
+            for (int r = 0; r < more.length; r++) {
+                int chosen = ProposerSelection.step(p, powers, totalPower);
+                if (r >= proposers.length) more[r] = chosen;
+            }
+            proposers = more;
+        }
+        return validators.get(proposers[round]);
+    }
+
+    /**
+     * The set of the next height: {@code members} (in set order; the same list as this one when nothing changed)
+     * with the priorities this set's carry into it ({@link ProposerSelection}).
+     */
+    public ValidatorSet next(List<Validator> members) {
+        long[] p = priorities.clone();
+        ProposerSelection.step(p, powers, totalPower);
+        long nextTotal = 0;
+        for (Validator v : members) nextTotal += v.power();
+        long[] out = new long[members.size()];
+        for (int i = 0; i < out.length; i++) {
+            int was = indexOf(members.get(i).address());
+            out[i] = was >= 0 ? p[was] : ProposerSelection.joining(nextTotal);
+        }
+        ProposerSelection.rescaleAndCentre(out, nextTotal);
+        return new ValidatorSet(members, out);
+    }
+
+    /**
+     * {@code validators_hash}: SHA-256 (hex) of the JCS of the set as an array of
+     * {@code {"address","public_key","power"}} in set order. Priorities are not part of it (they follow from the
+     * chain's history, and the state root commits to them).
+     */
+    public String hashHex() {
+        return hashHex(validators);
+    }
+
+    /** {@link #hashHex()} of a list of validators in set order. */
+    public static String hashHex(List<Validator> validators) {
+        ArrayNode a = Json.NODES.arrayNode();
+        for (Validator v : validators) {
+            ObjectNode o = a.addObject();
+            o.put("address", v.address());
+            o.put("public_key", v.publicKey());
+            o.put("power", v.power());
+        }
+        return Hex.encode(Sha256.hash(Jcs.canonicalize(a)));
+    }
+
+    /** Same validators, powers and priorities, in the same order. */
+    public boolean sameAs(ValidatorSet o) {
+        return validators.equals(o.validators) && Arrays.equals(priorities, o.priorities);
     }
 }

@@ -14,14 +14,20 @@ class ProposerSelectionTest {
         return new ValidatorSet(vals);
     }
 
+    static ValidatorSet weighted(long... powers) {
+        List<Validator> vals = new ArrayList<>();
+        for (int i = 0; i < powers.length; i++) vals.add(new Validator("v" + i, "", powers[i]));
+        return new ValidatorSet(vals);
+    }
+
     @Test
-    void equalPowerIsTheDevnetScheduleValidatorsAtHeightPlusRoundModN() {
+    void equalPowerIsRoundRobinOverHeightPlusRound() {
         for (int n = 1; n <= 7; n++) {
-            ValidatorSet s = equal(n);
+            ValidatorSets sets = ValidatorSets.fixed(equal(n));
             for (long h = 0; h < 300; h++) {
+                ValidatorSet s = sets.forHeight(h);
                 for (int r = 0; r < 12; r++) {
-                    // org.cpc.chain.ProposerSchedule: validators.get(floorMod(height + round, n))
-                    assertThat(s.proposer(h, r).address()).isEqualTo("v" + Math.floorMod(h + r, (long) n));
+                    assertThat(s.proposer(r).address()).isEqualTo("v" + Math.floorMod(h + r, (long) n));
                 }
             }
         }
@@ -30,33 +36,82 @@ class ProposerSelectionTest {
     @Test
     void weightedRoundRobinGivesEachItsShareInEveryWindow() {
         long[] powers = {1, 2, 3, 4};
-        ProposerSelection sel = new ProposerSelection(List.of(1L, 2L, 3L, 4L));
+        ValidatorSets sets = ValidatorSets.fixed(weighted(powers));
+        StringBuilder seq = new StringBuilder();
         for (long start = 0; start < 50; start += 10) {
             int[] count = new int[4];
-            for (long k = start; k < start + 10; k++) count[sel.proposerIndex(k)]++;
+            for (long h = start; h < start + 10; h++) {
+                int i = sets.forHeight(h).indexOf(sets.forHeight(h).proposer(0).address());
+                count[i]++;
+                if (h < 10) seq.append(i);
+            }
             for (int i = 0; i < 4; i++) assertThat(count[i]).isEqualTo(powers[i]);
         }
-        // Smooth: the heaviest never proposes more than twice in a row with these powers.
-        StringBuilder seq = new StringBuilder();
-        for (long k = 0; k < 10; k++) seq.append(sel.proposerIndex(k));
         // Worked by hand: priorities +power each step, the highest (earliest on ties) proposes and pays the total.
         assertThat(seq.toString()).isEqualTo("3213023123");
     }
 
     @Test
-    void anyQueryOrderGivesTheSameAnswerAsStepping() {
-        SplittableRandom rnd = new SplittableRandom(5);
-        List<Long> powers = List.of(5L, 1L, 9L, 3L, 3L, 12L);
-        ProposerSelection stepping = new ProposerSelection(powers);
-        int[] expected = new int[2000];
-        for (int k = 0; k < expected.length; k++) expected[k] = stepping.proposerIndex(k);
-        ProposerSelection random = new ProposerSelection(powers);
-        for (int i = 0; i < 5000; i++) {
-            int k = rnd.nextInt(expected.length);
-            assertThat(random.proposerIndex(k)).isEqualTo(expected[k]);
+    void roundRIsTheStepAfterRoundRMinusOne() {
+        ValidatorSet s = weighted(5, 1, 9, 3, 3, 12);
+        long[] p = s.priorities();
+        long[] powers = {5, 1, 9, 3, 3, 12};
+        for (int r = 0; r < 100; r++) {
+            int chosen = ProposerSelection.step(p, powers, s.totalPower());
+            assertThat(s.proposer(r)).isEqualTo(s.get(chosen));
         }
-        // Far heights jump by the period (total / gcd = 33) instead of stepping from zero.
-        assertThat(random.proposerIndex(33L * 1_000_000_000L + 17)).isEqualTo(expected[17]);
+        // asked out of order, the same answers
+        assertThat(s.proposer(7)).isEqualTo(weighted(5, 1, 9, 3, 3, 12).proposer(7));
+    }
+
+    @Test
+    void aJoiningValidatorStartsBehindAndPrioritiesStayBoundedAndCentred() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        List<Validator> pool = new ArrayList<>();
+        for (int i = 0; i < 12; i++) pool.add(new Validator("v" + i, "", 1 + rnd.nextInt(1_000_000)));
+        ValidatorSet s = new ValidatorSet(pool.subList(0, 4));
+        for (int h = 0; h < 5_000; h++) {
+            List<Validator> members = new ArrayList<>();
+            for (Validator v : pool) if (rnd.nextInt(3) > 0) members.add(new Validator(v.address(), "", rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(1_000_000) : v.power()));
+            if (members.isEmpty()) members.add(pool.getFirst());
+            ValidatorSet next = s.next(members);
+            long[] p = next.priorities();
+            long sum = 0, min = Long.MAX_VALUE, max = Long.MIN_VALUE;
+            for (long x : p) {
+                sum += x;
+                min = Math.min(min, x);
+                max = Math.max(max, x);
+            }
+            assertThat(sum).as("centred").isBetween(0L, (long) p.length - 1);
+            assertThat(max - min).as("spread").isLessThanOrEqualTo(2 * next.totalPower());
+            s = next;
+        }
+        // A newcomer to a stable set does not propose before everyone already there has.
+        ValidatorSet base = equal(4);
+        for (int i = 0; i < 9; i++) base = base.next(base.validators());
+        List<Validator> withNew = new ArrayList<>(base.validators());
+        withNew.add(new Validator("new", "", 7));
+        ValidatorSet joined = base.next(withNew);
+        List<String> order = new ArrayList<>();
+        ValidatorSet cur = joined;
+        for (int h = 0; h < 10; h++) {
+            order.add(cur.proposer(0).address());
+            cur = cur.next(cur.validators());
+        }
+        assertThat(order.subList(0, 4)).as("everyone else first").doesNotContain("new").doesNotHaveDuplicates();
+        assertThat(order).contains("new");
+    }
+
+    @Test
+    void theSetHashCoversAddressKeyAndPowerInOrder() {
+        ValidatorSet a = weighted(3, 2);
+        assertThat(a.hashHex()).isEqualTo(ValidatorSet.hashHex(a.validators())).hasSize(64);
+        assertThat(weighted(3, 3).hashHex()).isNotEqualTo(a.hashHex());
+        assertThat(new ValidatorSet(List.of(a.get(1), a.get(0))).hashHex()).isNotEqualTo(a.hashHex());
+        // Known answer: SHA-256 of [{"address":"v0","power":3,"public_key":""},{"address":"v1","power":2,"public_key":""}]
+        assertThat(a.hashHex()).isEqualTo(org.cpc.protocol.codec.Hex.encode(org.cpc.protocol.crypto.Sha256.hash(
+                "[{\"address\":\"v0\",\"power\":3,\"public_key\":\"\"},{\"address\":\"v1\",\"power\":2,\"public_key\":\"\"}]"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))));
     }
 
     @Test

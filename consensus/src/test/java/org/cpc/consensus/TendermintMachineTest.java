@@ -75,7 +75,7 @@ class TendermintMachineTest {
     void proposerAsksForABlockProposesItAndPrevotesIt() {
         TendermintMachine<SimBlock> p = machineFor(1); // proposer of (1, 0)
         List<Action<SimBlock>> a = p.start(1);
-        assertThat(a).contains(new Action.RequestProposal<>(1, 0, ADDR.get(1)));
+        assertThat(a).contains(new Action.RequestProposal<>(1, 0, ADDR.get(1), null));
         SimBlock b = block(1, 0, 5);
         List<Action<SimBlock>> b2 = p.onProposalValue(1, 0, b);
         assertThat(b2.getFirst()).isInstanceOf(Action.BroadcastProposal.class);

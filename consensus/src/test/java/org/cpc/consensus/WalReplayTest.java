@@ -200,7 +200,7 @@ class WalReplayTest {
     private void recordSent(ConsensusMessage msg) {
         switch (msg) {
             case Proposal<?> p -> {
-                if (!set.proposer(p.height(), p.round()).address().equals(ADDR.get(0))) return; // a relay
+                if (!ValidatorSets.fixed(set).forHeight(p.height()).proposer(p.round()).address().equals(ADDR.get(0))) return; // a relay
                 String content = p.polRound() + "/" + ((SimBlock) p.block()).hashHex();
                 String prev = sent.putIfAbsent(p.height() + "/" + p.round() + "/proposal", content);
                 assertThat(prev == null || prev.equals(content)).as("conflicting proposal %s vs %s", prev, content).isTrue();

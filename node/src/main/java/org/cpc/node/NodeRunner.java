@@ -145,17 +145,12 @@ public final class NodeRunner implements AutoCloseable {
                         Amounts.parseCpc(config.faucetMaxCpc()), clock);
             }
             evidence = EvidenceStore.open(dir.consensus().resolve(EVIDENCE_FILE), chain.params().chainId(),
-                    TendermintConsensus.validatorSet(chain.validators()), MlDsaSignatures.VERIFIER, LOG::warn);
-            ValidatorKey key = null;
-            if (config.validatorKey() != null) {
-                ValidatorKey k = keys.unlockValidator(config.validatorKey(), pw);
-                if (chain.validators().stream().anyMatch(v -> v.address().equals(k.address()))) {
-                    key = k;
-                } else {
-                    LOG.warn("validator key {} is not in this chain's validator set; following, not voting", k.address());
-                }
-            }
-            network = NodeNetwork.open(chain, config.p2p(), config.limits().p2p(), key != null ? key.address() : "node", dir.p2p(), pw,
+                    MlDsaSignatures.VERIFIER, LOG::warn);
+            // A key outside the current set follows consensus and starts signing at the first height whose set
+            // includes it (after a STAKE: two blocks after the one that bonds it).
+            ValidatorKey key = config.validatorKey() == null ? null : keys.unlockValidator(config.validatorKey(), pw);
+            network = NodeNetwork.open(chain, config.p2p(), config.limits().p2p(), key != null ? key.address() : "node",
+                    dir.p2p(), pw,
                     networkOpener);
             // Without peers only a validator can move the chain; with them any node follows consensus.
             consensus = key != null || config.p2p().enabled()

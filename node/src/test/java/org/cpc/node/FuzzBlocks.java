@@ -21,7 +21,7 @@ public final class FuzzBlocks {
 
     public static Block block(long height, boolean withTx) {
         BlockHeader h = new BlockHeader(height, "11".repeat(32), 1_700_000_000L + height, "cpc-devnet-1", VALIDATOR, 0,
-                "22".repeat(32), "33".repeat(32), "", 21_000, 100_000_000, null, null);
+                "22".repeat(32), "33".repeat(32), "", 21_000, 100_000_000, "44".repeat(32), "44".repeat(32), "", "", null, null);
         List<Transaction> txs = withTx ? List.of(Transaction.fromJson(Json.parse(TRANSFER))) : List.of();
         return new Block(h, txs, "ab".repeat(40));
     }

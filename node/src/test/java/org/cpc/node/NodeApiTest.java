@@ -70,7 +70,8 @@ class NodeApiTest {
         JsonNode latest = TestNode.json(node.get("/block/latest"));
         assertThat(latest.path("header").properties()).extracting(Map.Entry::getKey).containsExactlyInAnyOrder(
                 "height", "prev_hash", "timestamp", "chain_id", "proposer_address", "round", "tx_root", "state_root",
-                "compute_root", "gas_used", "gas_limit", "zk_state_proof", "zk_compute_proof");
+                "compute_root", "gas_used", "gas_limit", "validators_hash", "next_validators_hash", "last_commit_hash",
+                "evidence_hash", "zk_state_proof", "zk_compute_proof");
         assertThat(latest.path("signature").asText()).hasSize(2 * 3309);
         assertThat(TestNode.json(node.get("/block/0")).path("header").path("prev_hash").asText()).isEqualTo("0".repeat(64));
     }

@@ -61,7 +61,7 @@ public final class Testnet implements AutoCloseable {
         List<NodeInit.Member> members = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             dataDirs.add(NodeInit.nodeDir(dir, i));
-            members.add(new NodeInit.Member(dataDirs.get(i), rest[i], 1, "127.0.0.1:" + p2p[i]));
+            members.add(new NodeInit.Member(dataDirs.get(i), rest[i], NodeInit.DEFAULT_POWER, "127.0.0.1:" + p2p[i]));
             clients.add(new NodeClient("http://127.0.0.1:" + rest[i]));
         }
         List<NodeInit.Result> made = NodeInit.network(params, members, NodeInit.DEFAULT_VALIDATOR_KEY, null,

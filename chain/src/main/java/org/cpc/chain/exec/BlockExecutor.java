@@ -312,9 +312,8 @@ public final class BlockExecutor {
      * block's certificate is counted for liveness.
      *
      * @param rewardAddress who takes the validators' part of the block when the active set is empty
-     * @param previousSigners the consensus addresses whose signatures are in the certificate of block
-     *     {@code height − 1}; null when that is not known (then no liveness is counted: until the header carries the
-     *     last commit, every caller passes null, so every node does the same)
+     * @param previousSigners the consensus addresses whose signatures are in the block's {@code last_commit} (the
+     *     certificate of block {@code height − 1}); null at height 1, which has none
      */
     public Session begin(StateReader base, ChainView chain, DeadlineIndex deadlines, long height, long timestampMs,
                          String proposerAddress, String rewardAddress, Set<String> previousSigners) {
@@ -374,6 +373,26 @@ public final class BlockExecutor {
             staking.pruneSets(height);
             staking.matureUnbonding(height);
             if (previousSigners != null) staking.recordSignatures(height, previousSigners);
+        }
+
+        /**
+         * The double-sign evidence a block carries in its {@code evidence}, before its transactions: each item is
+         * checked exactly as a SUBMIT_EVIDENCE payload (form, age, not yet tombstoned, both ML-DSA-65 signatures of
+         * the key) and slashes its validator. A block with an item that fails is invalid, so proposers include only
+         * what passes these checks against the head state.
+         */
+        public void applyEvidence(List<com.fasterxml.jackson.databind.JsonNode> evidence) throws TxRejected {
+            for (com.fasterxml.jackson.databind.JsonNode n : evidence) {
+                if (!(n instanceof com.fasterxml.jackson.databind.node.ObjectNode o)) {
+                    throw new TxRejected("an evidence item must be an object {\"first\": vote, \"second\": vote}");
+                }
+                StakingPayload.Evidence e = StakingPayload.evidence(o);
+                ConsensusKey key = staking.checkEvidence(e.votes().validatorAddress(), e.votes().height(), height);
+                if (!e.verifies(params.chainId(), key.publicKey())) {
+                    throw new TxRejected("evidence against " + key.consensusAddress() + " is not signed by its key");
+                }
+                staking.doubleSign(key.operatorAddress(), e.votes().height());
+            }
         }
 
         void expireTasks(DeadlineIndex deadlines) {

@@ -1,9 +1,18 @@
 package org.cpc.chain.exec;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.cpc.chain.InvalidBlockException;
-import org.cpc.chain.ProposerSchedule;
-import org.cpc.chain.ValidatorInfo;
+import org.cpc.consensus.CommitCertificate;
+import org.cpc.consensus.CommitSignature;
+import org.cpc.consensus.CommitVerifier;
+import org.cpc.consensus.InvalidCommitException;
+import org.cpc.consensus.MlDsaSignatures;
+import org.cpc.consensus.Validator;
+import org.cpc.consensus.ValidatorSet;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.crypto.Merkle;
 import org.cpc.protocol.crypto.MlDsa;
@@ -22,13 +31,27 @@ public final class HeaderRules {
     private HeaderRules() {}
 
     /**
-     * Every header rule that needs neither execution nor a clock, cheap ones first: the block follows
-     * {@code parent}, is for this chain, is later than its parent, comes from the scheduled proposer, keeps to the
-     * limits, and carries that proposer's signature. Returns the proposer.
-     *
-     * @param validators the genesis validators in genesis order (the proposer schedule's order)
+     * The validator sets a header is checked against, read from the committed state of its parent: {@code current}
+     * of the block's height with its proposer priorities, {@code previous} of the height before (which signed the
+     * block's {@code last_commit}; null at height 1), and the hash of the next height's set.
      */
-    public static ValidatorInfo check(Block block, Block parent, NetworkParams params, List<ValidatorInfo> validators)
+    public record Sets(ValidatorSet current, ValidatorSet previous, String nextHash, Map<String, String> operators) {
+        /** The operator address of a member of the current set (where its part of a block's rewards goes). */
+        public String operatorOf(String consensusAddress) {
+            return operators.get(consensusAddress);
+        }
+    }
+
+    /** What the header check learned: the block's proposer, and who signed its last_commit (null at height 1). */
+    public record Checked(Validator proposer, Set<String> lastCommitSigners) {}
+
+    /**
+     * Every header rule that needs neither execution nor a clock, cheap ones first: the block follows
+     * {@code parent}, is for this chain, is later than its parent, comes from the proposer of its round, commits to
+     * the right validator sets, carries a valid certificate of its parent and the evidence its header names, keeps
+     * to the limits, and carries its proposer's signature.
+     */
+    public static Checked check(Block block, Block parent, NetworkParams params, Sets sets)
             throws InvalidBlockException {
         BlockHeader h = block.header();
         checkFollows(h, parent);
@@ -36,10 +59,12 @@ public final class HeaderRules {
             throw new InvalidBlockException("block for chain " + h.chainId() + " sent to " + params.chainId());
         }
         checkTimestamp(h, parent.header());
-        ValidatorInfo proposer = checkProposer(h, validators);
+        Validator proposer = checkProposer(h, sets.current());
+        checkValidatorHashes(h, sets);
         checkLimits(block, params);
+        checkEvidenceHash(block);
         checkSignature(block, proposer);
-        return proposer;
+        return new Checked(proposer, checkLastCommit(block, params, sets.previous()));
     }
 
     /** Height and prev_hash continue the parent. */
@@ -61,16 +86,95 @@ public final class HeaderRules {
         }
     }
 
-    /** The proposer is a validator, and the one {@link ProposerSchedule} names for (height, round). */
-    static ValidatorInfo checkProposer(BlockHeader h, List<ValidatorInfo> validators) throws InvalidBlockException {
-        ValidatorInfo v = validators.stream().filter(x -> x.address().equals(h.proposerAddress())).findFirst()
-                .orElseThrow(() -> new InvalidBlockException("proposer " + h.proposerAddress() + " is not a validator"));
-        ValidatorInfo expected = ProposerSchedule.proposer(validators, h.height(), h.round());
-        if (!expected.address().equals(v.address())) {
+    /**
+     * The proposer is the one the height's set names for the header's round ({@link ValidatorSet#proposer}, the rule
+     * consensus uses too).
+     */
+    static Validator checkProposer(BlockHeader h, ValidatorSet set) throws InvalidBlockException {
+        if (h.round() > Integer.MAX_VALUE) throw new InvalidBlockException("round " + h.round() + " is too large");
+        Validator expected = set.proposer((int) h.round());
+        if (!expected.address().equals(h.proposerAddress())) {
             throw new InvalidBlockException("proposer of height " + h.height() + " round " + h.round() + " is "
-                    + expected.address() + ", not " + h.proposerAddress());
+                    + expected.address() + ", not " + h.proposerAddress()
+                    + (set.byAddress(h.proposerAddress()) == null ? " (not a validator of this height)" : ""));
         }
-        return v;
+        return expected;
+    }
+
+    /** validators_hash and next_validators_hash are those of the sets in effect at this height and the next. */
+    static void checkValidatorHashes(BlockHeader h, Sets sets) throws InvalidBlockException {
+        String current = sets.current().hashHex();
+        if (!current.equals(h.validatorsHash())) {
+            throw new InvalidBlockException("validators_hash " + h.validatorsHash() + " != " + current
+                    + " of the validator set of height " + h.height());
+        }
+        if (!sets.nextHash().equals(h.nextValidatorsHash())) {
+            throw new InvalidBlockException("next_validators_hash " + h.nextValidatorsHash() + " != " + sets.nextHash()
+                    + " of the validator set of height " + (h.height() + 1));
+        }
+    }
+
+    /** evidence_hash covers the evidence carried, of at most {@link Block#MAX_EVIDENCE} items. */
+    static void checkEvidenceHash(Block b) throws InvalidBlockException {
+        if (b.evidence().size() > Block.MAX_EVIDENCE) {
+            throw new InvalidBlockException(b.evidence().size() + " evidence items exceed " + Block.MAX_EVIDENCE);
+        }
+        String hash = Block.evidenceHash(b.evidence());
+        if (!hash.equals(b.header().evidenceHash())) {
+            throw new InvalidBlockException("evidence_hash '" + b.header().evidenceHash() + "' != '" + hash
+                    + "' of the evidence carried");
+        }
+    }
+
+    /** last_commit_hash covers the block's last_commit, which {@link #lastCommitSigners} accepts. */
+    static Set<String> checkLastCommit(Block b, NetworkParams params, ValidatorSet previous)
+            throws InvalidBlockException {
+        BlockHeader h = b.header();
+        String hash = Block.lastCommitHash(b.lastCommit());
+        if (!hash.equals(h.lastCommitHash())) {
+            throw new InvalidBlockException("last_commit_hash '" + h.lastCommitHash() + "' != '" + hash
+                    + "' of the last_commit carried");
+        }
+        return lastCommitSigners(b.lastCommit(), h.height(), h.prevHash(), params, previous);
+    }
+
+    /**
+     * The last_commit of a block at {@code height} on the parent {@code prevHash}: none at height 1; after it, a
+     * certificate of the parent (its height, round and hash) whose signatures are valid precommits of distinct
+     * members of the parent's set holding more than 2/3 of its power ({@link CommitVerifier}), in set order. Returns
+     * the consensus addresses that signed it (null at height 1), which liveness counts.
+     */
+    public static Set<String> lastCommitSigners(JsonNode lastCommit, long height, String prevHash,
+                                                NetworkParams params, ValidatorSet previous)
+            throws InvalidBlockException {
+        if (height == 1) {
+            if (lastCommit != null) throw new InvalidBlockException("block 1 has no last_commit (genesis has none)");
+            return null;
+        }
+        if (lastCommit == null) {
+            throw new InvalidBlockException("block " + height + " carries no last_commit (the certificate of block "
+                    + (height - 1) + ")");
+        }
+        CommitCertificate cert;
+        try {
+            cert = CommitCertificate.fromJson(lastCommit, height - 1, prevHash);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidBlockException("last_commit is malformed: " + e.getMessage());
+        }
+        try {
+            new CommitVerifier(params.chainId(), MlDsaSignatures.VERIFIER).verify(previous, height - 1, prevHash, cert);
+        } catch (InvalidCommitException e) {
+            throw new InvalidBlockException("last_commit does not prove block " + (height - 1) + ": " + e.getMessage());
+        }
+        Set<String> signers = new LinkedHashSet<>();
+        int last = -1;
+        for (CommitSignature s : cert.signatures()) {
+            int i = previous.indexOf(s.validatorAddress());
+            if (i <= last) throw new InvalidBlockException("last_commit signatures are not in validator set order");
+            last = i;
+            signers.add(s.validatorAddress());
+        }
+        return signers;
     }
 
     /** gas_limit is the network's, gas_used within it, the transactions within max_block_txs, the ZK fields null. */
@@ -92,7 +196,7 @@ public final class HeaderRules {
     }
 
     /** The block carries an ML-DSA-65 signature of the header hash by the proposer's key. */
-    static void checkSignature(Block b, ValidatorInfo proposer) throws InvalidBlockException {
+    static void checkSignature(Block b, Validator proposer) throws InvalidBlockException {
         if (b.signature() == null) throw new InvalidBlockException("block is not signed by its proposer");
         byte[] sig;
         try {

@@ -64,6 +64,15 @@ public interface ChainQuery {
     long nextNonce(String address);
 
     /** The genesis validators, in genesis order. */
+    /**
+     * The validator set of {@code height} as consensus uses it (consensus address, public key, power, in set order),
+     * for heights 1 to the head + 2 (the set of head + 2 is decided by the head); those of head + 1 and head + 2 come
+     * with their proposer priorities.
+     *
+     * @throws IllegalArgumentException for a height outside that range
+     */
+    org.cpc.consensus.ValidatorSet validatorSet(long height);
+
     List<ValidatorInfo> validators();
 
     /** A committed market task with its payload and accepted jobs; empty for an unknown task_id. */

@@ -70,6 +70,7 @@ public final class Staking {
         s.flush();
         s.setSchedule(s.schedule().decide(1, ActiveSet.choose(s.index().candidates(), params.maxValidators())));
         s.flush();
+        new ConsensusSets(s).start();
     }
 
     // ---------------------------------------------------------------- validators
@@ -422,12 +423,17 @@ public final class Staking {
         s.setSchedule(s.schedule().prune(height - 1));
     }
 
-    /** Decides the active set that takes effect at {@code height + 2} from the validators as they are now. */
+    /**
+     * Decides the active set that takes effect at {@code height + 2} from the validators as they are now, and the
+     * proposer priorities of {@code height + 1}. A set with no member is not decided (the one before it stays):
+     * with nobody to sign, the chain could never make another block, whereas the old set may still recover.
+     */
     public void decideSet(long height) {
         s.flush();
         ActiveSet next = ActiveSet.choose(s.index().candidates(), params.maxValidators());
-        s.setSchedule(s.schedule().decide(height + 2, next));
+        if (!next.members().isEmpty()) s.setSchedule(s.schedule().decide(height + 2, next));
         s.flush();
+        new ConsensusSets(s).advance(height);
     }
 
     // ---------------------------------------------------------------- slashing

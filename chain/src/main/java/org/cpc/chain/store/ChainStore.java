@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.SortedMap;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import org.cpc.chain.exec.DeadlineIndex;
@@ -58,11 +57,10 @@ public final class ChainStore implements AutoCloseable {
     }
 
     private static final byte[] HEAD = "head".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] FORMAT = "format_version".getBytes(StandardCharsets.UTF_8);
     private static final byte[] GENESIS = "genesis_hash".getBytes(StandardCharsets.UTF_8);
     private static final byte[] SMT_ROOT = "smt_root".getBytes(StandardCharsets.UTF_8);
     private static final byte[] DEADLINE_INDEX = "task_deadlines_v1".getBytes(StandardCharsets.UTF_8);
-    /** Present once every committed block's result payments are in {@code results}. */
-    private static final byte[] RESULT_PAYMENTS = "result_payments_v1".getBytes(StandardCharsets.UTF_8);
     /** Present once {@code address_txs} and {@code tasks_created} cover every committed block. */
     private static final byte[] EXPLORER_INDEX = "explorer_index_v1".getBytes(StandardCharsets.UTF_8);
     /** The lowest height above genesis whose block is kept; absent while nothing was pruned. */
@@ -124,9 +122,31 @@ public final class ChainStore implements AutoCloseable {
         addressTxs = handles.get(9);
         tasksCreated = handles.get(10);
         syncWrite = new WriteOptions().setSync(true);
+        checkFormat();
         if (get(meta, DEADLINE_INDEX) == null) rebuildDeadlineIndex();
         if (get(meta, EXPLORER_INDEX) == null) rebuildExplorerIndex();
     }
+
+    /**
+     * Refuses a store written in another format (an older version's, which has none recorded): its blocks and state
+     * would be misread. The store is closed and left as it is.
+     */
+    private void checkFormat() {
+        if (headHeight() < 0) return;
+        byte[] v = get(meta, FORMAT);
+        int found = v == null ? 1 : Integer.parseInt(new String(v, StandardCharsets.UTF_8));
+        if (found == FORMAT_VERSION) return;
+        close();
+        throw new ChainStoreException("data directory " + dir + " holds a chain in store format " + found
+                + (v == null ? " (written by a cpc before store formats were recorded)" : "")
+                + "; this cpc reads format " + FORMAT_VERSION + " only (format 2: blocks carry validator-set hashes,"
+                + " last_commit and evidence, and the state keeps proposer priorities). Nothing was changed. Keep the"
+                + " old directory if you need its history, and start this node with a new, empty --data-dir: it"
+                + " syncs the chain from its peers (a devnet: ./cpc devnet --reset starts a new chain).");
+    }
+
+    /** The store format this version writes and reads; recorded in {@code meta} when the genesis block is stored. */
+    public static final int FORMAT_VERSION = 2;
 
     /**
      * Indexes every stored block for {@code address_txs} and {@code tasks_created}, then marks the store as
@@ -405,25 +425,6 @@ public final class ChainStore implements AutoCloseable {
         return List.copyOf(out);
     }
 
-    /**
-     * Whether {@link #resultPayments} covers every committed block. A store made before result payments were kept
-     * has blocks without them until {@link #putResultPayments} fills them in.
-     */
-    public boolean hasResultPayments() {
-        return get(meta, RESULT_PAYMENTS) != null;
-    }
-
-    /** Stores the result payments of committed blocks (by height) and marks the store as covering every block. */
-    public void putResultPayments(SortedMap<Long, List<ResultPayment>> byHeight) {
-        try (WriteBatch b = new WriteBatch()) {
-            for (var e : byHeight.entrySet()) putResultPayments(b, e.getKey(), e.getValue());
-            b.put(meta, RESULT_PAYMENTS, new byte[] {1});
-            db.write(syncWrite, b);
-        } catch (RocksDBException e) {
-            throw new ChainStoreException("writing result payments to " + dir + " failed: " + e.getMessage(), e);
-        }
-    }
-
     private void putResultPayments(WriteBatch b, long height, List<ResultPayment> payments) throws RocksDBException {
         if (payments.isEmpty()) return;
         ArrayNode arr = Json.MAPPER.createArrayNode();
@@ -510,7 +511,7 @@ public final class ChainStore implements AutoCloseable {
             b.put(meta, SMT_ROOT, smtUpdate.root().encode());
             if (h == 0) {
                 b.put(meta, GENESIS, Hex.decode(block.hashHex()));
-                b.put(meta, RESULT_PAYMENTS, new byte[] {1}); // a new store keeps them from its first block on
+                b.put(meta, FORMAT, Integer.toString(FORMAT_VERSION).getBytes(StandardCharsets.UTF_8));
             }
             b.put(meta, HEAD, be64(h));
             db.write(syncWrite, b);

@@ -36,7 +36,8 @@ public final class SimApplication implements Application<SimBlock> {
     }
 
     @Override
-    public SimBlock propose(long height, int round, String proposerAddress, long timestampMs) {
+    public SimBlock propose(long height, int round, String proposerAddress, long timestampMs,
+            org.cpc.consensus.CommitCertificate lastCommit) {
         List<Long> values = List.of(height * 1000 + round, timestampMs, (long) proposerAddress.hashCode() & 0xffff);
         return new SimBlock(height, headHash(), proposerAddress, round, values);
     }

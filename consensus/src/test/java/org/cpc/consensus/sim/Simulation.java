@@ -26,7 +26,6 @@ import org.cpc.consensus.TendermintMachine;
 import org.cpc.consensus.Timeout;
 import org.cpc.consensus.Validator;
 import org.cpc.consensus.ValidatorSet;
-import org.cpc.consensus.ValidatorSets;
 import org.cpc.consensus.Vote;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.crypto.MlDsa;
@@ -70,7 +69,13 @@ public final class Simulation {
     private final PriorityQueue<Event> queue = new PriorityQueue<>((a, b) -> a.time != b.time
             ? Long.compare(a.time, b.time) : Long.compare(a.seq, b.seq));
     private final List<Node> nodes = new ArrayList<>();
-    private final ValidatorSet validatorSet;
+    /** The validators in node order with their base powers; the set of a height is derived from them. */
+    private final List<Validator> everyone;
+    private final Map<String, Integer> nodeIndex = new HashMap<>();
+    /** Each node's power at a height (0: not in that height's set); the base powers unless a test changes them. */
+    private final java.util.function.LongFunction<long[]> powersAt;
+    /** The set of every height asked so far, each carried from the one before ({@link ValidatorSet#next}). */
+    private final TreeMap<Long, ValidatorSet> sets = new TreeMap<>();
     private final CommitVerifier commitVerifier;
     private final Map<Long, String> decided = new HashMap<>();
     private final Map<Long, Integer> decidedBy = new HashMap<>();
@@ -107,7 +112,7 @@ public final class Simulation {
             this.signer = signer;
             this.byz = config.byzantine().getOrDefault(index, EnumSet.noneOf(SimConfig.Behaviour.class));
             this.app = new SimApplication(d -> onCommit(this, d));
-            this.machine = new TendermintMachine<>(CHAIN_ID, ValidatorSets.fixed(validatorSet), signer, verifier,
+            this.machine = new TendermintMachine<>(CHAIN_ID, Simulation.this::setAt, signer, verifier,
                     SimBlock::hashHex, config.timeouts());
             this.driver = new ConsensusDriver<>(machine, app, new ConsensusDriver.Transport() {
                 @Override
@@ -117,12 +122,12 @@ public final class Simulation {
 
                 @Override
                 public void send(String peer, ConsensusMessage m) {
-                    Simulation.this.send(Node.this, validatorSet.indexOf(peer), m);
+                    Simulation.this.send(Node.this, nodeIndex.get(peer), m);
                 }
 
                 @Override
                 public void requestDecision(String peer, long height) {
-                    int to = validatorSet.indexOf(peer);
+                    int to = nodeIndex.get(peer);
                     if (!byz.contains(SimConfig.Behaviour.WITHHOLD)) transmit(index, to, SYNC_REQUEST, height);
                 }
             }, new ConsensusDriver.Timers() {
@@ -136,7 +141,7 @@ public final class Simulation {
                     enqueue(now + delayMs, TIMEOUT, index, index, t);
                 }
             }, e -> {
-                if (!config.isByzantine(validatorSet.indexOf(e.validatorAddress()))) {
+                if (!config.isByzantine(nodeIndex.get(e.validatorAddress()))) {
                     fail("honest validator " + e.validatorAddress() + " accused of equivocation by node " + index);
                 }
                 if (!config.isByzantine(index)) evidence.add(e);
@@ -149,7 +154,16 @@ public final class Simulation {
     }
 
     public Simulation(SimConfig config) {
+        this(config, h -> config.powers().stream().mapToLong(Long::longValue).toArray());
+    }
+
+    /**
+     * A run whose validator set changes: {@code powersAt(h)} gives each node's power at height h (0 = not a member),
+     * and must keep the Byzantine nodes below 1/3 of every height's power. Nodes outside a height's set follow it.
+     */
+    public Simulation(SimConfig config, java.util.function.LongFunction<long[]> powersAt) {
         this.config = config;
+        this.powersAt = powersAt;
         this.rnd = new SplittableRandom(config.seed());
         List<String> addresses = new ArrayList<>();
         for (int i = 0; i < config.n(); i++) addresses.add("cpcvalcons1sim" + i);
@@ -171,13 +185,34 @@ public final class Simulation {
             }
             verifier = keys.verifier();
         }
-        validatorSet = new ValidatorSet(vals);
+        everyone = List.copyOf(vals);
+        for (int i = 0; i < vals.size(); i++) nodeIndex.put(vals.get(i).address(), i);
         commitVerifier = new CommitVerifier(CHAIN_ID, verifier);
         for (int i = 0; i < config.n(); i++) nodes.add(new Node(i, addresses.get(i), signers.get(i)));
     }
 
+    /** The set of height 0 (the base of every later one). */
     public ValidatorSet validatorSet() {
-        return validatorSet;
+        return setAt(0);
+    }
+
+    /** The validator set of {@code height}, with its proposer priorities. */
+    public ValidatorSet setAt(long height) {
+        long h = Math.max(0, height);
+        if (sets.isEmpty()) sets.put(0L, new ValidatorSet(members(0)));
+        for (long k = sets.lastKey() + 1; k <= h; k++) sets.put(k, sets.get(k - 1).next(members(k)));
+        return sets.get(h);
+    }
+
+    private List<Validator> members(long height) {
+        long[] p = powersAt.apply(height);
+        List<Validator> out = new ArrayList<>();
+        for (int i = 0; i < everyone.size(); i++) {
+            if (p[i] <= 0) continue;
+            Validator v = everyone.get(i);
+            out.add(new Validator(v.address(), v.publicKey(), p[i]));
+        }
+        return out;
     }
 
     public List<DuplicateVoteEvidence> evidence() {
@@ -268,6 +303,13 @@ public final class Simulation {
             case TIMEOUT -> node.driver.onTimeout((Timeout) e.payload);
             case GOSSIP -> {
                 node.driver.gossipTick();
+                long h = node.machine.height();
+                if (h >= 1 && setAt(h).byAddress(node.address) == null && config.n() > 1) {
+                    // Outside this height's set the node sends nothing that would make a peer serve it the decision:
+                    // ask one, as the node's block sync does.
+                    int to = (node.index + 1 + rnd.nextInt(config.n() - 1)) % config.n();
+                    transmit(node.index, to, SYNC_REQUEST, h);
+                }
                 enqueue(now + config.gossipIntervalMs(), GOSSIP, node.index, node.index, null);
             }
             default -> throw new IllegalStateException();
@@ -300,7 +342,7 @@ public final class Simulation {
             }
         }
         try {
-            commitVerifier.verify(validatorSet, d.height(), hash, d.certificate());
+            commitVerifier.verify(setAt(d.height()), d.height(), hash, d.certificate());
         } catch (InvalidCommitException e) {
             fail("node " + node.index + " committed height " + d.height() + " with a bad certificate: " + e.getMessage());
         }
@@ -354,7 +396,7 @@ public final class Simulation {
                     return unsigned.withSignature(from.signer.sign(SignBytes.vote(CHAIN_ID, unsigned)));
                 }
                 case Proposal<?> p when p.polRound() == -1
-                        && validatorSet.proposer(p.height(), p.round()).address().equals(from.address) -> {
+                        && setAt(p.height()).proposer(p.round()).address().equals(from.address) -> {
                     SimBlock b = (SimBlock) p.block();
                     SimBlock sent = to % 2 == 1
                             ? new SimBlock(b.height(), b.prevHash(), b.proposer(), b.round(), List.of(8L, b.height())) : b;
@@ -372,14 +414,14 @@ public final class Simulation {
                 return unsigned.withSignature(from.signer.sign(SignBytes.vote(CHAIN_ID, unsigned)));
             }
             case Proposal<?> p when p.polRound() >= 0 && from.byz.contains(SimConfig.Behaviour.FRESH_PROPOSAL)
-                    && validatorSet.proposer(p.height(), p.round()).address().equals(from.address) -> {
+                    && setAt(p.height()).proposer(p.round()).address().equals(from.address) -> {
                 SimBlock b = (SimBlock) p.block();
                 SimBlock fresh = new SimBlock(b.height(), b.prevHash(), from.address, p.round(), List.of(9L, (long) p.round()));
                 String sig = from.signer.sign(SignBytes.proposal(CHAIN_ID, p.height(), p.round(), -1, fresh.hashHex()));
                 return new Proposal<>(p.height(), p.round(), -1, fresh, sig);
             }
             case Proposal<?> p when p.polRound() == -1
-                    && validatorSet.proposer(p.height(), p.round()).address().equals(from.address) -> {
+                    && setAt(p.height()).proposer(p.round()).address().equals(from.address) -> {
                 SimBlock b = (SimBlock) p.block();
                 if (from.byz.contains(SimConfig.Behaviour.INVALID_PROPOSAL)) {
                     return reproposal(from, p, new SimBlock(b.height(), b.prevHash(), b.proposer(), b.round(),

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
-import org.cpc.chain.ValidatorInfo;
+import org.cpc.consensus.Validator;
 import org.cpc.chain.query.ChainQuery;
 import org.cpc.chain.query.DelegationView;
 import org.cpc.chain.query.ValidatorView;
@@ -85,8 +85,8 @@ public final class StakingApi {
     }
 
     /**
-     * The validators consensus runs with (the genesis list, in its order, with the power certificates are counted
-     * in: what a commit certificate is verified against), each with its staking fields.
+     * The validator set of the next height (head + 1), in set order, with the power certificates are counted in
+     * (what the next block's commit certificate is verified against), each with its staking fields.
      */
     private void consensusValidators(Context ctx) {
         Liveness l = Liveness.read(query);
@@ -94,10 +94,13 @@ public final class StakingApi {
         for (ValidatorView v : query.stakingValidators()) staking.put(v.consensusAddress(), v);
         ObjectNode o = Json.object();
         o.put("height", l.head());
+        o.put("set_height", l.head() + 1);
         o.put("online_window", ONLINE_WINDOW);
         o.put("liveness_window", l.counted());
         ArrayNode arr = o.putArray("validators");
-        for (ValidatorInfo g : query.validators()) arr.add(validatorJson(g, staking.get(g.address()), l));
+        for (Validator m : query.validatorSet(l.head() + 1).validators()) {
+            arr.add(validatorJson(m, staking.get(m.address()), l));
+        }
         json(ctx, 200, o);
     }
 
@@ -108,7 +111,7 @@ public final class StakingApi {
      */
     private void validators(Context ctx, java.util.function.Predicate<ValidatorView> filter, boolean byBond) {
         Liveness l = Liveness.read(query);
-        Map<String, ValidatorInfo> genesis = genesisByAddress();
+        Map<String, Validator> active = activeByAddress(l.head());
         List<ValidatorView> list = new ArrayList<>(query.stakingValidators().stream().filter(filter).toList());
         if (byBond) {
             list.sort(Comparator.comparing(ValidatorView::tokens).reversed()
@@ -121,7 +124,7 @@ public final class StakingApi {
         ArrayNode arr = o.putArray("validators");
         int rank = 0;
         for (ValidatorView v : list) {
-            ObjectNode vo = validatorJson(genesis.get(v.consensusAddress()), v, l);
+            ObjectNode vo = validatorJson(active.get(v.consensusAddress()), v, l);
             if (byBond) vo.put("rank", ++rank);
             arr.add(vo);
         }
@@ -145,27 +148,29 @@ public final class StakingApi {
                     .orElseThrow(() -> ApiException.notFound("no validator is operated by " + address
                             + " (an account becomes a validator with its first STAKE)"));
         }
-        json(ctx, 200, validatorJson(genesisByAddress().get(found.consensusAddress()), found, Liveness.read(query)));
+        Liveness l = Liveness.read(query);
+        json(ctx, 200, validatorJson(activeByAddress(l.head()).get(found.consensusAddress()), found, l));
     }
 
-    private Map<String, ValidatorInfo> genesisByAddress() {
-        Map<String, ValidatorInfo> m = new HashMap<>();
-        for (ValidatorInfo v : query.validators()) m.put(v.address(), v);
+    /** The members of the next height's set by consensus address. */
+    private Map<String, Validator> activeByAddress(long head) {
+        Map<String, Validator> m = new HashMap<>();
+        for (Validator v : query.validatorSet(head + 1).validators()) m.put(v.address(), v);
         return m;
     }
 
     /**
-     * @param g the validator's entry in the genesis list (consensus's set), or null for one that joined by STAKE
-     * @param v its staking record; null only for a genesis validator staking does not know (none should be)
+     * @param m the validator as a member of the next height's set, or null when it is not in it
+     * @param v its staking record; null only for a set member staking does not know (none should be)
      */
-    private static ObjectNode validatorJson(ValidatorInfo g, ValidatorView v, Liveness l) {
+    private static ObjectNode validatorJson(Validator m, ValidatorView v, Liveness l) {
         ObjectNode vo = Json.object();
-        String consensus = g != null ? g.address() : v.consensusAddress();
-        // Today's fields: the consensus set's address, key, reward address and voting power.
+        String consensus = m != null ? m.address() : v.consensusAddress();
+        // The consensus view: address, key and the power certificates count (0 outside the set).
         vo.put("address", consensus);
-        if (g == null) vo.putNull("public_key"); else vo.put("public_key", g.publicKey());
-        vo.put("reward_address", g != null ? g.rewardAddress() : v.operatorAddress());
-        vo.put("power", g != null ? g.power() : 0);
+        if (m == null) vo.putNull("public_key"); else vo.put("public_key", m.publicKey());
+        vo.put("reward_address", v != null ? v.operatorAddress() : null);
+        vo.put("power", m != null ? m.power() : 0);
         Long signed = l.lastSigned().get(consensus);
         if (signed == null) vo.putNull("last_signed_height"); else vo.put("last_signed_height", signed);
         vo.put("online", signed != null && signed > l.head() - ONLINE_WINDOW);

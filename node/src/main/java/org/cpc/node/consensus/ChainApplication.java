@@ -1,6 +1,7 @@
 package org.cpc.node.consensus;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -26,14 +27,17 @@ public final class ChainApplication implements Application<Block> {
     private final Chain chain;
     private final ValidatorKey key;
     private final Consumer<Produced> onProduced;
+    private final EvidenceStore evidence;
     /** Proposal start times of our own blocks by hash, until they are committed (cleared on every commit). */
     private final ConcurrentMap<String, Long> proposedAt = new ConcurrentHashMap<>();
 
     /** @param key this validator's key; null for a node that follows consensus without proposing */
-    public ChainApplication(Chain chain, ValidatorKey key, Consumer<Produced> onProduced) {
+    /** @param evidence the equivocations this node saw, offered to each block it proposes */
+    public ChainApplication(Chain chain, ValidatorKey key, Consumer<Produced> onProduced, EvidenceStore evidence) {
         this.chain = chain;
         this.key = key;
         this.onProduced = onProduced;
+        this.evidence = evidence;
     }
 
     @Override
@@ -42,7 +46,8 @@ public final class ChainApplication implements Application<Block> {
     }
 
     @Override
-    public Block propose(long height, int round, String proposerAddress, long timestampMs) {
+    public Block propose(long height, int round, String proposerAddress, long timestampMs,
+                         CommitCertificate lastCommit) {
         if (key == null) throw new IllegalStateException("a non-validator was asked to propose height " + height);
         long t0 = System.nanoTime();
         Block head = chain.head();
@@ -52,7 +57,11 @@ public final class ChainApplication implements Application<Block> {
         // A block's timestamp must move forward even if the wall clock steps back (NTP) or two blocks fall in
         // the same millisecond.
         long now = Math.max(timestampMs, head.header().timestamp() + 1);
-        Block block = BlockSigner.sign(chain.propose(proposerAddress, round, now), key.privateKey());
+        // Evidence young enough to count; the chain leaves out what no longer applies (already slashed).
+        long minHeight = Math.max(0, height - chain.params().staking().evidenceMaxAgeBlocks());
+        List<JsonNode> offered = evidence.forBlock(minHeight, Block.MAX_EVIDENCE);
+        Block block = BlockSigner.sign(chain.propose(proposerAddress, round, now,
+                lastCommit == null ? null : lastCommit.toJson(), offered), key.privateKey());
         proposedAt.put(block.hashHex(), t0);
         return block;
     }

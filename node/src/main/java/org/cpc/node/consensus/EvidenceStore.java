@@ -44,23 +44,20 @@ public final class EvidenceStore implements AutoCloseable {
 
     private final Path file;
     private final String chainId;
-    private final ValidatorSet validators;
     private final SignatureVerifier verifier;
     private final MessageCodec<Block> codec = new MessageCodec<>(BlockJson.CODEC);
     /** key → JSON, oldest first. */
     private final SequencedMap<String, ObjectNode> entries = new LinkedHashMap<>();
     private FileChannel channel;
 
-    private EvidenceStore(Path file, String chainId, ValidatorSet validators, SignatureVerifier verifier) {
+    private EvidenceStore(Path file, String chainId, SignatureVerifier verifier) {
         this.file = file;
         this.chainId = chainId;
-        this.validators = validators;
         this.verifier = verifier;
     }
 
-    public static EvidenceStore open(Path file, String chainId, ValidatorSet validators, SignatureVerifier verifier,
-            Consumer<String> warnings) {
-        EvidenceStore s = new EvidenceStore(file.toAbsolutePath().normalize(), chainId, validators, verifier);
+    public static EvidenceStore open(Path file, String chainId, SignatureVerifier verifier, Consumer<String> warnings) {
+        EvidenceStore s = new EvidenceStore(file.toAbsolutePath().normalize(), chainId, verifier);
         try {
             Files.createDirectories(s.file.getParent());
             byte[] data = Files.exists(s.file) ? Files.readAllBytes(s.file) : new byte[0];
@@ -94,11 +91,12 @@ public final class EvidenceStore implements AutoCloseable {
     }
 
     /**
-     * Keeps {@code e} durably if it verifies and is new; returns whether it was added.
+     * Keeps {@code e} durably if it verifies against {@code validators} (the set of its height) and is new; returns
+     * whether it was added.
      *
      * @throws UncheckedIOException if it cannot be written
      */
-    public synchronized boolean add(DuplicateVoteEvidence e) {
+    public synchronized boolean add(DuplicateVoteEvidence e, ValidatorSet validators) {
         if (!e.verify(chainId, validators, verifier)) return false;
         ObjectNode o = toJson(e);
         String k = key(o);
@@ -154,6 +152,23 @@ public final class EvidenceStore implements AutoCloseable {
         for (ObjectNode o : entries.sequencedValues().reversed()) {
             if (out.size() == limit) break;
             out.add(o.deepCopy());
+        }
+        return out;
+    }
+
+    /**
+     * Up to {@code limit} entries of heights at or after {@code minHeight}, oldest first, each as a block carries it:
+     * {@code {"first": vote, "second": vote}}.
+     */
+    public synchronized List<JsonNode> forBlock(long minHeight, int limit) {
+        List<JsonNode> out = new ArrayList<>();
+        for (ObjectNode o : entries.sequencedValues()) {
+            if (out.size() == limit) break;
+            if (o.get("height").longValue() < minHeight) continue;
+            ObjectNode item = Json.object();
+            item.set("first", o.get("first").deepCopy());
+            item.set("second", o.get("second").deepCopy());
+            out.add(item);
         }
         return out;
     }

@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.cpc.chain.Chain;
-import org.cpc.chain.ValidatorInfo;
 import org.cpc.consensus.ConsensusDriver;
 import org.cpc.consensus.ConsensusInput;
 import org.cpc.consensus.ConsensusMessage;
@@ -30,7 +29,6 @@ import org.cpc.consensus.Timeout;
 import org.cpc.consensus.TimeoutConfig;
 import org.cpc.consensus.Validator;
 import org.cpc.consensus.ValidatorSet;
-import org.cpc.consensus.ValidatorSets;
 import org.cpc.consensus.WalCodec;
 import org.cpc.p2p.Channel;
 import org.cpc.p2p.PeerNetwork;
@@ -75,7 +73,6 @@ public final class TendermintConsensus implements Consensus {
     private final ValidatorKey key;
     private final InstantSource clock;
     private final ChainApplication app;
-    private final ValidatorSet validators;
     private final TimeoutConfig timeouts;
     private final long gossipMs;
     private final PeerNetwork network;
@@ -112,12 +109,7 @@ public final class TendermintConsensus implements Consensus {
         this.key = key;
         this.clock = clock;
         this.network = network;
-        this.validators = validatorSet(chain.validators());
-        if (key != null && validators.byAddress(key.address()) == null) {
-            throw new IllegalArgumentException("validator key " + key.address() + " is not a validator of this chain;"
-                    + " genesis lists " + chain.validators().stream().map(ValidatorInfo::address).toList());
-        }
-        this.app = new ChainApplication(chain, key, onProduced);
+        this.app = new ChainApplication(chain, key, onProduced, evidence);
         this.evidence = evidence;
         if (key == null) {
             this.signer = null;
@@ -144,19 +136,19 @@ public final class TendermintConsensus implements Consensus {
         executor.setRemoveOnCancelPolicy(true);
     }
 
-    /** The genesis validators in genesis order, as consensus sees them. */
-    public static ValidatorSet validatorSet(List<ValidatorInfo> infos) {
-        return new ValidatorSet(infos.stream().map(v -> new Validator(v.address(), v.publicKey(), v.power())).toList());
-    }
-
     @Override
     public void start() {
         if (!started.compareAndSet(false, true)) throw new IllegalStateException("consensus already started");
         if (key != null) {
-            long own = validators.byAddress(key.address()).power();
-            if (!validators.isQuorum(own)) {
+            long next = chain.head().header().height() + 1;
+            ValidatorSet set = chain.validatorSet(next);
+            Validator own = set.byAddress(key.address());
+            if (own == null) {
+                LOG.info("validator key {} is not in the validator set of height {}: following; it signs from the"
+                        + " height whose set includes it", key.address(), next);
+            } else if (!set.isQuorum(own.power())) {
                 LOG.info("this validator holds {} of {} voting power: blocks need peers holding the rest of a"
-                        + " two-thirds quorum", own, validators.totalPower());
+                        + " two-thirds quorum", own.power(), set.totalPower());
             }
         }
         startDriver(0, timeouts.commit());
@@ -260,11 +252,12 @@ public final class TendermintConsensus implements Consensus {
      */
     private void startDriver(long backoffMs, long startDelayMs) {
         schedule(() -> {
-            TendermintMachine<Block> machine = new TendermintMachine<>(chain.params().chainId(),
-                    ValidatorSets.fixed(validators), signer, MlDsaSignatures.VERIFIER, app, timeouts);
+            // The set of each height comes from the committed chain, never from consensus's own state.
+            TendermintMachine<Block> machine = new TendermintMachine<>(chain.params().chainId(), chain::validatorSet,
+                    signer, MlDsaSignatures.VERIFIER, app, timeouts);
             ConsensusDriver<Block> d = new ConsensusDriver<>(machine, app, new P2pTransport(), new Timers(),
                     e -> {
-                        if (evidence.add(e)) {
+                        if (evidence.add(e, machine.validators())) {
                             LOG.warn("equivocation by {} at height {} round {}: evidence kept", e.validatorAddress(),
                                     e.height(), e.first().round());
                         }

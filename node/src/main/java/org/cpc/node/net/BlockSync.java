@@ -70,7 +70,6 @@ public final class BlockSync implements ChainListener, AutoCloseable {
     private final Chain chain;
     private final PeerNetwork network;
     private final TendermintConsensus consensus;
-    private final ValidatorSet validators;
     private final CommitVerifier verifier;
     /** Each connected peer's last reported height. */
     private final Map<String, Long> peerHeights = new ConcurrentHashMap<>();
@@ -86,7 +85,6 @@ public final class BlockSync implements ChainListener, AutoCloseable {
         this.chain = chain;
         this.network = network;
         this.consensus = consensus;
-        this.validators = TendermintConsensus.validatorSet(chain.validators());
         this.verifier = new CommitVerifier(chain.params().chainId(), MlDsaSignatures.VERIFIER);
         this.executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "block-sync");
@@ -272,7 +270,7 @@ public final class BlockSync implements ChainListener, AutoCloseable {
                     return;
                 }
                 try {
-                    verifier.verify(validators, h, block.hashHex(), cert);
+                    verifier.verify(chain.validatorSet(h), h, block.hashHex(), cert); // the set of that height
                 } catch (InvalidCommitException bad) {
                     network.penalize(peerId, Misbehaviour.INVALID, "sync block " + h + ": " + bad.getMessage());
                     return;

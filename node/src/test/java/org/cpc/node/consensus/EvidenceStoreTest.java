@@ -42,7 +42,7 @@ class EvidenceStoreTest {
     }
 
     EvidenceStore open() {
-        return EvidenceStore.open(tmp.resolve("consensus/evidence.log"), CHAIN, set, MlDsaSignatures.VERIFIER, warnings::add);
+        return EvidenceStore.open(tmp.resolve("consensus/evidence.log"), CHAIN, MlDsaSignatures.VERIFIER, warnings::add);
     }
 
     static Vote vote(KeyPair key, String address, long h, int r, String hash) {
@@ -58,15 +58,15 @@ class EvidenceStoreTest {
     @Test
     void keepsVerifiedEvidenceOnceNewestFirstAcrossReopen() {
         try (EvidenceStore s = open()) {
-            assertThat(s.add(equivocation(5, 0))).isTrue();
-            assertThat(s.add(equivocation(5, 0))).as("same validator, height, round, type").isFalse();
-            assertThat(s.add(equivocation(7, 2))).isTrue();
+            assertThat(s.add(equivocation(5, 0), set)).isTrue();
+            assertThat(s.add(equivocation(5, 0), set)).as("same validator, height, round, type").isFalse();
+            assertThat(s.add(equivocation(7, 2), set)).isTrue();
             // Alice's second vote signed with mallory's key: does not verify, so it is not evidence against alice.
             Vote aliceNil = new Vote(VoteType.PREVOTE, 8, 0, null, "cpcvalcons1alice", null);
             String wrongKey = MlDsaSignatures.signer("cpcvalcons1alice", mallory.getPrivate()).sign(SignBytes.vote(CHAIN, aliceNil));
             DuplicateVoteEvidence forged = new DuplicateVoteEvidence(vote(alice, "cpcvalcons1alice", 8, 0, "b".repeat(64)),
                     aliceNil.withSignature(wrongKey));
-            assertThat(s.add(forged)).isFalse();
+            assertThat(s.add(forged, set)).isFalse();
         }
         try (EvidenceStore s = open()) {
             assertThat(s.size()).isEqualTo(2);
@@ -76,7 +76,7 @@ class EvidenceStoreTest {
                 assertThat(o.path("vote_type").asText()).isEqualTo("prevote");
                 assertThat(o.path("second").path("block_hash").isNull()).isTrue();
             });
-            assertThat(s.add(equivocation(5, 0))).as("still deduplicated after reopen").isFalse();
+            assertThat(s.add(equivocation(5, 0), set)).as("still deduplicated after reopen").isFalse();
         }
         assertThat(warnings).isEmpty();
     }
@@ -84,8 +84,8 @@ class EvidenceStoreTest {
     @Test
     void aTornTailIsDroppedAndCorruptionBeforeTheEndFailsTheOpen() throws Exception {
         try (EvidenceStore s = open()) {
-            s.add(equivocation(1, 0));
-            s.add(equivocation(2, 0));
+            s.add(equivocation(1, 0), set);
+            s.add(equivocation(2, 0), set);
         }
         Path f = tmp.resolve("consensus/evidence.log");
         byte[] full = Files.readAllBytes(f);
@@ -93,7 +93,7 @@ class EvidenceStoreTest {
         try (EvidenceStore s = open()) {
             assertThat(s.size()).isEqualTo(1);
             assertThat(warnings).singleElement().asString().contains(f.toString());
-            assertThat(s.add(equivocation(2, 0))).isTrue();
+            assertThat(s.add(equivocation(2, 0), set)).isTrue();
         }
         byte[] again = Files.readAllBytes(f);
         again[20] ^= 1;
@@ -104,7 +104,7 @@ class EvidenceStoreTest {
     @Test
     void boundedByDroppingTheOldest() {
         try (EvidenceStore s = open()) {
-            for (int h = 1; h <= EvidenceStore.MAX_ENTRIES + 1; h++) assertThat(s.add(equivocation(h, 0))).isTrue();
+            for (int h = 1; h <= EvidenceStore.MAX_ENTRIES + 1; h++) assertThat(s.add(equivocation(h, 0), set)).isTrue();
             assertThat(s.size()).isEqualTo(EvidenceStore.MAX_ENTRIES);
         }
         try (EvidenceStore s = open()) {

@@ -12,8 +12,10 @@ import org.cpc.protocol.crypto.Sha256;
 /**
  * A block header: every field the seed and the design name. The block hash is SHA-256 of the header's JCS.
  * {@code timestamp} is unix milliseconds (blocks come every second or faster); {@code compute_root} is the
- * seed's {@code compute_poc_root}, {@code ""} for a block without SUBMIT_RESULT. The two ZK fields are reserved
- * and null in protocol v1.
+ * seed's {@code compute_poc_root}, {@code ""} for a block without SUBMIT_RESULT. {@code validators_hash} and
+ * {@code next_validators_hash} commit to the validator sets of this height and the next, {@code last_commit_hash}
+ * and {@code evidence_hash} to the block's {@code last_commit} and {@code evidence} ({@link Block#lastCommitHash},
+ * {@link Block#evidenceHash}; {@code ""} when there is none). The two ZK fields are reserved and null in protocol v1.
  */
 public record BlockHeader(
         long height,
@@ -27,12 +29,17 @@ public record BlockHeader(
         String computeRoot,
         long gasUsed,
         long gasLimit,
+        String validatorsHash,
+        String nextValidatorsHash,
+        String lastCommitHash,
+        String evidenceHash,
         String zkStateProof,
         String zkComputeProof) {
 
     public static final Set<String> FIELDS = Set.of("height", "prev_hash", "timestamp", "chain_id",
             "proposer_address", "round", "tx_root", "state_root", "compute_root", "gas_used", "gas_limit",
-            "zk_state_proof", "zk_compute_proof");
+            "validators_hash", "next_validators_hash", "last_commit_hash", "evidence_hash", "zk_state_proof",
+            "zk_compute_proof");
 
     /** The parent hash of the genesis block. */
     public static final String ZERO_HASH = "0".repeat(64);
@@ -50,6 +57,10 @@ public record BlockHeader(
         o.put("compute_root", computeRoot);
         o.put("gas_used", gasUsed);
         o.put("gas_limit", gasLimit);
+        o.put("validators_hash", validatorsHash);
+        o.put("next_validators_hash", nextValidatorsHash);
+        o.put("last_commit_hash", lastCommitHash);
+        o.put("evidence_hash", evidenceHash);
         if (zkStateProof == null) o.putNull("zk_state_proof"); else o.put("zk_state_proof", zkStateProof);
         if (zkComputeProof == null) o.putNull("zk_compute_proof"); else o.put("zk_compute_proof", zkComputeProof);
         return o;
@@ -77,12 +88,20 @@ public record BlockHeader(
                 f.string("compute_root"),
                 f.uint("gas_used"),
                 f.uint("gas_limit"),
+                f.string("validators_hash"),
+                f.string("next_validators_hash"),
+                f.string("last_commit_hash"),
+                f.string("evidence_hash"),
                 f.nullableString("zk_state_proof"),
                 f.nullableString("zk_compute_proof"));
         Hex.decode(h.prevHash, 32, "header.prev_hash");
         Hex.decode(h.txRoot, 32, "header.tx_root");
         Hex.decode(h.stateRoot, 32, "header.state_root");
         if (!h.computeRoot.isEmpty()) Hex.decode(h.computeRoot, 32, "header.compute_root");
+        Hex.decode(h.validatorsHash, 32, "header.validators_hash");
+        Hex.decode(h.nextValidatorsHash, 32, "header.next_validators_hash");
+        if (!h.lastCommitHash.isEmpty()) Hex.decode(h.lastCommitHash, 32, "header.last_commit_hash");
+        if (!h.evidenceHash.isEmpty()) Hex.decode(h.evidenceHash, 32, "header.evidence_hash");
         // The block's hash is that of the header's JCS; consensus takes it before anything else is checked.
         Jcs.requireCanonical(node, "header");
         return h;

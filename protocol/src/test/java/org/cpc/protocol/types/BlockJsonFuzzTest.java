@@ -46,7 +46,7 @@ class BlockJsonFuzzTest {
     static ObjectNode header() {
         return new BlockHeader(7, "11".repeat(32), 1_700_000_007L, "cpc-devnet-1",
                 "cpcvalcons1lxvp7agw998t68qm76ek6t20gh320yrssakkwx", 0, "22".repeat(32), "33".repeat(32), "",
-                21_000, 100_000_000, null, null).toJson();
+                21_000, 100_000_000, "44".repeat(32), "44".repeat(32), "", "", null, null).toJson();
     }
 
     static Map<String, byte[]> seeds() {
