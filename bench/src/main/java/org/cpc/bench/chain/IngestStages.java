@@ -94,9 +94,10 @@ public final class IngestStages {
             ns[5] = Math.max(0, ns[5] - ns[3] - ns[4]);
             while (c.mempoolSize() > 0) {
                 clock[0] += 1000;
-                Block b = c.propose(a.genesis().validators().getFirst().address(), 0, clock[0]);
+                String v = a.genesis().validators().getFirst().address();
+                Block b = BlockSigner.sign(c.propose(v, 0, clock[0]), a.validatorKey().getPrivate());
                 t = lap(cpu, t, ns, 6);
-                c.commit(BlockSigner.sign(b, a.validatorKey().getPrivate()));
+                c.commit(b, BlockSigner.soleCommit(b, c.params().chainId(), a.validatorKey().getPrivate(), v));
                 t = lap(cpu, t, ns, 7);
                 if (b.transactions().isEmpty()) throw new IllegalStateException("the mempool did not drain");
             }

@@ -58,8 +58,9 @@ public final class PruningGrowth {
                         if (ad instanceof Admission.Rejected r) throw new IllegalStateException(r.reason());
                     }
                     clock[0] += 1000;
-                    Block b = c.propose(a.genesis().validators().getFirst().address(), 0, clock[0]);
-                    c.commit(BlockSigner.sign(b, a.validatorKey().getPrivate()));
+                    String v = a.genesis().validators().getFirst().address();
+                    Block b = BlockSigner.sign(c.propose(v, 0, clock[0]), a.validatorKey().getPrivate());
+                    c.commit(b, BlockSigner.soleCommit(b, c.params().chainId(), a.validatorKey().getPrivate(), v));
                 }
                 // Let the pruner catch up before measuring.
                 long want = pruning.archive() ? 1 : Math.max(1, c.head().header().height() - pruning.keepBlocks() + 1);

@@ -155,7 +155,7 @@ public final class StateRootBench {
                 clock[0] += 1000;
                 Block b = c.propose(v.address(), 0, clock[0]);
                 Block signed = BlockSigner.sign(b, vk.getPrivate());
-                c.commit(signed);
+                c.commit(signed, BlockSigner.soleCommit(signed, c.params().chainId(), vk.getPrivate(), v.address()));
                 produced.add(signed);
                 committed += b.transactions().size();
                 blocks++;
