@@ -55,6 +55,8 @@ public final class WorkerMetrics implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
     }
 
+    private Supplier<WorkerReading> watched;
+
     /** The backend with its GEMM counted here; give the worker this one. */
     public ComputeBackend meter(ComputeBackend backend) {
         return new ComputeBackend(backend.kind(), new MeteredGemm(backend.gemm(), gemmOps, gemmNanos), backend.note());
@@ -62,6 +64,9 @@ public final class WorkerMetrics implements AutoCloseable {
 
     /** Reads {@code worker} at every scrape; {@code backend} names the compute backend in {@code cpc_worker_backend}. */
     public void watch(String mode, ComputeBackend backend, Supplier<WorkerReading> worker) {
+        // Micrometer holds the object a gauge or function counter reads only weakly: a lambda nothing else references
+        // would be collected, and every figure would read NaN. This keeps it as long as the metrics live.
+        watched = worker;
         Gauge.builder("cpc_worker_backend", () -> 1).description("the worker's mode and compute backend (always 1)")
                 .tag("mode", mode).tag("kind", backend.kind()).tag("backend", backend.gemm().name())
                 .tag("threads", Integer.toString(backend.gemm().threads())).register(registry);
