@@ -102,8 +102,7 @@ public final class LocalChain implements Chain {
         this.mempool = new Mempool(options.mempoolPerAccount(), options.mempoolCapacity(), options.mempoolTtlMs());
         this.query = new StoreQuery(genesis, store, head, mempool);
         VerifiedCache verified = new VerifiedCache(options.verifiedCacheSize());
-        BlockExecutor executor = new BlockExecutor(params, options.verifier(), verified, genesis.pocValidators(),
-                genesis.treasuryAddress());
+        BlockExecutor executor = new BlockExecutor(params, options.verifier(), verified, genesis.treasuryAddress());
         this.admission = new TxAdmission(params, executor, store, head, mempool, query::account, clockMs);
         this.builder = new BlockBuilder(params, genesis.validators(), executor, store, head, tree, mempool,
                 query::account);

@@ -64,7 +64,7 @@ final class StakingHarness {
         this.genesis = new Genesis(params, TestKit.GENESIS_MS, alloc, List.of(v));
         apply(GenesisState.writes(genesis));
         ResultVerifier none = (r, ctx) -> ResultVerifier.Verdict.invalid("no results in staking tests");
-        this.executor = new BlockExecutor(params, none, null, List.of(), genesis.treasuryAddress());
+        this.executor = new BlockExecutor(params, none, null, genesis.treasuryAddress());
     }
 
     private void apply(List<StateWrite> ws) {
