@@ -92,6 +92,19 @@ final class StakingHarness {
         });
     }
 
+    /** Slashes a work bond between blocks, as an audit or a fraud proof will inside one, and commits the writes. */
+    WorkBonds.Slashed slash(String address, BondRole role, WorkBonds.Cut cut, List<WorkBonds.Payout> payouts) {
+        WorldState ws = new WorldState(this::read);
+        WorkBonds.Slashed r = new WorkBonds(params, ws).slash(address, role, cut, payouts, "test");
+        apply(ws.writes());
+        return r;
+    }
+
+    /** Committed work bonds, read-only. */
+    WorkBonds bonds() {
+        return new WorkBonds(params, new WorldState(this::read));
+    }
+
     BigInteger balance(String address) {
         return new WorldState(this::read).balance(address);
     }
