@@ -346,6 +346,16 @@ public final class LocalChain implements Chain {
     }
 
     @Override
+    public Optional<org.cpc.chain.staking.WorkBond> workBond(org.cpc.chain.staking.BondRole role, String address) {
+        return query.workBond(role, address);
+    }
+
+    @Override
+    public List<org.cpc.chain.staking.WorkBond> pocValidators() {
+        return query.pocValidators();
+    }
+
+    @Override
     public List<ValidatorView> stakingValidators() {
         return query.stakingValidators();
     }
