@@ -138,6 +138,10 @@ class CliAgainstNodeTest {
     @Test
     void submitResultByHandAndItsRefusals() throws Exception {
         String worker = newFundedKey("worker");
+        // A synthetic result needs a worker bond of min_worker_bond (0.1 CPC on devnet).
+        Run bond = withKeys("tx", "bond", "--from", "worker", "--role", "worker", "--amount", "0.1", "--node", url);
+        assertThat(bond.exit()).as(bond.err()).isZero();
+        awaitIncluded(bond.out().lines().filter(l -> l.startsWith("tx_hash: ")).findFirst().orElseThrow().substring(9));
         JsonNode latest = client.get("/block/latest").body();
         String height = latest.path("header").path("height").asText();
         SyntheticResult proved = new SyntheticProver(Backends.java(1).gemm()).prove(latest.path("hash").asText(),
