@@ -78,6 +78,17 @@ final class FakeLedger implements Ledger {
         if (down) throw new Unavailable("fake L1 is down", null);
     }
 
+    /** What {@link #workerStanding} answers, by address; workers not in it are unknown to L1 (unbonded, 0 bps). */
+    final Map<String, org.cpc.poc.core.WorkerStanding> standings = new ConcurrentHashMap<>();
+    final Set<String> standingsAsked = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public org.cpc.poc.core.WorkerStanding workerStanding(String address) {
+        check();
+        standingsAsked.add(address);
+        return standings.getOrDefault(address, new org.cpc.poc.core.WorkerStanding(false, 0));
+    }
+
     /** Tasks are not modelled here: L1 knows none. */
     @Override
     public java.util.Optional<org.cpc.protocol.types.TaskStatus> taskStatus(String taskId) {

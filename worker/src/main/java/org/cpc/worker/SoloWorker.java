@@ -3,6 +3,7 @@ package org.cpc.worker;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -278,9 +279,20 @@ public final class SoloWorker implements Worker {
         return false;
     }
 
-    /** A devnet worker bonds itself the missing part of min_worker_bond once; false until the bond is on chain. */
+    /**
+     * A devnet worker bonds itself the missing part of min_worker_bond once; false until the bond is on chain, so no
+     * result is sent (and refused) before it. A BOND the node still knows of is never sent again: while it is
+     * pending it is awaited, and once included the bond read before it may be stale, so the next check reads it anew
+     * (sending another BOND then would bond twice).
+     */
     private boolean bond(BigInteger missing) {
-        if (bondTx != null && api.transaction(bondTx).filter(t -> !t.included()).isPresent()) return false; // pending
+        if (bondTx != null) {
+            Optional<NodeApi.TxState> known = api.transaction(bondTx);
+            if (known.isPresent()) {
+                if (known.get().included()) bondTx = null;
+                return false;
+            }
+        }
         Transaction t = TxBuilder.of(params, key).nonce(nextNonce).gasPrice(params.minGasPrice())
                 .timestamp(System.currentTimeMillis() / 1000).bondWorker(missing);
         switch (api.submit(t)) {
