@@ -109,12 +109,21 @@ final class L1Outbox implements AutoCloseable {
         }
     }
 
-    /** Reads from L1 the bond and reputation of the connected workers the machine asks about, and tells it. */
+    /**
+     * Reads from L1 the bond and reputation of the connected workers the machine asks about, and tells it. A read
+     * that fails leaves that worker unranked until the machine asks again (a minute later); it never holds up the
+     * results and payments of this pass.
+     */
     private void refreshStandings() {
         List<String> due = PocDriver.await(driver.call(m -> m.standingsDue(driver.now())));
         for (String address : due) {
-            WorkerStanding s = ledger.workerStanding(address);
-            driver.post(m -> m.standing(address, s, driver.now()));
+            try {
+                WorkerStanding s = ledger.workerStanding(address);
+                driver.post(m -> m.standing(address, s, driver.now()));
+            } catch (Ledger.Unavailable e) {
+                log.warn("could not read the standing of worker {} from L1 (read again in a minute): {}", address,
+                        e.getMessage());
+            }
         }
     }
 

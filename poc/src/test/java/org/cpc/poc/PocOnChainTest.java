@@ -200,6 +200,51 @@ class PocOnChainTest {
     }
 
     /**
+     * The PoC validator reads each connected worker's bond and reputation from the node (GET /worker/{address}) and
+     * ranks it by them: a worker bonded min_worker_bond on chain shows as bonded, an unbonded one does not.
+     */
+    @Test
+    void theValidatorLearnsEachWorkersBondFromTheChain() throws Exception {
+        NetworkParams params = NetworkParams.devnet().withBlockTime(200);
+        NodeInit.init(tmp.resolve("node"), params, null, NodeInit.DEFAULT_VALIDATOR_KEY, 0, null, System.currentTimeMillis());
+        try (NodeRunner node = NodeRunner.start(new DataDir(tmp.resolve("node")), 0, InstantSource.system(), () -> {
+            throw new AssertionError("a devnet node needs no password");
+        })) {
+            NodeClient client = new NodeClient("http://127.0.0.1:" + node.port());
+            NodeApi api = new NodeApi(client);
+            AccountKey operator = new Keyring(new DataDir(tmp.resolve("node")).keys()).unlockSecp256k1(
+                    NodeInit.OPERATOR_KEY, NodeInit.DEVNET_KEY_PASSWORD.toCharArray());
+            AccountKey bonded = newKey();
+            api.faucet(bonded.address(), "1.0");
+            await("worker funded", () -> api.account(bonded.address()).balance().signum() > 0);
+            Transaction bond = org.cpc.client.TxBuilder.of(params, bonded).nonce(0).gasPrice(params.minGasPrice())
+                    .timestamp(System.currentTimeMillis() / 1000).bondWorker(params.bonds().minWorkerBond());
+            assertThat(api.submit(bond)).isInstanceOf(NodeApi.Submission.Accepted.class);
+            await("bond included", () -> api.workerBond(bonded.address()).equals(params.bonds().minWorkerBond()));
+            AccountKey unbonded = newKey();
+            try (PocValidator v = PocValidator.start(config(tmp.resolve("poc")), operator, new NodeLedger(client),
+                    InstantSource.system())) {
+                Worker w1 = startWorker(v.workerUrl(), unbonded, PoolWorker.Options.defaults());
+                Worker w2 = startWorker(v.workerUrl(), bonded, PoolWorker.Options.defaults());
+                await("the bonded worker ranked as bonded", () -> {
+                    for (JsonNode w : v.workers().path("workers")) {
+                        if (w.path("address").asText().equals(bonded.address())) return w.path("bonded").asBoolean();
+                    }
+                    return false;
+                });
+                for (JsonNode w : v.workers().path("workers")) {
+                    if (w.path("address").asText().equals(unbonded.address())) {
+                        assertThat(w.path("bonded").asBoolean()).isFalse();
+                        assertThat(w.path("reputation").asInt()).isZero();
+                    }
+                }
+                w1.stop();
+                w2.stop();
+            }
+        }
+    }
+
+    /**
      * Every job run twice (p = 1) by two honest workers: each job's SUBMIT_RESULT pays its first worker on L1, and the
      * PoC validator, here an account of its own (not the block producer, so no block reward or fee lands on it),
      * pays the other its part of the job's share by a TRANSFER. Customer, workers, PoC validator and treasury end
