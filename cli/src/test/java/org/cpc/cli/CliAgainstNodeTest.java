@@ -186,6 +186,19 @@ class CliAgainstNodeTest {
         throw new AssertionError("5 results in a row arrived after the synthetic_window: " + last.err());
     }
 
+    /** No PoC validator on this chain announced a market: --market auto says so and signs nothing. */
+    @Test
+    void marketAutoWithNoAnnouncedMarketFailsBeforeSigning() throws Exception {
+        String frank = newFundedKey("frank");
+        Run r = withKeys("task", "create", "--type", "synthetic", "--seed", "ab".repeat(32), "--matrix-size", "8",
+                "--iterations", "2", "--reward", "1.0", "--from", "frank", "--market", "auto", "--node", url);
+        assertThat(r.exit()).isEqualTo(Cpc.EXIT_FAILED);
+        assertThat(r.err()).contains("no Task Market qualifies for --market auto", "announces no endpoint",
+                "Pass --market URL");
+        assertThat(r.out()).doesNotContain("task_id");
+        assertThat(client.balance(frank).path("nonce").asLong()).isZero();
+    }
+
     @Test
     void failuresMapToExitCodes() throws Exception {
         Files.writeString(dir.resolve("wrong"), "not the password\n");
