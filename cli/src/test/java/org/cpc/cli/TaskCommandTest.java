@@ -49,15 +49,8 @@ class TaskCommandTest {
             String nodeUrl = live.nodeUrl();
             NodeClient client = live.client();
             PocValidator v = live.validator();
-            assertThat(withKeys("keys", "add", "alice").exit()).isZero();
+            String alice = fundedKey(client, "alice", "50.0");
             assertThat(withKeys("keys", "add", "miner").exit()).isZero();
-            String alice = cpc("keys", "show", "alice", "--address", "--keys-dir", dir.resolve("keys").toString())
-                    .out().strip();
-            NodeClient.require(client.post("/faucet", Json.object().put("address", alice).put("amount", "50.0")));
-            long until = System.nanoTime() + 20_000_000_000L;
-            while (client.balance(alice).path("balance").asText().equals("0") && System.nanoTime() < until) {
-                Thread.sleep(100);
-            }
 
             List<String> worker = new ArrayList<>(List.of("worker", "start", "--key", "miner", "--pool",
                     v.workerUrl(), "--backend", "cpu", "--threads", "1", "--jobs", "2", "--stop-after", "7"));

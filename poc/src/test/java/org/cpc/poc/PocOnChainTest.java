@@ -53,15 +53,11 @@ class PocOnChainTest {
     @Test
     void aMatmulTaskSettlesOnChainAndAMissedDeadlineIsRefunded() throws Exception {
         NetworkParams params = NetworkParams.devnet().withBlockTime(200);
-        NodeInit.init(tmp.resolve("node"), params, null, NodeInit.DEFAULT_VALIDATOR_KEY, 0, null, System.currentTimeMillis());
-        try (NodeRunner node = NodeRunner.start(new DataDir(tmp.resolve("node")), 0, InstantSource.system(), () -> {
-            throw new AssertionError("a devnet node needs no password");
-        })) {
+        try (NodeRunner node = startNode(params)) {
             String nodeUrl = "http://127.0.0.1:" + node.port();
             NodeClient client = new NodeClient(nodeUrl);
             NodeApi api = new NodeApi(client);
-            AccountKey operator = new Keyring(new DataDir(tmp.resolve("node")).keys()).unlockSecp256k1(
-                    NodeInit.OPERATOR_KEY, NodeInit.DEVNET_KEY_PASSWORD.toCharArray());
+            AccountKey operator = operator();
             AccountKey customer = newKey();
             api.faucet(customer.address(), "100.0");
             await("customer funded", () -> api.account(customer.address()).balance().signum() > 0);
@@ -136,14 +132,10 @@ class PocOnChainTest {
     @Test
     void aCheaterAndARestartMidTaskStillSettleExactlyOnChain() throws Exception {
         NetworkParams params = NetworkParams.devnet().withBlockTime(200);
-        NodeInit.init(tmp.resolve("node"), params, null, NodeInit.DEFAULT_VALIDATOR_KEY, 0, null, System.currentTimeMillis());
-        try (NodeRunner node = NodeRunner.start(new DataDir(tmp.resolve("node")), 0, InstantSource.system(), () -> {
-            throw new AssertionError("a devnet node needs no password");
-        })) {
+        try (NodeRunner node = startNode(params)) {
             NodeClient client = new NodeClient("http://127.0.0.1:" + node.port());
             NodeApi api = new NodeApi(client);
-            AccountKey operator = new Keyring(new DataDir(tmp.resolve("node")).keys()).unlockSecp256k1(
-                    NodeInit.OPERATOR_KEY, NodeInit.DEVNET_KEY_PASSWORD.toCharArray());
+            AccountKey operator = operator();
             AccountKey customer = newKey();
             api.faucet(customer.address(), "100.0");
             await("customer funded", () -> api.account(customer.address()).balance().signum() > 0);
@@ -206,14 +198,10 @@ class PocOnChainTest {
     @Test
     void theValidatorLearnsEachWorkersBondFromTheChain() throws Exception {
         NetworkParams params = NetworkParams.devnet().withBlockTime(200);
-        NodeInit.init(tmp.resolve("node"), params, null, NodeInit.DEFAULT_VALIDATOR_KEY, 0, null, System.currentTimeMillis());
-        try (NodeRunner node = NodeRunner.start(new DataDir(tmp.resolve("node")), 0, InstantSource.system(), () -> {
-            throw new AssertionError("a devnet node needs no password");
-        })) {
+        try (NodeRunner node = startNode(params)) {
             NodeClient client = new NodeClient("http://127.0.0.1:" + node.port());
             NodeApi api = new NodeApi(client);
-            AccountKey operator = new Keyring(new DataDir(tmp.resolve("node")).keys()).unlockSecp256k1(
-                    NodeInit.OPERATOR_KEY, NodeInit.DEVNET_KEY_PASSWORD.toCharArray());
+            AccountKey operator = operator();
             AccountKey bonded = newKey();
             api.faucet(bonded.address(), "1.0");
             await("worker funded", () -> api.account(bonded.address()).balance().signum() > 0);
@@ -339,6 +327,20 @@ class PocOnChainTest {
                 assertThat(total(api, accounts)).as("no wei created or lost, fees aside").isEqualTo(before.subtract(fees));
             }
         }
+    }
+
+    /** A devnet node on a free port, its data dir under {@code tmp/node}, blocks every {@code params}' block time. */
+    private NodeRunner startNode(NetworkParams params) {
+        NodeInit.init(tmp.resolve("node"), params, null, NodeInit.DEFAULT_VALIDATOR_KEY, 0, null, System.currentTimeMillis());
+        return NodeRunner.start(new DataDir(tmp.resolve("node")), 0, InstantSource.system(), () -> {
+            throw new AssertionError("a devnet node needs no password");
+        });
+    }
+
+    /** The devnet's operator account: its genesis PoC validator. */
+    private AccountKey operator() {
+        return new Keyring(new DataDir(tmp.resolve("node")).keys()).unlockSecp256k1(NodeInit.OPERATOR_KEY,
+                NodeInit.DEVNET_KEY_PASSWORD.toCharArray());
     }
 
     private static BigInteger total(NodeApi api, List<String> accounts) {
