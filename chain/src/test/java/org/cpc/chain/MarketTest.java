@@ -107,6 +107,9 @@ class MarketTest {
             block(c, create(priv(0), id, REWARD, blockS(1) + 100, 3, 0));
             // Account 4 is no PoC validator until it bonds min_poc_bond (1 CPC on devnet) as one.
             assertThat(rejected(c.submit(jobResult(priv(4), priv(1), id, 0, priv(4), 0))))
+                    .contains("must be sent by a PoC validator (bonded at least min_poc_bond)", "is neither");
+            // Nor does its attestation of a result the worker sends itself count.
+            assertThat(rejected(c.submit(jobResult(priv(1), priv(1), id, 0, priv(4), 0))))
                     .contains("has 0 wei bonded as a PoC validator, less than min_poc_bond 1000000000000000000");
             var k4 = org.cpc.protocol.keys.AccountKey.of(priv(4));
             block(c, org.cpc.client.TxBuilder.of(PARAMS, k4).nonce(0).gasPrice(GAS_PRICE).timestamp(1_700_000_000L)
