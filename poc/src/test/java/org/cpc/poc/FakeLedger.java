@@ -78,15 +78,11 @@ final class FakeLedger implements Ledger {
         if (down) throw new Unavailable("fake L1 is down", null);
     }
 
-    /** What {@link #workerStanding} answers, by address; workers not in it are unknown to L1 (unbonded, 0 bps). */
-    final Map<String, org.cpc.poc.core.WorkerStanding> standings = new ConcurrentHashMap<>();
-    final Set<String> standingsAsked = ConcurrentHashMap.newKeySet();
-
+    /** Bonds are not modelled here: every worker is unbonded, with no reputation (PocOnChainTest reads real ones). */
     @Override
     public org.cpc.poc.core.WorkerStanding workerStanding(String address) {
         check();
-        standingsAsked.add(address);
-        return standings.getOrDefault(address, new org.cpc.poc.core.WorkerStanding(false, 0));
+        return org.cpc.poc.core.WorkerStanding.UNKNOWN;
     }
 
     /** Tasks are not modelled here: L1 knows none. */
