@@ -184,7 +184,7 @@ final class BlockValidator {
                 if (p.tx().txType() != TxType.SUBMIT_RESULT) return;
                 ComputeResult r = TxRules.checkStateless(p, params).result();
                 if (store.state(StateKeys.TASK, StateKeys.key(StateKeys.TASK, r.taskId())) != null) {
-                    executor.verifyMarket(p, r); // a market result (tasks are never deleted)
+                    executor.preverifyMarket(p, r); // a market result (tasks are never deleted)
                     return;
                 }
                 String src = head.blockHash(r.nonce());

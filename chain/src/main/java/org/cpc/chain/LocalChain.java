@@ -112,8 +112,7 @@ public final class LocalChain implements Chain {
         this.mempool = new Mempool(options.mempoolPerAccount(), options.mempoolCapacity(), options.mempoolTtlMs());
         this.query = new StoreQuery(genesis, store, head, mempool);
         VerifiedCache verified = new VerifiedCache(options.verifiedCacheSize());
-        BlockExecutor executor = new BlockExecutor(params, options.verifier(), verified, genesis.pocValidators(),
-                genesis.treasuryAddress());
+        BlockExecutor executor = new BlockExecutor(params, options.verifier(), verified, genesis.treasuryAddress());
         this.admission = new TxAdmission(params, executor, store, head, mempool, query::account, clockMs);
         this.builder = new BlockBuilder(params, executor, store, head, tree, mempool, query::account);
         this.validator = new BlockValidator(params, query::headerSets, executor, verified, store, head, tree, clockMs);
@@ -382,6 +381,16 @@ public final class LocalChain implements Chain {
     @Override
     public int mempoolSize() {
         return query.mempoolSize();
+    }
+
+    @Override
+    public Optional<org.cpc.chain.staking.WorkBond> workBond(org.cpc.chain.staking.BondRole role, String address) {
+        return query.workBond(role, address);
+    }
+
+    @Override
+    public List<org.cpc.chain.staking.WorkBond> pocValidators() {
+        return query.pocValidators();
     }
 
     @Override

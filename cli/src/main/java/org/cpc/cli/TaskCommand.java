@@ -156,8 +156,15 @@ final class TaskCommand extends GroupCommand {
 
         @Override
         public void run() {
-            MarketClient c = market.client();
             PrintWriter out = spec.commandLine().getOut();
+            if (MarketUrlOption.AUTO.equals(market.url)) {
+                // Chosen and shown before anything is uploaded or signed.
+                MarketPicker.Choice choice = MarketPicker.pick(node.client(), spec.commandLine().getErr());
+                out.println("market:  " + choice.describe());
+                out.flush();
+                market.url = choice.url();
+            }
+            MarketClient c = market.client();
             ObjectNode payload = Json.object();
             switch (type) {
                 case "matmul" -> {

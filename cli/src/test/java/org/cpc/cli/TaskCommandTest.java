@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.cpc.client.NodeClient;
 import org.cpc.compute.market.FraudProof;
 import org.cpc.compute.market.FraudProofVerifier;
@@ -52,15 +53,8 @@ class TaskCommandTest {
             String nodeUrl = live.nodeUrl();
             NodeClient client = live.client();
             PocValidator v = live.validator();
-            assertThat(withKeys("keys", "add", "alice").exit()).isZero();
+            String alice = fundedKey(client, "alice", "50.0");
             assertThat(withKeys("keys", "add", "miner").exit()).isZero();
-            String alice = cpc("keys", "show", "alice", "--address", "--keys-dir", dir.resolve("keys").toString())
-                    .out().strip();
-            NodeClient.require(client.post("/faucet", Json.object().put("address", alice).put("amount", "50.0")));
-            long until = System.nanoTime() + 20_000_000_000L;
-            while (client.balance(alice).path("balance").asText().equals("0") && System.nanoTime() < until) {
-                Thread.sleep(100);
-            }
 
             List<String> worker = new ArrayList<>(List.of("worker", "start", "--key", "miner", "--pool",
                     v.workerUrl(), "--backend", "cpu", "--threads", "1", "--jobs", "2", "--stop-after", "7"));
@@ -175,6 +169,64 @@ class TaskCommandTest {
             assertThat(unknown.exit()).isEqualTo(Cpc.EXIT_FAILED);
             assertThat(unknown.err()).contains("no task");
         }
+    }
+
+    /**
+     * {@code --market auto} on a live devnet: the PoC validator announced its URL on chain; a second one, bonded more,
+     * announces a URL where nothing answers. The command passes over the dead one, saying why, picks the live market,
+     * shows it before signing, and the task is published there.
+     */
+    @Test
+    void marketAutoPicksTheLargestBondedMarketThatAnswers() throws Exception {
+        try (LiveMarket live = LiveMarket.start(dir)) {
+            String nodeUrl = live.nodeUrl();
+            NodeClient client = live.client();
+            PocValidator v = live.validator();
+            JsonNode listed = NodeClient.require(client.get("/pocs")).path("pocs");
+            assertThat(listed).hasSize(1);
+            assertThat(listed.get(0).path("endpoint").asText()).isEqualTo(v.url());
+            assertThat(listed.get(0).path("name").asText()).isEqualTo(LiveMarket.NAME);
+
+            String alice = fundedKey(client, "alice", "50.0");
+            fundedKey(client, "ghost", "5.0");
+            Run ghost = withKeys("tx", "bond", "--from", "ghost", "--role", "poc_validator", "--amount", "2",
+                    "--endpoint", "http://127.0.0.1:1", "--name", "nobody home", "--node", nodeUrl);
+            assertThat(ghost.exit()).as(ghost.err()).isZero();
+            long until = System.nanoTime() + 20_000_000_000L;
+            while (NodeClient.require(client.get("/pocs")).path("pocs").size() < 2 && System.nanoTime() < until) {
+                Thread.sleep(100);
+            }
+            long nonceBefore = client.balance(alice).path("nonce").asLong();
+
+            Run create = withKeys("task", "create", "--type", "synthetic", "--seed", "cd".repeat(32),
+                    "--matrix-size", "8", "--iterations", "2", "--reward", "1.0", "--from", "alice",
+                    "--market", "auto", "--node", nodeUrl);
+            assertThat(create.exit()).as(create.err()).isZero();
+            assertThat(create.err()).contains("--market auto: passing over", "http://127.0.0.1:1", "bond 2.0 CPC");
+            List<String> lines = create.out().lines().toList();
+            assertThat(lines.getFirst()).startsWith("market:  " + v.url() + " (--market auto: PoC validator "
+                    + live.operator().address() + " \"" + LiveMarket.NAME + "\", bond 1.0 CPC");
+            assertThat(lines.get(1)).startsWith("task_id: ");
+            assertThat(create.out()).contains("--market " + v.url());
+            String id = lines.get(1).substring(9);
+            assertThat(new org.cpc.poc.MarketClient(v.url()).task(id).path("creator").asText()).isEqualTo(alice);
+            assertThat(client.balance(alice).path("nonce").asLong()).isEqualTo(nonceBefore + 1);
+
+            Run elsewhere = cpc("task", "status", id, "--market", "auto");
+            assertThat(elsewhere.exit()).isEqualTo(Cpc.EXIT_USAGE);
+            assertThat(elsewhere.err()).contains("--market auto is for task create");
+        }
+    }
+
+    private String fundedKey(NodeClient client, String name, String cpc) throws Exception {
+        assertThat(withKeys("keys", "add", name).exit()).isZero();
+        String address = cpc("keys", "show", name, "--address", "--keys-dir", dir.resolve("keys").toString()).out().strip();
+        NodeClient.require(client.post("/faucet", Json.object().put("address", address).put("amount", cpc)));
+        long until = System.nanoTime() + 20_000_000_000L;
+        while (client.balance(address).path("balance").asText().equals("0") && System.nanoTime() < until) {
+            Thread.sleep(100);
+        }
+        return address;
     }
 
     static byte[] product(byte[] a, byte[] b, int m, int k, int n) {

@@ -104,12 +104,15 @@ class StakingApiTest {
     void supplyBucketsSumToTheTotal() throws Exception {
         JsonNode s = get("/supply");
         assertThat(s.path("buckets").properties()).extracting(java.util.Map.Entry::getKey)
-                .containsExactlyInAnyOrder("bonded", "liquid", "market_escrow", "pending_rewards", "unbonding");
+                .containsExactlyInAnyOrder("bonded", "liquid", "market_escrow", "pending_rewards", "unbonding",
+                        "work_bonds", "work_unbonding");
         BigInteger sum = BigInteger.ZERO;
         for (JsonNode b : s.path("buckets")) sum = sum.add(new BigInteger(b.asText()));
         assertThat(sum).isEqualTo(new BigInteger(s.path("total").asText()));
         assertThat(s.path("total_cpc").asText()).isNotEmpty();
-        assertThat(s.path("buckets_cpc").size()).isEqualTo(5);
+        assertThat(s.path("buckets_cpc").size()).isEqualTo(7);
+        // The genesis PoC validator's bond (min_poc_bond) is in work_bonds from the start.
+        assertThat(s.path("buckets").path("work_bonds").asText()).isNotEqualTo("0");
     }
 
     @Test

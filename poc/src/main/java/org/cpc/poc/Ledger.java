@@ -38,4 +38,7 @@ public interface Ledger {
 
     /** L1's committed height (what dispute windows are counted in). */
     long height();
+
+    /** A worker's bond and reputation on L1 ({@code GET /worker/{address}}: {@code bonded_enough}, {@code reputation}). */
+    org.cpc.poc.core.WorkerStanding workerStanding(String address);
 }

@@ -87,6 +87,13 @@ final class FakeLedger implements Ledger {
         return height;
     }
 
+    /** Bonds are not modelled here: every worker is unbonded, with no reputation (PocOnChainTest reads real ones). */
+    @Override
+    public org.cpc.poc.core.WorkerStanding workerStanding(String address) {
+        check();
+        return org.cpc.poc.core.WorkerStanding.UNKNOWN;
+    }
+
     /** Tasks are not modelled here: L1 knows none. */
     @Override
     public java.util.Optional<org.cpc.protocol.types.TaskStatus> taskStatus(String taskId) {

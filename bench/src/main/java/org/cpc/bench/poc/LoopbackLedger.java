@@ -30,6 +30,12 @@ public final class LoopbackLedger implements Ledger {
         return included.containsKey(txHash) ? TxState.INCLUDED : TxState.UNKNOWN;
     }
 
+    /** The benchmark's workers have no bonds on this L1: all of equal (unbonded) standing. */
+    @Override
+    public org.cpc.poc.core.WorkerStanding workerStanding(String address) {
+        return org.cpc.poc.core.WorkerStanding.UNKNOWN;
+    }
+
     @Override
     public long nextNonce(String address) {
         return nonces.getOrDefault(address, 0L);

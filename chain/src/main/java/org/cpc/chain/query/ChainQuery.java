@@ -3,6 +3,8 @@ package org.cpc.chain.query;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Optional;
+import org.cpc.chain.staking.BondRole;
+import org.cpc.chain.staking.WorkBond;
 import org.cpc.chain.Account;
 import org.cpc.chain.ValidatorInfo;
 import org.cpc.chain.WorkerStats;
@@ -111,6 +113,16 @@ public interface ChainQuery {
 
     /** An account's unbonding entries. */
     List<UnbondingEntry> unbonding(String delegator);
+
+    /** The work bond of {@code address} in {@code role} (with its record: slashes, audits, jobs settled); empty if
+     * it never bonded. */
+    Optional<WorkBond> workBond(BondRole role, String address);
+
+    /**
+     * The PoC validators: bonds of role poc_validator of at least {@code min_poc_bond}, largest bond first, then by
+     * address. Reads the work-bond key space, so it is for listings, not hot paths.
+     */
+    List<WorkBond> pocValidators();
 
     /** Where every wei is at the head ({@link Supply}); reads the whole state, so it is for audits, not hot paths. */
     Supply supply();

@@ -65,6 +65,7 @@ public final class NodeServer implements AutoCloseable {
     private final Chain chain;
     /** Every read goes through here; {@link #chain} only takes transactions. */
     private final ChainQuery query;
+    private final BondApi bonds;
     private final NodeMetrics metrics;
     private final EventHub events;
     private final Faucet faucet;
@@ -84,6 +85,7 @@ public final class NodeServer implements AutoCloseable {
             EvidenceStore evidence, Options options) {
         this.chain = chain;
         this.query = chain;
+        this.bonds = new BondApi(chain);
         this.network = network;
         this.evidence = evidence;
         this.metrics = metrics;
@@ -137,6 +139,7 @@ public final class NodeServer implements AutoCloseable {
         http.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
         new ExplorerApi(query).register(http::get);
         new StakingApi(query).register(http::get);
+        bonds.register(http::get);
     }
 
     private void status(Context ctx) {
@@ -309,6 +312,7 @@ public final class NodeServer implements AutoCloseable {
         o.put("accepted_results", w.accepted());
         o.put("earned", w.earned().toString());
         o.put("earned_cpc", Amounts.formatCpc(w.earned()));
+        bonds.workerFields(address, w, o);
         json(ctx, 200, o);
     }
 

@@ -240,8 +240,8 @@ public final class PocMachine {
         BigInteger reward = book.workerReward(j.task);
         Runnable ack = () -> out.send(s.id, new PoolMessage.JobAccepted(j.id(), Hex.decode(resultHash), reward,
                 Amounts.formatCpc(reward)));
-        if (rules.duplicateProbability() > 0 && random.nextDouble() < rules.duplicateProbability()
-                && dispatch.otherWorkerThan(s.address)) {
+        double duplicate = dispatch.standing(s.address).duplicateProbability(rules.duplicateProbability());
+        if (duplicate > 0 && random.nextDouble() < duplicate && dispatch.otherWorkerThan(s.address)) {
             j.move(JobStatus.AUDITING);
             j.excluded.add(s.address);
             j.auditSinceMs = nowMs;
@@ -277,6 +277,23 @@ public final class PocMachine {
     /** An accepted job counts once its record is synced. */
     private void counted(Job j) {
         book.counted(j);
+    }
+
+    // ------------------------------------------------------------------ worker standing on L1
+
+    /**
+     * The connected workers whose bond and reputation the edge should read from L1 ({@code GET /worker/{address}})
+     * and report with {@link #standing}: those never read, or read more than a minute ago.
+     */
+    public List<String> standingsDue(long nowMs) {
+        return dispatch.standingsDue(nowMs);
+    }
+
+    /** What L1 says of a connected worker: jobs go to bonded, reputable workers first, and are run twice less often. */
+    public List<Effect> standing(String address, WorkerStanding standing, long nowMs) {
+        dispatch.now(nowMs);
+        dispatch.standing(address, standing);
+        return out.drain();
     }
 
     // ------------------------------------------------------------------ tasks

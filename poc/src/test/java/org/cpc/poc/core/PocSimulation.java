@@ -415,6 +415,11 @@ final class PocSimulation {
             paidOut.merge(e.getKey(), c.refund(), BigInteger::add);
             history.add(now + " L1 fails " + e.getKey());
         }
+        // The edge reads the connected workers' bonds and reputations from L1; the answers route jobs from then on.
+        for (String address : machine.standingsDue(now)) {
+            WorkerStanding st = new WorkerStanding(rnd.nextBoolean(), rnd.nextInt(WorkerStanding.MAX_BPS + 1));
+            later(rnd.nextInt(100), () -> apply(machine.standing(address, st, now)));
+        }
         L1Work.Check check = machine.l1Check(now);
         for (String id : check.overdue()) {
             MarketTask t = l1Tasks.get(id);
