@@ -6,6 +6,7 @@
 CHECKS_JSON is a JSON object:
   {"routes": ["/status", ...],          GET and HEAD, with and without gzip
    "posts": ["/tx/send", ...],           POST with a body the route refuses: the error arrives whole, as JSON
+                                         (a /tx/batch route also: one rejection per unreadable entry, in order)
    "streams": ["/events"],               server-sent events: HEAD, and the first bytes of a GET
    "downloads": [{"path": "/blobs/<h>", "sha256": "<h>"}, ...]}   also ETag, Range, If-None-Match
 
@@ -83,6 +84,18 @@ for path in checks.get("posts", []):
         check("error" in r.json(), f"POST {path}: the answer has no error message")
     except ValueError as e:
         check(False, f"POST {path} (gzip accepted): body is not whole JSON: {e}")
+
+# A batch route answers 200 with one result per entry, in order, even when no entry is a transaction.
+for path in [p for p in checks.get("posts", []) if p.endswith("/tx/batch")]:
+    r = requests.post(base + path, json={"transactions": [{"x": 1}, {"y": 2}]}, timeout=TIMEOUT)
+    check(r.status_code == 200, f"POST {path} with unreadable entries: status {r.status_code}")
+    try:
+        res = r.json().get("results", [])
+        check(len(res) == 2 and all(e.get("status") == "rejected" for e in res)
+              and "transactions[0]" in res[0].get("error", "") and "transactions[1]" in res[1].get("error", ""),
+              f"POST {path}: results are not one rejection per entry in order: {res}")
+    except ValueError as e:
+        check(False, f"POST {path}: body is not whole JSON: {e}")
 
 for path in checks.get("streams", []):
     h = requests.head(base + path, headers={"Accept-Encoding": "gzip"}, timeout=TIMEOUT)

@@ -9,6 +9,12 @@ Run from this directory: /usr/bin/python3 make_fixtures.py  (deterministic: the 
   cnn_qop.onnx      QOperator: uint8 input, QLinearConv (per-channel, pads) + int32 bias, MaxPool, QLinearConv with
                     uint8 weights and a weight zero point, Flatten, QLinearMatMul
   cnn_qdq.onnx      QDQ: Conv (stride 2, pads) + bias + Relu, MaxPool, Reshape, MatMul + bias
+  mlp_int.onnx      integer ops: MatMulInteger (uint8 input and weights, per-column weight zero points) + int32
+                    bias Add + Cast/Mul by the product scale + Relu; MatMulInteger + DequantizeLinear of the int32
+  cnn_int.onnx      integer ops: ConvInteger (per-channel weight zero points, pads) + int32 bias + per-channel
+                    DequantizeLinear + Relu, MaxPool on int8, ConvInteger (uint8 weights) + Cast/Mul, Flatten,
+                    MatMulInteger without a weight zero point + per-column Cast/Mul
+  int_unstated_zero_point.onnx  a MatMulInteger without its activation zero point (refused)
   unsupported.onnx  a QDQ MatMul followed by Softmax (outside the op set)
   malformed.onnx    mlp_qdq.onnx cut short
   lying_dims.onnx   mlp_qdq.onnx with weight dims claiming 2^30 elements that are not there
@@ -108,9 +114,9 @@ def save(name, model, inputs, outputs):
     np.asarray(outputs, dtype=np.int8).tofile(name + ".expected.bin")
 
 
-def model(nodes, inits, x_shape, y_shape, name, opset=13):
+def model(nodes, inits, x_shape, y_shape, name, opset=13, y_type=TensorProto.FLOAT):
     graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, x_shape)],
-                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, y_shape)], inits)
+                              [helper.make_tensor_value_info("y", y_type, y_shape)], inits)
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)], producer_name="cpc make_fixtures.py")
 
 
@@ -256,6 +262,97 @@ def cnn_qdq():
     save("cnn_qdq", m, xs, ys)
 
 
+# ---- mlp_int: MatMulInteger (uint8, per-column zero points) + int32 Add + Cast/Mul + Relu, MatMulInteger + DQ ----
+
+def mlp_int():
+    sx, zx_u = f32(0.03), 100
+    w1_u = rng.integers(0, 256, (12, 6)).astype(np.uint8)       # MatMulInteger B: K x N
+    zw1_u = rng.integers(100, 156, 6).astype(np.uint8)          # one per column (output)
+    b1 = rng.integers(-3000, 3000, 6).astype(np.int32)
+    c1 = np.array([0.0004, 0.0003, 0.0005, 0.00035, 0.00045, 0.0006], dtype=np.float32)  # stated product scales
+    s1, z1_u = f32(0.2), 0
+    w2 = i8((6, 4))
+    c2, s2, z2 = f32(0.0015), f32(0.4), -9
+    inits = [const("sx", sx), const("zx", np.uint8(zx_u)), const("w1", w1_u), const("zw1", zw1_u), const("b1", b1),
+             const("c1", c1), const("s1", s1), const("z1", np.uint8(z1_u)), const("w2", w2), const("zw2", np.int8(0)),
+             const("c2", c2), const("zc2", np.int32(0)), const("s2", s2), const("z2", np.int8(z2))]
+    nodes = [
+        helper.make_node("QuantizeLinear", ["x", "sx", "zx"], ["xq"]),
+        helper.make_node("MatMulInteger", ["xq", "w1", "zx", "zw1"], ["a1"], name="fc1"),
+        helper.make_node("Add", ["a1", "b1"], ["a1b"], name="fc1_bias"),
+        helper.make_node("Cast", ["a1b"], ["a1f"], name="fc1_cast", to=TensorProto.FLOAT),
+        helper.make_node("Mul", ["a1f", "c1"], ["h1"], name="fc1_scale"),
+        helper.make_node("Relu", ["h1"], ["h1r"], name="fc1_relu"),
+        helper.make_node("QuantizeLinear", ["h1r", "s1", "z1"], ["h1q"]),
+        helper.make_node("MatMulInteger", ["h1q", "w2", "z1", "zw2"], ["a2"], name="fc2"),
+        helper.make_node("DequantizeLinear", ["a2", "c2", "zc2"], ["h2"]),
+        helper.make_node("QuantizeLinear", ["h2", "s2", "z2"], ["h2q"]),
+        helper.make_node("DequantizeLinear", ["h2q", "s2", "z2"], ["y"]),
+    ]
+    m = model(nodes, inits, ["N", 12], ["N", 4], "mlp_int")
+    xs_u = rng.integers(0, 256, (BATCH, 12))
+    ys = []
+    one = f32(1)
+    for xu in xs_u:
+        x = xu - 128
+        h = dense(x, zx_u - 128, w1_u.astype(np.int64) - 128, zw1_u.astype(np.int64) - 128, b1, one, c1, s1,
+                  z1_u - 128, True)
+        ys.append(dense(h, z1_u - 128, w2, [0] * 4, [0] * 4, one, [c2] * 4, s2, z2, False))
+    save("mlp_int", m, xs_u - 128, ys)
+
+
+# ---- cnn_int: ConvInteger (per-channel w zero points, pads) + int32 bias + DQ per channel + Relu, int8 MaxPool,
+#      ConvInteger with uint8 weights + Cast/Mul, Flatten, MatMulInteger (no weight zero point) + Cast/Mul ----
+
+def cnn_int():
+    sx, zx = f32(0.05), 3
+    w1 = i8((4, 2, 3, 3))
+    zw1 = rng.integers(-5, 6, 4).astype(np.int8)
+    b1 = rng.integers(-2000, 2000, 4).astype(np.int32)
+    c1 = np.array([0.0005, 0.0007, 0.0004, 0.0006], dtype=np.float32)
+    s1, z1 = f32(0.3), -128
+    w2_u = rng.integers(0, 256, (5, 4, 2, 2)).astype(np.uint8)
+    zw2_u, c2, s2, z2 = 129, f32(0.0009), f32(0.35), 4
+    w3 = i8((20, 3))
+    c3 = np.array([0.002, 0.0025, 0.0018], dtype=np.float32)
+    s3, z3 = f32(0.5), 0
+    inits = [const("sx", sx), const("zx", np.int8(zx)), const("w1", w1), const("zw1", zw1),
+             const("b1", b1.reshape(1, 4, 1, 1)), const("c1", c1), const("zc1", np.zeros(4, np.int32)),
+             const("s1", s1), const("z1", np.int8(z1)), const("w2", w2_u), const("zw2", np.uint8(zw2_u)),
+             const("c2", c2), const("s2", s2), const("z2", np.int8(z2)), const("w3", w3),
+             const("c3", c3.reshape(1, 3)), const("s3", s3), const("z3", np.int8(z3))]
+    nodes = [
+        helper.make_node("QuantizeLinear", ["x", "sx", "zx"], ["xq"]),
+        helper.make_node("ConvInteger", ["xq", "w1", "zx", "zw1"], ["a1"], name="conv1", kernel_shape=[3, 3],
+                         pads=[1, 1, 1, 1]),
+        helper.make_node("Add", ["b1", "a1"], ["a1b"], name="conv1_bias"),
+        helper.make_node("DequantizeLinear", ["a1b", "c1", "zc1"], ["h1"], axis=1),
+        helper.make_node("Relu", ["h1"], ["h1r"], name="conv1_relu"),
+        helper.make_node("QuantizeLinear", ["h1r", "s1", "z1"], ["h1q"]),
+        helper.make_node("MaxPool", ["h1q"], ["p1"], name="pool1", kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("ConvInteger", ["p1", "w2", "z1", "zw2"], ["a2"], name="conv2", kernel_shape=[2, 2]),
+        helper.make_node("Cast", ["a2"], ["a2f"], name="conv2_cast", to=TensorProto.FLOAT),
+        helper.make_node("Mul", ["c2", "a2f"], ["h2"], name="conv2_scale"),
+        helper.make_node("QuantizeLinear", ["h2", "s2", "z2"], ["h2q"]),
+        helper.make_node("Flatten", ["h2q"], ["f"], name="flatten", axis=1),
+        helper.make_node("MatMulInteger", ["f", "w3", "z2"], ["a3"], name="fc"),
+        helper.make_node("Cast", ["a3"], ["a3f"], name="fc_cast", to=TensorProto.FLOAT),
+        helper.make_node("Mul", ["a3f", "c3"], ["h3"], name="fc_scale"),
+        helper.make_node("QuantizeLinear", ["h3", "s3", "z3"], ["h3q"]),
+        helper.make_node("DequantizeLinear", ["h3q", "s3", "z3"], ["y"]),
+    ]
+    m = model(nodes, inits, ["N", 2, 6, 6], ["N", 3], "cnn_int")
+    xs = i8((BATCH, 2, 6, 6))
+    ys = []
+    one = f32(1)
+    for x in xs:
+        h1 = conv(x, zx, w1, zw1, b1, one, c1, s1, z1, True, pads=(1, 1, 1, 1))
+        p1 = maxpool(h1, 2, 2)
+        h2 = conv(p1, z1, w2_u.astype(np.int64) - 128, [zw2_u - 128] * 5, [0] * 5, one, [c2] * 5, s2, z2, False)
+        ys.append(dense(h2.reshape(-1), z2, w3, [0] * 3, [0] * 3, one, c3, s3, z3, False))
+    save("cnn_int", m, xs, ys)
+
+
 def unsupported():
     inits = [const("sx", f32(0.1)), const("zx", np.int8(0)), const("w", i8((4, 3))), const("sw", f32(0.05)),
              const("zw", np.int8(0))]
@@ -271,11 +368,30 @@ def unsupported():
     onnx.save(m, "unsupported.onnx")
 
 
+def int_unstated_zero_point():
+    """MatMulInteger without a_zero_point on a tensor quantized with zero point 7: refused (not guessed)."""
+    inits = [const("sx", f32(0.1)), const("zx", np.int8(7)), const("w", i8((4, 3))), const("c", f32(0.001)),
+             const("s", f32(0.2)), const("z", np.int8(0))]
+    nodes = [
+        helper.make_node("QuantizeLinear", ["x", "sx", "zx"], ["xq"]),
+        helper.make_node("MatMulInteger", ["xq", "w"], ["a"], name="fc"),
+        helper.make_node("Cast", ["a"], ["af"], to=TensorProto.FLOAT),
+        helper.make_node("Mul", ["af", "c"], ["h"]),
+        helper.make_node("QuantizeLinear", ["h", "s", "z"], ["y"]),
+    ]
+    m = model(nodes, inits, ["N", 4], ["N", 3], "int_unstated_zero_point", y_type=TensorProto.INT8)
+    onnx.checker.check_model(m)
+    onnx.save(m, "int_unstated_zero_point.onnx")
+
+
 if __name__ == "__main__":
     mlp = mlp_qdq()
     cnn_qop()
     cnn_qdq()
     unsupported()
+    mlp_int()
+    cnn_int()
+    int_unstated_zero_point()
     whole = mlp.SerializeToString()
     with open("malformed.onnx", "wb") as f:
         f.write(whole[:len(whole) * 2 // 3])

@@ -29,6 +29,8 @@ import org.cpc.protocol.types.ComputeResult;
 import org.cpc.protocol.types.Roots;
 import org.cpc.protocol.types.Transaction;
 import org.cpc.protocol.types.TxType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides whether a block may follow the head: the clock bound (the one rule that reads the clock, checked here
@@ -37,6 +39,9 @@ import org.cpc.protocol.types.TxType;
  * thread-safe: the chain calls it under its writer lock.
  */
 final class BlockValidator {
+    private static final Logger LOG = LoggerFactory.getLogger(BlockValidator.class);
+    /** At most one log line per this long about blocks from the future: consensus may see several a second. */
+    static final long FUTURE_LOG_INTERVAL_MS = 10_000;
     /** Executed blocks by hash, so that commit after propose or validate does not execute twice. */
     private final Map<String, ExecutedBlock> executed = new HashMap<>();
     private final NetworkParams params;
@@ -47,6 +52,9 @@ final class BlockValidator {
     private final ChainHead head;
     private final SparseMerkleTree tree;
     private final LongSupplier clockMs;
+    /** Refusals by the clock rule since the last one logged, and when that was (monotonic ms). */
+    private long futureRefusals;
+    private long lastFutureLogMs = Long.MIN_VALUE;
 
     /** @param sets the validator sets a block of a height is checked against, from committed state */
     BlockValidator(NetworkParams params, java.util.function.LongFunction<HeaderRules.Sets> sets, BlockExecutor executor,
@@ -85,12 +93,27 @@ final class BlockValidator {
         executed.clear();
     }
 
-    /** A block may be at most max_future_block_ms ahead of this node's clock. */
+    /**
+     * A block may be at most max_future_block_ms ahead of this node's clock. A refusal is logged (once per
+     * {@link #FUTURE_LOG_INTERVAL_MS} at most, with a count): when it is this node's clock that is behind, the node
+     * can follow no block of the chain, and its operator has to be told why.
+     */
     private void checkNotFromTheFuture(BlockHeader h) throws InvalidBlockException {
         long now = clockMs.getAsLong();
         if (h.timestamp() > now + params.maxFutureBlockMs()) {
-            throw new InvalidBlockException("timestamp " + h.timestamp() + " is more than max_future_block_ms "
-                    + params.maxFutureBlockMs() + " ahead of this node's clock " + now);
+            long ahead = h.timestamp() - now;
+            futureRefusals++;
+            long mono = System.nanoTime() / 1_000_000;
+            if (lastFutureLogMs == Long.MIN_VALUE || mono - lastFutureLogMs >= FUTURE_LOG_INTERVAL_MS) {
+                LOG.warn("refusing block {} (and {} more since the last line like this): its timestamp {} is {} ms "
+                        + "ahead of this node's clock {}, beyond max_future_block_ms {}. If this node's clock is "
+                        + "behind, correct it (NTP): until then it can follow no block from a correct clock",
+                        h.height(), futureRefusals - 1, h.timestamp(), ahead, now, params.maxFutureBlockMs());
+                lastFutureLogMs = mono;
+                futureRefusals = 0;
+            }
+            throw new BlockFromTheFutureException("timestamp " + h.timestamp() + " is more than max_future_block_ms "
+                    + params.maxFutureBlockMs() + " ahead of this node's clock " + now, ahead);
         }
     }
 
@@ -151,14 +174,17 @@ final class BlockValidator {
                 PreparedTx p = PreparedTx.of(txs.get(i));
                 out[i] = p;
                 if (verified.contains(p)) return;
-                if (p.tx().txType() != TxType.SUBMIT_RESULT) {
+                // A staking transaction's memo must also cover its proof of possession or evidence votes, which
+                // only the sequential pass checks.
+                if (BlockExecutor.signatureOnly(p.tx().txType())) {
                     TxRules.checkSignature(p);
                     verified.add(p);
                     return;
                 }
+                if (p.tx().txType() != TxType.SUBMIT_RESULT) return;
                 ComputeResult r = TxRules.checkStateless(p, params).result();
                 if (store.state(StateKeys.TASK, StateKeys.key(StateKeys.TASK, r.taskId())) != null) {
-                    executor.verifyMarket(p, r); // a market result (tasks are never deleted)
+                    executor.preverifyMarket(p, r); // a market result (tasks are never deleted)
                     return;
                 }
                 String src = head.blockHash(r.nonce());

@@ -19,6 +19,14 @@ public interface Chain extends ChainQuery, AutoCloseable {
     Admission submit(Transaction tx);
 
     /**
+     * Submits transactions in order, one answer each in the same order; what {@link #submit} does for each, but
+     * an implementation may check their signatures on several threads first.
+     */
+    default List<Admission> submitAll(List<Transaction> txs) {
+        return txs.stream().map(this::submit).toList();
+    }
+
+    /**
      * Builds the next block from the mempool (fee and nonce order, under the block gas limit), executed against
      * the head state; its signature is null, for the proposer to add. Does not change the chain.
      *

@@ -12,6 +12,7 @@ import org.cpc.chain.staking.ConsensusKey;
 import org.cpc.chain.staking.ConsensusSets;
 import org.cpc.chain.staking.StakingState;
 import org.cpc.chain.staking.Staking;
+import org.cpc.chain.staking.WorkBonds;
 import org.cpc.chain.state.SparseMerkleTree;
 import org.cpc.chain.state.StateKeys;
 import org.cpc.protocol.codec.Hex;
@@ -56,7 +57,9 @@ public final class GenesisState {
 
     /**
      * The genesis validators bonded: each one's {@code power} becomes a self-bond of that many CPC, operated by its
-     * {@code reward_address}; see {@link Staking#genesis}.
+     * {@code reward_address}; see {@link Staking#genesis}. Each genesis PoC validator gets a PoC validator bond of
+     * {@code min_poc_bond} ({@link WorkBonds#genesis}); like the stakes, those bonds are created by genesis, apart
+     * from the alloc, and counted in what genesis issued.
      */
     private static List<StateWrite> stakingWrites(Genesis g) {
         return staking(g).writes();
@@ -71,7 +74,8 @@ public final class GenesisState {
                     Amounts.cpc(v.power())));
         }
         BigInteger alloc = g.alloc().values().stream().reduce(BigInteger.ZERO, BigInteger::add);
-        new Staking(g.params().staking(), ws, g.treasuryAddress()).genesis(vs, alloc);
+        BigInteger pocBonds = new WorkBonds(g.params(), ws).genesis(g.pocValidators());
+        new Staking(g.params().staking(), ws, g.treasuryAddress()).genesis(vs, alloc.add(pocBonds));
         return ws;
     }
 

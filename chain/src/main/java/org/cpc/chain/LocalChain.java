@@ -60,24 +60,30 @@ public final class LocalChain implements Chain {
      * @param verifier the SUBMIT_RESULT proof check
      */
     public record Options(LongSupplier clockMs, ResultVerifier verifier, int mempoolPerAccount, int mempoolCapacity,
-                          long mempoolTtlMs, int smtCacheNodes, int verifiedCacheSize) {
+                          long mempoolTtlMs, int smtCacheNodes, int verifiedCacheSize, Pruning pruning) {
         public static Options defaults() {
             return new Options(System::currentTimeMillis, new SyntheticResultVerifier(), 64, 20_000,
-                    10 * 60_000L, 1 << 21, 200_000);
+                    10 * 60_000L, 1 << 21, 200_000, Pruning.ARCHIVE);
         }
 
         public Options withClock(LongSupplier c) {
             return new Options(c, verifier, mempoolPerAccount, mempoolCapacity, mempoolTtlMs, smtCacheNodes,
-                    verifiedCacheSize);
+                    verifiedCacheSize, pruning);
         }
 
         public Options withVerifier(ResultVerifier v) {
             return new Options(clockMs, v, mempoolPerAccount, mempoolCapacity, mempoolTtlMs, smtCacheNodes,
-                    verifiedCacheSize);
+                    verifiedCacheSize, pruning);
         }
 
         public Options withMempool(int perAccount, int capacity, long ttlMs) {
-            return new Options(clockMs, verifier, perAccount, capacity, ttlMs, smtCacheNodes, verifiedCacheSize);
+            return new Options(clockMs, verifier, perAccount, capacity, ttlMs, smtCacheNodes, verifiedCacheSize,
+                    pruning);
+        }
+
+        public Options withPruning(Pruning p) {
+            return new Options(clockMs, verifier, mempoolPerAccount, mempoolCapacity, mempoolTtlMs, smtCacheNodes,
+                    verifiedCacheSize, p);
         }
     }
 
@@ -93,6 +99,8 @@ public final class LocalChain implements Chain {
     private final BlockValidator validator;
     private final List<ChainListener> listeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock writer = new ReentrantLock();
+    /** Null on an archive node. */
+    private final BlockPruner pruner;
 
     private LocalChain(ChainStore store, Genesis genesis, Options options, ChainHead head) {
         NetworkParams params = genesis.params();
@@ -104,11 +112,12 @@ public final class LocalChain implements Chain {
         this.mempool = new Mempool(options.mempoolPerAccount(), options.mempoolCapacity(), options.mempoolTtlMs());
         this.query = new StoreQuery(genesis, store, head, mempool);
         VerifiedCache verified = new VerifiedCache(options.verifiedCacheSize());
-        BlockExecutor executor = new BlockExecutor(params, options.verifier(), verified, genesis.pocValidators(),
-                genesis.treasuryAddress());
+        BlockExecutor executor = new BlockExecutor(params, options.verifier(), verified, genesis.treasuryAddress());
         this.admission = new TxAdmission(params, executor, store, head, mempool, query::account, clockMs);
         this.builder = new BlockBuilder(params, executor, store, head, tree, mempool, query::account);
         this.validator = new BlockValidator(params, query::headerSets, executor, verified, store, head, tree, clockMs);
+        options.pruning().check(params);
+        this.pruner = options.pruning().archive() ? null : new BlockPruner(store, options.pruning(), head.height());
     }
 
     /** Opens (or initialises from {@code genesis}) the chain in {@code dataDir}. */
@@ -164,7 +173,18 @@ public final class LocalChain implements Chain {
 
     @Override
     public Admission submit(Transaction tx) {
-        Admission a = admission.submit(tx);
+        return accepted(tx, admission.submit(tx));
+    }
+
+    @Override
+    public List<Admission> submitAll(List<Transaction> txs) {
+        List<Admission> answers = admission.submitAll(txs);
+        for (int i = 0; i < txs.size(); i++) accepted(txs.get(i), answers.get(i));
+        return answers;
+    }
+
+    /** Tells the listeners of an accepted transaction; returns the answer. */
+    private Admission accepted(Transaction tx, Admission a) {
         if (a instanceof Admission.Accepted) {
             for (ChainListener l : listeners) {
                 try {
@@ -245,6 +265,7 @@ public final class LocalChain implements Chain {
         } finally {
             writer.unlock();
         }
+        if (pruner != null) pruner.headAt(block.header().height());
         for (ChainListener l : listeners) {
             try {
                 l.onBlockCommitted(block);
@@ -261,6 +282,7 @@ public final class LocalChain implements Chain {
 
     @Override
     public void close() {
+        if (pruner != null) pruner.close();
         writer.lock();
         try {
             store.close();
@@ -299,6 +321,11 @@ public final class LocalChain implements Chain {
     @Override
     public Optional<JsonNode> commitOf(long height) {
         return query.commitOf(height);
+    }
+
+    @Override
+    public long earliestBlock() {
+        return query.earliestBlock();
     }
 
     @Override
@@ -354,6 +381,16 @@ public final class LocalChain implements Chain {
     @Override
     public int mempoolSize() {
         return query.mempoolSize();
+    }
+
+    @Override
+    public Optional<org.cpc.chain.staking.WorkBond> workBond(org.cpc.chain.staking.BondRole role, String address) {
+        return query.workBond(role, address);
+    }
+
+    @Override
+    public List<org.cpc.chain.staking.WorkBond> pocValidators() {
+        return query.pocValidators();
     }
 
     @Override

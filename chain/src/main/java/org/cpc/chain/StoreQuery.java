@@ -26,7 +26,9 @@ import org.cpc.chain.staking.StakingState;
 import org.cpc.consensus.ValidatorSet;
 import org.cpc.chain.query.TaskView;
 import org.cpc.chain.query.ValidatorView;
+import org.cpc.chain.staking.BondRole;
 import org.cpc.chain.staking.Supply;
+import org.cpc.chain.staking.WorkBond;
 import org.cpc.chain.staking.UnbondingEntry;
 import org.cpc.chain.query.TxStatus;
 import org.cpc.chain.state.StateKeys;
@@ -78,6 +80,11 @@ final class StoreQuery implements ChainQuery {
     public Optional<Block> blockByHash(String hashHex) {
         Long h = store.heightOf(hashHex);
         return h == null ? Optional.empty() : block(h);
+    }
+
+    @Override
+    public long earliestBlock() {
+        return store.earliestBlock();
     }
 
     @Override
@@ -242,6 +249,24 @@ final class StoreQuery implements ChainQuery {
     @Override
     public List<UnbondingEntry> unbonding(String delegator) {
         return staking().unbonding(delegator);
+    }
+
+    @Override
+    public Optional<WorkBond> workBond(BondRole role, String address) {
+        return Optional.ofNullable(WorkBond.decode(store.state(StateKeys.WORK_BOND,
+                StateKeys.key(StateKeys.WORK_BOND, WorkBond.id(role, address)))));
+    }
+
+    @Override
+    public List<WorkBond> pocValidators() {
+        BigInteger min = genesis.params().bonds().minPocBond();
+        List<WorkBond> out = new java.util.ArrayList<>();
+        store.forEachState(StateKeys.WORK_BOND, (k, v) -> {
+            WorkBond b = WorkBond.decode(v);
+            if (b.role() == BondRole.POC_VALIDATOR && b.amount().compareTo(min) >= 0) out.add(b);
+        });
+        out.sort(java.util.Comparator.comparing(WorkBond::amount).reversed().thenComparing(WorkBond::address));
+        return out;
     }
 
     @Override

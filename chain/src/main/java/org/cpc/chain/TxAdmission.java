@@ -1,7 +1,10 @@
 package org.cpc.chain;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.stream.IntStream;
 import org.cpc.chain.exec.BlockExecutor;
 import org.cpc.chain.exec.PreparedTx;
 import org.cpc.chain.exec.TxRejected;
@@ -48,8 +51,42 @@ final class TxAdmission {
         try {
             p = PreparedTx.of(tx);
         } catch (RuntimeException e) {
-            return new Admission.Rejected(null, "malformed transaction: " + e.getMessage());
+            return malformed(e);
         }
+        return submit(p);
+    }
+
+    /**
+     * Checks transactions and adds those that pass, answering each in order. First, on all cores, each is hashed
+     * and, when its signature is the whole of its costly checks ({@link BlockExecutor#signatureOnly}), its
+     * signature verified into the verified memo; then each is admitted in order exactly as {@link #submit} would,
+     * finding its signature already checked. The parallel pass only warms the memo: a failure there is reported by
+     * the ordered pass, with the same words as for a single submission.
+     */
+    List<Admission> submitAll(List<Transaction> txs) {
+        PreparedTx[] prepared = new PreparedTx[txs.size()];
+        IntStream.range(0, prepared.length).parallel().forEach(i -> {
+            try {
+                PreparedTx p = PreparedTx.of(txs.get(i));
+                prepared[i] = p;
+                if (BlockExecutor.signatureOnly(p.tx().txType())) executor.verifyExpensive(p, null, null);
+            } catch (TxRejected | RuntimeException e) {
+                // reported by the ordered pass
+            }
+        });
+        List<Admission> out = new ArrayList<>(prepared.length);
+        for (int i = 0; i < prepared.length; i++) {
+            out.add(prepared[i] == null ? submit(txs.get(i)) : submit(prepared[i]));
+        }
+        return out;
+    }
+
+    private static Admission malformed(RuntimeException e) {
+        return new Admission.Rejected(null, "malformed transaction: " + e.getMessage());
+    }
+
+    private Admission submit(PreparedTx p) {
+        Transaction tx = p.tx();
         long[] loc = store.txLocation(p.hash());
         if (loc != null) return new Admission.Rejected(p.hashHex(), "transaction is already included in block " + loc[0]);
         try {

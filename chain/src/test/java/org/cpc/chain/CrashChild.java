@@ -10,8 +10,8 @@ import org.cpc.protocol.types.Block;
 
 /**
  * The process {@link CrashRecoveryTest} kills: opens the chain in args[0] with the genesis file args[1] and the
- * validator key args[2], then submits transfers and produces blocks as fast as it can, printing each committed
- * height, until it is killed.
+ * validator key args[2] (and the pruning args[3], archive when absent), then submits transfers and produces blocks as fast as it can, printing each committed
+ * height (and, when pruning, the lowest block kept), until it is killed.
  */
 public final class CrashChild {
     public static void main(String[] args) throws Exception {
@@ -20,7 +20,8 @@ public final class CrashChild {
         PrivateKey key = MlDsa.decodePrivateKey(Files.readAllBytes(Path.of(args[2])));
         int accounts = g.alloc().size();
         SplittableRandom rnd = new SplittableRandom(System.nanoTime());
-        try (LocalChain c = LocalChain.open(dir, g, LocalChain.Options.defaults())) {
+        Pruning pruning = args.length > 3 ? Pruning.parse(args[3]) : Pruning.ARCHIVE;
+        try (LocalChain c = LocalChain.open(dir, g, LocalChain.Options.defaults().withPruning(pruning))) {
             System.out.println("opened " + c.head().header().height());
             System.out.flush();
             while (true) {
@@ -37,6 +38,7 @@ public final class CrashChild {
                 Block b = BlockSigner.sign(c.propose(validator, 0, ts), key);
                 c.commit(b, BlockSigner.soleCommit(b, g.params().chainId(), key, validator));
                 System.out.println("committed " + b.header().height() + " " + b.transactions().size());
+                if (!pruning.archive()) System.out.println("earliest " + c.earliestBlock());
                 System.out.flush();
             }
         }

@@ -161,10 +161,11 @@ class ExplorerIndexTest {
         assertThat(listed(c, address, 50)).as("address index of %s", address).isEqualTo(expected(c, address));
     }
 
-    /** Every committed transaction naming {@code address}, newest first, from the blocks themselves. */
+    /** Every committed transaction naming {@code address}, newest first, from the blocks themselves (those kept). */
     static List<TxPosition> expected(ChainQuery c, String address) {
         List<TxPosition> out = new ArrayList<>();
         for (long h = c.head().header().height(); h >= 0; h--) {
+            if (c.pruned(h)) continue;
             List<Transaction> txs = c.block(h).orElseThrow().transactions();
             for (int i = txs.size() - 1; i >= 0; i--) {
                 if (ChainStore.addressesOf(txs.get(i)).contains(address)) out.add(new TxPosition(h, i));

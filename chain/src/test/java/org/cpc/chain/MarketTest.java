@@ -96,7 +96,32 @@ class MarketTest {
             assertThat(c.deadlineIndexEntries()).isEmpty();
             assertThat(rejected(c.submit(cancel(priv(0), id, 2)))).contains("is cancelled");
             assertThat(rejected(c.submit(jobResult(priv(POC), priv(1), id, 0, null, 0)))).contains("is cancelled");
-            assertSupply(c, Amounts.cpc(6000 + 1)); // + the validator's 1 CPC bond
+            assertSupply(c, Amounts.cpc(6000 + 1 + 1)); // + the validator's and the PoC validator's bonds
+        }
+    }
+
+    @Test
+    void marketResultsComeFromPocValidatorsBondedAtLeastMinPocBond() throws Exception {
+        try (LocalChain c = open()) {
+            String id = taskId(7);
+            block(c, create(priv(0), id, REWARD, blockS(1) + 100, 3, 0));
+            // Account 4 is no PoC validator until it bonds min_poc_bond (1 CPC on devnet) as one.
+            assertThat(rejected(c.submit(jobResult(priv(4), priv(1), id, 0, priv(4), 0))))
+                    .contains("must be sent by a PoC validator (bonded at least min_poc_bond)", "is neither");
+            // Nor does its attestation of a result the worker sends itself count.
+            assertThat(rejected(c.submit(jobResult(priv(1), priv(1), id, 0, priv(4), 0))))
+                    .contains("has 0 wei bonded as a PoC validator, less than min_poc_bond 1000000000000000000");
+            var k4 = org.cpc.protocol.keys.AccountKey.of(priv(4));
+            block(c, org.cpc.client.TxBuilder.of(PARAMS, k4).nonce(0).gasPrice(GAS_PRICE).timestamp(1_700_000_000L)
+                    .bondPoc(Amounts.cpc(1), "https://m4.example", "four"));
+            block(c, jobResult(priv(4), priv(1), id, 0, null, 1));
+            assertThat(c.task(id).orElseThrow().jobs()).extracting(j -> j.pocValidator()).containsExactly(addr(4));
+            // The genesis PoC validator unbonds below min_poc_bond: its results are refused from then on.
+            block(c, org.cpc.client.TxBuilder.of(PARAMS, org.cpc.protocol.keys.AccountKey.of(priv(POC))).nonce(0)
+                    .gasPrice(GAS_PRICE).timestamp(1_700_000_000L).unbond("poc_validator", BigInteger.ONE));
+            assertThat(rejected(c.submit(jobResult(priv(POC), priv(2), id, 1, null, 1))))
+                    .contains("must be sent by a PoC validator (bonded at least min_poc_bond)");
+            assertSupply(c, Amounts.cpc(6000 + 1 + 1));
         }
     }
 
@@ -222,7 +247,7 @@ class MarketTest {
             assertThat(paid).isEqualTo(REWARD);
             assertThat(rejected(c.submit(jobResult(priv(POC), priv(3), id, 1, null, 2)))).contains("is completed");
             long h = c.head().header().height();
-            assertSupply(c, Amounts.cpc(6000 + 1));
+            assertSupply(c, Amounts.cpc(6000 + 1 + 1)); // + the PoC validator's genesis bond (min_poc_bond)
         }
     }
 

@@ -26,8 +26,12 @@ import org.cpc.protocol.types.Transaction;
 
 /** Keys, genesis and transactions for the chain's tests. */
 public final class TestKit {
-    /** Small synthetic parameters so a result's proof gas stays small. */
-    public static final NetworkParams PARAMS = NetworkParams.devnet().withSynthetic(8, 4);
+    /**
+     * Small synthetic parameters so a result's proof gas stays small; no worker bond needed, as these tests are not
+     * about bonds (WorkBondAdmissionTest is).
+     */
+    public static final NetworkParams PARAMS = NetworkParams.devnet().withSynthetic(8, 4)
+            .withBonds(NetworkParams.devnet().bonds().withMinWorkerBond(BigInteger.ZERO));
     public static final long GENESIS_MS = 1_700_000_000_000L;
     private static KeyPair validator;
 

@@ -29,8 +29,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Benchmarks: node throughput, GEMM backends, synthetic proof verification.",
-        subcommands = {BenchCommand.Tps.class, BenchCommand.Gemm.class, BenchCommand.Verify.class, BenchCommand.Dispatch.class,
-            BenchCommand.FreivaldsCheck.class})
+        subcommands = {BenchCommand.Tps.class, BenchCommand.Stages.class, BenchCommand.PruningGrowthCommand.class,
+            BenchCommand.Gemm.class, BenchCommand.Verify.class, BenchCommand.Dispatch.class,
+            BenchCommand.FreivaldsCheck.class, BenchCommand.Traces.class})
 final class BenchCommand extends GroupCommand {
     @Command(name = "tps", description = {
         "Transfer throughput over HTTP: funds fresh accounts from the devnet faucet, then sends signed transfers",
@@ -52,9 +53,15 @@ final class BenchCommand extends GroupCommand {
         int duration;
         @Option(names = "--accounts", defaultValue = "256", description = "Fresh sender accounts (default: ${DEFAULT-VALUE}).")
         int accounts;
+        @Option(names = "--batch", defaultValue = "0", paramLabel = "N",
+                description = "Send up to N transactions per POST /tx/batch, one per sender of the client (so N is at"
+                        + " most --accounts / --clients), instead of one per POST /tx/send (1.." + BATCH_LIMIT
+                        + "; default: 0, one per request).")
+        int batch;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         private static final int FAUCET_BATCH = 50;
+        private static final int BATCH_LIMIT = 1000;
 
         private record Sender(AccountKey key, long[] nonce) {}
 
@@ -68,8 +75,9 @@ final class BenchCommand extends GroupCommand {
 
         @Override
         public void run() {
-            if (clients < 1 || accounts < clients || duration < 1) {
-                throw new Errors.CliException(Cpc.EXIT_USAGE, "need --clients >= 1, --accounts >= --clients, --duration >= 1");
+            if (clients < 1 || accounts < clients || duration < 1 || batch < 0 || batch > BATCH_LIMIT) {
+                throw new Errors.CliException(Cpc.EXIT_USAGE, "need --clients >= 1, --accounts >= --clients, --duration >= 1,"
+                        + " --batch 0.." + BATCH_LIMIT);
             }
             PrintWriter out = spec.commandLine().getOut();
             if (validators == null) {
@@ -135,8 +143,9 @@ final class BenchCommand extends GroupCommand {
                 List<Sender> mine = new ArrayList<>();
                 for (int i = c; i < senders.size(); i += clients) mine.add(senders.get(i));
                 NodeClient target = nodes.get(c % nodes.size());
-                threads.add(Thread.ofPlatform().name("bench-client-" + c).start(() ->
-                        send(target, mine, sink, params, end, accepted, rejected, submitted)));
+                threads.add(Thread.ofPlatform().name("bench-client-" + c).start(batch == 0
+                        ? () -> send(target, mine, sink, params, end, accepted, rejected, submitted)
+                        : () -> sendBatches(target, mine, sink, params, end, batch, accepted, rejected, submitted)));
             }
             try {
                 for (Thread t : threads) t.join();
@@ -231,6 +240,44 @@ final class BenchCommand extends GroupCommand {
                     // A refusal (a full mempool, say) leaves our nonce count unsure; ask the node.
                     s.nonce()[0] = client.balance(s.key().address()).path("nonce").asLong();
                 }
+            }
+        }
+
+        /**
+         * Like {@link #send}, up to {@code size} transactions per {@code POST /tx/batch}, at most one per sender: a
+         * refused transaction (a full mempool, say) then never leaves a later nonce of its sender pending behind a
+         * gap, and the sender's next nonce is asked of the node as after a refusal one by one.
+         */
+        private static void sendBatches(NodeClient client, List<Sender> mine, String sink, NetworkParams params, long end,
+                                        int batch, LongAdder accepted, LongAdder rejected, Map<String, Long> submitted) {
+            int size = Math.min(batch, mine.size());
+            int i = 0;
+            while (System.nanoTime() < end) {
+                List<Transaction> txs = new ArrayList<>(size);
+                List<Sender> from = new ArrayList<>(size);
+                List<String> keys = new ArrayList<>(size);
+                long now = System.nanoTime();
+                for (int k = 0; k < size; k++) {
+                    Sender s = mine.get(i++ % mine.size());
+                    txs.add(TxBuilder.of(params, s.key()).nonce(s.nonce()[0])
+                            .timestamp(System.currentTimeMillis() / 1000).transfer(sink, BigInteger.ONE));
+                    String key = FinalityWatcher.key(s.key().address(), s.nonce()[0]++);
+                    from.add(s);
+                    keys.add(key);
+                    submitted.put(key, now);
+                }
+                JsonNode results = NodeClient.require(client.sendTransactions(txs)).path("results");
+                List<Sender> resync = new ArrayList<>();
+                for (int k = 0; k < size; k++) {
+                    if ("received".equals(results.path(k).path("status").asText())) {
+                        accepted.increment();
+                    } else {
+                        submitted.remove(keys.get(k));
+                        rejected.increment();
+                        if (!resync.contains(from.get(k))) resync.add(from.get(k));
+                    }
+                }
+                for (Sender s : resync) s.nonce()[0] = client.balance(s.key().address()).path("nonce").asLong();
             }
         }
 
@@ -369,6 +416,54 @@ final class BenchCommand extends GroupCommand {
         }
     }
 
+    @Command(name = "stages", description = {
+        "CPU µs per transfer of each stage on one node, on one thread, without HTTP: client signing and encoding,",
+        "parse, hash, signature check, admission, execution (block building), commit. A real RocksDB in a temp dir."})
+    static final class Stages implements Runnable {
+        @Option(names = "--txs", defaultValue = "20000", description = "Transfers per pass (default: ${DEFAULT-VALUE}).")
+        int txs;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            if (txs < 1 || txs > 1_000_000) throw new Errors.CliException(Cpc.EXIT_USAGE, "--txs must be 1..1000000");
+            try {
+                org.cpc.bench.chain.IngestStages.run(spec.commandLine().getOut(), txs,
+                        Files.createTempDirectory("cpc-stages-"));
+            } catch (Exception e) {
+                throw new Errors.CliException(Cpc.EXIT_FAILED, "stages benchmark failed: " + e);
+            }
+        }
+    }
+
+    @Command(name = "pruning", description = {
+        "Disk growth per block of an archive store and a pruned one in the same run: the same blocks of signed",
+        "transfers committed to each (real RocksDB), sizes taken after a flush and full compaction."})
+    static final class PruningGrowthCommand implements Runnable {
+        @Option(names = "--blocks", defaultValue = "1000", description = "Blocks (default: ${DEFAULT-VALUE}).")
+        int blocks;
+        @Option(names = "--txs-per-block", defaultValue = "100", description = "Transfers per block (default: ${DEFAULT-VALUE}).")
+        int txsPerBlock;
+        @Option(names = "--keep", defaultValue = "" + org.cpc.chain.Pruning.MIN_KEEP,
+                description = "Blocks the pruned store keeps (default: ${DEFAULT-VALUE}).")
+        long keep;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            if (blocks < 2 || txsPerBlock < 1 || txsPerBlock > 4000 || keep < org.cpc.chain.Pruning.MIN_KEEP) {
+                throw new Errors.CliException(Cpc.EXIT_USAGE, "need --blocks >= 2, --txs-per-block 1..4000, --keep >= "
+                        + org.cpc.chain.Pruning.MIN_KEEP);
+            }
+            try {
+                org.cpc.bench.chain.PruningGrowth.run(spec.commandLine().getOut(), blocks, txsPerBlock, keep,
+                        Files.createTempDirectory("cpc-pruning-"));
+            } catch (Exception e) {
+                throw new Errors.CliException(Cpc.EXIT_FAILED, "pruning benchmark failed: " + e);
+            }
+        }
+    }
+
     @Command(name = "dispatch", description = {
         "PoC validator dispatch: jobs/s through the /worker WebSocket round trip with the smallest jobs (synthetic 2×2),",
         "a validator on loopback (an L1 that includes at once) and WebSocket clients answering at once, in this",
@@ -414,6 +509,19 @@ final class BenchCommand extends GroupCommand {
         @Override
         public void run() {
             org.cpc.bench.compute.FreivaldsBenchmark.run(System.out, n, Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    @Command(name = "traces", description = {
+        "Matmul trace commitments: the row root's added cost over SHA-256 of a job's output, as a share of the job's",
+        "compute (n×n×n, CPU backend), and fraud proof verification time against one secp256k1 signature check."})
+    static final class Traces implements Runnable {
+        @Option(names = "--n", defaultValue = "1024", description = "Matrix size (default: ${DEFAULT-VALUE}).")
+        int n;
+
+        @Override
+        public void run() {
+            org.cpc.bench.compute.TraceBenchmark.run(System.out, n, Runtime.getRuntime().availableProcessors());
         }
     }
 }

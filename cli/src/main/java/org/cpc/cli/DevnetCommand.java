@@ -95,7 +95,7 @@ final class DevnetCommand implements Runnable {
             if (validators == 1) {
                 NodeInit.init(dir.root(), p, null, NodeInit.DEFAULT_VALIDATOR_KEY, port, null, System.currentTimeMillis());
             } else {
-                NodeInit.network(p, NodeInit.localMembers(root.root(), Collections.nCopies(validators, 1L), port, p2pPort),
+                NodeInit.network(p, NodeInit.localMembers(root.root(), Collections.nCopies(validators, NodeInit.DEFAULT_POWER), port, p2pPort),
                         NodeInit.DEFAULT_VALIDATOR_KEY, null, System.currentTimeMillis());
             }
         }

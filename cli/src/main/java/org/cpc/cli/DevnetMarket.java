@@ -20,6 +20,8 @@ import org.cpc.worker.PoolWorker;
  * keyring) connected to it, all in this process as separate processes would be.
  */
 final class DevnetMarket implements AutoCloseable {
+    /** The name the devnet's PoC validator announces with its endpoint (GET /pocs). */
+    static final String MARKET_NAME = "devnet market";
     private final PocValidator validator;
     private final List<PoolWorker> workers;
 
@@ -33,8 +35,9 @@ final class DevnetMarket implements AutoCloseable {
         char[] password = NodeInit.DEVNET_KEY_PASSWORD.toCharArray();
         Keyring keyring = new Keyring(dir.keys());
         AccountKey operator = keyring.unlockSecp256k1(NodeInit.OPERATOR_KEY, password);
+        // Its URL goes on chain (BOND 0 with the endpoint), so GET /pocs and `--market auto` find this market.
         PocValidator v = PocValidator.start(PocConfig.defaults(dir.root().resolve("poc")).withPort(pocPort), operator,
-                new NodeLedger(new NodeClient(nodeUrl)), InstantSource.system());
+                new NodeLedger(new NodeClient(nodeUrl)), InstantSource.system(), MARKET_NAME);
         out.println("  Task Market: " + v.url() + "   (OpenAPI: " + v.url() + "/openapi.json; PoC validator "
                 + operator.address() + ")");
         out.println("  workers WS:  " + v.workerUrl());

@@ -51,7 +51,7 @@ final class LocalNetwork implements AutoCloseable {
         int[] p2p = Ports.freeLoopback(n);
         List<NodeInit.Member> members = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            members.add(new NodeInit.Member(NodeInit.nodeDir(dir, i), 0, 1, "127.0.0.1:" + p2p[i]));
+            members.add(new NodeInit.Member(NodeInit.nodeDir(dir, i), 0, NodeInit.DEFAULT_POWER, "127.0.0.1:" + p2p[i]));
         }
         List<DataDir> dirs = NodeInit.network(params, members, NodeInit.DEFAULT_VALIDATOR_KEY, null,
                 System.currentTimeMillis()).stream().map(NodeInit.Result::dataDir).toList();

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.IntSummaryStatistics;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.cpc.compute.infer.IdxImages;
 import org.cpc.compute.infer.IntLinear;
 import org.cpc.compute.infer.IntModel;
 import org.cpc.compute.infer.ModelLimits;
@@ -20,13 +21,15 @@ import org.cpc.compute.infer.Window;
 import org.cpc.protocol.codec.Hex;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "model", description = "Quantized ONNX models for exact int8 inference.",
-        subcommands = {ModelCommand.Inspect.class})
+        subcommands = {ModelCommand.Inspect.class, ModelCommand.Input.class, ModelCommand.Accuracy.class})
 final class ModelCommand extends GroupCommand {
     @Command(name = "inspect", description = {
-        "Imports a quantized ONNX model (QOperator or QDQ) onto the integer op set and prints its layers, parameters,",
+        "Imports a quantized ONNX model (QOperator, QDQ or MatMulInteger/ConvInteger) onto the integer op set and prints",
+        "its layers, parameters,",
         "multiply-adds per sample and commitment hash; or, for a model outside the op set or the limits, the ONNX ops",
         "it uses, which of them are unsupported, and why it is refused (exit code 1)."})
     static final class Inspect implements Runnable {
@@ -102,6 +105,79 @@ final class ModelCommand extends GroupCommand {
             IntSummaryStatistics shifts = Arrays.stream(l.requant()).mapToInt(Requant::shift).summaryStatistics();
             return " shift " + (shifts.getMin() == shifts.getMax() ? shifts.getMin() : shifts.getMin() + ".." + shifts.getMax())
                     + (l.relu() ? " relu" : "");
+        }
+    }
+
+    /** The model for --model, imported with the default limits, or a usage error naming why not. */
+    static IntModel load(Path file) {
+        try {
+            return OnnxImporter.read(file, ModelLimits.DEFAULT);
+        } catch (IOException e) {
+            throw new Errors.CliException(Cpc.EXIT_FAILED, "cannot read " + file + ": " + e.getMessage());
+        } catch (OnnxException e) {
+            throw new Errors.CliException(Cpc.EXIT_FAILED, "refused: " + e.getMessage());
+        }
+    }
+
+    @Command(name = "input", description = {
+        "Turns IDX images (e.g. Fashion-MNIST's t10k-images-idx3-ubyte.gz) into an inference input file: each pixel",
+        "p as the float p/255, quantized with the model's input scale and zero point (round half to even, saturated),",
+        "samples × input values int8, for `cpc task create --type inference --input`."})
+    static final class Input implements Runnable {
+        @Option(names = "--model", required = true, paramLabel = "M.onnx", description = "The model the input is for.") Path model;
+        @Option(names = "--images", required = true, paramLabel = "IDX", description = "IDX images, gzipped or not.") Path images;
+        @Option(names = "--count", defaultValue = "10000", description = "At most this many images (default: ${DEFAULT-VALUE}).") int count;
+        @Option(names = {"-o", "--output"}, required = true, paramLabel = "X.bin", description = "Where to write the input.") Path output;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            IntModel m = load(model);
+            try {
+                byte[] pixels = IdxImages.read(images, count);
+                if (pixels.length % m.input().size() != 0) {
+                    throw new Errors.CliException(Cpc.EXIT_FAILED, images + " holds images of another size than the"
+                            + " model's input " + m.input());
+                }
+                Files.write(output, IdxImages.quantize(pixels, m));
+                spec.commandLine().getOut().println("wrote " + pixels.length / m.input().size() + " samples of "
+                        + m.input() + " to " + output);
+            } catch (IOException e) {
+                throw new Errors.CliException(Cpc.EXIT_FAILED, e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "accuracy", description = {
+        "Compares an inference result (samples × outputs int8, e.g. `cpc task create ... -o out.bin`) with IDX labels:",
+        "the predicted class of a sample is its largest output (the first one on a tie)."})
+    static final class Accuracy implements Runnable {
+        @Option(names = "--model", required = true, paramLabel = "M.onnx", description = "The model that made the result.") Path model;
+        @Option(names = "--result", required = true, paramLabel = "OUT.bin", description = "The task's result.") Path result;
+        @Option(names = "--labels", required = true, paramLabel = "IDX", description = "IDX labels, gzipped or not.") Path labels;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            int classes = load(model).output().size();
+            try {
+                byte[] out = Files.readAllBytes(result);
+                byte[] truth = IdxImages.read(labels, out.length / classes);
+                if (out.length % classes != 0 || truth.length != out.length / classes) {
+                    throw new Errors.CliException(Cpc.EXIT_FAILED, result + " has " + out.length + " bytes: not "
+                            + truth.length + " samples × " + classes + " outputs");
+                }
+                int correct = 0;
+                for (int s = 0; s < truth.length; s++) {
+                    int best = 0;
+                    for (int c = 1; c < classes; c++) if (out[s * classes + c] > out[s * classes + best]) best = c;
+                    if (best == truth[s]) correct++;
+                }
+                spec.commandLine().getOut().printf("accuracy: %d of %d correct (%.2f%%)%n", correct, truth.length,
+                        100.0 * correct / truth.length);
+            } catch (IOException e) {
+                throw new Errors.CliException(Cpc.EXIT_FAILED, e.getMessage());
+            }
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.time.InstantSource;
 import java.util.List;
+import org.cpc.chain.Pruning;
 import org.cpc.node.DataDir;
 import org.cpc.node.NodeConfig;
 import org.cpc.node.NodeInit;
@@ -91,7 +92,7 @@ final class NodeCommand extends GroupCommand {
             NetworkParams params = NetworkParams.named(network);
             if (chainId != null) params = params.withChainId(chainId);
             if (blockTimeMs != null) params = params.withBlockTime(blockTimeMs);
-            List<Long> power = powers != null ? powers : Collections.nCopies(validators, 1L);
+            List<Long> power = powers != null ? powers : Collections.nCopies(validators, NodeInit.DEFAULT_POWER);
             // As for init: devnet keys get the well-known password unless one is given; real networks' need one.
             char[] password = params.faucetEnabled() && !passwords.passwordGiven() ? null : passwords.newPassword("validator keys");
             List<NodeInit.Result> nodes = NodeInit.network(params,
@@ -119,6 +120,10 @@ final class NodeCommand extends GroupCommand {
                 description = "Accept peers on this address (default: node.json's p2p_listen).") String p2pListen;
         @Option(names = "--peers", paramLabel = "HOST:PORT[,HOST:PORT...]", split = ",",
                 description = "Static peers to dial, replacing node.json's p2p_peers.") List<String> peers;
+        @Option(names = "--pruning", paramLabel = "archive|default|N",
+                description = "Blocks to keep: archive (all), default (the last " + Pruning.DEFAULT_KEEP + ") or the"
+                        + " last N (at least " + Pruning.MIN_KEEP + "); older ones are deleted in the background"
+                        + " (default: node.json's pruning, else default).") String pruning;
         @Mixin PasswordOptions passwords;
 
         @Override
@@ -130,7 +135,9 @@ final class NodeCommand extends GroupCommand {
                 if (p2pListen != null) p2p = p2p.withListen(p2pListen);
                 if (peers != null) p2p = p2p.withPeers(peers);
             }
-            NodeRunner node = NodeRunner.start(new DataDir(dataDir), port, p2p, InstantSource.system(),
+            // An invalid value fails here with IllegalArgumentException: a usage error naming it.
+            Pruning keep = pruning == null ? null : Pruning.parse(pruning);
+            NodeRunner node = NodeRunner.start(new DataDir(dataDir), port, p2p, keep, InstantSource.system(),
                     () -> passwords.unlockPassword("node keys")).closeOnShutdown();
             try {
                 node.awaitClose();

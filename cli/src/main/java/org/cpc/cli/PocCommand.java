@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.CountDownLatch;
+import org.cpc.poc.MarketLimits;
 import org.cpc.poc.NodeLedger;
 import org.cpc.poc.PocConfig;
 import org.cpc.poc.PocValidator;
@@ -45,6 +46,10 @@ final class PocCommand extends GroupCommand {
         @Option(names = "--duplicate-probability", paramLabel = "P", defaultValue = "0.05",
                 description = "Chance an accepted job is also run on a second worker and compared (default: ${DEFAULT-VALUE}).")
         double duplicate;
+        @Option(names = "--dispute-window", paramLabel = "BLOCKS", defaultValue = "" + Retention.DEFAULT_DISPUTE_WINDOW,
+                description = "L1 blocks after a task ended during which its results can be disputed by a fraud proof: its"
+                        + " trace (inputs, job outputs) is kept at least that long (default: ${DEFAULT-VALUE}).")
+        long disputeWindow;
         @Option(names = "--keep-finished-days", paramLabel = "DAYS", defaultValue = "30",
                 description = "How long a finished task (records, job outputs, result) is kept after it ended; then"
                         + " GET /tasks/ID answers 410 Gone (default: ${DEFAULT-VALUE}).")
@@ -56,6 +61,18 @@ final class PocCommand extends GroupCommand {
         @Option(names = "--max-deletions-per-sweep", paramLabel = "N", defaultValue = "1000",
                 description = "Most tasks and blob files removed by one retention sweep, one a minute (default: ${DEFAULT-VALUE}).")
         int maxDeletions;
+        @Option(names = "--http-max-connections", paramLabel = "N", defaultValue = "1024",
+                description = "Most HTTP connections to the Task Market, WebSockets included (default: ${DEFAULT-VALUE}).")
+        int httpMaxConnections;
+        @Option(names = "--http-max-connections-per-ip", paramLabel = "N", defaultValue = "128",
+                description = "Most HTTP connections from one IP address (default: ${DEFAULT-VALUE}).")
+        int httpMaxConnectionsPerIp;
+        @Option(names = "--ws-max-unauthenticated", paramLabel = "N", defaultValue = "128",
+                description = "Most /worker sessions that have not said hello yet (default: ${DEFAULT-VALUE}).")
+        int wsMaxUnauthenticated;
+        @Option(names = "--ws-max-unauthenticated-per-ip", paramLabel = "N", defaultValue = "32",
+                description = "Most /worker sessions without hello from one IP address (default: ${DEFAULT-VALUE}).")
+        int wsMaxUnauthenticatedPerIp;
         @Mixin NodeUrlOption node;
         @Mixin KeyringOptions keys;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -66,8 +83,10 @@ final class PocCommand extends GroupCommand {
             PocConfig d = PocConfig.defaults(dir);
             PocConfig config = new PocConfig(dir, host, port, maxBlobBytes, d.maxResultBytes(),
                     Duration.ofSeconds(jobTimeoutSeconds), jobsPerWorker, duplicate, d.heartbeat(), d.maxPendingL1(),
-                    new Retention(Duration.ofDays(keepFinishedDays), Duration.ofHours(blobGraceHours), maxDeletions,
-                            Retention.DEFAULTS.every()));
+                    new Retention(disputeWindow, Duration.ofDays(keepFinishedDays), Duration.ofHours(blobGraceHours),
+                            maxDeletions, Retention.DEFAULTS.every()),
+                    new MarketLimits(httpMaxConnections, httpMaxConnectionsPerIp, wsMaxUnauthenticated,
+                            wsMaxUnauthenticatedPerIp));
             // The settings are checked first: a bad flag should not cost a password prompt.
             AccountKey account = keys.keyring().unlockSecp256k1(key, keys.unlockPassword(key));
             PocValidator v = PocValidator.start(config, account, new NodeLedger(node.client()), InstantSource.system());

@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {QueryCommand.Status.class, QueryCommand.BlockQuery.class, QueryCommand.Tx.class,
             QueryCommand.Balance.class, QueryCommand.Validators.class, QueryCommand.ValidatorQuery.class,
             QueryCommand.Delegations.class, QueryCommand.Rewards.class, QueryCommand.Unbonding.class,
-            QueryCommand.SupplyQuery.class})
+            QueryCommand.SupplyQuery.class, QueryCommand.Worker.class, QueryCommand.Pocs.class})
 final class QueryCommand extends GroupCommand {
     /** What every query shares: the node, {@code --json}, and turning an error reply into exit code 1. */
     abstract static class Query implements Runnable {
@@ -217,6 +217,44 @@ final class QueryCommand extends GroupCommand {
             out.println("height: " + b.path("height").asLong());
             out.println("total:  " + b.path("total_cpc").asText() + " CPC");
             b.path("buckets_cpc").properties().forEach(e -> out.println("  " + e.getKey() + ": " + e.getValue().asText() + " CPC"));
+        }
+    }
+
+    @Command(name = "worker", description = "A worker's results, earnings, work bond and reputation.")
+    static final class Worker extends Query {
+        @Parameters(paramLabel = "ADDRESS") String address;
+
+        String path() {
+            return "/worker/" + NodeClient.encode(address);
+        }
+
+        void human(PrintWriter out, JsonNode w) {
+            out.println(w.path("address").asText() + ": " + w.path("accepted_results").asLong() + " results accepted, "
+                    + w.path("earned_cpc").asText() + " CPC earned");
+            out.println("  bond " + w.path("bond_cpc").asText() + " CPC" + (w.path("bonded_enough").asBoolean() ? ""
+                    : " (below min_worker_bond: synthetic results are refused)") + ", unbonding "
+                    + w.path("unbonding_cpc").asText() + " CPC");
+            out.println("  reputation " + w.path("reputation").asInt() + " bps, audited " + w.path("audited").asLong()
+                    + ", failed audits " + w.path("failed_audits").asLong() + ", slashed "
+                    + w.path("slashed_cpc").asText() + " CPC");
+        }
+    }
+
+    @Command(name = "pocs", description = "The PoC validators (Task Markets) bonded on chain, largest bond first.")
+    static final class Pocs extends Query {
+        String path() {
+            return "/pocs";
+        }
+
+        void human(PrintWriter out, JsonNode b) {
+            if (b.path("pocs").isEmpty()) out.println("no PoC validator is bonded at least min_poc_bond");
+            for (JsonNode p : b.path("pocs")) {
+                String endpoint = p.path("endpoint").asText();
+                out.println(p.path("address").asText() + "  bond " + p.path("bond_cpc").asText() + " CPC  "
+                        + (endpoint.isEmpty() ? "(no endpoint announced)" : endpoint) + "  jobs settled "
+                        + p.path("tasks_settled").asLong() + "  slashed " + p.path("slashed_cpc").asText() + " CPC"
+                        + (p.path("name").asText().isEmpty() ? "" : "  " + p.path("name").asText()));
+            }
         }
     }
 }

@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
 import java.math.BigInteger;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.function.Supplier;
 import me.tongfei.progressbar.ProgressBar;
@@ -19,6 +22,7 @@ import org.cpc.compute.infer.OnnxException;
 import org.cpc.compute.infer.OnnxImporter;
 import org.cpc.compute.market.ChallengeType;
 import org.cpc.compute.market.InferenceChallenge;
+import org.cpc.compute.market.MatmulChallenge;
 import org.cpc.poc.MarketClient;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.keys.AccountKey;
@@ -35,7 +39,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "task", description = "Customer side of the Task Market: publish a paid task, follow it, fetch its result"
         + " or cancel it.",
         subcommands = {TaskCommand.Create.class, TaskCommand.Status.class, TaskCommand.Result.class,
-            TaskCommand.ListTasks.class, TaskCommand.Cancel.class})
+            TaskCommand.ListTasks.class, TaskCommand.Cancel.class, TaskDisputeCommand.class})
 final class TaskCommand extends GroupCommand {
     /** "1h", "30m", "90s", "2d", or unix seconds. */
     static long deadline(String s, long nowSeconds) {
@@ -152,23 +156,31 @@ final class TaskCommand extends GroupCommand {
 
         @Override
         public void run() {
-            MarketClient c = market.client();
             PrintWriter out = spec.commandLine().getOut();
+            if (MarketUrlOption.AUTO.equals(market.url)) {
+                // Chosen and shown before anything is uploaded or signed.
+                MarketPicker.Choice choice = MarketPicker.pick(node.client(), spec.commandLine().getErr());
+                out.println("market:  " + choice.describe());
+                out.flush();
+                market.url = choice.url();
+            }
+            MarketClient c = market.client();
             ObjectNode payload = Json.object();
             switch (type) {
                 case "matmul" -> {
                     if (a == null || b == null || m == null || k == null || n == null) {
                         throw new IllegalArgumentException("matmul needs --a, --b, --m, --k and --n");
                     }
+                    if (k < 1 || k > MatmulChallenge.MAX_K) {
+                        throw new IllegalArgumentException("--k must be 1.." + MatmulChallenge.MAX_K + ": a fraud proof"
+                                + " carries a row of A and a column of B whole, and must fit one transaction");
+                    }
                     checkSize(a, (long) m * k, "--a", m + "×" + k);
                     checkSize(b, (long) k * n, "--b", k + "×" + n);
-                    payload.put("a", upload(c, a));
-                    payload.put("b", upload(c, b));
-                    payload.put("m", m);
-                    payload.put("k", k);
-                    payload.put("n", n);
                     int rows = rowsPerJob != null ? rowsPerJob : Math.max(1, Math.min(m, (1 << 20) / (4 * n)));
-                    payload.put("rows_per_job", Math.max(rows, (m + 9_999) / 10_000));
+                    payload = matmulPayload(a, b, m, k, n, Math.max(rows, (m + 9_999) / 10_000));
+                    upload(c, a);
+                    upload(c, b);
                 }
                 case "synthetic" -> {
                     if (seed == null || matrixSize == null || iterations == null) {
@@ -227,6 +239,18 @@ final class TaskCommand extends GroupCommand {
                     : (int) Math.max(1, Math.min(samples, (16L << 20) / m.traceBytesPerSample()));
             if (perJob == null) s = Math.max(s, (samples + ChallengeType.MAX_JOBS - 1) / ChallengeType.MAX_JOBS);
             return InferenceChallenge.payload(m, upload(c, modelFile), upload(c, inputFile), samples, s);
+        }
+
+        /** The payload with the blob hashes and the trace roots (a_root, b_root) of the files, mapped, not read in. */
+        private static ObjectNode matmulPayload(Path a, Path b, int m, int k, int n, int rowsPerJob) {
+            try (Arena arena = Arena.ofConfined();
+                 FileChannel fa = FileChannel.open(a, StandardOpenOption.READ);
+                 FileChannel fb = FileChannel.open(b, StandardOpenOption.READ)) {
+                return MatmulChallenge.payload(fa.map(FileChannel.MapMode.READ_ONLY, 0, fa.size(), arena),
+                        fb.map(FileChannel.MapMode.READ_ONLY, 0, fb.size(), arena), m, k, n, rowsPerJob);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read " + e.getMessage());
+            }
         }
 
         private static void checkSize(Path f, long bytes, String opt, String shape) {

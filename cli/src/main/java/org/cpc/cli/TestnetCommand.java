@@ -95,11 +95,14 @@ final class TestnetCommand extends GroupCommand {
         "Run validators as separate processes under steady transfer load for a long time, sampling every node's",
         "resident memory, used heap, open file descriptors, threads and data dir size; print each figure's first,",
         "last, min and max values and its growth per hour (least squares after a warm-up). Progress goes to stderr,",
-        "the report to stdout. Linux (/proc); the heap comes from jcmd."})
+        "the report to stdout and, with every sample as it is taken, to files in --dir (soak-samples.csv,",
+        "soak-report.txt), so an unattended run leaves its figures behind. Linux (/proc); the heap comes from jcmd."})
     static final class Soak implements Runnable {
-        @Option(names = "--duration", defaultValue = "1h", paramLabel = "D",
-                description = "How long to run and sample, e.g. 10m, 1h (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--duration", paramLabel = "D",
+                description = "How long to run and sample, e.g. 10m, 1h (default: 1h).")
         String duration;
+        @Option(names = "--minutes", paramLabel = "N", description = "The same in minutes: --minutes 60 is --duration 1h.")
+        Integer minutes;
         @Option(names = "--interval", defaultValue = "10s", paramLabel = "D",
                 description = "Time between samples (default: ${DEFAULT-VALUE}).")
         String interval;
@@ -114,7 +117,13 @@ final class TestnetCommand extends GroupCommand {
         public void run() {
             org.cpc.testnet.SoakRun.Options o;
             try {
-                Duration d = parseDuration(duration);
+                if (duration != null && minutes != null) {
+                    throw new IllegalArgumentException("give --duration or --minutes, not both");
+                }
+                if (minutes != null && (minutes < 1 || minutes > 7 * 24 * 60)) {
+                    throw new IllegalArgumentException("--minutes must be 1.." + 7 * 24 * 60 + ", not " + minutes);
+                }
+                Duration d = minutes != null ? Duration.ofMinutes(minutes) : parseDuration(duration == null ? "1h" : duration);
                 Duration every = parseDuration(interval);
                 // Checked before a temporary directory is made for nothing.
                 new org.cpc.testnet.SoakRun.Options(d, every, nodes, net.blockTimeMs, net.accounts, Path.of("."));

@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
 @Command(name = "tx", description = "Sign transactions with a keyring key and send them to a node.",
         subcommands = {TxCommand.Send.class, TxCommand.SubmitResult.class, TxCommand.Stake.class,
             TxCommand.Unstake.class, TxCommand.Delegate.class, TxCommand.Undelegate.class,
-            TxCommand.WithdrawRewards.class, TxCommand.UpdateValidator.class, TxCommand.Unjail.class})
+            TxCommand.WithdrawRewards.class, TxCommand.UpdateValidator.class, TxCommand.Unjail.class,
+            TxCommand.Bond.class, TxCommand.Unbond.class})
 final class TxCommand extends GroupCommand {
     /** The sender's key, the node, and what the node says a new transaction needs (chain id, gas price, nonce). */
     abstract static class Signed implements Runnable {
@@ -229,6 +230,55 @@ final class TxCommand extends GroupCommand {
     static final class Unjail extends Signed {
         Transaction build(TxBuilder tx) {
             return tx.unjail();
+        }
+    }
+
+    @Command(name = "bond", description = {"Bond CPC as a worker or a PoC validator (BOND).",
+        "A worker's synthetic results need a bond of min_worker_bond; a PoC validator's market results need "
+            + "min_poc_bond, and its --endpoint (the Task Market's base URL) is listed by GET /pocs. A PoC validator "
+            + "may bond --amount 0 to change only its endpoint and name."})
+    static final class Bond extends Signed {
+        @Option(names = "--role", required = true, paramLabel = "ROLE", description = "worker or poc_validator.")
+        String role;
+        @Option(names = "--amount", required = true, paramLabel = "CPC") String amount;
+        @Option(names = "--endpoint", paramLabel = "URL", description = "poc_validator: the Task Market's base URL.")
+        String endpoint;
+        @Option(names = "--name", paramLabel = "TEXT", description = "poc_validator: a name shown in /pocs.")
+        String name;
+
+        Transaction build(TxBuilder tx) {
+            return switch (role) {
+                case "worker" -> {
+                    if (endpoint != null || name != null) {
+                        throw new Errors.CliException(Cpc.EXIT_USAGE, "--endpoint and --name are for --role poc_validator");
+                    }
+                    yield tx.bondWorker(cpc(amount));
+                }
+                case "poc_validator" -> {
+                    if (endpoint == null) {
+                        throw new Errors.CliException(Cpc.EXIT_USAGE, "--role poc_validator needs --endpoint URL"
+                                + " (the Task Market's base URL, e.g. https://market.example.org)");
+                    }
+                    yield tx.bondPoc(cpc(amount), endpoint, name == null ? "" : name);
+                }
+                default -> throw new Errors.CliException(Cpc.EXIT_USAGE, "--role is worker or poc_validator, not '"
+                        + role + "'");
+            };
+        }
+    }
+
+    @Command(name = "unbond", description = "Start unbonding part of a work bond (UNBOND): it comes back after "
+            + "bond_unbonding_blocks, and can be slashed until then.")
+    static final class Unbond extends Signed {
+        @Option(names = "--role", required = true, paramLabel = "ROLE", description = "worker or poc_validator.")
+        String role;
+        @Option(names = "--amount", required = true, paramLabel = "CPC") String amount;
+
+        Transaction build(TxBuilder tx) {
+            if (!role.equals("worker") && !role.equals("poc_validator")) {
+                throw new Errors.CliException(Cpc.EXIT_USAGE, "--role is worker or poc_validator, not '" + role + "'");
+            }
+            return tx.unbond(role, cpc(amount));
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.cpc.cli;
 
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -14,6 +15,8 @@ import org.cpc.worker.NodeApi;
 import org.cpc.worker.PoolWorker;
 import org.cpc.worker.SoloWorker;
 import org.cpc.worker.StatusReporter;
+import org.cpc.worker.Worker;
+import org.cpc.worker.WorkerMetrics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,6 +51,14 @@ final class WorkerCommand extends GroupCommand {
         @Option(names = "--jobs", paramLabel = "N",
                 description = "Pool mode: market jobs run at once (default: half the processors, at least 1).")
         Integer jobs;
+        @Option(names = "--metrics-port", paramLabel = "PORT",
+                description = "Serve Prometheus metrics at http://HOST:PORT/metrics (0: any free port; the bound port"
+                        + " is printed). Default: no metrics server.")
+        Integer metricsPort;
+        @Option(names = "--metrics-host", defaultValue = "127.0.0.1", paramLabel = "HOST",
+                description = "Address the metrics server binds (default: ${DEFAULT-VALUE}; 0.0.0.0 for a remote"
+                        + " Prometheus).")
+        String metricsHost;
         @Mixin NodeUrlOption node;
         @Mixin KeyringOptions keys;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -62,12 +73,34 @@ final class WorkerCommand extends GroupCommand {
                 throw new Errors.CliException(Cpc.EXIT_FAILED, e.getMessage());
             }
             AccountKey account = keys.keyring().unlockSecp256k1(key, keys.unlockPassword(key));
-            if (pool != null) {
-                runPool(account, compute);
-                return;
+            try (WorkerMetrics metrics = new WorkerMetrics()) {
+                ComputeBackend metered = metrics.meter(compute);
+                if (pool != null) {
+                    runPool(account, metered, metrics);
+                } else {
+                    runSolo(account, metered, metrics);
+                }
             }
+        }
+
+        /** Serves the worker's metrics when --metrics-port asks for them, and says where. */
+        private void serveMetrics(WorkerMetrics metrics, String mode, ComputeBackend compute, Worker worker) {
+            if (metricsPort == null) return;
+            metrics.watch(mode, compute, worker::reading);
+            int port;
+            try {
+                port = metrics.serve(metricsHost, metricsPort);
+            } catch (IllegalArgumentException | UncheckedIOException e) {
+                throw new Errors.CliException(Cpc.EXIT_USAGE, e.getMessage());
+            }
+            spec.commandLine().getErr().println("metrics on http://" + metricsHost + ":" + port + "/metrics");
+            spec.commandLine().getErr().flush();
+        }
+
+        private void runSolo(AccountKey account, ComputeBackend compute, WorkerMetrics metrics) {
             SoloWorker worker = new SoloWorker(new NodeApi(node.client()), account, compute,
                     new StatusReporter(spec.commandLine().getErr(), StatusReporter.onTerminal()));
+            serveMetrics(metrics, "solo", compute, worker);
             FutureTask<Void> loop = new FutureTask<>(worker, null);
             Thread.ofPlatform().name("solo-worker").start(loop);
             List<Runnable> restore = onStopSignals(worker::stop);
@@ -91,7 +124,7 @@ final class WorkerCommand extends GroupCommand {
             }
         }
 
-        private void runPool(AccountKey account, ComputeBackend compute) {
+        private void runPool(AccountKey account, ComputeBackend compute, WorkerMetrics metrics) {
             PoolWorker.Options options = PoolWorker.Options.defaults();
             if (jobs != null) {
                 if (jobs < 1) throw new IllegalArgumentException("--jobs must be at least 1");
@@ -104,6 +137,7 @@ final class WorkerCommand extends GroupCommand {
             } catch (IllegalArgumentException e) {
                 throw new Errors.CliException(Cpc.EXIT_USAGE, e.getMessage());
             }
+            serveMetrics(metrics, "pool", compute, worker);
             Thread loop = Thread.ofPlatform().name("pool-worker").start(worker);
             List<Runnable> restore = onStopSignals(worker::stop);
             try {

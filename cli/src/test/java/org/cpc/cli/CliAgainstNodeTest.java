@@ -17,6 +17,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiFunction;
 import org.cpc.node.DataDir;
 import org.cpc.node.NodeInit;
 import org.cpc.node.NodeRunner;
@@ -138,27 +139,64 @@ class CliAgainstNodeTest {
     @Test
     void submitResultByHandAndItsRefusals() throws Exception {
         String worker = newFundedKey("worker");
-        JsonNode latest = client.get("/block/latest").body();
-        String height = latest.path("header").path("height").asText();
-        SyntheticResult proved = new SyntheticProver(Backends.java(1).gemm()).prove(latest.path("hash").asText(),
-                Long.parseLong(height), worker, 16, 4);
-        assertThat(proved.taskId()).isEqualTo(syntheticTaskId(latest.path("hash").asText(), worker));
+        // A synthetic result needs a worker bond of min_worker_bond (0.1 CPC on devnet).
+        Run bond = withKeys("tx", "bond", "--from", "worker", "--role", "worker", "--amount", "0.1", "--node", url);
+        assertThat(bond.exit()).as(bond.err()).isZero();
+        awaitIncluded(bond.out().lines().filter(l -> l.startsWith("tx_hash: ")).findFirst().orElseThrow().substring(9));
+
         // A proof with one byte changed does not open to the result hash: the node says which row fails.
-        String bad = (proved.proof().charAt(0) == '0' ? "1" : "0") + proved.proof().substring(1);
-        Run forged = withKeys("tx", "submit-result", "--task-id", proved.taskId(), "--result-hash", proved.resultHash(),
-                "--proof", bad, "--nonce", height, "--from", "worker", "--node", url);
+        Run forged = submitForNewestBlock(worker, (proved, height) -> List.of("--task-id", proved.taskId(),
+                "--result-hash", proved.resultHash(), "--proof", (proved.proof().charAt(0) == '0' ? "1" : "0")
+                        + proved.proof().substring(1), "--nonce", height));
         assertThat(forged.exit()).isEqualTo(Cpc.EXIT_FAILED);
         assertThat(forged.err()).contains("rejected", "does not open to result_hash");
 
-        Run ok = withKeys("tx", "submit-result", "--task-id", proved.taskId(), "--result-hash", proved.resultHash(),
-                "--proof", proved.proof(), "--nonce", height, "--from", "worker", "--node", url);
+        Run ok = submitForNewestBlock(worker, (proved, height) -> List.of("--task-id", proved.taskId(),
+                "--result-hash", proved.resultHash(), "--proof", proved.proof(), "--nonce", height));
         assertThat(ok.exit()).as(ok.err()).isZero();
 
-        Run wrongTask = withKeys("tx", "submit-result", "--task-id", "00000000-0000-8000-8000-000000000000",
-                "--result-hash", proved.resultHash(), "--proof", proved.proof(), "--nonce", height, "--from", "worker",
-                "--node", url);
+        Run wrongTask = submitForNewestBlock(worker, (proved, height) -> List.of("--task-id",
+                "00000000-0000-8000-8000-000000000000", "--result-hash", proved.resultHash(), "--proof", proved.proof(),
+                "--nonce", height));
         assertThat(wrongTask.exit()).isEqualTo(Cpc.EXIT_FAILED);
         assertThat(wrongTask.err()).contains("rejected", "synthetic task");
+    }
+
+    /**
+     * Proves the synthetic task of the newest block for {@code worker} and sends {@code cpc tx submit-result} with
+     * the arguments {@code args} makes of it. Each run decrypts the key, which on a loaded machine can take longer
+     * than the 10-block synthetic_window; a run refused only for that is repeated with the then newest block, so the
+     * refusal or acceptance the caller checks is the one it meant.
+     */
+    private static Run submitForNewestBlock(String worker, BiFunction<SyntheticResult, String, List<String>> args)
+            throws Exception {
+        Run last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            JsonNode latest = client.get("/block/latest").body();
+            String height = latest.path("header").path("height").asText();
+            SyntheticResult proved = new SyntheticProver(Backends.java(1).gemm()).prove(latest.path("hash").asText(),
+                    Long.parseLong(height), worker, 16, 4);
+            assertThat(proved.taskId()).isEqualTo(syntheticTaskId(latest.path("hash").asText(), worker));
+            List<String> all = new ArrayList<>(List.of("tx", "submit-result"));
+            all.addAll(args.apply(proved, height));
+            all.addAll(List.of("--from", "worker", "--node", url));
+            last = withKeys(all.toArray(String[]::new));
+            if (!last.err().contains("synthetic_window")) return last;
+        }
+        throw new AssertionError("5 results in a row arrived after the synthetic_window: " + last.err());
+    }
+
+    /** No PoC validator on this chain announced a market: --market auto says so and signs nothing. */
+    @Test
+    void marketAutoWithNoAnnouncedMarketFailsBeforeSigning() throws Exception {
+        String frank = newFundedKey("frank");
+        Run r = withKeys("task", "create", "--type", "synthetic", "--seed", "ab".repeat(32), "--matrix-size", "8",
+                "--iterations", "2", "--reward", "1.0", "--from", "frank", "--market", "auto", "--node", url);
+        assertThat(r.exit()).isEqualTo(Cpc.EXIT_FAILED);
+        assertThat(r.err()).contains("no Task Market qualifies for --market auto", "announces no endpoint",
+                "Pass --market URL");
+        assertThat(r.out()).doesNotContain("task_id");
+        assertThat(client.balance(frank).path("nonce").asLong()).isZero();
     }
 
     @Test

@@ -17,7 +17,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.io.PrintWriter;
+import java.io.Writer;
 import org.cpc.client.NodeClient;
+import org.cpc.compute.gemm.Backends;
+import org.cpc.compute.gemm.ComputeBackend;
 import org.cpc.node.DataDir;
 import org.cpc.node.NodeInit;
 import org.cpc.node.NodeRunner;
@@ -25,15 +29,20 @@ import org.cpc.poc.NodeLedger;
 import org.cpc.poc.PocConfig;
 import org.cpc.poc.PocValidator;
 import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.crypto.Secp256k1;
 import org.cpc.protocol.keys.AccountKey;
 import org.cpc.protocol.keys.Keyring;
 import org.cpc.protocol.params.NetworkParams;
+import org.cpc.worker.NodeApi;
+import org.cpc.worker.SoloWorker;
+import org.cpc.worker.StatusReporter;
+import org.cpc.worker.WorkerMetrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Grafana dashboards under {@code ops/grafana/} chart only metrics that exist: a node and a PoC validator are
- * started here, their {@code /metrics} scraped, and every metric that a PromQL expression of a dashboard names (a
+ * The Grafana dashboards under {@code ops/grafana/} chart only metrics that exist: a node, a PoC validator and a
+ * solo worker are started here, their {@code /metrics} scraped, and every metric that a PromQL expression of a dashboard names (a
  * panel's target or a template variable's query) must be in the scrape. A renamed or dropped metric fails this test
  * instead of leaving an operator's panel silently empty.
  */
@@ -49,7 +58,7 @@ class DashboardMetricsTest {
 
     @Test
     void everyMetricADashboardNamesIsServed() throws Exception {
-        NodeInit.init(dir.resolve("node"), NetworkParams.devnet().withBlockTime(200), null, "validator", 0, null,
+        NodeInit.init(dir.resolve("node"), NetworkParams.devnet().withSynthetic(32, 4).withBlockTime(200), null, "validator", 0, null,
                 System.currentTimeMillis());
         try (NodeRunner node = NodeRunner.start(new DataDir(dir.resolve("node")), 0, InstantSource.system(), () -> null)) {
             String nodeUrl = "http://127.0.0.1:" + node.port();
@@ -73,6 +82,29 @@ class DashboardMetricsTest {
 
                 check("node.json", get(nodeUrl + "/metrics"));
                 check("poc.json", get(v.url() + "/metrics"));
+                checkWorker(nodeUrl);
+            }
+        }
+    }
+
+    /** A solo worker with its metrics served as {@code cpc worker start --metrics-port 0} serves them. */
+    private void checkWorker(String nodeUrl) throws Exception {
+        AccountKey key = AccountKey.of(Secp256k1.randomPrivateKey());
+        try (WorkerMetrics metrics = new WorkerMetrics()) {
+            ComputeBackend compute = metrics.meter(Backends.select("cpu", 1));
+            SoloWorker worker = new SoloWorker(new NodeApi(nodeUrl), key, compute,
+                    new StatusReporter(new PrintWriter(Writer.nullWriter()), false));
+            metrics.watch("solo", compute, worker::reading);
+            int port = metrics.serve("127.0.0.1", 0);
+            Thread t = Thread.ofPlatform().name("dashboard-worker").start(worker);
+            try {
+                long deadline = System.currentTimeMillis() + 60_000;
+                while (worker.reading().computed() < 1 && System.currentTimeMillis() < deadline) Thread.sleep(50);
+                assertThat(worker.reading().computed()).as("synthetic proofs computed").isPositive();
+                check("worker.json", get("http://127.0.0.1:" + port + "/metrics"));
+            } finally {
+                worker.stop();
+                t.join(10_000);
             }
         }
     }

@@ -3,12 +3,18 @@ package org.cpc.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.cpc.cli.Run.cpc;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.List;
 import org.cpc.chain.LocalChain;
+import org.cpc.client.NodeClient;
+import org.cpc.node.DataDir;
 import org.cpc.node.NodeInit;
+import org.cpc.node.NodeRunner;
+import org.cpc.protocol.params.NetworkParams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -60,6 +66,26 @@ class DevnetCommandTest {
         r = cpc("devnet", "--pool-workers", "2");
         assertThat(r.exit()).isEqualTo(Cpc.EXIT_USAGE);
         assertThat(r.err()).contains("--pool-workers");
+    }
+
+    /** The devnet's PoC validator announces its market's URL on chain: GET /pocs lists it, where customers look. */
+    @Test
+    void theDevnetMarketIsListedOnChainWithItsEndpoint(@TempDir Path tmp) throws Exception {
+        NodeInit.init(tmp, NetworkParams.devnet().withBlockTime(200), null, NodeInit.DEFAULT_VALIDATOR_KEY, 0, null,
+                System.currentTimeMillis());
+        try (NodeRunner node = NodeRunner.start(new DataDir(tmp), 0, InstantSource.system(), () -> null)) {
+            NodeClient client = new NodeClient("http://127.0.0.1:" + node.port());
+            assertThat(NodeClient.require(client.get("/pocs")).path("pocs").get(0).path("endpoint").asText()).isEmpty();
+            StringWriter out = new StringWriter();
+            try (DevnetMarket market = DevnetMarket.start(new DataDir(tmp), "http://127.0.0.1:" + node.port(), 0, 0,
+                    "cpu", new PrintWriter(out, true), new PrintWriter(new StringWriter(), true))) {
+                JsonNode pocs = NodeClient.require(client.get("/pocs")).path("pocs");
+                assertThat(pocs).hasSize(1);
+                assertThat(pocs.get(0).path("endpoint").asText()).isEqualTo(market.url());
+                assertThat(pocs.get(0).path("name").asText()).isEqualTo(DevnetMarket.MARKET_NAME);
+                assertThat(out.toString()).contains("Task Market: " + market.url());
+            }
+        }
     }
 
     @Test

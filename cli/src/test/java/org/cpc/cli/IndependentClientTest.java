@@ -126,6 +126,7 @@ class IndependentClientTest {
             nodeRoutes.put("/delegator/{address}/rewards", "/delegator/" + operatorAddress + "/rewards");
             nodeRoutes.put("/delegator/{address}/unbonding", "/delegator/" + alice + "/unbonding");
             nodeRoutes.put("/supply", "/supply");
+            nodeRoutes.put("/pocs", "/pocs");
             nodeRoutes.put("/peers", "/peers");
             nodeRoutes.put("/evidence", "/evidence");
             nodeRoutes.put("/metrics", "/metrics");
@@ -141,7 +142,7 @@ class IndependentClientTest {
             nodeRoutes.put("/", "/");
             nodeRoutes.put("/explorer/{file}", "/explorer/app.js");
             // POST routes with a body they refuse: the error must still arrive whole.
-            Map<String, String> nodePosts = Map.of("/tx/send", "/tx/send", "/faucet", "/faucet");
+            Map<String, String> nodePosts = Map.of("/tx/send", "/tx/send", "/tx/batch", "/tx/batch", "/faucet", "/faucet");
             coverAll(node.server().routes().stream().map(r -> r.method() + " " + r.path()).toList(),
                     nodeRoutes, nodePosts);
             check(script, nodeUrl, nodeRoutes.values(), nodePosts.values(), List.of(), List.of("/events"));

@@ -36,4 +36,41 @@ class ModelCommandTest {
         assertThat(r.exit()).isEqualTo(Cpc.EXIT_FAILED);
         assertThat(r.err()).contains("refused: malformed protobuf");
     }
+
+    @Test
+    void turnsIdxImagesIntoAnInputAndScoresAResult(@TempDir Path dir) throws Exception {
+        byte[] images = new byte[16 + 3 * 64]; // IDX header: magic 0x00000803, 3 images of 8 × 8
+        images[2] = 8;
+        images[3] = 3;
+        images[7] = 3;
+        images[11] = 8;
+        images[15] = 8;
+        for (int i = 16; i < images.length; i++) images[i] = (byte) (i * 37);
+        Path idx = Files.write(dir.resolve("images.idx"), images);
+        Path input = dir.resolve("x.bin");
+        String model = FIXTURES.resolve("cnn_qop.onnx").toString(); // input scale 0.02, uint8 zero point 128
+        Run r = Run.cpc("model", "input", "--model", model, "--images", idx.toString(), "-o", input.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("wrote 3 samples of 1×8×8");
+        byte[] x = Files.readAllBytes(input);
+        assertThat(x).hasSize(3 * 64);
+        int p = images[16 + 5] & 0xff; // p/255 over 0.02, rounded, + 128 − 128
+        assertThat(x[5]).isEqualTo((byte) Math.min(127, Math.rint((p / 255f) / 0.02f)));
+
+        byte[] result = Files.readAllBytes(FIXTURES.resolve("cnn_qop.expected.bin")); // 3 samples × 5 outputs
+        byte[] labels = new byte[8 + 3];
+        labels[2] = 8;
+        labels[3] = 1;
+        labels[7] = 3;
+        for (int s = 0; s < 3; s++) {
+            int best = 0;
+            for (int c = 1; c < 5; c++) if (result[s * 5 + c] > result[s * 5 + best]) best = c;
+            labels[8 + s] = (byte) (s == 2 ? (best + 1) % 5 : best); // the last one wrong
+        }
+        Path labelFile = Files.write(dir.resolve("labels.idx"), labels);
+        r = Run.cpc("model", "accuracy", "--model", model, "--result", FIXTURES.resolve("cnn_qop.expected.bin").toString(),
+                "--labels", labelFile.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("accuracy: 2 of 3 correct (66.67%)");
+    }
 }

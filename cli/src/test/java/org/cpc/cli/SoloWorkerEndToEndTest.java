@@ -124,6 +124,7 @@ class SoloWorkerEndToEndTest {
             BigInteger rewards = BigInteger.ZERO;
             BigInteger fees = BigInteger.ZERO;
             BigInteger funding = BigInteger.ZERO;
+            BigInteger bonded = BigInteger.ZERO;
             int results = 0;
             long nonce = 0;
             for (long h = 1; h <= node.chain().head().header().height(); h++) {
@@ -134,6 +135,13 @@ class SoloWorkerEndToEndTest {
                     if (tx.txType() == TxType.TRANSFER && key.address().equals(tx.toAddress())) {
                         assertThat(tx.fromAddress()).isEqualTo(node.faucetAddress());
                         funding = funding.add(tx.amount());
+                        continue;
+                    }
+                    if (tx.txType() == TxType.BOND && key.address().equals(tx.fromAddress())) {
+                        // The devnet worker bonded itself min_worker_bond before its first result.
+                        assertThat(tx.nonce()).isEqualTo(nonce++);
+                        bonded = bonded.add(tx.amount());
+                        fees = fees.add(tx.fee());
                         continue;
                     }
                     if (tx.txType() != TxType.SUBMIT_RESULT) continue;
@@ -158,7 +166,9 @@ class SoloWorkerEndToEndTest {
             // Balance: the faucet's transfer, plus the compute share of every block with its result, minus the fees.
             assertThat(funding).isEqualTo(Amounts.parseCpc(SoloWorker.FAUCET_TOP_UP_CPC));
             NodeApi.Account account = new NodeApi(url).account(key.address());
-            assertThat(account.balance()).isEqualTo(funding.add(rewards).subtract(fees));
+            assertThat(bonded).isEqualTo(params.bonds().minWorkerBond());
+            assertThat(new NodeApi(url).workerBond(key.address())).isEqualTo(bonded);
+            assertThat(account.balance()).isEqualTo(funding.add(rewards).subtract(fees).subtract(bonded));
             assertThat(account.nextNonce()).isEqualTo(nonce);
         }
     }

@@ -171,4 +171,50 @@ class StakingCliTest {
         assertThat(unjail.exit()).isEqualTo(Cpc.EXIT_FAILED); // not jailed: the node refuses it
         assertThat(unjail.err()).contains("rejected");
     }
+
+    @Test
+    void workBondsThroughTheCliAndTheNodesPocsAndWorkerRoutes() throws Exception {
+        String wendy = newFundedKey("wendy");
+        JsonNode before = query("worker", wendy);
+        assertThat(before.path("bond").asText()).isEqualTo("0");
+        assertThat(before.path("bonded_enough").asBoolean()).isFalse();
+        assertThat(before.path("reputation").asInt()).isZero();
+        for (String f : List.of("unbonding", "audited", "failed_audits", "slashed")) assertThat(before.has(f)).isTrue();
+
+        sendAndAwait("tx", "bond", "--from", "wendy", "--role", "worker", "--amount", "0.25");
+        JsonNode w = query("worker", wendy);
+        assertThat(w.path("bond").asText()).isEqualTo(Amounts.parseCpc("0.25").toString());
+        assertThat(w.path("bonded_enough").asBoolean()).as("devnet min_worker_bond is 0.1 CPC").isTrue();
+        sendAndAwait("tx", "unbond", "--from", "wendy", "--role", "worker", "--amount", "0.05");
+        w = query("worker", wendy);
+        assertThat(w.path("bond").asText()).isEqualTo(Amounts.parseCpc("0.2").toString());
+        assertThat(w.path("unbonding").asText()).isEqualTo(Amounts.parseCpc("0.05").toString());
+        assertThat(Run.cpc("query", "worker", wendy, "--node", url).out()).contains("bond 0.2 CPC", "reputation 0 bps");
+
+        // The devnet genesis PoC validator is bonded min_poc_bond at genesis; a new one bonds and announces its market.
+        JsonNode pocs = query("pocs").path("pocs");
+        assertThat(pocs).hasSize(1);
+        assertThat(pocs.get(0).path("bond").asText()).isEqualTo(NetworkParams.devnet().bonds().minPocBond().toString());
+        String mona = newFundedKey("mona");
+        Run refused = withKeys("tx", "bond", "--from", "mona", "--role", "poc_validator", "--amount", "2");
+        assertThat(refused.exit()).isEqualTo(Cpc.EXIT_USAGE);
+        assertThat(refused.err()).contains("needs --endpoint");
+        sendAndAwait("tx", "bond", "--from", "mona", "--role", "poc_validator", "--amount", "2", "--endpoint",
+                "https://market.example.org", "--name", "Mona's market");
+        pocs = query("pocs").path("pocs");
+        assertThat(pocs).hasSize(2);
+        assertThat(pocs.get(0).path("address").asText()).as("largest bond first").isEqualTo(mona);
+        assertThat(pocs.get(0).path("endpoint").asText()).isEqualTo("https://market.example.org");
+        assertThat(pocs.get(0).path("name").asText()).isEqualTo("Mona's market");
+        assertThat(pocs.get(0).path("tasks_settled").asLong()).isZero();
+        assertThat(pocs.get(0).path("slashed").asText()).isEqualTo("0");
+        assertThat(Run.cpc("query", "pocs", "--node", url).out()).contains(mona + "  bond 2.0 CPC  https://market.example.org");
+
+        JsonNode supply = client.get("/supply").body();
+        assertThat(wei(supply.path("buckets").path("work_bonds"))).isGreaterThanOrEqualTo(Amounts.parseCpc("3.2"));
+        BigInteger sum = BigInteger.ZERO;
+        var it = supply.path("buckets").fields();
+        while (it.hasNext()) sum = sum.add(wei(it.next().getValue()));
+        assertThat(sum).isEqualTo(wei(supply.path("total")));
+    }
 }

@@ -2,6 +2,7 @@ package org.cpc.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -10,7 +11,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.cpc.client.NodeClient;
+import org.cpc.compute.market.FraudProof;
+import org.cpc.compute.market.FraudProofVerifier;
+import org.cpc.compute.market.FraudVerdict;
 import org.cpc.poc.PocValidator;
 import org.cpc.protocol.codec.Json;
 import org.junit.jupiter.api.Test;
@@ -48,15 +53,8 @@ class TaskCommandTest {
             String nodeUrl = live.nodeUrl();
             NodeClient client = live.client();
             PocValidator v = live.validator();
-            assertThat(withKeys("keys", "add", "alice").exit()).isZero();
+            String alice = fundedKey(client, "alice", "50.0");
             assertThat(withKeys("keys", "add", "miner").exit()).isZero();
-            String alice = cpc("keys", "show", "alice", "--address", "--keys-dir", dir.resolve("keys").toString())
-                    .out().strip();
-            NodeClient.require(client.post("/faucet", Json.object().put("address", alice).put("amount", "50.0")));
-            long until = System.nanoTime() + 20_000_000_000L;
-            while (client.balance(alice).path("balance").asText().equals("0") && System.nanoTime() < until) {
-                Thread.sleep(100);
-            }
 
             List<String> worker = new ArrayList<>(List.of("worker", "start", "--key", "miner", "--pool",
                     v.workerUrl(), "--backend", "cpu", "--threads", "1", "--jobs", "2", "--stop-after", "7"));
@@ -89,6 +87,27 @@ class TaskCommandTest {
             Path c2 = dir.resolve("C2.bin");
             assertThat(cpc("task", "result", id, "-o", c2.toString(), "--market", v.url()).exit()).isZero();
             assertThat(Files.readAllBytes(c2)).isEqualTo(Files.readAllBytes(c));
+
+            // A fraud proof of an entry of job 1 (rows 4..7), built from the market's blobs and result and checked
+            // against the job's result_hash on L1: the entry is right, so there is nothing to dispute (exit 1).
+            Path proof = dir.resolve("proof.json");
+            Run dispute = cpc("task", "dispute", id, "--job", "1", "--row", "6", "--col", "5", "--out", proof.toString(),
+                    "--market", v.url(), "--node", nodeUrl);
+            assertThat(dispute.exit()).as(dispute.err()).isEqualTo(Cpc.EXIT_FAILED);
+            int entry = ByteBuffer.wrap(Files.readAllBytes(c)).order(ByteOrder.LITTLE_ENDIAN).getInt(4 * (6 * n + 5));
+            assertThat(dispute.out()).contains("verdict: right", "C[6][5] of job 1", "committed entry " + entry);
+            assertThat(dispute.err()).contains("nothing to dispute");
+            JsonNode onL1 = NodeClient.require(client.get("/task/" + id));
+            FraudProof p = FraudProof.fromJson(Json.parse(Files.readAllBytes(proof)));
+            assertThat(FraudProofVerifier.verify(p, onL1.get("payload"), onL1.get("results").get(1).get("result_hash")
+                    .textValue())).isEqualTo(new FraudVerdict.EntryRight(entry));
+            Run printed = cpc("task", "dispute", id, "--job", "3", "--row", "15", "--col", "7", "--market", v.url(),
+                    "--node", nodeUrl);
+            assertThat(printed.out()).contains("\"a_row\"", "\"row_path\"", "verdict: right");
+            Run outside = cpc("task", "dispute", id, "--job", "1", "--row", "9", "--col", "0", "--market", v.url(),
+                    "--node", nodeUrl);
+            assertThat(outside.exit()).isEqualTo(Cpc.EXIT_FAILED);
+            assertThat(outside.err()).contains("job 1 computes rows 4..7 of C, not row 9");
 
             // Inference: the compute module's CNN fixture, one sample per job; the result is its int8 outputs.
             Path onnx = Path.of("../compute/src/test/resources/onnx");
@@ -150,6 +169,64 @@ class TaskCommandTest {
             assertThat(unknown.exit()).isEqualTo(Cpc.EXIT_FAILED);
             assertThat(unknown.err()).contains("no task");
         }
+    }
+
+    /**
+     * {@code --market auto} on a live devnet: the PoC validator announced its URL on chain; a second one, bonded more,
+     * announces a URL where nothing answers. The command passes over the dead one, saying why, picks the live market,
+     * shows it before signing, and the task is published there.
+     */
+    @Test
+    void marketAutoPicksTheLargestBondedMarketThatAnswers() throws Exception {
+        try (LiveMarket live = LiveMarket.start(dir)) {
+            String nodeUrl = live.nodeUrl();
+            NodeClient client = live.client();
+            PocValidator v = live.validator();
+            JsonNode listed = NodeClient.require(client.get("/pocs")).path("pocs");
+            assertThat(listed).hasSize(1);
+            assertThat(listed.get(0).path("endpoint").asText()).isEqualTo(v.url());
+            assertThat(listed.get(0).path("name").asText()).isEqualTo(LiveMarket.NAME);
+
+            String alice = fundedKey(client, "alice", "50.0");
+            fundedKey(client, "ghost", "5.0");
+            Run ghost = withKeys("tx", "bond", "--from", "ghost", "--role", "poc_validator", "--amount", "2",
+                    "--endpoint", "http://127.0.0.1:1", "--name", "nobody home", "--node", nodeUrl);
+            assertThat(ghost.exit()).as(ghost.err()).isZero();
+            long until = System.nanoTime() + 20_000_000_000L;
+            while (NodeClient.require(client.get("/pocs")).path("pocs").size() < 2 && System.nanoTime() < until) {
+                Thread.sleep(100);
+            }
+            long nonceBefore = client.balance(alice).path("nonce").asLong();
+
+            Run create = withKeys("task", "create", "--type", "synthetic", "--seed", "cd".repeat(32),
+                    "--matrix-size", "8", "--iterations", "2", "--reward", "1.0", "--from", "alice",
+                    "--market", "auto", "--node", nodeUrl);
+            assertThat(create.exit()).as(create.err()).isZero();
+            assertThat(create.err()).contains("--market auto: passing over", "http://127.0.0.1:1", "bond 2.0 CPC");
+            List<String> lines = create.out().lines().toList();
+            assertThat(lines.getFirst()).startsWith("market:  " + v.url() + " (--market auto: PoC validator "
+                    + live.operator().address() + " \"" + LiveMarket.NAME + "\", bond 1.0 CPC");
+            assertThat(lines.get(1)).startsWith("task_id: ");
+            assertThat(create.out()).contains("--market " + v.url());
+            String id = lines.get(1).substring(9);
+            assertThat(new org.cpc.poc.MarketClient(v.url()).task(id).path("creator").asText()).isEqualTo(alice);
+            assertThat(client.balance(alice).path("nonce").asLong()).isEqualTo(nonceBefore + 1);
+
+            Run elsewhere = cpc("task", "status", id, "--market", "auto");
+            assertThat(elsewhere.exit()).isEqualTo(Cpc.EXIT_USAGE);
+            assertThat(elsewhere.err()).contains("--market auto is for task create");
+        }
+    }
+
+    private String fundedKey(NodeClient client, String name, String cpc) throws Exception {
+        assertThat(withKeys("keys", "add", name).exit()).isZero();
+        String address = cpc("keys", "show", name, "--address", "--keys-dir", dir.resolve("keys").toString()).out().strip();
+        NodeClient.require(client.post("/faucet", Json.object().put("address", address).put("amount", cpc)));
+        long until = System.nanoTime() + 20_000_000_000L;
+        while (client.balance(address).path("balance").asText().equals("0") && System.nanoTime() < until) {
+            Thread.sleep(100);
+        }
+        return address;
     }
 
     static byte[] product(byte[] a, byte[] b, int m, int k, int n) {

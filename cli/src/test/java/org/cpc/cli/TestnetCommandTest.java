@@ -29,6 +29,12 @@ class TestnetCommandTest {
         Run often = Run.cpc("testnet", "soak", "--interval", "10ms");
         assertThat(often.exit()).isEqualTo(Cpc.EXIT_USAGE);
         assertThat(often.err()).contains("--interval must be at least 1s");
+        Run both = Run.cpc("testnet", "soak", "--minutes", "60", "--duration", "1h");
+        assertThat(both.exit()).isEqualTo(Cpc.EXIT_USAGE);
+        assertThat(both.err()).contains("give --duration or --minutes, not both");
+        Run none = Run.cpc("testnet", "soak", "--minutes", "0");
+        assertThat(none.exit()).isEqualTo(Cpc.EXIT_USAGE);
+        assertThat(none.err()).contains("--minutes must be 1..");
     }
 
     @Test

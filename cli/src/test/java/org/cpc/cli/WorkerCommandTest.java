@@ -68,6 +68,20 @@ class WorkerCommandTest {
     }
 
     @Test
+    void metricsPortZeroServesOnAFreePortAndSaysWhich() {
+        Run r = worker("--key", "miner", "--backend", "cpu", "--threads", "1", "--stop-after", "1", "--metrics-port", "0");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).containsPattern("metrics on http://127\\.0\\.0\\.1:[1-9][0-9]*/metrics");
+    }
+
+    @Test
+    void aMetricsPortOutOfRangeIsAUsageError() {
+        Run r = worker("--key", "miner", "--backend", "cpu", "--metrics-port", "70000");
+        assertThat(r.exit()).isEqualTo(Cpc.EXIT_USAGE);
+        assertThat(r.err()).contains("metrics port 70000 must be 0..65535");
+    }
+
+    @Test
     void unknownBackendIsAUsageError() {
         Run r = worker("--key", "miner", "--backend", "tpu");
         assertThat(r.exit()).isEqualTo(Cpc.EXIT_USAGE);

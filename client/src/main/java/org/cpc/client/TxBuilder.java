@@ -156,6 +156,25 @@ public record TxBuilder(NetworkParams params, AccountKey key, long nonce, long t
         return sign(TxType.UNJAIL, null, BigInteger.ZERO, Json.object());
     }
 
+    /** A worker's BOND of {@code amountWei}: {@code {"role":"worker"}}. */
+    public Transaction bondWorker(BigInteger amountWei) {
+        return sign(TxType.BOND, null, amountWei, Json.object().put("role", "worker"));
+    }
+
+    /**
+     * A PoC validator's BOND of {@code amountWei} (0 when it only moves its listing): its Task Market's base URL
+     * {@code endpoint} and {@code name} ("" for none).
+     */
+    public Transaction bondPoc(BigInteger amountWei, String endpoint, String name) {
+        return sign(TxType.BOND, null, amountWei, Json.object().put("role", "poc_validator").put("endpoint", endpoint)
+                .put("name", name));
+    }
+
+    /** An UNBOND of {@code amountWei} of the sender's {@code role} bond ("worker" or "poc_validator"). */
+    public Transaction unbond(String role, BigInteger amountWei) {
+        return sign(TxType.UNBOND, null, amountWei, Json.object().put("role", role));
+    }
+
     private Transaction sign(TxType type, String to, BigInteger amount, ObjectNode payload) {
         long gas = gasLimit.orElseGet(() -> GasSchedule.intrinsicGas(type, payload, params));
         BigInteger fee = BigInteger.valueOf(gas).multiply(BigInteger.valueOf(gasPrice));

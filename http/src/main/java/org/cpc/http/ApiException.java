@@ -32,6 +32,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(404, message);
     }
 
+    /** 410: what was asked for existed but this server no longer keeps it (a pruned block, say). */
+    public static ApiException gone(String message) {
+        return new ApiException(410, message);
+    }
+
     public static ApiException tooLarge(String message) {
         return new ApiException(413, message);
     }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.cpc.chain.Pruning;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
 
@@ -29,14 +30,23 @@ import org.cpc.protocol.codec.JsonFields;
  *     terminal)
  * @param p2p the node's P2P settings; {@link P2p#NONE} (the default of a {@code node.json} written before P2P
  *     existed) runs the node without a network, as a single-validator chain
+ * @param limits the connection caps ({@link NodeLimits#DEFAULTS} where node.json does not set them)
+ * @param pruning how many blocks the node keeps ({@code "pruning"}: {@code "archive"}, {@code "default"} or a
+ *     number; {@link Pruning#DEFAULT} when absent)
  */
 public record NodeConfig(String restHost, int restPort, String validatorKey, String faucetKey, String faucetMaxCpc,
-                         String keyPassword, P2p p2p) {
+                         String keyPassword, P2p p2p, NodeLimits limits, Pruning pruning) {
     public static final String FILE = "node.json";
     public static final int DEFAULT_PORT = 8000;
-    private static final Set<String> FIELDS = Set.of("rest_host", "rest_port", "validator_key", "faucet_key",
-            "faucet_max_cpc", "key_password", "p2p_listen", "p2p_advertise", "p2p_peers", "p2p_max_inbound",
-            "p2p_max_outbound");
+    private static final Set<String> FIELDS = fields();
+
+    private static Set<String> fields() {
+        Set<String> all = new java.util.HashSet<>(Set.of("rest_host", "rest_port", "validator_key", "faucet_key",
+                "faucet_max_cpc", "key_password", "p2p_listen", "p2p_advertise", "p2p_peers", "p2p_max_inbound",
+                "p2p_max_outbound", "pruning"));
+        all.addAll(NodeLimits.FIELDS);
+        return Set.copyOf(all);
+    }
 
     /**
      * P2P settings.
@@ -124,14 +134,32 @@ public record NodeConfig(String restHost, int restPort, String validatorKey, Str
     public NodeConfig {
         if (restPort < 0 || restPort > 65535) throw new IllegalArgumentException("rest_port must be 0..65535");
         if (p2p == null) p2p = P2p.NONE;
+        if (limits == null) limits = NodeLimits.DEFAULTS;
+        if (pruning == null) pruning = Pruning.DEFAULT;
+    }
+
+    /** With the default connection limits and pruning. */
+    public NodeConfig(String restHost, int restPort, String validatorKey, String faucetKey, String faucetMaxCpc,
+                      String keyPassword, P2p p2p) {
+        this(restHost, restPort, validatorKey, faucetKey, faucetMaxCpc, keyPassword, p2p, NodeLimits.DEFAULTS,
+                Pruning.DEFAULT);
     }
 
     public NodeConfig withPort(int port) {
-        return new NodeConfig(restHost, port, validatorKey, faucetKey, faucetMaxCpc, keyPassword, p2p);
+        return new NodeConfig(restHost, port, validatorKey, faucetKey, faucetMaxCpc, keyPassword, p2p, limits, pruning);
     }
 
     public NodeConfig withP2p(P2p settings) {
-        return new NodeConfig(restHost, restPort, validatorKey, faucetKey, faucetMaxCpc, keyPassword, settings);
+        return new NodeConfig(restHost, restPort, validatorKey, faucetKey, faucetMaxCpc, keyPassword, settings, limits,
+                pruning);
+    }
+
+    public NodeConfig withLimits(NodeLimits l) {
+        return new NodeConfig(restHost, restPort, validatorKey, faucetKey, faucetMaxCpc, keyPassword, p2p, l, pruning);
+    }
+
+    public NodeConfig withPruning(Pruning p) {
+        return new NodeConfig(restHost, restPort, validatorKey, faucetKey, faucetMaxCpc, keyPassword, p2p, limits, p);
     }
 
     public ObjectNode toJson() {
@@ -148,6 +176,8 @@ public record NodeConfig(String restHost, int restPort, String validatorKey, Str
         p2p.peers().forEach(peers::add);
         o.put("p2p_max_inbound", p2p.maxInbound());
         o.put("p2p_max_outbound", p2p.maxOutbound());
+        limits.write(o);
+        o.put("pruning", pruning.toString());
         return o;
     }
 
@@ -175,7 +205,8 @@ public record NodeConfig(String restHost, int restPort, String validatorKey, Str
                     out == null ? P2p.DEFAULT_MAX_OUTBOUND : (int) Math.min(out, Integer.MAX_VALUE));
             return new NodeConfig(f.string("rest_host"), Math.toIntExact(f.uint("rest_port")),
                     f.nullableString("validator_key"), f.nullableString("faucet_key"), f.string("faucet_max_cpc"),
-                    f.optionalString("key_password"), p2p);
+                    f.optionalString("key_password"), p2p, NodeLimits.read(f),
+                    f.optionalString("pruning") == null ? Pruning.DEFAULT : Pruning.parse(f.optionalString("pruning")));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + " (run cpc node init first): " + e.getMessage(), e);
         } catch (IllegalArgumentException | ArithmeticException e) {

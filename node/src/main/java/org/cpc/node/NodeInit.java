@@ -50,6 +50,13 @@ public final class NodeInit {
                          String faucetAddress) {}
 
     /**
+     * Genesis power (self-bond in CPC) of each validator of a devnet or local testnet: large against the few CPC a
+     * walkthrough stakes or delegates, so that a newcomer's STAKE (whose node may not run yet) never takes a third of
+     * the power and halts the chain.
+     */
+    public static final long DEFAULT_POWER = 1_000;
+
+    /**
      * One validator node of a new network.
      *
      * @param root its data dir
@@ -101,7 +108,7 @@ public final class NodeInit {
     public static Result init(Path root, NetworkParams params, Path genesisFile, String validatorKeyName, int port,
                               char[] password, long nowMs) {
         if (genesisFile == null) {
-            return network(params, List.of(new Member(root, port, 1, soloListen(port))),
+            return network(params, List.of(new Member(root, port, DEFAULT_POWER, soloListen(port))),
                     validatorKeyName, password, nowMs).getFirst();
         }
         Genesis joined = readGenesis(genesisFile);

@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import org.cpc.chain.Chain;
 import org.cpc.chain.Genesis;
 import org.cpc.chain.LocalChain;
+import org.cpc.chain.Pruning;
 import org.cpc.node.api.EventHub;
 import org.cpc.node.api.Faucet;
 import org.cpc.node.api.NodeMetrics;
@@ -80,8 +81,16 @@ public final class NodeRunner implements AutoCloseable {
     /** Starts the node of an initialised data dir with P2P settings overriding {@code node.json}'s (null: keep). */
     public static NodeRunner start(DataDir dir, Integer port, NodeConfig.P2p p2p, InstantSource clock,
                                    Supplier<char[]> password) {
+        return start(dir, port, p2p, null, clock, password);
+    }
+
+    /** As above, with block pruning overriding {@code node.json}'s {@code pruning} (null: keep node.json's). */
+    public static NodeRunner start(DataDir dir, Integer port, NodeConfig.P2p p2p, Pruning pruning, InstantSource clock,
+                                   Supplier<char[]> password) {
         return start(dir, port, p2p, (db, genesis) -> LocalChain.open(db, genesis,
-                LocalChain.Options.defaults().withClock(clock::millis)), TCP, clock, password);
+                LocalChain.Options.defaults().withClock(clock::millis)
+                        .withPruning(pruning != null ? pruning : NodeConfig.read(dir.root()).pruning())),
+                TCP, clock, password);
     }
 
     /**
@@ -122,7 +131,8 @@ public final class NodeRunner implements AutoCloseable {
             }
             chain = opener.open(dir.db(), genesis);
             NodeMetrics metrics = new NodeMetrics(chain);
-            EventHub events = new EventHub(256, Duration.ofSeconds(15));
+            EventHub events = new EventHub(config.limits().sseMaxStreams(), config.limits().sseMaxStreamsPerIp(),
+                    Duration.ofSeconds(15));
             chain.subscribe(events);
 
             Keyring keys = new Keyring(dir.keys());
@@ -139,7 +149,8 @@ public final class NodeRunner implements AutoCloseable {
             // A key outside the current set follows consensus and starts signing at the first height whose set
             // includes it (after a STAKE: two blocks after the one that bonds it).
             ValidatorKey key = config.validatorKey() == null ? null : keys.unlockValidator(config.validatorKey(), pw);
-            network = NodeNetwork.open(chain, config.p2p(), key != null ? key.address() : "node", dir.p2p(), pw,
+            network = NodeNetwork.open(chain, config.p2p(), config.limits().p2p(), key != null ? key.address() : "node",
+                    dir.p2p(), pw,
                     networkOpener);
             // Without peers only a validator can move the chain; with them any node follows consensus.
             consensus = key != null || config.p2p().enabled()
@@ -147,7 +158,8 @@ public final class NodeRunner implements AutoCloseable {
                     dir.consensus(), evidence) : null;
             metrics.registerNetwork(network, consensus);
             server = new NodeServer(chain, metrics, events, faucet, network, evidence,
-                    NodeServer.Options.defaults(config.restHost(), config.restPort())).start();
+                    NodeServer.Options.defaults(config.restHost(), config.restPort())
+                            .withConnections(config.limits().http())).start();
             network.start(consensus);
             if (consensus != null) consensus.start();
             LOG.info("node up: chain {} at height {}, REST on http://{}:{}{}{}", chain.params().chainId(),

@@ -69,9 +69,10 @@ class NetworkTest {
             // of its peers yet: on a loaded machine a connection can come later.
             Testnet.await("node 3 connected to the other three", WAIT,
                     () -> net.node(3).client.status().path("peers").asInt() == 3);
+            // "syncing" turns false once block sync has seen its peers' heads and found none ahead: wait for that
+            Testnet.await("node 3 not syncing", WAIT, () -> !net.node(3).client.status().path("syncing").asBoolean());
             JsonNode status = net.node(3).client.status();
             assertThat(status.path("node_id").asText()).hasSize(40);
-            assertThat(status.path("syncing").asBoolean()).isFalse();
             JsonNode peers = TestNode.json(net.node(3).get("/peers")).path("peers");
             assertThat(peers).hasSize(3);
             assertThat(peers.get(0).path("score").asInt()).isZero();
@@ -91,11 +92,10 @@ class NetworkTest {
             // others), so each sees itself online; a certificate holds at least 3 of the 4 precommits
             for (int i = 0; i < 4; i++) {
                 JsonNode vals = TestNode.json(net.node(i).get("/validators")).path("validators");
-                // set order, which is by power then address, not genesis order
-                String mine = net.genesis.validators().get(i).address();
-                JsonNode own = null;
-                for (JsonNode v : vals) if (v.path("address").asText().equals(mine)) own = v;
-                assertThat(own).as("node%d's validator in %s", i, vals).isNotNull();
+                String address = net.genesis.validators().get(i).address();
+                JsonNode own = null; // the set is in set order (power, then operator address), not genesis order
+                for (JsonNode v : vals) if (v.path("address").asText().equals(address)) own = v;
+                assertThat(own).as("validator %d in /validators", i).isNotNull();
                 assertThat(own.path("online").asBoolean()).as(own.toString()).isTrue();
                 assertThat(own.path("last_signed_height").asLong()).isPositive();
                 int online = 0;

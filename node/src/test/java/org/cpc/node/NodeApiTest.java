@@ -170,6 +170,11 @@ class NodeApiTest {
     @Test
     void servedBlocksMatchAnIndependentRecomputationOfTheirRoots() throws Exception {
         AccountKey worker = node.funded("5.0");
+        // A synthetic result needs a worker bond of min_worker_bond first.
+        Transaction bond = TxBuilder.of(node.params, worker).timestamp(System.currentTimeMillis() / 1000)
+                .bondWorker(node.params.bonds().minWorkerBond());
+        assertThat(node.client.sendTransaction(bond).status()).isEqualTo(200);
+        node.awaitIncluded(bond.hashHex());
         JsonNode source = TestNode.json(node.get("/block/latest"));
         long h0 = source.path("header").path("height").asLong();
         SyntheticResult proved = new SyntheticProver(Backends.java(1).gemm()).prove(source.path("hash").asText(), h0,
@@ -177,9 +182,9 @@ class NodeApiTest {
         assertThat(proved.taskId()).isEqualTo(Independent.syntheticTaskId(source.path("hash").asText(), worker.address()));
         ComputeResult result = new ComputeResult(proved.taskId(), worker.address(), proved.resultHash(), proved.proof(),
                 h0, null);
-        Transaction submit = TxBuilder.of(node.params, worker).timestamp(System.currentTimeMillis() / 1000)
+        Transaction submit = TxBuilder.of(node.params, worker).nonce(1).timestamp(System.currentTimeMillis() / 1000)
                 .gasLimit(2_000_000).submitResult(result);
-        Transaction pay = node.transfer(worker, TestNode.newAccount().address(), BigInteger.TEN, 1);
+        Transaction pay = node.transfer(worker, TestNode.newAccount().address(), BigInteger.TEN, 2);
         NodeClient.Reply submitted = node.client.sendTransaction(submit);
         assertThat(submitted.status()).as(submitted.body().toString()).isEqualTo(200);
         assertThat(node.client.sendTransaction(pay).status()).isEqualTo(200);

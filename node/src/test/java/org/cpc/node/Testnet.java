@@ -48,7 +48,7 @@ final class Testnet implements AutoCloseable {
      */
     static Testnet create(Path root, int validators, NetworkParams params) {
         List<NodeInit.Member> members = IntStream.range(0, validators)
-                .mapToObj(i -> new NodeInit.Member(NodeInit.nodeDir(root, i), 0, 1, "127.0.0.1:0")).toList();
+                .mapToObj(i -> new NodeInit.Member(NodeInit.nodeDir(root, i), 0, NodeInit.DEFAULT_POWER, "127.0.0.1:0")).toList();
         List<NodeInit.Result> inits = NodeInit.network(params, members, NodeInit.DEFAULT_VALIDATOR_KEY, null,
                 System.currentTimeMillis());
         inits.parallelStream().forEach(r ->

@@ -23,11 +23,12 @@ import java.util.Objects;
  * @param banScore score at which a peer is banned
  * @param banMs how long a banned peer's id and IP are refused
  * @param pexIntervalMs how often to ask a peer for addresses
+ * @param inbound caps on inbound connections per address and on connections still in their handshake
  */
 public record P2pConfig(String chainId, String genesisHash, InetSocketAddress listen, InetSocketAddress advertise,
                         List<InetSocketAddress> staticPeers, String moniker, int maxInbound, int maxOutbound,
                         int maxFrameBytes, int sendQueueFrames, int maxMessagesPerSecond, long handshakeTimeoutMs,
-                        long pingIntervalMs, int banScore, long banMs, long pexIntervalMs) {
+                        long pingIntervalMs, int banScore, long banMs, long pexIntervalMs, InboundLimits inbound) {
     /** Wire protocol version, sent in the handshake; a peer with another major version is refused. */
     public static final int PROTOCOL_VERSION = 1;
 
@@ -45,10 +46,58 @@ public record P2pConfig(String chainId, String genesisHash, InetSocketAddress li
             throw new IllegalArgumentException("handshake timeout, ping and PEX intervals must be positive, ban >= 0");
         }
         moniker = moniker == null ? "" : moniker;
+        Objects.requireNonNull(inbound, "inbound");
         // The handshake carries these; a peer refuses a hello with longer ones, so refuse them here, at start-up.
         requireUtf8AtMost("chain_id", chainId, ControlMessage.MAX_CHAIN_ID_BYTES);
         requireUtf8AtMost("genesis_hash", genesisHash, ControlMessage.MAX_GENESIS_HASH_BYTES);
         requireUtf8AtMost("moniker", moniker, ControlMessage.MAX_MONIKER_BYTES);
+    }
+
+    /** With {@link InboundLimits#DEFAULTS}. */
+    public P2pConfig(String chainId, String genesisHash, InetSocketAddress listen, InetSocketAddress advertise,
+                     List<InetSocketAddress> staticPeers, String moniker, int maxInbound, int maxOutbound,
+                     int maxFrameBytes, int sendQueueFrames, int maxMessagesPerSecond, long handshakeTimeoutMs,
+                     long pingIntervalMs, int banScore, long banMs, long pexIntervalMs) {
+        this(chainId, genesisHash, listen, advertise, staticPeers, moniker, maxInbound, maxOutbound, maxFrameBytes,
+                sendQueueFrames, maxMessagesPerSecond, handshakeTimeoutMs, pingIntervalMs, banScore, banMs,
+                pexIntervalMs, InboundLimits.DEFAULTS);
+    }
+
+    public P2pConfig withInbound(InboundLimits limits) {
+        return new P2pConfig(chainId, genesisHash, listen, advertise, staticPeers, moniker, maxInbound, maxOutbound,
+                maxFrameBytes, sendQueueFrames, maxMessagesPerSecond, handshakeTimeoutMs, pingIntervalMs, banScore,
+                banMs, pexIntervalMs, limits);
+    }
+
+    /**
+     * Caps on inbound connections beside {@code max_inbound} (which counts peers past the handshake).
+     *
+     * <p>A connection in its handshake holds a <em>handshake slot</em>, not one of {@code max_inbound}: strangers
+     * that open TCP and never finish (or trickle) a handshake can then fill only the handshake slots, and only for
+     * {@code handshake_timeout_ms} each. When all {@code maxHandshaking} slots are taken, a new connection takes the
+     * slot of the oldest one that has held it for at least {@code handshakeGraceMs}; if none has, it is refused. So
+     * an honest peer whose handshake finishes within the grace cannot be pushed out, and a flood must open more than
+     * {@code maxHandshaking} connections per grace period to keep every new peer out.
+     *
+     * @param maxPerIp inbound connections (handshaking or not) from one non-loopback IP address
+     * @param maxHandshaking inbound connections in their handshake, in all (loopback included)
+     * @param maxHandshakingPerIp inbound connections in their handshake from one non-loopback IP address
+     * @param handshakeGraceMs how long a handshake slot is safe from being taken by a newer connection
+     */
+    public record InboundLimits(int maxPerIp, int maxHandshaking, int maxHandshakingPerIp, long handshakeGraceMs) {
+        public static final InboundLimits DEFAULTS = new InboundLimits(8, 16, 4, 1_000);
+
+        public InboundLimits {
+            if (maxPerIp < 1 || maxHandshaking < 1 || maxHandshakingPerIp < 1) {
+                throw new IllegalArgumentException("p2p_max_inbound_per_ip, p2p_max_handshaking and "
+                        + "p2p_max_handshaking_per_ip must be at least 1");
+            }
+            if (maxHandshakingPerIp > maxHandshaking) {
+                throw new IllegalArgumentException("p2p_max_handshaking_per_ip (" + maxHandshakingPerIp
+                        + ") must not exceed p2p_max_handshaking (" + maxHandshaking + ")");
+            }
+            if (handshakeGraceMs < 0) throw new IllegalArgumentException("the handshake grace must be >= 0");
+        }
     }
 
     private static void requireUtf8AtMost(String field, String value, int maxBytes) {

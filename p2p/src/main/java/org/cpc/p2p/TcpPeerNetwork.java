@@ -40,12 +40,6 @@ public final class TcpPeerNetwork implements PeerNetwork {
     private static final Logger log = LoggerFactory.getLogger(TcpPeerNetwork.class);
     static final int ADDRESS_BOOK_CAPACITY = 1000;
     private static final long LEARNT_DIAL_INTERVAL_MS = 500;
-    /**
-     * Inbound connections (handshaking or not) from one IP address, so that one host cannot take every inbound slot
-     * with connections that never finish a handshake. Loopback addresses are exempt, as from IP bans: on a
-     * single-machine devnet every peer is 127.0.0.1.
-     */
-    static final int MAX_INBOUND_PER_IP = 8;
 
     private final P2pConfig config;
     private final NodeIdentity identity;
@@ -56,6 +50,8 @@ public final class TcpPeerNetwork implements PeerNetwork {
     private final BanList bans = new BanList();
     private final Map<String, DecayingScore> scores = new ConcurrentHashMap<>();
     private final AddressBook addressBook = new AddressBook(ADDRESS_BOOK_CAPACITY);
+    /** Inbound connections in their handshake hold one of these, not one of max_inbound. */
+    private final HandshakeSlots handshakeSlots;
     /** Every open connection, handshaking or not. */
     private final Set<Peer> connections = ConcurrentHashMap.newKeySet();
     /** Connections past the handshake, by peer id. */
@@ -83,6 +79,7 @@ public final class TcpPeerNetwork implements PeerNetwork {
         this.identity = Objects.requireNonNull(identity, "identity");
         this.handler = Objects.requireNonNull(handler, "handler");
         this.tag = identity.nodeId().substring(0, 8);
+        this.handshakeSlots = new HandshakeSlots(config.inbound());
         this.staticAddresses = config.staticPeers().stream().map(PeerAddress::of)
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
@@ -256,25 +253,49 @@ public final class TcpPeerNetwork implements PeerNetwork {
             }
             if (bans.isBanned(s.getInetAddress(), nowMs())) {
                 refuseEarly(s, "banned IP " + s.getInetAddress().getHostAddress());
-            } else if (inboundCount() >= config.maxInbound()) {
-                refuseEarly(s, "too many inbound connections (max_inbound " + config.maxInbound() + ")");
-            } else if (!s.getInetAddress().isLoopbackAddress() && inboundFrom(s.getInetAddress()) >= MAX_INBOUND_PER_IP) {
+            } else if (!s.getInetAddress().isLoopbackAddress()
+                    && inboundFrom(s.getInetAddress()) >= config.inbound().maxPerIp()) {
                 refuseEarly(s, "too many inbound connections from " + s.getInetAddress().getHostAddress() + " (at most "
-                        + MAX_INBOUND_PER_IP + " per address)");
+                        + config.inbound().maxPerIp() + " per address)");
             } else {
-                try {
-                    Peer p = new Peer(s, false, null, config);
-                    connections.add(p);
-                    if (!spawn("p2p-in-" + s.getRemoteSocketAddress(), () -> serve(p))) disconnect(p, "shutting down");
-                } catch (IOException e) {
-                    closeQuietly(s);
-                }
+                accept(s);
             }
         }
     }
 
-    private long inboundCount() {
-        return connections.stream().filter(p -> !p.outbound).count();
+    /** Gives an accepted connection a handshake slot and a thread to run the handshake on, or refuses it. */
+    private void accept(Socket s) {
+        Peer p;
+        try {
+            p = new Peer(s, false, null, config);
+        } catch (IOException e) {
+            closeQuietly(s);
+            return;
+        }
+        switch (handshakeSlots.take(p, nowMs())) {
+            case HandshakeSlots.Decision.Refuse(String reason) -> refuseEarly(s, reason);
+            case HandshakeSlots.Decision.Admit(Peer evicted) -> {
+                if (evicted != null) {
+                    disconnect(evicted, "its handshake slot went to a newer connection (all "
+                            + config.inbound().maxHandshaking() + " taken)");
+                }
+                connections.add(p);
+                if (!spawn("p2p-in-" + s.getRemoteSocketAddress(), () -> serve(p))) disconnect(p, "shutting down");
+            }
+        }
+    }
+
+    /** Inbound connections in their handshake now (for tests of the handshake slots). */
+    int handshaking() {
+        return handshakeSlots.held();
+    }
+
+    /** Why an inbound peer past the handshake cannot be kept: all of max_inbound taken; null when it can. */
+    private String inboundFull(Peer p) {
+        if (p.outbound) return null;
+        long established = peers.values().stream().filter(o -> !o.outbound).count();
+        return established >= config.maxInbound()
+                ? "too many inbound connections (max_inbound " + config.maxInbound() + ")" : null;
     }
 
     private long inboundFrom(java.net.InetAddress ip) {
@@ -345,10 +366,12 @@ public final class TcpPeerNetwork implements PeerNetwork {
             result = handshake.run(p.in, p.out, peerId -> admission(p, peerId));
         } catch (IOException e) {
             watchdog.cancel(false);
+            handshakeSlots.release(p);
             handshakeFailed(p, e);
             return false;
         }
         watchdog.cancel(false);
+        handshakeSlots.release(p);
         if (!register(p, result)) return false;
         readLoop(p);
         return true;
@@ -356,6 +379,8 @@ public final class TcpPeerNetwork implements PeerNetwork {
 
     private String admission(Peer p, String peerId) {
         if (bans.isBanned(peerId, nowMs())) return "node " + peerId + " is banned";
+        String full = inboundFull(p);
+        if (full != null) return full;
         Peer existing = peers.get(peerId);
         if (existing != null && !survives(p, peerId)) {
             return "duplicate connection to " + peerId + "; keeping the one dialled by the lower node id";
@@ -412,6 +437,13 @@ public final class TcpPeerNetwork implements PeerNetwork {
                 return false;
             }
             Peer existing = peers.get(r.peerId());
+            // Checked again under the lock: two handshakes may both have passed admission() for the last slot.
+            String full = existing == null ? inboundFull(p) : null;
+            if (full != null) {
+                log.info("[{}] refused {}: {}", tag, p, full);
+                disconnect(p, full);
+                return false;
+            }
             if (existing != null) {
                 if (!survives(p, r.peerId())) {
                     log.info("[{}] dropped duplicate connection {}; keeping the one dialled by the lower node id", tag, p);
@@ -523,6 +555,7 @@ public final class TcpPeerNetwork implements PeerNetwork {
     private void disconnect(Peer p, String reason) {
         if (!p.close(reason)) return;
         connections.remove(p);
+        handshakeSlots.release(p);
         if (p.id != null && peers.remove(p.id, p)) {
             log.info("[{}] disconnected from {}: {}", tag, p, reason);
             synchronized (p) {

@@ -33,6 +33,7 @@ final class TestNet {
         int banScore = 100;
         long banMs = 60_000;
         long pexIntervalMs = 300;
+        P2pConfig.InboundLimits inbound = P2pConfig.InboundLimits.DEFAULTS;
 
         Cfg staticPeer(int port) {
             staticPeers.add(new InetSocketAddress("127.0.0.1", port));
@@ -42,7 +43,7 @@ final class TestNet {
         P2pConfig build() {
             return new P2pConfig(chainId, genesisHash, listen, null, staticPeers, moniker, maxInbound, maxOutbound,
                     maxFrameBytes, sendQueueFrames, maxMessagesPerSecond, handshakeTimeoutMs, pingIntervalMs, banScore,
-                    banMs, pexIntervalMs);
+                    banMs, pexIntervalMs, inbound);
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import org.cpc.client.Backoff;
 import org.cpc.client.TxBuilder;
 import org.cpc.poc.core.L1Work;
+import org.cpc.poc.core.WorkerStanding;
 import org.cpc.protocol.keys.AccountKey;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.Transaction;
@@ -79,6 +80,7 @@ final class L1Outbox implements AutoCloseable {
             }));
             params = p;
         }
+        refreshStandings();
         L1Work.Check check = PocDriver.await(driver.call(m -> m.l1Check(driver.now())));
         for (L1Work.Publish p : check.publishing()) publish(p);
         for (String id : check.overdue()) {
@@ -104,6 +106,24 @@ final class L1Outbox implements AutoCloseable {
         List<L1Work.Draft> drafts = PocDriver.await(driver.call(m -> m.l1Drafts(driver.now(), room)));
         for (int from = 0; from < drafts.size(); from += GROUP) {
             if (!sendGroup(drafts.subList(from, Math.min(drafts.size(), from + GROUP)))) break;
+        }
+    }
+
+    /**
+     * Reads from L1 the bond and reputation of the connected workers the machine asks about, and tells it. A read
+     * that fails leaves that worker unranked until the machine asks again (a minute later); it never holds up the
+     * results and payments of this pass.
+     */
+    private void refreshStandings() {
+        List<String> due = PocDriver.await(driver.call(m -> m.standingsDue(driver.now())));
+        for (String address : due) {
+            try {
+                WorkerStanding s = ledger.workerStanding(address);
+                driver.post(m -> m.standing(address, s, driver.now()));
+            } catch (Ledger.Unavailable e) {
+                log.warn("could not read the standing of worker {} from L1 (read again in a minute): {}", address,
+                        e.getMessage());
+            }
         }
     }
 

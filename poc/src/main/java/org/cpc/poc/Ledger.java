@@ -35,4 +35,10 @@ public interface Ledger {
 
     /** The next nonce of {@code address}, counting its transactions still in the mempool. */
     long nextNonce(String address);
+
+    /** L1's committed height (what dispute windows are counted in). */
+    long height();
+
+    /** A worker's bond and reputation on L1 ({@code GET /worker/{address}}: {@code bonded_enough}, {@code reputation}). */
+    org.cpc.poc.core.WorkerStanding workerStanding(String address);
 }

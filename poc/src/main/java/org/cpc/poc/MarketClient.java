@@ -14,8 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.cpc.client.TxBuilder;
+import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.crypto.Sha256;
 import org.cpc.protocol.keys.AccountKey;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.ComputeTask;
@@ -102,6 +104,17 @@ public final class MarketClient {
         if (status != null) q.append("&status=").append(enc(status));
         if (challengeType != null) q.append("&challenge_type=").append(enc(challengeType));
         return get(q.toString());
+    }
+
+    /** GET /blobs/{hash} into memory, refused unless its bytes hash to {@code hash} (the market is not trusted). */
+    public byte[] blob(String hash) {
+        HttpResponse<byte[]> r = raw(HttpRequest.newBuilder(base.resolve("/blobs/" + enc(hash)))
+                .timeout(Duration.ofMinutes(10)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) throw error(r.statusCode(), r.body());
+        if (!Hex.encode(Sha256.hash(r.body())).equals(hash)) {
+            throw new MarketException(0, "the Task Market's blob " + hash + " does not hash to its name");
+        }
+        return r.body();
     }
 
     /** GET /tasks/{id}/result into memory. */

@@ -43,14 +43,12 @@ public final class MarketServer implements AutoCloseable {
     private static final String SESSION = "cpc.session";
     private static final String PENDING = "cpc.pending";
     /**
-     * {@code /worker} sessions that have not sent their first message (the hello answering the challenge) yet, in
-     * all; a connection over it is closed at once with 1013 (try again later). A session leaves this count with its
-     * first message; one that stays silent is closed after {@code PocConfig.AUTH_TIMEOUT_MS}.
+     * {@code /worker} sessions that have not sent their first message (the hello answering the challenge) yet are
+     * capped in all and per IP address ({@link MarketLimits}); a connection over a cap is closed at once with 1013
+     * (try again later). A session leaves this count with its first message; one that stays silent is closed after
+     * {@code PocConfig.AUTH_TIMEOUT_MS}. This is the WebSocket close code for that: "over a limit, try again later"
+     * (RFC 6455 registry).
      */
-    static final int MAX_UNAUTHENTICATED_SESSIONS = 128;
-    /** The same, from one IP address. */
-    static final int MAX_UNAUTHENTICATED_PER_IP = 32;
-    /** The WebSocket close code for "over a limit, try again later" (RFC 6455 registry). */
     static final int TRY_AGAIN_LATER = 1013;
 
     private final PocDriver driver;
@@ -74,7 +72,8 @@ public final class MarketServer implements AutoCloseable {
         this.store = store;
         this.blobs = blobs;
         this.config = config;
-        var settings = new HttpService.Settings("the PoC validator", "market", 64, MAX_JSON_BODY);
+        var settings = new HttpService.Settings("the PoC validator", "market", 64, MAX_JSON_BODY,
+                config.limits().http());
         this.http = new HttpService(MarketServer.class, settings, javalin -> javalin.jetty.modifyWebSocketServletFactory(
                 ws -> {
                     ws.setMaxBinaryMessageSize(config.maxResultBytes() + PoolMessagesLimits.HEADER_ROOM);
@@ -196,24 +195,24 @@ public final class MarketServer implements AutoCloseable {
     private Pending admit(WsContext ctx) {
         String ip = ctx.session.getRemoteAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null
                 ? a.getAddress().getHostAddress() : "unknown";
-        if (unauthenticated.incrementAndGet() > MAX_UNAUTHENTICATED_SESSIONS) {
+        if (unauthenticated.incrementAndGet() > config.limits().wsMaxUnauthenticated()) {
             unauthenticated.decrementAndGet();
             // A close reason has at most 123 bytes.
-            ctx.closeSession(TRY_AGAIN_LATER, "too many unauthenticated connections (" + MAX_UNAUTHENTICATED_SESSIONS
+            ctx.closeSession(TRY_AGAIN_LATER, "too many unauthenticated connections (" + config.limits().wsMaxUnauthenticated()
                     + "); try again later");
             return null;
         }
         boolean[] ok = {false};
         unauthenticatedPerIp.compute(ip, (k, n) -> {
             int held = n == null ? 0 : n;
-            if (held >= MAX_UNAUTHENTICATED_PER_IP) return n;
+            if (held >= config.limits().wsMaxUnauthenticatedPerIp()) return n;
             ok[0] = true;
             return held + 1;
         });
         if (!ok[0]) {
             unauthenticated.decrementAndGet();
             ctx.closeSession(TRY_AGAIN_LATER, "too many unauthenticated connections from " + ip + " ("
-                    + MAX_UNAUTHENTICATED_PER_IP + " per address); try again later");
+                    + config.limits().wsMaxUnauthenticatedPerIp() + " per address); try again later");
             return null;
         }
         return new Pending(ip);

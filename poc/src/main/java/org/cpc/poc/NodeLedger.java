@@ -3,6 +3,7 @@ package org.cpc.poc;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.cpc.client.NodeClient;
 import org.cpc.client.NodeClient.NodeUnavailableException;
+import org.cpc.poc.core.WorkerStanding;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.Transaction;
 
@@ -53,6 +54,22 @@ public final class NodeLedger implements Ledger {
     @Override
     public long nextNonce(String address) {
         return read("/balance/" + NodeClient.encode(address)).path("nonce").asLong();
+    }
+
+    @Override
+    public long height() {
+        return read("/status").path("height").asLong();
+    }
+
+    @Override
+    public WorkerStanding workerStanding(String address) {
+        JsonNode w = read("/worker/" + NodeClient.encode(address));
+        int reputation = w.path("reputation").asInt(-1);
+        if (!w.path("bonded_enough").isBoolean() || reputation < 0 || reputation > WorkerStanding.MAX_BPS) {
+            throw new Unavailable("the node's /worker/" + address + " has no bonded_enough and reputation (0.."
+                    + WorkerStanding.MAX_BPS + "): " + w, null);
+        }
+        return new WorkerStanding(w.path("bonded_enough").asBoolean(), reputation);
     }
 
     private JsonNode read(String path) {

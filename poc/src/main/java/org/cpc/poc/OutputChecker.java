@@ -55,15 +55,22 @@ final class OutputChecker {
         Task t = j.task();
         PoolMessage.JobResult r = v.result();
         byte[] out = r.output();
-        String hash = Hex.encode(Sha256.hash(out));
         long max = t.type().maxOutputBytes(t.payload(), j.index());
         if (out.length > max) return new Verdict.Wrong("output is " + out.length + " bytes; job " + j.index() + " has at most " + max);
-        if (!Arrays.equals(r.resultHash(), Hex.decode(hash))) {
-            return new Verdict.Wrong("result_hash is not the SHA-256 of the output bytes (" + hash + ")");
+        String hash = Hex.encode(Sha256.hash(out));
+        String committed;
+        try {
+            committed = Hex.encode(t.type().resultHash(t.payload(), j.index(), out));
+        } catch (IllegalArgumentException e) {
+            return new Verdict.Wrong(e.getMessage());
+        }
+        if (!Arrays.equals(r.resultHash(), Hex.decode(committed))) {
+            return new Verdict.Wrong("result_hash is not the " + t.type().name() + " commitment of the output bytes ("
+                    + committed + ")");
         }
         try {
             byte[] pub = Secp256k1.get().recover(
-                    PoolProtocol.resultDigest(t.taskId(), v.worker(), hash, null, j.index()), r.signature());
+                    PoolProtocol.resultDigest(t.taskId(), v.worker(), committed, null, j.index()), r.signature());
             if (!Arrays.equals(pub, v.workerKey())) return new Verdict.Wrong("the result signature is not the worker's");
         } catch (IllegalArgumentException e) {
             return new Verdict.Wrong("bad result signature: " + e.getMessage());
@@ -78,9 +85,9 @@ final class OutputChecker {
             if (!Hex.encode(Sha256.hash(truth)).equals(hash)) {
                 return new Verdict.Wrong("output differs from a second worker's and from the validator's own recomputation");
             }
-            return new Verdict.FirstWasWrong(hash, signature, keep(hash, out));
+            return new Verdict.FirstWasWrong(hash, committed, signature, keep(hash, out));
         }
-        return new Verdict.Good(hash, signature, keep(hash, out));
+        return new Verdict.Good(hash, committed, signature, keep(hash, out));
     }
 
     /** The bytes to write with the job's record, or null once a large output is a blob file. */

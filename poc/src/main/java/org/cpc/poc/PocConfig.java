@@ -18,10 +18,11 @@ import java.time.Duration;
  * @param heartbeat            how often workers must send a heartbeat; three missed ones close the connection
  * @param maxPendingL1         most transactions (SUBMIT_RESULTs, payments) waiting in the L1 mempool at once
  * @param retention            how long finished tasks and unused blobs are kept
+ * @param limits               the Task Market's connection caps
  */
 public record PocConfig(Path dataDir, String host, int port, long maxBlobBytes, int maxResultBytes, Duration jobTimeout,
                         int maxJobsPerWorker, double duplicateProbability, Duration heartbeat, int maxPendingL1,
-                        Retention retention) {
+                        Retention retention, MarketLimits limits) {
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_BLOB_BYTES = 256L << 20;
     public static final int DEFAULT_MAX_RESULT_BYTES = 64 << 20;
@@ -34,6 +35,15 @@ public record PocConfig(Path dataDir, String host, int port, long maxBlobBytes, 
             throw new IllegalArgumentException("duplicate probability must be in [0, 1]");
         }
         if (maxPendingL1 < 1) throw new IllegalArgumentException("max pending L1 transactions must be positive");
+        if (limits == null) limits = MarketLimits.DEFAULTS;
+    }
+
+    /** With {@link MarketLimits#DEFAULTS}. */
+    public PocConfig(Path dataDir, String host, int port, long maxBlobBytes, int maxResultBytes, Duration jobTimeout,
+                     int maxJobsPerWorker, double duplicateProbability, Duration heartbeat, int maxPendingL1,
+                     Retention retention) {
+        this(dataDir, host, port, maxBlobBytes, maxResultBytes, jobTimeout, maxJobsPerWorker, duplicateProbability,
+                heartbeat, maxPendingL1, retention, MarketLimits.DEFAULTS);
     }
 
     public static PocConfig defaults(Path dataDir) {
@@ -43,42 +53,47 @@ public record PocConfig(Path dataDir, String host, int port, long maxBlobBytes, 
 
     public PocConfig withPort(int port) {
         return new PocConfig(dataDir, host, port, maxBlobBytes, maxResultBytes, jobTimeout, maxJobsPerWorker,
-                duplicateProbability, heartbeat, maxPendingL1, retention);
+                duplicateProbability, heartbeat, maxPendingL1, retention, limits);
     }
 
     public PocConfig withMaxBlobBytes(long max) {
         return new PocConfig(dataDir, host, port, max, maxResultBytes, jobTimeout, maxJobsPerWorker,
-                duplicateProbability, heartbeat, maxPendingL1, retention);
+                duplicateProbability, heartbeat, maxPendingL1, retention, limits);
     }
 
     public PocConfig withJobTimeout(Duration timeout) {
         return new PocConfig(dataDir, host, port, maxBlobBytes, maxResultBytes, timeout, maxJobsPerWorker,
-                duplicateProbability, heartbeat, maxPendingL1, retention);
+                duplicateProbability, heartbeat, maxPendingL1, retention, limits);
     }
 
     public PocConfig withMaxResultBytes(int max) {
         return new PocConfig(dataDir, host, port, maxBlobBytes, max, jobTimeout, maxJobsPerWorker,
-                duplicateProbability, heartbeat, maxPendingL1, retention);
+                duplicateProbability, heartbeat, maxPendingL1, retention, limits);
     }
 
     public PocConfig withDuplicateProbability(double p) {
         return new PocConfig(dataDir, host, port, maxBlobBytes, maxResultBytes, jobTimeout, maxJobsPerWorker, p,
-                heartbeat, maxPendingL1, retention);
+                heartbeat, maxPendingL1, retention, limits);
     }
 
     public PocConfig withMaxJobsPerWorker(int jobs) {
         return new PocConfig(dataDir, host, port, maxBlobBytes, maxResultBytes, jobTimeout, jobs,
-                duplicateProbability, heartbeat, maxPendingL1, retention);
+                duplicateProbability, heartbeat, maxPendingL1, retention, limits);
     }
 
     public PocConfig withHeartbeat(Duration hb) {
         return new PocConfig(dataDir, host, port, maxBlobBytes, maxResultBytes, jobTimeout, maxJobsPerWorker,
-                duplicateProbability, hb, maxPendingL1, retention);
+                duplicateProbability, hb, maxPendingL1, retention, limits);
     }
 
     public PocConfig withRetention(Retention r) {
         return new PocConfig(dataDir, host, port, maxBlobBytes, maxResultBytes, jobTimeout, maxJobsPerWorker,
-                duplicateProbability, heartbeat, maxPendingL1, r);
+                duplicateProbability, heartbeat, maxPendingL1, r, limits);
+    }
+
+    public PocConfig withLimits(MarketLimits l) {
+        return new PocConfig(dataDir, host, port, maxBlobBytes, maxResultBytes, jobTimeout, maxJobsPerWorker,
+                duplicateProbability, heartbeat, maxPendingL1, retention, l);
     }
 
     /**

@@ -29,28 +29,48 @@ public final class PocValidator implements AutoCloseable {
     }
 
     public static PocValidator start(PocConfig config, AccountKey key, Ledger ledger, InstantSource clock) {
+        return start(config, key, ledger, clock, null);
+    }
+
+    /**
+     * Starts a PoC validator and, when {@code announceAs} is not null, announces its Task Market's URL on L1 under
+     * that name ({@link EndpointAnnouncer}: a BOND of 0 to a key already bonded as a PoC validator) once the server
+     * listens and before the L1 outbox starts. Throws {@link IllegalStateException} (everything stopped again) when
+     * the announcement is refused or not included.
+     */
+    public static PocValidator start(PocConfig config, AccountKey key, Ledger ledger, InstantSource clock,
+                                     String announceAs) {
         PocStore store = new PocStore(config.dataDir().resolve("db"));
         PocDriver driver = null;
         L1Outbox outbox = null;
         RetentionSweeper retention = null;
+        MarketServer server = null;
         try {
             BlobStore blobs = new BlobStore(config.dataDir().resolve("blobs"), config.maxBlobBytes(), clock);
             PocMachine machine = new PocMachine(config.rules(key.address()), new SecureRandom());
             driver = new PocDriver(machine, store, new OutputChecker(blobs, store), clock);
             driver.start();
             outbox = new L1Outbox(driver, ledger, key, config.maxPendingL1());
-            outbox.start();
-            retention = new RetentionSweeper(driver, blobs, config.retention(), clock);
+            retention = new RetentionSweeper(driver, blobs, ledger, config.retention(), clock);
             retention.start();
-            MarketServer server = new MarketServer(driver, new TaskIntake(driver, blobs, ledger, config), retention,
-                    store, blobs, config).start();
+            server = new MarketServer(driver, new TaskIntake(driver, blobs, ledger, config), retention, store, blobs,
+                    config).start();
+            if (announceAs != null) {
+                EndpointAnnouncer.announce(ledger, key, "http://" + config.host() + ":" + server.port(), announceAs);
+            }
+            outbox.start(); // tasks created meanwhile wait in "publishing" for it
             return new PocValidator(store, blobs, driver, outbox, retention, server);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | InterruptedException e) {
+            if (server != null) server.close();
             if (retention != null) retention.close();
             if (outbox != null) outbox.close();
             if (driver != null) driver.close();
             store.close();
-            throw e;
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while announcing the Task Market's endpoint", e);
+            }
+            throw (RuntimeException) e;
         }
     }
 

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Retention, on a thread of its own (a sweep reads directories and deletes files and must never hold up dispatch
  * or L1): finished tasks kept longer than {@link Retention#keepFinished()} go, with their records (the machine picks
  * them and writes their removal), then blob files older than {@link Retention#blobGrace()} that no live task reads
- * and no kept task produced. At most {@link Retention#maxDeletions()} deletions a sweep.
+ * and no kept task produced. A task whose results can still be disputed ({@link Retention#disputeWindow()} blocks
+ * of L1) is kept, inputs included, whatever its age. At most {@link Retention#maxDeletions()} deletions a sweep.
  */
 final class RetentionSweeper implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RetentionSweeper.class);
@@ -31,6 +32,7 @@ final class RetentionSweeper implements AutoCloseable {
 
     private final PocDriver driver;
     private final BlobStore blobs;
+    private final Ledger ledger;
     private final Retention policy;
     private final InstantSource clock;
     private final ScheduledExecutorService thread;
@@ -40,8 +42,9 @@ final class RetentionSweeper implements AutoCloseable {
     private final AtomicLong bytesFreed = new AtomicLong();
     private volatile long lastSweepAt;
 
-    RetentionSweeper(PocDriver driver, BlobStore blobs, Retention policy, InstantSource clock) {
+    RetentionSweeper(PocDriver driver, BlobStore blobs, Ledger ledger, Retention policy, InstantSource clock) {
         this.driver = driver;
+        this.ledger = ledger;
         this.blobs = blobs;
         this.policy = policy;
         this.clock = clock;
@@ -63,9 +66,10 @@ final class RetentionSweeper implements AutoCloseable {
     Swept sweep() {
         long started = System.nanoTime(); // for the log line only
         long nowMs = clock.millis();
+        long height = l1Height();
         CompletableFuture<Void> written = new CompletableFuture<>();
         Expired e = PocDriver.await(driver.call(m -> m.expire(nowMs, policy.keepFinished().toSeconds(),
-                policy.maxDeletions(), () -> written.complete(null))));
+                policy.disputeWindow(), height, policy.maxDeletions(), () -> written.complete(null))));
         PocDriver.await(written);
         int budget = policy.maxDeletions() - e.tasks();
         int blobCount = 0;
@@ -99,9 +103,20 @@ final class RetentionSweeper implements AutoCloseable {
         return new Swept(e.tasks(), e.records(), blobCount, bytes);
     }
 
+    /** L1's height, or -1 when L1 cannot be reached: then no dispute window closes in this sweep. */
+    private long l1Height() {
+        try {
+            return ledger.height();
+        } catch (Ledger.Unavailable x) {
+            log.warn("retention: L1 unavailable, every dispute window is kept open this sweep: {}", x.getMessage());
+            return -1;
+        }
+    }
+
     /** GET /retention: the policy and what it removed since this PoC validator started. */
     ObjectNode view() {
         ObjectNode o = Json.object();
+        o.put("dispute_window_blocks", policy.disputeWindow());
         o.put("keep_finished_s", policy.keepFinished().toSeconds());
         o.put("blob_grace_s", policy.blobGrace().toSeconds());
         o.put("max_deletions_per_sweep", policy.maxDeletions());

@@ -78,6 +78,22 @@ final class FakeLedger implements Ledger {
         if (down) throw new Unavailable("fake L1 is down", null);
     }
 
+    /** L1's height, which tests move on by hand. */
+    volatile long height = 1;
+
+    @Override
+    public long height() {
+        check();
+        return height;
+    }
+
+    /** Bonds are not modelled here: every worker is unbonded, with no reputation (PocOnChainTest reads real ones). */
+    @Override
+    public org.cpc.poc.core.WorkerStanding workerStanding(String address) {
+        check();
+        return org.cpc.poc.core.WorkerStanding.UNKNOWN;
+    }
+
     /** Tasks are not modelled here: L1 knows none. */
     @Override
     public java.util.Optional<org.cpc.protocol.types.TaskStatus> taskStatus(String taskId) {

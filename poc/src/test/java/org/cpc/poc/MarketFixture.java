@@ -3,6 +3,7 @@ package org.cpc.poc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
+import java.lang.foreign.MemorySegment;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 import org.cpc.compute.gemm.Backends;
+import org.cpc.compute.market.MatmulChallenge;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.crypto.Secp256k1;
 import org.cpc.protocol.keys.AccountKey;
@@ -53,10 +55,18 @@ final class MarketFixture {
         return out.array();
     }
 
+    /** The payload of a task over these inputs, trace roots computed. */
+    static ObjectNode matmulPayload(byte[] a, byte[] b, int m, int k, int n, int rowsPerJob) {
+        return MatmulChallenge.payload(MemorySegment.ofArray(a), MemorySegment.ofArray(b), m, k, n, rowsPerJob);
+    }
+
+    /** A payload naming blobs by hash with made-up trace roots: for requests refused before the roots are checked. */
     static ObjectNode matmulPayload(String a, String b, int m, int k, int n, int rowsPerJob) {
         ObjectNode p = Json.object();
         p.put("a", a);
         p.put("b", b);
+        p.put("a_root", "00".repeat(32));
+        p.put("b_root", "00".repeat(32));
         p.put("m", m);
         p.put("k", k);
         p.put("n", n);

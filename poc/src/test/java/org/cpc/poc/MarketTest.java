@@ -53,7 +53,7 @@ class MarketTest {
     }
 
     private String publish(MarketClient c, Inputs in, int m, int k, int n, int rowsPerJob) {
-        Transaction tx = createTask(customer, ledger.params, "matmul", matmulPayload(in.ha, in.hb, m, k, n, rowsPerJob),
+        Transaction tx = createTask(customer, ledger.params, "matmul", matmulPayload(in.a, in.b, m, k, n, rowsPerJob),
                 "10.0", System.currentTimeMillis() / 1000 + 3600, customerNonce++);
         JsonNode r = c.createTask(tx);
         assertThat(r.path("status").asText()).isEqualTo("publishing");
@@ -319,10 +319,10 @@ class MarketTest {
             // jobs whose results would be larger than a result frame may be
             try (PocValidator small = start(config(tmp.resolve("small")).withMaxResultBytes(2048), newKey(), ledger)) {
                 MarketClient sc = new MarketClient(small.url());
-                String one = sc.uploadBlob(new byte[1]).path("hash").asText();
-                String row = sc.uploadBlob(new byte[1000]).path("hash").asText();
+                sc.uploadBlob(new byte[1]);
+                sc.uploadBlob(new byte[1000]);
                 assertStatus(() -> sc.createTask(createTask(customer, ledger.params, "matmul",
-                        matmulPayload(one, row, 1, 1, 1000, 1), "1.0", deadline, 0)), 422, "lower rows_per_job");
+                        matmulPayload(new byte[1], new byte[1000], 1, 1, 1000, 1), "1.0", deadline, 0)), 422, "lower rows_per_job");
             }
             // malformed payloads
             ObjectNode bad = matmulPayload(known, known, 8, 8, 8, 4);
@@ -347,11 +347,17 @@ class MarketTest {
             assertStatus(() -> c.get("/nowhere"), 404, "openapi.json");
             // L1 refuses (wrong nonce): the refusal is passed on, nothing is recorded
             assertStatus(() -> c.createTask(createTask(customer, ledger.params, "matmul",
-                    matmulPayload(known, known, 8, 8, 8, 4), "1.0", deadline, 7)), 422, "L1 refused");
+                    matmulPayload(new byte[64], new byte[64], 8, 8, 8, 4), "1.0", deadline, 7)), 422, "L1 refused");
             assertThat(c.list(null, null, 10, 0).path("total").asInt()).isZero();
             // a result before the task is done
+            // trace roots that are not the blobs'
+            ObjectNode wrongRoot = matmulPayload(new byte[64], new byte[64], 8, 8, 8, 4);
+            String aRoot = wrongRoot.get("a_root").textValue();
+            wrongRoot.put("a_root", "11".repeat(32));
+            assertStatus(() -> c.createTask(createTask(customer, ledger.params, "matmul", wrongRoot, "1.0", deadline, 0)),
+                    422, "matmul payload.a_root is " + "11".repeat(32) + ", but the rows of blob a have the root " + aRoot);
             String id = c.createTask(createTask(customer, ledger.params, "matmul",
-                    matmulPayload(known, known, 8, 8, 8, 4), "1.0", deadline, 0)).path("task_id").asText();
+                    matmulPayload(new byte[64], new byte[64], 8, 8, 8, 4), "1.0", deadline, 0)).path("task_id").asText();
             assertStatus(() -> c.result(id), 409, "no result yet");
             JsonNode openapi = c.get("/openapi.json");
             for (HttpService.Route r : v.server().routes()) {

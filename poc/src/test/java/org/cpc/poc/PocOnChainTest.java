@@ -53,15 +53,11 @@ class PocOnChainTest {
     @Test
     void aMatmulTaskSettlesOnChainAndAMissedDeadlineIsRefunded() throws Exception {
         NetworkParams params = NetworkParams.devnet().withBlockTime(200);
-        NodeInit.init(tmp.resolve("node"), params, null, NodeInit.DEFAULT_VALIDATOR_KEY, 0, null, System.currentTimeMillis());
-        try (NodeRunner node = NodeRunner.start(new DataDir(tmp.resolve("node")), 0, InstantSource.system(), () -> {
-            throw new AssertionError("a devnet node needs no password");
-        })) {
+        try (NodeRunner node = startNode(params)) {
             String nodeUrl = "http://127.0.0.1:" + node.port();
             NodeClient client = new NodeClient(nodeUrl);
             NodeApi api = new NodeApi(client);
-            AccountKey operator = new Keyring(new DataDir(tmp.resolve("node")).keys()).unlockSecp256k1(
-                    NodeInit.OPERATOR_KEY, NodeInit.DEVNET_KEY_PASSWORD.toCharArray());
+            AccountKey operator = operator();
             AccountKey customer = newKey();
             api.faucet(customer.address(), "100.0");
             await("customer funded", () -> api.account(customer.address()).balance().signum() > 0);
@@ -79,7 +75,7 @@ class PocOnChainTest {
                 Worker w1 = startWorker(v.workerUrl(), newKey(), PoolWorker.Options.defaults().withMaxJobs(2));
                 Worker w2 = startWorker(v.workerUrl(), newKey(), PoolWorker.Options.defaults().withMaxJobs(2));
                 long now = System.currentTimeMillis() / 1000;
-                Transaction create = createTask(customer, params, "matmul", matmulPayload(ha, hb, m, k, n, 4), "10.0",
+                Transaction create = createTask(customer, params, "matmul", matmulPayload(a, b, m, k, n, 4), "10.0",
                         now + 600, 0);
                 String id = c.createTask(create).path("task_id").asText();
                 await("task completed", () -> status(c, id).equals("completed"));
@@ -112,7 +108,7 @@ class PocOnChainTest {
                 w2.stop();
 
                 // No worker now: the deadline passes and L1 gives the whole escrow back.
-                Transaction late = createTask(customer, params, "matmul", matmulPayload(ha, hb, m, k, n, 4), "5.0",
+                Transaction late = createTask(customer, params, "matmul", matmulPayload(a, b, m, k, n, 4), "5.0",
                         System.currentTimeMillis() / 1000 + 3, 1);
                 String lateId = c.createTask(late).path("task_id").asText();
                 await("the late task failed on chain", () -> {
@@ -136,14 +132,10 @@ class PocOnChainTest {
     @Test
     void aCheaterAndARestartMidTaskStillSettleExactlyOnChain() throws Exception {
         NetworkParams params = NetworkParams.devnet().withBlockTime(200);
-        NodeInit.init(tmp.resolve("node"), params, null, NodeInit.DEFAULT_VALIDATOR_KEY, 0, null, System.currentTimeMillis());
-        try (NodeRunner node = NodeRunner.start(new DataDir(tmp.resolve("node")), 0, InstantSource.system(), () -> {
-            throw new AssertionError("a devnet node needs no password");
-        })) {
+        try (NodeRunner node = startNode(params)) {
             NodeClient client = new NodeClient("http://127.0.0.1:" + node.port());
             NodeApi api = new NodeApi(client);
-            AccountKey operator = new Keyring(new DataDir(tmp.resolve("node")).keys()).unlockSecp256k1(
-                    NodeInit.OPERATOR_KEY, NodeInit.DEVNET_KEY_PASSWORD.toCharArray());
+            AccountKey operator = operator();
             AccountKey customer = newKey();
             api.faucet(customer.address(), "100.0");
             await("customer funded", () -> api.account(customer.address()).balance().signum() > 0);
@@ -167,7 +159,7 @@ class PocOnChainTest {
                     }));
             Worker honest = startWorker(v.workerUrl(), newKey(), PoolWorker.Options.defaults().withMaxJobs(1)
                     .withJobDelay(Duration.ofMillis(250)));
-            Transaction create = createTask(customer, params, "matmul", matmulPayload(ha, hb, m, k, n, 4), "8.0",
+            Transaction create = createTask(customer, params, "matmul", matmulPayload(a, b, m, k, n, 4), "8.0",
                     System.currentTimeMillis() / 1000 + 600, 0);
             String id = c.createTask(create).path("task_id").asText();
             await("some jobs done", () -> c.task(id).path("jobs_done").asInt() >= 2);
@@ -196,6 +188,47 @@ class PocOnChainTest {
             assertThat(api.account(cheatKey.address()).balance()).isZero();
             assertThat(api.account(customer.address()).balance())
                     .isEqualTo(start.subtract(fee(client, create.hashHex())).subtract(reward));
+        }
+    }
+
+    /**
+     * The PoC validator reads each connected worker's bond and reputation from the node (GET /worker/{address}) and
+     * ranks it by them: a worker bonded min_worker_bond on chain shows as bonded, an unbonded one does not.
+     */
+    @Test
+    void theValidatorLearnsEachWorkersBondFromTheChain() throws Exception {
+        NetworkParams params = NetworkParams.devnet().withBlockTime(200);
+        try (NodeRunner node = startNode(params)) {
+            NodeClient client = new NodeClient("http://127.0.0.1:" + node.port());
+            NodeApi api = new NodeApi(client);
+            AccountKey operator = operator();
+            AccountKey bonded = newKey();
+            api.faucet(bonded.address(), "1.0");
+            await("worker funded", () -> api.account(bonded.address()).balance().signum() > 0);
+            Transaction bond = org.cpc.client.TxBuilder.of(params, bonded).nonce(0).gasPrice(params.minGasPrice())
+                    .timestamp(System.currentTimeMillis() / 1000).bondWorker(params.bonds().minWorkerBond());
+            assertThat(api.submit(bond)).isInstanceOf(NodeApi.Submission.Accepted.class);
+            await("bond included", () -> api.workerBond(bonded.address()).equals(params.bonds().minWorkerBond()));
+            AccountKey unbonded = newKey();
+            try (PocValidator v = PocValidator.start(config(tmp.resolve("poc")), operator, new NodeLedger(client),
+                    InstantSource.system())) {
+                Worker w1 = startWorker(v.workerUrl(), unbonded, PoolWorker.Options.defaults());
+                Worker w2 = startWorker(v.workerUrl(), bonded, PoolWorker.Options.defaults());
+                await("the bonded worker ranked as bonded", () -> {
+                    for (JsonNode w : v.workers().path("workers")) {
+                        if (w.path("address").asText().equals(bonded.address())) return w.path("bonded").asBoolean();
+                    }
+                    return false;
+                });
+                for (JsonNode w : v.workers().path("workers")) {
+                    if (w.path("address").asText().equals(unbonded.address())) {
+                        assertThat(w.path("bonded").asBoolean()).isFalse();
+                        assertThat(w.path("reputation").asInt()).isZero();
+                    }
+                }
+                w1.stop();
+                w2.stop();
+            }
         }
     }
 
@@ -242,7 +275,7 @@ class PocOnChainTest {
                 Worker w1 = startWorker(v.workerUrl(), k1, PoolWorker.Options.defaults().withMaxJobs(2));
                 Worker w2 = startWorker(v.workerUrl(), k2, PoolWorker.Options.defaults().withMaxJobs(2));
                 await("both workers connected", () -> v.workers().path("workers").size() == 2);
-                Transaction create = createTask(customer, params, "matmul", matmulPayload(ha, hb, m, k, n, 4), "10.0",
+                Transaction create = createTask(customer, params, "matmul", matmulPayload(a, b, m, k, n, 4), "10.0",
                         System.currentTimeMillis() / 1000 + 600, 0);
                 String id = c.createTask(create).path("task_id").asText();
                 await("task completed and every duplicate run paid", () -> {
@@ -294,6 +327,20 @@ class PocOnChainTest {
                 assertThat(total(api, accounts)).as("no wei created or lost, fees aside").isEqualTo(before.subtract(fees));
             }
         }
+    }
+
+    /** A devnet node on a free port, its data dir under {@code tmp/node}, blocks every {@code params}' block time. */
+    private NodeRunner startNode(NetworkParams params) {
+        NodeInit.init(tmp.resolve("node"), params, null, NodeInit.DEFAULT_VALIDATOR_KEY, 0, null, System.currentTimeMillis());
+        return NodeRunner.start(new DataDir(tmp.resolve("node")), 0, InstantSource.system(), () -> {
+            throw new AssertionError("a devnet node needs no password");
+        });
+    }
+
+    /** The devnet's operator account: its genesis PoC validator. */
+    private AccountKey operator() {
+        return new Keyring(new DataDir(tmp.resolve("node")).keys()).unlockSecp256k1(NodeInit.OPERATOR_KEY,
+                NodeInit.DEVNET_KEY_PASSWORD.toCharArray());
     }
 
     private static BigInteger total(NodeApi api, List<String> accounts) {

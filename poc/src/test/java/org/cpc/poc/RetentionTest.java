@@ -35,8 +35,12 @@ class RetentionTest {
     private final InstantSource clock = () -> Instant.ofEpochMilli(nowMs.get());
     private long customerNonce;
 
-    private static final Retention RETENTION = new Retention(Duration.ofDays(1), Duration.ofHours(1), 1000,
-            Duration.ofHours(1)); // sweeps are run by the test
+    /** Results disputable for 10 blocks; sweeps are run by the test. */
+    private static final Retention RETENTION = new Retention(10, Duration.ofDays(1), Duration.ofHours(1), 1000,
+            Duration.ofHours(1));
+    /** No dispute window: only the periods count. */
+    private static final Retention NO_WINDOW = new Retention(0, Duration.ofDays(1), Duration.ofHours(1), 1000,
+            Duration.ofHours(1));
 
     private PocConfig config(Retention r) {
         return MarketFixture.config(tmp).withRetention(r);
@@ -46,8 +50,8 @@ class RetentionTest {
         nowMs.addAndGet(d.toMillis());
     }
 
-    private String publish(MarketClient c, String ha, String hb, int m, int k, int n, int rowsPerJob) {
-        Transaction tx = createTask(customer, ledger.params, "matmul", matmulPayload(ha, hb, m, k, n, rowsPerJob), "1.0",
+    private String publish(MarketClient c, byte[] a, byte[] b, int m, int k, int n, int rowsPerJob) {
+        Transaction tx = createTask(customer, ledger.params, "matmul", matmulPayload(a, b, m, k, n, rowsPerJob), "1.0",
                 nowMs.get() / 1000 + 30 * 86_400, customerNonce++);
         return c.createTask(tx).path("task_id").asText();
     }
@@ -85,7 +89,7 @@ class RetentionTest {
             byte[] again1 = matrix(rnd, 1, 100);
             again = c.uploadBlob(again1).path("hash").asText();
             Worker w = startWorker(v.workerUrl(), newKey(), PoolWorker.Options.defaults().withMaxJobs(2));
-            taskId = publish(c, ha, hb, m, k, n, 40);
+            taskId = publish(c, a, b, m, k, n, 40);
             await("task completed", () -> status(c, taskId).equals("completed"));
             w.stop();
             assertThat(c.result(taskId)).isEqualTo(product(a, b, m, k, n));
@@ -93,9 +97,11 @@ class RetentionTest {
             v.store().scan("j/" + taskId + "/", (key, rec) -> outputs.add(rec.path("output_hash").asText()));
             assertThat(outputs).hasSize(2).allSatisfy(h -> assertThat(exists(v, h)).isTrue());
             // A second task no worker runs: it stays unfinished, and its inputs must stay however old they get.
-            hc = c.uploadBlob(matrix(rnd, 8, 8)).path("hash").asText();
-            hd = c.uploadBlob(matrix(rnd, 8, 8)).path("hash").asText();
-            openId = publish(c, hc, hd, 8, 8, 8, 4);
+            byte[] c8 = matrix(rnd, 8, 8);
+            byte[] d8 = matrix(rnd, 8, 8);
+            hc = c.uploadBlob(c8).path("hash").asText();
+            hd = c.uploadBlob(d8).path("hash").asText();
+            openId = publish(c, c8, d8, 8, 8, 8, 4);
             await("second task on chain", () -> status(c, openId).equals("pending"));
 
             assertThat(v.retention().sweep()).isEqualTo(new RetentionSweeper.Swept(0, 0, 0, 0));
@@ -103,11 +109,19 @@ class RetentionTest {
             advance(Duration.ofMinutes(90));
             c.uploadBlob(again1); // uploaded again: young again
             RetentionSweeper.Swept s = v.retention().sweep();
-            // The orphan and the finished task's inputs; not the open task's, not the re-uploaded one, not the
-            // outputs and result of a task still kept.
+            // The orphan; not the finished task's inputs while its results can be disputed (its window counts from
+            // height 1, where the first sweep saw it ended), not the open task's, not the re-uploaded one.
             assertThat(s.tasks()).isZero();
-            assertThat(s.blobs()).isEqualTo(3);
-            assertThat(s.bytes()).isEqualTo(a.length + b.length + 100);
+            assertThat(s.blobs()).isOne();
+            assertThat(s.bytes()).isEqualTo(100);
+            assertThat(exists(v, ha) && exists(v, hb)).as("the disputable task's inputs").isTrue();
+            ledger.height = 10;
+            assertThat(v.retention().sweep().blobs()).isZero();
+            ledger.height = 11; // the window of 10 blocks is over: the inputs go, not the outputs and result
+            s = v.retention().sweep();
+            assertThat(s.tasks()).isZero();
+            assertThat(s.blobs()).isEqualTo(2);
+            assertThat(s.bytes()).isEqualTo(a.length + b.length);
             for (String h : List.of(orphan, ha, hb)) assertThat(exists(v, h)).as(h).isFalse();
             for (String h : List.of(hc, hd, again, resultHash)) assertThat(exists(v, h)).as(h).isTrue();
             assertThat(outputs).allSatisfy(h -> assertThat(exists(v, h)).isTrue());
@@ -144,7 +158,7 @@ class RetentionTest {
 
     @Test
     void aSweepDeletesAtMostItsBudget() throws Exception {
-        Retention two = new Retention(Duration.ofDays(1), Duration.ofHours(1), 2, Duration.ofHours(1));
+        Retention two = new Retention(0, Duration.ofDays(1), Duration.ofHours(1), 2, Duration.ofHours(1));
         try (PocValidator v = PocValidator.start(config(two), validatorKey, ledger, clock)) {
             MarketClient c = new MarketClient(v.url());
             Random rnd = new Random(6);
@@ -163,15 +177,15 @@ class RetentionTest {
         int m = 8, k = 8, n = 8; // small outputs: database records
         byte[] a = matrix(rnd, m, k);
         byte[] b = matrix(rnd, k, n);
-        try (PocValidator v = PocValidator.start(config(RETENTION), validatorKey, ledger, clock)) {
+        try (PocValidator v = PocValidator.start(config(NO_WINDOW), validatorKey, ledger, clock)) {
             MarketClient c = new MarketClient(v.url());
-            String ha = c.uploadBlob(a).path("hash").asText();
-            String hb = c.uploadBlob(b).path("hash").asText();
+            c.uploadBlob(a);
+            c.uploadBlob(b);
             Worker w = startWorker(v.workerUrl(), newKey(), PoolWorker.Options.defaults().withMaxJobs(2));
-            String first = publish(c, ha, hb, m, k, n, 4);
+            String first = publish(c, a, b, m, k, n, 4);
             await("first task completed", () -> status(c, first).equals("completed"));
             advance(Duration.ofHours(12));
-            String second = publish(c, ha, hb, m, k, n, 4); // the same jobs: the same outputs
+            String second = publish(c, a, b, m, k, n, 4); // the same jobs: the same outputs
             await("second task completed", () -> status(c, second).equals("completed"));
             w.stop();
             List<String> outputs = new ArrayList<>();
@@ -200,13 +214,15 @@ class RetentionTest {
 
     @Test
     void aPolicyOutOfRangeIsRefusedWithItsReason() {
-        assertThatThrownBy(() -> new Retention(Duration.ofDays(-1), Duration.ofHours(1), 10, Duration.ofMinutes(1)))
+        assertThatThrownBy(() -> new Retention(-1, Duration.ofDays(1), Duration.ofHours(1), 10, Duration.ofMinutes(1)))
+                .hasMessageContaining("dispute window");
+        assertThatThrownBy(() -> new Retention(0, Duration.ofDays(-1), Duration.ofHours(1), 10, Duration.ofMinutes(1)))
                 .hasMessageContaining("finished tasks");
-        assertThatThrownBy(() -> new Retention(Duration.ofDays(1), Duration.ofHours(-1), 10, Duration.ofMinutes(1)))
+        assertThatThrownBy(() -> new Retention(0, Duration.ofDays(1), Duration.ofHours(-1), 10, Duration.ofMinutes(1)))
                 .hasMessageContaining("grace");
-        assertThatThrownBy(() -> new Retention(Duration.ofDays(1), Duration.ofHours(1), 0, Duration.ofMinutes(1)))
+        assertThatThrownBy(() -> new Retention(0, Duration.ofDays(1), Duration.ofHours(1), 0, Duration.ofMinutes(1)))
                 .hasMessageContaining("deletions per sweep");
-        assertThatThrownBy(() -> new Retention(Duration.ofDays(1), Duration.ofHours(1), 10, Duration.ZERO))
+        assertThatThrownBy(() -> new Retention(0, Duration.ofDays(1), Duration.ofHours(1), 10, Duration.ZERO))
                 .hasMessageContaining("interval");
     }
 }

@@ -106,7 +106,7 @@ public final class ChaosRun {
             }
         }
         return Report.of(o, hold, t0, loadStart, System.currentTimeMillis(), history, accounts,
-                Checkers.all(history, accounts, t0), tails);
+                Checkers.all(history, accounts, t0, Testnet.params(o.blockTimeMs()).maxFutureBlockMs()), tails);
     }
 
     /** Applies, holds and heals one fault; false when the chain did not finalize again after the heal. */
@@ -116,6 +116,7 @@ public final class ChaosRun {
         history.add(new History.FaultStarted(System.currentTimeMillis(), index, what, before, fault.halts()));
         say("fault " + index + ": " + what + " for " + hold.toMillis() / 1000.0 + " s");
         long start = System.nanoTime();
+        List<Long> refusalsBefore = refusals(net);
         Fault.Healer healer = fault.apply(net);
         Set<Integer> quorum = fault.quorum(net.size());
         if (!quorum.isEmpty()) {
@@ -124,6 +125,13 @@ public final class ChaosRun {
         long left = start + hold.toNanos() - System.nanoTime();
         if (left > 0) Thread.sleep(Duration.ofNanos(left));
         long atHeal = obs.maxHead();
+        if (fault instanceof Fault.Skew skew) {
+            List<Long> now = refusals(net);
+            List<Long> during = new ArrayList<>();
+            for (int i = 0; i < now.size(); i++) during.add(now.get(i) - refusalsBefore.get(i));
+            history.add(new History.ClockRefusals(System.currentTimeMillis(), index, skew, during));
+            say("  blocks refused for their timestamp, per node: " + during);
+        }
         healer.heal();
         history.add(new History.FaultHealed(System.currentTimeMillis(), index, what, atHeal));
         return awaitProgress(obs, index, what, "after heal", net.nodes(), atHeal + 1, bounds.afterHeal(fault.restarts()));
@@ -150,6 +158,13 @@ public final class ChaosRun {
             }
             Thread.sleep(Math.max(20, o.blockTimeMs() / 10));
         }
+    }
+
+    /** Per node: the lines its log has so far that refuse a block for its timestamp. */
+    private static List<Long> refusals(Testnet net) {
+        List<Long> r = new ArrayList<>();
+        for (int i = 0; i < net.size(); i++) r.add(net.logLines(i, Fault.Skew.REFUSAL_LOG));
+        return r;
     }
 
     private void awaitStarted(Testnet net, long pollMs) throws InterruptedException {

@@ -31,9 +31,10 @@ public final class Checkers {
     /** How many evidence lines one verdict prints at most; the first violations are the ones to read. */
     static final int MAX_EVIDENCE = 12;
 
-    public static List<Verdict> all(History h, List<String> loadAccounts, long runStartMs) {
+    public static List<Verdict> all(History h, List<String> loadAccounts, long runStartMs, long maxFutureBlockMs) {
         return List.of(agreement(h, runStartMs), inclusionsDurable(h, runStartMs), accounts(h, loadAccounts, runStartMs),
-                progress(h, runStartMs), haltsWithoutQuorum(h, runStartMs));
+                progress(h, runStartMs), haltsWithoutQuorum(h, runStartMs), timestamps(h, runStartMs, maxFutureBlockMs),
+                clockRefusals(h, runStartMs));
     }
 
     /** Every node serves the same block at every height it has, and every such block has a valid certificate. */
@@ -165,6 +166,62 @@ public final class Checkers {
                 + " faults without a quorum: no height finalized past the one in flight");
     }
 
+    /**
+     * Block timestamps on the agreed chain: strictly increasing with the height, and never more than
+     * {@code max_future_block_ms} ahead of the harness's (correct) clock when a node first served the block — which
+     * the nodes with correct clocks, holding more than 2/3 of the power, enforce whatever a skewed one proposes.
+     */
+    static Verdict timestamps(History h, long t0, long maxFutureBlockMs) {
+        List<String> evidence = new ArrayList<>();
+        Map<Long, History.BlockSeen> chain = new TreeMap<>();
+        for (History.BlockSeen b : h.of(History.BlockSeen.class)) chain.putIfAbsent(b.height(), b);
+        History.BlockSeen prev = null;
+        for (History.BlockSeen b : chain.values()) {
+            if (prev != null && prev.height() == b.height() - 1 && b.timestampMs() <= prev.timestampMs()) {
+                evidence.add("timestamp " + b.timestampMs() + " not after its parent's " + prev.timestampMs() + ": "
+                        + show(b, t0));
+            }
+            if (b.timestampMs() > b.atMs() + maxFutureBlockMs) {
+                evidence.add("timestamp " + b.timestampMs() + " is " + (b.timestampMs() - b.atMs())
+                        + " ms ahead of the time it was served, beyond max_future_block_ms " + maxFutureBlockMs + ": "
+                        + show(b, t0));
+            }
+            prev = b;
+        }
+        return verdict("timestamps", evidence, chain.size() + " blocks: timestamps increase with the height and none "
+                + "is more than max_future_block_ms (" + maxFutureBlockMs + " ms) ahead of a correct clock");
+    }
+
+    /**
+     * Clock skew within {@code max_future_block_ms} makes no node refuse a block for its timestamp; beyond it, the
+     * node whose clock is behind refuses blocks (and says so in its log), and blocks proposed by a node whose clock
+     * is ahead are refused by the others. Whether everyone else went on finalizing, and the skewed node caught up
+     * after its clock was set right, is the progress checker's part.
+     */
+    static Verdict clockRefusals(History h, long t0) {
+        List<String> evidence = new ArrayList<>();
+        List<History.ClockRefusals> all = h.of(History.ClockRefusals.class);
+        for (History.ClockRefusals c : all) {
+            Fault.Skew f = c.fault();
+            long skewed = c.refusals().get(f.node());
+            long others = c.refusals().stream().mapToLong(Long::longValue).sum() - skewed;
+            String wrong = null;
+            if (f.withinBound() && skewed + others > 0) {
+                wrong = "blocks were refused for their timestamps although the skew is within the bound";
+            } else if (!f.withinBound() && f.offsetMs() < 0 && skewed == 0) {
+                wrong = "node" + f.node() + ", its clock behind, logged no refused block";
+            } else if (!f.withinBound() && f.offsetMs() > 0 && others == 0) {
+                wrong = "no node logged a refused block of node" + f.node() + ", whose clock is ahead";
+            }
+            if (wrong != null) {
+                evidence.add("fault " + c.index() + " (" + f.describe() + "): " + wrong + "; refusal lines per node "
+                        + c.refusals());
+            }
+        }
+        return verdict("clock-skew", evidence, all.size() + " clock skews: blocks refused for their timestamp exactly "
+                + "when the skew is beyond max_future_block_ms, and by the node it should be");
+    }
+
     private static Verdict verdict(String name, List<String> evidence, String summary) {
         List<String> shown = evidence.size() <= MAX_EVIDENCE ? evidence
                 : new ArrayList<>(evidence.subList(0, MAX_EVIDENCE));
@@ -187,6 +244,8 @@ public final class Checkers {
             case History.FaultHealed f -> "fault " + f.index() + " healed: " + f.fault() + " (max head " + f.maxHeight() + ")";
             case History.Progress p -> "fault " + p.index() + " " + p.phase() + ": nodes " + p.nodes() + " did not all reach "
                     + p.target() + " within " + p.boundMs() / 1000 + " s; heads then " + p.heights();
+            case History.ClockRefusals c -> "fault " + c.index() + " (" + c.fault().describe()
+                    + "): refusal lines per node " + c.refusals();
             case History.AccountSeen a -> "node" + a.node() + " reports " + a.address() + ": balance " + a.balance()
                     + " wei, next nonce " + a.nonce();
         };

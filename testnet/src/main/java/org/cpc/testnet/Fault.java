@@ -253,6 +253,39 @@ public sealed interface Fault {
     }
 
 
+    /**
+     * Node {@code node}'s clock runs {@code offsetMs} ahead (negative: behind) of the others'; healing sets it right.
+     * Within {@code boundMs} ({@code max_future_block_ms}) every block is acceptable to every clock and all nodes
+     * keep finalizing. Beyond it the others keep finalizing without it: a node behind refuses every block from a
+     * correct clock, and the blocks proposed by a node ahead are refused by the others.
+     */
+    record Skew(int node, long offsetMs, long boundMs) implements Fault {
+        /** The line the chain logs when it refuses a block for its timestamp ({@code BlockValidator}). */
+        static final String REFUSAL_LOG = "beyond max_future_block_ms";
+
+        public boolean withinBound() {
+            // A block proposed by a correct clock may be up to one block time past its parent; keep a margin.
+            return Math.abs(offsetMs) < boundMs;
+        }
+
+        @Override
+        public String describe() {
+            return "clock of node" + node + " " + (offsetMs >= 0 ? "+" : "") + offsetMs + " ms ("
+                    + (withinBound() ? "within" : "beyond") + " max_future_block_ms " + boundMs + ")";
+        }
+
+        @Override
+        public Healer apply(Testnet net) {
+            net.skew(node, offsetMs);
+            return () -> net.skew(node, 0);
+        }
+
+        @Override
+        public Set<Integer> quorum(int n) {
+            return withinBound() ? all(n) : allBut(n, node);
+        }
+    }
+
     /** The nodes of {@code n} split into the first {@code k} and the rest. */
     static List<Set<Integer>> split(int n, int k) {
         List<Set<Integer>> groups = new ArrayList<>();

@@ -62,6 +62,16 @@ public final class History {
         }
     }
 
+    /**
+     * A clock-skew fault {@code index} ({@link Fault.Skew}) was healed: each node's log had {@code refusals.get(i)}
+     * new lines refusing a block for being beyond {@code max_future_block_ms}, counted from the fault's start.
+     */
+    public record ClockRefusals(long atMs, int index, Fault.Skew fault, List<Long> refusals) implements Event {
+        public ClockRefusals {
+            refusals = List.copyOf(refusals);
+        }
+    }
+
     /** Node {@code node}'s answer to {@code GET /balance} for a load account once the load stopped. */
     public record AccountSeen(long atMs, int node, String address, BigInteger balance, long nonce) implements Event {}
 

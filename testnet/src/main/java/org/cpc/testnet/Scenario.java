@@ -29,10 +29,21 @@ public enum Scenario {
     SLOW("slow", n -> List.of(new Fault.Slow(Set.of(n - 1), new FaultProxy.Shape(150, 100, 128 * 1024)))),
     /** Every connection of every link closed every 2 s. */
     RESETS("resets", n -> List.of(new Fault.Resets(2_000))),
+    /**
+     * The last node's clock skewed: a third of {@code max_future_block_ms} ahead, then behind (within the bound:
+     * nothing changes), then twice the bound behind (it refuses every block and falls behind until its clock is
+     * right again) and twice ahead (its proposals are refused).
+     */
+    SKEW("skew", n -> {
+        long bound = Testnet.params(500).maxFutureBlockMs();
+        return List.of(new Fault.Skew(n - 1, bound / 3, bound), new Fault.Skew(n - 1, -bound / 3, bound),
+                new Fault.Skew(n - 1, -2 * bound, bound), new Fault.Skew(n - 1, 2 * bound, bound));
+    }),
     /** What CI runs: one partition, one kill, one slow link. */
     CI("ci", n -> concat(n, PARTITION_HALVES, KILL, SLOW)),
     /** The full matrix, one fault after the other on one network. */
-    ALL("all", n -> concat(n, PARTITION_HALVES, PARTITION_ONE, FLAPPING, ONE_WAY, KILL, PAUSE, SLOW, RESETS));
+    ALL("all", n -> concat(n, PARTITION_HALVES, PARTITION_ONE, FLAPPING, ONE_WAY, KILL, PAUSE, SLOW, RESETS,
+            SKEW));
 
     private final String id;
     private final Schedule schedule;

@@ -47,10 +47,16 @@ public final class SoakRun {
     public record Sample(long atMs, int node, long height, long rssKb, long heapUsedKb, int fds, int threads, long diskBytes) {}
 
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    /** In the soak's directory: one line per node per sample, written as taken. */
+    static final String SAMPLES_FILE = "soak-samples.csv";
+    /** In the soak's directory: the report, as printed. */
+    static final String REPORT_FILE = "soak-report.txt";
 
     private final Options o;
     private final PrintStream out;
     private final List<Sample> samples = new ArrayList<>();
+    /** Nodes whose process ended during the soak (a crash: the harness never stops one). */
+    private final java.util.Set<Integer> died = new java.util.TreeSet<>();
 
     private SoakRun(Options o, PrintStream out) {
         this.o = o;
@@ -78,10 +84,16 @@ public final class SoakRun {
                         o.interval().toSeconds(), o.duration());
                 t0 = System.currentTimeMillis();
                 long end = System.nanoTime() + o.duration().toNanos();
+                Path csv = o.dir().resolve(SAMPLES_FILE);
+                append(csv, "seconds,node,height,rss_kib,heap_used_kib,fds,threads,data_dir_bytes\n");
+                out.printf("soak: every sample goes to %s as it is taken; the report to %s%n", csv,
+                        o.dir().resolve(REPORT_FILE));
                 while (true) {
                     for (int i = 0; i < net.size(); i++) {
                         Sample s = sample(net, i, System.currentTimeMillis() - t0);
                         samples.add(s);
+                        append(csv, String.format(Locale.ROOT, "%.1f,%d,%d,%d,%d,%d,%d,%d%n", s.atMs() / 1000.0,
+                                s.node(), s.height(), s.rssKb(), s.heapUsedKb(), s.fds(), s.threads(), s.diskBytes()));
                         if (i == 0) {
                             out.printf(Locale.ROOT, "soak: %5d s  height %d  node0: rss %d MiB, heap %d MiB, %d fds, %d threads,"
                                     + " data dir %.1f MiB%n", s.atMs() / 1000, s.height(), s.rssKb() / 1024,
@@ -90,12 +102,29 @@ public final class SoakRun {
                     }
                     long left = end - System.nanoTime();
                     if (left <= 0) break;
+                    for (int i = 0; i < net.size(); i++) {
+                        if (!net.up(i)) {
+                            // A node gone is the soak's finding, not a reason to stop sampling the others.
+                            if (died.add(i)) out.printf("soak: node%d's process is gone:%n%s%n", i, net.tail(i, 20));
+                        }
+                    }
                     Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, o.interval().toMillis()));
                 }
             }
         }
         long included = history.of(History.Included.class).size();
-        return report(included);
+        String report = report(included);
+        append(o.dir().resolve(REPORT_FILE), report);
+        return report;
+    }
+
+    private static void append(Path file, String text) {
+        try {
+            Files.writeString(file, text, java.nio.charset.StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private void awaitHeight(Testnet net, long h, Duration within) throws InterruptedException {
@@ -175,6 +204,8 @@ public final class SoakRun {
         sb.append(String.format(Locale.ROOT, "soak: %d validators, block time %d ms, %d load accounts, %.1f min, "
                         + "a sample every %d s; %d transfers included%n", o.nodes(), o.blockTimeMs(), o.accounts(),
                 lastAt / 60_000.0, o.interval().toSeconds(), included));
+        sb.append(died.isEmpty() ? "every node process ran to the end\n"
+                : "NODE PROCESSES GONE DURING THE SOAK: " + died + " (their logs are in " + o.dir() + ")\n");
         sb.append(String.format(Locale.ROOT, "growth per hour: least squares over the samples after the first %d s%n",
                 warmUpMs / 1000));
         sb.append(String.format(Locale.ROOT, "%-6s %-14s %12s %12s %12s %12s %14s%n", "node", "figure", "first", "last",

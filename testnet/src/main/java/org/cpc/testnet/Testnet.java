@@ -61,7 +61,7 @@ public final class Testnet implements AutoCloseable {
         List<NodeInit.Member> members = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             dataDirs.add(NodeInit.nodeDir(dir, i));
-            members.add(new NodeInit.Member(dataDirs.get(i), rest[i], 1, "127.0.0.1:" + p2p[i]));
+            members.add(new NodeInit.Member(dataDirs.get(i), rest[i], NodeInit.DEFAULT_POWER, "127.0.0.1:" + p2p[i]));
             clients.add(new NodeClient("http://127.0.0.1:" + rest[i]));
         }
         List<NodeInit.Result> made = NodeInit.network(params, members, NodeInit.DEFAULT_VALIDATOR_KEY, null,
@@ -82,10 +82,23 @@ public final class Testnet implements AutoCloseable {
 
     /** Generates a fresh network of {@code n} validators under {@code dir} (which must not hold one) and starts it. */
     public static Testnet start(Path dir, int n, long blockTimeMs) {
-        Testnet t = new Testnet(dir, NetworkParams.devnet().withSynthetic(16, 4).withBlockTime(blockTimeMs)
-                .withChainId("cpc-chaos-1"), n);
+        Testnet t = new Testnet(dir, params(blockTimeMs), n);
         for (int i = 0; i < n; i++) t.start(i);
         return t;
+    }
+
+    /** The network's parameters: devnet's, with synthetic tasks shrunk to 16×16 (no worker runs). */
+    public static NetworkParams params(long blockTimeMs) {
+        return NetworkParams.devnet().withSynthetic(16, 4).withBlockTime(blockTimeMs).withChainId("cpc-chaos-1");
+    }
+
+    /** How many lines of node {@code i}'s log (all its runs) contain {@code text}. */
+    public long logLines(int i, String text) {
+        try (var lines = java.nio.file.Files.lines(dir.resolve("node" + i + ".log"))) {
+            return lines.filter(l -> l.contains(text)).count();
+        } catch (IOException | UncheckedIOException e) {
+            return 0;
+        }
     }
 
     public int size() {
@@ -113,8 +126,23 @@ public final class Testnet implements AutoCloseable {
 
     public synchronized void start(int i) {
         if (children[i] != null && children[i].alive()) throw new IllegalStateException("node" + i + " is running");
-        children[i] = ChildJvm.start(dir.resolve("node" + i + ".log"), NodeMain.class, dataDirs.get(i).toString());
+        Path clock = clockFile(i);
+        if (!java.nio.file.Files.exists(clock)) SkewedClock.write(clock, 0);
+        children[i] = ChildJvm.start(dir.resolve("node" + i + ".log"), NodeMain.class, dataDirs.get(i).toString(),
+                NodeMain.CLOCK_OFFSET_FILE, clock.toString());
         paused[i] = false;
+    }
+
+    /**
+     * Skews node {@code i}'s clock by {@code offsetMs} from the machine's (0: correct again). The running node
+     * follows within {@link SkewedClock#REFRESH_MS}; a restart keeps the skew.
+     */
+    public void skew(int i, long offsetMs) {
+        SkewedClock.write(clockFile(i), offsetMs);
+    }
+
+    private Path clockFile(int i) {
+        return dir.resolve("node" + i + ".clock");
     }
 
     /** {@code kill -9}. */

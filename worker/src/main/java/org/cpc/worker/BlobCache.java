@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.cpc.compute.market.BlobSource;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.crypto.Sha256;
@@ -24,11 +25,17 @@ final class BlobCache implements BlobSource {
     private final long budgetBytes;
     private final Map<String, MemorySegment> blobs = new LinkedHashMap<>(16, 0.75f, true);
     private long held;
+    private final AtomicLong downloaded = new AtomicLong();
 
     BlobCache(URI httpBase, long budgetBytes) {
         this.base = httpBase;
         this.budgetBytes = budgetBytes;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** Bytes fetched from the PoC validator so far (cache hits fetch nothing). */
+    long downloadedBytes() {
+        return downloaded.get();
     }
 
     @Override
@@ -60,6 +67,7 @@ final class BlobCache implements BlobSource {
                 throw new IllegalArgumentException("the PoC validator answered " + r.statusCode() + " for blob " + hash);
             }
             byte[] data = r.body();
+            downloaded.addAndGet(data.length);
             if (!MessageDigest.isEqual(Sha256.hash(data), Hex.decode(hash))) {
                 throw new IllegalArgumentException("blob " + hash + " arrived with different contents");
             }

@@ -72,6 +72,11 @@ public final class NodeApi {
         return new Account(Amounts.parseWei(b.path("balance").asText()), b.path("nonce").asLong());
     }
 
+    /** The worker bond of {@code address} in wei (GET /worker/{address}, field bond). */
+    public BigInteger workerBond(String address) {
+        return Amounts.parseWei(read("/worker/" + NodeClient.encode(address)).path("bond").asText("0"));
+    }
+
     public Submission submit(Transaction tx) {
         NodeClient.Reply r = client.sendTransaction(tx);
         if (r.ok()) return new Submission.Accepted(r.body().path("tx_hash").asText(tx.hashHex()));

@@ -41,7 +41,6 @@ import org.cpc.compute.market.PoolProtocol;
 import org.cpc.compute.market.PoolProtocolException;
 import org.cpc.compute.market.PoolProtocolException.CloseCode;
 import org.cpc.protocol.codec.Hex;
-import org.cpc.protocol.crypto.Sha256;
 import org.cpc.protocol.keys.AccountKey;
 
 /**
@@ -96,6 +95,8 @@ public final class PoolWorker implements Worker {
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     private final AtomicLong done = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong computed = new AtomicLong();
+    private final AtomicLong bytesSent = new AtomicLong();
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicReference<BigInteger> earned = new AtomicReference<>(BigInteger.ZERO);
     private final Object stopLock = new Object();
@@ -126,6 +127,12 @@ public final class PoolWorker implements Worker {
     public PoolStatus status() {
         return new PoolStatus(backend.gemm().name() + "×" + backend.gemm().threads(), gops, connected, done.get(),
                 rejected.get(), running.get(), earned.get());
+    }
+
+    @Override
+    public WorkerReading reading() {
+        return new WorkerReading("pool", connected, computed.get(), done.get(), rejected.get(), running.get(),
+                earned.get(), gops, blobs.downloadedBytes(), bytesSent.get());
     }
 
     /** Connects, works, reconnects; returns after {@link #stop()}. */
@@ -334,6 +341,7 @@ public final class PoolWorker implements Worker {
             try {
                 ChallengeType t = ChallengeType.require(type);
                 byte[] out = t.execute(m.payload(), taskId, index, blobs, backend.gemm());
+                computed.incrementAndGet();
                 if (!options.jobDelay().isZero()) Thread.sleep(options.jobDelay().toMillis());
                 if (options.filter() != null) out = options.filter().apply(type, index, out);
                 if (cancelled.remove(jobId) || closed.getCount() == 0) return;
@@ -342,10 +350,11 @@ public final class PoolWorker implements Worker {
                     throw new IllegalStateException("the output is " + out.length + " bytes; the PoC validator takes"
                             + " at most " + maxResultBytes);
                 }
-                byte[] hash = Sha256.hash(out);
+                byte[] hash = t.resultHash(m.payload(), index, out); // matmul: the row root a fraud proof opens
                 byte[] sig = key.signRecoverable(
                         PoolProtocol.resultDigest(taskId, key.address(), Hex.encode(hash), null, index));
                 sendBinary(PoolCodec.encode(new JobResult(jobId, hash, sig, out)));
+                bytesSent.addAndGet(out.length);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {

@@ -3,6 +3,7 @@ package org.cpc.worker;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -16,10 +17,14 @@ import org.cpc.client.NodeClient.NodeUnavailableException;
 import org.cpc.compute.SyntheticProver;
 import org.cpc.compute.SyntheticResult;
 import org.cpc.compute.gemm.ComputeBackend;
+import org.cpc.client.TxBuilder;
+import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.gas.GasSchedule;
 import org.cpc.protocol.keys.AccountKey;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.Amounts;
 import org.cpc.protocol.types.Transaction;
+import org.cpc.protocol.types.TxType;
 
 /**
  * Solo mode: earns the compute share of block rewards with synthetic tasks. For the newest block it computes the
@@ -55,12 +60,17 @@ public final class SoloWorker implements Worker {
     private volatile long lastBlock = -1;
     private volatile long accepted;
     private volatile long rejected;
+    private volatile long computed;
+    private volatile long bytesSent;
     private volatile BigInteger earnedWei = BigInteger.ZERO;
     private long nextNonce = -1;
     private boolean funded;
+    /** The worker bond is at least min_worker_bond (synthetic results are refused below it). */
+    private boolean bonded;
+    private String bondTx;
     private boolean warnedUnfunded;
     private String faucetTx;
-    private boolean nodeAway;
+    private volatile boolean nodeAway;
 
     public SoloWorker(NodeApi api, AccountKey key, ComputeBackend backend, StatusReporter reporter) {
         this.api = api;
@@ -117,6 +127,13 @@ public final class SoloWorker implements Worker {
         return key.address();
     }
 
+    @Override
+    public WorkerReading reading() {
+        WorkerStatus s = status();
+        return new WorkerReading("solo", s.feed() != BlockFeed.Mode.CONNECTING && !nodeAway, computed, s.accepted(),
+                s.rejected(), s.pending(), s.earnedWei(), s.gops(), 0, bytesSent);
+    }
+
     private void loop(SyntheticProver prover) throws InterruptedException {
         BlockRef worked = null;
         while (!stopped) {
@@ -128,6 +145,8 @@ public final class SoloWorker implements Worker {
                 inclusions.clear();
                 nextNonce = -1;
                 funded = false;
+                bonded = false;
+                bondTx = null;
             }
             worked = tip;
             settle();
@@ -142,6 +161,7 @@ public final class SoloWorker implements Worker {
                 prover.prove(block.hash(), block.height(), key.address(), n, params.syntheticSpotChecks()));
         SyntheticResult result = awaitProof(f);
         if (result == null) return;
+        computed++;
         long mulNanos = Math.max(1, result.timings().multiplyNanos());
         gops = 2.0 * n * n * n / mulNanos;
         lastBlock = block.height();
@@ -186,10 +206,11 @@ public final class SoloWorker implements Worker {
                     received(block, sent.hashHex());
                     return;
                 }
-                if (nextNonce < 0 || !funded) {
+                if (nextNonce < 0 || !funded || !bonded) {
                     if (!checkAccount()) return;
                 }
                 sent = ResultTransaction.build(key, params, result, nextNonce, System.currentTimeMillis() / 1000);
+                bytesSent += sent.toJson().toString().length();
                 switch (api.submit(sent)) {
                     case NodeApi.Submission.Accepted a -> received(block, a.txHash());
                     case NodeApi.Submission.Rejected r -> refused(block, r.reason());
@@ -217,20 +238,38 @@ public final class SoloWorker implements Worker {
         String r = reason.toLowerCase(Locale.ROOT);
         if (r.contains("nonce")) nextNonce = -1;
         if (r.contains("balance")) funded = false;
+        if (r.contains("min_worker_bond")) bonded = false;
     }
 
     /**
-     * Reads the account's next nonce and checks it can pay a result's fee. On a devnet an empty account asks the
-     * faucet; elsewhere it says how to fund it. False while it cannot pay.
+     * Reads the account's next nonce and checks it can pay a result's fee and is bonded at least min_worker_bond.
+     * On a devnet an empty account asks the faucet and an unbonded one bonds itself (BOND {"role":"worker"});
+     * elsewhere it says how to fund or bond it. False while it cannot send a result.
      */
     private boolean checkAccount() {
         NodeApi.Account a = api.account(key.address());
         nextNonce = a.nextNonce();
         BigInteger fee = ResultTransaction.fee(params);
-        funded = a.balance().compareTo(fee) >= 0;
-        if (funded) {
+        BigInteger missingBond = params.bonds().minWorkerBond().subtract(api.workerBond(key.address())).max(BigInteger.ZERO);
+        bonded = missingBond.signum() == 0;
+        BigInteger bondFee = BigInteger.valueOf(GasSchedule.intrinsicGas(TxType.BOND,
+                Json.object().put("role", "worker"), params)).multiply(BigInteger.valueOf(params.minGasPrice()));
+        BigInteger need = bonded ? fee : fee.add(missingBond).add(bondFee);
+        funded = a.balance().compareTo(need) >= 0;
+        if (funded && bonded) {
             warnedUnfunded = false;
             return true;
+        }
+        if (funded && params.faucetEnabled()) return bond(missingBond);
+        if (!bonded && !params.faucetEnabled()) {
+            if (!warnedUnfunded) {
+                reporter.event("worker " + key.address() + " has a worker bond below min_worker_bond "
+                        + Amounts.formatCpc(params.bonds().minWorkerBond()) + " CPC, so its results would be refused:"
+                        + " bond " + Amounts.formatCpc(missingBond) + " CPC more (cpc tx bond --role worker --amount "
+                        + Amounts.formatCpc(missingBond) + " ...); waiting");
+                warnedUnfunded = true;
+            }
+            return false;
         }
         if (params.faucetEnabled()) {
             // One request at a time: a transfer still in the mempool will pay for this worker soon enough.
@@ -247,6 +286,37 @@ public final class SoloWorker implements Worker {
                     + " CPC and a result's fee is up to " + Amounts.formatCpc(fee) + " CPC: send it some CPC"
                     + " (cpc tx send --to " + key.address() + " ...); waiting");
             warnedUnfunded = true;
+        }
+        return false;
+    }
+
+    /**
+     * A devnet worker bonds itself the missing part of min_worker_bond once; false until the bond is on chain, so no
+     * result is sent (and refused) before it. A BOND the node still knows of is never sent again: while it is
+     * pending it is awaited, and once included the bond read before it may be stale, so the next check reads it anew
+     * (sending another BOND then would bond twice).
+     */
+    private boolean bond(BigInteger missing) {
+        if (bondTx != null) {
+            Optional<NodeApi.TxState> known = api.transaction(bondTx);
+            if (known.isPresent()) {
+                if (known.get().included()) bondTx = null;
+                return false;
+            }
+        }
+        Transaction t = TxBuilder.of(params, key).nonce(nextNonce).gasPrice(params.minGasPrice())
+                .timestamp(System.currentTimeMillis() / 1000).bondWorker(missing);
+        switch (api.submit(t)) {
+            case NodeApi.Submission.Accepted acc -> {
+                bondTx = acc.txHash();
+                nextNonce++;
+                reporter.event("bonding " + Amounts.formatCpc(missing) + " CPC as a worker (min_worker_bond "
+                        + Amounts.formatCpc(params.bonds().minWorkerBond()) + " CPC), tx " + bondTx);
+            }
+            case NodeApi.Submission.Rejected r -> {
+                nextNonce = -1;
+                reporter.event("the node refused the worker's BOND: " + r.reason());
+            }
         }
         return false;
     }

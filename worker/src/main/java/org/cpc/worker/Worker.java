@@ -9,4 +9,7 @@ public interface Worker extends Runnable {
 
     /** Waits for {@link #run()} to return after {@link #stop()}; false when it has not within the timeout. */
     boolean awaitStopped(Duration timeout) throws InterruptedException;
+
+    /** Its figures now, for {@link WorkerMetrics}; thread-safe and cheap (read at every scrape). */
+    WorkerReading reading();
 }

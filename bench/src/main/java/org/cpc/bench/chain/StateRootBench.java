@@ -1,7 +1,6 @@
 package org.cpc.bench.chain;
 
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -22,17 +21,11 @@ import org.cpc.chain.exec.StateWrite;
 import org.cpc.chain.state.SparseMerkleTree;
 import org.cpc.chain.state.StateKeys;
 import org.cpc.chain.store.ChainStore;
-import org.cpc.protocol.codec.Hex;
-import org.cpc.protocol.codec.Json;
-import org.cpc.protocol.crypto.Address;
-import org.cpc.protocol.crypto.MlDsa;
 import org.cpc.protocol.crypto.Secp256k1;
 import org.cpc.protocol.crypto.Sha256;
-import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.Amounts;
 import org.cpc.protocol.types.Block;
 import org.cpc.protocol.types.Transaction;
-import org.cpc.protocol.types.TxType;
 
 /**
  * Two measurements, no JMH: (1) state_root upkeep per block of 1,000 transfers (2,000 account writes, SMT update
@@ -110,34 +103,18 @@ public final class StateRootBench {
     }
 
     static void tps(Path dir, int txCount) throws Exception {
-        NetworkParams p = NetworkParams.devnet();
         int senders = Math.max(1, txCount / 32);
         int perSender = (txCount + senders - 1) / senders;
-        byte[][] priv = new byte[senders][];
-        String[] pub = new String[senders];
-        String[] addr = new String[senders];
-        TreeMap<String, BigInteger> alloc = new TreeMap<>();
-        for (int i = 0; i < senders; i++) {
-            priv[i] = Sha256.hash(("bench-" + i).getBytes(StandardCharsets.UTF_8));
-            byte[] pk = Secp256k1.get().publicKey(priv[i]);
-            pub[i] = Hex.encode(pk);
-            addr[i] = Address.account(pk);
-            alloc.put(addr[i], Amounts.cpc(1_000_000));
-        }
-        KeyPair vk = MlDsa.generateKeyPair();
-        byte[] raw = MlDsa.rawPublicKey(vk.getPublic());
-        ValidatorInfo v = new ValidatorInfo(Address.validatorConsensus(raw), Hex.encode(raw), addr[0], 1);
-        long t0ms = 1_700_000_000_000L;
-        Genesis g = new Genesis(p, t0ms, alloc, List.of(v));
+        BenchAccounts a = BenchAccounts.of("bench", senders);
+        String[] addr = a.addr();
+        Genesis g = a.genesis();
+        KeyPair vk = a.validatorKey();
+        ValidatorInfo v = g.validators().getFirst();
+        long t0ms = g.timestampMs();
         long sign0 = System.nanoTime();
         List<Transaction> txs = new ArrayList<>(senders * perSender);
         for (int n = 0; n < perSender; n++) {
-            for (int i = 0; i < senders && txs.size() < txCount; i++) {
-                Transaction t = new Transaction(p.chainId(), TxType.TRANSFER, addr[i], addr[(i + 1) % senders],
-                        BigInteger.valueOf(1000 + n), BigInteger.valueOf(21_000L * 1000), n, 1000, 21_000,
-                        1_700_000_000L, pub[i], Json.object(), null);
-                txs.add(t.withSignature(Hex.encode(Secp256k1.get().sign(priv[i], t.hash()))));
-            }
+            for (int i = 0; i < senders && txs.size() < txCount; i++) txs.add(a.transfer(i, n));
         }
         System.out.printf("signed %,d transfers of %,d senders in %.1f s (%s)%n", txs.size(), senders,
                 (System.nanoTime() - sign0) / 1e9, Secp256k1.get().backend());
@@ -178,7 +155,7 @@ public final class StateRootBench {
                 clock[0] += 1000;
                 Block b = c.propose(v.address(), 0, clock[0]);
                 Block signed = BlockSigner.sign(b, vk.getPrivate());
-                c.commit(signed);
+                c.commit(signed, BlockSigner.soleCommit(signed, c.params().chainId(), vk.getPrivate(), v.address()));
                 produced.add(signed);
                 committed += b.transactions().size();
                 blocks++;

@@ -30,9 +30,21 @@ public final class LoopbackLedger implements Ledger {
         return included.containsKey(txHash) ? TxState.INCLUDED : TxState.UNKNOWN;
     }
 
+    /** The benchmark's workers have no bonds on this L1: all of equal (unbonded) standing. */
+    @Override
+    public org.cpc.poc.core.WorkerStanding workerStanding(String address) {
+        return org.cpc.poc.core.WorkerStanding.UNKNOWN;
+    }
+
     @Override
     public long nextNonce(String address) {
         return nonces.getOrDefault(address, 0L);
+    }
+
+    /** Blocks are not modelled here: the chain stays at height 0, so no dispute window closes. */
+    @Override
+    public long height() {
+        return 0;
     }
 
     /** Tasks are not modelled here: L1 knows none. */

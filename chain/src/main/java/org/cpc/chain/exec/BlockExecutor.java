@@ -11,10 +11,12 @@ import org.cpc.chain.market.JobDigest;
 import org.cpc.chain.market.JobRecord;
 import org.cpc.chain.market.MarketTask;
 import org.cpc.chain.market.TaskMachine;
+import org.cpc.chain.staking.BondRole;
 import org.cpc.chain.staking.ConsensusKey;
 import org.cpc.chain.staking.Staking;
 import org.cpc.chain.staking.StakingPayload;
 import org.cpc.chain.staking.StakingRules;
+import org.cpc.chain.staking.WorkBonds;
 import org.cpc.chain.state.ByteKey;
 import org.cpc.chain.WorkerStats;
 import org.cpc.compute.SyntheticTask;
@@ -41,30 +43,25 @@ public final class BlockExecutor {
     private final NetworkParams params;
     private final ResultVerifier verifier;
     private final VerifiedCache verified;
-    private final Set<String> pocValidators;
     private final String treasury;
-    /** Market results whose signatures this node checked: tx hash → {tx signature, PoC validator}. A memo only. */
-    private final ConcurrentHashMap<ByteKey, String[]> marketVerified = new ConcurrentHashMap<>();
+    /** Market results whose signatures this node checked: tx hash → what they say. A memo only. */
+    private final ConcurrentHashMap<ByteKey, MarketSignatures> marketVerified = new ConcurrentHashMap<>();
 
     /**
-     * @param pocValidators the genesis PoC validators ({@code cpc} addresses)
+     * The PoC validators are the accounts with a PoC validator bond of at least {@code min_poc_bond} (the genesis
+     * ones get theirs at genesis), read from state: {@link WorkBonds#isPoc}.
+     *
      * @param treasury the genesis treasury address
      */
-    public BlockExecutor(NetworkParams params, ResultVerifier verifier, VerifiedCache verified,
-                         List<String> pocValidators, String treasury) {
+    public BlockExecutor(NetworkParams params, ResultVerifier verifier, VerifiedCache verified, String treasury) {
         this.params = params;
         this.verifier = verifier;
         this.verified = verified;
-        this.pocValidators = Set.copyOf(pocValidators);
         this.treasury = treasury;
     }
 
     public NetworkParams params() {
         return params;
-    }
-
-    public boolean isPocValidator(String address) {
-        return pocValidators.contains(address);
     }
 
     /**
@@ -104,6 +101,18 @@ public final class BlockExecutor {
         });
     }
 
+    /**
+     * Whether the costly checks of a transaction of this type are its signature alone, so that a signature
+     * verified ahead of execution (on another thread, in any order) may be memoized as the whole check. Not for
+     * SUBMIT_RESULT (a proof) nor staking types (a first STAKE's proof of possession, SUBMIT_EVIDENCE's votes).
+     */
+    public static boolean signatureOnly(TxType type) {
+        return switch (type) {
+            case TRANSFER, CREATE_TASK, CANCEL_TASK -> true;
+            default -> false;
+        };
+    }
+
     /** A check too costly to repeat, whose verdict depends on the transaction alone (memoized with it). */
     private interface CostlyCheck {
         void run() throws TxRejected;
@@ -118,13 +127,41 @@ public final class BlockExecutor {
 
     /**
      * The signatures of a market job result: the transaction's, the worker's over the job digest (it must recover
-     * worker_address) and, for a worker-sent result, the attestation in {@code proof} (it must recover a genesis PoC
-     * validator). Returns the PoC validator the job is credited to. Memoized per (tx hash, signature).
+     * worker_address) and, for a worker-sent result, the attestation in {@code proof} (it must recover a PoC
+     * validator bonded at least {@code min_poc_bond}). Returns the PoC validator the job is credited to. The
+     * signatures are memoized per (tx hash, signature); the bond is read from {@code bonds} every time.
      */
-    public String verifyMarket(PreparedTx p, ComputeResult r) throws TxRejected {
+    public String verifyMarket(PreparedTx p, ComputeResult r, WorkBonds bonds) throws TxRejected {
+        MarketSignatures sg = verifyMarketSignatures(p, r);
+        String from = p.tx().fromAddress();
+        if (bonds.isPoc(from)) return from;
+        if (sg.attester() == null) {
+            throw new TxRejected("ComputeResult.proof (the PoC validator's attestation) recovers no key: "
+                    + sg.attesterError());
+        }
+        if (!bonds.isPoc(sg.attester())) {
+            throw new TxRejected("ComputeResult.proof is not a PoC validator's attestation of this job: it recovers "
+                    + sg.attester() + ", which has " + bonds.bonded(BondRole.POC_VALIDATOR, sg.attester())
+                    + " wei bonded as a PoC validator, less than min_poc_bond " + params.bonds().minPocBond());
+        }
+        return sg.attester();
+    }
+
+    /** What the signatures of a market result say, whatever the state: who attested it (null: nobody, and why). */
+    private record MarketSignatures(String signature, String attester, String attesterError) {}
+
+    /**
+     * The state-free part of {@link #verifyMarket}: the transaction's and the worker's signatures, and who the
+     * attestation recovers. Memoized per (tx hash, signature); {@link BlockValidator} runs it ahead on all cores.
+     */
+    public void preverifyMarket(PreparedTx p, ComputeResult r) throws TxRejected {
+        verifyMarketSignatures(p, r);
+    }
+
+    private MarketSignatures verifyMarketSignatures(PreparedTx p, ComputeResult r) throws TxRejected {
         ByteKey key = new ByteKey(p.hash());
-        String[] m = marketVerified.get(key);
-        if (m != null && m[0].equals(p.tx().signature())) return m[1];
+        MarketSignatures m = marketVerified.get(key);
+        if (m != null && m.signature().equals(p.tx().signature())) return m;
         TxRules.checkSignature(p);
         byte[] digest = JobDigest.of(r);
         String signer;
@@ -138,27 +175,17 @@ public final class BlockExecutor {
                     + r.workerAddress() + " (the worker signs SHA-256 of the JCS of {task_id, worker_address,"
                     + " result_hash, proof: null, nonce})");
         }
-        String poc;
-        String from = p.tx().fromAddress();
-        if (pocValidators.contains(from)) {
-            poc = from;
-        } else {
-            String attester;
-            try {
-                attester = JobDigest.signer(digest, r.proof());
-            } catch (RuntimeException e) {
-                throw new TxRejected("ComputeResult.proof (the PoC validator's attestation) recovers no key: "
-                        + e.getMessage());
-            }
-            if (!pocValidators.contains(attester)) {
-                throw new TxRejected("ComputeResult.proof is not a PoC validator's attestation of this job: it recovers "
-                        + attester + ", which is not one of the genesis poc_validators");
-            }
-            poc = attester;
+        String attester = null, error = null;
+        try {
+            attester = r.proof() == null ? null : JobDigest.signer(digest, r.proof());
+            if (attester == null) error = "it is null";
+        } catch (RuntimeException e) {
+            error = e.getMessage();
         }
+        m = new MarketSignatures(p.tx().signature(), attester, error);
         if (marketVerified.size() >= MARKET_MEMO) marketVerified.clear();
-        marketVerified.put(key, new String[] {p.tx().signature(), poc});
-        return poc;
+        marketVerified.put(key, m);
+        return m;
     }
 
     /**
@@ -195,15 +222,17 @@ public final class BlockExecutor {
                 MarketTask task = state.task(r.taskId());
                 if (task == null) {
                     TxRules.checkSyntheticForm(tx, r, params);
+                    new WorkBonds(params, state).checkWorkerAdmitted(r.workerAddress());
                     String src = checkResultAgainstChain(r, height, chain, state);
                     VerificationContext ctx = new VerificationContext(params, height, r.nonce(), src);
                     verifyExpensive(p, r, ctx);
                     return new Plan(c, false, null, null, ctx, GasSchedule.gas(tx, params, false));
                 }
-                boolean byPoc = pocValidators.contains(tx.fromAddress());
+                WorkBonds bonds = new WorkBonds(params, state);
+                boolean byPoc = bonds.isPoc(tx.fromAddress());
                 if (!byPoc && !tx.fromAddress().equals(r.workerAddress())) {
                     throw new TxRejected("a result for market task " + r.taskId() + " must be sent by a PoC validator"
-                            + " (genesis poc_validators) or by its worker_address " + r.workerAddress()
+                            + " (bonded at least min_poc_bond) or by its worker_address " + r.workerAddress()
                             + " with a PoC validator's attestation; " + tx.fromAddress() + " is neither");
                 }
                 TxRules.checkMarketForm(r, byPoc);
@@ -212,7 +241,7 @@ public final class BlockExecutor {
                     throw new TxRejected("job " + r.nonce() + " of task " + r.taskId()
                             + " already has an accepted result; one result per job");
                 }
-                String poc = verifyMarket(p, r);
+                String poc = verifyMarket(p, r, bonds);
                 return new Plan(c, true, task, poc, null, GasSchedule.gas(tx, params, true));
             }
             case CREATE_TASK -> {
@@ -236,6 +265,16 @@ public final class BlockExecutor {
             }
             case STAKE, UNSTAKE, DELEGATE, UNDELEGATE, WITHDRAW_REWARDS, UPDATE_VALIDATOR, UNJAIL, SUBMIT_EVIDENCE -> {
                 verifyExpensive(p, checkStaking(tx, c.staking(), new Staking(params.staking(), state, treasury), height));
+                return new Plan(c, false, null, null, null, GasSchedule.gas(tx, params, false));
+            }
+            case BOND -> {
+                new WorkBonds(params, state).checkBond(tx.fromAddress(), c.bond(), tx.amount());
+                verifyExpensive(p, null, null);
+                return new Plan(c, false, null, null, null, GasSchedule.gas(tx, params, false));
+            }
+            case UNBOND -> {
+                new WorkBonds(params, state).checkUnbond(tx.fromAddress(), c.bond().role(), tx.amount());
+                verifyExpensive(p, null, null);
                 return new Plan(c, false, null, null, null, GasSchedule.gas(tx, params, false));
             }
             default -> {
@@ -321,6 +360,7 @@ public final class BlockExecutor {
         private final String proposerAddress;
         private final String rewardAddress;
         private final Staking staking;
+        private final WorkBonds bonds;
         /** The synthetic results accepted so far: their worker and position; paid when the block finishes. */
         private final List<SyntheticAccepted> syntheticResults = new ArrayList<>();
         /** What each accepted result was paid, market jobs as they settle, synthetic results at the finish. */
@@ -339,6 +379,7 @@ public final class BlockExecutor {
             this.proposerAddress = proposerAddress;
             this.rewardAddress = rewardAddress;
             this.staking = new Staking(params.staking(), state, treasury);
+            this.bonds = new WorkBonds(params, state);
         }
 
         public long gasUsed() {
@@ -360,6 +401,7 @@ public final class BlockExecutor {
         void startStaking(Set<String> previousSigners) {
             staking.pruneSets(height);
             staking.matureUnbonding(height);
+            bonds.matureUnbonding(height);
             if (previousSigners != null) staking.recordSignatures(height, previousSigners);
         }
 
@@ -450,6 +492,8 @@ public final class BlockExecutor {
                     state.setTask(closed.task());
                     credit(plan.task().creator(), closed.refund());
                 }
+                case BOND -> bonds.bond(tx.fromAddress(), c.bond(), tx.amount());
+                case UNBOND -> bonds.unbond(tx.fromAddress(), c.bond().role(), tx.amount(), height);
                 default -> applyStaking(tx, c.staking());
             }
             fees = fees.add(charge);
@@ -501,6 +545,7 @@ public final class BlockExecutor {
             credit(treasury, split.treasury());
             WorkerStats w = state.worker(r.workerAddress());
             state.setWorker(r.workerAddress(), new WorkerStats(w.accepted() + 1, w.earned().add(split.worker())));
+            bonds.recordSettled(plan.pocValidator());
             state.putJob(new JobRecord(r.taskId(), Math.toIntExact(r.nonce()), r.workerAddress(), r.resultHash(),
                     plan.pocValidator(), height, p.hashHex(), split.worker(), split.poc(), split.treasury()));
             payments.add(new ResultPayment(gasPerTx.size(), ResultPayment.Kind.MARKET, split.worker(),

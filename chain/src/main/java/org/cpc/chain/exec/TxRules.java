@@ -2,6 +2,7 @@ package org.cpc.chain.exec;
 
 import java.math.BigInteger;
 import java.util.regex.Pattern;
+import org.cpc.chain.staking.BondPayload;
 import org.cpc.chain.staking.StakingPayload;
 import org.cpc.chain.staking.StakingRules;
 import org.cpc.protocol.codec.Hex;
@@ -39,11 +40,11 @@ public final class TxRules {
     /**
      * What the stateless rules parsed out of a transaction's payload: the ComputeResult of a SUBMIT_RESULT, the
      * ComputeTask and its job count of a CREATE_TASK, the task_id of a CANCEL_TASK, what a staking transaction's
-     * payload says (the others null / 0).
+     * payload says, what a BOND's or UNBOND's payload says (the others null / 0).
      */
     public record Checked(ComputeResult result, ComputeTask task, int jobs, String cancelTaskId,
-                          StakingPayload staking) {
-        static final Checked NONE = new Checked(null, null, 0, null, null);
+                          StakingPayload staking, BondPayload bond) {
+        static final Checked NONE = new Checked(null, null, 0, null, null, null);
     }
 
     /** Every rule that needs neither state nor a signature check; cheapest first. Returns the parsed payload. */
@@ -83,11 +84,12 @@ public final class TxRules {
                 if (tx.amount().signum() != 0) {
                     throw new TxRejected("SUBMIT_RESULT must carry amount 0, got " + tx.amount());
                 }
-                yield new Checked(checkResultStructure(tx), null, 0, null, null);
+                yield new Checked(checkResultStructure(tx), null, 0, null, null, null);
             }
             case CREATE_TASK -> checkCreateTask(tx, params);
             case STAKE, UNSTAKE, DELEGATE, UNDELEGATE, WITHDRAW_REWARDS, UPDATE_VALIDATOR, UNJAIL, SUBMIT_EVIDENCE ->
-                    new Checked(null, null, 0, null, StakingRules.check(tx));
+                    new Checked(null, null, 0, null, StakingRules.check(tx), null);
+            case BOND, UNBOND -> new Checked(null, null, 0, null, null, BondPayload.check(tx));
             case CANCEL_TASK -> {
                 if (tx.toAddress() != null) throw new TxRejected("CANCEL_TASK must have to_address null");
                 if (tx.amount().signum() != 0) {
@@ -102,7 +104,7 @@ public final class TxRules {
                 if (!UUID.matcher(id).matches()) {
                     throw new TxRejected("CANCEL_TASK task_id '" + id + "' is not a lowercase UUID");
                 }
-                yield new Checked(null, null, 0, id, null);
+                yield new Checked(null, null, 0, id, null, null);
             }
         };
     }
@@ -146,7 +148,7 @@ public final class TxRules {
         if (jobs < 1 || jobs > ChallengeType.MAX_JOBS) {
             throw new TxRejected("ComputeTask splits into " + jobs + " jobs; 1.." + ChallengeType.MAX_JOBS + " allowed");
         }
-        return new Checked(null, t, jobs, null, null);
+        return new Checked(null, t, jobs, null, null, null);
     }
 
     /**

@@ -3,6 +3,8 @@ package org.cpc.chain.query;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Optional;
+import org.cpc.chain.staking.BondRole;
+import org.cpc.chain.staking.WorkBond;
 import org.cpc.chain.Account;
 import org.cpc.chain.ValidatorInfo;
 import org.cpc.chain.WorkerStats;
@@ -29,6 +31,20 @@ public interface ChainQuery {
     Optional<Block> block(long height);
 
     Optional<Block> blockByHash(String hashHex);
+
+    /**
+     * The lowest height above genesis whose block this node still keeps: 1 on an archive node; on a pruned node
+     * (docs/operations.md, "Pruning") blocks 1 to this minus one, with their certificates, results and index
+     * entries, are gone, and {@link #block} and the others answer empty for them.
+     */
+    default long earliestBlock() {
+        return 1;
+    }
+
+    /** Whether the block at {@code height} (at or below the head) was pruned; read after a lookup came back empty. */
+    default boolean pruned(long height) {
+        return height >= 1 && height < earliestBlock();
+    }
 
     /**
      * The commit certificate stored with the block of {@code height} (consensus's JSON form,
@@ -97,6 +113,16 @@ public interface ChainQuery {
 
     /** An account's unbonding entries. */
     List<UnbondingEntry> unbonding(String delegator);
+
+    /** The work bond of {@code address} in {@code role} (with its record: slashes, audits, jobs settled); empty if
+     * it never bonded. */
+    Optional<WorkBond> workBond(BondRole role, String address);
+
+    /**
+     * The PoC validators: bonds of role poc_validator of at least {@code min_poc_bond}, largest bond first, then by
+     * address. Reads the work-bond key space, so it is for listings, not hot paths.
+     */
+    List<WorkBond> pocValidators();
 
     /** Where every wei is at the head ({@link Supply}); reads the whole state, so it is for audits, not hot paths. */
     Supply supply();

@@ -54,6 +54,9 @@ public final class Staking {
      * The staking state of a genesis: each validator created with commission {@link #GENESIS_COMMISSION_BPS} and
      * its bond; the issuance (the alloc plus the bonds: the bonds are part of what genesis creates, not taken from
      * the alloc); and the first active set, in effect from height 1.
+     *
+     * @param allocTotal what genesis created besides the validators' bonds: its alloc and the genesis PoC
+     *     validators' work bonds
      */
     public void genesis(List<GenesisValidator> validators, BigInteger allocTotal) {
         BigInteger created = allocTotal;
@@ -507,8 +510,7 @@ public final class Staking {
             burned = burned.add(c);
         }
         s.putValidator(v.withBond(v.tokens().subtract(cut), v.shares()));
-        Issuance i = s.issuance();
-        s.putIssuance(new Issuance(i.genesis(), i.burned().add(burned)));
+        s.burn(burned);
         return burned;
     }
 }

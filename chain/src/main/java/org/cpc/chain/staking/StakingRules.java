@@ -53,17 +53,20 @@ public final class StakingRules {
     /** Whether a transaction type is one of staking's. */
     public static boolean isStaking(TxType t) {
         return switch (t) {
-            case TRANSFER, SUBMIT_RESULT, CREATE_TASK, CANCEL_TASK -> false;
+            case TRANSFER, SUBMIT_RESULT, CREATE_TASK, CANCEL_TASK, BOND, UNBOND -> false;
             default -> true;
         };
     }
 
     /**
-     * What a transaction takes from the sender's balance besides its fee: its amount, except for UNSTAKE and
-     * UNDELEGATE, whose amount is the bond to unbond.
+     * What a transaction takes from the sender's balance besides its fee: its amount, except for UNSTAKE,
+     * UNDELEGATE and UNBOND, whose amount is the bond to unbond.
      */
     public static BigInteger spent(Transaction tx) {
-        return tx.txType() == TxType.UNSTAKE || tx.txType() == TxType.UNDELEGATE ? BigInteger.ZERO : tx.amount();
+        return switch (tx.txType()) {
+            case UNSTAKE, UNDELEGATE, UNBOND -> BigInteger.ZERO;
+            default -> tx.amount();
+        };
     }
 
     private static void noRecipient(Transaction tx) throws TxRejected {

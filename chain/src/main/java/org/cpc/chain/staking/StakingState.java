@@ -115,6 +115,12 @@ public final class StakingState {
         ledger.put(StateKeys.STAKING_GLOBAL, ISSUANCE_ID, i.encode());
     }
 
+    /** Burns {@code wei} taken by a slash (staking's or a work bond's): total supply falls by it. */
+    void burn(java.math.BigInteger wei) {
+        Issuance i = issuance();
+        putIssuance(new Issuance(i.genesis(), i.burned().add(wei)));
+    }
+
     /** Every validator with its power and eligibility, as of the last {@link #flush}. */
     public ValidatorIndex index() {
         if (index == null) index = ValidatorIndex.decode(ledger.get(StateKeys.STAKING_GLOBAL, INDEX_ID));

@@ -22,7 +22,9 @@ import org.cpc.protocol.params.NetworkParams;
  *   <li>{@code bonded}: validators' tokens (every delegation and self-bond);</li>
  *   <li>{@code unbonding}: unbonding entries not yet matured;</li>
  *   <li>{@code pending_rewards}: what validators hold for their delegators' unpaid rewards, F1 dust included;</li>
- *   <li>{@code market_escrow}: what open market tasks hold.</li>
+ *   <li>{@code market_escrow}: what open market tasks hold;</li>
+ *   <li>{@code work_bonds}: what workers and PoC validators have bonded ({@link WorkBond#amount});</li>
+ *   <li>{@code work_unbonding}: their unbonding entries not yet matured.</li>
  * </ul>
  */
 public record Supply(long height, BigInteger total, SortedMap<String, BigInteger> buckets) {
@@ -46,7 +48,7 @@ public record Supply(long height, BigInteger total, SortedMap<String, BigInteger
 
     /** The state at {@code height} (the block that state is after). */
     public static Supply of(long height, NetworkParams params, Scan state) {
-        BigInteger[] b = new BigInteger[5];
+        BigInteger[] b = new BigInteger[7];
         Arrays.fill(b, BigInteger.ZERO);
         state.forEach(StateKeys.ACCOUNT, (k, v) -> b[0] = b[0].add(StateKeys.decodeAccount(v).balance()));
         state.forEach(StateKeys.STAKING_VALIDATOR, (k, v) -> {
@@ -56,6 +58,11 @@ public record Supply(long height, BigInteger total, SortedMap<String, BigInteger
         });
         state.forEach(StateKeys.UNBONDING, (k, v) -> b[2] = b[2].add(UnbondingEntry.decode(v).balance()));
         state.forEach(StateKeys.TASK, (k, v) -> b[4] = b[4].add(MarketTask.decode(v).escrowLeft()));
+        state.forEach(StateKeys.WORK_BOND, (k, v) -> {
+            WorkBond w = WorkBond.decode(v);
+            b[5] = b[5].add(w.amount());
+            b[6] = b[6].add(w.unbondingTotal());
+        });
         byte[] issuanceKey = StateKeys.key(StateKeys.STAKING_GLOBAL, StakingState.ISSUANCE_ID);
         Issuance[] issuance = {new Issuance(BigInteger.ZERO, BigInteger.ZERO)};
         state.forEach(StateKeys.STAKING_GLOBAL, (k, v) -> {
@@ -67,6 +74,8 @@ public record Supply(long height, BigInteger total, SortedMap<String, BigInteger
         buckets.put("unbonding", b[2]);
         buckets.put("pending_rewards", b[3]);
         buckets.put("market_escrow", b[4]);
+        buckets.put("work_bonds", b[5]);
+        buckets.put("work_unbonding", b[6]);
         BigInteger total = issuance[0].genesis().add(minted(params, height)).subtract(issuance[0].burned());
         return new Supply(height, total, buckets);
     }

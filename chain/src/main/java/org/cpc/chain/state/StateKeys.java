@@ -28,6 +28,10 @@ import org.cpc.protocol.crypto.Sha256;
  *       {"role":"poc_validator"|"treasury","address"} (written at genesis)</td></tr>
  *   <tr><td>0x09–0x11 staking</td><td>see docs/protocol.md, "Staking"</td><td>JCS of the records of
  *       {@code org.cpc.chain.staking}</td></tr>
+ *   <tr><td>0x20 work bond</td><td>role + ":" + address</td><td>JCS of
+ *       {@link org.cpc.chain.staking.WorkBond#toJson}</td></tr>
+ *   <tr><td>0x21 work unbonding queue</td><td>decimal maturity height</td><td>JCS of the array of work bond ids
+ *       with an entry maturing then</td></tr>
  * </table>
  * The deadline index of open tasks is not state: it is derived from 0x05 and kept beside it (see ChainStore).
  */
@@ -38,6 +42,8 @@ public final class StateKeys {
      * queue by maturity height, each account's stakes, liveness, and the global records (index, sets, issuance). */
     public static final byte STAKING_VALIDATOR = 0x09, CONSENSUS_KEY = 0x0a, DELEGATION = 0x0b, REWARD_PERIOD = 0x0c,
             UNBONDING = 0x0d, UNBONDING_QUEUE = 0x0e, STAKER = 0x0f, LIVENESS = 0x10, STAKING_GLOBAL = 0x11;
+    /** Work bonds of workers and PoC validators, and their unbonding queue by maturity height. */
+    public static final byte WORK_BOND = 0x20, WORK_UNBONDING_QUEUE = 0x21;
 
     private StateKeys() {}
 

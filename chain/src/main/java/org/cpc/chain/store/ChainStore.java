@@ -63,6 +63,8 @@ public final class ChainStore implements AutoCloseable {
     private static final byte[] DEADLINE_INDEX = "task_deadlines_v1".getBytes(StandardCharsets.UTF_8);
     /** Present once {@code address_txs} and {@code tasks_created} cover every committed block. */
     private static final byte[] EXPLORER_INDEX = "explorer_index_v1".getBytes(StandardCharsets.UTF_8);
+    /** The lowest height above genesis whose block is kept; absent while nothing was pruned. */
+    private static final byte[] EARLIEST_BLOCK = "earliest_block".getBytes(StandardCharsets.UTF_8);
     /** Blocks per write batch while rebuilding the explorer index of an older store. */
     private static final int REBUILD_BATCH_BLOCKS = 1000;
 
@@ -364,6 +366,51 @@ public final class ChainStore implements AutoCloseable {
         return v == null ? null : Block.fromJson(Json.parse(v));
     }
 
+    /**
+     * The lowest height above genesis whose block, commit certificate, result payments and index entries are kept:
+     * 1 until {@link #pruneBlocks} deleted some. The genesis block is never pruned.
+     */
+    public long earliestBlock() {
+        byte[] v = get(meta, EARLIEST_BLOCK);
+        return v == null ? 1 : be64(v, 0);
+    }
+
+    /**
+     * Deletes the blocks from {@link #earliestBlock} up to {@code below} (exclusive) with everything stored for them
+     * — hash index, commit certificate, result payments, transaction index, address index — and moves
+     * {@link #earliestBlock} to {@code below}, in one synced write: after a crash either all of it happened or none.
+     * The state is not touched (it is the head's alone). Runs beside {@link #commit} without a lock: the two never
+     * write the same keys.
+     *
+     * @return the blocks deleted
+     */
+    public long pruneBlocks(long below) {
+        long from = earliestBlock();
+        if (below <= from) return 0;
+        if (below > headHeight()) throw new IllegalArgumentException("cannot prune the head block " + headHeight());
+        try (WriteBatch b = new WriteBatch()) {
+            for (long h = from; h < below; h++) {
+                Block block = block(h);
+                if (block == null) continue; // deleted by a prune whose pointer a crash lost: nothing left to do
+                b.delete(blockHash, Hex.decode(block.hashHex()));
+                for (int i = 0; i < block.transactions().size(); i++) {
+                    Transaction tx = block.transactions().get(i);
+                    b.delete(txs, tx.hash());
+                    for (String a : addressesOf(tx)) b.delete(addressTxs, addressTxKey(a, h, i));
+                }
+            }
+            b.deleteRange(blocks, be64(from), be64(below));
+            b.deleteRange(commits, be64(from), be64(below));
+            b.deleteRange(results, be64(from), be64(below));
+            b.put(meta, EARLIEST_BLOCK, be64(below));
+            db.write(syncWrite, b);
+            return below - from;
+        } catch (RocksDBException e) {
+            throw new ChainStoreException("pruning blocks " + from + ".." + (below - 1) + " in " + dir + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** The commit certificate stored with the block of {@code height} (JSON bytes), or null if there is none. */
     public byte[] commitBytes(long height) {
         return get(commits, be64(height));
@@ -470,6 +517,19 @@ public final class ChainStore implements AutoCloseable {
             db.write(syncWrite, b);
         } catch (RocksDBException e) {
             throw new ChainStoreException("writing block " + h + " to " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Flushes the memtables and compacts every column family, so that deleted entries leave the disk now rather
+     * than when RocksDB gets to them (for tools and benchmarks that measure the store's size).
+     */
+    public void compact() {
+        try (org.rocksdb.FlushOptions fo = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+            db.flush(fo, handles);
+            for (ColumnFamilyHandle h : handles) db.compactRange(h);
+        } catch (RocksDBException e) {
+            throw new ChainStoreException("compacting " + dir + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -64,7 +64,7 @@ final class StakingHarness {
         this.genesis = new Genesis(params, TestKit.GENESIS_MS, alloc, List.of(v));
         apply(GenesisState.writes(genesis));
         ResultVerifier none = (r, ctx) -> ResultVerifier.Verdict.invalid("no results in staking tests");
-        this.executor = new BlockExecutor(params, none, null, List.of(), genesis.treasuryAddress());
+        this.executor = new BlockExecutor(params, none, null, genesis.treasuryAddress());
     }
 
     private void apply(List<StateWrite> ws) {
@@ -90,6 +90,19 @@ final class StakingHarness {
             TreeMap<ByteKey, byte[]> m = state.get(type);
             if (m != null) m.forEach((k, v) -> action.accept(k.bytes(), v));
         });
+    }
+
+    /** Slashes a work bond between blocks, as an audit or a fraud proof will inside one, and commits the writes. */
+    WorkBonds.Slashed slash(String address, BondRole role, WorkBonds.Cut cut, List<WorkBonds.Payout> payouts) {
+        WorldState ws = new WorldState(this::read);
+        WorkBonds.Slashed r = new WorkBonds(params, ws).slash(address, role, cut, payouts, "test");
+        apply(ws.writes());
+        return r;
+    }
+
+    /** Committed work bonds, read-only. */
+    WorkBonds bonds() {
+        return new WorkBonds(params, new WorldState(this::read));
     }
 
     BigInteger balance(String address) {

@@ -12,6 +12,7 @@ import java.util.Set;
 import org.cpc.chain.TestKit;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.crypto.MlDsa;
+import org.cpc.protocol.params.BondParams;
 import org.cpc.protocol.params.StakingParams;
 import org.cpc.protocol.types.Amounts;
 import org.cpc.protocol.types.Transaction;
@@ -29,13 +30,16 @@ class StakingSupplyProperties {
     /** Short windows so that unbonding matures, downtime jails and jail ends within a run. */
     private static final StakingParams FAST = new StakingParams(4, 3, Amounts.WEI_PER_CPC, 10, 6, 5000, 3, 700, 300,
             100, 5);
+    /** Work bonds that mature within a run. */
+    private static final BondParams FAST_BONDS = new BondParams(5, Amounts.WEI_PER_CPC, Amounts.WEI_PER_CPC, 2, 3);
     /** Two consensus keys, made once: accounts 0 and 1 may create validators with them. */
     private static final KeyPair[] KEYS = {MlDsa.generateKeyPair(), MlDsa.generateKeyPair()};
 
     @Property(tries = 12)
     void everyWeiIsInExactlyOneBucketAfterEveryBlock(@ForAll long seed) {
         Random rnd = new Random(seed);
-        StakingHarness h = new StakingHarness(TestKit.PARAMS.withStaking(FAST), ACCOUNTS, 100, TestKit.validatorKey());
+        StakingHarness h = new StakingHarness(TestKit.PARAMS.withStaking(FAST).withBonds(FAST_BONDS), ACCOUNTS, 100,
+                TestKit.validatorKey());
         List<String> operators = new ArrayList<>(List.of(StakingHarness.OPERATOR));
         Set<Integer> doubleSigned = new HashSet<>();
         for (int b = 0; b < BLOCKS; b++) {
@@ -43,6 +47,14 @@ class StakingSupplyProperties {
             int n = rnd.nextInt(4);
             for (int i = 0; i < n; i++) txs.add(randomTx(h, rnd, operators, doubleSigned));
             h.block(txs, signers(h, rnd));
+            if (rnd.nextInt(6) == 0) { // an audit or fraud proof slashing a work bond, paying some of it out
+                String who = TestKit.addr(rnd.nextInt(ACCOUNTS));
+                BondRole role = BondRole.values()[rnd.nextInt(2)];
+                WorkBonds.Cut cut = rnd.nextBoolean() ? new WorkBonds.Cut.Bps(rnd.nextInt(10_001))
+                        : new WorkBonds.Cut.Wei(BigInteger.valueOf(rnd.nextLong(1, Long.MAX_VALUE)));
+                h.slash(who, role, cut, List.of(new WorkBonds.Payout(TestKit.addr(rnd.nextInt(ACCOUNTS)),
+                        BigInteger.valueOf(rnd.nextLong(0, 1_000_000_000_000_000_000L)))));
+            }
             for (int k = 0; k < KEYS.length; k++) {
                 if (h.view().state().validator(TestKit.addr(k)) != null && !operators.contains(TestKit.addr(k))) {
                     operators.add(TestKit.addr(k));
@@ -69,7 +81,12 @@ class StakingSupplyProperties {
         String op = operators.get(rnd.nextInt(operators.size()));
         BigInteger amount = Amounts.cpc(rnd.nextInt(3)).add(BigInteger.valueOf(rnd.nextLong(1, 1_000_000_000_000_000L)));
         var none = Json.object();
-        return switch (rnd.nextInt(11)) {
+        return switch (rnd.nextInt(14)) {
+            case 11 -> h.tx(priv, TxType.BOND, null, amount, Json.object().put("role", "worker"));
+            case 12 -> h.tx(priv, TxType.BOND, null, amount, Json.object().put("role", "poc_validator")
+                    .put("endpoint", "https://market.example/" + a).put("name", "m" + a));
+            case 13 -> h.tx(priv, TxType.UNBOND, null, amount.divide(BigInteger.valueOf(2)),
+                    Json.object().put("role", rnd.nextBoolean() ? "worker" : "poc_validator"));
             case 0 -> h.tx(priv, TxType.TRANSFER, TestKit.addr(rnd.nextInt(ACCOUNTS)), amount, none);
             case 1 -> a < KEYS.length
                     ? h.tx(priv, TxType.STAKE, null, amount.add(Amounts.cpc(1)), h.createPayload(KEYS[a], me, 1000))

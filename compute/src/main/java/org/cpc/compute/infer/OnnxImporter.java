@@ -1,5 +1,16 @@
 package org.cpc.compute.infer;
 
+import static org.cpc.compute.infer.OnnxNodes.checkChannelShape;
+import static org.cpc.compute.infer.OnnxNodes.floatAttr;
+import static org.cpc.compute.infer.OnnxNodes.intAttr;
+import static org.cpc.compute.infer.OnnxNodes.intsAttr;
+import static org.cpc.compute.infer.OnnxNodes.isDefaultDomain;
+import static org.cpc.compute.infer.OnnxNodes.noAutoPad;
+import static org.cpc.compute.infer.OnnxNodes.refuse;
+import static org.cpc.compute.infer.OnnxNodes.shift;
+import static org.cpc.compute.infer.OnnxNodes.side;
+import static org.cpc.compute.infer.OnnxNodes.window;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +24,9 @@ import java.util.Set;
  * Maps a quantized ONNX model onto the integer op set ({@link Op}). Both forms standard tools export are read:
  * QOperator ({@code QLinearConv}, {@code QLinearMatMul}, {@code MaxPool} on int8 tensors) and QDQ
  * ({@code DequantizeLinear} → {@code Conv}/{@code MatMul}/{@code Gemm} [→ {@code Add} int32 bias] [→ {@code Relu}]
- * → {@code QuantizeLinear}), plus {@code Flatten}/{@code Reshape} to a vector and {@code Constant}.
+ * → {@code QuantizeLinear}), the integer ops ({@code MatMulInteger}/{@code ConvInteger} [→ int32 bias {@code Add}]
+ * → {@code DequantizeLinear} or {@code Cast} + {@code Mul} by the product scale [→ {@code Relu}] →
+ * {@code QuantizeLinear}), plus {@code Flatten}/{@code Reshape} to a vector and {@code Constant}.
  *
  * <p>The nodes are walked in file order (ONNX requires topological order) with a symbolic value per tensor name:
  * an int8 tensor of the chain ({@link Quant}), its float view ({@link Dequant}), a dequantized constant
@@ -28,7 +41,8 @@ import java.util.Set;
 public final class OnnxImporter {
     /** The ONNX op types this importer knows (in the default domain). */
     public static final Set<String> SUPPORTED = Set.of("QuantizeLinear", "DequantizeLinear", "QLinearConv",
-            "QLinearMatMul", "Conv", "MatMul", "Gemm", "Add", "Relu", "MaxPool", "Flatten", "Reshape", "Constant");
+            "QLinearMatMul", "Conv", "MatMul", "Gemm", "Add", "Relu", "MaxPool", "Flatten", "Reshape", "Constant",
+            "MatMulInteger", "ConvInteger", "Cast", "Mul");
     /** Relative difference allowed between a bias's scale and s_in·s_w (the bias integers are used unchanged). */
     static final double BIAS_SCALE_TOLERANCE = 0x1p-20;
 
@@ -38,7 +52,7 @@ public final class OnnxImporter {
     private final List<Op> ops = new ArrayList<>();
     private Quant input;
 
-    private sealed interface Value permits FloatInput, Quant, Dequant, ConstDq, Pending {}
+    private sealed interface Value permits FloatInput, Quant, Dequant, ConstDq, Pending, IntAcc, CastAcc {}
 
     /** The graph's float input, before its QuantizeLinear. */
     private record FloatInput(Shape shape) implements Value {}
@@ -53,17 +67,33 @@ public final class OnnxImporter {
     private record ConstDq(String name, long[] dims, int[] values, float[] scales, int[] zeroPoints, int axis,
                            int dataType) implements Value {}
 
-    /** Conv, MatMul or Gemm on a Dequant, waiting for bias, ReLU and its QuantizeLinear; window null for Dense. */
-    private record Pending(String node, Quant in, Window window, int outputs, int depth, byte[] weights,
+    /**
+     * Conv, MatMul or Gemm on a Dequant, waiting for bias, ReLU and its QuantizeLinear; window null for Dense. The
+     * product's scale per output channel is inScale·weightScales[o]: inScale is the input's scale for the float forms
+     * and 1 for the integer ones, whose weightScales are the product scales the graph states.
+     */
+    private record Pending(String node, Quant in, float inScale, Window window, int outputs, int depth, byte[] weights,
                            int[] weightZeroPoints, float[] weightScales, int[] bias, boolean relu) implements Value {
         Pending withBias(int[] b) {
-            return new Pending(node, in, window, outputs, depth, weights, weightZeroPoints, weightScales, b, relu);
+            return new Pending(node, in, inScale, window, outputs, depth, weights, weightZeroPoints, weightScales, b,
+                    relu);
         }
 
         Pending withRelu() {
-            return new Pending(node, in, window, outputs, depth, weights, weightZeroPoints, weightScales, bias, true);
+            return new Pending(node, in, inScale, window, outputs, depth, weights, weightZeroPoints, weightScales, bias,
+                    true);
+        }
+
+        Pending withProductScales(float[] scales) {
+            return new Pending(node, in, 1f, window, outputs, depth, weights, weightZeroPoints, scales, bias, relu);
         }
     }
+
+    /** The int32 result of a MatMulInteger or ConvInteger (its bias Add folded in), before its rescale to float. */
+    private record IntAcc(Pending p) implements Value {}
+
+    /** An IntAcc through Cast to float, waiting for the Mul by its product scale. */
+    private record CastAcc(Pending p) implements Value {}
 
     private OnnxImporter(OnnxProto.Graph graph) {
         this.graph = graph;
@@ -124,6 +154,9 @@ public final class OnnxImporter {
                 case "QLinearMatMul" -> qlinear(node, false);
                 case "Conv" -> floatConv(node);
                 case "MatMul", "Gemm" -> floatMatMul(node);
+                case "MatMulInteger", "ConvInteger" -> integerProduct(node);
+                case "Cast" -> cast(node);
+                case "Mul" -> productScale(node);
                 case "Add" -> bias(node);
                 case "Relu" -> relu(node);
                 case "MaxPool" -> maxPool(node);
@@ -204,6 +237,7 @@ public final class OnnxImporter {
         String x = node.input(0);
         OnnxProto.Tensor t = constants.get(x);
         if (t != null) return constDq(node, t);
+        if (values.get(x) instanceof IntAcc acc) return rescale(node, acc.p(), node.input(1), node.input(2));
         if (!(value(node, 0) instanceof Quant q)) throw refuse(node, "dequantizes something that is not an int8 tensor");
         float scale = scalarScale(node, node.input(1));
         int zp = zeroPoint(node, node.input(2));
@@ -275,8 +309,21 @@ public final class OnnxImporter {
         return gemm && !node.input(2).isEmpty() ? p.withBias(floatBias(node, p, node.input(2))) : p;
     }
 
-    /** Add of an int32 bias (through DequantizeLinear) to a Conv/MatMul/Gemm that has none yet. */
+    /**
+     * Add of an int32 bias to a Conv/MatMul/Gemm that has none yet: through DequantizeLinear for the float forms, or
+     * an int32 constant added to a MatMulInteger/ConvInteger's accumulators.
+     */
     private Value bias(OnnxProto.Node node) {
+        boolean accFirst = values.get(node.input(0)) instanceof IntAcc;
+        if (accFirst || values.get(node.input(1)) instanceof IntAcc) {
+            Pending p = ((IntAcc) values.get(node.input(accFirst ? 0 : 1))).p();
+            OnnxProto.Tensor b = constant(node, node.input(accFirst ? 1 : 0));
+            if (p.bias() != null || b.dataType() != OnnxProto.INT32) {
+                throw refuse(node, "only one int32 bias Add right after a MatMulInteger or ConvInteger is supported");
+            }
+            return new IntAcc(p.withBias(checkedBias(node, OnnxTensors.ints(b), p.outputs(), b.dims(),
+                    p.window() == null ? 1 : 3)));
+        }
         Value a = value(node, 0);
         String biasName = node.input(1);
         if (!(a instanceof Pending)) {
@@ -296,6 +343,85 @@ public final class OnnxImporter {
         return p.withRelu();
     }
 
+    /**
+     * MatMulInteger (A, B, a_zero_point, b_zero_point) or ConvInteger (x, w, x_zero_point, w_zero_point): the int32
+     * product of the latest int8 tensor and constant int8/uint8 weights. The activation zero point must be stated and
+     * equal the one the tensor was quantized with (the tensor's type is not tracked, and an absent one means 0 of it).
+     */
+    private Value integerProduct(OnnxProto.Node node) {
+        boolean conv = node.opType().equals("ConvInteger");
+        if (!(value(node, 0) instanceof Quant q)) throw refuse(node, "input is not an int8 tensor of the model");
+        if (node.input(2).isEmpty()) {
+            throw refuse(node, "state the activations' zero point (input 2) explicitly; it must be " + q.zeroPoint()
+                    + " in int8 terms, the zero point the input was quantized with");
+        }
+        if (zeroPoint(node, node.input(2)) != q.zeroPoint()) {
+            throw refuse(node, "states another input zero point than its input was quantized with");
+        }
+        OnnxProto.Tensor wt = constant(node, node.input(1));
+        if (wt.dataType() != OnnxProto.INT8 && wt.dataType() != OnnxProto.UINT8) {
+            throw refuse(node, "weights '" + wt.name() + "' are neither int8 nor uint8");
+        }
+        int[] wzp = node.input(3).isEmpty() ? new int[] {wt.dataType() == OnnxProto.UINT8 ? -128 : 0}
+                : zeroPoint(node, node.input(3), wt.dataType());
+        float[] unit = new float[wzp.length];
+        java.util.Arrays.fill(unit, 1f);
+        int[] raw = OnnxTensors.ints(wt);
+        ConstDq w = new ConstDq(wt.name(), wt.dims(), wt.dataType() == OnnxProto.UINT8 ? shift(raw) : raw, unit, wzp,
+                conv ? 0 : 1, wt.dataType());
+        Pending p = conv ? convOf(node, checkLatest(node, q), w) : denseOf(node, checkLatest(node, q), w, false);
+        return new IntAcc(p.withProductScales(p.weightScales()));
+    }
+
+    /** Cast of an integer product to float, for the Mul by its scale. */
+    private Value cast(OnnxProto.Node node) {
+        if (!(values.get(node.input(0)) instanceof IntAcc acc) || intAttr(node, "to", 0) != OnnxProto.FLOAT) {
+            throw refuse(node, "only a Cast to float of a MatMulInteger/ConvInteger result is supported");
+        }
+        return new CastAcc(acc.p());
+    }
+
+    /** Mul of a cast integer product by its constant float scale: one, or one per output channel. */
+    private Value productScale(OnnxProto.Node node) {
+        boolean castFirst = values.get(node.input(0)) instanceof CastAcc;
+        if (!castFirst && !(values.get(node.input(1)) instanceof CastAcc)) {
+            throw refuse(node, "only a Mul of a cast MatMulInteger/ConvInteger result by its scale is supported");
+        }
+        Pending p = ((CastAcc) values.get(node.input(castFirst ? 0 : 1))).p();
+        String scale = node.input(castFirst ? 1 : 0);
+        checkChannelShape(node, constant(node, scale).dims(), p.outputs(), p.window() == null ? 1 : 3);
+        return productScales(node, p, OnnxTensors.floats(constant(node, scale)));
+    }
+
+    /** DequantizeLinear of an integer product: zero point 0, a scale per tensor or per output channel (axis 1). */
+    private Value rescale(OnnxProto.Node node, Pending p, String scale, String zeroPoint) {
+        float[] scales = OnnxTensors.floats(constant(node, scale));
+        if (scales.length != 1 && intAttr(node, "axis", 1) != 1) {
+            throw refuse(node, "per-channel scales of a product must be along axis 1, its output channels");
+        }
+        if (!zeroPoint.isEmpty()) {
+            OnnxProto.Tensor z = constant(node, zeroPoint);
+            if (z.dataType() != OnnxProto.INT32 || java.util.Arrays.stream(OnnxTensors.ints(z)).anyMatch(v -> v != 0)) {
+                throw refuse(node, "the zero point of an int32 product must be int32 0");
+            }
+        }
+        return productScales(node, p, scales);
+    }
+
+    private Pending productScales(OnnxProto.Node node, Pending p, float[] scales) {
+        if (scales.length != 1 && scales.length != p.outputs()) {
+            throw refuse(node, "has " + scales.length + " scales for " + p.outputs() + " output channels");
+        }
+        float[] perChannel = new float[p.outputs()];
+        for (int o = 0; o < perChannel.length; o++) {
+            perChannel[o] = scales[scales.length == 1 ? 0 : o];
+            if (!(perChannel[o] > 0) || Float.isInfinite(perChannel[o])) {
+                throw refuse(node, "scale " + perChannel[o] + " is not positive");
+            }
+        }
+        return p.withProductScales(perChannel);
+    }
+
     private Pending convOf(OnnxProto.Node node, Quant in, ConstDq w) {
         if (w.dims().length != 4) throw refuse(node, "weights must be [OC, C, kh, kw]");
         if (intAttr(node, "group", 1) != 1) throw refuse(node, "only group = 1 is supported");
@@ -313,7 +439,8 @@ public final class OnnxImporter {
         int depth = w.values().length / outputs;
         byte[] weights = new byte[w.values().length];
         for (int i = 0; i < weights.length; i++) weights[i] = (byte) w.values()[i];
-        return new Pending(node.describe(), in, window, outputs, depth, weights, pc.zeroPoints(), pc.scales(), null, false);
+        return new Pending(node.describe(), in, in.scale(), window, outputs, depth, weights, pc.zeroPoints(), pc.scales(),
+                null, false);
     }
 
     /** Weights [K, N] (or [N, K] when transposed) into N outputs × K, our layout. */
@@ -329,7 +456,8 @@ public final class OnnxImporter {
         for (int o = 0; o < n; o++) {
             for (int t = 0; t < k; t++) weights[o * k + t] = (byte) w.values()[transposed ? o * k + t : t * n + o];
         }
-        return new Pending(node.describe(), in, null, n, k, weights, pc.zeroPoints(), pc.scales(), null, false);
+        return new Pending(node.describe(), in, in.scale(), null, n, k, weights, pc.zeroPoints(), pc.scales(), null,
+                false);
     }
 
     /** The layer: its real multipliers s_in·s_w[o]/s_out become integer ones. */
@@ -341,7 +469,7 @@ public final class OnnxImporter {
         Requant[] requant = new Requant[p.outputs()];
         for (int o = 0; o < p.outputs(); o++) {
             try {
-                requant[o] = Requant.of(Requant.realMultiplier(p.in().scale(), p.weightScales()[o], outScale));
+                requant[o] = Requant.of(Requant.realMultiplier(p.inScale(), p.weightScales()[o], outScale));
             } catch (OnnxException e) {
                 throw new OnnxException(p.node() + ", output channel " + o + ": " + e.getMessage());
             }
@@ -417,7 +545,7 @@ public final class OnnxImporter {
                 b.zeroPoints(), 0, b.dataType()), 0, p.outputs());
         for (int o = 0; o < p.outputs(); o++) {
             if (pc.zeroPoints()[o] != 0) throw refuse(node, "bias zero point is not 0");
-            double expected = (double) p.in().scale() * (double) p.weightScales()[o];
+            double expected = (double) p.inScale() * (double) p.weightScales()[o];
             if (Math.abs(pc.scales()[o] - expected) > BIAS_SCALE_TOLERANCE * expected) {
                 throw refuse(node, "bias scale " + pc.scales()[o] + " of channel " + o + " is not s_in·s_w = " + expected);
             }
@@ -428,6 +556,12 @@ public final class OnnxImporter {
     private static int[] checkedBias(OnnxProto.Node node, int[] bias, int outputs) {
         if (bias.length != outputs) throw refuse(node, "bias has " + bias.length + " values for " + outputs + " outputs");
         return bias;
+    }
+
+    /** A bias added to a product's accumulators must broadcast along the channels: one value per output. */
+    private static int[] checkedBias(OnnxProto.Node node, int[] bias, int outputs, long[] dims, int trailing) {
+        checkChannelShape(node, dims, outputs, trailing);
+        return checkedBias(node, bias, outputs);
     }
 
     // ---- quantization parameters ----
@@ -484,12 +618,6 @@ public final class OnnxImporter {
         return weightType == OnnxProto.UINT8 ? shift(z) : z;
     }
 
-    private static int[] shift(int[] unsigned) {
-        int[] out = new int[unsigned.length];
-        for (int i = 0; i < out.length; i++) out[i] = unsigned[i] - 128;
-        return out;
-    }
-
     // ---- lookups ----
 
     private Value value(OnnxProto.Node node, int i) {
@@ -530,55 +658,5 @@ public final class OnnxImporter {
         return (int) d;
     }
 
-    private static int side(OnnxProto.Node node, long v) {
-        if (v < 0 || v > Window.MAX_SIDE) throw refuse(node, "window value " + v + " outside 0.." + Window.MAX_SIDE);
-        return (int) v;
-    }
 
-    // ---- attributes ----
-
-    private static Window window(OnnxProto.Node node, int kh, int kw) {
-        long[] strides = intsAttr(node, "strides", new long[] {1, 1});
-        long[] pads = intsAttr(node, "pads", new long[] {0, 0, 0, 0});
-        long[] dilations = intsAttr(node, "dilations", new long[] {1, 1});
-        if (strides.length != 2 || pads.length != 4 || dilations.length != 2) {
-            throw refuse(node, "strides, dilations need 2 values and pads 4 (2-D only)");
-        }
-        try {
-            return new Window(kh, kw, side(node, strides[0]), side(node, strides[1]), side(node, pads[0]),
-                    side(node, pads[1]), side(node, pads[2]), side(node, pads[3]), side(node, dilations[0]),
-                    side(node, dilations[1]));
-        } catch (OnnxException e) {
-            throw refuse(node, e.getMessage());
-        }
-    }
-
-    private static void noAutoPad(OnnxProto.Node node) {
-        OnnxProto.Attribute a = node.attributes().get("auto_pad");
-        String v = a == null ? "NOTSET" : new String(a.s(), java.nio.charset.StandardCharsets.UTF_8);
-        if (!v.equals("NOTSET")) throw refuse(node, "auto_pad " + v + " is not supported; give explicit pads");
-    }
-
-    private static long intAttr(OnnxProto.Node node, String name, long otherwise) {
-        OnnxProto.Attribute a = node.attributes().get(name);
-        return a == null ? otherwise : a.i();
-    }
-
-    private static float floatAttr(OnnxProto.Node node, String name, float otherwise) {
-        OnnxProto.Attribute a = node.attributes().get(name);
-        return a == null ? otherwise : a.f();
-    }
-
-    private static long[] intsAttr(OnnxProto.Node node, String name, long[] otherwise) {
-        OnnxProto.Attribute a = node.attributes().get(name);
-        return a == null ? otherwise : a.ints();
-    }
-
-    private static boolean isDefaultDomain(OnnxProto.Node node) {
-        return node.domain().isEmpty() || node.domain().equals("ai.onnx");
-    }
-
-    private static OnnxException refuse(OnnxProto.Node node, String why) {
-        return new OnnxException(node.describe() + ": " + why);
-    }
 }

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.function.ToLongFunction;
 import java.util.random.RandomGenerator;
 import org.cpc.compute.gemm.GemmBackend;
+import org.cpc.protocol.crypto.Sha256;
 
 /**
  * A kind of market task: what its payload says, how it splits into jobs, and (in the PoC validator) how a job is
@@ -59,8 +60,17 @@ public sealed interface ChallengeType permits SyntheticChallenge, MatmulChalleng
     /** Most bytes job {@code index}'s output may have; what the PoC validator accepts from a worker. */
     long maxOutputBytes(JsonNode payload, int index);
 
-    /** Computes job {@code index} of task {@code taskId}: its output bytes (result_hash = SHA-256 of them). */
+    /** Computes job {@code index} of task {@code taskId}: its output bytes. */
     byte[] execute(JsonNode payload, String taskId, int index, BlobSource blobs, GemmBackend gemm);
+
+    /**
+     * Job {@code index}'s result_hash: what its worker signs and L1 records. SHA-256 of the output by default; matmul
+     * commits to its rows ({@link TraceCommitment}) so that one entry can be disputed. Throws
+     * {@link IllegalArgumentException} for an output that has no commitment (the wrong size).
+     */
+    default byte[] resultHash(JsonNode payload, int index, byte[] output) {
+        return Sha256.hash(output);
+    }
 
     /**
      * A verifier for this task's jobs. {@code secret} is the PoC validator's private randomness: a worker that

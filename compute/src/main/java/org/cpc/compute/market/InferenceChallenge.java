@@ -8,9 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToLongFunction;
 import java.util.random.RandomGenerator;
@@ -56,13 +54,8 @@ public final class InferenceChallenge implements ChallengeType {
     /** What a model may cost: the import limits every executor and verifier uses. */
     public static final ModelLimits LIMITS = ModelLimits.DEFAULT;
     private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    /** Imported models by blob hash (the hash fixes the bytes, so an entry never goes stale); a few at a time. */
-    private static final Map<String, IntModel> MODELS = new LinkedHashMap<>(8, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, IntModel> eldest) {
-            return size() > 4;
-        }
-    };
+    /** Imported models and their executors by blob hash, shared by every task of this process (bounded). */
+    static final InferenceModels MODELS = new InferenceModels();
 
     private InferenceChallenge() {}
 
@@ -186,38 +179,31 @@ public final class InferenceChallenge implements ChallengeType {
     }
 
     /**
-     * The payload's model, imported with {@link #LIMITS} (cached by blob hash); throws an
+     * The payload's model, imported with {@link #LIMITS} (once per blob hash: {@link InferenceModels}); throws an
      * {@link IllegalArgumentException} when it does not import or its commitment is not payload.model_commitment.
      */
     private static IntModel model(Spec s, BlobSource blobs) {
-        synchronized (MODELS) {
-            IntModel cached = MODELS.get(s.model());
-            if (cached != null) return checkCommitment(cached, s);
-        }
-        MemorySegment blob = blobs.blob(s.model());
-        if (blob.byteSize() > LIMITS.modelBytes()) {
-            throw new IllegalArgumentException("inference payload.model is a blob of " + blob.byteSize()
-                    + " bytes; models are limited to " + LIMITS.modelBytes());
-        }
-        IntModel m;
-        try {
-            m = OnnxImporter.fromBytes(blob.toArray(ValueLayout.JAVA_BYTE), LIMITS);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("inference payload.model does not import: " + e.getMessage(), e);
-        }
-        synchronized (MODELS) {
-            MODELS.put(s.model(), m);
-        }
-        return checkCommitment(m, s);
+        return entry(s, blobs).model();
     }
 
-    private static IntModel checkCommitment(IntModel m, Spec s) {
-        String c = Hex.encode(m.commitment());
-        if (!c.equals(s.commitment())) {
+    private static InferenceModels.Loaded entry(Spec s, BlobSource blobs) {
+        InferenceModels.Loaded e = MODELS.get(s.model(), () -> {
+            MemorySegment blob = blobs.blob(s.model());
+            if (blob.byteSize() > LIMITS.modelBytes()) {
+                throw new IllegalArgumentException("inference payload.model is a blob of " + blob.byteSize()
+                        + " bytes; models are limited to " + LIMITS.modelBytes());
+            }
+            try {
+                return OnnxImporter.fromBytes(blob.toArray(ValueLayout.JAVA_BYTE), LIMITS);
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException("inference payload.model does not import: " + ex.getMessage(), ex);
+            }
+        });
+        if (!e.commitment().equals(s.commitment())) {
             throw new IllegalArgumentException("inference payload.model_commitment is " + s.commitment()
-                    + ", but the model's commitment is " + c);
+                    + ", but the model's commitment is " + e.commitment());
         }
-        return m;
+        return e;
     }
 
     @Override
@@ -256,10 +242,8 @@ public final class InferenceChallenge implements ChallengeType {
     @Override
     public byte[] execute(JsonNode payload, String taskId, int index, BlobSource blobs, GemmBackend gemm) {
         Spec s = Spec.of(payload);
-        IntModel m = model(s, blobs);
-        int n = s.count(index);
-        byte[] in = inputSlice(s, index, blobs);
-        Trace t = new InferenceExecutor(m, gemm, gemm.threads()).run(in, n);
+        InferenceExecutor x = MODELS.executor(entry(s, blobs), gemm);
+        Trace t = x.run(inputSlice(s, index, blobs), s.count(index));
         return encode(t);
     }
 

@@ -28,7 +28,7 @@ class OnnxImportTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mlp_qdq", "cnn_qop", "cnn_qdq"})
+    @ValueSource(strings = {"mlp_qdq", "cnn_qop", "cnn_qdq", "mlp_int", "cnn_int"})
     void runsLikeTheIndependentImplementation(String name) {
         IntModel model = OnnxImporter.fromBytes(fixture(name + ".onnx"), ModelLimits.DEFAULT);
         byte[] input = fixture(name + ".input.bin");
@@ -51,6 +51,37 @@ class OnnxImportTest {
         assertThat(conv2.inputZeroPoint()).isEqualTo(120 - 128);
         assertThat(model.parameters()).isEqualTo(4 * 9 + 4 + 6 * 36 + 6 + 24 * 5 + 5);
         assertThat(model.macsPerSample()).isEqualTo(4 * 64 * 9 + 6 * 4 * 36 + 5 * 24);
+    }
+
+    @Test
+    void mapsMatMulIntegerAndConvIntegerOntoTheOpSet() {
+        IntModel cnn = OnnxImporter.fromBytes(fixture("cnn_int.onnx"), ModelLimits.DEFAULT);
+        assertThat(cnn.ops()).extracting(Op::node)
+                .containsExactly("ConvInteger 'conv1'", "MaxPool 'pool1'", "ConvInteger 'conv2'", "Flatten 'flatten'",
+                        "MatMulInteger 'fc'");
+        IntLinear conv1 = IntModel.linear(cnn.ops().getFirst());
+        assertThat(conv1.relu()).isTrue();
+        assertThat(conv1.inputZeroPoint()).isEqualTo(3);
+        assertThat(conv1.bias()).doesNotContain(0);
+        assertThat(IntModel.linear(cnn.ops().get(2)).weightZeroPoints()).containsOnly(129 - 128);
+        // the multiplier of an integer product is the stated product scale c over the output scale: c/s_out
+        assertThat(conv1.requant()[1]).isEqualTo(Requant.of((double) 0.0007f / (double) 0.3f));
+        assertThat(IntModel.linear(cnn.ops().get(4)).requant()[2]).isEqualTo(Requant.of((double) 0.0018f / (double) 0.5f));
+
+        IntModel mlp = OnnxImporter.fromBytes(fixture("mlp_int.onnx"), ModelLimits.DEFAULT);
+        IntLinear fc1 = IntModel.linear(mlp.ops().getFirst());
+        assertThat(fc1.inputZeroPoint()).isEqualTo(100 - 128); // uint8 input shifted with its zero point
+        assertThat(fc1.weightZeroPoints()).containsExactly(27, 20, 13, -14, -14, 24); // one per column, shifted
+        assertThat(fc1.relu()).isTrue();
+        assertThat(mlp.macsPerSample()).isEqualTo(12 * 6 + 6 * 4);
+    }
+
+    @Test
+    void refusesAnIntegerProductWhoseActivationZeroPointIsNotStated() {
+        assertThatThrownBy(() -> OnnxImporter.fromBytes(fixture("int_unstated_zero_point.onnx"), ModelLimits.DEFAULT))
+                .isInstanceOf(OnnxException.class)
+                .hasMessageContaining("MatMulInteger 'fc': state the activations' zero point (input 2) explicitly")
+                .hasMessageContaining("it must be 7");
     }
 
     @Test

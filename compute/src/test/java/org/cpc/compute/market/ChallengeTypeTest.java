@@ -8,10 +8,11 @@ import org.junit.jupiter.api.Test;
 
 class ChallengeTypeTest {
     private static final String H = "ab".repeat(32);
+    private static final String ROOTS = "\"a_root\":\"" + H + "\",\"b_root\":\"" + H + "\",";
 
     @Test
     void matmulSplitsRowsIntoJobs() {
-        var p = Json.parse("{\"a\":\"" + H + "\",\"b\":\"" + H + "\",\"m\":1000,\"k\":64,\"n\":32,\"rows_per_job\":128}");
+        var p = Json.parse("{\"a\":\"" + H + "\",\"b\":\"" + H + "\"," + ROOTS + "\"m\":1000,\"k\":64,\"n\":32,\"rows_per_job\":128}");
         ChallengeType t = ChallengeType.require("matmul");
         t.validatePayload(p);
         assertThat(t.jobCount(p)).isEqualTo(8); // 7 full blocks of 128 rows and one of 104
@@ -19,7 +20,7 @@ class ChallengeTypeTest {
 
     @Test
     void jobAndVerificationCostsFollowTheShapeOfEachJob() {
-        var p = Json.parse("{\"a\":\"" + H + "\",\"b\":\"" + H + "\",\"m\":1000,\"k\":64,\"n\":32,\"rows_per_job\":128}");
+        var p = Json.parse("{\"a\":\"" + H + "\",\"b\":\"" + H + "\"," + ROOTS + "\"m\":1000,\"k\":64,\"n\":32,\"rows_per_job\":128}");
         ChallengeType t = ChallengeType.require("matmul");
         assertThat(t.jobMacs(p, 0)).isEqualTo(128L * 64 * 32);
         assertThat(t.jobMacs(p, 7)).isEqualTo(104L * 64 * 32); // the last, short block
@@ -42,12 +43,16 @@ class ChallengeTypeTest {
     @Test
     void badPayloadsNameTheField() {
         ChallengeType m = ChallengeType.require("matmul");
-        assertThatThrownBy(() -> m.validatePayload(Json.parse("{\"a\":\"x\",\"b\":\"" + H + "\",\"m\":1,\"k\":1,\"n\":1,\"rows_per_job\":1}")))
+        assertThatThrownBy(() -> m.validatePayload(Json.parse("{\"a\":\"x\",\"b\":\"" + H + "\"," + ROOTS + "\"m\":1,\"k\":1,\"n\":1,\"rows_per_job\":1}")))
                 .hasMessageContaining("payload.a");
-        assertThatThrownBy(() -> m.validatePayload(Json.parse("{\"a\":\"" + H + "\",\"b\":\"" + H + "\",\"m\":100000,\"k\":1,\"n\":1,\"rows_per_job\":1}")))
+        assertThatThrownBy(() -> m.validatePayload(Json.parse("{\"a\":\"" + H + "\",\"b\":\"" + H + "\"," + ROOTS + "\"m\":100000,\"k\":1,\"n\":1,\"rows_per_job\":1}")))
                 .hasMessageContaining("payload.m");
-        assertThatThrownBy(() -> m.validatePayload(Json.parse("{\"a\":\"" + H + "\",\"b\":\"" + H + "\",\"m\":20000,\"k\":1,\"n\":1,\"rows_per_job\":1}")))
+        assertThatThrownBy(() -> m.validatePayload(Json.parse("{\"a\":\"" + H + "\",\"b\":\"" + H + "\"," + ROOTS + "\"m\":20000,\"k\":1,\"n\":1,\"rows_per_job\":1}")))
                 .hasMessageContaining("jobs");
+        assertThatThrownBy(() -> m.validatePayload(Json.parse("{\"a\":\"" + H + "\",\"b\":\"" + H + "\"," + ROOTS + "\"m\":1,\"k\":16385,\"n\":1,\"rows_per_job\":1}")))
+                .hasMessageContaining("payload.k must be an integer in [1, 16384]");
+        assertThatThrownBy(() -> m.validatePayload(Json.parse("{\"a\":\"" + H + "\",\"b\":\"" + H + "\",\"a_root\":\"" + H + "\",\"m\":1,\"k\":1,\"n\":1,\"rows_per_job\":1}")))
+                .hasMessageContaining("missing 'b_root'");
         assertThatThrownBy(() -> m.validatePayload(Json.parse("{\"a\":\"" + H + "\"}"))).hasMessageContaining("missing 'b'");
         assertThatThrownBy(() -> ChallengeType.require("training")).hasMessageContaining("unknown challenge_type 'training'");
         assertThatThrownBy(() -> ChallengeType.require("synthetic").validatePayload(

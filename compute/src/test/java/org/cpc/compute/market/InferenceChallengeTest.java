@@ -76,7 +76,7 @@ class InferenceChallengeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mlp_qdq", "cnn_qdq", "cnn_qop"})
+    @ValueSource(strings = {"mlp_qdq", "cnn_qdq", "cnn_qop", "mlp_int", "cnn_int"})
     void jobsExecuteVerifyAndMergeToTheReferenceOutput(String name) {
         Task t = task(name, 2);
         JobVerifier v = T.verifier(t.payload(), "t", source, new SplittableRandom(7));
@@ -88,6 +88,30 @@ class InferenceChallengeTest {
             result.writeBytes(T.mergePart(t.payload(), j, out));
         }
         assertThat(result.toByteArray()).isEqualTo(fixture(name + ".expected.bin"));
+    }
+
+    @Test
+    void aModelIsImportedAndPreparedOncePerProcessNotPerJob() {
+        Task t = task("cnn_int", 1); // imported here at the latest (or earlier by another test of this JVM)
+        long imports = InferenceChallenge.MODELS.imports();
+        JavaGemm gemm = new JavaGemm(1);
+        T.verifier(t.payload(), "t", source, new SplittableRandom(3));
+        for (int j = 0; j < T.jobCount(t.payload()); j++) T.execute(t.payload(), "t", j, source, gemm);
+        assertThat(InferenceChallenge.MODELS.imports()).isEqualTo(imports);
+
+        InferenceModels cache = new InferenceModels();
+        int[] calls = new int[1];
+        java.util.function.Supplier<IntModel> importer = () -> {
+            calls[0]++;
+            return t.model();
+        };
+        InferenceModels.Loaded e = cache.get("a", importer);
+        assertThat(cache.get("a", importer)).isSameAs(e);
+        assertThat(cache.executor(e, gemm)).isSameAs(cache.executor(e, gemm));
+        assertThat(calls[0]).isEqualTo(1);
+        for (int i = 0; i < InferenceModels.MAX_MODELS; i++) cache.get("other" + i, importer); // "a" is least recent
+        assertThat(cache.get("a", importer)).isNotSameAs(e);
+        assertThat(cache.imports()).isEqualTo(InferenceModels.MAX_MODELS + 2L);
     }
 
     @Test

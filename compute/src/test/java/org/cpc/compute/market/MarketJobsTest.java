@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -56,11 +57,15 @@ class MarketJobsTest {
             if (v == null) throw new IllegalArgumentException("no blob " + h);
             return MemorySegment.ofArray(v);
         };
-        JsonNode p = Json.parse("{\"a\":\"" + ha + "\",\"b\":\"" + hb + "\",\"m\":" + m + ",\"k\":" + k + ",\"n\":" + n
-                + ",\"rows_per_job\":10}");
+        JsonNode p = MatmulChallenge.payload(MemorySegment.ofArray(a), MemorySegment.ofArray(b), m, k, n, 10);
+        assertThat(p.get("a").textValue()).isEqualTo(ha);
         MatmulChallenge t = MatmulChallenge.INSTANCE;
         t.validatePayload(p);
         t.checkInputs(p, h -> blobs.containsKey(h) ? blobs.get(h).length : -1);
+        t.checkInputContents(p, src);
+        JsonNode swapped = ((ObjectNode) p.deepCopy()).put("b_root", p.get("a_root").textValue());
+        assertThatThrownBy(() -> t.checkInputContents(swapped, src)).hasMessageContaining("matmul payload.b_root is "
+                + p.get("a_root").textValue() + ", but the columns of blob b have the root " + p.get("b_root").textValue());
         assertThatThrownBy(() -> t.checkInputs(p, h -> h.equals(ha) ? -1 : 0)).hasMessageContaining("POST /blobs");
         JobVerifier v = t.verifier(p, "task", src, new SecureRandom());
         ByteArrayOutputStream merged = new ByteArrayOutputStream();
@@ -89,10 +94,8 @@ class MarketJobsTest {
         byte[] a = randomMatrix(rnd, m, k);
         byte[] b = randomMatrix(rnd, k, n);
         String ha = Hex.encode(Sha256.hash(a));
-        String hb = Hex.encode(Sha256.hash(b));
         BlobSource src = h -> MemorySegment.ofArray(h.equals(ha) ? a : b);
-        JsonNode p = Json.parse("{\"a\":\"" + ha + "\",\"b\":\"" + hb + "\",\"m\":" + m + ",\"k\":" + k
-                + ",\"n\":" + n + ",\"rows_per_job\":" + m + "}");
+        JsonNode p = MatmulChallenge.payload(MemorySegment.ofArray(a), MemorySegment.ofArray(b), m, k, n, m);
         byte[] out = MatmulChallenge.INSTANCE.execute(p, "task", 0, src, Backends.java(2).gemm());
         assertThat(out).isEqualTo(reference(a, b, m, k, n));
     }

@@ -94,6 +94,7 @@ class TaskPayloadFuzzTest {
         s.put("matmul-one-job", matmul(a, b, 3, 5, 7, 100));
         s.put("matmul-uneven", matmul(a, a, 10, 10, 10, 3));
         s.put("matmul-largest", matmul(a, b, 65536, 16384, 65536, 65536));
+        s.put("matmul-k-over-proof-limit", matmul(a, b, 1, 16385, 1, 1));
         s.put("matmul-too-many-jobs", matmul(a, b, 65536, 1, 1, 1));
         s.put("matmul-input-too-big", matmul(a, b, 65536, 65536, 1, 7));
         s.put("matmul-zero", matmul(a, b, 0, 1, 1, 1));
@@ -127,7 +128,8 @@ class TaskPayloadFuzzTest {
     }
 
     static String matmul(String a, String b, long m, long k, long n, long rows) {
-        return "{\"challenge_type\":\"matmul\",\"payload\":{\"a\":\"" + a + "\",\"b\":\"" + b + "\",\"m\":" + m
+        return "{\"challenge_type\":\"matmul\",\"payload\":{\"a\":\"" + a + "\",\"b\":\"" + b + "\",\"a_root\":\""
+                + "d".repeat(64) + "\",\"b_root\":\"" + "e".repeat(64) + "\",\"m\":" + m
                 + ",\"k\":" + k + ",\"n\":" + n + ",\"rows_per_job\":" + rows + "}}";
     }
 

@@ -25,7 +25,10 @@ import org.slf4j.LoggerFactory;
 public final class EventHub implements ChainListener {
     private static final Logger LOG = LoggerFactory.getLogger(EventHub.class);
     static final int QUEUE_CAPACITY = 4096;
-    /** Streams one IP address may hold, so that one client cannot take every subscriber slot. */
+    /**
+     * Streams one IP address may hold by default ({@code sse_max_streams_per_ip}), so that one client cannot take
+     * every subscriber slot.
+     */
     public static final int MAX_SUBSCRIBERS_PER_IP = 32;
 
     private record Frame(String event, String data) {}
@@ -80,11 +83,24 @@ public final class EventHub implements ChainListener {
     /** Streams per IP: reserved by {@link #reserve} before a stream's headers go out, released when it ends. */
     private final ConcurrentHashMap<String, Integer> perIp = new ConcurrentHashMap<>();
     private final int maxSubscribers;
+    private final int maxPerIp;
     private final Duration heartbeat;
 
+    /** With {@link #MAX_SUBSCRIBERS_PER_IP} streams per address. */
     public EventHub(int maxSubscribers, Duration heartbeat) {
+        this(maxSubscribers, MAX_SUBSCRIBERS_PER_IP, heartbeat);
+    }
+
+    public EventHub(int maxSubscribers, int maxPerIp, Duration heartbeat) {
+        if (maxSubscribers < 1 || maxPerIp < 1) throw new IllegalArgumentException("stream caps must be positive");
         this.maxSubscribers = maxSubscribers;
+        this.maxPerIp = maxPerIp;
         this.heartbeat = heartbeat;
+    }
+
+    /** Streams one IP address may hold. */
+    public int maxPerIp() {
+        return maxPerIp;
     }
 
     public boolean full() {
@@ -96,14 +112,14 @@ public final class EventHub implements ChainListener {
     }
 
     /**
-     * Takes one of {@code ip}'s {@link #MAX_SUBSCRIBERS_PER_IP} stream slots; false if it holds them all. A reserved
+     * Takes one of {@code ip}'s {@link #maxPerIp} stream slots; false if it holds them all. A reserved
      * slot goes to {@link #subscribe} or back through {@link #release}.
      */
     public boolean reserve(String ip) {
         boolean[] ok = {false};
         perIp.compute(ip, (k, n) -> {
             int held = n == null ? 0 : n;
-            if (held >= MAX_SUBSCRIBERS_PER_IP) return n;
+            if (held >= maxPerIp) return n;
             ok[0] = true;
             return held + 1;
         });

@@ -137,9 +137,15 @@ public final class ExplorerApi {
         }
         ObjectNode o = Json.object();
         ArrayNode arr = o.putArray("blocks");
+        // A pruned node lists down to the lowest block it keeps.
+        long lowest = query.earliestBlock() > 1 ? query.earliestBlock() : 0;
         long h = before - 1;
-        for (; h >= 0 && arr.size() < limit; h--) arr.add(blockSummary(query.block(h).orElseThrow()));
-        if (h >= 0) o.put("next_before", h + 1); else o.putNull("next_before");
+        for (; h >= lowest && arr.size() < limit; h--) {
+            Block b = query.block(h).orElse(null);
+            if (b == null) break; // pruned meanwhile
+            arr.add(blockSummary(b));
+        }
+        if (h >= lowest && arr.size() == limit) o.put("next_before", h + 1); else o.putNull("next_before");
         json(ctx, 200, o);
     }
 
@@ -153,8 +159,7 @@ public final class ExplorerApi {
     /** The block's transactions with their hashes and gas used (the block itself carries neither). */
     private void blockTxs(Context ctx) {
         long height = NodeServer.heightParam(ctx);
-        Block b = query.block(height).orElseThrow(() -> ApiException.notFound("no block at height " + height
-                + "; the chain's height is " + query.head().header().height()));
+        Block b = query.block(height).orElseThrow(() -> NodeServer.noBlock(query, height, "block"));
         ObjectNode o = Json.object();
         o.put("height", height);
         ArrayNode arr = o.putArray("txs");

@@ -50,17 +50,22 @@ public final class NodeServer implements AutoCloseable {
 
     /**
      * @param maxThreads Jetty worker threads; requests beyond them queue, then get refused
-     * @param maxSubscribers concurrent {@code /events} streams
+     * @param connections the caps on connections (the {@code /events} streams' are the {@link EventHub}'s)
      */
-    public record Options(String host, int port, int maxThreads, int maxSubscribers) {
+    public record Options(String host, int port, int maxThreads, HttpService.ConnectionLimits connections) {
         public static Options defaults(String host, int port) {
-            return new Options(host, port, 64, 256);
+            return new Options(host, port, 64, HttpService.ConnectionLimits.DEFAULTS);
+        }
+
+        public Options withConnections(HttpService.ConnectionLimits c) {
+            return new Options(host, port, maxThreads, c);
         }
     }
 
     private final Chain chain;
     /** Every read goes through here; {@link #chain} only takes transactions. */
     private final ChainQuery query;
+    private final BondApi bonds;
     private final NodeMetrics metrics;
     private final EventHub events;
     private final Faucet faucet;
@@ -80,6 +85,7 @@ public final class NodeServer implements AutoCloseable {
             EvidenceStore evidence, Options options) {
         this.chain = chain;
         this.query = chain;
+        this.bonds = new BondApi(chain);
         this.network = network;
         this.evidence = evidence;
         this.metrics = metrics;
@@ -89,7 +95,7 @@ public final class NodeServer implements AutoCloseable {
         // Room for a maximal transaction written with generous whitespace; the canonical size is checked after.
         this.maxTxBody = 2 * chain.params().maxTxBytes();
         this.http = new HttpService(NodeServer.class,
-                new HttpService.Settings("the node", "rest", options.maxThreads(), maxTxBody));
+                new HttpService.Settings("the node", "rest", options.maxThreads(), maxTxBody, options.connections()));
         http.observe(metrics::httpRequest);
         registerRoutes();
     }
@@ -127,11 +133,13 @@ public final class NodeServer implements AutoCloseable {
         http.get("/peers", this::peers);
         http.get("/evidence", this::evidence);
         http.post("/tx/send", this::sendTx);
+        http.post("/tx/batch", new TxBatchApi(chain, metrics)::handle);
         if (faucet != null) http.post("/faucet", this::faucet);
         http.get("/events", this::events);
         http.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
         new ExplorerApi(query).register(http::get);
         new StakingApi(query).register(http::get);
+        bonds.register(http::get);
     }
 
     private void status(Context ctx) {
@@ -181,7 +189,7 @@ public final class NodeServer implements AutoCloseable {
         }
         if (!events.reserve(ip)) {
             throw new ApiException(429, "too many event streams from " + ip + " (at most "
-                    + EventHub.MAX_SUBSCRIBERS_PER_IP + " per address); close some and try again");
+                    + events.maxPerIp() + " per address); close some and try again");
         }
         try {
             streamHeaders(ctx);
@@ -214,6 +222,18 @@ public final class NodeServer implements AutoCloseable {
     }
 
     private ApiException noBlock(long height) {
+        return noBlock(query, height, "block");
+    }
+
+    /**
+     * Why {@code what} of the block at {@code height} was not found: 410 when this node pruned it (checked after
+     * the lookup, so a prune racing the request still answers 410), else 404.
+     */
+    static ApiException noBlock(ChainQuery query, long height, String what) {
+        if (query.pruned(height)) {
+            return ApiException.gone(what + " at height " + height + " was pruned: this node keeps blocks from height "
+                    + query.earliestBlock() + " to the head (and genesis); ask an archive node");
+        }
         return ApiException.notFound("no block at height " + height + "; the chain's height is "
                 + query.head().header().height());
     }
@@ -233,7 +253,7 @@ public final class NodeServer implements AutoCloseable {
 
     private void blockResults(Context ctx) {
         long height = heightParam(ctx);
-        List<ResultReward> results = query.blockResults(height).orElseThrow(() -> noBlock(height));
+        List<ResultReward> results = query.blockResults(height).orElseThrow(() -> noBlock(query, height, "results of the block"));
         ObjectNode o = Json.object();
         o.put("height", height);
         ArrayNode arr = o.putArray("results");
@@ -292,6 +312,7 @@ public final class NodeServer implements AutoCloseable {
         o.put("accepted_results", w.accepted());
         o.put("earned", w.earned().toString());
         o.put("earned_cpc", Amounts.formatCpc(w.earned()));
+        bonds.workerFields(address, w, o);
         json(ctx, 200, o);
     }
 

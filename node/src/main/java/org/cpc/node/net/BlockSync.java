@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.cpc.chain.Chain;
 import org.cpc.chain.ChainListener;
+import org.cpc.chain.BlockFromTheFutureException;
 import org.cpc.chain.InvalidBlockException;
 import org.cpc.consensus.CommitCertificate;
 import org.cpc.consensus.CommitVerifier;
@@ -277,6 +278,10 @@ public final class BlockSync implements ChainListener, AutoCloseable {
                 try {
                     chain.commit(block, cert.toJson());
                     committed++;
+                } catch (BlockFromTheFutureException early) {
+                    // Ahead of our clock: most likely our clock is behind (the chain logged it). Not the peer's
+                    // fault; this block is asked for again on a later round, when the clock may be right again.
+                    return;
                 } catch (InvalidBlockException bad) {
                     // Consensus may have committed this height meanwhile; only a refusal on the same parent is the
                     // peer's fault (a certificate cannot make an invalid block valid).

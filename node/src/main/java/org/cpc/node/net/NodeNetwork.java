@@ -47,11 +47,12 @@ public final class NodeNetwork implements MessageHandler, AutoCloseable {
     /**
      * Creates the network of {@code settings} (none when P2P is off) without starting it.
      *
+     * @param inbound the caps on inbound connections per address and in their handshake
      * @param moniker the name peers see (informative)
      * @param keyDir where the node key lives
      */
-    public static NodeNetwork open(Chain chain, NodeConfig.P2p settings, String moniker, Path keyDir, char[] password,
-            NetworkOpener opener) {
+    public static NodeNetwork open(Chain chain, NodeConfig.P2p settings, P2pConfig.InboundLimits inbound,
+            String moniker, Path keyDir, char[] password, NetworkOpener opener) {
         NodeNetwork n = new NodeNetwork(chain, settings);
         if (settings.enabled()) {
             P2pConfig d = P2pConfig.defaults(chain.params().chainId(), chain.block(0).orElseThrow().hashHex(),
@@ -59,7 +60,7 @@ public final class NodeNetwork implements MessageHandler, AutoCloseable {
             P2pConfig config = new P2pConfig(d.chainId(), d.genesisHash(), d.listen(), settings.advertiseAddress(),
                     d.staticPeers(), d.moniker(), settings.maxInbound(), settings.maxOutbound(), d.maxFrameBytes(),
                     d.sendQueueFrames(), d.maxMessagesPerSecond(), d.handshakeTimeoutMs(), d.pingIntervalMs(),
-                    d.banScore(), d.banMs(), d.pexIntervalMs());
+                    d.banScore(), d.banMs(), d.pexIntervalMs(), inbound);
             n.network = opener.open(config, keyDir, password, n);
         } else {
             n.network = NoNetwork.INSTANCE;

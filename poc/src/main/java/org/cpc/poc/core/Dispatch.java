@@ -28,6 +28,7 @@ final class Dispatch {
     /** Authenticated workers in the order they said hello: the round-robin ring. */
     private final List<WorkerSession> ready = new ArrayList<>();
     private final LinkedHashSet<Job> queue = new LinkedHashSet<>();
+    private final Standings standings = new Standings();
     private int rr;
     private long assignments;
     /** The time hand-outs are stamped with: that of the input being handled. */
@@ -51,6 +52,21 @@ final class Dispatch {
         return ready;
     }
 
+    /** What L1 last said of {@code address} ({@link WorkerStanding#UNKNOWN} until the edge read it). */
+    WorkerStanding standing(String address) {
+        return standings.of(address);
+    }
+
+    /** The connected workers whose standing the edge should read from L1 now (see {@link Standings#due}). */
+    List<String> standingsDue(long nowMs) {
+        return standings.due(ready, nowMs);
+    }
+
+    /** L1's answer for a worker: it ranks the worker from now on, so queued jobs may go to it at once. */
+    void standing(String address, WorkerStanding s) {
+        if (standings.learned(address, s, nowMs, ready)) dispatch();
+    }
+
     /** GET /workers: who is connected, with what, running how much. */
     ObjectNode view() {
         ObjectNode o = Json.object();
@@ -65,6 +81,9 @@ final class Dispatch {
             w.put("jobs_in_flight", s.inflight.size());
             w.put("accepted", s.accepted);
             w.put("rejected", s.rejected);
+            WorkerStanding st = standings.of(s.address);
+            w.put("bonded", st.bonded());
+            w.put("reputation", st.reputationBps());
         }
         o.put("jobs_queued", queue.size());
         return o;
@@ -86,6 +105,7 @@ final class Dispatch {
         s.device = h.device();
         s.gops = h.gops();
         ready.add(s);
+        standings.recount(ready);
         out.send(s.id, new PoolMessage.Welcome(s.address, rules.validator(), s.maxJobs, rules.heartbeatMs(),
                 rules.jobTimeoutMs(), rules.maxResultBytes()));
         dispatch();
@@ -96,6 +116,7 @@ final class Dispatch {
         WorkerSession s = sessions.remove(id);
         if (s == null) return;
         ready.remove(s);
+        standings.retain(ready);
         for (Assignment a : s.inflight.values()) release(a);
         s.inflight.clear();
         dispatch();
@@ -179,16 +200,28 @@ final class Dispatch {
         return false;
     }
 
+    /**
+     * The worker for {@code j}: among those with a free slot that did not already run it, the one of highest
+     * {@link WorkerStanding#rank()} (bonded and reputable first); among equals, the next in the round-robin ring.
+     */
     private WorkerSession freeSession(Job j) {
         int n = ready.size();
-        for (int i = 0; i < n; i++) {
-            WorkerSession s = ready.get((rr + i) % n);
-            if (s.hasRoom() && !j.excluded.contains(s.address)) {
-                rr = (rr + i + 1) % n;
-                return s;
+        int top = standings.topRank();
+        WorkerSession best = null;
+        int bestRank = -1, bestAt = -1;
+        for (int i = 0; i < n && bestRank < top; i++) {
+            int at = (rr + i) % n;
+            WorkerSession s = ready.get(at);
+            if (!s.hasRoom() || j.excluded.contains(s.address)) continue;
+            int rank = standings.of(s.address).rank();
+            if (rank > bestRank) {
+                best = s;
+                bestRank = rank;
+                bestAt = at;
             }
         }
-        return null;
+        if (best != null) rr = (bestAt + 1) % n;
+        return best;
     }
 
     private void assign(Job j, WorkerSession s) {

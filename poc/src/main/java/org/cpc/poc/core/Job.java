@@ -15,7 +15,13 @@ public final class Job {
     JobStatus status = JobStatus.QUEUED;
     /** The worker whose output was accepted (or is being audited). */
     String worker;
+    /** SHA-256 of the accepted output: the key it is stored under (outputs are content-addressed). */
     String outputHash;
+    /**
+     * The output's result_hash as its challenge type commits to it (matmul: the row root a fraud proof opens): what
+     * the worker signed and the SUBMIT_RESULT carries. The same as {@link #outputHash} for SHA-256 types.
+     */
+    String resultHash;
     /** The output's bytes are a record in the store (small), not a blob file; retention deletes the record. */
     boolean outputInline;
     String signature;
@@ -70,6 +76,10 @@ public final class Job {
         return outputHash;
     }
 
+    public String resultHash() {
+        return resultHash;
+    }
+
     public String signature() {
         return signature;
     }
@@ -101,6 +111,7 @@ public final class Job {
         put(o, "worker", worker);
         put(o, "output_hash", outputHash);
         if (outputInline) o.put("output_inline", true);
+        put(o, "result_hash", resultHash);
         put(o, "signature", signature);
         ArrayNode ex = o.putArray("excluded");
         excluded.forEach(ex::add);
@@ -124,6 +135,8 @@ public final class Job {
         outputHash = o.path("output_hash").textValue();
         // Records from before this field: assume inline; deleting a key that holds nothing is harmless.
         outputInline = outputHash != null && o.path("output_inline").asBoolean(true);
+        // Records from before the field: the result_hash was the output's SHA-256.
+        resultHash = o.hasNonNull("result_hash") ? o.get("result_hash").textValue() : outputHash;
         signature = o.path("signature").textValue();
         o.path("excluded").forEach(e -> excluded.add(e.textValue()));
         attempts = o.path("attempts").intValue();

@@ -74,7 +74,7 @@ final class L1Book {
                 if (drafts.size() >= room) return drafts;
                 if (j.status != JobStatus.ACCEPTED || j.tx != null || nowMs < j.retryAtMs) continue;
                 drafts.add(new L1Work.ResultDraft(ref(L1Work.Kind.RESULT, j),
-                        new ComputeResult(t.taskId, j.worker, j.outputHash, null, (long) j.index, j.signature)));
+                        new ComputeResult(t.taskId, j.worker, j.resultHash, null, (long) j.index, j.signature)));
             }
         }
         for (Job j : owed) {

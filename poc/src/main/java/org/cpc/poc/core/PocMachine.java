@@ -201,14 +201,15 @@ public final class PocMachine {
                 book.unref(j.outputHash);
                 j.worker = null;
                 j.outputHash = null;
+                j.resultHash = null;
                 j.outputInline = false;
                 j.signature = null;
                 j.move(JobStatus.QUEUED); // the duplicate's output is taken as a fresh first result
-                firstOutput(s, j, f.hash(), f.signature(), f.inlineOutput(), nowMs);
+                firstOutput(s, j, f.hash(), f.resultHash(), f.signature(), f.inlineOutput(), nowMs);
             }
             case Verdict.Good g -> {
                 if (a.audit() && j.outputHash != null) agreed(s, j, nowMs);
-                else firstOutput(s, j, g.hash(), g.signature(), g.inlineOutput(), nowMs);
+                else firstOutput(s, j, g.hash(), g.resultHash(), g.signature(), g.inlineOutput(), nowMs);
             }
         }
         dispatch.dispatch();
@@ -227,18 +228,20 @@ public final class PocMachine {
     }
 
     /** A verified output for a job that had none: accepted, or first sent to a second worker to duplicate. */
-    private void firstOutput(WorkerSession s, Job j, String hash, String signature, byte[] inline, long nowMs) {
+    private void firstOutput(WorkerSession s, Job j, String hash, String resultHash, String signature, byte[] inline,
+                             long nowMs) {
         j.worker = s.address;
         j.outputHash = hash;
+        j.resultHash = resultHash;
         j.outputInline = inline != null;
         book.ref(hash);
         j.signature = signature;
         s.accepted++;
         BigInteger reward = book.workerReward(j.task);
-        Runnable ack = () -> out.send(s.id, new PoolMessage.JobAccepted(j.id(), Hex.decode(hash), reward,
+        Runnable ack = () -> out.send(s.id, new PoolMessage.JobAccepted(j.id(), Hex.decode(resultHash), reward,
                 Amounts.formatCpc(reward)));
-        if (rules.duplicateProbability() > 0 && random.nextDouble() < rules.duplicateProbability()
-                && dispatch.otherWorkerThan(s.address)) {
+        double duplicate = dispatch.standing(s.address).duplicateProbability(rules.duplicateProbability());
+        if (duplicate > 0 && random.nextDouble() < duplicate && dispatch.otherWorkerThan(s.address)) {
             j.move(JobStatus.AUDITING);
             j.excluded.add(s.address);
             j.auditSinceMs = nowMs;
@@ -264,7 +267,7 @@ public final class PocMachine {
             j.payWei = pay;
         }
         j.move(JobStatus.ACCEPTED);
-        String hash = j.outputHash;
+        String hash = j.resultHash;
         out.persist(book.jobPut(j), null, null, () -> {
             counted(j);
             out.send(s.id, new PoolMessage.JobAccepted(j.id(), Hex.decode(hash), pay, Amounts.formatCpc(pay)));
@@ -274,6 +277,23 @@ public final class PocMachine {
     /** An accepted job counts once its record is synced. */
     private void counted(Job j) {
         book.counted(j);
+    }
+
+    // ------------------------------------------------------------------ worker standing on L1
+
+    /**
+     * The connected workers whose bond and reputation the edge should read from L1 ({@code GET /worker/{address}})
+     * and report with {@link #standing}: those never read, or read more than a minute ago.
+     */
+    public List<String> standingsDue(long nowMs) {
+        return dispatch.standingsDue(nowMs);
+    }
+
+    /** What L1 says of a connected worker: jobs go to bonded, reputable workers first, and are run twice less often. */
+    public List<Effect> standing(String address, WorkerStanding standing, long nowMs) {
+        dispatch.now(nowMs);
+        dispatch.standing(address, standing);
+        return out.drain();
     }
 
     // ------------------------------------------------------------------ tasks
@@ -313,9 +333,12 @@ public final class PocMachine {
         return out.drain();
     }
 
-    /** One retention pass over the records; {@code synced} runs once the removal is on disk. */
-    public Expired expire(long nowMs, long keepS, int budget, Runnable synced) {
-        return book.expire(nowMs / 1000, keepS, budget, synced);
+    /**
+     * One retention pass over the records; {@code synced} runs once the removal is on disk. {@code height} is L1's
+     * (-1 when L1 could not be asked: every dispute window is then taken as open).
+     */
+    public Expired expire(long nowMs, long keepS, long disputeWindow, long height, int budget, Runnable synced) {
+        return book.expire(nowMs / 1000, keepS, disputeWindow, height, budget, synced);
     }
 
     /** The effects an {@link #expire} produced. */

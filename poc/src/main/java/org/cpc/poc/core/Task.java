@@ -28,6 +28,11 @@ public final class Task {
     String error;
     /** When (unix seconds, machine time) the task became completed, failed or cancelled; 0 while open. */
     long endedAt;
+    /**
+     * The L1 height from which the task's dispute window counts: the first one a retention sweep saw after the task
+     * ended (L1 ended it at that height or before); 0 until then.
+     */
+    long disputeFrom;
     int accepted;
     int included;
     /** Not persisted: a merge of the outputs is under way. */
@@ -135,6 +140,7 @@ public final class Task {
         if (resultHash == null) o.putNull("result_hash"); else o.put("result_hash", resultHash);
         if (error == null) o.putNull("error"); else o.put("error", error);
         o.put("ended_at", endedAt);
+        if (disputeFrom > 0) o.put("dispute_from_height", disputeFrom);
         o.put("vocabulary", 2);
         return o;
     }
@@ -148,6 +154,7 @@ public final class Task {
         t.resultHash = o.path("result_hash").textValue();
         t.error = o.path("error").textValue();
         t.endedAt = o.path("ended_at").asLong();
+        t.disputeFrom = o.path("dispute_from_height").asLong();
         return t;
     }
 

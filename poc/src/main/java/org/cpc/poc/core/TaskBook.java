@@ -297,19 +297,21 @@ final class TaskBook {
     }
 
     /**
-     * Removes at most {@code budget} finished tasks kept {@code keepS} seconds since they ended with nothing left to
-     * send to L1: their records and inline outputs in one write (the caller waits for it), leaving a marker for 410.
+     * Removes at most {@code budget} finished tasks kept {@code keepS} seconds since they ended, with nothing left to
+     * send to L1 and their dispute window closed: their records and inline outputs in one write (the caller waits for
+     * it), leaving a marker for 410. The inputs of live tasks, and of ended ones whose results can still be disputed,
+     * are kept.
      */
-    Expired expire(long nowS, long keepS, int budget, Runnable synced) {
+    Expired expire(long nowS, long keepS, long disputeWindow, long height, int budget, Runnable synced) {
         Set<String> openInputs = new HashSet<>();
         List<Task> expired = new ArrayList<>();
+        List<Effect.Persist.Put> puts = new ArrayList<>();
         for (Task t : tasks.values()) {
-            if (t.live()) openInputs.addAll(t.type.inputBlobs(t.payload));
+            if (t.live() || disputable(t, disputeWindow, height, puts)) openInputs.addAll(t.type.inputBlobs(t.payload));
             else if (expired.size() < budget && t.endedAt > 0 && nowS - t.endedAt >= keepS && L1Book.settled(t)) {
                 expired.add(t);
             }
         }
-        List<Effect.Persist.Put> puts = new ArrayList<>();
         int records = 0;
         for (Task t : expired) {
             tasks.remove(t.taskId);
@@ -333,6 +335,21 @@ final class TaskBook {
         }
         out.persist(puts, null, null, synced);
         return new Expired(expired.size(), records, openInputs, Set.copyOf(refs.keySet()));
+    }
+
+    /**
+     * Whether an ended task's results may still be disputed: it has results on L1 and its window, counted from the
+     * first height seen after it ended (recorded now if not yet, in {@code puts}), is not over.
+     */
+    private static boolean disputable(Task t, long window, long height, List<Effect.Persist.Put> puts) {
+        if (t.included == 0 || window == 0) return false;
+        if (height < 0) return true;
+        if (t.disputeFrom == 0) {
+            t.disputeFrom = Math.max(1, height);
+            puts.add(new Effect.Persist.Put(StoreKeys.task(t.taskId), t.toRecord()));
+            return true;
+        }
+        return height < t.disputeFrom + window;
     }
 
     /** Every live task's jobs in order, for the L1 book. */

@@ -317,11 +317,11 @@ final class PocSimulation {
         boolean right = hash.equals(Hex.encode(Sha256.hash(truth(jobId))));
         String first = v.firstOutputHash();
         if (first != null && !first.equals(hash)) {
-            return right ? new Verdict.FirstWasWrong(hash, "00", out)
+            return right ? new Verdict.FirstWasWrong(hash, hash, "00", out)
                     : new Verdict.Wrong("output differs from a second worker's and from the recomputation");
         }
         if (!right && rnd.nextDouble() >= UNDETECTED) return new Verdict.Wrong("Freivalds check failed (simulated)");
-        return new Verdict.Good(hash, "00", out);
+        return new Verdict.Good(hash, hash, "00", out);
     }
 
     // ------------------------------------------------------------------ effects
@@ -414,6 +414,11 @@ final class PocSimulation {
             e.setValue(c.task());
             paidOut.merge(e.getKey(), c.refund(), BigInteger::add);
             history.add(now + " L1 fails " + e.getKey());
+        }
+        // The edge reads the connected workers' bonds and reputations from L1; the answers route jobs from then on.
+        for (String address : machine.standingsDue(now)) {
+            WorkerStanding st = new WorkerStanding(rnd.nextBoolean(), rnd.nextInt(WorkerStanding.MAX_BPS + 1));
+            later(rnd.nextInt(100), () -> apply(machine.standing(address, st, now)));
         }
         L1Work.Check check = machine.l1Check(now);
         for (String id : check.overdue()) {

@@ -36,7 +36,10 @@ public final class GasSchedule {
     public static final long UPDATE_VALIDATOR_GAS = 30_000;
     public static final long UNJAIL_GAS = 30_000;
     public static final long SUBMIT_EVIDENCE_GAS = 50_000;
-    /** Per byte of the JCS of a staking transaction's payload (STAKE, UPDATE_VALIDATOR, SUBMIT_EVIDENCE). */
+    /** Base gas of BOND and UNBOND (a work bond's record and, for UNBOND, the unbonding queue). */
+    public static final long WORK_BOND_GAS = 50_000;
+    /** Per byte of the JCS of a staking or bond transaction's payload (STAKE, UPDATE_VALIDATOR, SUBMIT_EVIDENCE,
+     * BOND, UNBOND). */
     public static final long PAYLOAD_GAS_PER_BYTE = 16;
 
     private GasSchedule() {}
@@ -92,6 +95,7 @@ public final class GasSchedule {
             case UPDATE_VALIDATOR -> Math.addExact(UPDATE_VALIDATOR_GAS, payloadGas(payload));
             case UNJAIL -> UNJAIL_GAS;
             case SUBMIT_EVIDENCE -> Math.addExact(SUBMIT_EVIDENCE_GAS + 2 * ML_DSA_VERIFY_GAS, payloadGas(payload));
+            case BOND, UNBOND -> Math.addExact(WORK_BOND_GAS, payloadGas(payload));
         };
     }
 

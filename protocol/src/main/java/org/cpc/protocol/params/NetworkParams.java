@@ -32,6 +32,7 @@ import org.cpc.protocol.codec.JsonFields;
  * @param maxTaskLifetimeS latest deadline a CREATE_TASK may set, in seconds after its block's timestamp
  * @param maxTaskPayloadBytes largest market task payload (the JCS of ComputeTask.payload)
  * @param staking the staking parameters; in JSON their fields sit beside the others (one flat object)
+ * @param bonds the work-bond parameters (workers, PoC validators); flat in JSON too
  */
 public record NetworkParams(
         String network,
@@ -55,14 +56,15 @@ public record NetworkParams(
         int marketTreasuryShareBps,
         long maxTaskLifetimeS,
         long maxTaskPayloadBytes,
-        StakingParams staking) {
+        StakingParams staking,
+        BondParams bonds) {
 
     public static final Set<String> FIELDS = union(Set.of("network", "chain_id", "block_time_ms", "block_gas_limit",
             "min_gas_price", "max_tx_bytes", "max_block_txs", "max_future_block_ms", "synthetic_matrix_size",
             "synthetic_spot_checks", "synthetic_window", "synthetic_verify_gas_per_mmac", "block_reward",
             "halving_interval", "compute_reward_share_bps", "faucet_enabled", "market_worker_share_bps",
             "market_poc_share_bps", "market_treasury_share_bps", "max_task_lifetime_s", "max_task_payload_bytes"),
-            StakingParams.FIELDS);
+            union(StakingParams.FIELDS, BondParams.FIELDS));
 
     private static final Map<String, NetworkParams> BUILT_IN = load();
 
@@ -89,6 +91,7 @@ public record NetworkParams(
         require(maxTaskLifetimeS >= 1, "max_task_lifetime_s must be at least 1");
         require(maxTaskPayloadBytes >= 2, "max_task_payload_bytes must be at least 2");
         require(staking != null, "the staking parameters are missing");
+        require(bonds != null, "the work-bond parameters are missing");
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {
@@ -144,6 +147,7 @@ public record NetworkParams(
         o.put("max_task_lifetime_s", maxTaskLifetimeS);
         o.put("max_task_payload_bytes", maxTaskPayloadBytes);
         staking.writeTo(o);
+        bonds.writeTo(o);
         return o;
     }
 
@@ -173,7 +177,8 @@ public record NetworkParams(
                 Math.toIntExact(f.uint("market_treasury_share_bps")),
                 f.uint("max_task_lifetime_s"),
                 f.uint("max_task_payload_bytes"),
-                StakingParams.read(f));
+                StakingParams.read(f),
+                BondParams.read(f));
     }
 
     /** The same parameters with a different matrix size and spot-check count; tests and small devnets use it. */
@@ -181,7 +186,7 @@ public record NetworkParams(
         return new NetworkParams(network, chainId, blockTimeMs, blockGasLimit, minGasPrice, maxTxBytes, maxBlockTxs,
                 maxFutureBlockMs, matrixSize, spotChecks, syntheticWindow, syntheticVerifyGasPerMmac, blockReward,
                 halvingInterval, computeRewardShareBps, faucetEnabled, marketWorkerShareBps, marketPocShareBps,
-                marketTreasuryShareBps, maxTaskLifetimeS, maxTaskPayloadBytes, staking);
+                marketTreasuryShareBps, maxTaskLifetimeS, maxTaskPayloadBytes, staking, bonds);
     }
 
     /**
@@ -195,7 +200,7 @@ public record NetworkParams(
         return new NetworkParams(network, id, blockTimeMs, blockGasLimit, minGasPrice, maxTxBytes, maxBlockTxs,
                 maxFutureBlockMs, syntheticMatrixSize, syntheticSpotChecks, syntheticWindow, syntheticVerifyGasPerMmac,
                 blockReward, halvingInterval, computeRewardShareBps, faucetEnabled, marketWorkerShareBps, marketPocShareBps,
-                marketTreasuryShareBps, maxTaskLifetimeS, maxTaskPayloadBytes, staking);
+                marketTreasuryShareBps, maxTaskLifetimeS, maxTaskPayloadBytes, staking, bonds);
     }
 
     /** The same parameters with another block interval; devnets and tests run faster blocks. */
@@ -203,7 +208,7 @@ public record NetworkParams(
         return new NetworkParams(network, chainId, ms, blockGasLimit, minGasPrice, maxTxBytes, maxBlockTxs,
                 maxFutureBlockMs, syntheticMatrixSize, syntheticSpotChecks, syntheticWindow, syntheticVerifyGasPerMmac,
                 blockReward, halvingInterval, computeRewardShareBps, faucetEnabled, marketWorkerShareBps, marketPocShareBps,
-                marketTreasuryShareBps, maxTaskLifetimeS, maxTaskPayloadBytes, staking);
+                marketTreasuryShareBps, maxTaskLifetimeS, maxTaskPayloadBytes, staking, bonds);
     }
 
     /** The same parameters with other block bounds. */
@@ -211,7 +216,7 @@ public record NetworkParams(
         return new NetworkParams(network, chainId, blockTimeMs, gasLimit, minGasPrice, maxTxBytes, maxTxs,
                 maxFutureBlockMs, syntheticMatrixSize, syntheticSpotChecks, syntheticWindow, syntheticVerifyGasPerMmac,
                 blockReward, halvingInterval, computeRewardShareBps, faucetEnabled, marketWorkerShareBps, marketPocShareBps,
-                marketTreasuryShareBps, maxTaskLifetimeS, maxTaskPayloadBytes, staking);
+                marketTreasuryShareBps, maxTaskLifetimeS, maxTaskPayloadBytes, staking, bonds);
     }
 
     /** The same parameters with other market rules (shares in basis points, lifetime, payload bound). */
@@ -219,7 +224,7 @@ public record NetworkParams(
         return new NetworkParams(network, chainId, blockTimeMs, blockGasLimit, minGasPrice, maxTxBytes, maxBlockTxs,
                 maxFutureBlockMs, syntheticMatrixSize, syntheticSpotChecks, syntheticWindow, syntheticVerifyGasPerMmac,
                 blockReward, halvingInterval, computeRewardShareBps, faucetEnabled, workerBps, pocBps, treasuryBps,
-                lifetimeS, payloadBytes, staking);
+                lifetimeS, payloadBytes, staking, bonds);
     }
 
     /** The same parameters with other staking rules. */
@@ -227,7 +232,15 @@ public record NetworkParams(
         return new NetworkParams(network, chainId, blockTimeMs, blockGasLimit, minGasPrice, maxTxBytes, maxBlockTxs,
                 maxFutureBlockMs, syntheticMatrixSize, syntheticSpotChecks, syntheticWindow, syntheticVerifyGasPerMmac,
                 blockReward, halvingInterval, computeRewardShareBps, faucetEnabled, marketWorkerShareBps, marketPocShareBps,
-                marketTreasuryShareBps, maxTaskLifetimeS, maxTaskPayloadBytes, s);
+                marketTreasuryShareBps, maxTaskLifetimeS, maxTaskPayloadBytes, s, bonds);
+    }
+
+    /** The same parameters with other work-bond rules. */
+    public NetworkParams withBonds(BondParams b) {
+        return new NetworkParams(network, chainId, blockTimeMs, blockGasLimit, minGasPrice, maxTxBytes, maxBlockTxs,
+                maxFutureBlockMs, syntheticMatrixSize, syntheticSpotChecks, syntheticWindow, syntheticVerifyGasPerMmac,
+                blockReward, halvingInterval, computeRewardShareBps, faucetEnabled, marketWorkerShareBps, marketPocShareBps,
+                marketTreasuryShareBps, maxTaskLifetimeS, maxTaskPayloadBytes, staking, b);
     }
 
     private static Map<String, NetworkParams> load() {

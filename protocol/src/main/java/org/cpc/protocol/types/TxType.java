@@ -27,7 +27,11 @@ public enum TxType {
     /** Takes the sender's validator out of jail once its jail time is over. */
     UNJAIL,
     /** Reports two conflicting signed votes of one validator (a double sign). */
-    SUBMIT_EVIDENCE;
+    SUBMIT_EVIDENCE,
+    /** Adds {@code amount} to the sender's work bond as a worker or a PoC validator (payload {@code {"role",...}}). */
+    BOND,
+    /** Starts unbonding {@code amount} of the sender's work bond of {@code payload.role}. */
+    UNBOND;
 
     public static TxType parse(String s) {
         for (TxType t : values()) if (t.name().equals(s)) return t;

@@ -49,4 +49,30 @@ class GasScheduleTest {
         assertThat(GasSchedule.intrinsicGas(TxType.SUBMIT_EVIDENCE, name, DEVNET))
                 .isEqualTo(50_000 + 200_000 + 16L * Jcs.canonicalize(name).length);
     }
+
+    @Test
+    void bondTypesCostWhatTheProtocolSays() {
+        var worker = Json.object().put("role", "worker");
+        assertThat(GasSchedule.intrinsicGas(TxType.BOND, worker, DEVNET))
+                .isEqualTo(50_000 + 16L * Jcs.canonicalize(worker).length);
+        var poc = Json.object().put("role", "poc_validator").put("endpoint", "https://m.example").put("name", "m");
+        assertThat(GasSchedule.intrinsicGas(TxType.BOND, poc, DEVNET))
+                .isEqualTo(50_000 + 16L * Jcs.canonicalize(poc).length);
+        assertThat(GasSchedule.intrinsicGas(TxType.UNBOND, worker, DEVNET))
+                .isEqualTo(50_000 + 16L * Jcs.canonicalize(worker).length);
+    }
+
+    @Test
+    void bondUnbondingMustOutlastBothWindows() {
+        var b = DEVNET.bonds();
+        assertThat(b.bondUnbondingBlocks()).isGreaterThan(b.challengeWindow()).isGreaterThan(b.disputeWindow());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new org.cpc.protocol.params.BondParams(20,
+                        b.minWorkerBond(), b.minPocBond(), 10, 20))
+                .hasMessageContaining("bond_unbonding_blocks (20) must be more than challenge_window (10) and"
+                        + " dispute_window (20)");
+        var json = DEVNET.toJson();
+        json.put("challenge_window", json.path("bond_unbonding_blocks").asLong());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> org.cpc.protocol.params.NetworkParams.fromJson(json))
+                .hasMessageContaining("must be more than challenge_window");
+    }
 }

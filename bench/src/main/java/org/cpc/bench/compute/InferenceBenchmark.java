@@ -1,0 +1,148 @@
+package org.cpc.bench.compute;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cpc.compute.gemm.Backends;
+import org.cpc.compute.gemm.GemmBackend;
+import org.cpc.compute.gemm.JavaGemm;
+import org.cpc.compute.infer.IdxImages;
+import org.cpc.compute.infer.InferenceExecutor;
+import org.cpc.compute.infer.IntModel;
+import org.cpc.compute.infer.ModelLimits;
+import org.cpc.compute.infer.OnnxImporter;
+
+/**
+ * Our exact integer executor against ONNX Runtime (its Java API, CPU execution provider) on the same ONNX files,
+ * inputs and thread count, in one run: samples/s of each (best of several whole-batch runs), their ratio, and how
+ * far the outputs agree — int8 outputs equal byte for byte (ORT's float output read back through the output scale
+ * and zero point) and the predicted class (first maximum). ORT runs a QDQ model by fusing it into its own int8
+ * kernels, whose requantization rounds in float, so an output may differ by one step where ours follows the
+ * protocol's integer rule.
+ *
+ * <p>Usage: {@code bin/bench-inference [--threads T] [--runs R] [--samples N] MODEL.onnx [IMAGES-idx3-ubyte.gz]};
+ * without images, N samples of random int8 input (the same for both).
+ */
+public final class InferenceBenchmark {
+    private InferenceBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int threads = Runtime.getRuntime().availableProcessors();
+        int runs = 5;
+        int samples = 10_000;
+        Path model = null;
+        Path images = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--samples" -> samples = Integer.parseInt(args[++i]);
+                default -> {
+                    if (model == null) model = Path.of(args[i]);
+                    else images = Path.of(args[i]);
+                }
+            }
+        }
+        if (model == null) throw new IllegalArgumentException("usage: [--threads T] [--runs R] [--samples N] MODEL.onnx [IMAGES.gz]");
+        run(System.out, model, images, samples, threads, runs);
+    }
+
+    static void run(PrintStream out, Path modelFile, Path images, int samples, int threads, int runs)
+            throws IOException, OrtException {
+        IntModel model = OnnxImporter.read(modelFile, ModelLimits.DEFAULT);
+        int n = model.input().size();
+        byte[] input = images == null ? random(samples * n) : IdxImages.quantize(IdxImages.read(images, samples), model);
+        samples = input.length / n;
+        GemmBackend selected = Backends.select("cpu", threads).gemm();
+        List<GemmBackend> backends = selected.name().equals("java") ? List.of(selected)
+                : List.of(selected, new JavaGemm(threads));
+        out.printf("model %s: %s → %s, %d multiply-adds per sample; %d samples, %d threads, best of %d runs%n",
+                modelFile.getFileName(), model.input(), model.output(), model.macsPerSample(), samples, threads, runs);
+        byte[] ourOut = null;
+        Map<String, Double> oursBest = new LinkedHashMap<>();
+        for (GemmBackend gemm : backends) {
+            InferenceExecutor ours = new InferenceExecutor(model, gemm, threads);
+            byte[] o = ours.run(input, samples).output();
+            if (ourOut != null && !Arrays.equals(o, ourOut)) throw new IllegalStateException("backends disagree");
+            ourOut = o;
+            double best = Double.MAX_VALUE;
+            for (int r = 0; r < runs; r++) {
+                long t = System.nanoTime();
+                ours.run(input, samples);
+                best = Math.min(best, (System.nanoTime() - t) / 1e9);
+            }
+            oursBest.put(gemm.name(), best);
+        }
+
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(threads);
+            options.setInterOpNumThreads(1);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            try (OrtSession session = env.createSession(Files.readAllBytes(modelFile), options)) {
+                float[] x = new float[input.length];
+                for (int i = 0; i < x.length; i++) x[i] = (input[i] - model.inputZeroPoint()) * model.inputScale();
+                long[] shape = model.input().isVector() ? new long[] {samples, n}
+                        : new long[] {samples, model.input().channels(), model.input().height(), model.input().width()};
+                String name = session.getInputNames().iterator().next();
+                float[] ortOut = null;
+                double ortBest = Double.MAX_VALUE;
+                try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape)) {
+                    for (int r = 0; r <= runs; r++) {
+                        long t = System.nanoTime();
+                        try (OrtSession.Result result = session.run(Map.of(name, tensor))) {
+                            if (r > 0) ortBest = Math.min(ortBest, (System.nanoTime() - t) / 1e9);
+                            else ortOut = ((OnnxTensor) result.get(0)).getFloatBuffer().array();
+                        }
+                    }
+                }
+                compare(out, model, ourOut, ortOut, samples);
+                out.printf("ONNX Runtime %s: %,.0f samples/s%n", env.getVersion(), samples / ortBest);
+                for (Map.Entry<String, Double> e : oursBest.entrySet()) {
+                    out.printf("ours, %s GEMM: %,.0f samples/s, ratio ours/ORT %.3f%n", e.getKey(),
+                            samples / e.getValue(), ortBest / e.getValue());
+                }
+            }
+        }
+    }
+
+    /** int8 outputs equal (ORT's float read back to int8) and the predicted class equal. */
+    private static void compare(PrintStream out, IntModel model, byte[] ours, float[] ort, int samples) {
+        int classes = model.output().size();
+        long same = 0;
+        int sameClass = 0;
+        int maxDiff = 0;
+        for (int s = 0; s < samples; s++) {
+            int a = 0;
+            int b = 0;
+            for (int c = 0; c < classes; c++) {
+                int i = s * classes + c;
+                int q = Math.round(ort[i] / model.outputScale()) + model.outputZeroPoint();
+                if (q == ours[i]) same++;
+                maxDiff = Math.max(maxDiff, Math.abs(q - ours[i]));
+                if (ours[i] > ours[s * classes + a]) a = c;
+                if (ort[i] > ort[s * classes + b]) b = c;
+            }
+            if (a == b) sameClass++;
+        }
+        out.printf("agreement with ONNX Runtime: int8 outputs %d of %d equal (%.3f%%, largest difference %d); "
+                        + "predicted class %d of %d (%.2f%%)%n", same, (long) samples * classes,
+                100.0 * same / ((long) samples * classes), maxDiff, sameClass, samples, 100.0 * sameClass / samples);
+    }
+
+    private static byte[] random(int bytes) {
+        byte[] b = new byte[bytes];
+        new java.util.SplittableRandom(1).nextBytes(b);
+        return b;
+    }
+}

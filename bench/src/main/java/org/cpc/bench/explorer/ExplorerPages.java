@@ -1,0 +1,95 @@
+package org.cpc.bench.explorer;
+
+import java.io.File;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The explorer's pages loaded in Debian's headless chromium through its chromedriver (Selenium; nothing is
+ * downloaded: both paths are given). Each load starts from {@code about:blank}, so it is a whole page load (HTML,
+ * modules, API calls, rendering); it ends when the explorer marks {@code explorer:content} (app.js, once a view's
+ * content is in the page). The browser's own timings are read back: the mark's time since navigation start, and
+ * every API call (fetch) the page made with its duration and body size.
+ */
+public final class ExplorerPages implements AutoCloseable {
+    public static final File CHROMIUM = new File("/usr/bin/chromium");
+    public static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+    private static final Duration CONTENT_TIMEOUT = Duration.ofSeconds(60);
+
+    /** One API call a page made: its path and query, time from request to last byte, and body bytes. */
+    public record ApiCall(String path, double ms, long bytes) {}
+
+    /** One load of a page: time to content since navigation start, and the API calls made until then. */
+    public record Load(String route, double contentMs, List<ApiCall> calls) {}
+
+    private final WebDriver driver;
+    private final String base;
+
+    private ExplorerPages(WebDriver driver, String base) {
+        this.driver = driver;
+        this.base = base;
+    }
+
+    /** Whether this machine has the browser and its driver (Debian: apt-get install chromium chromium-driver). */
+    public static boolean available() {
+        return CHROMIUM.canExecute() && CHROMEDRIVER.canExecute();
+    }
+
+    /** A headless browser on the explorer of the node at {@code nodeUrl}, with a window of {@code width}×{@code height}. */
+    public static ExplorerPages open(String nodeUrl, int width, int height) {
+        if (!available()) {
+            throw new IllegalStateException("needs " + CHROMIUM + " and " + CHROMEDRIVER
+                    + " (Debian: apt-get install -y chromium chromium-driver)");
+        }
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        // --no-sandbox: CI runs as root, where chromium's sandbox refuses to start.
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--window-size=" + width + "," + height, "--lang=en-US", "--disable-extensions");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
+                .usingAnyFreePort().build();
+        return new ExplorerPages(new ChromeDriver(service, options), nodeUrl);
+    }
+
+    /** Loads {@code route} (the part after {@code #/}) from a blank page and waits for its content. */
+    @SuppressWarnings("unchecked")
+    public Load load(String route) {
+        driver.get("about:blank");
+        driver.get(base + "/#/" + route);
+        JavascriptExecutor js = (JavascriptExecutor) driver;
+        long deadline = System.nanoTime() + CONTENT_TIMEOUT.toNanos();
+        Object mark;
+        while ((mark = js.executeScript("const m = performance.getEntriesByName('explorer:content');"
+                + " return m.length ? m[0].startTime : null;")) == null) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("#/" + route + " showed no content within " + CONTENT_TIMEOUT);
+            }
+            Thread.onSpinWait();
+        }
+        double contentMs = ((Number) mark).doubleValue();
+        List<Map<String, Object>> entries = (List<Map<String, Object>>) js.executeScript(
+                "return performance.getEntriesByType('resource').filter(e => e.initiatorType === 'fetch')"
+                        + ".map(e => ({name: e.name, start: e.startTime, ms: e.responseEnd - e.startTime,"
+                        + " bytes: e.decodedBodySize}));");
+        List<ApiCall> calls = new ArrayList<>();
+        for (Map<String, Object> e : entries) {
+            if (((Number) e.get("start")).doubleValue() > contentMs) continue; // a live update after the content
+            String url = (String) e.get("name");
+            calls.add(new ApiCall(url.startsWith(base) ? url.substring(base.length()) : url,
+                    ((Number) e.get("ms")).doubleValue(), ((Number) e.get("bytes")).longValue()));
+        }
+        return new Load(route, contentMs, calls);
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+    }
+}

@@ -1,0 +1,59 @@
+package org.cpc.protocol.params;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
+import java.util.Set;
+import org.cpc.protocol.codec.JsonFields;
+
+/**
+ * The work-bond part of a network's parameters (docs/protocol.md, "Work bonds"): what workers and PoC validators
+ * put at stake behind the results they put on chain, and the windows in which those results can be disputed. Every
+ * duration is a number of blocks. In JSON the fields sit beside the others in the one flat {@code /params} object.
+ *
+ * @param bondUnbondingBlocks blocks an UNBOND waits before its coins come back; longer than both windows, so that
+ *     nobody withdraws a bond while a result it backs can still be disputed (apart from staking's
+ *     {@code unbonding_blocks})
+ * @param minWorkerBond least bond, in wei, of a worker whose synthetic results are admitted (0: no bond needed)
+ * @param minPocBond least bond, in wei, of a PoC validator whose market results (or attestations) are accepted
+ * @param challengeWindow blocks after a synthetic result's inclusion in which it may be challenged
+ * @param disputeWindow blocks after a market task's completion in which a fraud proof may dispute one of its jobs
+ */
+public record BondParams(long bondUnbondingBlocks, BigInteger minWorkerBond, BigInteger minPocBond,
+                         long challengeWindow, long disputeWindow) {
+
+    public static final Set<String> FIELDS = Set.of("bond_unbonding_blocks", "min_worker_bond", "min_poc_bond",
+            "challenge_window", "dispute_window");
+
+    public BondParams {
+        require(challengeWindow >= 1, "challenge_window must be at least 1");
+        require(disputeWindow >= 1, "dispute_window must be at least 1");
+        require(bondUnbondingBlocks > challengeWindow && bondUnbondingBlocks > disputeWindow,
+                "bond_unbonding_blocks (" + bondUnbondingBlocks + ") must be more than challenge_window ("
+                        + challengeWindow + ") and dispute_window (" + disputeWindow + "), else a bond could be"
+                        + " withdrawn before the results it backs can no longer be disputed");
+        require(minWorkerBond.signum() >= 0, "min_worker_bond must not be negative");
+        require(minPocBond.signum() > 0, "min_poc_bond must be more than 0 wei");
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) throw new IllegalArgumentException("network parameters: " + message);
+    }
+
+    /** The same parameters with another least worker bond (tests that are not about bonds use 0). */
+    public BondParams withMinWorkerBond(BigInteger wei) {
+        return new BondParams(bondUnbondingBlocks, wei, minPocBond, challengeWindow, disputeWindow);
+    }
+
+    void writeTo(ObjectNode o) {
+        o.put("bond_unbonding_blocks", bondUnbondingBlocks);
+        o.put("min_worker_bond", minWorkerBond.toString());
+        o.put("min_poc_bond", minPocBond.toString());
+        o.put("challenge_window", challengeWindow);
+        o.put("dispute_window", disputeWindow);
+    }
+
+    static BondParams read(JsonFields f) {
+        return new BondParams(f.uint("bond_unbonding_blocks"), f.wei("min_worker_bond"), f.wei("min_poc_bond"),
+                f.uint("challenge_window"), f.uint("dispute_window"));
+    }
+}
