@@ -10,11 +10,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.cpc.chain.query.ValidatorView;
 import org.cpc.node.DataDir;
 import org.cpc.node.NodeConfig;
 import org.cpc.node.NodeInit;
 import org.cpc.node.NodeRunner;
 import org.cpc.protocol.params.NetworkParams;
+import org.cpc.protocol.types.Amounts;
 import org.cpc.worker.NodeApi;
 import org.cpc.worker.SoloWorker;
 import picocli.CommandLine;
@@ -57,6 +59,17 @@ final class DevnetCommand implements Runnable {
     int p2pPort;
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** Each validator's operator, bond and voting power, as the chain has them now. */
+    static void printStakes(PrintWriter out, List<ValidatorView> stakes) {
+        out.println("  stakes:    " + stakes.size() + " validator" + (stakes.size() == 1 ? "" : "s")
+                + " (power = bond in whole CPC)");
+        for (ValidatorView v : stakes) {
+            out.println("    " + v.operatorAddress() + "  bond " + Amounts.formatCpc(v.tokens()) + " CPC (self "
+                    + Amounts.formatCpc(v.selfBond()) + ")  power " + v.power() + "  " + v.status()
+                    + "  commission " + v.commissionBps() + " bps");
+        }
+    }
 
     @Override
     public void run() {
@@ -103,6 +116,8 @@ final class DevnetCommand implements Runnable {
             out.println("  P2P:       " + node.network().listenText() + "   (node id " + node.network().nodeId() + ")");
         }
         out.println("  WARNING:   devnet keys use the public password in node.json. Never reuse them elsewhere.");
+        List<ValidatorView> stakes = node.chain().stakingValidators();
+        printStakes(out, stakes);
         List<SoloWorker> started = DevnetWorkers.start(DevnetWorkers.SOLO, soloWorkers, dir, backend, out,
                 spec.commandLine().getErr(), (key, compute, reporter) -> new SoloWorker(new NodeApi(url), key, compute, reporter));
         DevnetMarket market = pocPort < 0 ? null
@@ -120,6 +135,12 @@ final class DevnetCommand implements Runnable {
         out.println("  cpc query balance $(cpc keys show alice --address) --node " + url);
         out.println("  cpc tx send --from alice --to cpc1... --amount 1.5 --node " + url);
         out.println("  cpc query status --node " + url);
+        out.println("  cpc query validators --node " + url);
+        if (!stakes.isEmpty()) {
+            out.println("  cpc tx delegate --from alice --validator " + stakes.getFirst().operatorAddress()
+                    + " --amount 5.0 --node " + url + "     (bond to a validator; its rewards accrue to alice)");
+            out.println("  cpc query delegations $(cpc keys show alice --address) --node " + url);
+        }
         if (!started.isEmpty()) {
             out.println("  cpc query block latest --node " + url + "     (SUBMIT_RESULTs and compute_root)");
             out.println("  curl -s " + url + "/balance/" + started.get(0).address() + "     (the worker's earnings)");

@@ -8,6 +8,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.List;
+import org.cpc.chain.LocalChain;
 import org.cpc.client.NodeClient;
 import org.cpc.node.DataDir;
 import org.cpc.node.NodeInit;
@@ -19,6 +21,23 @@ import picocli.CommandLine;
 
 /** {@code cpc devnet}'s worker flags: --workers counts pool (Task Market) workers, --solo-workers the solo ones. */
 class DevnetCommandTest {
+    @TempDir
+    Path tmp;
+
+    /** What a multi-validator devnet prints at start: each genesis validator's operator, bond and power. */
+    @Test
+    void showsEachValidatorsStake() {
+        List<NodeInit.Result> made = NodeInit.network(org.cpc.protocol.params.NetworkParams.devnet(),
+                NodeInit.localMembers(tmp, List.of(1L, 3L), 18000, 27000), NodeInit.DEFAULT_VALIDATOR_KEY, null, 0);
+        StringWriter text = new StringWriter();
+        try (LocalChain chain = LocalChain.open(made.getFirst().dataDir().db(), made.getFirst().genesis())) {
+            DevnetCommand.printStakes(new PrintWriter(text, true), chain.stakingValidators());
+        }
+        assertThat(text.toString()).contains("2 validators (power = bond in whole CPC)")
+                .contains(made.get(0).operator().address() + "  bond 1.0 CPC (self 1.0)  power 1  active")
+                .contains(made.get(1).operator().address() + "  bond 3.0 CPC (self 3.0)  power 3  active");
+    }
+
     @Test
     void workersArePoolWorkersAndSoloWorkersHaveTheirOwnFlag() {
         DevnetCommand d = new DevnetCommand();

@@ -30,7 +30,10 @@ public record DataDir(Path root) {
         return root.resolve("db");
     }
 
-    /** Consensus state that must survive a crash and must never be copied to another machine (docs/operations.md). */
+    /**
+     * Consensus state that must survive a crash, and that moves with the validator when it moves (stopped first): a
+     * copy running beside the original double-signs (docs/operations.md, "Moving a validator").
+     */
     public Path consensus() {
         return root.resolve("consensus");
     }

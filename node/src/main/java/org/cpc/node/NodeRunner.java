@@ -214,6 +214,11 @@ public final class NodeRunner implements AutoCloseable {
         return network;
     }
 
+    /** The node's consensus, or null for a node without a key and without P2P (nothing to take part in). */
+    public Consensus consensus() {
+        return consensus;
+    }
+
     public NodeServer server() {
         return server;
     }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,9 @@ import java.util.concurrent.TimeUnit;
  * long GC pause or an overloaded host freezes it.
  */
 public final class ChildJvm implements AutoCloseable {
+    /** Bounds {@link #errors()}: a node that warns on every height would otherwise bury the assertion. */
+    private static final int MAX_NOTABLE = 80;
+
     /** How long a SIGTERM'd or SIGKILL'd child may take to be gone. */
     private static final long EXIT_WAIT_S = 10;
 
@@ -99,17 +103,22 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
-    /** Every ERROR line of the log with the line after it (an exception's message), which a tail may have cut. */
+    /**
+     * The lines a tail may have cut that explain a failure: every ERROR line with the line after it (an exception's
+     * message), every WARN line and every ban, the last {@link #MAX_NOTABLE} of them.
+     */
     public String errors() {
         try {
             List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
-            StringBuilder sb = new StringBuilder();
+            ArrayDeque<String> out = new ArrayDeque<>();
             for (int i = 0; i < all.size(); i++) {
-                if (!all.get(i).contains(" ERROR ")) continue;
-                sb.append(all.get(i)).append('\n');
-                if (i + 1 < all.size()) sb.append(all.get(i + 1)).append('\n');
+                String line = all.get(i);
+                boolean error = line.contains(" ERROR ");
+                if (!error && !line.contains(" WARN ") && !line.contains(" banned ")) continue;
+                out.add(error && i + 1 < all.size() ? line + "\n" + all.get(i + 1) : line);
+                if (out.size() > MAX_NOTABLE) out.removeFirst();
             }
-            return sb.toString();
+            return out.isEmpty() ? "" : String.join("\n", out) + "\n";
         } catch (IOException e) {
             return "(cannot read " + log + ": " + e.getMessage() + ")";
         }

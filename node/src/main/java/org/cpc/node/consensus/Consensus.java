@@ -9,4 +9,10 @@ public interface Consensus {
 
     /** Stops proposing; returns after any commit in flight has finished, so the chain can be closed safely. */
     void stop();
+
+    /**
+     * Whether this validator follows without signing because the chain shows its key signing elsewhere
+     * ({@link SignHistoryCheck}); false for a node that signs or has no key.
+     */
+    boolean signingHeldBack();
 }

@@ -92,6 +92,11 @@ public final class TendermintConsensus implements Consensus {
     /** The WAL of the current height's inputs; null for a node that does not vote (it signs nothing to protect). */
     private final FileWal<Block> wal;
     private final EvidenceStore evidence;
+    /**
+     * Why the signer is held back ({@link SignHistoryCheck}: the chain shows this key signing above what the sign
+     * state remembers), or null when it signs. Touched only on the executor after {@link #start}.
+     */
+    private volatile String heldBack;
     /** The driver now running; replaced (a new generation) after a failure or a sync. Touched only on the executor. */
     private ConsensusDriver<Block> driver;
 
@@ -140,6 +145,7 @@ public final class TendermintConsensus implements Consensus {
     public void start() {
         if (!started.compareAndSet(false, true)) throw new IllegalStateException("consensus already started");
         if (key != null) {
+            checkSignHistory();
             long next = chain.head().header().height() + 1;
             ValidatorSet set = chain.validatorSet(next);
             Validator own = set.byAddress(key.address());
@@ -152,7 +158,37 @@ public final class TendermintConsensus implements Consensus {
             }
         }
         startDriver(0, timeouts.commit());
-        executor.scheduleWithFixedDelay(() -> run(d -> d.gossipTick()), gossipMs, gossipMs, TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(() -> {
+            if (heldBack != null && !checkSignHistory()) restartDriver();
+            run(d -> d.gossipTick());
+        }, gossipMs, gossipMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Runs {@link SignHistoryCheck} for this key against the chain as it is now, logging a change; returns whether
+     * the signer is (still) held back.
+     */
+    private boolean checkSignHistory() {
+        String why = SignHistoryCheck.holdBack(chain, key.address(), signer.last(), SignHistoryCheck.LOOKBACK_BLOCKS)
+                .orElse(null);
+        if (why != null && heldBack == null) {
+            LOG.error("NOT SIGNING: {}", why);
+        } else if (why == null && heldBack != null) {
+            LOG.info("validator {}: the chain has gone {} blocks without a signature of this key; signing again",
+                    key.address(), SignHistoryCheck.LOOKBACK_BLOCKS);
+        }
+        heldBack = why;
+        return why != null;
+    }
+
+    @Override
+    public boolean signingHeldBack() {
+        return heldBack != null;
+    }
+
+    private void restartDriver() {
+        driver = null;
+        startDriver(0, 0);
     }
 
     @Override
@@ -239,10 +275,12 @@ public final class TendermintConsensus implements Consensus {
      */
     public void headMoved() {
         schedule(() -> {
+            // The blocks just synced may show this key signing elsewhere: a restored validator whose chain was
+            // behind saw nothing at start.
+            boolean nowHeld = signer != null && heldBack == null && checkSignHistory();
             long next = chain.head().header().height() + 1;
-            if (driver != null && driver.machine().height() >= next) return;
-            driver = null;
-            startDriver(0, 0);
+            if (!nowHeld && driver != null && driver.machine().height() >= next) return;
+            restartDriver();
         }, 0);
     }
 
@@ -254,7 +292,7 @@ public final class TendermintConsensus implements Consensus {
         schedule(() -> {
             // The set of each height comes from the committed chain, never from consensus's own state.
             TendermintMachine<Block> machine = new TendermintMachine<>(chain.params().chainId(), chain::validatorSet,
-                    signer, MlDsaSignatures.VERIFIER, app, timeouts);
+                    heldBack == null ? signer : null, MlDsaSignatures.VERIFIER, app, timeouts);
             ConsensusDriver<Block> d = new ConsensusDriver<>(machine, app, new P2pTransport(), new Timers(),
                     e -> {
                         if (evidence.add(e, machine.validators())) {
