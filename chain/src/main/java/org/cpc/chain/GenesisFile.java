@@ -139,6 +139,16 @@ public final class GenesisFile {
             }
             if (!poc.add(a)) throw new IllegalArgumentException("PoC validator " + a + " listed twice");
         }
+        g.bonds().forEach((address, bond) -> {
+            BigInteger has = g.alloc().getOrDefault(address, BigInteger.ZERO);
+            if (has.compareTo(bond) < 0) {
+                throw new IllegalArgumentException("genesis bonds " + Amounts.formatCpc(bond) + " CPC of " + address
+                        + " (the power of the validator it operates, in CPC, and min_poc_bond if it is a PoC"
+                        + " validator), but its alloc holds only " + Amounts.formatCpc(has) + " CPC: bonds come out of"
+                        + " the alloc, so give it at least " + Amounts.formatCpc(bond) + " CPC there (a genesis file"
+                        + " made before this rule must be made again: cpc node init, or ./cpc devnet --reset)");
+            }
+        });
         if (g.treasuryAddress() == null || !Address.isAccount(g.treasuryAddress())) {
             throw new IllegalArgumentException("treasury_address '" + g.treasuryAddress() + "' is not a valid cpc address");
         }

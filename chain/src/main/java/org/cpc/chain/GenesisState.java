@@ -34,8 +34,7 @@ public final class GenesisState {
      */
     public static List<StateWrite> writes(Genesis g) {
         List<StateWrite> w = new ArrayList<>();
-        for (Map.Entry<String, BigInteger> e : g.alloc().entrySet()) {
-            if (e.getValue().signum() == 0) continue;
+        for (Map.Entry<String, BigInteger> e : g.balances().entrySet()) {
             w.add(new StateWrite(StateKeys.ACCOUNT, StateKeys.account(e.getKey()),
                     StateKeys.encodeAccount(new Account(e.getValue(), 0))));
         }
@@ -58,8 +57,8 @@ public final class GenesisState {
     /**
      * The genesis validators bonded: each one's {@code power} becomes a self-bond of that many CPC, operated by its
      * {@code reward_address}; see {@link Staking#genesis}. Each genesis PoC validator gets a PoC validator bond of
-     * {@code min_poc_bond} ({@link WorkBonds#genesis}); like the stakes, those bonds are created by genesis, apart
-     * from the alloc, and counted in what genesis issued.
+     * {@code min_poc_bond} ({@link WorkBonds#genesis}). All of these come out of the operators' alloc
+     * ({@link Genesis#bonds()}): what genesis issued is the alloc.
      */
     private static List<StateWrite> stakingWrites(Genesis g) {
         return staking(g).writes();
@@ -73,9 +72,8 @@ public final class GenesisState {
             vs.add(new Staking.GenesisValidator(new ConsensusKey(v.address(), v.rewardAddress(), v.publicKey()),
                     Amounts.cpc(v.power())));
         }
-        BigInteger alloc = g.alloc().values().stream().reduce(BigInteger.ZERO, BigInteger::add);
-        BigInteger pocBonds = new WorkBonds(g.params(), ws).genesis(g.pocValidators());
-        new Staking(g.params().staking(), ws, g.treasuryAddress()).genesis(vs, alloc.add(pocBonds));
+        new WorkBonds(g.params(), ws).genesis(g.pocValidators());
+        new Staking(g.params().staking(), ws, g.treasuryAddress()).genesis(vs, g.supply());
         return ws;
     }
 

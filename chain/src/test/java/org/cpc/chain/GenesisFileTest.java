@@ -1,9 +1,13 @@
 package org.cpc.chain;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
 import java.util.List;
+import java.util.TreeMap;
+import org.cpc.protocol.types.Amounts;
 import org.junit.jupiter.api.Test;
 
 class GenesisFileTest {
@@ -26,5 +30,22 @@ class GenesisFileTest {
         ObjectNode json2 = GenesisFile.toJson(g);
         ((ObjectNode) json2.get("alloc")).put(TestKit.addr(5), "-5");
         assertThatThrownBy(() -> GenesisFile.fromJson(json2)).hasMessageContaining("not decimal wei");
+    }
+
+    @Test
+    void bondsComeOutOfTheAlloc() {
+        Genesis g = TestKit.genesis(2);
+        ValidatorInfo v = g.validators().get(0);
+        BigInteger bond = Amounts.cpc(v.power());
+        assertThat(g.bonds()).containsEntry(v.rewardAddress(), bond);
+        assertThat(g.alloc().get(v.rewardAddress())).isEqualTo(bond);
+        assertThat(g.balances()).doesNotContainKey(v.rewardAddress()).containsKeys(TestKit.addr(0), TestKit.addr(1));
+        assertThat(g.supply()).isEqualTo(g.alloc().values().stream().reduce(BigInteger.ZERO, BigInteger::add));
+
+        TreeMap<String, BigInteger> short1 = new TreeMap<>(g.alloc());
+        short1.put(v.rewardAddress(), bond.subtract(BigInteger.ONE));
+        Genesis underfunded = new Genesis(g.params(), g.timestampMs(), short1, g.validators());
+        assertThatThrownBy(() -> GenesisFile.check(underfunded))
+                .hasMessageContaining(v.rewardAddress()).hasMessageContaining("bonds come out of the alloc");
     }
 }

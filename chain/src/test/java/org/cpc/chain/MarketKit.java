@@ -27,7 +27,7 @@ final class MarketKit {
         TreeMap<String, BigInteger> alloc = new TreeMap<>();
         for (int i = 0; i <= POC; i++) alloc.put(addr(i), Amounts.cpc(1000));
         return new Genesis(p, GENESIS_MS, alloc, List.of(validatorInfo(validatorKey(), addr(999))),
-                List.of(addr(POC)), TREASURY);
+                List.of(addr(POC)), TREASURY).withBondsAllocated();
     }
 
     static Genesis genesis() {

@@ -69,7 +69,7 @@ class ProposalTest {
         KeyPair a = validatorKey(), b = MlDsa.generateKeyPair();
         TreeMap<String, BigInteger> alloc = new TreeMap<>();
         alloc.put(addr(0), Amounts.cpc(10));
-        Genesis g = new Genesis(PARAMS, GENESIS_MS, alloc, List.of(validatorInfo(a, addr(998)), validatorInfo(b, addr(999))));
+        Genesis g = new Genesis(PARAMS, GENESIS_MS, alloc, List.of(validatorInfo(a, addr(998)), validatorInfo(b, addr(999)))).withBondsAllocated();
         try (LocalChain c = LocalChain.open(dir, g, options(clock))) {
             Map<String, KeyPair> keys = Map.of(g.validators().get(0).address(), a, g.validators().get(1).address(), b);
             ValidatorSet s1 = c.validatorSet(1);

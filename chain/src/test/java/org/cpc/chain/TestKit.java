@@ -67,7 +67,7 @@ public final class TestKit {
     public static Genesis genesis(NetworkParams p, KeyPair vk, int accounts, long eachCpc) {
         TreeMap<String, BigInteger> alloc = new TreeMap<>();
         for (int i = 0; i < accounts; i++) alloc.put(addr(i), Amounts.cpc(eachCpc));
-        return new Genesis(p, GENESIS_MS, alloc, List.of(validatorInfo(vk, addr(999))));
+        return new Genesis(p, GENESIS_MS, alloc, List.of(validatorInfo(vk, addr(999)))).withBondsAllocated();
     }
 
     public static Genesis genesis(int accounts) {

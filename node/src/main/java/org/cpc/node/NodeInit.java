@@ -158,8 +158,10 @@ public final class NodeInit {
         }
         // The market's defaults: the first node's operator account is the network's one PoC validator (a devnet
         // PoC validator runs with that key) and the treasury is the keyless well-known address.
+        // Genesis bonds come out of the alloc: each operator is allocated exactly what it bonds, so it starts with a
+        // balance of 0 and earns its first CPC from its blocks.
         Genesis genesis = new Genesis(params, nowMs, alloc, validators,
-                List.of(keys.getFirst().operator().address()), Genesis.WELL_KNOWN_TREASURY);
+                List.of(keys.getFirst().operator().address()), Genesis.WELL_KNOWN_TREASURY).withBondsAllocated();
 
         List<Result> results = new ArrayList<>();
         for (int i = 0; i < members.size(); i++) {

@@ -10,6 +10,7 @@ import org.cpc.chain.Genesis;
 import org.cpc.chain.ValidatorInfo;
 import org.cpc.protocol.keys.Keyring;
 import org.cpc.protocol.keys.ValidatorKey;
+import org.cpc.protocol.types.Amounts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,7 +43,12 @@ class NodeInitTest {
             assertThat(genesis.validators().get(i).rewardAddress()).isEqualTo(nodes.get(i).operator().address());
             assertThat(c.faucetKey() != null).isEqualTo(i == 0);
         }
-        assertThat(genesis.alloc()).containsOnlyKeys(nodes.getFirst().faucetAddress());
+        // Operators are allocated exactly what genesis bonds for them (power CPC, and min_poc_bond for node0's
+        // operator, the PoC validator): they start with no balance, the faucet with its own.
+        assertThat(genesis.balances()).containsOnlyKeys(nodes.getFirst().faucetAddress());
+        for (int i = 0; i < 3; i++) {
+            assertThat(genesis.alloc().get(nodes.get(i).operator().address())).isEqualTo(Amounts.cpc(i == 0 ? 2 : i + 1));
+        }
         assertThat(genesis.validators()).extracting(ValidatorInfo::address).doesNotHaveDuplicates();
     }
 

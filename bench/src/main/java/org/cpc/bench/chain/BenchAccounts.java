@@ -37,7 +37,7 @@ record BenchAccounts(NetworkParams params, byte[][] priv, String[] pub, String[]
         KeyPair vk = MlDsa.generateKeyPair();
         byte[] raw = MlDsa.rawPublicKey(vk.getPublic());
         ValidatorInfo v = new ValidatorInfo(Address.validatorConsensus(raw), Hex.encode(raw), addr[0], 1);
-        return new BenchAccounts(p, priv, pub, addr, vk, new Genesis(p, 1_700_000_000_000L, alloc, List.of(v)));
+        return new BenchAccounts(p, priv, pub, addr, vk, new Genesis(p, 1_700_000_000_000L, alloc, List.of(v)).withBondsAllocated());
     }
 
     int senders() {

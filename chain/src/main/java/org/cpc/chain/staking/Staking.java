@@ -52,14 +52,12 @@ public final class Staking {
 
     /**
      * The staking state of a genesis: each validator created with commission {@link #GENESIS_COMMISSION_BPS} and
-     * its bond; the issuance (the alloc plus the bonds: the bonds are part of what genesis creates, not taken from
-     * the alloc); and the first active set, in effect from height 1.
+     * its bond (taken out of its operator's alloc by the caller, see {@code Genesis#bonds}); the issuance; and the
+     * first active set, in effect from height 1.
      *
-     * @param allocTotal what genesis created besides the validators' bonds: its alloc and the genesis PoC
-     *     validators' work bonds
+     * @param supply what genesis created: the sum of its alloc, bonds included
      */
-    public void genesis(List<GenesisValidator> validators, BigInteger allocTotal) {
-        BigInteger created = allocTotal;
+    public void genesis(List<GenesisValidator> validators, BigInteger supply) {
         for (GenesisValidator g : validators) {
             String op = g.key().operatorAddress();
             try {
@@ -67,9 +65,8 @@ public final class Staking {
             } catch (TxRejected e) {
                 throw new IllegalArgumentException("genesis validator " + g.key().consensusAddress() + ": " + e.reason());
             }
-            created = created.add(g.bond());
         }
-        s.putIssuance(new Issuance(created, BigInteger.ZERO));
+        s.putIssuance(new Issuance(supply, BigInteger.ZERO));
         s.flush();
         s.setSchedule(s.schedule().decide(1, ActiveSet.choose(s.index().candidates(), params.maxValidators())));
         s.flush();

@@ -71,17 +71,13 @@ public final class WorkBonds {
     // ---------------------------------------------------------------- genesis
 
     /**
-     * The genesis PoC validators' bonds: {@code min_poc_bond} each, created by genesis like the validators' stakes
-     * (not taken from the alloc), with no endpoint until the PoC validator announces one with a BOND. Returns the
-     * wei bonded, which the caller adds to what genesis created.
+     * The genesis PoC validators' bonds: {@code min_poc_bond} each, taken out of their alloc by the caller (see
+     * {@code Genesis#bonds}), with no endpoint until the PoC validator announces one with a BOND.
      */
-    public BigInteger genesis(List<String> pocValidators) {
-        BigInteger total = BigInteger.ZERO;
+    public void genesis(List<String> pocValidators) {
         for (String a : pocValidators) {
             put(WorkBond.empty(BondRole.POC_VALIDATOR, a).withAmount(params.bonds().minPocBond()));
-            total = total.add(params.bonds().minPocBond());
         }
-        return total;
     }
 
     // ---------------------------------------------------------------- BOND / UNBOND

@@ -61,7 +61,7 @@ final class StakingHarness {
         alloc.put(OPERATOR, Amounts.cpc(eachCpc));
         ValidatorInfo v = TestKit.validatorInfo(validatorKey, OPERATOR);
         this.validatorAddress = v.address();
-        this.genesis = new Genesis(params, TestKit.GENESIS_MS, alloc, List.of(v));
+        this.genesis = new Genesis(params, TestKit.GENESIS_MS, alloc, List.of(v)).withBondsAllocated();
         apply(GenesisState.writes(genesis));
         ResultVerifier none = (r, ctx) -> ResultVerifier.Verdict.invalid("no results in staking tests");
         this.executor = new BlockExecutor(params, none, null, genesis.treasuryAddress());
