@@ -214,17 +214,9 @@ final class StoreQuery implements ChainQuery {
 
     @Override
     public ValidatorSet validatorSet(long height) {
-        long next = head.block().header().height() + 1;
-        if (height < 1 || height > next + 1) {
-            throw new IllegalArgumentException("the validator set of height " + height + " is not known (the head is "
-                    + (next - 1) + ")");
-        }
-        ConsensusSets cs = consensusSets();
-        if (height == next) return cs.withPriorities(next);
-        // The set after next is known before the next block commits: its members were decided by the head, and its
-        // priorities follow from the next height's alone. Consensus asks for it the moment it decides a block.
-        if (height == next + 1) return cs.withPriorities(next).next(cs.at(next + 1).validators());
-        return cs.at(height); // checking votes and certificates needs no priorities
+        // From the state alone, not from the head: the state is committed before the head moves, and a query
+        // between the two would otherwise mix two heights (seen as a 500 on /validator during block sync).
+        return consensusSets().forHeight(height);
     }
 
     private StakingReads staking() {

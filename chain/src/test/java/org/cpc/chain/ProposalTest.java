@@ -102,6 +102,38 @@ class ProposalTest {
         }
     }
 
+    @Test
+    void theSetOfEachHeightIsReadConsistentlyWhileBlocksCommit() throws Exception {
+        KeyPair vk = validatorKey();
+        try (LocalChain c = LocalChain.open(dir, genesis(PARAMS, vk, 1, 10), options(clock))) {
+            assertThatThrownBy(() -> c.validatorSet(0)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> c.validatorSet(3)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("not known (the head is 0)");
+            // A reader asks for the next height's set (with priorities) as blocks commit on another thread, as the
+            // API and consensus do while block sync commits: the state moves before the head, and an answer that
+            // mixed the two threw ("priorities are kept for height h + 1, not h").
+            java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread reader = Thread.ofPlatform().start(() -> {
+                while (!done.get()) {
+                    try {
+                        long head = c.head().header().height();
+                        assertThat(c.validatorSet(head + 1).validators()).hasSize(1);
+                        assertThat(c.validatorSet(head + 2).validators()).hasSize(1);
+                    } catch (Throwable t) {
+                        failed.compareAndSet(null, t);
+                        return;
+                    }
+                }
+            });
+            for (int i = 0; i < 60 && failed.get() == null; i++) produce(c, vk.getPrivate());
+            done.set(true);
+            reader.join();
+            assertThat(failed.get()).as("a read of the set while blocks commit").isNull();
+            assertThat(c.validatorSet(c.head().header().height() - 5).validators()).hasSize(1);
+        }
+    }
+
     /** Commits {@code block} with a certificate of both validators' precommits (two of two: the quorum). */
     private static void commitSignedByBoth(LocalChain c, Block block, ValidatorSet set, Map<String, KeyPair> keys)
             throws InvalidBlockException {

@@ -53,6 +53,28 @@ public final class ConsensusSets {
         return new ValidatorSet(members(height), p.priorities());
     }
 
+    /**
+     * The set of {@code height} as consensus and the API need it: with proposer priorities for the next height (the
+     * committed head + 1, whose priorities the state keeps) and the one after it (its members were decided by the
+     * head, its priorities follow from the next height's), without them for earlier heights (checking votes and
+     * certificates needs none). The kept priorities are read once and decide what "next" is, so a block committed
+     * on another thread meanwhile (block sync, consensus) cannot make the answer inconsistent.
+     *
+     * @throws IllegalArgumentException {@code height} is below 1 or beyond the next height + 1
+     */
+    public ValidatorSet forHeight(long height) {
+        Stored p = stored();
+        if (p == null) throw new IllegalStateException("no proposer priorities in state (a genesis writes them)");
+        long next = p.height();
+        if (height < 1 || height > next + 1) {
+            throw new IllegalArgumentException("the validator set of height " + height + " is not known (the head is "
+                    + (next - 1) + ")");
+        }
+        if (height < next) return at(height);
+        ValidatorSet prioritized = new ValidatorSet(members(next), p.priorities());
+        return height == next ? prioritized : prioritized.next(members(next + 1));
+    }
+
     /** Consensus address → operator address of every member of the set in effect at {@code height}. */
     public java.util.Map<String, String> operators(long height) {
         java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
