@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.cpc.chain.Pruning;
+import org.cpc.node.consensus.SignHistoryCheck;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
 
@@ -33,9 +34,12 @@ import org.cpc.protocol.codec.JsonFields;
  * @param limits the connection caps ({@link NodeLimits#DEFAULTS} where node.json does not set them)
  * @param pruning how many blocks the node keeps ({@code "pruning"}: {@code "archive"}, {@code "default"} or a
  *     number; {@link Pruning#DEFAULT} when absent)
+ * @param doubleSignCheckBlocks how far back a validator looks for its own key's signatures before it signs, and how
+ *     long it then stays silent ({@code "double_sign_check_blocks"}, CometBFT's {@code double_sign_check_height});
+ *     0 turns the check off; {@link SignHistoryCheck#LOOKBACK_BLOCKS} when absent
  */
 public record NodeConfig(String restHost, int restPort, String validatorKey, String faucetKey, String faucetMaxCpc,
-                         String keyPassword, P2p p2p, NodeLimits limits, Pruning pruning) {
+                         String keyPassword, P2p p2p, NodeLimits limits, Pruning pruning, int doubleSignCheckBlocks) {
     public static final String FILE = "node.json";
     public static final int DEFAULT_PORT = 8000;
     private static final Set<String> FIELDS = fields();
@@ -43,7 +47,7 @@ public record NodeConfig(String restHost, int restPort, String validatorKey, Str
     private static Set<String> fields() {
         Set<String> all = new java.util.HashSet<>(Set.of("rest_host", "rest_port", "validator_key", "faucet_key",
                 "faucet_max_cpc", "key_password", "p2p_listen", "p2p_advertise", "p2p_peers", "p2p_max_inbound",
-                "p2p_max_outbound", "pruning"));
+                "p2p_max_outbound", "pruning", "double_sign_check_blocks"));
         all.addAll(NodeLimits.FIELDS);
         return Set.copyOf(all);
     }
@@ -136,30 +140,45 @@ public record NodeConfig(String restHost, int restPort, String validatorKey, Str
         if (p2p == null) p2p = P2p.NONE;
         if (limits == null) limits = NodeLimits.DEFAULTS;
         if (pruning == null) pruning = Pruning.DEFAULT;
+        if (doubleSignCheckBlocks < 0 || doubleSignCheckBlocks > MAX_DOUBLE_SIGN_CHECK_BLOCKS) {
+            throw new IllegalArgumentException("double_sign_check_blocks must be 0 (off) .." + MAX_DOUBLE_SIGN_CHECK_BLOCKS
+                    + ", not " + doubleSignCheckBlocks);
+        }
     }
 
-    /** With the default connection limits and pruning. */
+    /** The most blocks the double-sign check reads at a start (each a block read from the store). */
+    public static final int MAX_DOUBLE_SIGN_CHECK_BLOCKS = 10_000;
+
+    /** With the default connection limits, pruning and double-sign check. */
     public NodeConfig(String restHost, int restPort, String validatorKey, String faucetKey, String faucetMaxCpc,
                       String keyPassword, P2p p2p) {
         this(restHost, restPort, validatorKey, faucetKey, faucetMaxCpc, keyPassword, p2p, NodeLimits.DEFAULTS,
-                Pruning.DEFAULT);
+                Pruning.DEFAULT, SignHistoryCheck.LOOKBACK_BLOCKS);
     }
 
     public NodeConfig withPort(int port) {
-        return new NodeConfig(restHost, port, validatorKey, faucetKey, faucetMaxCpc, keyPassword, p2p, limits, pruning);
+        return new NodeConfig(restHost, port, validatorKey, faucetKey, faucetMaxCpc, keyPassword, p2p, limits, pruning,
+                doubleSignCheckBlocks);
     }
 
     public NodeConfig withP2p(P2p settings) {
         return new NodeConfig(restHost, restPort, validatorKey, faucetKey, faucetMaxCpc, keyPassword, settings, limits,
-                pruning);
+                pruning, doubleSignCheckBlocks);
     }
 
     public NodeConfig withLimits(NodeLimits l) {
-        return new NodeConfig(restHost, restPort, validatorKey, faucetKey, faucetMaxCpc, keyPassword, p2p, l, pruning);
+        return new NodeConfig(restHost, restPort, validatorKey, faucetKey, faucetMaxCpc, keyPassword, p2p, l, pruning,
+                doubleSignCheckBlocks);
     }
 
     public NodeConfig withPruning(Pruning p) {
-        return new NodeConfig(restHost, restPort, validatorKey, faucetKey, faucetMaxCpc, keyPassword, p2p, limits, p);
+        return new NodeConfig(restHost, restPort, validatorKey, faucetKey, faucetMaxCpc, keyPassword, p2p, limits, p,
+                doubleSignCheckBlocks);
+    }
+
+    public NodeConfig withDoubleSignCheckBlocks(int blocks) {
+        return new NodeConfig(restHost, restPort, validatorKey, faucetKey, faucetMaxCpc, keyPassword, p2p, limits, pruning,
+                blocks);
     }
 
     public ObjectNode toJson() {
@@ -178,6 +197,7 @@ public record NodeConfig(String restHost, int restPort, String validatorKey, Str
         o.put("p2p_max_outbound", p2p.maxOutbound());
         limits.write(o);
         o.put("pruning", pruning.toString());
+        o.put("double_sign_check_blocks", doubleSignCheckBlocks);
         return o;
     }
 
@@ -200,13 +220,15 @@ public record NodeConfig(String restHost, int restPort, String validatorKey, Str
             }
             Long in = f.optionalUint("p2p_max_inbound");
             Long out = f.optionalUint("p2p_max_outbound");
+            Long checkBlocks = f.optionalUint("double_sign_check_blocks");
             P2p p2p = new P2p(f.optionalString("p2p_listen"), f.optionalString("p2p_advertise"), peers,
                     in == null ? P2p.DEFAULT_MAX_INBOUND : (int) Math.min(in, Integer.MAX_VALUE),
                     out == null ? P2p.DEFAULT_MAX_OUTBOUND : (int) Math.min(out, Integer.MAX_VALUE));
             return new NodeConfig(f.string("rest_host"), Math.toIntExact(f.uint("rest_port")),
                     f.nullableString("validator_key"), f.nullableString("faucet_key"), f.string("faucet_max_cpc"),
                     f.optionalString("key_password"), p2p, NodeLimits.read(f),
-                    f.optionalString("pruning") == null ? Pruning.DEFAULT : Pruning.parse(f.optionalString("pruning")));
+                    f.optionalString("pruning") == null ? Pruning.DEFAULT : Pruning.parse(f.optionalString("pruning")),
+                    checkBlocks == null ? SignHistoryCheck.LOOKBACK_BLOCKS : (int) Math.min(checkBlocks, Integer.MAX_VALUE));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + " (run cpc node init first): " + e.getMessage(), e);
         } catch (IllegalArgumentException | ArithmeticException e) {

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.cpc.node.consensus.SignHistoryCheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,13 +21,16 @@ class NodeLimitsTest {
     @Test
     void limitsRoundTripAndAnOldNodeJsonGetsTheDefaults() throws Exception {
         NodeConfig c = new NodeConfig("127.0.0.1", 8000, null, null, "1.0", null, NodeConfig.P2p.NONE,
-                new NodeLimits(10, 5, 6, 3, 2, 4, 1), null);
+                new NodeLimits(10, 5, 6, 3, 2, 4, 1), null, 0);
         c.write(dir);
         assertThat(NodeConfig.read(dir)).isEqualTo(c);
         Files.writeString(dir.resolve(NodeConfig.FILE), """
                 {"rest_host":"127.0.0.1","rest_port":8000,"validator_key":null,"faucet_key":null,
                  "faucet_max_cpc":"1.0"}""");
         assertThat(NodeConfig.read(dir).limits()).isEqualTo(NodeLimits.DEFAULTS);
+        assertThat(NodeConfig.read(dir).doubleSignCheckBlocks()).isEqualTo(SignHistoryCheck.LOOKBACK_BLOCKS);
+        assertThatThrownBy(() -> c.withDoubleSignCheckBlocks(NodeConfig.MAX_DOUBLE_SIGN_CHECK_BLOCKS + 1))
+                .hasMessageContaining("double_sign_check_blocks must be 0 (off) ..10000");
     }
 
     @Test

@@ -26,7 +26,7 @@ import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.types.Block;
 
 /**
- * Equivocation evidence this node saw, kept until a later staking issue puts it into blocks and slashes: an
+ * Equivocation evidence this node saw or was sent ({@link EvidenceGossip}), kept for proposers to put into blocks: an
  * append-only file of {@link RecordFraming} records (each the JSON of one {@link DuplicateVoteEvidence}), fsynced
  * per record, so evidence survives a crash. Only evidence whose two signatures verify against the validator set is
  * kept, one per (validator, height, round, vote type). Bounded to {@link #MAX_ENTRIES}: past it the oldest entry is
@@ -88,6 +88,12 @@ public final class EvidenceStore implements AutoCloseable {
     private static String key(JsonNode o) {
         return o.get("validator_address").textValue() + "/" + o.get("height").longValue() + "/"
                 + o.get("round").intValue() + "/" + o.get("vote_type").textValue();
+    }
+
+    /** Whether evidence of the same (validator, height, round, vote type) is kept already. */
+    public synchronized boolean contains(DuplicateVoteEvidence e) {
+        return entries.containsKey(e.validatorAddress() + "/" + e.height() + "/" + e.first().round() + "/"
+                + e.first().type().wire());
     }
 
     /**

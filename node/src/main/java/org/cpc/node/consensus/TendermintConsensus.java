@@ -91,7 +91,9 @@ public final class TendermintConsensus implements Consensus {
     private final GuardedSigner signer;
     /** The WAL of the current height's inputs; null for a node that does not vote (it signs nothing to protect). */
     private final FileWal<Block> wal;
-    private final EvidenceStore evidence;
+    private final EvidenceGossip evidence;
+    /** {@link SignHistoryCheck}'s lookback; 0 when the operator turned the check off. */
+    private final int doubleSignCheckBlocks;
     /**
      * Why the signer is held back ({@link SignHistoryCheck}: the chain shows this key signing above what the sign
      * state remembers), or null when it signs. Touched only on the executor after {@link #start}.
@@ -105,17 +107,19 @@ public final class TendermintConsensus implements Consensus {
      * @param network the peers to talk to (one with no peers for a lone validator)
      * @param consensusDir where the sign state and the WAL live ({@code <data>/consensus})
      * @param evidence where verified equivocation evidence is kept
+     * @param doubleSignCheckBlocks how far back {@link SignHistoryCheck} looks before this key signs; 0 = off
      * @throws IllegalStateException if the sign state or the WAL is corrupt (starting without them could double-sign)
      */
     public TendermintConsensus(Chain chain, ValidatorKey key, InstantSource clock,
             Consumer<ChainApplication.Produced> onProduced, PeerNetwork network, Path consensusDir,
-            EvidenceStore evidence) {
+            EvidenceStore evidence, int doubleSignCheckBlocks) {
         this.chain = chain;
         this.key = key;
         this.clock = clock;
         this.network = network;
         this.app = new ChainApplication(chain, key, onProduced, evidence);
-        this.evidence = evidence;
+        this.evidence = new EvidenceGossip(chain, evidence, network);
+        this.doubleSignCheckBlocks = doubleSignCheckBlocks;
         if (key == null) {
             this.signer = null;
             this.wal = null;
@@ -145,6 +149,10 @@ public final class TendermintConsensus implements Consensus {
     public void start() {
         if (!started.compareAndSet(false, true)) throw new IllegalStateException("consensus already started");
         if (key != null) {
+            if (doubleSignCheckBlocks == 0) {
+                LOG.warn("the double-sign check is off (double_sign_check_blocks 0): if another copy of validator {}"
+                        + " is running, both sign and are slashed and tombstoned", key.address());
+            }
             checkSignHistory();
             long next = chain.head().header().height() + 1;
             ValidatorSet set = chain.validatorSet(next);
@@ -161,6 +169,7 @@ public final class TendermintConsensus implements Consensus {
         executor.scheduleWithFixedDelay(() -> {
             if (heldBack != null && !checkSignHistory()) restartDriver();
             run(d -> d.gossipTick());
+            evidence.retryDeferred();
         }, gossipMs, gossipMs, TimeUnit.MILLISECONDS);
     }
 
@@ -169,13 +178,13 @@ public final class TendermintConsensus implements Consensus {
      * the signer is (still) held back.
      */
     private boolean checkSignHistory() {
-        String why = SignHistoryCheck.holdBack(chain, key.address(), signer.last(), SignHistoryCheck.LOOKBACK_BLOCKS)
+        String why = SignHistoryCheck.holdBack(chain, key.address(), signer.last(), doubleSignCheckBlocks)
                 .orElse(null);
         if (why != null && heldBack == null) {
             LOG.error("NOT SIGNING: {}", why);
         } else if (why == null && heldBack != null) {
             LOG.info("validator {}: the chain has gone {} blocks without a signature of this key; signing again",
-                    key.address(), SignHistoryCheck.LOOKBACK_BLOCKS);
+                    key.address(), doubleSignCheckBlocks);
         }
         heldBack = why;
         return why != null;
@@ -213,7 +222,9 @@ public final class TendermintConsensus implements Consensus {
      */
     public void receive(String peerId, byte[] payload) {
         JsonNode node = Json.parse(payload);
-        if ("decision_request".equals(node.path("type").textValue())) {
+        if (EvidenceGossip.isEvidence(node)) {
+            evidence.received(peerId, evidence.parse(node)); // on the reader's thread: it needs no consensus state
+        } else if ("decision_request".equals(node.path("type").textValue())) {
             long height = JsonFields.of(node, "decision_request", DECISION_REQUEST).uint("height");
             enqueue(() -> runStarted(d -> d.onDecisionRequest(peerId, height)));
         } else {
@@ -246,6 +257,11 @@ public final class TendermintConsensus implements Consensus {
         } catch (RejectedExecutionException shuttingDown) {
             pending.decrementAndGet();
         }
+    }
+
+    /** A peer connected: it is sent the evidence it may not have seen. */
+    public void peerConnected(String peerId) {
+        evidence.peerConnected(peerId);
     }
 
     /** Peer messages dropped because the consensus thread's queue was full. */
@@ -294,12 +310,7 @@ public final class TendermintConsensus implements Consensus {
             TendermintMachine<Block> machine = new TendermintMachine<>(chain.params().chainId(), chain::validatorSet,
                     heldBack == null ? signer : null, MlDsaSignatures.VERIFIER, app, timeouts);
             ConsensusDriver<Block> d = new ConsensusDriver<>(machine, app, new P2pTransport(), new Timers(),
-                    e -> {
-                        if (evidence.add(e, machine.validators())) {
-                            LOG.warn("equivocation by {} at height {} round {}: evidence kept", e.validatorAddress(),
-                                    e.height(), e.first().round());
-                        }
-                    }, wal != null ? wal : InputLog.none());
+                    e -> evidence.recorded(e, machine.validators()), wal != null ? wal : InputLog.none());
             driver = d;
             long height = chain.head().header().height() + 1;
             run(x -> {

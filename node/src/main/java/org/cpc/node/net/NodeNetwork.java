@@ -162,6 +162,8 @@ public final class NodeNetwork implements MessageHandler, AutoCloseable {
     @Override
     public void onPeerConnected(PeerInfo peer) {
         sync.peerConnected(peer.id());
+        TendermintConsensus c = consensus;
+        if (c != null) c.peerConnected(peer.id());
     }
 
     @Override
