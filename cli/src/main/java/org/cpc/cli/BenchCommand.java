@@ -30,6 +30,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Benchmarks: node throughput, GEMM backends, synthetic proof verification.",
         subcommands = {BenchCommand.Tps.class, BenchCommand.Stages.class, BenchCommand.PruningGrowthCommand.class,
+            BenchCommand.Delegators.class,
             BenchCommand.Gemm.class, BenchCommand.Verify.class, BenchCommand.Dispatch.class,
             BenchCommand.FreivaldsCheck.class, BenchCommand.Traces.class})
 final class BenchCommand extends GroupCommand {
@@ -460,6 +461,31 @@ final class BenchCommand extends GroupCommand {
                         Files.createTempDirectory("cpc-pruning-"));
             } catch (Exception e) {
                 throw new Errors.CliException(Cpc.EXIT_FAILED, "pruning benchmark failed: " + e);
+            }
+        }
+    }
+
+    @Command(name = "delegators", description = {
+        "F1 flatness: the CPU a block costs (propose and commit, real RocksDB) on chains whose one validator has each",
+        "given number of delegators, the same blocks measured on each; prints the median and its ratio to the first."})
+    static final class Delegators implements Runnable {
+        @Option(names = "--counts", split = ",", defaultValue = "10,10000,100000", paramLabel = "N[,N..]",
+                description = "Delegator counts, each a chain of its own (default: ${DEFAULT-VALUE}).")
+        int[] counts;
+        @Option(names = "--blocks", defaultValue = "20", description = "Measured blocks per chain (default: ${DEFAULT-VALUE}).")
+        int blocks;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            if (blocks < 1 || counts.length == 0 || java.util.Arrays.stream(counts).anyMatch(n -> n < 1 || n > 1_000_000)) {
+                throw new Errors.CliException(Cpc.EXIT_USAGE, "need --blocks >= 1 and --counts in 1..1000000");
+            }
+            try {
+                org.cpc.bench.chain.DelegatorScaling.run(spec.commandLine().getOut(), counts, blocks,
+                        Files.createTempDirectory("cpc-delegators-"));
+            } catch (Exception e) {
+                throw new Errors.CliException(Cpc.EXIT_FAILED, "delegator benchmark failed: " + e);
             }
         }
     }

@@ -21,9 +21,17 @@ class BenchCommandTest {
     }
 
     @Test
+    void delegatorsMeasuresTheSameBlocksOnChainsOfEachSize() {
+        Run r = Run.cpc("bench", "delegators", "--counts", "2,40", "--blocks", "2");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("| delegators | median CPU per block |", "| 2 |", "| 40 |");
+    }
+
+    @Test
     void refusesOptionsOutOfRange() {
         assertThat(Run.cpc("bench", "stages", "--txs", "0").exit()).isEqualTo(Cpc.EXIT_USAGE);
         assertThat(Run.cpc("bench", "pruning", "--keep", "5").exit()).isEqualTo(Cpc.EXIT_USAGE);
         assertThat(Run.cpc("bench", "tps", "--batch", "1001").exit()).isEqualTo(Cpc.EXIT_USAGE);
+        assertThat(Run.cpc("bench", "delegators", "--counts", "0").exit()).isEqualTo(Cpc.EXIT_USAGE);
     }
 }
