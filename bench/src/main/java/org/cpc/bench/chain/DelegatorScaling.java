@@ -18,7 +18,8 @@ import org.cpc.protocol.types.Transaction;
 
 /**
  * F1's promise measured: the CPU one block costs with 10, 10,000 and 100,000 delegators of one validator, in one run.
- * Each chain (real RocksDB, the node's propose and commit path) is first given its delegators, then the same
+ * Each chain (real RocksDB, the node's propose and commit path; the same accounts funded at genesis) is first given
+ * its delegators, then the same
  * measured blocks: {@link #SENDERS} transfers, one DELEGATE that adds to a delegation (which withdraws its rewards, as
  * every change to a delegation does) and one WITHDRAW_REWARDS. Every block pays the validator, so each one touches
  * the validator's reward period; none may touch its delegators one by one. StakingF1CostTest proves the same by
@@ -37,11 +38,14 @@ public final class DelegatorScaling {
                 SENDERS, blocks, blocks / 2);
         out.println("| delegators | median CPU per block | ratio to the first |");
         out.println("| --- | --- | --- |");
+        // Every chain has the same accounts, funded at genesis, so that only the delegations differ between them (a
+        // larger state alone makes every write deeper in the state tree).
+        BenchAccounts a = BenchAccounts.of("f1", 1 + SENDERS + Arrays.stream(delegatorCounts).max().orElseThrow());
         // A first chain, not reported, so the JIT has compiled the block path before the first measured one.
-        measure(Arrays.stream(delegatorCounts).min().orElseThrow(), blocks, dir.resolve("warm-up"));
+        measure(a, Arrays.stream(delegatorCounts).min().orElseThrow(), blocks, dir.resolve("warm-up"));
         long first = -1;
         for (int n : delegatorCounts) {
-            long median = measure(n, blocks, dir.resolve("d" + n));
+            long median = measure(a, n, blocks, dir.resolve("d" + n));
             if (first < 0) first = median;
             out.printf("| %,d | %,d µs | %.2f |%n", n, median / 1000, (double) median / first);
             out.flush();
@@ -50,15 +54,14 @@ public final class DelegatorScaling {
     }
 
     /** The median CPU ns of a measured block's propose and commit with {@code delegators} delegators. */
-    private static long measure(int delegators, int blocks, Path dir) throws Exception {
-        BenchAccounts a = BenchAccounts.of("f1-" + delegators, 1 + SENDERS + delegators);
+    private static long measure(BenchAccounts a, int delegators, int blocks, Path dir) throws Exception {
         String operator = a.addr()[0];
         long[] clock = {a.genesis().timestampMs()};
         long[] nonce = new long[a.senders()];
         try (LocalChain c = LocalChain.open(dir, a.genesis(),
                 LocalChain.Options.defaults().withClock(() -> clock[0] + 10_000))) {
             List<Transaction> setup = new ArrayList<>();
-            for (int i = 1 + SENDERS; i < a.senders(); i++) setup.add(delegate(a, i, nonce, operator, clock[0]));
+            for (int i = 1 + SENDERS; i < 1 + SENDERS + delegators; i++) setup.add(delegate(a, i, nonce, operator, clock[0]));
             for (int from = 0; from < setup.size(); from += SETUP_CHUNK) {
                 submit(c, setup.subList(from, Math.min(setup.size(), from + SETUP_CHUNK)));
                 while (c.mempoolSize() > 0) produce(c, a, clock);
