@@ -39,8 +39,14 @@ public final class GasSchedule {
     /** Base gas of BOND and UNBOND (a work bond's record and, for UNBOND, the unbonding queue). */
     public static final long WORK_BOND_GAS = 50_000;
     /** Per byte of the JCS of a staking or bond transaction's payload (STAKE, UPDATE_VALIDATOR, SUBMIT_EVIDENCE,
-     * BOND, UNBOND). */
+     * BOND, UNBOND) and of a FRAUD_PROOF's. */
     public static final long PAYLOAD_GAS_PER_BYTE = 16;
+    /**
+     * Base gas of a FRAUD_PROOF: its verification (three audit paths, one chunk and two k-byte leaves hashed, one
+     * dot product; about 30 µs at the largest k, docs/performance.md) at the synthetic proofs' rate, plus the state
+     * it reads and the two slashes it may write. The payload's bytes are paid per byte on top.
+     */
+    public static final long FRAUD_PROOF_GAS = 100_000;
 
     private GasSchedule() {}
 
@@ -96,6 +102,7 @@ public final class GasSchedule {
             case UNJAIL -> UNJAIL_GAS;
             case SUBMIT_EVIDENCE -> Math.addExact(SUBMIT_EVIDENCE_GAS + 2 * ML_DSA_VERIFY_GAS, payloadGas(payload));
             case BOND, UNBOND -> Math.addExact(WORK_BOND_GAS, payloadGas(payload));
+            case FRAUD_PROOF -> Math.addExact(FRAUD_PROOF_GAS, payloadGas(payload));
         };
     }
 
