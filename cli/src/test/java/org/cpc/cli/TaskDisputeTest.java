@@ -158,6 +158,12 @@ class TaskDisputeTest {
                 BigInteger spent = beforeFalse.subtract(new BigInteger(client.balance(alice.address()).path("balance").asText()));
                 assertThat(forced.err()).contains(spent.divide(BigInteger.valueOf(params.minGasPrice())) + " gas");
 
+                // A PoC validator keeps traces at least L1's dispute_window: a shorter setting is refused.
+                Run shortWindow = Run.cpc("poc", "start", "--key", "k", "--keys-dir", dir.resolve("keys").toString(),
+                        "--data-dir", dir.resolve("poc").toString(), "--dispute-window", "5", "--node", nodeUrl);
+                assertThat(shortWindow.exit()).as(shortWindow.err()).isEqualTo(Cpc.EXIT_USAGE);
+                assertThat(shortWindow.err()).contains("--dispute-window 5 is shorter than L1's dispute_window "
+                        + params.bonds().disputeWindow());
             }
         }
     }
