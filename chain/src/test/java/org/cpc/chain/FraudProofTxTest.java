@@ -164,6 +164,11 @@ class FraudProofTxTest {
             assertThat(MarketTest.rejected(ch.submit(tx(PROVER, TxType.FRAUD_PROOF, BigInteger.ZERO, tampered))))
                     .contains("FRAUD_PROOF proves nothing: a_path does not lead from a_row");
             nonces[2]--;
+            ObjectNode noRow = honest.toJson();
+            noRow.remove("a_row");
+            assertThat(MarketTest.rejected(ch.submit(tx(PROVER, TxType.FRAUD_PROOF, BigInteger.ZERO, noRow))))
+                    .contains("FRAUD_PROOF proves nothing: the payload is not a valid fraud proof", "a_row");
+            nonces[2]--;
             assertThat(MarketTest.rejected(ch.submit(fraud(PROVER, proof(taskId(9), 0, 2, 4, output(0, -1, 0, 0))))))
                     .contains("FRAUD_PROOF names no market task " + taskId(9));
             nonces[2]--;
@@ -177,8 +182,9 @@ class FraudProofTxTest {
             Transaction falseProof = fraud(PROVER, honest);
             block(ch, falseProof);
             long falseGas = ch.transaction(falseProof.hashHex()).orElseThrow().gasUsed();
-            assertThat(falseGas).isEqualTo(GasSchedule.FRAUD_PROOF_GAS
-                    + 16L * org.cpc.protocol.codec.Jcs.canonicalize(honest.toJson()).length);
+            long hex = 2L * (honest.aRow().length + honest.bCol().length + honest.cChunk().length) + 64L
+                    * (honest.aPath().size() + honest.bPath().size() + honest.chunkPath().size() + honest.rowPath().size());
+            assertThat(falseGas).isEqualTo(GasSchedule.FRAUD_PROOF_GAS + 16 * hex);
             assertThat(ch.account(addr(PROVER)).balance())
                     .isEqualTo(proverBefore.subtract(BigInteger.valueOf(falseGas * GAS_PRICE)));
             assertThat(ch.workBond(BondRole.WORKER, addr(WORKER)).orElseThrow().amount()).isEqualTo(WORKER_BOND);

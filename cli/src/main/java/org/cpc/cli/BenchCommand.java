@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", description = "Benchmarks: node throughput, GEMM backends, synthetic proof verification.",
         subcommands = {BenchCommand.Tps.class, BenchCommand.Stages.class, BenchCommand.PruningGrowthCommand.class,
             BenchCommand.Gemm.class, BenchCommand.Verify.class, BenchCommand.Dispatch.class,
-            BenchCommand.FreivaldsCheck.class, BenchCommand.Traces.class})
+            BenchCommand.FreivaldsCheck.class, BenchCommand.Traces.class, BenchCommand.Fraud.class})
 final class BenchCommand extends GroupCommand {
     @Command(name = "tps", description = {
         "Transfer throughput over HTTP: funds fresh accounts from the devnet faucet, then sends signed transfers",
@@ -509,6 +509,27 @@ final class BenchCommand extends GroupCommand {
         @Override
         public void run() {
             org.cpc.bench.compute.FreivaldsBenchmark.run(System.out, n, Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    @Command(name = "fraud", description = {
+        "FRAUD_PROOF in a node's transaction path at the largest k (16384): parse, admission (rules, signature, the",
+        "proof's verification), block execution (slashes, refund, bounty, state tree) and commit, per transaction,",
+        "against TRANSFERs in the same run, one thread, CPU time, a real chain in a temp dir."})
+    static final class Fraud implements Runnable {
+        @Option(names = "--proofs", defaultValue = "64", description = "Proofs, one per wrong job (default: ${DEFAULT-VALUE}).")
+        int proofs;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            if (proofs < 1 || proofs > 1000) throw new Errors.CliException(Cpc.EXIT_USAGE, "--proofs must be 1..1000");
+            try {
+                org.cpc.bench.chain.FraudProofBench.run(spec.commandLine().getOut(), proofs,
+                        Files.createTempDirectory("cpc-fraud-"));
+            } catch (Exception e) {
+                throw new Errors.CliException(Cpc.EXIT_FAILED, "fraud proof benchmark failed: " + e);
+            }
         }
     }
 

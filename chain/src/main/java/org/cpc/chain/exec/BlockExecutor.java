@@ -47,6 +47,7 @@ public final class BlockExecutor {
     private final String treasury;
     /** Market results whose signatures this node checked: tx hash → what they say. A memo only. */
     private final ConcurrentHashMap<ByteKey, MarketSignatures> marketVerified = new ConcurrentHashMap<>();
+    private final FraudProofs fraudProofs = new FraudProofs();
 
     /**
      * The PoC validators are the accounts with a PoC validator bond of at least {@code min_poc_bond} (the genesis
@@ -281,7 +282,7 @@ public final class BlockExecutor {
                 return new Plan(c, false, null, null, null, GasSchedule.gas(tx, params, false));
             }
             case FRAUD_PROOF -> {
-                FraudProofs.judge(tx, state, params, height, nowS, () -> verifyExpensive(p, null, null));
+                fraudProofs.judge(p, state, params, height, nowS, () -> verifyExpensive(p, null, null));
                 return new Plan(c, false, null, null, null, GasSchedule.gas(tx, params, false));
             }
             default -> {
@@ -501,7 +502,7 @@ public final class BlockExecutor {
                 }
                 case BOND -> bonds.bond(tx.fromAddress(), c.bond(), tx.amount());
                 case UNBOND -> bonds.unbond(tx.fromAddress(), c.bond().role(), tx.amount(), height);
-                case FRAUD_PROOF -> FraudProofs.apply(FraudProofs.judge(tx, state, params, height, nowS, () -> {}),
+                case FRAUD_PROOF -> FraudProofs.apply(fraudProofs.judge(p, state, params, height, nowS, () -> {}),
                         tx.fromAddress(), p.hashHex(), state, bonds, params, height);
                 default -> applyStaking(tx, c.staking());
             }

@@ -3,6 +3,7 @@ package org.cpc.chain.exec;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigInteger;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import org.cpc.chain.market.Disputes;
 import org.cpc.chain.market.JobDispute;
 import org.cpc.chain.market.JobRecord;
@@ -24,22 +25,26 @@ import org.cpc.protocol.types.Transaction;
  * the customer the job's share out of those slashes, pays the prover {@code fraud_bounty_bps} of what is left of
  * each, and burns the rest. A proof whose entry is right is included and does nothing but cost its sender gas; a
  * proof that does not fit the task, names an unknown task or job, repeats a proven job, or comes after the task's
- * dispute window is refused. Pure functions of state and the transaction: deterministic, exact integers.
+ * dispute window is refused. Functions of state and the transaction (the verdict memo never changes an outcome):
+ * deterministic, exact integers.
  */
 public final class FraudProofs {
     private static final BigInteger BPS = BigInteger.valueOf(10_000);
+    /** Most verdicts memoized; the memo is cleared when full (a memo only: it never changes an outcome). */
+    private static final int MEMO = 4096;
 
-    private FraudProofs() {}
+    /**
+     * Verdicts this node reached, by (tx hash, the job's result_hash, the task's payload hash): what the verdict is a
+     * function of, so a transaction judged at admission is not parsed and verified again when its block is built and
+     * executed, whatever state other proposals at the same height hold.
+     */
+    private final ConcurrentHashMap<String, FraudVerdict> verdicts = new ConcurrentHashMap<>();
 
-    /** The stateless rules: no recipient, amount 0, a payload that is a well-formed {@link FraudProof}. */
-    public static FraudProof form(Transaction tx) throws TxRejected {
+    /** The stateless rules: no recipient, amount 0, an object payload (read strictly when it is judged). */
+    public static void form(Transaction tx) throws TxRejected {
         if (tx.toAddress() != null) throw new TxRejected("FRAUD_PROOF must have to_address null");
         if (tx.amount().signum() != 0) throw new TxRejected("FRAUD_PROOF must carry amount 0, got " + tx.amount());
-        try {
-            return FraudProof.fromJson(tx.payload());
-        } catch (IllegalArgumentException e) {
-            throw new TxRejected("FRAUD_PROOF payload is not a valid fraud proof: " + e.getMessage());
-        }
+        if (!tx.payload().isObject()) throw new TxRejected("FRAUD_PROOF payload must be a fraud proof object");
     }
 
     /** The mempool's exclusive slot of a FRAUD_PROOF: one pending proof per job. */
@@ -48,51 +53,71 @@ public final class FraudProofs {
         return "FRAUD_PROOF of job " + p.path("job").asText() + " of task " + p.path("task_id").asText();
     }
 
-    /** A proof judged against state: its task, the job it disputes, and the verifier's verdict (never Malformed). */
-    public record Judged(FraudProof proof, MarketTask task, JobRecord job, FraudVerdict verdict) {
-        public boolean wrong() {
-            return verdict instanceof FraudVerdict.EntryWrong;
-        }
-    }
+    /**
+     * A proof judged against state: the entry it disputes, its task, the job, and the verifier's verdict (never
+     * Malformed).
+     */
+    public record Judged(String taskId, int row, int col, MarketTask task, JobRecord job, FraudVerdict verdict) {}
 
     /**
      * Every stateful rule, cheapest first, then the signature ({@code signature}, memoized by the executor), then the
-     * proof itself: the task exists and is a matmul task; the job has an accepted result not yet proven wrong; the
-     * block is within the task's dispute window; the proof fits the task and its paths lead to a_root, b_root and the
-     * job's result_hash.
+     * proof itself (read strictly and verified, memoized): the task exists and is a matmul task; the job has an
+     * accepted result not yet proven wrong; the block is within the task's dispute window; the proof fits the task
+     * and its paths lead to a_root, b_root and the job's result_hash.
      */
-    static Judged judge(Transaction tx, WorldState state, NetworkParams params, long height, long nowS,
-                        CheckedSignature signature) throws TxRejected {
-        FraudProof p = form(tx);
-        MarketTask task = state.task(p.taskId());
-        if (task == null) throw new TxRejected("FRAUD_PROOF names no market task " + p.taskId());
+    Judged judge(PreparedTx ptx, WorldState state, NetworkParams params, long height, long nowS,
+                 CheckedSignature signature) throws TxRejected {
+        Transaction tx = ptx.tx();
+        JsonNode p = tx.payload();
+        String taskId = p.path("task_id").asText();
+        if (!p.path("task_id").isTextual() || !p.path("job").canConvertToInt()) {
+            throw new TxRejected("FRAUD_PROOF payload needs task_id (a string) and job (an integer)");
+        }
+        int jobIndex = p.path("job").intValue();
+        MarketTask task = state.task(taskId);
+        if (task == null) throw new TxRejected("FRAUD_PROOF names no market task " + taskId);
         if (!"matmul".equals(task.challengeType())) {
-            throw new TxRejected("task " + p.taskId() + " is a " + task.challengeType() + " task; fraud proofs dispute"
+            throw new TxRejected("task " + taskId + " is a " + task.challengeType() + " task; fraud proofs dispute"
                     + " matmul jobs only");
         }
-        JobRecord job = state.job(p.taskId(), p.job());
+        JobRecord job = jobIndex < 0 ? null : state.job(taskId, jobIndex);
         if (job == null) {
-            throw new TxRejected("job " + p.job() + " of task " + p.taskId() + " has no accepted result: nothing to"
+            throw new TxRejected("job " + jobIndex + " of task " + taskId + " has no accepted result: nothing to"
                     + " dispute");
         }
         Disputes disputes = new Disputes(state);
-        JobDispute before = disputes.dispute(p.taskId(), p.job());
+        JobDispute before = disputes.dispute(taskId, jobIndex);
         if (before != null) {
-            throw new TxRejected("job " + p.job() + " of task " + p.taskId() + " was already proven wrong by "
+            throw new TxRejected("job " + jobIndex + " of task " + taskId + " was already proven wrong by "
                     + before.txHash() + " at height " + before.height() + " (entry C[" + before.row() + "]["
                     + before.col() + "]); a job is disputed once");
         }
         long until = disputes.disputeUntil(task, nowS, params);
         if (height > until) {
-            throw new TxRejected("the dispute window of task " + p.taskId() + " closed at height " + until
+            throw new TxRejected("the dispute window of task " + taskId + " closed at height " + until
                     + " (dispute_window " + params.bonds().disputeWindow() + " blocks after its last settled job at"
-                    + " height " + disputes.lastSettled(p.taskId()) + "); this block is " + height);
+                    + " height " + disputes.lastSettled(taskId) + "); this block is " + height);
         }
         signature.check();
-        FraudVerdict v = FraudProofVerifier.verify(p, Json.parse(state.payload(p.taskId())),
-                job.resultHash());
+        String key = ptx.hashHex() + "/" + job.resultHash() + "/" + task.payloadHash();
+        FraudVerdict v = verdicts.get(key);
+        if (v == null) {
+            v = verify(p, state.payload(taskId), job.resultHash());
+            if (verdicts.size() >= MEMO) verdicts.clear();
+            verdicts.put(key, v);
+        }
         if (v instanceof FraudVerdict.Malformed m) throw new TxRejected("FRAUD_PROOF proves nothing: " + m.reason());
-        return new Judged(p, task, job, v);
+        return new Judged(taskId, p.path("row").intValue(), p.path("col").intValue(), task, job, v);
+    }
+
+    private static FraudVerdict verify(JsonNode payload, byte[] taskPayload, String resultHash) {
+        FraudProof proof;
+        try {
+            proof = FraudProof.fromJson(payload);
+        } catch (IllegalArgumentException e) {
+            return new FraudVerdict.Malformed("the payload is not a valid fraud proof: " + e.getMessage());
+        }
+        return FraudProofVerifier.verify(proof, Json.parse(taskPayload), resultHash);
     }
 
     /** The transaction's signature check, run after the stateful rules and before the proof is verified. */
@@ -115,9 +140,8 @@ public final class FraudProofs {
         BigInteger refundLeft = share.subtract(poc.paid().get(0).wei());
         WorkBonds.Slashed worker = slash(bonds, BondRole.WORKER, job.workerAddress(), refundLeft, prover,
                 j.task().creator(), params, reason);
-        JobDispute d = new JobDispute(job.taskId(), job.job(), j.proof().row(), j.proof().col(), w.claimed(),
-                w.correct(), prover, height, txHash, poc.taken(), worker.taken(),
-                poc.paid().get(0).wei().add(worker.paid().get(0).wei()),
+        JobDispute d = new JobDispute(job.taskId(), job.job(), j.row(), j.col(), w.claimed(), w.correct(), prover,
+                height, txHash, poc.taken(), worker.taken(), poc.paid().get(0).wei().add(worker.paid().get(0).wei()),
                 poc.paid().get(1).wei().add(worker.paid().get(1).wei()), poc.burned().add(worker.burned()));
         new Disputes(state).putDispute(d);
         return d;
