@@ -33,6 +33,20 @@ import picocli.CommandLine.Option;
             BenchCommand.Gemm.class, BenchCommand.Verify.class, BenchCommand.Dispatch.class,
             BenchCommand.FreivaldsCheck.class, BenchCommand.Traces.class, BenchCommand.Fraud.class})
 final class BenchCommand extends GroupCommand {
+    /** A benchmark that keeps a chain in a temporary directory. */
+    private interface OnDisk {
+        void run(Path dir) throws Exception;
+    }
+
+    /** Runs {@code bench} in a new temporary directory; its failure is exit code 1, naming the benchmark. */
+    private static void inTempDir(String name, OnDisk bench) {
+        try {
+            bench.run(Files.createTempDirectory("cpc-" + name + "-"));
+        } catch (Exception e) {
+            throw new Errors.CliException(Cpc.EXIT_FAILED, name + " benchmark failed: " + e);
+        }
+    }
+
     @Command(name = "tps", description = {
         "Transfer throughput over HTTP: funds fresh accounts from the devnet faucet, then sends signed transfers",
         "from concurrent clients as fast as they are accepted. Prints accepted tx/s (admitted by POST /tx/send),",
@@ -427,12 +441,7 @@ final class BenchCommand extends GroupCommand {
         @Override
         public void run() {
             if (txs < 1 || txs > 1_000_000) throw new Errors.CliException(Cpc.EXIT_USAGE, "--txs must be 1..1000000");
-            try {
-                org.cpc.bench.chain.IngestStages.run(spec.commandLine().getOut(), txs,
-                        Files.createTempDirectory("cpc-stages-"));
-            } catch (Exception e) {
-                throw new Errors.CliException(Cpc.EXIT_FAILED, "stages benchmark failed: " + e);
-            }
+            inTempDir("stages", dir -> org.cpc.bench.chain.IngestStages.run(spec.commandLine().getOut(), txs, dir));
         }
     }
 
@@ -455,12 +464,8 @@ final class BenchCommand extends GroupCommand {
                 throw new Errors.CliException(Cpc.EXIT_USAGE, "need --blocks >= 2, --txs-per-block 1..4000, --keep >= "
                         + org.cpc.chain.Pruning.MIN_KEEP);
             }
-            try {
-                org.cpc.bench.chain.PruningGrowth.run(spec.commandLine().getOut(), blocks, txsPerBlock, keep,
-                        Files.createTempDirectory("cpc-pruning-"));
-            } catch (Exception e) {
-                throw new Errors.CliException(Cpc.EXIT_FAILED, "pruning benchmark failed: " + e);
-            }
+            inTempDir("pruning", dir -> org.cpc.bench.chain.PruningGrowth.run(spec.commandLine().getOut(), blocks,
+                    txsPerBlock, keep, dir));
         }
     }
 
@@ -524,12 +529,7 @@ final class BenchCommand extends GroupCommand {
         @Override
         public void run() {
             if (proofs < 1 || proofs > 1000) throw new Errors.CliException(Cpc.EXIT_USAGE, "--proofs must be 1..1000");
-            try {
-                org.cpc.bench.chain.FraudProofBench.run(spec.commandLine().getOut(), proofs,
-                        Files.createTempDirectory("cpc-fraud-"));
-            } catch (Exception e) {
-                throw new Errors.CliException(Cpc.EXIT_FAILED, "fraud proof benchmark failed: " + e);
-            }
+            inTempDir("fraud", dir -> org.cpc.bench.chain.FraudProofBench.run(spec.commandLine().getOut(), proofs, dir));
         }
     }
 
