@@ -269,6 +269,11 @@ final class StoreQuery implements ChainQuery {
     }
 
     @Override
+    public long unbondLockedUntil(BondRole role, String address) {
+        return new Disputes(new WorldState(store::state)).lockDeadline(role, address);
+    }
+
+    @Override
     public List<WorkBond> pocValidators() {
         BigInteger min = genesis.params().bonds().minPocBond();
         List<WorkBond> out = new java.util.ArrayList<>();

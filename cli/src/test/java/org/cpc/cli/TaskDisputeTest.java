@@ -104,6 +104,16 @@ class TaskDisputeTest {
                 assertThat(unbond.ok()).isFalse();
                 assertThat(unbond.error()).contains("the poc_validator bond of " + mallory.address()
                         + " backs job results of a market task whose deadline");
+                long deadline = task.path("deadline").asLong();
+                assertThat(NodeClient.require(client.get("/worker/" + worker.address())).path("unbond_locked_until")
+                        .asLong()).isEqualTo(deadline);
+                JsonNode listed = NodeClient.require(client.get("/pocs")).path("pocs");
+                for (JsonNode p : listed) {
+                    if (p.path("address").asText().equals(mallory.address())) {
+                        assertThat(p.path("unbond_locked_until").asLong()).isEqualTo(deadline);
+                    }
+                }
+                assertThat(listed.findValuesAsText("address")).contains(mallory.address());
 
                 JsonNode supplyBefore = NodeClient.require(client.get("/supply"));
                 BigInteger aliceBefore = new BigInteger(client.balance(alice.address()).path("balance").asText());
