@@ -389,6 +389,11 @@ public final class LocalChain implements Chain {
     }
 
     @Override
+    public long unbondLockedUntil(org.cpc.chain.staking.BondRole role, String address) {
+        return query.unbondLockedUntil(role, address);
+    }
+
+    @Override
     public List<org.cpc.chain.staking.WorkBond> pocValidators() {
         return query.pocValidators();
     }

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.cpc.chain.exec.DeadlineIndex;
+import org.cpc.chain.market.Disputes;
+import org.cpc.chain.market.JobDispute;
 import org.cpc.chain.market.JobRecord;
 import org.cpc.chain.market.MarketTask;
 import org.cpc.chain.mempool.Mempool;
@@ -138,11 +140,20 @@ final class StoreQuery implements ChainQuery {
         if (t == null) return Optional.empty();
         byte[] payload = store.state(StateKeys.TASK_PAYLOAD, StateKeys.key(StateKeys.TASK_PAYLOAD, taskId));
         List<JobRecord> jobs = new ArrayList<>();
+        Disputes disputes = new Disputes(new WorldState(store::state));
+        List<JobDispute> proven = new ArrayList<>();
         for (int j = 0; j < t.jobsTotal() && jobs.size() < t.jobsDone(); j++) {
             JobRecord r = JobRecord.decode(store.state(StateKeys.JOB, StateKeys.job(taskId, j)));
-            if (r != null) jobs.add(r);
+            if (r == null) continue;
+            jobs.add(r);
+            JobDispute d = disputes.dispute(taskId, j);
+            if (d != null) proven.add(d);
         }
-        return Optional.of(new TaskView(t, (ObjectNode) Json.parse(payload), List.copyOf(jobs)));
+        long nowS = Math.floorDiv(head.block().header().timestamp(), 1000);
+        long until = disputes.disputeUntil(t, nowS, genesis.params());
+        return Optional.of(new TaskView(t, (ObjectNode) Json.parse(payload), List.copyOf(jobs),
+                disputes.lastSettled(taskId), jobs.isEmpty() || until == Long.MAX_VALUE ? null : until,
+                List.copyOf(proven)));
     }
 
     @Override
@@ -247,6 +258,11 @@ final class StoreQuery implements ChainQuery {
     public Optional<WorkBond> workBond(BondRole role, String address) {
         return Optional.ofNullable(WorkBond.decode(store.state(StateKeys.WORK_BOND,
                 StateKeys.key(StateKeys.WORK_BOND, WorkBond.id(role, address)))));
+    }
+
+    @Override
+    public long unbondLockedUntil(BondRole role, String address) {
+        return new Disputes(new WorldState(store::state)).lockDeadline(role, address);
     }
 
     @Override

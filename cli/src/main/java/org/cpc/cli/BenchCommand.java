@@ -32,8 +32,22 @@ import picocli.CommandLine.Option;
         subcommands = {BenchCommand.Tps.class, BenchCommand.Stages.class, BenchCommand.PruningGrowthCommand.class,
             BenchCommand.Delegators.class,
             BenchCommand.Gemm.class, BenchCommand.Verify.class, BenchCommand.Dispatch.class,
-            BenchCommand.FreivaldsCheck.class, BenchCommand.Traces.class})
+            BenchCommand.FreivaldsCheck.class, BenchCommand.Traces.class, BenchCommand.Fraud.class})
 final class BenchCommand extends GroupCommand {
+    /** A benchmark that keeps a chain in a temporary directory. */
+    private interface OnDisk {
+        void run(Path dir) throws Exception;
+    }
+
+    /** Runs {@code bench} in a new temporary directory; its failure is exit code 1, naming the benchmark. */
+    private static void inTempDir(String name, OnDisk bench) {
+        try {
+            bench.run(Files.createTempDirectory("cpc-" + name + "-"));
+        } catch (Exception e) {
+            throw new Errors.CliException(Cpc.EXIT_FAILED, name + " benchmark failed: " + e);
+        }
+    }
+
     @Command(name = "tps", description = {
         "Transfer throughput over HTTP: funds fresh accounts from the devnet faucet, then sends signed transfers",
         "from concurrent clients as fast as they are accepted. Prints accepted tx/s (admitted by POST /tx/send),",
@@ -428,12 +442,7 @@ final class BenchCommand extends GroupCommand {
         @Override
         public void run() {
             if (txs < 1 || txs > 1_000_000) throw new Errors.CliException(Cpc.EXIT_USAGE, "--txs must be 1..1000000");
-            try {
-                org.cpc.bench.chain.IngestStages.run(spec.commandLine().getOut(), txs,
-                        Files.createTempDirectory("cpc-stages-"));
-            } catch (Exception e) {
-                throw new Errors.CliException(Cpc.EXIT_FAILED, "stages benchmark failed: " + e);
-            }
+            inTempDir("stages", dir -> org.cpc.bench.chain.IngestStages.run(spec.commandLine().getOut(), txs, dir));
         }
     }
 
@@ -456,12 +465,8 @@ final class BenchCommand extends GroupCommand {
                 throw new Errors.CliException(Cpc.EXIT_USAGE, "need --blocks >= 2, --txs-per-block 1..4000, --keep >= "
                         + org.cpc.chain.Pruning.MIN_KEEP);
             }
-            try {
-                org.cpc.bench.chain.PruningGrowth.run(spec.commandLine().getOut(), blocks, txsPerBlock, keep,
-                        Files.createTempDirectory("cpc-pruning-"));
-            } catch (Exception e) {
-                throw new Errors.CliException(Cpc.EXIT_FAILED, "pruning benchmark failed: " + e);
-            }
+            inTempDir("pruning", dir -> org.cpc.bench.chain.PruningGrowth.run(spec.commandLine().getOut(), blocks,
+                    txsPerBlock, keep, dir));
         }
     }
 
@@ -481,12 +486,8 @@ final class BenchCommand extends GroupCommand {
             if (blocks < 1 || counts.length == 0 || java.util.Arrays.stream(counts).anyMatch(n -> n < 1 || n > 1_000_000)) {
                 throw new Errors.CliException(Cpc.EXIT_USAGE, "need --blocks >= 1 and --counts in 1..1000000");
             }
-            try {
-                org.cpc.bench.chain.DelegatorScaling.run(spec.commandLine().getOut(), counts, blocks,
-                        Files.createTempDirectory("cpc-delegators-"));
-            } catch (Exception e) {
-                throw new Errors.CliException(Cpc.EXIT_FAILED, "delegator benchmark failed: " + e);
-            }
+            inTempDir("delegators", dir -> org.cpc.bench.chain.DelegatorScaling.run(spec.commandLine().getOut(),
+                    counts, blocks, dir));
         }
     }
 
@@ -535,6 +536,22 @@ final class BenchCommand extends GroupCommand {
         @Override
         public void run() {
             org.cpc.bench.compute.FreivaldsBenchmark.run(System.out, n, Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    @Command(name = "fraud", description = {
+        "FRAUD_PROOF in a node's transaction path at the largest k (16384): parse, admission (rules, signature, the",
+        "proof's verification), block execution (slashes, refund, bounty, state tree) and commit, per transaction,",
+        "against TRANSFERs in the same run, one thread, CPU time, a real chain in a temp dir."})
+    static final class Fraud implements Runnable {
+        @Option(names = "--proofs", defaultValue = "64", description = "Proofs, one per wrong job (default: ${DEFAULT-VALUE}).")
+        int proofs;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            if (proofs < 1 || proofs > 1000) throw new Errors.CliException(Cpc.EXIT_USAGE, "--proofs must be 1..1000");
+            inTempDir("fraud", dir -> org.cpc.bench.chain.FraudProofBench.run(spec.commandLine().getOut(), proofs, dir));
         }
     }
 

@@ -46,10 +46,10 @@ final class PocCommand extends GroupCommand {
         @Option(names = "--duplicate-probability", paramLabel = "P", defaultValue = "0.05",
                 description = "Chance an accepted job is also run on a second worker and compared (default: ${DEFAULT-VALUE}).")
         double duplicate;
-        @Option(names = "--dispute-window", paramLabel = "BLOCKS", defaultValue = "" + Retention.DEFAULT_DISPUTE_WINDOW,
-                description = "L1 blocks after a task ended during which its results can be disputed by a fraud proof: its"
-                        + " trace (inputs, job outputs) is kept at least that long (default: ${DEFAULT-VALUE}).")
-        long disputeWindow;
+        @Option(names = "--dispute-window", paramLabel = "BLOCKS",
+                description = "L1 blocks after a task ended during which its trace (inputs, job outputs) is kept for fraud"
+                        + " proofs (default: L1's dispute_window from the node's /params; a smaller value is refused).")
+        Long disputeWindow;
         @Option(names = "--keep-finished-days", paramLabel = "DAYS", defaultValue = "30",
                 description = "How long a finished task (records, job outputs, result) is kept after it ended; then"
                         + " GET /tasks/ID answers 410 Gone (default: ${DEFAULT-VALUE}).")
@@ -77,19 +77,42 @@ final class PocCommand extends GroupCommand {
         @Mixin KeyringOptions keys;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+        /**
+         * L1's {@code dispute_window}, the least the traces are kept; a smaller {@code --dispute-window} is refused.
+         * When the node cannot be asked, {@link Retention#DEFAULT_DISPUTE_WINDOW}.
+         */
+        private long l1DisputeWindow(NodeLedger ledger) {
+            long l1;
+            try {
+                l1 = ledger.params().bonds().disputeWindow();
+            } catch (org.cpc.poc.Ledger.Unavailable e) {
+                spec.commandLine().getErr().println("warning: L1's dispute_window cannot be read (" + e.getMessage()
+                        + "); traces are kept at least " + Retention.DEFAULT_DISPUTE_WINDOW + " blocks");
+                return Retention.DEFAULT_DISPUTE_WINDOW;
+            }
+            if (disputeWindow != null && disputeWindow < l1) {
+                throw new Errors.CliException(Cpc.EXIT_USAGE, "--dispute-window " + disputeWindow + " is shorter than"
+                        + " L1's dispute_window " + l1 + ": traces would be deleted while their jobs can still be"
+                        + " disputed");
+            }
+            return l1;
+        }
+
         @Override
         public void run() {
             Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".cpc", "poc");
             PocConfig d = PocConfig.defaults(dir);
+            NodeLedger ledger = new NodeLedger(node.client());
             PocConfig config = new PocConfig(dir, host, port, maxBlobBytes, d.maxResultBytes(),
                     Duration.ofSeconds(jobTimeoutSeconds), jobsPerWorker, duplicate, d.heartbeat(), d.maxPendingL1(),
-                    new Retention(disputeWindow, Duration.ofDays(keepFinishedDays), Duration.ofHours(blobGraceHours),
-                            maxDeletions, Retention.DEFAULTS.every()),
+                    new Retention(disputeWindow == null ? 0 : disputeWindow, Duration.ofDays(keepFinishedDays),
+                            Duration.ofHours(blobGraceHours), maxDeletions, Retention.DEFAULTS.every())
+                            .atLeast(l1DisputeWindow(ledger)),
                     new MarketLimits(httpMaxConnections, httpMaxConnectionsPerIp, wsMaxUnauthenticated,
                             wsMaxUnauthenticatedPerIp));
             // The settings are checked first: a bad flag should not cost a password prompt.
             AccountKey account = keys.keyring().unlockSecp256k1(key, keys.unlockPassword(key));
-            PocValidator v = PocValidator.start(config, account, new NodeLedger(node.client()), InstantSource.system());
+            PocValidator v = PocValidator.start(config, account, ledger, InstantSource.system());
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 v.close();
@@ -100,7 +123,8 @@ final class PocCommand extends GroupCommand {
             out.println("PoC validator " + account.address() + " on L1 node " + node.url);
             out.println("  Task Market: " + url + "   (OpenAPI: " + url + "/openapi.json)");
             out.println("  workers:     cpc worker start --key NAME --pool ws://" + host + ":" + v.port() + "/worker");
-            out.println("  state:       " + dir);
+            out.println("  state:       " + dir + " (traces kept " + config.retention().disputeWindow()
+                    + " L1 blocks after their task ends, for fraud proofs)");
             out.flush();
             try {
                 stopped.await();

@@ -359,7 +359,7 @@ final class TaskCommand extends GroupCommand {
     }
 
     /** The customer signing a market transaction: the chain's rules, the unlocked key and its next nonce. */
-    private record Sender(NetworkParams params, AccountKey key, long nonce) {
+    record Sender(NetworkParams params, AccountKey key, long nonce) {
         static Sender of(NodeUrlOption node, KeyringOptions keys, String from) {
             NodeClient nodeClient = node.client();
             NetworkParams params = NetworkParams.fromJson(nodeClient.params());

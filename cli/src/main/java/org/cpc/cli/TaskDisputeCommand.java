@@ -8,9 +8,11 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Map;
 import org.cpc.client.NodeClient;
+import org.cpc.client.TxBuilder;
 import org.cpc.compute.market.FraudProof;
 import org.cpc.compute.market.FraudProofBuilder;
 import org.cpc.compute.market.FraudProofVerifier;
@@ -18,30 +20,41 @@ import org.cpc.compute.market.FraudVerdict;
 import org.cpc.compute.market.MatmulChallenge;
 import org.cpc.poc.MarketClient;
 import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.types.Amounts;
+import org.cpc.protocol.types.Transaction;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
  * {@code cpc task dispute}: the fraud proof of one entry of a matmul job, built from the Task Market's blobs and
- * result and checked against the job's result_hash on L1, with the verifier L1 will run.
+ * result and checked against the job's result_hash on L1 with the verifier L1 runs; with {@code --from}, sent to L1
+ * as a FRAUD_PROOF, waited for, and its outcome (the slashes, the refund, the bounty) printed.
  */
 @Command(name = "dispute", description = {
     "Build the fraud proof of entry C[ROW][COL] of a matmul task's job: downloads A, B and the result from the Task"
         + " Market, reads the job's result_hash on L1, builds the proof and verifies it as L1 would.",
-    "Prints the proof (JSON) or writes it to --out, and says whether the entry is wrong. Exit 0 when it is wrong (the"
-        + " proof is ready to send), 1 when it is right or the proof cannot be made (the reason is printed)."})
-final class TaskDisputeCommand extends TaskCommand.OnMarket {
+    "Without --from: prints the proof (JSON) or writes it to --out, and says whether the entry is wrong. With --from:"
+        + " signs it as a FRAUD_PROOF, sends it to the node, waits until it is in a block and prints what L1 did (a"
+        + " proof of a right entry is not sent unless --force: L1 would include it and only charge you gas).",
+    "Exit 0 when the entry is wrong (and, with --from, L1 slashed for it), 1 when it is right, L1 refused the proof,"
+        + " or the proof cannot be made (the reason is printed)."})
+final class TaskDisputeCommand extends TaskCommand.Signed {
     @Parameters(index = "0", paramLabel = "TASK") String taskId;
     @Option(names = "--job", required = true, paramLabel = "J") int job;
     @Option(names = "--row", required = true, paramLabel = "I", description = "Row of C (0..m-1), one the job computed.") int row;
     @Option(names = "--col", required = true, paramLabel = "C", description = "Column of C (0..n-1).") int col;
     @Option(names = "--out", paramLabel = "FILE", description = "Write the proof here instead of printing it.") Path out;
-    @Mixin NodeUrlOption node;
+    @Option(names = "--from", paramLabel = "KEY", description = "Keyring name that signs and sends the FRAUD_PROOF"
+            + " (pays its gas, takes the bounty).") String from;
+    @Option(names = "--force", description = "Send the proof even when the entry is right (a false proof: L1 includes"
+            + " it and charges its gas, nothing else).") boolean force;
+    @Option(names = "--wait-s", paramLabel = "SECONDS", defaultValue = "60", description = "How long to wait for the"
+            + " FRAUD_PROOF to be in a block (default ${DEFAULT-VALUE}).") int waitS;
 
     @Override
     public void run() {
+        if (waitS < 1) throw new Errors.CliException(Cpc.EXIT_USAGE, "--wait-s must be at least 1");
         MarketClient c = market.client();
         PrintWriter pw = spec.commandLine().getOut();
         JsonNode onChain = onL1();
@@ -50,8 +63,7 @@ final class TaskDisputeCommand extends TaskCommand.OnMarket {
                     + " task; fraud proofs are for matmul tasks");
         }
         JsonNode payload = onChain.get("payload");
-        String committed = null;
-        for (JsonNode r : onChain.path("results")) if (r.path("job").asInt(-1) == job) committed = r.path("result_hash").asText();
+        String committed = jobOnL1(onChain).path("result_hash").textValue();
         if (committed == null) throw failed("job " + job + " of task " + taskId + " has no result on L1: nothing to dispute");
         int n = payload.get("n").intValue();
         int rowsPerJob = payload.get("rows_per_job").intValue();
@@ -64,12 +76,12 @@ final class TaskDisputeCommand extends TaskCommand.OnMarket {
         } catch (MarketClient.MarketException e) {
             throw failed("the Task Market cannot give the task's trace: " + e.getMessage());
         }
-        long from = 4L * n * rowsPerJob * job;
-        long to = Math.min(result.length, from + MatmulChallenge.INSTANCE.maxOutputBytes(payload, job));
+        long start = 4L * n * rowsPerJob * job;
+        long to = Math.min(result.length, start + MatmulChallenge.INSTANCE.maxOutputBytes(payload, job));
         FraudProof proof;
         try {
             proof = FraudProofBuilder.build(taskId, payload, job, row, col, h -> MemorySegment.ofArray(blobs.get(h)),
-                    Arrays.copyOfRange(result, (int) Math.min(from, result.length), (int) to));
+                    Arrays.copyOfRange(result, (int) Math.min(start, result.length), (int) to));
         } catch (IllegalArgumentException e) {
             throw failed("cannot build the proof: " + e.getMessage());
         }
@@ -93,7 +105,70 @@ final class TaskDisputeCommand extends TaskCommand.OnMarket {
         pw.println("verdict: " + (wrong ? "WRONG" : "right") + " — C[" + row + "][" + col + "] of job " + job + ": "
                 + verdict.reason());
         pw.flush();
-        if (!wrong) throw new Errors.CliException(Cpc.EXIT_FAILED, "the entry is right: there is nothing to dispute");
+        if (from != null && (wrong || force)) {
+            submit(proof, pw);
+        } else if (!wrong) {
+            throw new Errors.CliException(Cpc.EXIT_FAILED, "the entry is right: there is nothing to dispute");
+        }
+    }
+
+    /** Signs and sends the FRAUD_PROOF, waits for its block, and prints what L1 did with it. */
+    private void submit(FraudProof proof, PrintWriter pw) {
+        TaskCommand.Sender s = sender(from);
+        Transaction tx = TxBuilder.of(s.params(), s.key()).nonce(s.nonce()).gasPrice(s.params().minGasPrice())
+                .timestamp(System.currentTimeMillis() / 1000).fraudProof(proof.toJson());
+        NodeClient client = node.client();
+        NodeClient.Reply sent = client.sendTransaction(tx);
+        if (!sent.ok()) throw failed("L1 refused the fraud proof: " + sent.error());
+        pw.println("fraud proof: tx " + tx.hashHex() + " sent by " + s.key().address() + " (gas limit " + tx.gasLimit()
+                + ")");
+        pw.flush();
+        JsonNode included = awaitBlock(client, tx.hashHex());
+        JsonNode dispute = jobOnL1(onL1()).path("dispute");
+        if (dispute.isObject() && dispute.path("tx_hash").asText().equals(tx.hashHex())) {
+            pw.println("proven in block " + included.path("block_height").asLong() + ": job " + job + " of task "
+                    + taskId + " is wrong (C[" + dispute.path("row").asInt() + "][" + dispute.path("col").asInt()
+                    + "] is " + dispute.path("claimed").asInt() + ", not " + dispute.path("correct").asInt() + ")");
+            pw.println("  PoC validator slashed " + cpc(dispute, "poc_slashed") + " CPC, worker slashed "
+                    + cpc(dispute, "worker_slashed") + " CPC");
+            pw.println("  customer refunded " + cpc(dispute, "refund") + " CPC, bounty to " + s.key().address() + " "
+                    + cpc(dispute, "bounty") + " CPC, burned " + cpc(dispute, "burned") + " CPC");
+            pw.flush();
+            return;
+        }
+        long gas = included.path("gas_used").asLong();
+        throw failed("the fraud proof is in block " + included.path("block_height").asLong() + ", but L1 found the entry"
+                + " right: nothing was slashed, and the proof cost " + gas + " gas");
+    }
+
+    /** Job {@code --job}'s entry in the task's {@code results} on L1, or a missing node. */
+    private JsonNode jobOnL1(JsonNode task) {
+        for (JsonNode r : task.path("results")) if (r.path("job").asInt(-1) == job) return r;
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+
+    private static String cpc(JsonNode dispute, String field) {
+        return Amounts.formatCpc(new BigInteger(dispute.path(field).asText()));
+    }
+
+    /** Polls {@code GET /tx/{hash}} until the transaction is in a block, for at most {@code --wait-s}. */
+    private JsonNode awaitBlock(NodeClient client, String hash) {
+        long until = System.nanoTime() + waitS * 1_000_000_000L;
+        while (true) {
+            NodeClient.Reply r = client.get("/tx/" + hash);
+            if (r.ok() && "included".equals(r.body().path("status").asText())) return r.body();
+            if (System.nanoTime() > until) {
+                throw failed("the fraud proof " + hash + " is not in a block after " + waitS + " s"
+                        + (r.ok() ? " (it is " + r.body().path("status").asText() + ")" : ": " + r.error())
+                        + "; follow it with cpc query tx " + hash);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failed("interrupted while waiting for the fraud proof " + hash);
+            }
+        }
     }
 
     /** The task as L1 holds it: its payload and each job's result_hash. */

@@ -28,10 +28,19 @@ class BenchCommandTest {
     }
 
     @Test
+    void fraudTakesProofsThroughTheTransactionPathBesideTransfers() {
+        Run r = Run.cpc("bench", "fraud", "--proofs", "2");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("2 FRAUD_PROOFs of k=16384", "| admission (rules, signature, proof) |",
+                "| whole path |", "FraudProofVerifier.verify alone");
+    }
+
+    @Test
     void refusesOptionsOutOfRange() {
         assertThat(Run.cpc("bench", "stages", "--txs", "0").exit()).isEqualTo(Cpc.EXIT_USAGE);
         assertThat(Run.cpc("bench", "pruning", "--keep", "5").exit()).isEqualTo(Cpc.EXIT_USAGE);
         assertThat(Run.cpc("bench", "tps", "--batch", "1001").exit()).isEqualTo(Cpc.EXIT_USAGE);
         assertThat(Run.cpc("bench", "delegators", "--counts", "0").exit()).isEqualTo(Cpc.EXIT_USAGE);
+        assertThat(Run.cpc("bench", "fraud", "--proofs", "0").exit()).isEqualTo(Cpc.EXIT_USAGE);
     }
 }

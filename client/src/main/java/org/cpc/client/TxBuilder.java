@@ -175,6 +175,11 @@ public record TxBuilder(NetworkParams params, AccountKey key, long nonce, long t
         return sign(TxType.UNBOND, null, amountWei, Json.object().put("role", role));
     }
 
+    /** A FRAUD_PROOF carrying {@code proof}, a fraud proof's JSON ({@code FraudProof.toJson}). */
+    public Transaction fraudProof(ObjectNode proof) {
+        return sign(TxType.FRAUD_PROOF, null, BigInteger.ZERO, proof);
+    }
+
     private Transaction sign(TxType type, String to, BigInteger amount, ObjectNode payload) {
         long gas = gasLimit.orElseGet(() -> GasSchedule.intrinsicGas(type, payload, params));
         BigInteger fee = BigInteger.valueOf(gas).multiply(BigInteger.valueOf(gasPrice));

@@ -39,6 +39,13 @@ public interface Ledger {
     /** L1's committed height (what dispute windows are counted in). */
     long height();
 
+    /** A job L1 found wrong by a FRAUD_PROOF ({@code GET /task/{id}}, {@code results[].dispute}). */
+    record Dispute(String taskId, int job, String pocValidator, String workerAddress, String txHash, long height,
+                   java.math.BigInteger pocSlashed, java.math.BigInteger workerSlashed) {}
+
+    /** The jobs of a market task that FRAUD_PROOFs proved wrong, in job order; empty for a task L1 does not know. */
+    java.util.List<Dispute> disputes(String taskId);
+
     /** A worker's bond and reputation on L1 ({@code GET /worker/{address}}: {@code bonded_enough}, {@code reputation}). */
     org.cpc.poc.core.WorkerStanding workerStanding(String address);
 }

@@ -52,6 +52,23 @@ public final class NodeLedger implements Ledger {
     }
 
     @Override
+    public java.util.List<Dispute> disputes(String taskId) {
+        NodeClient.Reply r = call(() -> client.get("/task/" + NodeClient.encode(taskId)));
+        if (r.status() == 404) return java.util.List.of();
+        if (!r.ok()) throw new Unavailable("the node answered " + r.status() + " on /task/" + taskId + ": " + r.error(), null);
+        java.util.List<Dispute> out = new java.util.ArrayList<>();
+        for (JsonNode j : r.body().path("results")) {
+            JsonNode d = j.path("dispute");
+            if (!d.isObject()) continue;
+            out.add(new Dispute(taskId, j.path("job").asInt(), j.path("poc_validator").asText(),
+                    j.path("worker_address").asText(), d.path("tx_hash").asText(), d.path("height").asLong(),
+                    new java.math.BigInteger(d.path("poc_slashed").asText()),
+                    new java.math.BigInteger(d.path("worker_slashed").asText())));
+        }
+        return out;
+    }
+
+    @Override
     public long nextNonce(String address) {
         return read("/balance/" + NodeClient.encode(address)).path("nonce").asLong();
     }

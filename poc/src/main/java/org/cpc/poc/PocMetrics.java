@@ -41,6 +41,7 @@ final class PocMetrics {
     private final Counter l1Refused;
     private final Counter l1TasksRefused;
     private final Counter l1Unavailable;
+    private final Counter disputes;
     private final AtomicLong l1Pending = new AtomicLong();
     /** The GOPS the connected workers announced, summed (as of the last scrape), as raw double bits. */
     private final AtomicLong workersGops = new AtomicLong();
@@ -67,6 +68,9 @@ final class PocMetrics {
         l1TasksRefused = Counter.builder("cpc_poc_l1_tasks_refused").description("CREATE_TASKs L1 refused")
                 .register(registry);
         l1Unavailable = Counter.builder("cpc_poc_l1_unavailable").description("L1 passes that found the node unreachable")
+                .register(registry);
+        disputes = Counter.builder("cpc_poc_disputes")
+                .description("jobs of this PoC validator that a FRAUD_PROOF proved wrong on L1 (each slashed its bond)")
                 .register(registry);
         Gauge.builder("cpc_poc_l1_pending", l1Pending, AtomicLong::get)
                 .description("transactions sent and waiting in L1's mempool, as of the last pass").register(registry);
@@ -138,6 +142,10 @@ final class PocMetrics {
 
     void l1Unavailable() {
         l1Unavailable.increment();
+    }
+
+    void disputed() {
+        disputes.increment();
     }
 
     void httpRequest(String method, String route, int status, long nanos) {

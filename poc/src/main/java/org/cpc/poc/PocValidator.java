@@ -51,7 +51,8 @@ public final class PocValidator implements AutoCloseable {
             driver = new PocDriver(machine, store, new OutputChecker(blobs, store), clock);
             driver.start();
             outbox = new L1Outbox(driver, ledger, key, config.maxPendingL1());
-            retention = new RetentionSweeper(driver, blobs, ledger, config.retention(), clock);
+            retention = new RetentionSweeper(driver, blobs, ledger, config.retention(),
+                    new DisputeWatch(ledger, key.address(), driver.metrics()), clock);
             retention.start();
             server = new MarketServer(driver, new TaskIntake(driver, blobs, ledger, config), retention, store, blobs,
                     config).start();

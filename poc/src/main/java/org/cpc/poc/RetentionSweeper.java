@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
  * them and writes their removal), then blob files older than {@link Retention#blobGrace()} that no live task reads
  * and no kept task produced. A task whose results can still be disputed ({@link Retention#disputeWindow()} blocks
  * of L1) is kept, inputs included, whatever its age. At most {@link Retention#maxDeletions()} deletions a sweep.
+ * Each sweep also looks on L1 for disputes of the tasks still disputable ({@link DisputeWatch}).
  */
 final class RetentionSweeper implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RetentionSweeper.class);
@@ -34,6 +35,7 @@ final class RetentionSweeper implements AutoCloseable {
     private final BlobStore blobs;
     private final Ledger ledger;
     private final Retention policy;
+    private final DisputeWatch watch;
     private final InstantSource clock;
     private final ScheduledExecutorService thread;
     private final AtomicLong tasksRemoved = new AtomicLong();
@@ -42,11 +44,13 @@ final class RetentionSweeper implements AutoCloseable {
     private final AtomicLong bytesFreed = new AtomicLong();
     private volatile long lastSweepAt;
 
-    RetentionSweeper(PocDriver driver, BlobStore blobs, Ledger ledger, Retention policy, InstantSource clock) {
+    RetentionSweeper(PocDriver driver, BlobStore blobs, Ledger ledger, Retention policy, DisputeWatch watch,
+                     InstantSource clock) {
         this.driver = driver;
         this.ledger = ledger;
         this.blobs = blobs;
         this.policy = policy;
+        this.watch = watch;
         this.clock = clock;
         this.thread = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("poc-retention").daemon().factory());
     }
@@ -71,6 +75,7 @@ final class RetentionSweeper implements AutoCloseable {
         Expired e = PocDriver.await(driver.call(m -> m.expire(nowMs, policy.keepFinished().toSeconds(),
                 policy.disputeWindow(), height, policy.maxDeletions(), () -> written.complete(null))));
         PocDriver.await(written);
+        if (height >= 0) watch.look(e.disputable());
         int budget = policy.maxDeletions() - e.tasks();
         int blobCount = 0;
         long bytes = 0;
@@ -126,6 +131,7 @@ final class RetentionSweeper implements AutoCloseable {
         o.put("records_removed", recordsRemoved.get());
         o.put("blobs_removed", blobsRemoved.get());
         o.put("bytes_freed", bytesFreed.get());
+        watch.view(o);
         return o;
     }
 

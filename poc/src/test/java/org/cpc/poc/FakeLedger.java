@@ -94,6 +94,15 @@ final class FakeLedger implements Ledger {
         return org.cpc.poc.core.WorkerStanding.UNKNOWN;
     }
 
+    /** Disputes tests put here, by task id. */
+    final Map<String, List<Dispute>> disputes = new ConcurrentHashMap<>();
+
+    @Override
+    public List<Dispute> disputes(String taskId) {
+        check();
+        return disputes.getOrDefault(taskId, List.of());
+    }
+
     /** Tasks are not modelled here: L1 knows none. */
     @Override
     public java.util.Optional<org.cpc.protocol.types.TaskStatus> taskStatus(String taskId) {

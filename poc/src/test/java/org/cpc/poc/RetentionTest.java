@@ -1,5 +1,7 @@
 package org.cpc.poc;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.cpc.poc.MarketFixture.*;
@@ -153,6 +155,49 @@ class RetentionTest {
             assertStatus(() -> c.result(taskId), 410, "removed");
             assertThat(status(c, openId)).isEqualTo("pending");
             assertThat(again2.retention().sweep()).isEqualTo(new RetentionSweeper.Swept(0, 0, 0, 0));
+        }
+    }
+
+    /**
+     * The sweep watches L1 for disputes of the tasks still disputable: a FRAUD_PROOF against one of this PoC
+     * validator's jobs is logged, counted once ({@code cpc_poc_disputes}) and shown in GET /retention; one against
+     * another PoC validator's job is not counted; an unreachable L1 only postpones the look.
+     */
+    @Test
+    void disputesOfItsTasksAreSeenOnceAndShown() throws Exception {
+        Random rnd = new Random(8);
+        byte[] a = matrix(rnd, 8, 8);
+        byte[] b = matrix(rnd, 8, 8);
+        try (PocValidator v = PocValidator.start(config(RETENTION), validatorKey, ledger, clock)) {
+            MarketClient c = new MarketClient(v.url());
+            c.uploadBlob(a);
+            c.uploadBlob(b);
+            Worker w = startWorker(v.workerUrl(), newKey(), PoolWorker.Options.defaults().withMaxJobs(2));
+            String id = publish(c, a, b, 8, 8, 8, 4);
+            await("task completed", () -> status(c, id).equals("completed"));
+            w.stop();
+            String worker = ledger.accepted.get(0).workerAddress();
+            ledger.disputes.put(id, List.of(
+                    new Ledger.Dispute(id, 1, validatorKey.address(), worker, "ab".repeat(32), 7,
+                            java.math.BigInteger.TEN, java.math.BigInteger.TWO),
+                    new Ledger.Dispute(id, 0, newKey().address(), worker, "cd".repeat(32), 7,
+                            java.math.BigInteger.ONE, java.math.BigInteger.ONE)));
+            ledger.down = true;
+            v.retention().sweep();
+            assertThat(v.retention().view().path("disputes_seen").asInt()).isZero();
+            ledger.down = false;
+            v.retention().sweep();
+            v.retention().sweep();
+            JsonNode r = c.get("/retention");
+            assertThat(r.path("dispute_windows_open").asInt()).isOne();
+            assertThat(r.path("disputes_seen").asInt()).isOne();
+            assertThat(r.path("disputes")).hasSize(1);
+            assertThat(r.path("disputes").get(0).path("job").asInt()).isOne();
+            assertThat(r.path("disputes").get(0).path("poc_slashed").asText()).isEqualTo("10");
+            assertThat(v.driver().scrape()).contains("cpc_poc_disputes_total 1.0");
+            ledger.height = 1 + RETENTION.disputeWindow(); // the window is over: nothing left to watch
+            v.retention().sweep();
+            assertThat(c.get("/retention").path("dispute_windows_open").asInt()).isZero();
         }
     }
 

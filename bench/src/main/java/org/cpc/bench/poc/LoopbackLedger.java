@@ -47,6 +47,12 @@ public final class LoopbackLedger implements Ledger {
         return 0;
     }
 
+    /** Tasks are not modelled here: L1 knows none, so none was disputed. */
+    @Override
+    public java.util.List<Dispute> disputes(String taskId) {
+        return java.util.List.of();
+    }
+
     /** Tasks are not modelled here: L1 knows none. */
     @Override
     public java.util.Optional<org.cpc.protocol.types.TaskStatus> taskStatus(String taskId) {

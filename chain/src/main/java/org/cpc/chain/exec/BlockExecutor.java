@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.cpc.chain.Account;
+import org.cpc.chain.market.Disputes;
 import org.cpc.chain.market.JobDigest;
 import org.cpc.chain.market.JobRecord;
 import org.cpc.chain.market.MarketTask;
@@ -46,6 +47,7 @@ public final class BlockExecutor {
     private final String treasury;
     /** Market results whose signatures this node checked: tx hash → what they say. A memo only. */
     private final ConcurrentHashMap<ByteKey, MarketSignatures> marketVerified = new ConcurrentHashMap<>();
+    private final FraudProofs fraudProofs = new FraudProofs();
 
     /**
      * The PoC validators are the accounts with a PoC validator bond of at least {@code min_poc_bond} (the genesis
@@ -198,6 +200,7 @@ public final class BlockExecutor {
                     ? "job " + c.result().nonce() + " of task " + c.result().taskId()
                     : "task_id " + c.result().taskId();
             case CREATE_TASK -> "CREATE_TASK of task " + c.task().taskId();
+            case FRAUD_PROOF -> FraudProofs.slot(tx);
             default -> null;
         };
     }
@@ -274,7 +277,12 @@ public final class BlockExecutor {
             }
             case UNBOND -> {
                 new WorkBonds(params, state).checkUnbond(tx.fromAddress(), c.bond().role(), tx.amount());
+                new Disputes(state).checkUnbond(tx.fromAddress(), c.bond().role(), nowS);
                 verifyExpensive(p, null, null);
+                return new Plan(c, false, null, null, null, GasSchedule.gas(tx, params, false));
+            }
+            case FRAUD_PROOF -> {
+                fraudProofs.judge(p, state, params, height, nowS, () -> verifyExpensive(p, null, null));
                 return new Plan(c, false, null, null, null, GasSchedule.gas(tx, params, false));
             }
             default -> {
@@ -494,6 +502,8 @@ public final class BlockExecutor {
                 }
                 case BOND -> bonds.bond(tx.fromAddress(), c.bond(), tx.amount());
                 case UNBOND -> bonds.unbond(tx.fromAddress(), c.bond().role(), tx.amount(), height);
+                case FRAUD_PROOF -> FraudProofs.apply(fraudProofs.judge(p, state, params, height, nowS, () -> {}),
+                        tx.fromAddress(), p.hashHex(), state, bonds, params, height);
                 default -> applyStaking(tx, c.staking());
             }
             fees = fees.add(charge);
@@ -546,6 +556,7 @@ public final class BlockExecutor {
             WorkerStats w = state.worker(r.workerAddress());
             state.setWorker(r.workerAddress(), new WorkerStats(w.accepted() + 1, w.earned().add(split.worker())));
             bonds.recordSettled(plan.pocValidator());
+            new Disputes(state).recordSettled(s.task(), r.workerAddress(), plan.pocValidator(), height);
             state.putJob(new JobRecord(r.taskId(), Math.toIntExact(r.nonce()), r.workerAddress(), r.resultHash(),
                     plan.pocValidator(), height, p.hashHex(), split.worker(), split.poc(), split.treasury()));
             payments.add(new ResultPayment(gasPerTx.size(), ResultPayment.Kind.MARKET, split.worker(),

@@ -90,6 +90,10 @@ public final class TxRules {
             case STAKE, UNSTAKE, DELEGATE, UNDELEGATE, WITHDRAW_REWARDS, UPDATE_VALIDATOR, UNJAIL, SUBMIT_EVIDENCE ->
                     new Checked(null, null, 0, null, StakingRules.check(tx), null);
             case BOND, UNBOND -> new Checked(null, null, 0, null, null, BondPayload.check(tx));
+            case FRAUD_PROOF -> {
+                FraudProofs.form(tx);
+                yield Checked.NONE;
+            }
             case CANCEL_TASK -> {
                 if (tx.toAddress() != null) throw new TxRejected("CANCEL_TASK must have to_address null");
                 if (tx.amount().signum() != 0) {

@@ -115,6 +115,18 @@ public final class WorldState implements StakingLedger {
         return jobs.containsKey(k) || base.get(StateKeys.JOB, StateKeys.job(taskId, job)) != null;
     }
 
+    /** The accepted job {@code job} of the task (in this block or before), or null. */
+    public JobRecord job(String taskId, long job) {
+        JobRecord j = jobs.get(taskId + "/" + job);
+        return j != null ? j : JobRecord.decode(base.get(StateKeys.JOB, StateKeys.job(taskId, job)));
+    }
+
+    /** The JCS of a market task's payload (written in this block or before), or null. */
+    public byte[] payload(String taskId) {
+        byte[] p = payloads.get(taskId);
+        return p != null ? p : base.get(StateKeys.TASK_PAYLOAD, StateKeys.key(StateKeys.TASK_PAYLOAD, taskId));
+    }
+
     public void putJob(JobRecord j) {
         jobs.put(j.taskId() + "/" + j.job(), j);
     }

@@ -119,6 +119,12 @@ public interface ChainQuery {
     Optional<WorkBond> workBond(BondRole role, String address);
 
     /**
+     * The bond's dispute lock: the latest deadline (unix seconds) of a market task whose job results it backs, before
+     * which L1 refuses its UNBOND; 0 when it backs none.
+     */
+    long unbondLockedUntil(BondRole role, String address);
+
+    /**
      * The PoC validators: bonds of role poc_validator of at least {@code min_poc_bond}, largest bond first, then by
      * address. Reads the work-bond key space, so it is for listings, not hot paths.
      */

@@ -32,6 +32,12 @@ import org.cpc.protocol.crypto.Sha256;
  *       {@link org.cpc.chain.staking.WorkBond#toJson}</td></tr>
  *   <tr><td>0x21 work unbonding queue</td><td>decimal maturity height</td><td>JCS of the array of work bond ids
  *       with an entry maturing then</td></tr>
+ *   <tr><td>0x30 task settlement</td><td>task_id</td><td>JCS of {"last_settled_height"}: the height of the task's
+ *       last accepted job, from which its dispute window is counted</td></tr>
+ *   <tr><td>0x31 job dispute</td><td>task_id + "/" + decimal job index</td><td>JCS of
+ *       {@link org.cpc.chain.market.JobDispute#toJson}: the FRAUD_PROOF that proved the job wrong</td></tr>
+ *   <tr><td>0x32 dispute lock</td><td>role + ":" + address</td><td>JCS of {"deadline"}: the latest deadline of a
+ *       market task whose job results the bond backs; no UNBOND before it</td></tr>
  * </table>
  * The deadline index of open tasks is not state: it is derived from 0x05 and kept beside it (see ChainStore).
  */
@@ -44,6 +50,8 @@ public final class StateKeys {
             UNBONDING = 0x0d, UNBONDING_QUEUE = 0x0e, STAKER = 0x0f, LIVENESS = 0x10, STAKING_GLOBAL = 0x11;
     /** Work bonds of workers and PoC validators, and their unbonding queue by maturity height. */
     public static final byte WORK_BOND = 0x20, WORK_UNBONDING_QUEUE = 0x21;
+    /** Fraud proofs: each market task's last settlement, each proven-wrong job, each bond's dispute lock. */
+    public static final byte TASK_SETTLEMENT = 0x30, JOB_DISPUTE = 0x31, DISPUTE_LOCK = 0x32;
 
     private StateKeys() {}
 

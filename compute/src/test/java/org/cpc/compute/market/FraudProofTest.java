@@ -222,7 +222,7 @@ class FraudProofTest {
         AccountKey key = AccountKey.of(Secp256k1.randomPrivateKey());
         for (String network : List.of("devnet", "testnet", "mainnet")) {
             NetworkParams params = NetworkParams.named(network);
-            Transaction unsigned = new Transaction(params.chainId(), TxType.SUBMIT_EVIDENCE, key.address(), null,
+            Transaction unsigned = new Transaction(params.chainId(), TxType.FRAUD_PROOF, key.address(), null,
                     BigInteger.ZERO, BigInteger.TEN.pow(18), Long.MAX_VALUE >> 11, Long.MAX_VALUE >> 11,
                     Long.MAX_VALUE >> 11, 4_000_000_000L, Hex.encode(key.publicKey()), p.toJson(), null);
             Transaction signed = unsigned.withSignature(Hex.encode(key.sign(unsigned.hash())));

@@ -45,13 +45,15 @@ public final class BondApi {
             p.put("tasks_settled", b.tasksSettled());
             wei(p, "slashed", b.slashed());
             p.put("slashes", b.slashes());
+            p.put("unbond_locked_until", query.unbondLockedUntil(BondRole.POC_VALIDATOR, b.address()));
         }
         json(ctx, 200, o);
     }
 
     /**
      * Adds a worker's bond fields to {@code o}: {@code bond}, {@code unbonding}, {@code audited},
-     * {@code failed_audits}, {@code slashed} (wei) and {@code reputation} (bps, {@link Reputation#bps}).
+     * {@code failed_audits}, {@code slashed} (wei), {@code unbond_locked_until} (the dispute lock, unix seconds) and
+     * {@code reputation} (bps, {@link Reputation#bps}).
      */
     void workerFields(String address, WorkerStats stats, ObjectNode o) {
         WorkBond b = query.workBond(BondRole.WORKER, address).orElse(null);
@@ -63,6 +65,7 @@ public final class BondApi {
         o.put("failed_audits", b == null ? 0 : b.failedAudits());
         wei(o, "slashed", b == null ? BigInteger.ZERO : b.slashed());
         o.put("slashes", b == null ? 0 : b.slashes());
+        o.put("unbond_locked_until", query.unbondLockedUntil(BondRole.WORKER, address));
         o.put("reputation", Reputation.bps(stats.accepted(), b == null ? 0 : b.failedAudits(),
                 b == null ? 0 : b.slashes()));
     }

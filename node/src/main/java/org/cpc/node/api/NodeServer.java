@@ -283,6 +283,10 @@ public final class NodeServer implements AutoCloseable {
                 + " on chain (a CREATE_TASK still in the mempool is not a task yet)"));
         ObjectNode o = ExplorerApi.taskJson(v.task());
         o.set("payload", v.payload());
+        o.put("last_settled_height", v.lastSettledHeight());
+        if (v.disputeUntil() == null) o.putNull("dispute_until"); else o.put("dispute_until", v.disputeUntil());
+        java.util.Map<Integer, ObjectNode> disputes = new java.util.TreeMap<>();
+        v.disputes().forEach(d -> disputes.put(d.job(), d.toJson()));
         ArrayNode arr = o.putArray("results");
         for (JobRecord j : v.jobs()) {
             ObjectNode jo = arr.addObject();
@@ -295,6 +299,7 @@ public final class NodeServer implements AutoCloseable {
             jo.put("worker_reward", j.workerReward().toString());
             jo.put("poc_reward", j.pocReward().toString());
             jo.put("treasury_reward", j.treasuryReward().toString());
+            jo.set("dispute", disputes.get(j.job()) == null ? jo.nullNode() : disputes.get(j.job()));
         }
         json(ctx, 200, o);
     }

@@ -306,9 +306,13 @@ final class TaskBook {
         Set<String> openInputs = new HashSet<>();
         List<Task> expired = new ArrayList<>();
         List<Effect.Persist.Put> puts = new ArrayList<>();
+        Set<String> watched = new java.util.TreeSet<>();
         for (Task t : tasks.values()) {
-            if (t.live() || disputable(t, disputeWindow, height, puts)) openInputs.addAll(t.type.inputBlobs(t.payload));
-            else if (expired.size() < budget && t.endedAt > 0 && nowS - t.endedAt >= keepS && L1Book.settled(t)) {
+            boolean live = t.live();
+            if (live || disputable(t, disputeWindow, height, puts)) {
+                openInputs.addAll(t.type.inputBlobs(t.payload));
+                if (t.included > 0) watched.add(t.taskId);
+            } else if (expired.size() < budget && t.endedAt > 0 && nowS - t.endedAt >= keepS && L1Book.settled(t)) {
                 expired.add(t);
             }
         }
@@ -334,7 +338,7 @@ final class TaskBook {
             puts.add(new Effect.Persist.Put(StoreKeys.expired(t.taskId), x));
         }
         out.persist(puts, null, null, synced);
-        return new Expired(expired.size(), records, openInputs, Set.copyOf(refs.keySet()));
+        return new Expired(expired.size(), records, openInputs, Set.copyOf(refs.keySet()), watched);
     }
 
     /**

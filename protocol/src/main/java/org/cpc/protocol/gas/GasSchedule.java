@@ -41,6 +41,18 @@ public final class GasSchedule {
     /** Per byte of the JCS of a staking or bond transaction's payload (STAKE, UPDATE_VALIDATOR, SUBMIT_EVIDENCE,
      * BOND, UNBOND). */
     public static final long PAYLOAD_GAS_PER_BYTE = 16;
+    /**
+     * Base gas of a FRAUD_PROOF: its verification (three audit paths, one chunk and two k-byte leaves hashed, one
+     * dot product; about 65 µs at the largest k, docs/performance.md) at the synthetic proofs' rate, plus the state
+     * it reads and the two slashes it may write. Its data are paid per hex character on top.
+     */
+    public static final long FRAUD_PROOF_GAS = 100_000;
+    /**
+     * Per hex character of a FRAUD_PROOF's data: {@code a_row}, {@code b_col}, {@code c_chunk}, and 64 per hash of its
+     * four paths. Counted from the payload's fields rather than its JCS, which a node would otherwise write out
+     * (about 75 KB at the largest k) each time it prices the transaction.
+     */
+    public static final long FRAUD_PROOF_GAS_PER_HEX = 16;
 
     private GasSchedule() {}
 
@@ -96,7 +108,21 @@ public final class GasSchedule {
             case UNJAIL -> UNJAIL_GAS;
             case SUBMIT_EVIDENCE -> Math.addExact(SUBMIT_EVIDENCE_GAS + 2 * ML_DSA_VERIFY_GAS, payloadGas(payload));
             case BOND, UNBOND -> Math.addExact(WORK_BOND_GAS, payloadGas(payload));
+            case FRAUD_PROOF -> Math.addExact(FRAUD_PROOF_GAS, Math.multiplyExact(FRAUD_PROOF_GAS_PER_HEX,
+                    fraudProofHex(payload)));
         };
+    }
+
+    /** The hex characters of a fraud proof's data and paths; fields that are absent or not of their type count 0. */
+    private static long fraudProofHex(JsonNode p) {
+        long hex = 0;
+        for (String f : new String[] {"a_row", "b_col", "c_chunk"}) {
+            if (p.path(f).isTextual()) hex += p.path(f).textValue().length();
+        }
+        for (String f : new String[] {"a_path", "b_path", "chunk_path", "row_path"}) {
+            if (p.path(f).isArray()) hex += 64L * p.path(f).size();
+        }
+        return hex;
     }
 
     private static long payloadGas(JsonNode payload) {

@@ -17,12 +17,15 @@ import org.cpc.protocol.codec.JsonFields;
  * @param minPocBond least bond, in wei, of a PoC validator whose market results (or attestations) are accepted
  * @param challengeWindow blocks after a synthetic result's inclusion in which it may be challenged
  * @param disputeWindow blocks after a market task's completion in which a fraud proof may dispute one of its jobs
+ * @param fraudSlashBps part (basis points) of the PoC validator's and of the worker's bond, unbonding entries
+ *     included, that a FRAUD_PROOF proving their job wrong takes
+ * @param fraudBountyBps part of each of those slashes, after the customer's refund, paid to the proof's sender
  */
 public record BondParams(long bondUnbondingBlocks, BigInteger minWorkerBond, BigInteger minPocBond,
-                         long challengeWindow, long disputeWindow) {
+                         long challengeWindow, long disputeWindow, int fraudSlashBps, int fraudBountyBps) {
 
     public static final Set<String> FIELDS = Set.of("bond_unbonding_blocks", "min_worker_bond", "min_poc_bond",
-            "challenge_window", "dispute_window");
+            "challenge_window", "dispute_window", "fraud_slash_bps", "fraud_bounty_bps");
 
     public BondParams {
         require(challengeWindow >= 1, "challenge_window must be at least 1");
@@ -33,6 +36,8 @@ public record BondParams(long bondUnbondingBlocks, BigInteger minWorkerBond, Big
                         + " withdrawn before the results it backs can no longer be disputed");
         require(minWorkerBond.signum() >= 0, "min_worker_bond must not be negative");
         require(minPocBond.signum() > 0, "min_poc_bond must be more than 0 wei");
+        require(fraudSlashBps >= 1 && fraudSlashBps <= 10_000, "fraud_slash_bps must be 1..10000");
+        require(fraudBountyBps >= 0 && fraudBountyBps <= 10_000, "fraud_bounty_bps must be 0..10000");
     }
 
     private static void require(boolean ok, String message) {
@@ -41,7 +46,8 @@ public record BondParams(long bondUnbondingBlocks, BigInteger minWorkerBond, Big
 
     /** The same parameters with another least worker bond (tests that are not about bonds use 0). */
     public BondParams withMinWorkerBond(BigInteger wei) {
-        return new BondParams(bondUnbondingBlocks, wei, minPocBond, challengeWindow, disputeWindow);
+        return new BondParams(bondUnbondingBlocks, wei, minPocBond, challengeWindow, disputeWindow, fraudSlashBps,
+                fraudBountyBps);
     }
 
     void writeTo(ObjectNode o) {
@@ -50,10 +56,13 @@ public record BondParams(long bondUnbondingBlocks, BigInteger minWorkerBond, Big
         o.put("min_poc_bond", minPocBond.toString());
         o.put("challenge_window", challengeWindow);
         o.put("dispute_window", disputeWindow);
+        o.put("fraud_slash_bps", fraudSlashBps);
+        o.put("fraud_bounty_bps", fraudBountyBps);
     }
 
     static BondParams read(JsonFields f) {
         return new BondParams(f.uint("bond_unbonding_blocks"), f.wei("min_worker_bond"), f.wei("min_poc_bond"),
-                f.uint("challenge_window"), f.uint("dispute_window"));
+                f.uint("challenge_window"), f.uint("dispute_window"), Math.toIntExact(f.uint("fraud_slash_bps")),
+                Math.toIntExact(f.uint("fraud_bounty_bps")));
     }
 }

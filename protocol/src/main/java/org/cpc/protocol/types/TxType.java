@@ -31,7 +31,9 @@ public enum TxType {
     /** Adds {@code amount} to the sender's work bond as a worker or a PoC validator (payload {@code {"role",...}}). */
     BOND,
     /** Starts unbonding {@code amount} of the sender's work bond of {@code payload.role}. */
-    UNBOND;
+    UNBOND,
+    /** Proves one entry of a market matmul job's committed output wrong: slashes, refunds, pays a bounty. */
+    FRAUD_PROOF;
 
     public static TxType parse(String s) {
         for (TxType t : values()) if (t.name().equals(s)) return t;
