@@ -13,7 +13,6 @@ import java.nio.file.NoSuchFileException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,6 +21,7 @@ import org.cpc.compute.market.PoolCodec;
 import org.cpc.compute.market.PoolMessage;
 import org.cpc.compute.market.PoolProtocolException;
 import org.cpc.http.ApiException;
+import org.cpc.http.ApiServer;
 import org.cpc.http.Download;
 import org.cpc.http.HttpService;
 import org.cpc.http.Requests;
@@ -37,7 +37,7 @@ import org.eclipse.jetty.websocket.api.WriteCallback;
  * {@code /worker} WebSocket. Every error is JSON {@code {"error": "..."}}. Worker frames are decoded here, on the
  * connection's thread, by {@link PoolCodec}; the machine gets typed messages only, through the {@link PocDriver}.
  */
-public final class MarketServer implements AutoCloseable {
+public final class MarketServer extends ApiServer<MarketServer> {
     private static final long MAX_JSON_BODY = 1 << 20;
     private static final int MAX_LIST = 1000;
     private static final String SESSION = "cpc.session";
@@ -57,7 +57,6 @@ public final class MarketServer implements AutoCloseable {
     private final PocStore store;
     private final BlobStore blobs;
     private final PocConfig config;
-    private final HttpService http;
     private final SecureRandom random = new SecureRandom();
     private final AtomicLong sessions = new AtomicLong();
     private final java.util.concurrent.atomic.AtomicInteger unauthenticated = new java.util.concurrent.atomic.AtomicInteger();
@@ -66,20 +65,20 @@ public final class MarketServer implements AutoCloseable {
 
     MarketServer(PocDriver driver, TaskIntake intake, RetentionSweeper retention, PocStore store, BlobStore blobs,
                  PocConfig config) {
+        var settings = new HttpService.Settings("the PoC validator", "market", 64, MAX_JSON_BODY,
+                config.limits().http());
+        super(new HttpService(MarketServer.class, settings, javalin -> javalin.jetty.modifyWebSocketServletFactory(
+                ws -> {
+                    ws.setMaxBinaryMessageSize(config.maxResultBytes() + PoolMessagesLimits.HEADER_ROOM);
+                    ws.setMaxTextMessageSize(PoolCodec.MAX_TEXT_BYTES);
+                    ws.setIdleTimeout(Duration.ofMillis(Math.max(30_000, 4 * config.heartbeat().toMillis())));
+                })), config.host(), config.port());
         this.driver = driver;
         this.intake = intake;
         this.retention = retention;
         this.store = store;
         this.blobs = blobs;
         this.config = config;
-        var settings = new HttpService.Settings("the PoC validator", "market", 64, MAX_JSON_BODY,
-                config.limits().http());
-        this.http = new HttpService(MarketServer.class, settings, javalin -> javalin.jetty.modifyWebSocketServletFactory(
-                ws -> {
-                    ws.setMaxBinaryMessageSize(config.maxResultBytes() + PoolMessagesLimits.HEADER_ROOM);
-                    ws.setMaxTextMessageSize(PoolCodec.MAX_TEXT_BYTES);
-                    ws.setIdleTimeout(Duration.ofMillis(Math.max(30_000, 4 * config.heartbeat().toMillis())));
-                }));
         http.observe(driver.metrics()::httpRequest);
         registerRoutes();
     }
@@ -87,24 +86,6 @@ public final class MarketServer implements AutoCloseable {
     /** Room for the JSON header in front of a result's bytes. */
     static final class PoolMessagesLimits {
         static final int HEADER_ROOM = PoolCodec.MAX_HEADER_BYTES + 4;
-    }
-
-    public MarketServer start() {
-        http.start(config.host(), config.port());
-        return this;
-    }
-
-    public int port() {
-        return http.port();
-    }
-
-    public List<HttpService.Route> routes() {
-        return http.routes();
-    }
-
-    @Override
-    public void close() {
-        http.close();
     }
 
     /** The routes besides {@code GET /openapi.json}, which {@link HttpService} serves from beside this class. */

@@ -24,6 +24,7 @@ import org.cpc.chain.query.TxStatus;
 import org.cpc.node.consensus.EvidenceStore;
 import org.cpc.chain.mempool.StrikeWindow;
 import org.cpc.http.ApiException;
+import org.cpc.http.ApiServer;
 import org.cpc.http.HttpService;
 import org.cpc.http.Requests;
 import org.cpc.node.net.NodeNetwork;
@@ -44,7 +45,7 @@ import org.cpc.protocol.types.TxType;
  * a transaction refusal adds {@code "status":"rejected"}. Request bodies, worker threads and event subscribers are
  * bounded, and no exception text or stack trace of the server reaches a client.
  */
-public final class NodeServer implements AutoCloseable {
+public final class NodeServer extends ApiServer<NodeServer> {
     private static final long FAUCET_MAX_BODY = 4096;
     private static final Set<String> FAUCET_FIELDS = Set.of("address", "amount");
 
@@ -72,8 +73,6 @@ public final class NodeServer implements AutoCloseable {
     private final NodeNetwork network;
     private final EvidenceStore evidence;
     private final long maxTxBody;
-    private final HttpService http;
-    private final Options options;
     /**
      * Peers (by IP) whose recent SUBMIT_RESULTs were refused: 32 a minute are heard, then their results get 429
      * until the minute passes. The chain limits each sender the same way; this stops one peer rotating senders.
@@ -83,6 +82,12 @@ public final class NodeServer implements AutoCloseable {
     /** @param faucet null where the network has no faucet; {@code POST /faucet} then does not exist */
     public NodeServer(Chain chain, NodeMetrics metrics, EventHub events, Faucet faucet, NodeNetwork network,
             EvidenceStore evidence, Options options) {
+        // Room for a maximal transaction written with generous whitespace; the canonical size is checked after.
+        long maxTxBody = 2 * chain.params().maxTxBytes();
+        super(new HttpService(NodeServer.class,
+                new HttpService.Settings("the node", "rest", options.maxThreads(), maxTxBody, options.connections())),
+                options.host(), options.port());
+        this.maxTxBody = maxTxBody;
         this.chain = chain;
         this.query = chain;
         this.bonds = new BondApi(chain);
@@ -91,32 +96,14 @@ public final class NodeServer implements AutoCloseable {
         this.metrics = metrics;
         this.events = events;
         this.faucet = faucet;
-        this.options = options;
-        // Room for a maximal transaction written with generous whitespace; the canonical size is checked after.
-        this.maxTxBody = 2 * chain.params().maxTxBytes();
-        this.http = new HttpService(NodeServer.class,
-                new HttpService.Settings("the node", "rest", options.maxThreads(), maxTxBody, options.connections()));
         http.observe(metrics::httpRequest);
         registerRoutes();
-    }
-
-    public NodeServer start() {
-        http.start(options.host(), options.port());
-        return this;
-    }
-
-    public int port() {
-        return http.port();
-    }
-
-    public List<HttpService.Route> routes() {
-        return http.routes();
     }
 
     @Override
     public void close() {
         events.closeAll();
-        http.close();
+        super.close();
     }
 
     /** The routes besides {@code GET /openapi.json}, which {@link HttpService} serves from beside this class. */
