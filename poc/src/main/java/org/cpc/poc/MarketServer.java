@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,6 +26,7 @@ import org.cpc.http.ApiServer;
 import org.cpc.http.Download;
 import org.cpc.http.HttpService;
 import org.cpc.http.Requests;
+import org.cpc.poc.core.Effect;
 import org.cpc.poc.core.PocMachine;
 import org.cpc.poc.core.Refused;
 import org.cpc.poc.core.StoreKeys;
@@ -122,38 +124,41 @@ public final class MarketServer extends ApiServer<MarketServer> {
                 random.nextBytes(nonce);
                 driver.connected(id, link(ctx), nonce);
             });
-            ws.onMessage(ctx -> {
-                authenticating(ctx);
-                long id = ctx.attribute(SESSION);
-                try {
-                    PoolMessage.WorkerMessage m = PoolCodec.decodeWorkerMessage(ctx.message());
-                    driver.post(mc -> mc.message(id, m, driver.now()));
-                } catch (PoolProtocolException e) {
-                    driver.post(mc -> mc.protocolError(id, e.code().value(), e.getMessage()));
-                }
-            });
-            ws.onBinaryMessage(ctx -> {
-                authenticating(ctx);
-                long id = ctx.attribute(SESSION);
-                try {
-                    PoolMessage.JobResult r = PoolCodec.decode(ByteBuffer.wrap(ctx.data(), ctx.offset(), ctx.length()),
-                            config.maxResultBytes());
-                    driver.post(mc -> mc.result(id, r, driver.now()));
-                } catch (PoolProtocolException e) {
-                    driver.post(mc -> mc.protocolError(id, e.code().value(), e.getMessage()));
-                }
-            });
-            ws.onClose(ctx -> {
-                authenticating(ctx);
-                Long id = ctx.attribute(SESSION);
-                if (id != null) driver.disconnected(id);
-            });
-            ws.onError(ctx -> {
-                authenticating(ctx);
-                Long id = ctx.attribute(SESSION);
-                if (id != null) driver.disconnected(id);
-            });
+            ws.onMessage(ctx -> received(ctx, id -> {
+                PoolMessage.WorkerMessage m = PoolCodec.decodeWorkerMessage(ctx.message());
+                return mc -> mc.message(id, m, driver.now());
+            }));
+            ws.onBinaryMessage(ctx -> received(ctx, id -> {
+                PoolMessage.JobResult r = PoolCodec.decode(ByteBuffer.wrap(ctx.data(), ctx.offset(), ctx.length()),
+                        config.maxResultBytes());
+                return mc -> mc.result(id, r, driver.now());
+            }));
+            ws.onClose(this::ended);
+            ws.onError(this::ended);
         });
+    }
+
+    /** A frame of one session, decoded on the connection's thread into the machine's input. */
+    private interface Frame {
+        Function<PocMachine, List<Effect>> decode(long session) throws PoolProtocolException;
+    }
+
+    /** A session's frame: decoded here and handed to the machine, or handed to it as a protocol error. */
+    private void received(WsContext ctx, Frame frame) {
+        authenticating(ctx);
+        long id = ctx.attribute(SESSION);
+        try {
+            driver.post(frame.decode(id));
+        } catch (PoolProtocolException e) {
+            driver.post(mc -> mc.protocolError(id, e.code().value(), e.getMessage()));
+        }
+    }
+
+    /** A session closed or failed. */
+    private void ended(WsContext ctx) {
+        authenticating(ctx);
+        Long id = ctx.attribute(SESSION);
+        if (id != null) driver.disconnected(id);
     }
 
     /** A session's slot among the unauthenticated ones, given back once. */
