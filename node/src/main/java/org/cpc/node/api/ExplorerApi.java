@@ -28,7 +28,6 @@ import org.cpc.http.Requests;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.crypto.Address;
-import org.cpc.protocol.crypto.AddressException;
 import org.cpc.protocol.types.Amounts;
 import org.cpc.protocol.types.Block;
 import org.cpc.protocol.types.TaskStatus;
@@ -176,7 +175,7 @@ public final class ExplorerApi {
     }
 
     private void addressTxs(Context ctx) {
-        String address = accountParam(ctx);
+        String address = Requests.accountPath(ctx, "address");
         int limit = Requests.intQuery(ctx, "limit", DEFAULT_TXS_PAGE, 1, MAX_TXS_PAGE);
         TxPosition before = null;
         String raw = ctx.queryParam("before");
@@ -327,15 +326,5 @@ public final class ExplorerApi {
             throw ApiException.badRequest(name + " must be an integer from " + min + " to " + max + ", not '" + raw + "'");
         }
         return v;
-    }
-
-    private static String accountParam(Context ctx) {
-        String address = ctx.pathParam("address");
-        try {
-            Address.decodeAccount(address);
-        } catch (AddressException e) {
-            throw ApiException.badRequest("'" + address + "' is not a cpc1... account address: " + e.getMessage());
-        }
-        return address;
     }
 }

@@ -32,8 +32,6 @@ import org.cpc.p2p.PeerInfo;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
-import org.cpc.protocol.crypto.Address;
-import org.cpc.protocol.crypto.AddressException;
 import org.cpc.protocol.types.Amounts;
 import org.cpc.protocol.types.Block;
 import org.cpc.protocol.types.Transaction;
@@ -287,12 +285,7 @@ public final class NodeServer extends ApiServer<NodeServer> {
     }
 
     private void worker(Context ctx) {
-        String address = ctx.pathParam("address");
-        try {
-            Address.decodeAccount(address);
-        } catch (AddressException e) {
-            throw ApiException.badRequest("'" + address + "' is not a cpc1... account address: " + e.getMessage());
-        }
+        String address = Requests.accountPath(ctx, "address");
         WorkerStats w = query.workerStats(address);
         ObjectNode o = Json.object();
         o.put("address", address);
@@ -321,12 +314,7 @@ public final class NodeServer extends ApiServer<NodeServer> {
     }
 
     private void balance(Context ctx) {
-        String address = ctx.pathParam("address");
-        try {
-            Address.decodeAccount(address);
-        } catch (AddressException e) {
-            throw ApiException.badRequest("'" + address + "' is not a cpc1... account address: " + e.getMessage());
-        }
+        String address = Requests.accountPath(ctx, "address");
         Account a = query.account(address);
         ObjectNode o = Json.object();
         o.put("address", address);

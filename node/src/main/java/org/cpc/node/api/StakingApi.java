@@ -24,6 +24,7 @@ import org.cpc.chain.query.ValidatorView;
 import org.cpc.chain.staking.Supply;
 import org.cpc.chain.staking.UnbondingEntry;
 import org.cpc.http.ApiException;
+import org.cpc.http.Requests;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.crypto.Address;
 import org.cpc.protocol.crypto.AddressException;
@@ -143,7 +144,7 @@ public final class StakingApi {
             found = query.stakingValidators().stream().filter(v -> v.consensusAddress().equals(address)).findFirst()
                     .orElseThrow(() -> ApiException.notFound("no validator has consensus address " + address));
         } else {
-            account(address, "a cpc1... operator address or a cpcvalcons1... consensus address");
+            Requests.account(address, "a cpc1... operator address or a cpcvalcons1... consensus address");
             found = query.stakingValidator(address)
                     .orElseThrow(() -> ApiException.notFound("no validator is operated by " + address
                             + " (an account becomes a validator with its first STAKE)"));
@@ -195,7 +196,7 @@ public final class StakingApi {
     }
 
     private void delegations(Context ctx) {
-        String address = account(ctx.pathParam("address"), "a cpc1... account address");
+        String address = Requests.accountPath(ctx, "address");
         List<DelegationView> ds = query.delegations(address);
         ObjectNode o = Json.object();
         o.put("address", address);
@@ -221,7 +222,7 @@ public final class StakingApi {
     }
 
     private void rewards(Context ctx) {
-        String address = account(ctx.pathParam("address"), "a cpc1... account address");
+        String address = Requests.accountPath(ctx, "address");
         ObjectNode o = Json.object();
         o.put("address", address);
         o.put("height", query.head().header().height());
@@ -238,7 +239,7 @@ public final class StakingApi {
     }
 
     private void unbonding(Context ctx) {
-        String address = account(ctx.pathParam("address"), "a cpc1... account address");
+        String address = Requests.accountPath(ctx, "address");
         long head = query.head().header().height();
         ObjectNode o = Json.object();
         o.put("address", address);
@@ -264,15 +265,6 @@ public final class StakingApi {
         ObjectNode cpc = o.putObject("buckets_cpc");
         s.buckets().forEach((k, v) -> cpc.put(k, Amounts.formatCpc(v)));
         json(ctx, 200, o);
-    }
-
-    private static String account(String address, String what) {
-        try {
-            Address.decodeAccount(address);
-        } catch (AddressException e) {
-            throw ApiException.badRequest("'" + address + "' is not " + what + ": " + e.getMessage());
-        }
-        return address;
     }
 
     private static void wei(ObjectNode o, String field, BigInteger wei) {
