@@ -1,6 +1,7 @@
 package org.cpc.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.cpc.compute.testing.Int8Matrices.product;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.ByteBuffer;
@@ -227,17 +228,5 @@ class TaskCommandTest {
             Thread.sleep(100);
         }
         return address;
-    }
-
-    static byte[] product(byte[] a, byte[] b, int m, int k, int n) {
-        ByteBuffer out = ByteBuffer.allocate(4 * m * n).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                int s = 0;
-                for (int t = 0; t < k; t++) s += a[i * k + t] * b[t * n + j];
-                out.putInt(s);
-            }
-        }
-        return out.array();
     }
 }

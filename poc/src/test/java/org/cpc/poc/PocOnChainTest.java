@@ -1,6 +1,8 @@
 package org.cpc.poc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.cpc.compute.testing.Int8Matrices.product;
+import static org.cpc.compute.testing.Int8Matrices.randomMatrix;
 import static org.cpc.poc.MarketFixture.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -68,8 +70,8 @@ class PocOnChainTest {
                 MarketClient c = new MarketClient(v.url());
                 Random rnd = new Random(11);
                 int m = 24, k = 32, n = 16;
-                byte[] a = matrix(rnd, m, k);
-                byte[] b = matrix(rnd, k, n);
+                byte[] a = randomMatrix(rnd, m, k);
+                byte[] b = randomMatrix(rnd, k, n);
                 String ha = c.uploadBlob(a).path("hash").asText();
                 String hb = c.uploadBlob(b).path("hash").asText();
                 Worker w1 = startWorker(v.workerUrl(), newKey(), PoolWorker.Options.defaults().withMaxJobs(2));
@@ -142,8 +144,8 @@ class PocOnChainTest {
             BigInteger start = api.account(customer.address()).balance();
             Random rnd = new Random(12);
             int m = 32, k = 16, n = 16;
-            byte[] a = matrix(rnd, m, k);
-            byte[] b = matrix(rnd, k, n);
+            byte[] a = randomMatrix(rnd, m, k);
+            byte[] b = randomMatrix(rnd, k, n);
             AccountKey cheatKey = newKey();
             PocConfig config = config(tmp.resolve("poc"));
             PocValidator v = PocValidator.start(config, operator, new NodeLedger(client), InstantSource.system());
@@ -268,8 +270,8 @@ class PocOnChainTest {
                 MarketClient c = new MarketClient(v.url());
                 Random rnd = new Random(13);
                 int m = 16, k = 16, n = 8;
-                byte[] a = matrix(rnd, m, k);
-                byte[] b = matrix(rnd, k, n);
+                byte[] a = randomMatrix(rnd, m, k);
+                byte[] b = randomMatrix(rnd, k, n);
                 String ha = c.uploadBlob(a).path("hash").asText();
                 String hb = c.uploadBlob(b).path("hash").asText();
                 Worker w1 = startWorker(v.workerUrl(), k1, PoolWorker.Options.defaults().withMaxJobs(2));
