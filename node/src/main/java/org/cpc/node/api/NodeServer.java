@@ -248,8 +248,7 @@ public final class NodeServer extends ApiServer<NodeServer> {
             ro.put("tx_hash", r.txHash());
             ro.put("kind", r.kind().wire());
             ro.set("result", r.result().toJson());
-            ro.put("reward", r.reward().toString());
-            ro.put("reward_cpc", Amounts.formatCpc(r.reward()));
+            WeiJson.put(ro, "reward", r.reward());
             if (r.pocValidator() == null) ro.putNull("poc_validator"); else ro.put("poc_validator", r.pocValidator());
         }
         json(ctx, 200, o);
@@ -290,8 +289,7 @@ public final class NodeServer extends ApiServer<NodeServer> {
         ObjectNode o = Json.object();
         o.put("address", address);
         o.put("accepted_results", w.accepted());
-        o.put("earned", w.earned().toString());
-        o.put("earned_cpc", Amounts.formatCpc(w.earned()));
+        WeiJson.put(o, "earned", w.earned());
         bonds.workerFields(address, w, o);
         json(ctx, 200, o);
     }
@@ -318,8 +316,7 @@ public final class NodeServer extends ApiServer<NodeServer> {
         Account a = query.account(address);
         ObjectNode o = Json.object();
         o.put("address", address);
-        o.put("balance", a.balance().toString());
-        o.put("balance_cpc", Amounts.formatCpc(a.balance()));
+        WeiJson.put(o, "balance", a.balance());
         o.put("nonce", query.nextNonce(address));
         json(ctx, 200, o);
     }

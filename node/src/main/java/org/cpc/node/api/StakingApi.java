@@ -186,10 +186,10 @@ public final class StakingApi {
         vo.put("website", v.website());
         vo.put("commission_bps", v.commissionBps());
         vo.put("bonded_power", v.power());
-        wei(vo, "tokens", v.tokens());
-        wei(vo, "self_bond", v.selfBond());
-        wei(vo, "delegated", v.tokens().subtract(v.selfBond()).max(BigInteger.ZERO));
-        wei(vo, "outstanding_rewards", v.outstandingRewards());
+        WeiJson.put(vo, "tokens", v.tokens());
+        WeiJson.put(vo, "self_bond", v.selfBond());
+        WeiJson.put(vo, "delegated", v.tokens().subtract(v.selfBond()).max(BigInteger.ZERO));
+        WeiJson.put(vo, "outstanding_rewards", v.outstandingRewards());
         vo.put("status", v.status());
         vo.put("jailed_until", v.jailedUntil());
         return vo;
@@ -207,7 +207,7 @@ public final class StakingApi {
             arr.add(delegationJson(d));
             total = total.add(d.amount());
         }
-        wei(o, "total", total);
+        WeiJson.put(o, "total", total);
         json(ctx, 200, o);
     }
 
@@ -216,8 +216,8 @@ public final class StakingApi {
         o.put("validator", d.validator());
         o.put("self_bond", d.validator().equals(d.delegator()));
         o.put("shares", d.shares().toString());
-        wei(o, "amount", d.amount());
-        wei(o, "pending_rewards", d.pendingRewards());
+        WeiJson.put(o, "amount", d.amount());
+        WeiJson.put(o, "pending_rewards", d.pendingRewards());
         return o;
     }
 
@@ -231,10 +231,10 @@ public final class StakingApi {
         for (DelegationView d : query.delegations(address)) {
             ObjectNode r = arr.addObject();
             r.put("validator", d.validator());
-            wei(r, "pending_rewards", d.pendingRewards());
+            WeiJson.put(r, "pending_rewards", d.pendingRewards());
             total = total.add(d.pendingRewards());
         }
-        wei(o, "total", total);
+        WeiJson.put(o, "total", total);
         json(ctx, 200, o);
     }
 
@@ -253,7 +253,7 @@ public final class StakingApi {
             arr.add(eo);
             total = total.add(e.balance());
         }
-        wei(o, "total", total);
+        WeiJson.put(o, "total", total);
         json(ctx, 200, o);
     }
 
@@ -265,10 +265,5 @@ public final class StakingApi {
         ObjectNode cpc = o.putObject("buckets_cpc");
         s.buckets().forEach((k, v) -> cpc.put(k, Amounts.formatCpc(v)));
         json(ctx, 200, o);
-    }
-
-    private static void wei(ObjectNode o, String field, BigInteger wei) {
-        o.put(field, wei.toString());
-        o.put(field + "_cpc", Amounts.formatCpc(wei));
     }
 }
