@@ -2,6 +2,7 @@ package org.cpc.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.cpc.compute.testing.Int8Matrices.product;
+import static org.cpc.compute.testing.Int8Matrices.randomMatrix;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.ByteBuffer;
@@ -65,10 +66,8 @@ class TaskCommandTest {
 
             Random rnd = new Random(9);
             int m = 16, k = 12, n = 8;
-            byte[] a = new byte[m * k];
-            byte[] b = new byte[k * n];
-            rnd.nextBytes(a);
-            rnd.nextBytes(b);
+            byte[] a = randomMatrix(rnd, m, k);
+            byte[] b = randomMatrix(rnd, k, n);
             Files.write(dir.resolve("A.bin"), a);
             Files.write(dir.resolve("B.bin"), b);
             Path c = dir.resolve("C.bin");
