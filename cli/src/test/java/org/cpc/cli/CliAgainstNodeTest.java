@@ -1,6 +1,5 @@
 package org.cpc.cli;
 
-import org.cpc.client.NodeClient;
 import org.cpc.compute.SyntheticProver;
 import org.cpc.compute.SyntheticResult;
 import org.cpc.compute.gemm.Backends;
@@ -12,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -55,27 +53,6 @@ class CliAgainstNodeTest {
         return cpc(all.toArray(String[]::new));
     }
 
-    static String newFundedKey(String name) throws Exception {
-        Run add = withKeys("keys", "add", name);
-        assertThat(add.exit()).as(add.err()).isZero();
-        String address = cpc("keys", "show", name, "--address", "--keys-dir", node.keys().toString()).out().strip();
-        assertThat(address).startsWith("cpc1");
-        NodeClient.Reply r = node.client().post("/faucet", Json.object().put("address", address).put("amount", "20.0"));
-        assertThat(r.status()).isEqualTo(200);
-        awaitIncluded(r.body().path("tx_hash").asText());
-        return address;
-    }
-
-    static void awaitIncluded(String hash) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            NodeClient.Reply r = node.client().get("/tx/" + hash);
-            if (r.ok() && r.body().path("status").asText().equals("included")) return;
-            Thread.sleep(100);
-        }
-        throw new AssertionError(hash + " not included within 20 s");
-    }
-
     @Test
     void nodeStartRefusesABadPeerAddressNamingIt() {
         Path d = dir.resolve("bad-peers");
@@ -104,13 +81,13 @@ class CliAgainstNodeTest {
 
     @Test
     void sendTransferThenQueryIt() throws Exception {
-        String alice = newFundedKey("alice");
-        String carol = newFundedKey("carol");
+        String alice = node.fundedKey("alice", "20.0");
+        String carol = node.fundedKey("carol", "20.0");
 
         Run send = withKeys("tx", "send", "--from", "alice", "--to", carol, "--amount", "1.5", "--node", node.url());
         assertThat(send.exit()).as(send.err()).isZero();
         String hash = send.out().lines().filter(l -> l.startsWith("tx_hash: ")).findFirst().orElseThrow().substring(9);
-        awaitIncluded(hash);
+        node.awaitIncluded(hash);
 
         Run tx = cpc("query", "tx", hash, "--node", node.url());
         assertThat(tx.out()).contains("status:  included in block");
@@ -125,12 +102,12 @@ class CliAgainstNodeTest {
 
     @Test
     void submitResultByHandAndItsRefusals() throws Exception {
-        String worker = newFundedKey("worker");
+        String worker = node.fundedKey("worker", "20.0");
         // A synthetic result needs a worker bond of min_worker_bond (0.1 CPC on devnet).
         Run bond = withKeys("tx", "bond", "--from", "worker", "--role", "worker", "--amount", "0.1",
                 "--node", node.url());
         assertThat(bond.exit()).as(bond.err()).isZero();
-        awaitIncluded(bond.out().lines().filter(l -> l.startsWith("tx_hash: ")).findFirst().orElseThrow().substring(9));
+        node.awaitIncluded(bond.out().lines().filter(l -> l.startsWith("tx_hash: ")).findFirst().orElseThrow().substring(9));
 
         // A proof with one byte changed does not open to the result hash: the node says which row fails.
         Run forged = submitForNewestBlock(worker, (proved, height) -> List.of("--task-id", proved.taskId(),
@@ -177,7 +154,7 @@ class CliAgainstNodeTest {
     /** No PoC validator on this chain announced a market: --market auto says so and signs nothing. */
     @Test
     void marketAutoWithNoAnnouncedMarketFailsBeforeSigning() throws Exception {
-        String frank = newFundedKey("frank");
+        String frank = node.fundedKey("frank", "20.0");
         Run r = withKeys("task", "create", "--type", "synthetic", "--seed", "ab".repeat(32), "--matrix-size", "8",
                 "--iterations", "2", "--reward", "1.0", "--from", "frank", "--market", "auto", "--node", node.url());
         assertThat(r.exit()).isEqualTo(Cpc.EXIT_FAILED);
@@ -190,7 +167,7 @@ class CliAgainstNodeTest {
     @Test
     void failuresMapToExitCodes() throws Exception {
         Files.writeString(dir.resolve("wrong"), "not the password\n");
-        newFundedKey("dave");
+        node.fundedKey("dave", "20.0");
         Run wrong = cpc("tx", "send", "--from", "dave", "--to", "cpc1x", "--amount", "1", "--node", node.url(),
                 "--keys-dir", node.keys().toString(), "--password-file", dir.resolve("wrong").toString());
         assertThat(wrong.exit()).isEqualTo(Cpc.EXIT_KEY);

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.cpc.client.NodeClient;
 import org.cpc.node.NodeInit;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.params.NetworkParams;
@@ -52,32 +51,11 @@ class StakingCliTest {
         return Json.parse(r.out());
     }
 
-    static String newFundedKey(String name) throws Exception {
-        Run add = Run.cpc("keys", "add", name, "--keys-dir", node.keys().toString(),
-                "--password-file", node.passwordFile().toString());
-        assertThat(add.exit()).as(add.err()).isZero();
-        String address = Run.cpc("keys", "show", name, "--address", "--keys-dir", node.keys().toString()).out().strip();
-        NodeClient.Reply r = node.client().post("/faucet", Json.object().put("address", address).put("amount", "50.0"));
-        assertThat(r.status()).isEqualTo(200);
-        awaitIncluded(r.body().path("tx_hash").asText());
-        return address;
-    }
-
     static void sendAndAwait(String... args) throws Exception {
         Run r = withKeys(args);
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         String hash = r.out().lines().filter(l -> l.startsWith("tx_hash: ")).findFirst().orElseThrow().substring(9);
-        awaitIncluded(hash);
-    }
-
-    static void awaitIncluded(String hash) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            NodeClient.Reply r = node.client().get("/tx/" + hash);
-            if (r.ok() && r.body().path("status").asText().equals("included")) return;
-            Thread.sleep(100);
-        }
-        throw new AssertionError(hash + " not included within 20 s");
+        node.awaitIncluded(hash);
     }
 
     static BigInteger wei(JsonNode n) {
@@ -86,7 +64,7 @@ class StakingCliTest {
 
     @Test
     void delegateEarnUndelegateAndSeeTheUnbondingEntry() throws Exception {
-        String dave = newFundedKey("dave");
+        String dave = node.fundedKey("dave", "50.0");
         String operator = null;
         for (JsonNode v : query("validators").path("validators")) {
             if (!v.path("public_key").isNull()) operator = v.path("operator_address").asText(); // the genesis one
@@ -127,7 +105,7 @@ class StakingCliTest {
 
     @Test
     void stakeANewValidatorWithANodesConsensusKey() throws Exception {
-        String erin = newFundedKey("erin");
+        String erin = node.fundedKey("erin", "50.0");
         Path other = dir.resolve("other-node");
         NodeInit.init(other, NetworkParams.devnet(), null, "validator", 0, null, System.currentTimeMillis());
 
@@ -158,7 +136,7 @@ class StakingCliTest {
 
     @Test
     void workBondsThroughTheCliAndTheNodesPocsAndWorkerRoutes() throws Exception {
-        String wendy = newFundedKey("wendy");
+        String wendy = node.fundedKey("wendy", "50.0");
         JsonNode before = query("worker", wendy);
         assertThat(before.path("bond").asText()).isEqualTo("0");
         assertThat(before.path("bonded_enough").asBoolean()).isFalse();
@@ -180,7 +158,7 @@ class StakingCliTest {
         JsonNode pocs = query("pocs").path("pocs");
         assertThat(pocs).hasSize(1);
         assertThat(pocs.get(0).path("bond").asText()).isEqualTo(NetworkParams.devnet().bonds().minPocBond().toString());
-        String mona = newFundedKey("mona");
+        String mona = node.fundedKey("mona", "50.0");
         Run refused = withKeys("tx", "bond", "--from", "mona", "--role", "poc_validator", "--amount", "2");
         assertThat(refused.exit()).isEqualTo(Cpc.EXIT_USAGE);
         assertThat(refused.err()).contains("needs --endpoint");
