@@ -60,9 +60,7 @@ class PocOnChainTest {
             NodeClient client = new NodeClient(nodeUrl);
             NodeApi api = new NodeApi(client);
             AccountKey operator = operator();
-            AccountKey customer = newKey();
-            api.faucet(customer.address(), "100.0");
-            await("customer funded", () -> api.account(customer.address()).balance().signum() > 0);
+            AccountKey customer = funded(api, "100.0");
             BigInteger start = api.account(customer.address()).balance();
 
             try (PocValidator v = PocValidator.start(config(tmp.resolve("poc")), operator, new NodeLedger(client),
@@ -138,9 +136,7 @@ class PocOnChainTest {
             NodeClient client = new NodeClient("http://127.0.0.1:" + node.port());
             NodeApi api = new NodeApi(client);
             AccountKey operator = operator();
-            AccountKey customer = newKey();
-            api.faucet(customer.address(), "100.0");
-            await("customer funded", () -> api.account(customer.address()).balance().signum() > 0);
+            AccountKey customer = funded(api, "100.0");
             BigInteger start = api.account(customer.address()).balance();
             Random rnd = new Random(12);
             int m = 32, k = 16, n = 16;
@@ -204,9 +200,7 @@ class PocOnChainTest {
             NodeClient client = new NodeClient("http://127.0.0.1:" + node.port());
             NodeApi api = new NodeApi(client);
             AccountKey operator = operator();
-            AccountKey bonded = newKey();
-            api.faucet(bonded.address(), "1.0");
-            await("worker funded", () -> api.account(bonded.address()).balance().signum() > 0);
+            AccountKey bonded = funded(api, "1.0");
             Transaction bond = org.cpc.client.TxBuilder.of(params, bonded).nonce(0).gasPrice(params.minGasPrice())
                     .timestamp(System.currentTimeMillis() / 1000).bondWorker(params.bonds().minWorkerBond());
             assertThat(api.submit(bond)).isInstanceOf(NodeApi.Submission.Accepted.class);
@@ -354,5 +348,13 @@ class PocOnChainTest {
     private static BigInteger fee(NodeClient client, String txHash) {
         JsonNode t = NodeClient.require(client.get("/tx/" + txHash));
         return BigInteger.valueOf(t.path("gas_used").asLong()).multiply(BigInteger.valueOf(t.path("tx").path("gas_price").asLong()));
+    }
+
+    /** A new account the faucet sent {@code cpc}; returns once the node shows it funded. */
+    private static AccountKey funded(NodeApi api, String cpc) throws InterruptedException {
+        AccountKey k = newKey();
+        api.faucet(k.address(), cpc);
+        await(k.address() + " funded", () -> api.account(k.address()).balance().signum() > 0);
+        return k;
     }
 }
