@@ -18,8 +18,14 @@ import org.cpc.protocol.params.NetworkParams;
  * ({@code <dir>/keys}) and password file ({@code <dir>/password}) the CLI tests run {@code cpc} with against it.
  */
 record LiveNode(NodeRunner runner, String url, NodeClient client, Path keys, Path passwordFile) implements AutoCloseable {
+    /** A new one-validator devnet of {@code params}, keyed "validator". */
     static LiveNode start(Path dir, NetworkParams params, String password) throws Exception {
         NodeInit.init(dir.resolve("node"), params, null, "validator", 0, null, System.currentTimeMillis());
+        return open(dir, password);
+    }
+
+    /** The node of {@code <dir>/node}, initialised by the caller (a genesis of its own making, say). */
+    static LiveNode open(Path dir, String password) throws Exception {
         Path passwordFile = dir.resolve("password");
         Files.writeString(passwordFile, password + "\n");
         NodeRunner runner = NodeRunner.start(new DataDir(dir.resolve("node")), 0, InstantSource.system(), () -> null);
