@@ -3,35 +3,20 @@ package org.cpc.chain;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import org.cpc.chain.exec.BlockExecutor;
 import org.cpc.chain.exec.HeaderRules;
-import org.cpc.consensus.ValidatorSet;
-import org.cpc.chain.exec.DeadlineIndex;
 import org.cpc.chain.exec.ResultVerifier;
 import org.cpc.chain.exec.StateWrite;
 import org.cpc.chain.exec.SyntheticResultVerifier;
 import org.cpc.chain.exec.VerifiedCache;
 import org.cpc.chain.mempool.Mempool;
-import org.cpc.chain.query.AddressTxPage;
-import org.cpc.chain.query.ResultReward;
-import org.cpc.chain.query.TaskPage;
-import org.cpc.chain.query.TxPosition;
-import org.cpc.chain.query.DelegationView;
-import org.cpc.chain.query.TaskView;
-import org.cpc.chain.query.ValidatorView;
-import org.cpc.chain.staking.Supply;
-import org.cpc.chain.staking.UnbondingEntry;
-import org.cpc.chain.query.TxStatus;
 import org.cpc.chain.state.SparseMerkleTree;
 import org.cpc.chain.state.StateKeys;
 import org.cpc.chain.store.ChainStore;
@@ -40,21 +25,20 @@ import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.Block;
-import org.cpc.protocol.types.TaskStatus;
 import org.cpc.protocol.types.Transaction;
 
 /**
  * The chain of one node behind the {@link Chain} facade: it opens the store, wires the parts, and runs each verb
  * in order. The parts, one job each: {@link TxAdmission} (what enters the mempool), {@link BlockBuilder} (the next
  * block from the mempool), {@link BlockValidator} (whether a block may follow the head), the commit below (one
- * atomic store write, then the head moves on), {@link StoreQuery} (every read), {@link ChainHead} (where the chain
+ * atomic store write, then the head moves on), {@link StoreQuery} (every read: this class extends it), {@link ChainHead} (where the chain
  * ends).
  *
  * <p>Thread-safe. Reads run concurrently; {@link #propose}, {@link #validate} and {@link #commit} take one writer
  * lock. {@link #submit} verifies signatures outside any chain-wide lock. The clock (unix ms) is injected and only
  * used for the "not too far in the future" block rule, the proof-flood guard and mempool expiry.
  */
-public final class LocalChain implements Chain {
+public final class LocalChain extends StoreQuery implements Chain {
     /**
      * @param clockMs unix milliseconds now
      * @param verifier the SUBMIT_RESULT proof check
@@ -93,7 +77,6 @@ public final class LocalChain implements Chain {
     private final SparseMerkleTree tree;
     private final Mempool mempool;
     private final ChainHead head;
-    private final StoreQuery query;
     private final TxAdmission admission;
     private final BlockBuilder builder;
     private final BlockValidator validator;
@@ -103,19 +86,20 @@ public final class LocalChain implements Chain {
     private final BlockPruner pruner;
 
     private LocalChain(ChainStore store, Genesis genesis, Options options, ChainHead head) {
+        Mempool mempool = new Mempool(options.mempoolPerAccount(), options.mempoolCapacity(), options.mempoolTtlMs());
+        super(genesis, store, head, mempool);
         NetworkParams params = genesis.params();
         this.store = store;
         this.genesis = genesis;
         this.clockMs = options.clockMs();
         this.head = head;
         this.tree = new SparseMerkleTree(store::smtNode, options.smtCacheNodes());
-        this.mempool = new Mempool(options.mempoolPerAccount(), options.mempoolCapacity(), options.mempoolTtlMs());
-        this.query = new StoreQuery(genesis, store, head, mempool);
+        this.mempool = mempool;
         VerifiedCache verified = new VerifiedCache(options.verifiedCacheSize());
         BlockExecutor executor = new BlockExecutor(params, options.verifier(), verified, genesis.treasuryAddress());
-        this.admission = new TxAdmission(params, executor, store, head, mempool, query::account, clockMs);
-        this.builder = new BlockBuilder(params, executor, store, head, tree, mempool, query::account);
-        this.validator = new BlockValidator(params, query::headerSets, executor, verified, store, head, tree, clockMs);
+        this.admission = new TxAdmission(params, executor, store, head, mempool, this::account, clockMs);
+        this.builder = new BlockBuilder(params, executor, store, head, tree, mempool, this::account);
+        this.validator = new BlockValidator(params, this::headerSets, executor, verified, store, head, tree, clockMs);
         options.pruning().check(params);
         this.pruner = options.pruning().archive() ? null : new BlockPruner(store, options.pruning(), head.height());
     }
@@ -204,9 +188,9 @@ public final class LocalChain implements Chain {
         try {
             long height = head.block().header().height() + 1;
             JsonNode commit = lastCommit != null || height == 1 ? lastCommit
-                    : query.commitOf(height - 1).orElseThrow(() -> new IllegalStateException(
+                    : commitOf(height - 1).orElseThrow(() -> new IllegalStateException(
                             "no certificate of block " + (height - 1) + " to carry as last_commit"));
-            HeaderRules.Sets sets = query.headerSets(height);
+            HeaderRules.Sets sets = headerSets(height);
             mempool.expire(clockMs.getAsLong());
             ExecutedBlock e = builder.build(sets, proposerAddress, sets.operatorOf(proposerAddress), round,
                     timestampMs, commit, evidence);
@@ -215,11 +199,6 @@ public final class LocalChain implements Chain {
         } finally {
             writer.unlock();
         }
-    }
-
-    @Override
-    public ValidatorSet validatorSet(long height) {
-        return query.validatorSet(height);
     }
 
     @Override
@@ -261,7 +240,7 @@ public final class LocalChain implements Chain {
                 mempool.remove(e.txHashes().get(i));
                 senders.add(block.transactions().get(i).fromAddress());
             }
-            mempool.pruneStale(senders, query::account);
+            mempool.pruneStale(senders, this::account);
         } finally {
             writer.unlock();
         }
@@ -291,163 +270,11 @@ public final class LocalChain implements Chain {
         }
     }
 
-    // ---- reads: StoreQuery's ----
+    // ---- reads: StoreQuery's, inherited; the genesis and the state proof are the chain's own ----
 
     @Override
     public Genesis genesis() {
         return genesis;
-    }
-
-    @Override
-    public NetworkParams params() {
-        return query.params();
-    }
-
-    @Override
-    public Block head() {
-        return query.head();
-    }
-
-    @Override
-    public Optional<Block> block(long height) {
-        return query.block(height);
-    }
-
-    @Override
-    public Optional<Block> blockByHash(String hashHex) {
-        return query.blockByHash(hashHex);
-    }
-
-    @Override
-    public Optional<JsonNode> commitOf(long height) {
-        return query.commitOf(height);
-    }
-
-    @Override
-    public long earliestBlock() {
-        return query.earliestBlock();
-    }
-
-    @Override
-    public Optional<List<ResultReward>> blockResults(long height) {
-        return query.blockResults(height);
-    }
-
-    @Override
-    public Optional<TxStatus> transaction(String txHashHex) {
-        return query.transaction(txHashHex);
-    }
-
-    @Override
-    public Account account(String address) {
-        return query.account(address);
-    }
-
-    @Override
-    public long nextNonce(String address) {
-        return query.nextNonce(address);
-    }
-
-    @Override
-    public List<ValidatorInfo> validators() {
-        return query.validators();
-    }
-
-    @Override
-    public Optional<TaskView> task(String taskId) {
-        return query.task(taskId);
-    }
-
-    @Override
-    public AddressTxPage addressTransactions(String address, TxPosition before, int limit) {
-        return query.addressTransactions(address, before, limit);
-    }
-
-    @Override
-    public TaskPage tasks(TaskStatus status, int offset, int limit) {
-        return query.tasks(status, offset, limit);
-    }
-
-    @Override
-    public int openTaskCount() {
-        return query.openTaskCount();
-    }
-
-    @Override
-    public WorkerStats workerStats(String address) {
-        return query.workerStats(address);
-    }
-
-    @Override
-    public int mempoolSize() {
-        return query.mempoolSize();
-    }
-
-    @Override
-    public Optional<org.cpc.chain.staking.WorkBond> workBond(org.cpc.chain.staking.BondRole role, String address) {
-        return query.workBond(role, address);
-    }
-
-    @Override
-    public long unbondLockedUntil(org.cpc.chain.staking.BondRole role, String address) {
-        return query.unbondLockedUntil(role, address);
-    }
-
-    @Override
-    public List<org.cpc.chain.staking.WorkBond> pocValidators() {
-        return query.pocValidators();
-    }
-
-    @Override
-    public List<ValidatorView> stakingValidators() {
-        return query.stakingValidators();
-    }
-
-    @Override
-    public Optional<ValidatorView> stakingValidator(String operator) {
-        return query.stakingValidator(operator);
-    }
-
-    @Override
-    public List<DelegationView> delegations(String delegator) {
-        return query.delegations(delegator);
-    }
-
-    @Override
-    public List<UnbondingEntry> unbonding(String delegator) {
-        return query.unbonding(delegator);
-    }
-
-    @Override
-    public Supply supply() {
-        return query.supply();
-    }
-
-    // ---- for tests and tools ----
-
-    /** Whether a result for {@code taskId} has been accepted on chain. */
-    public boolean resultAccepted(String taskId) {
-        return query.resultAccepted(taskId);
-    }
-
-    /** Supply check: the sum of every account balance. */
-    public BigInteger totalBalances() {
-        return query.totalBalances();
-    }
-
-    /** Supply check: the wei held in escrow by every market task. */
-    public BigInteger totalEscrow() {
-        return query.totalEscrow();
-    }
-
-    /** Every committed account entry as (tree key hex → account), for comparing two stores. */
-    public TreeMap<String, Account> dumpAccounts() {
-        return query.dumpAccounts();
-    }
-
-    /** The committed deadline index of open market tasks, in order. */
-    public List<DeadlineIndex.Entry> deadlineIndexEntries() {
-        return query.deadlineIndexEntries();
     }
 
     /** A membership (or non-membership) proof of an account against the head's state_root. */

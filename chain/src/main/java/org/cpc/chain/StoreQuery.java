@@ -47,7 +47,7 @@ import org.cpc.protocol.types.Transaction;
  * {@link ChainQuery} over a node's store, its head and its mempool: where storage keys and encodings turn into
  * the records readers get. Thread-safe: the store and the mempool are, and the head is read once per answer.
  */
-final class StoreQuery implements ChainQuery {
+class StoreQuery implements ChainQuery {
     private final Genesis genesis;
     private final ChainStore store;
     private final ChainHead head;
@@ -282,36 +282,36 @@ final class StoreQuery implements ChainQuery {
         return Supply.of(store.headHeight(), genesis.params(), store::forEachState);
     }
 
-    // ---- whole-state reads for supply checks, tests and tools; not part of the reader's API ----
+    // ---- whole-state reads for supply checks, tests and tools (public on LocalChain); not part of the reader's API ----
 
     /** Whether a result for {@code taskId} has been accepted on chain. */
-    boolean resultAccepted(String taskId) {
+    public boolean resultAccepted(String taskId) {
         return store.state(StateKeys.RESULT, StateKeys.key(StateKeys.RESULT, taskId)) != null;
     }
 
-    /** The sum of every account balance. */
-    BigInteger totalBalances() {
+    /** Supply check: the sum of every account balance. */
+    public BigInteger totalBalances() {
         BigInteger[] sum = {BigInteger.ZERO};
         store.forEachState(StateKeys.ACCOUNT, (k, v) -> sum[0] = sum[0].add(StateKeys.decodeAccount(v).balance()));
         return sum[0];
     }
 
-    /** The wei held in escrow by every market task. */
-    BigInteger totalEscrow() {
+    /** Supply check: the wei held in escrow by every market task. */
+    public BigInteger totalEscrow() {
         BigInteger[] sum = {BigInteger.ZERO};
         store.forEachState(StateKeys.TASK, (k, v) -> sum[0] = sum[0].add(MarketTask.decode(v).escrowLeft()));
         return sum[0];
     }
 
-    /** Every committed account entry as (tree key hex → account). */
-    TreeMap<String, Account> dumpAccounts() {
+    /** Every committed account entry as (tree key hex → account), for comparing two stores. */
+    public TreeMap<String, Account> dumpAccounts() {
         TreeMap<String, Account> m = new TreeMap<>();
         store.forEachState(StateKeys.ACCOUNT, (k, v) -> m.put(Hex.encode(k), StateKeys.decodeAccount(v)));
         return m;
     }
 
     /** The committed deadline index of open market tasks, in order. */
-    List<DeadlineIndex.Entry> deadlineIndexEntries() {
+    public List<DeadlineIndex.Entry> deadlineIndexEntries() {
         return store.deadlineIndex();
     }
 }

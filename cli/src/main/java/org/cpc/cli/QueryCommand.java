@@ -37,6 +37,22 @@ final class QueryCommand extends GroupCommand {
         }
     }
 
+    /** A query about one account: the route is {@code PREFIX + ADDRESS + SUFFIX}. */
+    abstract static class AddressQuery extends Query {
+        @Parameters(paramLabel = "ADDRESS") String address;
+        private final String prefix;
+        private final String suffix;
+
+        AddressQuery(String prefix, String suffix) {
+            this.prefix = prefix;
+            this.suffix = suffix;
+        }
+
+        final String path() {
+            return prefix + NodeClient.encode(address) + suffix;
+        }
+    }
+
     @Command(name = "status", description = "Height, last block hash, chain id, mempool size.")
     static final class Status extends Query {
         String path() {
@@ -101,11 +117,9 @@ final class QueryCommand extends GroupCommand {
     }
 
     @Command(name = "balance", description = "An account's balance and next nonce.")
-    static final class Balance extends Query {
-        @Parameters(paramLabel = "ADDRESS") String address;
-
-        String path() {
-            return "/balance/" + NodeClient.encode(address);
+    static final class Balance extends AddressQuery {
+        Balance() {
+            super("/balance/", "");
         }
 
         void human(PrintWriter out, JsonNode b) {
@@ -135,11 +149,9 @@ final class QueryCommand extends GroupCommand {
     }
 
     @Command(name = "validator", description = "One validator, by operator (cpc1...) or consensus (cpcvalcons1...) address.")
-    static final class ValidatorQuery extends Query {
-        @Parameters(paramLabel = "ADDRESS") String address;
-
-        String path() {
-            return "/validator/" + NodeClient.encode(address);
+    static final class ValidatorQuery extends AddressQuery {
+        ValidatorQuery() {
+            super("/validator/", "");
         }
 
         void human(PrintWriter out, JsonNode v) {
@@ -157,53 +169,58 @@ final class QueryCommand extends GroupCommand {
         }
     }
 
-    @Command(name = "delegations", description = "An account's bonds with their pending rewards.")
-    static final class Delegations extends Query {
-        @Parameters(paramLabel = "ADDRESS") String address;
+    /**
+     * A delegator's list at {@code /delegator/ADDRESS/SECTION}: one line an entry of {@code items}, then the
+     * {@code total_cpc} of them all.
+     */
+    abstract static class DelegatorQuery extends AddressQuery {
+        private final String items;
 
-        String path() {
-            return "/delegator/" + NodeClient.encode(address) + "/delegations";
+        DelegatorQuery(String section, String items) {
+            super("/delegator/", "/" + section);
+            this.items = items;
         }
 
-        void human(PrintWriter out, JsonNode b) {
-            for (JsonNode d : b.path("delegations")) {
-                out.println(d.path("validator").asText() + "  " + d.path("amount_cpc").asText() + " CPC  pending rewards "
-                        + d.path("pending_rewards_cpc").asText() + " CPC" + (d.path("self_bond").asBoolean() ? "  (self-bond)" : ""));
-            }
+        abstract String line(JsonNode item);
+
+        final void human(PrintWriter out, JsonNode b) {
+            for (JsonNode item : b.path(items)) out.println(line(item));
             out.println("total: " + b.path("total_cpc").asText() + " CPC");
+        }
+    }
+
+    @Command(name = "delegations", description = "An account's bonds with their pending rewards.")
+    static final class Delegations extends DelegatorQuery {
+        Delegations() {
+            super("delegations", "delegations");
+        }
+
+        String line(JsonNode d) {
+            return d.path("validator").asText() + "  " + d.path("amount_cpc").asText() + " CPC  pending rewards "
+                    + d.path("pending_rewards_cpc").asText() + " CPC" + (d.path("self_bond").asBoolean() ? "  (self-bond)" : "");
         }
     }
 
     @Command(name = "rewards", description = "An account's pending staking rewards.")
-    static final class Rewards extends Query {
-        @Parameters(paramLabel = "ADDRESS") String address;
-
-        String path() {
-            return "/delegator/" + NodeClient.encode(address) + "/rewards";
+    static final class Rewards extends DelegatorQuery {
+        Rewards() {
+            super("rewards", "rewards");
         }
 
-        void human(PrintWriter out, JsonNode b) {
-            for (JsonNode r : b.path("rewards")) {
-                out.println(r.path("validator").asText() + "  " + r.path("pending_rewards_cpc").asText() + " CPC");
-            }
-            out.println("total: " + b.path("total_cpc").asText() + " CPC");
+        String line(JsonNode r) {
+            return r.path("validator").asText() + "  " + r.path("pending_rewards_cpc").asText() + " CPC";
         }
     }
 
     @Command(name = "unbonding", description = "An account's unbonding entries.")
-    static final class Unbonding extends Query {
-        @Parameters(paramLabel = "ADDRESS") String address;
-
-        String path() {
-            return "/delegator/" + NodeClient.encode(address) + "/unbonding";
+    static final class Unbonding extends DelegatorQuery {
+        Unbonding() {
+            super("unbonding", "entries");
         }
 
-        void human(PrintWriter out, JsonNode b) {
-            for (JsonNode e : b.path("entries")) {
-                out.println(e.path("validator").asText() + "  " + e.path("balance_cpc").asText() + " CPC  matures at "
-                        + e.path("matures_height").asLong() + " (" + e.path("blocks_left").asLong() + " blocks left)");
-            }
-            out.println("total: " + b.path("total_cpc").asText() + " CPC");
+        String line(JsonNode e) {
+            return e.path("validator").asText() + "  " + e.path("balance_cpc").asText() + " CPC  matures at "
+                    + e.path("matures_height").asLong() + " (" + e.path("blocks_left").asLong() + " blocks left)";
         }
     }
 
@@ -221,11 +238,9 @@ final class QueryCommand extends GroupCommand {
     }
 
     @Command(name = "worker", description = "A worker's results, earnings, work bond and reputation.")
-    static final class Worker extends Query {
-        @Parameters(paramLabel = "ADDRESS") String address;
-
-        String path() {
-            return "/worker/" + NodeClient.encode(address);
+    static final class Worker extends AddressQuery {
+        Worker() {
+            super("/worker/", "");
         }
 
         void human(PrintWriter out, JsonNode w) {

@@ -1,6 +1,5 @@
 package org.cpc.cli;
 
-import org.cpc.client.NodeClient;
 import org.cpc.compute.SyntheticProver;
 import org.cpc.compute.SyntheticResult;
 import org.cpc.compute.gemm.Backends;
@@ -12,15 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiFunction;
-import org.cpc.node.DataDir;
 import org.cpc.node.NodeInit;
-import org.cpc.node.NodeRunner;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.params.NetworkParams;
@@ -34,23 +29,13 @@ import org.junit.jupiter.api.io.TempDir;
 class CliAgainstNodeTest {
     @TempDir
     static Path dir;
-    static NodeRunner node;
-    static NodeClient client;
-    static String url;
-    static Path keys;
-    static Path passwordFile;
+    static LiveNode node;
 
     @BeforeAll
     static void start() throws Exception {
         // 500 ms blocks: a hand-submitted result must land within the 10-block window even on a loaded machine.
-        NetworkParams p = NetworkParams.devnet().withSynthetic(16, 4).withBlockTime(500);
-        NodeInit.init(dir.resolve("node"), p, null, "validator", 0, null, System.currentTimeMillis());
-        node = NodeRunner.start(new DataDir(dir.resolve("node")), 0, InstantSource.system(), () -> null);
-        url = "http://127.0.0.1:" + node.port();
-        client = new NodeClient(url);
-        keys = dir.resolve("keys");
-        passwordFile = dir.resolve("password");
-        Files.writeString(passwordFile, "correct horse battery staple\n");
+        node = LiveNode.start(dir, NetworkParams.devnet().withSynthetic(16, 4).withBlockTime(500),
+                "correct horse battery staple");
     }
 
     @AfterAll
@@ -64,29 +49,8 @@ class CliAgainstNodeTest {
 
     static Run withKeys(String... args) {
         List<String> all = new ArrayList<>(Arrays.asList(args));
-        all.addAll(List.of("--keys-dir", keys.toString(), "--password-file", passwordFile.toString()));
+        all.addAll(List.of("--keys-dir", node.keys().toString(), "--password-file", node.passwordFile().toString()));
         return cpc(all.toArray(String[]::new));
-    }
-
-    static String newFundedKey(String name) throws Exception {
-        Run add = withKeys("keys", "add", name);
-        assertThat(add.exit()).as(add.err()).isZero();
-        String address = cpc("keys", "show", name, "--address", "--keys-dir", keys.toString()).out().strip();
-        assertThat(address).startsWith("cpc1");
-        NodeClient.Reply r = client.post("/faucet", Json.object().put("address", address).put("amount", "20.0"));
-        assertThat(r.status()).isEqualTo(200);
-        awaitIncluded(r.body().path("tx_hash").asText());
-        return address;
-    }
-
-    static void awaitIncluded(String hash) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            NodeClient.Reply r = client.get("/tx/" + hash);
-            if (r.ok() && r.body().path("status").asText().equals("included")) return;
-            Thread.sleep(100);
-        }
-        throw new AssertionError(hash + " not included within 20 s");
     }
 
     @Test
@@ -106,43 +70,44 @@ class CliAgainstNodeTest {
         Run add = withKeys("keys", "add", "kate");
         assertThat(add.exit()).isZero();
         assertThat(add.out()).contains("address:    cpc1", "kind:       secp256k1");
-        Run show = cpc("keys", "show", "kate", "--keys-dir", keys.toString());
+        Run show = cpc("keys", "show", "kate", "--keys-dir", node.keys().toString());
         assertThat(show.out()).contains("public key: 0");
-        assertThat(cpc("keys", "list", "--keys-dir", keys.toString()).out()).contains("kate");
+        assertThat(cpc("keys", "list", "--keys-dir", node.keys().toString()).out()).contains("kate");
         Run export = withKeys("keys", "export", "kate");
         assertThat(export.exit()).isZero();
         assertThat(export.out().strip()).hasSize(64);
-        assertThat(cpc("keys", "show", "nobody", "--keys-dir", keys.toString()).exit()).isEqualTo(Cpc.EXIT_KEY);
+        assertThat(cpc("keys", "show", "nobody", "--keys-dir", node.keys().toString()).exit()).isEqualTo(Cpc.EXIT_KEY);
     }
 
     @Test
     void sendTransferThenQueryIt() throws Exception {
-        String alice = newFundedKey("alice");
-        String carol = newFundedKey("carol");
+        String alice = node.fundedKey("alice", "20.0");
+        String carol = node.fundedKey("carol", "20.0");
 
-        Run send = withKeys("tx", "send", "--from", "alice", "--to", carol, "--amount", "1.5", "--node", url);
+        Run send = withKeys("tx", "send", "--from", "alice", "--to", carol, "--amount", "1.5", "--node", node.url());
         assertThat(send.exit()).as(send.err()).isZero();
         String hash = send.out().lines().filter(l -> l.startsWith("tx_hash: ")).findFirst().orElseThrow().substring(9);
-        awaitIncluded(hash);
+        node.awaitIncluded(hash);
 
-        Run tx = cpc("query", "tx", hash, "--node", url);
+        Run tx = cpc("query", "tx", hash, "--node", node.url());
         assertThat(tx.out()).contains("status:  included in block");
-        Run balance = cpc("query", "balance", carol, "--node", url, "--json");
+        Run balance = cpc("query", "balance", carol, "--node", node.url(), "--json");
         assertThat(new BigInteger(Json.parse(balance.out()).path("balance").asText())).isEqualTo(Amounts.parseCpc("21.5"));
-        assertThat(cpc("query", "balance", alice, "--node", url).out()).contains("CPC", "next nonce 1");
-        assertThat(cpc("query", "status", "--node", url).out()).contains("cpc-devnet-1", "height:");
-        JsonNode latest = Json.parse(cpc("query", "block", "latest", "--node", url, "--json").out());
+        assertThat(cpc("query", "balance", alice, "--node", node.url()).out()).contains("CPC", "next nonce 1");
+        assertThat(cpc("query", "status", "--node", node.url()).out()).contains("cpc-devnet-1", "height:");
+        JsonNode latest = Json.parse(cpc("query", "block", "latest", "--node", node.url(), "--json").out());
         assertThat(latest.path("header").has("compute_root")).isTrue();
-        assertThat(cpc("query", "validators", "--node", url).out()).startsWith("cpc1").contains("active");
+        assertThat(cpc("query", "validators", "--node", node.url()).out()).startsWith("cpc1").contains("active");
     }
 
     @Test
     void submitResultByHandAndItsRefusals() throws Exception {
-        String worker = newFundedKey("worker");
+        String worker = node.fundedKey("worker", "20.0");
         // A synthetic result needs a worker bond of min_worker_bond (0.1 CPC on devnet).
-        Run bond = withKeys("tx", "bond", "--from", "worker", "--role", "worker", "--amount", "0.1", "--node", url);
+        Run bond = withKeys("tx", "bond", "--from", "worker", "--role", "worker", "--amount", "0.1",
+                "--node", node.url());
         assertThat(bond.exit()).as(bond.err()).isZero();
-        awaitIncluded(bond.out().lines().filter(l -> l.startsWith("tx_hash: ")).findFirst().orElseThrow().substring(9));
+        node.awaitIncluded(bond.out().lines().filter(l -> l.startsWith("tx_hash: ")).findFirst().orElseThrow().substring(9));
 
         // A proof with one byte changed does not open to the result hash: the node says which row fails.
         Run forged = submitForNewestBlock(worker, (proved, height) -> List.of("--task-id", proved.taskId(),
@@ -172,14 +137,14 @@ class CliAgainstNodeTest {
             throws Exception {
         Run last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
-            JsonNode latest = client.get("/block/latest").body();
+            JsonNode latest = node.client().get("/block/latest").body();
             String height = latest.path("header").path("height").asText();
             SyntheticResult proved = new SyntheticProver(Backends.java(1).gemm()).prove(latest.path("hash").asText(),
                     Long.parseLong(height), worker, 16, 4);
             assertThat(proved.taskId()).isEqualTo(syntheticTaskId(latest.path("hash").asText(), worker));
             List<String> all = new ArrayList<>(List.of("tx", "submit-result"));
             all.addAll(args.apply(proved, height));
-            all.addAll(List.of("--from", "worker", "--node", url));
+            all.addAll(List.of("--from", "worker", "--node", node.url()));
             last = withKeys(all.toArray(String[]::new));
             if (!last.err().contains("synthetic_window")) return last;
         }
@@ -189,24 +154,24 @@ class CliAgainstNodeTest {
     /** No PoC validator on this chain announced a market: --market auto says so and signs nothing. */
     @Test
     void marketAutoWithNoAnnouncedMarketFailsBeforeSigning() throws Exception {
-        String frank = newFundedKey("frank");
+        String frank = node.fundedKey("frank", "20.0");
         Run r = withKeys("task", "create", "--type", "synthetic", "--seed", "ab".repeat(32), "--matrix-size", "8",
-                "--iterations", "2", "--reward", "1.0", "--from", "frank", "--market", "auto", "--node", url);
+                "--iterations", "2", "--reward", "1.0", "--from", "frank", "--market", "auto", "--node", node.url());
         assertThat(r.exit()).isEqualTo(Cpc.EXIT_FAILED);
         assertThat(r.err()).contains("no Task Market qualifies for --market auto", "announces no endpoint",
                 "Pass --market URL");
         assertThat(r.out()).doesNotContain("task_id");
-        assertThat(client.balance(frank).path("nonce").asLong()).isZero();
+        assertThat(node.client().balance(frank).path("nonce").asLong()).isZero();
     }
 
     @Test
     void failuresMapToExitCodes() throws Exception {
         Files.writeString(dir.resolve("wrong"), "not the password\n");
-        newFundedKey("dave");
-        Run wrong = cpc("tx", "send", "--from", "dave", "--to", "cpc1x", "--amount", "1", "--node", url,
-                "--keys-dir", keys.toString(), "--password-file", dir.resolve("wrong").toString());
+        node.fundedKey("dave", "20.0");
+        Run wrong = cpc("tx", "send", "--from", "dave", "--to", "cpc1x", "--amount", "1", "--node", node.url(),
+                "--keys-dir", node.keys().toString(), "--password-file", dir.resolve("wrong").toString());
         assertThat(wrong.exit()).isEqualTo(Cpc.EXIT_KEY);
-        assertThat(cpc("query", "tx", "0".repeat(64), "--node", url).exit()).isEqualTo(Cpc.EXIT_FAILED);
+        assertThat(cpc("query", "tx", "0".repeat(64), "--node", node.url()).exit()).isEqualTo(Cpc.EXIT_FAILED);
         assertThat(cpc("query", "status", "--node", "http://127.0.0.1:1").exit()).isEqualTo(Cpc.EXIT_FAILED);
         assertThat(cpc("query", "status", "--nod").exit()).isEqualTo(Cpc.EXIT_USAGE);
     }

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.cpc.chain.market.JobDigest;
 import org.cpc.client.NodeClient;
 import org.cpc.client.TxBuilder;
+import org.cpc.compute.testing.Int8Matrices;
 import org.cpc.compute.market.MatmulChallenge;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
@@ -109,7 +110,7 @@ final class DishonestMarket implements AutoCloseable {
         blobs.put(Hex.encode(Sha256.hash(b)), b);
         include(builder(customer).createTask(new ComputeTask(taskId, "matmul", payload, reward,
                 System.currentTimeMillis() / 1000 + 600)));
-        byte[] c = TaskCommandTest.product(a, b, m, k, n);
+        byte[] c = Int8Matrices.product(a, b, m, k, n);
         ByteBuffer w = ByteBuffer.wrap(c).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < wrong.length; i += 3) w.putInt(4 * (wrong[i] * n + wrong[i + 1]), wrong[i + 2]);
         results.put(taskId, c);

@@ -1,6 +1,7 @@
 package org.cpc.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.cpc.compute.testing.Int8Matrices.randomMatrix;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -69,10 +70,8 @@ class IndependentClientTest {
             rnd.nextBytes(big);
             String bigHash = new org.cpc.poc.MarketClient(v.url()).uploadBlob(big).path("hash").asText();
             int m = 96, k = 64, n = 72;
-            byte[] a = new byte[m * k];
-            byte[] b = new byte[k * n];
-            rnd.nextBytes(a);
-            rnd.nextBytes(b);
+            byte[] a = randomMatrix(rnd, m, k);
+            byte[] b = randomMatrix(rnd, k, n);
             Files.write(dir.resolve("A.bin"), a);
             Files.write(dir.resolve("B.bin"), b);
             Run create = Run.cpc(with(keys, "task", "create", "--type", "matmul", "--a", dir.resolve("A.bin").toString(),

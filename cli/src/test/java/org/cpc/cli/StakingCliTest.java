@@ -4,17 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.cpc.client.NodeClient;
-import org.cpc.node.DataDir;
 import org.cpc.node.NodeInit;
-import org.cpc.node.NodeRunner;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.Amounts;
@@ -28,25 +23,11 @@ class StakingCliTest {
     static final long BLOCK_MS = 250;
     @TempDir
     static Path dir;
-    static NodeRunner node;
-    static NodeClient client;
-    static String url;
-    static Path keys;
-    static Path passwordFile;
+    static LiveNode node;
 
     @BeforeAll
     static void start() throws Exception {
-        NetworkParams p = NetworkParams.devnet().withBlockTime(BLOCK_MS);
-        // The genesis validator keeps more than 2/3 of the power when the keyless validator staked here joins the
-        // set (two blocks after its STAKE), so blocks go on.
-        NodeInit.network(p, List.of(new NodeInit.Member(dir.resolve("node"), 0, 100, "127.0.0.1:0")), "validator", null,
-                System.currentTimeMillis());
-        node = NodeRunner.start(new DataDir(dir.resolve("node")), 0, InstantSource.system(), () -> null);
-        url = "http://127.0.0.1:" + node.port();
-        client = new NodeClient(url);
-        keys = dir.resolve("keys");
-        passwordFile = dir.resolve("password");
-        Files.writeString(passwordFile, "correct horse battery staple\n");
+        node = LiveNode.start(dir, NetworkParams.devnet().withBlockTime(BLOCK_MS), "correct horse battery staple");
     }
 
     @AfterAll
@@ -56,44 +37,25 @@ class StakingCliTest {
 
     static Run withKeys(String... args) {
         List<String> all = new ArrayList<>(Arrays.asList(args));
-        all.addAll(List.of("--keys-dir", keys.toString(), "--password-file", passwordFile.toString(), "--node", url));
+        all.addAll(List.of("--keys-dir", node.keys().toString(), "--password-file", node.passwordFile().toString(),
+                "--node", node.url()));
         return Run.cpc(all.toArray(String[]::new));
     }
 
     static JsonNode query(String... args) {
         List<String> all = new ArrayList<>(List.of("query"));
         all.addAll(Arrays.asList(args));
-        all.addAll(List.of("--node", url, "--json"));
+        all.addAll(List.of("--node", node.url(), "--json"));
         Run r = Run.cpc(all.toArray(String[]::new));
         assertThat(r.exit()).as(r.err()).isZero();
         return Json.parse(r.out());
-    }
-
-    static String newFundedKey(String name) throws Exception {
-        Run add = Run.cpc("keys", "add", name, "--keys-dir", keys.toString(), "--password-file", passwordFile.toString());
-        assertThat(add.exit()).as(add.err()).isZero();
-        String address = Run.cpc("keys", "show", name, "--address", "--keys-dir", keys.toString()).out().strip();
-        NodeClient.Reply r = client.post("/faucet", Json.object().put("address", address).put("amount", "50.0"));
-        assertThat(r.status()).isEqualTo(200);
-        awaitIncluded(r.body().path("tx_hash").asText());
-        return address;
     }
 
     static void sendAndAwait(String... args) throws Exception {
         Run r = withKeys(args);
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         String hash = r.out().lines().filter(l -> l.startsWith("tx_hash: ")).findFirst().orElseThrow().substring(9);
-        awaitIncluded(hash);
-    }
-
-    static void awaitIncluded(String hash) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            NodeClient.Reply r = client.get("/tx/" + hash);
-            if (r.ok() && r.body().path("status").asText().equals("included")) return;
-            Thread.sleep(100);
-        }
-        throw new AssertionError(hash + " not included within 20 s");
+        node.awaitIncluded(hash);
     }
 
     static BigInteger wei(JsonNode n) {
@@ -102,7 +64,7 @@ class StakingCliTest {
 
     @Test
     void delegateEarnUndelegateAndSeeTheUnbondingEntry() throws Exception {
-        String dave = newFundedKey("dave");
+        String dave = node.fundedKey("dave", "50.0");
         String operator = null;
         for (JsonNode v : query("validators").path("validators")) {
             if (!v.path("public_key").isNull()) operator = v.path("operator_address").asText(); // the genesis one
@@ -123,7 +85,7 @@ class StakingCliTest {
             Thread.sleep(BLOCK_MS);
         }
         assertThat(later).isPositive();
-        assertThat(Run.cpc("query", "rewards", dave, "--node", url).out()).contains(operator, "total:");
+        assertThat(Run.cpc("query", "rewards", dave, "--node", node.url()).out()).contains(operator, "total:");
 
         sendAndAwait("tx", "undelegate", "--from", "dave", "--validator", operator, "--amount", "4");
         JsonNode entries = query("unbonding", dave).path("entries");
@@ -131,19 +93,19 @@ class StakingCliTest {
         assertThat(wei(entries.get(0).path("balance"))).isEqualTo(Amounts.parseCpc("4"));
         assertThat(entries.get(0).path("matures_height").asLong() - entries.get(0).path("created_height").asLong())
                 .isEqualTo(20);
-        assertThat(Run.cpc("query", "unbonding", dave, "--node", url).out()).contains("matures at");
+        assertThat(Run.cpc("query", "unbonding", dave, "--node", node.url()).out()).contains("matures at");
         assertThat(wei(query("delegations", dave).path("delegations").get(0).path("amount")))
                 .isEqualTo(Amounts.parseCpc("6"));
 
         sendAndAwait("tx", "withdraw-rewards", "--from", "dave");
-        assertThat(Run.cpc("query", "validator", operator, "--node", url).out()).contains("status:      active");
+        assertThat(Run.cpc("query", "validator", operator, "--node", node.url()).out()).contains("status:      active");
         JsonNode supply = query("supply");
         assertThat(wei(supply.path("buckets").path("unbonding"))).isGreaterThanOrEqualTo(Amounts.parseCpc("4"));
     }
 
     @Test
     void stakeANewValidatorWithANodesConsensusKey() throws Exception {
-        String erin = newFundedKey("erin");
+        String erin = node.fundedKey("erin", "50.0");
         Path other = dir.resolve("other-node");
         NodeInit.init(other, NetworkParams.devnet(), null, "validator", 0, null, System.currentTimeMillis());
 
@@ -174,7 +136,7 @@ class StakingCliTest {
 
     @Test
     void workBondsThroughTheCliAndTheNodesPocsAndWorkerRoutes() throws Exception {
-        String wendy = newFundedKey("wendy");
+        String wendy = node.fundedKey("wendy", "50.0");
         JsonNode before = query("worker", wendy);
         assertThat(before.path("bond").asText()).isEqualTo("0");
         assertThat(before.path("bonded_enough").asBoolean()).isFalse();
@@ -189,13 +151,14 @@ class StakingCliTest {
         w = query("worker", wendy);
         assertThat(w.path("bond").asText()).isEqualTo(Amounts.parseCpc("0.2").toString());
         assertThat(w.path("unbonding").asText()).isEqualTo(Amounts.parseCpc("0.05").toString());
-        assertThat(Run.cpc("query", "worker", wendy, "--node", url).out()).contains("bond 0.2 CPC", "reputation 0 bps");
+        assertThat(Run.cpc("query", "worker", wendy, "--node", node.url()).out())
+                .contains("bond 0.2 CPC", "reputation 0 bps");
 
         // The devnet genesis PoC validator is bonded min_poc_bond at genesis; a new one bonds and announces its market.
         JsonNode pocs = query("pocs").path("pocs");
         assertThat(pocs).hasSize(1);
         assertThat(pocs.get(0).path("bond").asText()).isEqualTo(NetworkParams.devnet().bonds().minPocBond().toString());
-        String mona = newFundedKey("mona");
+        String mona = node.fundedKey("mona", "50.0");
         Run refused = withKeys("tx", "bond", "--from", "mona", "--role", "poc_validator", "--amount", "2");
         assertThat(refused.exit()).isEqualTo(Cpc.EXIT_USAGE);
         assertThat(refused.err()).contains("needs --endpoint");
@@ -208,9 +171,10 @@ class StakingCliTest {
         assertThat(pocs.get(0).path("name").asText()).isEqualTo("Mona's market");
         assertThat(pocs.get(0).path("tasks_settled").asLong()).isZero();
         assertThat(pocs.get(0).path("slashed").asText()).isEqualTo("0");
-        assertThat(Run.cpc("query", "pocs", "--node", url).out()).contains(mona + "  bond 2.0 CPC  https://market.example.org");
+        assertThat(Run.cpc("query", "pocs", "--node", node.url()).out())
+                .contains(mona + "  bond 2.0 CPC  https://market.example.org");
 
-        JsonNode supply = client.get("/supply").body();
+        JsonNode supply = node.client().get("/supply").body();
         assertThat(wei(supply.path("buckets").path("work_bonds"))).isGreaterThanOrEqualTo(Amounts.parseCpc("3.2"));
         BigInteger sum = BigInteger.ZERO;
         var it = supply.path("buckets").fields();

@@ -1,6 +1,8 @@
 package org.cpc.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.cpc.compute.testing.Int8Matrices.product;
+import static org.cpc.compute.testing.Int8Matrices.randomMatrix;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.ByteBuffer;
@@ -64,10 +66,8 @@ class TaskCommandTest {
 
             Random rnd = new Random(9);
             int m = 16, k = 12, n = 8;
-            byte[] a = new byte[m * k];
-            byte[] b = new byte[k * n];
-            rnd.nextBytes(a);
-            rnd.nextBytes(b);
+            byte[] a = randomMatrix(rnd, m, k);
+            byte[] b = randomMatrix(rnd, k, n);
             Files.write(dir.resolve("A.bin"), a);
             Files.write(dir.resolve("B.bin"), b);
             Path c = dir.resolve("C.bin");
@@ -227,17 +227,5 @@ class TaskCommandTest {
             Thread.sleep(100);
         }
         return address;
-    }
-
-    static byte[] product(byte[] a, byte[] b, int m, int k, int n) {
-        ByteBuffer out = ByteBuffer.allocate(4 * m * n).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                int s = 0;
-                for (int t = 0; t < k; t++) s += a[i * k + t] * b[t * n + j];
-                out.putInt(s);
-            }
-        }
-        return out.array();
     }
 }

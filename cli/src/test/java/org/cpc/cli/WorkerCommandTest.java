@@ -2,15 +2,10 @@ package org.cpc.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.cpc.node.DataDir;
-import org.cpc.node.NodeInit;
-import org.cpc.node.NodeRunner;
 import org.cpc.protocol.keys.KeyKind;
 import org.cpc.protocol.keys.Keyring;
 import org.cpc.protocol.params.NetworkParams;
@@ -25,21 +20,12 @@ class WorkerCommandTest {
 
     @TempDir
     static Path dir;
-    static NodeRunner node;
-    static String url;
-    static Path keys;
-    static Path passwordFile;
+    static LiveNode node;
 
     @BeforeAll
     static void start() throws Exception {
-        NetworkParams p = NetworkParams.devnet().withSynthetic(32, 4).withBlockTime(200);
-        NodeInit.init(dir.resolve("node"), p, null, "validator", 0, null, System.currentTimeMillis());
-        node = NodeRunner.start(new DataDir(dir.resolve("node")), 0, InstantSource.system(), () -> null);
-        url = "http://127.0.0.1:" + node.port();
-        keys = dir.resolve("keys");
-        passwordFile = dir.resolve("password");
-        Files.writeString(passwordFile, PASSWORD + "\n");
-        new Keyring(keys).create("miner", KeyKind.SECP256K1, PASSWORD.toCharArray());
+        node = LiveNode.start(dir, NetworkParams.devnet().withSynthetic(32, 4).withBlockTime(200), PASSWORD);
+        new Keyring(node.keys()).create("miner", KeyKind.SECP256K1, PASSWORD.toCharArray());
     }
 
     @AfterAll
@@ -50,7 +36,8 @@ class WorkerCommandTest {
     static Run worker(String... args) {
         List<String> all = new ArrayList<>(List.of("worker", "start"));
         all.addAll(Arrays.asList(args));
-        all.addAll(List.of("--node", url, "--keys-dir", keys.toString(), "--password-file", passwordFile.toString()));
+        all.addAll(List.of("--node", node.url(), "--keys-dir", node.keys().toString(),
+                "--password-file", node.passwordFile().toString()));
         return Run.cpc(all.toArray(String[]::new));
     }
 

@@ -18,16 +18,6 @@ public final class MlDsaSignatures {
     };
 
     public static Signer signer(String address, PrivateKey key) {
-        return new Signer() {
-            @Override
-            public String address() {
-                return address;
-            }
-
-            @Override
-            public String sign(byte[] message) {
-                return Hex.encode(MlDsa.sign(key, message));
-            }
-        };
+        return Signer.of(address, message -> Hex.encode(MlDsa.sign(key, message)));
     }
 }

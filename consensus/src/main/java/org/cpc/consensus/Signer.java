@@ -1,5 +1,7 @@
 package org.cpc.consensus;
 
+import java.util.function.Function;
+
 /**
  * A validator's private signing key (the "privval"). The state machine asks it to sign each proposal and vote it
  * casts. A validator's node wraps its key in {@link GuardedSigner}, which keeps the last signed (height, round, step)
@@ -13,4 +15,19 @@ public interface Signer {
 
     /** Hex signature over {@code message}. */
     String sign(byte[] message);
+
+    /** The key of {@code address} whose signatures {@code sign} makes. */
+    static Signer of(String address, Function<byte[], String> sign) {
+        return new Signer() {
+            @Override
+            public String address() {
+                return address;
+            }
+
+            @Override
+            public String sign(byte[] message) {
+                return sign.apply(message);
+            }
+        };
+    }
 }

@@ -6,8 +6,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.crypto.Address;
+import org.cpc.protocol.crypto.AddressException;
 
-/** Reading what a client sent: bounded request bodies and integer query parameters, refused with a 4xx that says why. */
+/**
+ * Reading what a client sent: bounded request bodies, integer query parameters and account addresses, refused with
+ * a 4xx that says why.
+ */
 public final class Requests {
     private Requests() {}
 
@@ -53,5 +58,20 @@ public final class Requests {
             // answered below, like a number out of range
         }
         throw ApiException.badRequest(name + " must be an integer from " + min + " to " + max);
+    }
+
+    /** The path parameter {@code name}, which must be a cpc1... account address. */
+    public static String accountPath(Context ctx, String name) {
+        return account(ctx.pathParam(name), "a cpc1... account address");
+    }
+
+    /** {@code address} if it is a cpc1... account address; else a 400 that says it is not {@code what}. */
+    public static String account(String address, String what) {
+        try {
+            Address.decodeAccount(address);
+        } catch (AddressException e) {
+            throw ApiException.badRequest("'" + address + "' is not " + what + ": " + e.getMessage());
+        }
+        return address;
     }
 }

@@ -22,9 +22,11 @@ import org.cpc.compute.market.PoolCodec;
 import org.cpc.compute.market.PoolMessage;
 import org.cpc.compute.market.PoolProtocolException;
 import org.cpc.http.ApiException;
+import org.cpc.http.ApiServer;
 import org.cpc.http.Download;
 import org.cpc.http.HttpService;
 import org.cpc.http.Requests;
+import org.cpc.poc.core.Effect;
 import org.cpc.poc.core.PocMachine;
 import org.cpc.poc.core.Refused;
 import org.cpc.poc.core.StoreKeys;
@@ -37,7 +39,7 @@ import org.eclipse.jetty.websocket.api.WriteCallback;
  * {@code /worker} WebSocket. Every error is JSON {@code {"error": "..."}}. Worker frames are decoded here, on the
  * connection's thread, by {@link PoolCodec}; the machine gets typed messages only, through the {@link PocDriver}.
  */
-public final class MarketServer implements AutoCloseable {
+public final class MarketServer extends ApiServer<MarketServer> {
     private static final long MAX_JSON_BODY = 1 << 20;
     private static final int MAX_LIST = 1000;
     private static final String SESSION = "cpc.session";
@@ -57,7 +59,6 @@ public final class MarketServer implements AutoCloseable {
     private final PocStore store;
     private final BlobStore blobs;
     private final PocConfig config;
-    private final HttpService http;
     private final SecureRandom random = new SecureRandom();
     private final AtomicLong sessions = new AtomicLong();
     private final java.util.concurrent.atomic.AtomicInteger unauthenticated = new java.util.concurrent.atomic.AtomicInteger();
@@ -66,20 +67,20 @@ public final class MarketServer implements AutoCloseable {
 
     MarketServer(PocDriver driver, TaskIntake intake, RetentionSweeper retention, PocStore store, BlobStore blobs,
                  PocConfig config) {
+        var settings = new HttpService.Settings("the PoC validator", "market", 64, MAX_JSON_BODY,
+                config.limits().http());
+        super(new HttpService(MarketServer.class, settings, javalin -> javalin.jetty.modifyWebSocketServletFactory(
+                ws -> {
+                    ws.setMaxBinaryMessageSize(config.maxResultBytes() + PoolMessagesLimits.HEADER_ROOM);
+                    ws.setMaxTextMessageSize(PoolCodec.MAX_TEXT_BYTES);
+                    ws.setIdleTimeout(Duration.ofMillis(Math.max(30_000, 4 * config.heartbeat().toMillis())));
+                })), config.host(), config.port());
         this.driver = driver;
         this.intake = intake;
         this.retention = retention;
         this.store = store;
         this.blobs = blobs;
         this.config = config;
-        var settings = new HttpService.Settings("the PoC validator", "market", 64, MAX_JSON_BODY,
-                config.limits().http());
-        this.http = new HttpService(MarketServer.class, settings, javalin -> javalin.jetty.modifyWebSocketServletFactory(
-                ws -> {
-                    ws.setMaxBinaryMessageSize(config.maxResultBytes() + PoolMessagesLimits.HEADER_ROOM);
-                    ws.setMaxTextMessageSize(PoolCodec.MAX_TEXT_BYTES);
-                    ws.setIdleTimeout(Duration.ofMillis(Math.max(30_000, 4 * config.heartbeat().toMillis())));
-                }));
         http.observe(driver.metrics()::httpRequest);
         registerRoutes();
     }
@@ -87,24 +88,6 @@ public final class MarketServer implements AutoCloseable {
     /** Room for the JSON header in front of a result's bytes. */
     static final class PoolMessagesLimits {
         static final int HEADER_ROOM = PoolCodec.MAX_HEADER_BYTES + 4;
-    }
-
-    public MarketServer start() {
-        http.start(config.host(), config.port());
-        return this;
-    }
-
-    public int port() {
-        return http.port();
-    }
-
-    public List<HttpService.Route> routes() {
-        return http.routes();
-    }
-
-    @Override
-    public void close() {
-        http.close();
     }
 
     /** The routes besides {@code GET /openapi.json}, which {@link HttpService} serves from beside this class. */
@@ -141,38 +124,41 @@ public final class MarketServer implements AutoCloseable {
                 random.nextBytes(nonce);
                 driver.connected(id, link(ctx), nonce);
             });
-            ws.onMessage(ctx -> {
-                authenticating(ctx);
-                long id = ctx.attribute(SESSION);
-                try {
-                    PoolMessage.WorkerMessage m = PoolCodec.decodeWorkerMessage(ctx.message());
-                    driver.post(mc -> mc.message(id, m, driver.now()));
-                } catch (PoolProtocolException e) {
-                    driver.post(mc -> mc.protocolError(id, e.code().value(), e.getMessage()));
-                }
-            });
-            ws.onBinaryMessage(ctx -> {
-                authenticating(ctx);
-                long id = ctx.attribute(SESSION);
-                try {
-                    PoolMessage.JobResult r = PoolCodec.decode(ByteBuffer.wrap(ctx.data(), ctx.offset(), ctx.length()),
-                            config.maxResultBytes());
-                    driver.post(mc -> mc.result(id, r, driver.now()));
-                } catch (PoolProtocolException e) {
-                    driver.post(mc -> mc.protocolError(id, e.code().value(), e.getMessage()));
-                }
-            });
-            ws.onClose(ctx -> {
-                authenticating(ctx);
-                Long id = ctx.attribute(SESSION);
-                if (id != null) driver.disconnected(id);
-            });
-            ws.onError(ctx -> {
-                authenticating(ctx);
-                Long id = ctx.attribute(SESSION);
-                if (id != null) driver.disconnected(id);
-            });
+            ws.onMessage(ctx -> received(ctx, id -> {
+                PoolMessage.WorkerMessage m = PoolCodec.decodeWorkerMessage(ctx.message());
+                return mc -> mc.message(id, m, driver.now());
+            }));
+            ws.onBinaryMessage(ctx -> received(ctx, id -> {
+                PoolMessage.JobResult r = PoolCodec.decode(ByteBuffer.wrap(ctx.data(), ctx.offset(), ctx.length()),
+                        config.maxResultBytes());
+                return mc -> mc.result(id, r, driver.now());
+            }));
+            ws.onClose(this::ended);
+            ws.onError(this::ended);
         });
+    }
+
+    /** A frame of one session, decoded on the connection's thread into the machine's input. */
+    private interface Frame {
+        Function<PocMachine, List<Effect>> decode(long session) throws PoolProtocolException;
+    }
+
+    /** A session's frame: decoded here and handed to the machine, or handed to it as a protocol error. */
+    private void received(WsContext ctx, Frame frame) {
+        authenticating(ctx);
+        long id = ctx.attribute(SESSION);
+        try {
+            driver.post(frame.decode(id));
+        } catch (PoolProtocolException e) {
+            driver.post(mc -> mc.protocolError(id, e.code().value(), e.getMessage()));
+        }
+    }
+
+    /** A session closed or failed. */
+    private void ended(WsContext ctx) {
+        authenticating(ctx);
+        Long id = ctx.attribute(SESSION);
+        if (id != null) driver.disconnected(id);
     }
 
     /** A session's slot among the unauthenticated ones, given back once. */

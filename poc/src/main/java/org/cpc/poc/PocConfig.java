@@ -38,17 +38,9 @@ public record PocConfig(Path dataDir, String host, int port, long maxBlobBytes, 
         if (limits == null) limits = MarketLimits.DEFAULTS;
     }
 
-    /** With {@link MarketLimits#DEFAULTS}. */
-    public PocConfig(Path dataDir, String host, int port, long maxBlobBytes, int maxResultBytes, Duration jobTimeout,
-                     int maxJobsPerWorker, double duplicateProbability, Duration heartbeat, int maxPendingL1,
-                     Retention retention) {
-        this(dataDir, host, port, maxBlobBytes, maxResultBytes, jobTimeout, maxJobsPerWorker, duplicateProbability,
-                heartbeat, maxPendingL1, retention, MarketLimits.DEFAULTS);
-    }
-
     public static PocConfig defaults(Path dataDir) {
         return new PocConfig(dataDir, "127.0.0.1", DEFAULT_PORT, DEFAULT_MAX_BLOB_BYTES, DEFAULT_MAX_RESULT_BYTES,
-                Duration.ofSeconds(120), 8, 0.05, Duration.ofSeconds(5), 32, Retention.DEFAULTS);
+                Duration.ofSeconds(120), 8, 0.05, Duration.ofSeconds(5), 32, Retention.DEFAULTS, MarketLimits.DEFAULTS);
     }
 
     public PocConfig withPort(int port) {

@@ -14,6 +14,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.IntSupplier;
 import org.cpc.compute.market.PoolMessage;
 import org.cpc.poc.core.Job;
@@ -45,53 +46,53 @@ final class PocMetrics {
     private final AtomicLong l1Pending = new AtomicLong();
     /** The GOPS the connected workers announced, summed (as of the last scrape), as raw double bits. */
     private final AtomicLong workersGops = new AtomicLong();
-    private final Map<TaskStatus, AtomicLong> tasks = new EnumMap<>(TaskStatus.class);
-    private final Map<JobStatus, AtomicLong> jobs = new EnumMap<>(JobStatus.class);
+    private final Map<TaskStatus, AtomicLong> tasks;
+    private final Map<JobStatus, AtomicLong> jobs;
 
     PocMetrics() {
-        dispatched = Counter.builder("cpc_poc_jobs_dispatched").description("jobs sent to workers (re-sends included)")
-                .register(registry);
-        accepted = Counter.builder("cpc_poc_jobs_accepted").description("results verified and accepted")
-                .register(registry);
-        rejected = Counter.builder("cpc_poc_jobs_rejected").description("results refused (wrong, late, malformed)")
-                .register(registry);
-        cancelled = Counter.builder("cpc_poc_jobs_cancelled").description("jobs taken back from workers")
-                .register(registry);
+        dispatched = counter("cpc_poc_jobs_dispatched", "jobs sent to workers (re-sends included)");
+        accepted = counter("cpc_poc_jobs_accepted", "results verified and accepted");
+        rejected = counter("cpc_poc_jobs_rejected", "results refused (wrong, late, malformed)");
+        cancelled = counter("cpc_poc_jobs_cancelled", "jobs taken back from workers");
         verification.put(Verdict.Good.class, verifyTimer("good"));
         verification.put(Verdict.Wrong.class, verifyTimer("wrong"));
         verification.put(Verdict.FirstWasWrong.class, verifyTimer("first_was_wrong"));
         verificationError = verifyTimer("error");
-        l1Sent = Counter.builder("cpc_poc_l1_sent").description("SUBMIT_RESULT and payment transactions sent to L1")
-                .register(registry);
-        l1Refused = Counter.builder("cpc_poc_l1_refused").description("transactions L1 refused (built again later)")
-                .register(registry);
-        l1TasksRefused = Counter.builder("cpc_poc_l1_tasks_refused").description("CREATE_TASKs L1 refused")
-                .register(registry);
-        l1Unavailable = Counter.builder("cpc_poc_l1_unavailable").description("L1 passes that found the node unreachable")
-                .register(registry);
-        disputes = Counter.builder("cpc_poc_disputes")
-                .description("jobs of this PoC validator that a FRAUD_PROOF proved wrong on L1 (each slashed its bond)")
-                .register(registry);
+        l1Sent = counter("cpc_poc_l1_sent", "SUBMIT_RESULT and payment transactions sent to L1");
+        l1Refused = counter("cpc_poc_l1_refused", "transactions L1 refused (built again later)");
+        l1TasksRefused = counter("cpc_poc_l1_tasks_refused", "CREATE_TASKs L1 refused");
+        l1Unavailable = counter("cpc_poc_l1_unavailable", "L1 passes that found the node unreachable");
+        disputes = counter("cpc_poc_disputes",
+                "jobs of this PoC validator that a FRAUD_PROOF proved wrong on L1 (each slashed its bond)");
         Gauge.builder("cpc_poc_l1_pending", l1Pending, AtomicLong::get)
                 .description("transactions sent and waiting in L1's mempool, as of the last pass").register(registry);
         Gauge.builder("cpc_poc_workers_gops", workersGops, g -> Double.longBitsToDouble(g.get()))
                 .description("GOPS the connected workers announced, summed (as of the last scrape)").register(registry);
-        for (TaskStatus s : TaskStatus.values()) {
-            AtomicLong n = new AtomicLong();
-            tasks.put(s, n);
-            Gauge.builder("cpc_poc_tasks", n, AtomicLong::get).tag("status", s.wire())
-                    .description("tasks held, by status (as of the last scrape)").register(registry);
-        }
-        for (JobStatus s : JobStatus.values()) {
-            AtomicLong n = new AtomicLong();
-            jobs.put(s, n);
-            Gauge.builder("cpc_poc_jobs", n, AtomicLong::get).tag("status", s.wire())
-                    .description("jobs of the tasks held, by status (as of the last scrape)").register(registry);
-        }
+        tasks = byStatus(TaskStatus.class, TaskStatus::wire, "cpc_poc_tasks",
+                "tasks held, by status (as of the last scrape)");
+        jobs = byStatus(JobStatus.class, JobStatus::wire, "cpc_poc_jobs",
+                "jobs of the tasks held, by status (as of the last scrape)");
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+    }
+
+    private Counter counter(String name, String description) {
+        return Counter.builder(name).description(description).register(registry);
+    }
+
+    /** One gauge per status of {@code type}, tagged with its wire name; their values are set at each scrape. */
+    private <S extends Enum<S>> Map<S, AtomicLong> byStatus(Class<S> type, Function<S, String> wire, String name,
+                                                            String description) {
+        Map<S, AtomicLong> gauges = new EnumMap<>(type);
+        for (S s : type.getEnumConstants()) {
+            AtomicLong n = new AtomicLong();
+            gauges.put(s, n);
+            Gauge.builder(name, n, AtomicLong::get).tag("status", wire.apply(s)).description(description)
+                    .register(registry);
+        }
+        return gauges;
     }
 
     private Timer verifyTimer(String outcome) {

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.crypto.Sha256;
+import org.cpc.protocol.fuzz.FuzzSeeds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -104,9 +105,7 @@ class BlobStoreFuzzTest {
         s.put("absolute", "/" + "a".repeat(63));
         s.put("short", "abc");
         s.put("nul", "a".repeat(63) + "\0");
-        Map<String, byte[]> out = new LinkedHashMap<>();
-        s.forEach((k, v) -> out.put(k, v.getBytes(UTF_8)));
-        return out;
+        return FuzzSeeds.utf8(s);
     }
 
     @Test

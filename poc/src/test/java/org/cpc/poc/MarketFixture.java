@@ -6,14 +6,11 @@ import java.io.ByteArrayOutputStream;
 import java.lang.foreign.MemorySegment;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.function.BooleanSupplier;
 import org.cpc.compute.gemm.Backends;
 import org.cpc.compute.market.MatmulChallenge;
@@ -35,24 +32,6 @@ final class MarketFixture {
 
     static AccountKey newKey() {
         return AccountKey.of(Secp256k1.randomPrivateKey());
-    }
-
-    static byte[] matrix(Random rnd, int rows, int cols) {
-        byte[] m = new byte[rows * cols];
-        rnd.nextBytes(m);
-        return m;
-    }
-
-    static byte[] product(byte[] a, byte[] b, int m, int k, int n) {
-        ByteBuffer out = ByteBuffer.allocate(4 * m * n).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                int s = 0;
-                for (int t = 0; t < k; t++) s += a[i * k + t] * b[t * n + j];
-                out.putInt(s);
-            }
-        }
-        return out.array();
     }
 
     /** The payload of a task over these inputs, trace roots computed. */

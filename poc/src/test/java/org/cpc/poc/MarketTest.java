@@ -2,6 +2,8 @@ package org.cpc.poc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.cpc.compute.testing.Int8Matrices.product;
+import static org.cpc.compute.testing.Int8Matrices.randomMatrix;
 import static org.cpc.poc.MarketFixture.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,8 +45,8 @@ class MarketTest {
 
     private Inputs upload(MarketClient c, int m, int k, int n, long seed) {
         Random rnd = new Random(seed);
-        byte[] a = matrix(rnd, m, k);
-        byte[] b = matrix(rnd, k, n);
+        byte[] a = randomMatrix(rnd, m, k);
+        byte[] b = randomMatrix(rnd, k, n);
         JsonNode ua = c.uploadBlob(a);
         JsonNode ub = c.uploadBlob(b);
         assertThat(ua.path("hash").asText()).isEqualTo(Hex.encode(Sha256.hash(a)));

@@ -1,6 +1,8 @@
 package org.cpc.poc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.cpc.compute.testing.Int8Matrices.product;
+import static org.cpc.compute.testing.Int8Matrices.randomMatrix;
 import static org.cpc.poc.MarketFixture.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -58,9 +60,7 @@ class PocOnChainTest {
             NodeClient client = new NodeClient(nodeUrl);
             NodeApi api = new NodeApi(client);
             AccountKey operator = operator();
-            AccountKey customer = newKey();
-            api.faucet(customer.address(), "100.0");
-            await("customer funded", () -> api.account(customer.address()).balance().signum() > 0);
+            AccountKey customer = funded(api, "100.0");
             BigInteger start = api.account(customer.address()).balance();
 
             try (PocValidator v = PocValidator.start(config(tmp.resolve("poc")), operator, new NodeLedger(client),
@@ -68,8 +68,8 @@ class PocOnChainTest {
                 MarketClient c = new MarketClient(v.url());
                 Random rnd = new Random(11);
                 int m = 24, k = 32, n = 16;
-                byte[] a = matrix(rnd, m, k);
-                byte[] b = matrix(rnd, k, n);
+                byte[] a = randomMatrix(rnd, m, k);
+                byte[] b = randomMatrix(rnd, k, n);
                 String ha = c.uploadBlob(a).path("hash").asText();
                 String hb = c.uploadBlob(b).path("hash").asText();
                 Worker w1 = startWorker(v.workerUrl(), newKey(), PoolWorker.Options.defaults().withMaxJobs(2));
@@ -136,14 +136,12 @@ class PocOnChainTest {
             NodeClient client = new NodeClient("http://127.0.0.1:" + node.port());
             NodeApi api = new NodeApi(client);
             AccountKey operator = operator();
-            AccountKey customer = newKey();
-            api.faucet(customer.address(), "100.0");
-            await("customer funded", () -> api.account(customer.address()).balance().signum() > 0);
+            AccountKey customer = funded(api, "100.0");
             BigInteger start = api.account(customer.address()).balance();
             Random rnd = new Random(12);
             int m = 32, k = 16, n = 16;
-            byte[] a = matrix(rnd, m, k);
-            byte[] b = matrix(rnd, k, n);
+            byte[] a = randomMatrix(rnd, m, k);
+            byte[] b = randomMatrix(rnd, k, n);
             AccountKey cheatKey = newKey();
             PocConfig config = config(tmp.resolve("poc"));
             PocValidator v = PocValidator.start(config, operator, new NodeLedger(client), InstantSource.system());
@@ -202,9 +200,7 @@ class PocOnChainTest {
             NodeClient client = new NodeClient("http://127.0.0.1:" + node.port());
             NodeApi api = new NodeApi(client);
             AccountKey operator = operator();
-            AccountKey bonded = newKey();
-            api.faucet(bonded.address(), "1.0");
-            await("worker funded", () -> api.account(bonded.address()).balance().signum() > 0);
+            AccountKey bonded = funded(api, "1.0");
             Transaction bond = org.cpc.client.TxBuilder.of(params, bonded).nonce(0).gasPrice(params.minGasPrice())
                     .timestamp(System.currentTimeMillis() / 1000).bondWorker(params.bonds().minWorkerBond());
             assertThat(api.submit(bond)).isInstanceOf(NodeApi.Submission.Accepted.class);
@@ -268,8 +264,8 @@ class PocOnChainTest {
                 MarketClient c = new MarketClient(v.url());
                 Random rnd = new Random(13);
                 int m = 16, k = 16, n = 8;
-                byte[] a = matrix(rnd, m, k);
-                byte[] b = matrix(rnd, k, n);
+                byte[] a = randomMatrix(rnd, m, k);
+                byte[] b = randomMatrix(rnd, k, n);
                 String ha = c.uploadBlob(a).path("hash").asText();
                 String hb = c.uploadBlob(b).path("hash").asText();
                 Worker w1 = startWorker(v.workerUrl(), k1, PoolWorker.Options.defaults().withMaxJobs(2));
@@ -352,5 +348,13 @@ class PocOnChainTest {
     private static BigInteger fee(NodeClient client, String txHash) {
         JsonNode t = NodeClient.require(client.get("/tx/" + txHash));
         return BigInteger.valueOf(t.path("gas_used").asLong()).multiply(BigInteger.valueOf(t.path("tx").path("gas_price").asLong()));
+    }
+
+    /** A new account the faucet sent {@code cpc}; returns once the node shows it funded. */
+    private static AccountKey funded(NodeApi api, String cpc) throws InterruptedException {
+        AccountKey k = newKey();
+        api.faucet(k.address(), cpc);
+        await(k.address() + " funded", () -> api.account(k.address()).balance().signum() > 0);
+        return k;
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.cpc.compute.testing.Int8Matrices.product;
+import static org.cpc.compute.testing.Int8Matrices.randomMatrix;
 import static org.cpc.poc.MarketFixture.*;
 
 import java.nio.file.Files;
@@ -74,8 +76,8 @@ class RetentionTest {
         Random rnd = new Random(5);
         // Job outputs of 40 × 512 int32 (80 KiB) are blob files, not database records.
         int m = 80, k = 8, n = 512;
-        byte[] a = matrix(rnd, m, k);
-        byte[] b = matrix(rnd, k, n);
+        byte[] a = randomMatrix(rnd, m, k);
+        byte[] b = randomMatrix(rnd, k, n);
         String taskId;
         String resultHash;
         List<String> outputs = new ArrayList<>();
@@ -87,8 +89,8 @@ class RetentionTest {
             MarketClient c = new MarketClient(v.url());
             ha = c.uploadBlob(a).path("hash").asText();
             hb = c.uploadBlob(b).path("hash").asText();
-            orphan = c.uploadBlob(matrix(rnd, 1, 100)).path("hash").asText();
-            byte[] again1 = matrix(rnd, 1, 100);
+            orphan = c.uploadBlob(randomMatrix(rnd, 1, 100)).path("hash").asText();
+            byte[] again1 = randomMatrix(rnd, 1, 100);
             again = c.uploadBlob(again1).path("hash").asText();
             Worker w = startWorker(v.workerUrl(), newKey(), PoolWorker.Options.defaults().withMaxJobs(2));
             taskId = publish(c, a, b, m, k, n, 40);
@@ -99,8 +101,8 @@ class RetentionTest {
             v.store().scan("j/" + taskId + "/", (key, rec) -> outputs.add(rec.path("output_hash").asText()));
             assertThat(outputs).hasSize(2).allSatisfy(h -> assertThat(exists(v, h)).isTrue());
             // A second task no worker runs: it stays unfinished, and its inputs must stay however old they get.
-            byte[] c8 = matrix(rnd, 8, 8);
-            byte[] d8 = matrix(rnd, 8, 8);
+            byte[] c8 = randomMatrix(rnd, 8, 8);
+            byte[] d8 = randomMatrix(rnd, 8, 8);
             hc = c.uploadBlob(c8).path("hash").asText();
             hd = c.uploadBlob(d8).path("hash").asText();
             openId = publish(c, c8, d8, 8, 8, 8, 4);
@@ -166,8 +168,8 @@ class RetentionTest {
     @Test
     void disputesOfItsTasksAreSeenOnceAndShown() throws Exception {
         Random rnd = new Random(8);
-        byte[] a = matrix(rnd, 8, 8);
-        byte[] b = matrix(rnd, 8, 8);
+        byte[] a = randomMatrix(rnd, 8, 8);
+        byte[] b = randomMatrix(rnd, 8, 8);
         try (PocValidator v = PocValidator.start(config(RETENTION), validatorKey, ledger, clock)) {
             MarketClient c = new MarketClient(v.url());
             c.uploadBlob(a);
@@ -207,7 +209,7 @@ class RetentionTest {
         try (PocValidator v = PocValidator.start(config(two), validatorKey, ledger, clock)) {
             MarketClient c = new MarketClient(v.url());
             Random rnd = new Random(6);
-            for (int i = 0; i < 5; i++) c.uploadBlob(matrix(rnd, 1, 10 + i));
+            for (int i = 0; i < 5; i++) c.uploadBlob(randomMatrix(rnd, 1, 10 + i));
             advance(Duration.ofHours(2));
             assertThat(v.retention().sweep().blobs()).isEqualTo(2);
             assertThat(v.retention().sweep().blobs()).isEqualTo(2);
@@ -220,8 +222,8 @@ class RetentionTest {
     void anOutputTwoTasksShareStaysUntilTheLastOfThemGoes() throws Exception {
         Random rnd = new Random(7);
         int m = 8, k = 8, n = 8; // small outputs: database records
-        byte[] a = matrix(rnd, m, k);
-        byte[] b = matrix(rnd, k, n);
+        byte[] a = randomMatrix(rnd, m, k);
+        byte[] b = randomMatrix(rnd, k, n);
         try (PocValidator v = PocValidator.start(config(NO_WINDOW), validatorKey, ledger, clock)) {
             MarketClient c = new MarketClient(v.url());
             c.uploadBlob(a);

@@ -53,6 +53,16 @@ public sealed interface Fault {
         return s;
     }
 
+    /** A fault that cuts {@code node} off from the others: all the rest keep the quorum. */
+    sealed interface OneNodeOut extends Fault {
+        int node();
+
+        @Override
+        default Set<Integer> quorum(int n) {
+            return allBut(n, node());
+        }
+    }
+
     /** The nodes talk only within their group (both directions of every link between groups blocked). */
     record Partition(List<Set<Integer>> groups) implements Fault {
         public Partition {
@@ -83,7 +93,7 @@ public sealed interface Fault {
     }
 
     /** Whatever {@code node} sends is lost; it still hears everyone (a one-way partition). */
-    record Mute(int node) implements Fault {
+    record Mute(int node) implements OneNodeOut {
         @Override
         public String describe() {
             return "one-way: node" + node + "'s outgoing bytes blocked";
@@ -93,12 +103,6 @@ public sealed interface Fault {
         public Healer apply(Testnet net) {
             for (int other : allBut(net.size(), node)) net.block(node, other, true);
             return net::healLinks;
-        }
-
-
-        @Override
-        public Set<Integer> quorum(int n) {
-            return allBut(n, node);
         }
     }
 
@@ -147,7 +151,7 @@ public sealed interface Fault {
 
 
     /** {@code kill -9} of {@code node}; healing starts it again on the same data dir. */
-    record Kill(int node) implements Fault {
+    record Kill(int node) implements OneNodeOut {
         @Override
         public String describe() {
             return "kill -9 node" + node + ", restart";
@@ -159,12 +163,6 @@ public sealed interface Fault {
             return () -> net.start(node);
         }
 
-
-        @Override
-        public Set<Integer> quorum(int n) {
-            return allBut(n, node);
-        }
-
         @Override
         public boolean restarts() {
             return true;
@@ -172,7 +170,7 @@ public sealed interface Fault {
     }
 
     /** {@code kill -STOP} of {@code node}, {@code kill -CONT} to heal: a frozen process with its sockets open. */
-    record Pause(int node) implements Fault {
+    record Pause(int node) implements OneNodeOut {
         @Override
         public String describe() {
             return "SIGSTOP node" + node + ", SIGCONT";
@@ -182,12 +180,6 @@ public sealed interface Fault {
         public Healer apply(Testnet net) throws InterruptedException {
             net.pause(node);
             return () -> net.resume(node);
-        }
-
-
-        @Override
-        public Set<Integer> quorum(int n) {
-            return allBut(n, node);
         }
     }
 

@@ -3,7 +3,7 @@ package org.cpc.chain.market;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.Set;
-import org.cpc.protocol.codec.Jcs;
+import org.cpc.chain.state.JsonStateValue;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
 
@@ -15,10 +15,11 @@ import org.cpc.protocol.codec.JsonFields;
  */
 public record JobRecord(String taskId, int job, String workerAddress, String resultHash, String pocValidator,
                         long blockHeight, String txHash, BigInteger workerReward, BigInteger pocReward,
-                        BigInteger treasuryReward) {
+                        BigInteger treasuryReward) implements JsonStateValue {
     static final Set<String> FIELDS = Set.of("task_id", "job", "worker_address", "result_hash", "poc_validator",
             "block_height", "tx_hash", "worker_reward", "poc_reward", "treasury_reward");
 
+    @Override
     public ObjectNode toJson() {
         ObjectNode o = Json.object();
         o.put("task_id", taskId);
@@ -32,10 +33,6 @@ public record JobRecord(String taskId, int job, String workerAddress, String res
         o.put("poc_reward", pocReward.toString());
         o.put("treasury_reward", treasuryReward.toString());
         return o;
-    }
-
-    public byte[] encode() {
-        return Jcs.canonicalize(toJson());
     }
 
     public static JobRecord decode(byte[] v) {

@@ -4,7 +4,7 @@ import org.cpc.protocol.types.TaskStatus;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.Set;
-import org.cpc.protocol.codec.Jcs;
+import org.cpc.chain.state.JsonStateValue;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
 
@@ -20,7 +20,7 @@ import org.cpc.protocol.codec.JsonFields;
  */
 public record MarketTask(String taskId, String creator, String challengeType, String payloadHash, BigInteger reward,
                          BigInteger escrowLeft, long deadline, int jobsTotal, int jobsDone, TaskStatus status,
-                         long createdHeight) {
+                         long createdHeight) implements JsonStateValue {
     static final Set<String> FIELDS = Set.of("task_id", "creator", "challenge_type", "payload_hash", "reward",
             "escrow_left", "deadline", "jobs_total", "jobs_done", "status", "created_height");
 
@@ -29,6 +29,7 @@ public record MarketTask(String taskId, String creator, String challengeType, St
                 jobsDone, status, createdHeight);
     }
 
+    @Override
     public ObjectNode toJson() {
         ObjectNode o = Json.object();
         o.put("task_id", taskId);
@@ -43,11 +44,6 @@ public record MarketTask(String taskId, String creator, String challengeType, St
         o.put("status", status.wire());
         o.put("created_height", createdHeight);
         return o;
-    }
-
-    /** The state value: JCS of {@link #toJson}. */
-    public byte[] encode() {
-        return Jcs.canonicalize(toJson());
     }
 
     public static MarketTask decode(byte[] v) {

@@ -3,7 +3,7 @@ package org.cpc.chain.staking;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.Set;
-import org.cpc.protocol.codec.Jcs;
+import org.cpc.chain.state.JsonStateValue;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
 
@@ -15,7 +15,7 @@ import org.cpc.protocol.codec.JsonFields;
  * @param seq the validator's sequence number of this entry: a validator's entries mature in seq order
  */
 public record UnbondingEntry(String validator, long seq, String delegator, BigInteger balance, long createdHeight,
-                             long maturesHeight) {
+                             long maturesHeight) implements JsonStateValue {
     static final Set<String> FIELDS = Set.of("validator", "seq", "delegator", "balance", "created_height",
             "matures_height");
 
@@ -31,6 +31,7 @@ public record UnbondingEntry(String validator, long seq, String delegator, BigIn
         return new UnbondingEntry(validator, seq, delegator, b, createdHeight, maturesHeight);
     }
 
+    @Override
     public ObjectNode toJson() {
         ObjectNode o = Json.object();
         o.put("validator", validator);
@@ -40,10 +41,6 @@ public record UnbondingEntry(String validator, long seq, String delegator, BigIn
         o.put("created_height", createdHeight);
         o.put("matures_height", maturesHeight);
         return o;
-    }
-
-    public byte[] encode() {
-        return Jcs.canonicalize(toJson());
     }
 
     public static UnbondingEntry decode(byte[] v) {

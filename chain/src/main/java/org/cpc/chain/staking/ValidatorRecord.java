@@ -3,7 +3,7 @@ package org.cpc.chain.staking;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.Set;
-import org.cpc.protocol.codec.Jcs;
+import org.cpc.chain.state.JsonStateValue;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
 
@@ -23,7 +23,7 @@ public record ValidatorRecord(String operatorAddress, String consensusAddress, S
                               int commissionBps, long commissionChangedHeight, BigInteger tokens, BigInteger shares,
                               boolean jailed, long jailedUntil, boolean tombstoned, long period,
                               BigInteger periodRewards, BigInteger outstanding, long nextUnbondingSeq,
-                              long createdHeight) {
+                              long createdHeight) implements JsonStateValue {
     static final Set<String> FIELDS = Set.of("operator_address", "consensus_address", "name", "website",
             "commission_bps", "commission_changed_height", "tokens", "shares", "jailed", "jailed_until", "tombstoned",
             "period", "period_rewards", "outstanding", "next_unbonding_seq", "created_height");
@@ -68,6 +68,7 @@ public record ValidatorRecord(String operatorAddress, String consensusAddress, S
                 outstanding, seq, createdHeight);
     }
 
+    @Override
     public ObjectNode toJson() {
         ObjectNode o = Json.object();
         o.put("operator_address", operatorAddress);
@@ -87,10 +88,6 @@ public record ValidatorRecord(String operatorAddress, String consensusAddress, S
         o.put("next_unbonding_seq", nextUnbondingSeq);
         o.put("created_height", createdHeight);
         return o;
-    }
-
-    public byte[] encode() {
-        return Jcs.canonicalize(toJson());
     }
 
     public static ValidatorRecord decode(byte[] v) {

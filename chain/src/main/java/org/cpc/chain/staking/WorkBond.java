@@ -7,7 +7,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.cpc.protocol.codec.Jcs;
+import org.cpc.chain.state.JsonStateValue;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
 
@@ -27,7 +27,7 @@ import org.cpc.protocol.codec.JsonFields;
  */
 public record WorkBond(BondRole role, String address, BigInteger amount, String endpoint, String name,
                        List<Unbonding> unbonding, long tasksSettled, long audited, long failedAudits,
-                       BigInteger slashed, long slashes) {
+                       BigInteger slashed, long slashes) implements JsonStateValue {
     static final Set<String> FIELDS = Set.of("role", "address", "amount", "endpoint", "name", "unbonding",
             "tasks_settled", "audited", "failed_audits", "slashed", "slashes");
     static final Set<String> ENTRY_FIELDS = Set.of("balance", "created_height", "matures_height");
@@ -88,6 +88,7 @@ public record WorkBond(BondRole role, String address, BigInteger amount, String 
                 slashed.add(wei), slashes + 1);
     }
 
+    @Override
     public ObjectNode toJson() {
         ObjectNode o = Json.object();
         o.put("role", role.wire());
@@ -103,10 +104,6 @@ public record WorkBond(BondRole role, String address, BigInteger amount, String 
         o.put("slashed", slashed.toString());
         o.put("slashes", slashes);
         return o;
-    }
-
-    public byte[] encode() {
-        return Jcs.canonicalize(toJson());
     }
 
     public static WorkBond decode(byte[] v) {

@@ -72,27 +72,34 @@ public final class StateKeys {
     }
 
     public static byte[] encodeAccount(Account a) {
-        byte[] out = new byte[40];
-        putLong(out, 0, a.nonce());
-        putUint256(out, 8, a.balance());
-        return out;
+        return countAndAmount(a.nonce(), a.balance());
     }
 
     public static Account decodeAccount(byte[] v) {
         if (v == null) return Account.EMPTY;
-        return new Account(new BigInteger(1, java.util.Arrays.copyOfRange(v, 8, 40)), getLong(v, 0));
+        return new Account(amountOf(v), getLong(v, 0));
     }
 
     public static byte[] encodeWorker(WorkerStats w) {
-        byte[] out = new byte[40];
-        putLong(out, 0, w.accepted());
-        putUint256(out, 8, w.earned());
-        return out;
+        return countAndAmount(w.accepted(), w.earned());
     }
 
     public static WorkerStats decodeWorker(byte[] v) {
         if (v == null) return WorkerStats.NONE;
-        return new WorkerStats(getLong(v, 0), new BigInteger(1, java.util.Arrays.copyOfRange(v, 8, 40)));
+        return new WorkerStats(getLong(v, 0), amountOf(v));
+    }
+
+    /** The 40-byte value of an account (nonce, balance) and of a worker (results, earnings): 8 + 32 bytes, big-endian. */
+    private static byte[] countAndAmount(long count, BigInteger amount) {
+        byte[] out = new byte[40];
+        putLong(out, 0, count);
+        putUint256(out, 8, amount);
+        return out;
+    }
+
+    /** The amount of a {@link #countAndAmount} value. */
+    private static BigInteger amountOf(byte[] v) {
+        return new BigInteger(1, java.util.Arrays.copyOfRange(v, 8, 40));
     }
 
     public static byte[] encodeResult(long height, byte[] txHash) {

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
+import org.cpc.compute.testing.Int8Matrices;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.codec.Json;
@@ -34,11 +35,11 @@ class FraudProofTest {
     private record Fixture(JsonNode payload, byte[] a, byte[] b, byte[] c, int n, int rowsPerJob) {
         static Fixture of(long seed, int m, int k, int n, int rowsPerJob) {
             Random rnd = new Random(seed);
-            byte[] a = MarketJobsTest.randomMatrix(rnd, m, k);
-            byte[] b = MarketJobsTest.randomMatrix(rnd, k, n);
+            byte[] a = Int8Matrices.randomMatrix(rnd, m, k);
+            byte[] b = Int8Matrices.randomMatrix(rnd, k, n);
             JsonNode p = MatmulChallenge.payload(MemorySegment.ofArray(a), MemorySegment.ofArray(b), m, k, n, rowsPerJob);
             MatmulChallenge.INSTANCE.validatePayload(p);
-            return new Fixture(p, a, b, MarketJobsTest.reference(a, b, m, k, n), n, rowsPerJob);
+            return new Fixture(p, a, b, Int8Matrices.product(a, b, m, k, n), n, rowsPerJob);
         }
 
         BlobSource blobs() {

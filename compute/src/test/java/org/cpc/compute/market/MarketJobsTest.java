@@ -2,6 +2,8 @@ package org.cpc.compute.market;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.cpc.compute.testing.Int8Matrices.product;
+import static org.cpc.compute.testing.Int8Matrices.randomMatrix;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -22,24 +24,6 @@ import org.junit.jupiter.api.Test;
 
 class MarketJobsTest {
     private static final GemmBackend GEMM = Backends.select("cpu", 1).gemm();
-
-    static byte[] randomMatrix(Random rnd, int rows, int cols) {
-        byte[] m = new byte[rows * cols];
-        rnd.nextBytes(m);
-        return m;
-    }
-
-    static byte[] reference(byte[] a, byte[] b, int m, int k, int n) {
-        ByteBuffer out = ByteBuffer.allocate(4 * m * n).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                int s = 0;
-                for (int t = 0; t < k; t++) s += a[i * k + t] * b[t * n + j];
-                out.putInt(s);
-            }
-        }
-        return out.array();
-    }
 
     @Test
     void matmulJobsMergeIntoTheProductAndWrongRowsAreCaught() {
@@ -79,7 +63,7 @@ class MarketJobsTest {
             assertThat(v.verify(i, bad).reason()).contains("Freivalds");
             merged.writeBytes(t.mergePart(p, i, out));
         }
-        assertThat(merged.toByteArray()).isEqualTo(reference(a, b, m, k, n));
+        assertThat(merged.toByteArray()).isEqualTo(product(a, b, m, k, n));
         assertThat(t.describeJob(p, 3).toString()).isEqualTo("{\"row_start\":30,\"row_end\":37}");
     }
 
@@ -97,7 +81,7 @@ class MarketJobsTest {
         BlobSource src = h -> MemorySegment.ofArray(h.equals(ha) ? a : b);
         JsonNode p = MatmulChallenge.payload(MemorySegment.ofArray(a), MemorySegment.ofArray(b), m, k, n, m);
         byte[] out = MatmulChallenge.INSTANCE.execute(p, "task", 0, src, Backends.java(2).gemm());
-        assertThat(out).isEqualTo(reference(a, b, m, k, n));
+        assertThat(out).isEqualTo(product(a, b, m, k, n));
     }
 
     @Test
@@ -106,7 +90,7 @@ class MarketJobsTest {
         int m = 8, k = 16, n = 16;
         byte[] a = randomMatrix(rnd, m, k);
         byte[] b = randomMatrix(rnd, k, n);
-        byte[] c = reference(a, b, m, k, n);
+        byte[] c = product(a, b, m, k, n);
         Freivalds f = new Freivalds(MemorySegment.ofArray(a), MemorySegment.ofArray(b), k, n, new SecureRandom());
         assertThat(f.check(0, m, c)).isEqualTo(-1);
         ByteBuffer bb = ByteBuffer.wrap(c).order(ByteOrder.LITTLE_ENDIAN);

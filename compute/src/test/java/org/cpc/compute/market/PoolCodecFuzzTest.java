@@ -18,6 +18,7 @@ import org.cpc.compute.market.PoolMessage.JobResult;
 import org.cpc.compute.market.PoolMessage.ServerMessage;
 import org.cpc.compute.market.PoolMessage.WorkerMessage;
 import org.cpc.protocol.crypto.Secp256k1;
+import org.cpc.protocol.fuzz.FuzzSeeds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 

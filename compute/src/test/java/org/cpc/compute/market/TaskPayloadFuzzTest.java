@@ -1,6 +1,5 @@
 package org.cpc.compute.market;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -9,6 +8,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.fuzz.FuzzSeeds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -114,9 +114,7 @@ class TaskPayloadFuzzTest {
         s.put("inference-zero-macs", inference(a, b, 8, 4, 16, 4, 60, 0));
         s.put("unknown-type", "{\"challenge_type\":\"sha256\",\"payload\":{}}");
         s.put("payload-array", "{\"challenge_type\":\"matmul\",\"payload\":[]}");
-        Map<String, byte[]> out = new LinkedHashMap<>();
-        s.forEach((k, v) -> out.put(k, v.getBytes(UTF_8)));
-        return out;
+        return FuzzSeeds.utf8(s);
     }
 
     static String inference(String model, String input, long samples, long perJob, long in, long out, long trace,

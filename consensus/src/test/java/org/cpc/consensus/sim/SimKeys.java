@@ -34,17 +34,7 @@ public final class SimKeys {
 
     public Signer signer(String address) {
         if (!secrets.containsKey(address)) throw new IllegalArgumentException("no key for " + address);
-        return new Signer() {
-            @Override
-            public String address() {
-                return address;
-            }
-
-            @Override
-            public String sign(byte[] message) {
-                return mac(address, message);
-            }
-        };
+        return Signer.of(address, message -> mac(address, message));
     }
 
     public SignatureVerifier verifier() {

@@ -14,7 +14,6 @@ import org.cpc.chain.staking.BondRole;
 import org.cpc.chain.staking.Reputation;
 import org.cpc.chain.staking.WorkBond;
 import org.cpc.protocol.codec.Json;
-import org.cpc.protocol.types.Amounts;
 
 /**
  * The work-bond routes: {@code GET /pocs}, the bonded PoC validators customers pick a Task Market from, and the
@@ -40,10 +39,10 @@ public final class BondApi {
             p.put("address", b.address());
             p.put("endpoint", b.endpoint());
             p.put("name", b.name());
-            wei(p, "bond", b.amount());
-            wei(p, "unbonding", b.unbondingTotal());
+            WeiJson.put(p, "bond", b.amount());
+            WeiJson.put(p, "unbonding", b.unbondingTotal());
             p.put("tasks_settled", b.tasksSettled());
-            wei(p, "slashed", b.slashed());
+            WeiJson.put(p, "slashed", b.slashed());
             p.put("slashes", b.slashes());
             p.put("unbond_locked_until", query.unbondLockedUntil(BondRole.POC_VALIDATOR, b.address()));
         }
@@ -58,20 +57,15 @@ public final class BondApi {
     void workerFields(String address, WorkerStats stats, ObjectNode o) {
         WorkBond b = query.workBond(BondRole.WORKER, address).orElse(null);
         BigInteger bond = b == null ? BigInteger.ZERO : b.amount();
-        wei(o, "bond", bond);
-        wei(o, "unbonding", b == null ? BigInteger.ZERO : b.unbondingTotal());
+        WeiJson.put(o, "bond", bond);
+        WeiJson.put(o, "unbonding", b == null ? BigInteger.ZERO : b.unbondingTotal());
         o.put("bonded_enough", bond.compareTo(query.params().bonds().minWorkerBond()) >= 0);
         o.put("audited", b == null ? 0 : b.audited());
         o.put("failed_audits", b == null ? 0 : b.failedAudits());
-        wei(o, "slashed", b == null ? BigInteger.ZERO : b.slashed());
+        WeiJson.put(o, "slashed", b == null ? BigInteger.ZERO : b.slashed());
         o.put("slashes", b == null ? 0 : b.slashes());
         o.put("unbond_locked_until", query.unbondLockedUntil(BondRole.WORKER, address));
         o.put("reputation", Reputation.bps(stats.accepted(), b == null ? 0 : b.failedAudits(),
                 b == null ? 0 : b.slashes()));
-    }
-
-    private static void wei(ObjectNode o, String field, BigInteger wei) {
-        o.put(field, wei.toString());
-        o.put(field + "_cpc", Amounts.formatCpc(wei));
     }
 }

@@ -28,8 +28,6 @@ import org.cpc.http.Requests;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.crypto.Address;
-import org.cpc.protocol.crypto.AddressException;
-import org.cpc.protocol.types.Amounts;
 import org.cpc.protocol.types.Block;
 import org.cpc.protocol.types.TaskStatus;
 import org.cpc.protocol.types.Transaction;
@@ -109,10 +107,8 @@ public final class ExplorerApi {
         o.put("task_id", t.taskId());
         o.put("creator", t.creator());
         o.put("challenge_type", t.challengeType());
-        o.put("reward", t.reward().toString());
-        o.put("reward_cpc", Amounts.formatCpc(t.reward()));
-        o.put("escrow_left", t.escrowLeft().toString());
-        o.put("escrow_left_cpc", Amounts.formatCpc(t.escrowLeft()));
+        WeiJson.put(o, "reward", t.reward());
+        WeiJson.put(o, "escrow_left", t.escrowLeft());
         o.put("deadline", t.deadline());
         o.put("status", t.status().wire());
         o.put("jobs_total", t.jobsTotal());
@@ -176,7 +172,7 @@ public final class ExplorerApi {
     }
 
     private void addressTxs(Context ctx) {
-        String address = accountParam(ctx);
+        String address = Requests.accountPath(ctx, "address");
         int limit = Requests.intQuery(ctx, "limit", DEFAULT_TXS_PAGE, 1, MAX_TXS_PAGE);
         TxPosition before = null;
         String raw = ctx.queryParam("before");
@@ -327,15 +323,5 @@ public final class ExplorerApi {
             throw ApiException.badRequest(name + " must be an integer from " + min + " to " + max + ", not '" + raw + "'");
         }
         return v;
-    }
-
-    private static String accountParam(Context ctx) {
-        String address = ctx.pathParam("address");
-        try {
-            Address.decodeAccount(address);
-        } catch (AddressException e) {
-            throw ApiException.badRequest("'" + address + "' is not a cpc1... account address: " + e.getMessage());
-        }
-        return address;
     }
 }

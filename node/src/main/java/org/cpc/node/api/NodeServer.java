@@ -24,6 +24,7 @@ import org.cpc.chain.query.TxStatus;
 import org.cpc.node.consensus.EvidenceStore;
 import org.cpc.chain.mempool.StrikeWindow;
 import org.cpc.http.ApiException;
+import org.cpc.http.ApiServer;
 import org.cpc.http.HttpService;
 import org.cpc.http.Requests;
 import org.cpc.node.net.NodeNetwork;
@@ -31,8 +32,6 @@ import org.cpc.p2p.PeerInfo;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
-import org.cpc.protocol.crypto.Address;
-import org.cpc.protocol.crypto.AddressException;
 import org.cpc.protocol.types.Amounts;
 import org.cpc.protocol.types.Block;
 import org.cpc.protocol.types.Transaction;
@@ -44,7 +43,7 @@ import org.cpc.protocol.types.TxType;
  * a transaction refusal adds {@code "status":"rejected"}. Request bodies, worker threads and event subscribers are
  * bounded, and no exception text or stack trace of the server reaches a client.
  */
-public final class NodeServer implements AutoCloseable {
+public final class NodeServer extends ApiServer<NodeServer> {
     private static final long FAUCET_MAX_BODY = 4096;
     private static final Set<String> FAUCET_FIELDS = Set.of("address", "amount");
 
@@ -72,8 +71,6 @@ public final class NodeServer implements AutoCloseable {
     private final NodeNetwork network;
     private final EvidenceStore evidence;
     private final long maxTxBody;
-    private final HttpService http;
-    private final Options options;
     /**
      * Peers (by IP) whose recent SUBMIT_RESULTs were refused: 32 a minute are heard, then their results get 429
      * until the minute passes. The chain limits each sender the same way; this stops one peer rotating senders.
@@ -83,6 +80,12 @@ public final class NodeServer implements AutoCloseable {
     /** @param faucet null where the network has no faucet; {@code POST /faucet} then does not exist */
     public NodeServer(Chain chain, NodeMetrics metrics, EventHub events, Faucet faucet, NodeNetwork network,
             EvidenceStore evidence, Options options) {
+        // Room for a maximal transaction written with generous whitespace; the canonical size is checked after.
+        long maxTxBody = 2 * chain.params().maxTxBytes();
+        super(new HttpService(NodeServer.class,
+                new HttpService.Settings("the node", "rest", options.maxThreads(), maxTxBody, options.connections())),
+                options.host(), options.port());
+        this.maxTxBody = maxTxBody;
         this.chain = chain;
         this.query = chain;
         this.bonds = new BondApi(chain);
@@ -91,32 +94,14 @@ public final class NodeServer implements AutoCloseable {
         this.metrics = metrics;
         this.events = events;
         this.faucet = faucet;
-        this.options = options;
-        // Room for a maximal transaction written with generous whitespace; the canonical size is checked after.
-        this.maxTxBody = 2 * chain.params().maxTxBytes();
-        this.http = new HttpService(NodeServer.class,
-                new HttpService.Settings("the node", "rest", options.maxThreads(), maxTxBody, options.connections()));
         http.observe(metrics::httpRequest);
         registerRoutes();
-    }
-
-    public NodeServer start() {
-        http.start(options.host(), options.port());
-        return this;
-    }
-
-    public int port() {
-        return http.port();
-    }
-
-    public List<HttpService.Route> routes() {
-        return http.routes();
     }
 
     @Override
     public void close() {
         events.closeAll();
-        http.close();
+        super.close();
     }
 
     /** The routes besides {@code GET /openapi.json}, which {@link HttpService} serves from beside this class. */
@@ -263,8 +248,7 @@ public final class NodeServer implements AutoCloseable {
             ro.put("tx_hash", r.txHash());
             ro.put("kind", r.kind().wire());
             ro.set("result", r.result().toJson());
-            ro.put("reward", r.reward().toString());
-            ro.put("reward_cpc", Amounts.formatCpc(r.reward()));
+            WeiJson.put(ro, "reward", r.reward());
             if (r.pocValidator() == null) ro.putNull("poc_validator"); else ro.put("poc_validator", r.pocValidator());
         }
         json(ctx, 200, o);
@@ -305,18 +289,12 @@ public final class NodeServer implements AutoCloseable {
     }
 
     private void worker(Context ctx) {
-        String address = ctx.pathParam("address");
-        try {
-            Address.decodeAccount(address);
-        } catch (AddressException e) {
-            throw ApiException.badRequest("'" + address + "' is not a cpc1... account address: " + e.getMessage());
-        }
+        String address = Requests.accountPath(ctx, "address");
         WorkerStats w = query.workerStats(address);
         ObjectNode o = Json.object();
         o.put("address", address);
         o.put("accepted_results", w.accepted());
-        o.put("earned", w.earned().toString());
-        o.put("earned_cpc", Amounts.formatCpc(w.earned()));
+        WeiJson.put(o, "earned", w.earned());
         bonds.workerFields(address, w, o);
         json(ctx, 200, o);
     }
@@ -339,17 +317,11 @@ public final class NodeServer implements AutoCloseable {
     }
 
     private void balance(Context ctx) {
-        String address = ctx.pathParam("address");
-        try {
-            Address.decodeAccount(address);
-        } catch (AddressException e) {
-            throw ApiException.badRequest("'" + address + "' is not a cpc1... account address: " + e.getMessage());
-        }
+        String address = Requests.accountPath(ctx, "address");
         Account a = query.account(address);
         ObjectNode o = Json.object();
         o.put("address", address);
-        o.put("balance", a.balance().toString());
-        o.put("balance_cpc", Amounts.formatCpc(a.balance()));
+        WeiJson.put(o, "balance", a.balance());
         o.put("nonce", query.nextNonce(address));
         json(ctx, 200, o);
     }

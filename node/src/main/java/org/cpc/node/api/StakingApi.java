@@ -24,6 +24,7 @@ import org.cpc.chain.query.ValidatorView;
 import org.cpc.chain.staking.Supply;
 import org.cpc.chain.staking.UnbondingEntry;
 import org.cpc.http.ApiException;
+import org.cpc.http.Requests;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.crypto.Address;
 import org.cpc.protocol.crypto.AddressException;
@@ -143,7 +144,7 @@ public final class StakingApi {
             found = query.stakingValidators().stream().filter(v -> v.consensusAddress().equals(address)).findFirst()
                     .orElseThrow(() -> ApiException.notFound("no validator has consensus address " + address));
         } else {
-            account(address, "a cpc1... operator address or a cpcvalcons1... consensus address");
+            Requests.account(address, "a cpc1... operator address or a cpcvalcons1... consensus address");
             found = query.stakingValidator(address)
                     .orElseThrow(() -> ApiException.notFound("no validator is operated by " + address
                             + " (an account becomes a validator with its first STAKE)"));
@@ -185,17 +186,17 @@ public final class StakingApi {
         vo.put("website", v.website());
         vo.put("commission_bps", v.commissionBps());
         vo.put("bonded_power", v.power());
-        wei(vo, "tokens", v.tokens());
-        wei(vo, "self_bond", v.selfBond());
-        wei(vo, "delegated", v.tokens().subtract(v.selfBond()).max(BigInteger.ZERO));
-        wei(vo, "outstanding_rewards", v.outstandingRewards());
+        WeiJson.put(vo, "tokens", v.tokens());
+        WeiJson.put(vo, "self_bond", v.selfBond());
+        WeiJson.put(vo, "delegated", v.tokens().subtract(v.selfBond()).max(BigInteger.ZERO));
+        WeiJson.put(vo, "outstanding_rewards", v.outstandingRewards());
         vo.put("status", v.status());
         vo.put("jailed_until", v.jailedUntil());
         return vo;
     }
 
     private void delegations(Context ctx) {
-        String address = account(ctx.pathParam("address"), "a cpc1... account address");
+        String address = Requests.accountPath(ctx, "address");
         List<DelegationView> ds = query.delegations(address);
         ObjectNode o = Json.object();
         o.put("address", address);
@@ -206,7 +207,7 @@ public final class StakingApi {
             arr.add(delegationJson(d));
             total = total.add(d.amount());
         }
-        wei(o, "total", total);
+        WeiJson.put(o, "total", total);
         json(ctx, 200, o);
     }
 
@@ -215,13 +216,13 @@ public final class StakingApi {
         o.put("validator", d.validator());
         o.put("self_bond", d.validator().equals(d.delegator()));
         o.put("shares", d.shares().toString());
-        wei(o, "amount", d.amount());
-        wei(o, "pending_rewards", d.pendingRewards());
+        WeiJson.put(o, "amount", d.amount());
+        WeiJson.put(o, "pending_rewards", d.pendingRewards());
         return o;
     }
 
     private void rewards(Context ctx) {
-        String address = account(ctx.pathParam("address"), "a cpc1... account address");
+        String address = Requests.accountPath(ctx, "address");
         ObjectNode o = Json.object();
         o.put("address", address);
         o.put("height", query.head().header().height());
@@ -230,15 +231,15 @@ public final class StakingApi {
         for (DelegationView d : query.delegations(address)) {
             ObjectNode r = arr.addObject();
             r.put("validator", d.validator());
-            wei(r, "pending_rewards", d.pendingRewards());
+            WeiJson.put(r, "pending_rewards", d.pendingRewards());
             total = total.add(d.pendingRewards());
         }
-        wei(o, "total", total);
+        WeiJson.put(o, "total", total);
         json(ctx, 200, o);
     }
 
     private void unbonding(Context ctx) {
-        String address = account(ctx.pathParam("address"), "a cpc1... account address");
+        String address = Requests.accountPath(ctx, "address");
         long head = query.head().header().height();
         ObjectNode o = Json.object();
         o.put("address", address);
@@ -252,7 +253,7 @@ public final class StakingApi {
             arr.add(eo);
             total = total.add(e.balance());
         }
-        wei(o, "total", total);
+        WeiJson.put(o, "total", total);
         json(ctx, 200, o);
     }
 
@@ -264,19 +265,5 @@ public final class StakingApi {
         ObjectNode cpc = o.putObject("buckets_cpc");
         s.buckets().forEach((k, v) -> cpc.put(k, Amounts.formatCpc(v)));
         json(ctx, 200, o);
-    }
-
-    private static String account(String address, String what) {
-        try {
-            Address.decodeAccount(address);
-        } catch (AddressException e) {
-            throw ApiException.badRequest("'" + address + "' is not " + what + ": " + e.getMessage());
-        }
-        return address;
-    }
-
-    private static void wei(ObjectNode o, String field, BigInteger wei) {
-        o.put(field, wei.toString());
-        o.put(field + "_cpc", Amounts.formatCpc(wei));
     }
 }

@@ -21,8 +21,8 @@ import org.cpc.consensus.Vote;
 import org.cpc.consensus.VoteType;
 import org.cpc.consensus.WalCodec;
 import org.cpc.node.FuzzBlocks;
-import org.cpc.node.FuzzSeeds;
 import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.fuzz.FuzzSeeds;
 import org.cpc.protocol.types.Block;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -87,9 +87,7 @@ class ConsensusMessageFuzzTest {
         s.put("proposal-block-fraction", s.get("proposal").replace("\"payload\":{}", "\"payload\":{\"f\":0.5}"));
         s.put("proposal-block-huge-exponent", s.get("proposal").replace("\"payload\":{}", "\"payload\":{\"f\":9e999999999}"));
         s.put("decision-commit-missing", s.get("decision").replaceFirst(",\"commit\":\\{.*}}$", "}"));
-        Map<String, byte[]> out = new LinkedHashMap<>();
-        s.forEach((k, v) -> out.put(k, v.getBytes(UTF_8)));
-        return out;
+        return FuzzSeeds.utf8(s);
     }
 
     @Test

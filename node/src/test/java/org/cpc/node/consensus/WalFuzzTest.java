@@ -24,7 +24,7 @@ import org.cpc.consensus.Vote;
 import org.cpc.consensus.VoteType;
 import org.cpc.consensus.WalCodec;
 import org.cpc.node.FuzzBlocks;
-import org.cpc.node.FuzzSeeds;
+import org.cpc.protocol.fuzz.FuzzSeeds;
 import org.cpc.protocol.types.Block;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;

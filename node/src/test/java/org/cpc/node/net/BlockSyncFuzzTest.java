@@ -1,6 +1,5 @@
 package org.cpc.node.net;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -9,9 +8,9 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.cpc.node.FuzzBlocks;
-import org.cpc.node.FuzzSeeds;
 import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.fuzz.FuzzSeeds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -58,9 +57,7 @@ class BlockSyncFuzzTest {
         s.put("block-hash-mismatch", e.replaceFirst("\"hash\":\"[0-9a-f]+\"", "\"hash\":\"" + "0".repeat(64) + "\""));
         s.put("block-huge-exponent", s.get("entry-with-tx").replace("\"payload\":{}", "\"payload\":{\"n\":1e99999999}"));
         s.put("height-negative", e.replace("\"height\":5", "\"height\":-5"));
-        Map<String, byte[]> out = new LinkedHashMap<>();
-        s.forEach((k, v) -> out.put(k, v.getBytes(UTF_8)));
-        return out;
+        return FuzzSeeds.utf8(s);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package org.cpc.protocol.types;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -11,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.fuzz.FuzzSeeds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -78,9 +78,7 @@ class BlockJsonFuzzTest {
         s.put("transactions-object", empty.toJson().set("transactions", Json.object()).toString());
         s.put("header-missing", "{\"transactions\":[],\"signature\":null}");
         s.put("height-float", empty.toJson().toString().replace("\"height\":7", "\"height\":7.0"));
-        Map<String, byte[]> out = new LinkedHashMap<>();
-        s.forEach((k, v) -> out.put(k, v.getBytes(UTF_8)));
-        return out;
+        return FuzzSeeds.utf8(s);
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.fuzz.FuzzSeeds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
