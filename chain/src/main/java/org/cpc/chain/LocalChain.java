@@ -389,6 +389,11 @@ public final class LocalChain implements Chain {
     }
 
     @Override
+    public Optional<org.cpc.chain.audit.ResultAudit> resultAudit(String taskId) {
+        return query.resultAudit(taskId);
+    }
+
+    @Override
     public List<org.cpc.chain.staking.WorkBond> pocValidators() {
         return query.pocValidators();
     }

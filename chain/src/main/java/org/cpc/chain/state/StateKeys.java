@@ -32,6 +32,12 @@ import org.cpc.protocol.crypto.Sha256;
  *       {@link org.cpc.chain.staking.WorkBond#toJson}</td></tr>
  *   <tr><td>0x21 work unbonding queue</td><td>decimal maturity height</td><td>JCS of the array of work bond ids
  *       with an entry maturing then</td></tr>
+ *   <tr><td>0x30 result audit</td><td>task_id</td><td>JCS of
+ *       {@link org.cpc.chain.audit.ResultAudit#toJson}</td></tr>
+ *   <tr><td>0x31 audit candidates</td><td>decimal height</td><td>JCS of the array of the task_ids of that block's
+ *       synthetic results, until their random selection two blocks later</td></tr>
+ *   <tr><td>0x32 audit queue</td><td>"bounds", or decimal position</td><td>JCS of {"head","tail"}, or the UTF-8
+ *       task_id queued at that position</td></tr>
  * </table>
  * The deadline index of open tasks is not state: it is derived from 0x05 and kept beside it (see ChainStore).
  */
@@ -44,6 +50,9 @@ public final class StateKeys {
             UNBONDING = 0x0d, UNBONDING_QUEUE = 0x0e, STAKER = 0x0f, LIVENESS = 0x10, STAKING_GLOBAL = 0x11;
     /** Work bonds of workers and PoC validators, and their unbonding queue by maturity height. */
     public static final byte WORK_BOND = 0x20, WORK_UNBONDING_QUEUE = 0x21;
+    /** Audits of synthetic results: each result's audit record, the results of a block awaiting their random
+     * selection, and the FIFO queue of selected results (org.cpc.chain.audit). */
+    public static final byte RESULT_AUDIT = 0x30, AUDIT_CANDIDATES = 0x31, AUDIT_QUEUE = 0x32;
 
     private StateKeys() {}
 

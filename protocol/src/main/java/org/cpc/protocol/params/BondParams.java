@@ -17,12 +17,17 @@ import org.cpc.protocol.codec.JsonFields;
  * @param minPocBond least bond, in wei, of a PoC validator whose market results (or attestations) are accepted
  * @param challengeWindow blocks after a synthetic result's inclusion in which it may be challenged
  * @param disputeWindow blocks after a market task's completion in which a fraud proof may dispute one of its jobs
+ * @param auditRateBps the chance, in basis points, that a synthetic result is selected for a full random audit
+ * @param slashResultBps the part, in basis points, of a worker's bond (its unbonding entries included) that a
+ *     synthetic result found wrong by an audit costs, besides the result's reward
+ * @param challengeBountyBps the part, in basis points, of that slash paid to the challenger who forced the audit
  */
 public record BondParams(long bondUnbondingBlocks, BigInteger minWorkerBond, BigInteger minPocBond,
-                         long challengeWindow, long disputeWindow) {
+                         long challengeWindow, long disputeWindow, int auditRateBps, int slashResultBps,
+                         int challengeBountyBps) {
 
     public static final Set<String> FIELDS = Set.of("bond_unbonding_blocks", "min_worker_bond", "min_poc_bond",
-            "challenge_window", "dispute_window");
+            "challenge_window", "dispute_window", "audit_rate_bps", "slash_result_bps", "challenge_bounty_bps");
 
     public BondParams {
         require(challengeWindow >= 1, "challenge_window must be at least 1");
@@ -33,6 +38,13 @@ public record BondParams(long bondUnbondingBlocks, BigInteger minWorkerBond, Big
                         + " withdrawn before the results it backs can no longer be disputed");
         require(minWorkerBond.signum() >= 0, "min_worker_bond must not be negative");
         require(minPocBond.signum() > 0, "min_poc_bond must be more than 0 wei");
+        requireBps(auditRateBps, "audit_rate_bps");
+        requireBps(slashResultBps, "slash_result_bps");
+        requireBps(challengeBountyBps, "challenge_bounty_bps");
+    }
+
+    private static void requireBps(int bps, String name) {
+        require(bps >= 0 && bps <= 10_000, name + " must be 0..10000 basis points, not " + bps);
     }
 
     private static void require(boolean ok, String message) {
@@ -41,7 +53,14 @@ public record BondParams(long bondUnbondingBlocks, BigInteger minWorkerBond, Big
 
     /** The same parameters with another least worker bond (tests that are not about bonds use 0). */
     public BondParams withMinWorkerBond(BigInteger wei) {
-        return new BondParams(bondUnbondingBlocks, wei, minPocBond, challengeWindow, disputeWindow);
+        return new BondParams(bondUnbondingBlocks, wei, minPocBond, challengeWindow, disputeWindow, auditRateBps,
+                slashResultBps, challengeBountyBps);
+    }
+
+    /** The same parameters with other audit rates (tests choose a certain or an impossible selection). */
+    public BondParams withAudits(int auditRate, int slashResult, int challengeBounty) {
+        return new BondParams(bondUnbondingBlocks, minWorkerBond, minPocBond, challengeWindow, disputeWindow, auditRate,
+                slashResult, challengeBounty);
     }
 
     void writeTo(ObjectNode o) {
@@ -50,10 +69,14 @@ public record BondParams(long bondUnbondingBlocks, BigInteger minWorkerBond, Big
         o.put("min_poc_bond", minPocBond.toString());
         o.put("challenge_window", challengeWindow);
         o.put("dispute_window", disputeWindow);
+        o.put("audit_rate_bps", auditRateBps);
+        o.put("slash_result_bps", slashResultBps);
+        o.put("challenge_bounty_bps", challengeBountyBps);
     }
 
     static BondParams read(JsonFields f) {
         return new BondParams(f.uint("bond_unbonding_blocks"), f.wei("min_worker_bond"), f.wei("min_poc_bond"),
-                f.uint("challenge_window"), f.uint("dispute_window"));
+                f.uint("challenge_window"), f.uint("dispute_window"), Math.toIntExact(f.uint("audit_rate_bps")),
+                Math.toIntExact(f.uint("slash_result_bps")), Math.toIntExact(f.uint("challenge_bounty_bps")));
     }
 }

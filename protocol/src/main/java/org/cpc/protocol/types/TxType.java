@@ -31,7 +31,9 @@ public enum TxType {
     /** Adds {@code amount} to the sender's work bond as a worker or a PoC validator (payload {@code {"role",...}}). */
     BOND,
     /** Starts unbonding {@code amount} of the sender's work bond of {@code payload.role}. */
-    UNBOND;
+    UNBOND,
+    /** Forces a full audit of the synthetic result of {@code payload.task_id} within {@code challenge_window}. */
+    CHALLENGE_RESULT;
 
     public static TxType parse(String s) {
         for (TxType t : values()) if (t.name().equals(s)) return t;

@@ -67,7 +67,7 @@ class GasScheduleTest {
         var b = DEVNET.bonds();
         assertThat(b.bondUnbondingBlocks()).isGreaterThan(b.challengeWindow()).isGreaterThan(b.disputeWindow());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new org.cpc.protocol.params.BondParams(20,
-                        b.minWorkerBond(), b.minPocBond(), 10, 20))
+                        b.minWorkerBond(), b.minPocBond(), 10, 20, 0, 0, 0))
                 .hasMessageContaining("bond_unbonding_blocks (20) must be more than challenge_window (10) and"
                         + " dispute_window (20)");
         var json = DEVNET.toJson();
