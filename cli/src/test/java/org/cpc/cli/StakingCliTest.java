@@ -84,6 +84,10 @@ class StakingCliTest {
     }
 
     static void awaitIncluded(String hash) throws InterruptedException {
+        awaitIncluded(client, hash);
+    }
+
+    static void awaitIncluded(NodeClient client, String hash) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
             NodeClient.Reply r = client.get("/tx/" + hash);

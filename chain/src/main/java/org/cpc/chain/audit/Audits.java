@@ -119,8 +119,9 @@ public final class Audits {
     }
 
     /**
-     * The rules of a CHALLENGE_RESULT of {@code taskId} in block {@code height}: a synthetic result included at
-     * most {@code challenge_window} blocks before, not audited yet.
+     * The rules of a CHALLENGE_RESULT of {@code taskId} in block {@code height}: a synthetic result, not audited yet
+     * (a queued one may be: the challenge audits it at once), included at most {@code challenge_window} blocks
+     * before.
      */
     public static void checkChallenge(NetworkParams params, WorldState state, String taskId, long height)
             throws TxRejected {
@@ -132,15 +133,15 @@ public final class Audits {
             }
             throw new TxRejected("no synthetic result with task_id " + taskId + " is on chain (nothing to challenge)");
         }
+        if (r.status().done()) {
+            throw new TxRejected("the result of task " + taskId + " was already audited at height " + r.auditedHeight()
+                    + " (" + r.status().wire() + ", by " + r.by() + "); a result is audited once");
+        }
         long last = r.height() + params.bonds().challengeWindow();
         if (height > last) {
             throw new TxRejected("the challenge window of the result of task " + taskId + " closed at height " + last
                     + " (included at height " + r.height() + ", challenge_window " + params.bonds().challengeWindow()
                     + "); this block is " + height);
-        }
-        if (r.status().done()) {
-            throw new TxRejected("the result of task " + taskId + " was already audited at height " + r.auditedHeight()
-                    + " (" + r.status().wire() + ", by " + r.by() + "); a result is audited once");
         }
     }
 
