@@ -27,7 +27,8 @@ import org.cpc.protocol.params.NetworkParams;
 public final class AuditBenchmark {
     private static final String BLOCK = "00000000000000000000000000000000000000000000000000000000000a0d17";
     private static final String WORKER = "cpc187fefza3704syhadgplfqyptdaqssue9uv7mum";
-    private static final int RUNS = 9;
+    private static final int RUNS = 15;
+    private static final long WARM_NANOS = 3_000_000_000L;
 
     private AuditBenchmark() {}
 
@@ -60,10 +61,13 @@ public final class AuditBenchmark {
         }
     }
 
-    /** The median of {@link #RUNS} timed runs, after two untimed ones (JIT, buffers). */
+    /**
+     * The median of {@link #RUNS} timed runs, after untimed ones for at least {@link #WARM_NANOS} and 20 runs: on a
+     * busy machine the JIT needs that many calls before the kernels are compiled.
+     */
     private static double median(Runnable task) {
-        task.run();
-        task.run();
+        long warmUntil = System.nanoTime() + WARM_NANOS;
+        for (int i = 0; i < 20 || System.nanoTime() < warmUntil; i++) task.run();
         double[] ms = new double[RUNS];
         for (int i = 0; i < RUNS; i++) {
             long t0 = System.nanoTime();
