@@ -175,18 +175,7 @@ class ResultAuditTest {
         int workers = Audits.MAX_RANDOM_AUDITS_PER_BLOCK + 3;
         try (LocalChain c = LocalChain.open(dir, genesis(p, validatorKey(), workers, 1000), options(clock))) {
             Ledger ledger = new Ledger(c);
-            int[] all = new int[workers];
-            Arrays.setAll(all, i -> i);
-            bond(c, p, all);
-            ledger.produce(); // 1
-            String h1 = c.head().hashHex();
-            List<String> ids = new ArrayList<>();
-            for (int w : all) {
-                ComputeResult r = result(priv(w), 1, h1);
-                ids.add(r.taskId());
-                assertAccepted(c.submit(submit(p, priv(w), r, 1)));
-            }
-            ledger.produce(); // 2
+            List<String> ids = honestResultsInBlock2(ledger, p, workers);
             ledger.produce(); // 3
             int done = 0;
             for (long height = 4; done < workers; height++) {
@@ -209,18 +198,7 @@ class ResultAuditTest {
         int workers = 6;
         try (LocalChain c = LocalChain.open(dir, genesis(p, validatorKey(), workers, 1000), options(clock))) {
             Ledger ledger = new Ledger(c);
-            int[] all = new int[workers];
-            Arrays.setAll(all, i -> i);
-            bond(c, p, all);
-            ledger.produce(); // 1
-            String h1 = c.head().hashHex();
-            List<String> ids = new ArrayList<>();
-            for (int w : all) {
-                ComputeResult r = result(priv(w), 1, h1);
-                ids.add(r.taskId());
-                assertAccepted(c.submit(submit(p, priv(w), r, 1)));
-            }
-            ledger.produce(); // 2
+            List<String> ids = honestResultsInBlock2(ledger, p, workers);
             ledger.produce(); // 3: its hash draws
             String h3 = c.head().hashHex();
             for (int i = 0; i < 4; i++) ledger.produce(); // at most 6 audits, 2 a block
@@ -268,6 +246,24 @@ class ResultAuditTest {
                         h, null);
             }
         }
+    }
+
+    /** Accounts 0..workers−1 bond in block 1 and each puts an honest result on block 1 into block 2. */
+    private static List<String> honestResultsInBlock2(Ledger ledger, NetworkParams p, int workers)
+            throws InvalidBlockException {
+        int[] all = new int[workers];
+        Arrays.setAll(all, i -> i);
+        bond(ledger.c, p, all);
+        ledger.produce(); // 1
+        String h1 = ledger.c.head().hashHex();
+        List<String> ids = new ArrayList<>();
+        for (int w : all) {
+            ComputeResult r = result(priv(w), 1, h1);
+            ids.add(r.taskId());
+            assertAccepted(ledger.c.submit(submit(p, priv(w), r, 1)));
+        }
+        ledger.produce(); // 2
+        return ids;
     }
 
     private static int indexInBlock(LocalChain c, String taskId) {
