@@ -100,8 +100,7 @@ public final class Audits {
 
     /** A synthetic result this block accepted, from block {@code sourceHash} (its nonce). */
     public void accepted(ComputeResult r, String sourceHash) {
-        accepted.add(ResultAudit.of(r.taskId(), r.workerAddress(), sourceHash, r.nonce(), r.resultHash(), height,
-                BigInteger.ZERO));
+        accepted.add(ResultAudit.of(r.taskId(), r.workerAddress(), sourceHash, r.nonce(), r.resultHash(), height));
     }
 
     /** The block's finish: each of its synthetic results was paid {@code each}; records them for the audits. */
@@ -109,8 +108,7 @@ public final class Audits {
         if (accepted.isEmpty()) return;
         com.fasterxml.jackson.databind.node.ArrayNode ids = Json.NODES.arrayNode();
         for (ResultAudit a : accepted) {
-            put(ResultAudit.of(a.taskId(), a.workerAddress(), a.sourceHash(), a.sourceHeight(), a.resultHash(),
-                    height, each));
+            put(a.paid(each));
             ids.add(a.taskId());
         }
         if (params.bonds().auditRateBps() > 0) {

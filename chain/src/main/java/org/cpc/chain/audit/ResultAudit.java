@@ -32,11 +32,16 @@ public record ResultAudit(String taskId, String workerAddress, String sourceHash
             "bounty", "burned");
     public static final String RANDOM = "random", CHALLENGE = "challenge";
 
-    /** A result just paid, not audited. */
+    /** A result just accepted, not audited, its reward not known until its block finishes. */
     static ResultAudit of(String taskId, String worker, String sourceHash, long sourceHeight, String resultHash,
-                          long height, BigInteger reward) {
-        return new ResultAudit(taskId, worker, sourceHash, sourceHeight, resultHash, height, reward,
+                          long height) {
+        return new ResultAudit(taskId, worker, sourceHash, sourceHeight, resultHash, height, BigInteger.ZERO,
                 AuditStatus.UNAUDITED, "", "", 0, "", BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO);
+    }
+
+    ResultAudit paid(BigInteger wei) {
+        return new ResultAudit(taskId, workerAddress, sourceHash, sourceHeight, resultHash, height, wei, status, by,
+                challenger, auditedHeight, reason, taken, bounty, burned);
     }
 
     ResultAudit queued() {
