@@ -28,8 +28,8 @@ import org.cpc.protocol.types.ComputeResult;
  */
 public final class Audits {
     /**
-     * Most random audits one block runs (each a full recomputation: 2·n³ multiply-accumulates in all, about 2 ×
-     * 70 ms on the pure-Java reference path at n = 1024); the rest wait in the queue for the next blocks.
+     * Most random audits one block runs (each a full recomputation: 2·n³ multiply-accumulates in all, 2 × 55–115 ms
+     * on the pure-Java reference path at n = 1024, {@code cpc bench audit}); the rest wait in the queue.
      */
     public static final int MAX_RANDOM_AUDITS_PER_BLOCK = 2;
     private static final byte[] DOMAIN = "cpc-audit-v1".getBytes(StandardCharsets.UTF_8);
