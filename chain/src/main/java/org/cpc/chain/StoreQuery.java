@@ -266,6 +266,12 @@ class StoreQuery implements ChainQuery {
     }
 
     @Override
+    public Optional<org.cpc.chain.audit.ResultAudit> resultAudit(String taskId) {
+        return Optional.ofNullable(org.cpc.chain.audit.ResultAudit.decode(store.state(StateKeys.RESULT_AUDIT,
+                StateKeys.key(StateKeys.RESULT_AUDIT, taskId))));
+    }
+
+    @Override
     public List<WorkBond> pocValidators() {
         BigInteger min = genesis.params().bonds().minPocBond();
         List<WorkBond> out = new java.util.ArrayList<>();

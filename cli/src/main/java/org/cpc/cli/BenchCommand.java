@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.cpc.bench.compute.GemmBenchmark;
+import org.cpc.bench.compute.AuditBenchmark;
 import org.cpc.bench.compute.VerifyBenchmark;
 import org.cpc.client.NodeClient;
 import org.cpc.client.TxBuilder;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Option;
         subcommands = {BenchCommand.Tps.class, BenchCommand.Stages.class, BenchCommand.PruningGrowthCommand.class,
             BenchCommand.Delegators.class,
             BenchCommand.Gemm.class, BenchCommand.Verify.class, BenchCommand.Dispatch.class,
-            BenchCommand.FreivaldsCheck.class, BenchCommand.Traces.class, BenchCommand.Fraud.class})
+            BenchCommand.FreivaldsCheck.class, BenchCommand.Traces.class, BenchCommand.Fraud.class,
+            BenchCommand.Audit.class})
 final class BenchCommand extends GroupCommand {
     /** A benchmark that keeps a chain in a temporary directory. */
     private interface OnDisk {
@@ -428,6 +430,22 @@ final class BenchCommand extends GroupCommand {
         public void run() {
             int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
             VerifyBenchmark.run(System.out, n, k, t);
+        }
+    }
+
+    @Command(name = "audit", description = {
+        "What the audits of synthetic results cost a validator: one full recomputation of C and its root on one",
+        "thread for each available backend, the most a block runs, and the spot check beside it (the gas rate's peer)."})
+    static final class Audit implements Runnable {
+        @Option(names = "--n", defaultValue = "1024", description = "Matrix size (default: ${DEFAULT-VALUE}).")
+        int n;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            NetworkParams p = NetworkParams.devnet();
+            if (n < 32 || n > 4096) throw new Errors.CliException(Cpc.EXIT_USAGE, "--n must be 32..4096, not " + n);
+            AuditBenchmark.run(spec.commandLine().getOut(), p.withSynthetic(n, p.syntheticSpotChecks()));
         }
     }
 

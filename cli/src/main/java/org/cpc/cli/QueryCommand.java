@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
         subcommands = {QueryCommand.Status.class, QueryCommand.BlockQuery.class, QueryCommand.Tx.class,
             QueryCommand.Balance.class, QueryCommand.Validators.class, QueryCommand.ValidatorQuery.class,
             QueryCommand.Delegations.class, QueryCommand.Rewards.class, QueryCommand.Unbonding.class,
-            QueryCommand.SupplyQuery.class, QueryCommand.Worker.class, QueryCommand.Pocs.class})
+            QueryCommand.SupplyQuery.class, QueryCommand.Worker.class, QueryCommand.Pocs.class,
+            QueryCommand.Audit.class})
 final class QueryCommand extends GroupCommand {
     /** What every query shares: the node, {@code --json}, and turning an error reply into exit code 1. */
     abstract static class Query implements Runnable {
@@ -269,6 +270,39 @@ final class QueryCommand extends GroupCommand {
                         + (endpoint.isEmpty() ? "(no endpoint announced)" : endpoint) + "  jobs settled "
                         + p.path("tasks_settled").asLong() + "  slashed " + p.path("slashed_cpc").asText() + " CPC"
                         + (p.path("name").asText().isEmpty() ? "" : "  " + p.path("name").asText()));
+            }
+        }
+    }
+
+    @Command(name = "audit", description = "A synthetic result's audit: its challenge window and, once audited, the"
+            + " outcome (passed, or failed with what was slashed).")
+    static final class Audit extends Query {
+        @Parameters(paramLabel = "TASK_ID") String taskId;
+
+        String path() {
+            return "/audit/" + NodeClient.encode(taskId);
+        }
+
+        void human(PrintWriter out, JsonNode a) {
+            out.println(a.path("task_id").asText() + ": result of " + a.path("worker_address").asText()
+                    + " included at height " + a.path("height").asLong() + ", paid " + a.path("reward_cpc").asText()
+                    + " CPC");
+            String status = a.path("status").asText();
+            String by = a.path("challenger").asText().isEmpty() ? a.path("by").asText()
+                    : "challenge by " + a.path("challenger").asText();
+            switch (status) {
+                case "passed" -> out.println("  audit passed at height " + a.path("audited_height").asLong() + " ("
+                        + by + ")");
+                case "failed" -> out.println("  audit FAILED at height " + a.path("audited_height").asLong() + " ("
+                        + by + "): " + a.path("reason").asText() + "; slashed " + a.path("taken_cpc").asText()
+                        + " CPC (bounty " + a.path("bounty").asText() + " wei, burned " + a.path("burned").asText()
+                        + " wei)");
+                case "queued" -> out.println("  selected for a random audit, waiting in the audit queue");
+                default -> out.println("  not audited");
+            }
+            if (a.path("challengeable").asBoolean()) {
+                out.println("  challengeable through height " + a.path("challenge_until").asLong()
+                        + " (cpc tx challenge-result " + a.path("task_id").asText() + ")");
             }
         }
     }

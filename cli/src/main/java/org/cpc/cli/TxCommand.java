@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
         subcommands = {TxCommand.Send.class, TxCommand.SubmitResult.class, TxCommand.Stake.class,
             TxCommand.Unstake.class, TxCommand.Delegate.class, TxCommand.Undelegate.class,
             TxCommand.WithdrawRewards.class, TxCommand.UpdateValidator.class, TxCommand.Unjail.class,
-            TxCommand.Bond.class, TxCommand.Unbond.class})
+            TxCommand.Bond.class, TxCommand.Unbond.class, TxCommand.ChallengeResult.class})
 final class TxCommand extends GroupCommand {
     /** The sender's key, the node, and what the node says a new transaction needs (chain id, gas price, nonce). */
     abstract static class Signed implements Runnable {
@@ -279,6 +279,18 @@ final class TxCommand extends GroupCommand {
                 throw new Errors.CliException(Cpc.EXIT_USAGE, "--role is worker or poc_validator, not '" + role + "'");
             }
             return tx.unbond(role, cpc(amount));
+        }
+    }
+
+    @Command(name = "challenge-result", description = {"Force a full audit of a synthetic result (CHALLENGE_RESULT)"
+            + " within challenge_window blocks of its inclusion.", "Its gas pays for recomputing all of C; a wrong"
+            + " result pays you challenge_bounty_bps of the worker's slash. The outcome: cpc query audit TASK_ID."})
+    static final class ChallengeResult extends Signed {
+        @CommandLine.Parameters(index = "0", paramLabel = "TASK_ID", description = "The synthetic result's task_id.")
+        String taskId;
+
+        Transaction build(TxBuilder tx) {
+            return tx.challengeResult(taskId);
         }
     }
 }

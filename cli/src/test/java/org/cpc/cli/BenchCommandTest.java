@@ -14,6 +14,14 @@ class BenchCommandTest {
     }
 
     @Test
+    void auditTimesAFullRecomputationAgainstTheSpotCheck() {
+        Run r = Run.cpc("bench", "audit", "--n", "64");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("n=64: a full audit is", "pure Java Vector API", "full audit", "spot check", "per block: 2 random audits");
+        assertThat(Run.cpc("bench", "audit", "--n", "8").exit()).isEqualTo(Cpc.EXIT_USAGE);
+    }
+
+    @Test
     void pruningComparesAnArchiveStoreWithAPrunedOne() {
         Run r = Run.cpc("bench", "pruning", "--blocks", "300", "--txs-per-block", "3", "--keep", "128");
         assertThat(r.exit()).as(r.err()).isZero();

@@ -126,6 +126,7 @@ class IndependentClientTest {
             nodeRoutes.put("/delegator/{address}/unbonding", "/delegator/" + alice + "/unbonding");
             nodeRoutes.put("/supply", "/supply");
             nodeRoutes.put("/pocs", "/pocs");
+            nodeRoutes.put("/audit/{task_id}", "/audit/" + taskId); // a market task: 404, as JSON
             nodeRoutes.put("/peers", "/peers");
             nodeRoutes.put("/evidence", "/evidence");
             nodeRoutes.put("/metrics", "/metrics");

@@ -65,7 +65,8 @@ class TaskDisputeTest {
         // A dispute window no busy machine can outrun (a proof after the window: FraudProofTxTest, block by block).
         BondParams bonds = NetworkParams.devnet().bonds();
         bonds = new BondParams(1_000_001, bonds.minWorkerBond(), bonds.minPocBond(), bonds.challengeWindow(), 1_000_000,
-                bonds.fraudSlashBps(), bonds.fraudBountyBps());
+                bonds.fraudSlashBps(), bonds.fraudBountyBps(), bonds.auditRateBps(), bonds.slashResultBps(),
+                bonds.challengeBountyBps());
         NodeInit.init(dir.resolve("node"), NetworkParams.devnet().withBlockTime(200).withBonds(bonds), null,
                 "validator", 0, null, System.currentTimeMillis());
         Files.writeString(dir.resolve("pw"), "correct horse battery staple\n");

@@ -86,6 +86,14 @@ public record TxBuilder(NetworkParams params, AccountKey key, long nonce, long t
         return sign(TxType.CANCEL_TASK, null, BigInteger.ZERO, Json.object().put("task_id", taskId));
     }
 
+    /**
+     * Forces a full audit of the synthetic result of {@code taskId} (within {@code challenge_window} blocks of its
+     * inclusion); its gas pays for the recomputation, and a wrong result pays the sender a bounty.
+     */
+    public Transaction challengeResult(String taskId) {
+        return sign(TxType.CHALLENGE_RESULT, null, BigInteger.ZERO, Json.object().put("task_id", taskId));
+    }
+
     /** The domain of a first STAKE's proof of possession (docs/protocol.md, "Staking"). */
     public static final String POP_DOMAIN = "cpc/stake/pop/v1";
 

@@ -22,20 +22,31 @@ public final class SyntheticProver {
     public synchronized SyntheticResult prove(String blockHash, long height, String workerAddress, int n, int k) {
         if (height < 0) throw new IllegalArgumentException("block height must not be negative, got " + height);
         SyntheticTask task = SyntheticTask.of(blockHash, workerAddress, n, k);
-        Buffers m = buffers(n);
-        long t0 = System.nanoTime();
-        generate(task, MatrixGenerator.Operand.A, m.a());
-        generate(task, MatrixGenerator.Operand.B, m.b());
-        long t1 = System.nanoTime();
-        backend.gemm(m.a(), m.b(), m.c(), n, n, n);
-        long t2 = System.nanoTime();
-        MerkleTree tree = RowCommitment.commit(m.c(), n);
-        long t3 = System.nanoTime();
+        long[] t = new long[4];
+        MerkleTree tree = commit(task, t);
         int[] rows = Challenge.rows(tree.root(), task.taskId(), n, k);
         String proof = SyntheticProof.encode(tree, rows);
         long t4 = System.nanoTime();
         return new SyntheticResult(task.taskId(), Hex.encode(tree.root()), proof, height,
-                new ProverTimings(t1 - t0, t2 - t1, t3 - t2, t4 - t3));
+                new ProverTimings(t[1] - t[0], t[2] - t[1], t[3] - t[2], t4 - t[3]));
+    }
+
+    /**
+     * Steps 3 to 5 of the task in full: A and B, C = A·B, the tree over C's rows (its root is result_hash). What a
+     * full audit recomputes ({@link SyntheticAudit}); {@code marks} gets the clock before each step and after the last.
+     */
+    synchronized MerkleTree commit(SyntheticTask task, long[] marks) {
+        int n = task.n();
+        Buffers m = buffers(n);
+        marks[0] = System.nanoTime();
+        generate(task, MatrixGenerator.Operand.A, m.a());
+        generate(task, MatrixGenerator.Operand.B, m.b());
+        marks[1] = System.nanoTime();
+        backend.gemm(m.a(), m.b(), m.c(), n, n, n);
+        marks[2] = System.nanoTime();
+        MerkleTree tree = RowCommitment.commit(m.c(), n);
+        marks[3] = System.nanoTime();
+        return tree;
     }
 
     /**

@@ -8,6 +8,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.cpc.chain.Account;
 import org.cpc.chain.market.Disputes;
+import org.cpc.chain.audit.Audits;
+import org.cpc.chain.audit.ResultAuditor;
 import org.cpc.chain.market.JobDigest;
 import org.cpc.chain.market.JobRecord;
 import org.cpc.chain.market.MarketTask;
@@ -45,6 +47,7 @@ public final class BlockExecutor {
     private final ResultVerifier verifier;
     private final VerifiedCache verified;
     private final String treasury;
+    private final ResultAuditor auditor = new ResultAuditor();
     /** Market results whose signatures this node checked: tx hash → what they say. A memo only. */
     private final ConcurrentHashMap<ByteKey, MarketSignatures> marketVerified = new ConcurrentHashMap<>();
     private final FraudProofs fraudProofs = new FraudProofs();
@@ -110,7 +113,7 @@ public final class BlockExecutor {
      */
     public static boolean signatureOnly(TxType type) {
         return switch (type) {
-            case TRANSFER, CREATE_TASK, CANCEL_TASK -> true;
+            case TRANSFER, CREATE_TASK, CANCEL_TASK, CHALLENGE_RESULT -> true;
             default -> false;
         };
     }
@@ -201,6 +204,7 @@ public final class BlockExecutor {
                     : "task_id " + c.result().taskId();
             case CREATE_TASK -> "CREATE_TASK of task " + c.task().taskId();
             case FRAUD_PROOF -> FraudProofs.slot(tx);
+            case CHALLENGE_RESULT -> "CHALLENGE_RESULT of task " + c.namedTaskId();
             default -> null;
         };
     }
@@ -260,8 +264,8 @@ public final class BlockExecutor {
                 return new Plan(c, false, null, null, null, GasSchedule.gas(tx, params, false));
             }
             case CANCEL_TASK -> {
-                MarketTask task = state.task(c.cancelTaskId());
-                if (task == null) throw new TxRejected("no market task " + c.cancelTaskId());
+                MarketTask task = state.task(c.namedTaskId());
+                if (task == null) throw new TxRejected("no market task " + c.namedTaskId());
                 TaskMachine.cancel(task, tx.fromAddress());
                 verifyExpensive(p, null, null);
                 return new Plan(c, false, task, null, null, GasSchedule.gas(tx, params, false));
@@ -283,6 +287,11 @@ public final class BlockExecutor {
             }
             case FRAUD_PROOF -> {
                 fraudProofs.judge(p, state, params, height, nowS, () -> verifyExpensive(p, null, null));
+                return new Plan(c, false, null, null, null, GasSchedule.gas(tx, params, false));
+            }
+            case CHALLENGE_RESULT -> {
+                Audits.checkChallenge(params, state, c.namedTaskId(), height);
+                verifyExpensive(p, null, null);
                 return new Plan(c, false, null, null, null, GasSchedule.gas(tx, params, false));
             }
             default -> {
@@ -343,7 +352,8 @@ public final class BlockExecutor {
      * Starts a block at {@code height} with timestamp {@code timestampMs} on top of committed state, proposed by the
      * validator with consensus address {@code proposerAddress}. First of all, market tasks whose deadline is before
      * the block's time (timestamp / 1000) fail and give their escrow back, in (deadline, task_id) order, at most
-     * {@link #MAX_EXPIRIES_PER_BLOCK}; then the unbonding entries maturing at this height are paid, and the previous
+     * {@link #MAX_EXPIRIES_PER_BLOCK}; then the random audits of synthetic results are selected and run
+     * ({@link Audits#start}); then the unbonding entries maturing at this height are paid, and the previous
      * block's certificate is counted for liveness.
      *
      * @param rewardAddress who takes the validators' part of the block when the active set is empty
@@ -355,6 +365,7 @@ public final class BlockExecutor {
         Session s = new Session(new WorldState(base), chain, height, Math.floorDiv(timestampMs, 1000),
                 proposerAddress, rewardAddress);
         s.expireTasks(deadlines);
+        s.audits.start(chain);
         s.startStaking(previousSigners);
         return s;
     }
@@ -369,6 +380,7 @@ public final class BlockExecutor {
         private final String rewardAddress;
         private final Staking staking;
         private final WorkBonds bonds;
+        private final Audits audits;
         /** The synthetic results accepted so far: their worker and position; paid when the block finishes. */
         private final List<SyntheticAccepted> syntheticResults = new ArrayList<>();
         /** What each accepted result was paid, market jobs as they settle, synthetic results at the finish. */
@@ -388,6 +400,7 @@ public final class BlockExecutor {
             this.rewardAddress = rewardAddress;
             this.staking = new Staking(params.staking(), state, treasury);
             this.bonds = new WorkBonds(params, state);
+            this.audits = new Audits(params, state, bonds, auditor, height);
         }
 
         public long gasUsed() {
@@ -485,6 +498,7 @@ public final class BlockExecutor {
                     } else {
                         state.acceptResult(r.taskId(), height, p.hash());
                         syntheticResults.add(new SyntheticAccepted(gasPerTx.size(), r.workerAddress()));
+                        audits.accepted(r, plan.ctx().sourceBlockHash());
                     }
                 }
                 case CREATE_TASK -> {
@@ -504,6 +518,7 @@ public final class BlockExecutor {
                 case UNBOND -> bonds.unbond(tx.fromAddress(), c.bond().role(), tx.amount(), height);
                 case FRAUD_PROOF -> FraudProofs.apply(fraudProofs.judge(p, state, params, height, nowS, () -> {}),
                         tx.fromAddress(), p.hashHex(), state, bonds, params, height);
+                case CHALLENGE_RESULT -> audits.challenge(c.namedTaskId(), tx.fromAddress());
                 default -> applyStaking(tx, c.staking());
             }
             fees = fees.add(charge);
@@ -582,6 +597,7 @@ public final class BlockExecutor {
                     payments.add(new ResultPayment(a.index(), ResultPayment.Kind.SYNTHETIC, each, null));
                 }
                 validatorsPart = validatorsPart.subtract(each.multiply(BigInteger.valueOf(syntheticResults.size())));
+                audits.finish(each);
             }
             if (!staking.distribute(height, proposerAddress, validatorsPart)) credit(rewardAddress, validatorsPart);
             staking.decideSet(height);

@@ -16,6 +16,7 @@ import org.cpc.protocol.codec.JsonFields;
 import org.cpc.protocol.types.ComputeResult;
 import org.cpc.protocol.types.ComputeTask;
 import org.cpc.protocol.types.Transaction;
+import org.cpc.protocol.types.TxType;
 
 /**
  * The rules of a transaction that need no state: gas, form, fee, and the signature. Pure functions. What each
@@ -39,10 +40,10 @@ public final class TxRules {
 
     /**
      * What the stateless rules parsed out of a transaction's payload: the ComputeResult of a SUBMIT_RESULT, the
-     * ComputeTask and its job count of a CREATE_TASK, the task_id of a CANCEL_TASK, what a staking transaction's
-     * payload says, what a BOND's or UNBOND's payload says (the others null / 0).
+     * ComputeTask and its job count of a CREATE_TASK, the task_id a CANCEL_TASK or CHALLENGE_RESULT names, what a
+     * staking transaction's payload says, what a BOND's or UNBOND's payload says (the others null / 0).
      */
-    public record Checked(ComputeResult result, ComputeTask task, int jobs, String cancelTaskId,
+    public record Checked(ComputeResult result, ComputeTask task, int jobs, String namedTaskId,
                           StakingPayload staking, BondPayload bond) {
         static final Checked NONE = new Checked(null, null, 0, null, null, null);
     }
@@ -94,23 +95,23 @@ public final class TxRules {
                 FraudProofs.form(tx);
                 yield Checked.NONE;
             }
-            case CANCEL_TASK -> {
-                if (tx.toAddress() != null) throw new TxRejected("CANCEL_TASK must have to_address null");
-                if (tx.amount().signum() != 0) {
-                    throw new TxRejected("CANCEL_TASK must carry amount 0, got " + tx.amount());
-                }
-                String id;
-                try {
-                    id = JsonFields.of(tx.payload(), "CANCEL_TASK payload", CANCEL_FIELDS).string("task_id");
-                } catch (IllegalArgumentException e) {
-                    throw new TxRejected(e.getMessage() + "; CANCEL_TASK's payload is {\"task_id\":\"<uuid>\"}");
-                }
-                if (!UUID.matcher(id).matches()) {
-                    throw new TxRejected("CANCEL_TASK task_id '" + id + "' is not a lowercase UUID");
-                }
-                yield new Checked(null, null, 0, id, null, null);
-            }
+            case CANCEL_TASK, CHALLENGE_RESULT -> new Checked(null, null, 0, taskIdPayload(tx), null, null);
         };
+    }
+
+    /** The payload {@code {"task_id"}} of a CANCEL_TASK or CHALLENGE_RESULT, which moves no coins and names no one. */
+    private static String taskIdPayload(Transaction tx) throws TxRejected {
+        TxType t = tx.txType();
+        if (tx.toAddress() != null) throw new TxRejected(t + " must have to_address null");
+        if (tx.amount().signum() != 0) throw new TxRejected(t + " must carry amount 0, got " + tx.amount());
+        String id;
+        try {
+            id = JsonFields.of(tx.payload(), t + " payload", CANCEL_FIELDS).string("task_id");
+        } catch (IllegalArgumentException e) {
+            throw new TxRejected(e.getMessage() + "; " + t + "'s payload is {\"task_id\":\"<uuid>\"}");
+        }
+        if (!UUID.matcher(id).matches()) throw new TxRejected(t + " task_id '" + id + "' is not a lowercase UUID");
+        return id;
     }
 
     /**

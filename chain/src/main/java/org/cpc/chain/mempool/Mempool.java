@@ -109,8 +109,8 @@ public final class Mempool {
         if (slot != null) {
             Entry other = bySlot.get(slot);
             if (other != null && !(same != null && other == same)) {
-                return (slot.startsWith("CREATE_TASK") ? "a " : "a result for ") + slot + " is already pending ("
-                        + other.p().hashHex() + ")";
+                boolean whole = slot.startsWith("CREATE_TASK") || slot.startsWith("CHALLENGE_RESULT");
+                return (whole ? "a " : "a result for ") + slot + " is already pending (" + other.p().hashHex() + ")";
             }
         }
         if (same == null && byHash.size() >= capacity) {

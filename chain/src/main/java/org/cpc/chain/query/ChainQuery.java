@@ -130,6 +130,12 @@ public interface ChainQuery {
      */
     List<WorkBond> pocValidators();
 
+    /**
+     * The audit record of the synthetic result of {@code taskId} (what it was paid, whether it was audited, by
+     * whom, and what a failed audit slashed); empty when no synthetic result has that task_id.
+     */
+    Optional<org.cpc.chain.audit.ResultAudit> resultAudit(String taskId);
+
     /** Where every wei is at the head ({@link Supply}); reads the whole state, so it is for audits, not hot paths. */
     Supply supply();
 }

@@ -53,7 +53,7 @@ public final class StakingRules {
     /** Whether a transaction type is one of staking's. */
     public static boolean isStaking(TxType t) {
         return switch (t) {
-            case TRANSFER, SUBMIT_RESULT, CREATE_TASK, CANCEL_TASK, BOND, UNBOND, FRAUD_PROOF -> false;
+            case TRANSFER, SUBMIT_RESULT, CREATE_TASK, CANCEL_TASK, BOND, UNBOND, FRAUD_PROOF, CHALLENGE_RESULT -> false;
             default -> true;
         };
     }

@@ -38,6 +38,12 @@ import org.cpc.protocol.crypto.Sha256;
  *       {@link org.cpc.chain.market.JobDispute#toJson}: the FRAUD_PROOF that proved the job wrong</td></tr>
  *   <tr><td>0x32 dispute lock</td><td>role + ":" + address</td><td>JCS of {"deadline"}: the latest deadline of a
  *       market task whose job results the bond backs; no UNBOND before it</td></tr>
+ *   <tr><td>0x33 result audit</td><td>task_id</td><td>JCS of
+ *       {@link org.cpc.chain.audit.ResultAudit#toJson}</td></tr>
+ *   <tr><td>0x34 audit candidates</td><td>decimal height</td><td>JCS of the array of the task_ids of that block's
+ *       synthetic results, until their random selection two blocks later</td></tr>
+ *   <tr><td>0x35 audit queue</td><td>"bounds", or decimal position</td><td>JCS of {"head","tail"}, or the UTF-8
+ *       task_id queued at that position</td></tr>
  * </table>
  * The deadline index of open tasks is not state: it is derived from 0x05 and kept beside it (see ChainStore).
  */
@@ -52,6 +58,9 @@ public final class StateKeys {
     public static final byte WORK_BOND = 0x20, WORK_UNBONDING_QUEUE = 0x21;
     /** Fraud proofs: each market task's last settlement, each proven-wrong job, each bond's dispute lock. */
     public static final byte TASK_SETTLEMENT = 0x30, JOB_DISPUTE = 0x31, DISPUTE_LOCK = 0x32;
+    /** Audits of synthetic results: each result's audit record, the results of a block awaiting their random
+     * selection, and the FIFO queue of selected results (org.cpc.chain.audit). */
+    public static final byte RESULT_AUDIT = 0x33, AUDIT_CANDIDATES = 0x34, AUDIT_QUEUE = 0x35;
 
     private StateKeys() {}
 

@@ -31,7 +31,7 @@ class StakingSupplyProperties {
     private static final StakingParams FAST = new StakingParams(4, 3, Amounts.WEI_PER_CPC, 10, 6, 5000, 3, 700, 300,
             100, 5);
     /** Work bonds that mature within a run. */
-    private static final BondParams FAST_BONDS = new BondParams(5, Amounts.WEI_PER_CPC, Amounts.WEI_PER_CPC, 2, 3, 1000, 2000);
+    private static final BondParams FAST_BONDS = new BondParams(5, Amounts.WEI_PER_CPC, Amounts.WEI_PER_CPC, 2, 3, 1000, 2000, 0, 0, 0);
     /** Two consensus keys, made once: accounts 0 and 1 may create validators with them. */
     private static final KeyPair[] KEYS = {MlDsa.generateKeyPair(), MlDsa.generateKeyPair()};
 

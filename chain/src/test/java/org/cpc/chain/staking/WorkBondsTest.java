@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** The work-bond state machine through real BOND / UNBOND transactions and direct slashes, to the wei. */
 class WorkBondsTest {
-    private static final BondParams BONDS = new BondParams(6, Amounts.cpc(1), Amounts.cpc(2), 2, 3, 1000, 2000);
+    private static final BondParams BONDS = new BondParams(6, Amounts.cpc(1), Amounts.cpc(2), 2, 3, 1000, 2000, 0, 0, 0);
     private static final NetworkParams P = TestKit.PARAMS.withBonds(BONDS);
     private static final byte[] W = TestKit.priv(0), Q = TestKit.priv(1);
     private static final String WA = TestKit.addr(0), QA = TestKit.addr(1), CUSTOMER = TestKit.addr(2);
@@ -85,7 +85,7 @@ class WorkBondsTest {
         h.ok(bondTx(W, ODD, "worker"));
         assertThat(h.refused(unbondTx(W, ODD.add(BigInteger.ONE), "worker"))).contains("cannot unbond");
         // Entries that do not mature while the account makes more of them: the bound on one bond's entries.
-        StakingHarness slow = new StakingHarness(P.withBonds(new BondParams(100, BigInteger.ONE, BigInteger.ONE, 2, 3, 1000, 2000)),
+        StakingHarness slow = new StakingHarness(P.withBonds(new BondParams(100, BigInteger.ONE, BigInteger.ONE, 2, 3, 1000, 2000, 0, 0, 0)),
                 1, 100, TestKit.validatorKey());
         slow.ok(slow.tx(W, TxType.BOND, null, ODD, Json.object().put("role", "worker")));
         for (int i = 0; i < WorkBonds.MAX_UNBONDING; i++) {

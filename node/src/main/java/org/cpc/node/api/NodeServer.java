@@ -125,6 +125,7 @@ public final class NodeServer extends ApiServer<NodeServer> {
         new ExplorerApi(query).register(http::get);
         new StakingApi(query).register(http::get);
         bonds.register(http::get);
+        new AuditApi(query).register(http::get);
     }
 
     private void status(Context ctx) {
@@ -257,12 +258,18 @@ public final class NodeServer extends ApiServer<NodeServer> {
     static final java.util.regex.Pattern UUID =
             java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
-    private void task(Context ctx) {
+    /** The {@code task_id} path parameter, refused unless a lowercase UUID. */
+    static String taskIdParam(Context ctx) {
         String id = ctx.pathParam("task_id");
         if (!UUID.matcher(id).matches()) {
             throw ApiException.badRequest("task_id '" + id + "' is not a lowercase UUID such as "
                     + "123e4567-e89b-42d3-a456-426614174000");
         }
+        return id;
+    }
+
+    private void task(Context ctx) {
+        String id = taskIdParam(ctx);
         TaskView v = query.task(id).orElseThrow(() -> ApiException.notFound("no market task " + id
                 + " on chain (a CREATE_TASK still in the mempool is not a task yet)"));
         ObjectNode o = ExplorerApi.taskJson(v.task());

@@ -53,13 +53,28 @@ public final class GasSchedule {
      * (about 75 KB at the largest k) each time it prices the transaction.
      */
     public static final long FRAUD_PROOF_GAS_PER_HEX = 16;
+    /** Base gas of CHALLENGE_RESULT, besides the full recomputation it pays for ({@link #syntheticAuditGas}). */
+    public static final long CHALLENGE_RESULT_GAS = 50_000;
 
     private GasSchedule() {}
 
     /** Proof-verification gas of a synthetic result: ceil(k·n² / 2^20) × synthetic_verify_gas_per_mmac. */
     public static long syntheticProofGas(NetworkParams p) {
         long n = p.syntheticMatrixSize();
-        long macs = Math.multiplyExact((long) p.syntheticSpotChecks(), n * n);
+        return macGas(Math.multiplyExact((long) p.syntheticSpotChecks(), n * n), p);
+    }
+
+    /**
+     * Gas of a full audit of a synthetic result (all of C recomputed and committed): ceil(n³ / 2^20) ×
+     * synthetic_verify_gas_per_mmac, the synthetic proofs' rate, which prices the pure-Java reference path.
+     */
+    public static long syntheticAuditGas(NetworkParams p) {
+        long n = p.syntheticMatrixSize();
+        return macGas(Math.multiplyExact(n * n, n), p);
+    }
+
+    /** ceil(macs / 2^20) × synthetic_verify_gas_per_mmac: the one rate of exact int8 arithmetic on chain. */
+    private static long macGas(long macs, NetworkParams p) {
         long units = (macs + (1L << 20) - 1) >>> 20;
         return Math.multiplyExact(units, p.syntheticVerifyGasPerMmac());
     }
@@ -110,6 +125,7 @@ public final class GasSchedule {
             case BOND, UNBOND -> Math.addExact(WORK_BOND_GAS, payloadGas(payload));
             case FRAUD_PROOF -> Math.addExact(FRAUD_PROOF_GAS, Math.multiplyExact(FRAUD_PROOF_GAS_PER_HEX,
                     fraudProofHex(payload)));
+            case CHALLENGE_RESULT -> Math.addExact(CHALLENGE_RESULT_GAS, syntheticAuditGas(p));
         };
     }
 

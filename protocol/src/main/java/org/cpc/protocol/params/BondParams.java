@@ -20,12 +20,18 @@ import org.cpc.protocol.codec.JsonFields;
  * @param fraudSlashBps part (basis points) of the PoC validator's and of the worker's bond, unbonding entries
  *     included, that a FRAUD_PROOF proving their job wrong takes
  * @param fraudBountyBps part of each of those slashes, after the customer's refund, paid to the proof's sender
+ * @param auditRateBps the chance, in basis points, that a synthetic result is selected for a full random audit
+ * @param slashResultBps the part, in basis points, of a worker's bond (its unbonding entries included) that a
+ *     synthetic result found wrong by an audit costs, besides the result's reward
+ * @param challengeBountyBps the part, in basis points, of that slash paid to the challenger who forced the audit
  */
 public record BondParams(long bondUnbondingBlocks, BigInteger minWorkerBond, BigInteger minPocBond,
-                         long challengeWindow, long disputeWindow, int fraudSlashBps, int fraudBountyBps) {
+                         long challengeWindow, long disputeWindow, int fraudSlashBps, int fraudBountyBps,
+                         int auditRateBps, int slashResultBps, int challengeBountyBps) {
 
     public static final Set<String> FIELDS = Set.of("bond_unbonding_blocks", "min_worker_bond", "min_poc_bond",
-            "challenge_window", "dispute_window", "fraud_slash_bps", "fraud_bounty_bps");
+            "challenge_window", "dispute_window", "fraud_slash_bps", "fraud_bounty_bps", "audit_rate_bps",
+            "slash_result_bps", "challenge_bounty_bps");
 
     public BondParams {
         require(challengeWindow >= 1, "challenge_window must be at least 1");
@@ -37,7 +43,14 @@ public record BondParams(long bondUnbondingBlocks, BigInteger minWorkerBond, Big
         require(minWorkerBond.signum() >= 0, "min_worker_bond must not be negative");
         require(minPocBond.signum() > 0, "min_poc_bond must be more than 0 wei");
         require(fraudSlashBps >= 1 && fraudSlashBps <= 10_000, "fraud_slash_bps must be 1..10000");
-        require(fraudBountyBps >= 0 && fraudBountyBps <= 10_000, "fraud_bounty_bps must be 0..10000");
+        requireBps(fraudBountyBps, "fraud_bounty_bps");
+        requireBps(auditRateBps, "audit_rate_bps");
+        requireBps(slashResultBps, "slash_result_bps");
+        requireBps(challengeBountyBps, "challenge_bounty_bps");
+    }
+
+    private static void requireBps(int bps, String name) {
+        require(bps >= 0 && bps <= 10_000, name + " must be 0..10000 basis points, not " + bps);
     }
 
     private static void require(boolean ok, String message) {
@@ -47,7 +60,13 @@ public record BondParams(long bondUnbondingBlocks, BigInteger minWorkerBond, Big
     /** The same parameters with another least worker bond (tests that are not about bonds use 0). */
     public BondParams withMinWorkerBond(BigInteger wei) {
         return new BondParams(bondUnbondingBlocks, wei, minPocBond, challengeWindow, disputeWindow, fraudSlashBps,
-                fraudBountyBps);
+                fraudBountyBps, auditRateBps, slashResultBps, challengeBountyBps);
+    }
+
+    /** The same parameters with other audit rates (tests choose a certain or an impossible selection). */
+    public BondParams withAudits(int auditRate, int slashResult, int challengeBounty) {
+        return new BondParams(bondUnbondingBlocks, minWorkerBond, minPocBond, challengeWindow, disputeWindow,
+                fraudSlashBps, fraudBountyBps, auditRate, slashResult, challengeBounty);
     }
 
     void writeTo(ObjectNode o) {
@@ -58,11 +77,15 @@ public record BondParams(long bondUnbondingBlocks, BigInteger minWorkerBond, Big
         o.put("dispute_window", disputeWindow);
         o.put("fraud_slash_bps", fraudSlashBps);
         o.put("fraud_bounty_bps", fraudBountyBps);
+        o.put("audit_rate_bps", auditRateBps);
+        o.put("slash_result_bps", slashResultBps);
+        o.put("challenge_bounty_bps", challengeBountyBps);
     }
 
     static BondParams read(JsonFields f) {
         return new BondParams(f.uint("bond_unbonding_blocks"), f.wei("min_worker_bond"), f.wei("min_poc_bond"),
                 f.uint("challenge_window"), f.uint("dispute_window"), Math.toIntExact(f.uint("fraud_slash_bps")),
-                Math.toIntExact(f.uint("fraud_bounty_bps")));
+                Math.toIntExact(f.uint("fraud_bounty_bps")), Math.toIntExact(f.uint("audit_rate_bps")),
+                Math.toIntExact(f.uint("slash_result_bps")), Math.toIntExact(f.uint("challenge_bounty_bps")));
     }
 }

@@ -33,7 +33,9 @@ public enum TxType {
     /** Starts unbonding {@code amount} of the sender's work bond of {@code payload.role}. */
     UNBOND,
     /** Proves one entry of a market matmul job's committed output wrong: slashes, refunds, pays a bounty. */
-    FRAUD_PROOF;
+    FRAUD_PROOF,
+    /** Forces a full audit of the synthetic result of {@code payload.task_id} within {@code challenge_window}. */
+    CHALLENGE_RESULT;
 
     public static TxType parse(String s) {
         for (TxType t : values()) if (t.name().equals(s)) return t;

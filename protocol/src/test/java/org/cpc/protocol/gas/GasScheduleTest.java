@@ -32,6 +32,29 @@ class GasScheduleTest {
     }
 
     @Test
+    void aChallengePaysForAFullRecomputationAtTheProofsRate() {
+        // devnet n = 1024: ceil(1024³ / 2^20) = 1024 units of 30,000 gas, 32 times a spot check's 32 rows
+        assertThat(GasSchedule.syntheticAuditGas(DEVNET)).isEqualTo(1024 * 30_000L);
+        assertThat(GasSchedule.intrinsicGas(TxType.CHALLENGE_RESULT, Json.object().put("task_id", "x"), DEVNET))
+                .isEqualTo(50_000 + 1024 * 30_000L);
+        assertThat(GasSchedule.syntheticAuditGas(DEVNET.withSynthetic(8, 4))).isEqualTo(30_000L);
+    }
+
+    @Test
+    void auditRatesAreBasisPointsByName() {
+        var json = DEVNET.toJson();
+        assertThat(json.path("audit_rate_bps").asInt()).isEqualTo(2000);
+        assertThat(json.path("slash_result_bps").asInt()).isEqualTo(1000);
+        assertThat(json.path("challenge_bounty_bps").asInt()).isEqualTo(5000);
+        for (String f : new String[] {"audit_rate_bps", "slash_result_bps", "challenge_bounty_bps"}) {
+            var bad = DEVNET.toJson();
+            bad.put(f, 10_001);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> NetworkParams.fromJson(bad))
+                    .hasMessageContaining(f + " must be 0..10000 basis points, not 10001");
+        }
+    }
+
+    @Test
     void stakingTypesCostWhatTheProtocolSays() {
         var empty = Json.object();
         assertThat(GasSchedule.intrinsicGas(TxType.STAKE, empty, DEVNET)).isEqualTo(50_000 + 16 * 2);
@@ -67,7 +90,7 @@ class GasScheduleTest {
         var b = DEVNET.bonds();
         assertThat(b.bondUnbondingBlocks()).isGreaterThan(b.challengeWindow()).isGreaterThan(b.disputeWindow());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new org.cpc.protocol.params.BondParams(20,
-                        b.minWorkerBond(), b.minPocBond(), 10, 20, 1000, 2000))
+                        b.minWorkerBond(), b.minPocBond(), 10, 20, 1000, 2000, 0, 0, 0))
                 .hasMessageContaining("bond_unbonding_blocks (20) must be more than challenge_window (10) and"
                         + " dispute_window (20)");
         var json = DEVNET.toJson();
