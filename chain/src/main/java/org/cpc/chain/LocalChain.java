@@ -322,12 +322,14 @@ public final class LocalChain implements Chain {
      * The validator set whose {@code validators_hash} is {@code hashHex}, as this node kept it (every set a header
      * it committed named), or empty.
      */
+    @Override
     public Optional<ValidatorSet> validatorSetByHash(String hashHex) {
         byte[] v = store.validatorSetBytes(hashHex);
         return v == null ? Optional.empty() : Optional.of(ValidatorSet.fromMembersJson(Json.parse(v)));
     }
 
     /** The snapshots this node keeps (empty when it takes none). */
+    @Override
     public Optional<SnapshotStore> snapshots() {
         return snapshotter == null ? Optional.empty() : Optional.of(snapshotter.store());
     }
@@ -337,13 +339,8 @@ public final class LocalChain implements Chain {
         if (snapshotter != null) snapshotter.awaitIdle();
     }
 
-    /**
-     * Starts restoring a snapshot into this chain, which must be at genesis (a new node): see {@link ChainRestore}.
-     *
-     * @param blocks the snapshot's block and the blocks before it that execution may look back to (results name
-     *     blocks up to {@code synthetic_window} back), consecutive, each with its commit certificate; the caller
-     *     has verified them
-     */
+    /** Results name blocks up to {@code synthetic_window} back: those blocks come with the snapshot's. */
+    @Override
     public ChainRestore beginRestore(SnapshotManifest manifest, List<Block> blocks, List<JsonNode> commits) {
         writer.lock();
         try {

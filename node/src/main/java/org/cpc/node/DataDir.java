@@ -31,6 +31,11 @@ public record DataDir(Path root) {
     }
 
     /** Consensus state that must survive a crash and must never be copied to another machine (docs/operations.md). */
+    /** State snapshots this node takes and serves to peers (state sync). */
+    public Path snapshots() {
+        return root.resolve("snapshots");
+    }
+
     public Path consensus() {
         return root.resolve("consensus");
     }
