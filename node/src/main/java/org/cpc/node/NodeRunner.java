@@ -95,7 +95,7 @@ public final class NodeRunner implements AutoCloseable {
     public static NodeRunner start(DataDir dir, StartOptions options, InstantSource clock, Supplier<char[]> password) {
         Pruning pruning = options.pruning();
         SnapshotPolicy snapshots = new SnapshotPolicy(dir.snapshots(), options.snapshotInterval(),
-                options.snapshotKeep(), SnapshotPolicy.DEFAULT_CHUNK_BYTES);
+                options.snapshotKeep(), options.snapshotChunkBytes());
         return start(dir, options.port(), options.p2p(), (db, genesis) -> LocalChain.open(db, genesis,
                 LocalChain.Options.defaults().withClock(clock::millis).withSnapshots(snapshots)
                         .withPruning(pruning != null ? pruning : NodeConfig.read(dir.root()).pruning())),

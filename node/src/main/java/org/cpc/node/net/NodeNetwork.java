@@ -150,6 +150,11 @@ public final class NodeNetwork implements MessageHandler, AutoCloseable {
         return s == null ? 0 : s.syncedBlocks();
     }
 
+    /** The SNAPSHOT channel: what this node serves of its snapshots and light blocks. */
+    public SnapshotService snapshots() {
+        return snapshots;
+    }
+
     public TxGossip gossip() {
         return gossip;
     }

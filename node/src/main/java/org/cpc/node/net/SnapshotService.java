@@ -32,6 +32,8 @@ public final class SnapshotService implements AutoCloseable {
     private final Chain chain;
     private final PeerNetwork network;
     private final ThreadPoolExecutor executor;
+    private final java.util.concurrent.atomic.AtomicLong listsServed = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong chunksServed = new java.util.concurrent.atomic.AtomicLong();
     /** This node's open requests by peer and what was asked. */
     private final Map<Key, CompletableFuture<SnapshotMessage>> waiting = new ConcurrentHashMap<>();
 
@@ -113,13 +115,25 @@ public final class SnapshotService implements AutoCloseable {
         }
     }
 
+    /** Snapshot lists sent to peers since start. */
+    public long listsServed() {
+        return listsServed.get();
+    }
+
+    /** Chunks sent to peers since start. */
+    public long chunksServed() {
+        return chunksServed.get();
+    }
+
     private SnapshotMessage list() {
+        listsServed.incrementAndGet();
         List<SnapshotManifest> all = chain.snapshots().map(SnapshotStore::list).orElse(List.of());
         return new SnapshotMessage.Snapshots(all.subList(0, Math.min(all.size(), SnapshotMessage.MAX_LISTED)));
     }
 
     private SnapshotMessage chunk(SnapshotMessage.GetChunk g) {
         byte[] data = chain.snapshots().flatMap(s -> s.chunk(g.height(), g.index())).orElse(null);
+        if (data != null) chunksServed.incrementAndGet();
         return new SnapshotMessage.Chunk(g.height(), g.index(), data);
     }
 

@@ -396,8 +396,8 @@ public final class StateSync {
                     continue;
                 }
                 inflight.remove(i);
-                SnapshotMessage a = p.answer().getNow(null);
-                if (p.answer().isCompletedExceptionally() || p.answer().isCancelled() || a == null) {
+                SnapshotMessage a = p.answer().isCompletedExceptionally() ? null : p.answer().getNow(null);
+                if (a == null) {
                     drop(p.peer(), null, "left");
                 } else if (((SnapshotMessage.Chunk) a).data() == null) {
                     drop(p.peer(), null, "no longer has snapshot " + m.height());
