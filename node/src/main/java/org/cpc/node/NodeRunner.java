@@ -88,11 +88,12 @@ public final class NodeRunner implements AutoCloseable {
     /** As above, with block pruning overriding {@code node.json}'s {@code pruning} (null: keep node.json's). */
     public static NodeRunner start(DataDir dir, Integer port, NodeConfig.P2p p2p, Pruning pruning, InstantSource clock,
                                    Supplier<char[]> password) {
-        return start(dir, StartOptions.DEFAULTS.withPort(port).withP2p(p2p).withPruning(pruning), clock, password);
+        return startWith(dir, StartOptions.DEFAULTS.withPort(port).withP2p(p2p).withPruning(pruning), clock, password);
     }
 
     /** Starts the node of an initialised data dir on RocksDB with {@code options} (snapshots, state sync). */
-    public static NodeRunner start(DataDir dir, StartOptions options, InstantSource clock, Supplier<char[]> password) {
+    public static NodeRunner startWith(DataDir dir, StartOptions options, InstantSource clock,
+                                       Supplier<char[]> password) {
         Pruning pruning = options.pruning();
         SnapshotPolicy snapshots = new SnapshotPolicy(dir.snapshots(), options.snapshotInterval(),
                 options.snapshotKeep(), options.snapshotChunkBytes());

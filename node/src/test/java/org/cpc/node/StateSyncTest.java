@@ -123,7 +123,7 @@ class StateSyncTest {
             StartOptions sync = StartOptions.DEFAULTS.withSnapshots(INTERVAL, 50, 1024)
                     .withStateSync(new StateSync.Trust(trustHeight, trustHash)).withPort(0)
                     .withP2p(NodeConfig.P2p.listening("127.0.0.1:0").withPeers(peers));
-            CompletableFuture<NodeRunner> started = CompletableFuture.supplyAsync(() -> NodeRunner.start(
+            CompletableFuture<NodeRunner> started = CompletableFuture.supplyAsync(() -> NodeRunner.startWith(
                     net.dataDir(joiner), sync, InstantSource.system(), () -> {
                         throw new AssertionError("a devnet node must not ask for a password");
                     }));

@@ -103,7 +103,9 @@ public final class NodeNetwork implements MessageHandler, AutoCloseable {
      * @return what was restored; empty when no peer offered a snapshot above the trusted height
      */
     public java.util.Optional<StateSync.Result> stateSync(StateSync.Trust trust) throws InterruptedException {
-        if (!settings.enabled()) throw new StateSyncException("state sync needs P2P: give --peers (and --p2p-listen)");
+        if (!settings.enabled() || settings.peers().isEmpty()) {
+            throw new StateSyncException("state sync needs peers to ask: give --peers HOST:PORT,… (and --p2p-listen)");
+        }
         startPeers();
         return new StateSync(chain, network, snapshots, trust).run();
     }
