@@ -468,8 +468,8 @@ final class BenchCommand extends GroupCommand {
     @Command(name = "statesync", description = {
         "Joining a chain by state sync against replaying it: builds a one-validator chain of --blocks blocks over",
         "--accounts funded accounts (a snapshot of the last block), serves it from a node, and times a new node",
-        "started with --state-sync until it has caught up with the head, then a node block-syncing from genesis for",
-        "up to 15 s (its rate extrapolated to the whole chain). Real RocksDB, sockets on loopback."})
+        "started with --state-sync until it has caught up with the head, then a node block-syncing from genesis (for",
+        "up to 180 s). The accounts are funded by transfers in the first blocks. Real RocksDB, sockets on loopback."})
     static final class StateSyncCommand implements Runnable {
         @Option(names = "--blocks", defaultValue = "100000", description = "Blocks (default: ${DEFAULT-VALUE}).")
         int blocks;
