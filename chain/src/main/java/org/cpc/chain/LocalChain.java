@@ -116,6 +116,7 @@ public final class LocalChain implements Chain {
     private final SnapshotPolicy snapshotPolicy;
     private final Snapshotter snapshotter;
     private final int smtCacheNodes;
+    private final ValidatorSetArchive validatorSets;
 
     private LocalChain(ChainStore store, Genesis genesis, Options options, ChainHead head) {
         NetworkParams params = genesis.params();
@@ -136,6 +137,7 @@ public final class LocalChain implements Chain {
         this.snapshotPolicy = options.snapshots();
         this.snapshotter = snapshotPolicy != null && snapshotPolicy.enabled() ? new Snapshotter(snapshotPolicy) : null;
         this.smtCacheNodes = options.smtCacheNodes();
+        this.validatorSets = new ValidatorSetArchive(store);
     }
 
     /** Opens (or initialises from {@code genesis}) the chain in {@code dataDir}. */
@@ -268,7 +270,7 @@ public final class LocalChain implements Chain {
         try {
             ExecutedBlock e = validator.check(block);
             BlockExecutor.Outcome o = e.outcome();
-            keepValidatorSets(block);
+            validatorSets.keep(block, query::validatorSet);
             try {
                 store.commit(block, jsonBytes(block.toJson()), commitBytes, e.txHashes(), o.gasPerTx(),
                         o.resultPayments(), o.writes(), o.indexWrites(), e.smt());
@@ -302,30 +304,9 @@ public final class LocalChain implements Chain {
         }
     }
 
-    /**
-     * Keeps the sets a block's header names ({@code validators_hash}, {@code next_validators_hash}) by their hash,
-     * so that light blocks of this height can be served later; both are known to the head before the block commits.
-     */
-    private void keepValidatorSets(Block block) {
-        long h = block.header().height();
-        if (store.validatorSetBytes(block.header().validatorsHash()) == null) {
-            ValidatorSet set = query.validatorSet(h);
-            store.putValidatorSet(set.hashHex(), ValidatorSet.membersJcs(set.validators()));
-        }
-        if (store.validatorSetBytes(block.header().nextValidatorsHash()) == null) {
-            ValidatorSet set = query.validatorSet(h + 1);
-            store.putValidatorSet(set.hashHex(), ValidatorSet.membersJcs(set.validators()));
-        }
-    }
-
-    /**
-     * The validator set whose {@code validators_hash} is {@code hashHex}, as this node kept it (every set a header
-     * it committed named), or empty.
-     */
     @Override
     public Optional<ValidatorSet> validatorSetByHash(String hashHex) {
-        byte[] v = store.validatorSetBytes(hashHex);
-        return v == null ? Optional.empty() : Optional.of(ValidatorSet.fromMembersJson(Json.parse(v)));
+        return validatorSets.byHash(hashHex);
     }
 
     /** The snapshots this node keeps (empty when it takes none). */

@@ -215,6 +215,12 @@ public final class StateSync {
 
     /** The light block of {@code height}, verified from {@code trusted} with one peer's light blocks after another. */
     private LightBlock verifyHeader(LightBlock trusted, long height, List<String> peers) throws InterruptedException {
+        long period = chain.params().staking().unbondingBlocks();
+        if (height - trusted.height() > period) {
+            throw new StateSyncException("the trusted block " + trusted.height() + " is more than unbonding_blocks ("
+                    + period + ") below the snapshot's height " + height + "; give a newer --trust-height and"
+                    + " --trust-hash, taken from a node you trust");
+        }
         for (String p : peers) {
             boolean[] missing = {false};
             try {
@@ -235,7 +241,6 @@ public final class StateSync {
                 return trace.getLast();
             } catch (LightClientException e) {
                 if (Thread.interrupted()) throw new InterruptedException();
-                if (e.getMessage().contains("trusting period")) throw new StateSyncException(e.getMessage());
                 if (!missing[0]) network.penalize(p, Misbehaviour.INVALID, "light block: " + e.getMessage());
                 LOG.warn("state sync: light verification with peer {} failed: {}", p, e.getMessage());
             }
