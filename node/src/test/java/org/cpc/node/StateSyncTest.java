@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.cpc.chain.Chain;
 import org.cpc.chain.snapshot.SnapshotManifest;
+import org.cpc.chain.snapshot.SnapshotPolicy;
 import org.cpc.chain.snapshot.SnapshotStore;
 import org.cpc.client.NodeClient;
 import org.cpc.client.TxBuilder;
@@ -47,7 +48,8 @@ class StateSyncTest {
 
     /** The test's heights must stay within the trusting period (unbonding_blocks) of the trusted one. */
     static NetworkParams params() {
-        return NetworkParams.fromJson(TestNode.params().toJson().put("unbonding_blocks", 80));
+        return NetworkParams.fromJson(TestNode.params().toJson().put("unbonding_blocks", 500)
+                .put("evidence_max_age_blocks", 1000));
     }
 
     static Chain chain(TestNode n) {
@@ -148,6 +150,37 @@ class StateSyncTest {
                             .isEqualTo(chain(v0).block(h).orElseThrow().hashHex());
                 }
                 assertThat(c.account(bob.address())).isEqualTo(chain(v0).account(bob.address()));
+            }
+        }
+    }
+
+    @Test
+    void aYoungChainIsJoinedFromGenesisTrustAndOlderBlocksAnswerGone() throws Exception {
+        try (Testnet net = Testnet.create(dir, 1, params())) {
+            net.withOptions(StartOptions.DEFAULTS.withSnapshots(INTERVAL, 2, SnapshotPolicy.DEFAULT_CHUNK_BYTES));
+            net.startAll();
+            TestNode v0 = net.node(0);
+            // a snapshot above the window of blocks kept below it, so that block 1 is not on the new node
+            long window = chain(v0).params().syntheticWindow();
+            Testnet.await("a snapshot above " + window, WAIT, () -> chain(v0).snapshots().orElseThrow().list().stream()
+                    .anyMatch(m -> m.height() > window + 1));
+            int joiner = net.addFollower();
+            StartOptions sync = StartOptions.DEFAULTS.withStateSync(null).withPort(0)
+                    .withP2p(NodeConfig.P2p.listening("127.0.0.1:0").withPeers(List.of(Testnet.p2pAddress(v0))));
+            try (TestNode joined = new TestNode(NodeRunner.startWith(net.dataDir(joiner), sync, InstantSource.system(),
+                    () -> null))) {
+                long restored = chain(joined).earliestBlock() + chain(joined).params().syntheticWindow();
+                assertThat(restored).isGreaterThanOrEqualTo(INTERVAL);
+                assertThat(restored % INTERVAL).isZero();
+                assertThat(chain(joined).block(restored).orElseThrow().hashHex())
+                        .isEqualTo(chain(v0).block(restored).orElseThrow().hashHex());
+                // below what it holds, the node answers as a pruned one does
+                assertThat(joined.get("/block/1").statusCode()).isEqualTo(410);
+                assertThat(joined.get("/block/" + restored).statusCode()).isEqualTo(200);
+                long goal = height(v0) + 3;
+                Testnet.await("the joined node at " + goal, WAIT, () -> height(joined) >= goal);
+                assertThat(chain(joined).block(goal).orElseThrow().hashHex())
+                        .isEqualTo(chain(v0).block(goal).orElseThrow().hashHex());
             }
         }
     }

@@ -27,10 +27,6 @@ public record SnapshotPolicy(Path dir, long interval, int keep, int chunkBytes) 
         }
     }
 
-    public static SnapshotPolicy none(Path dir) {
-        return new SnapshotPolicy(dir, 0, DEFAULT_KEEP, DEFAULT_CHUNK_BYTES);
-    }
-
     public boolean enabled() {
         return interval > 0;
     }

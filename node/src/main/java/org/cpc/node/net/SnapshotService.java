@@ -8,7 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Supplier;
 import org.cpc.chain.Chain;
 import org.cpc.chain.snapshot.SnapshotManifest;
 import org.cpc.chain.snapshot.SnapshotStore;
@@ -32,8 +34,7 @@ public final class SnapshotService implements AutoCloseable {
     private final Chain chain;
     private final PeerNetwork network;
     private final ThreadPoolExecutor executor;
-    private final java.util.concurrent.atomic.AtomicLong listsServed = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong chunksServed = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong listsServed = new AtomicLong();
     /** This node's open requests by peer and what was asked. */
     private final Map<Key, CompletableFuture<SnapshotMessage>> waiting = new ConcurrentHashMap<>();
 
@@ -107,7 +108,7 @@ public final class SnapshotService implements AutoCloseable {
         }
     }
 
-    private void serve(String peer, java.util.function.Supplier<SnapshotMessage> answer) {
+    private void serve(String peer, Supplier<SnapshotMessage> answer) {
         try {
             executor.execute(() -> network.send(peer, Channel.SNAPSHOT, answer.get().encode()));
         } catch (RejectedExecutionException closing) {
@@ -120,11 +121,6 @@ public final class SnapshotService implements AutoCloseable {
         return listsServed.get();
     }
 
-    /** Chunks sent to peers since start. */
-    public long chunksServed() {
-        return chunksServed.get();
-    }
-
     private SnapshotMessage list() {
         listsServed.incrementAndGet();
         List<SnapshotManifest> all = chain.snapshots().map(SnapshotStore::list).orElse(List.of());
@@ -133,7 +129,6 @@ public final class SnapshotService implements AutoCloseable {
 
     private SnapshotMessage chunk(SnapshotMessage.GetChunk g) {
         byte[] data = chain.snapshots().flatMap(s -> s.chunk(g.height(), g.index())).orElse(null);
-        if (data != null) chunksServed.incrementAndGet();
         return new SnapshotMessage.Chunk(g.height(), g.index(), data);
     }
 
