@@ -42,6 +42,14 @@ class SnapshotRestoreTest {
                 .withSnapshots(new SnapshotPolicy(dir.resolve("snap"), INTERVAL, 2, 1024)));
     }
 
+    /** The source chain after {@code blocks} blocks of transfers, its snapshots written. */
+    LocalChain sourceAfter(int blocks) throws Exception {
+        LocalChain a = source();
+        new ExplorerIndexTest().transfers(a, blocks);
+        a.awaitSnapshots();
+        return a;
+    }
+
     LocalChain fresh(String name) {
         return LocalChain.open(dir.resolve(name), genesis(4), options(clock));
     }
@@ -77,9 +85,7 @@ class SnapshotRestoreTest {
 
     @Test
     void snapshotsEveryIntervalKeepTheLastOnesAndRestoreToTheSameChain() throws Exception {
-        try (LocalChain a = source()) {
-            new ExplorerIndexTest().transfers(a, 3 * INTERVAL + 2);
-            a.awaitSnapshots();
+        try (LocalChain a = sourceAfter(3 * INTERVAL + 2)) {
             SnapshotStore snaps = a.snapshots().orElseThrow();
             List<SnapshotManifest> list = snaps.list();
             assertThat(list).extracting(SnapshotManifest::height).containsExactly(3L * INTERVAL, 2L * INTERVAL);
@@ -130,9 +136,7 @@ class SnapshotRestoreTest {
 
     @Test
     void aTamperedChunkIsRefusedAndTheRightOneStillApplies() throws Exception {
-        try (LocalChain a = source()) {
-            new ExplorerIndexTest().transfers(a, INTERVAL);
-            a.awaitSnapshots();
+        try (LocalChain a = sourceAfter(INTERVAL)) {
             SnapshotStore snaps = a.snapshots().orElseThrow();
             SnapshotManifest m = snaps.list().getFirst();
             try (LocalChain b = fresh("b")) {
@@ -152,9 +156,7 @@ class SnapshotRestoreTest {
 
     @Test
     void aManifestWhoseChunksDoNotMakeItsStateRootIsRefusedAndGenesisComesBack() throws Exception {
-        try (LocalChain a = source()) {
-            new ExplorerIndexTest().transfers(a, 2 * INTERVAL);
-            a.awaitSnapshots();
+        try (LocalChain a = sourceAfter(2 * INTERVAL)) {
             SnapshotStore snaps = a.snapshots().orElseThrow();
             SnapshotManifest newer = snaps.list().get(0), older = snaps.list().get(1);
             // a peer's lie: the newer block and root, the older state's chunks (each matching its listed hash)
@@ -181,9 +183,7 @@ class SnapshotRestoreTest {
 
     @Test
     void aRestoreCutShortReopensAtGenesisAndTheWrongBlockIsRefused() throws Exception {
-        try (LocalChain a = source()) {
-            new ExplorerIndexTest().transfers(a, INTERVAL);
-            a.awaitSnapshots();
+        try (LocalChain a = sourceAfter(INTERVAL)) {
             SnapshotStore snaps = a.snapshots().orElseThrow();
             SnapshotManifest m = snaps.list().getFirst();
             try (LocalChain b = fresh("b")) {
