@@ -62,6 +62,14 @@ public final class ChainRestore {
         return state.complete();
     }
 
+    /**
+     * Keeps the validator set one of the restored blocks names (checked by the caller against its header's
+     * {@code validators_hash}), so that this node can serve light blocks of those heights too.
+     */
+    public void keepValidatorSet(org.cpc.consensus.ValidatorSet set) {
+        store.putValidatorSet(set.hashHex(), org.cpc.consensus.ValidatorSet.membersJcs(set.validators()));
+    }
+
     /** Applies the next chunk; a refused one leaves the restore where it was. */
     public void apply(byte[] chunk) throws StateRestore.BadChunkException {
         state.apply(chunk);

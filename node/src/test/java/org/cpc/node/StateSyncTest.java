@@ -97,7 +97,12 @@ class StateSyncTest {
             v0.awaitIncluded(sent.body().path("tx_hash").asText());
             Testnet.await("bob in the validator set", WAIT,
                     () -> chain(v0).validatorSet(height(v0) + 1).byAddress(bobKey.address()) != null);
-            long changed = height(v0) + 1;
+            // the first height whose header names the new set
+            String firstSet = chain(v0).block(1).orElseThrow().header().validatorsHash();
+            long changed = 1;
+            while (chain(v0).block(changed).map(b -> b.header().validatorsHash().equals(firstSet)).orElse(true)) {
+                if (changed > height(v0)) Thread.sleep(50); else changed++;
+            }
             assertThat(chain(v0).validatorSet(trustHeight).byAddress(bobKey.address())).isNull();
 
             // two snapshots after the change on every server, then the chain halts: v0 alone has half the power
@@ -139,6 +144,10 @@ class StateSyncTest {
                 assertThat(c.block(1)).isEmpty();
                 assertThat(c.pruned(1)).isTrue();
                 assertThat(c.validatorSet(older + 1).byAddress(bobKey.address())).isNotNull();
+                // the lowest block it holds predates the change, and it keeps that set too: it serves its light block
+                var before = c.validatorSetByHash(c.block(c.earliestBlock()).orElseThrow().header().validatorsHash());
+                assertThat(before).isPresent();
+                assertThat(before.get().byAddress(bobKey.address())).isNull();
                 assertThat(joined.runner.network().connectedPeers()).extracting(PeerInfo::id).doesNotContain(liarId);
 
                 // the chain goes on; the new node follows it with the same blocks and state

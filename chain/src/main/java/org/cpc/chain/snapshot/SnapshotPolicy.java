@@ -3,8 +3,8 @@ package org.cpc.chain.snapshot;
 import java.nio.file.Path;
 
 /**
- * When a node takes state snapshots and how many it keeps ({@code snapshot_interval}, {@code snapshot_keep},
- * {@code snapshot_chunk_bytes} in node.json; {@code --snapshot-interval} on {@code cpc node start}).
+ * When a node takes state snapshots and how many it keeps ({@code cpc node start --snapshot-interval N
+ * --snapshot-keep N}; the chunk size is {@link #DEFAULT_CHUNK_BYTES} there, smaller in tests).
  *
  * @param dir where snapshots are written, one directory per height
  * @param interval a snapshot of the state at every height that is a multiple of this; 0 takes none

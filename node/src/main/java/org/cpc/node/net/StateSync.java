@@ -193,6 +193,7 @@ public final class StateSync {
         ChainRestore r = chain.beginRestore(m, window, certs);
         Set<String> served = new LinkedHashSet<>();
         try {
+            for (Block b : window) r.keepValidatorSet(lightBlocks.get(b.hashHex()).validators());
             new ChunkFetch(m, r, offer.peers(), served).run();
             r.finish();
         } catch (StateRestore.BadChunkException whole) {
