@@ -62,6 +62,23 @@ public interface Chain extends ChainQuery, AutoCloseable {
 
     void subscribe(ChainListener listener);
 
+    // ---- state sync (ABCI's snapshot verbs) ----
+
+    /** The snapshots this node keeps, to serve to peers; empty when it takes none. */
+    java.util.Optional<org.cpc.chain.snapshot.SnapshotStore> snapshots();
+
+    /** A validator set a committed header named, by its {@code validators_hash}; empty if not kept. */
+    java.util.Optional<org.cpc.consensus.ValidatorSet> validatorSetByHash(String hashHex);
+
+    /**
+     * Starts restoring a snapshot into this chain, which must be at genesis; see {@link ChainRestore}.
+     *
+     * @param blocks the snapshot's block last, after the blocks before it that execution may look back to,
+     *     consecutive, each with its commit certificate in {@code commits}; the caller has verified them
+     */
+    ChainRestore beginRestore(org.cpc.chain.snapshot.SnapshotManifest manifest, List<Block> blocks,
+                              List<JsonNode> commits);
+
     @Override
     void close();
 }

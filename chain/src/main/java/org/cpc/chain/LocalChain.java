@@ -17,6 +17,10 @@ import org.cpc.chain.exec.StateWrite;
 import org.cpc.chain.exec.SyntheticResultVerifier;
 import org.cpc.chain.exec.VerifiedCache;
 import org.cpc.chain.mempool.Mempool;
+import org.cpc.chain.snapshot.SnapshotManifest;
+import org.cpc.chain.snapshot.SnapshotPolicy;
+import org.cpc.chain.snapshot.SnapshotStore;
+import org.cpc.chain.snapshot.Snapshotter;
 import org.cpc.chain.state.SparseMerkleTree;
 import org.cpc.chain.state.StateKeys;
 import org.cpc.chain.store.ChainStore;
@@ -44,30 +48,37 @@ public final class LocalChain extends StoreQuery implements Chain {
      * @param verifier the SUBMIT_RESULT proof check
      */
     public record Options(LongSupplier clockMs, ResultVerifier verifier, int mempoolPerAccount, int mempoolCapacity,
-                          long mempoolTtlMs, int smtCacheNodes, int verifiedCacheSize, Pruning pruning) {
+                          long mempoolTtlMs, int smtCacheNodes, int verifiedCacheSize, Pruning pruning,
+                          SnapshotPolicy snapshots) {
         public static Options defaults() {
             return new Options(System::currentTimeMillis, new SyntheticResultVerifier(), 64, 20_000,
-                    10 * 60_000L, 1 << 21, 200_000, Pruning.ARCHIVE);
+                    10 * 60_000L, 1 << 21, 200_000, Pruning.ARCHIVE, null);
         }
 
         public Options withClock(LongSupplier c) {
             return new Options(c, verifier, mempoolPerAccount, mempoolCapacity, mempoolTtlMs, smtCacheNodes,
-                    verifiedCacheSize, pruning);
+                    verifiedCacheSize, pruning, snapshots);
         }
 
         public Options withVerifier(ResultVerifier v) {
             return new Options(clockMs, v, mempoolPerAccount, mempoolCapacity, mempoolTtlMs, smtCacheNodes,
-                    verifiedCacheSize, pruning);
+                    verifiedCacheSize, pruning, snapshots);
         }
 
         public Options withMempool(int perAccount, int capacity, long ttlMs) {
             return new Options(clockMs, verifier, perAccount, capacity, ttlMs, smtCacheNodes, verifiedCacheSize,
-                    pruning);
+                    pruning, snapshots);
         }
 
         public Options withPruning(Pruning p) {
             return new Options(clockMs, verifier, mempoolPerAccount, mempoolCapacity, mempoolTtlMs, smtCacheNodes,
-                    verifiedCacheSize, p);
+                    verifiedCacheSize, p, snapshots);
+        }
+
+        /** Takes state snapshots by {@code s} (null: none). */
+        public Options withSnapshots(SnapshotPolicy s) {
+            return new Options(clockMs, verifier, mempoolPerAccount, mempoolCapacity, mempoolTtlMs, smtCacheNodes,
+                    verifiedCacheSize, pruning, s);
         }
     }
 
@@ -84,6 +95,11 @@ public final class LocalChain extends StoreQuery implements Chain {
     private final ReentrantLock writer = new ReentrantLock();
     /** Null on an archive node. */
     private final BlockPruner pruner;
+    /** Null on a node that takes no snapshots. */
+    private final SnapshotPolicy snapshotPolicy;
+    private final Snapshotter snapshotter;
+    private final int smtCacheNodes;
+    private final ValidatorSetArchive validatorSets;
 
     private LocalChain(ChainStore store, Genesis genesis, Options options, ChainHead head) {
         Mempool mempool = new Mempool(options.mempoolPerAccount(), options.mempoolCapacity(), options.mempoolTtlMs());
@@ -102,6 +118,10 @@ public final class LocalChain extends StoreQuery implements Chain {
         this.validator = new BlockValidator(params, this::headerSets, executor, verified, store, head, tree, clockMs);
         options.pruning().check(params);
         this.pruner = options.pruning().archive() ? null : new BlockPruner(store, options.pruning(), head.height());
+        this.snapshotPolicy = options.snapshots();
+        this.snapshotter = snapshotPolicy != null && snapshotPolicy.enabled() ? new Snapshotter(snapshotPolicy) : null;
+        this.smtCacheNodes = options.smtCacheNodes();
+        this.validatorSets = new ValidatorSetArchive(store);
     }
 
     /** Opens (or initialises from {@code genesis}) the chain in {@code dataDir}. */
@@ -137,6 +157,10 @@ public final class LocalChain extends StoreQuery implements Chain {
                     + ". Use another data directory or the matching genesis file.");
         }
         Block head = store.block(store.headHeight());
+        if (store.headHeight() == 0 && !Hex.encode(store.smtRoot().hash()).equals(head.header().stateRoot())) {
+            // A snapshot restore was cut short (it empties the genesis state first): back to genesis.
+            ChainRestore.resetToGenesis(store, gw, gu);
+        }
         SparseMerkleTree.Node root = store.smtRoot();
         if (!Hex.encode(root.hash()).equals(head.header().stateRoot())) {
             throw new ChainStoreException("data directory " + store.dir() + " is inconsistent: state root "
@@ -225,6 +249,7 @@ public final class LocalChain extends StoreQuery implements Chain {
         try {
             ExecutedBlock e = validator.check(block);
             BlockExecutor.Outcome o = e.outcome();
+            validatorSets.keep(block, query::validatorSet);
             try {
                 store.commit(block, jsonBytes(block.toJson()), commitBytes, e.txHashes(), o.gasPerTx(),
                         o.resultPayments(), o.writes(), o.indexWrites(), e.smt());
@@ -241,6 +266,10 @@ public final class LocalChain extends StoreQuery implements Chain {
                 senders.add(block.transactions().get(i).fromAddress());
             }
             mempool.pruneStale(senders, this::account);
+            // The view is taken under the lock, so it is exactly this block's state; it is read off the lock.
+            if (snapshotter != null && snapshotPolicy.at(block.header().height())) {
+                snapshotter.take(block, store.stateView());
+            }
         } finally {
             writer.unlock();
         }
@@ -255,6 +284,62 @@ public final class LocalChain extends StoreQuery implements Chain {
     }
 
     @Override
+    public Optional<ValidatorSet> validatorSetByHash(String hashHex) {
+        return validatorSets.byHash(hashHex);
+    }
+
+    /** The snapshots this node keeps (empty when it takes none). */
+    @Override
+    public Optional<SnapshotStore> snapshots() {
+        return snapshotter == null ? Optional.empty() : Optional.of(snapshotter.store());
+    }
+
+    /** Waits until no snapshot is being written (tests and tools). */
+    public void awaitSnapshots() throws InterruptedException {
+        if (snapshotter != null) snapshotter.awaitIdle();
+    }
+
+    /** Results name blocks up to {@code synthetic_window} back: those blocks come with the snapshot's. */
+    @Override
+    public ChainRestore beginRestore(SnapshotManifest manifest, List<Block> blocks, List<JsonNode> commits) {
+        writer.lock();
+        try {
+            if (head.height() != 0) {
+                throw new IllegalStateException("a snapshot is restored only into a new chain; this one is at height "
+                        + head.height());
+            }
+            return new ChainRestore(this, store, manifest, blocks, commits, smtCacheNodes);
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    /** The last step of a restore: under the writer lock, the restored head becomes the chain's. */
+    void restored(Block snapshotBlock, SparseMerkleTree.Node root) {
+        writer.lock();
+        try {
+            tree.clearCache();
+            validator.forget();
+            head.advance(snapshotBlock, root);
+        } finally {
+            writer.unlock();
+        }
+        if (pruner != null) pruner.headAt(snapshotBlock.header().height());
+    }
+
+    /** Undoes a restore that failed: the genesis state comes back. */
+    void restoreFailed() {
+        writer.lock();
+        try {
+            List<StateWrite> gw = GenesisState.writes(genesis);
+            ChainRestore.resetToGenesis(store, gw, GenesisState.tree(gw));
+            tree.clearCache();
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    @Override
     public void subscribe(ChainListener listener) {
         listeners.add(listener);
     }
@@ -262,6 +347,7 @@ public final class LocalChain extends StoreQuery implements Chain {
     @Override
     public void close() {
         if (pruner != null) pruner.close();
+        if (snapshotter != null) snapshotter.close();
         writer.lock();
         try {
             store.close();

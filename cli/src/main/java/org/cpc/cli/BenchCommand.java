@@ -32,6 +32,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", description = "Benchmarks: node throughput, GEMM backends, synthetic proof verification.",
         subcommands = {BenchCommand.Tps.class, BenchCommand.Stages.class, BenchCommand.PruningGrowthCommand.class,
             BenchCommand.Delegators.class,
+            BenchCommand.StateSyncCommand.class,
             BenchCommand.Gemm.class, BenchCommand.Verify.class, BenchCommand.Dispatch.class,
             BenchCommand.FreivaldsCheck.class, BenchCommand.Traces.class, BenchCommand.Fraud.class,
             BenchCommand.Audit.class})
@@ -506,6 +507,34 @@ final class BenchCommand extends GroupCommand {
             }
             inTempDir("delegators", dir -> org.cpc.bench.chain.DelegatorScaling.run(spec.commandLine().getOut(),
                     counts, blocks, dir));
+        }
+    }
+
+    @Command(name = "statesync", description = {
+        "Joining a chain by state sync against replaying it: builds a one-validator chain of --blocks blocks over",
+        "--accounts funded accounts (a snapshot of the last block), serves it from a node, and times a new node",
+        "started with --state-sync until it has caught up with the head, then a node block-syncing from genesis (for",
+        "up to 180 s). The accounts are funded by transfers in the first blocks. Real RocksDB, sockets on loopback."})
+    static final class StateSyncCommand implements Runnable {
+        @Option(names = "--blocks", defaultValue = "100000", description = "Blocks (default: ${DEFAULT-VALUE}).")
+        int blocks;
+        @Option(names = "--accounts", defaultValue = "100000", description = "Funded accounts (default: ${DEFAULT-VALUE}).")
+        int accounts;
+        @Option(names = "--dir", paramLabel = "DIR", description = "Where the nodes' data dirs go (default: a new temp dir).")
+        Path dir;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            if (blocks < 20 || accounts < 0 || accounts > 10_000_000) {
+                throw new Errors.CliException(Cpc.EXIT_USAGE, "need --blocks >= 20 and --accounts 0..10000000");
+            }
+            try {
+                Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("cpc-statesync-");
+                StateSyncBench.run(spec.commandLine().getOut(), blocks, accounts, work);
+            } catch (Exception e) {
+                throw new Errors.CliException(Cpc.EXIT_FAILED, "state sync benchmark failed: " + e);
+            }
         }
     }
 

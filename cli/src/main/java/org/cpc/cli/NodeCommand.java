@@ -7,6 +7,9 @@ import java.util.List;
 import java.time.InstantSource;
 import java.util.List;
 import org.cpc.chain.Pruning;
+import org.cpc.chain.snapshot.SnapshotPolicy;
+import org.cpc.node.StartOptions;
+import org.cpc.node.net.StateSync;
 import org.cpc.node.DataDir;
 import org.cpc.node.NodeConfig;
 import org.cpc.node.NodeInit;
@@ -124,6 +127,18 @@ final class NodeCommand extends GroupCommand {
                 description = "Blocks to keep: archive (all), default (the last " + Pruning.DEFAULT_KEEP + ") or the"
                         + " last N (at least " + Pruning.MIN_KEEP + "); older ones are deleted in the background"
                         + " (default: node.json's pruning, else default).") String pruning;
+        @Option(names = "--snapshot-interval", paramLabel = "N", defaultValue = "" + SnapshotPolicy.DEFAULT_INTERVAL,
+                description = "Take a state snapshot every N blocks, for new nodes to state-sync from; 0 takes none"
+                        + " (default: ${DEFAULT-VALUE}).") long snapshotInterval;
+        @Option(names = "--snapshot-keep", paramLabel = "N", defaultValue = "" + SnapshotPolicy.DEFAULT_KEEP,
+                description = "Snapshots kept on disk, the newest (default: ${DEFAULT-VALUE}).") int snapshotKeep;
+        @Option(names = "--state-sync", description = "Join from the newest snapshot the peers offer instead of"
+                + " replaying every block: needs an empty data dir and --peers.") boolean stateSync;
+        @Option(names = "--trust-height", paramLabel = "H", description = "State sync verifies headers from the block"
+                + " of this height (with --trust-hash); default: genesis, which works only while the chain is younger"
+                + " than the unbonding period.") Long trustHeight;
+        @Option(names = "--trust-hash", paramLabel = "HEX", description = "The hash of the --trust-height block, taken"
+                + " from a source you trust.") String trustHash;
         @Mixin PasswordOptions passwords;
 
         @Override
@@ -137,7 +152,19 @@ final class NodeCommand extends GroupCommand {
             }
             // An invalid value fails here with IllegalArgumentException: a usage error naming it.
             Pruning keep = pruning == null ? null : Pruning.parse(pruning);
-            NodeRunner node = NodeRunner.start(new DataDir(dataDir), port, p2p, keep, InstantSource.system(),
+            if ((trustHeight == null) != (trustHash == null)) {
+                throw new IllegalArgumentException("--trust-height and --trust-hash go together");
+            }
+            if (trustHeight != null && !stateSync) throw new IllegalArgumentException("--trust-height needs --state-sync");
+            if (snapshotInterval < 0 || snapshotKeep < 1) {
+                throw new IllegalArgumentException("--snapshot-interval must be 0 or more and --snapshot-keep at least 1");
+            }
+            StartOptions options = StartOptions.DEFAULTS.withPort(port).withP2p(p2p).withPruning(keep)
+                    .withSnapshots(snapshotInterval, snapshotKeep, SnapshotPolicy.DEFAULT_CHUNK_BYTES);
+            if (stateSync) {
+                options = options.withStateSync(trustHeight == null ? null : new StateSync.Trust(trustHeight, trustHash));
+            }
+            NodeRunner node = NodeRunner.startWith(new DataDir(dataDir), options, InstantSource.system(),
                     () -> passwords.unlockPassword("node keys")).closeOnShutdown();
             try {
                 node.awaitClose();

@@ -66,6 +66,28 @@ class CliAgainstNodeTest {
     }
 
     @Test
+    void nodeStartRefusesStateSyncOptionsThatCannotWork() {
+        Path d = dir.resolve("bad-sync");
+        NodeInit.init(d, NetworkParams.devnet(), null, "validator", 0, null, System.currentTimeMillis());
+        Run half = cpc("node", "start", "--data-dir", d.toString(), "--state-sync", "--trust-height", "5");
+        assertThat(half.exit()).isEqualTo(Cpc.EXIT_USAGE);
+        assertThat(half.err()).contains("--trust-height and --trust-hash go together");
+        Run noSync = cpc("node", "start", "--data-dir", d.toString(), "--trust-height", "5", "--trust-hash", "ab".repeat(32));
+        assertThat(noSync.exit()).isEqualTo(Cpc.EXIT_USAGE);
+        assertThat(noSync.err()).contains("--trust-height needs --state-sync");
+        Run badHash = cpc("node", "start", "--data-dir", d.toString(), "--state-sync", "--trust-height", "5",
+                "--trust-hash", "xyz");
+        assertThat(badHash.exit()).isEqualTo(Cpc.EXIT_USAGE);
+        assertThat(badHash.err()).contains("--trust-hash must be the block's hash");
+        Run keep = cpc("node", "start", "--data-dir", d.toString(), "--snapshot-keep", "0");
+        assertThat(keep.exit()).isEqualTo(Cpc.EXIT_USAGE);
+        // no peers in this data dir: state sync has no one to ask, and says what to give it
+        Run offline = cpc("node", "start", "--data-dir", d.toString(), "--state-sync");
+        assertThat(offline.exit()).isNotZero();
+        assertThat(offline.err()).contains("state sync needs peers to ask: give --peers");
+    }
+
+    @Test
     void keysAddShowListAndExport() {
         Run add = withKeys("keys", "add", "kate");
         assertThat(add.exit()).isZero();

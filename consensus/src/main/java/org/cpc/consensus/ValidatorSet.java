@@ -2,6 +2,7 @@ package org.cpc.consensus;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -141,6 +142,15 @@ public final class ValidatorSet {
 
     /** {@link #hashHex()} of a list of validators in set order. */
     public static String hashHex(List<Validator> validators) {
+        return Hex.encode(Sha256.hash(membersJcs(validators)));
+    }
+
+    /** Most members a set read from a peer may have. */
+    public static final int MAX_MEMBERS = 1000;
+    private static final java.util.Set<String> MEMBER_FIELDS = java.util.Set.of("address", "public_key", "power");
+
+    /** The members as {@code validators_hash} covers them: an array of {@code {"address","public_key","power"}}. */
+    public static ArrayNode membersJson(List<Validator> validators) {
         ArrayNode a = Json.NODES.arrayNode();
         for (Validator v : validators) {
             ObjectNode o = a.addObject();
@@ -148,7 +158,32 @@ public final class ValidatorSet {
             o.put("public_key", v.publicKey());
             o.put("power", v.power());
         }
-        return Hex.encode(Sha256.hash(Jcs.canonicalize(a)));
+        return a;
+    }
+
+    /** JCS of {@link #membersJson}: what {@code validators_hash} is the SHA-256 of. */
+    public static byte[] membersJcs(List<Validator> validators) {
+        return Jcs.canonicalize(membersJson(validators));
+    }
+
+    /**
+     * Reads {@link #membersJson} (strict, at most {@link #MAX_MEMBERS}) as a set with zero priorities: enough to
+     * check votes and certificates, which need no priorities.
+     *
+     * @throws IllegalArgumentException malformed, empty, duplicate members, or power out of range
+     */
+    public static ValidatorSet fromMembersJson(com.fasterxml.jackson.databind.JsonNode node) {
+        if (!node.isArray() || node.isEmpty() || node.size() > MAX_MEMBERS) {
+            throw new IllegalArgumentException("a validator set is an array of 1.." + MAX_MEMBERS + " members");
+        }
+        List<Validator> out = new ArrayList<>(node.size());
+        for (com.fasterxml.jackson.databind.JsonNode e : node) {
+            org.cpc.protocol.codec.JsonFields f = org.cpc.protocol.codec.JsonFields.of(e, "validator", MEMBER_FIELDS);
+            String key = f.string("public_key");
+            if (!Hex.isHex(key)) throw new IllegalArgumentException("validator public_key must be lowercase hex");
+            out.add(new Validator(f.string("address"), key, f.uint("power")));
+        }
+        return new ValidatorSet(out);
     }
 
     /** Same validators, powers and priorities, in the same order. */

@@ -30,6 +30,11 @@ public record DataDir(Path root) {
         return root.resolve("db");
     }
 
+    /** State snapshots this node takes and serves to peers (state sync). */
+    public Path snapshots() {
+        return root.resolve("snapshots");
+    }
+
     /**
      * Consensus state that must survive a crash, and that moves with the validator when it moves (stopped first): a
      * copy running beside the original double-signs (docs/operations.md, "Moving a validator").

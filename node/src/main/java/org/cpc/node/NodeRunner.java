@@ -15,6 +15,7 @@ import org.cpc.chain.Chain;
 import org.cpc.chain.Genesis;
 import org.cpc.chain.LocalChain;
 import org.cpc.chain.Pruning;
+import org.cpc.chain.snapshot.SnapshotPolicy;
 import org.cpc.node.api.EventHub;
 import org.cpc.node.api.Faucet;
 import org.cpc.node.api.NodeMetrics;
@@ -87,10 +88,19 @@ public final class NodeRunner implements AutoCloseable {
     /** As above, with block pruning overriding {@code node.json}'s {@code pruning} (null: keep node.json's). */
     public static NodeRunner start(DataDir dir, Integer port, NodeConfig.P2p p2p, Pruning pruning, InstantSource clock,
                                    Supplier<char[]> password) {
-        return start(dir, port, p2p, (db, genesis) -> LocalChain.open(db, genesis,
-                LocalChain.Options.defaults().withClock(clock::millis)
+        return startWith(dir, StartOptions.DEFAULTS.withPort(port).withP2p(p2p).withPruning(pruning), clock, password);
+    }
+
+    /** Starts the node of an initialised data dir on RocksDB with {@code options} (snapshots, state sync). */
+    public static NodeRunner startWith(DataDir dir, StartOptions options, InstantSource clock,
+                                       Supplier<char[]> password) {
+        Pruning pruning = options.pruning();
+        SnapshotPolicy snapshots = new SnapshotPolicy(dir.snapshots(), options.snapshotInterval(),
+                options.snapshotKeep(), options.snapshotChunkBytes());
+        return start(dir, options.port(), options.p2p(), (db, genesis) -> LocalChain.open(db, genesis,
+                LocalChain.Options.defaults().withClock(clock::millis).withSnapshots(snapshots)
                         .withPruning(pruning != null ? pruning : NodeConfig.read(dir.root()).pruning())),
-                TCP, clock, password);
+                TCP, clock, password, options);
     }
 
     /**
@@ -102,6 +112,13 @@ public final class NodeRunner implements AutoCloseable {
      */
     public static NodeRunner start(DataDir dir, Integer port, NodeConfig.P2p p2p, ChainOpener opener,
                                    NetworkOpener networkOpener, InstantSource clock, Supplier<char[]> password) {
+        return start(dir, port, p2p, opener, networkOpener, clock, password, StartOptions.DEFAULTS);
+    }
+
+    /** As above; {@code options} says whether to state-sync first (its port, p2p and pruning are not read here). */
+    public static NodeRunner start(DataDir dir, Integer port, NodeConfig.P2p p2p, ChainOpener opener,
+                                   NetworkOpener networkOpener, InstantSource clock, Supplier<char[]> password,
+                                   StartOptions options) {
         if (!dir.initialised()) {
             throw new IllegalStateException("data dir " + dir.root() + " has no genesis.json and node.json;"
                     + " create it with: cpc node init --data-dir " + dir.root());
@@ -152,6 +169,10 @@ public final class NodeRunner implements AutoCloseable {
             network = NodeNetwork.open(chain, config.p2p(), config.limits().p2p(), key != null ? key.address() : "node",
                     dir.p2p(), pw,
                     networkOpener);
+            if (options.stateSync()) {
+                // Before consensus and block sync exist: they start at the restored head.
+                network.stateSync(options.trust());
+            }
             // Without peers only a validator can move the chain; with them any node follows consensus.
             consensus = key != null || config.p2p().enabled()
                     ? new TendermintConsensus(chain, key, clock, metrics::blockProduced, network.network(),
@@ -170,6 +191,10 @@ public final class NodeRunner implements AutoCloseable {
         } catch (IOException e) {
             cleanup(consensus, network, server, chain, evidence, lock, ch);
             throw new UncheckedIOException("cannot lock " + dir.lockFile() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            cleanup(consensus, network, server, chain, evidence, lock, ch);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during state sync", e);
         } catch (RuntimeException e) {
             cleanup(consensus, network, server, chain, evidence, lock, ch);
             throw e;

@@ -31,6 +31,8 @@ final class Testnet implements AutoCloseable {
     private final Path root;
     private final List<Path> dirs = new ArrayList<>();
     private final List<TestNode> running = new ArrayList<>();
+    /** What every node is started with beyond its data dir (snapshots); the port and peers are the testnet's. */
+    private StartOptions options = StartOptions.DEFAULTS;
 
     private Testnet(Path root, NetworkParams params, Genesis genesis, List<Path> validatorDirs) {
         this.root = root;
@@ -91,10 +93,21 @@ final class Testnet implements AutoCloseable {
         return "127.0.0.1:" + n.runner.network().listenAddress().getPort();
     }
 
+    /** Nodes started from now on take {@code o}'s snapshots (and state sync if it says so). */
+    Testnet withOptions(StartOptions o) {
+        this.options = o;
+        return this;
+    }
+
+    DataDir dataDir(int i) {
+        return new DataDir(dirs.get(i));
+    }
+
     TestNode startWithPeers(int i, List<String> peers) {
         if (running.get(i) != null) throw new IllegalStateException("node " + i + " is running");
         NodeConfig.P2p p2p = NodeConfig.P2p.listening("127.0.0.1:0").withPeers(peers);
-        TestNode n = new TestNode(NodeRunner.start(new DataDir(dirs.get(i)), 0, p2p, InstantSource.system(), () -> {
+        TestNode n = new TestNode(NodeRunner.startWith(new DataDir(dirs.get(i)), options.withPort(0).withP2p(p2p),
+                InstantSource.system(), () -> {
             throw new AssertionError("a devnet node must not ask for a password");
         }));
         running.set(i, n);

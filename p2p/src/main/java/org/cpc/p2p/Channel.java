@@ -12,7 +12,9 @@ public enum Channel {
     /** Block sync: status, ranges of blocks with commit certificates. */
     SYNC(3),
     /** Peer exchange; handled inside the p2p module, never given to the node's handler. */
-    PEX(4);
+    PEX(4),
+    /** State sync: snapshot lists and chunks, light blocks (header, commit, validator set). */
+    SNAPSHOT(5);
 
     private final int wire;
 

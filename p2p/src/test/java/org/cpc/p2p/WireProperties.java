@@ -41,7 +41,7 @@ class WireProperties {
     }
 
     @Property(tries = 100)
-    void oversizedEmptyOrUnknownFramesAreViolations(@ForAll @IntRange(min = 5, max = 255) int type,
+    void oversizedEmptyOrUnknownFramesAreViolations(@ForAll @IntRange(min = 6, max = 255) int type,
             @ForAll @IntRange(min = MAX + 1) int length) {
         assertThatThrownBy(() -> read(new byte[] {0, 0, 0, 1, (byte) type})).isInstanceOf(ProtocolViolationException.class)
                 .hasMessage("unknown channel " + type);

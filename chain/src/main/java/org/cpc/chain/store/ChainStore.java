@@ -47,7 +47,9 @@ import org.rocksdb.WriteOptions;
  * uint32_be index → tx hash ‖ uint64_be gas used: every transaction naming the address, see
  * {@link #addressesOf}) and {@code tasks_created} (uint64_be height ‖ uint32_be index → UTF-8(task_id) of each
  * CREATE_TASK, so tasks list newest first); a store made before them gets them rebuilt from its blocks once, when
- * opened. A block, its commit certificate, its result payments, its state changes, SMT nodes, indexes and the new
+ * opened. {@code validator_sets} (SHA-256 of the set's JCS → that JCS, the form {@code validators_hash} covers)
+ * keeps every validator set a committed header named, so that the node can serve light blocks of any kept height
+ * (the state holds only the sets of the next few heights). A block, its commit certificate, its result payments, its state changes, SMT nodes, indexes and the new
  * head pointer go in one synced {@link WriteBatch}: after a crash the store is at one committed block or the next,
  * never between.
  */
@@ -75,7 +77,7 @@ public final class ChainStore implements AutoCloseable {
     private final LRUCache blockCache;
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
     private final ColumnFamilyHandle meta, blocks, blockHash, txs, state, smt, deadlines, commits, results;
-    private final ColumnFamilyHandle addressTxs, tasksCreated;
+    private final ColumnFamilyHandle addressTxs, tasksCreated, validatorSets;
     private final WriteOptions syncWrite;
 
     private ChainStore(Path dir) {
@@ -95,7 +97,7 @@ public final class ChainStore implements AutoCloseable {
         List<ColumnFamilyDescriptor> descs = new ArrayList<>();
         descs.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
         for (String n : List.of("blocks", "block_hash", "txs", "state", "smt", "task_deadlines", "commits",
-                "results", "address_txs", "tasks_created")) {
+                "results", "address_txs", "tasks_created", "validator_sets")) {
             descs.add(new ColumnFamilyDescriptor(n.getBytes(StandardCharsets.UTF_8), cfOptions));
         }
         try {
@@ -121,6 +123,7 @@ public final class ChainStore implements AutoCloseable {
         results = handles.get(8);
         addressTxs = handles.get(9);
         tasksCreated = handles.get(10);
+        validatorSets = handles.get(11);
         syncWrite = new WriteOptions().setSync(true);
         checkFormat();
         if (get(meta, DEADLINE_INDEX) == null) rebuildDeadlineIndex();
@@ -517,6 +520,107 @@ public final class ChainStore implements AutoCloseable {
             db.write(syncWrite, b);
         } catch (RocksDBException e) {
             throw new ChainStoreException("writing block " + h + " to " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Stores a validator set under its hash (content-addressed, so writing it again or early is harmless). */
+    public void putValidatorSet(String hashHex, byte[] jcs) {
+        try {
+            db.put(validatorSets, Hex.decode(hashHex), jcs);
+        } catch (RocksDBException e) {
+            throw new ChainStoreException("writing a validator set to " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The validator set (its JCS) whose {@code validators_hash} is {@code hashHex}, or null if none was kept. */
+    public byte[] validatorSetBytes(String hashHex) {
+        return hashHex.length() == 64 && Hex.isHex(hashHex) ? get(validatorSets, Hex.decode(hashHex)) : null;
+    }
+
+    /**
+     * A consistent read-only view of the committed state as it is now: later commits do not change what it shows.
+     * Cheap to take (a RocksDB snapshot); read it on another thread while blocks commit, then close it.
+     */
+    public StateView stateView() {
+        return new StateView(db.getSnapshot());
+    }
+
+    /** See {@link #stateView()}. */
+    public final class StateView implements AutoCloseable {
+        private final org.rocksdb.Snapshot snapshot;
+
+        private StateView(org.rocksdb.Snapshot snapshot) {
+            this.snapshot = snapshot;
+        }
+
+        /** Every state entry in store order (key space byte, then tree key). */
+        public void forEach(StateVisitor visit) {
+            try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot); RocksIterator it = db.newIterator(state, ro)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    byte[] k = it.key();
+                    visit.entry(k[0], java.util.Arrays.copyOfRange(k, 1, k.length), it.value());
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            db.releaseSnapshot(snapshot);
+            snapshot.close();
+        }
+    }
+
+    /** One state entry. */
+    @FunctionalInterface
+    public interface StateVisitor {
+        void entry(byte type, byte[] treeKey, byte[] value);
+    }
+
+    /**
+     * Empties the state, the SMT and the deadline index, before a snapshot is restored into a store that holds only
+     * the genesis block.
+     */
+    public void clearState() {
+        if (headHeight() != 0) throw new IllegalStateException("state is restored only into a store at genesis");
+        try (WriteBatch b = new WriteBatch()) {
+            byte[] lo = new byte[0];
+            byte[] hi = new byte[64];
+            java.util.Arrays.fill(hi, (byte) 0xff);
+            for (ColumnFamilyHandle cf : List.of(state, smt, deadlines)) {
+                b.deleteRange(cf, lo, hi);
+                b.delete(cf, hi);
+            }
+            b.delete(meta, SMT_ROOT);
+            db.write(syncWrite, b);
+        } catch (RocksDBException e) {
+            throw new ChainStoreException("clearing the state of " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Ends a restore: stores the blocks (consecutive, the last being the snapshot's, each with its commit
+     * certificate) and makes the last one the head and the first one the earliest kept, in one synced write. The
+     * restored state and SMT must already be in place ({@link #commitState}) and hash to the last block's
+     * {@code state_root}. No transaction index or result payments are written for these blocks: they were not
+     * executed here.
+     */
+    public void restoreHead(List<Block> restored, List<byte[]> commitBytes) {
+        if (restored.isEmpty() || restored.size() != commitBytes.size()) {
+            throw new IllegalArgumentException("a restore needs at least the snapshot block and one commit per block");
+        }
+        try (WriteBatch b = new WriteBatch()) {
+            for (int i = 0; i < restored.size(); i++) {
+                Block block = restored.get(i);
+                long h = block.header().height();
+                b.put(blocks, be64(h), Json.MAPPER.writeValueAsBytes(block.toJson()));
+                b.put(blockHash, Hex.decode(block.hashHex()), be64(h));
+                b.put(commits, be64(h), commitBytes.get(i));
+            }
+            b.put(meta, EARLIEST_BLOCK, be64(restored.getFirst().header().height()));
+            b.put(meta, HEAD, be64(restored.getLast().header().height()));
+            db.write(syncWrite, b);
+        } catch (RocksDBException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new ChainStoreException("writing the restored head to " + dir + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -30,6 +30,9 @@ public final class NodeNetwork implements MessageHandler, AutoCloseable {
     private final Map<Channel, AtomicLong> bytesIn = new EnumMap<>(Channel.class);
     private PeerNetwork network;
     private TxGossip gossip;
+    private SnapshotService snapshots;
+    /** Whether the peer network was started (by {@link #stateSync} before {@link #start}). */
+    private boolean peersStarted;
     private volatile TendermintConsensus consensus;
     private volatile BlockSync sync;
     /** Set once the network listens: REST serves {@code GET /status} from before that, while P2P starts. */
@@ -67,6 +70,7 @@ public final class NodeNetwork implements MessageHandler, AutoCloseable {
         }
         n.gossip = new TxGossip(chain, n.network);
         chain.subscribe(n.gossip);
+        n.snapshots = new SnapshotService(chain, n.network);
         return n;
     }
 
@@ -81,9 +85,29 @@ public final class NodeNetwork implements MessageHandler, AutoCloseable {
         BlockSync s = new BlockSync(chain, network, consensus);
         chain.subscribe(s);
         this.sync = s;
+        startPeers();
+        s.start();
+    }
+
+    private synchronized void startPeers() {
+        if (peersStarted) return;
+        peersStarted = true;
         network.start();
         listening = true;
-        s.start();
+    }
+
+    /**
+     * State sync ({@code --state-sync}): starts the network alone (no block sync, no consensus yet), restores the
+     * newest snapshot its peers offer and can prove from {@code trust} (genesis when null); {@link #start} follows.
+     *
+     * @return what was restored; empty when no peer offered a snapshot above the trusted height
+     */
+    public java.util.Optional<StateSync.Result> stateSync(StateSync.Trust trust) throws InterruptedException {
+        if (!settings.enabled() || settings.peers().isEmpty()) {
+            throw new StateSyncException("state sync needs peers to ask: give --peers HOST:PORT,… (and --p2p-listen)");
+        }
+        startPeers();
+        return new StateSync(chain, network, snapshots, trust).run();
     }
 
     public boolean enabled() {
@@ -128,6 +152,11 @@ public final class NodeNetwork implements MessageHandler, AutoCloseable {
         return s == null ? 0 : s.syncedBlocks();
     }
 
+    /** The SNAPSHOT channel: what this node serves of its snapshots and light blocks. */
+    public SnapshotService snapshots() {
+        return snapshots;
+    }
+
     public TxGossip gossip() {
         return gossip;
     }
@@ -151,7 +180,11 @@ public final class NodeNetwork implements MessageHandler, AutoCloseable {
                     if (c != null) c.receive(peerId, payload);
                 }
                 case TX -> gossip.receive(peerId, payload);
-                case SYNC -> sync.receive(peerId, payload);
+                case SYNC -> {
+                    BlockSync s = sync;
+                    if (s != null) s.receive(peerId, payload);
+                }
+                case SNAPSHOT -> snapshots.receive(peerId, payload);
                 case PEX -> network.penalize(peerId, Misbehaviour.PROTOCOL_VIOLATION, "PEX reached the node");
             }
         } catch (IllegalArgumentException e) {
@@ -161,14 +194,17 @@ public final class NodeNetwork implements MessageHandler, AutoCloseable {
 
     @Override
     public void onPeerConnected(PeerInfo peer) {
-        sync.peerConnected(peer.id());
+        BlockSync s = sync;
+        if (s != null) s.peerConnected(peer.id());
         TendermintConsensus c = consensus;
         if (c != null) c.peerConnected(peer.id());
     }
 
     @Override
     public void onPeerDisconnected(String peerId) {
-        sync.peerDisconnected(peerId);
+        snapshots.peerDisconnected(peerId);
+        BlockSync s = sync;
+        if (s != null) s.peerDisconnected(peerId);
     }
 
     /**
@@ -180,6 +216,7 @@ public final class NodeNetwork implements MessageHandler, AutoCloseable {
         network.close();
         BlockSync s = sync;
         if (s != null) s.close();
+        snapshots.close();
         gossip.close();
     }
 }
