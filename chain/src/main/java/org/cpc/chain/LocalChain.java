@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
@@ -25,6 +26,7 @@ import org.cpc.chain.state.SparseMerkleTree;
 import org.cpc.chain.state.StateKeys;
 import org.cpc.chain.store.ChainStore;
 import org.cpc.chain.store.ChainStoreException;
+import org.cpc.consensus.ValidatorSet;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.params.NetworkParams;
@@ -249,7 +251,7 @@ public final class LocalChain extends StoreQuery implements Chain {
         try {
             ExecutedBlock e = validator.check(block);
             BlockExecutor.Outcome o = e.outcome();
-            validatorSets.keep(block, query::validatorSet);
+            validatorSets.keep(block, this::validatorSet);
             try {
                 store.commit(block, jsonBytes(block.toJson()), commitBytes, e.txHashes(), o.gasPerTx(),
                         o.resultPayments(), o.writes(), o.indexWrites(), e.smt());
