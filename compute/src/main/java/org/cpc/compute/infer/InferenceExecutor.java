@@ -136,6 +136,8 @@ public final class InferenceExecutor {
                     for (int q = 0; q < width; q++) colSum[q] += patches[t * width + q];
                 }
             }
+            int[] accs = out.accumulators();
+            byte[] acts = out.activations();
             for (int o = 0; o < l.outputs(); o++) {
                 int base = p.base()[o];
                 int zw = l.weightZeroPoints()[o];
@@ -144,8 +146,8 @@ public final class InferenceExecutor {
                     int at = (b0 + b) * sampleOut + o * positions;
                     for (int q = 0; q < positions; q++) {
                         int acc = products[from + q] + base - (colSum == null ? 0 : zw * colSum[b * positions + q]);
-                        out.accumulators()[at + q] = acc;
-                        out.activations()[at + q] = l.output(o, acc);
+                        accs[at + q] = acc;
+                        acts[at + q] = l.output(o, acc);
                     }
                 }
             }

@@ -57,6 +57,10 @@ final class Patches {
     static void maxPool(byte[] in, int inOffset, Shape shape, Window w, byte[] out, int outOffset) {
         int outH = w.outHeight(shape.height());
         int outW = w.outWidth(shape.width());
+        if (w.padTop() == 0 && w.padLeft() == 0 && w.dilationH() == 1 && w.dilationW() == 1) {
+            maxPoolInside(in, inOffset, shape, w, out, outOffset, outH, outW);
+            return;
+        }
         int o = outOffset;
         for (int c = 0; c < shape.channels(); c++) {
             int plane = inOffset + c * shape.plane();
@@ -70,6 +74,34 @@ final class Patches {
                             int ix = ox * w.strideW() - w.padLeft() + kj * w.dilationW();
                             if (ix >= 0 && ix < shape.width()) max = Math.max(max, in[plane + iy * shape.width() + ix]);
                         }
+                    }
+                    out[o++] = (byte) max;
+                }
+            }
+        }
+    }
+
+    /**
+     * MaxPool without top or left padding and without dilation: every window starts inside the input and, the output
+     * side being ⌊(in + pads − kernel) / stride⌋ + 1, at most the bottom and right pads stick out; those rows and
+     * columns are cut off once per window row instead of checked per value.
+     */
+    private static void maxPoolInside(byte[] in, int inOffset, Shape shape, Window w, byte[] out, int outOffset,
+                                      int outH, int outW) {
+        int width = shape.width();
+        int o = outOffset;
+        for (int c = 0; c < shape.channels(); c++) {
+            int plane = inOffset + c * shape.plane();
+            for (int oy = 0; oy < outH; oy++) {
+                int y0 = oy * w.strideH();
+                int y1 = Math.min(y0 + w.kernelH(), shape.height());
+                for (int ox = 0; ox < outW; ox++) {
+                    int x0 = ox * w.strideW();
+                    int x1 = Math.min(x0 + w.kernelW(), width);
+                    int max = -128;
+                    for (int iy = y0; iy < y1; iy++) {
+                        int row = plane + iy * width;
+                        for (int ix = x0; ix < x1; ix++) max = Math.max(max, in[row + ix]);
                     }
                     out[o++] = (byte) max;
                 }
