@@ -30,7 +30,10 @@ import org.junit.jupiter.api.Test;
  * order handed out, a job told to stop while running is finished and its output dropped.
  *
  * <p>Before each failed attempt doubled the next timeout, such jobs went from worker to worker for ever: on a devnet
- * under load a 20-job CNN task stalled at 18/20, its last two jobs timing out on both workers in turn.
+ * under load a 20-job CNN task stalled at 18/20. The likely sequence, as a devnet run at load average 30 showed it
+ * up to the first timeouts (with this fix it then completed): each worker's first job (blob download, model import,
+ * a cold JIT) overruns the 10 s floor; each is handed to the other worker, which is still finishing the job it was
+ * told to drop, so it overruns again, and so on, while the other 18 jobs go through.
  */
 class SlowJobsTest {
     private static final long START = 1_000_000_000L;
