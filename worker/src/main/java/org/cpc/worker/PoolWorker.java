@@ -339,6 +339,8 @@ public final class PoolWorker implements Worker {
             int index = m.index();
             String type = m.challengeType();
             try {
+                // Taken back (timed out) before it started: running it would only delay the jobs behind it.
+                if (cancelled.remove(jobId) || closed.getCount() == 0) return;
                 ChallengeType t = ChallengeType.require(type);
                 byte[] out = t.execute(m.payload(), taskId, index, blobs, backend.gemm());
                 computed.incrementAndGet();

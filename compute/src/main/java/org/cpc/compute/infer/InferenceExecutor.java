@@ -2,6 +2,7 @@ package org.cpc.compute.infer;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -11,7 +12,8 @@ import org.cpc.compute.gemm.GemmBackend;
 
 /**
  * Runs an {@link IntModel} exactly on a {@link GemmBackend} and returns the whole {@link Trace}. Conv is im2col then
- * one GEMM per sample (weights · patches); Dense is one GEMM per block of samples (inputs · weightsᵀ). The GEMM sees
+ * one GEMM per block of samples (weights · the block's patches side by side); Dense is one GEMM per block of samples
+ * (inputs · weightsᵀ). The GEMM sees
  * the raw int8 values; the zero points come back in afterwards by the usual expansion
  * <pre>  Σ (x − zx)(w − zw) = Σ x·w − zx·Σ w − zw·Σ x + depth·zx·zw</pre>
  * with Σ w per output channel prepared once per model. All in int arithmetic: intermediate sums may wrap, but the
@@ -26,8 +28,14 @@ public final class InferenceExecutor {
     private final int threads;
     private final List<Prepared> prepared = new ArrayList<>();
 
-    /** What a Conv or Dense layer needs besides its parameters; null entries for MaxPool and Flatten. */
-    private record Prepared(int[] base, byte[] weightsTransposed) {}
+    /** Patches per GEMM of a Conv layer: several samples' worth, so that the GEMM is large enough to run fast. */
+    static final long CONV_BLOCK_BYTES = 256 << 10;
+
+    /**
+     * What a Conv or Dense layer needs besides its parameters; null entries for MaxPool and Flatten. Without weight
+     * zero points (symmetric weights, the usual export) the zx·Σ x term vanishes and is not computed.
+     */
+    private record Prepared(int[] base, byte[] weightsTransposed, boolean anyWeightZeroPoint) {}
 
     public InferenceExecutor(IntModel model, GemmBackend backend, int threads) {
         this.model = model;
@@ -97,29 +105,50 @@ public final class InferenceExecutor {
         }
     }
 
+    /**
+     * Samples [s0, s1) in blocks of about {@link #CONV_BLOCK_BYTES} of patches: each block's patches side by side
+     * (depth × block·positions), one GEMM for the block, then the zero-point terms and requantization per sample.
+     */
     private void conv(Op.Conv c, Prepared p, byte[] in, Shape inShape, Trace.Layer out, int s0, int s1) {
         IntLinear l = c.linear();
         int positions = out.shape().plane();
-        byte[] patches = new byte[l.depth() * positions];
-        int[] colSum = new int[positions];
-        MemorySegment w = MemorySegment.ofArray(l.weights());
+        int sampleOut = out.shape().size();
+        int block = (int) Math.clamp(CONV_BLOCK_BYTES / ((long) l.depth() * positions), 1, s1 - s0);
+        int columns = block * positions;
+        byte[] patches = new byte[l.depth() * columns];
+        int[] products = new int[l.outputs() * columns];
+        int[] colSum = p.anyWeightZeroPoint() ? new int[columns] : null;
+        MemorySegment weights = MemorySegment.ofArray(l.weights());
         MemorySegment patchSegment = MemorySegment.ofArray(patches);
-        for (int s = s0; s < s1; s++) {
-            Patches.im2col(in, s * inShape.size(), inShape, c.window(), (byte) l.inputZeroPoint(), patches);
-            int accOffset = s * out.shape().size();
-            gemm.gemm(w, patchSegment, slice(out.accumulators(), accOffset, out.shape().size()), l.outputs(), l.depth(),
-                    positions);
-            java.util.Arrays.fill(colSum, 0);
-            for (int t = 0; t < l.depth(); t++) {
-                for (int q = 0; q < positions; q++) colSum[q] += patches[t * positions + q];
+        MemorySegment productSegment = MemorySegment.ofArray(products);
+        for (int b0 = s0; b0 < s1; b0 += block) {
+            int n = Math.min(block, s1 - b0);
+            int width = n * positions;
+            for (int b = 0; b < n; b++) {
+                Patches.im2col(in, (b0 + b) * inShape.size(), inShape, c.window(), (byte) l.inputZeroPoint(), patches,
+                        b * positions, width);
             }
+            gemm.gemm(weights, patchSegment.asSlice(0, (long) l.depth() * width),
+                    productSegment.asSlice(0, 4L * l.outputs() * width), l.outputs(), l.depth(), width);
+            if (colSum != null) {
+                Arrays.fill(colSum, 0, width, 0);
+                for (int t = 0; t < l.depth(); t++) {
+                    for (int q = 0; q < width; q++) colSum[q] += patches[t * width + q];
+                }
+            }
+            int[] accs = out.accumulators();
+            byte[] acts = out.activations();
             for (int o = 0; o < l.outputs(); o++) {
+                int base = p.base()[o];
                 int zw = l.weightZeroPoints()[o];
-                for (int q = 0; q < positions; q++) {
-                    int at = accOffset + o * positions + q;
-                    int acc = out.accumulators()[at] + p.base()[o] - zw * colSum[q];
-                    out.accumulators()[at] = acc;
-                    out.activations()[at] = l.output(o, acc);
+                for (int b = 0; b < n; b++) {
+                    int from = o * width + b * positions;
+                    int at = (b0 + b) * sampleOut + o * positions;
+                    for (int q = 0; q < positions; q++) {
+                        int acc = products[from + q] + base - (colSum == null ? 0 : zw * colSum[b * positions + q]);
+                        accs[at + q] = acc;
+                        acts[at + q] = l.output(o, acc);
+                    }
                 }
             }
         }
@@ -134,7 +163,7 @@ public final class InferenceExecutor {
                 s1 - s0, k, outputs);
         for (int s = s0; s < s1; s++) {
             int rowSum = 0;
-            for (int t = 0; t < k; t++) rowSum += in[s * k + t];
+            if (p.anyWeightZeroPoint()) for (int t = 0; t < k; t++) rowSum += in[s * k + t];
             for (int o = 0; o < outputs; o++) {
                 int at = s * outputs + o;
                 int acc = out.accumulators()[at] + p.base()[o] - l.weightZeroPoints()[o] * rowSum;
@@ -162,7 +191,9 @@ public final class InferenceExecutor {
                 for (int t = 0; t < l.depth(); t++) transposed[t * l.outputs() + o] = l.weights()[o * l.depth() + t];
             }
         }
-        return new Prepared(base, transposed);
+        boolean anyWeightZeroPoint = false;
+        for (int z : l.weightZeroPoints()) anyWeightZeroPoint |= z != 0;
+        return new Prepared(base, transposed, anyWeightZeroPoint);
     }
 
     private static MemorySegment slice(int[] values, int offset, int length) {

@@ -46,6 +46,39 @@ class InferExecutorTest {
         }
     }
 
+    /**
+     * A convolution large enough that {@link InferenceExecutor#CONV_BLOCK_BYTES} holds 3 samples' patches: batches of
+     * 7 run as blocks of 3, 3 and 1 (or 3 and 3 + 1 on two threads), each block one GEMM, equal to the reference.
+     */
+    @Test
+    void convolutionBlocksOfSeveralSamplesMatchTheReference() {
+        SplittableRandom random = new SplittableRandom(5);
+        Window w = new Window(3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+        Shape in = new Shape(4, 48, 48);
+        assertThat(InferenceExecutor.CONV_BLOCK_BYTES / (36L * 48 * 48)).isEqualTo(3);
+        IntLinear conv = RandomModels.linear(random, 3, 36, -128);
+        Op.Conv c = new Op.Conv("conv", conv, w);
+        IntLinear fc = RandomModels.linear(random, 5, 3 * 48 * 48, conv.outputZeroPoint());
+        IntModel model = new IntModel(in, 0.1f, 0, List.of(c, new Op.Flatten("flatten"), new Op.Dense("fc", fc)), 0.1f,
+                fc.outputZeroPoint());
+        int batch = 7;
+        byte[] input = RandomModels.input(random, model, batch);
+        backends().forEach(backend -> {
+            for (int threads = 1; threads <= 2; threads++) {
+                Trace trace = new InferenceExecutor(model, backend, threads).run(input, batch);
+                for (int s = 0; s < batch; s++) {
+                    byte[] sample = java.util.Arrays.copyOfRange(input, s * in.size(), (s + 1) * in.size());
+                    ReferenceInference.Layer expected = ReferenceInference.run(model, sample).getFirst();
+                    String what = backend.name() + ", " + threads + " threads, sample " + s;
+                    assertThat(toLongs(trace.layers().getFirst().accumulatorRow(s))).as(what)
+                            .isEqualTo(expected.accumulators());
+                    assertThat(toInts(trace.layers().getFirst().activationRow(s))).as(what)
+                            .isEqualTo(expected.activations());
+                }
+            }
+        });
+    }
+
     /** Extreme operands: all −128 weights and inputs with the largest depth and bias stay exact in int32. */
     @Test
     void isExactAtTheAccumulatorBounds() {

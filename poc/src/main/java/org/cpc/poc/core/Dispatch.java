@@ -3,11 +3,13 @@ package org.cpc.poc.core;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.cpc.compute.market.PoolMessage;
 import org.cpc.protocol.codec.Json;
 
@@ -20,6 +22,8 @@ final class Dispatch {
     static final long MIN_JOB_TIMEOUT_MS = 10_000;
     /** How many times its expected compute time a job may take before it goes to another worker. */
     static final int JOB_TIMEOUT_SLACK = 4;
+    /** A job's timeout doubles with each failed attempt, at most this many times (then --job-timeout caps it). */
+    static final int MAX_TIMEOUT_DOUBLINGS = 16;
 
     private final PocMachine.Rules rules;
     private final Outbox out;
@@ -28,6 +32,11 @@ final class Dispatch {
     /** Authenticated workers in the order they said hello: the round-robin ring. */
     private final List<WorkerSession> ready = new ArrayList<>();
     private final LinkedHashSet<Job> queue = new LinkedHashSet<>();
+    /**
+     * Assignments whose output arrived before their deadline and is being verified (by id): the deadline bounds the
+     * worker, not the PoC validator's own verification, so these do not time out.
+     */
+    private final Set<Long> verifying = new HashSet<>();
     private final Standings standings = new Standings();
     private int rr;
     private long assignments;
@@ -131,6 +140,7 @@ final class Dispatch {
 
     /** The assignment is over without a verified output: its job waits for another worker. */
     void release(Assignment a) {
+        verifying.remove(a.seq());
         Job j = a.job();
         if (j.assignment == a) j.assignment = null;
         if (j.status == JobStatus.ASSIGNED) j.move(JobStatus.QUEUED);
@@ -139,11 +149,17 @@ final class Dispatch {
 
     /** Takes {@code a} off its worker; false when it was not there any more (timed out, cancelled, disconnected). */
     boolean finish(Assignment a) {
+        verifying.remove(a.seq());
         WorkerSession s = sessions.get(a.session());
         if (s == null || s.inflight.get(a.job().id()) != a) return false;
         s.inflight.remove(a.job().id());
         if (a.job().assignment == a) a.job().assignment = null;
         return true;
+    }
+
+    /** The worker answered {@code a} in time: its output is being verified, and the deadline no longer runs. */
+    void answered(Assignment a) {
+        verifying.add(a.seq());
     }
 
     void requeue(Job j) {
@@ -163,6 +179,7 @@ final class Dispatch {
                 Assignment a = it.next();
                 if (a.job().task != t) continue;
                 it.remove();
+                verifying.remove(a.seq());
                 if (a.job().assignment == a) a.job().assignment = null;
                 if (a.job().status == JobStatus.ASSIGNED) a.job().move(JobStatus.QUEUED);
                 out.send(s.id, new PoolMessage.Cancel(a.job().id(), reason));
@@ -228,7 +245,7 @@ final class Dispatch {
         boolean audit = j.status == JobStatus.AUDITING;
         Task t = j.task;
         long timeout = jobTimeoutMillis(t.type.jobMacs(t.payload, j.index), s.gops, s.inflight.size() + 1,
-                rules.jobTimeoutMs());
+                j.attempts, rules.jobTimeoutMs());
         Assignment a = new Assignment(++assignments, j, s.id, timeout, nowMs + timeout, audit);
         j.assignment = a;
         if (!audit) j.move(JobStatus.ASSIGNED);
@@ -243,12 +260,19 @@ final class Dispatch {
      * already (a worker runs its jobs one after another), at least {@link #MIN_JOB_TIMEOUT_MS}, at most
      * {@code capMillis} (--job-timeout), which is also the timeout of a worker that advertised no speed. A worker
      * that overstates its GOPS only shortens its own timeouts.
+     *
+     * <p>That estimate comes from a large GEMM and can be far too short for a job that is not one (an inference job
+     * runs many small products and writes its whole trace), and a worker finishes a job it was told to drop before
+     * it starts the next. So each failed attempt ({@code failedAttempts}: timeouts, errors, rejections) doubles the
+     * next one's timeout, up to the cap: a job that always took longer than its first timeout would otherwise be
+     * handed from worker to worker for ever.
      */
-    static long jobTimeoutMillis(long macs, double gops, int queued, long capMillis) {
+    static long jobTimeoutMillis(long macs, double gops, int queued, int failedAttempts, long capMillis) {
         if (!(gops > 0) || Double.isInfinite(gops)) return capMillis;
         double expectedMs = 2.0 * macs * queued / (gops * 1e6);
-        double scaled = Math.ceil(JOB_TIMEOUT_SLACK * expectedMs);
-        return Math.min(capMillis, Math.max(MIN_JOB_TIMEOUT_MS, scaled >= capMillis ? capMillis : (long) scaled));
+        double scaled = Math.ceil(JOB_TIMEOUT_SLACK * expectedMs) * Math.pow(2, Math.min(failedAttempts, MAX_TIMEOUT_DOUBLINGS));
+        long floor = MIN_JOB_TIMEOUT_MS << Math.min(failedAttempts, MAX_TIMEOUT_DOUBLINGS);
+        return Math.min(capMillis, Math.max(floor, scaled >= capMillis ? capMillis : (long) scaled));
     }
 
     /**
@@ -268,7 +292,7 @@ final class Dispatch {
             Iterator<Assignment> it = s.inflight.values().iterator();
             while (it.hasNext()) {
                 Assignment a = it.next();
-                if (nowMs < a.deadlineMs()) continue;
+                if (nowMs < a.deadlineMs() || verifying.contains(a.seq())) continue;
                 it.remove();
                 Job j = a.job();
                 j.attempts++;

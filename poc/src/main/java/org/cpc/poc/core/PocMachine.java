@@ -174,6 +174,7 @@ public final class PocMachine {
                     + " was reassigned, or never existed)"));
             return out.drain();
         }
+        dispatch.answered(a);
         out.add(new Effect.Verify(a, s.address, s.publicKey, r, a.audit() ? a.job().outputHash : null));
         return out.drain();
     }
