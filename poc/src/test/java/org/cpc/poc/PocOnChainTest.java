@@ -242,8 +242,11 @@ class PocOnChainTest {
         NodeInit.init(nodeDir, params, null, NodeInit.DEFAULT_VALIDATOR_KEY, 0, null, System.currentTimeMillis());
         Path genesisFile = new DataDir(nodeDir).genesis();
         Genesis genesis = GenesisFile.read(genesisFile);
-        GenesisFile.write(genesis.withMarket(List.of(poc.address()), genesis.treasuryAddress()),
-                genesisFile);
+        // The PoC validator's genesis bond (min_poc_bond) comes out of its alloc: it is allocated exactly that.
+        java.util.TreeMap<String, java.math.BigInteger> alloc = new java.util.TreeMap<>(genesis.alloc());
+        alloc.put(poc.address(), params.bonds().minPocBond());
+        GenesisFile.write(new Genesis(params, genesis.timestampMs(), alloc, genesis.validators(), List.of(poc.address()),
+                genesis.treasuryAddress()), genesisFile);
         try (NodeRunner node = NodeRunner.start(new DataDir(nodeDir), 0, InstantSource.system(), () -> {
             throw new AssertionError("a devnet node needs no password");
         })) {
