@@ -498,15 +498,22 @@ final class BenchCommand extends GroupCommand {
         int[] counts;
         @Option(names = "--blocks", defaultValue = "20", description = "Measured blocks per chain (default: ${DEFAULT-VALUE}).")
         int blocks;
+        @Option(names = "--accounts", paramLabel = "N", description = "Accounts funded at genesis besides the senders,"
+                + " on every chain (default: the largest count; more makes a control of state size alone).")
+        Integer accounts;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
-            if (blocks < 1 || counts.length == 0 || java.util.Arrays.stream(counts).anyMatch(n -> n < 1 || n > 1_000_000)) {
-                throw new Errors.CliException(Cpc.EXIT_USAGE, "need --blocks >= 1 and --counts in 1..1000000");
+            int most = counts.length == 0 ? 0 : java.util.Arrays.stream(counts).max().getAsInt();
+            int acc = accounts == null ? most : accounts;
+            if (blocks < 1 || counts.length == 0 || java.util.Arrays.stream(counts).anyMatch(n -> n < 1 || n > 1_000_000)
+                    || acc < most || acc > 1_000_000) {
+                throw new Errors.CliException(Cpc.EXIT_USAGE, "need --blocks >= 1, --counts in 1..1000000 and --accounts"
+                        + " from the largest count to 1000000");
             }
             inTempDir("delegators", dir -> org.cpc.bench.chain.DelegatorScaling.run(spec.commandLine().getOut(),
-                    counts, blocks, dir));
+                    counts, acc, blocks, dir));
         }
     }
 

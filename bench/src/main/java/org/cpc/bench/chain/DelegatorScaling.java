@@ -33,14 +33,21 @@ public final class DelegatorScaling {
 
     private DelegatorScaling() {}
 
-    public static void run(PrintWriter out, int[] delegatorCounts, int blocks, Path dir) throws Exception {
+    /**
+     * @param accounts accounts funded at genesis besides the operator and the senders, at least the largest count
+     *     (a control: the same delegator count on chains of more accounts shows what a larger state alone costs)
+     */
+    public static void run(PrintWriter out, int[] delegatorCounts, int accounts, int blocks, Path dir) throws Exception {
         out.printf("blocks of %d transfers + 1 DELEGATE + 1 WITHDRAW_REWARDS, %d measured per chain (after %d warm-up)%n",
                 SENDERS, blocks, blocks / 2);
-        out.println("| delegators | median CPU per block | ratio to the first |");
-        out.println("| --- | --- | --- |");
         // Every chain has the same accounts, funded at genesis, so that only the delegations differ between them (a
         // larger state alone makes every write deeper in the state tree).
-        BenchAccounts a = BenchAccounts.of("f1", 1 + SENDERS + Arrays.stream(delegatorCounts).max().orElseThrow());
+        int most = Arrays.stream(delegatorCounts).max().orElseThrow();
+        if (accounts < most) throw new IllegalArgumentException("accounts " + accounts + " < delegators " + most);
+        BenchAccounts a = BenchAccounts.of("f1", 1 + SENDERS + accounts);
+        out.printf("%,d accounts funded at genesis on every chain%n", a.senders());
+        out.println("| delegators | median CPU per block | ratio to the first |");
+        out.println("| --- | --- | --- |");
         // A first chain, not reported, so the JIT has compiled the block path before the first measured one.
         measure(a, Arrays.stream(delegatorCounts).min().orElseThrow(), blocks, dir.resolve("warm-up"));
         long first = -1;
