@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -25,6 +26,12 @@ final class Peer {
     final DataInputStream in;
     final OutputStream out;
     private final ArrayBlockingQueue<byte[]> queue;
+    /**
+     * Bytes queued and not yet written, bounded by {@link #maxQueuedBytes}: a frame count alone let a peer that asks
+     * for large answers (block ranges, snapshot chunks) and never reads make a node hold thousands of them.
+     */
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final long maxQueuedBytes;
     /** Indexed by frame type: control, then each channel's wire byte. Used by the reader thread only. */
     private final TokenBucket[] buckets;
     private final AtomicReference<String> closeReason = new AtomicReference<>();
@@ -51,6 +58,7 @@ final class Peer {
         this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), BUFFER_BYTES));
         this.out = new BufferedOutputStream(socket.getOutputStream(), BUFFER_BYTES);
         this.queue = new ArrayBlockingQueue<>(config.sendQueueFrames());
+        this.maxQueuedBytes = maxQueuedBytes(config);
         long now = System.nanoTime();
         int types = 1;
         for (Channel c : Channel.values()) types = Math.max(types, c.wire() + 1);
@@ -66,9 +74,25 @@ final class Peer {
         return socket.getInetAddress();
     }
 
-    /** Queues an encoded frame; false when the queue is full or the connection closed. Never blocks. */
+    /** The most bytes one peer's send queue holds: two of the largest frames (one always fits an empty queue). */
+    static long maxQueuedBytes(P2pConfig config) {
+        return 2L * config.maxFrameBytes();
+    }
+
+    /**
+     * Queues an encoded frame; false when the queue is full (in frames or in bytes) or the connection closed. Never
+     * blocks.
+     */
     boolean offer(byte[] frame) {
-        return closeReason.get() == null && queue.offer(frame);
+        if (closeReason.get() != null) return false;
+        long after = queuedBytes.addAndGet(frame.length);
+        if (after > maxQueuedBytes && after != frame.length) {
+            queuedBytes.addAndGet(-frame.length);
+            return false;
+        }
+        if (queue.offer(frame)) return true;
+        queuedBytes.addAndGet(-frame.length);
+        return false;
     }
 
     boolean withinRate(int frameType, long nowNanos) {
@@ -84,6 +108,7 @@ final class Peer {
             byte[] frame = queue.take();
             do {
                 out.write(frame);
+                queuedBytes.addAndGet(-frame.length);
             } while ((frame = queue.poll()) != null);
             out.flush();
         }

@@ -157,7 +157,8 @@ public final class TcpPeerNetwork implements PeerNetwork {
     /** Queues a frame; a peer whose queue is full is too slow to keep, and is disconnected rather than waited for. */
     private boolean enqueue(Peer p, byte[] frame) {
         if (p.offer(frame)) return true;
-        disconnect(p, "send queue full (" + config.sendQueueFrames() + " frames): the peer reads too slowly");
+        disconnect(p, "send queue full (" + config.sendQueueFrames() + " frames or " + Peer.maxQueuedBytes(config)
+                + " bytes): the peer reads too slowly");
         return false;
     }
 

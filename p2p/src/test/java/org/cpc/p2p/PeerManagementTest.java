@@ -129,4 +129,26 @@ class PeerManagementTest {
             assertThat(b.connectedTo(fine)).isTrue();
         }
     }
+
+    /**
+     * Frames within the frame count but large: the queue's byte bound (two of the largest frames) drops a peer that
+     * never reads, where thousands of large frames would otherwise have been held for it.
+     */
+    @Test
+    void aPeerThatNeverReadsLargeFramesIsDisconnectedByTheByteBound() throws Exception {
+        TestNet.Cfg bCfg = cfg();
+        bCfg.sendQueueFrames = 100_000;
+        bCfg.pingIntervalMs = 60_000;
+        try (LogCapture logs = new LogCapture(); Node b = node(bCfg);
+                RawPeer slow = RawPeer.handshaken(b.port(), NodeIdentity.generate(), cfg().build())) {
+            await("connected", () -> b.hasPeer(slow.identity.nodeId()));
+            byte[] payload = new byte[60 * 1024];
+            // The kernel's socket buffers take some megabytes first; then at most two frames wait in the queue.
+            for (int i = 0; i < 100_000 && b.hasPeer(slow.identity.nodeId()); i++) {
+                b.net.send(slow.identity.nodeId(), Channel.SYNC, payload);
+            }
+            await("slow peer dropped", () -> !b.hasPeer(slow.identity.nodeId()));
+            assertThat(logs.logged(b.id(), "send queue full")).isTrue();
+        }
+    }
 }
