@@ -36,6 +36,11 @@ public sealed interface Fault {
         return false;
     }
 
+    /** True for a fault of the Task Market's processes, which a run must start for it ({@link Market}). */
+    default boolean needsMarket() {
+        return false;
+    }
+
     /** More than 2/3 of {@code n} equal powers. */
     static boolean isQuorum(int members, int n) {
         return 3L * members > 2L * n;
@@ -283,6 +288,64 @@ public sealed interface Fault {
         @Override
         public Set<Integer> quorum(int n) {
             return withinBound() ? all(n) : allBut(n, node);
+        }
+    }
+
+    /**
+     * The PoC validator's link to its node (node0's REST API) blocked both ways: it can neither publish tasks nor
+     * send results nor learn how tasks ended, while the validators go on.
+     */
+    record PocCut() implements Fault {
+        @Override
+        public String describe() {
+            return "PoC validator cut off from its node";
+        }
+
+        @Override
+        public Healer apply(Testnet net) {
+            Market m = net.market();
+            m.cutL1(true);
+            return () -> m.cutL1(false);
+        }
+
+        @Override
+        public boolean needsMarket() {
+            return true;
+        }
+
+        @Override
+        public Set<Integer> quorum(int n) {
+            return all(n);
+        }
+    }
+
+    /** {@code kill -9} of the PoC validator, mid-task under the market load; healing starts it on the same state. */
+    record PocKill() implements Fault {
+        @Override
+        public String describe() {
+            return "kill -9 PoC validator, restart";
+        }
+
+        @Override
+        public Healer apply(Testnet net) throws InterruptedException {
+            Market m = net.market();
+            m.killPoc();
+            return m::startPoc;
+        }
+
+        @Override
+        public boolean needsMarket() {
+            return true;
+        }
+
+        @Override
+        public Set<Integer> quorum(int n) {
+            return all(n);
+        }
+
+        @Override
+        public boolean restarts() {
+            return true;
         }
     }
 
