@@ -96,8 +96,8 @@ public final class History {
 
     /**
      * How task {@code taskId} stood when the settle wait stopped: {@code l1Status} as {@code GET /task/{id}} on a node
-     * said ({@link #ABSENT} when L1 does not know it), {@code marketStatus} as the Task Market said ("" when it did not
-     * answer), and L1's escrow and payouts.
+     * said ({@link #ABSENT} when L1 does not know it), {@code marketStatus} as the Task Market said ({@link #ABSENT}
+     * when it does not know it, "" when it did not answer), and L1's escrow and payouts.
      */
     public record TaskEnded(long atMs, String taskId, String l1Status, String marketStatus, BigInteger reward,
                             BigInteger escrowLeft, int jobsTotal, List<JobPaid> results) implements Event {

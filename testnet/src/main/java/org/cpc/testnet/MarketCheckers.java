@@ -25,7 +25,8 @@ public final class MarketCheckers {
 
     /**
      * Every task the Task Market acknowledged ended on L1 (completed, failed with its escrow refunded, or cancelled),
-     * or L1 never took it and the market says it failed; an unacknowledged one that L1 took ended there too.
+     * or L1 never took it and the market says it failed; an unacknowledged one that L1 took ended there too, and
+     * one L1 never took is over (its market status is reported, not judged: the market may have refused it).
      */
     static Checkers.Verdict tasksEnded(History h, long t0) {
         List<String> evidence = new ArrayList<>();

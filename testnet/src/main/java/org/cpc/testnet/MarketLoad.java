@@ -162,25 +162,33 @@ final class MarketLoad implements AutoCloseable {
      * Market says it failed; each wait is bounded by the task's deadline plus a recovery. Records how each stood.
      */
     void settle() throws InterruptedException {
-        Map<String, History.TaskCreated> sent = new LinkedHashMap<>();
-        for (History.TaskCreated t : history.of(History.TaskCreated.class)) sent.putIfAbsent(t.taskId(), t);
-        for (History.TaskCreated t : sent.values()) {
+        // Each task's own bound, fixed now; all are polled in each round, so the waits overlap rather than add up.
+        Map<String, Long> until = new LinkedHashMap<>();
+        Map<String, History.TaskCreated> open = new LinkedHashMap<>();
+        for (History.TaskCreated t : history.of(History.TaskCreated.class)) {
+            if (open.putIfAbsent(t.taskId(), t) != null) continue;
             long waitMs = Math.max(0, t.deadline() * 1000 - System.currentTimeMillis()) + bounds.afterHeal(true).toMillis();
-            long until = System.nanoTime() + waitMs * 1_000_000L;
-            History.TaskEnded seen;
-            while (true) {
-                seen = read(t);
-                if (ended(seen) || System.nanoTime() > until) break;
-                Thread.sleep(pollMs);
+            until.put(t.taskId(), System.nanoTime() + waitMs * 1_000_000L);
+        }
+        while (!open.isEmpty()) {
+            for (var it = open.values().iterator(); it.hasNext(); ) {
+                History.TaskCreated t = it.next();
+                History.TaskEnded seen = read(t);
+                if (ended(seen) || System.nanoTime() > until.get(t.taskId())) {
+                    history.add(seen);
+                    it.remove();
+                }
             }
-            history.add(seen);
+            if (!open.isEmpty()) Thread.sleep(pollMs);
         }
     }
 
     static boolean ended(History.TaskEnded e) {
         return switch (e.l1Status()) {
             case "completed", "failed", "cancelled" -> true;
-            case History.TaskEnded.ABSENT -> e.marketStatus().equals("failed");
+            // Not on L1: over once the market gave up on it, or never had it (then nothing can publish it).
+            case History.TaskEnded.ABSENT -> e.marketStatus().equals("failed")
+                    || e.marketStatus().equals(History.TaskEnded.ABSENT);
             default -> false;
         };
     }
@@ -190,7 +198,7 @@ final class MarketLoad implements AutoCloseable {
         try {
             marketStatus = market.task(t.taskId()).path("status").asText();
         } catch (MarketClient.MarketException e) {
-            marketStatus = "";
+            marketStatus = e.status() == 404 ? History.TaskEnded.ABSENT : "";
         }
         NodeClient.Reply r = l1("/task/" + t.taskId());
         if (r == null || !r.ok()) {
