@@ -100,7 +100,8 @@ public final class Checkers {
         }
         for (History.BlockSeen b : chain.values()) {
             for (History.TxRef t : b.txs()) {
-                if (load.contains(t.to())) balance.merge(t.to(), t.amount(), BigInteger::add);
+                // A CREATE_TASK (the market load's) has no recipient.
+                if (t.to() != null && load.contains(t.to())) balance.merge(t.to(), t.amount(), BigInteger::add);
                 if (!load.contains(t.from())) continue;
                 long want = nextNonce.get(t.from());
                 if (t.nonce() != want) {

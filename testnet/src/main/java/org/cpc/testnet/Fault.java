@@ -292,10 +292,26 @@ public sealed interface Fault {
     }
 
     /**
+     * A fault of the Task Market's processes ({@link Market}), which leaves every validator connected: all of them
+     * keep finalizing while it lasts.
+     */
+    sealed interface MarketFault extends Fault {
+        @Override
+        default boolean needsMarket() {
+            return true;
+        }
+
+        @Override
+        default Set<Integer> quorum(int n) {
+            return all(n);
+        }
+    }
+
+    /**
      * The PoC validator's link to its node (node0's REST API) blocked both ways: it can neither publish tasks nor
      * send results nor learn how tasks ended, while the validators go on.
      */
-    record PocCut() implements Fault {
+    record PocCut() implements MarketFault {
         @Override
         public String describe() {
             return "PoC validator cut off from its node";
@@ -307,20 +323,10 @@ public sealed interface Fault {
             m.cutL1(true);
             return () -> m.cutL1(false);
         }
-
-        @Override
-        public boolean needsMarket() {
-            return true;
-        }
-
-        @Override
-        public Set<Integer> quorum(int n) {
-            return all(n);
-        }
     }
 
     /** {@code kill -9} of the PoC validator, mid-task under the market load; healing starts it on the same state. */
-    record PocKill() implements Fault {
+    record PocKill() implements MarketFault {
         @Override
         public String describe() {
             return "kill -9 PoC validator, restart";
@@ -331,16 +337,6 @@ public sealed interface Fault {
             Market m = net.market();
             m.killPoc();
             return m::startPoc;
-        }
-
-        @Override
-        public boolean needsMarket() {
-            return true;
-        }
-
-        @Override
-        public Set<Integer> quorum(int n) {
-            return all(n);
         }
 
         @Override
