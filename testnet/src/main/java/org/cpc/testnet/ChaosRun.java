@@ -78,7 +78,7 @@ public final class ChaosRun {
         try (Testnet net = Testnet.start(o.dir(), o.nodes(), o.blockTimeMs())) {
             say("started " + o.nodes() + " validators in " + o.dir() + "; waiting for height 2");
             awaitStarted(net, pollMs);
-            Market market = o.scenario().market() ? Market.start(net) : null;
+            Market market = o.scenario().market() ? Market.start(net, history) : null;
             // A transfer not included within a worst height is likely stuck behind a fault (a partitioned or muted node):
             // the account moves on to another node rather than waiting out the fault.
             Load load = new Load(net, history, o.accounts(), pollMs, bounds.worstHeightMs());

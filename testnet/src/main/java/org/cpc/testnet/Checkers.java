@@ -254,6 +254,7 @@ public final class Checkers {
             case History.TaskEnded t -> "task " + t.taskId() + ": L1 " + t.l1Status() + ", market " + t.marketStatus()
                     + ", escrow left " + t.escrowLeft() + " wei, " + t.results().size() + "/" + t.jobsTotal()
                     + " jobs paid " + t.paid() + " wei of " + t.reward();
+            case History.PocKilled k -> "PoC validator killed" + (k.midTask() ? " with a task under way" : "");
             case History.MarketLedger l -> "customer " + l.customer() + " " + l.customerStart() + " -> "
                     + l.customerEnd() + " wei, " + l.fees().size() + " txs; supply " + l.supplyTotal() + " " + l.supplyBuckets();
         };

@@ -325,11 +325,14 @@ public sealed interface Fault {
         }
     }
 
-    /** {@code kill -9} of the PoC validator, mid-task under the market load; healing starts it on the same state. */
+    /**
+     * {@code kill -9} of the PoC validator while a task of the market load is under way ({@link Market#killPoc});
+     * healing starts it on the same state.
+     */
     record PocKill() implements MarketFault {
         @Override
         public String describe() {
-            return "kill -9 PoC validator, restart";
+            return "kill -9 PoC validator mid-task, restart";
         }
 
         @Override

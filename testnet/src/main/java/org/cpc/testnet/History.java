@@ -78,6 +78,9 @@ public final class History {
     /** Node {@code node}'s answer to {@code GET /balance} for a load account once the load stopped. */
     public record AccountSeen(long atMs, int node, String address, BigInteger balance, long nonce) implements Event {}
 
+    /** The PoC validator was killed; {@code midTask}: a task of the load had jobs under way then. */
+    public record PocKilled(long atMs, boolean midTask) implements Event {}
+
     /**
      * The market load sent {@code taskId} to the Task Market ({@code POST /tasks}, its CREATE_TASK {@code txHash});
      * {@code acknowledged}: the market answered with the task. An unanswered one may still reach L1 (the market took

@@ -2,8 +2,10 @@ package org.cpc.testnet;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.cpc.poc.MarketClient;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.crypto.Secp256k1;
 import org.cpc.protocol.keys.AccountKey;
@@ -16,7 +18,14 @@ import org.cpc.protocol.keys.AccountKey;
  */
 public final class Market implements AutoCloseable {
     public static final int WORKERS = 2;
+    /**
+     * How long a kill waits for a task under way; under the market load one almost always is (a task's results take
+     * a few blocks to settle), so this bounds only the unlucky case.
+     */
+    static final Duration OPEN_TASK_WAIT = Duration.ofSeconds(30);
+    private static final long OPEN_TASK_POLL_MS = 20;
 
+    private final History history;
     private final Path dir;
     private final Path nodeDir;
     private final FaultProxy l1;
@@ -25,7 +34,8 @@ public final class Market implements AutoCloseable {
     private final List<ChildJvm> workers = new ArrayList<>();
     private ChildJvm poc;
 
-    private Market(Testnet net) {
+    private Market(Testnet net, History history) {
+        this.history = history;
         this.dir = net.dir();
         this.nodeDir = net.dataDir(0);
         var rest = net.client(0).base();
@@ -35,8 +45,8 @@ public final class Market implements AutoCloseable {
     }
 
     /** Starts the PoC validator and the workers for {@code net}'s node0, and attaches them to {@code net}. */
-    public static Market start(Testnet net) {
-        Market m = new Market(net);
+    public static Market start(Testnet net, History history) {
+        Market m = new Market(net, history);
         net.attach(m);
         m.startPoc();
         for (int i = 0; i < WORKERS; i++) {
@@ -62,9 +72,29 @@ public final class Market implements AutoCloseable {
                 "http://" + l1.address(), dir.resolve("poc").toString(), Integer.toString(port));
     }
 
-    /** {@code kill -9} of the PoC validator. */
-    public synchronized void killPoc() throws InterruptedException {
-        poc.kill();
+    /**
+     * {@code kill -9} of the PoC validator mid-task: first waits (at most {@link #OPEN_TASK_WAIT}) until it has a task
+     * with jobs under way (market status {@code in_progress}: a job accepted, the task not yet settled on L1).
+     *
+     * The history records the kill and whether such a task was open ({@link History.PocKilled}).
+     */
+    public void killPoc() throws InterruptedException {
+        MarketClient c = new MarketClient(url());
+        long until = System.nanoTime() + OPEN_TASK_WAIT.toNanos();
+        boolean open = false;
+        while (!open && System.nanoTime() < until) {
+            try {
+                open = c.list("in_progress", null, 1, 0).path("tasks").size() > 0;
+            } catch (MarketClient.MarketException e) {
+                // not answering: kill it as it is
+                break;
+            }
+            if (!open) Thread.sleep(OPEN_TASK_POLL_MS);
+        }
+        synchronized (this) {
+            poc.kill();
+        }
+        history.add(new History.PocKilled(System.currentTimeMillis(), open));
     }
 
     /** Cuts (or restores) the PoC validator's link to its node, both ways. */

@@ -49,11 +49,14 @@ public record Report(Scenario scenario, int nodes, long blockTimeMs, Duration ho
      * @param byL1Status how the tasks ended on L1 ({@code absent}: L1 never took it)
      * @param jobsPaid job payouts on L1
      * @param settledAfterHealMs from the last fault's heal until every task was seen ended; null without a fault
+     * @param pocKills PoC validator kills; {@code pocKillsMidTask} of them with a task under way
+     * @param refusals why the Task Market did not acknowledge a task: each error (its first 60 characters), how often
      */
     public record MarketFigures(int sent, int acknowledged, Map<String, Integer> byL1Status, int jobsPaid,
-                                Long settledAfterHealMs) {
+                                Long settledAfterHealMs, int pocKills, int pocKillsMidTask, Map<String, Integer> refusals) {
         public MarketFigures {
             byL1Status = Map.copyOf(byL1Status);
+            refusals = Map.copyOf(refusals);
         }
 
         static MarketFigures of(History h) {
@@ -72,7 +75,15 @@ public record Report(Scenario scenario, int nodes, long blockTimeMs, Duration ho
             List<History.FaultHealed> heals = h.of(History.FaultHealed.class);
             Long after = heals.isEmpty() || ended.isEmpty() ? null : Math.max(0, lastEnded - heals.getLast().atMs());
             int acked = (int) sent.values().stream().filter(History.TaskCreated::acknowledged).count();
-            return new MarketFigures(sent.size(), acked, byStatus, jobs, after);
+            Map<String, Integer> refusals = new TreeMap<>();
+            for (History.TaskCreated c : sent.values()) {
+                if (c.acknowledged()) continue;
+                String e = String.valueOf(c.error());
+                refusals.merge(e.length() > 60 ? e.substring(0, 60) + "…" : e, 1, Integer::sum);
+            }
+            List<History.PocKilled> kills = h.of(History.PocKilled.class);
+            return new MarketFigures(sent.size(), acked, byStatus, jobs, after, kills.size(),
+                    (int) kills.stream().filter(History.PocKilled::midTask).count(), refusals);
         }
     }
 
@@ -146,10 +157,13 @@ public record Report(Scenario scenario, int nodes, long blockTimeMs, Duration ho
                 + "%d accepted but never included (lost with a mempool or superseded by the same nonce)%n",
                 txs.sent(), txs.accepted(), txs.acknowledged(), txs.committed(), txs.neverIncluded()));
         if (market != null) {
-            sb.append(String.format("  market: %d tasks sent, %d acknowledged; on L1 %s; %d jobs paid; every task ended %s%n",
+            sb.append(String.format("  market: %d tasks sent, %d acknowledged; on L1 %s; %d jobs paid; every task ended %s;"
+                    + " PoC validator killed %d time(s), %d with a task under way%n",
                     market.sent(), market.acknowledged(), new TreeMap<>(market.byL1Status()), market.jobsPaid(),
                     market.settledAfterHealMs() == null ? "(no fault)"
-                            : String.format("%.1f s after the last heal", market.settledAfterHealMs() / 1000.0)));
+                            : String.format("%.1f s after the last heal", market.settledAfterHealMs() / 1000.0),
+                    market.pocKills(), market.pocKillsMidTask()));
+            new TreeMap<>(market.refusals()).forEach((e, k) -> sb.append(String.format("    not acknowledged %d×: %s%n", k, e)));
         }
         sb.append("checkers:\n");
         for (Checkers.Verdict v : verdicts) {
