@@ -48,9 +48,11 @@ public record Report(Scenario scenario, int nodes, long blockTimeMs, Duration ho
      * @param sent tasks the customer sent; {@code acknowledged} of them the Task Market answered with the task
      * @param byL1Status how the tasks ended on L1 ({@code absent}: L1 never took it)
      * @param jobsPaid job payouts on L1
-     * @param settledAfterHealMs from the last fault's heal until every task was seen ended; null without a fault
+     * @param settledAfterHealMs from the last fault's heal until every acknowledged task was seen ended (a task L1
+     *     took without the market acknowledging it has no worker and ends only at its deadline); null without a
+     *     fault or an acknowledged task
      * @param pocKills PoC validator kills; {@code pocKillsMidTask} of them with a task under way
-     * @param refusals why the Task Market did not acknowledge a task: each error (its first 60 characters), how often
+     * @param refusals why the Task Market did not acknowledge a task: each error (its first 100 characters), how often
      */
     public record MarketFigures(int sent, int acknowledged, Map<String, Integer> byL1Status, int jobsPaid,
                                 Long settledAfterHealMs, int pocKills, int pocKillsMidTask, Map<String, Integer> refusals) {
@@ -70,16 +72,17 @@ public record Report(Scenario scenario, int nodes, long blockTimeMs, Duration ho
             for (History.TaskEnded e : ended.values()) {
                 byStatus.merge(e.l1Status(), 1, Integer::sum);
                 jobs += e.results().size();
-                lastEnded = Math.max(lastEnded, e.atMs());
+                History.TaskCreated c = sent.get(e.taskId());
+                if (c != null && c.acknowledged()) lastEnded = Math.max(lastEnded, e.atMs());
             }
             List<History.FaultHealed> heals = h.of(History.FaultHealed.class);
-            Long after = heals.isEmpty() || ended.isEmpty() ? null : Math.max(0, lastEnded - heals.getLast().atMs());
+            Long after = heals.isEmpty() || lastEnded == 0 ? null : Math.max(0, lastEnded - heals.getLast().atMs());
             int acked = (int) sent.values().stream().filter(History.TaskCreated::acknowledged).count();
             Map<String, Integer> refusals = new TreeMap<>();
             for (History.TaskCreated c : sent.values()) {
                 if (c.acknowledged()) continue;
                 String e = String.valueOf(c.error());
-                refusals.merge(e.length() > 60 ? e.substring(0, 60) + "…" : e, 1, Integer::sum);
+                refusals.merge(e.length() > 100 ? e.substring(0, 100) + "…" : e, 1, Integer::sum);
             }
             List<History.PocKilled> kills = h.of(History.PocKilled.class);
             return new MarketFigures(sent.size(), acked, byStatus, jobs, after, kills.size(),
@@ -157,7 +160,7 @@ public record Report(Scenario scenario, int nodes, long blockTimeMs, Duration ho
                 + "%d accepted but never included (lost with a mempool or superseded by the same nonce)%n",
                 txs.sent(), txs.accepted(), txs.acknowledged(), txs.committed(), txs.neverIncluded()));
         if (market != null) {
-            sb.append(String.format("  market: %d tasks sent, %d acknowledged; on L1 %s; %d jobs paid; every task ended %s;"
+            sb.append(String.format("  market: %d tasks sent, %d acknowledged; on L1 %s; %d jobs paid; every acknowledged task ended %s;"
                     + " PoC validator killed %d time(s), %d with a task under way%n",
                     market.sent(), market.acknowledged(), new TreeMap<>(market.byL1Status()), market.jobsPaid(),
                     market.settledAfterHealMs() == null ? "(no fault)"
