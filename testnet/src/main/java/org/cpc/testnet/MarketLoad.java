@@ -137,7 +137,8 @@ final class MarketLoad implements AutoCloseable {
             return false;
         }
         long until = System.nanoTime() + bounds.afterHeal(true).toNanos();
-        while (System.nanoTime() < until) {
+        // A stopped load does not wait on: the settle wait follows every task it sent anyway.
+        while (running && System.nanoTime() < until) {
             NodeClient.Reply r = l1("/task/" + id);
             if (r != null && r.ok()) return true;
             Thread.sleep(pollMs);
