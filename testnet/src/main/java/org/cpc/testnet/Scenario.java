@@ -41,11 +41,12 @@ public enum Scenario {
     }),
     /**
      * The Task Market under faults (a PoC validator and two pool workers as processes, a customer creating matmul
-     * tasks): the PoC validator cut off from its node, its node (node0) killed and restarted, then the PoC validator
-     * itself killed with SIGKILL mid-task and restarted. Every task must end on L1, no job be paid twice, and the
-     * escrow be conserved to the wei ({@link MarketCheckers}).
+     * tasks): the PoC validator cut off from its node, its node (node0) partitioned from the other validators, then
+     * killed and restarted, then the PoC validator itself killed with SIGKILL mid-task and restarted. Every task must
+     * end on L1, no job be paid twice, and the escrow be conserved to the wei ({@link MarketCheckers}).
      */
-    MARKET("market", n -> List.of(new Fault.PocCut(), new Fault.Kill(0), new Fault.PocKill())),
+    MARKET("market", n -> List.of(new Fault.PocCut(), new Fault.Partition(Fault.split(n, 1)), new Fault.Kill(0),
+            new Fault.PocKill())),
     /** What CI runs: one partition, one kill, one slow link. */
     CI("ci", n -> concat(n, PARTITION_HALVES, KILL, SLOW)),
     /** The full matrix, one fault after the other on one network. */
