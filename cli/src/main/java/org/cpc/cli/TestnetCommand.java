@@ -24,7 +24,10 @@ final class TestnetCommand extends GroupCommand {
         "inject a scenario's faults (partitions, kill -9, SIGSTOP, slow links, resets) and check the history:",
         "one hash per height on every node, acknowledged inclusions never lost, account nonces and balances",
         "consistent, progress under faults that leave a quorum and after every heal. Exit code 1 on a violation.",
-        "Scenarios: partition-halves, partition-one, flapping, one-way, kill, pause, slow, resets;",
+        "Scenarios: partition-halves, partition-one, flapping, one-way, kill, pause, slow, resets, skew;",
+        "market (a PoC validator and two pool workers as processes, a customer creating matmul tasks; the PoC",
+        "validator cut off from its node, its node partitioned and killed, itself killed -9 mid-task; checks that",
+        "every task ends on L1, no job is paid twice, escrow and supply to the wei);",
         "ci (a partition, a kill, a slow link) and all (every one, in turn)."})
     static final class Chaos implements Runnable {
         @Option(names = "--scenario", required = true, paramLabel = "NAME", description = "Which faults (see above).")

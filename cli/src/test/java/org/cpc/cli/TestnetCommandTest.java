@@ -12,7 +12,7 @@ class TestnetCommandTest {
     void refusesAnUnknownScenarioAndABadDurationAsUsageErrors() {
         Run unknown = Run.cpc("testnet", "chaos", "--scenario", "meteor");
         assertThat(unknown.exit()).isEqualTo(Cpc.EXIT_USAGE);
-        assertThat(unknown.err()).contains("no scenario 'meteor'").contains("partition-halves");
+        assertThat(unknown.err()).contains("no scenario 'meteor'").contains("partition-halves").contains("market");
         Run bad = Run.cpc("testnet", "chaos", "--scenario", "ci", "--duration", "soon");
         assertThat(bad.exit()).isEqualTo(Cpc.EXIT_USAGE);
         assertThat(bad.err()).contains("--duration 'soon'");

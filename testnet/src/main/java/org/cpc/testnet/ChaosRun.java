@@ -73,10 +73,12 @@ public final class ChaosRun {
         long pollMs = Math.max(50, o.blockTimeMs() / 2);
         List<String> accounts;
         List<String> tails = new ArrayList<>();
+        List<Checkers.Verdict> verdicts = new ArrayList<>();
         long loadStart;
         try (Testnet net = Testnet.start(o.dir(), o.nodes(), o.blockTimeMs())) {
             say("started " + o.nodes() + " validators in " + o.dir() + "; waiting for height 2");
             awaitStarted(net, pollMs);
+            Market market = o.scenario().market() ? Market.start(net, history) : null;
             // A transfer not included within a worst height is likely stuck behind a fault (a partitioned or muted node):
             // the account moves on to another node rather than waiting out the fault.
             Load load = new Load(net, history, o.accounts(), pollMs, bounds.worstHeightMs());
@@ -84,6 +86,17 @@ public final class ChaosRun {
             try (Observer obs = new Observer(net, history, pollMs)) {
                 if (!load.fund(System.nanoTime() + bounds.underFault().toNanos())) {
                     throw new SetupException("the faucet's transfers to the load accounts were not included in time");
+                }
+                MarketLoad tasks = null;
+                if (market != null) {
+                    tasks = MarketLoad.fund(net, history, bounds, pollMs, System.nanoTime() + bounds.underFault().toNanos());
+                    if (tasks == null) throw new SetupException("the faucet's transfer to the market's customer was not included in time");
+                    say("market: PoC validator at " + market.url() + ", " + Market.WORKERS + " workers; customer "
+                            + tasks.customer() + " creating tasks");
+                    tasks.start();
+                    if (!tasks.awaitCompleted(System.nanoTime() + bounds.startup().toNanos())) {
+                        throw new SetupException("no market task completed before the faults\n" + market.tail(LOG_LINES));
+                    }
                 }
                 load.start();
                 loadStart = System.currentTimeMillis();
@@ -96,17 +109,28 @@ public final class ChaosRun {
                     }
                 }
                 load.close();
+                if (tasks != null) tasks.close();
                 say("load stopped; letting the mempools drain");
                 awaitDrained(net, pollMs);
+                if (tasks != null) {
+                    say("waiting for every market task to end on L1 (bound: its deadline + a recovery)");
+                    tasks.settle();
+                }
                 obs.finish();
                 readAccounts(net, accounts);
+                if (tasks != null) tasks.readLedger(market.workerAddresses());
             }
             if (history.of(History.Progress.class).stream().anyMatch(p -> !p.met())) {
                 for (int i = 0; i < net.size(); i++) tails.add("node" + i + ": " + net.tail(i, LOG_LINES));
             }
+            verdicts.addAll(Checkers.all(history, accounts, t0, Testnet.params(o.blockTimeMs()).maxFutureBlockMs()));
+            if (market != null) {
+                List<Checkers.Verdict> m = MarketCheckers.all(history, t0);
+                verdicts.addAll(m);
+                if (m.stream().anyMatch(v -> !v.ok())) tails.add(market.tail(LOG_LINES));
+            }
         }
-        return Report.of(o, hold, t0, loadStart, System.currentTimeMillis(), history, accounts,
-                Checkers.all(history, accounts, t0, Testnet.params(o.blockTimeMs()).maxFutureBlockMs()), tails);
+        return Report.of(o, hold, t0, loadStart, System.currentTimeMillis(), history, accounts, verdicts, tails);
     }
 
     /** Applies, holds and heals one fault; false when the chain did not finalize again after the heal. */

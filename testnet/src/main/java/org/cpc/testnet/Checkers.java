@@ -100,7 +100,8 @@ public final class Checkers {
         }
         for (History.BlockSeen b : chain.values()) {
             for (History.TxRef t : b.txs()) {
-                if (load.contains(t.to())) balance.merge(t.to(), t.amount(), BigInteger::add);
+                // A CREATE_TASK (the market load's) has no recipient.
+                if (t.to() != null && load.contains(t.to())) balance.merge(t.to(), t.amount(), BigInteger::add);
                 if (!load.contains(t.from())) continue;
                 long want = nextNonce.get(t.from());
                 if (t.nonce() != want) {
@@ -222,7 +223,7 @@ public final class Checkers {
                 + "when the skew is beyond max_future_block_ms, and by the node it should be");
     }
 
-    private static Verdict verdict(String name, List<String> evidence, String summary) {
+    static Verdict verdict(String name, List<String> evidence, String summary) {
         List<String> shown = evidence.size() <= MAX_EVIDENCE ? evidence
                 : new ArrayList<>(evidence.subList(0, MAX_EVIDENCE));
         if (shown != evidence) shown.add("… and " + (evidence.size() - MAX_EVIDENCE) + " more");
@@ -248,6 +249,14 @@ public final class Checkers {
                     + "): refusal lines per node " + c.refusals();
             case History.AccountSeen a -> "node" + a.node() + " reports " + a.address() + ": balance " + a.balance()
                     + " wei, next nonce " + a.nonce();
+            case History.TaskCreated c -> "task " + c.taskId() + " sent (nonce " + c.nonce() + ", deadline "
+                    + c.deadline() + "): " + (c.acknowledged() ? "acknowledged" : "not acknowledged (" + c.error() + ")");
+            case History.TaskEnded t -> "task " + t.taskId() + ": L1 " + t.l1Status() + ", market " + t.marketStatus()
+                    + ", escrow left " + t.escrowLeft() + " wei, " + t.results().size() + "/" + t.jobsTotal()
+                    + " jobs paid " + t.paid() + " wei of " + t.reward();
+            case History.PocKilled k -> "PoC validator killed" + (k.midTask() ? " with a task under way" : "");
+            case History.MarketLedger l -> "customer " + l.customer() + " " + l.customerStart() + " -> "
+                    + l.customerEnd() + " wei, " + l.fees().size() + " txs; supply " + l.supplyTotal() + " " + l.supplyBuckets();
         };
     }
 }

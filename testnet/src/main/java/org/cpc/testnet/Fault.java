@@ -36,6 +36,11 @@ public sealed interface Fault {
         return false;
     }
 
+    /** True for a fault of the Task Market's processes, which a run must start for it ({@link Market}). */
+    default boolean needsMarket() {
+        return false;
+    }
+
     /** More than 2/3 of {@code n} equal powers. */
     static boolean isQuorum(int members, int n) {
         return 3L * members > 2L * n;
@@ -275,6 +280,63 @@ public sealed interface Fault {
         @Override
         public Set<Integer> quorum(int n) {
             return withinBound() ? all(n) : allBut(n, node);
+        }
+    }
+
+    /**
+     * A fault of the Task Market's processes ({@link Market}), which leaves every validator connected: all of them
+     * keep finalizing while it lasts.
+     */
+    sealed interface MarketFault extends Fault {
+        @Override
+        default boolean needsMarket() {
+            return true;
+        }
+
+        @Override
+        default Set<Integer> quorum(int n) {
+            return all(n);
+        }
+    }
+
+    /**
+     * The PoC validator's link to its node (node0's REST API) blocked both ways: it can neither publish tasks nor
+     * send results nor learn how tasks ended, while the validators go on.
+     */
+    record PocCut() implements MarketFault {
+        @Override
+        public String describe() {
+            return "PoC validator cut off from its node";
+        }
+
+        @Override
+        public Healer apply(Testnet net) {
+            Market m = net.market();
+            m.cutL1(true);
+            return () -> m.cutL1(false);
+        }
+    }
+
+    /**
+     * {@code kill -9} of the PoC validator while a task of the market load is under way ({@link Market#killPoc});
+     * healing starts it on the same state.
+     */
+    record PocKill() implements MarketFault {
+        @Override
+        public String describe() {
+            return "kill -9 PoC validator mid-task, restart";
+        }
+
+        @Override
+        public Healer apply(Testnet net) throws InterruptedException {
+            Market m = net.market();
+            m.killPoc();
+            return m::startPoc;
+        }
+
+        @Override
+        public boolean restarts() {
+            return true;
         }
     }
 

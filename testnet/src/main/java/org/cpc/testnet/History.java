@@ -2,7 +2,10 @@ package org.cpc.testnet;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Everything a chaos run observed, in the order it was observed: what each node said (heights, blocks, balances),
@@ -74,6 +77,58 @@ public final class History {
 
     /** Node {@code node}'s answer to {@code GET /balance} for a load account once the load stopped. */
     public record AccountSeen(long atMs, int node, String address, BigInteger balance, long nonce) implements Event {}
+
+    /** The PoC validator was killed; {@code midTask}: a task of the load had jobs under way then. */
+    public record PocKilled(long atMs, boolean midTask) implements Event {}
+
+    /**
+     * The market load sent {@code taskId} to the Task Market ({@code POST /tasks}, its CREATE_TASK {@code txHash});
+     * {@code acknowledged}: the market answered with the task. An unanswered one may still reach L1 (the market took
+     * it and then failed to answer); then it must end there like any other.
+     */
+    public record TaskCreated(long atMs, String taskId, String txHash, long nonce, BigInteger reward, long deadline,
+                              boolean acknowledged, String error) implements Event {}
+
+    /** One job's payout on L1 ({@code GET /task/{id}}'s {@code results}). */
+    public record JobPaid(int job, String worker, BigInteger workerReward, BigInteger pocReward,
+                          BigInteger treasuryReward) {
+        public BigInteger total() {
+            return workerReward.add(pocReward).add(treasuryReward);
+        }
+    }
+
+    /**
+     * How task {@code taskId} stood when the settle wait stopped: {@code l1Status} as {@code GET /task/{id}} on a node
+     * said ({@link #ABSENT} when L1 does not know it), {@code marketStatus} as the Task Market said ({@link #ABSENT}
+     * when it does not know it, "" when it did not answer), and L1's escrow and payouts.
+     */
+    public record TaskEnded(long atMs, String taskId, String l1Status, String marketStatus, BigInteger reward,
+                            BigInteger escrowLeft, int jobsTotal, List<JobPaid> results) implements Event {
+        public static final String ABSENT = "absent";
+
+        public TaskEnded {
+            results = List.copyOf(results);
+        }
+
+        public BigInteger paid() {
+            return results.stream().map(JobPaid::total).reduce(BigInteger.ZERO, BigInteger::add);
+        }
+    }
+
+    /**
+     * The market's accounts once every task ended, read from one node at one height: the customer's balance before
+     * its first task and now, the fee of each of its transactions in the chain (by hash), each worker's balance, and
+     * {@code GET /supply}.
+     */
+    public record MarketLedger(long atMs, String customer, BigInteger customerStart, BigInteger customerEnd,
+                               Map<String, BigInteger> fees, Map<String, BigInteger> workerBalances,
+                               BigInteger supplyTotal, Map<String, BigInteger> supplyBuckets) implements Event {
+        public MarketLedger {
+            fees = Collections.unmodifiableMap(new TreeMap<>(fees));
+            workerBalances = Collections.unmodifiableMap(new TreeMap<>(workerBalances));
+            supplyBuckets = Collections.unmodifiableMap(new TreeMap<>(supplyBuckets));
+        }
+    }
 
     private final List<Event> events = new ArrayList<>();
 

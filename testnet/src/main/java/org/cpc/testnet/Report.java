@@ -15,7 +15,7 @@ import java.util.TreeMap;
  */
 public record Report(Scenario scenario, int nodes, long blockTimeMs, Duration hold, long elapsedMs,
                      double baselineTps, List<FaultFigures> faults, TxCounts txs, List<Checkers.Verdict> verdicts,
-                     List<String> logTails, String dir) {
+                     List<String> logTails, String dir, MarketFigures market) {
     public Report {
         faults = List.copyOf(faults);
         verdicts = List.copyOf(verdicts);
@@ -41,6 +41,54 @@ public record Report(Scenario scenario, int nodes, long blockTimeMs, Duration ho
      * @param neverIncluded accepted but not in the chain: a killed node's mempool, or a nonce another transfer took
      */
     public record TxCounts(long sent, long accepted, long acknowledged, long committed, long neverIncluded) {}
+
+    /**
+     * The Task Market's figures of a market run.
+     *
+     * @param sent tasks the customer sent; {@code acknowledged} of them the Task Market answered with the task
+     * @param byL1Status how the tasks ended on L1 ({@code absent}: L1 never took it)
+     * @param jobsPaid job payouts on L1
+     * @param settledAfterHealMs from the last fault's heal until every acknowledged task was seen ended (a task L1
+     *     took without the market acknowledging it has no worker and ends only at its deadline); null without a
+     *     fault or an acknowledged task
+     * @param pocKills PoC validator kills; {@code pocKillsMidTask} of them with a task under way
+     * @param refusals why the Task Market did not acknowledge a task: each error (its first 100 characters), how often
+     */
+    public record MarketFigures(int sent, int acknowledged, Map<String, Integer> byL1Status, int jobsPaid,
+                                Long settledAfterHealMs, int pocKills, int pocKillsMidTask, Map<String, Integer> refusals) {
+        public MarketFigures {
+            byL1Status = Map.copyOf(byL1Status);
+            refusals = Map.copyOf(refusals);
+        }
+
+        static MarketFigures of(History h) {
+            Map<String, History.TaskCreated> sent = new TreeMap<>();
+            for (History.TaskCreated c : h.of(History.TaskCreated.class)) sent.putIfAbsent(c.taskId(), c);
+            Map<String, History.TaskEnded> ended = new TreeMap<>();
+            for (History.TaskEnded e : h.of(History.TaskEnded.class)) ended.put(e.taskId(), e);
+            Map<String, Integer> byStatus = new TreeMap<>();
+            int jobs = 0;
+            long lastEnded = 0;
+            for (History.TaskEnded e : ended.values()) {
+                byStatus.merge(e.l1Status(), 1, Integer::sum);
+                jobs += e.results().size();
+                History.TaskCreated c = sent.get(e.taskId());
+                if (c != null && c.acknowledged()) lastEnded = Math.max(lastEnded, e.atMs());
+            }
+            List<History.FaultHealed> heals = h.of(History.FaultHealed.class);
+            Long after = heals.isEmpty() || lastEnded == 0 ? null : Math.max(0, lastEnded - heals.getLast().atMs());
+            int acked = (int) sent.values().stream().filter(History.TaskCreated::acknowledged).count();
+            Map<String, Integer> refusals = new TreeMap<>();
+            for (History.TaskCreated c : sent.values()) {
+                if (c.acknowledged()) continue;
+                String e = String.valueOf(c.error());
+                refusals.merge(e.length() > 100 ? e.substring(0, 100) + "…" : e, 1, Integer::sum);
+            }
+            List<History.PocKilled> kills = h.of(History.PocKilled.class);
+            return new MarketFigures(sent.size(), acked, byStatus, jobs, after, kills.size(),
+                    (int) kills.stream().filter(History.PocKilled::midTask).count(), refusals);
+        }
+    }
 
     public boolean ok() {
         return verdicts.stream().allMatch(Checkers.Verdict::ok);
@@ -84,7 +132,7 @@ public record Report(Scenario scenario, int nodes, long blockTimeMs, Duration ho
         return new Report(o.scenario(), o.nodes(), o.blockTimeMs(), hold, end - t0,
                 rate(loadTxTimes, loadStart, firstFault), figures,
                 new TxCounts(sent, accepted.size(), acked, committed.size(), never), verdicts, tails,
-                o.dir().toString());
+                o.dir().toString(), o.scenario().market() ? MarketFigures.of(h) : null);
     }
 
     private static double rate(List<Long> times, long from, long until) {
@@ -111,6 +159,15 @@ public record Report(Scenario scenario, int nodes, long blockTimeMs, Duration ho
         sb.append(String.format("  transfers: %d sent, %d accepted, %d acknowledged included, %d committed, "
                 + "%d accepted but never included (lost with a mempool or superseded by the same nonce)%n",
                 txs.sent(), txs.accepted(), txs.acknowledged(), txs.committed(), txs.neverIncluded()));
+        if (market != null) {
+            sb.append(String.format("  market: %d tasks sent, %d acknowledged; on L1 %s; %d jobs paid; every acknowledged task ended %s;"
+                    + " PoC validator killed %d time(s), %d with a task under way%n",
+                    market.sent(), market.acknowledged(), new TreeMap<>(market.byL1Status()), market.jobsPaid(),
+                    market.settledAfterHealMs() == null ? "(no fault)"
+                            : String.format("%.1f s after the last heal", market.settledAfterHealMs() / 1000.0),
+                    market.pocKills(), market.pocKillsMidTask()));
+            new TreeMap<>(market.refusals()).forEach((e, k) -> sb.append(String.format("    not acknowledged %d×: %s%n", k, e)));
+        }
         sb.append("checkers:\n");
         for (Checkers.Verdict v : verdicts) {
             sb.append(String.format("  %-24s %s  %s%n", v.name(), v.ok() ? "ok  " : "FAIL", v.summary()));

@@ -39,11 +39,19 @@ public enum Scenario {
         return List.of(new Fault.Skew(n - 1, bound / 3, bound), new Fault.Skew(n - 1, -bound / 3, bound),
                 new Fault.Skew(n - 1, -2 * bound, bound), new Fault.Skew(n - 1, 2 * bound, bound));
     }),
+    /**
+     * The Task Market under faults (a PoC validator and two pool workers as processes, a customer creating matmul
+     * tasks): the PoC validator cut off from its node, its node (node0) partitioned from the other validators, then
+     * killed and restarted, then the PoC validator itself killed with SIGKILL mid-task and restarted. Every task must
+     * end on L1, no job be paid twice, and the escrow be conserved to the wei ({@link MarketCheckers}).
+     */
+    MARKET("market", n -> List.of(new Fault.PocCut(), new Fault.Partition(Fault.split(n, 1)), new Fault.Kill(0),
+            new Fault.PocKill())),
     /** What CI runs: one partition, one kill, one slow link. */
     CI("ci", n -> concat(n, PARTITION_HALVES, KILL, SLOW)),
     /** The full matrix, one fault after the other on one network. */
     ALL("all", n -> concat(n, PARTITION_HALVES, PARTITION_ONE, FLAPPING, ONE_WAY, KILL, PAUSE, SLOW, RESETS,
-            SKEW));
+            SKEW, MARKET));
 
     private final String id;
     private final Schedule schedule;
@@ -62,6 +70,11 @@ public enum Scenario {
     public List<Fault> faults(int n) {
         if (n < 4) throw new IllegalArgumentException("chaos scenarios need at least 4 validators, not " + n);
         return schedule.faults(n);
+    }
+
+    /** True when a fault needs the Task Market: the run then starts one and puts a market load on it. */
+    public boolean market() {
+        return faults(4).stream().anyMatch(Fault::needsMarket);
     }
 
     public static Scenario byId(String id) {

@@ -38,6 +38,8 @@ public final class Testnet implements AutoCloseable {
     /** links[i][j], i < j: the proxy node i dials to reach node j. */
     private final FaultProxy[][] links;
     private final ChildJvm[] children;
+    /** The Task Market processes of a market run ({@link Market#start}); null in a run without one. */
+    private Market market;
     private final boolean[] paused;
     private final ServerSocket nowhere;
     private final String faucetAddress;
@@ -119,6 +121,22 @@ public final class Testnet implements AutoCloseable {
 
     public Path dir() {
         return dir;
+    }
+
+    /** Node {@code i}'s data dir (its keyring holds its operator key). */
+    public Path dataDir(int i) {
+        return dataDirs.get(i);
+    }
+
+    synchronized void attach(Market m) {
+        if (market != null) throw new IllegalStateException("a market is already attached");
+        market = m;
+    }
+
+    /** The attached Task Market; a market fault on a run without one is a scenario mistake. */
+    public synchronized Market market() {
+        if (market == null) throw new IllegalStateException("this run has no Task Market (a market scenario starts one)");
+        return market;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -243,6 +261,8 @@ public final class Testnet implements AutoCloseable {
 
     @Override
     public synchronized void close() throws InterruptedException {
+        // The market first: its PoC validator should not be left sending to nodes that are going away.
+        if (market != null) market.close();
         for (ChildJvm c : children) if (c != null) c.close();
         for (FaultProxy[] row : links) for (FaultProxy p : row) if (p != null) p.close();
         try {
