@@ -23,11 +23,29 @@ public final class ExplorerPages implements AutoCloseable {
     public static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
     private static final Duration CONTENT_TIMEOUT = Duration.ofSeconds(60);
 
-    /** One API call a page made: its path and query, time from request to last byte, and body bytes. */
-    public record ApiCall(String path, double ms, long bytes) {}
+    /**
+     * One resource a page loaded: its path and query, what asked for it ({@code fetch} for an API call, {@code
+     * script}, {@code link}, ...), when it started since navigation start, time from request to last byte, and
+     * body bytes.
+     */
+    public record ApiCall(String path, String kind, double startMs, double ms, long bytes) {}
 
-    /** One load of a page: time to content since navigation start, and the API calls made until then. */
-    public record Load(String route, double contentMs, List<ApiCall> calls) {}
+    /**
+     * One load of a page: time to content since navigation start, the API calls made until then, and every
+     * resource fetched until then (the page, its modules and styles, the API calls), to see where a slow load's
+     * time went.
+     */
+    public record Load(String route, double contentMs, List<ApiCall> calls, List<ApiCall> resources) {
+        /** The resources in order of start, with when each started and ended: where a slow load waited. */
+        public String timeline() {
+            StringBuilder b = new StringBuilder();
+            for (ApiCall c : resources.stream().sorted(java.util.Comparator.comparingDouble(ApiCall::startMs)).toList()) {
+                b.append(String.format(java.util.Locale.ROOT, "    %8.0f → %8.0f ms  %-6s %s%n", c.startMs(),
+                        c.startMs() + c.ms(), c.kind(), c.path()));
+            }
+            return b.append(String.format(java.util.Locale.ROOT, "    %8.0f ms content%n", contentMs)).toString();
+        }
+    }
 
     private final WebDriver driver;
     private final String base;
@@ -75,17 +93,21 @@ public final class ExplorerPages implements AutoCloseable {
         }
         double contentMs = ((Number) mark).doubleValue();
         List<Map<String, Object>> entries = (List<Map<String, Object>>) js.executeScript(
-                "return performance.getEntriesByType('resource').filter(e => e.initiatorType === 'fetch')"
-                        + ".map(e => ({name: e.name, start: e.startTime, ms: e.responseEnd - e.startTime,"
-                        + " bytes: e.decodedBodySize}));");
+                "return performance.getEntriesByType('resource')"
+                        + ".map(e => ({name: e.name, kind: e.initiatorType, start: e.startTime,"
+                        + " ms: e.responseEnd - e.startTime, bytes: e.decodedBodySize}));");
         List<ApiCall> calls = new ArrayList<>();
+        List<ApiCall> resources = new ArrayList<>();
         for (Map<String, Object> e : entries) {
-            if (((Number) e.get("start")).doubleValue() > contentMs) continue; // a live update after the content
+            double start = ((Number) e.get("start")).doubleValue();
+            if (start > contentMs) continue; // a live update after the content
             String url = (String) e.get("name");
-            calls.add(new ApiCall(url.startsWith(base) ? url.substring(base.length()) : url,
-                    ((Number) e.get("ms")).doubleValue(), ((Number) e.get("bytes")).longValue()));
+            ApiCall c = new ApiCall(url.startsWith(base) ? url.substring(base.length()) : url, (String) e.get("kind"),
+                    start, ((Number) e.get("ms")).doubleValue(), ((Number) e.get("bytes")).longValue());
+            resources.add(c);
+            if (c.kind().equals("fetch")) calls.add(c);
         }
-        return new Load(route, contentMs, calls);
+        return new Load(route, contentMs, calls, resources);
     }
 
     @Override
