@@ -23,8 +23,16 @@ import org.cpc.chain.Genesis;
 import org.cpc.chain.InvalidBlockException;
 import org.cpc.chain.LocalChain;
 import org.cpc.client.TxBuilder;
+import org.cpc.consensus.CommitCertificate;
+import org.cpc.consensus.CommitSignature;
+import org.cpc.consensus.FileSignStateStore;
+import org.cpc.consensus.SignBytes;
+import org.cpc.consensus.SignState;
+import org.cpc.consensus.VoteType;
 import org.cpc.node.DataDir;
 import org.cpc.node.NodeInit;
+import org.cpc.node.consensus.TendermintConsensus;
+import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.crypto.Sha256;
 import org.cpc.protocol.keys.AccountKey;
@@ -46,7 +54,8 @@ import org.cpc.protocol.types.Transaction;
  * to {@code root} once done, since the store syncs every block to disk (a node's durability, which a bulk fill
  * does not need and which was half of its time on a busy disk); the copy is the same bytes, the node then opens it
  * from {@code root}. The proposer's signature and the commit certificate's precommit are signed in parallel (both
- * sign the header hash, which the signature is not part of). The rest is the chain's own propose and commit.
+ * sign the header hash, which the signature is not part of). The rest is the chain's own propose and commit. The
+ * validator's sign state is left at the last height, as a validator that signed these blocks would have it.
  *
  * <p>Every block carries one transfer from the faucet account (so one address has a history as long as the chain)
  * to one of {@link #RECIPIENTS} accounts; every {@code taskEvery}th block also carries a market task
@@ -151,6 +160,7 @@ public final class ChainFiller {
         long[] clock = {genesisMs};
         List<String> taskIds = new ArrayList<>();
         String sample = null;
+        Precommit last = null;
         try (LocalChain chain = LocalChain.open(dir.db(), genesis,
                 LocalChain.Options.defaults().withClock(() -> clock[0]))) {
             long nonce = chain.nextNonce(faucet.address());
@@ -168,13 +178,22 @@ public final class ChainFiller {
                     taskIds.add(id);
                 }
                 Block unsigned = chain.propose(validator.address(), 0, clock[0]);
-                Future<JsonNode> commit = signer.submit(() -> BlockSigner.soleCommit(unsigned, params.chainId(),
-                        validator.privateKey(), validator.address()));
-                chain.commit(BlockSigner.sign(unsigned, validator.privateKey()), commit.get());
+                Future<Precommit> commit = signer.submit(() -> Precommit.of(params.chainId(), validator, unsigned));
+                chain.commit(BlockSigner.sign(unsigned, validator.privateKey()), commit.get().certificate().toJson());
+                last = commit.get();
                 if (progress != null && h % 10_000 == 0) progress.accept(h);
             }
+            // What a validator that signed these blocks remembers: without it the node's double-sign check sees
+            // the key's precommits on chain above its sign state, and follows instead of producing blocks.
+            Files.createDirectories(dir.consensus());
+            FileSignStateStore signState = new FileSignStateStore(
+                    dir.consensus().resolve(TendermintConsensus.SIGN_STATE_FILE), w -> {});
+            signState.load(); // none yet: a new data dir
+            signState.save(new SignState(chain.head().header().height(), List.of(last.signed())));
             return new Filled(dir, chain.head().header().height(), faucet.address(), sample, List.copyOf(taskIds),
                     (System.nanoTime() - t0) / 1e9);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing the validator's sign state failed", e);
         } catch (InvalidBlockException e) {
             throw new IllegalStateException("a block this filler made was refused: " + e.getMessage(), e);
         } catch (ExecutionException e) {
@@ -199,5 +218,16 @@ public final class ChainFiller {
         t.put("reward", "2000000000000000000");
         t.put("deadline", deadline);
         return ComputeTask.fromJson(t);
+    }
+
+    /** The validator's own precommit of a block, which alone is more than 2/3 of a one-validator devnet's power. */
+    private record Precommit(CommitCertificate certificate, SignState.Signed signed) {
+        static Precommit of(String chainId, ValidatorKey v, Block b) {
+            byte[] vote = SignBytes.vote(chainId, VoteType.PRECOMMIT, b.header().height(), 0, b.hashHex(), v.address());
+            String sig = Hex.encode(v.sign(vote));
+            return new Precommit(new CommitCertificate(b.header().height(), 0, b.hashHex(),
+                    List.of(new CommitSignature(v.address(), sig))),
+                    new SignState.Signed(0, SignState.Kind.PRECOMMIT, Hex.encode(Sha256.hash(vote)), sig));
+        }
     }
 }
