@@ -33,6 +33,10 @@ public final class ExplorerLoadBench {
         List<Integer> sizes = List.of(1_000, 100_000);
         int runs = 5;
         Path dir = null;
+        if (args.length > 0 && args[0].equals("--screenshot")) {
+            screenshot(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--blocks" -> sizes = Arrays.stream(args[++i].split(",")).map(s -> Integer.parseInt(s.strip())).toList();
@@ -57,6 +61,23 @@ public final class ExplorerLoadBench {
                         e.getValue().medianMs() / p.medianMs(), (double) e.getValue().bytes() / p.bytes());
             }
         }
+    }
+
+    /**
+     * {@code --screenshot URL PNG [WIDTHxHEIGHT]}: the live overview of the explorer at {@code URL}, once its charts
+     * are drawn, saved as {@code PNG} (bin/explorer-screenshot runs a devnet for it). Chromium's own {@code
+     * --screenshot} never returns on this page: it waits for the network to go idle, and the /events stream never
+     * does.
+     */
+    static void screenshot(String[] args) throws Exception {
+        if (args.length < 2 || args.length > 3) {
+            throw new IllegalArgumentException("usage: bin/bench-explorer --screenshot URL PNG [WIDTHxHEIGHT]");
+        }
+        String[] size = (args.length == 3 ? args[2] : "1280x800").split("x");
+        try (ExplorerPages browser = ExplorerPages.open(args[0], Integer.parseInt(size[0]), Integer.parseInt(size[1]))) {
+            browser.screenshot("", "svg.chart", Path.of(args[1]));
+        }
+        System.out.println("saved " + args[1]);
     }
 
     /** A page's figures over its loads. */

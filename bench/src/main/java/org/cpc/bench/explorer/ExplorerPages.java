@@ -1,11 +1,17 @@
 package org.cpc.bench.explorer;
 
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -25,10 +31,12 @@ public final class ExplorerPages implements AutoCloseable {
 
     /**
      * One resource a page loaded: its path and query, what asked for it ({@code fetch} for an API call, {@code
-     * script}, {@code link}, ...), when it started since navigation start, time from request to last byte, and
-     * body bytes.
+     * script}, {@code link}, ...), when it started since navigation start, time from request to last byte, body
+     * bytes, and of that time: how long the browser held it before sending it (waiting for a connection, or
+     * connecting), and how long the server took to its first byte.
      */
-    public record ApiCall(String path, String kind, double startMs, double ms, long bytes) {}
+    public record ApiCall(String path, String kind, double startMs, double ms, long bytes, double queuedMs,
+                          double serverMs) {}
 
     /**
      * One load of a page: time to content since navigation start, the API calls made until then, and every
@@ -40,8 +48,8 @@ public final class ExplorerPages implements AutoCloseable {
         public String timeline() {
             StringBuilder b = new StringBuilder();
             for (ApiCall c : resources.stream().sorted(java.util.Comparator.comparingDouble(ApiCall::startMs)).toList()) {
-                b.append(String.format(java.util.Locale.ROOT, "    %8.0f → %8.0f ms  %-6s %s%n", c.startMs(),
-                        c.startMs() + c.ms(), c.kind(), c.path()));
+                b.append(String.format(java.util.Locale.ROOT, "    %8.0f → %8.0f ms  (queued %.0f, server %.0f)  %-6s %s%n",
+                        c.startMs(), c.startMs() + c.ms(), c.queuedMs(), c.serverMs(), c.kind(), c.path()));
             }
             return b.append(String.format(java.util.Locale.ROOT, "    %8.0f ms content%n", contentMs)).toString();
         }
@@ -93,9 +101,10 @@ public final class ExplorerPages implements AutoCloseable {
         }
         double contentMs = ((Number) mark).doubleValue();
         List<Map<String, Object>> entries = (List<Map<String, Object>>) js.executeScript(
-                "return performance.getEntriesByType('resource')"
+                "return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
                         + ".map(e => ({name: e.name, kind: e.initiatorType, start: e.startTime,"
-                        + " ms: e.responseEnd - e.startTime, bytes: e.decodedBodySize}));");
+                        + " ms: e.responseEnd - e.startTime, bytes: e.decodedBodySize,"
+                        + " queued: e.requestStart - e.startTime, server: e.responseStart - e.requestStart}));");
         List<ApiCall> calls = new ArrayList<>();
         List<ApiCall> resources = new ArrayList<>();
         for (Map<String, Object> e : entries) {
@@ -103,11 +112,26 @@ public final class ExplorerPages implements AutoCloseable {
             if (start > contentMs) continue; // a live update after the content
             String url = (String) e.get("name");
             ApiCall c = new ApiCall(url.startsWith(base) ? url.substring(base.length()) : url, (String) e.get("kind"),
-                    start, ((Number) e.get("ms")).doubleValue(), ((Number) e.get("bytes")).longValue());
+                    start, ((Number) e.get("ms")).doubleValue(), ((Number) e.get("bytes")).longValue(),
+                    ((Number) e.get("queued")).doubleValue(), ((Number) e.get("server")).doubleValue());
             resources.add(c);
             if (c.kind().equals("fetch")) calls.add(c);
         }
         return new Load(route, contentMs, calls, resources);
+    }
+
+    /**
+     * Loads {@code route}, waits for its content and then for {@code ready} (a CSS selector that the live page
+     * shows once its data is in, such as the overview's charts), and saves what the window shows as a PNG.
+     */
+    public void screenshot(String route, String ready, Path png) throws IOException {
+        load(route);
+        long deadline = System.nanoTime() + CONTENT_TIMEOUT.toNanos();
+        while (driver.findElements(By.cssSelector(ready)).isEmpty()) {
+            if (System.nanoTime() > deadline) throw new IllegalStateException("#/" + route + " showed no " + ready);
+            Thread.onSpinWait();
+        }
+        Files.write(png, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
     }
 
     @Override
