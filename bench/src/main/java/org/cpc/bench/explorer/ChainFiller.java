@@ -46,7 +46,7 @@ import org.cpc.protocol.types.Transaction;
 /**
  * Builds a long devnet chain fast, for the explorer's load benchmark: a real data dir ({@code cpc node init}), then
  * blocks produced directly on its RocksDB chain (propose, ML-DSA sign, a real commit certificate signed by the
- * validator, synced commit) with simulated timestamps one block interval apart, ending just before now, so that
+ * validator, commit) with simulated timestamps one block interval apart, ending just before the fill began, so that
  * {@code NodeRunner} then starts on it and goes on producing live blocks. No consensus round trips and no waiting:
  * what takes seconds per block on a live devnet takes milliseconds here.
  *

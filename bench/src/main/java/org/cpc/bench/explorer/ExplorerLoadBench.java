@@ -21,6 +21,7 @@ import org.cpc.node.NodeRunner;
  *
  * <p>Usage: {@code bin/bench-explorer [--blocks 1000,100000] [--runs 5] [--dir DIR]} (docs/performance.md). A
  * {@code DIR/chain-N} filled by an earlier run with the same {@code --dir} is measured again, not filled again.
+ * {@code --screenshot URL PNG [WIDTHxHEIGHT]} saves the live overview instead ({@link #screenshot}).
  */
 public final class ExplorerLoadBench {
     /** A load this many times the page's median, and over {@link #SLOW_MS}, is shown resource by resource. */
@@ -65,7 +66,7 @@ public final class ExplorerLoadBench {
 
     /**
      * {@code --screenshot URL PNG [WIDTHxHEIGHT]}: the live overview of the explorer at {@code URL}, once its charts
-     * are drawn, saved as {@code PNG} (bin/explorer-screenshot runs a devnet for it). Chromium's own {@code
+     * are drawn and its first live block has come in, saved as {@code PNG} (bin/explorer-screenshot runs a devnet for it). Chromium's own {@code
      * --screenshot} never returns on this page: it waits for the network to go idle, and the /events stream never
      * does.
      */
@@ -74,8 +75,10 @@ public final class ExplorerLoadBench {
             throw new IllegalArgumentException("usage: bin/bench-explorer --screenshot URL PNG [WIDTHxHEIGHT]");
         }
         String[] size = (args.length == 3 ? args[2] : "1280x800").split("x");
-        try (ExplorerPages browser = ExplorerPages.open(args[0], Integer.parseInt(size[0]), Integer.parseInt(size[1]))) {
-            browser.screenshot("", "svg.chart", Path.of(args[1]));
+        int width = Integer.parseInt(size[0]);
+        int height = Integer.parseInt(size[1]);
+        try (ExplorerPages browser = ExplorerPages.open(args[0], width, height)) {
+            browser.screenshot("", width, height, Path.of(args[1]), "svg.chart", "#live.on");
         }
         System.out.println("saved " + args[1]);
     }

@@ -121,15 +121,21 @@ public final class ExplorerPages implements AutoCloseable {
     }
 
     /**
-     * Loads {@code route}, waits for its content and then for {@code ready} (a CSS selector that the live page
-     * shows once its data is in, such as the overview's charts), and saves what the window shows as a PNG.
+     * Sets the page's viewport to exactly {@code width}×{@code height} (the window size given to {@link #open}
+     * includes the browser's own frame), loads {@code route}, waits for its content and then for every one of
+     * {@code ready} (CSS selectors that the live page matches once its data is in, such as the overview's charts
+     * and the live indicator), and saves what the viewport shows as a PNG.
      */
-    public void screenshot(String route, String ready, Path png) throws IOException {
+    public void screenshot(String route, int width, int height, Path png, String... ready) throws IOException {
+        ((ChromeDriver) driver).executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
         load(route);
         long deadline = System.nanoTime() + CONTENT_TIMEOUT.toNanos();
-        while (driver.findElements(By.cssSelector(ready)).isEmpty()) {
-            if (System.nanoTime() > deadline) throw new IllegalStateException("#/" + route + " showed no " + ready);
-            Thread.onSpinWait();
+        for (String selector : ready) {
+            while (driver.findElements(By.cssSelector(selector)).isEmpty()) {
+                if (System.nanoTime() > deadline) throw new IllegalStateException("#/" + route + " showed no " + selector);
+                Thread.onSpinWait();
+            }
         }
         Files.write(png, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
     }
