@@ -16,7 +16,9 @@ import java.util.stream.Stream;
  */
 final class Scratch {
     private static final Path TMPFS = Path.of("/dev/shm");
-    /** Room left on tmpfs below which the fill goes straight to its target instead (a 100,000-block chain is 2.1 GB). */
+    /**
+     * Room on tmpfs below which the fill goes straight to its target instead (a 100,000-block chain is 2.1 GB).
+     */
     private static final long MIN_FREE_BYTES = 4L << 30;
 
     private Scratch() {}
