@@ -127,6 +127,27 @@ class ExplorerBrowserTest {
         screenshot("overview");
     }
 
+    /**
+     * A page left for another keeps no event stream open from the browser's back/forward cache: the browser has six
+     * connections per host, so with the streams of six left pages still open the next page would wait for one
+     * (about a minute, past this test's wait) before its HTML even loaded.
+     */
+    @Test
+    void pagesLeftOneAfterAnotherLeaveTheNextOneAConnection() {
+        Duration before = driver.manage().timeouts().getPageLoadTimeout();
+        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20)); // a page stuck waiting fails the get
+        try {
+            for (int i = 0; i < 9; i++) {
+                driver.get("about:blank");
+                open("");
+                heading("Overview");
+                wait.until(d -> !d.findElements(By.cssSelector(".tile .value a")).isEmpty());
+            }
+        } finally {
+            driver.manage().timeouts().pageLoadTimeout(before);
+        }
+    }
+
     @Test
     void aTransactionsPageShowsItAndSearchReachesBlocksTransactionsAndAddresses() throws Exception {
         AccountKey bob = TestNode.newAccount();

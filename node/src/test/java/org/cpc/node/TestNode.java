@@ -100,6 +100,16 @@ final class TestNode implements AutoCloseable {
         throw new AssertionError("transaction " + txHash + " was not included within 20 s");
     }
 
+    /** Waits until the chain's head is at {@code height} or above. */
+    void awaitHeight(long height) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (runner.chain().head().header().height() >= height) return;
+            Thread.sleep(BLOCK_MS / 2);
+        }
+        throw new AssertionError("the chain did not reach height " + height + " within 20 s");
+    }
+
     BigInteger balance(String address) {
         return new BigInteger(client.balance(address).path("balance").asText());
     }

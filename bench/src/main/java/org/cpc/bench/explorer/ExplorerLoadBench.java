@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.cpc.node.NodeRunner;
 
 /**
@@ -18,15 +19,25 @@ import org.cpc.node.NodeRunner;
  * the median and worst time to content, and the API calls behind it (median time, body bytes). The shortest chain
  * is the peer the longer ones are compared with: a page whose time or bytes grow with the chain shows it as a ratio.
  *
- * <p>Usage: {@code bin/bench-explorer [--blocks 1000,100000] [--runs 5] [--dir DIR]} (docs/performance.md).
+ * <p>Usage: {@code bin/bench-explorer [--blocks 1000,100000] [--runs 5] [--dir DIR]} (docs/performance.md). A
+ * {@code DIR/chain-N} filled by an earlier run with the same {@code --dir} is measured again, not filled again.
+ * {@code --screenshot URL PNG [WIDTHxHEIGHT]} saves the live overview instead ({@link #screenshot}).
  */
 public final class ExplorerLoadBench {
+    /** A load this many times the page's median, and over {@link #SLOW_MS}, is shown resource by resource. */
+    private static final int SLOW_FACTOR = 3;
+    private static final double SLOW_MS = 2_000;
+
     private ExplorerLoadBench() {}
 
     public static void main(String[] args) throws Exception {
         List<Integer> sizes = List.of(1_000, 100_000);
         int runs = 5;
         Path dir = null;
+        if (args.length > 0 && args[0].equals("--screenshot")) {
+            screenshot(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--blocks" -> sizes = Arrays.stream(args[++i].split(",")).map(s -> Integer.parseInt(s.strip())).toList();
@@ -53,14 +64,35 @@ public final class ExplorerLoadBench {
         }
     }
 
+    /**
+     * {@code --screenshot URL PNG [WIDTHxHEIGHT]}: the live overview of the explorer at {@code URL}, once its charts
+     * are drawn and its first live block has come in, saved as {@code PNG} (bin/explorer-screenshot runs a devnet for it). Chromium's own {@code
+     * --screenshot} never returns on this page: it waits for the network to go idle, and the /events stream never
+     * does.
+     */
+    static void screenshot(String[] args) throws Exception {
+        if (args.length < 2 || args.length > 3) {
+            throw new IllegalArgumentException("usage: bin/bench-explorer --screenshot URL PNG [WIDTHxHEIGHT]");
+        }
+        String[] size = (args.length == 3 ? args[2] : "1280x800").split("x");
+        int width = Integer.parseInt(size[0]);
+        int height = Integer.parseInt(size[1]);
+        try (ExplorerPages browser = ExplorerPages.open(args[0], width, height)) {
+            browser.screenshot("", width, height, Path.of(args[1]), "svg.chart", "#live.on");
+        }
+        System.out.println("saved " + args[1]);
+    }
+
     /** A page's figures over its loads. */
     record Figures(double medianMs, double worstMs, long bytes) {}
 
     static Map<String, Figures> measure(Path root, int blocks, int runs) throws Exception {
-        ChainFiller.Filled chain = ChainFiller.fill(root, blocks, ChainFiller.TASK_EVERY,
-                h -> System.out.printf(Locale.ROOT, "  filled %,d blocks%n", h));
-        System.out.printf(Locale.ROOT, "%nchain of %,d blocks filled in %.1f s (%.2f ms per block, RocksDB %s)%n",
-                chain.height(), chain.seconds(), chain.seconds() * 1000 / blocks, root);
+        Optional<ChainFiller.Filled> earlier = ChainFiller.filledAt(root);
+        ChainFiller.Filled chain = earlier.orElseGet(() -> ChainFiller.fill(root, blocks, ChainFiller.TASK_EVERY,
+                h -> System.out.printf(Locale.ROOT, "  filled %,d blocks%n", h)));
+        System.out.printf(Locale.ROOT, "%nchain of %,d blocks %s in %.1f s (%.2f ms per block, RocksDB %s)%n",
+                chain.height(), earlier.isPresent() ? "filled by an earlier run" : "filled", chain.seconds(),
+                chain.seconds() * 1000 / blocks, root);
         Map<String, String> pages = pages(chain);
         Map<String, Figures> out = new LinkedHashMap<>();
         try (NodeRunner node = NodeRunner.start(chain.dir(), 0, InstantSource.system(), () -> null);
@@ -77,6 +109,12 @@ public final class ExplorerLoadBench {
                 out.put(p.getKey(), new Figures(ms[ms.length / 2], ms[ms.length - 1], bytes));
                 System.out.printf(Locale.ROOT, "%-10s %10.0f %10.0f  %s%n", p.getKey(), ms[ms.length / 2],
                         ms[ms.length - 1], calls(loads));
+                for (ExplorerPages.Load l : loads) {
+                    if (l.contentMs() > SLOW_FACTOR * ms[ms.length / 2] && l.contentMs() > SLOW_MS) {
+                        System.out.printf(Locale.ROOT, "  a slow load of %s (%.0f ms), where it waited:%n%s",
+                                p.getKey(), l.contentMs(), l.timeline());
+                    }
+                }
             }
         }
         return out;

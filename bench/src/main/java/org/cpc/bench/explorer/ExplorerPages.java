@@ -1,11 +1,17 @@
 package org.cpc.bench.explorer;
 
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -23,11 +29,31 @@ public final class ExplorerPages implements AutoCloseable {
     public static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
     private static final Duration CONTENT_TIMEOUT = Duration.ofSeconds(60);
 
-    /** One API call a page made: its path and query, time from request to last byte, and body bytes. */
-    public record ApiCall(String path, double ms, long bytes) {}
+    /**
+     * One resource a page loaded: its path and query, what asked for it ({@code fetch} for an API call, {@code
+     * script}, {@code link}, ...), when it started since navigation start, time from request to last byte, body
+     * bytes, and of that time: how long the browser held it before sending it (waiting for a connection, or
+     * connecting), and how long the server took to its first byte.
+     */
+    public record ApiCall(String path, String kind, double startMs, double ms, long bytes, double queuedMs,
+                          double serverMs) {}
 
-    /** One load of a page: time to content since navigation start, and the API calls made until then. */
-    public record Load(String route, double contentMs, List<ApiCall> calls) {}
+    /**
+     * One load of a page: time to content since navigation start, the API calls made until then, and every
+     * resource fetched until then (the page, its modules and styles, the API calls), to see where a slow load's
+     * time went.
+     */
+    public record Load(String route, double contentMs, List<ApiCall> calls, List<ApiCall> resources) {
+        /** The resources in order of start, with when each started and ended: where a slow load waited. */
+        public String timeline() {
+            StringBuilder b = new StringBuilder();
+            for (ApiCall c : resources.stream().sorted(java.util.Comparator.comparingDouble(ApiCall::startMs)).toList()) {
+                b.append(String.format(java.util.Locale.ROOT, "    %8.0f → %8.0f ms  (queued %.0f, server %.0f)  %-6s %s%n",
+                        c.startMs(), c.startMs() + c.ms(), c.queuedMs(), c.serverMs(), c.kind(), c.path()));
+            }
+            return b.append(String.format(java.util.Locale.ROOT, "    %8.0f ms content%n", contentMs)).toString();
+        }
+    }
 
     private final WebDriver driver;
     private final String base;
@@ -75,17 +101,43 @@ public final class ExplorerPages implements AutoCloseable {
         }
         double contentMs = ((Number) mark).doubleValue();
         List<Map<String, Object>> entries = (List<Map<String, Object>>) js.executeScript(
-                "return performance.getEntriesByType('resource').filter(e => e.initiatorType === 'fetch')"
-                        + ".map(e => ({name: e.name, start: e.startTime, ms: e.responseEnd - e.startTime,"
-                        + " bytes: e.decodedBodySize}));");
+                "return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
+                        + ".map(e => ({name: e.name, kind: e.initiatorType, start: e.startTime,"
+                        + " ms: e.responseEnd - e.startTime, bytes: e.decodedBodySize,"
+                        + " queued: e.requestStart - e.startTime, server: e.responseStart - e.requestStart}));");
         List<ApiCall> calls = new ArrayList<>();
+        List<ApiCall> resources = new ArrayList<>();
         for (Map<String, Object> e : entries) {
-            if (((Number) e.get("start")).doubleValue() > contentMs) continue; // a live update after the content
+            double start = ((Number) e.get("start")).doubleValue();
+            if (start > contentMs) continue; // a live update after the content
             String url = (String) e.get("name");
-            calls.add(new ApiCall(url.startsWith(base) ? url.substring(base.length()) : url,
-                    ((Number) e.get("ms")).doubleValue(), ((Number) e.get("bytes")).longValue()));
+            ApiCall c = new ApiCall(url.startsWith(base) ? url.substring(base.length()) : url, (String) e.get("kind"),
+                    start, ((Number) e.get("ms")).doubleValue(), ((Number) e.get("bytes")).longValue(),
+                    ((Number) e.get("queued")).doubleValue(), ((Number) e.get("server")).doubleValue());
+            resources.add(c);
+            if (c.kind().equals("fetch")) calls.add(c);
         }
-        return new Load(route, contentMs, calls);
+        return new Load(route, contentMs, calls, resources);
+    }
+
+    /**
+     * Sets the page's viewport to exactly {@code width}×{@code height} (the window size given to {@link #open}
+     * includes the browser's own frame), loads {@code route}, waits for its content and then for every one of
+     * {@code ready} (CSS selectors that the live page matches once its data is in, such as the overview's charts
+     * and the live indicator), and saves what the viewport shows as a PNG.
+     */
+    public void screenshot(String route, int width, int height, Path png, String... ready) throws IOException {
+        ((ChromeDriver) driver).executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
+        load(route);
+        long deadline = System.nanoTime() + CONTENT_TIMEOUT.toNanos();
+        for (String selector : ready) {
+            while (driver.findElements(By.cssSelector(selector)).isEmpty()) {
+                if (System.nanoTime() > deadline) throw new IllegalStateException("#/" + route + " showed no " + selector);
+                Thread.onSpinWait();
+            }
+        }
+        Files.write(png, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
     }
 
     @Override

@@ -57,7 +57,18 @@ async function render() {
 }
 
 // One event stream for the whole page: the header shows the height, the current view may follow blocks.
+// It is closed when the page is left and opened again if the browser brings the page back from its
+// back/forward cache: a cached page kept its stream open, and the browser's six connections per host were soon
+// all held by left pages' streams, so the next page waited a minute for a connection (docs/performance.md).
 function follow() {
+  let events = stream();
+  window.addEventListener('pagehide', () => events.close());
+  window.addEventListener('pageshow', (e) => {
+    if (e.persisted) events = stream();
+  });
+}
+
+function stream() {
   const events = new EventSource('/events');
   events.addEventListener('block', (e) => {
     const header = JSON.parse(e.data);
@@ -69,6 +80,7 @@ function follow() {
     live.textContent = 'reconnecting…';
     live.classList.remove('on');
   });
+  return events;
 }
 
 /** Height, block hash, tx hash, address or task id → its page (the node decides which it is). */
