@@ -5,7 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.util.List;
 import java.util.TreeMap;
+import org.cpc.chain.Admission;
+import org.cpc.chain.BlockSigner;
 import org.cpc.chain.Genesis;
+import org.cpc.chain.InvalidBlockException;
+import org.cpc.chain.LocalChain;
 import org.cpc.chain.ValidatorInfo;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
@@ -15,6 +19,7 @@ import org.cpc.protocol.crypto.Secp256k1;
 import org.cpc.protocol.crypto.Sha256;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.Amounts;
+import org.cpc.protocol.types.Block;
 import org.cpc.protocol.types.Transaction;
 import org.cpc.protocol.types.TxType;
 
@@ -50,5 +55,20 @@ record BenchAccounts(NetworkParams params, byte[][] priv, String[] pub, String[]
                 BigInteger.ONE, BigInteger.valueOf(21_000L * 1000), nonce, 1000, 21_000, 1_700_000_000L, pub[i],
                 Json.object(), null);
         return tx.withSignature(Hex.encode(Secp256k1.get().sign(priv[i], tx.hash())));
+    }
+
+    /** Submits {@code txs} to the mempool; a refusal is a broken benchmark, not a figure. */
+    static void submit(LocalChain c, List<Transaction> txs) {
+        for (Admission ad : c.submitAll(txs)) {
+            if (ad instanceof Admission.Rejected r) throw new IllegalStateException(r.reason());
+        }
+    }
+
+    /** Proposes, signs and commits the next block at {@code timestampMs}, as the one validator; returns it. */
+    Block commitBlock(LocalChain c, long timestampMs) throws InvalidBlockException {
+        String v = genesis.validators().getFirst().address();
+        Block b = BlockSigner.sign(c.propose(v, 0, timestampMs), validatorKey.getPrivate());
+        c.commit(b, BlockSigner.soleCommit(b, c.params().chainId(), validatorKey.getPrivate(), v));
+        return b;
     }
 }

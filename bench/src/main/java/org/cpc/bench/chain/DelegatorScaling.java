@@ -7,8 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.cpc.chain.Admission;
-import org.cpc.chain.BlockSigner;
 import org.cpc.chain.LocalChain;
 import org.cpc.client.TxBuilder;
 import org.cpc.protocol.keys.AccountKey;
@@ -70,7 +68,7 @@ public final class DelegatorScaling {
             List<Transaction> setup = new ArrayList<>();
             for (int i = 1 + SENDERS; i < 1 + SENDERS + delegators; i++) setup.add(delegate(a, i, nonce, operator, clock[0]));
             for (int from = 0; from < setup.size(); from += SETUP_CHUNK) {
-                submit(c, setup.subList(from, Math.min(setup.size(), from + SETUP_CHUNK)));
+                BenchAccounts.submit(c, setup.subList(from, Math.min(setup.size(), from + SETUP_CHUNK)));
                 while (c.mempoolSize() > 0) produce(c, a, clock);
             }
             ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
@@ -85,7 +83,7 @@ public final class DelegatorScaling {
                     txs.add(TxBuilder.of(a.params(), key(a, d)).nonce(nonce[d]++).timestamp(clock[0] / 1000)
                             .withdrawRewards(operator));
                 }
-                submit(c, txs);
+                BenchAccounts.submit(c, txs);
                 long t0 = cpu.getCurrentThreadCpuTime();
                 Block done = produce(c, a, clock);
                 long t = cpu.getCurrentThreadCpuTime() - t0;
@@ -109,17 +107,8 @@ public final class DelegatorScaling {
         return AccountKey.of(a.priv()[i]);
     }
 
-    private static void submit(LocalChain c, List<Transaction> txs) {
-        for (Admission ad : c.submitAll(txs)) {
-            if (ad instanceof Admission.Rejected r) throw new IllegalStateException(r.reason());
-        }
-    }
-
     private static Block produce(LocalChain c, BenchAccounts a, long[] clock) throws Exception {
         clock[0] += 1000;
-        String v = a.genesis().validators().getFirst().address();
-        Block b = BlockSigner.sign(c.propose(v, 0, clock[0]), a.validatorKey().getPrivate());
-        c.commit(b, BlockSigner.soleCommit(b, c.params().chainId(), a.validatorKey().getPrivate(), v));
-        return b;
+        return a.commitBlock(c, clock[0]);
     }
 }

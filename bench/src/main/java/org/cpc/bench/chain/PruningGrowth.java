@@ -8,12 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.cpc.chain.Admission;
-import org.cpc.chain.BlockSigner;
 import org.cpc.chain.LocalChain;
 import org.cpc.chain.Pruning;
 import org.cpc.chain.store.ChainStore;
-import org.cpc.protocol.types.Block;
 import org.cpc.protocol.types.Transaction;
 
 /**
@@ -54,13 +51,9 @@ public final class PruningGrowth {
                 for (; done < until; done++) {
                     List<Transaction> txs = new ArrayList<>(a.senders());
                     for (int i = 0; i < a.senders(); i++) txs.add(a.transfer(i, done));
-                    for (Admission ad : c.submitAll(txs)) {
-                        if (ad instanceof Admission.Rejected r) throw new IllegalStateException(r.reason());
-                    }
+                    BenchAccounts.submit(c, txs);
                     clock[0] += 1000;
-                    String v = a.genesis().validators().getFirst().address();
-                    Block b = BlockSigner.sign(c.propose(v, 0, clock[0]), a.validatorKey().getPrivate());
-                    c.commit(b, BlockSigner.soleCommit(b, c.params().chainId(), a.validatorKey().getPrivate(), v));
+                    a.commitBlock(c, clock[0]);
                 }
                 // Let the pruner catch up before measuring.
                 long want = pruning.archive() ? 1 : Math.max(1, c.head().header().height() - pruning.keepBlocks() + 1);

@@ -86,14 +86,18 @@ public final class EvidenceStore implements AutoCloseable {
     }
 
     private static String key(JsonNode o) {
-        return o.get("validator_address").textValue() + "/" + o.get("height").longValue() + "/"
-                + o.get("round").intValue() + "/" + o.get("vote_type").textValue();
+        return key(o.get("validator_address").textValue(), o.get("height").longValue(), o.get("round").intValue(),
+                o.get("vote_type").textValue());
+    }
+
+    /** One entry per (validator, height, round, vote type): what makes two records the same evidence. */
+    private static String key(String validator, long height, int round, String voteType) {
+        return validator + "/" + height + "/" + round + "/" + voteType;
     }
 
     /** Whether evidence of the same (validator, height, round, vote type) is kept already. */
     public synchronized boolean contains(DuplicateVoteEvidence e) {
-        return entries.containsKey(e.validatorAddress() + "/" + e.height() + "/" + e.first().round() + "/"
-                + e.first().type().wire());
+        return entries.containsKey(key(e.validatorAddress(), e.height(), e.first().round(), e.first().type().wire()));
     }
 
     /**
