@@ -205,6 +205,7 @@ final class TaskCommand extends GroupCommand {
             out.println("task_id: " + r.path("task_id").asText());
             out.println("status:  " + r.path("status").asText() + " (" + r.path("jobs_total").asInt() + " jobs, reward "
                     + Amounts.formatCpc(wei) + " CPC escrowed by tx " + r.path("tx_hash").asText() + ")");
+            if (r.has("note")) out.println("note:    " + r.path("note").asText());
             out.println("follow:  cpc task status " + r.path("task_id").asText() + " --market " + market.url);
             out.flush();
             if (wait) {

@@ -94,8 +94,11 @@ public final class MarketServer extends ApiServer<MarketServer> {
     private void registerRoutes() {
         http.post("/blobs", this::putBlob);
         http.get("/blobs/{hash}", this::getBlob);
-        http.post("/tasks", ctx -> json(ctx, 201, refusals(() -> intake.create(
-                Requests.json(ctx, MAX_JSON_BODY, "a signed CREATE_TASK transaction")))));
+        http.post("/tasks", ctx -> {
+            TaskIntake.Created c = refusals(() -> intake.create(
+                    Requests.json(ctx, MAX_JSON_BODY, "a signed CREATE_TASK transaction")));
+            json(ctx, c.status(), c.body());
+        });
         http.get("/tasks", this::listTasks);
         http.get("/tasks/{task_id}", ctx -> {
             String id = ctx.pathParam("task_id");

@@ -35,8 +35,14 @@ final class TaskIntake {
         this.config = config;
     }
 
+    /**
+     * What {@code POST /tasks} answers: 201 when L1 took the CREATE_TASK into its mempool, 202 when the node could not
+     * be asked or did not answer and the PoC validator keeps publishing it.
+     */
+    record Created(int status, ObjectNode body) {}
+
     /** POST /tasks: answered once the task is on disk; its jobs go to workers once L1 includes the CREATE_TASK. */
-    ObjectNode create(JsonNode body) {
+    Created create(JsonNode body) {
         Transaction tx = signed(body, TxType.CREATE_TASK);
         ComputeTask ct;
         try {
@@ -76,28 +82,42 @@ final class TaskIntake {
         if (PocDriver.await(driver.call(m -> m.find(ct.taskId()) != null))) {
             throw new ApiException(409, "task " + ct.taskId() + " exists already");
         }
-        Ledger.Sent sent;
+        String unconfirmed = null;
         try {
-            sent = ledger.send(tx);
+            if (ledger.send(tx) instanceof Ledger.Sent.Rejected r) {
+                throw new ApiException(422, "L1 refused the CREATE_TASK: " + r.reason());
+            }
         } catch (Ledger.Unavailable e) {
-            throw new ApiException(503, "the L1 node cannot be reached to publish the task: " + e.getMessage());
+            // The node may have taken the transaction before the connection broke (the chaos scenario saw a task
+            // answered 503 reach L1 anyway, its escrow then locked to the deadline with no worker given its jobs).
+            // So the task is kept as publishing whatever happened: the L1 outbox asks L1 for the CREATE_TASK and
+            // sends it again until L1 includes it (the jobs go out) or refuses it (the task fails).
+            unconfirmed = e.getMessage();
         }
-        if (sent instanceof Ledger.Sent.Rejected r) throw new ApiException(422, "L1 refused the CREATE_TASK: " + r.reason());
         TaskSpec spec = new TaskSpec(ct.taskId(), tx.fromAddress(), type, ct.payload(), ct.reward(), ct.deadline(),
                 tx.toJson(), tx.hashHex());
         CompletableFuture<Void> written = new CompletableFuture<>();
         PocDriver.await(driver.input(m -> m.submit(spec, driver.now(), () -> written.complete(null))));
         PocDriver.await(written); // the customer hears of the task once it is on disk
         int jobs = type.jobCount(ct.payload());
-        log.info("task {} ({} jobs of {}, reward {} wei) published by {}", ct.taskId(), jobs, type.name(), ct.reward(),
-                tx.fromAddress());
+        if (unconfirmed == null) {
+            log.info("task {} ({} jobs of {}, reward {} wei) published by {}", ct.taskId(), jobs, type.name(),
+                    ct.reward(), tx.fromAddress());
+        } else {
+            log.warn("task {} of {} recorded, but L1 could not be asked to take its CREATE_TASK ({}): it is published"
+                    + " when L1 answers", ct.taskId(), tx.fromAddress(), unconfirmed);
+        }
         ObjectNode o = Json.object();
         o.put("task_id", ct.taskId());
         o.put("status", TaskStatus.PUBLISHING.wire()); // as recorded: L1 may have included it meanwhile
         o.put("created_at", now);
         o.put("tx_hash", tx.hashHex());
         o.put("jobs_total", jobs);
-        return o;
+        if (unconfirmed == null) return new Created(201, o);
+        o.put("note", "the L1 node could not be reached (" + unconfirmed + "); the task is recorded and this PoC"
+                + " validator sends its CREATE_TASK again until L1 includes it (status pending) or refuses it (status"
+                + " failed, with the reason)");
+        return new Created(202, o);
     }
 
     /**

@@ -24,6 +24,8 @@ final class FakeLedger implements Ledger {
     final Map<String, Transaction> held = new ConcurrentHashMap<>();
     volatile boolean down;
     volatile boolean holdTransfers;
+    /** Takes what is sent, then fails as a connection that broke before the answer came back. */
+    volatile boolean loseAnswers;
 
     @Override
     public NetworkParams params() {
@@ -45,6 +47,7 @@ final class FakeLedger implements Ledger {
         nonces.put(tx.fromAddress(), next + 1);
         if (holdTransfers && tx.txType() == TxType.TRANSFER) held.put(tx.hashHex(), tx);
         else included.put(tx.hashHex(), tx);
+        if (loseAnswers) throw new Unavailable("fake L1 took the transaction, but its answer was lost", null);
         return new Sent.Accepted(tx.hashHex());
     }
 

@@ -9,12 +9,17 @@ import static org.cpc.poc.MarketFixture.*;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
 import org.cpc.compute.market.PoolProtocol;
 import org.cpc.http.HttpService;
 import org.cpc.protocol.codec.Hex;
+import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.crypto.Address;
 import org.cpc.protocol.crypto.Secp256k1;
@@ -149,6 +154,44 @@ class MarketTest {
             assertThat(c.result(id)).isEqualTo(product(in.a, in.b, m, k, n));
             assertThat(workersOf(c.task(id))).containsExactly(honest.worker().address());
             honest.stop();
+        }
+    }
+
+    /**
+     * The chaos scenario's finding: L1 took a CREATE_TASK whose answer never came back, the Task Market said 503 and
+     * forgot the task, and L1 held the escrow to the deadline with no worker given a job. Now the task is kept
+     * (202) and published when L1 answers, whether L1 had taken it (the answer lost) or not (L1 down).
+     */
+    @Test
+    void aTaskIsKeptAndPublishedWhenL1CannotBeAskedToTakeIt() throws Exception {
+        try (PocValidator v = start(config(tmp), validatorKey, ledger)) {
+            MarketClient c = new MarketClient(v.url());
+            int m = 8, k = 8, n = 8;
+            Inputs in = upload(c, m, k, n, 11);
+            Worker w = startWorker(v.workerUrl(), newKey(), PoolWorker.Options.defaults().withMaxJobs(2));
+            for (String outage : new String[] {"answer lost", "L1 down"}) {
+                Transaction tx = createTask(customer, ledger.params, "matmul", matmulPayload(in.a, in.b, m, k, n, 4),
+                        "1.0", System.currentTimeMillis() / 1000 + 3600, customerNonce++);
+                if (outage.equals("answer lost")) ledger.loseAnswers = true;
+                else ledger.down = true;
+                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                                URI.create(v.url() + "/tasks")).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(Jcs.canonicalize(tx.toJson()))).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(outage).isEqualTo(202);
+                JsonNode body = Json.parse(r.body());
+                assertThat(body.path("status").asText()).isEqualTo("publishing");
+                assertThat(body.path("note").asText()).contains("could not be reached", "sends its CREATE_TASK again");
+                String id = body.path("task_id").asText();
+                assertThat(status(c, id)).isEqualTo("publishing");
+                ledger.loseAnswers = false;
+                ledger.down = false;
+                await("task completed after: " + outage, () -> status(c, id).equals("completed"));
+                assertThat(c.result(id)).isEqualTo(product(in.a, in.b, m, k, n));
+                assertThat(ledger.included).containsKey(tx.hashHex());
+                assertOneSignedResultPerJob(id, 2);
+            }
+            w.stop();
         }
     }
 
