@@ -27,7 +27,8 @@ import org.cpc.protocol.types.Transaction;
  * validator, so each one touches the validator's reward period; none may touch its delegators one by one.
  * StakingF1CostTest proves the same by counting state reads and writes; this shows it in time.
  *
- * <p>A delegation adds two state entries (the delegation and its delegator's staker index), so a chain with more
+ * <p>A delegation adds three state entries (the delegation, its delegator's staker index, and the F1 reward period
+ * it starts from, kept while a delegation refers to it: each DELEGATE closes a period), so a chain with more
  * delegators also has a larger state tree, and every write walks a longer path in a larger store. To tell that cost
  * from work per delegator, each count N above the smallest gets a <em>control</em>: the smallest count of delegators
  * plus {@link #ENTRIES_PER_DELEGATION} × (N − smallest) new accounts (1-wei transfers to fresh addresses), so its
@@ -40,8 +41,12 @@ import org.cpc.protocol.types.Transaction;
 public final class DelegatorScaling {
     /** Transfer senders in each measured block (accounts 1..SENDERS; account 0 operates the validator). */
     static final int SENDERS = 50;
-    /** State entries one delegation adds: the delegation (0x0b) and its delegator's staker index (0x0f). */
-    static final int ENTRIES_PER_DELEGATION = 2;
+    /**
+     * State entries one delegation adds: the delegation (0x0b), its delegator's staker index (0x0f) and the reward
+     * period (0x0c) it starts from (every DELEGATE ends the validator's period, and a period is kept while a
+     * delegation refers to it).
+     */
+    static final int ENTRIES_PER_DELEGATION = 3;
     /** Transactions submitted at once while the delegators are set up. */
     private static final int SETUP_CHUNK = 2_000;
 
