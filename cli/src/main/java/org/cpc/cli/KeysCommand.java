@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 final class KeysCommand extends GroupCommand {
     static void print(PrintWriter out, KeyInfo k) {
         out.println("name:       " + k.name());
-        out.println("kind:       " + k.kind().id());
+        out.println("kind:       " + k.kind().wire());
         out.println("address:    " + k.address());
         out.println("public key: " + k.publicKeyHex());
     }
@@ -53,7 +53,7 @@ final class KeysCommand extends GroupCommand {
             PrintWriter out = spec.commandLine().getOut();
             List<KeyInfo> all = keys.keyring().list();
             if (all.isEmpty()) out.println("no keys in " + keys.keyring().directory() + "; create one with: cpc keys add NAME");
-            for (KeyInfo k : all) out.printf("%-20s %-10s %s%n", k.name(), k.kind().id(), k.address());
+            for (KeyInfo k : all) out.printf("%-20s %-10s %s%n", k.name(), k.kind().wire(), k.address());
         }
     }
 

@@ -2,6 +2,7 @@ package org.cpc.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -179,26 +180,32 @@ final class TxCommand extends GroupCommand {
         }
     }
 
-    @Command(name = "delegate", description = "Bond CPC to a validator (DELEGATE).")
-    static final class Delegate extends Signed {
+    /** An amount moved to or from one validator's delegation: DELEGATE and UNDELEGATE take the same options. */
+    abstract static class ToValidator extends Signed {
         @Option(names = "--validator", required = true, paramLabel = "OPERATOR", description = "The validator's operator address (cpc1...).")
         String validator;
         @Option(names = "--amount", required = true, paramLabel = "CPC") String amount;
 
+        /** The transaction for an operator address already checked and an amount in wei. */
+        abstract Transaction build(TxBuilder tx, String operator, BigInteger wei);
+
         Transaction build(TxBuilder tx) {
             Address.decodeAccount(validator);
-            return tx.delegate(validator, cpc(amount));
+            return build(tx, validator, cpc(amount));
+        }
+    }
+
+    @Command(name = "delegate", description = "Bond CPC to a validator (DELEGATE).")
+    static final class Delegate extends ToValidator {
+        Transaction build(TxBuilder tx, String operator, BigInteger wei) {
+            return tx.delegate(operator, wei);
         }
     }
 
     @Command(name = "undelegate", description = "Start unbonding part of a delegation (UNDELEGATE).")
-    static final class Undelegate extends Signed {
-        @Option(names = "--validator", required = true, paramLabel = "OPERATOR") String validator;
-        @Option(names = "--amount", required = true, paramLabel = "CPC") String amount;
-
-        Transaction build(TxBuilder tx) {
-            Address.decodeAccount(validator);
-            return tx.undelegate(validator, cpc(amount));
+    static final class Undelegate extends ToValidator {
+        Transaction build(TxBuilder tx, String operator, BigInteger wei) {
+            return tx.undelegate(operator, wei);
         }
     }
 

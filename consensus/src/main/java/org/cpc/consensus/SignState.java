@@ -2,6 +2,7 @@ package org.cpc.consensus;
 
 import java.util.List;
 import java.util.Objects;
+import org.cpc.protocol.codec.WireName;
 
 /**
  * What a validator signed at the highest height it signed at (CometBFT's {@code priv_validator_state}, extended):
@@ -17,7 +18,7 @@ public record SignState(long height, List<Signed> signatures) {
     public static final int MAX_SIGNATURES = 64;
 
     /** The signing steps of a round, in the order a validator signs them (the order is what the guard compares). */
-    public enum Kind {
+    public enum Kind implements WireName {
         PROPOSAL("proposal"),
         PREVOTE("prevote"),
         PRECOMMIT("precommit");
@@ -28,13 +29,13 @@ public record SignState(long height, List<Signed> signatures) {
             this.wire = wire;
         }
 
+        @Override
         public String wire() {
             return wire;
         }
 
         public static Kind ofWire(String s) {
-            for (Kind k : values()) if (k.wire.equals(s)) return k;
-            throw new IllegalArgumentException("unknown signing step '" + s + "'");
+            return WireName.of(Kind.class, s, "signing step");
         }
     }
 

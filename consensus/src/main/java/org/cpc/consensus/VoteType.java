@@ -1,7 +1,9 @@
 package org.cpc.consensus;
 
+import org.cpc.protocol.codec.WireName;
+
 /** The two voting steps of a round. Their names in sign bytes and JSON are {@code prevote} and {@code precommit}. */
-public enum VoteType {
+public enum VoteType implements WireName {
     PREVOTE("prevote"),
     PRECOMMIT("precommit");
 
@@ -11,6 +13,7 @@ public enum VoteType {
         this.wire = wire;
     }
 
+    @Override
     public String wire() {
         return wire;
     }

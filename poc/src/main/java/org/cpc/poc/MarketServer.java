@@ -12,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +32,7 @@ import org.cpc.poc.core.StoreKeys;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.types.TaskStatus;
 import org.eclipse.jetty.websocket.api.WriteCallback;
+import org.cpc.protocol.codec.WireName;
 
 /**
  * The Task Market on HTTP (port 8080 by default): blobs, tasks, results, the OpenAPI document, and the
@@ -320,14 +320,13 @@ public final class MarketServer extends ApiServer<MarketServer> {
 
     private void listTasks(Context ctx) {
         String status = ctx.queryParam("status");
-        if (status != null && Arrays.stream(TaskStatus.values()).noneMatch(t -> t.wire().equals(status))) {
-            throw ApiException.badRequest("status must be one of publishing, pending, in_progress, completed, failed,"
-                    + " cancelled");
+        TaskStatus st = status == null ? null : WireName.find(TaskStatus.class, status);
+        if (status != null && st == null) {
+            throw ApiException.badRequest("status must be one of " + WireName.names(TaskStatus.class));
         }
         String type = ctx.queryParam("challenge_type");
         int limit = Requests.intQuery(ctx, "limit", 50, 1, MAX_LIST);
         int offset = Requests.intQuery(ctx, "offset", 0, 0, Integer.MAX_VALUE);
-        TaskStatus st = status == null ? null : TaskStatus.ofWire(status);
         json(ctx, 200, PocDriver.await(driver.call(m -> m.list(st, type, limit, offset))));
     }
 }

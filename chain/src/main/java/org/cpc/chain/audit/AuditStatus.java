@@ -1,7 +1,9 @@
 package org.cpc.chain.audit;
 
+import org.cpc.protocol.codec.WireName;
+
 /** Where a synthetic result stands with the full audit (docs/protocol.md, "Audits of synthetic results"). */
-public enum AuditStatus {
+public enum AuditStatus implements WireName {
     /** Not selected by a random audit nor challenged (yet). */
     UNAUDITED,
     /** Selected by a random audit; waits in the audit queue for a block's audit budget. */
@@ -11,6 +13,7 @@ public enum AuditStatus {
     /** Recomputed in full: result_hash is not the root of the true C; the worker's bond was slashed. */
     FAILED;
 
+    @Override
     public String wire() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
@@ -20,7 +23,6 @@ public enum AuditStatus {
     }
 
     static AuditStatus parse(String s) {
-        for (AuditStatus a : values()) if (a.wire().equals(s)) return a;
-        throw new IllegalArgumentException("audit status '" + s + "'");
+        return WireName.of(AuditStatus.class, s, "audit status");
     }
 }

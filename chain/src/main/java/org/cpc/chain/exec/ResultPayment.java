@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Set;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
+import org.cpc.protocol.codec.WireName;
 
 /**
  * What one SUBMIT_RESULT of a block paid its worker, as the block's execution decided it. The store keeps these
@@ -19,20 +20,20 @@ public record ResultPayment(int index, Kind kind, BigInteger reward, String pocV
     private static final Set<String> FIELDS = Set.of("index", "kind", "reward", "poc_validator");
 
     /** Where the reward came from. */
-    public enum Kind {
+    public enum Kind implements WireName {
         /** A synthetic task: a share of the block reward's compute part. */
         SYNTHETIC,
         /** A job of a market task: the worker's part of the job's share of the escrow. */
         MARKET;
 
         /** The name in JSON: {@code synthetic} or {@code market}. */
+        @Override
         public String wire() {
             return name().toLowerCase(Locale.ROOT);
         }
 
         static Kind ofWire(String s) {
-            for (Kind k : values()) if (k.wire().equals(s)) return k;
-            throw new IllegalArgumentException("unknown result kind '" + s + "'");
+            return WireName.of(Kind.class, s, "result kind");
         }
     }
 

@@ -1,6 +1,8 @@
 package org.cpc.chain.exec;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigInteger;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.cpc.chain.staking.BondPayload;
 import org.cpc.chain.staking.StakingPayload;
@@ -110,8 +112,21 @@ public final class TxRules {
         } catch (IllegalArgumentException e) {
             throw new TxRejected(e.getMessage() + "; " + t + "'s payload is {\"task_id\":\"<uuid>\"}");
         }
-        if (!UUID.matcher(id).matches()) throw new TxRejected(t + " task_id '" + id + "' is not a lowercase UUID");
+        requireUuid(t + " task_id", id);
         return id;
+    }
+
+    private static void requireUuid(String field, String id) throws TxRejected {
+        if (!UUID.matcher(id).matches()) throw new TxRejected(field + " '" + id + "' is not a lowercase UUID");
+    }
+
+    /** A payload parsed by {@code parse}; what it refuses is a rejection "TYPE payload is not a valid {@code what}". */
+    private static <T> T payload(Transaction tx, Function<JsonNode, T> parse, String what) throws TxRejected {
+        try {
+            return parse.apply(tx.payload());
+        } catch (IllegalArgumentException e) {
+            throw new TxRejected(tx.txType() + " payload is not a valid " + what + ": " + e.getMessage());
+        }
     }
 
     /**
@@ -123,15 +138,8 @@ public final class TxRules {
         if (tx.toAddress() != null) {
             throw new TxRejected("CREATE_TASK must have to_address null (the reward is held by the task)");
         }
-        ComputeTask t;
-        try {
-            t = ComputeTask.fromJson(tx.payload());
-        } catch (IllegalArgumentException e) {
-            throw new TxRejected("CREATE_TASK payload is not a valid ComputeTask: " + e.getMessage());
-        }
-        if (!UUID.matcher(t.taskId()).matches()) {
-            throw new TxRejected("ComputeTask.task_id '" + t.taskId() + "' is not a lowercase UUID");
-        }
+        ComputeTask t = payload(tx, ComputeTask::fromJson, "ComputeTask");
+        requireUuid("ComputeTask.task_id", t.taskId());
         if (t.reward().signum() <= 0) throw new TxRejected("ComputeTask.reward must be more than 0 wei");
         if (!t.reward().equals(tx.amount())) {
             throw new TxRejected("ComputeTask.reward " + t.reward() + " != amount " + tx.amount()
@@ -163,15 +171,8 @@ public final class TxRules {
      * {@link #checkMarketForm}.
      */
     public static ComputeResult checkResultStructure(Transaction tx) throws TxRejected {
-        ComputeResult r;
-        try {
-            r = ComputeResult.fromJson(tx.payload());
-        } catch (IllegalArgumentException e) {
-            throw new TxRejected("SUBMIT_RESULT payload is not a valid ComputeResult: " + e.getMessage());
-        }
-        if (!UUID.matcher(r.taskId()).matches()) {
-            throw new TxRejected("ComputeResult.task_id '" + r.taskId() + "' is not a lowercase UUID");
-        }
+        ComputeResult r = payload(tx, ComputeResult::fromJson, "ComputeResult");
+        requireUuid("ComputeResult.task_id", r.taskId());
         if (!Address.isAccount(r.workerAddress())) {
             throw new TxRejected("ComputeResult.worker_address '" + r.workerAddress() + "' is not a valid cpc address");
         }

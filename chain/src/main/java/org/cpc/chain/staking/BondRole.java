@@ -1,9 +1,10 @@
 package org.cpc.chain.staking;
 
 import org.cpc.chain.exec.TxRejected;
+import org.cpc.protocol.codec.WireName;
 
 /** Who a work bond backs: a worker's synthetic results, or a PoC validator's market results and attestations. */
-public enum BondRole {
+public enum BondRole implements WireName {
     WORKER("worker"),
     POC_VALIDATOR("poc_validator");
 
@@ -14,12 +15,14 @@ public enum BondRole {
     }
 
     /** The name in payloads, state and JSON. */
+    @Override
     public String wire() {
         return wire;
     }
 
     public static BondRole parse(String s) throws TxRejected {
-        for (BondRole r : values()) if (r.wire.equals(s)) return r;
-        throw new TxRejected("role '" + s + "' is not a bond role; it is \"worker\" or \"poc_validator\"");
+        BondRole r = WireName.find(BondRole.class, s);
+        if (r == null) throw new TxRejected("role '" + s + "' is not a bond role; it is \"worker\" or \"poc_validator\"");
+        return r;
     }
 }

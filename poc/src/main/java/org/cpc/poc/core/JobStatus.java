@@ -2,6 +2,7 @@ package org.cpc.poc.core;
 
 import java.util.EnumSet;
 import java.util.Set;
+import org.cpc.protocol.codec.WireName;
 
 /**
  * Where one job of a market task stands in the PoC validator.
@@ -16,7 +17,7 @@ import java.util.Set;
  * Only {@code accepted} and {@code included} count toward the task. {@code assigned} is never written to disk: after a
  * restart such a job is queued again (its worker's connection is gone with the process).
  */
-public enum JobStatus {
+public enum JobStatus implements WireName {
     QUEUED("queued"),
     ASSIGNED("assigned"),
     /** Verified once; waiting for a second worker's duplicate run to agree. */
@@ -32,6 +33,7 @@ public enum JobStatus {
         this.wire = wire;
     }
 
+    @Override
     public String wire() {
         return wire;
     }
@@ -58,7 +60,6 @@ public enum JobStatus {
     }
 
     public static JobStatus ofWire(String s) {
-        for (JobStatus j : values()) if (j.wire.equals(s)) return j;
-        throw new IllegalArgumentException("unknown job status '" + s + "'");
+        return WireName.of(JobStatus.class, s, "job status");
     }
 }

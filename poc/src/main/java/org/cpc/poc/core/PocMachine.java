@@ -2,16 +2,13 @@ package org.cpc.poc.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.cpc.compute.market.PoolMessage;
 import org.cpc.compute.market.PoolProtocol;
-import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.crypto.Address;
 import org.cpc.protocol.crypto.Secp256k1;
-import org.cpc.protocol.types.Amounts;
 import org.cpc.protocol.types.TaskStatus;
 
 /**
@@ -26,7 +23,7 @@ import org.cpc.protocol.types.TaskStatus;
  * synced ({@link #persisted}). A restart rebuilds the machine from what was synced ({@link #load}).
  *
  * <p>Tasks, what L1 is owed and retention live in {@link TaskBook}; the workers and the queue in {@link Dispatch};
- * this class routes inputs and decides what a verified (or refused) output means.
+ * what a verified (or refused) output means in {@link Outputs}; this class routes the inputs.
  */
 public final class PocMachine {
     /** Largest job output kept in the store with its job's record; larger ones are blob files. */
@@ -49,21 +46,21 @@ public final class PocMachine {
     public record StoredJob(String taskId, int index, JsonNode record) {}
 
     private final Rules rules;
-    private final RandomGenerator random;
     private final Outbox out = new Outbox();
     private final Dispatch dispatch;
     private final TaskBook book;
     private final L1Book l1;
     private final FaultBook faults;
+    private final Outputs outputs;
 
     /** @param random draws duplicate runs: seeded in the simulation, a SecureRandom in production */
     public PocMachine(Rules rules, RandomGenerator random) {
         this.rules = rules;
-        this.random = random;
         this.dispatch = new Dispatch(rules, out);
         this.faults = new FaultBook(out);
         this.book = new TaskBook(rules, out, dispatch);
         this.l1 = new L1Book(out, book, dispatch);
+        this.outputs = new Outputs(rules, random, out, dispatch, book, faults);
     }
 
     public Rules rules() {
@@ -179,105 +176,11 @@ public final class PocMachine {
         return out.drain();
     }
 
-    /** The edge checked an output (see {@link Effect.Verify}). */
+    /** The edge checked an output (see {@link Effect.Verify}); {@link Outputs} decides what it means. */
     public List<Effect> verified(Assignment a, Verdict v, long nowMs) {
         dispatch.now(nowMs);
-        if (!dispatch.finish(a)) { // timed out, cancelled or disconnected meanwhile: another run counts
-            dispatch.dispatch();
-            return out.drain();
-        }
-        Job j = a.job();
-        Task t = j.task;
-        WorkerSession s = dispatch.session(a.session());
-        if (!t.running() || t.cancelling || j.status.counts()) {
-            dispatch.dispatch();
-            return out.drain();
-        }
-        switch (v) {
-            case Verdict.Wrong w -> rejected(s, a, w.reason(), nowMs);
-            case Verdict.FirstWasWrong f -> {
-                faults.add(j.worker, j, "duplicate execution disagreed; the validator's recomputation matched the other worker",
-                        nowMs);
-                j.excluded.add(j.worker);
-                book.unref(j.outputHash);
-                j.worker = null;
-                j.outputHash = null;
-                j.resultHash = null;
-                j.outputInline = false;
-                j.signature = null;
-                j.move(JobStatus.QUEUED); // the duplicate's output is taken as a fresh first result
-                firstOutput(s, j, f.hash(), f.resultHash(), f.signature(), f.inlineOutput(), nowMs);
-            }
-            case Verdict.Good g -> {
-                if (a.audit() && j.outputHash != null) agreed(s, j, nowMs);
-                else firstOutput(s, j, g.hash(), g.resultHash(), g.signature(), g.inlineOutput(), nowMs);
-            }
-        }
-        dispatch.dispatch();
+        outputs.verified(a, v, nowMs);
         return out.drain();
-    }
-
-    private void rejected(WorkerSession s, Assignment a, String reason, long nowMs) {
-        Job j = a.job();
-        s.rejected++;
-        faults.add(s.address, j, reason, nowMs);
-        j.excluded.add(s.address);
-        j.attempts++;
-        if (!a.audit()) j.move(JobStatus.QUEUED);
-        dispatch.requeue(j);
-        out.send(s.id, new PoolMessage.JobRejected(j.id(), reason));
-    }
-
-    /** A verified output for a job that had none: accepted, or first sent to a second worker to duplicate. */
-    private void firstOutput(WorkerSession s, Job j, String hash, String resultHash, String signature, byte[] inline,
-                             long nowMs) {
-        j.worker = s.address;
-        j.outputHash = hash;
-        j.resultHash = resultHash;
-        j.outputInline = inline != null;
-        book.ref(hash);
-        j.signature = signature;
-        s.accepted++;
-        BigInteger reward = book.workerReward(j.task);
-        Runnable ack = () -> out.send(s.id, new PoolMessage.JobAccepted(j.id(), Hex.decode(resultHash), reward,
-                Amounts.formatCpc(reward)));
-        double duplicate = dispatch.standing(s.address).duplicateProbability(rules.duplicateProbability());
-        if (duplicate > 0 && random.nextDouble() < duplicate && dispatch.otherWorkerThan(s.address)) {
-            j.move(JobStatus.AUDITING);
-            j.excluded.add(s.address);
-            j.auditSinceMs = nowMs;
-            out.persist(book.jobPut(j), inline == null ? null : StoreKeys.output(hash), inline, ack);
-            dispatch.requeue(j);
-        } else {
-            j.move(JobStatus.ACCEPTED);
-            out.persist(book.jobPut(j), inline == null ? null : StoreKeys.output(hash), inline, () -> {
-                counted(j);
-                ack.run();
-            });
-        }
-    }
-
-    /** A duplicate run agreed with the first output: the job is accepted and the second worker is owed its pay. */
-    private void agreed(WorkerSession s, Job j, long nowMs) {
-        s.accepted++;
-        BigInteger pay = book.auditPay(j.task);
-        // Paid by this PoC validator once the job's SUBMIT_RESULT is included; a share too small to have a PoC part
-        // pays nothing (L1 takes no transfer of 0).
-        if (pay.signum() > 0) {
-            j.auditor = s.address;
-            j.payWei = pay;
-        }
-        j.move(JobStatus.ACCEPTED);
-        String hash = j.resultHash;
-        out.persist(book.jobPut(j), null, null, () -> {
-            counted(j);
-            out.send(s.id, new PoolMessage.JobAccepted(j.id(), Hex.decode(hash), pay, Amounts.formatCpc(pay)));
-        });
-    }
-
-    /** An accepted job counts once its record is synced. */
-    private void counted(Job j) {
-        book.counted(j);
     }
 
     // ------------------------------------------------------------------ worker standing on L1

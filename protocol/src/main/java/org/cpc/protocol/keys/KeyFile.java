@@ -27,7 +27,7 @@ record KeyFile(KeyInfo info, KeyCipher.Sealed sealed) {
      * (which would make a user trust the wrong address) makes decryption fail.
      */
     static byte[] associatedData(KeyInfo info) {
-        String aad = "cpc-keyfile-v" + VERSION + "\0" + info.name() + "\0" + info.kind().id() + "\0" + info.address()
+        String aad = "cpc-keyfile-v" + VERSION + "\0" + info.name() + "\0" + info.kind().wire() + "\0" + info.address()
                 + "\0" + info.publicKeyHex();
         return aad.getBytes(StandardCharsets.UTF_8);
     }
@@ -36,7 +36,7 @@ record KeyFile(KeyInfo info, KeyCipher.Sealed sealed) {
         ObjectNode root = Json.object();
         root.put("version", VERSION);
         root.put("name", info.name());
-        root.put("kind", info.kind().id());
+        root.put("kind", info.kind().wire());
         root.put("address", info.address());
         root.put("public_key", info.publicKeyHex());
         ObjectNode kdf = root.putObject("kdf");
@@ -81,7 +81,7 @@ record KeyFile(KeyInfo info, KeyCipher.Sealed sealed) {
         };
         if (expected == null) {
             throw new CorruptKeyFileException(file, "public_key has " + pub.length + " bytes, wrong for a "
-                    + kind.id() + " key");
+                    + kind.wire() + " key");
         }
         if (!expected.equals(address)) {
             throw new CorruptKeyFileException(file, "address " + address + " does not belong to its public key");

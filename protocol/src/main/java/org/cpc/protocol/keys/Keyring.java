@@ -189,8 +189,8 @@ public final class Keyring {
 
     private static void requireKind(KeyFile kf, KeyKind kind) {
         if (kf.info().kind() != kind) {
-            throw new KeyringException("key '" + kf.info().name() + "' is a " + kf.info().kind().id() + " key, not "
-                    + kind.id());
+            throw new KeyringException("key '" + kf.info().name() + "' is a " + kf.info().kind().wire() + " key, not "
+                    + kind.wire());
         }
     }
 

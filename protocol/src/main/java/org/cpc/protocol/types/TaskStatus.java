@@ -2,6 +2,7 @@ package org.cpc.protocol.types;
 
 import java.util.EnumSet;
 import java.util.Set;
+import org.cpc.protocol.codec.WireName;
 
 /**
  * A market task's status: one vocabulary for L1 ({@code GET /task/{id}} on a node) and for the Task Market
@@ -19,7 +20,7 @@ import java.util.Set;
  * in the Task Market when the PoC validator has verified it, which comes first. {@code completed} in the Task Market
  * also waits for every job to be on chain and the result to be merged. The last three statuses are final.
  */
-public enum TaskStatus {
+public enum TaskStatus implements WireName {
     PUBLISHING("publishing"),
     PENDING("pending"),
     IN_PROGRESS("in_progress"),
@@ -34,6 +35,7 @@ public enum TaskStatus {
     }
 
     /** The name on the wire and in state: {@code pending}, {@code in_progress}, ... */
+    @Override
     public String wire() {
         return wire;
     }
@@ -70,8 +72,6 @@ public enum TaskStatus {
     }
 
     public static TaskStatus ofWire(String s) {
-        for (TaskStatus t : values()) if (t.wire.equals(s)) return t;
-        throw new IllegalArgumentException("unknown task status '" + s
-                + "'; one of publishing, pending, in_progress, completed, failed, cancelled");
+        return WireName.of(TaskStatus.class, s, "task status");
     }
 }

@@ -1,0 +1,34 @@
+package org.cpc.protocol.codec;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/**
+ * An enum whose constants have a fixed name on the wire (in JSON, state, key files, sign bytes), kept apart from the
+ * Java name so that renaming a constant cannot change the format. The lookup from a wire name lives here, once.
+ */
+public interface WireName {
+    /** The name on the wire. */
+    String wire();
+
+    /** The constant of {@code type} named {@code s} on the wire; null when there is none. */
+    static <E extends Enum<E> & WireName> E find(Class<E> type, String s) {
+        for (E e : type.getEnumConstants()) if (e.wire().equals(s)) return e;
+        return null;
+    }
+
+    /**
+     * The constant of {@code type} named {@code s} on the wire, or an {@link IllegalArgumentException} saying
+     * "unknown {@code what} 's'; one of a, b, c".
+     */
+    static <E extends Enum<E> & WireName> E of(Class<E> type, String s, String what) {
+        E e = find(type, s);
+        if (e == null) throw new IllegalArgumentException("unknown " + what + " '" + s + "'; one of " + names(type));
+        return e;
+    }
+
+    /** Every wire name of {@code type}, in declaration order, comma-separated (for messages). */
+    static <E extends Enum<E> & WireName> String names(Class<E> type) {
+        return Arrays.stream(type.getEnumConstants()).map(WireName::wire).collect(Collectors.joining(", "));
+    }
+}
