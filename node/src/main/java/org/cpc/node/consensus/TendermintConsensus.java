@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.cpc.chain.Chain;
 import org.cpc.consensus.ConsensusDriver;
 import org.cpc.consensus.ConsensusInput;
@@ -24,6 +25,7 @@ import org.cpc.consensus.GuardedSigner;
 import org.cpc.consensus.InputLog;
 import org.cpc.consensus.MessageCodec;
 import org.cpc.consensus.MlDsaSignatures;
+import org.cpc.consensus.Proposal;
 import org.cpc.consensus.TendermintMachine;
 import org.cpc.consensus.Timeout;
 import org.cpc.consensus.TimeoutConfig;
@@ -92,6 +94,8 @@ public final class TendermintConsensus implements Consensus {
     /** The WAL of the current height's inputs; null for a node that does not vote (it signs nothing to protect). */
     private final FileWal<Block> wal;
     private final EvidenceGossip evidence;
+    /** Proposals on the wire: compact, rebuilt from the mempool and fetched (see {@link CompactProposals}). */
+    private final CompactProposals compact;
     /** {@link SignHistoryCheck}'s lookback; 0 when the operator turned the check off. */
     private final int doubleSignCheckBlocks;
     /**
@@ -108,11 +112,12 @@ public final class TendermintConsensus implements Consensus {
      * @param consensusDir where the sign state and the WAL live ({@code <data>/consensus})
      * @param evidence where verified equivocation evidence is kept
      * @param doubleSignCheckBlocks how far back {@link SignHistoryCheck} looks before this key signs; 0 = off
+     * @param gossiped whether a transaction (by hash) was gossiped to the peers; a proposal sends the others whole
      * @throws IllegalStateException if the sign state or the WAL is corrupt (starting without them could double-sign)
      */
     public TendermintConsensus(Chain chain, ValidatorKey key, InstantSource clock,
             Consumer<ChainApplication.Produced> onProduced, PeerNetwork network, Path consensusDir,
-            EvidenceStore evidence, int doubleSignCheckBlocks) {
+            EvidenceStore evidence, int doubleSignCheckBlocks, Predicate<String> gossiped) {
         this.chain = chain;
         this.key = key;
         this.clock = clock;
@@ -120,6 +125,7 @@ public final class TendermintConsensus implements Consensus {
         this.app = new ChainApplication(chain, key, onProduced, evidence);
         this.evidence = new EvidenceGossip(chain, evidence, network);
         this.doubleSignCheckBlocks = doubleSignCheckBlocks;
+        this.compact = new CompactProposals(network, chain.params().maxBlockTxs(), chain::pendingTransaction, gossiped);
         if (key == null) {
             this.signer = null;
             this.wal = null;
@@ -222,7 +228,9 @@ public final class TendermintConsensus implements Consensus {
      */
     public void receive(String peerId, byte[] payload) {
         JsonNode node = Json.parse(payload);
-        if (EvidenceGossip.isEvidence(node)) {
+        if (CompactMessages.handles(node.path("type").textValue())) {
+            compact.receive(peerId, node, observedHeight, p -> enqueue(() -> runStarted(d -> d.onMessage(peerId, p))));
+        } else if (EvidenceGossip.isEvidence(node)) {
             evidence.received(peerId, evidence.parse(node)); // on the reader's thread: it needs no consensus state
         } else if ("decision_request".equals(node.path("type").textValue())) {
             long height = JsonFields.of(node, "decision_request", DECISION_REQUEST).uint("height");
@@ -262,6 +270,11 @@ public final class TendermintConsensus implements Consensus {
     /** A peer connected: it is sent the evidence it may not have seen. */
     public void peerConnected(String peerId) {
         evidence.peerConnected(peerId);
+    }
+
+    /** How proposals travel, with its counters. */
+    public CompactProposals compactProposals() {
+        return compact;
     }
 
     /** Peer messages dropped because the consensus thread's queue was full. */
@@ -381,14 +394,19 @@ public final class TendermintConsensus implements Consensus {
     private final class P2pTransport implements ConsensusDriver.Transport {
         @Override
         public void broadcast(ConsensusMessage m) {
-            // A proposal carries its whole block (MBs when full): not encoded for nobody, e.g. on a lone devnet.
+            // Not encoded for nobody, e.g. on a lone devnet (a proposal hashes every transaction it lists).
             if (network.peers().isEmpty()) return;
-            network.broadcast(Channel.CONSENSUS, encode(codec.toJson(m)));
+            network.broadcast(Channel.CONSENSUS, wire(m));
         }
 
         @Override
         public void send(String peer, ConsensusMessage m) {
-            network.send(peer, Channel.CONSENSUS, encode(codec.toJson(m)));
+            network.send(peer, Channel.CONSENSUS, wire(m));
+        }
+
+        @SuppressWarnings("unchecked")
+        private byte[] wire(ConsensusMessage m) {
+            return m instanceof Proposal<?> p ? compact.encode((Proposal<Block>) p) : encode(codec.toJson(m));
         }
 
         @Override
