@@ -105,6 +105,10 @@ public final class TendermintConsensus implements Consensus {
     private volatile String heldBack;
     /** The driver now running; replaced (a new generation) after a failure or a sync. Touched only on the executor. */
     private ConsensusDriver<Block> driver;
+    /** Proposals given to {@link #deliveredTo}'s machine at {@link #deliveredHeight}; on the consensus thread. */
+    private final Set<String> delivered = new java.util.HashSet<>();
+    private ConsensusDriver<Block> deliveredTo;
+    private long deliveredHeight;
 
     /**
      * @param key this validator's key, or null for a node that follows consensus without voting
@@ -218,6 +222,8 @@ public final class TendermintConsensus implements Consensus {
             Thread.currentThread().interrupt();
         }
         if (wal != null) wal.close();
+        LOG.info("compact proposals: {} blocks rebuilt, {} requests for missing transactions, {} transactions fetched",
+                compact.rebuilt(), compact.requested(), compact.fetched());
     }
 
     /**
@@ -229,7 +235,7 @@ public final class TendermintConsensus implements Consensus {
     public void receive(String peerId, byte[] payload) {
         JsonNode node = Json.parse(payload);
         if (CompactMessages.handles(node.path("type").textValue())) {
-            compact.receive(peerId, node, observedHeight, p -> enqueue(() -> runStarted(d -> d.onMessage(peerId, p))));
+            compact.receive(peerId, node, observedHeight, p -> enqueue(() -> deliver(peerId, p)));
         } else if (EvidenceGossip.isEvidence(node)) {
             evidence.received(peerId, evidence.parse(node)); // on the reader's thread: it needs no consensus state
         } else if ("decision_request".equals(node.path("type").textValue())) {
@@ -239,6 +245,26 @@ public final class TendermintConsensus implements Consensus {
             ConsensusMessage m = codec.fromJson(node);
             enqueue(() -> runStarted(d -> d.onMessage(peerId, m)));
         }
+    }
+
+    /**
+     * A (rebuilt) proposal to the machine, on the consensus thread. Peers re-send the current proposal on every
+     * gossip tick, and the machine keeps the first proposal of a round and ignores the rest; a copy it has been
+     * given at its height, of a round it does not skip ({@code <= round + 1}), is dropped here, so that it is not
+     * written to the WAL (a whole block) again each time.
+     */
+    private void deliver(String peerId, Proposal<Block> p) {
+        runStarted(d -> {
+            TendermintMachine<Block> m = d.machine();
+            if (deliveredTo != d || deliveredHeight != m.height()) {
+                delivered.clear();
+                deliveredTo = d;
+                deliveredHeight = m.height();
+            }
+            boolean current = p.height() == m.height() && p.round() <= m.round() + 1;
+            if (current && !delivered.add(p.round() + "/" + p.block().hashHex() + "/" + p.signature())) return;
+            d.onMessage(peerId, p);
+        });
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.cpc.node.net;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +22,9 @@ import org.cpc.p2p.Channel;
 import org.cpc.p2p.Misbehaviour;
 import org.cpc.p2p.PeerNetwork;
 import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.crypto.Sha256;
 import org.cpc.protocol.types.Transaction;
+import org.slf4j.LoggerFactory;
 
 /**
  * Transaction gossip on {@link Channel#TX} (payload: the transaction's JSON). A transaction admitted to the mempool
@@ -57,6 +60,17 @@ public final class TxGossip implements ChainListener, AutoCloseable {
             return size() > SEEN_CAPACITY;
         }
     };
+    /**
+     * SHA-256 digests of recent payloads: in a full mesh each transaction arrives from every peer that admitted it,
+     * relayed as the same bytes, and a copy seen before is dropped before it is parsed and hashed.
+     */
+    private final Map<ByteBuffer, Boolean> payloads = new LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Boolean> eldest) {
+            return size() > SEEN_CAPACITY;
+        }
+    };
+    private final AtomicLong duplicates = new AtomicLong();
     private final ThreadPoolExecutor executor;
     private final ArrayBlockingQueue<Received> queue = new ArrayBlockingQueue<>(MAX_QUEUED);
     /** Whether a drain of {@link #queue} is scheduled or running. */
@@ -92,6 +106,11 @@ public final class TxGossip implements ChainListener, AutoCloseable {
         return dropped.get();
     }
 
+    /** Received transactions dropped unparsed: the same bytes came before. */
+    public long duplicates() {
+        return duplicates.get();
+    }
+
     /** A transaction from a peer, on its reader thread: queued for admission. */
     void receive(String peerId, byte[] payload) {
         received.incrementAndGet();
@@ -121,6 +140,13 @@ public final class TxGossip implements ChainListener, AutoCloseable {
     private void admit(List<Received> batch) {
         List<Parsed> fresh = new ArrayList<>(batch.size());
         for (Received r : batch) {
+            ByteBuffer digest = ByteBuffer.wrap(Sha256.hash(r.payload()));
+            synchronized (seen) {
+                if (payloads.putIfAbsent(digest, Boolean.TRUE) != null) {
+                    duplicates.incrementAndGet();
+                    continue;
+                }
+            }
             PreparedTx p;
             try {
                 p = PreparedTx.of(Transaction.fromJson(Json.parse(r.payload())));
@@ -189,5 +215,9 @@ public final class TxGossip implements ChainListener, AutoCloseable {
     public void close() {
         queue.clear();
         WorkerStop.dropQueuedAndStop(executor);
+        if (received.get() > 0) {
+            LoggerFactory.getLogger(TxGossip.class).info("tx gossip: {} received, {} admitted, {} duplicates dropped"
+                    + " unparsed, {} dropped on a full queue", received, admitted, duplicates, dropped);
+        }
     }
 }
