@@ -49,12 +49,14 @@ public final class CompactProposals {
         final CompactMessages.Compact compact;
         final Transaction[] slots;
         final Map<String, Integer> missing = new LinkedHashMap<>();
+        final java.util.Set<String> listed;
         String askedPeer;
         long askedAtNanos;
 
         Assembly(CompactMessages.Compact c) {
             this.compact = c;
             this.slots = new Transaction[c.txHashes().size()];
+            this.listed = new java.util.HashSet<>(c.txHashes());
         }
     }
 
@@ -130,9 +132,15 @@ public final class CompactProposals {
         switch (codec.fromJson(node)) {
             case CompactMessages.Compact c -> {
                 if (c.height() != height && c.height() != height + 1) return;
+                boolean fresh;
+                synchronized (this) {
+                    fresh = !known.containsKey(c.blockHash()) && !pending.containsKey(c.blockHash());
+                }
                 // Bodies sent along that the mempool lacks have unchecked signatures: a relayer could otherwise
-                // spoil a valid block for this node by sending a transaction of it with a bad signature.
-                String bad = unsigned(c.bodies().stream().filter(tx -> mempool.apply(tx.hash()).isEmpty()).toList());
+                // spoil a valid block for this node by sending a transaction of it with a bad signature. Checked
+                // for the first copy of a block only (its bodies are used then or never).
+                String bad = !fresh || c.bodies().isEmpty() ? null
+                        : unsigned(c.bodies().stream().filter(tx -> mempool.apply(tx.hash()).isEmpty()).toList());
                 if (bad != null) {
                     network.penalize(peer, Misbehaviour.INVALID, "compact_proposal sends transaction " + bad
                             + " with a signature that does not verify");
@@ -141,15 +149,7 @@ public final class CompactProposals {
                 offer(peer, c, height).ifPresent(deliver);
             }
             case CompactMessages.GetTxs g -> serve(peer, g);
-            case CompactMessages.Txs t -> {
-                String bad = unsigned(t.txs());
-                if (bad != null) {
-                    network.penalize(peer, Misbehaviour.INVALID, "txs for block " + t.blockHash()
-                            + " holds transaction " + bad + " with a signature that does not verify");
-                    return;
-                }
-                answered(peer, t).ifPresent(deliver);
-            }
+            case CompactMessages.Txs t -> answered(peer, t).ifPresent(deliver);
         }
     }
 
@@ -201,32 +201,45 @@ public final class CompactProposals {
         return Optional.empty();
     }
 
-    /** An answer: each transaction must be one still missing from that block, else the peer is penalized. */
+    /**
+     * An answer: each transaction must be one of the block's, else the peer is penalized; the signatures of those
+     * that fill a missing slot are verified (outside the lock) before they are used.
+     */
     private Optional<Proposal<Block>> answered(String peer, CompactMessages.Txs t) {
-        String wrong = null;
-        Optional<Proposal<Block>> done = Optional.empty();
+        Map<String, Transaction> useful = new LinkedHashMap<>();
         synchronized (this) {
             Assembly a = pending.get(t.blockHash());
             // An answer for a block rebuilt meanwhile (or dropped) is late, not wrong.
             if (a == null || !peer.equals(a.askedPeer)) return Optional.empty();
             for (Transaction tx : t.txs()) {
                 String h = tx.hashHex();
+                if (a.missing.containsKey(h)) {
+                    useful.put(h, tx);
+                } else if (!a.listed.contains(h)) {
+                    network.penalize(peer, Misbehaviour.INVALID, "txs for block " + t.blockHash()
+                            + " holds transaction " + h + ", which was not requested");
+                    return Optional.empty();
+                }
+            }
+        }
+        String bad = unsigned(List.copyOf(useful.values()));
+        if (bad != null) {
+            network.penalize(peer, Misbehaviour.INVALID, "txs for block " + t.blockHash() + " holds transaction "
+                    + bad + " with a signature that does not verify");
+            return Optional.empty();
+        }
+        synchronized (this) {
+            Assembly a = pending.get(t.blockHash());
+            if (a == null) return Optional.empty();
+            useful.forEach((h, tx) -> {
                 Integer i = a.missing.remove(h);
                 if (i != null) {
                     a.slots[i] = tx;
                     fetched.incrementAndGet();
-                } else if (!a.compact.txHashes().contains(h)) {
-                    wrong = h;
-                    break;
                 }
-            }
-            if (wrong == null && a.missing.isEmpty()) done = Optional.of(complete(a));
+            });
+            return a.missing.isEmpty() ? Optional.of(complete(a)) : Optional.empty();
         }
-        if (wrong != null) {
-            network.penalize(peer, Misbehaviour.INVALID, "txs for block " + t.blockHash() + " holds transaction "
-                    + wrong + ", which was not requested");
-        }
-        return done;
     }
 
     /** Answers a request from the full blocks kept, else from the mempool; what neither holds is left out. */
