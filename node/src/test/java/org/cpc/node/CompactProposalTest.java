@@ -58,9 +58,7 @@ class CompactProposalTest {
     void aPeerThatNeverAnswersIsNotWaitedForAndMissingTransactionsAreFetchedElsewhere() throws Exception {
         try (Testnet net = Testnet.create(dir, 4, NetworkTest.params());
              RawValidator raw = RawValidator.start(net, 3, false)) {
-            List<TestNode> nodes = List.of(net.start(0), net.start(1), net.start(2));
-            raw.dial(nodes);
-            net.awaitHeight(2, NetworkTest.heights(2));
+            List<TestNode> nodes = startWith(net, raw);
             TestNode n0 = nodes.get(0), n1 = nodes.get(1);
             AccountKey sender = n0.funded("5");
             n1.runner.network().gossip().close();
@@ -91,9 +89,7 @@ class CompactProposalTest {
     void aProposerListingATransactionItDoesNotHaveCannotStallTheChain() throws Exception {
         try (Testnet net = Testnet.create(dir, 4, NetworkTest.params());
              RawValidator raw = RawValidator.start(net, 3, true)) {
-            List<TestNode> nodes = List.of(net.start(0), net.start(1), net.start(2));
-            raw.dial(nodes);
-            net.awaitHeight(2, NetworkTest.heights(2));
+            List<TestNode> nodes = startWith(net, raw);
             Chain c0 = nodes.get(0).runner.chain();
 
             long h = raw.awaitTurn(c0);
@@ -114,6 +110,14 @@ class CompactProposalTest {
             net.awaitHeight(h + 2, NetworkTest.heights(2));
             net.assertSameChain(h + 2);
         }
+    }
+
+    /** Starts nodes 0–2, connects the raw validator to them, and waits for height 2. */
+    private static List<TestNode> startWith(Testnet net, RawValidator raw) throws InterruptedException {
+        List<TestNode> nodes = List.of(net.start(0), net.start(1), net.start(2));
+        raw.dial(nodes);
+        net.awaitHeight(2, NetworkTest.heights(2));
+        return nodes;
     }
 
     /** Height {@code h} was decided by another validator's block, in a round after the raw proposer's. */
