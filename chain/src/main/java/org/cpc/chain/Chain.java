@@ -26,6 +26,11 @@ public interface Chain extends ChainQuery, AutoCloseable {
         return txs.stream().map(this::submit).toList();
     }
 
+    /** {@link #submitAll} of transactions already hashed (gossip hashes each one to skip those it has seen). */
+    default List<Admission> submitAllPrepared(List<org.cpc.chain.exec.PreparedTx> txs) {
+        return submitAll(txs.stream().map(org.cpc.chain.exec.PreparedTx::tx).toList());
+    }
+
     /**
      * Builds the next block from the mempool (fee and nonce order, under the block gas limit), executed against
      * the head state; its signature is null, for the proposer to add. Does not change the chain.

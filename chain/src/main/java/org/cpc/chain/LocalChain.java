@@ -193,6 +193,13 @@ public final class LocalChain extends StoreQuery implements Chain {
         return answers;
     }
 
+    @Override
+    public List<Admission> submitAllPrepared(List<org.cpc.chain.exec.PreparedTx> txs) {
+        List<Admission> answers = admission.submitAllPrepared(txs);
+        for (int i = 0; i < txs.size(); i++) accepted(txs.get(i).tx(), answers.get(i));
+        return answers;
+    }
+
     /** Tells the listeners of an accepted transaction; returns the answer. */
     private Admission accepted(Transaction tx, Admission a) {
         if (a instanceof Admission.Accepted) {

@@ -107,6 +107,12 @@ class StoreQuery implements ChainQuery {
     }
 
     @Override
+    public Optional<Transaction> pendingTransaction(byte[] hash) {
+        Mempool.Entry e = mempool.get(hash);
+        return e == null ? Optional.empty() : Optional.of(e.p().tx());
+    }
+
+    @Override
     public Optional<TxStatus> transaction(String txHashHex) {
         if (txHashHex == null || txHashHex.length() != 64 || !Hex.isHex(txHashHex)) return Optional.empty();
         byte[] hash = Hex.decode(txHashHex);

@@ -81,6 +81,18 @@ final class TxAdmission {
         return out;
     }
 
+    /** {@link #submitAll} of transactions already hashed: only the signatures are checked on all cores first. */
+    List<Admission> submitAllPrepared(List<PreparedTx> txs) {
+        txs.parallelStream().forEach(p -> {
+            try {
+                if (BlockExecutor.signatureOnly(p.tx().txType())) executor.verifyExpensive(p, null, null);
+            } catch (TxRejected | RuntimeException e) {
+                // reported by the ordered pass
+            }
+        });
+        return txs.stream().map(this::submit).toList();
+    }
+
     private static Admission malformed(RuntimeException e) {
         return new Admission.Rejected(null, "malformed transaction: " + e.getMessage());
     }

@@ -176,7 +176,7 @@ public final class NodeRunner implements AutoCloseable {
             // Without peers only a validator can move the chain; with them any node follows consensus.
             consensus = key != null || config.p2p().enabled()
                     ? new TendermintConsensus(chain, key, clock, metrics::blockProduced, network.network(),
-                    dir.consensus(), evidence, config.doubleSignCheckBlocks()) : null;
+                    dir.consensus(), evidence, config.doubleSignCheckBlocks(), network.gossip()::relayed) : null;
             metrics.registerNetwork(network, consensus);
             server = new NodeServer(chain, metrics, events, faucet, network, evidence,
                     NodeServer.Options.defaults(config.restHost(), config.restPort())

@@ -59,6 +59,9 @@ public interface ChainQuery {
     /** A transaction by hash: pending in the mempool or included in a block. */
     Optional<TxStatus> transaction(String txHashHex);
 
+    /** A transaction waiting in the mempool, by its 32-byte hash; no store read (a compact proposal's rebuild). */
+    Optional<org.cpc.protocol.types.Transaction> pendingTransaction(byte[] hash);
+
     /** Committed state of an account; an unknown address is an empty account. */
     Account account(String address);
 

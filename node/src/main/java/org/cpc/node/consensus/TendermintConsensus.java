@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.cpc.chain.Chain;
 import org.cpc.consensus.ConsensusDriver;
 import org.cpc.consensus.ConsensusInput;
@@ -24,6 +25,7 @@ import org.cpc.consensus.GuardedSigner;
 import org.cpc.consensus.InputLog;
 import org.cpc.consensus.MessageCodec;
 import org.cpc.consensus.MlDsaSignatures;
+import org.cpc.consensus.Proposal;
 import org.cpc.consensus.TendermintMachine;
 import org.cpc.consensus.Timeout;
 import org.cpc.consensus.TimeoutConfig;
@@ -92,6 +94,8 @@ public final class TendermintConsensus implements Consensus {
     /** The WAL of the current height's inputs; null for a node that does not vote (it signs nothing to protect). */
     private final FileWal<Block> wal;
     private final EvidenceGossip evidence;
+    /** Proposals on the wire: compact, rebuilt from the mempool and fetched (see {@link CompactProposals}). */
+    private final CompactProposals compact;
     /** {@link SignHistoryCheck}'s lookback; 0 when the operator turned the check off. */
     private final int doubleSignCheckBlocks;
     /**
@@ -101,6 +105,10 @@ public final class TendermintConsensus implements Consensus {
     private volatile String heldBack;
     /** The driver now running; replaced (a new generation) after a failure or a sync. Touched only on the executor. */
     private ConsensusDriver<Block> driver;
+    /** Proposals given to {@link #deliveredTo}'s machine at {@link #deliveredHeight}; on the consensus thread. */
+    private final Set<String> delivered = new java.util.HashSet<>();
+    private ConsensusDriver<Block> deliveredTo;
+    private long deliveredHeight;
 
     /**
      * @param key this validator's key, or null for a node that follows consensus without voting
@@ -108,11 +116,12 @@ public final class TendermintConsensus implements Consensus {
      * @param consensusDir where the sign state and the WAL live ({@code <data>/consensus})
      * @param evidence where verified equivocation evidence is kept
      * @param doubleSignCheckBlocks how far back {@link SignHistoryCheck} looks before this key signs; 0 = off
+     * @param gossiped whether a transaction (by hash) was gossiped to the peers; a proposal sends the others whole
      * @throws IllegalStateException if the sign state or the WAL is corrupt (starting without them could double-sign)
      */
     public TendermintConsensus(Chain chain, ValidatorKey key, InstantSource clock,
             Consumer<ChainApplication.Produced> onProduced, PeerNetwork network, Path consensusDir,
-            EvidenceStore evidence, int doubleSignCheckBlocks) {
+            EvidenceStore evidence, int doubleSignCheckBlocks, Predicate<String> gossiped) {
         this.chain = chain;
         this.key = key;
         this.clock = clock;
@@ -120,6 +129,7 @@ public final class TendermintConsensus implements Consensus {
         this.app = new ChainApplication(chain, key, onProduced, evidence);
         this.evidence = new EvidenceGossip(chain, evidence, network);
         this.doubleSignCheckBlocks = doubleSignCheckBlocks;
+        this.compact = new CompactProposals(network, chain.params().maxBlockTxs(), chain::pendingTransaction, gossiped);
         if (key == null) {
             this.signer = null;
             this.wal = null;
@@ -212,6 +222,8 @@ public final class TendermintConsensus implements Consensus {
             Thread.currentThread().interrupt();
         }
         if (wal != null) wal.close();
+        LOG.info("compact proposals: {} blocks rebuilt, {} requests for missing transactions, {} transactions fetched",
+                compact.rebuilt(), compact.requested(), compact.fetched());
     }
 
     /**
@@ -222,7 +234,9 @@ public final class TendermintConsensus implements Consensus {
      */
     public void receive(String peerId, byte[] payload) {
         JsonNode node = Json.parse(payload);
-        if (EvidenceGossip.isEvidence(node)) {
+        if (CompactMessages.handles(node.path("type").textValue())) {
+            compact.receive(peerId, node, observedHeight, p -> enqueue(() -> deliver(peerId, p)));
+        } else if (EvidenceGossip.isEvidence(node)) {
             evidence.received(peerId, evidence.parse(node)); // on the reader's thread: it needs no consensus state
         } else if ("decision_request".equals(node.path("type").textValue())) {
             long height = JsonFields.of(node, "decision_request", DECISION_REQUEST).uint("height");
@@ -231,6 +245,26 @@ public final class TendermintConsensus implements Consensus {
             ConsensusMessage m = codec.fromJson(node);
             enqueue(() -> runStarted(d -> d.onMessage(peerId, m)));
         }
+    }
+
+    /**
+     * A (rebuilt) proposal to the machine, on the consensus thread. Peers re-send the current proposal on every
+     * gossip tick, and the machine keeps the first proposal of a round and ignores the rest; a copy it has been
+     * given at its height, of a round it does not skip ({@code <= round + 1}), is dropped here, so that it is not
+     * written to the WAL (a whole block) again each time.
+     */
+    private void deliver(String peerId, Proposal<Block> p) {
+        runStarted(d -> {
+            TendermintMachine<Block> m = d.machine();
+            if (deliveredTo != d || deliveredHeight != m.height()) {
+                delivered.clear();
+                deliveredTo = d;
+                deliveredHeight = m.height();
+            }
+            boolean current = p.height() == m.height() && p.round() <= m.round() + 1;
+            if (current && !delivered.add(p.round() + "/" + p.block().hashHex() + "/" + p.signature())) return;
+            d.onMessage(peerId, p);
+        });
     }
 
     /**
@@ -262,6 +296,11 @@ public final class TendermintConsensus implements Consensus {
     /** A peer connected: it is sent the evidence it may not have seen. */
     public void peerConnected(String peerId) {
         evidence.peerConnected(peerId);
+    }
+
+    /** How proposals travel, with its counters. */
+    public CompactProposals compactProposals() {
+        return compact;
     }
 
     /** Peer messages dropped because the consensus thread's queue was full. */
@@ -381,14 +420,19 @@ public final class TendermintConsensus implements Consensus {
     private final class P2pTransport implements ConsensusDriver.Transport {
         @Override
         public void broadcast(ConsensusMessage m) {
-            // A proposal carries its whole block (MBs when full): not encoded for nobody, e.g. on a lone devnet.
+            // Not encoded for nobody, e.g. on a lone devnet (a proposal hashes every transaction it lists).
             if (network.peers().isEmpty()) return;
-            network.broadcast(Channel.CONSENSUS, encode(codec.toJson(m)));
+            network.broadcast(Channel.CONSENSUS, wire(m));
         }
 
         @Override
         public void send(String peer, ConsensusMessage m) {
-            network.send(peer, Channel.CONSENSUS, encode(codec.toJson(m)));
+            network.send(peer, Channel.CONSENSUS, wire(m));
+        }
+
+        @SuppressWarnings("unchecked")
+        private byte[] wire(ConsensusMessage m) {
+            return m instanceof Proposal<?> p ? compact.encode((Proposal<Block>) p) : encode(codec.toJson(m));
         }
 
         @Override
