@@ -68,8 +68,7 @@ public record CommitCertificate(long height, int round, String blockHash, List<C
     public static CommitCertificate fromJson(JsonNode node, long height, String blockHash) {
         JsonFields f = JsonFields.of(node, "commit", FIELDS);
         Jcs.requireCanonical(node, "commit"); // each signature covers a precommit's JCS, validator_address included
-        long round = f.uint("round");
-        if (round > Integer.MAX_VALUE) throw new IllegalArgumentException("commit.round too large");
+        int round = Rounds.check(f.uint("round"), "commit.round");
         JsonNode arr = f.raw("signatures");
         if (!arr.isArray()) throw new IllegalArgumentException("commit.signatures must be an array");
         List<CommitSignature> list = new ArrayList<>(arr.size());
@@ -77,6 +76,6 @@ public record CommitCertificate(long height, int round, String blockHash, List<C
             JsonFields g = JsonFields.of(e, "commit signature", SIG_FIELDS);
             list.add(new CommitSignature(g.string("validator_address"), g.string("signature")));
         }
-        return new CommitCertificate(height, (int) round, blockHash, list);
+        return new CommitCertificate(height, round, blockHash, list);
     }
 }

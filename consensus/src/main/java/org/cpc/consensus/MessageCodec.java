@@ -112,8 +112,7 @@ public final class MessageCodec<B> {
     }
 
     private static int round(long r, String what) {
-        if (r > Integer.MAX_VALUE) throw new IllegalArgumentException(what + " is too large");
-        return (int) r;
+        return Rounds.check(r, what);
     }
 
     private static String signature(String hex, String what) {

@@ -150,7 +150,8 @@ public final class TendermintMachine<B> {
                     if (t.round() == round && step == Step.PREVOTE) precommit(null);
                 }
                 case PRECOMMIT -> { // L65
-                    if (t.round() == round && step != Step.NEW_HEIGHT) startRound(round + 1);
+                    // At the last round the machine stays: no honest height gets there (decades of timeouts).
+                    if (t.round() == round && step != Step.NEW_HEIGHT && round < Rounds.MAX) startRound(round + 1);
                 }
             }
         }
@@ -278,6 +279,7 @@ public final class TendermintMachine<B> {
             return;
         }
         if (p.height() != height || proposals.containsKey(p.round())) return; // first proposal per round wins
+        if (p.round() > Rounds.MAX) return; // its proposer would cost p.round() selection steps to find
         Validator proposer = validators.proposer(p.round());
         Integer far = farProposal.get(proposer.address());
         boolean isFar = p.round() > round + 1;
@@ -555,7 +557,7 @@ public final class TendermintMachine<B> {
             return true;
         }
         int skip = votes.highestRoundWithOneThird(round); // L55
-        if (skip > round) {
+        if (skip > round && skip <= Rounds.MAX) {
             startRound(skip);
             return true;
         }

@@ -100,7 +100,7 @@ public final class ValidatorSet {
 
     /** The proposer of {@code round} at this set's height ({@link ProposerSelection}). */
     public synchronized Validator proposer(int round) {
-        if (round < 0) throw new IllegalArgumentException("round < 0");
+        Rounds.check(round, "round");
         if (round >= proposers.length) {
             int[] more = Arrays.copyOf(proposers, Math.max(round + 1, Math.min(2 * proposers.length, 1 << 16)));
             long[] p = priorities.clone();

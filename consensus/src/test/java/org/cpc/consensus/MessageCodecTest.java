@@ -74,5 +74,11 @@ class MessageCodecTest {
         ObjectNode p = codec.toJson(new Proposal<>(3, 2, -1, block, "abcd"));
         p.put("pol_round", 2);
         assertThatThrownBy(() -> codec.fromJson(p)).hasMessageContaining("pol_round");
+        // A round past the bound would make finding its proposer cost that many selection steps.
+        p.put("pol_round", -1).put("round", Rounds.MAX + 1);
+        assertThatThrownBy(() -> codec.fromJson(p)).hasMessageContaining("proposal.round 65536 is beyond the largest round");
+        assertThatThrownBy(() -> codec.fromJson(Json.parse("{\"type\":\"prevote\",\"height\":1,\"round\":4294967296,"
+                + "\"block_hash\":null,\"validator_address\":\"cpcvalcons1v0\",\"signature\":\"ab\"}")))
+                .hasMessageContaining("beyond the largest round");
     }
 }

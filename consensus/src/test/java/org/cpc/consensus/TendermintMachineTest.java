@@ -71,6 +71,22 @@ class TendermintMachineTest {
         return v;
     }
 
+    /**
+     * A proposal names its round, and the proposer of round r is found by r steps of proposer selection: any peer could
+     * send a proposal for round 2^31 − 2 (unsigned: the proposer is needed before its signature can be checked) and
+     * make the machine allocate and step through two billion rounds. A round beyond {@link Rounds#MAX} is refused.
+     */
+    @Test
+    void aProposalForAnAbsurdRoundCostsNothing() {
+        m.start(1);
+        SimBlock b = block(1, 0, 5);
+        assertThat(m.onProposal(new Proposal<>(1, Integer.MAX_VALUE - 1, -1, b, "00"))).isEmpty();
+        assertThat(m.onProposal(new Proposal<>(1, Rounds.MAX + 1, -1, b, "00"))).isEmpty();
+        assertThat(set.proposer(Rounds.MAX)).isNotNull();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> set.proposer(Rounds.MAX + 1))
+                .hasMessageContaining("beyond the largest round");
+    }
+
     @Test
     void proposerAsksForABlockProposesItAndPrevotesIt() {
         TendermintMachine<SimBlock> p = machineFor(1); // proposer of (1, 0)

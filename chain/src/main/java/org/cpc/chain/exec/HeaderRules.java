@@ -11,6 +11,7 @@ import org.cpc.consensus.CommitSignature;
 import org.cpc.consensus.CommitVerifier;
 import org.cpc.consensus.InvalidCommitException;
 import org.cpc.consensus.MlDsaSignatures;
+import org.cpc.consensus.Rounds;
 import org.cpc.consensus.Validator;
 import org.cpc.consensus.ValidatorSet;
 import org.cpc.protocol.codec.Hex;
@@ -91,7 +92,9 @@ public final class HeaderRules {
      * consensus uses too).
      */
     static Validator checkProposer(BlockHeader h, ValidatorSet set) throws InvalidBlockException {
-        if (h.round() > Integer.MAX_VALUE) throw new InvalidBlockException("round " + h.round() + " is too large");
+        if (h.round() > Rounds.MAX) {
+            throw new InvalidBlockException("round " + h.round() + " is beyond the largest round " + Rounds.MAX);
+        }
         Validator expected = set.proposer((int) h.round());
         if (!expected.address().equals(h.proposerAddress())) {
             throw new InvalidBlockException("proposer of height " + h.height() + " round " + h.round() + " is "

@@ -189,7 +189,6 @@ public final class CompactMessages {
     }
 
     private static int round(long r, String what) {
-        if (r > Integer.MAX_VALUE) throw new IllegalArgumentException(what + " is too large");
-        return (int) r;
+        return org.cpc.consensus.Rounds.check(r, what);
     }
 }

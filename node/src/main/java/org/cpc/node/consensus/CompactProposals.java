@@ -70,6 +70,7 @@ public final class CompactProposals {
     private final CompactMessages codec;
     private final Function<byte[], Optional<Transaction>> mempool;
     private final Predicate<String> peersHave;
+    private final Predicate<CompactMessages.Compact> signedByProposer;
     private final Map<String, Assembly> pending = new LinkedHashMap<>();
     private final Map<String, Known> known = new LinkedHashMap<>();
     private Encoded lastSent;
@@ -81,13 +82,17 @@ public final class CompactProposals {
      * @param maxTxs the chain's {@code max_block_txs}
      * @param mempool a pending transaction by hash
      * @param peersHave whether peers are likely to hold a transaction (it was gossiped); others are sent whole
+     * @param signedByProposer whether a compact proposal's signature is its round's proposer's (checked before any
+     *     work is done for a new block: else a peer could have the bodies of made-up blocks verified, up to
+     *     {@code max_block_txs} signatures a message)
      */
     public CompactProposals(PeerNetwork network, long maxTxs, Function<byte[], Optional<Transaction>> mempool,
-                            Predicate<String> peersHave) {
+                            Predicate<String> peersHave, Predicate<CompactMessages.Compact> signedByProposer) {
         this.network = network;
         this.codec = new CompactMessages(maxTxs);
         this.mempool = mempool;
         this.peersHave = peersHave;
+        this.signedByProposer = signedByProposer;
     }
 
     /** Requests for missing transactions sent / transactions received by them / blocks rebuilt from compact form. */
@@ -136,6 +141,9 @@ public final class CompactProposals {
                 synchronized (this) {
                     fresh = !known.containsKey(c.blockHash()) && !pending.containsKey(c.blockHash());
                 }
+                // One proposal signature (ML-DSA) before anything is done for a block not seen yet: a copy from a
+                // relay or of another round is dropped without a penalty, since the machine would ignore it too.
+                if (fresh && !signedByProposer.test(c)) return;
                 // Bodies sent along that the mempool lacks have unchecked signatures: a relayer could otherwise
                 // spoil a valid block for this node by sending a transaction of it with a bad signature. Checked
                 // for the first copy of a block only (its bodies are used then or never).

@@ -26,6 +26,7 @@ import org.cpc.consensus.InputLog;
 import org.cpc.consensus.MessageCodec;
 import org.cpc.consensus.MlDsaSignatures;
 import org.cpc.consensus.Proposal;
+import org.cpc.consensus.SignBytes;
 import org.cpc.consensus.TendermintMachine;
 import org.cpc.consensus.Timeout;
 import org.cpc.consensus.TimeoutConfig;
@@ -129,7 +130,8 @@ public final class TendermintConsensus implements Consensus {
         this.app = new ChainApplication(chain, key, onProduced, evidence);
         this.evidence = new EvidenceGossip(chain, evidence, network);
         this.doubleSignCheckBlocks = doubleSignCheckBlocks;
-        this.compact = new CompactProposals(network, chain.params().maxBlockTxs(), chain::pendingTransaction, gossiped);
+        this.compact = new CompactProposals(network, chain.params().maxBlockTxs(), chain::pendingTransaction, gossiped,
+                this::signedByProposer);
         if (key == null) {
             this.signer = null;
             this.wal = null;
@@ -245,6 +247,22 @@ public final class TendermintConsensus implements Consensus {
             ConsensusMessage m = codec.fromJson(node);
             enqueue(() -> runStarted(d -> d.onMessage(peerId, m)));
         }
+    }
+
+    /**
+     * Whether a compact proposal is signed by the proposer of its (height, round), as the machine will check again;
+     * false for a height whose set the chain does not know yet (beyond the next), whose proposal a later re-send
+     * brings.
+     */
+    private boolean signedByProposer(CompactMessages.Compact c) {
+        ValidatorSet set;
+        try {
+            set = chain.validatorSet(c.height());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        byte[] msg = SignBytes.proposal(chain.params().chainId(), c.height(), c.round(), c.polRound(), c.blockHash());
+        return MlDsaSignatures.VERIFIER.verify(set.proposer(c.round()), msg, c.signature());
     }
 
     /**

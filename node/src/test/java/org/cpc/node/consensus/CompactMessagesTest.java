@@ -96,7 +96,8 @@ class CompactMessagesTest {
         assertRefused(noSig, "signature");
         assertRefused(json(List.of()).put("signature", "AB"), "signature must be lowercase hex");
         assertRefused(json(List.of()).put("pol_round", 2), "pol_round");
-        assertRefused(json(List.of()).put("round", 1L << 31), "round is too large");
+        assertRefused(json(List.of()).put("round", 1L << 31), "round 2147483648 is beyond the largest round");
+        assertRefused(json(List.of()).put("round", 65_536), "round 65536 is beyond the largest round");
         ObjectNode upper = json(List.of());
         ((ArrayNode) upper.get("tx_hashes")).set(0, Json.NODES.textNode(hashes.get(0).toUpperCase()));
         assertRefused(upper, "64 lowercase hex");
