@@ -109,8 +109,13 @@ final class Testnet implements AutoCloseable {
     }
 
     TestNode startWithPeers(int i, List<String> peers) {
+        return startListening(i, 0, peers);
+    }
+
+    /** Starts node {@code i} listening for P2P on {@code port} (0: a free one), dialling {@code peers}. */
+    TestNode startListening(int i, int port, List<String> peers) {
         if (running.get(i) != null) throw new IllegalStateException("node " + i + " is running");
-        NodeConfig.P2p p2p = NodeConfig.P2p.listening("127.0.0.1:0").withPeers(peers);
+        NodeConfig.P2p p2p = NodeConfig.P2p.listening("127.0.0.1:" + port).withPeers(peers);
         TestNode n = new TestNode(NodeRunner.startWith(new DataDir(dirs.get(i)), options.withPort(0).withP2p(p2p),
                 InstantSource.system(), () -> {
             throw new AssertionError("a devnet node must not ask for a password");

@@ -306,7 +306,8 @@ public final class BlockSync implements ChainListener, AutoCloseable {
 
     /**
      * Verifies and commits {@code blocks} (consecutive) in order, returning how many were committed; from the first
-     * that fails, the rest is opened again in the window (and the peer penalized and dropped when the block was bad).
+     * that fails, the rest is opened again in the window, for another peer when the block was bad (and this one is
+     * penalized: banned at the second).
      */
     private long commit(String peerId, List<Synced> blocks) {
         long committed = 0;
@@ -323,16 +324,14 @@ public final class BlockSync implements ChainListener, AutoCloseable {
             } catch (BlockFromTheFutureException early) {
                 // Ahead of our clock: most likely our clock is behind (the chain logged it). Not the peer's
                 // fault; this block is asked for again on a later round, when the clock may be right again.
-                window.reopen(h, last);
+                window.reopen(h, last, null);
                 return committed;
             } catch (InvalidCommitException | InvalidBlockException bad) {
-                window.reopen(h, last);
                 // Consensus may have committed this height meanwhile; only a refusal on the same parent is the
                 // peer's fault (a certificate cannot make an invalid block valid).
-                if (chain.head().header().height() == head) {
-                    network.penalize(peerId, Misbehaviour.INVALID, "sync block " + h + ": " + bad.getMessage());
-                    window.gone(peerId);
-                }
+                boolean peersFault = chain.head().header().height() == head;
+                window.reopen(h, last, peersFault ? peerId : null);
+                if (peersFault) network.penalize(peerId, Misbehaviour.INVALID, "sync block " + h + ": " + bad.getMessage());
                 return committed;
             }
         }

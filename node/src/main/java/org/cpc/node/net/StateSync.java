@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * certificate), then fetches the chunks from every peer that offers the snapshot at once, checks each against the
  * manifest and restores them in order; the rebuilt state root must be the header's. A peer that serves a bad chunk,
  * a false light block or a snapshot of another state is penalized ({@link Misbehaviour#INVALID}) and dropped, one
- * that stops answering is dropped, and the sync goes on with the others. Block sync and consensus take over from the
+ * that stops answering is dropped, and the sync goes on with the others; each step asks the peers connected at
+ * that moment, so one that connects during the sync is used too. Block sync and consensus take over from the
  * snapshot's height. Runs on the caller's thread, before block sync and consensus start.
  */
 public final class StateSync {
@@ -97,15 +99,14 @@ public final class StateSync {
             throw new StateSyncException("state sync needs a new, empty data dir; this chain is at height "
                     + chain.head().header().height() + " (start without --state-sync to continue it)");
         }
-        List<String> peers = awaitPeers();
-        List<Offer> offers = listSnapshots(peers);
-        LightBlock trusted = trustedBlock(peers);
+        List<Offer> offers = listSnapshots(awaitPeers());
+        LightBlock trusted = trustedBlock(connected());
         List<String> tried = new ArrayList<>();
         for (Offer o : offers) {
             SnapshotManifest m = o.manifest();
             if (m.height() <= trusted.height()) continue;
             try {
-                return Optional.of(restore(o, trusted, peers));
+                return Optional.of(restore(o, trusted));
             } catch (StateSyncException e) {
                 LOG.warn("state sync: snapshot of height {} failed: {}", m.height(), e.getMessage());
                 tried.add(m.height() + " (" + e.getMessage() + ")");
@@ -131,6 +132,11 @@ public final class StateSync {
         }
         // the others of a static list connect within moments of the first
         Thread.sleep(Math.min(1_000, LIST_WAIT_MS));
+        return connected();
+    }
+
+    /** The peers connected now: each step asks those, so that a peer that connects during the sync is used too. */
+    private List<String> connected() {
         return network.peers().stream().map(PeerInfo::id).toList();
     }
 
@@ -178,23 +184,23 @@ public final class StateSync {
                 + trust.hashHex() + " and its certificate; check --trust-height and --trust-hash");
     }
 
-    private Result restore(Offer offer, LightBlock trusted, List<String> peers) throws InterruptedException {
+    private Result restore(Offer offer, LightBlock trusted) throws InterruptedException {
         SnapshotManifest m = offer.manifest();
-        LightBlock header = verifyHeader(trusted, m.height(), union(offer.peers(), peers));
+        LightBlock header = verifyHeader(trusted, m.height(), union(offer.peers(), connected()));
         if (!header.hashHex().equals(m.blockHash()) || !header.header().stateRoot().equals(m.stateRoot())) {
             for (String p : offer.peers()) {
                 network.penalize(p, Misbehaviour.INVALID, "snapshot " + m.height() + " is not of the verified block");
             }
             throw new StateSyncException("the snapshot's block or state root is not the verified header's");
         }
-        List<Block> window = window(header, union(offer.peers(), peers));
+        List<Block> window = window(header, union(offer.peers(), connected()));
         List<JsonNode> certs = new ArrayList<>();
         for (Block b : window) certs.add(lightBlocks.get(b.hashHex()).commit().toJson());
         ChainRestore r = chain.beginRestore(m, window, certs);
         Set<String> served = new LinkedHashSet<>();
         try {
             for (Block b : window) r.keepValidatorSet(lightBlocks.get(b.hashHex()).validators());
-            new ChunkFetch(m, r, offer.peers(), served).run();
+            new ChunkFetch(m, r, offer.peers(), union(offer.peers(), connected()), served).run();
             r.finish();
         } catch (StateRestore.BadChunkException whole) {
             for (String p : offer.peers()) network.penalize(p, Misbehaviour.INVALID, whole.getMessage());
@@ -321,7 +327,11 @@ public final class StateSync {
         }
     }
 
-    /** The chunks of one snapshot, from every peer offering it at once, applied in order. */
+    /**
+     * The chunks of one snapshot, from every peer offering it at once, applied in order. A peer that connects during
+     * the fetch is asked for its snapshots and joins when it offers this one; with no peer left, the fetch waits
+     * {@link #REQUEST_TIMEOUT_MS} for one.
+     */
     private final class ChunkFetch {
         private final SnapshotManifest m;
         private final ChainRestore restore;
@@ -330,20 +340,39 @@ public final class StateSync {
         private final Map<Integer, Pending> inflight = new TreeMap<>();
         private final Map<Integer, byte[]> ready = new TreeMap<>();
         private final Map<Integer, String> readyFrom = new HashMap<>();
+        /** Every peer offering this snapshot, dropped, or asked for its list: none is asked for it again. */
+        private final Set<String> known;
+        /** Peers that connected during the fetch, asked for their snapshots. */
+        private final Map<String, Pending> listing = new TreeMap<>();
+        /** When the last peer was dropped; 0 while there are peers. */
+        private long aloneSince;
 
-        private record Pending(String peer, SnapshotMessage.GetChunk req, CompletableFuture<SnapshotMessage> answer,
+        private record Pending(String peer, SnapshotMessage req, CompletableFuture<SnapshotMessage> answer,
                                long deadline) {}
 
-        ChunkFetch(SnapshotManifest m, ChainRestore restore, List<String> peers, Set<String> served) {
+        /** @param asked the peers asked for their snapshots already (those offering it among them) */
+        ChunkFetch(SnapshotManifest m, ChainRestore restore, List<String> peers, List<String> asked, Set<String> served) {
             this.m = m;
             this.restore = restore;
             this.peers = new ArrayList<>(peers);
+            this.known = new HashSet<>(asked);
             this.served = served;
         }
 
         void run() throws InterruptedException, StateRestore.BadChunkException {
             while (!restore.complete()) {
-                if (peers.isEmpty()) throw new StateSyncException("every peer offering snapshot " + m.height() + " failed or left");
+                discover();
+                if (peers.isEmpty()) {
+                    long now = System.nanoTime();
+                    if (aloneSince == 0) aloneSince = now;
+                    if (now - aloneSince > TimeUnit.MILLISECONDS.toNanos(REQUEST_TIMEOUT_MS)) {
+                        throw new StateSyncException("every peer offering snapshot " + m.height() + " failed or left,"
+                                + " and none that connected since offers it");
+                    }
+                    Thread.sleep(50);
+                    continue;
+                }
+                aloneSince = 0;
                 request();
                 collect();
                 while (ready.containsKey(restore.nextChunk())) {
@@ -354,6 +383,34 @@ public final class StateSync {
                     } catch (StateRestore.BadChunkException bad) {
                         drop(readyFrom.remove(i), Misbehaviour.INVALID, bad.getMessage());
                     }
+                }
+            }
+        }
+
+        /** Asks peers that connected since the last look for their snapshots; takes in those that offer this one. */
+        private void discover() {
+            long now = System.nanoTime();
+            for (String p : connected()) {
+                if (!known.add(p)) continue;
+                SnapshotMessage.ListSnapshots req = new SnapshotMessage.ListSnapshots();
+                listing.put(p, new Pending(p, req, service.request(p, req),
+                        now + TimeUnit.MILLISECONDS.toNanos(REQUEST_TIMEOUT_MS)));
+            }
+            for (Pending p : List.copyOf(listing.values())) {
+                if (!p.answer().isDone()) {
+                    if (now - p.deadline() > 0) {
+                        listing.remove(p.peer());
+                        service.forget(p.peer(), p.req());
+                    }
+                    continue;
+                }
+                listing.remove(p.peer());
+                SnapshotMessage a = p.answer().isCompletedExceptionally() ? null : p.answer().getNow(null);
+                if (a instanceof SnapshotMessage.Snapshots s
+                        && s.snapshots().stream().anyMatch(x -> x.hashHex().equals(m.hashHex()))) {
+                    LOG.info("state sync: peer {} connected since and offers snapshot {}; fetching from it too",
+                            p.peer(), m.height());
+                    peers.add(p.peer());
                 }
             }
         }

@@ -15,7 +15,8 @@ import java.util.TreeMap;
  * <p>The policy (a node's own, not the protocol's): at most {@code maxRanges} ranges of at most {@code rangeBlocks}
  * consecutive heights are open at once, from just above the head, each asked or answered and waiting. A range is
  * asked of a peer whose reported height covers all of it and that has fewer than {@code perPeer} ranges asked, the
- * least loaded first, ties to the one asked least recently (round robin), then by id. No range is opened beyond the
+ * least loaded first, ties to the one asked least recently (round robin), then by id; a range whose answer failed
+ * verification goes to another peer than the one that sent it, where another has it. No range is opened beyond the
  * first while the answers held reach {@code maxHeldBytes} (their size on the wire). A range unanswered for
  * {@code timeoutNanos} is asked elsewhere and its peer is not asked again for {@code restNanos}.
  *
@@ -47,6 +48,8 @@ final class SyncWindow<B> {
         long askedAt;
         List<?> blocks;
         long bytes;
+        /** A peer whose answer for this range failed verification: asked again only when no other can be. */
+        String failedBy;
 
         Range(long from, long to) {
             this.from = from;
@@ -166,7 +169,7 @@ final class SyncWindow<B> {
             if (p.asked >= perPeer || p.height < r.from) continue;
             reach = Math.max(reach, p.height);
             if (p.height < r.to) continue;
-            if (bp == null || p.asked < bp.asked || (p.asked == bp.asked && p.lastAsk < bp.lastAsk)) {
+            if (bp == null || better(e.getKey(), p, best, bp, r.failedBy)) {
                 best = e.getKey();
                 bp = p;
             }
@@ -175,6 +178,13 @@ final class SyncWindow<B> {
         open.put(reach + 1, new Range(reach + 1, r.to));
         r.to = reach;
         return pick(r, now);
+    }
+
+    /** Whether peer {@code a} is to be asked before {@code b}: one that failed the range last, the more loaded, the more recently asked. */
+    private static boolean better(String a, Peer pa, String b, Peer pb, String failedBy) {
+        boolean aFailed = a.equals(failedBy), bFailed = b.equals(failedBy);
+        if (aFailed != bFailed) return bFailed;
+        return pa.asked < pb.asked || (pa.asked == pb.asked && pa.lastAsk < pb.lastAsk);
     }
 
     /**
@@ -221,9 +231,15 @@ final class SyncWindow<B> {
         return Optional.of(new Ready<>(r.peer, r.from, (List<B>) r.blocks));
     }
 
-    /** Opens {@code from..to} again (part of a taken range that could not be committed), to be asked anew. */
-    void reopen(long from, long to) {
-        if (from <= to && !open.containsKey(from)) open.put(from, new Range(from, to));
+    /**
+     * Opens {@code from..to} again (part of a taken range that could not be committed), to be asked anew; of another
+     * peer than {@code failedBy} (null: none failed) where one has it.
+     */
+    void reopen(long from, long to, String failedBy) {
+        if (from > to || open.containsKey(from)) return;
+        Range r = new Range(from, to);
+        r.failedBy = failedBy;
+        open.put(from, r);
     }
 
     /** Forgets ranges wholly at or below {@code head} (committed, by consensus or by sync). */

@@ -164,10 +164,20 @@ class SyncWindowTest {
         w.poll(0, 1, 0);
         w.answer("a", 1, blocks(1, 10), 10);
         w.take(0).orElseThrow();
-        // blocks 1..3 committed, 4 was bad
-        w.reopen(4, 10);
-        w.gone("a");
+        // blocks 1..3 committed, 4 was bad: b is asked, though a is the less recently asked
+        w.reopen(4, 10, "a");
         assertThat(w.poll(3, 1, 1).asks()).containsExactly(new Ask("b", 4, 10));
+        // b fails it too: a, which failed it before b did, is now preferred to b
+        assertThat(w.answer("b", 4, blocks(4, 10), 10)).isEqualTo(Answer.ACCEPTED);
+        w.take(3).orElseThrow();
+        w.reopen(4, 10, "b");
+        assertThat(w.poll(3, 1, 2).asks()).containsExactly(new Ask("a", 4, 10));
+        // with only the peer that failed it left, that one is asked again (a second bad answer bans it)
+        assertThat(w.answer("a", 4, blocks(4, 10), 10)).isEqualTo(Answer.ACCEPTED);
+        w.take(3).orElseThrow();
+        w.reopen(4, 10, "a");
+        w.gone("b");
+        assertThat(w.poll(3, 1, 3).asks()).containsExactly(new Ask("a", 4, 10));
     }
 
     @Test
