@@ -73,15 +73,7 @@ class StateSyncTest {
             net.start(f1);
             net.start(f2);
             TestNode v0 = net.node(0);
-            // accounts, so that the state takes a good number of 1 KiB chunks
-            String last = null;
-            for (int i = 0; i < 20; i++) {
-                ObjectNode req = Json.object().put("address", TestNode.newAccount().address()).put("amount", "1");
-                NodeClient.Reply r = v0.client.post("/faucet", req);
-                assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
-                last = r.body().path("tx_hash").asText();
-            }
-            v0.awaitIncluded(last);
+            fundAccounts(v0);
             AccountKey bob = v0.funded("20");
             long trustHeight = height(v0);
             String trustHash = chain(v0).block(trustHeight).orElseThrow().hashHex();
@@ -211,14 +203,7 @@ class StateSyncTest {
             }
             TestNode v0 = net.start(0);
             TestNode follower = net.start(f1);
-            String last = null;
-            for (int i = 0; i < 20; i++) {
-                ObjectNode req = Json.object().put("address", TestNode.newAccount().address()).put("amount", "1");
-                NodeClient.Reply r = v0.client.post("/faucet", req);
-                assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
-                last = r.body().path("tx_hash").asText();
-            }
-            v0.awaitIncluded(last);
+            fundAccounts(v0);
             long above = Math.max(height(v0), chain(v0).params().syntheticWindow() + 1);
             Testnet.await("a snapshot above " + above + " on both", WAIT, () -> List.of(v0, follower).stream()
                     .allMatch(n -> chain(n).snapshots().orElseThrow().list().stream().anyMatch(m -> m.height() > above)));
@@ -247,6 +232,18 @@ class StateSyncTest {
                         .isEqualTo(chain(back).block(goal).orElseThrow().hashHex());
             }
         }
+    }
+
+    /** 20 new accounts from the faucet, so that the state takes a good number of 1 KiB chunks. */
+    static void fundAccounts(TestNode v0) throws Exception {
+        String last = null;
+        for (int i = 0; i < 20; i++) {
+            ObjectNode req = Json.object().put("address", TestNode.newAccount().address()).put("amount", "1");
+            NodeClient.Reply r = v0.client.post("/faucet", req);
+            assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
+            last = r.body().path("tx_hash").asText();
+        }
+        v0.awaitIncluded(last);
     }
 
     static void deleteChunks(Path snapshot) throws IOException {
