@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * order, so that fetching overlaps committing; which range goes to which peer is {@link SyncWindow}'s (limits
  * {@link #WINDOW_RANGES}, {@link #RANGES_PER_PEER}, {@link #MAX_HELD_BYTES}). A peer that answers with a block that
  * does not verify is penalized and its range asked of another; one that does not answer within
- * {@link #REQUEST_TIMEOUT_MS} is penalized a little and not asked for {@link #REST_MS}.
+ * {@link #REQUEST_TIMEOUT_MS} (from the ask or its last answer) is penalized a little and, while other peers can
+ * be asked, not asked for {@link #REST_MS}.
  *
  * <p>Sync runs while a peer is more than {@link #LAG} blocks ahead; the last block or so is consensus's
  * (its decision request/answer), so the two do not race for every height. Work happens on one thread of its own
@@ -67,7 +68,7 @@ public final class BlockSync implements ChainListener, AutoCloseable {
     public static final long STATUS_MS = 2_000;
     /** A request unanswered this long is abandoned and another peer asked. */
     public static final long REQUEST_TIMEOUT_MS = 5_000;
-    /** How long a peer that let a request time out is not asked again. */
+    /** How long a peer that let a request time out is not asked again (while another peer can be). */
     public static final long REST_MS = 30_000;
     /** Ranges of up to {@link #MAX_BLOCKS} asked or held at once. */
     public static final int WINDOW_RANGES = 8;
@@ -93,6 +94,8 @@ public final class BlockSync implements ChainListener, AutoCloseable {
     private final AtomicLong synced = new AtomicLong();
     /** Blocks committed by sync, by the peer that sent them. */
     private final Map<String, Long> syncedByPeer = new ConcurrentHashMap<>();
+    /** When each peer's last {@code blocks} answer arrived, stamped by its reader thread; fed to the window. */
+    private final Map<String, Long> heard = new ConcurrentHashMap<>();
     /** Touched only on the sync thread. */
     private final SyncWindow<Synced> window = new SyncWindow<>(WINDOW_RANGES, RANGES_PER_PEER, MAX_BLOCKS,
             MAX_HELD_BYTES, TimeUnit.MILLISECONDS.toNanos(REQUEST_TIMEOUT_MS), TimeUnit.MILLISECONDS.toNanos(REST_MS));
@@ -152,6 +155,7 @@ public final class BlockSync implements ChainListener, AutoCloseable {
 
     void peerDisconnected(String peerId) {
         peerHeights.remove(peerId);
+        heard.remove(peerId);
         run(() -> window.gone(peerId)); // not dropped when the queue is full: its asks must go elsewhere
     }
 
@@ -186,6 +190,7 @@ public final class BlockSync implements ChainListener, AutoCloseable {
                 submit(() -> serve(peerId, from, to));
             }
             case "blocks" -> {
+                heard.put(peerId, System.nanoTime());
                 List<Synced> blocks = parseBlocks(JsonFields.of(node, "blocks", BLOCKS).raw("blocks"));
                 submit(() -> answered(peerId, blocks, payload.length));
             }
@@ -256,6 +261,7 @@ public final class BlockSync implements ChainListener, AutoCloseable {
     /** On the sync thread: penalizes peers that timed out, and asks for the ranges the window opens. */
     private void tick() {
         long head = chain.head().header().height();
+        heard.forEach(window::heard); // answers may be waiting behind this thread's commits: not silence
         SyncWindow.Actions a = window.poll(head, LAG, System.nanoTime());
         for (SyncWindow.Ask t : a.timedOut()) {
             LOG.info("peer {} did not answer blocks {}..{}; asking another", t.peer(), t.from(), t.to());

@@ -18,7 +18,8 @@ import java.util.TreeMap;
  * least loaded first, ties to the one asked least recently (round robin), then by id; a range whose answer failed
  * verification goes to another peer than the one that sent it, where another has it. No range is opened beyond the
  * first while the answers held reach {@code maxHeldBytes} (their size on the wire). A range unanswered for
- * {@code timeoutNanos} is asked elsewhere and its peer is not asked again for {@code restNanos}.
+ * {@code timeoutNanos} (from the ask, or from the peer's last answer if that came later) is asked elsewhere, and its
+ * peer is not asked again for {@code restNanos} while another peer has what it would be asked.
  *
  * @param <B> a block as the caller holds it
  */
@@ -59,6 +60,9 @@ final class SyncWindow<B> {
 
     private static final class Peer {
         long height;
+        /** When an answer of this peer last arrived (it may wait in the queue while we commit). */
+        long heard;
+        boolean everHeard;
         int asked;
         long lastAsk;
         long restUntil;
@@ -87,6 +91,18 @@ final class SyncWindow<B> {
     /** A peer reported its height (its latest report counts, also a lower one). */
     void status(String peer, long height) {
         peers.computeIfAbsent(peer, p -> new Peer()).height = height;
+    }
+
+    /**
+     * An answer of {@code peer} arrived at {@code now} (stamped as it arrives, before it waits for the sync thread):
+     * its asks time out only {@code timeoutNanos} after its last answer, so answers queued behind a long commit, or
+     * a peer answering several asks in turn, do not count as silence.
+     */
+    void heard(String peer, long now) {
+        Peer p = peers.get(peer);
+        if (p == null) return;
+        if (!p.everHeard || now - p.heard > 0) p.heard = now;
+        p.everHeard = true;
     }
 
     /** A peer left or is no longer trusted: what it was asked goes to others; what it answered is kept. */
@@ -121,8 +137,9 @@ final class SyncWindow<B> {
         List<Ask> timedOut = new ArrayList<>();
         for (Range r : open.values()) {
             if (r.peer == null || r.blocks != null || now - r.askedAt < timeoutNanos) continue;
-            timedOut.add(new Ask(r.peer, r.from, r.to));
             Peer p = peers.get(r.peer);
+            if (p != null && p.everHeard && p.heard - r.askedAt > 0 && now - p.heard < timeoutNanos) continue;
+            timedOut.add(new Ask(r.peer, r.from, r.to));
             if (p != null) {
                 p.asked--;
                 p.resting = true;
@@ -156,16 +173,18 @@ final class SyncWindow<B> {
 
     /**
      * The least loaded peer free to take {@code r} whose height covers it; when none covers all of it, {@code r} is
-     * cut to the highest height a free peer has (the rest opened as a range of its own), or left unasked.
+     * cut to the highest height a free peer has (the rest opened as a range of its own), or left unasked. A resting
+     * peer is asked only when no peer that is not resting has the range.
      */
     private String pick(Range r, long now) {
+        boolean othersHaveIt = false;
+        for (Peer p : peers.values()) if (!resting(p, now) && p.height >= r.to) othersHaveIt = true;
         String best = null;
         Peer bp = null;
         long reach = r.from - 1;
         for (Map.Entry<String, Peer> e : peers.entrySet()) {
             Peer p = e.getValue();
-            if (p.resting && now - p.restUntil < 0) continue;
-            p.resting = false;
+            if (othersHaveIt && resting(p, now)) continue;
             if (p.asked >= perPeer || p.height < r.from) continue;
             reach = Math.max(reach, p.height);
             if (p.height < r.to) continue;
@@ -178,6 +197,11 @@ final class SyncWindow<B> {
         open.put(reach + 1, new Range(reach + 1, r.to));
         r.to = reach;
         return pick(r, now);
+    }
+
+    private static boolean resting(Peer p, long now) {
+        if (p.resting && now - p.restUntil >= 0) p.resting = false;
+        return p.resting;
     }
 
     /** Whether peer {@code a} is to be asked before {@code b}: one that failed the range last, the more loaded, the more recently asked. */

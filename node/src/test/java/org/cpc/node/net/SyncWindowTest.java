@@ -133,13 +133,31 @@ class SyncWindowTest {
         actions = w.poll(0, 1, TIMEOUT);
         assertThat(actions.timedOut()).containsExactly(new Ask("a", 1, 10));
         assertThat(actions.asks()).containsExactly(new Ask("b", 1, 10));
-        // b times out too; a is still resting, so nobody is asked until it has rested
+        // b times out too: with every peer resting, they are asked all the same (better than standing still)
         actions = w.poll(0, 1, 2 * TIMEOUT);
         assertThat(actions.timedOut()).containsExactly(new Ask("b", 1, 10));
-        assertThat(actions.asks()).isEmpty();
-        assertThat(w.poll(0, 1, TIMEOUT + REST).asks()).containsExactly(new Ask("a", 1, 10));
+        assertThat(actions.asks()).containsExactly(new Ask("a", 1, 10));
         // a late answer from b is not taken
         assertThat(w.answer("b", 1, blocks(1, 10), 10)).isEqualTo(Answer.NOT_ASKED);
+        // a new peer that has the range: the resting ones are left alone
+        w.status("c", 10);
+        actions = w.poll(0, 1, 3 * TIMEOUT);
+        assertThat(actions.timedOut()).containsExactly(new Ask("a", 1, 10));
+        assertThat(actions.asks()).containsExactly(new Ask("c", 1, 10));
+    }
+
+    @Test
+    void aPeerThatAnsweredSinceTheAskIsNotTimedOut() {
+        SyncWindow<Long> w = window();
+        w.status("a", 30);
+        assertThat(w.poll(0, 1, 0).asks()).containsExactly(new Ask("a", 1, 10), new Ask("a", 11, 20));
+        // its first answer arrived (and waits in the queue) just before the deadline of the second ask
+        w.heard("a", TIMEOUT - 1);
+        assertThat(w.poll(0, 1, TIMEOUT).timedOut()).isEmpty();
+        assertThat(w.answer("a", 1, blocks(1, 10), 10)).isEqualTo(Answer.ACCEPTED);
+        // then nothing more: the second ask times out a timeout after that answer
+        assertThat(w.poll(0, 1, 2 * TIMEOUT - 2).timedOut()).isEmpty();
+        assertThat(w.poll(0, 1, 2 * TIMEOUT - 1).timedOut()).containsExactly(new Ask("a", 11, 20));
     }
 
     @Test
