@@ -83,7 +83,9 @@ class BlockSyncPeersTest {
             assertThat(byPeer.values().stream().mapToLong(Long::longValue).sum())
                     .isEqualTo(syncer.runner.network().syncedBlocks());
             assertThat(syncer.get("/metrics").body()).containsPattern("(?m)^cpc_sync_peers_used " + byPeer.size() + "\\.0$");
-            for (PeerInfo p : syncer.runner.network().connectedPeers()) assertThat(p.score()).isZero();
+            // none was banned (on a loaded machine a slow answer may cost a USELESS point, no more)
+            assertThat(syncer.runner.network().connectedPeers()).extracting(PeerInfo::id).containsAll(
+                    servers.stream().map(n -> n.runner.network().nodeId()).toList());
         }
     }
 
@@ -94,10 +96,11 @@ class BlockSyncPeersTest {
      */
     @Test
     void aSilentPeerAndAForgerDoNotStopTheSync() throws Exception {
-        try (Testnet net = chainOf(1)) {
-            TestNode honest = net.start(1);
+        try (Testnet net = chainOf(2)) {
+            // follower 1 only feeds the scripted peers (it stays up: they read its store); follower 2 comes later
+            TestNode source = net.start(1);
             int s = net.addFollower();
-            try (ScriptedSyncPeer silent = new ScriptedSyncPeer(() -> honest.runner.chain(), List.of(), "silent",
+            try (ScriptedSyncPeer silent = new ScriptedSyncPeer(() -> source.runner.chain(), List.of(), "silent",
                     (n, blocks) -> n == 0 ? blocks : null)) {
                 TestNode syncer = net.startWithPeers(s, List.of(silent.address()));
                 Testnet.await("the silent peer asked more than it answers", NetworkTest.WAIT, () -> silent.asks() >= 2);
@@ -106,7 +109,7 @@ class BlockSyncPeersTest {
                 Testnet.await("its first answer committed", NetworkTest.WAIT, () -> net.height(syncer) >= stalled);
 
                 var syncerAddress = syncer.runner.network().listenAddress();
-                try (ScriptedSyncPeer forger = new ScriptedSyncPeer(() -> honest.runner.chain(), List.of(syncerAddress),
+                try (ScriptedSyncPeer forger = new ScriptedSyncPeer(() -> source.runner.chain(), List.of(syncerAddress),
                         "forger", (n, blocks) -> ScriptedSyncPeer.tamperFirst(blocks))) {
                     Testnet.await("the forger answered twice", NetworkTest.WAIT, () -> forger.answers() >= 2);
                     Testnet.await("the forger banned", NetworkTest.WAIT, () -> syncer.runner.network().connectedPeers()
@@ -114,14 +117,13 @@ class BlockSyncPeersTest {
                     assertThat(net.height(syncer)).as("nothing of the forger's committed").isEqualTo(stalled);
 
                     // an honest follower connects later: the sync goes on from it
-                    net.stop(1);
-                    TestNode back = net.start(1); // dials every running node: the new one too
+                    TestNode late = net.start(2); // dials every running node: the new one too
                     Testnet.await("the new node at " + BLOCKS, NetworkTest.WAIT.multipliedBy(2),
                             () -> net.height(syncer) >= BLOCKS);
-                    assertSameBlocks(back, syncer, BLOCKS);
+                    assertSameBlocks(late, syncer, BLOCKS);
                     Map<String, Long> byPeer = syncer.runner.network().syncedByPeer();
-                    assertThat(byPeer).containsOnlyKeys(silent.nodeId(), back.runner.network().nodeId());
-                    assertThat(byPeer.get(silent.nodeId())).isEqualTo(BlockSync.MAX_BLOCKS);
+                    assertThat(byPeer).doesNotContainKey(forger.nodeId())
+                            .containsKey(late.runner.network().nodeId()).containsEntry(silent.nodeId(), stalled);
                     assertThat(silent.answers()).isEqualTo(1);
                 }
             }
