@@ -99,14 +99,15 @@ public final class StateSync {
             throw new StateSyncException("state sync needs a new, empty data dir; this chain is at height "
                     + chain.head().header().height() + " (start without --state-sync to continue it)");
         }
-        List<Offer> offers = listSnapshots(awaitPeers());
+        List<String> listed = awaitPeers();
+        List<Offer> offers = listSnapshots(listed);
         LightBlock trusted = trustedBlock(connected());
         List<String> tried = new ArrayList<>();
         for (Offer o : offers) {
             SnapshotManifest m = o.manifest();
             if (m.height() <= trusted.height()) continue;
             try {
-                return Optional.of(restore(o, trusted));
+                return Optional.of(restore(o, trusted, listed));
             } catch (StateSyncException e) {
                 LOG.warn("state sync: snapshot of height {} failed: {}", m.height(), e.getMessage());
                 tried.add(m.height() + " (" + e.getMessage() + ")");
@@ -184,7 +185,8 @@ public final class StateSync {
                 + trust.hashHex() + " and its certificate; check --trust-height and --trust-hash");
     }
 
-    private Result restore(Offer offer, LightBlock trusted) throws InterruptedException {
+    /** @param listed the peers asked for their snapshots at the start (the others are asked during the fetch) */
+    private Result restore(Offer offer, LightBlock trusted, List<String> listed) throws InterruptedException {
         SnapshotManifest m = offer.manifest();
         LightBlock header = verifyHeader(trusted, m.height(), union(offer.peers(), connected()));
         if (!header.hashHex().equals(m.blockHash()) || !header.header().stateRoot().equals(m.stateRoot())) {
@@ -200,7 +202,7 @@ public final class StateSync {
         Set<String> served = new LinkedHashSet<>();
         try {
             for (Block b : window) r.keepValidatorSet(lightBlocks.get(b.hashHex()).validators());
-            new ChunkFetch(m, r, network, service, offer.peers(), union(offer.peers(), connected()), served).run();
+            new ChunkFetch(m, r, network, service, offer.peers(), listed, served).run();
             r.finish();
         } catch (StateRestore.BadChunkException whole) {
             for (String p : offer.peers()) network.penalize(p, Misbehaviour.INVALID, whole.getMessage());
