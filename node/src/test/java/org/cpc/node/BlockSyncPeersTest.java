@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BlockSyncPeersTest {
     /** More ranges than one peer is asked at once ({@link BlockSync#RANGES_PER_PEER}), so that others are asked. */
-    static final int BLOCKS = 12 * BlockSync.MAX_BLOCKS;
+    static final int BLOCKS = 8 * BlockSync.MAX_BLOCKS;
 
     @TempDir
     Path dir;
