@@ -168,12 +168,16 @@ final class BenchCommand extends GroupCommand {
         "Joining a chain by state sync against replaying it: builds a one-validator chain of --blocks blocks over",
         "--accounts funded accounts (a snapshot of the last block), serves it from a node, and times a new node",
         "started with --state-sync until it has caught up with the head, then a node block-syncing from genesis (for",
-        "up to 180 s). The accounts are funded by transfers in the first blocks. Real RocksDB, sockets on loopback."})
+        "up to 180 s) from each number of peers of --peers (the server and followers holding a copy of its chain).",
+        "The accounts are funded by transfers in the first blocks. Real RocksDB, sockets on loopback."})
     static final class StateSyncCommand implements Runnable {
         @Option(names = "--blocks", defaultValue = "100000", description = "Blocks (default: ${DEFAULT-VALUE}).")
         int blocks;
         @Option(names = "--accounts", defaultValue = "100000", description = "Funded accounts (default: ${DEFAULT-VALUE}).")
         int accounts;
+        @Option(names = "--peers", split = ",", defaultValue = "1", paramLabel = "N[,N..]", description = "Time block"
+                + " sync from genesis from N peers, for each N in turn, 1 to 8 (e.g. 1,3; default: ${DEFAULT-VALUE}).")
+        List<Integer> peers;
         @Option(names = "--dir", paramLabel = "DIR", description = "Where the nodes' data dirs go (default: a new temp dir).")
         Path dir;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -183,7 +187,10 @@ final class BenchCommand extends GroupCommand {
             if (blocks < 20 || accounts < 0 || accounts > 10_000_000) {
                 throw new Errors.CliException(Cpc.EXIT_USAGE, "need --blocks >= 20 and --accounts 0..10000000");
             }
-            inDir("statesync", dir, work -> StateSyncBench.run(spec.commandLine().getOut(), blocks, accounts, work));
+            if (peers.isEmpty() || peers.stream().anyMatch(n -> n < 1 || n > 8)) {
+                throw new Errors.CliException(Cpc.EXIT_USAGE, "need --peers of 1 to 8 each, e.g. 1,3");
+            }
+            inDir("statesync", dir, work -> StateSyncBench.run(spec.commandLine().getOut(), blocks, accounts, peers, work));
         }
     }
 

@@ -127,11 +127,12 @@ final class NodeCommand extends GroupCommand {
                 description = "Blocks to keep: archive (all), default (the last " + Pruning.DEFAULT_KEEP + ") or the"
                         + " last N (at least " + Pruning.MIN_KEEP + "); older ones are deleted in the background"
                         + " (default: node.json's pruning, else default).") String pruning;
-        @Option(names = "--snapshot-interval", paramLabel = "N", defaultValue = "" + SnapshotPolicy.DEFAULT_INTERVAL,
+        @Option(names = "--snapshot-interval", paramLabel = "N",
                 description = "Take a state snapshot every N blocks, for new nodes to state-sync from; 0 takes none"
-                        + " (default: ${DEFAULT-VALUE}).") long snapshotInterval;
-        @Option(names = "--snapshot-keep", paramLabel = "N", defaultValue = "" + SnapshotPolicy.DEFAULT_KEEP,
-                description = "Snapshots kept on disk, the newest (default: ${DEFAULT-VALUE}).") int snapshotKeep;
+                        + " (default: node.json's snapshot_interval, else " + SnapshotPolicy.DEFAULT_INTERVAL + ").")
+        Long snapshotInterval;
+        @Option(names = "--snapshot-keep", paramLabel = "N", description = "Snapshots kept on disk, the newest"
+                + " (default: node.json's snapshot_keep, else " + SnapshotPolicy.DEFAULT_KEEP + ").") Integer snapshotKeep;
         @Option(names = "--state-sync", description = "Join from the newest snapshot the peers offer instead of"
                 + " replaying every block: needs an empty data dir and --peers.") boolean stateSync;
         @Option(names = "--trust-height", paramLabel = "H", description = "State sync verifies headers from the block"
@@ -156,9 +157,6 @@ final class NodeCommand extends GroupCommand {
                 throw new IllegalArgumentException("--trust-height and --trust-hash go together");
             }
             if (trustHeight != null && !stateSync) throw new IllegalArgumentException("--trust-height needs --state-sync");
-            if (snapshotInterval < 0 || snapshotKeep < 1) {
-                throw new IllegalArgumentException("--snapshot-interval must be 0 or more and --snapshot-keep at least 1");
-            }
             StartOptions options = StartOptions.DEFAULTS.withPort(port).withP2p(p2p).withPruning(keep)
                     .withSnapshots(snapshotInterval, snapshotKeep, SnapshotPolicy.DEFAULT_CHUNK_BYTES);
             if (stateSync) {

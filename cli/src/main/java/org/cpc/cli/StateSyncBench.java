@@ -47,7 +47,8 @@ final class StateSyncBench {
 
     private StateSyncBench() {}
 
-    static void run(PrintWriter out, int blocks, int accounts, Path work) throws Exception {
+    /** @param peerCounts block sync from genesis is timed from each number of peers, in turn (the server and copies) */
+    static void run(PrintWriter out, int blocks, int accounts, List<Integer> peerCounts, Path work) throws Exception {
         DataDir server = new DataDir(work.resolve("server"));
         long builtMs = build(out, server, blocks, accounts);
         StartOptions serve = StartOptions.DEFAULTS.withPort(0).withSnapshots(blocks, 2, SnapshotPolicy.DEFAULT_CHUNK_BYTES)
@@ -69,31 +70,82 @@ final class StateSyncBench {
                 caughtUpMs = (System.nanoTime() - t0) / 1_000_000;
             }
 
-            DataDir replayer = follower(work.resolve("replayer"), server);
-            long replayed;
-            long o0 = System.nanoTime();
-            long r0;
-            try (NodeRunner r = NodeRunner.startWith(replayer, StartOptions.DEFAULTS.withPort(0)
-                    .withP2p(NodeConfig.P2p.listening("127.0.0.1:0").withPeers(java.util.List.of(peer))),
-                    InstantSource.system(), () -> PASSWORD)) {
-                r0 = System.nanoTime();
-                while (System.nanoTime() - r0 < REPLAY_SAMPLE_MS * 1_000_000 && r.chain().head().header().height() < blocks) {
-                    Thread.sleep(50);
+            List<Replay> replays = new ArrayList<>();
+            List<NodeRunner> copies = new ArrayList<>();
+            try {
+                List<String> peers = new ArrayList<>(List.of(peer));
+                for (int n : peerCounts) {
+                    while (peers.size() < n) {
+                        // a follower holding a copy of the chain; it dials the server
+                        DataDir copy = follower(work.resolve("copy-" + peers.size()), server);
+                        copyTree(server.db(), copy.db());
+                        NodeRunner c = NodeRunner.startWith(copy, StartOptions.DEFAULTS.withPort(0)
+                                .withP2p(NodeConfig.P2p.listening("127.0.0.1:0").withPeers(List.of(peer))),
+                                InstantSource.system(), () -> PASSWORD);
+                        copies.add(c);
+                        peers.add("127.0.0.1:" + c.network().listenAddress().getPort());
+                    }
+                    replays.add(replay(follower(work.resolve("replayer-" + n), server), peers.subList(0, n), blocks));
                 }
-                replayed = r.chain().head().header().height();
+            } finally {
+                for (NodeRunner c : copies) c.close();
             }
-            double replaySeconds = Math.min(System.nanoTime() - r0, REPLAY_SAMPLE_MS * 1_000_000) / 1e9;
-            double replayTotal = (r0 - o0) / 1e9 + replaySeconds;
-            boolean finished = replayed >= blocks;
+            Replay first = replays.getFirst();
             out.printf("| chain | %,d blocks, %,d accounts, snapshot of %,d entries in %d chunk(s), built in %.1f s |%n",
                     blocks, accounts, m.entries(), m.chunks().size(), builtMs / 1000.0);
             out.printf("| state sync join | restored in %.2f s, caught up with the head in %.2f s |%n",
                     restoredMs / 1000.0, caughtUpMs / 1000.0);
-            out.printf("| block sync from genesis | started in %.2f s, then %,d of %,d blocks in %.1f s%s |%n",
-                    (r0 - o0) / 1e9, replayed, blocks, replaySeconds, finished ? "" : " (stopped there)");
-            out.printf("| ratio | state sync joins %s%.1fx faster than replaying the chain |%n", finished ? "" : "more than ",
-                    replayTotal / (caughtUpMs / 1000.0));
+            for (Replay r : replays) {
+                out.printf("| block sync from genesis, %d peer(s) | started in %.2f s, then %,d of %,d blocks in %.1f s"
+                        + "%s: %,.0f blocks/s |%n", r.peers(), r.startSeconds(), r.replayed(), blocks, r.seconds(),
+                        r.finished(blocks) ? "" : " (stopped there)", r.blocksPerSecond());
+            }
+            for (Replay r : replays.subList(1, replays.size())) {
+                out.printf("| block sync, %d peers against %d | %.2fx the blocks/s |%n", r.peers(), first.peers(),
+                        r.blocksPerSecond() / first.blocksPerSecond());
+            }
+            out.printf("| ratio | state sync joins %s%.1fx faster than replaying the chain from %d peer(s) |%n",
+                    first.finished(blocks) ? "" : "more than ", (first.startSeconds() + first.seconds())
+                            / (caughtUpMs / 1000.0), first.peers());
             out.flush();
+        }
+    }
+
+    /** One block sync from genesis: seconds to start the node, then blocks replayed in seconds. */
+    record Replay(int peers, double startSeconds, long replayed, double seconds) {
+        boolean finished(long blocks) {
+            return replayed >= blocks;
+        }
+
+        double blocksPerSecond() {
+            return replayed / seconds;
+        }
+    }
+
+    /** Starts {@code dir} dialling {@code peers} and times its block sync to {@code blocks}, for at most the sample. */
+    private static Replay replay(DataDir dir, List<String> peers, long blocks) throws Exception {
+        long o0 = System.nanoTime();
+        long r0;
+        long replayed;
+        try (NodeRunner r = NodeRunner.startWith(dir, StartOptions.DEFAULTS.withPort(0)
+                .withP2p(NodeConfig.P2p.listening("127.0.0.1:0").withPeers(peers)), InstantSource.system(), () -> PASSWORD)) {
+            r0 = System.nanoTime();
+            while (System.nanoTime() - r0 < REPLAY_SAMPLE_MS * 1_000_000 && r.chain().head().header().height() < blocks) {
+                Thread.sleep(50);
+            }
+            replayed = r.chain().head().header().height();
+        }
+        double seconds = Math.min(System.nanoTime() - r0, REPLAY_SAMPLE_MS * 1_000_000) / 1e9;
+        return new Replay(peers.size(), (r0 - o0) / 1e9, replayed, seconds);
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path p : files.toList()) {
+                Path q = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(q);
+                else Files.copy(p, q);
+            }
         }
     }
 

@@ -45,15 +45,17 @@ class BenchCommandTest {
 
     @Test
     void statesyncJoinsASmallChainAndComparesItWithReplaying() {
-        Run r = Run.cpc("bench", "statesync", "--blocks", "60", "--accounts", "2000");
+        Run r = Run.cpc("bench", "statesync", "--blocks", "60", "--accounts", "2000", "--peers", "1,2");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("| chain | 60 blocks, 2,000 accounts", "| state sync join | restored in",
-                "| block sync from genesis |", "| ratio |");
+                "| block sync from genesis, 1 peer(s) | started in", "| block sync from genesis, 2 peer(s) |",
+                "| block sync, 2 peers against 1 |", "| ratio |");
     }
 
     @Test
     void refusesOptionsOutOfRange() {
         assertThat(Run.cpc("bench", "statesync", "--blocks", "5").exit()).isEqualTo(Cpc.EXIT_USAGE);
+        assertThat(Run.cpc("bench", "statesync", "--peers", "0").exit()).isEqualTo(Cpc.EXIT_USAGE);
         assertThat(Run.cpc("bench", "stages", "--txs", "0").exit()).isEqualTo(Cpc.EXIT_USAGE);
         assertThat(Run.cpc("bench", "pruning", "--keep", "5").exit()).isEqualTo(Cpc.EXIT_USAGE);
         assertThat(Run.cpc("bench", "tps", "--batch", "1001").exit()).isEqualTo(Cpc.EXIT_USAGE);

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.cpc.chain.Pruning;
+import org.cpc.chain.snapshot.SnapshotPolicy;
 import org.cpc.node.consensus.SignHistoryCheck;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
@@ -37,9 +38,12 @@ import org.cpc.protocol.codec.JsonFields;
  * @param doubleSignCheckBlocks how far back a validator looks for its own key's signatures before it signs, and how
  *     long it then stays silent ({@code "double_sign_check_blocks"}, CometBFT's {@code double_sign_check_height});
  *     0 turns the check off; {@link SignHistoryCheck#LOOKBACK_BLOCKS} when absent
+ * @param snapshots when the node takes state snapshots for new nodes to state-sync from ({@code "snapshot_interval"},
+ *     {@code "snapshot_keep"}; {@link Snapshots#DEFAULT} when absent); {@code cpc node start}'s flags override them
  */
 public record NodeConfig(String restHost, int restPort, String validatorKey, String faucetKey, String faucetMaxCpc,
-                         String keyPassword, P2p p2p, NodeLimits limits, Pruning pruning, int doubleSignCheckBlocks) {
+                         String keyPassword, P2p p2p, NodeLimits limits, Pruning pruning, int doubleSignCheckBlocks,
+                         Snapshots snapshots) {
     public static final String FILE = "node.json";
     public static final int DEFAULT_PORT = 8000;
     private static final Set<String> FIELDS = fields();
@@ -47,9 +51,25 @@ public record NodeConfig(String restHost, int restPort, String validatorKey, Str
     private static Set<String> fields() {
         Set<String> all = new java.util.HashSet<>(Set.of("rest_host", "rest_port", "validator_key", "faucet_key",
                 "faucet_max_cpc", "key_password", "p2p_listen", "p2p_advertise", "p2p_peers", "p2p_max_inbound",
-                "p2p_max_outbound", "pruning", "double_sign_check_blocks"));
+                "p2p_max_outbound", "pruning", "double_sign_check_blocks", "snapshot_interval", "snapshot_keep"));
         all.addAll(NodeLimits.FIELDS);
         return Set.copyOf(all);
+    }
+
+    /**
+     * State snapshots: one every {@code interval} blocks (0: none), the newest {@code keep} kept on disk.
+     */
+    public record Snapshots(long interval, int keep) {
+        public static final Snapshots DEFAULT = new Snapshots(SnapshotPolicy.DEFAULT_INTERVAL, SnapshotPolicy.DEFAULT_KEEP);
+        /** Each snapshot is a copy of the state on disk; far above what serving peers needs. */
+        public static final int MAX_KEEP = 100;
+
+        public Snapshots {
+            if (interval < 0) throw new IllegalArgumentException("snapshot_interval must be 0 (none) or more, not " + interval);
+            if (keep < 1 || keep > MAX_KEEP) {
+                throw new IllegalArgumentException("snapshot_keep must be 1.." + MAX_KEEP + ", not " + keep);
+            }
+        }
     }
 
     /**
@@ -140,10 +160,18 @@ public record NodeConfig(String restHost, int restPort, String validatorKey, Str
         if (p2p == null) p2p = P2p.NONE;
         if (limits == null) limits = NodeLimits.DEFAULTS;
         if (pruning == null) pruning = Pruning.DEFAULT;
+        if (snapshots == null) snapshots = Snapshots.DEFAULT;
         if (doubleSignCheckBlocks < 0 || doubleSignCheckBlocks > MAX_DOUBLE_SIGN_CHECK_BLOCKS) {
             throw new IllegalArgumentException("double_sign_check_blocks must be 0 (off) .." + MAX_DOUBLE_SIGN_CHECK_BLOCKS
                     + ", not " + doubleSignCheckBlocks);
         }
+    }
+
+    /** With the default snapshots. */
+    public NodeConfig(String restHost, int restPort, String validatorKey, String faucetKey, String faucetMaxCpc,
+                      String keyPassword, P2p p2p, NodeLimits limits, Pruning pruning, int doubleSignCheckBlocks) {
+        this(restHost, restPort, validatorKey, faucetKey, faucetMaxCpc, keyPassword, p2p, limits, pruning,
+                doubleSignCheckBlocks, Snapshots.DEFAULT);
     }
 
     /** The most blocks the double-sign check reads at a start (each a block read from the store). */
@@ -158,27 +186,32 @@ public record NodeConfig(String restHost, int restPort, String validatorKey, Str
 
     public NodeConfig withPort(int port) {
         return new NodeConfig(restHost, port, validatorKey, faucetKey, faucetMaxCpc, keyPassword, p2p, limits, pruning,
-                doubleSignCheckBlocks);
+                doubleSignCheckBlocks, snapshots);
     }
 
     public NodeConfig withP2p(P2p settings) {
         return new NodeConfig(restHost, restPort, validatorKey, faucetKey, faucetMaxCpc, keyPassword, settings, limits,
-                pruning, doubleSignCheckBlocks);
+                pruning, doubleSignCheckBlocks, snapshots);
     }
 
     public NodeConfig withLimits(NodeLimits l) {
         return new NodeConfig(restHost, restPort, validatorKey, faucetKey, faucetMaxCpc, keyPassword, p2p, l, pruning,
-                doubleSignCheckBlocks);
+                doubleSignCheckBlocks, snapshots);
     }
 
     public NodeConfig withPruning(Pruning p) {
         return new NodeConfig(restHost, restPort, validatorKey, faucetKey, faucetMaxCpc, keyPassword, p2p, limits, p,
-                doubleSignCheckBlocks);
+                doubleSignCheckBlocks, snapshots);
     }
 
     public NodeConfig withDoubleSignCheckBlocks(int blocks) {
         return new NodeConfig(restHost, restPort, validatorKey, faucetKey, faucetMaxCpc, keyPassword, p2p, limits, pruning,
-                blocks);
+                blocks, snapshots);
+    }
+
+    public NodeConfig withSnapshots(Snapshots s) {
+        return new NodeConfig(restHost, restPort, validatorKey, faucetKey, faucetMaxCpc, keyPassword, p2p, limits, pruning,
+                doubleSignCheckBlocks, s);
     }
 
     public ObjectNode toJson() {
@@ -198,6 +231,8 @@ public record NodeConfig(String restHost, int restPort, String validatorKey, Str
         limits.write(o);
         o.put("pruning", pruning.toString());
         o.put("double_sign_check_blocks", doubleSignCheckBlocks);
+        o.put("snapshot_interval", snapshots.interval());
+        o.put("snapshot_keep", snapshots.keep());
         return o;
     }
 
@@ -221,6 +256,10 @@ public record NodeConfig(String restHost, int restPort, String validatorKey, Str
             Long in = f.optionalUint("p2p_max_inbound");
             Long out = f.optionalUint("p2p_max_outbound");
             Long checkBlocks = f.optionalUint("double_sign_check_blocks");
+            Long interval = f.optionalUint("snapshot_interval");
+            Long keep = f.optionalUint("snapshot_keep");
+            Snapshots snapshots = new Snapshots(interval == null ? SnapshotPolicy.DEFAULT_INTERVAL : interval,
+                    keep == null ? SnapshotPolicy.DEFAULT_KEEP : (int) Math.min(keep, Integer.MAX_VALUE));
             P2p p2p = new P2p(f.optionalString("p2p_listen"), f.optionalString("p2p_advertise"), peers,
                     in == null ? P2p.DEFAULT_MAX_INBOUND : (int) Math.min(in, Integer.MAX_VALUE),
                     out == null ? P2p.DEFAULT_MAX_OUTBOUND : (int) Math.min(out, Integer.MAX_VALUE));
@@ -228,7 +267,8 @@ public record NodeConfig(String restHost, int restPort, String validatorKey, Str
                     f.nullableString("validator_key"), f.nullableString("faucet_key"), f.string("faucet_max_cpc"),
                     f.optionalString("key_password"), p2p, NodeLimits.read(f),
                     f.optionalString("pruning") == null ? Pruning.DEFAULT : Pruning.parse(f.optionalString("pruning")),
-                    checkBlocks == null ? SignHistoryCheck.LOOKBACK_BLOCKS : (int) Math.min(checkBlocks, Integer.MAX_VALUE));
+                    checkBlocks == null ? SignHistoryCheck.LOOKBACK_BLOCKS : (int) Math.min(checkBlocks, Integer.MAX_VALUE),
+                    snapshots);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + " (run cpc node init first): " + e.getMessage(), e);
         } catch (IllegalArgumentException | ArithmeticException e) {

@@ -95,8 +95,11 @@ public final class NodeRunner implements AutoCloseable {
     public static NodeRunner startWith(DataDir dir, StartOptions options, InstantSource clock,
                                        Supplier<char[]> password) {
         Pruning pruning = options.pruning();
-        SnapshotPolicy snapshots = new SnapshotPolicy(dir.snapshots(), options.snapshotInterval(),
-                options.snapshotKeep(), options.snapshotChunkBytes());
+        NodeConfig.Snapshots configured = options.snapshotInterval() != null && options.snapshotKeep() != null
+                ? null : NodeConfig.read(dir.root()).snapshots();
+        SnapshotPolicy snapshots = new SnapshotPolicy(dir.snapshots(),
+                options.snapshotInterval() != null ? options.snapshotInterval() : configured.interval(),
+                options.snapshotKeep() != null ? options.snapshotKeep() : configured.keep(), options.snapshotChunkBytes());
         return start(dir, options.port(), options.p2p(), (db, genesis) -> LocalChain.open(db, genesis,
                 LocalChain.Options.defaults().withClock(clock::millis).withSnapshots(snapshots)
                         .withPruning(pruning != null ? pruning : NodeConfig.read(dir.root()).pruning())),

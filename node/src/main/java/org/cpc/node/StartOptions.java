@@ -10,18 +10,26 @@ import org.cpc.node.net.StateSync;
  * @param port REST port, or null for node.json's (0 picks a free port)
  * @param p2p P2P settings, or null for node.json's
  * @param pruning blocks to keep, or null for node.json's
- * @param snapshotInterval a state snapshot every this many blocks (0: none; {@link SnapshotPolicy#DEFAULT_INTERVAL})
- * @param snapshotKeep how many snapshots stay on disk ({@link SnapshotPolicy#DEFAULT_KEEP})
+ * @param snapshotInterval a state snapshot every this many blocks (0: none), or null for node.json's
+ * @param snapshotKeep how many snapshots stay on disk, or null for node.json's
  * @param snapshotChunkBytes the size snapshot chunks are cut at ({@link SnapshotPolicy#DEFAULT_CHUNK_BYTES})
  * @param stateSync restore the newest snapshot peers offer before joining ({@code --state-sync})
  * @param trust the trusted block of state sync, or null for genesis
  */
-public record StartOptions(Integer port, NodeConfig.P2p p2p, Pruning pruning, long snapshotInterval,
-                           int snapshotKeep, int snapshotChunkBytes, boolean stateSync, StateSync.Trust trust) {
-    public static final StartOptions DEFAULTS = new StartOptions(null, null, null, SnapshotPolicy.DEFAULT_INTERVAL,
-            SnapshotPolicy.DEFAULT_KEEP, SnapshotPolicy.DEFAULT_CHUNK_BYTES, false, null);
+public record StartOptions(Integer port, NodeConfig.P2p p2p, Pruning pruning, Long snapshotInterval,
+                           Integer snapshotKeep, int snapshotChunkBytes, boolean stateSync, StateSync.Trust trust) {
+    public static final StartOptions DEFAULTS = new StartOptions(null, null, null, null, null,
+            SnapshotPolicy.DEFAULT_CHUNK_BYTES, false, null);
 
     public StartOptions {
+        if (snapshotInterval != null || snapshotKeep != null) {
+            // the same bounds as node.json's, named by the flags'
+            try {
+                new NodeConfig.Snapshots(snapshotInterval == null ? 0 : snapshotInterval, snapshotKeep == null ? 1 : snapshotKeep);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage().replace("snapshot_", "--snapshot-"));
+            }
+        }
         if (trust != null && !stateSync) throw new IllegalArgumentException("--trust-height/--trust-hash need --state-sync");
     }
 
@@ -37,8 +45,13 @@ public record StartOptions(Integer port, NodeConfig.P2p p2p, Pruning pruning, lo
         return new StartOptions(port, p2p, p, snapshotInterval, snapshotKeep, snapshotChunkBytes, stateSync, trust);
     }
 
-    public StartOptions withSnapshots(long interval, int keep, int chunkBytes) {
+    /** Snapshots every {@code interval} blocks, {@code keep} kept (null: node.json's), cut in chunks of {@code chunkBytes}. */
+    public StartOptions withSnapshots(Long interval, Integer keep, int chunkBytes) {
         return new StartOptions(port, p2p, pruning, interval, keep, chunkBytes, stateSync, trust);
+    }
+
+    public StartOptions withSnapshots(long interval, int keep, int chunkBytes) {
+        return withSnapshots(Long.valueOf(interval), Integer.valueOf(keep), chunkBytes);
     }
 
     /** State sync from {@code t} (null: from genesis). */

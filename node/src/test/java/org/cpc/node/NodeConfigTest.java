@@ -49,4 +49,24 @@ class NodeConfigTest {
         assertThatThrownBy(() -> NodeConfig.read(dir)).hasMessageContaining("node.json")
                 .hasMessageContaining("p2p_peers must be an array");
     }
+
+    @Test
+    void snapshotSettingsRoundTripDefaultAndAreBounded() throws Exception {
+        NodeConfig c = new NodeConfig("127.0.0.1", 8000, null, null, "1.0", null, NodeConfig.P2p.NONE)
+                .withSnapshots(new NodeConfig.Snapshots(500, 5));
+        c.write(dir);
+        assertThat(NodeConfig.read(dir)).isEqualTo(c);
+        assertThat(NodeConfig.read(dir).snapshots()).isEqualTo(new NodeConfig.Snapshots(500, 5));
+        Files.writeString(dir.resolve(NodeConfig.FILE), """
+                {"rest_host":"127.0.0.1","rest_port":8000,"validator_key":null,"faucet_key":null,
+                 "faucet_max_cpc":"1.0"}""");
+        assertThat(NodeConfig.read(dir).snapshots()).isEqualTo(NodeConfig.Snapshots.DEFAULT);
+        Files.writeString(dir.resolve(NodeConfig.FILE), """
+                {"rest_host":"127.0.0.1","rest_port":8000,"validator_key":null,"faucet_key":null,
+                 "faucet_max_cpc":"1.0","snapshot_keep":0}""");
+        assertThatThrownBy(() -> NodeConfig.read(dir)).hasMessageContaining("node.json")
+                .hasMessageContaining("snapshot_keep must be 1..100, not 0");
+        assertThatThrownBy(() -> StartOptions.DEFAULTS.withSnapshots(-1L, null, 1 << 20))
+                .hasMessageContaining("--snapshot-interval must be 0 (none) or more");
+    }
 }

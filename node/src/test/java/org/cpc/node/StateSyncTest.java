@@ -73,15 +73,7 @@ class StateSyncTest {
             net.start(f1);
             net.start(f2);
             TestNode v0 = net.node(0);
-            // accounts, so that the state takes a good number of 1 KiB chunks
-            String last = null;
-            for (int i = 0; i < 20; i++) {
-                ObjectNode req = Json.object().put("address", TestNode.newAccount().address()).put("amount", "1");
-                NodeClient.Reply r = v0.client.post("/faucet", req);
-                assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
-                last = r.body().path("tx_hash").asText();
-            }
-            v0.awaitIncluded(last);
+            fundAccounts(v0);
             AccountKey bob = v0.funded("20");
             long trustHeight = height(v0);
             String trustHash = chain(v0).block(trustHeight).orElseThrow().hashHex();
@@ -191,6 +183,72 @@ class StateSyncTest {
                 assertThat(chain(joined).block(goal).orElseThrow().hashHex())
                         .isEqualTo(chain(v0).block(goal).orElseThrow().hashHex());
             }
+        }
+    }
+
+    /**
+     * Snapshots as node.json says (not flags). The new node starts with two peers: a follower that lists snapshots
+     * and proves headers but has lost their chunks, and the validator's address while it is down. Once the follower
+     * is dropped for want of chunks, the validator comes back on that address: the state sync takes it in as a
+     * peer that connected later and restores from it.
+     */
+    @Test
+    void aPeerThatConnectsDuringStateSyncIsUsed() throws Exception {
+        try (Testnet net = Testnet.create(dir, 1, params())) {
+            net.withOptions(StartOptions.DEFAULTS.withSnapshots(null, null, 1024));
+            int f1 = net.addFollower();
+            for (int i : new int[] {0, f1}) {
+                Path root = net.dataDir(i).root();
+                NodeConfig.read(root).withSnapshots(new NodeConfig.Snapshots(INTERVAL, 50)).write(root);
+            }
+            TestNode v0 = net.start(0);
+            TestNode follower = net.start(f1);
+            fundAccounts(v0);
+            long above = Math.max(height(v0), chain(v0).params().syntheticWindow() + 1);
+            Testnet.await("a snapshot above " + above + " on both", WAIT, () -> List.of(v0, follower).stream()
+                    .allMatch(n -> chain(n).snapshots().orElseThrow().list().stream().anyMatch(m -> m.height() > above)));
+            int v0Port = v0.runner.network().listenAddress().getPort();
+            net.stop(0);
+            SnapshotStore lost = chain(follower).snapshots().orElseThrow();
+            for (SnapshotManifest m : lost.list()) deleteChunks(lost.dir().resolve(Long.toString(m.height())));
+
+            int joiner = net.addFollower();
+            StartOptions sync = StartOptions.DEFAULTS.withStateSync(null).withPort(0).withP2p(NodeConfig.P2p
+                    .listening("127.0.0.1:0").withPeers(List.of(Testnet.p2pAddress(follower), "127.0.0.1:" + v0Port)));
+            CompletableFuture<NodeRunner> started = CompletableFuture.supplyAsync(() -> NodeRunner.startWith(
+                    net.dataDir(joiner), sync, InstantSource.system(), () -> null));
+            Testnet.await("the follower listed its snapshots", WAIT,
+                    () -> follower.runner.network().snapshots().listsServed() > 0);
+            TestNode back = net.startListening(0, v0Port, List.of(Testnet.p2pAddress(follower)));
+            try (TestNode joined = new TestNode(started.get(WAIT.toSeconds(), TimeUnit.SECONDS))) {
+                long restored = chain(joined).earliestBlock() + chain(joined).params().syntheticWindow();
+                assertThat(restored).isGreaterThan(above);
+                assertThat(chain(joined).block(restored).orElseThrow().hashHex())
+                        .isEqualTo(chain(back).block(restored).orElseThrow().hashHex());
+                // its restored state executes the next blocks as the validator's did
+                long goal = height(back) + 2;
+                Testnet.await("the joined node at " + goal, WAIT, () -> height(joined) >= goal);
+                assertThat(chain(joined).block(goal).orElseThrow().hashHex())
+                        .isEqualTo(chain(back).block(goal).orElseThrow().hashHex());
+            }
+        }
+    }
+
+    /** 20 new accounts from the faucet, so that the state takes a good number of 1 KiB chunks. */
+    static void fundAccounts(TestNode v0) throws Exception {
+        String last = null;
+        for (int i = 0; i < 20; i++) {
+            ObjectNode req = Json.object().put("address", TestNode.newAccount().address()).put("amount", "1");
+            NodeClient.Reply r = v0.client.post("/faucet", req);
+            assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
+            last = r.body().path("tx_hash").asText();
+        }
+        v0.awaitIncluded(last);
+    }
+
+    static void deleteChunks(Path snapshot) throws IOException {
+        try (var files = Files.list(snapshot)) {
+            for (Path p : files.filter(f -> f.getFileName().toString().startsWith("chunk-")).toList()) Files.delete(p);
         }
     }
 

@@ -49,10 +49,15 @@ final class Testnet implements AutoCloseable {
      * otherwise make at its first start, are made here in parallel too.
      */
     static Testnet create(Path root, int validators, NetworkParams params) {
+        return create(root, validators, params, System.currentTimeMillis());
+    }
+
+    /** As above, with the genesis timestamp {@code genesisMs} (a chain built fast needs one in the past). */
+    static Testnet create(Path root, int validators, NetworkParams params, long genesisMs) {
         List<NodeInit.Member> members = IntStream.range(0, validators)
                 .mapToObj(i -> new NodeInit.Member(NodeInit.nodeDir(root, i), 0, NodeInit.DEFAULT_POWER, "127.0.0.1:0")).toList();
         List<NodeInit.Result> inits = NodeInit.network(params, members, NodeInit.DEFAULT_VALIDATOR_KEY, null,
-                System.currentTimeMillis());
+                genesisMs);
         inits.parallelStream().forEach(r ->
                 NodeIdentity.loadOrCreate(r.dataDir().p2p(), NodeInit.DEVNET_KEY_PASSWORD.toCharArray()));
         return new Testnet(root, params, inits.getFirst().genesis(), inits.stream().map(r -> r.dataDir().root()).toList());
@@ -104,8 +109,13 @@ final class Testnet implements AutoCloseable {
     }
 
     TestNode startWithPeers(int i, List<String> peers) {
+        return startListening(i, 0, peers);
+    }
+
+    /** Starts node {@code i} listening for P2P on {@code port} (0: a free one), dialling {@code peers}. */
+    TestNode startListening(int i, int port, List<String> peers) {
         if (running.get(i) != null) throw new IllegalStateException("node " + i + " is running");
-        NodeConfig.P2p p2p = NodeConfig.P2p.listening("127.0.0.1:0").withPeers(peers);
+        NodeConfig.P2p p2p = NodeConfig.P2p.listening("127.0.0.1:" + port).withPeers(peers);
         TestNode n = new TestNode(NodeRunner.startWith(new DataDir(dirs.get(i)), options.withPort(0).withP2p(p2p),
                 InstantSource.system(), () -> {
             throw new AssertionError("a devnet node must not ask for a password");

@@ -86,6 +86,8 @@ public final class NodeMetrics {
                 .description("1 while block sync is catching up").register(registry);
         FunctionCounter.builder("cpc_sync_blocks", network, NodeNetwork::syncedBlocks)
                 .description("blocks committed by block sync").register(registry);
+        Gauge.builder("cpc_sync_peers_used", network, n -> n.syncedByPeer().size())
+                .description("peers whose blocks block sync has committed since start").register(registry);
         for (Channel c : Channel.values()) {
             String tag = c.name().toLowerCase(Locale.ROOT);
             FunctionCounter.builder("cpc_p2p_messages_in", network, n -> n.messagesIn(c)).tag("channel", tag)

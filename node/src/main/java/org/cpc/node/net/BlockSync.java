@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -34,7 +36,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Block sync on {@link Channel#SYNC}: a node that is behind (new, restarted, partitioned) fetches ranges of
- * committed blocks with their commit certificates from a peer that is ahead, checks each in order (certificate
+ * committed blocks with their commit certificates from peers that are ahead, checks each in order (certificate
  * against the validator set with {@link CommitVerifier}, then the chain's own validation inside
  * {@code chain.commit}) and commits it; consensus then restarts at the new head. Messages (JSON):
  *
@@ -45,9 +47,16 @@ import org.slf4j.LoggerFactory;
  *                                              about {@link #MAX_REPLY_BYTES}; fewer (or none) if the peer has fewer
  * </pre>
  *
+ * <p>Several ranges are asked at once, of several peers, and answers are held until they can be committed in
+ * order, so that fetching overlaps committing; which range goes to which peer is {@link SyncWindow}'s (limits
+ * {@link #WINDOW_RANGES}, {@link #RANGES_PER_PEER}, {@link #MAX_HELD_BYTES}). A peer that answers with a block that
+ * does not verify is penalized and its range asked of another; one that does not answer within
+ * {@link #REQUEST_TIMEOUT_MS} (from the ask or its last answer) is penalized a little and, while other peers can
+ * be asked, not asked for {@link #REST_MS}.
+ *
  * <p>Sync runs while a peer is more than {@link #LAG} blocks ahead; the last block or so is consensus's
- * (its decision request/answer), so the two do not race for every height. Work happens on one thread of its own:
- * a peer's reader thread only parses and queues.
+ * (its decision request/answer), so the two do not race for every height. Work happens on one thread of its own
+ * that owns the window: a peer's reader thread only parses (blocks included) and queues.
  */
 public final class BlockSync implements ChainListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BlockSync.class);
@@ -59,6 +68,14 @@ public final class BlockSync implements ChainListener, AutoCloseable {
     public static final long STATUS_MS = 2_000;
     /** A request unanswered this long is abandoned and another peer asked. */
     public static final long REQUEST_TIMEOUT_MS = 5_000;
+    /** How long a peer that let a request time out is not asked again (while another peer can be). */
+    public static final long REST_MS = 30_000;
+    /** Ranges of up to {@link #MAX_BLOCKS} asked or held at once. */
+    public static final int WINDOW_RANGES = 8;
+    /** Ranges asked of one peer at once: two keep even a single peer busy while we commit. */
+    public static final int RANGES_PER_PEER = 3;
+    /** Answers held for commit, in wire bytes; no further range is asked while they reach this. */
+    public static final long MAX_HELD_BYTES = 16L * 1024 * 1024;
     private static final long TICK_MS = 250;
     private static final int MAX_QUEUED = 64;
 
@@ -71,14 +88,17 @@ public final class BlockSync implements ChainListener, AutoCloseable {
     private final PeerNetwork network;
     private final TendermintConsensus consensus;
     private final CommitVerifier verifier;
-    /** Each connected peer's last reported height. */
+    /** Each connected peer's last reported height, for {@link #syncing}; the window keeps its own copy. */
     private final Map<String, Long> peerHeights = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor executor;
     private final AtomicLong synced = new AtomicLong();
-    /** The one outstanding request; touched only on the sync thread. */
-    private Request inflight;
-
-    private record Request(String peer, long from, long to, long sentNanos) {}
+    /** Blocks committed by sync, by the peer that sent them. */
+    private final Map<String, Long> syncedByPeer = new ConcurrentHashMap<>();
+    /** When each peer's last {@code blocks} answer arrived, stamped by its reader thread; fed to the window. */
+    private final Map<String, Long> heard = new ConcurrentHashMap<>();
+    /** Touched only on the sync thread. */
+    private final SyncWindow<Synced> window = new SyncWindow<>(WINDOW_RANGES, RANGES_PER_PEER, MAX_BLOCKS,
+            MAX_HELD_BYTES, TimeUnit.MILLISECONDS.toNanos(REQUEST_TIMEOUT_MS), TimeUnit.MILLISECONDS.toNanos(REST_MS));
 
     /** @param consensus told when sync moved the head; null where the node runs no consensus */
     public BlockSync(Chain chain, PeerNetwork network, TendermintConsensus consensus) {
@@ -124,12 +144,19 @@ public final class BlockSync implements ChainListener, AutoCloseable {
         return synced.get();
     }
 
+    /** Blocks committed by sync since start, by the id of the peer that sent them (in id order). */
+    public Map<String, Long> syncedByPeer() {
+        return new TreeMap<>(syncedByPeer);
+    }
+
     void peerConnected(String peerId) {
         network.send(peerId, Channel.SYNC, status());
     }
 
     void peerDisconnected(String peerId) {
         peerHeights.remove(peerId);
+        heard.remove(peerId);
+        run(() -> window.gone(peerId)); // not dropped when the queue is full: its asks must go elsewhere
     }
 
     @Override
@@ -151,6 +178,7 @@ public final class BlockSync implements ChainListener, AutoCloseable {
             case "status" -> {
                 long h = JsonFields.of(node, "status", STATUS).uint("height");
                 peerHeights.put(peerId, h);
+                submit(() -> window.status(peerId, h));
             }
             case "get_blocks" -> {
                 JsonFields f = JsonFields.of(node, "get_blocks", GET_BLOCKS);
@@ -162,18 +190,38 @@ public final class BlockSync implements ChainListener, AutoCloseable {
                 submit(() -> serve(peerId, from, to));
             }
             case "blocks" -> {
-                JsonNode arr = JsonFields.of(node, "blocks", BLOCKS).raw("blocks");
-                if (!arr.isArray() || arr.size() > MAX_BLOCKS) {
-                    throw new IllegalArgumentException("blocks.blocks must be an array of at most " + MAX_BLOCKS);
-                }
-                submit(() -> apply(peerId, arr));
+                heard.put(peerId, System.nanoTime());
+                List<Synced> blocks = parseBlocks(JsonFields.of(node, "blocks", BLOCKS).raw("blocks"));
+                submit(() -> answered(peerId, blocks, payload.length));
             }
             default -> throw new IllegalArgumentException("unknown sync message type '" + type + "'");
         }
     }
 
+    /** A reply's entries, decoded: at most {@link #MAX_BLOCKS}, of consecutive heights. */
+    private static List<Synced> parseBlocks(JsonNode arr) {
+        if (!arr.isArray() || arr.size() > MAX_BLOCKS) {
+            throw new IllegalArgumentException("blocks.blocks must be an array of at most " + MAX_BLOCKS);
+        }
+        List<Synced> out = new ArrayList<>(arr.size());
+        for (JsonNode e : arr) {
+            Synced s = Synced.fromJson(e);
+            long h = s.block().header().height();
+            if (!out.isEmpty() && h != out.getLast().block().header().height() + 1) {
+                throw new IllegalArgumentException("blocks.blocks must be of consecutive heights; " + h + " follows "
+                        + out.getLast().block().header().height());
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
     private void submit(Runnable r) {
         if (executor.getQueue().size() >= MAX_QUEUED) return; // a peer flooding requests; it will ask again
+        run(r);
+    }
+
+    private void run(Runnable r) {
         try {
             executor.execute(() -> {
                 try {
@@ -210,96 +258,90 @@ public final class BlockSync implements ChainListener, AutoCloseable {
         network.send(peerId, Channel.SYNC, bytes(reply));
     }
 
-    /** On the sync thread: asks the best peer for the next range when we are behind and nothing is in flight. */
+    /** On the sync thread: penalizes peers that timed out, and asks for the ranges the window opens. */
     private void tick() {
-        if (inflight != null) {
-            if (System.nanoTime() - inflight.sentNanos() < TimeUnit.MILLISECONDS.toNanos(REQUEST_TIMEOUT_MS)) return;
-            LOG.info("peer {} did not answer blocks {}..{}; asking another", inflight.peer(), inflight.from(), inflight.to());
-            peerHeights.remove(inflight.peer());
-            inflight = null;
-        }
         long head = chain.head().header().height();
-        String best = null;
-        long bestHeight = head + LAG;
-        // Ties go to the smallest id so the choice does not depend on map order.
-        for (Map.Entry<String, Long> e : new TreeMap<>(peerHeights).entrySet()) {
-            if (e.getValue() > bestHeight) {
-                best = e.getKey();
-                bestHeight = e.getValue();
-            }
+        heard.forEach(window::heard); // answers may be waiting behind this thread's commits: not silence
+        SyncWindow.Actions a = window.poll(head, LAG, System.nanoTime());
+        for (SyncWindow.Ask t : a.timedOut()) {
+            LOG.info("peer {} did not answer blocks {}..{}; asking another", t.peer(), t.from(), t.to());
+            network.penalize(t.peer(), Misbehaviour.USELESS, "no answer to get_blocks " + t.from() + ".." + t.to());
         }
-        if (best == null) return;
-        long from = head + 1;
-        long to = Math.min(bestHeight, head + MAX_BLOCKS);
-        ObjectNode req = Json.object().put("type", "get_blocks").put("from", from).put("to", to);
-        if (network.send(best, Channel.SYNC, bytes(req))) inflight = new Request(best, from, to, System.nanoTime());
+        for (SyncWindow.Ask ask : a.asks()) {
+            ObjectNode req = Json.object().put("type", "get_blocks").put("from", ask.from()).put("to", ask.to());
+            if (!network.send(ask.peer(), Channel.SYNC, bytes(req))) window.gone(ask.peer()); // asked again next tick
+        }
     }
 
-    /** On the sync thread: checks and commits the answer to our request, in order; stops at the first bad block. */
-    private void apply(String peerId, JsonNode arr) {
-        Request req = inflight;
-        if (req == null || !req.peer().equals(peerId)) {
-            network.penalize(peerId, Misbehaviour.USELESS, "blocks that were not asked for");
-            return;
+    /** On the sync thread: takes a peer's answer into the window, then commits what is ready. */
+    private void answered(String peerId, List<Synced> blocks, long bytes) {
+        long from = blocks.isEmpty() ? 0 : blocks.getFirst().block().header().height();
+        switch (window.answer(peerId, from, blocks, bytes)) {
+            case ACCEPTED -> {
+                commitReady();
+                tick();
+            }
+            case NOT_ASKED -> network.penalize(peerId, Misbehaviour.USELESS, "blocks that were not asked for");
+            case TOO_MANY -> network.penalize(peerId, Misbehaviour.MALFORMED, "more blocks than asked from " + from);
         }
-        inflight = null;
-        if (arr.isEmpty()) {
-            // It has less than it claimed (or pruned); believe its next status, not the old one.
-            peerHeights.put(peerId, chain.head().header().height());
-            return;
-        }
+    }
+
+    /**
+     * On the sync thread: commits the answered range that continues the head, in order, then queues itself again
+     * while another is ready, so that answers arriving meanwhile are taken in between.
+     */
+    private void commitReady() {
+        Optional<SyncWindow.Ready<Synced>> ready = window.take(chain.head().header().height());
+        if (ready.isEmpty()) return;
+        String peerId = ready.get().peer();
         long committed = 0;
         try {
-            for (JsonNode e : arr) {
-                long head = chain.head().header().height();
-                Block block;
-                CommitCertificate cert;
-                try {
-                    Synced s = Synced.fromJson(e);
-                    block = s.block();
-                    cert = s.cert();
-                } catch (IllegalArgumentException bad) {
-                    network.penalize(peerId, Misbehaviour.MALFORMED, "sync block: " + bad.getMessage());
-                    return;
-                }
-                long h = block.header().height();
-                if (h <= head) continue; // consensus got there first
-                if (h != head + 1 || h < req.from() || h > req.to()) {
-                    network.penalize(peerId, Misbehaviour.MALFORMED, "sync block " + h + " out of order (head " + head
-                            + ", asked " + req.from() + ".." + req.to() + ")");
-                    return;
-                }
-                try {
-                    verifier.verify(chain.validatorSet(h), h, block.hashHex(), cert); // the set of that height
-                } catch (InvalidCommitException bad) {
-                    network.penalize(peerId, Misbehaviour.INVALID, "sync block " + h + ": " + bad.getMessage());
-                    return;
-                }
-                try {
-                    chain.commit(block, cert.toJson());
-                    committed++;
-                } catch (BlockFromTheFutureException early) {
-                    // Ahead of our clock: most likely our clock is behind (the chain logged it). Not the peer's
-                    // fault; this block is asked for again on a later round, when the clock may be right again.
-                    return;
-                } catch (InvalidBlockException bad) {
-                    // Consensus may have committed this height meanwhile; only a refusal on the same parent is the
-                    // peer's fault (a certificate cannot make an invalid block valid).
-                    if (chain.head().header().height() == head) {
-                        network.penalize(peerId, Misbehaviour.INVALID, "sync block " + h + ": " + bad.getMessage());
-                    }
-                    return;
-                }
-            }
+            committed = commit(peerId, ready.get().blocks());
         } finally {
             if (committed > 0) {
                 synced.addAndGet(committed);
+                syncedByPeer.merge(peerId, committed, Long::sum);
                 LOG.info("block sync: committed {} block(s) from {}, head now {}", committed, peerId,
                         chain.head().header().height());
                 if (consensus != null) consensus.headMoved();
                 tick();
             }
         }
+        run(this::commitReady);
+    }
+
+    /**
+     * Verifies and commits {@code blocks} (consecutive) in order, returning how many were committed; from the first
+     * that fails, the rest is opened again in the window, for another peer when the block was bad (and this one is
+     * penalized: banned at the second).
+     */
+    private long commit(String peerId, List<Synced> blocks) {
+        long committed = 0;
+        long last = blocks.getLast().block().header().height();
+        for (Synced s : blocks) {
+            long head = chain.head().header().height();
+            Block block = s.block();
+            long h = block.header().height();
+            if (h <= head) continue; // consensus got there first
+            try {
+                verifier.verify(chain.validatorSet(h), h, block.hashHex(), s.cert()); // the set of that height
+                chain.commit(block, s.cert().toJson());
+                committed++;
+            } catch (BlockFromTheFutureException early) {
+                // Ahead of our clock: most likely our clock is behind (the chain logged it). Not the peer's
+                // fault; this block is asked for again on a later round, when the clock may be right again.
+                window.reopen(h, last, null);
+                return committed;
+            } catch (InvalidCommitException | InvalidBlockException bad) {
+                // Consensus may have committed this height meanwhile; only a refusal on the same parent is the
+                // peer's fault (a certificate cannot make an invalid block valid).
+                boolean peersFault = chain.head().header().height() == head;
+                window.reopen(h, last, peersFault ? peerId : null);
+                if (peersFault) network.penalize(peerId, Misbehaviour.INVALID, "sync block " + h + ": " + bad.getMessage());
+                return committed;
+            }
+        }
+        return committed;
     }
 
     /** One entry of a peer's {@code blocks} reply: a block and the commit certificate for it. */

@@ -152,6 +152,12 @@ public final class NodeNetwork implements MessageHandler, AutoCloseable {
         return s == null ? 0 : s.syncedBlocks();
     }
 
+    /** Blocks committed by block sync, by the id of the peer that sent them. */
+    public Map<String, Long> syncedByPeer() {
+        BlockSync s = sync;
+        return s == null ? Map.of() : s.syncedByPeer();
+    }
+
     /** The SNAPSHOT channel: what this node serves of its snapshots and light blocks. */
     public SnapshotService snapshots() {
         return snapshots;

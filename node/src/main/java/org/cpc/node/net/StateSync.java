@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * certificate), then fetches the chunks from every peer that offers the snapshot at once, checks each against the
  * manifest and restores them in order; the rebuilt state root must be the header's. A peer that serves a bad chunk,
  * a false light block or a snapshot of another state is penalized ({@link Misbehaviour#INVALID}) and dropped, one
- * that stops answering is dropped, and the sync goes on with the others. Block sync and consensus take over from the
+ * that stops answering is dropped, and the sync goes on with the others; each step asks the peers connected at
+ * that moment, so one that connects during the sync is used too. Block sync and consensus take over from the
  * snapshot's height. Runs on the caller's thread, before block sync and consensus start.
  */
 public final class StateSync {
@@ -97,15 +99,15 @@ public final class StateSync {
             throw new StateSyncException("state sync needs a new, empty data dir; this chain is at height "
                     + chain.head().header().height() + " (start without --state-sync to continue it)");
         }
-        List<String> peers = awaitPeers();
-        List<Offer> offers = listSnapshots(peers);
-        LightBlock trusted = trustedBlock(peers);
+        List<String> listed = awaitPeers();
+        List<Offer> offers = listSnapshots(listed);
+        LightBlock trusted = trustedBlock(connected());
         List<String> tried = new ArrayList<>();
         for (Offer o : offers) {
             SnapshotManifest m = o.manifest();
             if (m.height() <= trusted.height()) continue;
             try {
-                return Optional.of(restore(o, trusted, peers));
+                return Optional.of(restore(o, trusted, listed));
             } catch (StateSyncException e) {
                 LOG.warn("state sync: snapshot of height {} failed: {}", m.height(), e.getMessage());
                 tried.add(m.height() + " (" + e.getMessage() + ")");
@@ -131,6 +133,11 @@ public final class StateSync {
         }
         // the others of a static list connect within moments of the first
         Thread.sleep(Math.min(1_000, LIST_WAIT_MS));
+        return connected();
+    }
+
+    /** The peers connected now: each step asks those, so that a peer that connects during the sync is used too. */
+    private List<String> connected() {
         return network.peers().stream().map(PeerInfo::id).toList();
     }
 
@@ -178,23 +185,24 @@ public final class StateSync {
                 + trust.hashHex() + " and its certificate; check --trust-height and --trust-hash");
     }
 
-    private Result restore(Offer offer, LightBlock trusted, List<String> peers) throws InterruptedException {
+    /** @param listed the peers asked for their snapshots at the start (the others are asked during the fetch) */
+    private Result restore(Offer offer, LightBlock trusted, List<String> listed) throws InterruptedException {
         SnapshotManifest m = offer.manifest();
-        LightBlock header = verifyHeader(trusted, m.height(), union(offer.peers(), peers));
+        LightBlock header = verifyHeader(trusted, m.height(), union(offer.peers(), connected()));
         if (!header.hashHex().equals(m.blockHash()) || !header.header().stateRoot().equals(m.stateRoot())) {
             for (String p : offer.peers()) {
                 network.penalize(p, Misbehaviour.INVALID, "snapshot " + m.height() + " is not of the verified block");
             }
             throw new StateSyncException("the snapshot's block or state root is not the verified header's");
         }
-        List<Block> window = window(header, union(offer.peers(), peers));
+        List<Block> window = window(header, union(offer.peers(), connected()));
         List<JsonNode> certs = new ArrayList<>();
         for (Block b : window) certs.add(lightBlocks.get(b.hashHex()).commit().toJson());
         ChainRestore r = chain.beginRestore(m, window, certs);
         Set<String> served = new LinkedHashSet<>();
         try {
             for (Block b : window) r.keepValidatorSet(lightBlocks.get(b.hashHex()).validators());
-            new ChunkFetch(m, r, offer.peers(), served).run();
+            new ChunkFetch(m, r, network, service, offer.peers(), listed, served).run();
             r.finish();
         } catch (StateRestore.BadChunkException whole) {
             for (String p : offer.peers()) network.penalize(p, Misbehaviour.INVALID, whole.getMessage());
@@ -318,115 +326,6 @@ public final class StateSync {
             return Optional.empty();
         } catch (ExecutionException | java.util.concurrent.CancellationException e) {
             return Optional.empty();
-        }
-    }
-
-    /** The chunks of one snapshot, from every peer offering it at once, applied in order. */
-    private final class ChunkFetch {
-        private final SnapshotManifest m;
-        private final ChainRestore restore;
-        private final List<String> peers;
-        private final Set<String> served;
-        private final Map<Integer, Pending> inflight = new TreeMap<>();
-        private final Map<Integer, byte[]> ready = new TreeMap<>();
-        private final Map<Integer, String> readyFrom = new HashMap<>();
-
-        private record Pending(String peer, SnapshotMessage.GetChunk req, CompletableFuture<SnapshotMessage> answer,
-                               long deadline) {}
-
-        ChunkFetch(SnapshotManifest m, ChainRestore restore, List<String> peers, Set<String> served) {
-            this.m = m;
-            this.restore = restore;
-            this.peers = new ArrayList<>(peers);
-            this.served = served;
-        }
-
-        void run() throws InterruptedException, StateRestore.BadChunkException {
-            while (!restore.complete()) {
-                if (peers.isEmpty()) throw new StateSyncException("every peer offering snapshot " + m.height() + " failed or left");
-                request();
-                collect();
-                while (ready.containsKey(restore.nextChunk())) {
-                    int i = restore.nextChunk();
-                    try {
-                        restore.apply(ready.remove(i));
-                        served.add(readyFrom.remove(i));
-                    } catch (StateRestore.BadChunkException bad) {
-                        drop(readyFrom.remove(i), Misbehaviour.INVALID, bad.getMessage());
-                    }
-                }
-            }
-        }
-
-        /** Asks for the next chunks not held or asked yet, spreading them over the peers with room. */
-        private void request() {
-            int n = m.chunks().size();
-            for (int i = restore.nextChunk(); i < Math.min(n, restore.nextChunk() + AHEAD); i++) {
-                if (ready.containsKey(i) || inflight.containsKey(i)) continue;
-                String p = leastBusy();
-                if (p == null) return;
-                SnapshotMessage.GetChunk req = new SnapshotMessage.GetChunk(m.height(), i);
-                inflight.put(i, new Pending(p, req, service.request(p, req),
-                        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REQUEST_TIMEOUT_MS)));
-            }
-        }
-
-        private String leastBusy() {
-            String best = null;
-            int bestCount = PER_PEER;
-            for (String p : peers) {
-                int c = (int) inflight.values().stream().filter(x -> x.peer().equals(p)).count();
-                if (c < bestCount) {
-                    best = p;
-                    bestCount = c;
-                }
-            }
-            return best;
-        }
-
-        /** Waits a little for answers, then takes what came, drops who timed out, left or lied. */
-        private void collect() throws InterruptedException {
-            if (inflight.isEmpty()) return;
-            try {
-                CompletableFuture.anyOf(inflight.values().stream().map(Pending::answer).toArray(CompletableFuture[]::new))
-                        .get(100, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException | ExecutionException | java.util.concurrent.CancellationException e) {
-                // looked at one by one below
-            }
-            long now = System.nanoTime();
-            for (Map.Entry<Integer, Pending> e : List.copyOf(inflight.entrySet())) {
-                Pending p = e.getValue();
-                int i = e.getKey();
-                if (!p.answer().isDone()) {
-                    if (now - p.deadline() > 0) drop(p.peer(), null, "did not send chunk " + i + " in time");
-                    continue;
-                }
-                inflight.remove(i);
-                SnapshotMessage a = p.answer().isCompletedExceptionally() ? null : p.answer().getNow(null);
-                if (a == null) {
-                    drop(p.peer(), null, "left");
-                } else if (((SnapshotMessage.Chunk) a).data() == null) {
-                    drop(p.peer(), null, "no longer has snapshot " + m.height());
-                } else if (!m.chunkMatches(i, ((SnapshotMessage.Chunk) a).data())) {
-                    drop(p.peer(), Misbehaviour.INVALID, "snapshot chunk " + i + " does not hash to the manifest's");
-                } else {
-                    ready.put(i, ((SnapshotMessage.Chunk) a).data());
-                    readyFrom.put(i, p.peer());
-                }
-            }
-        }
-
-        /** Stops using {@code peer} for this snapshot (penalized when {@code why} is misbehaviour); its requests go elsewhere. */
-        private void drop(String peer, Misbehaviour m2, String why) {
-            if (!peers.remove(peer)) return;
-            LOG.warn("state sync: dropping peer {}: {}", peer, why);
-            if (m2 != null) network.penalize(peer, m2, why);
-            for (Map.Entry<Integer, Pending> e : List.copyOf(inflight.entrySet())) {
-                if (e.getValue().peer().equals(peer)) {
-                    inflight.remove(e.getKey());
-                    service.forget(peer, e.getValue().req());
-                }
-            }
         }
     }
 }
