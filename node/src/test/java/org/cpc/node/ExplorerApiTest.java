@@ -15,18 +15,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.cpc.chain.market.JobDigest;
 import org.cpc.client.TxBuilder;
-import org.cpc.compute.SyntheticProver;
-import org.cpc.compute.SyntheticResult;
-import org.cpc.compute.gemm.Backends;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.crypto.Sha256;
-import org.cpc.protocol.gas.GasSchedule;
 import org.cpc.protocol.keys.AccountKey;
-import org.cpc.protocol.keys.Keyring;
-import org.cpc.protocol.types.ComputeResult;
 import org.cpc.protocol.types.ComputeTask;
 import org.cpc.protocol.types.Transaction;
 import org.junit.jupiter.api.AfterAll;
@@ -45,6 +38,8 @@ class ExplorerApiTest {
     static String taskId = UUID.randomUUID().toString();
     /** The market task's matrix size, unlike the chain's synthetic one, so /stats must tell their work apart. */
     static final int TASK_N = 8;
+    /** The task id of the setup's synthetic result. */
+    static String syntheticId;
 
     @BeforeAll
     static void start() throws Exception {
@@ -73,27 +68,10 @@ class ExplorerApiTest {
     /** One synthetic result of a bonded worker and job 0 of the market task, sent by the PoC validator. */
     static void submitComputeResults() throws Exception {
         AccountKey worker = node.funded("5.0");
-        Transaction bond = TxBuilder.of(node.params, worker).timestamp(System.currentTimeMillis() / 1000)
-                .bondWorker(node.params.bonds().minWorkerBond());
-        assertThat(node.client.sendTransaction(bond).status()).isEqualTo(200);
-        node.awaitIncluded(bond.hashHex());
-        JsonNode source = TestNode.json(node.get("/block/latest"));
-        long h0 = source.path("header").path("height").asLong();
-        SyntheticResult proved = new SyntheticProver(Backends.java(1).gemm()).prove(source.path("hash").asText(), h0,
-                worker.address(), node.params.syntheticMatrixSize(), node.params.syntheticSpotChecks());
-        Transaction synthetic = TxBuilder.of(node.params, worker).nonce(1).timestamp(System.currentTimeMillis() / 1000)
-                .gasLimit(2_000_000).submitResult(new ComputeResult(proved.taskId(), worker.address(),
-                        proved.resultHash(), proved.proof(), h0, null));
-        assertThat(node.client.sendTransaction(synthetic).status()).isEqualTo(200);
-        AccountKey operator = new Keyring(new DataDir(dir).keys()).unlockSecp256k1(NodeInit.OPERATOR_KEY,
-                NodeInit.DEVNET_KEY_PASSWORD.toCharArray());
-        String rh = Hex.encode(Sha256.hash("job 0".getBytes(StandardCharsets.UTF_8)));
-        ComputeResult job = new ComputeResult(taskId, worker.address(), rh, null, 0L,
-                Hex.encode(worker.signRecoverable(JobDigest.of(taskId, worker.address(), rh, 0))));
-        Transaction market = TxBuilder.of(node.params, operator).nonce(node.client.balance(operator.address())
-                .path("nonce").asLong()).timestamp(System.currentTimeMillis() / 1000)
-                .gasLimit(GasSchedule.MARKET_RESULT_GAS).submitResult(job);
-        assertThat(node.client.sendTransaction(market).status()).isEqualTo(200);
+        Transaction synthetic = node.sendSyntheticResult(worker);
+        syntheticId = synthetic.payload().path("task_id").asText();
+        Transaction market = node.sendMarketJob(worker, taskId, 0,
+                Hex.encode(Sha256.hash("job 0".getBytes(StandardCharsets.UTF_8))));
         node.awaitIncluded(synthetic.hashHex());
         node.awaitIncluded(market.hashHex());
     }
@@ -276,6 +254,8 @@ class ExplorerApiTest {
         assertThat(ok("/search?q=" + transfers.get(1)).path("results").get(0).path("kind").asText()).isEqualTo("tx");
         assertThat(ok("/search?q=" + bob.address()).path("results").get(0).path("kind").asText()).isEqualTo("address");
         assertThat(ok("/search?q=" + taskId).path("results").get(0).path("kind").asText()).isEqualTo("task");
+        assertThat(ok("/search?q=" + syntheticId).path("results").get(0).path("kind").asText()).isEqualTo("result");
+        assertThat(ok("/search?q=" + UUID.randomUUID()).path("results")).isEmpty();
         assertThat(ok("/search?q=99999999").path("results")).isEmpty();
         assertThat(ok("/search?q=nothing").path("results")).isEmpty();
         bad("/search", "q must be 1 to 100 characters");

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.File;
+import java.lang.foreign.MemorySegment;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +16,10 @@ import java.util.List;
 import java.util.UUID;
 import java.util.logging.Level;
 import org.cpc.client.TxBuilder;
+import org.cpc.compute.market.FraudProof;
+import org.cpc.compute.market.FraudProofBuilder;
+import org.cpc.compute.market.MatmulChallenge;
+import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.keys.AccountKey;
 import org.cpc.protocol.types.ComputeTask;
@@ -124,6 +131,13 @@ class ExplorerBrowserTest {
         assertThat(js("return window.explorerTestMarker")).isEqualTo(42L);
         assertThat(driver.findElements(By.cssSelector("svg.chart"))).hasSize(3);
         assertThat(driver.findElement(By.id("live")).getText()).contains("height");
+        // finality, validators up and GOPS (read in one step: the live update replaces the tiles at any moment)
+        String tiles = (String) js("return [...document.querySelectorAll('.tile')].map((t) => t.querySelector('.label')"
+                + ".textContent + '=' + t.querySelector('.value').textContent + '|' + (t.querySelector('.hint') || {}).textContent)"
+                + ".join('\\n')");
+        assertThat(tiles).containsPattern("Finality=(\\d+ ms|\\d+\\.\\d\\d s)\\|proposal → commit, median; head committed in round \\d+")
+                .containsPattern("Validators up=1 / 1\\|100\\.00% of the power signed block \\d+")
+                .containsPattern("Measured GOPS=\\d+\\.\\d\\d\\|");
         screenshot("overview");
     }
 
@@ -206,6 +220,78 @@ class ExplorerBrowserTest {
         open("tasks");
         heading("Tasks");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "0 / 3"));
+    }
+
+    /**
+     * A PoC validator puts a wrong matmul job on chain and a FRAUD_PROOF proves one entry wrong; a worker's synthetic
+     * result is challenged. Each transaction's page decodes its payload and says what L1 found; the task's page shows
+     * the dispute, and a synthetic result's task id leads to its audit.
+     */
+    @Test
+    void aFraudProofAndAChallengeShowWhatL1Found() throws Exception {
+        int m = 4, k = 3, n = 2, rowsPerJob = 2;
+        byte[] a = new byte[m * k];
+        byte[] b = new byte[k * n];
+        new java.util.Random(15).nextBytes(a);
+        new java.util.Random(16).nextBytes(b);
+        ObjectNode payload = MatmulChallenge.payload(MemorySegment.ofArray(a), MemorySegment.ofArray(b), m, k, n, rowsPerJob);
+        byte[] output = new byte[4 * rowsPerJob * n]; // job 0's rows of C, all 0: entry C[1][1] is wrong unless A·B has 0 there
+        ByteBuffer.wrap(output).order(ByteOrder.LITTLE_ENDIAN).putInt(4 * (n + 1), 1 + Math.abs(a[k] * b[1] + a[k + 1] * b[n + 1] + a[k + 2] * b[2 * n + 1]));
+        String id = UUID.randomUUID().toString();
+        ObjectNode task = Json.object().put("task_id", id).put("challenge_type", "matmul");
+        task.set("payload", payload);
+        task.put("reward", TestNode.cpc("2.0").toString()).put("deadline", System.currentTimeMillis() / 1000 + 600);
+        long nonce = node.client.balance(alice.address()).path("nonce").asLong();
+        Transaction create = TxBuilder.of(node.params, alice).nonce(nonce).timestamp(System.currentTimeMillis() / 1000)
+                .createTask(ComputeTask.fromJson(task));
+        assertThat(node.client.sendTransaction(create).status()).isEqualTo(200);
+        node.awaitIncluded(create.hashHex());
+        AccountKey worker = TestNode.newAccount();
+        node.awaitIncluded(node.sendMarketJob(worker, id, 0,
+                Hex.encode(MatmulChallenge.INSTANCE.resultHash(payload, 0, output))).hashHex());
+        FraudProof proof = FraudProofBuilder.build(id, payload, 0, 1, 1,
+                hash -> MemorySegment.ofArray(hash.equals(payload.get("a").textValue()) ? a : b), output);
+        Transaction fraud = TxBuilder.of(node.params, alice).nonce(nonce + 1).timestamp(System.currentTimeMillis() / 1000)
+                .fraudProof(proof.toJson());
+        var sent = node.client.sendTransaction(fraud);
+        assertThat(sent.status()).as(sent.body().toString()).isEqualTo(200);
+        node.awaitIncluded(fraud.hashHex());
+
+        open("tx/" + fraud.hashHex());
+        heading("Transaction");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "What L1 found"));
+        assertThat(driver.findElement(By.tagName("main")).getText()).contains("FRAUD_PROOF", "C[1][1]", "proven wrong",
+                "Claimed", "Correct", "Refund to the customer", "Bounty to the prover", "PoC validator slashed");
+        screenshot("fraud-proof");
+        open("task/" + id);
+        heading("Task");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "Disputes (1)"));
+        assertThat(driver.findElement(By.tagName("main")).getText()).contains("proven wrong", "C[1][1] of job 0",
+                "Disputable until");
+        screenshot("task-dispute");
+
+        AccountKey synth = node.funded("5.0");
+        Transaction result = node.sendSyntheticResult(synth);
+        node.awaitIncluded(result.hashHex());
+        String resultId = result.payload().path("task_id").asText();
+        open("tx/" + result.hashHex());
+        heading("Transaction");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "A synthetic task, derived from a block."));
+        assertThat(driver.findElement(By.tagName("main")).getText()).contains("Task from block");
+        Transaction challenge = TxBuilder.of(node.params, alice).nonce(nonce + 2)
+                .timestamp(System.currentTimeMillis() / 1000).challengeResult(resultId);
+        sent = node.client.sendTransaction(challenge);
+        assertThat(sent.status()).as(sent.body().toString()).isEqualTo(200);
+        node.awaitIncluded(challenge.hashHex());
+        open("tx/" + challenge.hashHex());
+        heading("Transaction");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "What L1 found"));
+        assertThat(driver.findElement(By.tagName("main")).getText()).contains("CHALLENGE_RESULT", "passed",
+                "a challenge from");
+        search(resultId);
+        heading("Synthetic result");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "passed"));
+        assertThat(driver.findElement(By.tagName("main")).getText()).contains(synth.address().substring(0, 10));
     }
 
     @Test

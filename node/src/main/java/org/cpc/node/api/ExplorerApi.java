@@ -210,7 +210,8 @@ public final class ExplorerApi {
     }
 
     /**
-     * What a query names on this chain: a block (by height or hash), a transaction, an account, a market task.
+     * What a query names on this chain: a block (by height or hash), a transaction, an account, a market task, a
+     * synthetic result (by its task id).
      * Answers 200 with an empty list when nothing matches, so a browser's search logs no error.
      */
     private void search(Context ctx) {
@@ -232,8 +233,9 @@ public final class ExplorerApi {
             query.transaction(lower).ifPresent(t -> arr.addObject().put("kind", "tx").put("id", lower));
         }
         if (Address.isAccount(q)) arr.addObject().put("kind", "address").put("id", q);
-        if (NodeServer.UUID.matcher(lower).matches() && query.task(lower).isPresent()) {
-            arr.addObject().put("kind", "task").put("id", lower);
+        if (NodeServer.UUID.matcher(lower).matches()) {
+            if (query.task(lower).isPresent()) arr.addObject().put("kind", "task").put("id", lower);
+            else if (query.resultAudit(lower).isPresent()) arr.addObject().put("kind", "result").put("id", lower);
         }
         json(ctx, 200, o);
     }
