@@ -135,8 +135,8 @@ class ExplorerBrowserTest {
         String tiles = (String) js("return [...document.querySelectorAll('.tile')].map((t) => t.querySelector('.label')"
                 + ".textContent + '=' + t.querySelector('.value').textContent + '|' + (t.querySelector('.hint') || {}).textContent)"
                 + ".join('\\n')");
-        assertThat(tiles).containsPattern("Finality=(\\d+ ms|\\d+\\.\\d\\d s)\\|proposal → commit, median; head committed in round \\d+")
-                .containsPattern("Validators up=1 / 1\\|100\\.00% of the power signed block \\d+")
+        assertThat(tiles).containsPattern("Finality=(\\d+ ms|\\d+\\.\\d\\d s)\\|median, proposal → commit; head in round \\d+")
+                .containsPattern("Validators up=1 / 1\\|100\\.00% of power signed the head")
                 .containsPattern("Measured GOPS=\\d+\\.\\d\\d\\|");
         screenshot("overview");
     }

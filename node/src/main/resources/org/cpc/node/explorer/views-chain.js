@@ -35,11 +35,11 @@ function statTiles(s) {
   return h('div', { class: 'tiles' },
     tile('Height', link('block/' + s.height, String(s.height))),
     tile('Block time', s.block_time_ms == null ? '—' : n(s.block_time_ms / 1000) + ' s', `mean of ${s.window_blocks} blocks`),
-    tile('Finality', duration(s.finality_ms), s.commit_round == null ? 'proposal → commit, median'
-      : `proposal → commit, median; head committed in round ${s.commit_round}`),
+    tile('Finality', duration(s.finality_ms), s.commit_round == null ? 'median, proposal → commit'
+      : `median, proposal → commit; head in round ${s.commit_round}`),
     tile('Validators up', s.validators_up == null ? '—' : link('validators', `${s.validators_up} / ${s.validators}`),
       s.validators_up_power_bps == null ? 'no commit at genesis'
-        : `${n(s.validators_up_power_bps / 100)}% of the power signed block ${s.height}`),
+        : `${n(s.validators_up_power_bps / 100)}% of power signed the head`),
     tile('Transactions / s', n(s.tx_per_s), `${n(s.txs_per_block)} per block`),
     tile('Compute results / block', n(s.results_per_block)),
     tile('Measured GOPS', n(s.gops), h('span', { title: `${s.compute_ops} integer operations in ${s.window_ms} ms` },

@@ -111,8 +111,9 @@ function taskView(t) {
       ['Deadline', time(t.deadline * 1000)],
       ['Created in block', blockLink(t.created_height)],
       ['Last job settled in', t.last_settled_height ? blockLink(t.last_settled_height) : null],
-      ['Disputable until', t.dispute_until == null ? null : h('span', {}, 'block ', blockLink(t.dispute_until)),
-        'the last block a FRAUD_PROOF may prove one of its jobs wrong in'],
+      ['Disputable until', t.dispute_until != null ? h('span', {}, 'block ', blockLink(t.dispute_until))
+        : t.jobs_done > 0 ? 'while it takes results, then for the dispute window' : 'no accepted job to dispute yet',
+      'the last block a FRAUD_PROOF may prove one of its jobs wrong in'],
     ]),
     h('h2', {}, 'Payload'),
     jsonView(t.payload),
