@@ -235,8 +235,17 @@ class ExplorerBrowserTest {
         new java.util.Random(15).nextBytes(a);
         new java.util.Random(16).nextBytes(b);
         ObjectNode payload = MatmulChallenge.payload(MemorySegment.ofArray(a), MemorySegment.ofArray(b), m, k, n, rowsPerJob);
-        byte[] output = new byte[4 * rowsPerJob * n]; // job 0's rows of C, all 0: entry C[1][1] is wrong unless A·B has 0 there
-        ByteBuffer.wrap(output).order(ByteOrder.LITTLE_ENDIAN).putInt(4 * (n + 1), 1 + Math.abs(a[k] * b[1] + a[k + 1] * b[n + 1] + a[k + 2] * b[2 * n + 1]));
+        byte[][] outputs = new byte[m / rowsPerJob][4 * rowsPerJob * n]; // each job's rows of C = A·B
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                int sum = 0;
+                for (int t = 0; t < k; t++) sum += a[i * k + t] * b[t * n + j];
+                ByteBuffer.wrap(outputs[i / rowsPerJob]).order(ByteOrder.LITTLE_ENDIAN).putInt(4 * ((i % rowsPerJob) * n + j), sum);
+            }
+        }
+        byte[] output = outputs[0]; // job 0 is wrong in entry C[1][1]
+        ByteBuffer.wrap(output).order(ByteOrder.LITTLE_ENDIAN).putInt(4 * (n + 1), ByteBuffer.wrap(output)
+                .order(ByteOrder.LITTLE_ENDIAN).getInt(4 * (n + 1)) + 1);
         String id = UUID.randomUUID().toString();
         ObjectNode task = Json.object().put("task_id", id).put("challenge_type", "matmul");
         task.set("payload", payload);
@@ -247,8 +256,14 @@ class ExplorerBrowserTest {
         assertThat(node.client.sendTransaction(create).status()).isEqualTo(200);
         node.awaitIncluded(create.hashHex());
         AccountKey worker = TestNode.newAccount();
-        node.awaitIncluded(node.sendMarketJob(worker, id, 0,
-                Hex.encode(MatmulChallenge.INSTANCE.resultHash(payload, 0, output))).hashHex());
+        for (int job = 0; job < outputs.length; job++) { // the PoC validator sends them: the worker sends nothing
+            node.awaitIncluded(node.sendMarketJob(worker, id, job,
+                    Hex.encode(MatmulChallenge.INSTANCE.resultHash(payload, job, outputs[job]))).hashHex());
+        }
+        open("address/" + worker.address());
+        heading("Address");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "SUBMIT_RESULT"));
+        assertThat(driver.findElements(By.xpath("//main//td[.//span[text()='SUBMIT_RESULT']]"))).hasSize(2);
         FraudProof proof = FraudProofBuilder.build(id, payload, 0, 1, 1,
                 hash -> MemorySegment.ofArray(hash.equals(payload.get("a").textValue()) ? a : b), output);
         Transaction fraud = TxBuilder.of(node.params, alice).nonce(nonce + 1).timestamp(System.currentTimeMillis() / 1000)
@@ -263,11 +278,12 @@ class ExplorerBrowserTest {
         assertThat(driver.findElement(By.tagName("main")).getText()).contains("FRAUD_PROOF", "C[1][1]", "proven wrong",
                 "Claimed", "Correct", "Refund to the customer", "Bounty to the prover", "PoC validator slashed");
         screenshot("fraud-proof");
-        open("task/" + id);
+        search(id);
         heading("Task");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "Disputes (1)"));
-        assertThat(driver.findElement(By.tagName("main")).getText()).contains("proven wrong", "C[1][1] of job 0",
-                "Disputable until");
+        // settled: both jobs paid out of the escrow (0.8 CPC of each 1 CPC job to the worker), and one proven wrong
+        assertThat(driver.findElement(By.tagName("main")).getText()).contains("completed", "2 of 2 accepted",
+                "0.8 CPC", "proven wrong", "C[1][1] of job 0", "Disputable until\nblock ");
         screenshot("task-dispute");
 
         AccountKey synth = node.funded("5.0");
