@@ -19,6 +19,8 @@ import org.cpc.client.TxBuilder;
 import org.cpc.compute.market.FraudProof;
 import org.cpc.compute.market.FraudProofBuilder;
 import org.cpc.compute.market.MatmulChallenge;
+import org.cpc.http.HttpService;
+import org.cpc.http.JsonHttp;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.keys.AccountKey;
@@ -62,6 +64,8 @@ class ExplorerBrowserTest {
     static WebDriver driver;
     static WebDriverWait wait;
     static AccountKey alice;
+    /** A Task Market stand-in on the same HTTP stack as the real one (its CORS included), once a test starts it. */
+    static HttpService market;
 
     @BeforeAll
     static void start() throws Exception {
@@ -87,6 +91,7 @@ class ExplorerBrowserTest {
     @AfterAll
     static void stop() {
         if (driver != null) driver.quit();
+        if (market != null) market.close();
         if (node != null) node.close();
     }
 
@@ -212,10 +217,19 @@ class ExplorerBrowserTest {
         assertThat(node.client.sendTransaction(create).status()).isEqualTo(200);
         node.awaitIncluded(create.hashHex());
 
+        announceTaskMarket();
+
         open("task/" + id);
         heading("Task");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "0 of 3 accepted"));
         assertThat(driver.findElement(By.cssSelector(".badge.pending")).getText()).isEqualTo("pending");
+        // live progress, read across origins from the PoC validator's Task Market; what it says stays text
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "Jobs verified"));
+        WebElement live = driver.findElement(By.cssSelector("section[aria-label='Live progress']"));
+        assertThat(live.getText()).contains("2 of 3", "Status there", "in_progress", "<img src=x onerror=\"window.pwned=4\">",
+                "http://127.0.0.1:" + market.port());
+        assertThat(live.findElements(By.tagName("img"))).isEmpty();
+        assertThat(js("return window.pwned === undefined")).isEqualTo(true);
         screenshot("task");
         open("tasks");
         heading("Tasks");
@@ -308,6 +322,28 @@ class ExplorerBrowserTest {
         heading("Synthetic result");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "passed"));
         assertThat(driver.findElement(By.tagName("main")).getText()).contains(synth.address().substring(0, 10));
+    }
+
+    /**
+     * Starts the stand-in Task Market (every task is two thirds done there, with a hostile error text) and has the
+     * devnet's PoC validator announce it on chain with an amount-0 BOND, once for the class: from then on every task
+     * page asks it (so it stays up until the end, and answers for any task: no page logs a failed request).
+     */
+    static synchronized void announceTaskMarket() throws Exception {
+        if (market != null) return;
+        market = new HttpService(ExplorerBrowserTest.class, new HttpService.Settings("a Task Market", "market", 4, 1024));
+        market.allowCrossOriginReads();
+        market.get("/tasks/{task_id}", ctx -> JsonHttp.json(ctx, 200, Json.object().put("task_id", ctx.pathParam("task_id"))
+                .put("status", "in_progress").put("jobs_total", 3).put("jobs_done", 2).put("jobs_on_chain", 0)
+                .put("error", "<img src=x onerror=\"window.pwned=4\">")));
+        market.start("127.0.0.1", 0);
+        AccountKey operator = node.operator();
+        Transaction announce = TxBuilder.of(node.params, operator)
+                .nonce(node.client.balance(operator.address()).path("nonce").asLong())
+                .timestamp(System.currentTimeMillis() / 1000).bondPoc(BigInteger.ZERO, "http://127.0.0.1:" + market.port(), "stand-in");
+        var r = node.client.sendTransaction(announce);
+        assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
+        node.awaitIncluded(announce.hashHex());
     }
 
     @Test

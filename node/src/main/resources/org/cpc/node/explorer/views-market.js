@@ -1,12 +1,15 @@
 // Market tasks on chain, their disputes (FRAUD_PROOF), and the audits of synthetic results (CHALLENGE_RESULT).
 import { get, enc } from './api.js';
 import {
-  h, link, ident, addressLink, txLink, blockLink, cpc, time, fields, table, badge, jsonView, empty,
+  h, link, ident, addressLink, txLink, blockLink, cpc, time, fields, table, badge, jsonView, empty, outLink, isHttpUrl,
 } from './dom.js';
 
 const STATUSES = ['pending', 'in_progress', 'completed', 'failed', 'cancelled'];
 /** Tasks per page (GET /tasks allows up to 100). */
 const TASKS_PAGE = 25;
+/** How long the task page waits for a PoC validator's Task Market, and how many it asks at most. */
+const MARKET_TIMEOUT_MS = 5000;
+const MAX_MARKETS = 3;
 
 export async function tasks(ctx) {
   const status = ctx.query.get('status') || '';
@@ -96,7 +99,71 @@ export async function challengeVerdict(s) {
   return a ? auditFields(a) : empty('No synthetic result with this task id is on chain.');
 }
 
-function taskView(t) {
+/**
+ * The Task Markets that may run task t: those of the PoC validators credited with its jobs, else of every PoC
+ * validator that announced one (the chain does not say where a task was published). Endpoints are written by
+ * strangers: only http(s) ones are asked, without credentials or referrer, and nothing they answer becomes markup.
+ */
+async function marketsFor(t) {
+  const pocs = (await get('/pocs')).pocs.filter((p) => isHttpUrl(p.endpoint));
+  const credited = new Set(t.results.map((j) => j.poc_validator));
+  const theirs = pocs.filter((p) => credited.has(p.address));
+  return (theirs.length ? theirs : pocs).slice(0, MAX_MARKETS).map((p) => p.endpoint.replace(/\/+$/, ''));
+}
+
+/** A Task Market's GET /tasks/{id}; null when it does not answer in time, does not know the task, or talks nonsense. */
+async function marketTask(endpoint, id) {
+  try {
+    const r = await fetch(`${endpoint}/tasks/${enc(id)}`, { signal: AbortSignal.timeout(MARKET_TIMEOUT_MS),
+      headers: { Accept: 'application/json' }, credentials: 'omit', referrerPolicy: 'no-referrer', mode: 'cors' });
+    if (!r.ok) return null;
+    const m = await r.json();
+    return m && typeof m === 'object' && m.task_id === id ? m : null;
+  } catch {
+    return null;
+  }
+}
+
+function marketFields(endpoint, m) {
+  const text = (v) => (v == null ? null : String(v));
+  return fields([
+    ['Task Market', outLink(endpoint), 'the PoC validator\'s own view, ahead of the chain: jobs it verified may not be in a block yet'],
+    ['Status there', badge(text(m.status))],
+    ['Jobs verified', `${text(m.jobs_done)} of ${text(m.jobs_total)}`],
+    ['Jobs on chain', text(m.jobs_on_chain)],
+    ['Workers', Array.isArray(m.workers) ? String(m.workers.length) : null],
+    ['Result hash', m.result_hash ? ident(text(m.result_hash)) : undefined],
+    ['Error', m.error ? text(m.error) : undefined],
+  ]);
+}
+
+/** The task's progress at its PoC validator, asked again at every block while the task is open on chain. */
+function liveProgress(t, ctx) {
+  const box = h('section', { 'aria-label': 'Live progress' }, h('h2', {}, 'Live progress'),
+    h('p', { class: 'muted' }, 'Asking the PoC validator\'s Task Market…'));
+  let busy = false;
+  const refresh = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      let found = null;
+      for (const endpoint of await marketsFor(t)) {
+        const m = await marketTask(endpoint, t.task_id);
+        if (m) { found = marketFields(endpoint, m); break; }
+      }
+      box.replaceChildren(h('h2', {}, 'Live progress'), found || empty('No PoC validator\'s Task Market answered for this'
+        + ' task: none announced an endpoint on chain, it is not reachable from this browser, or it no longer keeps the task.'));
+    } catch {
+      // the node did not answer /pocs: the next block tries again
+    }
+    busy = false;
+  };
+  refresh();
+  if (t.status === 'pending' || t.status === 'in_progress') ctx.onBlock(refresh);
+  return box;
+}
+
+function taskView(t, ctx) {
   const disputed = t.results.filter((j) => j.dispute);
   return [
     h('h1', {}, 'Task'),
@@ -125,6 +192,7 @@ function taskView(t) {
       'No job of this task is accepted on chain yet.'),
     disputed.length ? [h('h2', {}, `Disputes (${disputed.length})`),
       disputed.map((j) => [h('h3', {}, `Job ${j.job}`), disputeFields(j.dispute)])] : null,
+    liveProgress(t, ctx),
   ];
 }
 
@@ -142,7 +210,7 @@ function syntheticView(a) {
 export async function task(ctx) {
   const id = ctx.params[0];
   const kinds = (await get('/search?q=' + enc(id))).results.map((r) => r.kind);
-  if (kinds.includes('task')) return taskView(await get('/task/' + enc(id)));
+  if (kinds.includes('task')) return taskView(await get('/task/' + enc(id)), ctx);
   if (kinds.includes('result')) return syntheticView(await get('/audit/' + enc(id)));
   return [h('h1', {}, 'Task'), empty(`No market task and no synthetic result with id ${id} is on chain.`)];
 }
