@@ -9,6 +9,10 @@ import static org.cpc.poc.MarketFixture.*;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
@@ -301,7 +305,7 @@ class MarketTest {
     }
 
     @Test
-    void badRequestsGetClearErrors() {
+    void badRequestsGetClearErrors() throws Exception {
         try (PocValidator v = start(config(tmp).withMaxBlobBytes(1000), validatorKey, ledger)) {
             MarketClient c = new MarketClient(v.url());
             assertThatThrownBy(() -> c.uploadBlob(new byte[1001]))
@@ -365,6 +369,15 @@ class MarketTest {
             for (HttpService.Route r : v.server().routes()) {
                 assertThat(openapi.path("paths").has(r.path())).as(r.toString()).isTrue();
             }
+            // a node's block explorer, on another origin, reads a task's progress: GET across origins, nothing else
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<Void> read = http.send(HttpRequest.newBuilder(URI.create(v.url() + "/tasks/" + id)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            assertThat(read.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+            HttpResponse<Void> write = http.send(HttpRequest.newBuilder(URI.create(v.url() + "/tasks"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.discarding());
+            assertThat(write.statusCode()).isEqualTo(400);
+            assertThat(write.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
         }
     }
 
