@@ -136,6 +136,19 @@ public final class HttpService implements AutoCloseable {
         app.ws(path, ws);
     }
 
+    /**
+     * Lets pages of any origin read the answers to GET and HEAD (errors included) with
+     * {@code Access-Control-Allow-Origin: *}: for public, read-only data, such as a Task Market's tasks, which a node's
+     * block explorer shows. Nothing else is allowed across origins: no OPTIONS preflight is answered, so a browser
+     * sends no cross-origin POST with a JSON body, and no credentials are ever allowed.
+     */
+    public void allowCrossOriginReads() {
+        app.before(ctx -> {
+            String m = ctx.method().name();
+            if (m.equals("GET") || m.equals("HEAD")) ctx.header("Access-Control-Allow-Origin", "*");
+        });
+    }
+
     /** Tells {@code observer} of every request once it is answered, with the time it took. */
     public void observe(RequestObserver observer) {
         app.before(ctx -> ctx.attribute(START, System.nanoTime()));

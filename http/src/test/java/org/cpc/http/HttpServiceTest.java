@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.cpc.protocol.codec.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,6 +36,7 @@ class HttpServiceTest {
         http.get("/bug", ctx -> {
             throw new IllegalStateException("a secret detail");
         });
+        http.allowCrossOriginReads();
         http.start("127.0.0.1", 0);
     }
 
@@ -58,6 +60,18 @@ class HttpServiceTest {
         assertThat(head.statusCode()).isEqualTo(200);
         assertThat(head.headers().firstValue("Content-Type")).hasValue("application/json");
         assertThat(head.body()).isEmpty();
+    }
+
+    @Test
+    void crossOriginReadsOnly() throws Exception {
+        for (HttpResponse<String> r : List.of(send("GET", "/hello", null), send("HEAD", "/hello", null),
+                send("GET", "/nowhere", null))) {
+            assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).as(r.uri().getPath()).hasValue("*");
+        }
+        assertThat(send("POST", "/echo", "{\"a\":1}").headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        HttpResponse<String> preflight = send("OPTIONS", "/echo", null);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods")).isEmpty();
     }
 
     @Test

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.math.RoundingMode;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,7 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.cpc.client.TxBuilder;
+import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.crypto.Sha256;
 import org.cpc.protocol.keys.AccountKey;
 import org.cpc.protocol.types.ComputeTask;
 import org.cpc.protocol.types.Transaction;
@@ -32,6 +36,10 @@ class ExplorerApiTest {
     static AccountKey bob;
     static List<String> transfers = new ArrayList<>();
     static String taskId = UUID.randomUUID().toString();
+    /** The market task's matrix size, unlike the chain's synthetic one, so /stats must tell their work apart. */
+    static final int TASK_N = 8;
+    /** The task id of the setup's synthetic result. */
+    static String syntheticId;
 
     @BeforeAll
     static void start() throws Exception {
@@ -46,7 +54,7 @@ class ExplorerApiTest {
         ObjectNode task = Json.object();
         task.put("task_id", taskId);
         task.put("challenge_type", "synthetic");
-        task.set("payload", Json.object().put("seed", "cd".repeat(32)).put("matrix_size", 16).put("iterations", 2));
+        task.set("payload", Json.object().put("seed", "cd".repeat(32)).put("matrix_size", TASK_N).put("iterations", 2));
         task.put("reward", TestNode.cpc("1.0").toString());
         task.put("deadline", System.currentTimeMillis() / 1000 + 600);
         Transaction create = TxBuilder.of(node.params, alice).nonce(5).timestamp(System.currentTimeMillis() / 1000)
@@ -54,6 +62,18 @@ class ExplorerApiTest {
         assertThat(node.client.sendTransaction(create).status()).isEqualTo(200);
         node.awaitIncluded(create.hashHex());
         for (String h : transfers) node.awaitIncluded(h);
+        submitComputeResults();
+    }
+
+    /** One synthetic result of a bonded worker and job 0 of the market task, sent by the PoC validator. */
+    static void submitComputeResults() throws Exception {
+        AccountKey worker = node.funded("5.0");
+        Transaction synthetic = node.sendSyntheticResult(worker);
+        syntheticId = synthetic.payload().path("task_id").asText();
+        Transaction market = node.sendMarketJob(worker, taskId, 0,
+                Hex.encode(Sha256.hash("job 0".getBytes(StandardCharsets.UTF_8))));
+        node.awaitIncluded(synthetic.hashHex());
+        node.awaitIncluded(market.hashHex());
     }
 
     @AfterAll
@@ -138,11 +158,12 @@ class ExplorerApiTest {
         assertThat(all.path("tasks")).hasSize(1);
         JsonNode t = all.path("tasks").get(0);
         assertThat(t.path("task_id").asText()).isEqualTo(taskId);
-        assertThat(t.path("status").asText()).isEqualTo("pending");
+        assertThat(t.path("status").asText()).isEqualTo("in_progress"); // job 0 of 2 is done
         assertThat(t.path("reward_cpc").asText()).isEqualTo("1.0");
-        assertThat(t.path("escrow_left_cpc").asText()).isEqualTo("1.0");
+        assertThat(t.path("escrow_left_cpc").asText()).isEqualTo("0.5");
         assertThat(all.path("next_offset").isNull()).isTrue();
-        assertThat(ok("/tasks?status=pending").path("tasks")).hasSize(1);
+        assertThat(ok("/tasks?status=in_progress").path("tasks")).hasSize(1);
+        assertThat(ok("/tasks?status=pending").path("tasks")).isEmpty();
         assertThat(ok("/tasks?status=completed").path("tasks")).isEmpty();
         assertThat(ok("/tasks?offset=1").path("tasks")).isEmpty();
         bad("/tasks?status=publishing", "status must be one of pending");
@@ -154,7 +175,9 @@ class ExplorerApiTest {
     void statsHaveEveryFigure() throws Exception {
         JsonNode s = ok("/stats");
         for (String f : List.of("height", "window_blocks", "window_ms", "block_time_ms", "tx_per_s", "txs_per_block",
-                "results_per_block", "workers_active", "active_workers", "validators", "tasks_open", "mempool_size")) {
+                "results_per_block", "finality_ms", "finality_samples", "compute_ops", "gops", "workers_active",
+                "active_workers", "validators", "commit_round", "validators_up", "validators_up_power_bps",
+                "tasks_open", "mempool_size")) {
             assertThat(s.has(f)).as(f).isTrue();
         }
         assertThat(s.path("window_blocks").asLong()).isEqualTo(Math.min(100, s.path("height").asLong()));
@@ -162,6 +185,63 @@ class ExplorerApiTest {
         assertThat(s.path("tasks_open").asInt()).isEqualTo(1);
         assertThat(s.path("block_time_ms").asDouble()).isPositive();
         assertThat(s.path("txs_per_block").asDouble()).isPositive();
+    }
+
+    /**
+     * The new figures recomputed here from the blocks, results and commit the node serves, by the definitions of
+     * docs/api.md: they must agree exactly for the window /stats names by its height.
+     */
+    @Test
+    void statsFinalityValidatorsUpAndGopsAreExact() throws Exception {
+        JsonNode s = ok("/stats");
+        long head = s.path("height").asLong();
+        long first = Math.max(0, head - 100);
+        java.util.Map<Long, JsonNode> headers = new java.util.HashMap<>();
+        for (long before = head + 1; before > first; ) {
+            JsonNode page = ok("/blocks?limit=100&before=" + before);
+            for (JsonNode b : page.path("blocks")) headers.put(b.path("height").asLong(), b);
+            before = page.path("blocks").get(page.path("blocks").size() - 1).path("height").asLong();
+        }
+        long blockMs = ok("/params").path("block_time_ms").asLong();
+        long n = node.params.syntheticMatrixSize();
+        List<Long> finality = new ArrayList<>();
+        BigInteger ops = BigInteger.ZERO;
+        int synthetic = 0;
+        int market = 0;
+        for (long h = first + 1; h <= head; h++) {
+            JsonNode b = headers.get(h);
+            if (h - 1 > 0 && b.path("round").asLong() == 0) {
+                finality.add(Math.max(0, b.path("timestamp").asLong() - headers.get(h - 1).path("timestamp").asLong()
+                        - blockMs));
+            }
+            if (b.path("result_count").asInt() == 0) continue;
+            for (JsonNode r : ok("/block/" + h + "/results").path("results")) {
+                boolean isMarket = r.path("kind").asText().equals("market");
+                long side = isMarket ? TASK_N : n; // a synthetic market job is one n×n×n product
+                ops = ops.add(BigInteger.valueOf(2 * side * side * side));
+                if (isMarket) market++; else synthetic++;
+            }
+        }
+        assertThat(synthetic).as("the setup's synthetic result is in the window").isEqualTo(1);
+        assertThat(market).as("the setup's market job is in the window").isEqualTo(1);
+        assertThat(s.path("compute_ops").bigIntegerValue()).isEqualTo(ops)
+                .isEqualTo(BigInteger.valueOf(2 * n * n * n + 2L * TASK_N * TASK_N * TASK_N));
+        long windowMs = headers.get(head).path("timestamp").asLong() - headers.get(first).path("timestamp").asLong();
+        assertThat(s.path("window_ms").asLong()).isEqualTo(windowMs);
+        assertThat(new BigDecimal(s.path("gops").asText())).isEqualByComparingTo(new BigDecimal(ops)
+                .divide(BigDecimal.valueOf(windowMs).multiply(BigDecimal.valueOf(1_000_000)), 2, RoundingMode.HALF_EVEN));
+
+        assertThat(s.path("finality_samples").asInt()).isEqualTo(finality.size()).isPositive();
+        finality.sort(null);
+        int mid = finality.size() / 2;
+        BigDecimal median = finality.size() % 2 == 1 ? BigDecimal.valueOf(finality.get(mid))
+                : BigDecimal.valueOf(finality.get(mid - 1) + finality.get(mid)).divide(BigDecimal.TWO);
+        assertThat(new BigDecimal(s.path("finality_ms").asText())).isEqualByComparingTo(median);
+
+        JsonNode commit = ok("/block/" + head).path("commit");
+        assertThat(s.path("commit_round").asLong()).isEqualTo(commit.path("round").asLong());
+        assertThat(s.path("validators_up").asInt()).isEqualTo(commit.path("signatures").size()).isEqualTo(1);
+        assertThat(s.path("validators_up_power_bps").asInt()).isEqualTo(10_000); // the one validator has all power
     }
 
     @Test
@@ -174,6 +254,8 @@ class ExplorerApiTest {
         assertThat(ok("/search?q=" + transfers.get(1)).path("results").get(0).path("kind").asText()).isEqualTo("tx");
         assertThat(ok("/search?q=" + bob.address()).path("results").get(0).path("kind").asText()).isEqualTo("address");
         assertThat(ok("/search?q=" + taskId).path("results").get(0).path("kind").asText()).isEqualTo("task");
+        assertThat(ok("/search?q=" + syntheticId).path("results").get(0).path("kind").asText()).isEqualTo("result");
+        assertThat(ok("/search?q=" + UUID.randomUUID()).path("results")).isEmpty();
         assertThat(ok("/search?q=99999999").path("results")).isEmpty();
         assertThat(ok("/search?q=nothing").path("results")).isEmpty();
         bad("/search", "q must be 1 to 100 characters");

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.File;
+import java.lang.foreign.MemorySegment;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +16,12 @@ import java.util.List;
 import java.util.UUID;
 import java.util.logging.Level;
 import org.cpc.client.TxBuilder;
+import org.cpc.compute.market.FraudProof;
+import org.cpc.compute.market.FraudProofBuilder;
+import org.cpc.compute.market.MatmulChallenge;
+import org.cpc.http.HttpService;
+import org.cpc.http.JsonHttp;
+import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.keys.AccountKey;
 import org.cpc.protocol.types.ComputeTask;
@@ -55,6 +64,8 @@ class ExplorerBrowserTest {
     static WebDriver driver;
     static WebDriverWait wait;
     static AccountKey alice;
+    /** A Task Market stand-in on the same HTTP stack as the real one (its CORS included), once a test starts it. */
+    static HttpService market;
 
     @BeforeAll
     static void start() throws Exception {
@@ -80,6 +91,7 @@ class ExplorerBrowserTest {
     @AfterAll
     static void stop() {
         if (driver != null) driver.quit();
+        if (market != null) market.close();
         if (node != null) node.close();
     }
 
@@ -124,6 +136,13 @@ class ExplorerBrowserTest {
         assertThat(js("return window.explorerTestMarker")).isEqualTo(42L);
         assertThat(driver.findElements(By.cssSelector("svg.chart"))).hasSize(3);
         assertThat(driver.findElement(By.id("live")).getText()).contains("height");
+        // finality, validators up and GOPS (read in one step: the live update replaces the tiles at any moment)
+        String tiles = (String) js("return [...document.querySelectorAll('.tile')].map((t) => t.querySelector('.label')"
+                + ".textContent + '=' + t.querySelector('.value').textContent + '|' + (t.querySelector('.hint') || {}).textContent)"
+                + ".join('\\n')");
+        assertThat(tiles).containsPattern("Finality=(\\d+ ms|\\d+\\.\\d\\d s)\\|median, proposal → commit; head in round \\d+")
+                .containsPattern("Validators up=1 / 1\\|100\\.00% of power signed the head")
+                .containsPattern("Measured GOPS=\\d+\\.\\d\\d\\|");
         screenshot("overview");
     }
 
@@ -198,14 +217,133 @@ class ExplorerBrowserTest {
         assertThat(node.client.sendTransaction(create).status()).isEqualTo(200);
         node.awaitIncluded(create.hashHex());
 
+        announceTaskMarket();
+
         open("task/" + id);
         heading("Task");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "0 of 3 accepted"));
         assertThat(driver.findElement(By.cssSelector(".badge.pending")).getText()).isEqualTo("pending");
+        // live progress, read across origins from the PoC validator's Task Market; what it says stays text
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "Jobs verified"));
+        WebElement live = driver.findElement(By.cssSelector("section[aria-label='Live progress']"));
+        assertThat(live.getText()).contains("2 of 3", "Status there", "in_progress", "<img src=x onerror=\"window.pwned=4\">",
+                "http://127.0.0.1:" + market.port());
+        assertThat(live.findElements(By.tagName("img"))).isEmpty();
+        assertThat(js("return window.pwned === undefined")).isEqualTo(true);
         screenshot("task");
         open("tasks");
         heading("Tasks");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "0 / 3"));
+    }
+
+    /**
+     * A PoC validator puts a wrong matmul job on chain and a FRAUD_PROOF proves one entry wrong; a worker's synthetic
+     * result is challenged. Each transaction's page decodes its payload and says what L1 found; the task's page shows
+     * the dispute, and a synthetic result's task id leads to its audit.
+     */
+    @Test
+    void aFraudProofAndAChallengeShowWhatL1Found() throws Exception {
+        int m = 4, k = 3, n = 2, rowsPerJob = 2;
+        byte[] a = new byte[m * k];
+        byte[] b = new byte[k * n];
+        new java.util.Random(15).nextBytes(a);
+        new java.util.Random(16).nextBytes(b);
+        ObjectNode payload = MatmulChallenge.payload(MemorySegment.ofArray(a), MemorySegment.ofArray(b), m, k, n, rowsPerJob);
+        byte[][] outputs = new byte[m / rowsPerJob][4 * rowsPerJob * n]; // each job's rows of C = A·B
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                int sum = 0;
+                for (int t = 0; t < k; t++) sum += a[i * k + t] * b[t * n + j];
+                ByteBuffer.wrap(outputs[i / rowsPerJob]).order(ByteOrder.LITTLE_ENDIAN).putInt(4 * ((i % rowsPerJob) * n + j), sum);
+            }
+        }
+        byte[] output = outputs[0]; // job 0 is wrong in entry C[1][1]
+        ByteBuffer.wrap(output).order(ByteOrder.LITTLE_ENDIAN).putInt(4 * (n + 1), ByteBuffer.wrap(output)
+                .order(ByteOrder.LITTLE_ENDIAN).getInt(4 * (n + 1)) + 1);
+        String id = UUID.randomUUID().toString();
+        ObjectNode task = Json.object().put("task_id", id).put("challenge_type", "matmul");
+        task.set("payload", payload);
+        task.put("reward", TestNode.cpc("2.0").toString()).put("deadline", System.currentTimeMillis() / 1000 + 600);
+        long nonce = node.client.balance(alice.address()).path("nonce").asLong();
+        Transaction create = TxBuilder.of(node.params, alice).nonce(nonce).timestamp(System.currentTimeMillis() / 1000)
+                .createTask(ComputeTask.fromJson(task));
+        assertThat(node.client.sendTransaction(create).status()).isEqualTo(200);
+        node.awaitIncluded(create.hashHex());
+        AccountKey worker = TestNode.newAccount();
+        for (int job = 0; job < outputs.length; job++) { // the PoC validator sends them: the worker sends nothing
+            node.awaitIncluded(node.sendMarketJob(worker, id, job,
+                    Hex.encode(MatmulChallenge.INSTANCE.resultHash(payload, job, outputs[job]))).hashHex());
+        }
+        open("address/" + worker.address());
+        heading("Address");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "SUBMIT_RESULT"));
+        assertThat(driver.findElements(By.xpath("//main//td[.//span[text()='SUBMIT_RESULT']]"))).hasSize(2);
+        FraudProof proof = FraudProofBuilder.build(id, payload, 0, 1, 1,
+                hash -> MemorySegment.ofArray(hash.equals(payload.get("a").textValue()) ? a : b), output);
+        Transaction fraud = TxBuilder.of(node.params, alice).nonce(nonce + 1).timestamp(System.currentTimeMillis() / 1000)
+                .fraudProof(proof.toJson());
+        var sent = node.client.sendTransaction(fraud);
+        assertThat(sent.status()).as(sent.body().toString()).isEqualTo(200);
+        node.awaitIncluded(fraud.hashHex());
+
+        open("tx/" + fraud.hashHex());
+        heading("Transaction");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "What L1 found"));
+        assertThat(driver.findElement(By.tagName("main")).getText()).contains("FRAUD_PROOF", "C[1][1]", "proven wrong",
+                "Claimed", "Correct", "Refund to the customer", "Bounty to the prover", "PoC validator slashed");
+        screenshot("fraud-proof");
+        search(id);
+        heading("Task");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "Disputes (1)"));
+        // settled: both jobs paid out of the escrow (0.8 CPC of each 1 CPC job to the worker), and one proven wrong
+        assertThat(driver.findElement(By.tagName("main")).getText()).contains("completed", "2 of 2 accepted",
+                "0.8 CPC", "proven wrong", "C[1][1] of job 0", "Disputable until\nblock ");
+        screenshot("task-dispute");
+
+        AccountKey synth = node.funded("5.0");
+        Transaction result = node.sendSyntheticResult(synth);
+        node.awaitIncluded(result.hashHex());
+        String resultId = result.payload().path("task_id").asText();
+        open("tx/" + result.hashHex());
+        heading("Transaction");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "A synthetic task, derived from a block."));
+        assertThat(driver.findElement(By.tagName("main")).getText()).contains("Task from block");
+        Transaction challenge = TxBuilder.of(node.params, alice).nonce(nonce + 2)
+                .timestamp(System.currentTimeMillis() / 1000).challengeResult(resultId);
+        sent = node.client.sendTransaction(challenge);
+        assertThat(sent.status()).as(sent.body().toString()).isEqualTo(200);
+        node.awaitIncluded(challenge.hashHex());
+        open("tx/" + challenge.hashHex());
+        heading("Transaction");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "What L1 found"));
+        assertThat(driver.findElement(By.tagName("main")).getText()).contains("CHALLENGE_RESULT", "passed",
+                "a challenge from");
+        search(resultId);
+        heading("Synthetic result");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "passed"));
+        assertThat(driver.findElement(By.tagName("main")).getText()).contains(synth.address().substring(0, 10));
+    }
+
+    /**
+     * Starts the stand-in Task Market (every task is two thirds done there, with a hostile error text) and has the
+     * devnet's PoC validator announce it on chain with an amount-0 BOND, once for the class: from then on every task
+     * page asks it (so it stays up until the end, and answers for any task: no page logs a failed request).
+     */
+    static synchronized void announceTaskMarket() throws Exception {
+        if (market != null) return;
+        market = new HttpService(ExplorerBrowserTest.class, new HttpService.Settings("a Task Market", "market", 4, 1024));
+        market.allowCrossOriginReads();
+        market.get("/tasks/{task_id}", ctx -> JsonHttp.json(ctx, 200, Json.object().put("task_id", ctx.pathParam("task_id"))
+                .put("status", "in_progress").put("jobs_total", 3).put("jobs_done", 2).put("jobs_on_chain", 0)
+                .put("error", "<img src=x onerror=\"window.pwned=4\">")));
+        market.start("127.0.0.1", 0);
+        AccountKey operator = node.operator();
+        Transaction announce = TxBuilder.of(node.params, operator)
+                .nonce(node.client.balance(operator.address()).path("nonce").asLong())
+                .timestamp(System.currentTimeMillis() / 1000).bondPoc(BigInteger.ZERO, "http://127.0.0.1:" + market.port(), "stand-in");
+        var r = node.client.sendTransaction(announce);
+        assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
+        node.awaitIncluded(announce.hashHex());
     }
 
     @Test

@@ -12,13 +12,21 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import org.cpc.chain.market.JobDigest;
 import org.cpc.client.NodeClient;
 import org.cpc.client.TxBuilder;
+import org.cpc.compute.SyntheticProver;
+import org.cpc.compute.SyntheticResult;
+import org.cpc.compute.gemm.Backends;
+import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.crypto.Secp256k1;
+import org.cpc.protocol.gas.GasSchedule;
 import org.cpc.protocol.keys.AccountKey;
+import org.cpc.protocol.keys.Keyring;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.Amounts;
+import org.cpc.protocol.types.ComputeResult;
 import org.cpc.protocol.types.Transaction;
 
 /** A real devnet node on loopback (ephemeral port, RocksDB in a temp dir, 200 ms blocks) and helpers to drive it. */
@@ -108,6 +116,48 @@ final class TestNode implements AutoCloseable {
             Thread.sleep(BLOCK_MS / 2);
         }
         throw new AssertionError("the chain did not reach height " + height + " within 20 s");
+    }
+
+    /** The devnet's operator account: the validator's reward address, and the genesis PoC validator. */
+    AccountKey operator() {
+        return new Keyring(runner.dataDir().keys()).unlockSecp256k1(NodeInit.OPERATOR_KEY,
+                NodeInit.DEVNET_KEY_PASSWORD.toCharArray());
+    }
+
+    /**
+     * Bonds {@code worker} (a funded account that has sent nothing yet) as a worker, waits for the bond, and sends a
+     * synthetic result on the head block (nonce 1); returns that SUBMIT_RESULT, accepted into the mempool.
+     */
+    Transaction sendSyntheticResult(AccountKey worker) throws Exception {
+        Transaction bond = TxBuilder.of(params, worker).timestamp(System.currentTimeMillis() / 1000)
+                .bondWorker(params.bonds().minWorkerBond());
+        assertThat(client.sendTransaction(bond).status()).isEqualTo(200);
+        awaitIncluded(bond.hashHex());
+        JsonNode source = json(get("/block/latest"));
+        long h0 = source.path("header").path("height").asLong();
+        SyntheticResult proved = new SyntheticProver(Backends.java(1).gemm()).prove(source.path("hash").asText(), h0,
+                worker.address(), params.syntheticMatrixSize(), params.syntheticSpotChecks());
+        Transaction submit = TxBuilder.of(params, worker).nonce(1).timestamp(System.currentTimeMillis() / 1000)
+                .gasLimit(2_000_000).submitResult(new ComputeResult(proved.taskId(), worker.address(),
+                        proved.resultHash(), proved.proof(), h0, null));
+        NodeClient.Reply r = client.sendTransaction(submit);
+        assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
+        return submit;
+    }
+
+    /**
+     * Job {@code job} of market task {@code taskId} with {@code resultHash}, signed by {@code worker} and sent by the
+     * operator (the PoC validator); returns the SUBMIT_RESULT, accepted into the mempool.
+     */
+    Transaction sendMarketJob(AccountKey worker, String taskId, int job, String resultHash) {
+        AccountKey operator = operator();
+        ComputeResult r = new ComputeResult(taskId, worker.address(), resultHash, null, (long) job,
+                Hex.encode(worker.signRecoverable(JobDigest.of(taskId, worker.address(), resultHash, job))));
+        Transaction t = TxBuilder.of(params, operator).nonce(client.balance(operator.address()).path("nonce").asLong())
+                .timestamp(System.currentTimeMillis() / 1000).gasLimit(GasSchedule.MARKET_RESULT_GAS).submitResult(r);
+        NodeClient.Reply reply = client.sendTransaction(t);
+        assertThat(reply.status()).as(reply.body().toString()).isEqualTo(200);
+        return t;
     }
 
     BigInteger balance(String address) {

@@ -82,6 +82,7 @@ public final class MarketServer extends ApiServer<MarketServer> {
         this.blobs = blobs;
         this.config = config;
         http.observe(driver.metrics()::httpRequest);
+        http.allowCrossOriginReads(); // a node's block explorer shows a task's live progress from here
         registerRoutes();
     }
 

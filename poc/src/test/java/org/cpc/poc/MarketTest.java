@@ -347,7 +347,7 @@ class MarketTest {
     }
 
     @Test
-    void badRequestsGetClearErrors() {
+    void badRequestsGetClearErrors() throws Exception {
         try (PocValidator v = start(config(tmp).withMaxBlobBytes(1000), validatorKey, ledger)) {
             MarketClient c = new MarketClient(v.url());
             assertThatThrownBy(() -> c.uploadBlob(new byte[1001]))
@@ -411,6 +411,15 @@ class MarketTest {
             for (HttpService.Route r : v.server().routes()) {
                 assertThat(openapi.path("paths").has(r.path())).as(r.toString()).isTrue();
             }
+            // a node's block explorer, on another origin, reads a task's progress: GET across origins, nothing else
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<Void> read = http.send(HttpRequest.newBuilder(URI.create(v.url() + "/tasks/" + id)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            assertThat(read.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+            HttpResponse<Void> write = http.send(HttpRequest.newBuilder(URI.create(v.url() + "/tasks"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.discarding());
+            assertThat(write.statusCode()).isEqualTo(400);
+            assertThat(write.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
         }
     }
 

@@ -6,13 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,11 +41,6 @@ public final class ExplorerApi {
     static final int DEFAULT_TASKS_PAGE = 25;
     /** Filtered task lists walk every task they skip; the offset bounds that walk. */
     static final int MAX_TASKS_OFFSET = 10_000;
-    /** {@code GET /stats} looks at the blocks of the last this many block intervals. */
-    static final int STATS_WINDOW = 100;
-    /** {@code GET /stats} lists at most this many active workers (those with most results first). */
-    static final int MAX_ACTIVE_WORKERS = 100;
-
     /** Longest search query; everything it looks for is shorter. */
     static final int MAX_SEARCH_CHARS = 100;
 
@@ -60,24 +48,11 @@ public final class ExplorerApi {
     private static final Pattern POSITION = Pattern.compile("(\\d{1,18})(?::(\\d{1,9}))?");
 
     private final ChainQuery query;
-    /**
-     * What {@code /stats} needs of each block in its window, by height. Committed blocks never change (BFT: no
-     * reorgs), so each is read once; heights that leave the window are dropped.
-     */
-    private final Map<Long, BlockStat> stats = new ConcurrentHashMap<>();
-
-    private record BlockStat(long timestamp, int txs, List<String> workers) {
-        static BlockStat of(Block b) {
-            List<String> workers = new ArrayList<>();
-            for (Transaction tx : b.transactions()) {
-                if (tx.txType() == TxType.SUBMIT_RESULT) workers.add(tx.payload().path("worker_address").asText());
-            }
-            return new BlockStat(b.header().timestamp(), b.transactions().size(), List.copyOf(workers));
-        }
-    }
+    private final ExplorerStats stats;
 
     public ExplorerApi(ChainQuery query) {
         this.query = query;
+        this.stats = new ExplorerStats(query);
     }
 
     /** Registers the explorer's API routes and its pages with {@code get} (which also answers HEAD). */
@@ -229,52 +204,14 @@ public final class ExplorerApi {
         json(ctx, 200, o);
     }
 
-    /** Rolling figures over the last {@link #STATS_WINDOW} block intervals; docs/api.md defines each. */
+    /** Rolling figures over the last {@link ExplorerStats#WINDOW} block intervals; docs/api.md defines each. */
     private void stats(Context ctx) {
-        long head = query.head().header().height();
-        long first = Math.max(0, head - STATS_WINDOW);
-        stats.keySet().removeIf(h -> h < first);
-        long txs = 0;
-        long results = 0;
-        Map<String, Integer> byWorker = new HashMap<>();
-        BlockStat oldest = stat(first);
-        BlockStat newest = stat(head);
-        // Transactions and results of the blocks after the first: those made in the window's time span.
-        for (long h = first + 1; h <= head; h++) {
-            BlockStat s = stat(h);
-            txs += s.txs();
-            results += s.workers().size();
-            for (String w : s.workers()) byWorker.merge(w, 1, Integer::sum);
-        }
-        long intervals = head - first;
-        long spanMs = newest.timestamp() - oldest.timestamp();
-        ObjectNode o = Json.object();
-        o.put("height", head);
-        o.put("window_blocks", intervals);
-        o.put("window_ms", spanMs);
-        if (intervals == 0) {
-            o.putNull("block_time_ms");
-            o.putNull("tx_per_s");
-        } else {
-            o.put("block_time_ms", ratio(spanMs, intervals));
-            o.put("tx_per_s", spanMs == 0 ? null : ratio(txs * 1000, spanMs));
-        }
-        o.put("txs_per_block", intervals == 0 ? BigDecimal.ZERO : ratio(txs, intervals));
-        o.put("results_per_block", intervals == 0 ? BigDecimal.ZERO : ratio(results, intervals));
-        o.put("workers_active", byWorker.size());
-        ArrayNode workers = o.putArray("active_workers");
-        byWorker.entrySet().stream()
-                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .limit(MAX_ACTIVE_WORKERS)
-                .forEach(e -> workers.addObject().put("address", e.getKey()).put("results", e.getValue()));
-        o.put("validators", query.validators().size());
-        o.put("tasks_open", query.openTaskCount());
-        o.put("mempool_size", query.mempoolSize());
-        json(ctx, 200, o);
+        json(ctx, 200, stats.json());
     }
 
     /**
-     * What a query names on this chain: a block (by height or hash), a transaction, an account, a market task.
+     * What a query names on this chain: a block (by height or hash), a transaction, an account, a market task, a
+     * synthetic result (by its task id).
      * Answers 200 with an empty list when nothing matches, so a browser's search logs no error.
      */
     private void search(Context ctx) {
@@ -296,32 +233,10 @@ public final class ExplorerApi {
             query.transaction(lower).ifPresent(t -> arr.addObject().put("kind", "tx").put("id", lower));
         }
         if (Address.isAccount(q)) arr.addObject().put("kind", "address").put("id", q);
-        if (NodeServer.UUID.matcher(lower).matches() && query.task(lower).isPresent()) {
-            arr.addObject().put("kind", "task").put("id", lower);
+        if (NodeServer.UUID.matcher(lower).matches()) {
+            if (query.task(lower).isPresent()) arr.addObject().put("kind", "task").put("id", lower);
+            else if (query.resultAudit(lower).isPresent()) arr.addObject().put("kind", "result").put("id", lower);
         }
         json(ctx, 200, o);
-    }
-
-    private BlockStat stat(long height) {
-        return stats.computeIfAbsent(height, h -> BlockStat.of(query.block(h).orElseThrow()));
-    }
-
-    private static BigDecimal ratio(long a, long b) {
-        return BigDecimal.valueOf(a).divide(BigDecimal.valueOf(b), 2, RoundingMode.HALF_EVEN);
-    }
-
-    private static int intParam(Context ctx, String name, int dflt, int min, int max) {
-        String raw = ctx.queryParam(name);
-        if (raw == null) return dflt;
-        int v;
-        try {
-            v = Integer.parseInt(raw);
-        } catch (NumberFormatException e) {
-            v = min - 1;
-        }
-        if (v < min || v > max) {
-            throw ApiException.badRequest(name + " must be an integer from " + min + " to " + max + ", not '" + raw + "'");
-        }
-        return v;
     }
 }

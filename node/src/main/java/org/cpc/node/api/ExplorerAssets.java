@@ -17,12 +17,13 @@ import org.cpc.protocol.crypto.Sha256;
  * Serves the block explorer: {@code GET /} is its page, {@code GET /explorer/{file}} its scripts and styles, all
  * from the node's own jar (nothing from a CDN; it works offline). Only the files listed in {@link #FILES} exist,
  * so no path a client sends reaches the class path. Every answer carries a strict Content-Security-Policy: scripts
- * only from this node and never inline, no plugins, no framing, requests only back to this node — so even if data
- * written by a stranger (a task payload, a memo) slipped into the page as markup, it could not run.
+ * only from this node and never inline, no plugins, no framing — so even if data written by a stranger (a task
+ * payload, a memo) slipped into the page as markup, it could not run. Scripts may read from this node and from
+ * http(s) origins ({@code connect-src}): a task's page asks its PoC validator's Task Market for its live progress.
  */
 public final class ExplorerAssets {
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
-            + " connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+            + " connect-src 'self' http: https:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     private static final String DIR = "/org/cpc/node/explorer/";
     /** Every file of the explorer; anything else under /explorer/ is a 404. */
     public static final List<String> FILES = List.of("index.html", "style.css", "icon.svg", "app.js", "api.js", "dom.js",

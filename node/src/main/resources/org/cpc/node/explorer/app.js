@@ -3,7 +3,7 @@ import { get, enc } from './api.js';
 import { h, errorBox, empty, link } from './dom.js';
 import { overview, blocks, block, tx } from './views-chain.js';
 import { address, validators, workers } from './views-accounts.js';
-import { task, tasks } from './views-market.js';
+import { task, tasks, result } from './views-market.js';
 
 const routes = [
   [/^$/, overview],
@@ -12,6 +12,7 @@ const routes = [
   [/^tx\/([^/]+)$/, tx],
   [/^address\/([^/]+)$/, address],
   [/^task\/([^/]+)$/, task],
+  [/^result\/([^/]+)$/, result],
   [/^tasks$/, tasks],
   [/^validators$/, validators],
   [/^workers$/, workers],
@@ -46,7 +47,7 @@ async function render() {
     }
   }
   if (current !== renderCount) return; // the reader went elsewhere meanwhile
-  main.replaceChildren(...[content].flat());
+  main.replaceChildren(...[content].flat(Infinity).filter((c) => c != null && c !== false)); // views nest lists, leave gaps
   // When the page's content is in: what the explorer load benchmark (bench module) times from navigation start.
   performance.clearMarks('explorer:content');
   performance.mark('explorer:content');

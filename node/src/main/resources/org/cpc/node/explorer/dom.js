@@ -75,6 +75,8 @@ export const blockLink = (height) => link('block/' + encodeURIComponent(height),
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const isTaskId = (s) => UUID.test(String(s));
 export const taskLink = (id) => (isTaskId(id) ? ident(id, 'task/' + id) : ident(id));
+/** A synthetic result, by its task id: its page is its audit record. */
+export const resultLink = (id) => (isTaskId(id) ? ident(id, 'result/' + id) : ident(id));
 
 const WEI_PER_CPC = 10n ** 18n;
 

@@ -1,10 +1,11 @@
 // Overview, blocks, a block, a transaction.
 import { get, enc } from './api.js';
 import {
-  h, link, ident, addressLink, txLink, blockLink, taskLink, isTaskId, cpc, time, ago, fields, table, empty, badge,
+  h, link, ident, addressLink, txLink, blockLink, taskLink, resultLink, cpc, time, ago, fields, table, empty, badge,
   jsonView,
 } from './dom.js';
 import { barChart } from './chart.js';
+import { fraudProofVerdict, challengeVerdict } from './views-market.js';
 
 /** Blocks the overview's charts show. */
 const CHART_BLOCKS = 200;
@@ -26,16 +27,25 @@ async function recentBlocks(count, before) {
 const tile = (label, value, hint) => h('div', { class: 'tile' }, h('div', { class: 'label' }, label),
   h('div', { class: 'value' }, value), hint ? h('div', { class: 'hint' }, hint) : null);
 
+/** Milliseconds as "420 ms" or "1.25 s". */
+const duration = (ms) => (ms == null ? '—' : ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`);
+
 function statTiles(s) {
   const n = (v, digits = 2) => (v == null ? '—' : Number(v).toFixed(digits));
   return h('div', { class: 'tiles' },
     tile('Height', link('block/' + s.height, String(s.height))),
     tile('Block time', s.block_time_ms == null ? '—' : n(s.block_time_ms / 1000) + ' s', `mean of ${s.window_blocks} blocks`),
+    tile('Finality', duration(s.finality_ms), s.commit_round == null ? 'median, proposal → commit'
+      : `median, proposal → commit; head in round ${s.commit_round}`),
+    tile('Validators up', s.validators_up == null ? '—' : link('validators', `${s.validators_up} / ${s.validators}`),
+      s.validators_up_power_bps == null ? 'no commit at genesis'
+        : `${n(s.validators_up_power_bps / 100)}% of power signed the head`),
     tile('Transactions / s', n(s.tx_per_s), `${n(s.txs_per_block)} per block`),
     tile('Compute results / block', n(s.results_per_block)),
+    tile('Measured GOPS', n(s.gops), h('span', { title: `${s.compute_ops} integer operations in ${s.window_ms} ms` },
+      'accepted results\' work / s')),
     tile('Workers active', String(s.workers_active), link('workers', 'who')),
     tile('Tasks open', link('tasks', String(s.tasks_open))),
-    tile('Validators', link('validators', String(s.validators))),
     tile('Mempool', String(s.mempool_size), 'pending transactions'));
 }
 
@@ -146,7 +156,8 @@ export async function block(ctx) {
     table(['#', 'Hash', 'Type', 'From', 'To', 'Amount', 'Fee', 'Gas used'], txRows(txs.txs), 'No transactions in this block.'),
     h('h2', {}, `Compute results (${results.results.length})`),
     table(['#', 'Transaction', 'Kind', 'Worker', 'Task', 'Reward'], results.results.map((r) => [String(r.index),
-      txLink(r.tx_hash), badge(r.kind), addressLink(r.result.worker_address), taskLink(r.result.task_id), cpc(r.reward)]),
+      txLink(r.tx_hash), badge(r.kind), addressLink(r.result.worker_address),
+      r.kind === 'synthetic' ? resultLink(r.result.task_id) : taskLink(r.result.task_id), cpc(r.reward)]),
     'No compute results in this block.'),
     h('h2', {}, 'Commit'),
     b.commit == null
@@ -156,20 +167,28 @@ export async function block(ctx) {
   ];
 }
 
-function payloadView(t, reward) {
+/** SUBMIT_RESULT's payload; r is its entry of GET /block/{h}/results (kind, reward), undefined while pending. */
+function resultView(p, r) {
+  const kind = r ? r.kind : undefined; // 'synthetic' or 'market'; a pending result is not classified yet
+  return fields([
+    ['Task', kind === 'synthetic' ? resultLink(p.task_id) : taskLink(p.task_id), kind === 'synthetic'
+      ? 'A synthetic task, derived from a block.' : kind === 'market' ? 'A job of a market task.'
+        : 'A job of a market task, or a synthetic task derived from a block: L1 decides when it includes it.'],
+    ['Worker', addressLink(p.worker_address)],
+    ['Result hash', ident(p.result_hash)],
+    [{ synthetic: 'Task from block', market: 'Job' }[kind] || 'Nonce', p.nonce == null ? null
+      : kind === 'synthetic' ? blockLink(p.nonce) : String(p.nonce)],
+    ['Proof', p.proof ? ident(p.proof) : null, p.proof ? `${p.proof.length / 2} bytes` : undefined],
+    ['Worker signature', p.signature ? ident(p.signature) : null],
+    ['Reward', r === undefined ? undefined : cpc(r && r.reward)],
+  ]);
+}
+
+function payloadView(t, result) {
   const p = t.payload || {};
   switch (t.tx_type) {
     case 'SUBMIT_RESULT':
-      return fields([
-        ['Task', taskLink(p.task_id), isTaskId(p.task_id) ? 'A job of a market task.' : 'A synthetic task, derived from a block.'],
-        ['Worker', addressLink(p.worker_address)],
-        ['Result hash', ident(p.result_hash)],
-        [isTaskId(p.task_id) ? 'Job' : 'Task from block', p.nonce == null ? null
-          : isTaskId(p.task_id) ? String(p.nonce) : blockLink(p.nonce)],
-        ['Proof', p.proof ? ident(p.proof) : null, p.proof ? `${p.proof.length / 2} bytes` : undefined],
-        ['Worker signature', p.signature ? ident(p.signature) : null],
-        ['Reward', reward === undefined ? undefined : cpc(reward)],
-      ]);
+      return resultView(p, result);
     case 'CREATE_TASK':
       return fields([
         ['Task', taskLink(p.task_id)], ['Challenge', String(p.challenge_type)], ['Reward', cpc(p.reward)],
@@ -177,6 +196,18 @@ function payloadView(t, reward) {
       ]);
     case 'CANCEL_TASK':
       return fields([['Task', taskLink(p.task_id)]]);
+    case 'FRAUD_PROOF': {
+      const hex = (x, path) => [ident(x), `${String(x || '').length / 2} bytes; audit path of ${[].concat(path || []).length} hashes`];
+      return fields([
+        ['Task', taskLink(p.task_id)], ['Job', String(p.job)],
+        ['Entry', `C[${p.row}][${p.col}]`, 'the entry of the job\'s output the proof says is wrong'],
+        ['Row of A', ...hex(p.a_row, p.a_path)], ['Column of B', ...hex(p.b_col, p.b_path)],
+        ['Output chunk', ...hex(p.c_chunk, p.chunk_path)],
+        ['Row path', `${[].concat(p.row_path || []).length} hashes`, 'from the row to the job\'s result_hash'],
+      ]);
+    }
+    case 'CHALLENGE_RESULT':
+      return fields([['Synthetic result', resultLink(p.task_id), 'the result whose full recomputation (audit) this forces']]);
     default:
       return Object.keys(p).length ? jsonView(p) : empty('No payload.');
   }
@@ -186,11 +217,12 @@ export async function tx(ctx) {
   const hash = ctx.params[0];
   const s = await get('/tx/' + enc(hash));
   const t = s.tx;
-  let reward;
+  let result;
   if (s.status === 'included' && t.tx_type === 'SUBMIT_RESULT') {
-    const r = (await get(`/block/${s.block_height}/results`)).results.find((x) => x.index === s.index);
-    reward = r ? r.reward : null;
+    result = (await get(`/block/${s.block_height}/results`)).results.find((x) => x.index === s.index) || null;
   }
+  const verdict = t.tx_type === 'FRAUD_PROOF' ? await fraudProofVerdict(s)
+    : t.tx_type === 'CHALLENGE_RESULT' ? await challengeVerdict(s) : null;
   return [
     h('h1', {}, 'Transaction'),
     fields([
@@ -211,6 +243,7 @@ export async function tx(ctx) {
       ['Signature', ident(t.signature)],
     ]),
     h('h2', {}, 'Payload'),
-    payloadView(t, reward),
+    payloadView(t, result),
+    verdict ? [h('h2', {}, 'What L1 found'), verdict] : null,
   ];
 }
