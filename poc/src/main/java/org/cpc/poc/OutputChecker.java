@@ -60,7 +60,7 @@ final class OutputChecker {
         String hash = Hex.encode(Sha256.hash(out));
         String committed;
         try {
-            committed = Hex.encode(t.type().resultHash(t.payload(), j.index(), out));
+            committed = Hex.encode(t.type().resultHash(t.payload(), j.index(), out, blobs));
         } catch (IllegalArgumentException e) {
             return new Verdict.Wrong(e.getMessage());
         }

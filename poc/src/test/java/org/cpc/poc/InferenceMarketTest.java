@@ -46,7 +46,8 @@ class InferenceMarketTest {
         byte[] input = fixture(name + ".input.bin");
         String m = c.uploadBlob(onnx).path("hash").asText();
         String in = c.uploadBlob(input).path("hash").asText();
-        return InferenceChallenge.payload(model, m, in, input.length / model.input().size(), samplesPerJob);
+        return InferenceChallenge.payload(model, m, in, java.lang.foreign.MemorySegment.ofArray(input),
+                input.length / model.input().size(), samplesPerJob);
     }
 
     private String publish(MarketClient c, ObjectNode payload) {

@@ -43,7 +43,7 @@ import org.cpc.protocol.codec.Json;
  */
 public final class InferenceChallenge implements ChallengeType {
     public static final InferenceChallenge INSTANCE = new InferenceChallenge();
-    static final List<String> FIELDS = List.of("model", "model_commitment", "input", "samples", "samples_per_job",
+    static final List<String> FIELDS = List.of("model", "model_commitment", "input", "input_root", "samples", "samples_per_job",
             "sample_input_bytes", "sample_output_bytes", "sample_trace_bytes", "sample_macs");
     /** Most samples in one task. */
     public static final int MAX_SAMPLES = 1 << 20;
@@ -64,12 +64,17 @@ public final class InferenceChallenge implements ChallengeType {
         return "inference";
     }
 
-    /** The payload for running {@code samples} samples of {@code model} (blob {@code modelHash}) on blob {@code inputHash}. */
-    public static ObjectNode payload(IntModel model, String modelHash, String inputHash, int samples, int samplesPerJob) {
+    /**
+     * The payload for running the {@code samples} samples of {@code input} (blob {@code inputHash}) through
+     * {@code model} (blob {@code modelHash}).
+     */
+    public static ObjectNode payload(IntModel model, String modelHash, String inputHash, MemorySegment input,
+                                     int samples, int samplesPerJob) {
         ObjectNode p = Json.object();
         p.put("model", modelHash);
         p.put("model_commitment", Hex.encode(model.commitment()));
         p.put("input", inputHash);
+        p.put("input_root", Hex.encode(InferenceCommitment.inputRoot(input, samples, model.input().size())));
         p.put("samples", samples);
         p.put("samples_per_job", samplesPerJob);
         p.put("sample_input_bytes", model.input().size());
@@ -85,6 +90,7 @@ public final class InferenceChallenge implements ChallengeType {
         Payloads.hash(payload, name(), "model");
         Payloads.hash(payload, name(), "model_commitment");
         Payloads.hash(payload, name(), "input");
+        Payloads.hash(payload, name(), "input_root");
         long samples = Payloads.integer(payload, name(), "samples", 1, MAX_SAMPLES);
         long perJob = Payloads.integer(payload, name(), "samples_per_job", 1, MAX_SAMPLES);
         long in = Payloads.integer(payload, name(), "sample_input_bytes", 1, LIMITS.inputBytes());
@@ -112,11 +118,11 @@ public final class InferenceChallenge implements ChallengeType {
     }
 
     /** A valid payload's fields. */
-    private record Spec(String model, String commitment, String input, int samples, int perJob, int inBytes,
-                        int outBytes, long traceBytes, long macs) {
+    record Spec(String model, String commitment, String input, String inputRoot, int samples, int perJob, int inBytes,
+                int outBytes, long traceBytes, long macs) {
         static Spec of(JsonNode p) {
             return new Spec(p.get("model").textValue(), p.get("model_commitment").textValue(), p.get("input").textValue(),
-                    p.get("samples").intValue(), p.get("samples_per_job").intValue(), p.get("sample_input_bytes").intValue(),
+                    p.get("input_root").textValue(), p.get("samples").intValue(), p.get("samples_per_job").intValue(), p.get("sample_input_bytes").intValue(),
                     p.get("sample_output_bytes").intValue(), p.get("sample_trace_bytes").longValue(),
                     p.get("sample_macs").longValue());
         }
@@ -165,6 +171,12 @@ public final class InferenceChallenge implements ChallengeType {
         declared("sample_output_bytes", s.outBytes(), m.output().size());
         declared("sample_trace_bytes", s.traceBytes(), m.traceBytesPerSample());
         declared("sample_macs", s.macs(), m.macsPerSample());
+        String root = Hex.encode(InferenceCommitment.inputRoot(blobs.blob(s.input()), s.samples(), s.inBytes()));
+        if (!root.equals(s.inputRoot())) {
+            throw new IllegalArgumentException("inference payload.input_root is " + s.inputRoot() + ", but the samples"
+                    + " of blob input have the root " + root + " (docs/protocol.md, \"Trace commitments and fraud proofs"
+                    + " (inference)\")");
+        }
     }
 
     private static void declared(String field, long got, long model) {
@@ -230,6 +242,24 @@ public final class InferenceChallenge implements ChallengeType {
     public long verifyMacs(JsonNode payload, int index) {
         Spec s = Spec.of(payload);
         return s.count(index) * TraceVerifier.ROUNDS * (s.macs() + s.traceBytes());
+    }
+
+    /** Not defined without the model: {@link #resultHash(JsonNode, int, byte[], BlobSource)} reads it. */
+    @Override
+    public byte[] resultHash(JsonNode payload, int index, byte[] output) {
+        throw new UnsupportedOperationException("an inference result_hash needs the model blob");
+    }
+
+    /** The trace root of the job's output ({@link InferenceCommitment}); a wrong-sized output has none. */
+    @Override
+    public byte[] resultHash(JsonNode payload, int index, byte[] output, BlobSource blobs) {
+        Spec s = Spec.of(payload);
+        return InferenceCommitment.traceRoot(model(s, blobs), s.count(index), output);
+    }
+
+    /** The imported model of a valid payload (checked against its model_commitment). */
+    static IntModel model(JsonNode payload, BlobSource blobs) {
+        return model(Spec.of(payload), blobs);
     }
 
     /** The job's trace: samples × sample_trace_bytes. */
