@@ -49,7 +49,7 @@ public final class GasSchedule {
     public static final long FRAUD_PROOF_GAS = 100_000;
     /**
      * Per hex character of a FRAUD_PROOF's data: {@code a_row}, {@code b_col}, {@code c_chunk}, and 64 per hash of its
-     * four paths. Counted from the payload's fields rather than its JCS, which a node would otherwise write out
+     * four paths (an inference proof: its header, unit and chunks, and 64 per hash of every path). Counted from the payload's fields rather than its JCS, which a node would otherwise write out
      * (about 75 KB at the largest k) each time it prices the transaction.
      */
     public static final long FRAUD_PROOF_GAS_PER_HEX = 16;
