@@ -617,6 +617,7 @@ final class BenchCommand extends GroupCommand {
     static final class Traces implements Runnable {
         @Option(names = "--n", defaultValue = "1024", description = "Matrix size (default: ${DEFAULT-VALUE}).")
         int n;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
         @Option(names = "--model", paramLabel = "M.onnx", description = "An ONNX model: measure inference traces.")
         java.nio.file.Path model;
         @Option(names = "--input", paramLabel = "X.bin", description = "Its int8 input (with --model; the first 256"
@@ -629,7 +630,9 @@ final class BenchCommand extends GroupCommand {
             if ((model == null) != (input == null)) {
                 throw new Errors.CliException(Cpc.EXIT_USAGE, "--model and --input go together");
             }
-            if (model != null) org.cpc.bench.compute.InferenceTraceBenchmark.run(System.out, model, input, threads);
+            if (model != null) {
+                org.cpc.bench.compute.InferenceTraceBenchmark.run(spec.commandLine().getOut(), model, input, threads);
+            }
             else org.cpc.bench.compute.TraceBenchmark.run(System.out, n, threads);
         }
     }

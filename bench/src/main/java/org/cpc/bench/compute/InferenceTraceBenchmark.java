@@ -2,7 +2,7 @@ package org.cpc.bench.compute;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -35,7 +35,7 @@ public final class InferenceTraceBenchmark {
 
     private InferenceTraceBenchmark() {}
 
-    public static void run(PrintStream out, Path modelFile, Path inputFile, int threads) {
+    public static void run(PrintWriter out, Path modelFile, Path inputFile, int threads) {
         byte[] onnx;
         byte[] all;
         try {
@@ -93,6 +93,7 @@ public final class InferenceTraceBenchmark {
                     model.ops().get(layer).getClass().getSimpleName(), claim.wire(), entry,
                     Jcs.canonicalize(p.toJson()).length, ns / 1e3, ns / perSig, perSig / 1e3);
         }
+        out.flush();
     }
 
     private static double verifyNs(InferenceFraudProof p, JsonNode payload, String hash) {
