@@ -80,10 +80,7 @@ class FraudProofTxTest {
     }
 
     Block block(LocalChain ch, Transaction... txs) throws Exception {
-        for (Transaction t : txs) MarketTest.accepted(ch.submit(t));
-        Block blk = produce(ch, vkey);
-        assertThat(blk.transactions()).hasSize(txs.length);
-        return blk;
+        return MarketKit.block(ch, vkey, txs);
     }
 
     /** Job {@code job}'s output, with entry (row, col) of C set to {@code wrong} when row ≥ 0. */

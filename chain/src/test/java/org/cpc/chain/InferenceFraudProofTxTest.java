@@ -85,10 +85,7 @@ class InferenceFraudProofTxTest {
     }
 
     Block block(LocalChain ch, Transaction... txs) throws Exception {
-        for (Transaction t : txs) MarketTest.accepted(ch.submit(t));
-        Block blk = produce(ch, vkey);
-        assertThat(blk.transactions()).hasSize(txs.length);
-        return blk;
+        return MarketKit.block(ch, vkey, txs);
     }
 
     byte[] output(int job) {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.foreign.MemorySegment;
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -32,12 +31,7 @@ import org.cpc.compute.market.InferenceFraudProof.RowOpening;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.codec.Json;
-import org.cpc.protocol.crypto.Secp256k1;
 import org.cpc.protocol.crypto.Sha256;
-import org.cpc.protocol.keys.AccountKey;
-import org.cpc.protocol.params.NetworkParams;
-import org.cpc.protocol.types.Transaction;
-import org.cpc.protocol.types.TxType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -291,15 +285,7 @@ class InferenceFraudProofTest {
         byte[] json = Jcs.canonicalize(p.toJson());
         assertThat(json.length).isLessThanOrEqualTo(InferenceFraudProof.MAX_JSON_BYTES);
         assertThat(InferenceFraudProof.fromJson(Json.parse(json)).unit()).isEqualTo(p.unit());
-        AccountKey key = AccountKey.of(Secp256k1.randomPrivateKey());
-        for (String network : List.of("devnet", "testnet", "mainnet")) {
-            NetworkParams params = NetworkParams.named(network);
-            Transaction unsigned = new Transaction(params.chainId(), TxType.FRAUD_PROOF, key.address(), null,
-                    BigInteger.ZERO, BigInteger.TEN.pow(18), Long.MAX_VALUE >> 11, Long.MAX_VALUE >> 11,
-                    Long.MAX_VALUE >> 11, 4_000_000_000L, Hex.encode(key.publicKey()), p.toJson(), null);
-            Transaction signed = unsigned.withSignature(Hex.encode(key.sign(unsigned.hash())));
-            assertThat(signed.encodedSize()).as(network).isLessThanOrEqualTo((int) params.maxTxBytes());
-        }
+        FraudProofTest.fitsATransaction(p.toJson());
     }
 
     private static byte[] bytes(Random rnd, int n) {
