@@ -28,6 +28,7 @@ import org.cpc.protocol.codec.Json;
  * Exact int8 inference of an imported ONNX model ({@link IntModel}) over a batch of samples. Payload:
  * <pre>{"model": blob hash of the ONNX file, "model_commitment": hex of IntModel.commitment(),
  *  "input": blob hash of the batch (samples × sample_input_bytes int8, sample-major, each sample in C×H×W order),
+ *  "input_root": the root over its samples (InferenceCommitment.inputRoot),
  *  "samples": N, "samples_per_job": S,
  *  "sample_input_bytes", "sample_output_bytes", "sample_trace_bytes", "sample_macs": the model's figures per sample}</pre>
  * The four per-sample figures are declared so that everything L1 and the PoC validator's scheduler need (job
@@ -40,6 +41,9 @@ import org.cpc.protocol.codec.Json;
  * channel-major within a sample; n·sample_trace_bytes bytes in all. Its part of the task result is the last layer's
  * int8 activations, the last n·sample_output_bytes bytes of the output; so the result is samples ×
  * sample_output_bytes int8 — the model's quantized output (read as real numbers with its output scale and zero point).
+ * A job's result_hash, which its worker signs and L1 records, is the root of its trace commitment
+ * ({@link InferenceCommitment}), so that one wrong entry of any layer can be proven on L1 ({@link InferenceFraudProof});
+ * {@code input_root} in the payload commits to the batch's samples the same way.
  */
 public final class InferenceChallenge implements ChallengeType {
     public static final InferenceChallenge INSTANCE = new InferenceChallenge();

@@ -85,7 +85,7 @@ public final class InferenceFraudVerifier {
         if (accClaim && !h.linear()) {
             throw new Refused("layer " + p.layer() + " is a " + h.kindName() + ": it has no accumulators to dispute");
         }
-        String what = "a " + p.claim().wire() + " claim on a " + h.kindName() + " layer";
+        String what = "an " + p.claim().wire() + " claim on a " + h.kindName() + " layer";
         present("unit", p.unit() != null, h.linear(), what);
         present("input", p.input() != null, accClaim || !h.linear(), what);
         present("acc", p.acc() != null, h.linear(), what);

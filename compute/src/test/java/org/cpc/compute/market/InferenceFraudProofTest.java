@@ -167,9 +167,9 @@ class InferenceFraudProofTest {
         malformed(t, hash, conv, o -> flip((ArrayNode) o.get("input").get("path")), "input.path does not lead from the"
                 + " row to the task's input_root");
         malformed(t, hash, conv, o -> flip((ArrayNode) o.get("acc").get("path")), "acc.path does not lead");
-        malformed(t, hash, conv, o -> o.set("act", o.get("acc")), "act must be null for a accumulator claim on a Conv layer");
-        malformed(t, hash, conv, o -> o.putNull("input"), "input must be given for a accumulator claim on a Conv layer");
-        malformed(t, hash, conv, o -> o.put("claim", "output"), "input must be null for a output claim on a Conv layer");
+        malformed(t, hash, conv, o -> o.set("act", o.get("acc")), "act must be null for an accumulator claim on a Conv layer");
+        malformed(t, hash, conv, o -> o.putNull("input"), "input must be given for an accumulator claim on a Conv layer");
+        malformed(t, hash, conv, o -> o.put("claim", "output"), "input must be null for an output claim on a Conv layer");
         ObjectNode pool = proof(t, 0, 0, 1, 0, Claim.OUTPUT, out).toJson();
         malformed(t, hash, pool, o -> o.put("claim", "accumulator"), "layer 1 is a MaxPool: it has no accumulators");
         malformed(t, hash, pool, o -> ((ObjectNode) o.get("act").get("chunks").get(0)).put("index", 1),
