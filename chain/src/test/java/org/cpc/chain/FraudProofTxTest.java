@@ -80,10 +80,7 @@ class FraudProofTxTest {
     }
 
     Block block(LocalChain ch, Transaction... txs) throws Exception {
-        for (Transaction t : txs) MarketTest.accepted(ch.submit(t));
-        Block blk = produce(ch, vkey);
-        assertThat(blk.transactions()).hasSize(txs.length);
-        return blk;
+        return MarketKit.block(ch, vkey, txs);
     }
 
     /** Job {@code job}'s output, with entry (row, col) of C set to {@code wrong} when row ≥ 0. */
@@ -125,6 +122,20 @@ class FraudProofTxTest {
 
     static BigInteger bps(BigInteger w, int bps) {
         return w.multiply(BigInteger.valueOf(bps)).divide(BigInteger.valueOf(10_000));
+    }
+
+    /** What a proven FRAUD_PROOF moves, by the rule of docs/protocol.md, for a job share and the two bonds. */
+    record Slash(BigInteger pocTake, BigInteger workerTake, BigInteger refund, BigInteger bounty, BigInteger burned) {
+        static Slash of(BigInteger share, BigInteger pocBond, BigInteger workerBond) {
+            int slashBps = PARAMS.bonds().fraudSlashBps(), bountyBps = PARAMS.bonds().fraudBountyBps();
+            BigInteger pocTake = bps(pocBond, slashBps);
+            BigInteger workerTake = bps(workerBond, slashBps);
+            BigInteger fromPoc = share.min(pocTake);
+            BigInteger fromWorker = share.subtract(fromPoc).min(workerTake);
+            BigInteger bounty = bps(pocTake.subtract(fromPoc), bountyBps).add(bps(workerTake.subtract(fromWorker), bountyBps));
+            BigInteger burned = pocTake.add(workerTake).subtract(fromPoc).subtract(fromWorker).subtract(bounty);
+            return new Slash(pocTake, workerTake, fromPoc.add(fromWorker), bounty, burned);
+        }
     }
 
     @Test
@@ -211,14 +222,9 @@ class FraudProofTxTest {
             long h = pb.header().height();
             long gas = ch.transaction(proven.hashHex()).orElseThrow().gasUsed();
 
-            int slashBps = PARAMS.bonds().fraudSlashBps(), bountyBps = PARAMS.bonds().fraudBountyBps();
-            BigInteger pocTake = bps(pocBond.amount(), slashBps);
-            BigInteger workerTake = bps(WORKER_BOND, slashBps);
-            BigInteger fromPoc = share.min(pocTake);
-            BigInteger fromWorker = share.subtract(fromPoc).min(workerTake);
-            BigInteger bounty = bps(pocTake.subtract(fromPoc), bountyBps).add(bps(workerTake.subtract(fromWorker), bountyBps));
-            BigInteger burned = pocTake.add(workerTake).subtract(fromPoc).subtract(fromWorker).subtract(bounty);
-            assertThat(fromPoc.add(fromWorker)).as("the customer is refunded the whole share").isEqualTo(share);
+            Slash x = Slash.of(share, pocBond.amount(), WORKER_BOND);
+            BigInteger pocTake = x.pocTake(), workerTake = x.workerTake(), bounty = x.bounty(), burned = x.burned();
+            assertThat(x.refund()).as("the customer is refunded the whole share").isEqualTo(share);
 
             assertThat(ch.workBond(BondRole.POC_VALIDATOR, addr(POC)).orElseThrow().amount())
                     .isEqualTo(pocBond.amount().subtract(pocTake));

@@ -100,6 +100,15 @@ final class MarketKit {
         return tx(senderPriv, TxType.SUBMIT_RESULT, BigInteger.ZERO, r.toJson(), nonce, GasSchedule.MARKET_RESULT_GAS);
     }
 
+    /** Submits {@code txs} (each must be admitted), produces the next block and checks it holds all of them. */
+    static org.cpc.protocol.types.Block block(LocalChain ch, java.security.PrivateKey vkey, Transaction... txs)
+            throws Exception {
+        for (Transaction t : txs) MarketTest.accepted(ch.submit(t));
+        org.cpc.protocol.types.Block blk = produce(ch, vkey);
+        org.assertj.core.api.Assertions.assertThat(blk.transactions()).hasSize(txs.length);
+        return blk;
+    }
+
     static BigInteger fee(Transaction t) {
         return t.fee();
     }

@@ -260,14 +260,29 @@ final class BenchCommand extends GroupCommand {
 
     @Command(name = "traces", description = {
         "Matmul trace commitments: the row root's added cost over SHA-256 of a job's output, as a share of the job's",
-        "compute (n×n×n, CPU backend), and fraud proof verification time against one secp256k1 signature check."})
+        "compute (n×n×n, CPU backend), and fraud proof verification time against one secp256k1 signature check.",
+        "With --model and --input: the same for an inference job of that model (its trace root) and one fraud proof",
+        "per layer, instead."})
     static final class Traces implements Runnable {
         @Option(names = "--n", defaultValue = "1024", description = "Matrix size (default: ${DEFAULT-VALUE}).")
         int n;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+        @Option(names = "--model", paramLabel = "M.onnx", description = "An ONNX model: measure inference traces.")
+        java.nio.file.Path model;
+        @Option(names = "--input", paramLabel = "X.bin", description = "Its int8 input (with --model; the first 256"
+                + " samples are one job).")
+        java.nio.file.Path input;
 
         @Override
         public void run() {
-            org.cpc.bench.compute.TraceBenchmark.run(System.out, n, Runtime.getRuntime().availableProcessors());
+            int threads = Runtime.getRuntime().availableProcessors();
+            if ((model == null) != (input == null)) {
+                throw new Errors.CliException(Cpc.EXIT_USAGE, "--model and --input go together");
+            }
+            if (model != null) {
+                org.cpc.bench.compute.InferenceTraceBenchmark.run(spec.commandLine().getOut(), model, input, threads);
+            }
+            else org.cpc.bench.compute.TraceBenchmark.run(System.out, n, threads);
         }
     }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.math.BigInteger;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -239,7 +240,12 @@ final class TaskCommand extends GroupCommand {
             int s = perJob != null ? perJob
                     : (int) Math.max(1, Math.min(samples, (16L << 20) / m.traceBytesPerSample()));
             if (perJob == null) s = Math.max(s, (samples + ChallengeType.MAX_JOBS - 1) / ChallengeType.MAX_JOBS);
-            return InferenceChallenge.payload(m, upload(c, modelFile), upload(c, inputFile), samples, s);
+            try (Arena arena = Arena.ofConfined(); FileChannel ch = FileChannel.open(inputFile, StandardOpenOption.READ)) {
+                MemorySegment input = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena); // input_root reads it
+                return InferenceChallenge.payload(m, upload(c, modelFile), upload(c, inputFile), input, samples, s);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read " + inputFile + ": " + e.getMessage());
+            }
         }
 
         /** The payload with the blob hashes and the trace roots (a_root, b_root) of the files, mapped, not read in. */

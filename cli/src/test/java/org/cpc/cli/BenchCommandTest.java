@@ -44,6 +44,18 @@ class BenchCommandTest {
     }
 
     @Test
+    void tracesOfAnInferenceModelCommitAndProveEveryLayer() {
+        java.nio.file.Path onnx = java.nio.file.Path.of(System.getProperty("cpc.root.dir", ".."),
+                "compute/src/test/resources/onnx");
+        Run r = Run.cpc("bench", "traces", "--model", onnx.resolve("cnn_qdq.onnx").toString(), "--input",
+                onnx.resolve("cnn_qdq.input.bin").toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("cnn_qdq.onnx, one job of 3 samples", "trace root", "fraud proof, layer 0 (Conv,"
+                + " accumulator", "fraud proof, layer 1 (MaxPool, output");
+        assertThat(Run.cpc("bench", "traces", "--model", "m.onnx").exit()).isEqualTo(Cpc.EXIT_USAGE);
+    }
+
+    @Test
     void statesyncJoinsASmallChainAndComparesItWithReplaying() {
         Run r = Run.cpc("bench", "statesync", "--blocks", "60", "--accounts", "2000", "--peers", "1,2");
         assertThat(r.exit()).as(r.err()).isZero();

@@ -13,11 +13,18 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import org.cpc.chain.market.JobDigest;
 import org.cpc.client.NodeClient;
 import org.cpc.client.TxBuilder;
 import org.cpc.compute.testing.Int8Matrices;
 import org.cpc.compute.market.MatmulChallenge;
+import org.cpc.compute.gemm.JavaGemm;
+import org.cpc.compute.infer.IntModel;
+import org.cpc.compute.infer.ModelLimits;
+import org.cpc.compute.infer.OnnxImporter;
+import org.cpc.compute.market.BlobSource;
+import org.cpc.compute.market.InferenceChallenge;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.crypto.Sha256;
@@ -29,15 +36,16 @@ import org.cpc.protocol.types.Transaction;
 
 /**
  * A dishonest PoC validator, as a test double: it serves the part of a Task Market that a customer disputing a task
- * reads ({@code GET /blobs/{hash}}, {@code GET /tasks/{id}/result}) on a loopback port, and, bonded as a PoC
- * validator on the real chain, accepts whatever its worker says: it puts a matmul task's jobs on L1 with the worker's
- * signatures over the commitments of an output in which some entries are wrong, as a PoC validator that skips its
- * checks would. Everything it sends is signed for real and goes through the node's REST API.
+ * reads ({@code GET /blobs/{hash}}, {@code GET /tasks/{id}/result}, {@code GET /tasks/{id}/jobs/{job}/output}) on a
+ * loopback port, and, bonded as a PoC validator on the real chain, accepts whatever its worker says: it puts a matmul
+ * or inference task's jobs on L1 with the worker's signatures over the commitments of an output in which some entries
+ * are wrong, as a PoC validator that skips its checks would. Everything it sends is signed for real and goes through the node's REST API.
  */
 final class DishonestMarket implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
     private final Map<String, byte[]> results = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> outputs = new ConcurrentHashMap<>();
     private final NodeClient client;
     private final NetworkParams params;
     final AccountKey poc;
@@ -52,7 +60,10 @@ final class DishonestMarket implements AutoCloseable {
         server.createContext("/blobs/", ex -> serve(ex, blobs.get(last(ex))));
         server.createContext("/tasks/", ex -> {
             String[] parts = ex.getRequestURI().getPath().split("/");
-            serve(ex, parts.length == 4 && parts[3].equals("result") ? results.get(parts[2]) : null);
+            byte[] body = parts.length == 4 && parts[3].equals("result") ? results.get(parts[2])
+                    : parts.length == 6 && parts[3].equals("jobs") && parts[5].equals("output")
+                    ? outputs.get(parts[2] + "/" + parts[4]) : null;
+            serve(ex, body);
         });
         server.start();
     }
@@ -106,8 +117,8 @@ final class DishonestMarket implements AutoCloseable {
                    BigInteger reward, int... wrong) throws InterruptedException {
         ObjectNode payload = MatmulChallenge.payload(MemorySegment.ofArray(a), MemorySegment.ofArray(b), m, k, n,
                 rowsPerJob);
-        blobs.put(Hex.encode(Sha256.hash(a)), a);
-        blobs.put(Hex.encode(Sha256.hash(b)), b);
+        put(a);
+        put(b);
         include(builder(customer).createTask(new ComputeTask(taskId, "matmul", payload, reward,
                 System.currentTimeMillis() / 1000 + 600)));
         byte[] c = Int8Matrices.product(a, b, m, k, n);
@@ -115,12 +126,50 @@ final class DishonestMarket implements AutoCloseable {
         for (int i = 0; i < wrong.length; i += 3) w.putInt(4 * (wrong[i] * n + wrong[i + 1]), wrong[i + 2]);
         results.put(taskId, c);
         int jobs = (m + rowsPerJob - 1) / rowsPerJob;
-        Transaction last = null;
-        TxBuilder tb = builder(poc);
+        String[] hashes = new String[jobs];
         for (int j = 0; j < jobs; j++) {
             int from = 4 * n * rowsPerJob * j;
             byte[] out = Arrays.copyOfRange(c, from, Math.min(c.length, from + 4 * n * rowsPerJob));
-            String rh = Hex.encode(MatmulChallenge.INSTANCE.resultHash(payload, j, out));
+            hashes[j] = Hex.encode(MatmulChallenge.INSTANCE.resultHash(payload, j, out));
+        }
+        putJobs(taskId, hashes);
+        return c;
+    }
+
+    /**
+     * The customer's inference task over {@code input} with the model {@code onnx}, every job run here and put on
+     * chain by this PoC validator after {@code lie} changed its trace (job index, output), as a worker that lies would.
+     */
+    void runInferenceTask(AccountKey customer, String taskId, byte[] onnx, byte[] input, int samplesPerJob,
+                          BigInteger reward, BiConsumer<Integer, byte[]> lie) throws InterruptedException {
+        IntModel model = OnnxImporter.fromBytes(onnx, ModelLimits.DEFAULT);
+        ObjectNode payload = InferenceChallenge.payload(model, put(onnx), put(input), MemorySegment.ofArray(input),
+                input.length / model.input().size(), samplesPerJob);
+        include(builder(customer).createTask(new ComputeTask(taskId, "inference", payload, reward,
+                System.currentTimeMillis() / 1000 + 600)));
+        BlobSource source = h -> MemorySegment.ofArray(blobs.get(h));
+        String[] hashes = new String[InferenceChallenge.INSTANCE.jobCount(payload)];
+        for (int j = 0; j < hashes.length; j++) {
+            byte[] out = InferenceChallenge.INSTANCE.execute(payload, taskId, j, source, new JavaGemm(1));
+            lie.accept(j, out);
+            outputs.put(taskId + "/" + j, out);
+            hashes[j] = Hex.encode(InferenceChallenge.INSTANCE.resultHash(payload, j, out, source));
+        }
+        putJobs(taskId, hashes);
+    }
+
+    private String put(byte[] blob) {
+        String h = Hex.encode(Sha256.hash(blob));
+        blobs.put(h, blob);
+        return h;
+    }
+
+    /** Every job of the task on L1, sent by this PoC validator with its worker's signature over each result_hash. */
+    private void putJobs(String taskId, String[] resultHashes) throws InterruptedException {
+        Transaction last = null;
+        TxBuilder tb = builder(poc);
+        for (int j = 0; j < resultHashes.length; j++) {
+            String rh = resultHashes[j];
             byte[] digest = JobDigest.of(taskId, worker.address(), rh, j);
             ComputeResult r = new ComputeResult(taskId, worker.address(), rh, null, (long) j,
                     Hex.encode(worker.signRecoverable(digest)));
@@ -132,7 +181,6 @@ final class DishonestMarket implements AutoCloseable {
             tb = tb.nonce(last.nonce() + 1);
         }
         include(last);
-        return c;
     }
 
     @Override

@@ -96,6 +96,7 @@ class IndependentClientTest {
             marketRoutes.put("/openapi.json", "/openapi.json");
             marketRoutes.put("/blobs/{hash}", null); // downloads, below
             marketRoutes.put("/tasks/{task_id}/result", null);
+            marketRoutes.put("/tasks/{task_id}/jobs/{job}/output", "/tasks/" + taskId + "/jobs/0/output");
             Map<String, String> marketPosts = Map.of("/blobs", "/blobs", "/tasks", "/tasks",
                     "/tasks/{task_id}/cancel", "/tasks/" + taskId + "/cancel");
             coverAll(v.server().routes().stream().map(r -> r.method() + " " + r.path()).toList(),

@@ -22,6 +22,10 @@ import org.cpc.protocol.keys.Keyring;
 import org.cpc.protocol.params.BondParams;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.Amounts;
+import org.cpc.compute.infer.IntModel;
+import org.cpc.compute.infer.ModelLimits;
+import org.cpc.compute.infer.OnnxImporter;
+import org.cpc.compute.market.InferenceCommitment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Isolated;
@@ -168,6 +172,37 @@ class TaskDisputeTest {
                 assertThat(forced.err()).contains("L1 found the entry right: nothing was slashed, and the proof cost");
                 BigInteger spent = beforeFalse.subtract(new BigInteger(client.balance(alice.address()).path("balance").asText()));
                 assertThat(forced.err()).contains(spent.divide(BigInteger.valueOf(params.minGasPrice())) + " gas");
+
+                // An inference task: the worker lies about one MaxPool output of sample 2 (job 1); the customer
+                // proves it from the model, the input and the job's trace.
+                String inf = "7c1e3f0a-1b2c-4d3e-8f4a-5b6c7d8e9f02";
+                Path fixtures = Path.of(System.getProperty("cpc.root.dir", ".."), "compute/src/test/resources/onnx");
+                byte[] onnx = Files.readAllBytes(fixtures.resolve("cnn_qdq.onnx"));
+                IntModel model = OnnxImporter.fromBytes(onnx, ModelLimits.DEFAULT);
+                int pool = 1, entry = 3, at = InferenceCommitment.Layout.of(model, 1).actRow(pool, 0) + entry;
+                market.runInferenceTask(alice, inf, onnx, Files.readAllBytes(fixtures.resolve("cnn_qdq.input.bin")), 2,
+                        Amounts.cpc(1), (job, out) -> {
+                            if (job == 1) out[at] = (byte) (out[at] == 127 ? 126 : out[at] + 1);
+                        });
+                Run honestLayer = cpcWithKeys("task", "dispute", inf, "--job", "0", "--sample", "1", "--layer", "0",
+                        "--entry", "2", "--claim", "accumulator", "--market", market.url(), "--node", nodeUrl);
+                assertThat(honestLayer.exit()).as(honestLayer.err()).isEqualTo(Cpc.EXIT_FAILED);
+                assertThat(honestLayer.out()).contains("verdict: right — accumulator 2 of layer 0 of sample 1 of job 0");
+                Run noEntry = cpcWithKeys("task", "dispute", inf, "--job", "1", "--row", "2", "--col", "3",
+                        "--market", market.url(), "--node", nodeUrl);
+                assertThat(noEntry.exit()).isEqualTo(Cpc.EXIT_USAGE);
+                assertThat(noEntry.err()).contains("an inference task's entry is named by --sample, --layer and --entry");
+                Run infDispute = cpcWithKeys("task", "dispute", inf, "--job", "1", "--sample", "2", "--layer",
+                        String.valueOf(pool), "--entry", String.valueOf(entry), "--from", "alice", "--market",
+                        market.url(), "--node", nodeUrl);
+                assertThat(infDispute.exit()).as(infDispute.err()).isZero();
+                assertThat(infDispute.out()).contains("verdict: WRONG — output 3 of layer 1 of sample 2 of job 1",
+                        "the max of its window", "proven in block", "job 1 of task " + inf + " is wrong (output 3 of"
+                                + " layer 1 of sample 2 is ");
+                JsonNode di = NodeClient.require(client.get("/task/" + inf)).path("results").get(1).path("dispute");
+                assertThat(di.path("layer").asInt()).isEqualTo(pool);
+                assertThat(di.path("claim").asText()).isEqualTo("output");
+                assertThat(new BigInteger(di.path("refund").asText())).isEqualTo(Amounts.cpc(1).divide(BigInteger.TWO));
 
                 // A PoC validator keeps traces at least L1's dispute_window: a shorter setting is refused.
                 Run shortWindow = Run.cpc("poc", "start", "--key", "k", "--keys-dir", dir.resolve("keys").toString(),

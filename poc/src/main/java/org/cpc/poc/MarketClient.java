@@ -119,7 +119,19 @@ public final class MarketClient {
 
     /** GET /tasks/{id}/result into memory. */
     public byte[] result(String taskId) {
-        HttpResponse<byte[]> r = raw(HttpRequest.newBuilder(base.resolve("/tasks/" + enc(taskId) + "/result"))
+        return bytes("/tasks/" + enc(taskId) + "/result");
+    }
+
+    /**
+     * GET /tasks/{id}/jobs/{job}/output into memory: the job's output as its worker sent it (inference: its trace).
+     * Not trusted: a fraud proof built from it is checked against the job's result_hash on L1.
+     */
+    public byte[] jobOutput(String taskId, int job) {
+        return bytes("/tasks/" + enc(taskId) + "/jobs/" + job + "/output");
+    }
+
+    private byte[] bytes(String path) {
+        HttpResponse<byte[]> r = raw(HttpRequest.newBuilder(base.resolve(path))
                 .timeout(Duration.ofMinutes(10)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() != 200) throw error(r.statusCode(), r.body());
         return r.body();

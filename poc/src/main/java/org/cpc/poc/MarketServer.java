@@ -106,6 +106,7 @@ public final class MarketServer extends ApiServer<MarketServer> {
             json(ctx, 200, ask(id, m -> m.task(id)));
         });
         http.get("/tasks/{task_id}/result", this::result);
+        http.get("/tasks/{task_id}/jobs/{job}/output", this::jobOutput);
         http.post("/tasks/{task_id}/cancel", ctx -> json(ctx, 200, refusals(() -> intake.cancel(ctx.pathParam("task_id"),
                 Requests.json(ctx, MAX_JSON_BODY, "a signed CANCEL_TASK transaction")))));
         http.get("/workers", ctx -> json(ctx, 200, PocDriver.await(driver.call(PocMachine::workers))));
@@ -317,6 +318,23 @@ public final class MarketServer extends ApiServer<MarketServer> {
         String hash = ask(id, m -> m.resultHash(id));
         ctx.header("X-Result-Hash", hash);
         Download.serve(ctx, blobs.path(hash), hash, "application/octet-stream");
+    }
+
+    /**
+     * An accepted job's output as its worker sent it (inference: the whole trace), what a fraud proof of the job
+     * opens; header X-Result-Hash = the job's result_hash (the commitment on L1). Kept as long as the task is.
+     */
+    private void jobOutput(Context ctx) {
+        String id = ctx.pathParam("task_id");
+        int job;
+        try {
+            job = Integer.parseInt(ctx.pathParam("job"));
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("job must be a job index (a decimal integer), not " + ctx.pathParam("job"));
+        }
+        PocMachine.AcceptedOutput o = ask(id, m -> m.acceptedOutput(id, job));
+        ctx.header("X-Result-Hash", o.resultHash());
+        ctx.contentType("application/octet-stream").result(OutputChecker.output(store, blobs, o.outputHash()));
     }
 
     private void listTasks(Context ctx) {

@@ -60,7 +60,7 @@ final class OutputChecker {
         String hash = Hex.encode(Sha256.hash(out));
         String committed;
         try {
-            committed = Hex.encode(t.type().resultHash(t.payload(), j.index(), out));
+            committed = Hex.encode(t.type().resultHash(t.payload(), j.index(), out, blobs));
         } catch (IllegalArgumentException e) {
             return new Verdict.Wrong(e.getMessage());
         }
@@ -103,6 +103,11 @@ final class OutputChecker {
 
     /** A job's accepted output, from the store (small ones) or the blob files. */
     byte[] output(String hash) {
+        return output(store, blobs, hash);
+    }
+
+    /** A stored job output by its SHA-256: small ones are in the store, the rest are blobs. */
+    static byte[] output(PocStore store, BlobStore blobs, String hash) {
         byte[] b = store.getBytes(StoreKeys.output(hash));
         return b != null ? b : blobs.read(hash);
     }

@@ -13,6 +13,9 @@ import org.cpc.compute.infer.IntModel;
 import org.cpc.compute.infer.ModelLimits;
 import org.cpc.compute.infer.OnnxImporter;
 import org.cpc.compute.market.InferenceChallenge;
+import org.cpc.compute.market.InferenceCommitment;
+import org.cpc.protocol.codec.Hex;
+import org.cpc.protocol.types.ComputeResult;
 import org.cpc.protocol.keys.AccountKey;
 import org.cpc.protocol.types.Transaction;
 import org.cpc.worker.PoolWorker;
@@ -46,7 +49,8 @@ class InferenceMarketTest {
         byte[] input = fixture(name + ".input.bin");
         String m = c.uploadBlob(onnx).path("hash").asText();
         String in = c.uploadBlob(input).path("hash").asText();
-        return InferenceChallenge.payload(model, m, in, input.length / model.input().size(), samplesPerJob);
+        return InferenceChallenge.payload(model, m, in, java.lang.foreign.MemorySegment.ofArray(input),
+                input.length / model.input().size(), samplesPerJob);
     }
 
     private String publish(MarketClient c, ObjectNode payload) {
@@ -67,6 +71,19 @@ class InferenceMarketTest {
             assertThat(t.path("jobs_total").asInt()).isEqualTo(3);
             assertThat(t.path("challenge_type").asText()).isEqualTo("inference");
             assertThat(workersOf(t)).containsExactly(w.worker().address());
+            // Each job's trace is served for fraud proofs, and its result_hash is the trace root the worker signed.
+            ObjectNode p = (ObjectNode) t.path("payload");
+            byte[] trace = c.jobOutput(id, 2);
+            IntModel model = OnnxImporter.fromBytes(fixture("cnn_qdq.onnx"), ModelLimits.DEFAULT);
+            assertThat(trace).hasSize((int) model.traceBytesPerSample());
+            String root = Hex.encode(InferenceCommitment.traceRoot(model, 1, trace));
+            assertThat(ledger.accepted.stream().filter(r -> r.taskId().equals(id) && r.nonce() == 2)
+                    .map(ComputeResult::resultHash).toList()).containsExactly(root);
+            assertThatThrownBy(() -> c.jobOutput(id, 3)).isInstanceOfSatisfying(MarketClient.MarketException.class,
+                    e -> assertThat(e.status()).isEqualTo(404));
+            assertThatThrownBy(() -> c.get("/tasks/" + id + "/jobs/x/output"))
+                    .isInstanceOfSatisfying(MarketClient.MarketException.class, e -> assertThat(e.status()).isEqualTo(400));
+            assertThat(p.path("input_root").asText()).hasSize(64);
             w.stop();
         }
     }
@@ -105,6 +122,12 @@ class InferenceMarketTest {
             assertThatThrownBy(() -> publish(c, p)).isInstanceOfSatisfying(MarketClient.MarketException.class, e -> {
                 assertThat(e.status()).isEqualTo(422);
                 assertThat(e.getMessage()).contains("payload.model_commitment");
+            });
+            ObjectNode q = upload(c, "mlp_qdq", 1);
+            q.put("input_root", "00".repeat(32));
+            assertThatThrownBy(() -> publish(c, q)).isInstanceOfSatisfying(MarketClient.MarketException.class, e -> {
+                assertThat(e.status()).isEqualTo(422);
+                assertThat(e.getMessage()).contains("payload.input_root");
             });
         }
     }

@@ -352,7 +352,7 @@ public final class PoolWorker implements Worker {
                     throw new IllegalStateException("the output is " + out.length + " bytes; the PoC validator takes"
                             + " at most " + maxResultBytes);
                 }
-                byte[] hash = t.resultHash(m.payload(), index, out); // matmul: the row root a fraud proof opens
+                byte[] hash = t.resultHash(m.payload(), index, out, blobs); // matmul, inference: the root a fraud proof opens
                 byte[] sig = key.signRecoverable(
                         PoolProtocol.resultDigest(taskId, key.address(), Hex.encode(hash), null, index));
                 sendBinary(PoolCodec.encode(new JobResult(jobId, hash, sig, out)));

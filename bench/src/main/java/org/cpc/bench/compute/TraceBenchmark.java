@@ -110,7 +110,7 @@ public final class TraceBenchmark {
                 perProof / 1e3, perProof / perSig, perSig / 1e3);
     }
 
-    private static double signatureVerifyNs() {
+    static double signatureVerifyNs() {
         byte[] key = Secp256k1.randomPrivateKey();
         byte[] pub = Secp256k1.get().publicKey(key);
         byte[] h = Sha256.hash(new byte[] {1});

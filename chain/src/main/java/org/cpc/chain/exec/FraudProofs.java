@@ -11,8 +11,7 @@ import org.cpc.chain.market.MarketTask;
 import org.cpc.chain.staking.BondRole;
 import org.cpc.chain.staking.WorkBond;
 import org.cpc.chain.staking.WorkBonds;
-import org.cpc.compute.market.FraudProof;
-import org.cpc.compute.market.FraudProofVerifier;
+import org.cpc.compute.market.FraudProofCheck;
 import org.cpc.compute.market.FraudVerdict;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.params.NetworkParams;
@@ -20,7 +19,8 @@ import org.cpc.protocol.types.Transaction;
 
 /**
  * The FRAUD_PROOF transaction (docs/protocol.md, "Fraud proofs on L1"): its rules and its effect. A proof that an
- * entry of a market matmul job's committed output is wrong slashes the PoC validator that put the job on chain and
+ * entry of a market matmul or inference job's committed output is wrong ({@link FraudProofCheck}, by the task's
+ * challenge type) slashes the PoC validator that put the job on chain and
  * the worker whose signature it carries ({@link WorkBonds#slash}, {@code fraud_slash_bps} of each bond), refunds
  * the customer the job's share out of those slashes, pays the prover {@code fraud_bounty_bps} of what is left of
  * each, and burns the rest. A proof whose entry is right is included and does nothing but cost its sender gas; a
@@ -54,10 +54,18 @@ public final class FraudProofs {
     }
 
     /**
-     * A proof judged against state: the entry it disputes, its task, the job, and the verifier's verdict (never
-     * Malformed).
+     * A proof judged against state: the entry it disputes (matmul: row and col of C; inference: sample and entry, with
+     * layer and claim, which are null for matmul), its task, the job, and the verifier's verdict (never Malformed).
      */
-    public record Judged(String taskId, int row, int col, MarketTask task, JobRecord job, FraudVerdict verdict) {}
+    public record Judged(String taskId, int row, int col, Integer layer, String claim, MarketTask task, JobRecord job,
+                         FraudVerdict verdict) {
+        static Judged of(JsonNode p, MarketTask task, JobRecord job, FraudVerdict v) {
+            boolean inference = "inference".equals(task.challengeType());
+            return new Judged(task.taskId(), p.path(inference ? "sample" : "row").intValue(),
+                    p.path(inference ? "entry" : "col").intValue(), inference ? p.path("layer").intValue() : null,
+                    inference ? p.path("claim").textValue() : null, task, job, v);
+        }
+    }
 
     /**
      * Every stateful rule, cheapest first, then the signature ({@code signature}, memoized by the executor), then the
@@ -76,9 +84,9 @@ public final class FraudProofs {
         int jobIndex = p.path("job").intValue();
         MarketTask task = state.task(taskId);
         if (task == null) throw new TxRejected("FRAUD_PROOF names no market task " + taskId);
-        if (!"matmul".equals(task.challengeType())) {
+        if (!FraudProofCheck.disputable(task.challengeType())) {
             throw new TxRejected("task " + taskId + " is a " + task.challengeType() + " task; fraud proofs dispute"
-                    + " matmul jobs only");
+                    + " matmul and inference jobs only");
         }
         JobRecord job = jobIndex < 0 ? null : state.job(taskId, jobIndex);
         if (job == null) {
@@ -89,8 +97,8 @@ public final class FraudProofs {
         JobDispute before = disputes.dispute(taskId, jobIndex);
         if (before != null) {
             throw new TxRejected("job " + jobIndex + " of task " + taskId + " was already proven wrong by "
-                    + before.txHash() + " at height " + before.height() + " (entry C[" + before.row() + "]["
-                    + before.col() + "]); a job is disputed once");
+                    + before.txHash() + " at height " + before.height() + " (" + before.entry() + "); a job is"
+                    + " disputed once");
         }
         long until = disputes.disputeUntil(task, nowS, params);
         if (height > until) {
@@ -102,22 +110,12 @@ public final class FraudProofs {
         String key = ptx.hashHex() + "/" + job.resultHash() + "/" + task.payloadHash();
         FraudVerdict v = verdicts.get(key);
         if (v == null) {
-            v = verify(p, state.payload(taskId), job.resultHash());
+            v = FraudProofCheck.verify(task.challengeType(), p, Json.parse(state.payload(taskId)), job.resultHash());
             if (verdicts.size() >= MEMO) verdicts.clear();
             verdicts.put(key, v);
         }
         if (v instanceof FraudVerdict.Malformed m) throw new TxRejected("FRAUD_PROOF proves nothing: " + m.reason());
-        return new Judged(taskId, p.path("row").intValue(), p.path("col").intValue(), task, job, v);
-    }
-
-    private static FraudVerdict verify(JsonNode payload, byte[] taskPayload, String resultHash) {
-        FraudProof proof;
-        try {
-            proof = FraudProof.fromJson(payload);
-        } catch (IllegalArgumentException e) {
-            return new FraudVerdict.Malformed("the payload is not a valid fraud proof: " + e.getMessage());
-        }
-        return FraudProofVerifier.verify(proof, Json.parse(taskPayload), resultHash);
+        return Judged.of(p, task, job, v);
     }
 
     /** The transaction's signature check, run after the stateful rules and before the proof is verified. */
@@ -140,7 +138,8 @@ public final class FraudProofs {
         BigInteger refundLeft = share.subtract(poc.paid().get(0).wei());
         WorkBonds.Slashed worker = slash(bonds, BondRole.WORKER, job.workerAddress(), refundLeft, prover,
                 j.task().creator(), params, reason);
-        JobDispute d = new JobDispute(job.taskId(), job.job(), j.row(), j.col(), w.claimed(), w.correct(), prover,
+        JobDispute d = new JobDispute(job.taskId(), job.job(), j.row(), j.col(), j.layer(), j.claim(), w.claimed(),
+                w.correct(), prover,
                 height, txHash, poc.taken(), worker.taken(), poc.paid().get(0).wei().add(worker.paid().get(0).wei()),
                 poc.paid().get(1).wei().add(worker.paid().get(1).wei()), poc.burned().add(worker.burned()));
         new Disputes(state).putDispute(d);

@@ -1,12 +1,7 @@
 package org.cpc.compute.infer;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.cpc.protocol.crypto.Sha256;
 
 /**
  * An exact integer model: a chain of {@link Op}s from an int8 input of shape {@code input} (already quantized with
@@ -15,8 +10,6 @@ import org.cpc.protocol.crypto.Sha256;
  */
 public record IntModel(Shape input, float inputScale, int inputZeroPoint, List<Op> ops, float outputScale,
                        int outputZeroPoint) {
-    private static final byte[] DOMAIN = "cpc-int-model-v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-
     public IntModel {
         ops = List.copyOf(ops);
         if (ops.isEmpty()) throw new OnnxException("the model has no layers");
@@ -84,55 +77,13 @@ public record IntModel(Shape input, float inputScale, int inputZeroPoint, List<O
     }
 
     /**
-     * SHA-256 of the model's canonical encoding (docs/protocol.md): everything that decides the integer outputs —
-     * input shape, and per op its kind, geometry, weights, zero points, bias, multipliers, shifts and ReLU flag —
-     * and nothing else (no node names, no scales).
+     * The model's v2 commitment ({@link ModelTree}, docs/protocol.md): an RFC 6962 root over everything that decides
+     * the integer outputs — per layer its kind, place, shapes, geometry, zero points and ReLU flag, and per output
+     * unit its weights, weight zero point, bias, multiplier and shift — and nothing else (no node names, no scales).
+     * It opens: a fraud proof shows one layer's header and one unit against it with a path.
      */
     public byte[] commitment() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.write(DOMAIN);
-            ints(out, input.channels(), input.height(), input.width(), ops.size());
-            for (Op op : ops) {
-                switch (op) {
-                    case Op.Conv c -> {
-                        out.writeByte(1);
-                        window(out, c.window());
-                        linear(out, c.linear());
-                    }
-                    case Op.Dense d -> {
-                        out.writeByte(2);
-                        linear(out, d.linear());
-                    }
-                    case Op.MaxPool p -> {
-                        out.writeByte(3);
-                        window(out, p.window());
-                    }
-                    case Op.Flatten f -> out.writeByte(4);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return Sha256.hash(bytes.toByteArray());
-    }
-
-    private static void window(DataOutputStream out, Window w) throws IOException {
-        ints(out, w.kernelH(), w.kernelW(), w.strideH(), w.strideW(), w.padTop(), w.padLeft(), w.padBottom(),
-                w.padRight(), w.dilationH(), w.dilationW());
-    }
-
-    private static void linear(DataOutputStream out, IntLinear l) throws IOException {
-        ints(out, l.outputs(), l.depth(), l.inputZeroPoint(), l.outputZeroPoint(), l.relu() ? 1 : 0);
-        out.write(l.weights());
-        for (int o = 0; o < l.outputs(); o++) {
-            ints(out, l.weightZeroPoints()[o], l.bias()[o], l.requant()[o].multiplier(), l.requant()[o].shift());
-        }
-    }
-
-    /** Big-endian int32s. */
-    private static void ints(DataOutputStream out, int... values) throws IOException {
-        for (int v : values) out.writeInt(v);
+        return new ModelTree(this).root();
     }
 
     private static List<Shape> shapesOf(Shape input, List<Op> ops) {

@@ -73,6 +73,14 @@ public sealed interface ChallengeType permits SyntheticChallenge, MatmulChalleng
     }
 
     /**
+     * The same, for a caller that holds the task's blobs: inference commits to its trace layer by layer
+     * ({@link InferenceCommitment}), whose shape the model blob tells. What workers and PoC validators call.
+     */
+    default byte[] resultHash(JsonNode payload, int index, byte[] output, BlobSource blobs) {
+        return resultHash(payload, index, output);
+    }
+
+    /**
      * A verifier for this task's jobs. {@code secret} is the PoC validator's private randomness: a worker that
      * knew it could forge outputs that pass.
      */

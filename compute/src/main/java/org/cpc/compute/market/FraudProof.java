@@ -41,7 +41,7 @@ public record FraudProof(String taskId, int job, int row, int col, byte[] aRow, 
      * FRAUD_PROOF fits {@code max_tx_bytes} (128 KiB) with its signature; {@code FraudProofTest} builds that proof.
      */
     public static final int MAX_JSON_BYTES = 80 * 1024;
-    private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     public FraudProof {
         aPath = List.copyOf(aPath);
@@ -71,7 +71,7 @@ public record FraudProof(String taskId, int job, int row, int col, byte[] aRow, 
         return o;
     }
 
-    private static ArrayNode hashes(List<byte[]> path) {
+    static ArrayNode hashes(List<byte[]> path) {
         ArrayNode a = Json.MAPPER.createArrayNode();
         for (byte[] h : path) a.add(Hex.encode(h));
         return a;
@@ -98,30 +98,45 @@ public record FraudProof(String taskId, int job, int row, int col, byte[] aRow, 
     }
 
     private static int bounded(JsonFields f, String field, int max) {
-        long v = f.uint(field);
-        if (v > max) throw new IllegalArgumentException("fraud proof." + field + " must be at most " + max);
-        return (int) v;
+        return bounded(f, "fraud proof", field, max);
     }
 
     private static byte[] bytes(JsonFields f, String field, int min, int max) {
+        return bytes(f, "fraud proof", field, min, max);
+    }
+
+    private static List<byte[]> path(JsonFields f, String field, int max) {
+        return path(f, "fraud proof", field, max);
+    }
+
+    /** An integer field of the object {@code what} in [0, max]. */
+    static int bounded(JsonFields f, String what, String field, int max) {
+        long v = f.uint(field);
+        if (v > max) throw new IllegalArgumentException(what + "." + field + " must be at most " + max);
+        return (int) v;
+    }
+
+    /** A lowercase hex field of {@code min..max} bytes. */
+    static byte[] bytes(JsonFields f, String what, String field, int min, int max) {
         String s = f.string(field);
         if (s.length() < 2 * min || s.length() > 2 * max || !Hex.isHex(s)) {
-            throw new IllegalArgumentException("fraud proof." + field + " must be " + min + " to " + max
+            throw new IllegalArgumentException(what + "." + field + " must be " + min + " to " + max
                     + " bytes as lowercase hex");
         }
         return Hex.decode(s);
     }
 
-    private static List<byte[]> path(JsonFields f, String field, int max) {
+    /** An array of at most {@code max} SHA-256 hashes in hex. */
+    static List<byte[]> path(JsonFields f, String what, String field, int max) {
         JsonNode v = f.raw(field);
         if (!v.isArray() || v.size() > max) {
-            throw new IllegalArgumentException("fraud proof." + field + " must be an array of at most " + max + " hashes");
+            throw new IllegalArgumentException(what + "." + field + " must be an array of at most " + max + " hashes");
         }
         List<byte[]> out = new ArrayList<>(v.size());
         for (int i = 0; i < v.size(); i++) {
             JsonNode h = v.get(i);
-            if (!h.isTextual()) throw new IllegalArgumentException("fraud proof." + field + "[" + i + "] must be a string");
-            out.add(Hex.decode(h.textValue(), Sha256.LENGTH, "fraud proof." + field + "[" + i + "]"));
+            if (!h.isTextual()) throw new IllegalArgumentException(what + "." + field + "[" + i + "] must be a string");
+            out.add(Hex.decode(h.textValue(), Sha256.LENGTH, what + "." + field + "[" + i + "]"));
         }
         return out;
     }

@@ -1,23 +1,34 @@
 package org.cpc.compute.market;
 
-/** What {@link FraudProofVerifier} found: the entry is wrong, it is right, or the proof proves nothing. */
+/** What a fraud proof's verifier found: the entry is wrong, it is right, or the proof proves nothing. */
 public sealed interface FraudVerdict {
     /** For people and logs: what was found, in one sentence. */
     String reason();
 
-    /** The committed entry differs from the dot product: the job's result is wrong. */
-    record EntryWrong(int claimed, int correct) implements FraudVerdict {
+    /**
+     * The committed entry differs from what it must be: the job's result is wrong. {@code rule} names what the entry
+     * was recomputed as ("row · column" for matmul).
+     */
+    record EntryWrong(int claimed, int correct, String rule) implements FraudVerdict {
+        public EntryWrong(int claimed, int correct) {
+            this(claimed, correct, "row · column");
+        }
+
         @Override
         public String reason() {
-            return "the committed entry is " + claimed + ", but row · column = " + correct;
+            return "the committed entry is " + claimed + ", but " + rule + " = " + correct;
         }
     }
 
-    /** Every path holds and the committed entry is the dot product: the proof is false. */
-    record EntryRight(int value) implements FraudVerdict {
+    /** Every path holds and the committed entry is what it must be: the proof is false. */
+    record EntryRight(int value, String rule) implements FraudVerdict {
+        public EntryRight(int value) {
+            this(value, "row · column");
+        }
+
         @Override
         public String reason() {
-            return "the committed entry " + value + " equals row · column: the job's result is right there";
+            return "the committed entry " + value + " equals " + rule + ": the job's result is right there";
         }
     }
 

@@ -28,6 +28,7 @@ import org.cpc.protocol.codec.Json;
  * Exact int8 inference of an imported ONNX model ({@link IntModel}) over a batch of samples. Payload:
  * <pre>{"model": blob hash of the ONNX file, "model_commitment": hex of IntModel.commitment(),
  *  "input": blob hash of the batch (samples × sample_input_bytes int8, sample-major, each sample in C×H×W order),
+ *  "input_root": the root over its samples (InferenceCommitment.inputRoot),
  *  "samples": N, "samples_per_job": S,
  *  "sample_input_bytes", "sample_output_bytes", "sample_trace_bytes", "sample_macs": the model's figures per sample}</pre>
  * The four per-sample figures are declared so that everything L1 and the PoC validator's scheduler need (job
@@ -40,10 +41,13 @@ import org.cpc.protocol.codec.Json;
  * channel-major within a sample; n·sample_trace_bytes bytes in all. Its part of the task result is the last layer's
  * int8 activations, the last n·sample_output_bytes bytes of the output; so the result is samples ×
  * sample_output_bytes int8 — the model's quantized output (read as real numbers with its output scale and zero point).
+ * A job's result_hash, which its worker signs and L1 records, is the root of its trace commitment
+ * ({@link InferenceCommitment}), so that one wrong entry of any layer can be proven on L1 ({@link InferenceFraudProof});
+ * {@code input_root} in the payload commits to the batch's samples the same way.
  */
 public final class InferenceChallenge implements ChallengeType {
     public static final InferenceChallenge INSTANCE = new InferenceChallenge();
-    static final List<String> FIELDS = List.of("model", "model_commitment", "input", "samples", "samples_per_job",
+    static final List<String> FIELDS = List.of("model", "model_commitment", "input", "input_root", "samples", "samples_per_job",
             "sample_input_bytes", "sample_output_bytes", "sample_trace_bytes", "sample_macs");
     /** Most samples in one task. */
     public static final int MAX_SAMPLES = 1 << 20;
@@ -64,12 +68,17 @@ public final class InferenceChallenge implements ChallengeType {
         return "inference";
     }
 
-    /** The payload for running {@code samples} samples of {@code model} (blob {@code modelHash}) on blob {@code inputHash}. */
-    public static ObjectNode payload(IntModel model, String modelHash, String inputHash, int samples, int samplesPerJob) {
+    /**
+     * The payload for running the {@code samples} samples of {@code input} (blob {@code inputHash}) through
+     * {@code model} (blob {@code modelHash}).
+     */
+    public static ObjectNode payload(IntModel model, String modelHash, String inputHash, MemorySegment input,
+                                     int samples, int samplesPerJob) {
         ObjectNode p = Json.object();
         p.put("model", modelHash);
         p.put("model_commitment", Hex.encode(model.commitment()));
         p.put("input", inputHash);
+        p.put("input_root", Hex.encode(InferenceCommitment.inputRoot(input, samples, model.input().size())));
         p.put("samples", samples);
         p.put("samples_per_job", samplesPerJob);
         p.put("sample_input_bytes", model.input().size());
@@ -85,6 +94,7 @@ public final class InferenceChallenge implements ChallengeType {
         Payloads.hash(payload, name(), "model");
         Payloads.hash(payload, name(), "model_commitment");
         Payloads.hash(payload, name(), "input");
+        Payloads.hash(payload, name(), "input_root");
         long samples = Payloads.integer(payload, name(), "samples", 1, MAX_SAMPLES);
         long perJob = Payloads.integer(payload, name(), "samples_per_job", 1, MAX_SAMPLES);
         long in = Payloads.integer(payload, name(), "sample_input_bytes", 1, LIMITS.inputBytes());
@@ -112,11 +122,11 @@ public final class InferenceChallenge implements ChallengeType {
     }
 
     /** A valid payload's fields. */
-    private record Spec(String model, String commitment, String input, int samples, int perJob, int inBytes,
-                        int outBytes, long traceBytes, long macs) {
+    record Spec(String model, String commitment, String input, String inputRoot, int samples, int perJob, int inBytes,
+                int outBytes, long traceBytes, long macs) {
         static Spec of(JsonNode p) {
             return new Spec(p.get("model").textValue(), p.get("model_commitment").textValue(), p.get("input").textValue(),
-                    p.get("samples").intValue(), p.get("samples_per_job").intValue(), p.get("sample_input_bytes").intValue(),
+                    p.get("input_root").textValue(), p.get("samples").intValue(), p.get("samples_per_job").intValue(), p.get("sample_input_bytes").intValue(),
                     p.get("sample_output_bytes").intValue(), p.get("sample_trace_bytes").longValue(),
                     p.get("sample_macs").longValue());
         }
@@ -165,6 +175,12 @@ public final class InferenceChallenge implements ChallengeType {
         declared("sample_output_bytes", s.outBytes(), m.output().size());
         declared("sample_trace_bytes", s.traceBytes(), m.traceBytesPerSample());
         declared("sample_macs", s.macs(), m.macsPerSample());
+        String root = Hex.encode(InferenceCommitment.inputRoot(blobs.blob(s.input()), s.samples(), s.inBytes()));
+        if (!root.equals(s.inputRoot())) {
+            throw new IllegalArgumentException("inference payload.input_root is " + s.inputRoot() + ", but the samples"
+                    + " of blob input have the root " + root + " (docs/protocol.md, \"Trace commitments and fraud proofs"
+                    + " (inference)\")");
+        }
     }
 
     private static void declared(String field, long got, long model) {
@@ -230,6 +246,24 @@ public final class InferenceChallenge implements ChallengeType {
     public long verifyMacs(JsonNode payload, int index) {
         Spec s = Spec.of(payload);
         return s.count(index) * TraceVerifier.ROUNDS * (s.macs() + s.traceBytes());
+    }
+
+    /** Not defined without the model: {@link #resultHash(JsonNode, int, byte[], BlobSource)} reads it. */
+    @Override
+    public byte[] resultHash(JsonNode payload, int index, byte[] output) {
+        throw new UnsupportedOperationException("an inference result_hash needs the model blob");
+    }
+
+    /** The trace root of the job's output ({@link InferenceCommitment}); a wrong-sized output has none. */
+    @Override
+    public byte[] resultHash(JsonNode payload, int index, byte[] output, BlobSource blobs) {
+        Spec s = Spec.of(payload);
+        return InferenceCommitment.traceRoot(model(s, blobs), s.count(index), output);
+    }
+
+    /** The imported model of a valid payload (checked against its model_commitment). */
+    static IntModel model(JsonNode payload, BlobSource blobs) {
+        return model(Spec.of(payload), blobs);
     }
 
     /** The job's trace: samples × sample_trace_bytes. */

@@ -28,12 +28,31 @@ public final class TraceCommitment {
 
     /** Chunks in one output row of n entries. */
     public static int chunks(int n) {
-        return (n + CHUNK_ENTRIES - 1) / CHUNK_ENTRIES;
+        return byteChunks(4 * n);
     }
 
     /** Bytes of chunk {@code c} of a row of n entries (the last one may be shorter). */
     public static int chunkBytes(int n, int c) {
-        return Math.min(CHUNK_BYTES, 4 * n - c * CHUNK_BYTES);
+        return byteChunkSize(4 * n, c);
+    }
+
+    /** Chunks of {@link #CHUNK_BYTES} in a row of {@code bytes} bytes (the inference trace's rows are cut the same way). */
+    public static int byteChunks(int bytes) {
+        return (bytes + CHUNK_BYTES - 1) / CHUNK_BYTES;
+    }
+
+    /** Bytes of chunk {@code c} of a row of {@code bytes} bytes. */
+    public static int byteChunkSize(int bytes, int c) {
+        return Math.min(CHUNK_BYTES, bytes - c * CHUNK_BYTES);
+    }
+
+    /** The leaf hashes of the chunks of the {@code bytes}-byte row at {@code offset} in {@code data}. */
+    public static byte[][] byteChunkLeaves(byte[] data, int offset, int bytes) {
+        byte[][] leaves = new byte[byteChunks(bytes)][];
+        for (int c = 0; c < leaves.length; c++) {
+            leaves[c] = Merkle.leafHash(data, offset + c * CHUNK_BYTES, byteChunkSize(bytes, c));
+        }
+        return leaves;
     }
 
     /** The leaf hashes of the m rows of A (m×k int8 row-major). */
@@ -73,11 +92,7 @@ public final class TraceCommitment {
 
     /** The leaf hashes of the chunks of the output row at {@code offset} in {@code out} (4n bytes). */
     public static byte[][] chunkLeaves(byte[] out, int offset, int n) {
-        byte[][] leaves = new byte[chunks(n)][];
-        for (int c = 0; c < leaves.length; c++) {
-            leaves[c] = Merkle.leafHash(out, offset + c * CHUNK_BYTES, chunkBytes(n, c));
-        }
-        return leaves;
+        return byteChunkLeaves(out, offset, 4 * n);
     }
 
     /** What stands for an output row in its job's row tree: the root of its chunk tree. */

@@ -220,17 +220,21 @@ class FraudProofTest {
 
         byte[] json = Jcs.canonicalize(p.toJson());
         assertThat(json.length).isLessThanOrEqualTo(FraudProof.MAX_JSON_BYTES);
+        fitsATransaction(p.toJson());
+        assertThat(FraudProof.fromJson(Json.parse(json)).aRow()).isEqualTo(aRow);
+    }
+
+    /** A FRAUD_PROOF carrying {@code proof}, signed, with every number at its widest, fits max_tx_bytes on every network. */
+    static void fitsATransaction(ObjectNode proof) {
         AccountKey key = AccountKey.of(Secp256k1.randomPrivateKey());
         for (String network : List.of("devnet", "testnet", "mainnet")) {
             NetworkParams params = NetworkParams.named(network);
             Transaction unsigned = new Transaction(params.chainId(), TxType.FRAUD_PROOF, key.address(), null,
                     BigInteger.ZERO, BigInteger.TEN.pow(18), Long.MAX_VALUE >> 11, Long.MAX_VALUE >> 11,
-                    Long.MAX_VALUE >> 11, 4_000_000_000L, Hex.encode(key.publicKey()), p.toJson(), null);
+                    Long.MAX_VALUE >> 11, 4_000_000_000L, Hex.encode(key.publicKey()), proof, null);
             Transaction signed = unsigned.withSignature(Hex.encode(key.sign(unsigned.hash())));
-            int size = signed.encodedSize();
-            assertThat(size).as(network).isLessThanOrEqualTo((int) params.maxTxBytes());
+            assertThat(signed.encodedSize()).as(network).isLessThanOrEqualTo((int) params.maxTxBytes());
         }
-        assertThat(FraudProof.fromJson(Json.parse(json)).aRow()).isEqualTo(aRow);
     }
 
     /** A tree of {@code size} equal leaves (one array shared: the tree only reads it). */

@@ -55,7 +55,8 @@ class InferenceChallengeTest {
         IntModel model = OnnxImporter.fromBytes(onnx, ModelLimits.DEFAULT);
         byte[] input = fixture(name + ".input.bin");
         int samples = input.length / model.input().size();
-        ObjectNode p = InferenceChallenge.payload(model, put(onnx), put(input), samples, samplesPerJob);
+        ObjectNode p = InferenceChallenge.payload(model, put(onnx), put(input), MemorySegment.ofArray(input), samples,
+                samplesPerJob);
         T.validatePayload(p);
         T.checkInputs(p, h -> blobs.containsKey(h) ? blobs.get(h).length : -1);
         T.checkInputContents(p, source);
@@ -160,6 +161,8 @@ class InferenceChallengeTest {
                 .hasMessageContaining("payload.model_commitment");
         assertThatThrownBy(() -> T.checkInputContents(with(p, "sample_macs", 1), source))
                 .hasMessageContaining("payload.sample_macs is 1, but the model's is");
+        assertThatThrownBy(() -> T.checkInputContents(p.deepCopy().put("input_root", "00".repeat(32)), source))
+                .hasMessageContaining("payload.input_root is " + "00".repeat(32) + ", but the samples of blob input");
         String junk = put(fixture("unsupported.onnx"));
         assertThatThrownBy(() -> T.checkInputContents(p.deepCopy().put("model", junk), source))
                 .hasMessageContaining("payload.model does not import").hasMessageContaining("Softmax");

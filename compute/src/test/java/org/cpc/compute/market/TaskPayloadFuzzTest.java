@@ -120,7 +120,7 @@ class TaskPayloadFuzzTest {
     static String inference(String model, String input, long samples, long perJob, long in, long out, long trace,
                             long macs) {
         return "{\"challenge_type\":\"inference\",\"payload\":{\"model\":\"" + model + "\",\"model_commitment\":\""
-                + "c".repeat(64) + "\",\"input\":\"" + input + "\",\"samples\":" + samples + ",\"samples_per_job\":" + perJob
+                + "c".repeat(64) + "\",\"input\":\"" + input + "\",\"input_root\":\"" + "d".repeat(64) + "\",\"samples\":" + samples + ",\"samples_per_job\":" + perJob
                 + ",\"sample_input_bytes\":" + in + ",\"sample_output_bytes\":" + out + ",\"sample_trace_bytes\":" + trace
                 + ",\"sample_macs\":" + macs + "}}";
     }

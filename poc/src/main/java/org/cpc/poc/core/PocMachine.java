@@ -318,6 +318,15 @@ public final class PocMachine {
         return book.resultHash(taskId);
     }
 
+    /** Where an accepted job's output is stored (its SHA-256) and the result_hash its worker signed. */
+    public record AcceptedOutput(String outputHash, String resultHash) {}
+
+    /** Job {@code index}'s accepted output; {@link Refused} when the task or job is unknown or has none (yet). */
+    public AcceptedOutput acceptedOutput(String taskId, int index) {
+        Job j = book.acceptedJob(taskId, index);
+        return new AcceptedOutput(j.outputHash(), j.resultHash());
+    }
+
     /** A task by id, for the edges that need its type and payload (verification, merging); null when unknown. */
     public Task find(String taskId) {
         return book.tasks.get(taskId);

@@ -170,6 +170,24 @@ final class TaskBook {
         return t.resultHash;
     }
 
+    /**
+     * Job {@code index} of a task once its output is accepted (what a fraud proof of the job opens); {@link Refused}
+     * when the task or job is unknown, or the job has no accepted output yet.
+     */
+    Job acceptedJob(String taskId, int index) {
+        Task t = require(taskId);
+        if (index < 0 || index >= t.jobs.length) {
+            throw new Refused(Refused.Kind.NOT_FOUND, "task " + taskId + " has jobs 0.." + (t.jobs.length - 1)
+                    + ", not " + index);
+        }
+        Job j = t.jobs[index];
+        if (!j.status.counts() || j.outputHash == null) {
+            throw new Refused(Refused.Kind.CONFLICT, "job " + index + " of task " + taskId + " has no accepted output"
+                    + " yet (status " + j.status.wire() + ")");
+        }
+        return j;
+    }
+
     long jobsAccepted() {
         return jobsAccepted;
     }

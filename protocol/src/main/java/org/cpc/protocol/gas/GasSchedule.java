@@ -49,7 +49,7 @@ public final class GasSchedule {
     public static final long FRAUD_PROOF_GAS = 100_000;
     /**
      * Per hex character of a FRAUD_PROOF's data: {@code a_row}, {@code b_col}, {@code c_chunk}, and 64 per hash of its
-     * four paths. Counted from the payload's fields rather than its JCS, which a node would otherwise write out
+     * four paths (an inference proof: its header, unit and chunks, and 64 per hash of every path). Counted from the payload's fields rather than its JCS, which a node would otherwise write out
      * (about 75 KB at the largest k) each time it prices the transaction.
      */
     public static final long FRAUD_PROOF_GAS_PER_HEX = 16;
@@ -129,16 +129,33 @@ public final class GasSchedule {
         };
     }
 
-    /** The hex characters of a fraud proof's data and paths; fields that are absent or not of their type count 0. */
+    /**
+     * The hex characters of a fraud proof's data and paths, of either form (matmul: a_row, b_col, c_chunk and four
+     * paths; inference: layer_header, unit, the chunks of input, acc and act, and every path); fields that are absent
+     * or not of their type count 0.
+     */
     private static long fraudProofHex(JsonNode p) {
         long hex = 0;
-        for (String f : new String[] {"a_row", "b_col", "c_chunk"}) {
-            if (p.path(f).isTextual()) hex += p.path(f).textValue().length();
+        for (String f : new String[] {"a_row", "b_col", "c_chunk", "layer_header", "unit"}) {
+            hex += text(p.path(f));
         }
-        for (String f : new String[] {"a_path", "b_path", "chunk_path", "row_path"}) {
-            if (p.path(f).isArray()) hex += 64L * p.path(f).size();
+        for (String f : new String[] {"a_path", "b_path", "chunk_path", "row_path", "header_path", "unit_path"}) {
+            hex += hashes(p.path(f));
+        }
+        for (String f : new String[] {"input", "acc", "act"}) {
+            JsonNode o = p.path(f);
+            hex += hashes(o.path("path"));
+            for (JsonNode c : o.path("chunks")) hex += text(c.path("bytes")) + hashes(c.path("path"));
         }
         return hex;
+    }
+
+    private static long text(JsonNode n) {
+        return n.isTextual() ? n.textValue().length() : 0;
+    }
+
+    private static long hashes(JsonNode n) {
+        return n.isArray() ? 64L * n.size() : 0;
     }
 
     private static long payloadGas(JsonNode payload) {

@@ -1,0 +1,113 @@
+package org.cpc.bench.compute;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.cpc.compute.gemm.Backends;
+import org.cpc.compute.gemm.ComputeBackend;
+import org.cpc.compute.infer.IntModel;
+import org.cpc.compute.infer.ModelLimits;
+import org.cpc.compute.infer.OnnxImporter;
+import org.cpc.compute.market.BlobSource;
+import org.cpc.compute.market.FraudVerdict;
+import org.cpc.compute.market.InferenceChallenge;
+import org.cpc.compute.market.InferenceFraudBuilder;
+import org.cpc.compute.market.InferenceFraudProof;
+import org.cpc.compute.market.InferenceFraudVerifier;
+import org.cpc.protocol.codec.Hex;
+import org.cpc.protocol.codec.Jcs;
+import org.cpc.protocol.crypto.Sha256;
+
+/**
+ * {@code cpc bench traces --model M.onnx --input X.bin}: what the inference trace commitment costs. (1) One job of
+ * the model over the input's first samples (at most 256): its compute (CPU backend, every thread) against SHA-256 of
+ * its trace (the old result_hash) and the trace root (the new one), on one thread. (2) Verifying one fraud proof per
+ * layer (the accumulator of a Conv or Dense layer, else the output; of the entry in the middle of the layer), against
+ * one secp256k1 signature verification. Best of several runs each.
+ */
+public final class InferenceTraceBenchmark {
+    private static final String TASK = "00000000-0000-4000-8000-000000000000";
+
+    private InferenceTraceBenchmark() {}
+
+    public static void run(PrintWriter out, Path modelFile, Path inputFile, int threads) {
+        byte[] onnx;
+        byte[] all;
+        try {
+            onnx = Files.readAllBytes(modelFile);
+            all = Files.readAllBytes(inputFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + e.getMessage(), e);
+        }
+        IntModel model = OnnxImporter.fromBytes(onnx, ModelLimits.DEFAULT);
+        int per = model.input().size();
+        int samples = Math.min(256, all.length / per);
+        if (samples < 1) throw new IllegalArgumentException(inputFile + " holds no sample of " + per + " bytes");
+        byte[] input = java.util.Arrays.copyOf(all, samples * per);
+        String modelHash = Hex.encode(Sha256.hash(onnx));
+        String inputHash = Hex.encode(Sha256.hash(input));
+        Map<String, byte[]> blobs = Map.of(modelHash, onnx, inputHash, input);
+        BlobSource source = h -> MemorySegment.ofArray(blobs.get(h));
+        JsonNode payload = InferenceChallenge.payload(model, modelHash, inputHash, MemorySegment.ofArray(input),
+                samples, samples);
+        ComputeBackend cpu = Backends.select("cpu", threads);
+        InferenceChallenge t = InferenceChallenge.INSTANCE;
+        byte[] trace = null;
+        long compute = Long.MAX_VALUE;
+        for (int rep = 0; rep < 3; rep++) {
+            long t0 = System.nanoTime();
+            trace = t.execute(payload, TASK, 0, source, cpu.gemm());
+            compute = Math.min(compute, System.nanoTime() - t0);
+        }
+        long sha = Long.MAX_VALUE;
+        long root = Long.MAX_VALUE;
+        for (int rep = 0; rep < 25; rep++) {
+            long t0 = System.nanoTime();
+            Sha256.hash(trace);
+            long t1 = System.nanoTime();
+            t.resultHash(payload, 0, trace, source);
+            long t2 = System.nanoTime();
+            sha = Math.min(sha, t1 - t0);
+            root = Math.min(root, t2 - t1);
+        }
+        out.printf("%s, one job of %d samples (%d bytes of trace): compute (%s) %.2f ms; SHA-256 of the trace %.3f ms;"
+                        + " trace root %.3f ms; the commitment adds %.3f ms = %.2f%% of the compute%n",
+                modelFile.getFileName(), samples, trace.length, cpu.description(), compute / 1e6, sha / 1e6,
+                root / 1e6, (root - sha) / 1e6, 100.0 * (root - sha) / compute);
+        String hash = Hex.encode(t.resultHash(payload, 0, trace, source));
+        double perSig = TraceBenchmark.signatureVerifyNs();
+        for (int layer = 0; layer < model.ops().size(); layer++) {
+            InferenceFraudProof.Claim claim = IntModel.linear(model.ops().get(layer)) != null
+                    ? InferenceFraudProof.Claim.ACCUMULATOR : InferenceFraudProof.Claim.OUTPUT;
+            int entry = model.shapes().get(layer).size() / 2;
+            InferenceFraudProof p = InferenceFraudBuilder.build(TASK, payload, 0, samples / 2, layer, entry, claim,
+                    source, trace);
+            double ns = verifyNs(p, payload, hash);
+            out.printf("fraud proof, layer %d (%s, %s of entry %d): %d bytes of JSON; verify %.1f µs (1 thread) ="
+                            + " %.1f× one secp256k1 signature verification (%.1f µs)%n", layer,
+                    model.ops().get(layer).getClass().getSimpleName(), claim.wire(), entry,
+                    Jcs.canonicalize(p.toJson()).length, ns / 1e3, ns / perSig, perSig / 1e3);
+        }
+        out.flush();
+    }
+
+    private static double verifyNs(InferenceFraudProof p, JsonNode payload, String hash) {
+        int reps = 1000;
+        long best = Long.MAX_VALUE;
+        for (int round = 0; round < 5; round++) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < reps; i++) {
+                if (!(InferenceFraudVerifier.verify(p, payload, hash) instanceof FraudVerdict.EntryRight)) {
+                    throw new IllegalStateException("a right entry was not judged right");
+                }
+            }
+            best = Math.min(best, System.nanoTime() - t0);
+        }
+        return best / (double) reps;
+    }
+}
