@@ -32,7 +32,8 @@ class BenchCommandTest {
     void delegatorsMeasuresTheSameBlocksOnChainsOfEachSize() {
         Run r = Run.cpc("bench", "delegators", "--counts", "2,40", "--blocks", "2");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("| delegators | median CPU per block |", "| 2 |", "| 40 |");
+        assertThat(r.out()).contains("| chain | median CPU per block | ratio to the first | ratio to its control |",
+                "| 2 delegators |", "| 40 delegators |", "| control: 2 delegators + 114 new accounts |");
     }
 
     @Test
