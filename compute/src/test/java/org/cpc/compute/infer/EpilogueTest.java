@@ -1,0 +1,69 @@
+package org.cpc.compute.infer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The unpacked, vectorisable epilogue against {@link IntLinear#output}, value for value. */
+class EpilogueTest {
+    @Test
+    void sharedShiftIsUsedWhenExactAndGivesTheSameOutputs() {
+        SplittableRandom random = new SplittableRandom(3);
+        IntLinear l = layer(random, 37, 50, 1e-3, 1e-2);
+        Epilogue e = Epilogue.of(l);
+        assertThat(e.sharedShift()).isPositive();
+        assertMatches(random, l, e);
+    }
+
+    /** Multipliers 2^40 apart would need a product beyond a long at a shared shift: each channel keeps its own. */
+    @Test
+    void channelsKeepTheirShiftsWhereSharingCouldOverflow() {
+        SplittableRandom random = new SplittableRandom(4);
+        IntLinear l = layer(random, 9, 3000, 1e-9, 1e-1);
+        Epilogue e = Epilogue.of(l);
+        assertThat(e.sharedShift()).isZero();
+        assertMatches(random, l, e);
+    }
+
+    /**
+     * Random accumulators up to the largest this layer can produce (|x|, |w| ≤ 128 with zero zero points, |bias| &lt;
+     * 1000), through row and channel, against the record's rule.
+     */
+    private static void assertMatches(SplittableRandom random, IntLinear l, Epilogue e) {
+        int outputs = l.outputs();
+        for (int trial = 0; trial < 200; trial++) {
+            int[] products = new int[outputs];
+            int limit = trial % 2 == 0 ? l.depth() * 128 * 128 + 1000 : 1 << 12;
+            for (int o = 0; o < outputs; o++) products[o] = random.nextInt(-limit, limit + 1) - e.base()[o];
+            int[] accs = new int[outputs];
+            byte[] acts = new byte[outputs];
+            e.row(products, 0, 0, accs, acts, 0);
+            int[] channelAccs = new int[outputs];
+            byte[] channelActs = new byte[outputs];
+            for (int o = 0; o < outputs; o++) e.channel(o, products, o, null, 0, channelAccs, channelActs, o, 1);
+            for (int o = 0; o < outputs; o++) {
+                int acc = products[o] + e.base()[o];
+                assertThat(accs[o]).isEqualTo(acc);
+                assertThat(acts[o]).as("channel %d acc %d", o, acc).isEqualTo(l.output(o, acc));
+                assertThat(channelAccs[o]).isEqualTo(acc);
+                assertThat(channelActs[o]).isEqualTo(l.output(o, acc));
+            }
+        }
+    }
+
+    /** Symmetric weights, zero input zero point; real multipliers drawn log-uniformly from [low, high). */
+    private static IntLinear layer(SplittableRandom random, int outputs, int depth, double low, double high) {
+        byte[] weights = new byte[outputs * depth];
+        random.nextBytes(weights);
+        int[] bias = new int[outputs];
+        Requant[] requant = new Requant[outputs];
+        for (int o = 0; o < outputs; o++) {
+            bias[o] = random.nextInt(-1000, 1000);
+            requant[o] = Requant.of(Math.exp(random.nextDouble(Math.log(low), Math.log(high))));
+        }
+        requant[0] = Requant.of(low);
+        requant[outputs - 1] = Requant.of(high);
+        return new IntLinear(outputs, depth, weights, new int[outputs], bias, requant, 0, -5, true);
+    }
+}
