@@ -20,6 +20,10 @@ package org.cpc.compute.infer;
  */
 record Epilogue(int[] base, int[] weightZeros, long[] multipliers, int[] shifts, int sharedShift, int outputZero,
                 int low) {
+    /** The Vector API loops are used where the module is present (the check comes first: it loads no class). */
+    private static final boolean VECTORS = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && EpilogueVectors.fast();
+
     static Epilogue of(IntLinear l) {
         int outputs = l.outputs();
         int[] base = new int[outputs];
@@ -75,7 +79,10 @@ record Epilogue(int[] base, int[] weightZeros, long[] multipliers, int[] shifts,
         if (sharedShift != 0) {
             int s = sharedShift;
             long rounding = 1L << (s - 1);
-            for (int o = 0; o < outputs; o++) {
+            int o = inputSum == 0 && VECTORS
+                    ? EpilogueVectors.row(products, from, base, multipliers, s, outputZero, low, accs, acts, at, outputs)
+                    : 0;
+            for (; o < outputs; o++) {
                 int acc = products[from + o] + base[o] - weightZeros[o] * inputSum;
                 accs[at + o] = acc;
                 long y = outputZero + ((acc * multipliers[o] + rounding) >> s);
@@ -102,7 +109,10 @@ record Epilogue(int[] base, int[] weightZeros, long[] multipliers, int[] shifts,
         int shift = shifts[o];
         long rounding = 1L << (shift - 1);
         if (inputSums == null) {
-            for (int q = 0; q < count; q++) {
+            int q = VECTORS
+                    ? EpilogueVectors.channel(products, from, b, multiplier, shift, outputZero, low, accs, acts, at, count)
+                    : 0;
+            for (; q < count; q++) {
                 int acc = products[from + q] + b;
                 accs[at + q] = acc;
                 long y = outputZero + ((acc * multiplier + rounding) >> shift);

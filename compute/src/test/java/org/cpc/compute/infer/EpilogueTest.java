@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The unpacked, vectorisable epilogue against {@link IntLinear#output}, value for value. */
+/**
+ * The unpacked epilogue (and its Vector API loops, which the tests' JVM has) against {@link IntLinear#output}, value
+ * for value: a Dense row over every channel, one channel over a run of positions, one position per channel.
+ */
 class EpilogueTest {
     @Test
     void sharedShiftIsUsedWhenExactAndGivesTheSameOutputs() {
@@ -42,6 +45,15 @@ class EpilogueTest {
             int[] channelAccs = new int[outputs];
             byte[] channelActs = new byte[outputs];
             for (int o = 0; o < outputs; o++) e.channel(o, products, o, null, 0, channelAccs, channelActs, o, 1);
+            int c = trial % outputs;
+            int[] runAccs = new int[outputs];
+            byte[] runActs = new byte[outputs];
+            e.channel(c, products, 0, null, 0, runAccs, runActs, 0, outputs);
+            for (int q = 0; q < outputs; q++) {
+                int acc = products[q] + e.base()[c];
+                assertThat(runAccs[q]).isEqualTo(acc);
+                assertThat(runActs[q]).as("channel %d acc %d", c, acc).isEqualTo(l.output(c, acc));
+            }
             for (int o = 0; o < outputs; o++) {
                 int acc = products[o] + e.base()[o];
                 assertThat(accs[o]).isEqualTo(acc);
