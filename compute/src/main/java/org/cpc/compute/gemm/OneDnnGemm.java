@@ -23,22 +23,34 @@ public final class OneDnnGemm implements GemmBackend {
     private static final ConcurrentLinkedDeque<NativeBuffers> POOL = new ConcurrentLinkedDeque<>();
     private static final int MAX_POOLED = 64;
 
+    /**
+     * Products of fewer multiply-adds go to {@code dnnl_gemm_s8s8s32}: for them a call's fixed cost (a stream, memory
+     * objects, a primitive per new shape) outweighs the faster kernel, and the verifier's many small, varied
+     * products would fill the primitive cache.
+     */
+    static final long MATMUL_FROM_MACS = 1 << 18;
+
     private final int threads;
     private final OneDnnLibrary.Binding lib;
     /** Null when this instance uses only the BLAS-like GEMM. */
     private final OneDnnMatmul matmul;
+    private final long matmulFromMacs;
 
     /** @throws IllegalStateException with the reason when the library cannot be used; see {@link #isAvailable()} */
     public OneDnnGemm(int threads) {
-        this(threads, true);
+        this(threads, MATMUL_FROM_MACS);
     }
 
-    /** {@code useMatmul} false keeps to {@code dnnl_gemm_s8s8s32}, so that tests can hold both paths to the reference. */
-    OneDnnGemm(int threads, boolean useMatmul) {
+    /**
+     * Products of at least {@code matmulFromMacs} multiply-adds through the matmul primitive, the others through
+     * {@code dnnl_gemm_s8s8s32}; tests pass 0 or {@link Long#MAX_VALUE} to hold each path to the reference alone.
+     */
+    OneDnnGemm(int threads, long matmulFromMacs) {
         this.threads = GemmBackend.checkThreads(threads);
         this.lib = OneDnnLibrary.binding().orElseThrow(() -> new IllegalStateException(
                 "oneDNN is not available: " + OneDnnLibrary.unavailableReason()));
-        this.matmul = useMatmul && lib.matmul() instanceof OneDnnMatmul m ? m : null;
+        this.matmulFromMacs = matmulFromMacs;
+        this.matmul = matmulFromMacs < Long.MAX_VALUE && lib.matmul() instanceof OneDnnMatmul m ? m : null;
     }
 
     public static boolean isAvailable() {
@@ -57,7 +69,7 @@ public final class OneDnnGemm implements GemmBackend {
 
     @Override
     public String description() {
-        String path = matmul != null ? "int8 matmul primitive"
+        String path = matmul != null ? "int8 matmul primitive" + (matmulFromMacs > 0 ? " and GEMM" : "")
                 : "int8 GEMM" + (lib.matmul() instanceof String why ? " (" + why + ")" : "");
         return "oneDNN " + lib.version() + " " + path + " (" + lib.isa() + "), " + threads
                 + (threads == 1 ? " thread" : " threads");
@@ -65,7 +77,7 @@ public final class OneDnnGemm implements GemmBackend {
 
     /** oneDNN's name for the kernel that runs an m×k · k×n product here, e.g. {@code brg:avx512_core_amx_int8}. */
     public String kernel(int m, int k, int n) {
-        OneDnnMatmul.Primitive p = matmul == null ? null : matmul.primitive(m, k, n);
+        OneDnnMatmul.Primitive p = usesMatmul(m, k, n) ? matmul.primitive(m, k, n) : null;
         if (p == null) return "dnnl_gemm_s8s8s32";
         matmul.release(p);
         return p.implementation();
@@ -78,7 +90,7 @@ public final class OneDnnGemm implements GemmBackend {
 
     @Override
     public GemmBackend withThreads(int threads) {
-        return threads == this.threads ? this : new OneDnnGemm(threads, matmul != null);
+        return threads == this.threads ? this : new OneDnnGemm(threads, matmulFromMacs);
     }
 
     @Override
@@ -90,7 +102,7 @@ public final class OneDnnGemm implements GemmBackend {
         } catch (Throwable t) {
             throw new IllegalStateException("calling omp_set_num_threads failed: " + t, t);
         }
-        OneDnnMatmul.Primitive p = matmul == null ? null : matmul.primitive(m, k, n);
+        OneDnnMatmul.Primitive p = usesMatmul(m, k, n) ? matmul.primitive(m, k, n) : null;
         if (p == null) {
             blas(a, b, c, m, k, n);
             return;
@@ -110,6 +122,10 @@ public final class OneDnnGemm implements GemmBackend {
             matmul.release(p);
             if (POOL.size() < MAX_POOLED) POOL.push(buffers);
         }
+    }
+
+    private boolean usesMatmul(int m, int k, int n) {
+        return matmul != null && (long) m * k * n >= matmulFromMacs;
     }
 
     private void blas(MemorySegment a, MemorySegment b, MemorySegment c, int m, int k, int n) {

@@ -29,8 +29,10 @@ class GemmBackendTest {
         if (OneDnnGemm.isAvailable()) {
             all.add(new OneDnnGemm(1));
             all.add(new OneDnnGemm(2));
-            all.add(new OneDnnGemm(1, false));
-            all.add(new OneDnnGemm(2, false));
+            all.add(new OneDnnGemm(1, 0));
+            all.add(new OneDnnGemm(2, 0));
+            all.add(new OneDnnGemm(1, Long.MAX_VALUE));
+            all.add(new OneDnnGemm(2, Long.MAX_VALUE));
         }
         return all.stream();
     }
@@ -100,11 +102,11 @@ class GemmBackendTest {
         byte[] a = randomBytes(random, m * k);
         byte[] b = randomBytes(random, k * n);
         int[] expected = ReferenceGemm.multiply(a, b, m, k, n);
-        assertThat(onHeap(new OneDnnGemm(1), a, b, m, k, n)).isEqualTo(expected);
+        assertThat(onHeap(new OneDnnGemm(1, 0), a, b, m, k, n)).isEqualTo(expected);
         try (Arena arena = Arena.ofShared()) {
             MemorySegment nativeB = arena.allocateFrom(ValueLayout.JAVA_BYTE, b);
             MemorySegment c = arena.allocate(ValueLayout.JAVA_INT, (long) m * n);
-            new OneDnnGemm(2).gemm(MemorySegment.ofArray(a), nativeB, c, m, k, n);
+            new OneDnnGemm(2, 0).gemm(MemorySegment.ofArray(a), nativeB, c, m, k, n);
             assertThat(c.toArray(ValueLayout.JAVA_INT)).isEqualTo(expected);
         }
     }
@@ -114,7 +116,7 @@ class GemmBackendTest {
     void oneDnnMatmulBeyondItsCacheOfShapes() {
         assumeTrue(OneDnnGemm.isAvailable());
         SplittableRandom random = new SplittableRandom(11);
-        GemmBackend gemm = new OneDnnGemm(1);
+        GemmBackend gemm = new OneDnnGemm(1, 0);
         for (int m = 1; m <= OneDnnMatmul.MAX_CACHED_SHAPES + 8; m++) {
             byte[] a = randomBytes(random, m * 3);
             byte[] b = randomBytes(random, 3 * 2);
@@ -142,7 +144,8 @@ class GemmBackendTest {
         assertThat(new JavaGemm(2).description()).startsWith("pure Java Vector API").endsWith("2 threads");
         if (OneDnnGemm.isAvailable()) {
             assertThat(new OneDnnGemm(1).description()).startsWith("oneDNN ").endsWith("1 thread");
-            assertThat(new OneDnnGemm(1, false).description()).contains("int8 GEMM").endsWith("1 thread");
+            assertThat(new OneDnnGemm(1, Long.MAX_VALUE).description()).contains("int8 GEMM").endsWith("1 thread");
+            assertThat(new OneDnnGemm(1).kernel(2, 2, 2)).isEqualTo("dnnl_gemm_s8s8s32");
             assertThat(new OneDnnGemm(1).kernel(64, 64, 64)).isNotEmpty();
         } else {
             assertThat(OneDnnGemm.unavailableReason()).isNotEmpty();
