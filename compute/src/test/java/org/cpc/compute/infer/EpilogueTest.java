@@ -3,29 +3,25 @@ package org.cpc.compute.infer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The unpacked epilogue (and its Vector API loops, which the tests' JVM has) against {@link IntLinear#output}, value
  * for value: a Dense row over every channel, one channel over a run of positions, one position per channel.
  */
 class EpilogueTest {
-    @Test
-    void sharedShiftIsUsedWhenExactAndGivesTheSameOutputs() {
-        SplittableRandom random = new SplittableRandom(3);
-        IntLinear l = layer(random, 37, 50, 1e-3, 1e-2);
+    /**
+     * Multipliers within a factor of ten share the layer's largest shift; multipliers 2^26 apart on a deep layer
+     * would need a product beyond a long at a shared shift, so each channel keeps its own. Both give the same outputs.
+     */
+    @ParameterizedTest
+    @CsvSource({"3, 37, 50, 1e-3, 1e-2, true", "4, 9, 3000, 1e-9, 1e-1, false"})
+    void matchesTheRecordsRule(long seed, int outputs, int depth, double low, double high, boolean shared) {
+        SplittableRandom random = new SplittableRandom(seed);
+        IntLinear l = layer(random, outputs, depth, low, high);
         Epilogue e = Epilogue.of(l);
-        assertThat(e.sharedShift()).isPositive();
-        assertMatches(random, l, e);
-    }
-
-    /** Multipliers 2^40 apart would need a product beyond a long at a shared shift: each channel keeps its own. */
-    @Test
-    void channelsKeepTheirShiftsWhereSharingCouldOverflow() {
-        SplittableRandom random = new SplittableRandom(4);
-        IntLinear l = layer(random, 9, 3000, 1e-9, 1e-1);
-        Epilogue e = Epilogue.of(l);
-        assertThat(e.sharedShift()).isZero();
+        assertThat(e.sharedShift() != 0).isEqualTo(shared);
         assertMatches(random, l, e);
     }
 
