@@ -19,9 +19,12 @@ import java.util.Optional;
 final class OneDnnLibrary {
     static final String SONAME = "libdnnl.so.2";
 
-    /** The loaded library, or why it could not be loaded. */
+    /**
+     * The loaded library. {@code matmul} is its matmul primitive, or a String saying why that cannot be used (then
+     * only the BLAS-like GEMM is).
+     */
     record Binding(MethodHandle gemm, MethodHandle gemmOnHeap, MethodHandle setOmpThreads, MemorySegment zeroOffset,
-            String version, String isa) {}
+            String version, String isa, Object matmul) {}
 
     private static final Object STATE = load(SONAME);
 
@@ -67,7 +70,9 @@ final class OneDnnLibrary {
                 .orElse(null);
 
         MemorySegment zero = Arena.global().allocate(ValueLayout.JAVA_INT);
-        return new Binding(gemmHandle, onHeap, setThreads, zero, version(linker, lib), isa(linker, lib));
+        String version = version(linker, lib);
+        return new Binding(gemmHandle, onHeap, setThreads, zero, version, isa(linker, lib),
+                OneDnnMatmul.load(linker, lib, version));
     }
 
     private static Optional<SymbolLookup> openOptional(String name) {

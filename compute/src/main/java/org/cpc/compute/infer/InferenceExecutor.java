@@ -35,7 +35,7 @@ public final class InferenceExecutor {
      * What a Conv or Dense layer needs besides its parameters; null entries for MaxPool and Flatten. Without weight
      * zero points (symmetric weights, the usual export) the zx·Σ x term vanishes and is not computed.
      */
-    private record Prepared(int[] base, byte[] weightsTransposed, boolean anyWeightZeroPoint) {}
+    private record Prepared(Epilogue epilogue, byte[] weightsTransposed, boolean anyWeightZeroPoint) {}
 
     public InferenceExecutor(IntModel model, GemmBackend backend, int threads) {
         this.model = model;
@@ -136,19 +136,10 @@ public final class InferenceExecutor {
                     for (int q = 0; q < width; q++) colSum[q] += patches[t * width + q];
                 }
             }
-            int[] accs = out.accumulators();
-            byte[] acts = out.activations();
             for (int o = 0; o < l.outputs(); o++) {
-                int base = p.base()[o];
-                int zw = l.weightZeroPoints()[o];
                 for (int b = 0; b < n; b++) {
-                    int from = o * width + b * positions;
-                    int at = (b0 + b) * sampleOut + o * positions;
-                    for (int q = 0; q < positions; q++) {
-                        int acc = products[from + q] + base - (colSum == null ? 0 : zw * colSum[b * positions + q]);
-                        accs[at + q] = acc;
-                        acts[at + q] = l.output(o, acc);
-                    }
+                    p.epilogue().channel(o, products, o * width + b * positions, colSum, b * positions,
+                            out.accumulators(), out.activations(), (b0 + b) * sampleOut + o * positions, positions);
                 }
             }
         }
@@ -164,26 +155,15 @@ public final class InferenceExecutor {
         for (int s = s0; s < s1; s++) {
             int rowSum = 0;
             if (p.anyWeightZeroPoint()) for (int t = 0; t < k; t++) rowSum += in[s * k + t];
-            for (int o = 0; o < outputs; o++) {
-                int at = s * outputs + o;
-                int acc = out.accumulators()[at] + p.base()[o] - l.weightZeroPoints()[o] * rowSum;
-                out.accumulators()[at] = acc;
-                out.activations()[at] = l.output(o, acc);
-            }
+            p.epilogue().row(out.accumulators(), s * outputs, rowSum, out.accumulators(), out.activations(),
+                    s * outputs);
         }
     }
 
-    /** base[o] = bias[o] − zx·Σ_t w[o][t] + depth·zx·zw[o]: everything of acc[o] that does not depend on x. */
+    /** The epilogue's base[o] = bias[o] − zx·Σ_t w[o][t] + depth·zx·zw[o]: everything of acc[o] not depending on x. */
     private static Prepared prepare(Op op) {
         IntLinear l = IntModel.linear(op);
         if (l == null) return null;
-        int[] base = new int[l.outputs()];
-        int zx = l.inputZeroPoint();
-        for (int o = 0; o < l.outputs(); o++) {
-            int rowSum = 0;
-            for (int t = 0; t < l.depth(); t++) rowSum += l.weights()[o * l.depth() + t];
-            base[o] = l.bias()[o] - zx * rowSum + l.depth() * zx * l.weightZeroPoints()[o];
-        }
         byte[] transposed = null;
         if (op instanceof Op.Dense) {
             transposed = new byte[l.weights().length];
@@ -193,7 +173,7 @@ public final class InferenceExecutor {
         }
         boolean anyWeightZeroPoint = false;
         for (int z : l.weightZeroPoints()) anyWeightZeroPoint |= z != 0;
-        return new Prepared(base, transposed, anyWeightZeroPoint);
+        return new Prepared(Epilogue.of(l), transposed, anyWeightZeroPoint);
     }
 
     private static MemorySegment slice(int[] values, int offset, int length) {

@@ -29,6 +29,10 @@ class GemmBackendTest {
         if (OneDnnGemm.isAvailable()) {
             all.add(new OneDnnGemm(1));
             all.add(new OneDnnGemm(2));
+            all.add(new OneDnnGemm(1, 0));
+            all.add(new OneDnnGemm(2, 0));
+            all.add(new OneDnnGemm(1, Long.MAX_VALUE));
+            all.add(new OneDnnGemm(2, Long.MAX_VALUE));
         }
         return all.stream();
     }
@@ -88,6 +92,38 @@ class GemmBackendTest {
         }
     }
 
+    /** The matmul primitive's path against the reference on random shapes, heap and native operands mixed. */
+    @Property(tries = 40)
+    void oneDnnMatmulMatchesTheReference(@ForAll @IntRange(min = 1, max = 300) int m,
+            @ForAll @IntRange(min = 1, max = 300) int k, @ForAll @IntRange(min = 1, max = 300) int n,
+            @ForAll long seed) {
+        assumeTrue(OneDnnGemm.isAvailable());
+        SplittableRandom random = new SplittableRandom(seed);
+        byte[] a = randomBytes(random, m * k);
+        byte[] b = randomBytes(random, k * n);
+        int[] expected = ReferenceGemm.multiply(a, b, m, k, n);
+        assertThat(onHeap(new OneDnnGemm(1, 0), a, b, m, k, n)).isEqualTo(expected);
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment nativeB = arena.allocateFrom(ValueLayout.JAVA_BYTE, b);
+            MemorySegment c = arena.allocate(ValueLayout.JAVA_INT, (long) m * n);
+            new OneDnnGemm(2, 0).gemm(MemorySegment.ofArray(a), nativeB, c, m, k, n);
+            assertThat(c.toArray(ValueLayout.JAVA_INT)).isEqualTo(expected);
+        }
+    }
+
+    /** More shapes than the primitive cache keeps: those past it are made, run and freed per call, equally exact. */
+    @Test
+    void oneDnnMatmulBeyondItsCacheOfShapes() {
+        assumeTrue(OneDnnGemm.isAvailable());
+        SplittableRandom random = new SplittableRandom(11);
+        GemmBackend gemm = new OneDnnGemm(1, 0);
+        for (int m = 1; m <= OneDnnMatmul.MAX_CACHED_SHAPES + 8; m++) {
+            byte[] a = randomBytes(random, m * 3);
+            byte[] b = randomBytes(random, 3 * 2);
+            assertThat(onHeap(gemm, a, b, m, 3, 2)).as("m=%d", m).isEqualTo(ReferenceGemm.multiply(a, b, m, 3, 2));
+        }
+    }
+
     @Test
     void rejectsSegmentsTooSmallForTheShape() {
         MemorySegment small = MemorySegment.ofArray(new byte[5]);
@@ -108,6 +144,9 @@ class GemmBackendTest {
         assertThat(new JavaGemm(2).description()).startsWith("pure Java Vector API").endsWith("2 threads");
         if (OneDnnGemm.isAvailable()) {
             assertThat(new OneDnnGemm(1).description()).startsWith("oneDNN ").endsWith("1 thread");
+            assertThat(new OneDnnGemm(1, Long.MAX_VALUE).description()).contains("int8 GEMM").endsWith("1 thread");
+            assertThat(new OneDnnGemm(1).kernel(2, 2, 2)).isEqualTo("dnnl_gemm_s8s8s32");
+            assertThat(new OneDnnGemm(1).kernel(64, 64, 64)).isNotEmpty();
         } else {
             assertThat(OneDnnGemm.unavailableReason()).isNotEmpty();
         }

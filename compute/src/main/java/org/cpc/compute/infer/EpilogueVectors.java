@@ -1,0 +1,62 @@
+package org.cpc.compute.infer;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Epilogue}'s loops on the Vector API, 8 outputs at a time in 64-bit lanes (the same arithmetic, so the same
+ * values). Used only when the JVM has the incubator module and 512-bit vectors ({@link Epilogue}
+ * checks before this class is loaded); elsewhere the scalar loops run. Each method handles a multiple of 8 outputs and returns how many, leaving the rest to the caller.
+ */
+final class EpilogueVectors {
+    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_256;
+    private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_512;
+    private static final VectorSpecies<Byte> BYTES = ByteVector.SPECIES_64;
+    static final int LANES = 8;
+
+    private EpilogueVectors() {}
+
+    /** Whether the hardware has 8 long lanes, without which these loops are slower than the scalar ones. */
+    static boolean fast() {
+        return LongVector.SPECIES_PREFERRED.length() >= LANES;
+    }
+
+    /** Dense, shared shift, no input-sum term: accs = products + base[o]; acts from accs. */
+    static int row(int[] products, int from, int[] base, long[] multipliers, int shift, int outputZero, int low,
+            int[] accs, byte[] acts, int at, int count) {
+        long rounding = 1L << (shift - 1);
+        int o = 0;
+        for (; o <= count - LANES; o += LANES) {
+            IntVector acc = IntVector.fromArray(INTS, products, from + o).add(IntVector.fromArray(INTS, base, o));
+            acc.intoArray(accs, at + o);
+            LongVector y = ((LongVector) acc.convertShape(VectorOperators.I2L, LONGS, 0))
+                    .mul(LongVector.fromArray(LONGS, multipliers, o));
+            store(y, rounding, shift, outputZero, low, acts, at + o);
+        }
+        return o;
+    }
+
+    /** Conv, one channel, no input-sum term: accs = products + base; acts from accs. */
+    static int channel(int[] products, int from, int base, long multiplier, int shift, int outputZero, int low,
+            int[] accs, byte[] acts, int at, int count) {
+        long rounding = 1L << (shift - 1);
+        int q = 0;
+        for (; q <= count - LANES; q += LANES) {
+            IntVector acc = IntVector.fromArray(INTS, products, from + q).add(base);
+            acc.intoArray(accs, at + q);
+            LongVector y = ((LongVector) acc.convertShape(VectorOperators.I2L, LONGS, 0)).mul(multiplier);
+            store(y, rounding, shift, outputZero, low, acts, at + q);
+        }
+        return q;
+    }
+
+    /** acts = clamp(outputZero + ((acc·multiplier + rounding) >> shift), low, 127), acc·multiplier given. */
+    private static void store(LongVector product, long rounding, int shift, int outputZero, int low, byte[] acts,
+            int at) {
+        LongVector y = product.add(rounding).lanewise(VectorOperators.ASHR, shift).add(outputZero).max(low).min(127);
+        ((ByteVector) y.convertShape(VectorOperators.L2B, BYTES, 0)).intoArray(acts, at);
+    }
+}
