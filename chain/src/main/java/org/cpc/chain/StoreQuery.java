@@ -291,7 +291,11 @@ class StoreQuery implements ChainQuery {
 
     @Override
     public Supply supply() {
-        return Supply.of(store.headHeight(), genesis.params(), store::forEachState);
+        // One snapshot for the head and all six scans: a block committing between two of them once made the buckets
+        // exceed the total by one block reward.
+        try (ChainStore.StateView v = store.stateView()) {
+            return Supply.of(v.headHeight(), genesis.params(), v::forEachState);
+        }
     }
 
     // ---- whole-state reads for supply checks, tests and tools (public on LocalChain); not part of the reader's API ----

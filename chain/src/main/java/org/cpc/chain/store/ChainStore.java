@@ -458,7 +458,13 @@ public final class ChainStore implements AutoCloseable {
 
     /** Every committed entry of a key space, in tree-key order. */
     public void forEachState(byte type, BiConsumer<byte[], byte[]> action) {
-        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(state, ro)) {
+        try (ReadOptions ro = new ReadOptions()) {
+            scanState(ro, type, action);
+        }
+    }
+
+    private void scanState(ReadOptions ro, byte type, BiConsumer<byte[], byte[]> action) {
+        try (RocksIterator it = db.newIterator(state, ro)) {
             for (it.seek(new byte[] {type}); it.isValid(); it.next()) {
                 byte[] k = it.key();
                 if (k[0] != type) break;
@@ -560,6 +566,23 @@ public final class ChainStore implements AutoCloseable {
                     byte[] k = it.key();
                     visit.entry(k[0], java.util.Arrays.copyOfRange(k, 1, k.length), it.value());
                 }
+            }
+        }
+
+        /** Every entry of one key space, in tree-key order. */
+        public void forEachState(byte type, BiConsumer<byte[], byte[]> action) {
+            try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot)) {
+                scanState(ro, type, action);
+            }
+        }
+
+        /** The head height as of this view (written in the same batch as the state it shows). */
+        public long headHeight() {
+            try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot)) {
+                byte[] v = db.get(meta, ro, HEAD);
+                return v == null ? -1 : be64(v, 0);
+            } catch (RocksDBException e) {
+                throw new ChainStoreException("reading the head in " + dir + " failed: " + e.getMessage(), e);
             }
         }
 
