@@ -50,7 +50,11 @@ final class TestNode implements AutoCloseable {
     }
 
     static TestNode start(Path dir) {
-        NodeInit.init(dir, params(), null, NodeInit.DEFAULT_VALIDATOR_KEY, 0, null, System.currentTimeMillis());
+        return start(dir, params());
+    }
+
+    static TestNode start(Path dir, NetworkParams params) {
+        NodeInit.init(dir, params, null, NodeInit.DEFAULT_VALIDATOR_KEY, 0, null, System.currentTimeMillis());
         return resume(dir);
     }
 
