@@ -7,4 +7,13 @@ package org.cpc.consensus;
  */
 public interface SignatureVerifier {
     boolean verify(Validator validator, byte[] message, String signatureHex);
+
+    /**
+     * Whether {@code proposer} signed the proposal of {@code blockHash} at (height, round, polRound): the one rule,
+     * for the state machine and for a node that checks a compact proposal before rebuilding its block.
+     */
+    default boolean verifyProposal(String chainId, Validator proposer, long height, int round, int polRound,
+                                   String blockHash, String signatureHex) {
+        return verify(proposer, SignBytes.proposal(chainId, height, round, polRound, blockHash), signatureHex);
+    }
 }

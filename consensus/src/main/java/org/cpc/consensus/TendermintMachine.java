@@ -285,8 +285,7 @@ public final class TendermintMachine<B> {
         boolean isFar = p.round() > round + 1;
         if (isFar && far != null && far > round + 1 && far > p.round()) return; // keep its highest far proposal only
         String hash = hasher.hashHex(p.block());
-        byte[] msg = SignBytes.proposal(chainId, height, p.round(), p.polRound(), hash);
-        if (!verifier.verify(proposer, msg, p.signature())) return;
+        if (!verifier.verifyProposal(chainId, proposer, height, p.round(), p.polRound(), hash, p.signature())) return;
         if (isFar) {
             // A proposer signs proposals for endless future rounds of its own: beyond round + 1 keep one per proposer.
             if (far != null && far > round + 1 && proposals.containsKey(far)) {

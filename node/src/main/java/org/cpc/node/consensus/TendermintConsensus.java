@@ -26,7 +26,6 @@ import org.cpc.consensus.InputLog;
 import org.cpc.consensus.MessageCodec;
 import org.cpc.consensus.MlDsaSignatures;
 import org.cpc.consensus.Proposal;
-import org.cpc.consensus.SignBytes;
 import org.cpc.consensus.TendermintMachine;
 import org.cpc.consensus.Timeout;
 import org.cpc.consensus.TimeoutConfig;
@@ -261,8 +260,8 @@ public final class TendermintConsensus implements Consensus {
         } catch (IllegalArgumentException e) {
             return false;
         }
-        byte[] msg = SignBytes.proposal(chain.params().chainId(), c.height(), c.round(), c.polRound(), c.blockHash());
-        return MlDsaSignatures.VERIFIER.verify(set.proposer(c.round()), msg, c.signature());
+        return MlDsaSignatures.VERIFIER.verifyProposal(chain.params().chainId(), set.proposer(c.round()), c.height(),
+                c.round(), c.polRound(), c.blockHash(), c.signature());
     }
 
     /**
