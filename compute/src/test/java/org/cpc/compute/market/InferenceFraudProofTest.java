@@ -312,6 +312,31 @@ class InferenceFraudProofTest {
         assertThat(v).isEqualTo(new FraudVerdict.EntryWrong(bad[at], out[at], ((FraudVerdict.EntryWrong) v).rule()));
     }
 
+    /**
+     * A Conv entry whose patch lies wholly on padding reads no input value (its accumulator is the bias), yet a
+     * proof's input opening needs a chunk to prove its row: the builder opens chunk 0, and a wrong bias is proven.
+     */
+    @Test
+    void anEntryOnPaddingAloneIsProvenWrong() {
+        Shape in = new Shape(2, 3, 3);
+        Requant r = Requant.of(1.0 / 300);
+        IntLinear l = new IntLinear(1, 2, new byte[] {3, -4}, new int[1], new int[] {77}, new Requant[] {r}, 0, 0, false);
+        IntModel m = new IntModel(in, 1f, 0, List.of(new Op.Conv("padded", l, new Window(1, 1, 1, 1, 1, 1, 1, 1, 1, 1)),
+                new Op.Flatten("flat")), 1f, 0);
+        m.checkLimits(ModelLimits.DEFAULT);
+        Task t = task(m, "padded-model".getBytes(), null, 2);
+        InferenceChallenge.MODELS.get(t.payload().get("model").textValue(), () -> m); // as if it had imported
+        byte[] bad = run(t, 0);
+        int off = InferenceCommitment.Layout.of(m, 2).accRow(0, 0); // entry 0: the corner, wholly on padding
+        ByteBuffer b = ByteBuffer.wrap(bad).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(b.getInt(off)).isEqualTo(77);
+        b.putInt(off, 78);
+        InferenceFraudProof p = proof(t, 0, 0, 0, 0, Claim.ACCUMULATOR, bad);
+        assertThat(p.input().chunks()).extracting(Chunk::index).containsExactly(0);
+        assertThat(InferenceFraudVerifier.verify(p, t.payload(), commit(t, 0, bad)))
+                .isEqualTo(new FraudVerdict.EntryWrong(78, 77, "Σ (x − zx)·(w − zw) + bias"));
+    }
+
     private static IntModel fixtureModel(String name) {
         return OnnxImporter.fromBytes(InferenceChallengeTest.fixture(name + ".onnx"), ModelLimits.DEFAULT);
     }
