@@ -14,8 +14,8 @@ import java.util.Arrays;
  * channel and kernel row inside the input, one run of a row's values whose neighbours are at most a dilation (≤
  * 1024) apart, so the run touches every chunk from its first value's to its last's; the runs come in ascending
  * order, and where consecutive runs start at most a chunk apart their chunks join up too. Counting stops once the
- * count passes the limit, and every run that does not join up adds a chunk, so one entry costs O(limit) steps and a
- * layer O(limit) per output position (MaxPool: per output position of at most 4096 distinct channel alignments).
+ * count passes the limit, and every run that does not join up adds a chunk, so one entry costs O(limit) steps; a
+ * layer's scan skips the entries that repeat an earlier one's count ({@link #windowed(LayerHeader)}).
  */
 public final class Disputability {
     /** The trace commitment's chunk ({@code TraceCommitment.CHUNK_BYTES}; a test holds them equal). */
@@ -62,20 +62,48 @@ public final class Disputability {
         return h.window() == null ? new Worst(h.index(), 0, chunks(h, 0, Integer.MAX_VALUE, null)) : windowed(h);
     }
 
+    /**
+     * Scans the layer's entries in output order, skipping only those that repeat an earlier entry's count: an entry's
+     * count depends on which kernel rows and columns fall inside the input and on where its first value falls within
+     * a chunk (shifting every value by whole chunks changes nothing). So (MaxPool) a channel whose plane starts at
+     * the offset within a chunk of an earlier channel's repeats it; an output row whose kernel rows all lie inside
+     * the input repeats an earlier such row whose first value has the same offset within a chunk; and within a row,
+     * the columns whose kernel columns all lie inside repeat with the period of their stride modulo the chunk.
+     * Work: each entry read costs O(limit) steps; at most 4096 such rows are read, each with its border columns
+     * and at most 4096 inside columns, plus the border rows; never more entries than the layer's output has.
+     */
     private static Worst windowed(LayerHeader h) {
-        // MaxPool: an entry reads one channel, and channels whose planes start at the same offset within a chunk
-        // read the same number of chunks; Conv: every entry of a position reads all channels, so channel 0 stands
-        // for the position.
-        int channels = h.kind() == LayerHeader.CONV ? 1
-                : (int) Math.min(h.out().channels(), CHUNK_BYTES / gcd(h.in().plane() % CHUNK_BYTES, CHUNK_BYTES));
+        boolean conv = h.kind() == LayerHeader.CONV; // a Conv entry reads all channels: channel 0 stands for all
+        Window w = h.window();
+        long inW = h.in().width();
+        long inPlane = h.in().plane();
+        int outW = h.out().width();
         int plane = h.out().plane();
+        int channels = conv ? 1 : (int) Math.min(h.out().channels(), CHUNK_BYTES / gcd((int) (inPlane % CHUNK_BYTES), CHUNK_BYTES));
+        int columnPeriod = CHUNK_BYTES / gcd(w.strideW(), CHUNK_BYTES);
+        long spanH = (long) (w.kernelH() - 1) * (conv ? w.dilationH() : 1);
+        long spanW = (long) (w.kernelW() - 1) * (conv ? w.dilationW() : 1);
+        // the columns whose kernel columns all lie inside: [insideLo, insideHi]; only a period of them is read
+        long insideLo = Math.ceilDiv(w.padLeft(), w.strideW());
+        long insideHi = Math.floorDiv(inW - 1 - spanW + w.padLeft(), w.strideW());
+        boolean[] rowSeen = new boolean[CHUNK_BYTES];
         Worst worst = new Worst(h.index(), 0, -1);
         for (int c = 0; c < channels; c++) {
-            for (int q = 0; q < plane; q++) {
-                int entry = c * plane + q;
-                int n = chunks(h, entry, MAX_INPUT_CHUNKS, null);
-                if (n > MAX_INPUT_CHUNKS) return new Worst(h.index(), entry, chunks(h, entry, Integer.MAX_VALUE, null));
-                if (n > worst.chunks()) worst = new Worst(h.index(), entry, n);
+            for (int oy = 0; oy < h.out().height(); oy++) {
+                long top = (long) oy * w.strideH() - w.padTop();
+                if (top >= 0 && top + spanH < h.in().height()) {
+                    int offset = (int) ((c * inPlane + top * inW) % CHUNK_BYTES);
+                    if (rowSeen[offset]) continue;
+                    rowSeen[offset] = true;
+                }
+                for (int ox = 0; ox < outW; ox++) {
+                    if (ox == insideLo + columnPeriod && ox <= insideHi) ox = (int) insideHi + 1;
+                    if (ox >= outW) break;
+                    int entry = c * plane + oy * outW + ox;
+                    int n = chunks(h, entry, MAX_INPUT_CHUNKS, null);
+                    if (n > MAX_INPUT_CHUNKS) return new Worst(h.index(), entry, chunks(h, entry, Integer.MAX_VALUE, null));
+                    if (n > worst.chunks()) worst = new Worst(h.index(), entry, n);
+                }
             }
         }
         return worst;
