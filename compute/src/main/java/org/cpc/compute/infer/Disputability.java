@@ -15,7 +15,7 @@ import java.util.Arrays;
  * 1024) apart, so the run touches every chunk from its first value's to its last's; the runs come in ascending
  * order, and where consecutive runs start at most a chunk apart their chunks join up too. Counting stops once the
  * count passes the limit, and every run that does not join up adds a chunk, so one entry costs O(limit) steps; a
- * layer's scan skips the entries that repeat an earlier one's count ({@link #windowed(LayerHeader)}).
+ * layer's scan skips the entries that repeat an earlier one's count ({@link #scan}).
  */
 public final class Disputability {
     /** The trace commitment's chunk ({@code TraceCommitment.CHUNK_BYTES}; a test holds them equal). */
@@ -26,8 +26,8 @@ public final class Disputability {
     private Disputability() {}
 
     /**
-     * The worst entry of one layer: {@code chunks} input chunks read by output {@code entry}, the most of any entry
-     * of the layer (the first such entry in output order).
+     * The worst entry of one layer: output {@code entry} reads {@code chunks} chunks of the layer's input row, the
+     * most of any entry (the first such entry in output order); for a layer over the bound, its first entry over it.
      */
     public record Worst(int layer, int entry, int chunks) {}
 
@@ -59,7 +59,7 @@ public final class Disputability {
      * output order, counted exactly; otherwise the exact maximum.
      */
     static Worst worst(LayerHeader h) {
-        return h.window() == null ? new Worst(h.index(), 0, chunks(h, 0, Integer.MAX_VALUE, null)) : windowed(h);
+        return h.window() == null ? new Worst(h.index(), 0, chunks(h, 0, Integer.MAX_VALUE, null)) : scan(h);
     }
 
     /**
@@ -72,7 +72,7 @@ public final class Disputability {
      * Work: each entry read costs O(limit) steps; at most 4096 such rows are read, each with its border columns
      * and at most 4096 inside columns, plus the border rows; never more entries than the layer's output has.
      */
-    private static Worst windowed(LayerHeader h) {
+    private static Worst scan(LayerHeader h) {
         boolean conv = h.kind() == LayerHeader.CONV; // a Conv entry reads all channels: channel 0 stands for all
         Window w = h.window();
         long inW = h.in().width();
@@ -136,13 +136,13 @@ public final class Disputability {
         switch (h.kind()) {
             case LayerHeader.DENSE -> s.add(0, h.in().size() - 1);
             case LayerHeader.FLATTEN -> s.add(entry, entry);
-            default -> windowed(h, entry, s);
+            default -> runs(h, entry, s);
         }
         return s.count;
     }
 
     /** The runs of input values a Conv or MaxPool entry reads, into the sweep, until it is over its limit. */
-    private static void windowed(LayerHeader h, int entry, Sweep s) {
+    private static void runs(LayerHeader h, int entry, Sweep s) {
         Window w = h.window();
         boolean conv = h.kind() == LayerHeader.CONV;
         int dh = conv ? w.dilationH() : 1; // MaxPool has no dilation (Op.MaxPool refuses one)
