@@ -15,6 +15,10 @@ Run from this directory: /usr/bin/python3 make_fixtures.py  (deterministic: the 
                     DequantizeLinear + Relu, MaxPool on int8, ConvInteger (uint8 weights) + Cast/Mul, Flatten,
                     MatMulInteger without a weight zero point + per-column Cast/Mul
   int_unstated_zero_point.onnx  a MatMulInteger without its activation zero point (refused)
+  wide_conv.onnx    a ConvInteger over 8 channels of 64x64: each patch reads 8 chunks of 4096 bytes (refused: not
+                    every entry disputable); edge_conv.onnx the same over 6 channels, at the bound (accepted)
+  wide_pool.onnx    a 1x1 ConvInteger, then a MaxPool whose 7x1 window reads 7 rows of 4096 bytes (refused);
+                    edge_pool.onnx the same with a 6x1 window, at the bound (accepted)
   unsupported.onnx  a QDQ MatMul followed by Softmax (outside the op set)
   malformed.onnx    mlp_qdq.onnx cut short
   lying_dims.onnx   mlp_qdq.onnx with weight dims claiming 2^30 elements that are not there
@@ -384,6 +388,30 @@ def int_unstated_zero_point():
     onnx.save(m, "int_unstated_zero_point.onnx")
 
 
+def chunked(name, channels, width, height, kernel, pool=None):
+    """ConvInteger (3x3 pads 1, or 1x1) + Cast/Mul + QuantizeLinear [+ MaxPool pool x 1]: only the geometry matters."""
+    r = np.random.default_rng(len(name) * 1000 + channels)   # its own generator: the fixtures above do not change
+    k = kernel
+    inits = [const("sx", f32(0.05)), const("zx", np.int8(0)),
+             const("w", r.integers(-128, 128, (2 if pool is None else 1, channels, k, k)).astype(np.int8)),
+             const("c", f32(0.0005)), const("s", f32(0.3)), const("z", np.int8(0))]
+    nodes = [
+        helper.make_node("QuantizeLinear", ["x", "sx", "zx"], ["xq"]),
+        helper.make_node("ConvInteger", ["xq", "w", "zx"], ["a"], name="conv", kernel_shape=[k, k],
+                         pads=[k // 2] * 4),
+        helper.make_node("Cast", ["a"], ["af"], name="conv_cast", to=TensorProto.FLOAT),
+        helper.make_node("Mul", ["af", "c"], ["h"], name="conv_scale"),
+        helper.make_node("QuantizeLinear", ["h", "s", "z"], ["y" if pool is None else "hq"]),
+    ]
+    out = ["N", 2 if pool is None else 1, height, width]
+    if pool is not None:
+        nodes.append(helper.make_node("MaxPool", ["hq"], ["y"], name="pool", kernel_shape=[pool, 1]))
+        out[2] = height - pool + 1
+    m = model(nodes, inits, ["N", channels, height, width], out, name, y_type=TensorProto.INT8)
+    onnx.checker.check_model(m)
+    onnx.save(m, name + ".onnx")
+
+
 if __name__ == "__main__":
     mlp = mlp_qdq()
     cnn_qop()
@@ -392,6 +420,10 @@ if __name__ == "__main__":
     mlp_int()
     cnn_int()
     int_unstated_zero_point()
+    chunked("wide_conv", 8, 64, 64, 3)
+    chunked("edge_conv", 6, 64, 64, 3)
+    chunked("wide_pool", 1, 4096, 12, 1, pool=7)
+    chunked("edge_pool", 1, 4096, 12, 1, pool=6)
     whole = mlp.SerializeToString()
     with open("malformed.onnx", "wb") as f:
         f.write(whole[:len(whole) * 2 // 3])

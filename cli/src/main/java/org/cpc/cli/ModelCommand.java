@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.IntSummaryStatistics;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.cpc.compute.infer.Disputability;
 import org.cpc.compute.infer.IdxImages;
 import org.cpc.compute.infer.IntLinear;
 import org.cpc.compute.infer.IntModel;
@@ -30,7 +31,8 @@ final class ModelCommand extends GroupCommand {
     @Command(name = "inspect", description = {
         "Imports a quantized ONNX model (QOperator, QDQ or MatMulInteger/ConvInteger) onto the integer op set and prints",
         "its layers, parameters,",
-        "multiply-adds per sample and commitment hash; or, for a model outside the op set or the limits, the ONNX ops",
+        "multiply-adds per sample, commitment hash and the most input chunks one entry's fraud proof carries; or, for a",
+        "model outside the op set or the limits (an entry no fraud proof can carry included), the ONNX ops",
         "it uses, which of them are unsupported, and why it is refused (exit code 1)."})
     static final class Inspect implements Runnable {
         @Parameters(paramLabel = "FILE.onnx", description = "The model file.") Path file;
@@ -83,6 +85,11 @@ final class ModelCommand extends GroupCommand {
             out.println("parameters:   " + m.parameters());
             out.println("multiply-adds per sample: " + m.macsPerSample());
             out.println("trace bytes per sample:   " + m.traceBytesPerSample());
+            Disputability.Worst worst = Arrays.stream(Disputability.check(m))
+                    .reduce((a, b) -> b.chunks() > a.chunks() ? b : a).orElseThrow();
+            out.println("disputable:   every entry; the most input chunks one entry reads: " + worst.chunks() + " of "
+                    + Disputability.MAX_INPUT_CHUNKS + " (layer " + worst.layer() + ", "
+                    + m.ops().get(worst.layer()).node() + ", entry " + worst.entry() + ")");
         }
 
         private static String details(Op op) {

@@ -17,8 +17,24 @@ class ModelCommandTest {
         Run r = Run.cpc("model", "inspect", FIXTURES.resolve("cnn_qop.onnx").toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("QLinearConv ×2", "unsupported:  none", "commitment:   ", "input:        1×8×8 int8",
-                "Conv    1×8×8", "MaxPool", "Dense   24", "parameters:   387", "multiply-adds per sample: 3288");
+                "Conv    1×8×8", "MaxPool", "Dense   24", "parameters:   387", "multiply-adds per sample: 3288",
+                "disputable:   every entry; the most input chunks one entry reads: 1 of 6 (layer 0,");
         assertThat(r.out()).containsPattern("commitment: +[0-9a-f]{64}");
+    }
+
+    /** A model at the proof's chunk bound is shown with its worst entry; one past it is refused, saying what to change. */
+    @Test
+    void showsTheWorstEntryAndRefusesAnEntryNoProofCanCarry() {
+        Run edge = Run.cpc("model", "inspect", FIXTURES.resolve("edge_conv.onnx").toString());
+        assertThat(edge.exit()).as(edge.err()).isZero();
+        assertThat(edge.out()).contains("disputable:   every entry; the most input chunks one entry reads: 6 of 6"
+                + " (layer 0, ConvInteger 'conv', entry 0)");
+        Run wide = Run.cpc("model", "inspect", FIXTURES.resolve("wide_conv.onnx").toString());
+        assertThat(wide.exit()).isEqualTo(Cpc.EXIT_FAILED);
+        assertThat(wide.out()).contains("unsupported:  none");
+        assertThat(wide.err()).contains("refused: ConvInteger 'conv' (layer 0, Conv): entry 0 (output channel 0, row 0,"
+                + " column 0) reads 8 chunks of 4096 bytes of its input row 8×64×64, more than the 6 one fraud proof"
+                + " carries", "give the layer fewer input channels or a smaller input per channel");
     }
 
     @Test

@@ -124,6 +124,12 @@ class TaskCommandTest {
                     "--reward", "1.0", "--from", "alice", "--market", v.url(), "--node", nodeUrl);
             assertThat(badModel.exit()).isEqualTo(Cpc.EXIT_USAGE);
             assertThat(badModel.err()).contains("unsupported op Softmax");
+            Run wideModel = withKeys("task", "create", "--type", "inference", "--model",
+                    onnx.resolve("wide_conv.onnx").toString(), "--input", onnx.resolve("cnn_qdq.input.bin").toString(),
+                    "--reward", "1.0", "--from", "alice", "--market", v.url(), "--node", nodeUrl);
+            assertThat(wideModel.exit()).isEqualTo(Cpc.EXIT_USAGE);
+            assertThat(wideModel.err()).contains("ConvInteger 'conv' (layer 0, Conv)", "reads 8 chunks",
+                    "more than the 6 one fraud proof carries");
 
             w.join(30_000);
             assertThat(workerRun[0].exit()).as(workerRun[0].err()).isZero();

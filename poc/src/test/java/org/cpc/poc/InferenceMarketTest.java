@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Inference tasks end to end: a real PoC validator ({@link FakeLedger} for L1) and real pool workers run the committed
  * ONNX fixtures of the compute module; the merged result is the fixture's expected output byte for byte, a worker
- * that changes one activation is caught by the per-layer check, and a payload whose commitment is not the model's is
- * refused when the task is created.
+ * that changes one activation is caught by the per-layer check, and a payload whose commitment is not the model's,
+ * or whose model has an entry no fraud proof can carry, is refused when the task is created.
  */
 class InferenceMarketTest {
     private static final Path FIXTURES = Path.of("../compute/src/test/resources/onnx");
@@ -128,6 +128,14 @@ class InferenceMarketTest {
             assertThatThrownBy(() -> publish(c, q)).isInstanceOfSatisfying(MarketClient.MarketException.class, e -> {
                 assertThat(e.status()).isEqualTo(422);
                 assertThat(e.getMessage()).contains("payload.input_root");
+            });
+            // a model with an entry no fraud proof can carry (a Conv patch over 8 chunks) is no task
+            ObjectNode wide = upload(c, "mlp_qdq", 1);
+            wide.put("model", c.uploadBlob(fixture("wide_conv.onnx")).path("hash").asText());
+            assertThatThrownBy(() -> publish(c, wide)).isInstanceOfSatisfying(MarketClient.MarketException.class, e -> {
+                assertThat(e.status()).isEqualTo(422);
+                assertThat(e.getMessage()).contains("payload.model does not import: ConvInteger 'conv' (layer 0, Conv)",
+                        "reads 8 chunks of 4096 bytes of its input row 8×64×64, more than the 6 one fraud proof carries");
             });
         }
     }

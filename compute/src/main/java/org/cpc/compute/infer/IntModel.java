@@ -63,13 +63,18 @@ public record IntModel(Shape input, float inputScale, int inputZeroPoint, List<O
         };
     }
 
-    /** Throws an {@link OnnxException} naming the first limit this model exceeds. */
+    /**
+     * Throws an {@link OnnxException} naming the first limit this model exceeds; the last is that every entry of
+     * every layer can be disputed in one fraud proof ({@link Disputability#check}), which the limits above bound
+     * the time of.
+     */
     public void checkLimits(ModelLimits limits) {
         check(ops.size(), limits.layers(), "layers");
         check(parameters(), limits.parameters(), "parameters");
         check(macsPerSample(), limits.macsPerSample(), "multiply-adds per sample");
         check(input.size(), limits.inputBytes(), "input bytes per sample");
         check(traceBytesPerSample(), limits.traceBytesPerSample(), "trace bytes per sample");
+        Disputability.check(this);
     }
 
     private static void check(long value, long limit, String what) {

@@ -1,7 +1,9 @@
 package org.cpc.compute.infer;
 
 /**
- * What a model may cost, checked at import: a model within them runs in bounded time and memory per sample.
+ * What a model may cost, checked at import: a model within them runs in bounded time and memory per sample. One
+ * more limit holds for every model whatever these are, because the fraud-proof format fixes it: every entry of
+ * every layer must be disputable in one proof ({@link Disputability}, checked by {@link IntModel#checkLimits}).
  *
  * @param modelBytes           size of the ONNX file
  * @param layers               ops of the integer model

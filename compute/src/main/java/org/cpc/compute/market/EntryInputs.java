@@ -5,8 +5,10 @@ import org.cpc.compute.infer.Window;
 
 /**
  * Which values of a layer's input row one output entry reads (docs/protocol.md, "Trace commitments and fraud proofs
- * (inference)"): the fraud proof's builder carries their chunks, its verifier reads them. Indices are into the
- * sample's input row, channel-major (c·H·W + y·W + x).
+ * (inference)"): the fraud proof's verifier reads them. The builder carries the chunks that
+ * {@link org.cpc.compute.infer.Disputability#inputChunks} names, which are exactly these values' chunks
+ * ({@code DisputabilityTest} holds the two equal). Indices are into the sample's input row, channel-major
+ * (c·H·W + y·W + x).
  */
 final class EntryInputs {
     /** Most values a MaxPool window may read in a proof: what its carried chunks can hold. */
@@ -63,15 +65,5 @@ final class EntryInputs {
             for (int ix = x0; ix < x1; ix++) at[i++] = (c * h.in().height() + iy) * h.in().width() + ix;
         }
         return at;
-    }
-
-    /** Every input index the entry reads (Dense: the whole row; Conv: the patch without padding). */
-    static int[] of(LayerHeader h, int entry) {
-        return switch (h.kind()) {
-            case LayerHeader.DENSE -> java.util.stream.IntStream.range(0, h.depth()).toArray();
-            case LayerHeader.CONV -> java.util.Arrays.stream(conv(h, entry)).filter(i -> i >= 0).toArray();
-            case LayerHeader.MAX_POOL -> pool(h, entry);
-            default -> new int[] {entry};
-        };
     }
 }

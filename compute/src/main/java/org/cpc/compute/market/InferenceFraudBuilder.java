@@ -5,7 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
+import org.cpc.compute.infer.Disputability;
 import org.cpc.compute.infer.IntModel;
 import org.cpc.compute.infer.LayerHeader;
 import org.cpc.compute.infer.ModelTree;
@@ -28,6 +28,8 @@ public final class InferenceFraudBuilder {
      * @param output  job {@code job}'s output: its trace, samples × sample_trace_bytes
      * @throws IllegalArgumentException when the job, sample, layer, entry or claim does not fit the task, the output
      *                                  is the wrong size, or the entry reads more input than one proof carries
+     *                                  ({@link Disputability#inputChunks}; the importer refuses models with such an
+     *                                  entry)
      */
     public static InferenceFraudProof build(String taskId, JsonNode payload, int job, int sample, int layer, int entry,
                                             Claim claim, BlobSource blobs, byte[] output) {
@@ -91,14 +93,9 @@ public final class InferenceFraudBuilder {
     /** The chunks of the layer's input row that the entry reads: the task's input for layer 0, else the trace's. */
     private static RowOpening input(LayerHeader h, int entry, InferenceChallenge.Spec s, int sample, int local,
                                     BlobSource blobs, InferenceCommitment.Layout layout, byte[] output) {
-        TreeSet<Integer> chunks = new TreeSet<>();
-        for (int i : EntryInputs.of(h, entry)) chunks.add(i / TraceCommitment.CHUNK_BYTES);
-        if (chunks.size() > InferenceFraudProof.MAX_INPUT_CHUNKS) {
-            throw new IllegalArgumentException("entry " + entry + " of layer " + h.index() + " reads " + chunks.size()
-                    + " chunks of its input row; a proof carries at most " + InferenceFraudProof.MAX_INPUT_CHUNKS
-                    + ", so this entry cannot be disputed in one transaction (docs/protocol.md: which layers are"
-                    + " disputable)");
-        }
+        int[] chunks = Disputability.inputChunks(h, entry);
+        // an opening proves its row by at least one chunk: a Conv patch wholly on padding reads none, so carry chunk 0
+        if (chunks.length == 0) chunks = new int[] {0};
         List<Chunk> opened = new ArrayList<>();
         if (h.index() > 0) {
             for (int c : chunks) opened.add(traceChunk(layout, output, h.index() - 1, local, 1, c));

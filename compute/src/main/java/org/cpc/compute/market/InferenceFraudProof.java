@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.cpc.compute.infer.Disputability;
 import org.cpc.compute.infer.LayerHeader;
 import org.cpc.compute.infer.UnitLeaf;
 import org.cpc.protocol.codec.Hex;
@@ -41,8 +42,11 @@ public record InferenceFraudProof(String taskId, int job, int sample, int layer,
     public static final int MAX_ENTRY = (1 << 26) - 1;
     /** Path through a layer's tree (1 + at most 2^23 units) and the model's (at most 64 layers). */
     public static final int MAX_MODEL_PATH = 24 + 6;
-    /** Chunks of the layer's input a proof carries: a whole Dense input of 16,384 values is 4; a Conv patch 6. */
-    public static final int MAX_INPUT_CHUNKS = 6;
+    /**
+     * Chunks of the layer's input a proof carries: a whole Dense input of 16,384 values is 4; a Conv patch or MaxPool
+     * window at most 6, which the importer holds every model to ({@link Disputability}).
+     */
+    public static final int MAX_INPUT_CHUNKS = Disputability.MAX_INPUT_CHUNKS;
     /** A row of at most 64 MiB has at most 2^14 chunks. */
     public static final int MAX_CHUNK_INDEX = (1 << 14) - 1;
     public static final int MAX_CHUNK_PATH = 14;

@@ -157,6 +157,41 @@ class OnnxImportTest {
                 .hasMessageContaining("input bytes");
     }
 
+    /**
+     * Every entry of every layer must be disputable in one fraud proof: a Conv over 8 channels of 64×64 (each
+     * channel a chunk) and a MaxPool whose window spans 7 rows of 4096 bytes are refused naming the node, the op,
+     * the entry, its chunk count and the bound; the same layers one channel or one row smaller, at the bound, import.
+     */
+    @Test
+    void refusesAModelWithAnEntryNoFraudProofCanCarry() {
+        assertThatThrownBy(() -> OnnxImporter.fromBytes(fixture("wide_conv.onnx"), ModelLimits.DEFAULT))
+                .isInstanceOf(OnnxException.class)
+                .hasMessageContaining("ConvInteger 'conv' (layer 0, Conv): entry 0 (output channel 0, row 0, column 0)"
+                        + " reads 8 chunks of 4096 bytes of its input row 8×64×64, more than the 6 one fraud proof"
+                        + " carries")
+                .hasMessageContaining("give the layer fewer input channels or a smaller input per channel");
+        assertThatThrownBy(() -> OnnxImporter.fromBytes(fixture("wide_pool.onnx"), ModelLimits.DEFAULT))
+                .isInstanceOf(OnnxException.class)
+                .hasMessageContaining("MaxPool 'pool' (layer 1, MaxPool): entry 0 (output channel 0, row 0, column 0)"
+                        + " reads 7 chunks of 4096 bytes of its input row 1×12×4096, more than the 6")
+                .hasMessageContaining("give the layer a smaller window or a smaller input per channel");
+
+        IntModel conv = OnnxImporter.fromBytes(fixture("edge_conv.onnx"), ModelLimits.DEFAULT);
+        assertThat(Disputability.check(conv)).containsExactly(new Disputability.Worst(0, 0, 6));
+        IntModel pool = OnnxImporter.fromBytes(fixture("edge_pool.onnx"), ModelLimits.DEFAULT);
+        assertThat(Disputability.check(pool)).containsExactly(new Disputability.Worst(0, 0, 1),
+                new Disputability.Worst(1, 0, 6));
+    }
+
+    /** The models of this repository are wholly disputable: the Fashion-MNIST MLP and CNN and every fixture. */
+    @ParameterizedTest
+    @ValueSource(strings = {"fashion/cnn", "fashion/mlp", "cnn_qop", "cnn_qdq", "cnn_int", "mlp_qdq", "mlp_int"})
+    void theRepositorysModelsAreWhollyDisputable(String name) {
+        IntModel m = OnnxImporter.fromBytes(fixture(name + ".onnx"), ModelLimits.DEFAULT);
+        assertThat(Disputability.check(m)).hasSize(m.ops().size())
+                .allSatisfy(w -> assertThat(w.chunks()).isBetween(0, Disputability.MAX_INPUT_CHUNKS));
+    }
+
     /** Random byte flips and cuts of a valid model: always a clean OnnxException or a valid model, nothing else. */
     @Test
     void survivesMutatedFiles() {

@@ -166,6 +166,10 @@ class InferenceChallengeTest {
         String junk = put(fixture("unsupported.onnx"));
         assertThatThrownBy(() -> T.checkInputContents(p.deepCopy().put("model", junk), source))
                 .hasMessageContaining("payload.model does not import").hasMessageContaining("Softmax");
+        String wide = put(fixture("wide_conv.onnx")); // an entry no fraud proof can carry: not every entry disputable
+        assertThatThrownBy(() -> T.checkInputContents(p.deepCopy().put("model", wide), source))
+                .hasMessageContaining("payload.model does not import: ConvInteger 'conv' (layer 0, Conv)")
+                .hasMessageContaining("reads 8 chunks of 4096 bytes of its input row 8×64×64, more than the 6");
     }
 
     private static ObjectNode with(ObjectNode p, String field, long value) {

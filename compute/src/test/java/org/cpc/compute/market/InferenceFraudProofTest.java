@@ -13,8 +13,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.cpc.compute.gemm.JavaGemm;
+import org.cpc.compute.infer.Disputability;
 import org.cpc.compute.infer.IntLinear;
 import org.cpc.compute.infer.IntModel;
 import org.cpc.compute.infer.LayerHeader;
@@ -57,7 +59,12 @@ class InferenceFraudProofTest {
                 InferenceChallengeTest.fixture(name + ".input.bin"), samplesPerJob);
     }
 
+    /** A task of the model; a null input is two random samples. */
     private Task task(IntModel model, byte[] modelBlob, byte[] input, int samplesPerJob) {
+        if (input == null) {
+            input = new byte[2 * model.input().size()];
+            new Random(model.input().size()).nextBytes(input);
+        }
         int samples = input.length / model.input().size();
         ObjectNode p = InferenceChallenge.payload(model, put(modelBlob), put(input), MemorySegment.ofArray(input),
                 samples, samplesPerJob);
@@ -236,10 +243,11 @@ class InferenceFraudProofTest {
 
     /**
      * A Conv over 8 channels of 64×64 (each channel a chunk of its own): a patch reads 8 chunks, more than a proof
-     * carries, so its accumulators cannot be disputed in one transaction; its requantization still can.
+     * carries. The importer refuses such a model; built around it, the builder refuses its accumulators by the same
+     * rule ({@link Disputability}) and with the same count, while its requantization stays disputable.
      */
     @Test
-    void aPatchTooWideForOneTransactionIsRefusedByTheBuilderButItsOutputIsDisputable() {
+    void aPatchTooWideForOneTransactionIsRefusedByTheImporterAndTheBuilderAlike() {
         Random rnd = new Random(3);
         Shape in = new Shape(8, 64, 64);
         int depth = 8 * 3 * 3;
@@ -249,16 +257,88 @@ class InferenceFraudProofTest {
         IntLinear l = new IntLinear(2, depth, w, new int[2], new int[] {5, -7}, new Requant[] {r, r}, 0, 0, true);
         IntModel m = new IntModel(in, 1f, 0, List.of(new Op.Conv("wide", l, new Window(3, 3, 1, 1, 1, 1, 1, 1, 1, 1))),
                 1f, 0);
+        assertThatThrownBy(() -> m.checkLimits(ModelLimits.DEFAULT))
+                .hasMessageContaining("wide (layer 0, Conv): entry 0 (output channel 0, row 0, column 0) reads 8 chunks");
         byte[] input = new byte[in.size()];
         rnd.nextBytes(input);
         Task t = task(m, "wide-model".getBytes(), input, 1);
-        InferenceChallenge.MODELS.get(t.payload().get("model").textValue(), () -> m);
+        InferenceChallenge.MODELS.get(t.payload().get("model").textValue(), () -> m); // as if it had imported
         byte[] out = run(t, 0);
         String hash = commit(t, 0, out);
         assertThatThrownBy(() -> proof(t, 0, 0, 0, 70, Claim.ACCUMULATOR, out))
-                .hasMessageContaining("reads 8 chunks of its input row; a proof carries at most 6");
+                .hasMessageContaining("entry 70 (output channel 0, row 1, column 6) of layer 0 (Conv) reads 8 chunks of"
+                        + " its input row; a proof carries at most 6");
         assertThat(InferenceFraudVerifier.verify(proof(t, 0, 0, 0, 70, Claim.OUTPUT, out), t.payload(), hash))
                 .isInstanceOf(FraudVerdict.EntryRight.class);
+    }
+
+    /**
+     * A model at the bound (a Conv over 6 channels of 64×64; a MaxPool over 6 rows of 4096 bytes) imports, and a
+     * corrupted entry at the importer's worst position, reading 6 input chunks, is proven wrong by a proof that fits
+     * a transaction.
+     */
+    @Test
+    void anEntryAtTheBoundIsProvenWrong() {
+        SplittableRandom rnd = new SplittableRandom(18);
+        Task conv = task(fixtureModel("edge_conv"), InferenceChallengeTest.fixture("edge_conv.onnx"), null, 2);
+        Disputability.Worst worst = Disputability.check(conv.model())[0];
+        assertThat(worst.chunks()).isEqualTo(Disputability.MAX_INPUT_CHUNKS);
+        byte[] honest = run(conv, 0);
+        InferenceCommitment.Layout layout = InferenceCommitment.Layout.of(conv.model(), 2);
+        int plane = conv.model().shapes().getFirst().plane();
+        for (int entry : new int[] {worst.entry(), plane + worst.entry(), plane - 1}) {
+            byte[] bad = honest.clone();
+            ByteBuffer b = ByteBuffer.wrap(bad).order(ByteOrder.LITTLE_ENDIAN);
+            int off = layout.accRow(0, 1) + 4 * entry;
+            int correct = b.getInt(off);
+            b.putInt(off, correct + 1 + rnd.nextInt(100));
+            InferenceFraudProof p = proof(conv, 0, 1, 0, entry, Claim.ACCUMULATOR, bad);
+            assertThat(p.input().chunks()).hasSize(Disputability.MAX_INPUT_CHUNKS); // every channel a chunk
+            assertThat(InferenceFraudVerifier.verify(p, conv.payload(), commit(conv, 0, bad)))
+                    .isEqualTo(new FraudVerdict.EntryWrong(b.getInt(off), correct, "Σ (x − zx)·(w − zw) + bias"));
+            FraudProofTest.fitsATransaction(p.toJson());
+        }
+
+        Task pool = task(fixtureModel("edge_pool"), InferenceChallengeTest.fixture("edge_pool.onnx"), null, 2);
+        Disputability.Worst poolWorst = Disputability.check(pool.model())[1];
+        assertThat(poolWorst.chunks()).isEqualTo(Disputability.MAX_INPUT_CHUNKS);
+        byte[] out = run(pool, 0);
+        byte[] bad = out.clone();
+        int at = InferenceCommitment.Layout.of(pool.model(), 2).actRow(1, 0) + poolWorst.entry();
+        bad[at] = (byte) (bad[at] == -128 ? -127 : bad[at] - 1); // below the window's max: wrong
+        InferenceFraudProof p = proof(pool, 0, 0, 1, poolWorst.entry(), Claim.OUTPUT, bad);
+        assertThat(p.input().chunks()).hasSize(6);
+        FraudVerdict v = InferenceFraudVerifier.verify(p, pool.payload(), commit(pool, 0, bad));
+        assertThat(v).isEqualTo(new FraudVerdict.EntryWrong(bad[at], out[at], ((FraudVerdict.EntryWrong) v).rule()));
+    }
+
+    /**
+     * A Conv entry whose patch lies wholly on padding reads no input value (its accumulator is the bias), yet a
+     * proof's input opening needs a chunk to prove its row: the builder opens chunk 0, and a wrong bias is proven.
+     */
+    @Test
+    void anEntryOnPaddingAloneIsProvenWrong() {
+        Shape in = new Shape(2, 3, 3);
+        Requant r = Requant.of(1.0 / 300);
+        IntLinear l = new IntLinear(1, 2, new byte[] {3, -4}, new int[1], new int[] {77}, new Requant[] {r}, 0, 0, false);
+        IntModel m = new IntModel(in, 1f, 0, List.of(new Op.Conv("padded", l, new Window(1, 1, 1, 1, 1, 1, 1, 1, 1, 1)),
+                new Op.Flatten("flat")), 1f, 0);
+        m.checkLimits(ModelLimits.DEFAULT);
+        Task t = task(m, "padded-model".getBytes(), null, 2);
+        InferenceChallenge.MODELS.get(t.payload().get("model").textValue(), () -> m); // as if it had imported
+        byte[] bad = run(t, 0);
+        int off = InferenceCommitment.Layout.of(m, 2).accRow(0, 0); // entry 0: the corner, wholly on padding
+        ByteBuffer b = ByteBuffer.wrap(bad).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(b.getInt(off)).isEqualTo(77);
+        b.putInt(off, 78);
+        InferenceFraudProof p = proof(t, 0, 0, 0, 0, Claim.ACCUMULATOR, bad);
+        assertThat(p.input().chunks()).extracting(Chunk::index).containsExactly(0);
+        assertThat(InferenceFraudVerifier.verify(p, t.payload(), commit(t, 0, bad)))
+                .isEqualTo(new FraudVerdict.EntryWrong(78, 77, "Σ (x − zx)·(w − zw) + bias"));
+    }
+
+    private static IntModel fixtureModel(String name) {
+        return OnnxImporter.fromBytes(InferenceChallengeTest.fixture(name + ".onnx"), ModelLimits.DEFAULT);
     }
 
     /**
