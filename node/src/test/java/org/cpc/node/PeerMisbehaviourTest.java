@@ -55,7 +55,7 @@ class PeerMisbehaviourTest {
             MessageHandler forger = new MessageHandler() {
                 @Override
                 public void onPeerConnected(PeerInfo peer) {
-                    evil.get().send(peer.id(), Channel.SYNC, bytes(Json.object().put("type", "status").put("height", 1000)));
+                    evil.get().send(peer.id(), Channel.SYNC, bytes(Json.object().put("type", "status").put("base", 1).put("height", 1000)));
                 }
 
                 @Override

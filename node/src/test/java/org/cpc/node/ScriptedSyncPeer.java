@@ -97,7 +97,7 @@ final class ScriptedSyncPeer implements MessageHandler, AutoCloseable {
     }
 
     private byte[] status() {
-        return bytes(Json.object().put("type", "status").put("height", chain.get().head().header().height()));
+        return bytes(Json.object().put("type", "status").put("base", 1).put("height", chain.get().head().header().height()));
     }
 
     private static byte[] bytes(JsonNode o) {

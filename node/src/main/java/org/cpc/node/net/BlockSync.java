@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * {@code chain.commit}) and commits it; consensus then restarts at the new head. Messages (JSON):
  *
  * <pre>
- * {"type":"status","height":H}                 on connect, after every commit, and every {@link #STATUS_MS}
+ * {"type":"status","base":B,"height":H}        on connect, after every commit, and every {@link #STATUS_MS}:
+ *                                              the peer serves blocks B..H (B above 1: it pruned or state-synced)
  * {"type":"get_blocks","from":F,"to":T}        1 ≤ F ≤ T, T − F < {@link #MAX_BLOCKS}
  * {"type":"blocks","blocks":[{"block":{…},"commit":{…}}, …]}   consecutive from F, at most MAX_BLOCKS and
  *                                              about {@link #MAX_REPLY_BYTES}; fewer (or none) if the peer has fewer
@@ -79,7 +81,7 @@ public final class BlockSync implements ChainListener, AutoCloseable {
     private static final long TICK_MS = 250;
     private static final int MAX_QUEUED = 64;
 
-    private static final Set<String> STATUS = Set.of("type", "height");
+    private static final Set<String> STATUS = Set.of("type", "base", "height");
     private static final Set<String> GET_BLOCKS = Set.of("type", "from", "to");
     private static final Set<String> BLOCKS = Set.of("type", "blocks");
     private static final Set<String> ENTRY = Set.of("block", "commit");
@@ -96,6 +98,8 @@ public final class BlockSync implements ChainListener, AutoCloseable {
     private final Map<String, Long> syncedByPeer = new ConcurrentHashMap<>();
     /** When each peer's last {@code blocks} answer arrived, stamped by its reader thread; fed to the window. */
     private final Map<String, Long> heard = new ConcurrentHashMap<>();
+    /** The head at which the last "cannot go on" warning was logged (sync thread only): one warning per height. */
+    private long unservableWarned = -1;
     /** Touched only on the sync thread. */
     private final SyncWindow<Synced> window = new SyncWindow<>(WINDOW_RANGES, RANGES_PER_PEER, MAX_BLOCKS,
             MAX_HELD_BYTES, TimeUnit.MILLISECONDS.toNanos(REQUEST_TIMEOUT_MS), TimeUnit.MILLISECONDS.toNanos(REST_MS));
@@ -176,9 +180,15 @@ public final class BlockSync implements ChainListener, AutoCloseable {
         if (type == null) throw new IllegalArgumentException("sync message must be an object with a string 'type'");
         switch (type) {
             case "status" -> {
-                long h = JsonFields.of(node, "status", STATUS).uint("height");
+                JsonFields f = JsonFields.of(node, "status", STATUS);
+                long base = f.uint("base");
+                long h = f.uint("height");
+                if (base < 1 || base > h + 1) {
+                    throw new IllegalArgumentException("status needs 1 <= base <= height + 1, not base " + base
+                            + " and height " + h);
+                }
                 peerHeights.put(peerId, h);
-                submit(() -> window.status(peerId, h));
+                submit(() -> window.status(peerId, base, h));
             }
             case "get_blocks" -> {
                 JsonFields f = JsonFields.of(node, "get_blocks", GET_BLOCKS);
@@ -236,7 +246,9 @@ public final class BlockSync implements ChainListener, AutoCloseable {
     }
 
     private byte[] status() {
-        return bytes(Json.object().put("type", "status").put("height", chain.head().header().height()));
+        long head = chain.head().header().height();
+        return bytes(Json.object().put("type", "status").put("base", Math.min(chain.earliestBlock(), head + 1))
+                .put("height", head));
     }
 
     private void serve(String peerId, long from, long to) {
@@ -263,6 +275,14 @@ public final class BlockSync implements ChainListener, AutoCloseable {
         long head = chain.head().header().height();
         heard.forEach(window::heard); // answers may be waiting behind this thread's commits: not silence
         SyncWindow.Actions a = window.poll(head, LAG, System.nanoTime());
+        OptionalLong lowest = window.unservable(head, LAG);
+        if (lowest.isPresent() && head != unservableWarned) {
+            unservableWarned = head;
+            LOG.warn("block sync cannot go on: this node is at height {} and its peers keep blocks only from height {}"
+                    + " (they pruned older blocks or joined by state sync); connect it to an archive node (--peers),"
+                    + " or start it on an empty data dir with --state-sync (docs/operations.md, \"State sync\")",
+                    head, lowest.getAsLong());
+        }
         for (SyncWindow.Ask t : a.timedOut()) {
             LOG.info("peer {} did not answer blocks {}..{}; asking another", t.peer(), t.from(), t.to());
             network.penalize(t.peer(), Misbehaviour.USELESS, "no answer to get_blocks " + t.from() + ".." + t.to());

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
@@ -14,7 +15,7 @@ import java.util.TreeMap;
  *
  * <p>The policy (a node's own, not the protocol's): at most {@code maxRanges} ranges of at most {@code rangeBlocks}
  * consecutive heights are open at once, from just above the head, each asked or answered and waiting. A range is
- * asked of a peer whose reported height covers all of it and that has fewer than {@code perPeer} ranges asked, the
+ * asked of a peer whose reported heights (base to height) cover all of it and that has fewer than {@code perPeer} ranges asked, the
  * least loaded first, ties to the one asked least recently (round robin), then by id; a range whose answer failed
  * verification goes to another peer than the one that sent it, where another has it. No range is opened beyond the
  * first while the answers held reach {@code maxHeldBytes} (their size on the wire). A range unanswered for
@@ -59,6 +60,8 @@ final class SyncWindow<B> {
     }
 
     private static final class Peer {
+        /** The lowest height it keeps (a pruned or state-synced peer has nothing below). */
+        long base = 1;
         long height;
         /** When an answer of this peer last arrived (it may wait in the queue while we commit). */
         long heard;
@@ -88,9 +91,14 @@ final class SyncWindow<B> {
         this.restNanos = restNanos;
     }
 
-    /** A peer reported its height (its latest report counts, also a lower one). */
-    void status(String peer, long height) {
-        peers.computeIfAbsent(peer, p -> new Peer()).height = height;
+    /**
+     * A peer reported the heights it can serve, {@code base} to {@code height} (its latest report counts, also a
+     * lower one).
+     */
+    void status(String peer, long base, long height) {
+        Peer p = peers.computeIfAbsent(peer, id -> new Peer());
+        p.base = base;
+        p.height = height;
     }
 
     /**
@@ -116,6 +124,21 @@ final class SyncWindow<B> {
         long best = floor;
         for (Peer p : peers.values()) best = Math.max(best, p.height);
         return best;
+    }
+
+    /**
+     * When peers are more than {@code lag} above {@code head} but none keeps block {@code head + 1} (every one of
+     * them pruned it or joined by state sync after it), the lowest height they keep: block sync cannot go on from
+     * these peers. Empty when some peer has the next block, or none is ahead.
+     */
+    OptionalLong unservable(long head, long lag) {
+        long lowest = Long.MAX_VALUE;
+        for (Peer p : peers.values()) {
+            if (p.height <= head + lag) continue;
+            if (p.base <= head + 1) return OptionalLong.empty();
+            lowest = Math.min(lowest, p.base);
+        }
+        return lowest == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(lowest);
     }
 
     /** Ranges open (asked, or answered and held). */
@@ -178,14 +201,14 @@ final class SyncWindow<B> {
      */
     private String pick(Range r, long now) {
         boolean othersHaveIt = false;
-        for (Peer p : peers.values()) if (!resting(p, now) && p.height >= r.to) othersHaveIt = true;
+        for (Peer p : peers.values()) if (!resting(p, now) && p.base <= r.from && p.height >= r.to) othersHaveIt = true;
         String best = null;
         Peer bp = null;
         long reach = r.from - 1;
         for (Map.Entry<String, Peer> e : peers.entrySet()) {
             Peer p = e.getValue();
             if (othersHaveIt && resting(p, now)) continue;
-            if (p.asked >= perPeer || p.height < r.from) continue;
+            if (p.asked >= perPeer || p.height < r.from || p.base > r.from) continue;
             reach = Math.max(reach, p.height);
             if (p.height < r.to) continue;
             if (bp == null || better(e.getKey(), p, best, bp, r.failedBy)) {

@@ -24,9 +24,9 @@ class SyncWindowTest {
     @Test
     void rangesAreSpreadOverPeersLeastLoadedFirstAndRoundRobin() {
         SyncWindow<Long> w = window();
-        w.status("a", 100);
-        w.status("b", 100);
-        w.status("c", 100);
+        w.status("a", 1, 100);
+        w.status("b", 1, 100);
+        w.status("c", 1, 100);
         assertThat(w.poll(0, 1, 0).asks()).containsExactly(new Ask("a", 1, 10), new Ask("b", 11, 20),
                 new Ask("c", 21, 30), new Ask("a", 31, 40));
         assertThat(w.openRanges()).isEqualTo(4);
@@ -48,19 +48,19 @@ class SyncWindowTest {
     @Test
     void onePeerIsAskedSeveralRangesUpToItsShare() {
         SyncWindow<Long> w = window();
-        w.status("a", 1_000);
+        w.status("a", 1, 1_000);
         assertThat(w.poll(0, 1, 0).asks()).containsExactly(new Ask("a", 1, 10), new Ask("a", 11, 20));
         assertThat(w.openRanges()).isEqualTo(4); // opened, the other two wait for a peer
-        w.status("b", 1_000);
+        w.status("b", 1, 1_000);
         assertThat(w.poll(0, 1, 1).asks()).containsExactly(new Ask("b", 21, 30), new Ask("b", 31, 40));
     }
 
     @Test
     void nothingIsAskedWithinTheLagNorBeyondWhatPeersHave() {
         SyncWindow<Long> w = window();
-        w.status("a", 6);
+        w.status("a", 1, 6);
         assertThat(w.poll(5, 1, 0).asks()).isEmpty();
-        w.status("a", 25);
+        w.status("a", 1, 25);
         assertThat(w.poll(5, 1, 0).asks()).containsExactly(new Ask("a", 6, 15), new Ask("a", 16, 25));
         assertThat(w.openRanges()).isEqualTo(2);
     }
@@ -68,11 +68,11 @@ class SyncWindowTest {
     @Test
     void aRangeIsAskedOnlyOfAPeerThatHasAllOfItOrCutToWhatOneHas() {
         SyncWindow<Long> w = window();
-        w.status("high", 40);
-        w.status("low", 15);
+        w.status("high", 1, 40);
+        w.status("low", 1, 15);
         // low has not all of 11..20: high gets both of its share, low nothing
         assertThat(w.poll(0, 1, 0).asks()).containsExactly(new Ask("high", 1, 10), new Ask("high", 11, 20));
-        w.status("low", 25);
+        w.status("low", 1, 25);
         // 21..30 is cut to what low has; 26..30 waits, opened as a range of its own
         assertThat(w.poll(0, 1, 1).asks()).containsExactly(new Ask("low", 21, 25));
         assertThat(w.openRanges()).isEqualTo(5);
@@ -83,8 +83,8 @@ class SyncWindowTest {
     @Test
     void aShortAnswerKeepsWhatCameAndAsksTheRestAgain() {
         SyncWindow<Long> w = window();
-        w.status("a", 10);
-        w.status("b", 10);
+        w.status("a", 1, 10);
+        w.status("b", 1, 10);
         assertThat(w.poll(0, 1, 0).asks()).containsExactly(new Ask("a", 1, 10));
         assertThat(w.answer("a", 1, blocks(1, 4), 40)).isEqualTo(Answer.ACCEPTED);
         assertThat(w.heldBytes()).isEqualTo(40);
@@ -95,20 +95,20 @@ class SyncWindowTest {
     @Test
     void anEmptyAnswerLowersThePeersHeightAndTheRangeGoesElsewhere() {
         SyncWindow<Long> w = window();
-        w.status("a", 10);
+        w.status("a", 1, 10);
         w.poll(0, 1, 0);
         assertThat(w.answer("a", 0, List.of(), 10)).isEqualTo(Answer.ACCEPTED);
         assertThat(w.bestHeight(0)).isZero();
         assertThat(w.poll(0, 1, 1).asks()).isEmpty();
-        w.status("b", 10);
+        w.status("b", 1, 10);
         assertThat(w.poll(0, 1, 2).asks()).containsExactly(new Ask("b", 1, 10));
     }
 
     @Test
     void answersNotAskedForOrTooLongAreRefused() {
         SyncWindow<Long> w = window();
-        w.status("a", 30);
-        w.status("b", 30);
+        w.status("a", 1, 30);
+        w.status("b", 1, 30);
         w.poll(0, 1, 0); // a: 1..10 and 21..30, b: 11..20
         assertThat(w.answer("b", 1, blocks(1, 10), 10)).isEqualTo(Answer.NOT_ASKED);
         assertThat(w.answer("a", 5, blocks(5, 10), 10)).isEqualTo(Answer.NOT_ASKED);
@@ -124,9 +124,9 @@ class SyncWindowTest {
     @Test
     void aTimedOutAskGoesToAnotherPeerAndItsPeerRests() {
         SyncWindow<Long> w = window();
-        w.status("a", 10);
+        w.status("a", 1, 10);
         w.poll(0, 1, 0);
-        w.status("b", 10);
+        w.status("b", 1, 10);
         var actions = w.poll(0, 1, TIMEOUT - 1);
         assertThat(actions.timedOut()).isEmpty();
         assertThat(actions.asks()).isEmpty();
@@ -140,7 +140,7 @@ class SyncWindowTest {
         // a late answer from b is not taken
         assertThat(w.answer("b", 1, blocks(1, 10), 10)).isEqualTo(Answer.NOT_ASKED);
         // a new peer that has the range: the resting ones are left alone
-        w.status("c", 10);
+        w.status("c", 1, 10);
         actions = w.poll(0, 1, 3 * TIMEOUT);
         assertThat(actions.timedOut()).containsExactly(new Ask("a", 1, 10));
         assertThat(actions.asks()).containsExactly(new Ask("c", 1, 10));
@@ -149,7 +149,7 @@ class SyncWindowTest {
     @Test
     void aPeerThatAnsweredSinceTheAskIsNotTimedOut() {
         SyncWindow<Long> w = window();
-        w.status("a", 30);
+        w.status("a", 1, 30);
         assertThat(w.poll(0, 1, 0).asks()).containsExactly(new Ask("a", 1, 10), new Ask("a", 11, 20));
         // its first answer arrived (and waits in the queue) just before the deadline of the second ask
         w.heard("a", TIMEOUT - 1);
@@ -163,8 +163,8 @@ class SyncWindowTest {
     @Test
     void aGonePeersAsksGoElsewhereButWhatItAnsweredIsKept() {
         SyncWindow<Long> w = window();
-        w.status("a", 40);
-        w.status("b", 40);
+        w.status("a", 1, 40);
+        w.status("b", 1, 40);
         w.poll(0, 1, 0); // a: 1..10, 21..30; b: 11..20, 31..40
         assertThat(w.answer("a", 1, blocks(1, 10), 10)).isEqualTo(Answer.ACCEPTED);
         w.gone("a");
@@ -177,8 +177,8 @@ class SyncWindowTest {
     @Test
     void aRangeThatFailsIsReopenedAndAskedOfAnother() {
         SyncWindow<Long> w = window();
-        w.status("a", 10);
-        w.status("b", 10);
+        w.status("a", 1, 10);
+        w.status("b", 1, 10);
         w.poll(0, 1, 0);
         w.answer("a", 1, blocks(1, 10), 10);
         w.take(0).orElseThrow();
@@ -201,8 +201,8 @@ class SyncWindowTest {
     @Test
     void heldAnswersStopNewRangesAtTheByteLimit() {
         SyncWindow<Long> w = window();
-        w.status("a", 1_000);
-        w.status("b", 1_000);
+        w.status("a", 1, 1_000);
+        w.status("b", 1, 1_000);
         w.poll(0, 1, 0); // a: 1..10, 21..30; b: 11..20, 31..40
         assertThat(w.answer("b", 11, blocks(11, 20), 1_000)).isEqualTo(Answer.ACCEPTED);
         assertThat(w.answer("b", 31, blocks(31, 40), 10)).isEqualTo(Answer.ACCEPTED);
@@ -219,7 +219,7 @@ class SyncWindowTest {
     @Test
     void rangesTheHeadPassedAreDropped() {
         SyncWindow<Long> w = window();
-        w.status("a", 20);
+        w.status("a", 1, 20);
         w.poll(0, 1, 0);
         w.answer("a", 11, blocks(11, 20), 100);
         // consensus committed 1..15 meanwhile: 1..10 (asked) is dropped, 11..20 is ready from its middle
@@ -227,5 +227,40 @@ class SyncWindowTest {
         assertThat(ready.from()).isEqualTo(11);
         assertThat(w.openRanges()).isZero();
         assertThat(w.heldBytes()).isZero();
+    }
+
+    @Test
+    void aPeerIsNotAskedForBlocksBelowTheLowestItKeeps() {
+        SyncWindow<Long> w = window();
+        w.status("archive", 1, 100);
+        w.status("pruned", 25, 100);
+        // 1..10, 11..20 and 21..30 start below what the pruned peer keeps: only the archive peer (two at a time)
+        assertThat(w.poll(0, 1, 0).asks()).containsExactly(new Ask("archive", 1, 10), new Ask("archive", 11, 20),
+                new Ask("pruned", 31, 40));
+        assertThat(w.unservable(0, 1)).isEmpty();
+        assertThat(w.answer("archive", 1, blocks(1, 10), 100)).isEqualTo(Answer.ACCEPTED);
+        assertThat(w.take(0)).isPresent();
+        assertThat(w.answer("archive", 11, blocks(11, 20), 100)).isEqualTo(Answer.ACCEPTED);
+        assertThat(w.take(10)).isPresent();
+        // 21..30 waited for the archive peer; above 25 both may be asked, the less recently asked first
+        assertThat(w.poll(20, 1, 1).asks()).containsExactly(new Ask("archive", 21, 30), new Ask("pruned", 41, 50),
+                new Ask("archive", 51, 60));
+    }
+
+    @Test
+    void whenNoPeerKeepsTheNextBlockTheWindowSaysFromWhereTheyDo() {
+        SyncWindow<Long> w = window();
+        w.status("p1", 500, 900);
+        w.status("p2", 300, 900);
+        assertThat(w.poll(0, 1, 0).asks()).isEmpty();
+        assertThat(w.unservable(0, 1)).hasValue(300);
+        // a peer that has the next block ends it
+        w.status("archive", 1, 50);
+        assertThat(w.unservable(0, 1)).isEmpty();
+        assertThat(w.poll(0, 1, 1).asks()).containsExactly(new Ask("archive", 1, 10), new Ask("archive", 11, 20));
+        // peers no further ahead than the lag: nothing to say
+        SyncWindow<Long> level = window();
+        level.status("p", 500, 1);
+        assertThat(level.unservable(0, 1)).isEmpty();
     }
 }
