@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.stream.IntStream;
 import org.cpc.chain.exec.BlockExecutor;
@@ -52,6 +53,8 @@ final class BlockValidator {
     private final ChainHead head;
     private final SparseMerkleTree tree;
     private final LongSupplier clockMs;
+    /** The prepared form (hash) of each transaction that is pending in this node's mempool as that object, or null. */
+    private final Function<List<Transaction>, PreparedTx[]> pending;
     /** Refusals by the clock rule since the last one logged, and when that was (monotonic ms). */
     private long futureRefusals;
     private long lastFutureLogMs = Long.MIN_VALUE;
@@ -59,8 +62,9 @@ final class BlockValidator {
     /** @param sets the validator sets a block of a height is checked against, from committed state */
     BlockValidator(NetworkParams params, java.util.function.LongFunction<HeaderRules.Sets> sets, BlockExecutor executor,
                    VerifiedCache verified, ChainStore store, ChainHead head, SparseMerkleTree tree,
-                   LongSupplier clockMs) {
+                   LongSupplier clockMs, Function<List<Transaction>, PreparedTx[]> pending) {
         this.params = params;
+        this.pending = pending;
         this.sets = sets;
         this.executor = executor;
         this.verified = verified;
@@ -162,16 +166,17 @@ final class BlockValidator {
     }
 
     /**
-     * Hashes the block's transactions and runs the expensive checks — TRANSFER signatures, SUBMIT_RESULT signatures
+     * Hashes the block's transactions (those rebuilt from this node's mempool keep the hash of their admission) and
+     * runs the expensive checks — TRANSFER signatures, SUBMIT_RESULT signatures
      * and proofs — on all cores before the sequential execution, which then finds them in the verified cache.
      * Only a speed-up: a failure here is left for the sequential pass to report in order, and a proof's verdict
      * depends only on the transaction and its source block, which is already committed.
      */
     private List<PreparedTx> preverify(List<Transaction> txs, long height) {
-        PreparedTx[] out = new PreparedTx[txs.size()];
+        PreparedTx[] out = pending.apply(txs);
         IntStream.range(0, out.length).parallel().forEach(i -> {
             try {
-                PreparedTx p = PreparedTx.of(txs.get(i));
+                PreparedTx p = out[i] != null ? out[i] : PreparedTx.of(txs.get(i));
                 out[i] = p;
                 if (verified.contains(p)) return;
                 // A staking transaction's memo must also cover its proof of possession or evidence votes, which

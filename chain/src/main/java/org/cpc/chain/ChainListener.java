@@ -7,5 +7,6 @@ import org.cpc.protocol.types.Transaction;
 public interface ChainListener {
     default void onBlockCommitted(Block block) {}
 
-    default void onTransactionAccepted(Transaction tx) {}
+    /** A transaction admitted to the mempool, with the hash its admission computed (so no listener hashes it again). */
+    default void onTransactionAccepted(Transaction tx, String hashHex) {}
 }

@@ -117,7 +117,8 @@ public final class LocalChain extends StoreQuery implements Chain {
         BlockExecutor executor = new BlockExecutor(params, options.verifier(), verified, genesis.treasuryAddress());
         this.admission = new TxAdmission(params, executor, store, head, mempool, this::account, clockMs);
         this.builder = new BlockBuilder(params, executor, store, head, tree, mempool, this::account);
-        this.validator = new BlockValidator(params, this::headerSets, executor, verified, store, head, tree, clockMs);
+        this.validator = new BlockValidator(params, this::headerSets, executor, verified, store, head, tree, clockMs,
+                mempool::preparedOf);
         options.pruning().check(params);
         this.pruner = options.pruning().archive() ? null : new BlockPruner(store, options.pruning(), head.height());
         this.snapshotPolicy = options.snapshots();
@@ -202,10 +203,10 @@ public final class LocalChain extends StoreQuery implements Chain {
 
     /** Tells the listeners of an accepted transaction; returns the answer. */
     private Admission accepted(Transaction tx, Admission a) {
-        if (a instanceof Admission.Accepted) {
+        if (a instanceof Admission.Accepted ok) {
             for (ChainListener l : listeners) {
                 try {
-                    l.onTransactionAccepted(tx);
+                    l.onTransactionAccepted(tx, ok.txHash());
                 } catch (RuntimeException e) {
                     // a listener's failure is its own; the transaction is in the mempool
                 }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 import org.cpc.client.NodeClient;
 import org.cpc.client.TxBuilder;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Option;
     "Transfer throughput over HTTP: funds fresh accounts from the devnet faucet, then sends signed transfers",
     "from concurrent clients as fast as they are accepted. Prints accepted tx/s (admitted by POST /tx/send),",
     "committed tx/s (in blocks) and submit-to-final latency (from the POST to the block holding the transaction",
-    "being served by node0). With --validators it starts its own devnet(s) in this process instead of --node."})
+    "being served by node0). With --validators it starts its own devnet(s) in this process instead of --node.",
+    "With --rate it paces the sending (open loop) and counts latency from each transaction's scheduled send time."})
 final class BenchTpsCommand implements Runnable {
     @Mixin NodeUrlOption node;
     @Option(names = "--validators", split = ",", paramLabel = "N[,N..]",
@@ -51,6 +53,11 @@ final class BenchTpsCommand implements Runnable {
                     + " most --accounts / --clients), instead of one per POST /tx/send (1.." + BATCH_LIMIT
                     + "; default: 0, one per request).")
     int batch;
+    @Option(names = "--rate", paramLabel = "TX_PER_S|P%",
+            description = "Offer a fixed rate instead of sending as fast as accepted: send times are fixed in advance"
+                    + " (open loop) and each latency counts from the transaction's scheduled time. P% first measures"
+                    + " the capacity (committed tx/s, saturated) on the same network, then offers P% of it.")
+    String rate;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     private static final int FAUCET_BATCH = 50;
@@ -59,8 +66,8 @@ final class BenchTpsCommand implements Runnable {
     private record Sender(AccountKey key, long[] nonce) {}
 
     /** One measurement; latencies in ms, of the accepted transactions seen committed. */
-    private record Figures(long accepted, double acceptedTps, long committed, double committedTps, long[] latencyMs,
-                           double cpuMicrosPerTx) {
+    private record Figures(long offeredTps, long accepted, double acceptedTps, long committed, double committedTps,
+                           long[] latencyMs, double cpuMicrosPerTx) {
         long percentile(int p) {
             return latencyMs.length == 0 ? -1 : latencyMs[Math.min(latencyMs.length - 1, latencyMs.length * p / 100)];
         }
@@ -72,9 +79,15 @@ final class BenchTpsCommand implements Runnable {
             throw new Errors.CliException(Cpc.EXIT_USAGE, "need --clients >= 1, --accounts >= --clients, --duration >= 1,"
                     + " --batch 0.." + BATCH_LIMIT);
         }
+        OfferedRate offered;
+        try {
+            offered = rate == null ? null : OfferedRate.parse(rate);
+        } catch (IllegalArgumentException e) {
+            throw new Errors.CliException(Cpc.EXIT_USAGE, e.getMessage());
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (validators == null) {
-            measure(List.of(node.client()), out);
+            measureAll(List.of(node.client()), offered, out);
             return;
         }
         for (int n : validators) {
@@ -93,34 +106,50 @@ final class BenchTpsCommand implements Runnable {
             out.printf("== %d validator%s in this process, %d ms blocks, data in %s%n", n, n == 1 ? "" : "s",
                     blockTimeMs, dir);
             out.flush();
-            Figures f;
+            List<Figures> fs;
             try (LocalNetwork net = LocalNetwork.generate(dir, NetworkParams.devnet().withBlockTime(blockTimeMs), n)) {
-                f = measure(net.urls().stream().map(NodeClient::new).toList(), out);
+                fs = measureAll(net.urls().stream().map(NodeClient::new).toList(), offered, out);
             } finally {
                 DevnetCommand.deleteTree(dir);
             }
-            summary.add(String.format("| %d | %,.0f | %,.0f | %d | %d | %.0f |", n, f.acceptedTps(), f.committedTps(),
-                    f.percentile(50), f.percentile(99), f.cpuMicrosPerTx()));
+            for (Figures f : fs) {
+                summary.add(String.format("| %d | %s | %,.0f | %,.0f | %d | %d | %.0f |", n,
+                        f.offeredTps() == 0 ? "saturated" : String.format("%,d", f.offeredTps()), f.acceptedTps(),
+                        f.committedTps(), f.percentile(50), f.percentile(99), f.cpuMicrosPerTx()));
+            }
         }
         out.println();
-        out.println("| validators | accepted tx/s | committed tx/s | latency p50 ms | latency p99 ms | CPU µs/tx |");
-        out.println("| --- | --- | --- | --- | --- | --- |");
+        out.println("| validators | offered tx/s | accepted tx/s | committed tx/s | latency p50 ms | latency p99 ms"
+                + " | CPU µs/tx |");
+        out.println("| --- | --- | --- | --- | --- | --- | --- |");
         summary.forEach(out::println);
+    }
+
+    /** One saturated or paced measurement, or for a percentage the saturated one and then the paced one. */
+    private List<Figures> measureAll(List<NodeClient> nodes, OfferedRate offered, PrintWriter out) {
+        if (offered == null) return List.of(measure(nodes, 0, out));
+        if (!offered.relative()) return List.of(measure(nodes, offered.txPerS(), out));
+        Figures capacity = measure(nodes, 0, out);
+        long paced = offered.of(capacity.committedTps());
+        out.printf("capacity %.0f committed tx/s; now offering %d%% of it: %d tx/s%n", capacity.committedTps(),
+                offered.percentOfCapacity(), paced);
+        return List.of(capacity, measure(nodes, paced, out));
     }
 
     /**
      * Funds the senders from node0's faucet, then client c sends to node c mod N; node0's blocks are read as they
      * are committed to time each transaction from its submission to its block.
      */
-    private Figures measure(List<NodeClient> nodes, PrintWriter out) {
+    private Figures measure(List<NodeClient> nodes, long ratePerS, PrintWriter out) {
         NodeClient node0 = nodes.getFirst();
         NetworkParams params = NetworkParams.fromJson(node0.params());
 
         List<Sender> senders = fund(node0, nodes, out);
         String sink = AccountKey.of(Secp256k1.randomPrivateKey()).address();
         long h0 = node0.status().path("height").asLong();
-        out.printf("sending for %d s from %d clients over %d accounts to %d node%s...%n", duration, clients,
-                accounts, nodes.size(), nodes.size() == 1 ? "" : "s");
+        out.printf("sending for %d s from %d clients over %d accounts to %d node%s, %s...%n", duration, clients,
+                accounts, nodes.size(), nodes.size() == 1 ? "" : "s",
+                ratePerS == 0 ? "as fast as accepted" : "paced at " + ratePerS + " tx/s (open loop)");
         out.flush();
 
         ConcurrentHashMap<String, Long> submitted = new ConcurrentHashMap<>();
@@ -128,6 +157,7 @@ final class BenchTpsCommand implements Runnable {
         Thread.ofPlatform().name("bench-finality").daemon(true).start(watcher);
         LongAdder accepted = new LongAdder();
         LongAdder rejected = new LongAdder();
+        LongAccumulator maxLagNanos = new LongAccumulator(Math::max, 0);
         long cpu0 = processCpuNanos();
         long start = System.nanoTime();
         long end = start + duration * 1_000_000_000L;
@@ -136,9 +166,11 @@ final class BenchTpsCommand implements Runnable {
             List<Sender> mine = new ArrayList<>();
             for (int i = c; i < senders.size(); i += clients) mine.add(senders.get(i));
             NodeClient target = nodes.get(c % nodes.size());
+            SendSchedule schedule = SendSchedule.of(start, end, ratePerS, c, clients);
+            Tally tally = new Tally(accepted, rejected, maxLagNanos, submitted);
             threads.add(Thread.ofPlatform().name("bench-client-" + c).start(batch == 0
-                    ? () -> send(target, mine, sink, params, end, accepted, rejected, submitted)
-                    : () -> sendBatches(target, mine, sink, params, end, batch, accepted, rejected, submitted)));
+                    ? () -> send(target, mine, sink, params, schedule, tally)
+                    : () -> sendBatches(target, mine, sink, params, schedule, batch, tally)));
         }
         try {
             for (Thread t : threads) t.join();
@@ -164,10 +196,14 @@ final class BenchTpsCommand implements Runnable {
         }
         double commitSeconds = Math.max(1, t1 - t0) / 1000.0;
         long[] latencies = watcher.latenciesMs();
-        Figures f = new Figures(accepted.sum(), accepted.sum() / sendSeconds, committed, committed / commitSeconds,
-                latencies, committed == 0 ? 0 : cpu / 1000.0 / committed);
+        Figures f = new Figures(ratePerS, accepted.sum(), accepted.sum() / sendSeconds, committed,
+                committed / commitSeconds, latencies, committed == 0 ? 0 : cpu / 1000.0 / committed);
         out.printf("accepted:  %d tx in %.1f s = %.0f tx/s (%d rejected)%n", accepted.sum(), sendSeconds,
                 f.acceptedTps(), rejected.sum());
+        if (ratePerS > 0) {
+            out.printf("offered:   %d tx/s on a fixed schedule; the clients sent at most %d ms behind it%n", ratePerS,
+                    maxLagNanos.get() / 1_000_000);
+        }
         out.printf("committed: %d tx in blocks %d..%d over %.1f s of block time = %.0f tx/s"
                 + " (%.2f s a block, %d decided after round 0)%n", committed, h0 + 1, h1, commitSeconds,
                 f.committedTps(), commitSeconds / Math.max(1, h1 - h0), laterRounds);
@@ -213,23 +249,28 @@ final class BenchTpsCommand implements Runnable {
         return senders;
     }
 
-    private static void send(NodeClient client, List<Sender> mine, String sink, NetworkParams params, long end,
-                             LongAdder accepted, LongAdder rejected, Map<String, Long> submitted) {
+    /** The counters every client adds to; {@code submitted} maps sender/nonce to the due time. */
+    private record Tally(LongAdder accepted, LongAdder rejected, LongAccumulator maxLagNanos,
+                         Map<String, Long> submitted) {}
+
+    private static void send(NodeClient client, List<Sender> mine, String sink, NetworkParams params,
+                             SendSchedule schedule, Tally tally) {
         int i = 0;
-        while (System.nanoTime() < end) {
+        for (long due; (due = schedule.awaitNext()) >= 0; ) {
             Sender s = mine.get(i++ % mine.size());
             Transaction tx = TxBuilder.of(params, s.key()).nonce(s.nonce()[0])
                     .timestamp(System.currentTimeMillis() / 1000).transfer(sink, BigInteger.ONE);
             String key = FinalityWatcher.key(s.key().address(), s.nonce()[0]);
             // Recorded before the POST: the block holding it may be read before the POST returns.
-            submitted.put(key, System.nanoTime());
+            tally.submitted().put(key, due);
+            tally.maxLagNanos().accumulate(System.nanoTime() - due);
             NodeClient.Reply r = client.sendTransaction(tx);
             if (r.ok()) {
-                accepted.increment();
+                tally.accepted().increment();
                 s.nonce()[0]++;
             } else {
-                submitted.remove(key);
-                rejected.increment();
+                tally.submitted().remove(key);
+                tally.rejected().increment();
                 // A refusal (a full mempool, say) leaves our nonce count unsure; ask the node.
                 s.nonce()[0] = client.balance(s.key().address()).path("nonce").asLong();
             }
@@ -239,34 +280,40 @@ final class BenchTpsCommand implements Runnable {
     /**
      * Like {@link #send}, up to {@code size} transactions per {@code POST /tx/batch}, at most one per sender: a
      * refused transaction (a full mempool, say) then never leaves a later nonce of its sender pending behind a
-     * gap, and the sender's next nonce is asked of the node as after a refusal one by one.
+     * gap, and the sender's next nonce is asked of the node as after a refusal one by one. Paced, a request
+     * carries the transactions due by the time the first of it is (those a slow request left behind).
      */
-    private static void sendBatches(NodeClient client, List<Sender> mine, String sink, NetworkParams params, long end,
-                                    int batch, LongAdder accepted, LongAdder rejected, Map<String, Long> submitted) {
+    private static void sendBatches(NodeClient client, List<Sender> mine, String sink, NetworkParams params,
+                                    SendSchedule schedule, int batch, Tally tally) {
         int size = Math.min(batch, mine.size());
         int i = 0;
-        while (System.nanoTime() < end) {
+        for (long first; (first = schedule.awaitNext()) >= 0; ) {
             List<Transaction> txs = new ArrayList<>(size);
             List<Sender> from = new ArrayList<>(size);
             List<String> keys = new ArrayList<>(size);
             long now = System.nanoTime();
-            for (int k = 0; k < size; k++) {
+            for (long due = first; ; ) {
                 Sender s = mine.get(i++ % mine.size());
                 txs.add(TxBuilder.of(params, s.key()).nonce(s.nonce()[0])
                         .timestamp(System.currentTimeMillis() / 1000).transfer(sink, BigInteger.ONE));
                 String key = FinalityWatcher.key(s.key().address(), s.nonce()[0]++);
                 from.add(s);
                 keys.add(key);
-                submitted.put(key, now);
+                tally.submitted().put(key, schedule.paced() ? due : now);
+                tally.maxLagNanos().accumulate(now - due);
+                if (txs.size() == size) break;
+                due = schedule.peek();
+                if (due < 0 || (schedule.paced() && due > now)) break;
+                schedule.advance();
             }
             JsonNode results = NodeClient.require(client.sendTransactions(txs)).path("results");
             List<Sender> resync = new ArrayList<>();
-            for (int k = 0; k < size; k++) {
+            for (int k = 0; k < txs.size(); k++) {
                 if ("received".equals(results.path(k).path("status").asText())) {
-                    accepted.increment();
+                    tally.accepted().increment();
                 } else {
-                    submitted.remove(keys.get(k));
-                    rejected.increment();
+                    tally.submitted().remove(keys.get(k));
+                    tally.rejected().increment();
                     if (!resync.contains(from.get(k))) resync.add(from.get(k));
                 }
             }

@@ -66,12 +66,23 @@ class BenchCommandTest {
     }
 
     @Test
+    void tpsMeasuresCapacityThenLatencyAtAShareOfIt() {
+        Run r = Run.cpc("bench", "tps", "--validators", "1", "--block-time-ms", "300", "--duration", "2",
+                "--clients", "2", "--accounts", "4", "--rate", "50%");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("as fast as accepted", "now offering 50% of it", "(open loop)",
+                "on a fixed schedule", "| validators | offered tx/s |", "| 1 | saturated |");
+    }
+
+    @Test
     void refusesOptionsOutOfRange() {
         assertThat(Run.cpc("bench", "statesync", "--blocks", "5").exit()).isEqualTo(Cpc.EXIT_USAGE);
         assertThat(Run.cpc("bench", "statesync", "--peers", "0").exit()).isEqualTo(Cpc.EXIT_USAGE);
         assertThat(Run.cpc("bench", "stages", "--txs", "0").exit()).isEqualTo(Cpc.EXIT_USAGE);
         assertThat(Run.cpc("bench", "pruning", "--keep", "5").exit()).isEqualTo(Cpc.EXIT_USAGE);
         assertThat(Run.cpc("bench", "tps", "--batch", "1001").exit()).isEqualTo(Cpc.EXIT_USAGE);
+        assertThat(Run.cpc("bench", "tps", "--rate", "0").exit()).isEqualTo(Cpc.EXIT_USAGE);
+        assertThat(Run.cpc("bench", "tps", "--rate", "120%").exit()).isEqualTo(Cpc.EXIT_USAGE);
         assertThat(Run.cpc("bench", "delegators", "--counts", "0").exit()).isEqualTo(Cpc.EXIT_USAGE);
         assertThat(Run.cpc("bench", "fraud", "--proofs", "0").exit()).isEqualTo(Cpc.EXIT_USAGE);
     }

@@ -5,6 +5,7 @@ import org.cpc.chain.staking.StakingRules;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,6 +14,7 @@ import java.util.function.Function;
 import org.cpc.chain.Account;
 import org.cpc.chain.exec.PreparedTx;
 import org.cpc.chain.state.ByteKey;
+import org.cpc.protocol.types.Transaction;
 
 /**
  * Pending transactions. Holds future nonces (a gap is kept, not proposed until it fills), replaces a pending
@@ -47,10 +49,44 @@ public final class Mempool {
     private final int capacity;
     private final long ttlMs;
     private final Map<ByteKey, Entry> byHash = new HashMap<>();
-    private final Map<String, TreeMap<Long, Entry>> bySender = new HashMap<>();
+    private final Map<String, Pending> bySender = new HashMap<>();
+    /** The same entries by transaction object: a block rebuilt from this pool finds each one's hash here. */
+    private final Map<Transaction, Entry> byObject = new IdentityHashMap<>();
     private final Map<String, Entry> bySlot = new HashMap<>();
     private final TreeSet<Entry> byWorst = new TreeSet<>(WORST_FIRST);
     private long seq;
+
+    /**
+     * One sender's pending transactions by nonce, with the sum of what they spend (amount, except for the unbonding
+     * types, plus fee), so that the balance check of a transaction past the sender's last pending nonce, the usual
+     * case, costs one addition instead of a sum over the queue.
+     */
+    private static final class Pending {
+        final TreeMap<Long, Entry> byNonce = new TreeMap<>();
+        BigInteger total = BigInteger.ZERO;
+
+        void put(Entry e) {
+            Entry old = byNonce.put(e.nonce(), e);
+            if (old != null) total = total.subtract(cost(old.p().tx()));
+            total = total.add(cost(e.p().tx()));
+        }
+
+        void remove(Entry e) {
+            if (byNonce.remove(e.nonce(), e)) total = total.subtract(cost(e.p().tx()));
+        }
+
+        /** What the pending transactions below {@code nonce} spend. */
+        BigInteger before(long nonce) {
+            if (byNonce.isEmpty() || byNonce.lastKey() < nonce) return total;
+            BigInteger sum = BigInteger.ZERO;
+            for (Entry e : byNonce.headMap(nonce, false).values()) sum = sum.add(cost(e.p().tx()));
+            return sum;
+        }
+    }
+
+    private static BigInteger cost(Transaction tx) {
+        return StakingRules.spent(tx).add(tx.fee());
+    }
 
     public Mempool(int perAccount, int capacity, long ttlMs) {
         this.perAccount = perAccount;
@@ -82,7 +118,8 @@ public final class Mempool {
             return "nonce " + tx.nonce() + " is too far ahead of the account's next nonce " + committed.nonce()
                     + " (at most " + perAccount + " pending transactions per account)";
         }
-        TreeMap<Long, Entry> q = bySender.get(tx.fromAddress());
+        Pending pending = bySender.get(tx.fromAddress());
+        TreeMap<Long, Entry> q = pending == null ? null : pending.byNonce;
         Entry same = q == null ? null : q.get(tx.nonce());
         if (same != null) {
             long old = same.gasPrice();
@@ -95,14 +132,9 @@ public final class Mempool {
             return "account already has " + q.size() + " pending transactions (the limit per account)";
         }
         // Balance against everything this sender has pending before this nonce.
-        BigInteger need = StakingRules.spent(tx).add(tx.fee());
-        if (q != null) {
-            for (Entry e : q.headMap(tx.nonce(), false).values()) {
-                need = need.add(StakingRules.spent(e.p().tx())).add(e.p().tx().fee());
-            }
-        }
+        BigInteger own = cost(tx);
+        BigInteger need = pending == null ? own : own.add(pending.before(tx.nonce()));
         if (committed.balance().compareTo(need) < 0) {
-            BigInteger own = StakingRules.spent(tx).add(tx.fee());
             return "insufficient balance: has " + committed.balance() + " wei, needs " + need + " (amount + fee"
                     + (need.equals(own) ? ")" : " of this and the account's earlier pending transactions)");
         }
@@ -128,14 +160,14 @@ public final class Mempool {
         String why = precheck(p, committed, slot);
         if (why != null) return why;
         var tx = p.tx();
-        TreeMap<Long, Entry> q = bySender.computeIfAbsent(tx.fromAddress(), k -> new TreeMap<>());
-        Entry same = q.get(tx.nonce());
+        Pending q = bySender.get(tx.fromAddress());
+        Entry same = q == null ? null : q.byNonce.get(tx.nonce());
         if (same != null) remove(same);
         else if (byHash.size() >= capacity) evictWorst();
         Entry e = new Entry(p, seq++, nowMs, slot);
-        q = bySender.computeIfAbsent(tx.fromAddress(), k -> new TreeMap<>());
-        q.put(tx.nonce(), e);
+        bySender.computeIfAbsent(tx.fromAddress(), k -> new Pending()).put(e);
         byHash.put(new ByteKey(p.hash()), e);
+        byObject.put(tx, e);
         byWorst.add(e);
         if (e.slot() != null) bySlot.put(e.slot(), e);
         return null;
@@ -144,18 +176,19 @@ public final class Mempool {
     private void evictWorst() {
         Entry worst = byWorst.first();
         // Its sender's later nonces could never be proposed without it: they go too.
-        TreeMap<Long, Entry> q = bySender.get(worst.sender());
-        for (Entry e : new ArrayList<>(q.tailMap(worst.nonce(), true).values())) remove(e);
+        Pending q = bySender.get(worst.sender());
+        for (Entry e : new ArrayList<>(q.byNonce.tailMap(worst.nonce(), true).values())) remove(e);
     }
 
     private void remove(Entry e) {
         byHash.remove(new ByteKey(e.p().hash()));
+        byObject.remove(e.p().tx(), e);
         byWorst.remove(e);
         if (e.slot() != null) bySlot.remove(e.slot(), e);
-        TreeMap<Long, Entry> q = bySender.get(e.sender());
+        Pending q = bySender.get(e.sender());
         if (q != null) {
-            q.remove(e.nonce(), e);
-            if (q.isEmpty()) bySender.remove(e.sender());
+            q.remove(e);
+            if (q.byNonce.isEmpty()) bySender.remove(e.sender());
         }
     }
 
@@ -167,10 +200,10 @@ public final class Mempool {
     /** Removes transactions of {@code senders} whose nonce is below the account's committed nonce. */
     public synchronized void pruneStale(Iterable<String> senders, Function<String, Account> committed) {
         for (String s : senders) {
-            TreeMap<Long, Entry> q = bySender.get(s);
+            Pending q = bySender.get(s);
             if (q == null) continue;
             long next = committed.apply(s).nonce();
-            for (Entry e : new ArrayList<>(q.headMap(next, false).values())) remove(e);
+            for (Entry e : new ArrayList<>(q.byNonce.headMap(next, false).values())) remove(e);
         }
     }
 
@@ -184,14 +217,28 @@ public final class Mempool {
 
     /** The sender's pending transactions from {@code fromNonce} on, contiguous only (a gap ends the run). */
     public synchronized List<Entry> runFrom(String sender, long fromNonce) {
-        TreeMap<Long, Entry> q = bySender.get(sender);
+        Pending q = bySender.get(sender);
         List<Entry> out = new ArrayList<>();
         if (q == null) return out;
         long n = fromNonce;
-        for (Entry e : q.tailMap(fromNonce, true).values()) {
+        for (Entry e : q.byNonce.tailMap(fromNonce, true).values()) {
             if (e.nonce() != n) break;
             out.add(e);
             n++;
+        }
+        return out;
+    }
+
+    /**
+     * For each transaction, its pending entry's prepared form (hash computed at admission) when that very object
+     * is pending here, else null: a block rebuilt from this pool need not hash its transactions again. By object
+     * identity, so a transaction that merely equals a pending one is never taken for it.
+     */
+    public synchronized PreparedTx[] preparedOf(List<Transaction> txs) {
+        PreparedTx[] out = new PreparedTx[txs.size()];
+        for (int i = 0; i < out.length; i++) {
+            Entry e = byObject.get(txs.get(i));
+            if (e != null) out[i] = e.p();
         }
         return out;
     }

@@ -160,10 +160,10 @@ public final class EventHub implements ChainListener {
     }
 
     @Override
-    public void onTransactionAccepted(Transaction tx) {
+    public void onTransactionAccepted(Transaction tx, String hashHex) {
         if (subscribers.isEmpty()) return;
         ObjectNode o = tx.toJson();
-        o.put("tx_hash", tx.hashHex());
+        o.put("tx_hash", hashHex);
         publish(new Frame("tx", Jcs.canonicalString(o)));
     }
 

@@ -199,9 +199,8 @@ public final class TxGossip implements ChainListener, AutoCloseable {
 
     /** A transaction admitted from REST or the faucet (or a peer, whose relay {@link #admit} does). */
     @Override
-    public void onTransactionAccepted(Transaction tx) {
-        if (network.peers().isEmpty()) return; // a lone node: no hash or JSON to compute per transaction
-        String hash = tx.hashHex();
+    public void onTransactionAccepted(Transaction tx, String hash) {
+        if (network.peers().isEmpty()) return; // a lone node: no JSON to encode per transaction
         synchronized (seen) {
             Seen s = seen.get(hash);
             if (s == Seen.IN_FLIGHT || s == Seen.RELAYED) return;
