@@ -109,8 +109,11 @@ final class BlockBuilder {
         PriorityQueue<Cursor> pq = new PriorityQueue<>(Comparator
                 .comparingLong((Cursor c) -> -c.cur().gasPrice())
                 .thenComparingLong(c -> c.cur().seq()));
-        for (String sender : mempool.senders()) {
-            List<Mempool.Entry> run = mempool.runFrom(sender, accounts.apply(sender).nonce());
+        // The pool's lock is taken twice here, not once per sender: the account reads happen between, off the lock.
+        List<String> senders = mempool.senders();
+        long[] next = new long[senders.size()];
+        for (int i = 0; i < next.length; i++) next[i] = accounts.apply(senders.get(i)).nonce();
+        for (List<Mempool.Entry> run : mempool.runsFrom(senders, next)) {
             if (!run.isEmpty()) pq.add(new Cursor(run));
         }
         List<PreparedTx> chosen = new ArrayList<>();

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -270,12 +270,12 @@ public final class LocalChain extends StoreQuery implements Chain {
             tree.applied(e.smt());
             head.advance(block, e.smt().root());
             validator.forget();
-            Set<String> senders = new LinkedHashSet<>();
-            for (int i = 0; i < e.txHashes().size(); i++) {
-                mempool.remove(e.txHashes().get(i));
-                senders.add(block.transactions().get(i).fromAddress());
+            // The committed nonces are read first, so that the pool's lock is held only for the removals.
+            Map<String, Long> nextNonce = new LinkedHashMap<>();
+            for (Transaction tx : block.transactions()) {
+                nextNonce.computeIfAbsent(tx.fromAddress(), a -> account(a).nonce());
             }
-            mempool.pruneStale(senders, this::account);
+            mempool.removeCommitted(e.txHashes(), nextNonce);
             // The view is taken under the lock, so it is exactly this block's state; it is read off the lock.
             if (snapshotter != null && snapshotPolicy.at(block.header().height())) {
                 snapshotter.take(block, store.stateView());

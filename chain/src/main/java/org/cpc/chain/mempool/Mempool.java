@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Function;
 import org.cpc.chain.Account;
 import org.cpc.chain.exec.PreparedTx;
 import org.cpc.chain.state.ByteKey;
@@ -197,13 +196,20 @@ public final class Mempool {
         if (e != null) remove(e);
     }
 
-    /** Removes transactions of {@code senders} whose nonce is below the account's committed nonce. */
-    public synchronized void pruneStale(Iterable<String> senders, Function<String, Account> committed) {
-        for (String s : senders) {
-            Pending q = bySender.get(s);
+    /**
+     * Drops what a committed block settled, under one acquisition of the pool's lock instead of one per transaction
+     * (admissions queue on this lock, and a block of thousands would wait behind them thousands of times): the
+     * block's transactions by hash, then each sender's transactions whose nonce is below its committed next nonce.
+     */
+    public synchronized void removeCommitted(List<byte[]> hashes, Map<String, Long> nextNonce) {
+        for (byte[] h : hashes) {
+            Entry e = byHash.get(new ByteKey(h));
+            if (e != null) remove(e);
+        }
+        for (Map.Entry<String, Long> s : nextNonce.entrySet()) {
+            Pending q = bySender.get(s.getKey());
             if (q == null) continue;
-            long next = committed.apply(s).nonce();
-            for (Entry e : new ArrayList<>(q.byNonce.headMap(next, false).values())) remove(e);
+            for (Entry e : new ArrayList<>(q.byNonce.headMap(s.getValue(), false).values())) remove(e);
         }
     }
 
@@ -240,6 +246,16 @@ public final class Mempool {
             Entry e = byObject.get(txs.get(i));
             if (e != null) out[i] = e.p();
         }
+        return out;
+    }
+
+    /**
+     * {@link #runFrom} of each sender in {@code senders} from the nonce at the same index, under one acquisition of
+     * the lock (a block builder would otherwise queue behind admissions once per sender).
+     */
+    public synchronized List<List<Entry>> runsFrom(List<String> senders, long[] fromNonces) {
+        List<List<Entry>> out = new ArrayList<>(senders.size());
+        for (int i = 0; i < senders.size(); i++) out.add(runFrom(senders.get(i), fromNonces[i]));
         return out;
     }
 

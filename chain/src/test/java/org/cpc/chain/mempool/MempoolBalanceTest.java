@@ -8,6 +8,7 @@ import static org.cpc.chain.TestKit.transfer;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.cpc.chain.Account;
 import org.cpc.chain.exec.PreparedTx;
@@ -51,8 +52,7 @@ class MempoolBalanceTest {
             switch (rnd.nextInt(10)) {
                 case 0 -> { // a block committed the sender's next nonce
                     committedNonce[s]++;
-                    long next = committedNonce[s];
-                    pool.pruneStale(List.of(p.tx().fromAddress()), a -> new Account(BigInteger.ZERO, next));
+                    pool.removeCommitted(List.of(), Map.of(p.tx().fromAddress(), committedNonce[s]));
                 }
                 case 1 -> { if (!added.isEmpty()) pool.remove(added.get(rnd.nextInt(added.size())).hash()); }
                 default -> {

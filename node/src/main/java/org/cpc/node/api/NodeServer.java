@@ -76,6 +76,7 @@ public final class NodeServer extends ApiServer<NodeServer> {
      * until the minute passes. The chain limits each sender the same way; this stops one peer rotating senders.
      */
     private final StrikeWindow peerResultGuard = new StrikeWindow(32, 60_000, 10_000);
+    private final AdmissionGate admissions = AdmissionGate.perCore();
 
     /** @param faucet null where the network has no faucet; {@code POST /faucet} then does not exist */
     public NodeServer(Chain chain, NodeMetrics metrics, EventHub events, Faucet faucet, NodeNetwork network,
@@ -118,7 +119,7 @@ public final class NodeServer extends ApiServer<NodeServer> {
         http.get("/peers", this::peers);
         http.get("/evidence", this::evidence);
         http.post("/tx/send", this::sendTx);
-        http.post("/tx/batch", new TxBatchApi(chain, metrics)::handle);
+        http.post("/tx/batch", new TxBatchApi(chain, metrics, admissions)::handle);
         if (faucet != null) http.post("/faucet", this::faucet);
         http.get("/events", this::events);
         http.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
@@ -372,7 +373,7 @@ public final class NodeServer extends ApiServer<NodeServer> {
                         + (wait + 999) / 1000 + " s");
             }
         }
-        Admission admission = chain.submit(tx);
+        Admission admission = admissions.admit(() -> chain.submit(tx));
         if (result && admission instanceof Admission.Rejected) peerResultGuard.strike(peer, System.currentTimeMillis());
         answer(ctx, admission);
     }

@@ -34,10 +34,12 @@ final class TxBatchApi {
 
     private final Chain chain;
     private final NodeMetrics metrics;
+    private final AdmissionGate admissions;
 
-    TxBatchApi(Chain chain, NodeMetrics metrics) {
+    TxBatchApi(Chain chain, NodeMetrics metrics, AdmissionGate admissions) {
         this.chain = chain;
         this.metrics = metrics;
+        this.admissions = admissions;
     }
 
     void handle(Context ctx) {
@@ -70,7 +72,7 @@ final class TxBatchApi {
                 results[i] = rejected(null, "transactions[" + i + "]: " + e.getMessage());
             }
         }
-        List<Admission> answers = chain.submitAll(txs);
+        List<Admission> answers = admissions.admit(() -> chain.submitAll(txs));
         int accepted = 0;
         for (int k = 0; k < answers.size(); k++) {
             results[at.get(k)] = switch (answers.get(k)) {
