@@ -6,6 +6,7 @@ import java.util.Set;
 import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
+import org.cpc.protocol.codec.RecordJson;
 
 /**
  * A synthetic result as the audits see it (key space 0x33, id = task_id): what a full recomputation needs (the
@@ -30,6 +31,7 @@ public record ResultAudit(String taskId, String workerAddress, String sourceHash
     static final Set<String> FIELDS = Set.of("task_id", "worker_address", "source_hash", "source_height",
             "result_hash", "height", "reward", "status", "by", "challenger", "audited_height", "reason", "taken",
             "bounty", "burned");
+    private static final RecordJson<ResultAudit> JSON = RecordJson.of(ResultAudit.class);
     public static final String RANDOM = "random", CHALLENGE = "challenge";
 
     /** A result just accepted, not audited, its reward not known until its block finishes. */
@@ -61,23 +63,7 @@ public record ResultAudit(String taskId, String workerAddress, String sourceHash
     }
 
     public ObjectNode toJson() {
-        ObjectNode o = Json.object();
-        o.put("task_id", taskId);
-        o.put("worker_address", workerAddress);
-        o.put("source_hash", sourceHash);
-        o.put("source_height", sourceHeight);
-        o.put("result_hash", resultHash);
-        o.put("height", height);
-        o.put("reward", reward.toString());
-        o.put("status", status.wire());
-        o.put("by", by);
-        o.put("challenger", challenger);
-        o.put("audited_height", auditedHeight);
-        o.put("reason", reason);
-        o.put("taken", taken.toString());
-        o.put("bounty", bounty.toString());
-        o.put("burned", burned.toString());
-        return o;
+        return JSON.write(this);
     }
 
     byte[] encode() {

@@ -6,6 +6,7 @@ import java.util.Set;
 import org.cpc.chain.state.JsonStateValue;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
+import org.cpc.protocol.codec.RecordJson;
 
 /**
  * An accepted job of a market task (state key space 0x06), with what its settlement paid.
@@ -18,21 +19,11 @@ public record JobRecord(String taskId, int job, String workerAddress, String res
                         BigInteger treasuryReward) implements JsonStateValue {
     static final Set<String> FIELDS = Set.of("task_id", "job", "worker_address", "result_hash", "poc_validator",
             "block_height", "tx_hash", "worker_reward", "poc_reward", "treasury_reward");
+    private static final RecordJson<JobRecord> JSON = RecordJson.of(JobRecord.class);
 
     @Override
     public ObjectNode toJson() {
-        ObjectNode o = Json.object();
-        o.put("task_id", taskId);
-        o.put("job", job);
-        o.put("worker_address", workerAddress);
-        o.put("result_hash", resultHash);
-        o.put("poc_validator", pocValidator);
-        o.put("block_height", blockHeight);
-        o.put("tx_hash", txHash);
-        o.put("worker_reward", workerReward.toString());
-        o.put("poc_reward", pocReward.toString());
-        o.put("treasury_reward", treasuryReward.toString());
-        return o;
+        return JSON.write(this);
     }
 
     public static JobRecord decode(byte[] v) {

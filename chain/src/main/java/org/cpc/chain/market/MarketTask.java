@@ -1,12 +1,13 @@
 package org.cpc.chain.market;
 
-import org.cpc.protocol.types.TaskStatus;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.Set;
 import org.cpc.chain.state.JsonStateValue;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
+import org.cpc.protocol.codec.RecordJson;
+import org.cpc.protocol.types.TaskStatus;
 
 /**
  * A market task as L1 keeps it (state key space 0x05). The payload itself lives beside it (0x07), immutable; this
@@ -23,6 +24,7 @@ public record MarketTask(String taskId, String creator, String challengeType, St
                          long createdHeight) implements JsonStateValue {
     static final Set<String> FIELDS = Set.of("task_id", "creator", "challenge_type", "payload_hash", "reward",
             "escrow_left", "deadline", "jobs_total", "jobs_done", "status", "created_height");
+    private static final RecordJson<MarketTask> JSON = RecordJson.of(MarketTask.class);
 
     public MarketTask with(BigInteger escrowLeft, int jobsDone, TaskStatus status) {
         return new MarketTask(taskId, creator, challengeType, payloadHash, reward, escrowLeft, deadline, jobsTotal,
@@ -31,19 +33,7 @@ public record MarketTask(String taskId, String creator, String challengeType, St
 
     @Override
     public ObjectNode toJson() {
-        ObjectNode o = Json.object();
-        o.put("task_id", taskId);
-        o.put("creator", creator);
-        o.put("challenge_type", challengeType);
-        o.put("payload_hash", payloadHash);
-        o.put("reward", reward.toString());
-        o.put("escrow_left", escrowLeft.toString());
-        o.put("deadline", deadline);
-        o.put("jobs_total", jobsTotal);
-        o.put("jobs_done", jobsDone);
-        o.put("status", status.wire());
-        o.put("created_height", createdHeight);
-        return o;
+        return JSON.write(this);
     }
 
     public static MarketTask decode(byte[] v) {

@@ -6,6 +6,7 @@ import java.util.Set;
 import org.cpc.chain.state.JsonStateValue;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
+import org.cpc.protocol.codec.RecordJson;
 
 /**
  * Coins on their way back from a validator (key space 0x0d, id = operator + "/" + seq). {@code balance} is what
@@ -18,6 +19,7 @@ public record UnbondingEntry(String validator, long seq, String delegator, BigIn
                              long maturesHeight) implements JsonStateValue {
     static final Set<String> FIELDS = Set.of("validator", "seq", "delegator", "balance", "created_height",
             "matures_height");
+    private static final RecordJson<UnbondingEntry> JSON = RecordJson.of(UnbondingEntry.class);
 
     public static String id(String operator, long seq) {
         return operator + "/" + seq;
@@ -33,14 +35,7 @@ public record UnbondingEntry(String validator, long seq, String delegator, BigIn
 
     @Override
     public ObjectNode toJson() {
-        ObjectNode o = Json.object();
-        o.put("validator", validator);
-        o.put("seq", seq);
-        o.put("delegator", delegator);
-        o.put("balance", balance.toString());
-        o.put("created_height", createdHeight);
-        o.put("matures_height", maturesHeight);
-        return o;
+        return JSON.write(this);
     }
 
     public static UnbondingEntry decode(byte[] v) {

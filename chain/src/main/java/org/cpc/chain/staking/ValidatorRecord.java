@@ -6,6 +6,7 @@ import java.util.Set;
 import org.cpc.chain.state.JsonStateValue;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
+import org.cpc.protocol.codec.RecordJson;
 
 /**
  * A staking validator (key space 0x09, id = operator address). Its bond is {@code tokens} wei owned by
@@ -27,6 +28,7 @@ public record ValidatorRecord(String operatorAddress, String consensusAddress, S
     static final Set<String> FIELDS = Set.of("operator_address", "consensus_address", "name", "website",
             "commission_bps", "commission_changed_height", "tokens", "shares", "jailed", "jailed_until", "tombstoned",
             "period", "period_rewards", "outstanding", "next_unbonding_seq", "created_height");
+    private static final RecordJson<ValidatorRecord> JSON = RecordJson.of(ValidatorRecord.class);
 
     /** The voting power: the bond in whole CPC. */
     public long power() {
@@ -70,24 +72,7 @@ public record ValidatorRecord(String operatorAddress, String consensusAddress, S
 
     @Override
     public ObjectNode toJson() {
-        ObjectNode o = Json.object();
-        o.put("operator_address", operatorAddress);
-        o.put("consensus_address", consensusAddress);
-        o.put("name", name);
-        o.put("website", website);
-        o.put("commission_bps", commissionBps);
-        o.put("commission_changed_height", commissionChangedHeight);
-        o.put("tokens", tokens.toString());
-        o.put("shares", shares.toString());
-        o.put("jailed", jailed);
-        o.put("jailed_until", jailedUntil);
-        o.put("tombstoned", tombstoned);
-        o.put("period", period);
-        o.put("period_rewards", periodRewards.toString());
-        o.put("outstanding", outstanding.toString());
-        o.put("next_unbonding_seq", nextUnbondingSeq);
-        o.put("created_height", createdHeight);
-        return o;
+        return JSON.write(this);
     }
 
     public static ValidatorRecord decode(byte[] v) {

@@ -1,7 +1,6 @@
 package org.cpc.chain.staking;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -10,6 +9,7 @@ import java.util.Set;
 import org.cpc.chain.state.JsonStateValue;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
+import org.cpc.protocol.codec.RecordJson;
 
 /**
  * One account's work bond in one role (key space 0x20, id = role + ":" + address) with its record: the wei bonded,
@@ -30,18 +30,11 @@ public record WorkBond(BondRole role, String address, BigInteger amount, String 
                        BigInteger slashed, long slashes) implements JsonStateValue {
     static final Set<String> FIELDS = Set.of("role", "address", "amount", "endpoint", "name", "unbonding",
             "tasks_settled", "audited", "failed_audits", "slashed", "slashes");
+    private static final RecordJson<WorkBond> JSON = RecordJson.of(WorkBond.class);
     static final Set<String> ENTRY_FIELDS = Set.of("balance", "created_height", "matures_height");
 
     /** Coins on their way back: {@code balance} is paid at {@code maturesHeight} unless a slash lowers it first. */
-    public record Unbonding(BigInteger balance, long createdHeight, long maturesHeight) {
-        ObjectNode toJson() {
-            ObjectNode o = Json.object();
-            o.put("balance", balance.toString());
-            o.put("created_height", createdHeight);
-            o.put("matures_height", maturesHeight);
-            return o;
-        }
-    }
+    public record Unbonding(BigInteger balance, long createdHeight, long maturesHeight) {}
 
     public WorkBond {
         unbonding = List.copyOf(unbonding);
@@ -90,20 +83,7 @@ public record WorkBond(BondRole role, String address, BigInteger amount, String 
 
     @Override
     public ObjectNode toJson() {
-        ObjectNode o = Json.object();
-        o.put("role", role.wire());
-        o.put("address", address);
-        o.put("amount", amount.toString());
-        o.put("endpoint", endpoint);
-        o.put("name", name);
-        ArrayNode u = o.putArray("unbonding");
-        unbonding.forEach(e -> u.add(e.toJson()));
-        o.put("tasks_settled", tasksSettled);
-        o.put("audited", audited);
-        o.put("failed_audits", failedAudits);
-        o.put("slashed", slashed.toString());
-        o.put("slashes", slashes);
-        return o;
+        return JSON.write(this);
     }
 
     public static WorkBond decode(byte[] v) {
