@@ -32,8 +32,8 @@ public final class FraudProofVerifier {
         }
         int job = proof.job();
         if (job >= s.jobs()) return malformed("job " + job + " is not a job of the task (it has " + s.jobs() + ")");
-        int first = s.row0(job);
-        int rows = s.rows(job);
+        int first = s.first(job);
+        int rows = s.count(job);
         int row = proof.row();
         if (row < first || row >= first + rows) {
             return malformed("row " + row + " is not computed by job " + job + " (rows " + first + ".." + (first + rows - 1) + ")");

@@ -90,6 +90,13 @@ public final class RecordJson<R extends Record> {
         return o;
     }
 
+    /** Each of {@code rs} as an object, in order, in a new array. */
+    public ArrayNode writeAll(List<? extends R> rs) {
+        ArrayNode a = Json.NODES.arrayNode(rs.size());
+        for (R r : rs) a.add(write(r));
+        return a;
+    }
+
     /** Adds {@code r}'s keys to {@code o}. */
     public void writeInto(ObjectNode o, R r) {
         for (Field f : fields) {
