@@ -139,6 +139,7 @@ public final class RecordJson<R extends Record> {
             case Long l -> Json.NODES.numberNode(l);
             case Boolean b -> Json.NODES.booleanNode(b);
             case BigInteger b -> Json.NODES.textNode(b.toString());
+            case byte[] b -> Json.NODES.textNode(Hex.encode(b));
             case WireName w -> Json.NODES.textNode(w.wire());
             case JsonNode n -> n;
             case Record r -> ((RecordJson) of(r.getClass())).write(r);
@@ -152,7 +153,7 @@ public final class RecordJson<R extends Record> {
     }
 
     private static final Set<Class<?>> WRITABLE = Set.of(String.class, int.class, Integer.class, long.class,
-            Long.class, boolean.class, Boolean.class, BigInteger.class, List.class);
+            Long.class, boolean.class, Boolean.class, BigInteger.class, byte[].class, List.class);
 
     private static Field field(RecordComponent c) {
         Class<?> t = c.getType();
