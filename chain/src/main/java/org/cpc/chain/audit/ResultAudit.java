@@ -1,12 +1,10 @@
 package org.cpc.chain.audit;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.Set;
-import org.cpc.protocol.codec.Jcs;
+import org.cpc.chain.state.JsonStateValue;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
-import org.cpc.protocol.codec.RecordJson;
 
 /**
  * A synthetic result as the audits see it (key space 0x33, id = task_id): what a full recomputation needs (the
@@ -27,11 +25,10 @@ import org.cpc.protocol.codec.RecordJson;
 public record ResultAudit(String taskId, String workerAddress, String sourceHash, long sourceHeight,
                           String resultHash, long height, BigInteger reward, AuditStatus status, String by,
                           String challenger, long auditedHeight, String reason, BigInteger taken, BigInteger bounty,
-                          BigInteger burned) {
+                          BigInteger burned) implements JsonStateValue {
     static final Set<String> FIELDS = Set.of("task_id", "worker_address", "source_hash", "source_height",
             "result_hash", "height", "reward", "status", "by", "challenger", "audited_height", "reason", "taken",
             "bounty", "burned");
-    private static final RecordJson<ResultAudit> JSON = RecordJson.of(ResultAudit.class);
     public static final String RANDOM = "random", CHALLENGE = "challenge";
 
     /** A result just accepted, not audited, its reward not known until its block finishes. */
@@ -60,14 +57,6 @@ public record ResultAudit(String taskId, String workerAddress, String sourceHash
                        BigInteger bu) {
         return new ResultAudit(taskId, workerAddress, sourceHash, sourceHeight, resultHash, height, reward,
                 AuditStatus.FAILED, how, challenger, at, why, tk, bo, bu);
-    }
-
-    public ObjectNode toJson() {
-        return JSON.write(this);
-    }
-
-    byte[] encode() {
-        return Jcs.canonicalize(toJson());
     }
 
     public static ResultAudit decode(byte[] v) {

@@ -1,12 +1,10 @@
 package org.cpc.chain.market;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.Set;
 import org.cpc.chain.state.JsonStateValue;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
-import org.cpc.protocol.codec.RecordJson;
 
 /**
  * An accepted job of a market task (state key space 0x06), with what its settlement paid.
@@ -19,12 +17,6 @@ public record JobRecord(String taskId, int job, String workerAddress, String res
                         BigInteger treasuryReward) implements JsonStateValue {
     static final Set<String> FIELDS = Set.of("task_id", "job", "worker_address", "result_hash", "poc_validator",
             "block_height", "tx_hash", "worker_reward", "poc_reward", "treasury_reward");
-    private static final RecordJson<JobRecord> JSON = RecordJson.of(JobRecord.class);
-
-    @Override
-    public ObjectNode toJson() {
-        return JSON.write(this);
-    }
 
     public static JobRecord decode(byte[] v) {
         if (v == null) return null;

@@ -1,12 +1,10 @@
 package org.cpc.chain.market;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.Set;
 import org.cpc.chain.state.JsonStateValue;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
-import org.cpc.protocol.codec.RecordJson;
 import org.cpc.protocol.types.TaskStatus;
 
 /**
@@ -24,16 +22,10 @@ public record MarketTask(String taskId, String creator, String challengeType, St
                          long createdHeight) implements JsonStateValue {
     static final Set<String> FIELDS = Set.of("task_id", "creator", "challenge_type", "payload_hash", "reward",
             "escrow_left", "deadline", "jobs_total", "jobs_done", "status", "created_height");
-    private static final RecordJson<MarketTask> JSON = RecordJson.of(MarketTask.class);
 
     public MarketTask with(BigInteger escrowLeft, int jobsDone, TaskStatus status) {
         return new MarketTask(taskId, creator, challengeType, payloadHash, reward, escrowLeft, deadline, jobsTotal,
                 jobsDone, status, createdHeight);
-    }
-
-    @Override
-    public ObjectNode toJson() {
-        return JSON.write(this);
     }
 
     public static MarketTask decode(byte[] v) {

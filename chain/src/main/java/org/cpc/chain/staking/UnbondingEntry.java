@@ -1,12 +1,10 @@
 package org.cpc.chain.staking;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.Set;
 import org.cpc.chain.state.JsonStateValue;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
-import org.cpc.protocol.codec.RecordJson;
 
 /**
  * Coins on their way back from a validator (key space 0x0d, id = operator + "/" + seq). {@code balance} is what
@@ -19,7 +17,6 @@ public record UnbondingEntry(String validator, long seq, String delegator, BigIn
                              long maturesHeight) implements JsonStateValue {
     static final Set<String> FIELDS = Set.of("validator", "seq", "delegator", "balance", "created_height",
             "matures_height");
-    private static final RecordJson<UnbondingEntry> JSON = RecordJson.of(UnbondingEntry.class);
 
     public static String id(String operator, long seq) {
         return operator + "/" + seq;
@@ -31,11 +28,6 @@ public record UnbondingEntry(String validator, long seq, String delegator, BigIn
 
     public UnbondingEntry withBalance(BigInteger b) {
         return new UnbondingEntry(validator, seq, delegator, b, createdHeight, maturesHeight);
-    }
-
-    @Override
-    public ObjectNode toJson() {
-        return JSON.write(this);
     }
 
     public static UnbondingEntry decode(byte[] v) {

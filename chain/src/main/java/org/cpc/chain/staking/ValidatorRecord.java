@@ -1,12 +1,10 @@
 package org.cpc.chain.staking;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.Set;
 import org.cpc.chain.state.JsonStateValue;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
-import org.cpc.protocol.codec.RecordJson;
 
 /**
  * A staking validator (key space 0x09, id = operator address). Its bond is {@code tokens} wei owned by
@@ -28,7 +26,6 @@ public record ValidatorRecord(String operatorAddress, String consensusAddress, S
     static final Set<String> FIELDS = Set.of("operator_address", "consensus_address", "name", "website",
             "commission_bps", "commission_changed_height", "tokens", "shares", "jailed", "jailed_until", "tombstoned",
             "period", "period_rewards", "outstanding", "next_unbonding_seq", "created_height");
-    private static final RecordJson<ValidatorRecord> JSON = RecordJson.of(ValidatorRecord.class);
 
     /** The voting power: the bond in whole CPC. */
     public long power() {
@@ -68,11 +65,6 @@ public record ValidatorRecord(String operatorAddress, String consensusAddress, S
         return new ValidatorRecord(operatorAddress, consensusAddress, name, website, commissionBps,
                 commissionChangedHeight, tokens, shares, jailed, jailedUntil, tombstoned, period, periodRewards,
                 outstanding, seq, createdHeight);
-    }
-
-    @Override
-    public ObjectNode toJson() {
-        return JSON.write(this);
     }
 
     public static ValidatorRecord decode(byte[] v) {

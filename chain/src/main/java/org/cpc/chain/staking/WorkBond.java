@@ -1,7 +1,6 @@
 package org.cpc.chain.staking;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +8,6 @@ import java.util.Set;
 import org.cpc.chain.state.JsonStateValue;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
-import org.cpc.protocol.codec.RecordJson;
 
 /**
  * One account's work bond in one role (key space 0x20, id = role + ":" + address) with its record: the wei bonded,
@@ -30,7 +28,6 @@ public record WorkBond(BondRole role, String address, BigInteger amount, String 
                        BigInteger slashed, long slashes) implements JsonStateValue {
     static final Set<String> FIELDS = Set.of("role", "address", "amount", "endpoint", "name", "unbonding",
             "tasks_settled", "audited", "failed_audits", "slashed", "slashes");
-    private static final RecordJson<WorkBond> JSON = RecordJson.of(WorkBond.class);
     static final Set<String> ENTRY_FIELDS = Set.of("balance", "created_height", "matures_height");
 
     /** Coins on their way back: {@code balance} is paid at {@code maturesHeight} unless a slash lowers it first. */
@@ -79,11 +76,6 @@ public record WorkBond(BondRole role, String address, BigInteger amount, String 
     WorkBond withSlash(BigInteger wei) {
         return new WorkBond(role, address, amount, endpoint, name, unbonding, tasksSettled, audited, failedAudits,
                 slashed.add(wei), slashes + 1);
-    }
-
-    @Override
-    public ObjectNode toJson() {
-        return JSON.write(this);
     }
 
     public static WorkBond decode(byte[] v) {

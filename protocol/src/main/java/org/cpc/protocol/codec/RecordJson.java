@@ -63,6 +63,12 @@ public final class RecordJson<R extends Record> {
         return (RecordJson<R>) PLAIN.get(type);
     }
 
+    /** {@code r} as a new JSON object, through the writer of its class: every component written. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static ObjectNode toJson(Record r) {
+        return ((RecordJson) of(r.getClass())).write(r);
+    }
+
     /** The same writer, writing JSON {@code null} for these components when they are null. */
     public RecordJson<R> nullAsJsonNull(String... components) {
         return with(Set.of(components), f -> f.with(Nulls.WRITE_NULL));
@@ -142,7 +148,7 @@ public final class RecordJson<R extends Record> {
             case byte[] b -> Json.NODES.textNode(Hex.encode(b));
             case WireName w -> Json.NODES.textNode(w.wire());
             case JsonNode n -> n;
-            case Record r -> ((RecordJson) of(r.getClass())).write(r);
+            case Record r -> toJson(r);
             case List<?> list -> {
                 ArrayNode a = Json.NODES.arrayNode(list.size());
                 for (Object e : list) a.add(node(e));
