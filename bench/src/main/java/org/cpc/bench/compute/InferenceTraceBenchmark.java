@@ -14,7 +14,6 @@ import org.cpc.compute.infer.IntModel;
 import org.cpc.compute.infer.ModelLimits;
 import org.cpc.compute.infer.OnnxImporter;
 import org.cpc.compute.market.BlobSource;
-import org.cpc.compute.market.FraudVerdict;
 import org.cpc.compute.market.InferenceChallenge;
 import org.cpc.compute.market.InferenceFraudBuilder;
 import org.cpc.compute.market.InferenceFraudProof;
@@ -97,17 +96,7 @@ public final class InferenceTraceBenchmark {
     }
 
     private static double verifyNs(InferenceFraudProof p, JsonNode payload, String hash) {
-        int reps = 1000;
-        long best = Long.MAX_VALUE;
-        for (int round = 0; round < 5; round++) {
-            long t0 = System.nanoTime();
-            for (int i = 0; i < reps; i++) {
-                if (!(InferenceFraudVerifier.verify(p, payload, hash) instanceof FraudVerdict.EntryRight)) {
-                    throw new IllegalStateException("a right entry was not judged right");
-                }
-            }
-            best = Math.min(best, System.nanoTime() - t0);
-        }
-        return best / (double) reps;
+        return TraceBenchmark.bestNsPerCall(1000,
+                () -> TraceBenchmark.mustBeRight(InferenceFraudVerifier.verify(p, payload, hash)));
     }
 }
