@@ -15,7 +15,9 @@ class RecordJsonTest {
     record Outer(String taskId, int jobsTotal, long createdHeight, boolean jailed, BigInteger reward,
                  TaskStatus status, Integer layer, List<Inner> unbonding, Inner flat) {}
 
-    record WithBytes(byte[] raw) {}
+    record WithDouble(double ratio) {}
+
+    record Bytes(byte[] raw, List<byte[]> path) {}
 
     private static Outer outer(Integer layer, String taskId) {
         return new Outer(taskId, 3, 7L, true, new BigInteger("340282366920938463463374607431768211457"),
@@ -53,8 +55,14 @@ class RecordJsonTest {
 
     @Test
     void aComponentWithoutAJsonFormOrAnUnknownNameIsRefusedWhenTheWriterIsMade() {
-        assertThatThrownBy(() -> RecordJson.of(WithBytes.class)).hasMessageContaining("WithBytes.raw is a byte[]");
+        assertThatThrownBy(() -> RecordJson.of(WithDouble.class)).hasMessageContaining("WithDouble.ratio is a double");
         assertThatThrownBy(() -> RecordJson.of(Outer.class).omitNull("nope")).hasMessageContaining("[nope]");
+    }
+
+    @Test
+    void bytesAreLowercaseHex() {
+        var b = new Bytes(new byte[] {(byte) 0xAB, 1}, List.of(new byte[] {(byte) 0xFF}, new byte[0]));
+        assertThat(RecordJson.toJson(b).toString()).isEqualTo("{\"raw\":\"ab01\",\"path\":[\"ff\",\"\"]}");
     }
 
     @Test
