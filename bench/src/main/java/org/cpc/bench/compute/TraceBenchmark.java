@@ -52,17 +52,8 @@ public final class TraceBenchmark {
             MemorySegment.copy(cc, ValueLayout.JAVA_INT, 0, MemorySegment.ofArray(c), LE, 0, (long) n * n);
         }
         JsonNode payload = MatmulChallenge.payload(MemorySegment.ofArray(a), MemorySegment.ofArray(b), n, n, n, n);
-        long sha = Long.MAX_VALUE;
-        long root = Long.MAX_VALUE;
-        for (int rep = 0; rep < 25; rep++) {
-            long t0 = System.nanoTime();
-            Sha256.hash(c);
-            long t1 = System.nanoTime();
-            MatmulChallenge.INSTANCE.resultHash(payload, 0, c);
-            long t2 = System.nanoTime();
-            sha = Math.min(sha, t1 - t0);
-            root = Math.min(root, t2 - t1);
-        }
+        long sha = fastestNs(25, () -> Sha256.hash(c));
+        long root = fastestNs(25, () -> MatmulChallenge.INSTANCE.resultHash(payload, 0, c));
         out.printf("n=%d, one job of %d rows: compute (%s) %.2f ms; SHA-256 of the output %.3f ms; row root %.3f ms;"
                         + " the commitment adds %.3f ms = %.2f%% of the compute (the whole root: %.2f%%)%n",
                 n, n, cpu.description(), compute / 1e6, sha / 1e6, root / 1e6, (root - sha) / 1e6,
@@ -111,13 +102,20 @@ public final class TraceBenchmark {
 
     /** The fastest of five rounds of {@code reps} calls of {@code call}, in ns per call. */
     static double bestNsPerCall(int reps, Runnable call) {
-        long best = Long.MAX_VALUE;
-        for (int round = 0; round < 5; round++) {
-            long t0 = System.nanoTime();
+        return fastestNs(5, () -> {
             for (int i = 0; i < reps; i++) call.run();
+        }) / (double) reps;
+    }
+
+    /** The fastest of {@code runs} runs of {@code run}, in ns. */
+    static long fastestNs(int runs, Runnable run) {
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < runs; i++) {
+            long t0 = System.nanoTime();
+            run.run();
             best = Math.min(best, System.nanoTime() - t0);
         }
-        return best / (double) reps;
+        return best;
     }
 
     /** A benchmark's proofs dispute right entries: any other verdict means the measurement is of the wrong path. */

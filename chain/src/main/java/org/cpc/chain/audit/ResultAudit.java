@@ -3,8 +3,6 @@ package org.cpc.chain.audit;
 import java.math.BigInteger;
 import java.util.Set;
 import org.cpc.chain.state.JsonStateValue;
-import org.cpc.protocol.codec.Json;
-import org.cpc.protocol.codec.JsonFields;
 
 /**
  * A synthetic result as the audits see it (key space 0x33, id = task_id): what a full recomputation needs (the
@@ -60,11 +58,10 @@ public record ResultAudit(String taskId, String workerAddress, String sourceHash
     }
 
     public static ResultAudit decode(byte[] v) {
-        if (v == null) return null;
-        JsonFields f = JsonFields.of(Json.parse(v), "result audit", FIELDS);
-        return new ResultAudit(f.string("task_id"), f.string("worker_address"), f.string("source_hash"),
-                f.uint("source_height"), f.string("result_hash"), f.uint("height"), f.wei("reward"),
-                AuditStatus.parse(f.string("status")), f.string("by"), f.string("challenger"),
-                f.uint("audited_height"), f.string("reason"), f.wei("taken"), f.wei("bounty"), f.wei("burned"));
+        return JsonStateValue.decode(v, "result audit", FIELDS, f -> new ResultAudit(f.string("task_id"),
+                f.string("worker_address"), f.string("source_hash"), f.uint("source_height"), f.string("result_hash"),
+                f.uint("height"), f.wei("reward"), AuditStatus.parse(f.string("status")), f.string("by"),
+                f.string("challenger"), f.uint("audited_height"), f.string("reason"), f.wei("taken"), f.wei("bounty"),
+                f.wei("burned")));
     }
 }

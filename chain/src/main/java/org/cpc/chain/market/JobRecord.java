@@ -3,8 +3,6 @@ package org.cpc.chain.market;
 import java.math.BigInteger;
 import java.util.Set;
 import org.cpc.chain.state.JsonStateValue;
-import org.cpc.protocol.codec.Json;
-import org.cpc.protocol.codec.JsonFields;
 
 /**
  * An accepted job of a market task (state key space 0x06), with what its settlement paid.
@@ -19,10 +17,9 @@ public record JobRecord(String taskId, int job, String workerAddress, String res
             "block_height", "tx_hash", "worker_reward", "poc_reward", "treasury_reward");
 
     public static JobRecord decode(byte[] v) {
-        if (v == null) return null;
-        JsonFields f = JsonFields.of(Json.parse(v), "job", FIELDS);
-        return new JobRecord(f.string("task_id"), Math.toIntExact(f.uint("job")), f.string("worker_address"),
-                f.string("result_hash"), f.string("poc_validator"), f.uint("block_height"), f.string("tx_hash"),
-                f.wei("worker_reward"), f.wei("poc_reward"), f.wei("treasury_reward"));
+        return JsonStateValue.decode(v, "job", FIELDS, f -> new JobRecord(f.string("task_id"),
+                Math.toIntExact(f.uint("job")), f.string("worker_address"), f.string("result_hash"),
+                f.string("poc_validator"), f.uint("block_height"), f.string("tx_hash"), f.wei("worker_reward"),
+                f.wei("poc_reward"), f.wei("treasury_reward")));
     }
 }

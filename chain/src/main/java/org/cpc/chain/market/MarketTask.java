@@ -3,8 +3,6 @@ package org.cpc.chain.market;
 import java.math.BigInteger;
 import java.util.Set;
 import org.cpc.chain.state.JsonStateValue;
-import org.cpc.protocol.codec.Json;
-import org.cpc.protocol.codec.JsonFields;
 import org.cpc.protocol.types.TaskStatus;
 
 /**
@@ -29,11 +27,9 @@ public record MarketTask(String taskId, String creator, String challengeType, St
     }
 
     public static MarketTask decode(byte[] v) {
-        if (v == null) return null;
-        JsonFields f = JsonFields.of(Json.parse(v), "task", FIELDS);
-        return new MarketTask(f.string("task_id"), f.string("creator"), f.string("challenge_type"),
-                f.string("payload_hash"), f.wei("reward"), f.wei("escrow_left"), f.uint("deadline"),
-                Math.toIntExact(f.uint("jobs_total")), Math.toIntExact(f.uint("jobs_done")),
-                TaskStatus.ofWire(f.string("status")), f.uint("created_height"));
+        return JsonStateValue.decode(v, "task", FIELDS, f -> new MarketTask(f.string("task_id"), f.string("creator"),
+                f.string("challenge_type"), f.string("payload_hash"), f.wei("reward"), f.wei("escrow_left"),
+                f.uint("deadline"), Math.toIntExact(f.uint("jobs_total")), Math.toIntExact(f.uint("jobs_done")),
+                TaskStatus.ofWire(f.string("status")), f.uint("created_height")));
     }
 }

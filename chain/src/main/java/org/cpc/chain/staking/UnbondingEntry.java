@@ -3,8 +3,6 @@ package org.cpc.chain.staking;
 import java.math.BigInteger;
 import java.util.Set;
 import org.cpc.chain.state.JsonStateValue;
-import org.cpc.protocol.codec.Json;
-import org.cpc.protocol.codec.JsonFields;
 
 /**
  * Coins on their way back from a validator (key space 0x0d, id = operator + "/" + seq). {@code balance} is what
@@ -19,7 +17,7 @@ public record UnbondingEntry(String validator, long seq, String delegator, BigIn
             "matures_height");
 
     public static String id(String operator, long seq) {
-        return operator + "/" + seq;
+        return StakingState.perValidator(operator, seq);
     }
 
     public String id() {
@@ -31,9 +29,8 @@ public record UnbondingEntry(String validator, long seq, String delegator, BigIn
     }
 
     public static UnbondingEntry decode(byte[] v) {
-        if (v == null) return null;
-        JsonFields f = JsonFields.of(Json.parse(v), "unbonding entry", FIELDS);
-        return new UnbondingEntry(f.string("validator"), f.uint("seq"), f.string("delegator"), f.wei("balance"),
-                f.uint("created_height"), f.uint("matures_height"));
+        return JsonStateValue.decode(v, "unbonding entry", FIELDS, f -> new UnbondingEntry(f.string("validator"),
+                f.uint("seq"), f.string("delegator"), f.wei("balance"), f.uint("created_height"),
+                f.uint("matures_height")));
     }
 }
