@@ -17,7 +17,8 @@ import java.util.Set;
  * Writes a record as a JSON object, one key a component, in declaration order: the key is the component's name in
  * snake_case ({@code createdHeight} → {@code created_height}); a {@code String} is a string, an {@code int},
  * {@code long} or {@code boolean} a number or boolean, a {@link BigInteger} a decimal string (wei exceed a double),
- * a {@link WireName} enum its wire name, a {@link JsonNode} itself, a nested record an object, a list an array.
+ * a {@code byte[]} lowercase hex, a {@link WireName} enum its wire name, a {@link JsonNode} itself, a nested record
+ * an object, a list an array.
  * Any other type is refused when the writer is made, so a field whose JSON form differs is written by hand.
  *
  * <p>A null string, boxed number or JSON node is written as {@code null} (as Jackson's {@code put} does); any
@@ -57,7 +58,7 @@ public final class RecordJson<R extends Record> {
         this(type, Arrays.stream(type.getRecordComponents()).map(RecordJson::field).toList());
     }
 
-    /** The writer of {@code type}: every component written, none may be null. */
+    /** The writer of {@code type}: every component written, nulls as the class comment says. */
     @SuppressWarnings("unchecked")
     public static <R extends Record> RecordJson<R> of(Class<R> type) {
         return (RecordJson<R>) PLAIN.get(type);
