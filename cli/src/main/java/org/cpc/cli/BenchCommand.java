@@ -1,16 +1,17 @@
 package org.cpc.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.cpc.bench.compute.GemmBenchmark;
 import org.cpc.bench.compute.AuditBenchmark;
+import org.cpc.bench.compute.GemmBenchmark;
 import org.cpc.bench.compute.VerifyBenchmark;
 import org.cpc.protocol.params.NetworkParams;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The {@code cpc bench} group: the node throughput benchmark is {@link BenchTpsCommand}, the others are here. */
 @Command(name = "bench", description = "Benchmarks: node throughput, GEMM backends, synthetic proof verification.",
@@ -24,9 +25,27 @@ final class BenchCommand extends GroupCommand {
         void run(Path dir) throws Exception;
     }
 
-    /** Runs {@code bench} in a new temporary directory; its failure is exit code 1, naming the benchmark. */
-    private static void inTempDir(String name, OnDisk bench) {
-        inDir(name, null, bench);
+    /**
+     * A benchmark that keeps its chains in a new temporary directory: its options are checked ({@link #check}, a
+     * usage error), then it runs there; its failure is exit code 1, naming the benchmark.
+     */
+    private abstract static class InTempDir implements Runnable {
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+        private final String name;
+
+        InTempDir(String name) {
+            this.name = name;
+        }
+
+        abstract void check();
+
+        abstract void bench(PrintWriter out, Path dir) throws Exception;
+
+        @Override
+        public final void run() {
+            check();
+            inDir(name, null, dir -> bench(spec.commandLine().getOut(), dir));
+        }
     }
 
     /** Runs {@code bench} in {@code dir} (created if missing), or in a new temporary directory when it is null. */
@@ -92,7 +111,7 @@ final class BenchCommand extends GroupCommand {
         @Override
         public void run() {
             NetworkParams p = NetworkParams.devnet();
-            if (n < 32 || n > 4096) throw new Errors.CliException(Cpc.EXIT_USAGE, "--n must be 32..4096, not " + n);
+            Errors.usageUnless(n >= 32 && n <= 4096, "--n must be 32..4096, not " + n);
             AuditBenchmark.run(spec.commandLine().getOut(), p.withSynthetic(n, p.syntheticSpotChecks()));
         }
     }
@@ -100,22 +119,29 @@ final class BenchCommand extends GroupCommand {
     @Command(name = "stages", description = {
         "CPU µs per transfer of each stage on one node, on one thread, without HTTP: client signing and encoding,",
         "parse, hash, signature check, admission, execution (block building), commit. A real RocksDB in a temp dir."})
-    static final class Stages implements Runnable {
+    static final class Stages extends InTempDir {
         @Option(names = "--txs", defaultValue = "20000", description = "Transfers per pass (default: ${DEFAULT-VALUE}).")
         int txs;
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        Stages() {
+            super("stages");
+        }
 
         @Override
-        public void run() {
-            if (txs < 1 || txs > 1_000_000) throw new Errors.CliException(Cpc.EXIT_USAGE, "--txs must be 1..1000000");
-            inTempDir("stages", dir -> org.cpc.bench.chain.IngestStages.run(spec.commandLine().getOut(), txs, dir));
+        void check() {
+            Errors.usageUnless(txs >= 1 && txs <= 1_000_000, "--txs must be 1..1000000");
+        }
+
+        @Override
+        void bench(PrintWriter out, Path dir) throws Exception {
+            org.cpc.bench.chain.IngestStages.run(out, txs, dir);
         }
     }
 
     @Command(name = "pruning", description = {
         "Disk growth per block of an archive store and a pruned one in the same run: the same blocks of signed",
         "transfers committed to each (real RocksDB), sizes taken after a flush and full compaction."})
-    static final class PruningGrowthCommand implements Runnable {
+    static final class PruningGrowthCommand extends InTempDir {
         @Option(names = "--blocks", defaultValue = "1000", description = "Blocks (default: ${DEFAULT-VALUE}).")
         int blocks;
         @Option(names = "--txs-per-block", defaultValue = "100", description = "Transfers per block (default: ${DEFAULT-VALUE}).")
@@ -123,23 +149,28 @@ final class BenchCommand extends GroupCommand {
         @Option(names = "--keep", defaultValue = "" + org.cpc.chain.Pruning.MIN_KEEP,
                 description = "Blocks the pruned store keeps (default: ${DEFAULT-VALUE}).")
         long keep;
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        PruningGrowthCommand() {
+            super("pruning");
+        }
 
         @Override
-        public void run() {
-            if (blocks < 2 || txsPerBlock < 1 || txsPerBlock > 4000 || keep < org.cpc.chain.Pruning.MIN_KEEP) {
-                throw new Errors.CliException(Cpc.EXIT_USAGE, "need --blocks >= 2, --txs-per-block 1..4000, --keep >= "
-                        + org.cpc.chain.Pruning.MIN_KEEP);
-            }
-            inTempDir("pruning", dir -> org.cpc.bench.chain.PruningGrowth.run(spec.commandLine().getOut(), blocks,
-                    txsPerBlock, keep, dir));
+        void check() {
+            Errors.usageUnless(blocks >= 2 && txsPerBlock >= 1 && txsPerBlock <= 4000
+                    && keep >= org.cpc.chain.Pruning.MIN_KEEP, "need --blocks >= 2, --txs-per-block 1..4000, --keep >= "
+                    + org.cpc.chain.Pruning.MIN_KEEP);
+        }
+
+        @Override
+        void bench(PrintWriter out, Path dir) throws Exception {
+            org.cpc.bench.chain.PruningGrowth.run(out, blocks, txsPerBlock, keep, dir);
         }
     }
 
     @Command(name = "delegators", description = {
         "F1 flatness: the CPU a block costs (propose and commit, real RocksDB) on chains whose one validator has each",
         "given number of delegators, the same blocks measured on each; prints the median and its ratio to the first."})
-    static final class Delegators implements Runnable {
+    static final class Delegators extends InTempDir {
         @Option(names = "--counts", split = ",", defaultValue = "10,10000,100000", paramLabel = "N[,N..]",
                 description = "Delegator counts, each a chain of its own (default: ${DEFAULT-VALUE}).")
         int[] counts;
@@ -148,19 +179,30 @@ final class BenchCommand extends GroupCommand {
         @Option(names = "--accounts", paramLabel = "N", description = "Accounts funded at genesis besides the senders,"
                 + " on every chain (default: the largest count; more makes a control of state size alone).")
         Integer accounts;
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        Delegators() {
+            super("delegators");
+        }
+
+        private int most() {
+            return counts.length == 0 ? 0 : java.util.Arrays.stream(counts).max().getAsInt();
+        }
+
+        private int acc() {
+            return accounts == null ? most() : accounts;
+        }
 
         @Override
-        public void run() {
-            int most = counts.length == 0 ? 0 : java.util.Arrays.stream(counts).max().getAsInt();
-            int acc = accounts == null ? most : accounts;
-            if (blocks < 1 || counts.length == 0 || java.util.Arrays.stream(counts).anyMatch(n -> n < 1 || n > 1_000_000)
-                    || acc < most || acc > 1_000_000) {
-                throw new Errors.CliException(Cpc.EXIT_USAGE, "need --blocks >= 1, --counts in 1..1000000 and --accounts"
-                        + " from the largest count to 1000000");
-            }
-            inTempDir("delegators", dir -> org.cpc.bench.chain.DelegatorScaling.run(spec.commandLine().getOut(),
-                    counts, acc, blocks, dir));
+        void check() {
+            Errors.usageUnless(blocks >= 1 && counts.length > 0
+                    && java.util.Arrays.stream(counts).allMatch(n -> n >= 1 && n <= 1_000_000)
+                    && acc() >= most() && acc() <= 1_000_000, "need --blocks >= 1, --counts in 1..1000000 and"
+                    + " --accounts from the largest count to 1000000");
+        }
+
+        @Override
+        void bench(PrintWriter out, Path dir) throws Exception {
+            org.cpc.bench.chain.DelegatorScaling.run(out, counts, acc(), blocks, dir);
         }
     }
 
@@ -184,12 +226,10 @@ final class BenchCommand extends GroupCommand {
 
         @Override
         public void run() {
-            if (blocks < 20 || accounts < 0 || accounts > 10_000_000) {
-                throw new Errors.CliException(Cpc.EXIT_USAGE, "need --blocks >= 20 and --accounts 0..10000000");
-            }
-            if (peers.isEmpty() || peers.stream().anyMatch(n -> n < 1 || n > 8)) {
-                throw new Errors.CliException(Cpc.EXIT_USAGE, "need --peers of 1 to 8 each, e.g. 1,3");
-            }
+            Errors.usageUnless(blocks >= 20 && accounts >= 0 && accounts <= 10_000_000,
+                    "need --blocks >= 20 and --accounts 0..10000000");
+            Errors.usageUnless(!peers.isEmpty() && peers.stream().allMatch(n -> n >= 1 && n <= 8),
+                    "need --peers of 1 to 8 each, e.g. 1,3");
             inDir("statesync", dir, work -> StateSyncBench.run(spec.commandLine().getOut(), blocks, accounts, peers, work));
         }
     }
@@ -215,12 +255,9 @@ final class BenchCommand extends GroupCommand {
 
         @Override
         public void run() {
-            if (clientCpus != null && !separate) {
-                throw new Errors.CliException(Cpc.EXIT_USAGE, "--client-cpus needs --separate-clients");
-            }
-            if (jobs < 1 || warmup < 0 || workers < 1 || workers > 64) {
-                throw new Errors.CliException(Cpc.EXIT_USAGE, "--jobs must be ≥ 1, --warmup ≥ 0 and --workers in [1, 64]");
-            }
+            Errors.usageUnless(clientCpus == null || separate, "--client-cpus needs --separate-clients");
+            Errors.usageUnless(jobs >= 1 && warmup >= 0 && workers >= 1 && workers <= 64,
+                    "--jobs must be ≥ 1, --warmup ≥ 0 and --workers in [1, 64]");
             try {
                 org.cpc.bench.poc.DispatchBenchmark.run(System.out, jobs, warmup, workers, separate, clientCpus);
             } catch (Exception e) {
@@ -246,15 +283,22 @@ final class BenchCommand extends GroupCommand {
         "FRAUD_PROOF in a node's transaction path at the largest k (16384): parse, admission (rules, signature, the",
         "proof's verification), block execution (slashes, refund, bounty, state tree) and commit, per transaction,",
         "against TRANSFERs in the same run, one thread, CPU time, a real chain in a temp dir."})
-    static final class Fraud implements Runnable {
+    static final class Fraud extends InTempDir {
         @Option(names = "--proofs", defaultValue = "64", description = "Proofs, one per wrong job (default: ${DEFAULT-VALUE}).")
         int proofs;
-        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        Fraud() {
+            super("fraud");
+        }
 
         @Override
-        public void run() {
-            if (proofs < 1 || proofs > 1000) throw new Errors.CliException(Cpc.EXIT_USAGE, "--proofs must be 1..1000");
-            inTempDir("fraud", dir -> org.cpc.bench.chain.FraudProofBench.run(spec.commandLine().getOut(), proofs, dir));
+        void check() {
+            Errors.usageUnless(proofs >= 1 && proofs <= 1000, "--proofs must be 1..1000");
+        }
+
+        @Override
+        void bench(PrintWriter out, Path dir) throws Exception {
+            org.cpc.bench.chain.FraudProofBench.run(out, proofs, dir);
         }
     }
 
@@ -276,9 +320,7 @@ final class BenchCommand extends GroupCommand {
         @Override
         public void run() {
             int threads = Runtime.getRuntime().availableProcessors();
-            if ((model == null) != (input == null)) {
-                throw new Errors.CliException(Cpc.EXIT_USAGE, "--model and --input go together");
-            }
+            Errors.usageUnless((model == null) == (input == null), "--model and --input go together");
             if (model != null) {
                 org.cpc.bench.compute.InferenceTraceBenchmark.run(spec.commandLine().getOut(), model, input, threads);
             }

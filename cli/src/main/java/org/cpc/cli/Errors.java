@@ -18,6 +18,11 @@ final class Errors {
         }
     }
 
+    /** A usage error (exit code {@link Cpc#EXIT_USAGE}) saying {@code message} unless {@code ok}. */
+    static void usageUnless(boolean ok, String message) {
+        if (!ok) throw new CliException(Cpc.EXIT_USAGE, message);
+    }
+
     static int exitCode(Throwable t) {
         if (t instanceof CliException c) return c.exitCode;
         if (t instanceof KeyringException) return Cpc.EXIT_KEY;

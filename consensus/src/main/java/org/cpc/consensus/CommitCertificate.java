@@ -1,7 +1,6 @@
 package org.cpc.consensus;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +8,7 @@ import java.util.Set;
 import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
+import org.cpc.protocol.codec.RecordJson;
 
 /**
  * What makes a block final: the precommits for it of more than 2/3 of the voting power, all from one round. Each
@@ -55,12 +55,7 @@ public record CommitCertificate(long height, int round, String blockHash, List<C
     public ObjectNode toJson() {
         ObjectNode o = Json.object();
         o.put("round", round);
-        ArrayNode sigs = o.putArray("signatures");
-        for (CommitSignature s : signatures) {
-            ObjectNode e = sigs.addObject();
-            e.put("validator_address", s.validatorAddress());
-            e.put("signature", s.signature());
-        }
+        o.set("signatures", RecordJson.of(CommitSignature.class).writeAll(signatures));
         return o;
     }
 

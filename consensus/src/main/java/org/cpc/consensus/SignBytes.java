@@ -1,8 +1,7 @@
 package org.cpc.consensus;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.cpc.protocol.codec.Jcs;
-import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.codec.RecordJson;
 
 /**
  * The canonical bytes that consensus signatures cover: RFC 8785 JCS of the message's fields without the
@@ -21,19 +20,20 @@ public final class SignBytes {
     public static final String VOTE_DOMAIN = "cpc/consensus/vote/v1";
     public static final String PROPOSAL_DOMAIN = "cpc/consensus/proposal/v1";
 
+    /** What a vote's signature covers; a nil vote's block_hash is JSON null. */
+    private record VoteFields(String domain, String chainId, VoteType type, long height, int round, String blockHash,
+                              String validatorAddress) {}
+
+    /** What a proposal's signature covers. */
+    private record ProposalFields(String domain, String chainId, long height, int round, int polRound,
+                                  String blockHash) {}
+
     private SignBytes() {}
 
     public static byte[] vote(String chainId, VoteType type, long height, int round, String blockHash,
             String validatorAddress) {
-        ObjectNode o = Json.object();
-        o.put("domain", VOTE_DOMAIN);
-        o.put("chain_id", chainId);
-        o.put("type", type.wire());
-        o.put("height", height);
-        o.put("round", round);
-        if (blockHash == null) o.putNull("block_hash"); else o.put("block_hash", blockHash);
-        o.put("validator_address", validatorAddress);
-        return Jcs.canonicalize(o);
+        return Jcs.canonicalize(RecordJson.of(VoteFields.class)
+                .write(new VoteFields(VOTE_DOMAIN, chainId, type, height, round, blockHash, validatorAddress)));
     }
 
     public static byte[] vote(String chainId, Vote v) {
@@ -41,13 +41,7 @@ public final class SignBytes {
     }
 
     public static byte[] proposal(String chainId, long height, int round, int polRound, String blockHash) {
-        ObjectNode o = Json.object();
-        o.put("domain", PROPOSAL_DOMAIN);
-        o.put("chain_id", chainId);
-        o.put("height", height);
-        o.put("round", round);
-        o.put("pol_round", polRound);
-        o.put("block_hash", blockHash);
-        return Jcs.canonicalize(o);
+        return Jcs.canonicalize(RecordJson.of(ProposalFields.class)
+                .write(new ProposalFields(PROPOSAL_DOMAIN, chainId, height, round, polRound, blockHash)));
     }
 }

@@ -19,20 +19,9 @@ public record SignState(long height, List<Signed> signatures) {
 
     /** The signing steps of a round, in the order a validator signs them (the order is what the guard compares). */
     public enum Kind implements WireName {
-        PROPOSAL("proposal"),
-        PREVOTE("prevote"),
-        PRECOMMIT("precommit");
-
-        private final String wire;
-
-        Kind(String wire) {
-            this.wire = wire;
-        }
-
-        @Override
-        public String wire() {
-            return wire;
-        }
+        PROPOSAL,
+        PREVOTE,
+        PRECOMMIT;
 
         public static Kind ofWire(String s) {
             return WireName.of(Kind.class, s, "signing step");

@@ -1,7 +1,6 @@
 package org.cpc.consensus;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -9,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Jcs;
-import org.cpc.protocol.codec.Json;
+import org.cpc.protocol.codec.RecordJson;
 import org.cpc.protocol.crypto.Sha256;
 
 /**
@@ -151,14 +150,7 @@ public final class ValidatorSet {
 
     /** The members as {@code validators_hash} covers them: an array of {@code {"address","public_key","power"}}. */
     public static ArrayNode membersJson(List<Validator> validators) {
-        ArrayNode a = Json.NODES.arrayNode();
-        for (Validator v : validators) {
-            ObjectNode o = a.addObject();
-            o.put("address", v.address());
-            o.put("public_key", v.publicKey());
-            o.put("power", v.power());
-        }
-        return a;
+        return RecordJson.of(Validator.class).writeAll(validators);
     }
 
     /** JCS of {@link #membersJson}: what {@code validators_hash} is the SHA-256 of. */

@@ -5,6 +5,7 @@ import java.util.Set;
 import org.cpc.http.HttpService;
 import org.cpc.p2p.P2pConfig;
 import org.cpc.protocol.codec.JsonFields;
+import org.cpc.protocol.codec.RecordJson;
 
 /**
  * The connection caps of a node that an operator may change in {@code node.json} (every field optional; the
@@ -84,12 +85,6 @@ public record NodeLimits(int httpMaxConnections, int httpMaxConnectionsPerIp, in
     }
 
     void write(ObjectNode o) {
-        o.put("http_max_connections", httpMaxConnections);
-        o.put("http_max_connections_per_ip", httpMaxConnectionsPerIp);
-        o.put("sse_max_streams", sseMaxStreams);
-        o.put("sse_max_streams_per_ip", sseMaxStreamsPerIp);
-        o.put("p2p_max_inbound_per_ip", p2pMaxInboundPerIp);
-        o.put("p2p_max_handshaking", p2pMaxHandshaking);
-        o.put("p2p_max_handshaking_per_ip", p2pMaxHandshakingPerIp);
+        RecordJson.of(NodeLimits.class).writeInto(o, this);
     }
 }

@@ -14,7 +14,6 @@ import org.cpc.compute.infer.IntModel;
 import org.cpc.compute.infer.ModelLimits;
 import org.cpc.compute.infer.OnnxImporter;
 import org.cpc.compute.market.BlobSource;
-import org.cpc.compute.market.FraudVerdict;
 import org.cpc.compute.market.InferenceChallenge;
 import org.cpc.compute.market.InferenceFraudBuilder;
 import org.cpc.compute.market.InferenceFraudProof;
@@ -64,17 +63,9 @@ public final class InferenceTraceBenchmark {
             trace = t.execute(payload, TASK, 0, source, cpu.gemm());
             compute = Math.min(compute, System.nanoTime() - t0);
         }
-        long sha = Long.MAX_VALUE;
-        long root = Long.MAX_VALUE;
-        for (int rep = 0; rep < 25; rep++) {
-            long t0 = System.nanoTime();
-            Sha256.hash(trace);
-            long t1 = System.nanoTime();
-            t.resultHash(payload, 0, trace, source);
-            long t2 = System.nanoTime();
-            sha = Math.min(sha, t1 - t0);
-            root = Math.min(root, t2 - t1);
-        }
+        byte[] output = trace;
+        long sha = TraceBenchmark.fastestNs(25, () -> Sha256.hash(output));
+        long root = TraceBenchmark.fastestNs(25, () -> t.resultHash(payload, 0, output, source));
         out.printf("%s, one job of %d samples (%d bytes of trace): compute (%s) %.2f ms; SHA-256 of the trace %.3f ms;"
                         + " trace root %.3f ms; the commitment adds %.3f ms = %.2f%% of the compute%n",
                 modelFile.getFileName(), samples, trace.length, cpu.description(), compute / 1e6, sha / 1e6,
@@ -97,17 +88,7 @@ public final class InferenceTraceBenchmark {
     }
 
     private static double verifyNs(InferenceFraudProof p, JsonNode payload, String hash) {
-        int reps = 1000;
-        long best = Long.MAX_VALUE;
-        for (int round = 0; round < 5; round++) {
-            long t0 = System.nanoTime();
-            for (int i = 0; i < reps; i++) {
-                if (!(InferenceFraudVerifier.verify(p, payload, hash) instanceof FraudVerdict.EntryRight)) {
-                    throw new IllegalStateException("a right entry was not judged right");
-                }
-            }
-            best = Math.min(best, System.nanoTime() - t0);
-        }
-        return best / (double) reps;
+        return TraceBenchmark.bestNsPerCall(1000,
+                () -> TraceBenchmark.mustBeRight(InferenceFraudVerifier.verify(p, payload, hash)));
     }
 }

@@ -52,17 +52,8 @@ public final class TraceBenchmark {
             MemorySegment.copy(cc, ValueLayout.JAVA_INT, 0, MemorySegment.ofArray(c), LE, 0, (long) n * n);
         }
         JsonNode payload = MatmulChallenge.payload(MemorySegment.ofArray(a), MemorySegment.ofArray(b), n, n, n, n);
-        long sha = Long.MAX_VALUE;
-        long root = Long.MAX_VALUE;
-        for (int rep = 0; rep < 25; rep++) {
-            long t0 = System.nanoTime();
-            Sha256.hash(c);
-            long t1 = System.nanoTime();
-            MatmulChallenge.INSTANCE.resultHash(payload, 0, c);
-            long t2 = System.nanoTime();
-            sha = Math.min(sha, t1 - t0);
-            root = Math.min(root, t2 - t1);
-        }
+        long sha = fastestNs(25, () -> Sha256.hash(c));
+        long root = fastestNs(25, () -> MatmulChallenge.INSTANCE.resultHash(payload, 0, c));
         out.printf("n=%d, one job of %d rows: compute (%s) %.2f ms; SHA-256 of the output %.3f ms; row root %.3f ms;"
                         + " the commitment adds %.3f ms = %.2f%% of the compute (the whole root: %.2f%%)%n",
                 n, n, cpu.description(), compute / 1e6, sha / 1e6, root / 1e6, (root - sha) / 1e6,
@@ -92,18 +83,7 @@ public final class TraceBenchmark {
     }
 
     private static void report(PrintStream out, String what, FraudProof proof, JsonNode payload, String hash) {
-        int reps = 2000;
-        long best = Long.MAX_VALUE;
-        for (int round = 0; round < 5; round++) {
-            long t0 = System.nanoTime();
-            for (int i = 0; i < reps; i++) {
-                if (!(FraudProofVerifier.verify(proof, payload, hash) instanceof FraudVerdict.EntryRight)) {
-                    throw new IllegalStateException("a right entry was not judged right");
-                }
-            }
-            best = Math.min(best, System.nanoTime() - t0);
-        }
-        double perProof = best / (double) reps;
+        double perProof = bestNsPerCall(2000, () -> mustBeRight(FraudProofVerifier.verify(proof, payload, hash)));
         double perSig = signatureVerifyNs();
         out.printf("fraud proof, %s: %d bytes of JSON; verify %.1f µs (1 thread) = %.1f× one secp256k1 signature"
                 + " verification (%.1f µs)%n", what, Jcs.canonicalize(proof.toJson()).length,
@@ -115,16 +95,34 @@ public final class TraceBenchmark {
         byte[] pub = Secp256k1.get().publicKey(key);
         byte[] h = Sha256.hash(new byte[] {1});
         byte[] sig = Secp256k1.get().sign(key, h);
-        int reps = 2000;
+        return bestNsPerCall(2000, () -> {
+            if (!Secp256k1.get().verify(pub, h, sig)) throw new IllegalStateException("a good signature failed");
+        });
+    }
+
+    /** The fastest of five rounds of {@code reps} calls of {@code call}, in ns per call. */
+    static double bestNsPerCall(int reps, Runnable call) {
+        return fastestNs(5, () -> {
+            for (int i = 0; i < reps; i++) call.run();
+        }) / (double) reps;
+    }
+
+    /** The fastest of {@code runs} runs of {@code run}, in ns. */
+    static long fastestNs(int runs, Runnable run) {
         long best = Long.MAX_VALUE;
-        for (int round = 0; round < 5; round++) {
+        for (int i = 0; i < runs; i++) {
             long t0 = System.nanoTime();
-            for (int i = 0; i < reps; i++) {
-                if (!Secp256k1.get().verify(pub, h, sig)) throw new IllegalStateException("a good signature failed");
-            }
+            run.run();
             best = Math.min(best, System.nanoTime() - t0);
         }
-        return best / (double) reps;
+        return best;
+    }
+
+    /** A benchmark's proofs dispute right entries: any other verdict means the measurement is of the wrong path. */
+    static void mustBeRight(FraudVerdict v) {
+        if (!(v instanceof FraudVerdict.EntryRight)) {
+            throw new IllegalStateException("a right entry was not judged right");
+        }
     }
 
     private static byte[] random(SplittableRandom rnd, long size) {

@@ -13,11 +13,6 @@ public enum AuditStatus implements WireName {
     /** Recomputed in full: result_hash is not the root of the true C; the worker's bond was slashed. */
     FAILED;
 
-    @Override
-    public String wire() {
-        return name().toLowerCase(java.util.Locale.ROOT);
-    }
-
     public boolean done() {
         return this == PASSED || this == FAILED;
     }

@@ -1,11 +1,8 @@
 package org.cpc.chain.audit;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.Set;
-import org.cpc.protocol.codec.Jcs;
-import org.cpc.protocol.codec.Json;
-import org.cpc.protocol.codec.JsonFields;
+import org.cpc.chain.state.JsonStateValue;
 
 /**
  * A synthetic result as the audits see it (key space 0x33, id = task_id): what a full recomputation needs (the
@@ -26,7 +23,7 @@ import org.cpc.protocol.codec.JsonFields;
 public record ResultAudit(String taskId, String workerAddress, String sourceHash, long sourceHeight,
                           String resultHash, long height, BigInteger reward, AuditStatus status, String by,
                           String challenger, long auditedHeight, String reason, BigInteger taken, BigInteger bounty,
-                          BigInteger burned) {
+                          BigInteger burned) implements JsonStateValue {
     static final Set<String> FIELDS = Set.of("task_id", "worker_address", "source_hash", "source_height",
             "result_hash", "height", "reward", "status", "by", "challenger", "audited_height", "reason", "taken",
             "bounty", "burned");
@@ -60,36 +57,11 @@ public record ResultAudit(String taskId, String workerAddress, String sourceHash
                 AuditStatus.FAILED, how, challenger, at, why, tk, bo, bu);
     }
 
-    public ObjectNode toJson() {
-        ObjectNode o = Json.object();
-        o.put("task_id", taskId);
-        o.put("worker_address", workerAddress);
-        o.put("source_hash", sourceHash);
-        o.put("source_height", sourceHeight);
-        o.put("result_hash", resultHash);
-        o.put("height", height);
-        o.put("reward", reward.toString());
-        o.put("status", status.wire());
-        o.put("by", by);
-        o.put("challenger", challenger);
-        o.put("audited_height", auditedHeight);
-        o.put("reason", reason);
-        o.put("taken", taken.toString());
-        o.put("bounty", bounty.toString());
-        o.put("burned", burned.toString());
-        return o;
-    }
-
-    byte[] encode() {
-        return Jcs.canonicalize(toJson());
-    }
-
     public static ResultAudit decode(byte[] v) {
-        if (v == null) return null;
-        JsonFields f = JsonFields.of(Json.parse(v), "result audit", FIELDS);
-        return new ResultAudit(f.string("task_id"), f.string("worker_address"), f.string("source_hash"),
-                f.uint("source_height"), f.string("result_hash"), f.uint("height"), f.wei("reward"),
-                AuditStatus.parse(f.string("status")), f.string("by"), f.string("challenger"),
-                f.uint("audited_height"), f.string("reason"), f.wei("taken"), f.wei("bounty"), f.wei("burned"));
+        return JsonStateValue.decode(v, "result audit", FIELDS, f -> new ResultAudit(f.string("task_id"),
+                f.string("worker_address"), f.string("source_hash"), f.uint("source_height"), f.string("result_hash"),
+                f.uint("height"), f.wei("reward"), AuditStatus.parse(f.string("status")), f.string("by"),
+                f.string("challenger"), f.uint("audited_height"), f.string("reason"), f.wei("taken"), f.wei("bounty"),
+                f.wei("burned")));
     }
 }

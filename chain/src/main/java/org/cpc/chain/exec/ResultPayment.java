@@ -2,7 +2,6 @@ package org.cpc.chain.exec;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
-import java.util.Locale;
 import java.util.Set;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
@@ -25,12 +24,6 @@ public record ResultPayment(int index, Kind kind, BigInteger reward, String pocV
         SYNTHETIC,
         /** A job of a market task: the worker's part of the job's share of the escrow. */
         MARKET;
-
-        /** The name in JSON: {@code synthetic} or {@code market}. */
-        @Override
-        public String wire() {
-            return name().toLowerCase(Locale.ROOT);
-        }
 
         static Kind ofWire(String s) {
             return WireName.of(Kind.class, s, "result kind");

@@ -6,6 +6,7 @@ import java.util.Set;
 import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
+import org.cpc.protocol.codec.RecordJson;
 
 /**
  * A market job proven wrong by a FRAUD_PROOF (state key space 0x31, id task_id + "/" + job), with what the proof
@@ -30,6 +31,7 @@ public record JobDispute(String taskId, int job, int row, int col, Integer layer
                          BigInteger refund, BigInteger bounty, BigInteger burned) {
     static final Set<String> FIELDS = Set.of("task_id", "job", "row", "col", "layer", "claim", "claimed", "correct",
             "prover", "height", "tx_hash", "poc_slashed", "worker_slashed", "refund", "bounty", "burned");
+    private static final RecordJson<JobDispute> JSON = RecordJson.of(JobDispute.class).omitNull("layer", "claim");
 
     /** A matmul job's dispute: one entry of C. */
     public JobDispute(String taskId, int job, int row, int col, int claimed, int correct, String prover, long height,
@@ -46,26 +48,7 @@ public record JobDispute(String taskId, int job, int row, int col, Integer layer
     }
 
     public ObjectNode toJson() {
-        ObjectNode o = Json.object();
-        o.put("task_id", taskId);
-        o.put("job", job);
-        o.put("row", row);
-        o.put("col", col);
-        if (layer != null) {
-            o.put("layer", layer);
-            o.put("claim", claim);
-        }
-        o.put("claimed", claimed);
-        o.put("correct", correct);
-        o.put("prover", prover);
-        o.put("height", height);
-        o.put("tx_hash", txHash);
-        o.put("poc_slashed", pocSlashed.toString());
-        o.put("worker_slashed", workerSlashed.toString());
-        o.put("refund", refund.toString());
-        o.put("bounty", bounty.toString());
-        o.put("burned", burned.toString());
-        return o;
+        return JSON.write(this);
     }
 
     public byte[] encode() {

@@ -1,11 +1,8 @@
 package org.cpc.chain.market;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.Set;
 import org.cpc.chain.state.JsonStateValue;
-import org.cpc.protocol.codec.Json;
-import org.cpc.protocol.codec.JsonFields;
 
 /**
  * An accepted job of a market task (state key space 0x06), with what its settlement paid.
@@ -19,27 +16,10 @@ public record JobRecord(String taskId, int job, String workerAddress, String res
     static final Set<String> FIELDS = Set.of("task_id", "job", "worker_address", "result_hash", "poc_validator",
             "block_height", "tx_hash", "worker_reward", "poc_reward", "treasury_reward");
 
-    @Override
-    public ObjectNode toJson() {
-        ObjectNode o = Json.object();
-        o.put("task_id", taskId);
-        o.put("job", job);
-        o.put("worker_address", workerAddress);
-        o.put("result_hash", resultHash);
-        o.put("poc_validator", pocValidator);
-        o.put("block_height", blockHeight);
-        o.put("tx_hash", txHash);
-        o.put("worker_reward", workerReward.toString());
-        o.put("poc_reward", pocReward.toString());
-        o.put("treasury_reward", treasuryReward.toString());
-        return o;
-    }
-
     public static JobRecord decode(byte[] v) {
-        if (v == null) return null;
-        JsonFields f = JsonFields.of(Json.parse(v), "job", FIELDS);
-        return new JobRecord(f.string("task_id"), Math.toIntExact(f.uint("job")), f.string("worker_address"),
-                f.string("result_hash"), f.string("poc_validator"), f.uint("block_height"), f.string("tx_hash"),
-                f.wei("worker_reward"), f.wei("poc_reward"), f.wei("treasury_reward"));
+        return JsonStateValue.decode(v, "job", FIELDS, f -> new JobRecord(f.string("task_id"),
+                Math.toIntExact(f.uint("job")), f.string("worker_address"), f.string("result_hash"),
+                f.string("poc_validator"), f.uint("block_height"), f.string("tx_hash"), f.wei("worker_reward"),
+                f.wei("poc_reward"), f.wei("treasury_reward")));
     }
 }

@@ -1,12 +1,9 @@
 package org.cpc.chain.market;
 
-import org.cpc.protocol.types.TaskStatus;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.Set;
 import org.cpc.chain.state.JsonStateValue;
-import org.cpc.protocol.codec.Json;
-import org.cpc.protocol.codec.JsonFields;
+import org.cpc.protocol.types.TaskStatus;
 
 /**
  * A market task as L1 keeps it (state key space 0x05). The payload itself lives beside it (0x07), immutable; this
@@ -29,29 +26,10 @@ public record MarketTask(String taskId, String creator, String challengeType, St
                 jobsDone, status, createdHeight);
     }
 
-    @Override
-    public ObjectNode toJson() {
-        ObjectNode o = Json.object();
-        o.put("task_id", taskId);
-        o.put("creator", creator);
-        o.put("challenge_type", challengeType);
-        o.put("payload_hash", payloadHash);
-        o.put("reward", reward.toString());
-        o.put("escrow_left", escrowLeft.toString());
-        o.put("deadline", deadline);
-        o.put("jobs_total", jobsTotal);
-        o.put("jobs_done", jobsDone);
-        o.put("status", status.wire());
-        o.put("created_height", createdHeight);
-        return o;
-    }
-
     public static MarketTask decode(byte[] v) {
-        if (v == null) return null;
-        JsonFields f = JsonFields.of(Json.parse(v), "task", FIELDS);
-        return new MarketTask(f.string("task_id"), f.string("creator"), f.string("challenge_type"),
-                f.string("payload_hash"), f.wei("reward"), f.wei("escrow_left"), f.uint("deadline"),
-                Math.toIntExact(f.uint("jobs_total")), Math.toIntExact(f.uint("jobs_done")),
-                TaskStatus.ofWire(f.string("status")), f.uint("created_height"));
+        return JsonStateValue.decode(v, "task", FIELDS, f -> new MarketTask(f.string("task_id"), f.string("creator"),
+                f.string("challenge_type"), f.string("payload_hash"), f.wei("reward"), f.wei("escrow_left"),
+                f.uint("deadline"), Math.toIntExact(f.uint("jobs_total")), Math.toIntExact(f.uint("jobs_done")),
+                TaskStatus.ofWire(f.string("status")), f.uint("created_height")));
     }
 }

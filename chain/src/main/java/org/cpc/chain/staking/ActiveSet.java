@@ -2,13 +2,12 @@ package org.cpc.chain.staking;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
+import org.cpc.protocol.codec.RecordJson;
 
 /**
  * The validators that sign and earn at some height, in set order: power descending, then operator address
@@ -50,14 +49,7 @@ public record ActiveSet(List<Member> members) {
     }
 
     ArrayNode toJson() {
-        ArrayNode a = Json.NODES.arrayNode();
-        for (Member m : members) {
-            ObjectNode o = a.addObject();
-            o.put("operator_address", m.operatorAddress());
-            o.put("consensus_address", m.consensusAddress());
-            o.put("power", m.power());
-        }
-        return a;
+        return RecordJson.of(Member.class).writeAll(members);
     }
 
     static ActiveSet fromJson(JsonNode a) {

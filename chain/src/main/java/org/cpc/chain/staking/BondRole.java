@@ -5,20 +5,8 @@ import org.cpc.protocol.codec.WireName;
 
 /** Who a work bond backs: a worker's synthetic results, or a PoC validator's market results and attestations. */
 public enum BondRole implements WireName {
-    WORKER("worker"),
-    POC_VALIDATOR("poc_validator");
-
-    private final String wire;
-
-    BondRole(String wire) {
-        this.wire = wire;
-    }
-
-    /** The name in payloads, state and JSON. */
-    @Override
-    public String wire() {
-        return wire;
-    }
+    WORKER,
+    POC_VALIDATOR;
 
     public static BondRole parse(String s) throws TxRejected {
         BondRole r = WireName.find(BondRole.class, s);

@@ -1,11 +1,8 @@
 package org.cpc.chain.staking;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.Set;
-import org.cpc.protocol.codec.Jcs;
-import org.cpc.protocol.codec.Json;
-import org.cpc.protocol.codec.JsonFields;
+import org.cpc.chain.state.JsonStateValue;
 
 /**
  * The end of one F1 reward period of a validator (key space 0x0c, id = operator + "/" + period): {@code ratio} is
@@ -15,23 +12,11 @@ import org.cpc.protocol.codec.JsonFields;
  * start at this period plus one while it is the validator's latest; at 0 the entry is removed, so the state holds
  * no more periods than delegations.
  */
-public record RewardPeriod(BigInteger ratio, long references) {
+public record RewardPeriod(BigInteger ratio, long references) implements JsonStateValue {
     static final Set<String> FIELDS = Set.of("ratio", "references");
 
-    public static String id(String operator, long period) {
-        return operator + "/" + period;
-    }
-
-    public byte[] encode() {
-        ObjectNode o = Json.object();
-        o.put("ratio", ratio.toString());
-        o.put("references", references);
-        return Jcs.canonicalize(o);
-    }
-
     public static RewardPeriod decode(byte[] v) {
-        if (v == null) return null;
-        JsonFields f = JsonFields.of(Json.parse(v), "reward period", FIELDS);
-        return new RewardPeriod(ValidatorRecord.big(f, "ratio"), f.uint("references"));
+        return JsonStateValue.decode(v, "reward period", FIELDS, f -> new RewardPeriod(ValidatorRecord.big(f, "ratio"),
+                f.uint("references")));
     }
 }

@@ -50,21 +50,26 @@ public final class StakingState {
         ledger.put(StateKeys.CONSENSUS_KEY, k.consensusAddress(), k.encode());
     }
 
+    /** The id of an entry a validator has many of: {@code operator + "/" + key} (a delegator, a period, a seq). */
+    static String perValidator(String operator, Object key) {
+        return operator + "/" + key;
+    }
+
     public Delegation delegation(String operator, String delegator) {
-        return Delegation.decode(ledger.get(StateKeys.DELEGATION, Delegation.id(operator, delegator)));
+        return Delegation.decode(ledger.get(StateKeys.DELEGATION, perValidator(operator, delegator)));
     }
 
     void putDelegation(String operator, String delegator, Delegation d) {
-        ledger.put(StateKeys.DELEGATION, Delegation.id(operator, delegator), d == null ? null : d.encode());
+        ledger.put(StateKeys.DELEGATION, perValidator(operator, delegator), d == null ? null : d.encode());
         if (operator.equals(delegator)) dirty.add(operator); // the self-bond decides eligibility
     }
 
     public RewardPeriod period(String operator, long period) {
-        return RewardPeriod.decode(ledger.get(StateKeys.REWARD_PERIOD, RewardPeriod.id(operator, period)));
+        return RewardPeriod.decode(ledger.get(StateKeys.REWARD_PERIOD, perValidator(operator, period)));
     }
 
     void putPeriod(String operator, long period, RewardPeriod p) {
-        ledger.put(StateKeys.REWARD_PERIOD, RewardPeriod.id(operator, period), p == null ? null : p.encode());
+        ledger.put(StateKeys.REWARD_PERIOD, perValidator(operator, period), p == null ? null : p.encode());
     }
 
     public UnbondingEntry unbonding(String id) {

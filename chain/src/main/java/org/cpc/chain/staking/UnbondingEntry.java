@@ -1,11 +1,8 @@
 package org.cpc.chain.staking;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.Set;
 import org.cpc.chain.state.JsonStateValue;
-import org.cpc.protocol.codec.Json;
-import org.cpc.protocol.codec.JsonFields;
 
 /**
  * Coins on their way back from a validator (key space 0x0d, id = operator + "/" + seq). {@code balance} is what
@@ -20,7 +17,7 @@ public record UnbondingEntry(String validator, long seq, String delegator, BigIn
             "matures_height");
 
     public static String id(String operator, long seq) {
-        return operator + "/" + seq;
+        return StakingState.perValidator(operator, seq);
     }
 
     public String id() {
@@ -31,22 +28,9 @@ public record UnbondingEntry(String validator, long seq, String delegator, BigIn
         return new UnbondingEntry(validator, seq, delegator, b, createdHeight, maturesHeight);
     }
 
-    @Override
-    public ObjectNode toJson() {
-        ObjectNode o = Json.object();
-        o.put("validator", validator);
-        o.put("seq", seq);
-        o.put("delegator", delegator);
-        o.put("balance", balance.toString());
-        o.put("created_height", createdHeight);
-        o.put("matures_height", maturesHeight);
-        return o;
-    }
-
     public static UnbondingEntry decode(byte[] v) {
-        if (v == null) return null;
-        JsonFields f = JsonFields.of(Json.parse(v), "unbonding entry", FIELDS);
-        return new UnbondingEntry(f.string("validator"), f.uint("seq"), f.string("delegator"), f.wei("balance"),
-                f.uint("created_height"), f.uint("matures_height"));
+        return JsonStateValue.decode(v, "unbonding entry", FIELDS, f -> new UnbondingEntry(f.string("validator"),
+                f.uint("seq"), f.string("delegator"), f.wei("balance"), f.uint("created_height"),
+                f.uint("matures_height")));
     }
 }

@@ -1,10 +1,8 @@
 package org.cpc.chain.staking;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.Set;
 import org.cpc.chain.state.JsonStateValue;
-import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
 
 /**
@@ -68,36 +66,13 @@ public record ValidatorRecord(String operatorAddress, String consensusAddress, S
                 outstanding, seq, createdHeight);
     }
 
-    @Override
-    public ObjectNode toJson() {
-        ObjectNode o = Json.object();
-        o.put("operator_address", operatorAddress);
-        o.put("consensus_address", consensusAddress);
-        o.put("name", name);
-        o.put("website", website);
-        o.put("commission_bps", commissionBps);
-        o.put("commission_changed_height", commissionChangedHeight);
-        o.put("tokens", tokens.toString());
-        o.put("shares", shares.toString());
-        o.put("jailed", jailed);
-        o.put("jailed_until", jailedUntil);
-        o.put("tombstoned", tombstoned);
-        o.put("period", period);
-        o.put("period_rewards", periodRewards.toString());
-        o.put("outstanding", outstanding.toString());
-        o.put("next_unbonding_seq", nextUnbondingSeq);
-        o.put("created_height", createdHeight);
-        return o;
-    }
-
     public static ValidatorRecord decode(byte[] v) {
-        if (v == null) return null;
-        JsonFields f = JsonFields.of(Json.parse(v), "validator", FIELDS);
-        return new ValidatorRecord(f.string("operator_address"), f.string("consensus_address"), f.string("name"),
-                f.string("website"), Math.toIntExact(f.uint("commission_bps")), f.uint("commission_changed_height"),
-                big(f, "tokens"), big(f, "shares"), bool(f, "jailed"), f.uint("jailed_until"), bool(f, "tombstoned"),
-                f.uint("period"), big(f, "period_rewards"), big(f, "outstanding"), f.uint("next_unbonding_seq"),
-                f.uint("created_height"));
+        return JsonStateValue.decode(v, "validator", FIELDS, f -> new ValidatorRecord(f.string("operator_address"),
+                f.string("consensus_address"), f.string("name"), f.string("website"),
+                Math.toIntExact(f.uint("commission_bps")), f.uint("commission_changed_height"), big(f, "tokens"),
+                big(f, "shares"), bool(f, "jailed"), f.uint("jailed_until"), bool(f, "tombstoned"), f.uint("period"),
+                big(f, "period_rewards"), big(f, "outstanding"), f.uint("next_unbonding_seq"),
+                f.uint("created_height")));
     }
 
     /** A non-negative integer written as a decimal string (shares and scaled rewards may exceed 2^256 − 1). */

@@ -1,8 +1,6 @@
 package org.cpc.chain.staking;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,15 +31,7 @@ public record WorkBond(BondRole role, String address, BigInteger amount, String 
     static final Set<String> ENTRY_FIELDS = Set.of("balance", "created_height", "matures_height");
 
     /** Coins on their way back: {@code balance} is paid at {@code maturesHeight} unless a slash lowers it first. */
-    public record Unbonding(BigInteger balance, long createdHeight, long maturesHeight) {
-        ObjectNode toJson() {
-            ObjectNode o = Json.object();
-            o.put("balance", balance.toString());
-            o.put("created_height", createdHeight);
-            o.put("matures_height", maturesHeight);
-            return o;
-        }
-    }
+    public record Unbonding(BigInteger balance, long createdHeight, long maturesHeight) {}
 
     public WorkBond {
         unbonding = List.copyOf(unbonding);
@@ -86,24 +76,6 @@ public record WorkBond(BondRole role, String address, BigInteger amount, String 
     WorkBond withSlash(BigInteger wei) {
         return new WorkBond(role, address, amount, endpoint, name, unbonding, tasksSettled, audited, failedAudits,
                 slashed.add(wei), slashes + 1);
-    }
-
-    @Override
-    public ObjectNode toJson() {
-        ObjectNode o = Json.object();
-        o.put("role", role.wire());
-        o.put("address", address);
-        o.put("amount", amount.toString());
-        o.put("endpoint", endpoint);
-        o.put("name", name);
-        ArrayNode u = o.putArray("unbonding");
-        unbonding.forEach(e -> u.add(e.toJson()));
-        o.put("tasks_settled", tasksSettled);
-        o.put("audited", audited);
-        o.put("failed_audits", failedAudits);
-        o.put("slashed", slashed.toString());
-        o.put("slashes", slashes);
-        return o;
     }
 
     public static WorkBond decode(byte[] v) {

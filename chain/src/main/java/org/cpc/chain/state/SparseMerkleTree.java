@@ -132,18 +132,19 @@ public final class SparseMerkleTree {
     }
 
     public static byte[] leafHash(byte[] key, byte[] valueHash) {
-        MessageDigest d = Sha256.newDigestCached();
-        d.update((byte) 0);
-        d.update(key);
-        d.update(valueHash);
-        return d.digest();
+        return tagged((byte) 0, key, valueHash);
     }
 
     public static byte[] nodeHash(byte[] left, byte[] right) {
+        return tagged((byte) 1, left, right);
+    }
+
+    /** SHA-256(tag ‖ a ‖ b): the tag (0 leaf, 1 node) keeps a leaf from ever hashing like a node. */
+    private static byte[] tagged(byte tag, byte[] a, byte[] b) {
         MessageDigest d = Sha256.newDigestCached();
-        d.update((byte) 1);
-        d.update(left);
-        d.update(right);
+        d.update(tag);
+        d.update(a);
+        d.update(b);
         return d.digest();
     }
 

@@ -1,15 +1,14 @@
 package org.cpc.compute.market;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.cpc.protocol.codec.Hex;
-import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
+import org.cpc.protocol.codec.RecordJson;
 import org.cpc.protocol.crypto.Sha256;
 
 /**
@@ -32,6 +31,8 @@ public record FraudProof(String taskId, int job, int row, int col, byte[] aRow, 
                          List<byte[]> bPath, byte[] cChunk, List<byte[]> chunkPath, List<byte[]> rowPath) {
     public static final Set<String> FIELDS = Set.of("task_id", "job", "row", "col", "a_row", "a_path", "b_col",
             "b_path", "c_chunk", "chunk_path", "row_path");
+    /** The FRAUD_PROOF payload: the byte fields and every path hash as lowercase hex. */
+    private static final RecordJson<FraudProof> JSON = RecordJson.of(FraudProof.class);
     /** Longest path to a_root, b_root or through a job's rows: trees of at most 2^16 leaves. */
     public static final int MAX_PATH = 16;
     /** Longest path through a row's chunks: at most 65,536 · 4 / 4096 = 64 chunks. */
@@ -56,25 +57,7 @@ public record FraudProof(String taskId, int job, int row, int col, byte[] aRow, 
     }
 
     public ObjectNode toJson() {
-        ObjectNode o = Json.object();
-        o.put("task_id", taskId);
-        o.put("job", job);
-        o.put("row", row);
-        o.put("col", col);
-        o.put("a_row", Hex.encode(aRow));
-        o.set("a_path", hashes(aPath));
-        o.put("b_col", Hex.encode(bCol));
-        o.set("b_path", hashes(bPath));
-        o.put("c_chunk", Hex.encode(cChunk));
-        o.set("chunk_path", hashes(chunkPath));
-        o.set("row_path", hashes(rowPath));
-        return o;
-    }
-
-    static ArrayNode hashes(List<byte[]> path) {
-        ArrayNode a = Json.MAPPER.createArrayNode();
-        for (byte[] h : path) a.add(Hex.encode(h));
-        return a;
+        return JSON.write(this);
     }
 
     /**

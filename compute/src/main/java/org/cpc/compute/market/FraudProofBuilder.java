@@ -23,14 +23,14 @@ public final class FraudProofBuilder {
                                    byte[] output) {
         MatmulChallenge.Shape s = MatmulChallenge.Shape.of(payload);
         if (job < 0 || job >= s.jobs()) throw new IllegalArgumentException("the task has jobs 0.." + (s.jobs() - 1) + ", not " + job);
-        int first = s.row0(job);
-        if (row < first || row >= first + s.rows(job)) {
-            throw new IllegalArgumentException("job " + job + " computes rows " + first + ".." + (first + s.rows(job) - 1)
+        int first = s.first(job);
+        if (row < first || row >= first + s.count(job)) {
+            throw new IllegalArgumentException("job " + job + " computes rows " + first + ".." + (first + s.count(job) - 1)
                     + " of C, not row " + row);
         }
         if (col < 0 || col >= s.n()) throw new IllegalArgumentException("C has columns 0.." + (s.n() - 1) + ", not " + col);
         if (output.length != MatmulChallenge.INSTANCE.maxOutputBytes(payload, job)) {
-            throw new IllegalArgumentException("job " + job + "'s output must be " + s.rows(job) + " rows × " + s.n()
+            throw new IllegalArgumentException("job " + job + "'s output must be " + s.count(job) + " rows × " + s.n()
                     + " int32; it is " + output.length + " bytes");
         }
         MemorySegment a = blobs.blob(s.a());

@@ -22,22 +22,15 @@ public final class FraudProofVerifier {
     public static FraudVerdict verify(FraudProof proof, JsonNode payload, String jobResultHash) {
         MatmulChallenge.Shape s;
         try {
-            MatmulChallenge.INSTANCE.validatePayload(payload);
-            s = MatmulChallenge.Shape.of(payload);
-        } catch (IllegalArgumentException e) {
-            return malformed("the task is not a valid matmul task: " + e.getMessage());
-        }
-        if (jobResultHash == null || jobResultHash.length() != 64 || !Hex.isHex(jobResultHash)) {
-            return malformed("the job's result_hash is not 64 lowercase hex");
+            s = DisputedJob.check(MatmulChallenge.INSTANCE, MatmulChallenge.Shape::of, payload, jobResultHash,
+                    proof.job(), proof.row(), "row", "computed");
+        } catch (DisputedJob.Refused r) {
+            return malformed(r.getMessage());
         }
         int job = proof.job();
-        if (job >= s.jobs()) return malformed("job " + job + " is not a job of the task (it has " + s.jobs() + ")");
-        int first = s.row0(job);
-        int rows = s.rows(job);
         int row = proof.row();
-        if (row < first || row >= first + rows) {
-            return malformed("row " + row + " is not computed by job " + job + " (rows " + first + ".." + (first + rows - 1) + ")");
-        }
+        int first = s.first(job);
+        int rows = s.count(job);
         if (proof.col() >= s.n()) return malformed("col " + proof.col() + " is not a column of C (n = " + s.n() + ")");
         if (proof.aRow().length != s.k()) return malformed("a_row is " + proof.aRow().length + " bytes; k = " + s.k());
         if (proof.bCol().length != s.k()) return malformed("b_col is " + proof.bCol().length + " bytes; k = " + s.k());

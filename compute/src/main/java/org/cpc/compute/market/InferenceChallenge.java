@@ -123,7 +123,7 @@ public final class InferenceChallenge implements ChallengeType {
 
     /** A valid payload's fields. */
     record Spec(String model, String commitment, String input, String inputRoot, int samples, int perJob, int inBytes,
-                int outBytes, long traceBytes, long macs) {
+                int outBytes, long traceBytes, long macs) implements JobSplit {
         static Spec of(JsonNode p) {
             return new Spec(p.get("model").textValue(), p.get("model_commitment").textValue(), p.get("input").textValue(),
                     p.get("input_root").textValue(), p.get("samples").intValue(), p.get("samples_per_job").intValue(), p.get("sample_input_bytes").intValue(),
@@ -131,12 +131,9 @@ public final class InferenceChallenge implements ChallengeType {
                     p.get("sample_macs").longValue());
         }
 
-        int first(int index) {
-            return index * perJob;
-        }
-
-        int count(int index) {
-            return Math.min(samples, first(index) + perJob) - first(index);
+        @Override
+        public int items() {
+            return samples;
         }
     }
 

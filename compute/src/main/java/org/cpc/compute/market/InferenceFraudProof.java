@@ -1,7 +1,6 @@
 package org.cpc.compute.market;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,9 +8,9 @@ import java.util.Set;
 import org.cpc.compute.infer.Disputability;
 import org.cpc.compute.infer.LayerHeader;
 import org.cpc.compute.infer.UnitLeaf;
-import org.cpc.protocol.codec.Hex;
-import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
+import org.cpc.protocol.codec.RecordJson;
+import org.cpc.protocol.codec.WireName;
 
 /**
  * A claim that one entry of one layer of one sample of an inference job's trace, as committed on L1 by the job's
@@ -36,6 +35,9 @@ public record InferenceFraudProof(String taskId, int job, int sample, int layer,
                                   RowOpening input, RowOpening acc, RowOpening act) {
     public static final Set<String> FIELDS = Set.of("task_id", "job", "sample", "layer", "entry", "claim",
             "layer_header", "header_path", "unit", "unit_path", "input", "acc", "act");
+    /** Bytes and path hashes as lowercase hex; a claim without a unit or a row opening writes null there. */
+    private static final RecordJson<InferenceFraudProof> JSON = RecordJson.of(InferenceFraudProof.class)
+            .nullAsJsonNull("unit", "input", "acc", "act");
     /** Largest layer index: models have at most 64 layers. */
     public static final int MAX_LAYER = 63;
     /** Largest entry: a layer of one sample has fewer than 2^26 values (64 MiB of trace per sample). */
@@ -60,21 +62,11 @@ public record InferenceFraudProof(String taskId, int job, int sample, int layer,
     public static final int MAX_JSON_BYTES = 112 * 1024;
 
     /** What a proof disputes. */
-    public enum Claim {
-        ACCUMULATOR("accumulator"), OUTPUT("output");
-
-        private final String wire;
-
-        Claim(String wire) {
-            this.wire = wire;
-        }
-
-        public String wire() {
-            return wire;
-        }
+    public enum Claim implements WireName {
+        ACCUMULATOR, OUTPUT;
 
         static Claim of(String s) {
-            for (Claim c : values()) if (c.wire.equals(s)) return c;
+            for (Claim c : values()) if (c.wire().equals(s)) return c;
             throw new IllegalArgumentException("fraud proof.claim must be \"accumulator\" or \"output\"");
         }
     }
@@ -91,19 +83,6 @@ public record InferenceFraudProof(String taskId, int job, int sample, int layer,
         public RowOpening {
             chunks = List.copyOf(chunks);
             path = List.copyOf(path);
-        }
-
-        ObjectNode toJson() {
-            ObjectNode o = Json.object();
-            ArrayNode a = o.putArray("chunks");
-            for (Chunk c : chunks) {
-                ObjectNode x = a.addObject();
-                x.put("index", c.index());
-                x.put("bytes", Hex.encode(c.bytes()));
-                x.set("path", FraudProof.hashes(c.path()));
-            }
-            o.set("path", FraudProof.hashes(path));
-            return o;
         }
 
         static RowOpening fromJson(JsonNode node, String field, int maxChunks) {
@@ -131,22 +110,7 @@ public record InferenceFraudProof(String taskId, int job, int sample, int layer,
     }
 
     public ObjectNode toJson() {
-        ObjectNode o = Json.object();
-        o.put("task_id", taskId);
-        o.put("job", job);
-        o.put("sample", sample);
-        o.put("layer", layer);
-        o.put("entry", entry);
-        o.put("claim", claim.wire());
-        o.put("layer_header", Hex.encode(layerHeader));
-        o.set("header_path", FraudProof.hashes(headerPath));
-        if (unit == null) o.putNull("unit");
-        else o.put("unit", Hex.encode(unit));
-        o.set("unit_path", FraudProof.hashes(unitPath));
-        o.set("input", input == null ? Json.MAPPER.nullNode() : input.toJson());
-        o.set("acc", acc == null ? Json.MAPPER.nullNode() : acc.toJson());
-        o.set("act", act == null ? Json.MAPPER.nullNode() : act.toJson());
-        return o;
+        return JSON.write(this);
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.security.MessageDigest;
 import org.cpc.compute.infer.LayerHeader;
 import org.cpc.compute.infer.UnitLeaf;
+import org.cpc.compute.market.DisputedJob.Refused;
 import org.cpc.compute.market.InferenceFraudProof.Chunk;
 import org.cpc.compute.market.InferenceFraudProof.Claim;
 import org.cpc.compute.market.InferenceFraudProof.RowOpening;
@@ -22,13 +23,6 @@ import org.cpc.protocol.crypto.Merkle;
 public final class InferenceFraudVerifier {
     private InferenceFraudVerifier() {}
 
-    /** Thrown inside the check for the first thing wrong with the proof; becomes {@link FraudVerdict.Malformed}. */
-    private static final class Refused extends RuntimeException {
-        Refused(String reason) {
-            super(reason, null, false, false);
-        }
-    }
-
     /**
      * @param payload       the task's payload as stored on L1 (challenge type inference)
      * @param jobResultHash hex result_hash of job {@code proof.job()} as recorded on L1
@@ -42,24 +36,10 @@ public final class InferenceFraudVerifier {
     }
 
     private static FraudVerdict check(InferenceFraudProof p, JsonNode payload, String jobResultHash) {
-        InferenceChallenge.Spec s;
-        try {
-            InferenceChallenge.INSTANCE.validatePayload(payload);
-            s = InferenceChallenge.Spec.of(payload);
-        } catch (IllegalArgumentException e) {
-            throw new Refused("the task is not a valid inference task: " + e.getMessage());
-        }
-        if (jobResultHash == null || jobResultHash.length() != 64 || !Hex.isHex(jobResultHash)) {
-            throw new Refused("the job's result_hash is not 64 lowercase hex");
-        }
-        int jobs = InferenceChallenge.INSTANCE.jobCount(payload);
-        if (p.job() >= jobs) throw new Refused("job " + p.job() + " is not a job of the task (it has " + jobs + ")");
+        InferenceChallenge.Spec s = DisputedJob.check(InferenceChallenge.INSTANCE, InferenceChallenge.Spec::of, payload,
+                jobResultHash, p.job(), p.sample(), "sample", "run");
         int first = s.first(p.job());
         int n = s.count(p.job());
-        if (p.sample() < first || p.sample() >= first + n) {
-            throw new Refused("sample " + p.sample() + " is not run by job " + p.job() + " (samples " + first + ".."
-                    + (first + n - 1) + ")");
-        }
         int local = p.sample() - first;
         LayerHeader h;
         try {

@@ -72,23 +72,22 @@ public final class MatmulChallenge implements ChallengeType {
     }
 
     /** A payload's fields, read once it is valid. */
-    record Shape(String a, String b, String aRoot, String bRoot, int m, int k, int n, int rowsPerJob) {
+    record Shape(String a, String b, String aRoot, String bRoot, int m, int k, int n, int rowsPerJob)
+            implements JobSplit {
         static Shape of(JsonNode p) {
             return new Shape(p.get("a").textValue(), p.get("b").textValue(), p.get("a_root").textValue(),
                     p.get("b_root").textValue(), p.get("m").intValue(), p.get("k").intValue(), p.get("n").intValue(),
                     p.get("rows_per_job").intValue());
         }
 
-        int jobs() {
-            return (int) ceilDiv(m, rowsPerJob);
+        @Override
+        public int items() {
+            return m;
         }
 
-        int row0(int index) {
-            return index * rowsPerJob;
-        }
-
-        int rows(int index) {
-            return Math.min(m, row0(index) + rowsPerJob) - row0(index);
+        @Override
+        public int perJob() {
+            return rowsPerJob;
         }
     }
 
@@ -150,7 +149,7 @@ public final class MatmulChallenge implements ChallengeType {
         long expected = maxOutputBytes(payload, index);
         if (output.length != expected) {
             throw new IllegalArgumentException("job " + index + " output is " + output.length + " bytes, expected "
-                    + expected + " (" + s.rows(index) + " rows × " + s.n() + " int32)");
+                    + expected + " (" + s.count(index) + " rows × " + s.n() + " int32)");
         }
         return TraceCommitment.outputRoot(output, s.n());
     }
@@ -171,8 +170,8 @@ public final class MatmulChallenge implements ChallengeType {
     public ObjectNode describeJob(JsonNode payload, int index) {
         Shape s = Shape.of(payload);
         ObjectNode o = Json.object();
-        o.put("row_start", s.row0(index));
-        o.put("row_end", s.row0(index) + s.rows(index));
+        o.put("row_start", s.first(index));
+        o.put("row_end", s.first(index) + s.count(index));
         return o;
     }
 
@@ -180,27 +179,27 @@ public final class MatmulChallenge implements ChallengeType {
     @Override
     public long jobMacs(JsonNode payload, int index) {
         Shape s = Shape.of(payload);
-        return (long) s.rows(index) * s.k() * s.n();
+        return (long) s.count(index) * s.k() * s.n();
     }
 
     /** Freivalds: A_rows·(B·r) and C_rows·r, two rounds. */
     @Override
     public long verifyMacs(JsonNode payload, int index) {
         Shape s = Shape.of(payload);
-        return 2L * s.rows(index) * ((long) s.k() + s.n());
+        return 2L * s.count(index) * ((long) s.k() + s.n());
     }
 
     @Override
     public long maxOutputBytes(JsonNode payload, int index) {
         Shape s = Shape.of(payload);
-        return 4L * s.rows(index) * s.n();
+        return 4L * s.count(index) * s.n();
     }
 
     @Override
     public byte[] execute(JsonNode payload, String taskId, int index, BlobSource blobs, GemmBackend gemm) {
         Shape s = Shape.of(payload);
-        int rows = s.rows(index);
-        MemorySegment a = blobs.blob(s.a()).asSlice((long) s.row0(index) * s.k(), (long) rows * s.k());
+        int rows = s.count(index);
+        MemorySegment a = blobs.blob(s.a()).asSlice((long) s.first(index) * s.k(), (long) rows * s.k());
         MemorySegment b = blobs.blob(s.b());
         byte[] out = new byte[Math.toIntExact(4L * rows * s.n())];
         try (Arena arena = Arena.ofShared()) {
@@ -220,11 +219,11 @@ public final class MatmulChallenge implements ChallengeType {
             long expected = maxOutputBytes(payload, index);
             if (output.length != expected) {
                 return Verification.failure("job " + index + " output is " + output.length + " bytes, expected "
-                        + expected + " (" + s.rows(index) + " rows × " + s.n() + " int32)");
+                        + expected + " (" + s.count(index) + " rows × " + s.n() + " int32)");
             }
-            int bad = f.check(s.row0(index), s.rows(index), output);
+            int bad = f.check(s.first(index), s.count(index), output);
             return bad < 0 ? Verification.OK
-                    : Verification.failure("row " + (s.row0(index) + bad) + " of C fails Freivalds' check");
+                    : Verification.failure("row " + (s.first(index) + bad) + " of C fails Freivalds' check");
         };
     }
 

@@ -281,17 +281,10 @@ public final class NodeServer extends ApiServer<NodeServer> {
         v.disputes().forEach(d -> disputes.put(d.job(), d.toJson()));
         ArrayNode arr = o.putArray("results");
         for (JobRecord j : v.jobs()) {
-            ObjectNode jo = arr.addObject();
-            jo.put("job", j.job());
-            jo.put("worker_address", j.workerAddress());
-            jo.put("result_hash", j.resultHash());
-            jo.put("poc_validator", j.pocValidator());
-            jo.put("block_height", j.blockHeight());
-            jo.put("tx_hash", j.txHash());
-            jo.put("worker_reward", j.workerReward().toString());
-            jo.put("poc_reward", j.pocReward().toString());
-            jo.put("treasury_reward", j.treasuryReward().toString());
+            ObjectNode jo = j.toJson(); // the record as kept, less the task_id the task already says
+            jo.remove("task_id");
             jo.set("dispute", disputes.get(j.job()) == null ? jo.nullNode() : disputes.get(j.job()));
+            arr.add(jo);
         }
         json(ctx, 200, o);
     }

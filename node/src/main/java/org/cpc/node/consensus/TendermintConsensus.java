@@ -32,6 +32,7 @@ import org.cpc.consensus.TimeoutConfig;
 import org.cpc.consensus.Validator;
 import org.cpc.consensus.ValidatorSet;
 import org.cpc.consensus.WalCodec;
+import org.cpc.node.DaemonScheduler;
 import org.cpc.p2p.Channel;
 import org.cpc.p2p.PeerNetwork;
 import org.cpc.protocol.codec.Json;
@@ -146,13 +147,7 @@ public final class TendermintConsensus implements Consensus {
         this.timeouts = new TimeoutConfig(d.propose(), d.proposeDelta(), d.prevote(), d.prevoteDelta(), d.precommit(),
                 d.precommitDelta(), blockMs);
         this.gossipMs = Math.max(blockMs, 1000);
-        this.executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "consensus");
-            t.setDaemon(true);
-            return t;
-        });
-        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+        this.executor = DaemonScheduler.single("consensus");
         executor.setRemoveOnCancelPolicy(true);
     }
 

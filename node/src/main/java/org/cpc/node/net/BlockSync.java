@@ -16,15 +16,15 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.cpc.chain.BlockFromTheFutureException;
 import org.cpc.chain.Chain;
 import org.cpc.chain.ChainListener;
-import org.cpc.chain.BlockFromTheFutureException;
 import org.cpc.chain.InvalidBlockException;
 import org.cpc.consensus.CommitCertificate;
 import org.cpc.consensus.CommitVerifier;
 import org.cpc.consensus.InvalidCommitException;
 import org.cpc.consensus.MlDsaSignatures;
-import org.cpc.consensus.ValidatorSet;
+import org.cpc.node.DaemonScheduler;
 import org.cpc.node.consensus.TendermintConsensus;
 import org.cpc.p2p.Channel;
 import org.cpc.p2p.Misbehaviour;
@@ -110,13 +110,7 @@ public final class BlockSync implements ChainListener, AutoCloseable {
         this.network = network;
         this.consensus = consensus;
         this.verifier = new CommitVerifier(chain.params().chainId(), MlDsaSignatures.VERIFIER);
-        this.executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "block-sync");
-            t.setDaemon(true);
-            return t;
-        });
-        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+        this.executor = DaemonScheduler.single("block-sync");
     }
 
     public void start() {

@@ -18,25 +18,14 @@ import org.cpc.protocol.codec.WireName;
  * restart such a job is queued again (its worker's connection is gone with the process).
  */
 public enum JobStatus implements WireName {
-    QUEUED("queued"),
-    ASSIGNED("assigned"),
+    QUEUED,
+    ASSIGNED,
     /** Verified once; waiting for a second worker's duplicate run to agree. */
-    AUDITING("auditing"),
+    AUDITING,
     /** Verified and counted; its SUBMIT_RESULT is on its way to L1. */
-    ACCEPTED("accepted"),
+    ACCEPTED,
     /** Its SUBMIT_RESULT is in a block. */
-    INCLUDED("included");
-
-    private final String wire;
-
-    JobStatus(String wire) {
-        this.wire = wire;
-    }
-
-    @Override
-    public String wire() {
-        return wire;
-    }
+    INCLUDED;
 
     public boolean counts() {
         return this == ACCEPTED || this == INCLUDED;
@@ -55,7 +44,7 @@ public enum JobStatus implements WireName {
     /** {@code to}, or an {@link IllegalStateException}: a move the diagram does not have is a bug. */
     public JobStatus moveTo(JobStatus to) {
         if (to == this) return this;
-        if (!next().contains(to)) throw new IllegalStateException("a job cannot go from " + wire + " to " + to.wire);
+        if (!next().contains(to)) throw new IllegalStateException("a job cannot go from " + wire() + " to " + to.wire());
         return to;
     }
 

@@ -83,9 +83,7 @@ public final class PocMachine {
 
     /** A write the machine asked for with a token is synced. */
     public List<Effect> persisted(long token, long nowMs) {
-        dispatch.now(nowMs);
-        out.synced(token);
-        return out.drain();
+        return at(nowMs, () -> out.synced(token));
     }
 
     public List<Effect> tick(long nowMs) {
@@ -97,8 +95,7 @@ public final class PocMachine {
     // ------------------------------------------------------------------ workers
 
     public List<Effect> connected(long session, byte[] nonce, long nowMs) {
-        dispatch.connected(session, nonce, nowMs);
-        return out.drain();
+        return effects(() -> dispatch.connected(session, nonce, nowMs));
     }
 
     public List<Effect> message(long session, PoolMessage.WorkerMessage m, long nowMs) {
@@ -146,14 +143,13 @@ public final class PocMachine {
 
     /** A message the edge could not decode: the worker is told why and hung up on. */
     public List<Effect> protocolError(long session, int closeCode, String reason) {
-        if (dispatch.session(session) != null) dispatch.refuse(session, closeCode, reason);
-        return out.drain();
+        return effects(() -> {
+            if (dispatch.session(session) != null) dispatch.refuse(session, closeCode, reason);
+        });
     }
 
     public List<Effect> disconnected(long session, long nowMs) {
-        dispatch.now(nowMs);
-        dispatch.disconnected(session);
-        return out.drain();
+        return at(nowMs, () -> dispatch.disconnected(session));
     }
 
     /** A worker sent a job's output: it is verified (by the edge) before anything is decided. */
@@ -178,9 +174,7 @@ public final class PocMachine {
 
     /** The edge checked an output (see {@link Effect.Verify}); {@link Outputs} decides what it means. */
     public List<Effect> verified(Assignment a, Verdict v, long nowMs) {
-        dispatch.now(nowMs);
-        outputs.verified(a, v, nowMs);
-        return out.drain();
+        return at(nowMs, () -> outputs.verified(a, v, nowMs));
     }
 
     // ------------------------------------------------------------------ worker standing on L1
@@ -195,46 +189,35 @@ public final class PocMachine {
 
     /** What L1 says of a connected worker: jobs go to bonded, reputable workers first, and are run twice less often. */
     public List<Effect> standing(String address, WorkerStanding standing, long nowMs) {
-        dispatch.now(nowMs);
-        dispatch.standing(address, standing);
-        return out.drain();
+        return at(nowMs, () -> dispatch.standing(address, standing));
     }
 
     // ------------------------------------------------------------------ tasks
 
     /** A customer's task, checked and published by the REST edge: recorded; {@code synced} runs once it is on disk. */
     public List<Effect> submit(TaskSpec spec, long nowMs, Runnable synced) {
-        dispatch.now(nowMs);
-        book.submit(spec, nowMs / 1000, synced);
-        return out.drain();
+        return at(nowMs, () -> book.submit(spec, nowMs / 1000, synced));
     }
 
     /** The creator asks to cancel; throws {@link Refused} when the task cannot be. Its jobs stop at once. */
     public List<Effect> beginCancel(String taskId, String sender, long nowMs) {
-        dispatch.now(nowMs);
-        book.beginCancel(taskId, sender);
-        return out.drain();
+        return at(nowMs, () -> book.beginCancel(taskId, sender));
     }
 
     public List<Effect> cancelled(String taskId, String txHash, long nowMs, Runnable synced) {
-        book.cancelled(taskId, txHash, nowMs / 1000, synced);
-        return out.drain();
+        return effects(() -> book.cancelled(taskId, txHash, nowMs / 1000, synced));
     }
 
     public List<Effect> cancelFailed(String taskId, long nowMs) {
-        dispatch.now(nowMs);
-        book.cancelFailed(taskId);
-        return out.drain();
+        return at(nowMs, () -> book.cancelFailed(taskId));
     }
 
     public List<Effect> merged(String taskId, String resultHash, long nowMs) {
-        book.merged(taskId, resultHash, nowMs / 1000);
-        return out.drain();
+        return effects(() -> book.merged(taskId, resultHash, nowMs / 1000));
     }
 
     public List<Effect> mergeFailed(String taskId) {
-        book.mergeFailed(taskId);
-        return out.drain();
+        return effects(() -> book.mergeFailed(taskId));
     }
 
     /**
@@ -247,6 +230,18 @@ public final class PocMachine {
 
     /** The effects an {@link #expire} produced. */
     public List<Effect> drain() {
+        return out.drain();
+    }
+
+    /** Runs an input at {@code nowMs} (the dispatcher's clock set first) and returns its effects. */
+    private List<Effect> at(long nowMs, Runnable input) {
+        dispatch.now(nowMs);
+        return effects(input);
+    }
+
+    /** Runs an input and returns its effects. */
+    private List<Effect> effects(Runnable input) {
+        input.run();
         return out.drain();
     }
 
@@ -263,8 +258,7 @@ public final class PocMachine {
 
     /** L1's status of a task the last {@link #l1Check} listed as overdue. */
     public List<Effect> taskOnL1(String taskId, TaskStatus onL1, long nowMs) {
-        l1.taskOnL1(taskId, onL1, nowMs / 1000);
-        return out.drain();
+        return effects(() -> l1.taskOnL1(taskId, onL1, nowMs / 1000));
     }
 
     public List<L1Work.Draft> l1Drafts(long nowMs, int room) {
@@ -272,34 +266,27 @@ public final class PocMachine {
     }
 
     public List<Effect> taskOnChain(String taskId, long nowMs) {
-        dispatch.now(nowMs);
-        l1.taskOnChain(taskId);
-        return out.drain();
+        return at(nowMs, () -> l1.taskOnChain(taskId));
     }
 
     public List<Effect> taskRefused(String taskId, String reason, long nowMs) {
-        l1.taskRefused(taskId, reason, nowMs / 1000);
-        return out.drain();
+        return effects(() -> l1.taskRefused(taskId, reason, nowMs / 1000));
     }
 
     public List<Effect> l1Recorded(List<L1Work.Built> built, Runnable synced) {
-        l1.recorded(built, synced);
-        return out.drain();
+        return effects(() -> l1.recorded(built, synced));
     }
 
     public List<Effect> l1Refused(L1Work.Ref ref, String reason, long nowMs) {
-        l1.refused(ref, reason, nowMs);
-        return out.drain();
+        return effects(() -> l1.refused(ref, reason, nowMs));
     }
 
     public List<Effect> l1Dropped(List<L1Work.Ref> refs) {
-        l1.dropped(refs);
-        return out.drain();
+        return effects(() -> l1.dropped(refs));
     }
 
     public List<Effect> l1Included(List<L1Work.Ref> refs, long nowMs) {
-        l1.included(refs, nowMs / 1000);
-        return out.drain();
+        return effects(() -> l1.included(refs, nowMs / 1000));
     }
 
     // ------------------------------------------------------------------ queries

@@ -1,6 +1,5 @@
 package org.cpc.protocol.params;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.Set;
 import org.cpc.protocol.codec.JsonFields;
@@ -67,19 +66,6 @@ public record BondParams(long bondUnbondingBlocks, BigInteger minWorkerBond, Big
     public BondParams withAudits(int auditRate, int slashResult, int challengeBounty) {
         return new BondParams(bondUnbondingBlocks, minWorkerBond, minPocBond, challengeWindow, disputeWindow,
                 fraudSlashBps, fraudBountyBps, auditRate, slashResult, challengeBounty);
-    }
-
-    void writeTo(ObjectNode o) {
-        o.put("bond_unbonding_blocks", bondUnbondingBlocks);
-        o.put("min_worker_bond", minWorkerBond.toString());
-        o.put("min_poc_bond", minPocBond.toString());
-        o.put("challenge_window", challengeWindow);
-        o.put("dispute_window", disputeWindow);
-        o.put("fraud_slash_bps", fraudSlashBps);
-        o.put("fraud_bounty_bps", fraudBountyBps);
-        o.put("audit_rate_bps", auditRateBps);
-        o.put("slash_result_bps", slashResultBps);
-        o.put("challenge_bounty_bps", challengeBountyBps);
     }
 
     static BondParams read(JsonFields f) {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
+import org.cpc.protocol.codec.RecordJson;
 
 /**
  * One network's consensus parameters. The defaults of devnet, testnet and mainnet live as data in
@@ -65,6 +66,8 @@ public record NetworkParams(
             "halving_interval", "compute_reward_share_bps", "faucet_enabled", "market_worker_share_bps",
             "market_poc_share_bps", "market_treasury_share_bps", "max_task_lifetime_s", "max_task_payload_bytes"),
             union(StakingParams.FIELDS, BondParams.FIELDS));
+    /** One flat object: the staking and bond parameters' keys stand beside the others. */
+    private static final RecordJson<NetworkParams> JSON = RecordJson.of(NetworkParams.class).inline("staking", "bonds");
 
     private static final Map<String, NetworkParams> BUILT_IN = load();
 
@@ -124,31 +127,7 @@ public record NetworkParams(
     }
 
     public ObjectNode toJson() {
-        ObjectNode o = Json.object();
-        o.put("network", network);
-        o.put("chain_id", chainId);
-        o.put("block_time_ms", blockTimeMs);
-        o.put("block_gas_limit", blockGasLimit);
-        o.put("min_gas_price", minGasPrice);
-        o.put("max_tx_bytes", maxTxBytes);
-        o.put("max_block_txs", maxBlockTxs);
-        o.put("max_future_block_ms", maxFutureBlockMs);
-        o.put("synthetic_matrix_size", syntheticMatrixSize);
-        o.put("synthetic_spot_checks", syntheticSpotChecks);
-        o.put("synthetic_window", syntheticWindow);
-        o.put("synthetic_verify_gas_per_mmac", syntheticVerifyGasPerMmac);
-        o.put("block_reward", blockReward.toString());
-        o.put("halving_interval", halvingInterval);
-        o.put("compute_reward_share_bps", computeRewardShareBps);
-        o.put("faucet_enabled", faucetEnabled);
-        o.put("market_worker_share_bps", marketWorkerShareBps);
-        o.put("market_poc_share_bps", marketPocShareBps);
-        o.put("market_treasury_share_bps", marketTreasuryShareBps);
-        o.put("max_task_lifetime_s", maxTaskLifetimeS);
-        o.put("max_task_payload_bytes", maxTaskPayloadBytes);
-        staking.writeTo(o);
-        bonds.writeTo(o);
-        return o;
+        return JSON.write(this);
     }
 
     public static NetworkParams fromJson(JsonNode node) {

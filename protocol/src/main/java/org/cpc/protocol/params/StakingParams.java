@@ -1,6 +1,5 @@
 package org.cpc.protocol.params;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.Set;
 import org.cpc.protocol.codec.JsonFields;
@@ -72,21 +71,6 @@ public record StakingParams(
     public long maxMissedBlocks() {
         long minSigned = ((long) signedBlocksWindow * minSignedBps + 9_999) / 10_000;
         return signedBlocksWindow - minSigned;
-    }
-
-    /** Writes the fields into {@code o} (the parameters are one flat object in /params). */
-    void writeTo(ObjectNode o) {
-        o.put("unbonding_blocks", unbondingBlocks);
-        o.put("max_validators", maxValidators);
-        o.put("min_self_bond", minSelfBond.toString());
-        o.put("evidence_max_age_blocks", evidenceMaxAgeBlocks);
-        o.put("signed_blocks_window", signedBlocksWindow);
-        o.put("min_signed_bps", minSignedBps);
-        o.put("downtime_jail_blocks", downtimeJailBlocks);
-        o.put("slash_double_sign_bps", slashDoubleSignBps);
-        o.put("slash_downtime_bps", slashDowntimeBps);
-        o.put("max_commission_change_bps", maxCommissionChangeBps);
-        o.put("commission_change_blocks", commissionChangeBlocks);
     }
 
     static StakingParams read(JsonFields f) {

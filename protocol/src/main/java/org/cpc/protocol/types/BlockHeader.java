@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Set;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Jcs;
-import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
+import org.cpc.protocol.codec.RecordJson;
 import org.cpc.protocol.crypto.Sha256;
 
 /**
@@ -40,30 +40,15 @@ public record BlockHeader(
             "proposer_address", "round", "tx_root", "state_root", "compute_root", "gas_used", "gas_limit",
             "validators_hash", "next_validators_hash", "last_commit_hash", "evidence_hash", "zk_state_proof",
             "zk_compute_proof");
+    /** The header object that is hashed; the reserved ZK fields are written as null while unset. */
+    private static final RecordJson<BlockHeader> JSON = RecordJson.of(BlockHeader.class)
+            .nullAsJsonNull("zkStateProof", "zkComputeProof");
 
     /** The parent hash of the genesis block. */
     public static final String ZERO_HASH = "0".repeat(64);
 
     public ObjectNode toJson() {
-        ObjectNode o = Json.object();
-        o.put("height", height);
-        o.put("prev_hash", prevHash);
-        o.put("timestamp", timestamp);
-        o.put("chain_id", chainId);
-        o.put("proposer_address", proposerAddress);
-        o.put("round", round);
-        o.put("tx_root", txRoot);
-        o.put("state_root", stateRoot);
-        o.put("compute_root", computeRoot);
-        o.put("gas_used", gasUsed);
-        o.put("gas_limit", gasLimit);
-        o.put("validators_hash", validatorsHash);
-        o.put("next_validators_hash", nextValidatorsHash);
-        o.put("last_commit_hash", lastCommitHash);
-        o.put("evidence_hash", evidenceHash);
-        if (zkStateProof == null) o.putNull("zk_state_proof"); else o.put("zk_state_proof", zkStateProof);
-        if (zkComputeProof == null) o.putNull("zk_compute_proof"); else o.put("zk_compute_proof", zkComputeProof);
-        return o;
+        return JSON.write(this);
     }
 
     public byte[] hash() {

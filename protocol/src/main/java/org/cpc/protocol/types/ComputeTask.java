@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.Set;
-import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.codec.JsonFields;
+import org.cpc.protocol.codec.RecordJson;
 
 /**
  * The seed's ComputeTask: a market task published by CREATE_TASK. {@code reward} is wei (the Task Market API shows
@@ -13,15 +13,10 @@ import org.cpc.protocol.codec.JsonFields;
  */
 public record ComputeTask(String taskId, String challengeType, ObjectNode payload, BigInteger reward, long deadline) {
     public static final Set<String> FIELDS = Set.of("task_id", "challenge_type", "payload", "reward", "deadline");
+    private static final RecordJson<ComputeTask> JSON = RecordJson.of(ComputeTask.class);
 
     public ObjectNode toJson() {
-        ObjectNode o = Json.object();
-        o.put("task_id", taskId);
-        o.put("challenge_type", challengeType);
-        o.set("payload", payload);
-        o.put("reward", reward.toString());
-        o.put("deadline", deadline);
-        return o;
+        return JSON.write(this);
     }
 
     public static ComputeTask fromJson(JsonNode node) {

@@ -21,24 +21,12 @@ import org.cpc.protocol.codec.WireName;
  * also waits for every job to be on chain and the result to be merged. The last three statuses are final.
  */
 public enum TaskStatus implements WireName {
-    PUBLISHING("publishing"),
-    PENDING("pending"),
-    IN_PROGRESS("in_progress"),
-    COMPLETED("completed"),
-    FAILED("failed"),
-    CANCELLED("cancelled");
-
-    private final String wire;
-
-    TaskStatus(String wire) {
-        this.wire = wire;
-    }
-
-    /** The name on the wire and in state: {@code pending}, {@code in_progress}, ... */
-    @Override
-    public String wire() {
-        return wire;
-    }
+    PUBLISHING,
+    PENDING,
+    IN_PROGRESS,
+    COMPLETED,
+    FAILED,
+    CANCELLED;
 
     /** True while jobs may still be accepted (pending or in_progress). */
     public boolean open() {
@@ -67,7 +55,7 @@ public enum TaskStatus implements WireName {
      * an input error, since every caller checks its rule first.
      */
     public TaskStatus moveTo(TaskStatus to) {
-        if (!next().contains(to)) throw new IllegalStateException("a task cannot go from " + wire + " to " + to.wire);
+        if (!next().contains(to)) throw new IllegalStateException("a task cannot go from " + wire() + " to " + to.wire());
         return to;
     }
 

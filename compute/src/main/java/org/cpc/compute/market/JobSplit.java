@@ -1,0 +1,25 @@
+package org.cpc.compute.market;
+
+/**
+ * How a task's {@link #items} (matmul: rows of C; inference: samples) are cut into jobs: job i takes
+ * {@link #perJob} of them from item {@code i · perJob}, the last job what is left.
+ */
+interface JobSplit {
+    int items();
+
+    int perJob();
+
+    default int jobs() {
+        return Math.ceilDiv(items(), perJob());
+    }
+
+    /** The first item of job {@code index}. */
+    default int first(int index) {
+        return index * perJob();
+    }
+
+    /** How many items job {@code index} takes. */
+    default int count(int index) {
+        return Math.min(items(), first(index) + perJob()) - first(index);
+    }
+}
