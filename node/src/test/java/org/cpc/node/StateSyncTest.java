@@ -224,10 +224,12 @@ class StateSyncTest {
                     () -> follower.runner.network().snapshots().listsServed() > 0);
             TestNode back = net.startListening(0, v0Port, List.of(Testnet.p2pAddress(follower)));
             try (TestNode joined = new TestNode(started.get(WAIT.toSeconds(), TimeUnit.SECONDS))) {
-                long restored = chain(joined).earliestBlock() + chain(joined).params().syntheticWindow();
-                assertThat(restored).isGreaterThan(above);
-                assertThat(chain(joined).block(restored).orElseThrow().hashHex())
-                        .isEqualTo(chain(back).block(restored).orElseThrow().hashHex());
+                // It restored one of the follower's snapshots, whose chunks only the validator that came back had
+                // (a start that restored nothing would have failed): the newest when the validator is back before
+                // the sync gives that one up, an older one on a slow machine. What it holds is the validator's chain.
+                long earliest = chain(joined).earliestBlock();
+                assertThat(chain(joined).block(earliest).orElseThrow().hashHex())
+                        .isEqualTo(chain(back).block(earliest).orElseThrow().hashHex());
                 // its restored state executes the next blocks as the validator's did
                 long goal = height(back) + 2;
                 Testnet.await("the joined node at " + goal, WAIT, () -> height(joined) >= goal);
