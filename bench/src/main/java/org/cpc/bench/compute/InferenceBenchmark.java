@@ -44,6 +44,7 @@ import org.cpc.compute.infer.Op;
 public final class InferenceBenchmark {
     private static final String ORT_SPINNING = "ORT";
     private static final String ORT_BLOCKING = "ORT, no spinning";
+    private static final long PAUSE_MS = 300;
 
     private InferenceBenchmark() {}
 
@@ -71,7 +72,7 @@ public final class InferenceBenchmark {
     }
 
     static void run(PrintStream out, Path modelFile, Path images, int samples, int threads, int runs, int warmup)
-            throws IOException, OrtException {
+            throws IOException, OrtException, InterruptedException {
         IntModel model = OnnxImporter.read(modelFile, ModelLimits.DEFAULT);
         int n = model.input().size();
         byte[] input = images == null ? random(samples * n) : IdxImages.quantize(IdxImages.read(images, samples), model);
@@ -118,6 +119,9 @@ public final class InferenceBenchmark {
                 Map<String, Double> cpu = new LinkedHashMap<>();
                 for (int r = -warmup; r < runs; r++) {
                     for (Map.Entry<String, Runnable> c : contenders.entrySet()) {
+                        // ORT's spinning pool threads go on spinning for a while after its run returns; a pause
+                        // lets them block before the next contender's clock (and CPU time) starts.
+                        Thread.sleep(PAUSE_MS);
                         long t = System.nanoTime();
                         long busy = os.getProcessCpuTime();
                         c.getValue().run();
