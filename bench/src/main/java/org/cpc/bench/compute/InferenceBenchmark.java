@@ -38,13 +38,14 @@ import org.cpc.compute.infer.Op;
  * protocol's integer rule.
  *
  * <p>Usage: {@code bin/bench-inference [--threads T] [--runs R] [--warmup W] [--samples N] MODEL.onnx
- * [IMAGES-idx3-ubyte.gz]} (W warm-up rounds, 5 by default);
+ * [IMAGES-idx3-ubyte.gz]} (warm-up: at least W rounds, 5 by default, and 10 s);
  * without images, N samples of random int8 input (the same for both).
  */
 public final class InferenceBenchmark {
     private static final String ORT_SPINNING = "ORT";
     private static final String ORT_BLOCKING = "ORT, no spinning";
     private static final long PAUSE_MS = 300;
+    private static final long WARMUP_NANOS = 10_000_000_000L;
 
     private InferenceBenchmark() {}
 
@@ -80,7 +81,7 @@ public final class InferenceBenchmark {
         GemmBackend selected = Backends.select("cpu", threads).gemm();
         List<GemmBackend> backends = selected.name().equals("java") ? List.of(selected)
                 : List.of(selected, new JavaGemm(threads));
-        out.printf("model %s: %s → %s, %d multiply-adds per sample; %d samples, %d threads, best of %d runs after %d warm-up rounds%n",
+        out.printf("model %s: %s → %s, %d multiply-adds per sample; %d samples, %d threads, best of %d runs after at least %d warm-up rounds and 10 s%n",
                 modelFile.getFileName(), model.input(), model.output(), model.macsPerSample(), samples, threads, runs, warmup);
         out.printf("ours on %s%s%n", selected.description(), kernels(selected, model, samples, threads));
 
@@ -100,8 +101,9 @@ public final class InferenceBenchmark {
                     ortOut = ((OnnxTensor) result.get(0)).getFloatBuffer().array();
                 }
                 // Each contender once per round, round after round, so that the shared machine's load, which
-                // changes by the second, falls on all of them alike. The first rounds are the warm-up: ours runs
-                // JIT-compiled Java around the GEMM, which takes several batches to reach C2 (ORT is native).
+                // changes by the second, falls on all of them alike. The first rounds are the warm-up, at least
+                // W rounds and 10 s: ours runs JIT-compiled Java around the GEMM, which takes tens of MLP batches
+                // to reach C2 on a busy machine (ORT is native).
                 Map<String, Runnable> contenders = new LinkedHashMap<>();
                 contenders.put(ORT_SPINNING, () -> ort(session, name, tensor));
                 contenders.put(ORT_BLOCKING, () -> ort(quiet, name, tensor));
@@ -117,7 +119,11 @@ public final class InferenceBenchmark {
                 OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
                 Map<String, Double> best = new LinkedHashMap<>();
                 Map<String, Double> cpu = new LinkedHashMap<>();
-                for (int r = -warmup; r < runs; r++) {
+                long warmUntil = System.nanoTime() + WARMUP_NANOS;
+                for (int r = 0; r < warmup || System.nanoTime() < warmUntil; r++) {
+                    for (Runnable c : contenders.values()) c.run();
+                }
+                for (int r = 0; r < runs; r++) {
                     for (Map.Entry<String, Runnable> c : contenders.entrySet()) {
                         // ORT's spinning pool threads go on spinning for a while after its run returns; a pause
                         // lets them block before the next contender's clock (and CPU time) starts.
@@ -127,10 +133,8 @@ public final class InferenceBenchmark {
                         c.getValue().run();
                         double seconds = (System.nanoTime() - t) / 1e9;
                         double cpuSeconds = (os.getProcessCpuTime() - busy) / 1e9;
-                        if (r >= 0) {
-                            best.merge(c.getKey(), seconds, Math::min);
-                            cpu.merge(c.getKey(), cpuSeconds / runs, Double::sum);
-                        }
+                        best.merge(c.getKey(), seconds, Math::min);
+                        cpu.merge(c.getKey(), cpuSeconds / runs, Double::sum);
                     }
                 }
                 compare(out, model, ourOut, ortOut, samples);
