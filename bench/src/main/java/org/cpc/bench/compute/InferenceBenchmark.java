@@ -5,7 +5,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.io.IOException;
+import com.sun.management.OperatingSystemMXBean;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,21 +29,30 @@ import org.cpc.compute.infer.Op;
 
 /**
  * Our exact integer executor against ONNX Runtime (its Java API, CPU execution provider) on the same ONNX files,
- * inputs and thread count, in one run: samples/s of each (best of several whole-batch runs), their ratio, and how
+ * inputs and thread count, in one run: samples/s of each (best of several whole-batch runs) and the process's CPU
+ * time per batch (the mean over the runs: on a shared machine it says what each costs, where wall time also says
+ * how the scheduler shared the cores), ORT with and without spinning threads, the ratios, and how
  * far the outputs agree — int8 outputs equal byte for byte (ORT's float output read back through the output scale
  * and zero point) and the predicted class (first maximum). ORT runs a QDQ model by fusing it into its own int8
  * kernels, whose requantization rounds in float, so an output may differ by one step where ours follows the
  * protocol's integer rule.
  *
- * <p>Usage: {@code bin/bench-inference [--threads T] [--runs R] [--samples N] MODEL.onnx [IMAGES-idx3-ubyte.gz]};
+ * <p>Usage: {@code bin/bench-inference [--threads T] [--runs R] [--warmup W] [--samples N] MODEL.onnx
+ * [IMAGES-idx3-ubyte.gz]} (warm-up: at least W rounds, 5 by default, and 10 s);
  * without images, N samples of random int8 input (the same for both).
  */
 public final class InferenceBenchmark {
+    private static final String ORT_SPINNING = "ORT";
+    private static final String ORT_BLOCKING = "ORT, no spinning";
+    private static final long PAUSE_MS = 300;
+    private static final long WARMUP_NANOS = 10_000_000_000L;
+
     private InferenceBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int threads = Runtime.getRuntime().availableProcessors();
         int runs = 5;
+        int warmup = 5;
         int samples = 10_000;
         Path model = null;
         Path images = null;
@@ -49,6 +60,7 @@ public final class InferenceBenchmark {
             switch (args[i]) {
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--samples" -> samples = Integer.parseInt(args[++i]);
                 default -> {
                     if (model == null) model = Path.of(args[i]);
@@ -56,12 +68,12 @@ public final class InferenceBenchmark {
                 }
             }
         }
-        if (model == null) throw new IllegalArgumentException("usage: [--threads T] [--runs R] [--samples N] MODEL.onnx [IMAGES.gz]");
-        run(System.out, model, images, samples, threads, runs);
+        if (model == null) throw new IllegalArgumentException("usage: [--threads T] [--runs R] [--warmup W] [--samples N] MODEL.onnx [IMAGES.gz]");
+        run(System.out, model, images, samples, threads, runs, warmup);
     }
 
-    static void run(PrintStream out, Path modelFile, Path images, int samples, int threads, int runs)
-            throws IOException, OrtException {
+    static void run(PrintStream out, Path modelFile, Path images, int samples, int threads, int runs, int warmup)
+            throws IOException, OrtException, InterruptedException {
         IntModel model = OnnxImporter.read(modelFile, ModelLimits.DEFAULT);
         int n = model.input().size();
         byte[] input = images == null ? random(samples * n) : IdxImages.quantize(IdxImages.read(images, samples), model);
@@ -69,58 +81,92 @@ public final class InferenceBenchmark {
         GemmBackend selected = Backends.select("cpu", threads).gemm();
         List<GemmBackend> backends = selected.name().equals("java") ? List.of(selected)
                 : List.of(selected, new JavaGemm(threads));
-        out.printf("model %s: %s → %s, %d multiply-adds per sample; %d samples, %d threads, best of %d runs%n",
-                modelFile.getFileName(), model.input(), model.output(), model.macsPerSample(), samples, threads, runs);
+        out.printf("model %s: %s → %s, %d multiply-adds per sample; %d samples, %d threads, best of %d runs after at least %d warm-up rounds and 10 s%n",
+                modelFile.getFileName(), model.input(), model.output(), model.macsPerSample(), samples, threads, runs, warmup);
         out.printf("ours on %s%s%n", selected.description(), kernels(selected, model, samples, threads));
 
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(threads);
-            options.setInterOpNumThreads(1);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            try (OrtSession session = env.createSession(Files.readAllBytes(modelFile), options)) {
-                float[] x = new float[input.length];
-                for (int i = 0; i < x.length; i++) x[i] = (input[i] - model.inputZeroPoint()) * model.inputScale();
-                long[] shape = model.input().isVector() ? new long[] {samples, n}
-                        : new long[] {samples, model.input().channels(), model.input().height(), model.input().width()};
-                String name = session.getInputNames().iterator().next();
-                try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape)) {
-                    float[] ortOut;
-                    try (OrtSession.Result result = session.run(Map.of(name, tensor))) {
-                        ortOut = ((OnnxTensor) result.get(0)).getFloatBuffer().array();
+        try (OrtSession.SessionOptions spinning = ortOptions(threads, true);
+                OrtSession.SessionOptions blocking = ortOptions(threads, false);
+                OrtSession session = env.createSession(Files.readAllBytes(modelFile), spinning);
+                OrtSession quiet = env.createSession(Files.readAllBytes(modelFile), blocking)) {
+            float[] x = new float[input.length];
+            for (int i = 0; i < x.length; i++) x[i] = (input[i] - model.inputZeroPoint()) * model.inputScale();
+            long[] shape = model.input().isVector() ? new long[] {samples, n}
+                    : new long[] {samples, model.input().channels(), model.input().height(), model.input().width()};
+            String name = session.getInputNames().iterator().next();
+            try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape)) {
+                float[] ortOut;
+                try (OrtSession.Result result = session.run(Map.of(name, tensor))) {
+                    ortOut = ((OnnxTensor) result.get(0)).getFloatBuffer().array();
+                }
+                // Each contender once per round, round after round, so that the shared machine's load, which
+                // changes by the second, falls on all of them alike. The first rounds are the warm-up, at least
+                // W rounds and 10 s: ours runs JIT-compiled Java around the GEMM, which takes tens of MLP batches
+                // to reach C2 on a busy machine (ORT is native).
+                Map<String, Runnable> contenders = new LinkedHashMap<>();
+                contenders.put(ORT_SPINNING, () -> ort(session, name, tensor));
+                contenders.put(ORT_BLOCKING, () -> ort(quiet, name, tensor));
+                byte[] ourOut = null;
+                for (GemmBackend gemm : backends) {
+                    InferenceExecutor ours = new InferenceExecutor(model, gemm, threads);
+                    byte[] o = ours.run(input, samples).output();
+                    if (ourOut != null && !Arrays.equals(o, ourOut)) throw new IllegalStateException("backends disagree");
+                    ourOut = o;
+                    int batch = samples;
+                    contenders.put(gemm.name(), () -> ours.run(input, batch));
+                }
+                OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+                Map<String, Double> best = new LinkedHashMap<>();
+                Map<String, Double> cpu = new LinkedHashMap<>();
+                long warmUntil = System.nanoTime() + WARMUP_NANOS;
+                for (int r = 0; r < warmup || System.nanoTime() < warmUntil; r++) {
+                    for (Runnable c : contenders.values()) c.run();
+                }
+                for (int r = 0; r < runs; r++) {
+                    for (Map.Entry<String, Runnable> c : contenders.entrySet()) {
+                        // ORT's spinning pool threads go on spinning for a while after its run returns; a pause
+                        // lets them block before the next contender's clock (and CPU time) starts.
+                        Thread.sleep(PAUSE_MS);
+                        long t = System.nanoTime();
+                        long busy = os.getProcessCpuTime();
+                        c.getValue().run();
+                        double seconds = (System.nanoTime() - t) / 1e9;
+                        double cpuSeconds = (os.getProcessCpuTime() - busy) / 1e9;
+                        best.merge(c.getKey(), seconds, Math::min);
+                        cpu.merge(c.getKey(), cpuSeconds / runs, Double::sum);
                     }
-                    // Each contender once per round, round after round, so that the shared machine's load, which
-                    // changes by the second, falls on all of them alike; the first round is the warm-up.
-                    Map<String, Runnable> contenders = new LinkedHashMap<>();
-                    contenders.put("ORT", () -> ort(session, name, tensor));
-                    byte[] ourOut = null;
-                    for (GemmBackend gemm : backends) {
-                        InferenceExecutor ours = new InferenceExecutor(model, gemm, threads);
-                        byte[] o = ours.run(input, samples).output();
-                        if (ourOut != null && !Arrays.equals(o, ourOut)) throw new IllegalStateException("backends disagree");
-                        ourOut = o;
-                        int batch = samples;
-                        contenders.put(gemm.name(), () -> ours.run(input, batch));
-                    }
-                    Map<String, Double> best = new LinkedHashMap<>();
-                    for (int r = 0; r <= runs; r++) {
-                        for (Map.Entry<String, Runnable> c : contenders.entrySet()) {
-                            long t = System.nanoTime();
-                            c.getValue().run();
-                            double seconds = (System.nanoTime() - t) / 1e9;
-                            if (r > 0) best.merge(c.getKey(), seconds, Math::min);
-                        }
-                    }
-                    compare(out, model, ourOut, ortOut, samples);
-                    double ortBest = best.remove("ORT");
-                    out.printf("ONNX Runtime %s: %,.0f samples/s%n", env.getVersion(), samples / ortBest);
-                    for (Map.Entry<String, Double> e : best.entrySet()) {
-                        out.printf("ours, %s GEMM: %,.0f samples/s, ratio ours/ORT %.3f%n", e.getKey(),
-                                samples / e.getValue(), ortBest / e.getValue());
-                    }
+                }
+                compare(out, model, ourOut, ortOut, samples);
+                out.printf("load average %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
+                for (String ort : List.of(ORT_SPINNING, ORT_BLOCKING)) {
+                    out.printf("ONNX Runtime %s, %s: %,.0f samples/s, %.1f CPU ms per batch%n", env.getVersion(), ort,
+                            samples / best.get(ort), 1e3 * cpu.get(ort));
+                }
+                for (Map.Entry<String, Double> e : best.entrySet()) {
+                    if (e.getKey().startsWith("ORT")) continue;
+                    out.printf("ours, %s GEMM: %,.0f samples/s, %.1f CPU ms per batch, ratio ours/ORT %.3f (spinning)"
+                                    + ", %.3f (not spinning)%n", e.getKey(), samples / e.getValue(),
+                            1e3 * cpu.get(e.getKey()), best.get(ORT_SPINNING) / e.getValue(),
+                            best.get(ORT_BLOCKING) / e.getValue());
                 }
             }
         }
+    }
+
+    /**
+     * ORT on {@code threads} intra-op threads, all graph optimisations; with {@code spin} its idle pool threads
+     * spin-wait for the next parallel section (ORT's default), without it they block
+     * ({@code session.intra_op.allow_spinning = 0}). On a shared machine spinning threads take CPU that the other
+     * contender could have had, so both are measured.
+     */
+    private static OrtSession.SessionOptions ortOptions(int threads, boolean spin) throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setIntraOpNumThreads(threads);
+        options.setInterOpNumThreads(1);
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        options.addConfigEntry("session.intra_op.allow_spinning", spin ? "1" : "0");
+        return options;
     }
 
     private static void ort(OrtSession session, String name, OnnxTensor tensor) {

@@ -1,5 +1,9 @@
 package org.cpc.compute.infer;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.MemorySegment;
+
 /**
  * A Conv or Dense layer's work after its GEMM, for many outputs at once: the zero-point terms that turn the raw
  * product into the accumulator, then {@link IntLinear#output} on it. The per-channel {@link Requant} records are
@@ -71,10 +75,11 @@ record Epilogue(int[] base, int[] weightZeros, long[] multipliers, int[] shifts,
     }
 
     /**
-     * One Dense sample: its products for every output channel, from {@code products[from…]}, become accumulators
+     * One Dense sample: its products for every output channel, int32 from index {@code from} of {@code products} (in
+     * the platform's byte order, heap or native), become accumulators
      * and activations at {@code [at…]}; {@code inputSum} is the sample's Σ x (0 when no weight has a zero point).
      */
-    void row(int[] products, int from, int inputSum, int[] accs, byte[] acts, int at) {
+    void row(MemorySegment products, long from, int inputSum, int[] accs, byte[] acts, int at) {
         int outputs = base.length;
         if (sharedShift != 0) {
             int s = sharedShift;
@@ -83,14 +88,14 @@ record Epilogue(int[] base, int[] weightZeros, long[] multipliers, int[] shifts,
                     ? EpilogueVectors.row(products, from, base, multipliers, s, outputZero, low, accs, acts, at, outputs)
                     : 0;
             for (; o < outputs; o++) {
-                int acc = products[from + o] + base[o] - weightZeros[o] * inputSum;
+                int acc = products.getAtIndex(JAVA_INT, from + o) + base[o] - weightZeros[o] * inputSum;
                 accs[at + o] = acc;
                 long y = outputZero + ((acc * multipliers[o] + rounding) >> s);
                 acts[at + o] = (byte) Math.max(low, Math.min(127, y));
             }
         } else {
             for (int o = 0; o < outputs; o++) {
-                int acc = products[from + o] + base[o] - weightZeros[o] * inputSum;
+                int acc = products.getAtIndex(JAVA_INT, from + o) + base[o] - weightZeros[o] * inputSum;
                 accs[at + o] = acc;
                 long y = outputZero + ((acc * multipliers[o] + (1L << (shifts[o] - 1))) >> shifts[o]);
                 acts[at + o] = (byte) Math.max(low, Math.min(127, y));
@@ -99,10 +104,10 @@ record Epilogue(int[] base, int[] weightZeros, long[] multipliers, int[] shifts,
     }
 
     /**
-     * {@code count} Conv positions of output channel o: products from {@code products[from…]}, the patches' input
+     * {@code count} Conv positions of output channel o: products from int32 index {@code from}, the patches' input
      * sums from {@code inputSums[sumsFrom…]} (null when no weight has a zero point), results at {@code [at…]}.
      */
-    void channel(int o, int[] products, int from, int[] inputSums, int sumsFrom, int[] accs, byte[] acts, int at,
+    void channel(int o, MemorySegment products, long from, int[] inputSums, int sumsFrom, int[] accs, byte[] acts, int at,
             int count) {
         int b = base[o];
         long multiplier = multipliers[o];
@@ -113,7 +118,7 @@ record Epilogue(int[] base, int[] weightZeros, long[] multipliers, int[] shifts,
                     ? EpilogueVectors.channel(products, from, b, multiplier, shift, outputZero, low, accs, acts, at, count)
                     : 0;
             for (; q < count; q++) {
-                int acc = products[from + q] + b;
+                int acc = products.getAtIndex(JAVA_INT, from + q) + b;
                 accs[at + q] = acc;
                 long y = outputZero + ((acc * multiplier + rounding) >> shift);
                 acts[at + q] = (byte) Math.max(low, Math.min(127, y));
@@ -121,7 +126,7 @@ record Epilogue(int[] base, int[] weightZeros, long[] multipliers, int[] shifts,
         } else {
             int zw = weightZeros[o];
             for (int q = 0; q < count; q++) {
-                int acc = products[from + q] + b - zw * inputSums[sumsFrom + q];
+                int acc = products.getAtIndex(JAVA_INT, from + q) + b - zw * inputSums[sumsFrom + q];
                 accs[at + q] = acc;
                 long y = outputZero + ((acc * multiplier + rounding) >> shift);
                 acts[at + q] = (byte) Math.max(low, Math.min(127, y));

@@ -1,5 +1,7 @@
 package org.cpc.compute.infer;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
@@ -16,6 +18,7 @@ final class EpilogueVectors {
     private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_512;
     private static final VectorSpecies<Byte> BYTES = ByteVector.SPECIES_64;
     static final int LANES = 8;
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
     private EpilogueVectors() {}
 
@@ -25,12 +28,12 @@ final class EpilogueVectors {
     }
 
     /** Dense, shared shift, no input-sum term: accs = products + base[o]; acts from accs. */
-    static int row(int[] products, int from, int[] base, long[] multipliers, int shift, int outputZero, int low,
+    static int row(MemorySegment products, long from, int[] base, long[] multipliers, int shift, int outputZero, int low,
             int[] accs, byte[] acts, int at, int count) {
         long rounding = 1L << (shift - 1);
         int o = 0;
         for (; o <= count - LANES; o += LANES) {
-            IntVector acc = IntVector.fromArray(INTS, products, from + o).add(IntVector.fromArray(INTS, base, o));
+            IntVector acc = IntVector.fromMemorySegment(INTS, products, 4 * (from + o), ORDER).add(IntVector.fromArray(INTS, base, o));
             acc.intoArray(accs, at + o);
             LongVector y = ((LongVector) acc.convertShape(VectorOperators.I2L, LONGS, 0))
                     .mul(LongVector.fromArray(LONGS, multipliers, o));
@@ -40,12 +43,12 @@ final class EpilogueVectors {
     }
 
     /** Conv, one channel, no input-sum term: accs = products + base; acts from accs. */
-    static int channel(int[] products, int from, int base, long multiplier, int shift, int outputZero, int low,
+    static int channel(MemorySegment products, long from, int base, long multiplier, int shift, int outputZero, int low,
             int[] accs, byte[] acts, int at, int count) {
         long rounding = 1L << (shift - 1);
         int q = 0;
         for (; q <= count - LANES; q += LANES) {
-            IntVector acc = IntVector.fromArray(INTS, products, from + q).add(base);
+            IntVector acc = IntVector.fromMemorySegment(INTS, products, 4 * (from + q), ORDER).add(base);
             acc.intoArray(accs, at + q);
             LongVector y = ((LongVector) acc.convertShape(VectorOperators.I2L, LONGS, 0)).mul(multiplier);
             store(y, rounding, shift, outputZero, low, acts, at + q);

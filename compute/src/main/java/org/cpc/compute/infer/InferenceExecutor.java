@@ -1,5 +1,6 @@
 package org.cpc.compute.infer;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.cpc.compute.gemm.GemmBackend;
 
 /**
@@ -19,8 +21,9 @@ import org.cpc.compute.gemm.GemmBackend;
  * with Σ w per output channel prepared once per model. All in int arithmetic: intermediate sums may wrap, but the
  * result fits int32 ({@link IntLinear}), and wrapping arithmetic is exact modulo 2^32, so it comes out right.
  *
- * <p>The batch is split into one block of samples per thread; each block runs through every layer on its own with a
- * one-thread GEMM, writing its part of the trace. Thread-safe: one executor may serve several callers.
+ * <p>The batch is cut into tiles of samples, which the caller's thread and kept pool threads take in turn; each tile
+ * runs through every layer with a one-thread GEMM, writing its part of the trace. Thread-safe: one executor may
+ * serve several callers.
  */
 public final class InferenceExecutor {
     private final IntModel model;
@@ -32,16 +35,49 @@ public final class InferenceExecutor {
     static final long CONV_BLOCK_BYTES = 256 << 10;
 
     /**
-     * What a Conv or Dense layer needs besides its parameters; null entries for MaxPool and Flatten. Without weight
-     * zero points (symmetric weights, the usual export) the zx·Σ x term vanishes and is not computed.
+     * A tile's working set in its largest layer (input, patches, int32 products, accumulators, activations): about
+     * half a core's L2 cache, and large enough that a Dense layer's GEMM amortises its fixed cost.
      */
-    private record Prepared(Epilogue epilogue, byte[] weightsTransposed, boolean anyWeightZeroPoint) {}
+    static final long TILE_BYTES = 1 << 20;
+
+    /**
+     * Threads for the parts of a batch beyond the caller's own, kept between batches (with their {@link Workspace}s)
+     * and ended after a minute idle; daemons, so that they never keep a JVM alive.
+     */
+    private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "cpc-inference");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final int tileSamples;
+
+    /**
+     * What a Conv or Dense layer needs besides its parameters; null entries for MaxPool and Flatten. The weights are
+     * the GEMM's operand (a Conv's as they are, a Dense layer's transposed) in native memory, which oneDNN reads in
+     * place. Without weight zero points (symmetric weights, the usual export) the zx·Σ x term vanishes and is not
+     * computed.
+     */
+    private record Prepared(Epilogue epilogue, MemorySegment weights, boolean anyWeightZeroPoint) {}
 
     public InferenceExecutor(IntModel model, GemmBackend backend, int threads) {
         this.model = model;
         this.gemm = backend.withThreads(1);
         this.threads = GemmBackend.checkThreads(threads);
         for (Op op : model.ops()) prepared.add(prepare(op));
+        this.tileSamples = tileSamples(model);
+    }
+
+    /** Samples per tile: {@link #TILE_BYTES} over the largest layer's working set per sample, at least 1. */
+    private static int tileSamples(IntModel model) {
+        long largest = 1;
+        for (int i = 0; i < model.ops().size(); i++) {
+            Shape out = model.shapes().get(i);
+            long bytes = model.inputOf(i).size() + 9L * out.size();
+            if (model.ops().get(i) instanceof Op.Conv c) bytes += (long) c.linear().depth() * out.plane();
+            largest = Math.max(largest, bytes);
+        }
+        return (int) Math.clamp(TILE_BYTES / largest, 1, Integer.MAX_VALUE);
     }
 
     public IntModel model() {
@@ -66,32 +102,42 @@ public final class InferenceExecutor {
             boolean linear = IntModel.linear(model.ops().get(i)) != null;
             layers.add(new Trace.Layer(shapes.get(i), linear ? new int[(int) size] : null, new byte[(int) size]));
         }
-        int parts = Math.min(threads, batch);
-        if (parts == 1) {
-            runSamples(input, layers, 0, batch);
-        } else {
-            try (ExecutorService pool = Executors.newFixedThreadPool(parts)) {
-                List<Future<?>> running = new ArrayList<>();
-                for (int t = 0; t < parts; t++) {
-                    int s0 = batch * t / parts;
-                    int s1 = batch * (t + 1) / parts;
-                    running.add(pool.submit(() -> runSamples(input, layers, s0, s1)));
-                }
-                for (Future<?> f : running) await(f);
-            }
+        int tiles = Math.max(Math.min(threads, batch), (batch + tileSamples - 1) / tileSamples);
+        AtomicInteger next = new AtomicInteger();
+        Runnable worker = () -> runTiles(input, layers, batch, tiles, next);
+        List<Future<?>> running = new ArrayList<>();
+        try {
+            for (int t = 1; t < Math.min(threads, tiles); t++) running.add(POOL.submit(worker));
+            worker.run();
+        } finally {
+            for (Future<?> f : running) await(f);
         }
         return new Trace(batch, layers);
     }
 
+    /**
+     * Takes tiles until none is left. The batch is cut into {@code tiles} tiles of equal size (±1, so that the GEMMs
+     * have at most two shapes) of about {@link #TILE_BYTES} of working set each, and each tile goes through every
+     * layer before the next, so that a layer's products and activations are still in cache when the next layer
+     * reads them. Threads take tiles as they come free rather than a fixed share each: on a shared machine a
+     * thread that the scheduler holds back leaves its work to the others instead of making them wait.
+     */
+    private void runTiles(byte[] input, List<Trace.Layer> layers, int batch, int tiles, AtomicInteger next) {
+        Workspace w = Workspace.own();
+        for (int t = next.getAndIncrement(); t < tiles; t = next.getAndIncrement()) {
+            runTile(input, layers, (int) ((long) batch * t / tiles), (int) ((long) batch * (t + 1) / tiles), w);
+        }
+    }
+
     /** Samples [s0, s1) through every layer. */
-    private void runSamples(byte[] input, List<Trace.Layer> layers, int s0, int s1) {
+    private void runTile(byte[] input, List<Trace.Layer> layers, int s0, int s1, Workspace w) {
         byte[] in = input;
         for (int i = 0; i < layers.size(); i++) {
             Shape inShape = model.inputOf(i);
             Trace.Layer out = layers.get(i);
             switch (model.ops().get(i)) {
-                case Op.Conv c -> conv(c, prepared.get(i), in, inShape, out, s0, s1);
-                case Op.Dense d -> dense(d, prepared.get(i), in, out, s0, s1);
+                case Op.Conv c -> conv(c, prepared.get(i), in, inShape, out, s0, s1, w);
+                case Op.Dense d -> dense(d, prepared.get(i), in, out, s0, s1, w);
                 case Op.MaxPool p -> {
                     for (int s = s0; s < s1; s++) {
                         Patches.maxPool(in, s * inShape.size(), inShape, p.window(), out.activations(),
@@ -109,18 +155,16 @@ public final class InferenceExecutor {
      * Samples [s0, s1) in blocks of about {@link #CONV_BLOCK_BYTES} of patches: each block's patches side by side
      * (depth × block·positions), one GEMM for the block, then the zero-point terms and requantization per sample.
      */
-    private void conv(Op.Conv c, Prepared p, byte[] in, Shape inShape, Trace.Layer out, int s0, int s1) {
+    private void conv(Op.Conv c, Prepared p, byte[] in, Shape inShape, Trace.Layer out, int s0, int s1, Workspace w) {
         IntLinear l = c.linear();
         int positions = out.shape().plane();
         int sampleOut = out.shape().size();
         int block = (int) Math.clamp(CONV_BLOCK_BYTES / ((long) l.depth() * positions), 1, s1 - s0);
         int columns = block * positions;
-        byte[] patches = new byte[l.depth() * columns];
-        int[] products = new int[l.outputs() * columns];
-        int[] colSum = p.anyWeightZeroPoint() ? new int[columns] : null;
-        MemorySegment weights = MemorySegment.ofArray(l.weights());
+        byte[] patches = w.patches(l.depth() * columns);
+        MemorySegment products = w.products((long) l.outputs() * columns);
+        int[] colSum = p.anyWeightZeroPoint() ? w.sums(columns) : null;
         MemorySegment patchSegment = MemorySegment.ofArray(patches);
-        MemorySegment productSegment = MemorySegment.ofArray(products);
         for (int b0 = s0; b0 < s1; b0 += block) {
             int n = Math.min(block, s1 - b0);
             int width = n * positions;
@@ -128,8 +172,8 @@ public final class InferenceExecutor {
                 Patches.im2col(in, (b0 + b) * inShape.size(), inShape, c.window(), (byte) l.inputZeroPoint(), patches,
                         b * positions, width);
             }
-            gemm.gemm(weights, patchSegment.asSlice(0, (long) l.depth() * width),
-                    productSegment.asSlice(0, 4L * l.outputs() * width), l.outputs(), l.depth(), width);
+            gemm.gemm(p.weights(), patchSegment.asSlice(0, (long) l.depth() * width),
+                    products.asSlice(0, 4L * l.outputs() * width), l.outputs(), l.depth(), width);
             if (colSum != null) {
                 Arrays.fill(colSum, 0, width, 0);
                 for (int t = 0; t < l.depth(); t++) {
@@ -138,24 +182,25 @@ public final class InferenceExecutor {
             }
             for (int o = 0; o < l.outputs(); o++) {
                 for (int b = 0; b < n; b++) {
-                    p.epilogue().channel(o, products, o * width + b * positions, colSum, b * positions,
+                    p.epilogue().channel(o, products, (long) o * width + b * positions, colSum, b * positions,
                             out.accumulators(), out.activations(), (b0 + b) * sampleOut + o * positions, positions);
                 }
             }
         }
     }
 
-    private void dense(Op.Dense d, Prepared p, byte[] in, Trace.Layer out, int s0, int s1) {
+    /** Samples [s0, s1): one GEMM into the workspace's native products, then the epilogue into the trace. */
+    private void dense(Op.Dense d, Prepared p, byte[] in, Trace.Layer out, int s0, int s1, Workspace w) {
         IntLinear l = d.linear();
         int k = l.depth();
         int outputs = l.outputs();
-        gemm.gemm(MemorySegment.ofArray(in).asSlice((long) s0 * k, (long) (s1 - s0) * k),
-                MemorySegment.ofArray(p.weightsTransposed()), slice(out.accumulators(), s0 * outputs, (s1 - s0) * outputs),
+        MemorySegment products = w.products((long) (s1 - s0) * outputs);
+        gemm.gemm(MemorySegment.ofArray(in).asSlice((long) s0 * k, (long) (s1 - s0) * k), p.weights(), products,
                 s1 - s0, k, outputs);
         for (int s = s0; s < s1; s++) {
             int rowSum = 0;
             if (p.anyWeightZeroPoint()) for (int t = 0; t < k; t++) rowSum += in[s * k + t];
-            p.epilogue().row(out.accumulators(), s * outputs, rowSum, out.accumulators(), out.activations(),
+            p.epilogue().row(products, (long) (s - s0) * outputs, rowSum, out.accumulators(), out.activations(),
                     s * outputs);
         }
     }
@@ -173,11 +218,9 @@ public final class InferenceExecutor {
         }
         boolean anyWeightZeroPoint = false;
         for (int z : l.weightZeroPoints()) anyWeightZeroPoint |= z != 0;
-        return new Prepared(Epilogue.of(l), transposed, anyWeightZeroPoint);
-    }
-
-    private static MemorySegment slice(int[] values, int offset, int length) {
-        return MemorySegment.ofArray(values).asSlice(4L * offset, 4L * length);
+        byte[] gemmWeights = transposed != null ? transposed : l.weights();
+        MemorySegment weights = Arena.ofAuto().allocate(gemmWeights.length, 64).copyFrom(MemorySegment.ofArray(gemmWeights));
+        return new Prepared(Epilogue.of(l), weights, anyWeightZeroPoint);
     }
 
     private static void await(Future<?> f) {

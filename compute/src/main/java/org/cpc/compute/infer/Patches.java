@@ -28,6 +28,11 @@ final class Patches {
             for (int ki = 0; ki < w.kernelH(); ki++) {
                 for (int kj = 0; kj < w.kernelW(); kj++, row++) {
                     int base = row * rowStride + column;
+                    if (w.strideH() == 1 && w.strideW() == 1 && outW == shape.width()) {
+                        shiftedPlane(in, plane, shape, outH, ki * w.dilationH() - w.padTop(),
+                                kj * w.dilationW() - w.padLeft(), pad, out, base);
+                        continue;
+                    }
                     for (int oy = 0; oy < outH; oy++) {
                         int iy = oy * w.strideH() - w.padTop() + ki * w.dilationH();
                         int at = base + oy * outW;
@@ -39,7 +44,11 @@ final class Patches {
                             int from = Math.clamp(-shift, 0, outW);
                             int to = Math.clamp(shape.width() - shift, from, outW);
                             Arrays.fill(out, at, at + from, pad);
-                            System.arraycopy(in, plane + iy * shape.width() + from + shift, out, at + from, to - from);
+                            // Guarded: a kernel column wholly in the pad (shift ≥ width) has no run, and its
+                            // start would lie past the input.
+                            if (to > from) {
+                                System.arraycopy(in, plane + iy * shape.width() + from + shift, out, at + from, to - from);
+                            }
                             Arrays.fill(out, at + to, at + outW, pad);
                         } else {
                             for (int ox = 0; ox < outW; ox++) {
@@ -50,6 +59,33 @@ final class Patches {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * One patch row when stride is 1 and output rows are as wide as input rows (a "same" convolution): output
+     * position q sees input q + sy·W + sx of the plane, a plain shift. One copy for every output row that sees the
+     * input, then the pad: the rows above and below it and, in every row, the columns left or right of it.
+     */
+    private static void shiftedPlane(byte[] in, int plane, Shape shape, int outH, int sy, int sx, byte pad,
+            byte[] out, int base) {
+        int width = shape.width();
+        int lo = Math.clamp(-sy, 0, outH);
+        int hi = Math.clamp(shape.height() - sy, lo, outH);
+        Arrays.fill(out, base, base + lo * width, pad);
+        Arrays.fill(out, base + hi * width, base + outH * width, pad);
+        if (hi == lo) return;
+        int shift = sy * width + sx;
+        // Clipped to the plane; what is left out lies in the pad columns, written below.
+        int from = Math.max(lo * width, -shift);
+        int to = Math.min(hi * width, shape.plane() - shift);
+        if (to > from) System.arraycopy(in, plane + from + shift, out, base + from, to - from);
+        int left = Math.clamp(-sx, 0, width);
+        int right = Math.clamp(width - sx, left, width);
+        for (int oy = lo; oy < hi; oy++) {
+            int at = base + oy * width;
+            for (int ox = 0; ox < left; ox++) out[at + ox] = pad;
+            for (int ox = right; ox < width; ox++) out[at + ox] = pad;
         }
     }
 

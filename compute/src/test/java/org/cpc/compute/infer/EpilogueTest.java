@@ -2,6 +2,8 @@ package org.cpc.compute.infer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -37,14 +39,16 @@ class EpilogueTest {
             for (int o = 0; o < outputs; o++) products[o] = random.nextInt(-limit, limit + 1) - e.base()[o];
             int[] accs = new int[outputs];
             byte[] acts = new byte[outputs];
-            e.row(products, 0, 0, accs, acts, 0);
+            // Native, as the executor's workspace hands them over.
+            MemorySegment segment = Arena.ofAuto().allocate(4L * outputs).copyFrom(MemorySegment.ofArray(products));
+            e.row(segment, 0, 0, accs, acts, 0);
             int[] channelAccs = new int[outputs];
             byte[] channelActs = new byte[outputs];
-            for (int o = 0; o < outputs; o++) e.channel(o, products, o, null, 0, channelAccs, channelActs, o, 1);
+            for (int o = 0; o < outputs; o++) e.channel(o, segment, o, null, 0, channelAccs, channelActs, o, 1);
             int c = trial % outputs;
             int[] runAccs = new int[outputs];
             byte[] runActs = new byte[outputs];
-            e.channel(c, products, 0, null, 0, runAccs, runActs, 0, outputs);
+            e.channel(c, segment, 0, null, 0, runAccs, runActs, 0, outputs);
             for (int q = 0; q < outputs; q++) {
                 int acc = products[q] + e.base()[c];
                 assertThat(runAccs[q]).isEqualTo(acc);

@@ -47,8 +47,9 @@ class InferExecutorTest {
     }
 
     /**
-     * A convolution large enough that {@link InferenceExecutor#CONV_BLOCK_BYTES} holds 3 samples' patches: batches of
-     * 7 run as blocks of 3, 3 and 1 (or 3 and 3 + 1 on two threads), each block one GEMM, equal to the reference.
+     * A convolution large enough that {@link InferenceExecutor#CONV_BLOCK_BYTES} holds 3 samples' patches: a batch of
+     * 7 runs as tiles of 3 and 4 samples (6 fit {@link InferenceExecutor#TILE_BYTES}), the second as blocks of 3 and
+     * 1, each block one GEMM, equal to the reference.
      */
     @Test
     void convolutionBlocksOfSeveralSamplesMatchTheReference() {
@@ -74,6 +75,40 @@ class InferExecutorTest {
                             .isEqualTo(expected.accumulators());
                     assertThat(toInts(trace.layers().getFirst().activationRow(s))).as(what)
                             .isEqualTo(expected.activations());
+                }
+            }
+        });
+    }
+
+    /**
+     * A deep Dense layer fits 64 samples in a tile, so a batch of 200 runs as 4 tiles and one of 57 as one per thread,
+     * taken by 1 to 3 threads; the same executor runs both, so the second reads workspaces the first left full of other values.
+     */
+    @Test
+    void tilesOnSeveralThreadsWithReusedWorkspacesMatchTheReference() {
+        SplittableRandom random = new SplittableRandom(11);
+        IntLinear deep = RandomModels.linear(random, 40, 16_000, -3);
+        IntLinear fc = RandomModels.linear(random, 7, 40, deep.outputZeroPoint());
+        IntModel model = new IntModel(new Shape(16_000, 1, 1), 0.1f, -3,
+                List.of(new Op.Dense("deep", deep), new Op.Dense("fc", fc)), 0.1f, fc.outputZeroPoint());
+        assertThat(InferenceExecutor.TILE_BYTES / (16_000 + 9 * 40)).isEqualTo(64);
+        backends().forEach(backend -> {
+            for (int threads = 1; threads <= 3; threads++) {
+                InferenceExecutor executor = new InferenceExecutor(model, backend, threads);
+                for (int batch : new int[] {200, 57}) {
+                    byte[] input = RandomModels.input(random, model, batch);
+                    Trace trace = executor.run(input, batch);
+                    for (int s = 0; s < batch; s++) {
+                        byte[] sample = java.util.Arrays.copyOfRange(input, s * 16_000, (s + 1) * 16_000);
+                        List<ReferenceInference.Layer> expected = ReferenceInference.run(model, sample);
+                        for (int i = 0; i < 2; i++) {
+                            String what = backend.name() + ", " + threads + " threads, batch " + batch + ", sample " + s;
+                            assertThat(toLongs(trace.layers().get(i).accumulatorRow(s))).as(what)
+                                    .isEqualTo(expected.get(i).accumulators());
+                            assertThat(toInts(trace.layers().get(i).activationRow(s))).as(what)
+                                    .isEqualTo(expected.get(i).activations());
+                        }
+                    }
                 }
             }
         });
