@@ -114,7 +114,8 @@ public final class InferenceBenchmark {
                     if (ourOut != null && !Arrays.equals(o, ourOut)) throw new IllegalStateException("backends disagree");
                     ourOut = o;
                     int batch = samples;
-                    contenders.put(gemm.name(), () -> ours.run(input, batch));
+                    // as a worker runs jobs: each batch's trace handed back for the next to write into
+                    contenders.put(gemm.name(), () -> ours.recycle(ours.run(input, batch)));
                 }
                 OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
                 Map<String, Double> best = new LinkedHashMap<>();

@@ -275,7 +275,9 @@ public final class InferenceChallenge implements ChallengeType {
         Spec s = Spec.of(payload);
         InferenceExecutor x = MODELS.executor(entry(s, blobs), gemm);
         Trace t = x.run(inputSlice(s, index, blobs), s.count(index));
-        return encode(t);
+        byte[] out = encode(t);
+        x.recycle(t); // the next job of this model and size writes into its arrays
+        return out;
     }
 
     private static byte[] inputSlice(Spec s, int index, BlobSource blobs) {

@@ -47,6 +47,44 @@ class InferExecutorTest {
     }
 
     /**
+     * A trace handed back is written again by the next run of the same batch size, entry for entry: nothing of the
+     * previous input survives (random models cover Conv, Dense, MaxPool and Flatten), and another size, another
+     * model's trace or no spare at all means fresh arrays.
+     */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void aRecycledTraceIsWrittenAgainWhole(GemmBackend backend) {
+        SplittableRandom random = new SplittableRandom(7);
+        for (int m = 0; m < 20; m++) {
+            IntModel model = RandomModels.model(random);
+            int batch = random.nextInt(1, 5);
+            InferenceExecutor x = new InferenceExecutor(model, backend, 1 + m % 3);
+            Trace first = x.run(RandomModels.input(random, model, batch), batch);
+            x.recycle(first);
+            byte[] input = RandomModels.input(random, model, batch);
+            Trace again = x.run(input, batch);
+            assertThat(again.layers().getFirst().activations()).as("the spare's arrays are reused")
+                    .isSameAs(first.layers().getFirst().activations());
+            Trace fresh = new InferenceExecutor(model, backend, 1).run(input, batch);
+            for (int i = 0; i < fresh.layers().size(); i++) {
+                Trace.Layer want = fresh.layers().get(i), got = again.layers().get(i);
+                assertThat(got.activations()).as("model %d layer %d", m, i).isEqualTo(want.activations());
+                assertThat(got.accumulators()).as("model %d layer %d", m, i).isEqualTo(want.accumulators());
+            }
+            x.recycle(again);
+            assertThat(x.run(RandomModels.input(random, model, batch + 1), batch + 1).layers().getFirst().activations())
+                    .as("a spare of another batch size is not used").isNotSameAs(again.layers().getFirst().activations());
+            assertThat(x.run(input, batch).layers().getFirst().activations()).as("the spare was dropped, not kept")
+                    .isNotSameAs(again.layers().getFirst().activations());
+            IntModel other = RandomModels.model(random);
+            Trace foreign = new InferenceExecutor(other, backend, 1).run(RandomModels.input(random, other, 1), 1);
+            if (!other.shapes().equals(model.shapes())) {
+                assertThatThrownBy(() -> x.recycle(foreign)).hasMessageContaining("not a trace of this model");
+            }
+        }
+    }
+
+    /**
      * A convolution large enough that {@link InferenceExecutor#CONV_BLOCK_BYTES} holds 3 samples' patches: a batch of
      * 7 runs as tiles of 3 and 4 samples (6 fit {@link InferenceExecutor#TILE_BYTES}), the second as blocks of 3 and
      * 1, each block one GEMM, equal to the reference.
