@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.cpc.compute.gemm.Backends;
 import org.cpc.compute.gemm.ComputeBackend;
 import org.cpc.compute.infer.IntModel;
@@ -18,6 +19,7 @@ import org.cpc.compute.market.InferenceChallenge;
 import org.cpc.compute.market.InferenceFraudBuilder;
 import org.cpc.compute.market.InferenceFraudProof;
 import org.cpc.compute.market.InferenceFraudVerifier;
+import org.cpc.compute.market.JobVerifier;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.crypto.Sha256;
@@ -70,6 +72,7 @@ public final class InferenceTraceBenchmark {
                         + " trace root %.3f ms; the commitment adds %.3f ms = %.2f%% of the compute%n",
                 modelFile.getFileName(), samples, trace.length, cpu.description(), compute / 1e6, sha / 1e6,
                 root / 1e6, (root - sha) / 1e6, 100.0 * (root - sha) / compute);
+        verification(out, modelFile, t, payload, source, output, samples, compute);
         String hash = Hex.encode(t.resultHash(payload, 0, trace, source));
         double perSig = TraceBenchmark.signatureVerifyNs();
         for (int layer = 0; layer < model.ops().size(); layer++) {
@@ -85,6 +88,27 @@ public final class InferenceTraceBenchmark {
                     Jcs.canonicalize(p.toJson()).length, ns / 1e3, ns / perSig, perSig / 1e3);
         }
         out.flush();
+    }
+
+    /**
+     * The PoC validator's check of the job (docs/protocol.md, "The inference challenge type": Freivalds on each
+     * layer's products with vectors prepared once per task, everything after them recomputed), on one thread, as a
+     * share of the job's compute on one thread (CPU for CPU) and of its time on every thread; the set-up per task
+     * beside it.
+     */
+    private static void verification(PrintWriter out, Path modelFile, InferenceChallenge t, JsonNode payload,
+                                      BlobSource source, byte[] output, int samples, long compute) {
+        long setup = TraceBenchmark.fastestNs(3, () -> t.verifier(payload, TASK, source, new SplittableRandom(1)));
+        JobVerifier v = t.verifier(payload, TASK, source, new SplittableRandom(2));
+        long check = TraceBenchmark.fastestNs(5, () -> {
+            if (!v.verify(0, output).ok()) throw new IllegalStateException("the job's own trace failed its check");
+        });
+        ComputeBackend one = Backends.select("cpu", 1);
+        long computeOne = TraceBenchmark.fastestNs(3, () -> t.execute(payload, TASK, 0, source, one.gemm()));
+        out.printf("%s, the PoC validator's check of that job (1 thread): %.2f ms = %.1f%% of the job's compute on 1"
+                        + " thread (%.2f ms), %.1f%% of its time on all (set-up per task, the Freivalds vectors: %.2f ms)%n",
+                modelFile.getFileName(), check / 1e6, 100.0 * check / computeOne, computeOne / 1e6,
+                100.0 * check / compute, setup / 1e6);
     }
 
     private static double verifyNs(InferenceFraudProof p, JsonNode payload, String hash) {

@@ -23,10 +23,13 @@ public final class TraceVerifier {
     public static final int ROUNDS = 2;
 
     private final IntModel model;
-    /** Per op (null for MaxPool and Flatten): r[round][o], u[round][t], rb[round]. */
+    /**
+     * Per op (null for MaxPool and Flatten): r[round][o], u[round][t], and c[round] = Σ_o r_o·bias[o] − zx·Σ_t u_t, the
+     * part of the right-hand side that is the same at every position (the input zero point folded in).
+     */
     private final List<Vectors> vectors = new ArrayList<>();
 
-    private record Vectors(long[][] r, long[][] u, long[] rb) {}
+    private record Vectors(long[][] r, long[][] u, long[] c) {}
 
     /** Where a trace first goes wrong: layer index, sample, and what. */
     public record Failure(int layer, int sample, String reason) {}
@@ -42,16 +45,17 @@ public final class TraceVerifier {
     private static Vectors vectors(IntLinear l, RandomGenerator secret) {
         long[][] r = new long[ROUNDS][l.outputs()];
         long[][] u = new long[ROUNDS][l.depth()];
-        long[] rb = new long[ROUNDS];
+        long[] c = new long[ROUNDS];
         for (int k = 0; k < ROUNDS; k++) {
             for (int o = 0; o < l.outputs(); o++) {
                 long ro = secret.nextLong();
                 r[k][o] = ro;
-                rb[k] += ro * l.bias()[o];
+                c[k] += ro * l.bias()[o];
                 for (int t = 0; t < l.depth(); t++) u[k][t] += ro * (l.weights()[o * l.depth() + t] - l.weightZeroPoints()[o]);
             }
+            for (int t = 0; t < l.depth(); t++) c[k] -= l.inputZeroPoint() * u[k][t];
         }
-        return new Vectors(r, u, rb);
+        return new Vectors(r, u, c);
     }
 
     /** The first failure, or empty when every layer of every sample checks out. */
@@ -111,15 +115,24 @@ public final class TraceVerifier {
             Patches.im2col(in, s * inShape.size(), inShape, window, (byte) l.inputZeroPoint(), patches);
         }
         int[] acc = layer.accumulators();
-        for (int q = 0; q < positions; q++) {
-            for (int k = 0; k < ROUNDS; k++) {
-                long expected = v.rb()[k];
-                for (int t = 0; t < l.depth(); t++) {
-                    expected += v.u()[k][t] * (patches[t * positions + q] - l.inputZeroPoint());
-                }
-                long got = 0;
-                for (int o = 0; o < l.outputs(); o++) got += v.r()[k][o] * acc[offset + o * positions + q];
-                if (got != expected) return "accumulators at position " + q + " fail the Freivalds check";
+        // Per round, every position at once: d[q] = c + Σ_t u_t·patch[t][q] − Σ_o r_o·acc[o][q] must be 0 (mod 2^64).
+        // Row by row, so that each pass reads patches and accumulators in order (and the JIT vectorizes it).
+        long[] d = new long[positions];
+        for (int k = 0; k < ROUNDS; k++) {
+            long[] u = v.u()[k], r = v.r()[k];
+            Arrays.fill(d, v.c()[k]);
+            for (int t = 0; t < l.depth(); t++) {
+                long ut = u[t];
+                int row = t * positions;
+                for (int q = 0; q < positions; q++) d[q] += ut * patches[row + q];
+            }
+            for (int o = 0; o < l.outputs(); o++) {
+                long ro = r[o];
+                int row = offset + o * positions;
+                for (int q = 0; q < positions; q++) d[q] -= ro * acc[row + q];
+            }
+            for (int q = 0; q < positions; q++) {
+                if (d[q] != 0) return "accumulators at position " + q + " fail the Freivalds check";
             }
         }
         for (int o = 0; o < l.outputs(); o++) {
