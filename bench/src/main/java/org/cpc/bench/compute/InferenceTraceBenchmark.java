@@ -100,11 +100,11 @@ public final class InferenceTraceBenchmark {
                                       BlobSource source, byte[] output, int samples, long compute) {
         long setup = TraceBenchmark.fastestNs(3, () -> t.verifier(payload, TASK, source, new SplittableRandom(1)));
         JobVerifier v = t.verifier(payload, TASK, source, new SplittableRandom(2));
-        long check = TraceBenchmark.fastestNs(5, () -> {
+        long check = TraceBenchmark.fastestNs(10, () -> {
             if (!v.verify(0, output).ok()) throw new IllegalStateException("the job's own trace failed its check");
         });
         ComputeBackend one = Backends.select("cpu", 1);
-        long computeOne = TraceBenchmark.fastestNs(3, () -> t.execute(payload, TASK, 0, source, one.gemm()));
+        long computeOne = TraceBenchmark.fastestNs(7, () -> t.execute(payload, TASK, 0, source, one.gemm()));
         out.printf("%s, the PoC validator's check of that job (1 thread): %.2f ms = %.1f%% of the job's compute on 1"
                         + " thread (%.2f ms), %.1f%% of its time on all (set-up per task, the Freivalds vectors: %.2f ms)%n",
                 modelFile.getFileName(), check / 1e6, 100.0 * check / computeOne, computeOne / 1e6,

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.ref.SoftReference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToLongFunction;
 import java.util.random.RandomGenerator;
 import org.cpc.compute.Verification;
@@ -306,24 +308,35 @@ public final class InferenceChallenge implements ChallengeType {
 
     /** A job output read back as the trace of {@code n} samples of {@code m}; its length must be exact. */
     public static Trace decode(IntModel m, int n, byte[] output) {
+        return decode(m, n, output, null);
+    }
+
+    /**
+     * The same, written into {@code into}'s arrays when it is a trace of {@code n} samples of {@code m} (every entry
+     * is overwritten), else into new ones: a PoC validator checking job after job of a task reuses one trace's
+     * arrays instead of allocating (and zeroing) a job's trace each time.
+     */
+    static Trace decode(IntModel m, int n, byte[] output, Trace into) {
         long expected = n * m.traceBytesPerSample();
         if (output.length != expected) {
             throw new IllegalArgumentException("output is " + output.length + " bytes, not the " + expected
                     + " of a trace of " + n + " samples");
         }
+        boolean reuse = into != null && into.batch() == n;
         ByteBuffer b = ByteBuffer.wrap(output).order(ByteOrder.LITTLE_ENDIAN);
         List<Shape> shapes = m.shapes();
         List<Trace.Layer> layers = new ArrayList<>(shapes.size());
         for (int i = 0; i < shapes.size(); i++) {
             int size = n * shapes.get(i).size();
+            Trace.Layer old = reuse ? into.layers().get(i) : null;
             int[] acc = null;
             if (IntModel.linear(m.ops().get(i)) != null) {
-                acc = new int[size];
-                b.asIntBuffer().get(acc);
+                acc = old != null ? old.accumulators() : new int[size];
+                b.asIntBuffer().get(acc, 0, size);
                 b.position(b.position() + 4 * size);
             }
-            byte[] act = new byte[size];
-            b.get(act);
+            byte[] act = old != null ? old.activations() : new byte[size];
+            b.get(act, 0, size);
             layers.add(new Trace.Layer(shapes.get(i), acc, act));
         }
         return new Trace(n, layers);
@@ -334,6 +347,9 @@ public final class InferenceChallenge implements ChallengeType {
         Spec s = Spec.of(payload);
         IntModel m = model(s, blobs);
         TraceVerifier tv = new TraceVerifier(m, secret);
+        // One decoded trace kept between jobs (softly: memory pressure takes it); jobs checked at once each decode
+        // into their own, and the last one done is kept.
+        AtomicReference<SoftReference<Trace>> spare = new AtomicReference<>();
         return (index, output) -> {
             if (index < 0 || index >= jobCount(payload)) return Verification.failure("no job " + index);
             int n = s.count(index);
@@ -342,7 +358,10 @@ public final class InferenceChallenge implements ChallengeType {
                 return Verification.failure("job " + index + " output is " + output.length + " bytes, expected "
                         + expected + " (the trace of " + n + " samples × " + s.traceBytes() + " bytes)");
             }
-            Optional<TraceVerifier.Failure> f = tv.verify(inputSlice(s, index, blobs), decode(m, n, output));
+            SoftReference<Trace> kept = spare.getAndSet(null);
+            Trace trace = decode(m, n, output, kept == null ? null : kept.get());
+            Optional<TraceVerifier.Failure> f = tv.verify(inputSlice(s, index, blobs), trace);
+            spare.set(new SoftReference<>(trace));
             return f.map(x -> Verification.failure((x.layer() < 0 ? "" : "layer " + x.layer() + ", ")
                     + (x.sample() < 0 ? "" : "sample " + (s.first(index) + x.sample()) + ": ") + x.reason()))
                     .orElse(Verification.OK);
