@@ -61,8 +61,8 @@ public final class InferenceTraceBenchmark {
         byte[] trace = t.execute(payload, TASK, 0, source, cpu.gemm());
         long compute = warmFastestNs(() -> t.execute(payload, TASK, 0, source, cpu.gemm()));
         byte[] output = trace;
-        long sha = TraceBenchmark.fastestNs(25, () -> Sha256.hash(output));
-        long root = TraceBenchmark.fastestNs(25, () -> t.resultHash(payload, 0, output, source));
+        long sha = warmFastestNs(() -> Sha256.hash(output));
+        long root = warmFastestNs(() -> t.resultHash(payload, 0, output, source));
         out.printf("%s, one job of %d samples (%d bytes of trace): compute (%s) %.2f ms; SHA-256 of the trace %.3f ms;"
                         + " trace root %.3f ms; the commitment adds %.3f ms = %.2f%% of the compute%n",
                 modelFile.getFileName(), samples, trace.length, cpu.description(), compute / 1e6, sha / 1e6,
