@@ -2,7 +2,6 @@ package org.cpc.compute.infer;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,7 +10,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.cpc.compute.gemm.GemmBackend;
 
 /**
@@ -60,7 +58,7 @@ public final class InferenceExecutor {
      * JVM on the caller's thread before any tile can start (about 2 ms of a 10,000-sample MLP batch's 15). Softly
      * held, so that memory pressure takes it back.
      */
-    private final AtomicReference<SoftReference<Trace>> spare = new AtomicReference<>();
+    private final Spare<Trace> spare = new Spare<>();
 
     /**
      * What a Conv or Dense layer needs besides its parameters; null entries for MaxPool and Flatten. The weights are
@@ -146,13 +144,12 @@ public final class InferenceExecutor {
                 throw new IllegalArgumentException("not a trace of this model: layer " + i + " differs");
             }
         }
-        spare.set(new SoftReference<>(trace));
+        spare.keep(trace);
     }
 
     /** The spare trace's layers if there is one of {@code batch} samples (taken: no other run gets it), else null. */
     private List<Trace.Layer> spareFor(int batch) {
-        SoftReference<Trace> ref = spare.getAndSet(null);
-        Trace t = ref == null ? null : ref.get();
+        Trace t = spare.take();
         return t == null || t.batch() != batch ? null : t.layers();
     }
 

@@ -4,14 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.ref.SoftReference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToLongFunction;
 import java.util.random.RandomGenerator;
 import org.cpc.compute.Verification;
@@ -21,6 +19,7 @@ import org.cpc.compute.infer.IntModel;
 import org.cpc.compute.infer.ModelLimits;
 import org.cpc.compute.infer.OnnxImporter;
 import org.cpc.compute.infer.Shape;
+import org.cpc.compute.infer.Spare;
 import org.cpc.compute.infer.Trace;
 import org.cpc.compute.infer.TraceVerifier;
 import org.cpc.protocol.codec.Hex;
@@ -349,7 +348,7 @@ public final class InferenceChallenge implements ChallengeType {
         TraceVerifier tv = new TraceVerifier(m, secret);
         // One decoded trace kept between jobs (softly: memory pressure takes it); jobs checked at once each decode
         // into their own, and the last one done is kept.
-        AtomicReference<SoftReference<Trace>> spare = new AtomicReference<>();
+        Spare<Trace> spare = new Spare<>();
         return (index, output) -> {
             if (index < 0 || index >= jobCount(payload)) return Verification.failure("no job " + index);
             int n = s.count(index);
@@ -358,10 +357,9 @@ public final class InferenceChallenge implements ChallengeType {
                 return Verification.failure("job " + index + " output is " + output.length + " bytes, expected "
                         + expected + " (the trace of " + n + " samples × " + s.traceBytes() + " bytes)");
             }
-            SoftReference<Trace> kept = spare.getAndSet(null);
-            Trace trace = decode(m, n, output, kept == null ? null : kept.get());
+            Trace trace = decode(m, n, output, spare.take());
             Optional<TraceVerifier.Failure> f = tv.verify(inputSlice(s, index, blobs), trace);
-            spare.set(new SoftReference<>(trace));
+            spare.keep(trace);
             return f.map(x -> Verification.failure((x.layer() < 0 ? "" : "layer " + x.layer() + ", ")
                     + (x.sample() < 0 ? "" : "sample " + (s.first(index) + x.sample()) + ": ") + x.reason()))
                     .orElse(Verification.OK);
