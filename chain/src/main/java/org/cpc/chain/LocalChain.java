@@ -153,7 +153,7 @@ public final class LocalChain extends StoreQuery implements Chain {
         SparseMerkleTree.Update gu = GenesisState.tree(gw);
         Block g = GenesisState.block(genesis, gu);
         if (store.headHeight() < 0) {
-            store.commit(g, jsonBytes(g.toJson()), null, List.of(), List.of(), List.of(), gw, List.of(), gu);
+            store.commit(g, g.jsonBytes(), null, List.of(), List.of(), List.of(), gw, List.of(), gu);
         } else if (!g.hashHex().equals(store.genesisHash())) {
             throw new ChainStoreException("data directory " + store.dir() + " holds another chain (genesis "
                     + store.genesisHash() + "); this genesis is " + g.hashHex() + " for " + params.chainId()
@@ -261,7 +261,7 @@ public final class LocalChain extends StoreQuery implements Chain {
             BlockExecutor.Outcome o = e.outcome();
             validatorSets.keep(block, this::validatorSet);
             try {
-                store.commit(block, jsonBytes(block.toJson()), commitBytes, e.txHashes(), o.gasPerTx(),
+                store.commit(block, block.jsonBytes(), commitBytes, e.txHashes(), o.gasPerTx(),
                         o.resultPayments(), o.writes(), o.indexWrites(), e.smt());
             } catch (RuntimeException ex) {
                 tree.clearCache();

@@ -96,6 +96,25 @@ class StoreQuery implements ChainQuery {
         return v == null ? Optional.empty() : Optional.of(Json.parse(v));
     }
 
+    @Override
+    public Optional<byte[]> blockWithCommitJson(long height) {
+        if (height < 0 || height > head.height()) return Optional.empty();
+        byte[] block = store.blockBytes(height);
+        if (block == null || block.length < 2 || block[block.length - 1] != '}') return Optional.empty();
+        byte[] commit = store.commitBytes(height);
+        if (commit == null) commit = NULL_JSON;
+        // The stored block is Jackson's writing of Block.toJson(), an object: "commit" goes before its last brace.
+        byte[] out = new byte[block.length + COMMIT_FIELD.length + commit.length];
+        System.arraycopy(block, 0, out, 0, block.length - 1);
+        System.arraycopy(COMMIT_FIELD, 0, out, block.length - 1, COMMIT_FIELD.length);
+        System.arraycopy(commit, 0, out, block.length - 1 + COMMIT_FIELD.length, commit.length);
+        out[out.length - 1] = '}';
+        return Optional.of(out);
+    }
+
+    private static final byte[] COMMIT_FIELD = ",\"commit\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] NULL_JSON = "null".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     /** The payments its execution stored with the block, with the results they were for. */
     @Override
     public Optional<List<ResultReward>> blockResults(long height) {

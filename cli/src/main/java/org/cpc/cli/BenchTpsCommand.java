@@ -15,13 +15,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 import org.cpc.client.NodeClient;
-import org.cpc.client.TxBuilder;
 import org.cpc.node.NodeInit;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.crypto.Secp256k1;
 import org.cpc.protocol.keys.AccountKey;
 import org.cpc.protocol.params.NetworkParams;
-import org.cpc.protocol.types.Transaction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,14 +54,22 @@ final class BenchTpsCommand implements Runnable {
     @Option(names = "--rate", paramLabel = "TX_PER_S|P%",
             description = "Offer a fixed rate instead of sending as fast as accepted: send times are fixed in advance"
                     + " (open loop) and each latency counts from the transaction's scheduled time. P% first measures"
-                    + " the capacity (committed tx/s, saturated) on the same network, then offers P% of it.")
+                    + " the capacity (committed tx/s, saturated) on the same network, then offers P%% of it.")
     String rate;
+    @Option(names = "--presign",
+            description = "Sign the transfers before the clock starts (enough for the --rate, or for "
+                    + PRESIGN_SATURATED_TPS + " tx/s when saturated), so that the load generator's signing does not"
+                    + " share the cores with the node during the measurement, as a high-volume client signs on"
+                    + " machines of its own.")
+    boolean presign;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     private static final int FAUCET_BATCH = 50;
     private static final int BATCH_LIMIT = 1000;
+    private static final int PRESIGN_SATURATED_TPS = 20_000;
 
-    private record Sender(AccountKey key, long[] nonce) {}
+    /** Sender {@code id} of the measurement; {@code nonce[0]} is its next nonce. */
+    private record Sender(int id, AccountKey key, long[] nonce) {}
 
     /** One measurement; latencies in ms, of the accepted transactions seen committed. */
     private record Figures(long offeredTps, long accepted, double acceptedTps, long committed, double committedTps,
@@ -146,6 +152,7 @@ final class BenchTpsCommand implements Runnable {
 
         List<Sender> senders = fund(node0, nodes, out);
         String sink = AccountKey.of(Secp256k1.randomPrivateKey()).address();
+        PresignedTransfers signed = presign(senders, sink, params, ratePerS, out);
         long h0 = node0.status().path("height").asLong();
         out.printf("sending for %d s from %d clients over %d accounts to %d node%s, %s...%n", duration, clients,
                 accounts, nodes.size(), nodes.size() == 1 ? "" : "s",
@@ -167,7 +174,7 @@ final class BenchTpsCommand implements Runnable {
             for (int i = c; i < senders.size(); i += clients) mine.add(senders.get(i));
             NodeClient target = nodes.get(c % nodes.size());
             SendSchedule schedule = SendSchedule.of(start, end, ratePerS, c, clients);
-            Tally tally = new Tally(accepted, rejected, maxLagNanos, submitted);
+            Tally tally = new Tally(accepted, rejected, maxLagNanos, submitted, signed);
             threads.add(Thread.ofPlatform().name("bench-client-" + c).start(batch == 0
                     ? () -> send(target, mine, sink, params, schedule, tally)
                     : () -> sendBatches(target, mine, sink, params, schedule, batch, tally)));
@@ -236,7 +243,7 @@ final class BenchTpsCommand implements Runnable {
             if (!r.ok()) {
                 throw new Errors.CliException(Cpc.EXIT_FAILED, "the faucet refused (is this a devnet node?): " + r.error());
             }
-            senders.add(new Sender(k, new long[] {0}));
+            senders.add(new Sender(i, k, new long[] {0}));
         }
         waitForEmptyMempools(nodes);
         String last = senders.getLast().key().address();
@@ -249,22 +256,44 @@ final class BenchTpsCommand implements Runnable {
         return senders;
     }
 
+    /**
+     * The transfers for this measurement signed ahead (none without {@code --presign}): each sender's next nonces
+     * for the offered rate over the duration.
+     */
+    private PresignedTransfers presign(List<Sender> senders, String sink, NetworkParams params, long ratePerS,
+                                       PrintWriter out) {
+        if (!presign) return PresignedTransfers.none(senders.size());
+        long tps = ratePerS > 0 ? ratePerS + ratePerS / 10 : PRESIGN_SATURATED_TPS;
+        int perSender = (int) Math.min(Integer.MAX_VALUE, (tps * duration + senders.size() - 1) / senders.size());
+        long t0 = System.nanoTime();
+        long[] next = senders.stream().mapToLong(s -> s.nonce()[0]).toArray();
+        PresignedTransfers signed = PresignedTransfers.sign(senders.stream().map(Sender::key).toList(), next,
+                perSender, sink, params);
+        out.printf("signed %d transfers ahead in %.1f s (not measured)%n", signed.count(),
+                (System.nanoTime() - t0) / 1e9);
+        out.flush();
+        return signed;
+    }
+
     /** The counters every client adds to; {@code submitted} maps sender/nonce to the due time. */
     private record Tally(LongAdder accepted, LongAdder rejected, LongAccumulator maxLagNanos,
-                         Map<String, Long> submitted) {}
+                         Map<String, Long> submitted, PresignedTransfers signed) {
+        byte[] transfer(Sender s, String sink, NetworkParams params) {
+            return signed.transfer(s.id(), s.key(), s.nonce()[0], sink, params);
+        }
+    }
 
     private static void send(NodeClient client, List<Sender> mine, String sink, NetworkParams params,
                              SendSchedule schedule, Tally tally) {
         int i = 0;
         for (long due; (due = schedule.awaitNext()) >= 0; ) {
             Sender s = mine.get(i++ % mine.size());
-            Transaction tx = TxBuilder.of(params, s.key()).nonce(s.nonce()[0])
-                    .timestamp(System.currentTimeMillis() / 1000).transfer(sink, BigInteger.ONE);
+            byte[] tx = tally.transfer(s, sink, params);
             String key = FinalityWatcher.key(s.key().address(), s.nonce()[0]);
             // Recorded before the POST: the block holding it may be read before the POST returns.
             tally.submitted().put(key, due);
             tally.maxLagNanos().accumulate(System.nanoTime() - due);
-            NodeClient.Reply r = client.sendTransaction(tx);
+            NodeClient.Reply r = client.sendEncodedTransaction(tx);
             if (r.ok()) {
                 tally.accepted().increment();
                 s.nonce()[0]++;
@@ -288,14 +317,13 @@ final class BenchTpsCommand implements Runnable {
         int size = Math.min(batch, mine.size());
         int i = 0;
         for (long first; (first = schedule.awaitNext()) >= 0; ) {
-            List<Transaction> txs = new ArrayList<>(size);
+            List<byte[]> txs = new ArrayList<>(size);
             List<Sender> from = new ArrayList<>(size);
             List<String> keys = new ArrayList<>(size);
             long now = System.nanoTime();
             for (long due = first; ; ) {
                 Sender s = mine.get(i++ % mine.size());
-                txs.add(TxBuilder.of(params, s.key()).nonce(s.nonce()[0])
-                        .timestamp(System.currentTimeMillis() / 1000).transfer(sink, BigInteger.ONE));
+                txs.add(tally.transfer(s, sink, params));
                 String key = FinalityWatcher.key(s.key().address(), s.nonce()[0]++);
                 from.add(s);
                 keys.add(key);
@@ -306,7 +334,7 @@ final class BenchTpsCommand implements Runnable {
                 if (due < 0 || (schedule.paced() && due > now)) break;
                 schedule.advance();
             }
-            JsonNode results = NodeClient.require(client.sendTransactions(txs)).path("results");
+            JsonNode results = NodeClient.require(client.sendEncodedTransactions(txs)).path("results");
             List<Sender> resync = new ArrayList<>();
             for (int k = 0; k < txs.size(); k++) {
                 if ("received".equals(results.path(k).path("status").asText())) {

@@ -75,6 +75,18 @@ class BenchCommandTest {
     }
 
     @Test
+    void tpsSendsTransfersSignedBeforeTheClockStarts() {
+        Run r = Run.cpc("bench", "tps", "--validators", "1", "--block-time-ms", "300", "--duration", "2",
+                "--clients", "2", "--accounts", "4", "--batch", "2", "--presign");
+        assertThat(r.exit()).as(r.err()).isZero();
+        // 20,000 tx/s for 2 s over 4 senders: 10,000 each.
+        assertThat(r.out()).contains("signed 40000 transfers ahead");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("committed: (\\d+) tx").matcher(r.out());
+        assertThat(m.find()).as(r.out()).isTrue();
+        assertThat(Long.parseLong(m.group(1))).isPositive();
+    }
+
+    @Test
     void refusesOptionsOutOfRange() {
         assertThat(Run.cpc("bench", "statesync", "--blocks", "5").exit()).isEqualTo(Cpc.EXIT_USAGE);
         assertThat(Run.cpc("bench", "statesync", "--peers", "0").exit()).isEqualTo(Cpc.EXIT_USAGE);

@@ -71,7 +71,7 @@ public final class NodeClient {
     }
 
     public Reply sendTransaction(Transaction tx) {
-        return send(postRequest("/tx/send", Jcs.canonicalize(tx.toJson())));
+        return sendEncodedTransaction(Jcs.canonicalize(tx.toJson()));
     }
 
     /**
@@ -79,14 +79,26 @@ public final class NodeClient {
      * order. Written straight from each transaction's canonical bytes, without building a JSON tree of the batch.
      */
     public Reply sendTransactions(List<Transaction> txs) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream(txs.size() * 700 + 32);
+        return sendEncodedTransactions(txs.stream().map(tx -> Jcs.canonicalize(tx.toJson())).toList());
+    }
+
+    /** {@link #sendTransactions} of transactions already in their canonical JSON, e.g. signed ahead of time. */
+    public Reply sendEncodedTransactions(List<byte[]> canonicalTxs) {
+        int size = BATCH_OPEN.length + BATCH_CLOSE.length + canonicalTxs.size();
+        for (byte[] tx : canonicalTxs) size += tx.length;
+        ByteArrayOutputStream body = new ByteArrayOutputStream(size);
         body.writeBytes(BATCH_OPEN);
-        for (int i = 0; i < txs.size(); i++) {
+        for (int i = 0; i < canonicalTxs.size(); i++) {
             if (i > 0) body.write(',');
-            body.writeBytes(Jcs.canonicalize(txs.get(i).toJson()));
+            body.writeBytes(canonicalTxs.get(i));
         }
         body.writeBytes(BATCH_CLOSE);
         return send(postRequest("/tx/batch", body.toByteArray()));
+    }
+
+    /** {@code POST /tx/send} of one transaction already in its canonical JSON. */
+    public Reply sendEncodedTransaction(byte[] canonicalTx) {
+        return send(postRequest("/tx/send", canonicalTx));
     }
 
     /** Sends without waiting, for load generators; the future fails only when the node is unreachable. */

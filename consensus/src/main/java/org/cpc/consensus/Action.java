@@ -24,6 +24,14 @@ public sealed interface Action<B> {
             implements Action<B> {}
 
     /**
+     * This validator proposes round 0 of the height the machine just entered, once the commit pause is over: the
+     * application may build that block now, in the pause, and hand it back when {@link RequestProposal} comes, if
+     * nothing it was built on has changed by then. Only a hint; {@code lastCommit} as in {@link RequestProposal}.
+     */
+    record PrepareProposal<B>(long height, String proposerAddress, CommitCertificate lastCommit)
+            implements Action<B> {}
+
+    /**
      * Ask the application whether {@code block} is a valid block for {@code height} (on top of the committed
      * chain) and pass the verdict to {@link TendermintMachine#onValidity}. Asked once per block hash and height.
      */

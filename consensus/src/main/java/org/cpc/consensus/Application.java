@@ -18,6 +18,13 @@ public interface Application<B> extends BlockHasher<B> {
      */
     B propose(long height, int round, String proposerAddress, long timestampMs, CommitCertificate lastCommit);
 
+    /**
+     * Called in the commit pause when this validator will propose round 0 of {@code height}: the application may
+     * build that block now and return it from {@link #propose} if asked for the same (height, round 0, proposer,
+     * last commit) on the same head. Does nothing by default.
+     */
+    default void prepare(long height, String proposerAddress, long timestampMs, CommitCertificate lastCommit) {}
+
     /** Whether {@code block} is a valid next block for {@code height} on top of the committed chain. Pure. */
     boolean validate(long height, B block);
 

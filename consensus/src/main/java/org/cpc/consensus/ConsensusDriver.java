@@ -144,7 +144,19 @@ public final class ConsensusDriver<B> {
     public void gossipTick() {
         syncAsked.clear();
         syncServed.clear();
-        for (ConsensusMessage m : machine.gossip()) transport.broadcast(m);
+        List<ConsensusMessage> again = machine.gossip();
+        if (!again.isEmpty()) makeDurable();
+        for (ConsensusMessage m : again) transport.broadcast(m);
+    }
+
+    /**
+     * Before an own message leaves: the inputs that led to it are in the log, and the signatures in it are in the
+     * signer's record, both on disk. Each is one fsync when something was written since the last, none otherwise.
+     */
+    private void makeDurable() {
+        log.sync();
+        Signer s = machine.signer();
+        if (s != null) s.sync();
     }
 
     /** Logs {@code in}, then applies it; see {@link InputLog#append} for a peer message the log refuses. */
@@ -174,11 +186,11 @@ public final class ConsensusDriver<B> {
             Action<B> a = queue.poll();
             switch (a) {
                 case Action.BroadcastProposal<B> p -> {
-                    log.sync();
+                    makeDurable();
                     transport.broadcast(p.proposal());
                 }
                 case Action.BroadcastVote<B> v -> {
-                    log.sync();
+                    makeDurable();
                     transport.broadcast(v.vote());
                 }
                 case Action.ScheduleTimeout<B> t -> timers.schedule(t.timeout(), t.delayMs());
@@ -186,6 +198,8 @@ public final class ConsensusDriver<B> {
                     B block = app.propose(r.height(), r.round(), r.proposerAddress(), timers.nowMs(), r.lastCommit());
                     queue.addAll(applyLogged(new ConsensusInput.ProposalValue<>(r.height(), r.round(), block)));
                 }
+                case Action.PrepareProposal<B> p -> app.prepare(p.height(), p.proposerAddress(), timers.nowMs(),
+                        p.lastCommit());
                 case Action.RequestValidation<B> r -> queue.addAll(applyLogged(
                         new ConsensusInput.Validity<>(r.height(), r.blockHash(), app.validate(r.height(), r.block()))));
                 case Action.Commit<B> c -> {

@@ -22,8 +22,10 @@ import org.cpc.protocol.codec.JsonFields;
 
 /**
  * {@link SignStateStore} as an append-only file: one {@link RecordFraming} record (length, CRC-32C, JSON) per
- * signature, fsynced before {@link #save} returns — one fsync per signature, where rewriting a file atomically
- * costs three (file, rename, directory). The state is the records of the highest height, in order.
+ * signature, written by {@link #save} and fsynced by {@link #sync} — one fsync for all the signatures one consensus
+ * input produced (a lone validator's proposal, prevote and precommit come from one), where rewriting a file
+ * atomically costs three (file, rename, directory) per signature. The state is the records of the highest height,
+ * in order.
  *
  * <pre>
  * {"height":7,"round":0,"step":"proposal"|"prevote"|"precommit","sign_bytes_sha256":"…","signature":"…"}
@@ -47,6 +49,9 @@ public final class FileSignStateStore implements SignStateStore {
     /** Bytes of whole records (a torn tail past it is overwritten); -1 until loaded. */
     private long validLength = -1;
     private long lastHeight = -1;
+    /** Records written since the last fsync; whether the file was created by them (its directory entry too). */
+    private boolean dirty;
+    private boolean created;
 
     /** @param warnings told when a torn last record (a crash mid-append) is dropped */
     public FileSignStateStore(Path file, Consumer<String> warnings) {
@@ -131,13 +136,14 @@ public final class FileSignStateStore implements SignStateStore {
         }
         try {
             if (state.height() > lastHeight && validLength >= COMPACT_BYTES) {
+                sync(); // what was appended before is durable before the file is replaced
                 if (channel != null) channel.close();
                 channel = null;
                 writeAtomically(file, record);
                 validLength = record.length;
             } else {
-                boolean created = channel == null && !Files.exists(file);
                 if (channel == null) {
+                    created |= !Files.exists(file);
                     Files.createDirectories(file.getParent());
                     channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                     channel.truncate(validLength);
@@ -145,14 +151,26 @@ public final class FileSignStateStore implements SignStateStore {
                 channel.position(validLength);
                 ByteBuffer b = ByteBuffer.wrap(record);
                 while (b.hasRemaining()) channel.write(b);
-                channel.force(false);
-                if (created) syncDirectory(file.getParent());
+                dirty = true;
                 validLength += record.length;
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
         lastHeight = state.height();
+    }
+
+    @Override
+    public synchronized void sync() {
+        if (!dirty) return;
+        try {
+            channel.force(false);
+            if (created) syncDirectory(file.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot sync " + file + ": " + e.getMessage(), e);
+        }
+        dirty = false;
+        created = false;
     }
 
     /** Replaces {@code target} by {@code bytes} so that a crash leaves either the old or the new content. */

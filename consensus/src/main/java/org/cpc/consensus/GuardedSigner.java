@@ -9,7 +9,8 @@ import org.cpc.protocol.crypto.Sha256;
 
 /**
  * Double-sign protection around a validator's key (CometBFT's file privval): before a signature leaves, the
- * (height, round, step) it covers is recorded durably in a {@link SignStateStore}. A request for an earlier
+ * (height, round, step) it covers is recorded durably in a {@link SignStateStore} — written when it is signed, and
+ * fsynced by {@link #sync}, which the driver calls before sending anything. A request for an earlier
  * position is refused, except that any position of that height already signed returns the stored signature when
  * the sign bytes are identical (a restarted node replaying its WAL and re-broadcasting what it signed before the
  * crash) — and is refused when they differ. Refusals throw
@@ -69,6 +70,12 @@ public final class GuardedSigner implements Signer {
         store.save(next);
         last = next;
         return signature;
+    }
+
+    /** Makes the sign state durable: a signature {@link #sign} returned may leave the process after this. */
+    @Override
+    public synchronized void sync() {
+        store.sync();
     }
 
     private SignRefusedException refuse(String why) {

@@ -24,6 +24,15 @@ public final class MessageCodec<B> {
     public interface BlockCodec<B> extends BlockHasher<B> {
         JsonNode toJson(B block);
 
+        /** {@link #toJson}'s object as UTF-8 bytes; a codec that can write them without the tree should. */
+        default byte[] toJsonBytes(B block) {
+            try {
+                return Json.MAPPER.writeValueAsBytes(toJson(block));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("a block's JSON could not be written", e);
+            }
+        }
+
         B fromJson(JsonNode node);
     }
 

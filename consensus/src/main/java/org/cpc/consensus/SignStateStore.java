@@ -7,6 +7,9 @@ public interface SignStateStore {
     /** The state saved last, or empty for a validator that has never signed; throws if it cannot be read. */
     Optional<SignState> load();
 
-    /** Saves {@code state} durably (on disk, fsynced) before returning: a signature leaves only after this. */
+    /** Writes {@code state}; durable once {@link #sync} returns, and a signature leaves only after that. */
     void save(SignState state);
+
+    /** Makes every state saved so far durable (fsynced). */
+    default void sync() {}
 }

@@ -16,6 +16,13 @@ public interface Signer {
     /** Hex signature over {@code message}. */
     String sign(byte[] message);
 
+    /**
+     * Makes the record of every signature given so far durable ({@link GuardedSigner}: its sign state on disk); the
+     * driver calls it before any of them leaves the process, so the signatures one input produces cost one fsync
+     * together. A plain key keeps no record.
+     */
+    default void sync() {}
+
     /** The key of {@code address} whose signatures {@code sign} makes. */
     static Signer of(String address, Function<byte[], String> sign) {
         return new Signer() {

@@ -263,6 +263,11 @@ public final class TendermintMachine<B> {
         return signer == null ? null : signer.address();
     }
 
+    /** This validator's key, or null for a non-validator: the driver syncs its record before anything is sent. */
+    public Signer signer() {
+        return signer;
+    }
+
     public String chainId() {
         return chainId;
     }
@@ -372,6 +377,7 @@ public final class TendermintMachine<B> {
         if (delayMs > 0) {
             step = Step.NEW_HEIGHT;
             out.add(new Action.ScheduleTimeout<>(new Timeout(Step.NEW_HEIGHT, h, 0), delayMs));
+            if (isProposer(0)) out.add(new Action.PrepareProposal<>(h, signer.address(), lastCommit));
         } else {
             startRound(0);
         }

@@ -56,7 +56,16 @@ public final class WalCodec<B> {
                 o.put("input", "proposal_value");
                 o.put("height", p.height());
                 o.put("round", p.round());
-                o.set("block", blocks.toJson(p.block()));
+                // The block is nearly all of the record: its bytes are spliced in rather than built as a tree.
+                byte[] head = write(o);
+                byte[] block = blocks.toJsonBytes(p.block());
+                byte[] field = ",\"block\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(head.length + field.length + block.length);
+                out.write(head, 0, head.length - 1);
+                out.writeBytes(field);
+                out.writeBytes(block);
+                out.write('}');
+                return out.toByteArray();
             }
             case ConsensusInput.Validity<B> v -> {
                 o.put("input", "validity");
@@ -65,6 +74,10 @@ public final class WalCodec<B> {
                 o.put("valid", v.valid());
             }
         }
+        return write(o);
+    }
+
+    private static byte[] write(ObjectNode o) {
         try {
             return Json.MAPPER.writeValueAsBytes(o);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
  * is "killed" at random moments: its machine and driver are thrown away (its committed chain, like the node's
  * RocksDB, survives) and rebuilt from the files. A clean crash (the WAL intact) must rebuild exactly the state it
  * had — height, round, step, lock and valid value; a crash that also loses the WAL's tail (harsher than a real
- * crash, which loses only what was never fsynced and so never sent) must still never sign a conflicting message.
+ * crash, which loses only what was never fsynced and so never sent) and the sign state's records written since its
+ * last fsync (the signer writes each signature and fsyncs once before any leaves) must still never sign a
+ * conflicting message.
  * Throughout, every proposal and vote validator 0 ever sends is recorded and must never conflict.
  */
 class WalReplayTest {
@@ -56,6 +58,7 @@ class WalReplayTest {
     final ConsensusDriver<SimBlock>[] drivers = new ConsensusDriver[4];
     final int[] generation = new int[4];
     FileWal<SimBlock> wal;
+    SyncTracking signState;
     /** What validator 0 sent, by (height, round, kind): the content must be unique. */
     final Map<String, String> sent = new HashMap<>();
 
@@ -98,7 +101,10 @@ class WalReplayTest {
                 State before = State.of(drivers[0].machine());
                 if (before.lockedRound() >= 0) locked++;
                 wal.close();
-                if (loseTail) loseTail(rnd);
+                if (loseTail) {
+                    loseTail(rnd);
+                    signState.loseUnsynced();
+                }
                 boolean replayed = boot0(true);
                 if (!loseTail) {
                     assertThat(replayed).as("a WAL for the current height exists").isTrue();
@@ -136,8 +142,8 @@ class WalReplayTest {
     /** (Re)starts validator 0 from its files; true if it replayed a WAL. */
     private boolean boot0(boolean restart) {
         generation[0]++;
-        GuardedSigner signer = new GuardedSigner(keys.signer(ADDR.get(0)),
-                new FileSignStateStore(dir.resolve("priv_validator_state.log"), w -> {}), e -> {});
+        signState = new SyncTracking(dir.resolve("priv_validator_state.log"));
+        GuardedSigner signer = new GuardedSigner(keys.signer(ADDR.get(0)), signState, e -> {});
         wal = FileWal.open(dir.resolve("wal"), new WalCodec<>(MessageCodecTest.SIM_BLOCKS), FileWal.DEFAULT_CAP_BYTES, w -> {});
         drivers[0] = driver(0, signer, wal);
         long next = apps[0].headHeight() + 1;
@@ -148,6 +154,56 @@ class WalReplayTest {
         }
         drivers[0].start(next, restart ? T.commit() : 0);
         return false;
+    }
+
+    /** The real sign-state store, remembering its file's length at the last fsync: what a power cut keeps. */
+    static final class SyncTracking implements SignStateStore {
+        private final Path file;
+        private final FileSignStateStore real;
+        private long synced;
+
+        SyncTracking(Path file) {
+            this.file = file;
+            this.real = new FileSignStateStore(file, w -> {});
+        }
+
+        @Override
+        public java.util.Optional<SignState> load() {
+            java.util.Optional<SignState> s = real.load();
+            synced = size();
+            return s;
+        }
+
+        @Override
+        public void save(SignState state) {
+            real.save(state);
+            synced = Math.min(synced, size()); // a compaction replaced the file, durably
+        }
+
+        @Override
+        public void sync() {
+            real.sync();
+            synced = size();
+        }
+
+        /** Cuts the file back to what was fsynced. */
+        void loseUnsynced() {
+            try {
+                if (Files.exists(file) && Files.size(file) > synced) {
+                    Files.write(file, java.util.Arrays.copyOf(Files.readAllBytes(file), (int) synced));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private long size() {
+            try {
+                return Files.exists(file) ? Files.size(file) : 0;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     /** Cuts the WAL anywhere after its start record (possibly mid-record). */

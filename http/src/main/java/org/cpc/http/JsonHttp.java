@@ -26,6 +26,11 @@ public final class JsonHttp {
         return o;
     }
 
+    /** An answer already written as JSON (e.g. from stored bytes). */
+    public static void jsonBytes(Context ctx, int status, byte[] body) {
+        ctx.status(status).contentType(JSON).result(body);
+    }
+
     public static void json(Context ctx, int status, JsonNode body) {
         try {
             ctx.status(status).contentType(JSON).result(Json.MAPPER.writeValueAsBytes(body));

@@ -115,6 +115,11 @@ class NodeApiTest {
 
         JsonNode block = TestNode.json(node.get("/block/" + included.path("block_height").asLong()));
         assertThat(block.path("transactions")).extracting(Jcs::canonicalString).contains(Jcs.canonicalString(tx.toJson()));
+        // Served from the stored bytes with the certificate spliced in: the block's own fields, then "commit".
+        assertThat(block.properties()).extracting(java.util.Map.Entry::getKey)
+                .containsExactly("hash", "header", "transactions", "signature", "last_commit", "evidence", "commit");
+        assertThat(block.path("commit").path("signatures").size()).isEqualTo(1);
+        assertThat(org.cpc.protocol.types.Block.fromJson(block).hashHex()).isEqualTo(block.path("hash").asText());
     }
 
     @Test

@@ -53,6 +53,13 @@ public interface ChainQuery {
      */
     Optional<JsonNode> commitOf(long height);
 
+    /**
+     * {@code GET /block/{height}}'s body: the block's JSON with its commit certificate (or null) beside it as
+     * {@code commit}, written from the stored bytes instead of decoding the block and encoding it again; empty
+     * where {@link #block} is.
+     */
+    Optional<byte[]> blockWithCommitJson(long height);
+
     /** The SUBMIT_RESULTs of a committed block in block order with each one's reward; empty past the head. */
     Optional<List<ResultReward>> blockResults(long height);
 

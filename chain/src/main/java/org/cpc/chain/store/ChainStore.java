@@ -635,14 +635,14 @@ public final class ChainStore implements AutoCloseable {
             for (int i = 0; i < restored.size(); i++) {
                 Block block = restored.get(i);
                 long h = block.header().height();
-                b.put(blocks, be64(h), Json.MAPPER.writeValueAsBytes(block.toJson()));
+                b.put(blocks, be64(h), block.jsonBytes());
                 b.put(blockHash, Hex.decode(block.hashHex()), be64(h));
                 b.put(commits, be64(h), commitBytes.get(i));
             }
             b.put(meta, EARLIEST_BLOCK, be64(restored.getFirst().header().height()));
             b.put(meta, HEAD, be64(restored.getLast().header().height()));
             db.write(syncWrite, b);
-        } catch (RocksDBException | com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (RocksDBException e) {
             throw new ChainStoreException("writing the restored head to " + dir + " failed: " + e.getMessage(), e);
         }
     }

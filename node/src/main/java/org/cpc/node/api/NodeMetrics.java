@@ -30,6 +30,7 @@ public final class NodeMetrics {
     private final ConcurrentMap<String, Counter> rejected = new ConcurrentHashMap<>();
     private final Timer blockProduction;
     private final Counter blockTxs;
+    private final Counter blocksPrepared;
     private final Timer blockInterval;
     private final Timer commitDelay;
     private final Counter committedTxs;
@@ -46,6 +47,8 @@ public final class NodeMetrics {
         blockProduction = Timer.builder("cpc_block_production")
                 .description("time from proposal to durable commit of a block this node produced")
                 .register(registry);
+        blocksPrepared = Counter.builder("cpc_blocks_prepared")
+                .description("blocks this node produced that it built in the commit pause (full ones)").register(registry);
         blockTxs = Counter.builder("cpc_block_txs").description("transactions in blocks this node produced")
                 .register(registry);
         Gauge.builder("cpc_chain_head_timestamp_seconds", chain, c -> c.head().header().timestamp() / 1000.0)
@@ -129,6 +132,7 @@ public final class NodeMetrics {
     public void blockProduced(ChainApplication.Produced p) {
         blockProduction.record(Duration.ofNanos(p.nanos()));
         blockTxs.increment(p.block().transactions().size());
+        if (p.prepared()) blocksPrepared.increment();
     }
 
     public void httpRequest(String method, String route, int status, long nanos) {

@@ -26,6 +26,7 @@ import org.cpc.chain.mempool.StrikeWindow;
 import org.cpc.http.ApiException;
 import org.cpc.http.ApiServer;
 import org.cpc.http.HttpService;
+import org.cpc.http.JsonHttp;
 import org.cpc.http.Requests;
 import org.cpc.node.net.NodeNetwork;
 import org.cpc.p2p.PeerInfo;
@@ -227,8 +228,8 @@ public final class NodeServer extends ApiServer<NodeServer> {
 
     private void block(Context ctx) {
         long height = heightParam(ctx);
-        Block b = query.block(height).orElseThrow(() -> noBlock(height));
-        json(ctx, 200, withCommit(query, b));
+        byte[] body = query.blockWithCommitJson(height).orElseThrow(() -> noBlock(height));
+        JsonHttp.jsonBytes(ctx, 200, body);
     }
 
     /** The block's JSON with its commit certificate beside it: {@code "commit": {"round", "signatures"}} or null. */

@@ -21,6 +21,11 @@ public final class BlockJson implements MessageCodec.BlockCodec<Block> {
     }
 
     @Override
+    public byte[] toJsonBytes(Block block) {
+        return block.jsonBytes();
+    }
+
+    @Override
     public Block fromJson(JsonNode node) {
         return Block.fromJson(node);
     }

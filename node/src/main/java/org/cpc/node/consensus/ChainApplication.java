@@ -2,6 +2,7 @@ package org.cpc.node.consensus;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -12,6 +13,7 @@ import org.cpc.chain.InvalidBlockException;
 import org.cpc.consensus.Application;
 import org.cpc.consensus.CommitCertificate;
 import org.cpc.consensus.Decision;
+import org.cpc.protocol.gas.GasSchedule;
 import org.cpc.protocol.keys.ValidatorKey;
 import org.cpc.protocol.types.Block;
 
@@ -21,15 +23,26 @@ import org.cpc.protocol.types.Block;
  * {@code chain.commit(block, certificate JSON)} — block and certificate in one atomic write.
  */
 public final class ChainApplication implements Application<Block> {
-    /** A block this node proposed and committed, and how long it took from proposal to durable commit. */
-    public record Produced(Block block, long nanos) {}
+    /**
+     * A block this node proposed and committed, how long it took from the start of its building to durable commit,
+     * and whether it was built in the commit pause ({@link #prepare}).
+     */
+    public record Produced(Block block, long nanos, boolean prepared) {}
+
+    /** When the building of a proposal of ours started, and whether in the commit pause. */
+    private record Proposed(long t0, boolean prepared) {}
 
     private final Chain chain;
     private final ValidatorKey key;
     private final Consumer<Produced> onProduced;
     private final EvidenceStore evidence;
     /** Proposal start times of our own blocks by hash, until they are committed (cleared on every commit). */
-    private final ConcurrentMap<String, Long> proposedAt = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Proposed> proposedAt = new ConcurrentHashMap<>();
+    /** A full block built in the commit pause for round 0 of the next height, and what it was built on. */
+    private Prepared prepared;
+
+    private record Prepared(long height, String parentHash, String proposer, CommitCertificate lastCommit,
+                            Block block, long t0) {}
 
     /** @param key this validator's key; null for a node that follows consensus without proposing */
     /** @param evidence the equivocations this node saw, offered to each block it proposes */
@@ -48,6 +61,40 @@ public final class ChainApplication implements Application<Block> {
     @Override
     public Block propose(long height, int round, String proposerAddress, long timestampMs,
                          CommitCertificate lastCommit) {
+        Prepared p = prepared;
+        prepared = null;
+        if (p != null && p.height() == height && round == 0 && p.proposer().equals(proposerAddress)
+                && Objects.equals(p.lastCommit(), lastCommit) && p.parentHash().equals(chain.head().hashHex())) {
+            proposedAt.put(p.block().hashHex(), new Proposed(p.t0(), true));
+            return p.block();
+        }
+        return build(height, round, proposerAddress, timestampMs, lastCommit);
+    }
+
+    /**
+     * Builds round 0's block in the commit pause, and keeps it only when it is full (the gas limit or
+     * {@code max_block_txs} reached): then nothing arriving during the pause could have joined it anyway, and the
+     * pause and the build overlap instead of adding up. A block with room is built again when proposed, so that
+     * under light load a transaction sent during the pause is not held back a block.
+     */
+    @Override
+    public void prepare(long height, String proposerAddress, long timestampMs, CommitCertificate lastCommit) {
+        prepared = null;
+        if (key == null || chain.head().header().height() + 1 != height) return;
+        long t0 = System.nanoTime();
+        Block block = build(height, 0, proposerAddress, timestampMs, lastCommit);
+        if (!full(block)) return;
+        prepared = new Prepared(height, block.header().prevHash(), proposerAddress, lastCommit, block, t0);
+    }
+
+    /** No transaction, not even the cheapest (a transfer), would have fitted. */
+    private boolean full(Block block) {
+        return block.header().gasLimit() - block.header().gasUsed() < GasSchedule.TRANSFER_GAS
+                || block.transactions().size() >= chain.params().maxBlockTxs();
+    }
+
+    private Block build(long height, int round, String proposerAddress, long timestampMs,
+                        CommitCertificate lastCommit) {
         if (key == null) throw new IllegalStateException("a non-validator was asked to propose height " + height);
         long t0 = System.nanoTime();
         Block head = chain.head();
@@ -62,7 +109,7 @@ public final class ChainApplication implements Application<Block> {
         List<JsonNode> offered = evidence.forBlock(minHeight, Block.MAX_EVIDENCE);
         Block block = BlockSigner.sign(chain.propose(proposerAddress, round, now,
                 lastCommit == null ? null : lastCommit.toJson(), offered), key.privateKey());
-        proposedAt.put(block.hashHex(), t0);
+        proposedAt.put(block.hashHex(), new Proposed(t0, false));
         return block;
     }
 
@@ -91,9 +138,9 @@ public final class ChainApplication implements Application<Block> {
             throw new IllegalStateException("cannot commit the decided block " + block.hashHex() + " at height "
                     + height + ": " + e.getMessage(), e);
         }
-        Long t0 = proposedAt.get(block.hashHex());
+        Proposed ours = proposedAt.get(block.hashHex());
         proposedAt.clear();
-        if (t0 != null) onProduced.accept(new Produced(block, System.nanoTime() - t0));
+        if (ours != null) onProduced.accept(new Produced(block, System.nanoTime() - ours.t0(), ours.prepared()));
     }
 
     /**

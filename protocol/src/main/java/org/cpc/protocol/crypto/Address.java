@@ -30,9 +30,25 @@ public final class Address {
         return Bech32.encode(VALIDATOR_PREFIX, keyHash(pubKeyBytes));
     }
 
+    /**
+     * Accounts decoded lately, direct-mapped by the address's hash code: a block of thousands of transfers checks
+     * the same few addresses again and again (the sender at admission, in the block and at commit), and a bech32
+     * checksum costs about a microsecond each time. A slot holds one immutable entry, so readers need no lock.
+     */
+    private static final int DECODED_SLOTS = 4096;
+    private record Decoded(String address, byte[] keyHash) {}
+    private static final java.util.concurrent.atomic.AtomicReferenceArray<Decoded> DECODED =
+            new java.util.concurrent.atomic.AtomicReferenceArray<>(DECODED_SLOTS);
+
     /** The 20-byte key hash of an account address. */
     public static byte[] decodeAccount(String address) {
-        return decode(address, ACCOUNT_PREFIX);
+        if (address == null) return decode(null, ACCOUNT_PREFIX);
+        int slot = address.hashCode() & (DECODED_SLOTS - 1);
+        Decoded d = DECODED.getAcquire(slot);
+        if (d != null && d.address().equals(address)) return d.keyHash().clone();
+        byte[] keyHash = decode(address, ACCOUNT_PREFIX);
+        DECODED.setRelease(slot, new Decoded(address, keyHash.clone()));
+        return keyHash;
     }
 
     /** The 20-byte key hash of a validator consensus address. */

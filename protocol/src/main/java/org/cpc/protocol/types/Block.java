@@ -75,6 +75,43 @@ public record Block(BlockHeader header, List<Transaction> transactions, String s
         return o;
     }
 
+    /** The last block {@link #jsonBytes()} encoded, with its bytes. */
+    private record Encoded(Block block, byte[] bytes) {}
+    private static final java.util.concurrent.atomic.AtomicReference<Encoded> LAST_ENCODED =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /**
+     * {@link #toJson()} as UTF-8 bytes, written without building the tree of its transactions. The block a node has
+     * just built is encoded twice otherwise (in the consensus log and in the store), so the bytes of the last block
+     * encoded are kept, by identity, and handed out again: callers must not change them.
+     */
+    public byte[] jsonBytes() {
+        Encoded last = LAST_ENCODED.get();
+        if (last != null && last.block() == this) return last.bytes();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(1024 + 512 * transactions.size());
+        try (com.fasterxml.jackson.core.JsonGenerator g = Json.MAPPER.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("hash", header.hashHex());
+            g.writeFieldName("header");
+            g.writeTree(header.toJson());
+            g.writeArrayFieldStart("transactions");
+            for (Transaction tx : transactions) tx.writeJson(g);
+            g.writeEndArray();
+            if (signature == null) g.writeNullField("signature"); else g.writeStringField("signature", signature);
+            g.writeFieldName("last_commit");
+            if (lastCommit == null) g.writeNull(); else g.writeTree(lastCommit);
+            g.writeArrayFieldStart("evidence");
+            for (JsonNode e : evidence) g.writeTree(e);
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        byte[] bytes = out.toByteArray();
+        LAST_ENCODED.set(new Encoded(this, bytes));
+        return bytes;
+    }
+
     /**
      * Reads a block; the optional {@code hash} field is informative and must match when present. A {@code commit}
      * field (the commit certificate served beside the block by the node API) is not part of the block and is

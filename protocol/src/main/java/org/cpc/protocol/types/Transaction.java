@@ -76,6 +76,29 @@ public record Transaction(
         return o;
     }
 
+    /**
+     * Writes {@link #toJson()}'s object, field for field in the same order, without building the tree: what a block
+     * of thousands of transactions is stored and logged as.
+     */
+    public void writeJson(com.fasterxml.jackson.core.JsonGenerator g) throws java.io.IOException {
+        g.writeStartObject();
+        g.writeStringField("chain_id", chainId);
+        g.writeStringField("tx_type", txType.name());
+        g.writeStringField("from_address", fromAddress);
+        if (toAddress == null) g.writeNullField("to_address"); else g.writeStringField("to_address", toAddress);
+        g.writeStringField("amount", amount.toString());
+        g.writeStringField("fee", fee.toString());
+        g.writeNumberField("nonce", nonce);
+        g.writeNumberField("gas_price", gasPrice);
+        g.writeNumberField("gas_limit", gasLimit);
+        g.writeNumberField("timestamp", timestamp);
+        g.writeStringField("pub_key", pubKey);
+        g.writeFieldName("payload");
+        g.writeTree(payload);
+        if (signature == null) g.writeNullField("signature"); else g.writeStringField("signature", signature);
+        g.writeEndObject();
+    }
+
     public byte[] signingBytes() {
         return Jcs.canonicalize(unsignedJson());
     }

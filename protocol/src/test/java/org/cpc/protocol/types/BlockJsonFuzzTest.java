@@ -31,6 +31,12 @@ class BlockJsonFuzzTest {
             return;
         }
         assertThat(b.hashHex()).hasSize(64);
+        // The streamed encoding (stored blocks, WAL records) is byte for byte the tree's.
+        try {
+            assertThat(b.jsonBytes()).isEqualTo(Json.MAPPER.writeValueAsBytes(b.toJson()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new AssertionError(e);
+        }
         byte[] canonical = Jcs.canonicalize(b.toJson());
         Block again = Block.fromJson(Json.parse(canonical));
         assertThat(Jcs.canonicalize(again.toJson())).isEqualTo(canonical);
