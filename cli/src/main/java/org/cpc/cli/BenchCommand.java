@@ -25,26 +25,24 @@ final class BenchCommand extends GroupCommand {
         void run(Path dir) throws Exception;
     }
 
+    /** A benchmark's run in a directory, printing to {@code out}. */
+    private interface Bench {
+        void run(PrintWriter out, Path dir) throws Exception;
+    }
+
     /**
-     * A benchmark that keeps its chains in a new temporary directory: its options are checked ({@link #check}, a
-     * usage error), then it runs there; its failure is exit code 1, naming the benchmark.
+     * A benchmark that keeps its chains in a new temporary directory: {@link #checked} checks its options (a usage
+     * error) and returns the run; its failure is exit code 1, naming the benchmark by its command name.
      */
     private abstract static class InTempDir implements Runnable {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-        private final String name;
 
-        InTempDir(String name) {
-            this.name = name;
-        }
-
-        abstract void check();
-
-        abstract void bench(PrintWriter out, Path dir) throws Exception;
+        abstract Bench checked();
 
         @Override
         public final void run() {
-            check();
-            inDir(name, null, dir -> bench(spec.commandLine().getOut(), dir));
+            Bench bench = checked();
+            inDir(spec.name(), null, dir -> bench.run(spec.commandLine().getOut(), dir));
         }
     }
 
@@ -123,18 +121,10 @@ final class BenchCommand extends GroupCommand {
         @Option(names = "--txs", defaultValue = "20000", description = "Transfers per pass (default: ${DEFAULT-VALUE}).")
         int txs;
 
-        Stages() {
-            super("stages");
-        }
-
         @Override
-        void check() {
+        Bench checked() {
             Errors.usageUnless(txs >= 1 && txs <= 1_000_000, "--txs must be 1..1000000");
-        }
-
-        @Override
-        void bench(PrintWriter out, Path dir) throws Exception {
-            org.cpc.bench.chain.IngestStages.run(out, txs, dir);
+            return (out, dir) -> org.cpc.bench.chain.IngestStages.run(out, txs, dir);
         }
     }
 
@@ -150,20 +140,12 @@ final class BenchCommand extends GroupCommand {
                 description = "Blocks the pruned store keeps (default: ${DEFAULT-VALUE}).")
         long keep;
 
-        PruningGrowthCommand() {
-            super("pruning");
-        }
-
         @Override
-        void check() {
+        Bench checked() {
             Errors.usageUnless(blocks >= 2 && txsPerBlock >= 1 && txsPerBlock <= 4000
                     && keep >= org.cpc.chain.Pruning.MIN_KEEP, "need --blocks >= 2, --txs-per-block 1..4000, --keep >= "
                     + org.cpc.chain.Pruning.MIN_KEEP);
-        }
-
-        @Override
-        void bench(PrintWriter out, Path dir) throws Exception {
-            org.cpc.bench.chain.PruningGrowth.run(out, blocks, txsPerBlock, keep, dir);
+            return (out, dir) -> org.cpc.bench.chain.PruningGrowth.run(out, blocks, txsPerBlock, keep, dir);
         }
     }
 
@@ -180,10 +162,6 @@ final class BenchCommand extends GroupCommand {
                 + " on every chain (default: the largest count; more makes a control of state size alone).")
         Integer accounts;
 
-        Delegators() {
-            super("delegators");
-        }
-
         private int most() {
             return counts.length == 0 ? 0 : java.util.Arrays.stream(counts).max().getAsInt();
         }
@@ -193,16 +171,12 @@ final class BenchCommand extends GroupCommand {
         }
 
         @Override
-        void check() {
+        Bench checked() {
             Errors.usageUnless(blocks >= 1 && counts.length > 0
                     && java.util.Arrays.stream(counts).allMatch(n -> n >= 1 && n <= 1_000_000)
                     && acc() >= most() && acc() <= 1_000_000, "need --blocks >= 1, --counts in 1..1000000 and"
                     + " --accounts from the largest count to 1000000");
-        }
-
-        @Override
-        void bench(PrintWriter out, Path dir) throws Exception {
-            org.cpc.bench.chain.DelegatorScaling.run(out, counts, acc(), blocks, dir);
+            return (out, dir) -> org.cpc.bench.chain.DelegatorScaling.run(out, counts, acc(), blocks, dir);
         }
     }
 
@@ -287,18 +261,10 @@ final class BenchCommand extends GroupCommand {
         @Option(names = "--proofs", defaultValue = "64", description = "Proofs, one per wrong job (default: ${DEFAULT-VALUE}).")
         int proofs;
 
-        Fraud() {
-            super("fraud");
-        }
-
         @Override
-        void check() {
+        Bench checked() {
             Errors.usageUnless(proofs >= 1 && proofs <= 1000, "--proofs must be 1..1000");
-        }
-
-        @Override
-        void bench(PrintWriter out, Path dir) throws Exception {
-            org.cpc.bench.chain.FraudProofBench.run(out, proofs, dir);
+            return (out, dir) -> org.cpc.bench.chain.FraudProofBench.run(out, proofs, dir);
         }
     }
 

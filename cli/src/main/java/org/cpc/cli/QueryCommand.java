@@ -38,19 +38,12 @@ final class QueryCommand extends GroupCommand {
         }
     }
 
-    /** A query about one account: the route is {@code PREFIX + ADDRESS + SUFFIX}. */
+    /** A query about one account, named as its route: {@code cpc query NAME ADDRESS} reads {@code /NAME/ADDRESS}. */
     abstract static class AddressQuery extends Query {
         @Parameters(paramLabel = "ADDRESS") String address;
-        private final String prefix;
-        private final String suffix;
 
-        AddressQuery(String prefix, String suffix) {
-            this.prefix = prefix;
-            this.suffix = suffix;
-        }
-
-        final String path() {
-            return prefix + NodeClient.encode(address) + suffix;
+        String path() {
+            return "/" + spec.name() + "/" + NodeClient.encode(address);
         }
     }
 
@@ -119,10 +112,6 @@ final class QueryCommand extends GroupCommand {
 
     @Command(name = "balance", description = "An account's balance and next nonce.")
     static final class Balance extends AddressQuery {
-        Balance() {
-            super("/balance/", "");
-        }
-
         void human(PrintWriter out, JsonNode b) {
             out.println(b.path("balance_cpc").asText() + " CPC (" + b.path("balance").asText() + " wei), next nonce "
                     + b.path("nonce").asLong());
@@ -151,10 +140,6 @@ final class QueryCommand extends GroupCommand {
 
     @Command(name = "validator", description = "One validator, by operator (cpc1...) or consensus (cpcvalcons1...) address.")
     static final class ValidatorQuery extends AddressQuery {
-        ValidatorQuery() {
-            super("/validator/", "");
-        }
-
         void human(PrintWriter out, JsonNode v) {
             out.println("operator:    " + v.path("operator_address").asText());
             out.println("consensus:   " + v.path("consensus_address").asText());
@@ -171,31 +156,30 @@ final class QueryCommand extends GroupCommand {
     }
 
     /**
-     * A delegator's list at {@code /delegator/ADDRESS/SECTION}: one line an entry of {@code items}, then the
-     * {@code total_cpc} of them all.
+     * A delegator's list, named as its section: {@code cpc query NAME ADDRESS} reads {@code /delegator/ADDRESS/NAME}
+     * and prints one line an entry of its list ({@link #items}), then the {@code total_cpc} of them all.
      */
     abstract static class DelegatorQuery extends AddressQuery {
-        private final String items;
+        /** The reply's list, named as the section but for {@code unbonding}'s {@code entries}. */
+        String items() {
+            return spec.name();
+        }
 
-        DelegatorQuery(String section, String items) {
-            super("/delegator/", "/" + section);
-            this.items = items;
+        @Override
+        final String path() {
+            return "/delegator/" + NodeClient.encode(address) + "/" + spec.name();
         }
 
         abstract String line(JsonNode item);
 
         final void human(PrintWriter out, JsonNode b) {
-            for (JsonNode item : b.path(items)) out.println(line(item));
+            for (JsonNode item : b.path(items())) out.println(line(item));
             out.println("total: " + b.path("total_cpc").asText() + " CPC");
         }
     }
 
     @Command(name = "delegations", description = "An account's bonds with their pending rewards.")
     static final class Delegations extends DelegatorQuery {
-        Delegations() {
-            super("delegations", "delegations");
-        }
-
         String line(JsonNode d) {
             return d.path("validator").asText() + "  " + d.path("amount_cpc").asText() + " CPC  pending rewards "
                     + d.path("pending_rewards_cpc").asText() + " CPC" + (d.path("self_bond").asBoolean() ? "  (self-bond)" : "");
@@ -204,10 +188,6 @@ final class QueryCommand extends GroupCommand {
 
     @Command(name = "rewards", description = "An account's pending staking rewards.")
     static final class Rewards extends DelegatorQuery {
-        Rewards() {
-            super("rewards", "rewards");
-        }
-
         String line(JsonNode r) {
             return r.path("validator").asText() + "  " + r.path("pending_rewards_cpc").asText() + " CPC";
         }
@@ -215,8 +195,9 @@ final class QueryCommand extends GroupCommand {
 
     @Command(name = "unbonding", description = "An account's unbonding entries.")
     static final class Unbonding extends DelegatorQuery {
-        Unbonding() {
-            super("unbonding", "entries");
+        @Override
+        String items() {
+            return "entries";
         }
 
         String line(JsonNode e) {
@@ -240,10 +221,6 @@ final class QueryCommand extends GroupCommand {
 
     @Command(name = "worker", description = "A worker's results, earnings, work bond and reputation.")
     static final class Worker extends AddressQuery {
-        Worker() {
-            super("/worker/", "");
-        }
-
         void human(PrintWriter out, JsonNode w) {
             out.println(w.path("address").asText() + ": " + w.path("accepted_results").asLong() + " results accepted, "
                     + w.path("earned_cpc").asText() + " CPC earned");

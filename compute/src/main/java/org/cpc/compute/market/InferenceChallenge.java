@@ -92,10 +92,7 @@ public final class InferenceChallenge implements ChallengeType {
     @Override
     public void validatePayload(JsonNode payload) {
         Payloads.onlyFields(payload, name(), FIELDS);
-        Payloads.hash(payload, name(), "model");
-        Payloads.hash(payload, name(), "model_commitment");
-        Payloads.hash(payload, name(), "input");
-        Payloads.hash(payload, name(), "input_root");
+        Payloads.hashes(payload, name(), "model", "model_commitment", "input", "input_root");
         long samples = Payloads.integer(payload, name(), "samples", 1, MAX_SAMPLES);
         long perJob = Payloads.integer(payload, name(), "samples_per_job", 1, MAX_SAMPLES);
         long in = Payloads.integer(payload, name(), "sample_input_bytes", 1, LIMITS.inputBytes());
@@ -140,7 +137,7 @@ public final class InferenceChallenge implements ChallengeType {
 
     @Override
     public List<String> inputBlobs(JsonNode payload) {
-        return List.of(payload.get("model").textValue(), payload.get("input").textValue());
+        return Payloads.blobs(payload, "model", "input");
     }
 
     @Override
@@ -222,11 +219,7 @@ public final class InferenceChallenge implements ChallengeType {
 
     @Override
     public ObjectNode describeJob(JsonNode payload, int index) {
-        Spec s = Spec.of(payload);
-        ObjectNode o = Json.object();
-        o.put("sample_start", s.first(index));
-        o.put("sample_end", s.first(index) + s.count(index));
-        return o;
+        return Spec.of(payload).describe(index, "sample");
     }
 
     /** samples × sample_macs. */

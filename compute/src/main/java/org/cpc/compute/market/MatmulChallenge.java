@@ -49,10 +49,7 @@ public final class MatmulChallenge implements ChallengeType {
     @Override
     public void validatePayload(JsonNode payload) {
         Payloads.onlyFields(payload, name(), FIELDS);
-        Payloads.hash(payload, name(), "a");
-        Payloads.hash(payload, name(), "b");
-        Payloads.hash(payload, name(), "a_root");
-        Payloads.hash(payload, name(), "b_root");
+        Payloads.hashes(payload, name(), "a", "b", "a_root", "b_root");
         long m = Payloads.integer(payload, name(), "m", 1, MAX_DIM);
         long k = Payloads.integer(payload, name(), "k", 1, MAX_K);
         long n = Payloads.integer(payload, name(), "n", 1, MAX_DIM);
@@ -93,7 +90,7 @@ public final class MatmulChallenge implements ChallengeType {
 
     @Override
     public List<String> inputBlobs(JsonNode payload) {
-        return List.of(payload.get("a").textValue(), payload.get("b").textValue());
+        return Payloads.blobs(payload, "a", "b");
     }
 
     @Override
@@ -168,11 +165,7 @@ public final class MatmulChallenge implements ChallengeType {
 
     @Override
     public ObjectNode describeJob(JsonNode payload, int index) {
-        Shape s = Shape.of(payload);
-        ObjectNode o = Json.object();
-        o.put("row_start", s.first(index));
-        o.put("row_end", s.first(index) + s.count(index));
-        return o;
+        return Shape.of(payload).describe(index, "row");
     }
 
     /** rows × k × n. */

@@ -1,6 +1,7 @@
 package org.cpc.compute.market;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.cpc.protocol.codec.Hex;
@@ -29,11 +30,18 @@ final class Payloads {
         return v.longValue();
     }
 
-    static String hash(JsonNode payload, String type, String field) {
-        JsonNode v = payload.get(field);
-        if (v == null || !v.isTextual() || v.textValue().length() != 64 || !Hex.isHex(v.textValue())) {
-            throw new IllegalArgumentException(type + " payload." + field + " must be a SHA-256 hash: 64 lowercase hex characters");
+    /** Checks that each of {@code fields}, in this order, is a SHA-256 hash (of a blob, a root or a seed). */
+    static void hashes(JsonNode payload, String type, String... fields) {
+        for (String field : fields) {
+            JsonNode v = payload.get(field);
+            if (v == null || !v.isTextual() || v.textValue().length() != 64 || !Hex.isHex(v.textValue())) {
+                throw new IllegalArgumentException(type + " payload." + field + " must be a SHA-256 hash: 64 lowercase hex characters");
+            }
         }
-        return v.textValue();
+    }
+
+    /** The blob hashes that {@code fields} of a valid payload name, in this order. */
+    static List<String> blobs(JsonNode payload, String... fields) {
+        return Arrays.stream(fields).map(f -> payload.get(f).textValue()).toList();
     }
 }

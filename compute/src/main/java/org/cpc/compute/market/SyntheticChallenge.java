@@ -44,7 +44,7 @@ public final class SyntheticChallenge implements ChallengeType {
     @Override
     public void validatePayload(JsonNode payload) {
         Payloads.onlyFields(payload, name(), FIELDS);
-        Payloads.hash(payload, name(), "seed");
+        Payloads.hashes(payload, name(), "seed");
         Payloads.integer(payload, name(), "matrix_size", 2, MatrixGenerator.MAX_N);
         Payloads.integer(payload, name(), "iterations", 1, MAX_JOBS);
     }
