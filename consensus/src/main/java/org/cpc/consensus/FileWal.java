@@ -28,8 +28,11 @@ import java.util.function.Consumer;
 public final class FileWal<B> implements InputLog<B>, AutoCloseable {
     /** Per-height cap: about 40 rounds of 100 validators' signed votes (6.6 KB of hex each), plus proposals. */
     public static final long DEFAULT_CAP_BYTES = 64L * 1024 * 1024;
-    /** File size past which a new height rewrites the file instead of appending to it. */
-    public static final long ROTATE_BYTES = 4L * 1024 * 1024;
+    /**
+     * File size past which a new height rewrites the file instead of appending to it: a rewrite costs two fsyncs,
+     * and a proposer of full blocks logs ~2 MB of block a height, so this is some sixteen such heights.
+     */
+    public static final long ROTATE_BYTES = 32L * 1024 * 1024;
     /** Largest record: a proposal or decision with its block (a full devnet block is well under this). */
     public static final int MAX_RECORD_BYTES = 32 * 1024 * 1024;
 

@@ -35,7 +35,7 @@ public final class Address {
      * the same few addresses again and again (the sender at admission, in the block and at commit), and a bech32
      * checksum costs about a microsecond each time. A slot holds one immutable entry, so readers need no lock.
      */
-    private static final int DECODED_SLOTS = 4096;
+    private static final int DECODED_SLOTS = 1 << 16;
     private record Decoded(String address, byte[] keyHash) {}
     private static final java.util.concurrent.atomic.AtomicReferenceArray<Decoded> DECODED =
             new java.util.concurrent.atomic.AtomicReferenceArray<>(DECODED_SLOTS);
