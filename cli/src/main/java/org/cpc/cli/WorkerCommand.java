@@ -3,6 +3,7 @@ package org.cpc.cli;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -101,27 +102,7 @@ final class WorkerCommand extends GroupCommand {
             SoloWorker worker = new SoloWorker(new NodeApi(node.client()), account, compute,
                     new StatusReporter(spec.commandLine().getErr(), StatusReporter.onTerminal()));
             serveMetrics(metrics, "solo", compute, worker);
-            FutureTask<Void> loop = new FutureTask<>(worker, null);
-            Thread.ofPlatform().name("solo-worker").start(loop);
-            List<Runnable> restore = onStopSignals(worker::stop);
-            try {
-                while (true) {
-                    try {
-                        loop.get(100, TimeUnit.MILLISECONDS);
-                        return;
-                    } catch (TimeoutException e) {
-                        if (stopAfter != null && worker.status().accepted() >= stopAfter) worker.stop();
-                    }
-                }
-            } catch (ExecutionException e) {
-                // Only computing itself fails the loop (node outages are waited out): a broken backend.
-                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                worker.stop();
-            } finally {
-                restore.forEach(Runnable::run);
-            }
+            runUntilDone("solo-worker", worker, worker::stop, () -> worker.status().accepted());
         }
 
         private void runPool(AccountKey account, ComputeBackend compute, WorkerMetrics metrics) {
@@ -138,16 +119,32 @@ final class WorkerCommand extends GroupCommand {
                 throw new Errors.CliException(Cpc.EXIT_USAGE, e.getMessage());
             }
             serveMetrics(metrics, "pool", compute, worker);
-            Thread loop = Thread.ofPlatform().name("pool-worker").start(worker);
-            List<Runnable> restore = onStopSignals(worker::stop);
+            runUntilDone("pool-worker", worker, worker::stop, () -> worker.status().done());
+        }
+
+        /**
+         * Runs a worker's loop on its own thread until it ends, a stop signal stops it, or it has done
+         * {@code --stop-after} jobs ({@code done}). A loop that fails fails the command: only computing itself ends
+         * a loop that way (node and pool outages are waited out), so it is a broken backend.
+         */
+        private void runUntilDone(String thread, Runnable loop, Runnable stop, LongSupplier done) {
+            FutureTask<Void> task = new FutureTask<>(loop, null);
+            Thread.ofPlatform().name(thread).start(task);
+            List<Runnable> restore = onStopSignals(stop);
             try {
-                while (loop.isAlive()) {
-                    loop.join(100);
-                    if (stopAfter != null && worker.status().done() >= stopAfter) worker.stop();
+                while (true) {
+                    try {
+                        task.get(100, TimeUnit.MILLISECONDS);
+                        return;
+                    } catch (TimeoutException e) {
+                        if (stopAfter != null && done.getAsLong() >= stopAfter) stop.run();
+                    }
                 }
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                worker.stop();
+                stop.run();
             } finally {
                 restore.forEach(Runnable::run);
             }
