@@ -166,6 +166,8 @@ final class BenchTpsCommand implements Runnable {
         LongAdder rejected = new LongAdder();
         LongAccumulator maxLagNanos = new LongAccumulator(Math::max, 0);
         long cpu0 = processCpuNanos();
+        ThreadCpu.Sample threads0 = ThreadCpu.sample();
+        LongAdder clientCpu = new LongAdder();
         long start = System.nanoTime();
         long end = start + duration * 1_000_000_000L;
         List<Thread> threads = new ArrayList<>();
@@ -175,9 +177,17 @@ final class BenchTpsCommand implements Runnable {
             NodeClient target = nodes.get(c % nodes.size());
             SendSchedule schedule = SendSchedule.of(start, end, ratePerS, c, clients);
             Tally tally = new Tally(accepted, rejected, maxLagNanos, submitted, signed);
-            threads.add(Thread.ofPlatform().name("bench-client-" + c).start(batch == 0
+            Runnable client = batch == 0
                     ? () -> send(target, mine, sink, params, schedule, tally)
-                    : () -> sendBatches(target, mine, sink, params, schedule, batch, tally)));
+                    : () -> sendBatches(target, mine, sink, params, schedule, batch, tally);
+            threads.add(Thread.ofPlatform().name("bench-client-" + c).start(() -> {
+                try {
+                    client.run();
+                } finally {
+                    // It ends before the last sample of the threads' CPU: it says what it spent itself.
+                    clientCpu.add(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
+                }
+            }));
         }
         try {
             for (Thread t : threads) t.join();
@@ -191,6 +201,8 @@ final class BenchTpsCommand implements Runnable {
         watcher.awaitHeight(h1);
         watcher.stop();
         long cpu = processCpuNanos() - cpu0;
+        Map<String, Long> byThread = ThreadCpu.between(threads0, ThreadCpu.sample(), cpu,
+                Map.of(ThreadCpu.LOAD_GENERATOR, clientCpu.sum()));
         long committed = 0;
         long laterRounds = 0;
         long t0 = block(node0, h0).path("header").path("timestamp").asLong();
@@ -221,6 +233,13 @@ final class BenchTpsCommand implements Runnable {
         out.printf("CPU of this process (nodes and clients): %.1f s = %.0f µs per committed tx;"
                 + " %d cores to itself would carry at most %.0f tx/s%n", cpu / 1e9, f.cpuMicrosPerTx(), cores,
                 f.cpuMicrosPerTx() == 0 ? 0 : cores * 1e6 / f.cpuMicrosPerTx());
+        if (committed > 0) {
+            StringBuilder b = new StringBuilder("CPU by thread, µs per committed tx:");
+            for (Map.Entry<String, Long> g : byThread.entrySet()) {
+                b.append(String.format(" %s %.0f;", g.getKey(), g.getValue() / 1000.0 / committed));
+            }
+            out.println(b.substring(0, b.length() - 1));
+        }
         out.flush();
         return f;
     }

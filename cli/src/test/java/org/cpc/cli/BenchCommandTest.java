@@ -80,7 +80,8 @@ class BenchCommandTest {
                 "--clients", "2", "--accounts", "4", "--batch", "2", "--presign");
         assertThat(r.exit()).as(r.err()).isZero();
         // 20,000 tx/s for 2 s over 4 senders: 10,000 each.
-        assertThat(r.out()).contains("signed 40000 transfers ahead");
+        assertThat(r.out()).contains("signed 40000 transfers ahead", "CPU by thread, µs per committed tx:",
+                "block path (consensus thread)", "load generator", "JIT, GC, RocksDB and exited threads");
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("committed: (\\d+) tx").matcher(r.out());
         assertThat(m.find()).as(r.out()).isTrue();
         assertThat(Long.parseLong(m.group(1))).isPositive();
