@@ -44,6 +44,10 @@ final class BenchTpsCommand implements Runnable {
     int clients;
     @Option(names = "--duration", defaultValue = "20", paramLabel = "S", description = "Seconds of sending (default: ${DEFAULT-VALUE}).")
     int duration;
+    @Option(names = "--warmup", defaultValue = "0", paramLabel = "S",
+            description = "Seconds of sending first, as fast as accepted, that are not measured: the JIT compiles the"
+                    + " node's hot paths (default: ${DEFAULT-VALUE}).")
+    int warmup;
     @Option(names = "--accounts", defaultValue = "256", description = "Fresh sender accounts (default: ${DEFAULT-VALUE}).")
     int accounts;
     @Option(names = "--batch", defaultValue = "0", paramLabel = "N",
@@ -81,9 +85,9 @@ final class BenchTpsCommand implements Runnable {
 
     @Override
     public void run() {
-        if (clients < 1 || accounts < clients || duration < 1 || batch < 0 || batch > BATCH_LIMIT) {
+        if (clients < 1 || accounts < clients || duration < 1 || warmup < 0 || batch < 0 || batch > BATCH_LIMIT) {
             throw new Errors.CliException(Cpc.EXIT_USAGE, "need --clients >= 1, --accounts >= --clients, --duration >= 1,"
-                    + " --batch 0.." + BATCH_LIMIT);
+                    + " --warmup >= 0, --batch 0.." + BATCH_LIMIT);
         }
         OfferedRate offered;
         try {
@@ -131,30 +135,38 @@ final class BenchTpsCommand implements Runnable {
         summary.forEach(out::println);
     }
 
-    /** One saturated or paced measurement, or for a percentage the saturated one and then the paced one. */
+    /**
+     * Funds the senders from node0's faucet, sends the unmeasured warm-up, then one saturated or paced measurement,
+     * or for a percentage the saturated one and then the paced one, all from the same senders.
+     */
     private List<Figures> measureAll(List<NodeClient> nodes, OfferedRate offered, PrintWriter out) {
-        if (offered == null) return List.of(measure(nodes, 0, out));
-        if (!offered.relative()) return List.of(measure(nodes, offered.txPerS(), out));
-        Figures capacity = measure(nodes, 0, out);
+        List<Sender> senders = fund(nodes.getFirst(), nodes, out);
+        if (warmup > 0) {
+            out.printf("warming up for %d s (not counted)...%n", warmup);
+            measure(nodes, senders, 0, warmup, out);
+            out.println("-- end of warm-up; the measurement:");
+        }
+        if (offered == null) return List.of(measure(nodes, senders, 0, duration, out));
+        if (!offered.relative()) return List.of(measure(nodes, senders, offered.txPerS(), duration, out));
+        Figures capacity = measure(nodes, senders, 0, duration, out);
         long paced = offered.of(capacity.committedTps());
         out.printf("capacity %.0f committed tx/s; now offering %d%% of it: %d tx/s%n", capacity.committedTps(),
                 offered.percentOfCapacity(), paced);
-        return List.of(capacity, measure(nodes, paced, out));
+        return List.of(capacity, measure(nodes, senders, paced, duration, out));
     }
 
     /**
-     * Funds the senders from node0's faucet, then client c sends to node c mod N; node0's blocks are read as they
-     * are committed to time each transaction from its submission to its block.
+     * Client c sends to node c mod N for {@code seconds}; node0's blocks are read as they are committed to time each
+     * transaction from its submission to its block.
      */
-    private Figures measure(List<NodeClient> nodes, long ratePerS, PrintWriter out) {
+    private Figures measure(List<NodeClient> nodes, List<Sender> senders, long ratePerS, int seconds,
+                            PrintWriter out) {
         NodeClient node0 = nodes.getFirst();
         NetworkParams params = NetworkParams.fromJson(node0.params());
-
-        List<Sender> senders = fund(node0, nodes, out);
         String sink = AccountKey.of(Secp256k1.randomPrivateKey()).address();
-        PresignedTransfers signed = presign(senders, sink, params, ratePerS, out);
+        PresignedTransfers signed = presign(senders, sink, params, ratePerS, seconds, out);
         long h0 = node0.status().path("height").asLong();
-        out.printf("sending for %d s from %d clients over %d accounts to %d node%s, %s...%n", duration, clients,
+        out.printf("sending for %d s from %d clients over %d accounts to %d node%s, %s...%n", seconds, clients,
                 accounts, nodes.size(), nodes.size() == 1 ? "" : "s",
                 ratePerS == 0 ? "as fast as accepted" : "paced at " + ratePerS + " tx/s (open loop)");
         out.flush();
@@ -169,7 +181,7 @@ final class BenchTpsCommand implements Runnable {
         ThreadCpu.Sample threads0 = ThreadCpu.sample();
         LongAdder clientCpu = new LongAdder();
         long start = System.nanoTime();
-        long end = start + duration * 1_000_000_000L;
+        long end = start + seconds * 1_000_000_000L;
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             List<Sender> mine = new ArrayList<>();
@@ -280,10 +292,10 @@ final class BenchTpsCommand implements Runnable {
      * for the offered rate over the duration.
      */
     private PresignedTransfers presign(List<Sender> senders, String sink, NetworkParams params, long ratePerS,
-                                       PrintWriter out) {
+                                       int seconds, PrintWriter out) {
         if (!presign) return PresignedTransfers.none(senders.size());
         long tps = ratePerS > 0 ? ratePerS + ratePerS / 10 : PRESIGN_SATURATED_TPS;
-        int perSender = (int) Math.min(Integer.MAX_VALUE, (tps * duration + senders.size() - 1) / senders.size());
+        int perSender = (int) Math.min(Integer.MAX_VALUE, (tps * seconds + senders.size() - 1) / senders.size());
         long t0 = System.nanoTime();
         long[] next = senders.stream().mapToLong(s -> s.nonce()[0]).toArray();
         PresignedTransfers signed = PresignedTransfers.sign(senders.stream().map(Sender::key).toList(), next,
