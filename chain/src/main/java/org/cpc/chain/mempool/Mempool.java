@@ -39,10 +39,16 @@ public final class Mempool {
         }
     }
 
-    /** Worst first: lowest gas price, then farthest nonce, then latest arrival. */
-    private static final Comparator<Entry> WORST_FIRST = Comparator.comparingLong(Entry::gasPrice)
-            .thenComparing(Comparator.comparingLong(Entry::nonce).reversed())
-            .thenComparing(Comparator.comparingLong(Entry::seq).reversed());
+    /**
+     * Worst first: lowest gas price, then farthest nonce, then latest arrival. Written out rather than chained: a
+     * commit removes thousands of entries from the index this orders, some sixteen comparisons each.
+     */
+    private static final Comparator<Entry> WORST_FIRST = (a, b) -> {
+        int c = Long.compare(a.gasPrice(), b.gasPrice());
+        if (c != 0) return c;
+        c = Long.compare(b.nonce(), a.nonce());
+        return c != 0 ? c : Long.compare(b.seq(), a.seq());
+    };
 
     private final int perAccount;
     private final int capacity;
