@@ -237,13 +237,14 @@ public final class InferenceChallenge implements ChallengeType {
     }
 
     /**
-     * An upper bound: per sample and round, the Freivalds check reads each Conv/Dense layer's patches (at most its
-     * multiply-adds) and accumulators (at most the trace), and the rest is recomputed elementwise.
+     * An estimate from above: per sample and round, the Freivalds check reads each Conv/Dense layer's accumulators
+     * (at most the trace) and its input, or at most its multiply-adds for a Conv of stride above 1, and the rest is
+     * recomputed elementwise; {@link TraceVerifier#TYPICAL_ROUNDS} rounds.
      */
     @Override
     public long verifyMacs(JsonNode payload, int index) {
         Spec s = Spec.of(payload);
-        return s.count(index) * TraceVerifier.ROUNDS * (s.macs() + s.traceBytes());
+        return s.count(index) * TraceVerifier.TYPICAL_ROUNDS * (s.macs() + s.traceBytes());
     }
 
     /** Not defined without the model: {@link #resultHash(JsonNode, int, byte[], BlobSource)} reads it. */

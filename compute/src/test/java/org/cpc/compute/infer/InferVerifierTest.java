@@ -58,7 +58,7 @@ class InferVerifierTest {
             l.activations()[at] = IntModel.linear(model.ops().get(layer)).output(channel, l.accumulators()[at]);
             Optional<TraceVerifier.Failure> f = new TraceVerifier(model, new SplittableRandom(7)).verify(input, trace);
             assertThat(f).as("model %d", m).isPresent();
-            assertThat(f.get().reason()).contains("Freivalds");
+            assertThat(f.get().reason()).containsAnyOf("Freivalds", "outside"); // a large change leaves the range
             assertThat(f.get().layer()).isEqualTo(layer);
         }
     }

@@ -1,0 +1,56 @@
+package org.cpc.compute.infer;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+/**
+ * The {@link TraceVerifier}'s passes over a run of accumulators of one output channel (a Conv channel's positions)
+ * and over int8 inputs: on the Vector API where {@link Epilogue#VECTORS} holds ({@link AccumulatorVectors}), the
+ * remainder here, value by value, with the same arithmetic.
+ */
+final class AccumulatorRows {
+    /** Larger runs are summed in chunks, so that an exact int8 · 31-bit sum never leaves a long. */
+    static final int CHUNK = 1 << 20;
+
+    private AccumulatorRows() {}
+
+    /**
+     * The first q in [0, n) whose accumulator lies outside [lo, lo + width] or whose activation is not its
+     * requantization ({@link IntLinear#output} of channel o), or n when all pass.
+     */
+    static int check(IntLinear l, int o, MemorySegment acc, long at, ByteOrder order, byte[] acts, int actAt, int n,
+            int lo, int width) {
+        Requant r = l.requant()[o];
+        int q = Epilogue.VECTORS ? AccumulatorVectors.check(acc, at, order, acts, actAt, n, lo, width, r.multiplier(),
+                (long) lo * r.multiplier() + (1L << (r.shift() - 1)), r.shift(), l.outputZeroPoint(), l.low()) : 0;
+        for (; q < n; q++) {
+            int a = acc.get(JAVA_INT_UNALIGNED.withOrder(order), at + 4L * q);
+            if (Integer.compareUnsigned(a - lo, width) > 0 || acts[actAt + q] != l.output(o, a)) return q;
+        }
+        return n;
+    }
+
+    /** Σ_q s[sAt + q]·(acc[q] − lo) mod p, for accumulators in [lo, lo + 2^30]. */
+    static long dot(MemorySegment acc, long at, ByteOrder order, int n, int lo, long[] s, int sAt) {
+        long sum = Epilogue.VECTORS ? AccumulatorVectors.dot(acc, at, order, n, lo, s, sAt) : 0;
+        for (int q = Epilogue.VECTORS ? n & -8 : 0; q < n; q++) {
+            long a = acc.get(JAVA_INT_UNALIGNED.withOrder(order), at + 4L * q) - (long) lo;
+            sum = Field31.reduce(sum + a * s[sAt + q]);
+        }
+        return sum;
+    }
+
+    /** Σ_i x[xAt + i]·w[wAt + i] mod p for int8 x and w in [0, p). */
+    static long dotBytes(byte[] x, int xAt, long[] w, int wAt, int n) {
+        long total = 0;
+        for (int c = 0; c < n; c += CHUNK) {
+            int m = Math.min(CHUNK, n - c);
+            long sum = Epilogue.VECTORS ? AccumulatorVectors.dotBytes(x, xAt + c, w, wAt + c, m) : 0;
+            for (int i = Epilogue.VECTORS ? m & -8 : 0; i < m; i++) sum += x[xAt + c + i] * w[wAt + c + i];
+            total = Field31.add(total, Field31.of(sum));
+        }
+        return total;
+    }
+}

@@ -1,0 +1,80 @@
+package org.cpc.compute.infer;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link AccumulatorRows}' loops on the Vector API, 8 values at a time in 64-bit lanes; loaded only where
+ * {@link Epilogue#VECTORS} holds. Each method handles a prefix of whole vectors and leaves the rest (and, for
+ * {@link #check}, the vector that holds a failure) to the scalar loop, which says exactly where it is.
+ */
+final class AccumulatorVectors {
+    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_256;
+    private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_512;
+    private static final VectorSpecies<Byte> BYTES = ByteVector.SPECIES_64;
+    private static final int LANES = 8;
+
+    private AccumulatorVectors() {}
+
+    /**
+     * How many of the first n accumulators (from byte {@code at} of {@code acc}) lie in [lo, lo + width] and
+     * requantize to the activations from {@code acts[actAt]}: a multiple of 8, stopping before the first vector
+     * with a value that does not. {@code rounding} is lo·multiplier + 2^(shift−1), so that the product of acc − lo
+     * gives the requantization of acc.
+     */
+    static int check(MemorySegment acc, long at, ByteOrder order, byte[] acts, int actAt, int n, int lo, int width,
+            long multiplier, long rounding, int shift, int outputZero, int low) {
+        int q = 0;
+        for (; q <= n - LANES; q += LANES) {
+            IntVector a = IntVector.fromMemorySegment(INTS, acc, at + 4L * q, order).sub(lo);
+            LongVector wide = (LongVector) a.convertShape(VectorOperators.I2L, LONGS, 0);
+            LongVector y = EpilogueVectors.requantize(wide.mul(multiplier), rounding, shift, outputZero, low);
+            LongVector x = (LongVector) ByteVector.fromArray(BYTES, acts, actAt + q)
+                    .convertShape(VectorOperators.B2L, LONGS, 0);
+            if (a.compare(VectorOperators.UGT, width).anyTrue() || y.compare(VectorOperators.NE, x).anyTrue()) {
+                break;
+            }
+        }
+        return q;
+    }
+
+    /**
+     * Σ s[sAt + q]·(acc[q] − lo) over the first ⌊n/8⌋·8 accumulators, reduced mod p: each product is below 2^61
+     * (acc − lo ≤ 2^30, s &lt; 2^31), so three of them and a folded sum (below 2^32) fit a lane before it folds again.
+     */
+    static long dot(MemorySegment acc, long at, ByteOrder order, int n, int lo, long[] s, int sAt) {
+        LongVector sum = LongVector.zero(LONGS);
+        int q = 0;
+        int pending = 0;
+        for (; q <= n - LANES; q += LANES) {
+            LongVector a = (LongVector) IntVector.fromMemorySegment(INTS, acc, at + 4L * q, order).sub(lo)
+                    .convertShape(VectorOperators.I2L, LONGS, 0);
+            sum = sum.add(a.mul(LongVector.fromArray(LONGS, s, sAt + q)));
+            if (++pending == 3) {
+                sum = fold(sum);
+                pending = 0;
+            }
+        }
+        return Field31.reduce(fold(sum).reduceLanes(VectorOperators.ADD));
+    }
+
+    /** Σ x[xAt + i]·w[wAt + i] over the first ⌊n/8⌋·8 int8 values, exactly (|x·w| &lt; 2^38; n ≤ 2^24). */
+    static long dotBytes(byte[] x, int xAt, long[] w, int wAt, int n) {
+        LongVector sum = LongVector.zero(LONGS);
+        for (int i = 0; i <= n - LANES; i += LANES) {
+            LongVector v = (LongVector) ByteVector.fromArray(BYTES, x, xAt + i).convertShape(VectorOperators.B2L, LONGS, 0);
+            sum = sum.add(v.mul(LongVector.fromArray(LONGS, w, wAt + i)));
+        }
+        return sum.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Lanes below 2^63 to lanes below 2^32 of the same value mod p. */
+    private static LongVector fold(LongVector v) {
+        return v.and(Field31.P).add(v.lanewise(VectorOperators.LSHR, 31));
+    }
+}
