@@ -3,6 +3,7 @@ package org.cpc.compute.infer;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
@@ -14,7 +15,15 @@ final class AccumulatorRows {
     /** Larger runs are summed in chunks, so that an exact int8 · 31-bit sum never leaves a long. */
     static final int CHUNK = 1 << 20;
 
+    private static final ValueLayout.OfInt LITTLE = JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt BIG = JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
     private AccumulatorRows() {}
+
+    /** The int32 at byte {@code at}. */
+    static int get(MemorySegment acc, ByteOrder order, long at) {
+        return acc.get(order == ByteOrder.LITTLE_ENDIAN ? LITTLE : BIG, at);
+    }
 
     /**
      * The first q in [0, n) whose accumulator lies outside [lo, lo + width] or whose activation is not its
@@ -26,7 +35,7 @@ final class AccumulatorRows {
         int q = Epilogue.VECTORS ? AccumulatorVectors.check(acc, at, order, acts, actAt, n, lo, width, r.multiplier(),
                 (long) lo * r.multiplier() + (1L << (r.shift() - 1)), r.shift(), l.outputZeroPoint(), l.low()) : 0;
         for (; q < n; q++) {
-            int a = acc.get(JAVA_INT_UNALIGNED.withOrder(order), at + 4L * q);
+            int a = AccumulatorRows.get(acc, order, at + 4L * q);
             if (Integer.compareUnsigned(a - lo, width) > 0 || acts[actAt + q] != l.output(o, a)) return q;
         }
         return n;
@@ -36,7 +45,7 @@ final class AccumulatorRows {
     static long dot(MemorySegment acc, long at, ByteOrder order, int n, int lo, long[] s, int sAt) {
         long sum = Epilogue.VECTORS ? AccumulatorVectors.dot(acc, at, order, n, lo, s, sAt) : 0;
         for (int q = Epilogue.VECTORS ? n & -8 : 0; q < n; q++) {
-            long a = acc.get(JAVA_INT_UNALIGNED.withOrder(order), at + 4L * q) - (long) lo;
+            long a = AccumulatorRows.get(acc, order, at + 4L * q) - (long) lo;
             sum = Field31.reduce(sum + a * s[sAt + q]);
         }
         return sum;

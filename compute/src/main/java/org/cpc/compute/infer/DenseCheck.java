@@ -1,7 +1,5 @@
 package org.cpc.compute.infer;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
-
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.util.random.RandomGenerator;
@@ -33,7 +31,7 @@ final class DenseCheck implements LinearCheck {
         int outputs = l.outputs();
         String requant = null;
         for (int o = 0; o < outputs; o++) {
-            int a = acc.get(JAVA_INT_UNALIGNED.withOrder(order), at + 4L * o);
+            int a = AccumulatorRows.get(acc, order, at + 4L * o);
             if (Integer.compareUnsigned(a - v.lo()[o], v.width()[o]) > 0) return v.outside(o, 0, a);
             if (requant == null && acts[o] != l.output(o, a)) {
                 requant = "output channel " + o + " is not the requantized accumulator";
@@ -43,7 +41,7 @@ final class DenseCheck implements LinearCheck {
             long[] r = v.r()[k];
             long left = 0;
             for (int o = 0; o < outputs; o++) {
-                long a = acc.get(JAVA_INT_UNALIGNED.withOrder(order), at + 4L * o) - (long) v.lo()[o];
+                long a = AccumulatorRows.get(acc, order, at + 4L * o) - (long) v.lo()[o];
                 left = Field31.reduce(left + r[o] * a);
             }
             long right = Field31.add(constant[k], AccumulatorRows.dotBytes(x, 0, v.u()[k], 0, l.depth()));

@@ -38,25 +38,8 @@ final class Field31 {
         return s < 0 ? s + P : s;
     }
 
-    static long pow(long a, long e) {
-        long r = 1;
-        for (long b = a; e > 0; e >>= 1, b = mul(b, b)) if ((e & 1) != 0) r = mul(r, b);
-        return r;
-    }
-
-    /** a^(p−2) = 1/a for a ≠ 0 (Fermat). */
-    static long inverse(long a) {
-        if (a == 0) throw new ArithmeticException("0 has no inverse");
-        return pow(a, P - 2);
-    }
-
     /** A uniform element. */
     static long random(RandomGenerator g) {
         return g.nextLong(P);
-    }
-
-    /** A uniform nonzero element (for the bases of the position vectors, which need inverses). */
-    static long randomNonzero(RandomGenerator g) {
-        return 1 + g.nextLong(P - 1);
     }
 }

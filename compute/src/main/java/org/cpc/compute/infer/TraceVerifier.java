@@ -18,15 +18,15 @@ import java.util.random.RandomGenerator;
  * <p>Conv and Dense ({@link ConvCheck}, {@link DenseCheck}): every accumulator must lie in the range its channel's
  * weights allow for any int8 input ({@link LinearRounds}), and its activation must be its requantization, exactly;
  * then the products get a Freivalds check in F_p, p = 2^31 − 1 ({@link Field31}): with secret r uniform over the
- * output channels and, for Conv, s_q = α^oy·β^ox over the output positions (α, β uniform nonzero), the polynomial
- * <pre>  f(r, α, β) = Σ_o r_o·Σ_q s_q·(acc'[o][q] − acc[o][q])</pre>
+ * output channels and, for Conv, s uniform over the output positions, the polynomial
+ * <pre>  f(r, s) = Σ_o Σ_q r_o·s_q·(acc'[o][q] − acc[o][q])</pre>
  * of the claimed and the true accumulators must vanish. Both lie in a range narrower than 2^30 &lt; p, so a wrong
- * trace gives a nonzero coefficient of f, a polynomial of total degree d = outH + outW − 1 for Conv and 1 for Dense;
- * by Schwartz–Zippel it vanishes with probability ≤ d/(p − 1). Rounds use independent vectors, so a wrong sample of
- * a layer passes R rounds with probability ≤ (d/(p − 1))^R, and a job of n samples with probability
- * ≤ n·Σ_layers (d/(p − 1))^R. A job gets the fewest rounds that make this ≤ 2^-40 ({@link #rounds}): for the
- * Fashion-MNIST CNN (d = 55 and 27, two Dense layers) 2 rounds up to 256 samples (2^-42.1), 3 beyond. The vectors are
- * prepared once per model and task for the rounds of {@link #MAX_BATCH} samples.
+ * sample gives f a nonzero coefficient; f has total degree d = 2 for Conv (1 for Dense, where s is 1), so by
+ * Schwartz–Zippel it vanishes with probability ≤ d/p. Rounds use independent vectors, so a wrong sample of a layer
+ * passes R rounds with probability ≤ (d/p)^R, and a job of n samples with probability ≤ n·Σ_layers (d/p)^R. A job
+ * gets the fewest rounds that make this ≤ 2^-40 ({@link #rounds}): for the Fashion-MNIST CNN (two Conv and two
+ * Dense layers: n·10/p²) 2 rounds up to 419,430 samples (2^-50.7 at 256), 3 beyond. The vectors are prepared once per model and
+ * task, for the rounds of {@link #MAX_BATCH} samples.
  *
  * <p>Requantization, ReLU, MaxPool and Flatten are recomputed exactly for every value.
  *
@@ -36,8 +36,8 @@ public final class TraceVerifier {
     /** The largest job, in samples, that the prepared rounds cover (the inference payload's bound on samples_per_job). */
     public static final int MAX_BATCH = 1 << 20;
     /**
-     * Rounds that cover every job of up to {@link #MAX_BATCH} samples of a model whose layers have outH + outW ≤ 512
-     * (degree below 2^9: 2^20·64·(2^9/2^31)^3 &lt; 2^-40); the job cost estimate uses it.
+     * Rounds that cover every job of up to {@link #MAX_BATCH} samples of any model within the limits (64 layers of
+     * degree ≤ 2: 2^20·64·(2/p)^3 &lt; 2^-60); the job cost estimate uses it.
      */
     public static final int TYPICAL_ROUNDS = 3;
     /** False acceptance per job at most 2^-SECURITY_BITS. */
@@ -55,16 +55,8 @@ public final class TraceVerifier {
 
     public TraceVerifier(IntModel model, RandomGenerator secret) {
         this.model = model;
-        List<Long> d = new ArrayList<>();
-        for (int i = 0; i < model.ops().size(); i++) {
-            switch (model.ops().get(i)) {
-                case Op.Conv c -> d.add((long) c.window().outHeight(model.inputOf(i).height())
-                        + c.window().outWidth(model.inputOf(i).width()) - 1);
-                case Op.Dense x -> d.add(1L);
-                default -> { }
-            }
-        }
-        degrees = d.stream().mapToLong(Long::longValue).toArray();
+        degrees = model.ops().stream().filter(op -> IntModel.linear(op) != null)
+                .mapToLong(op -> op instanceof Op.Conv ? 2 : 1).toArray();
         prepared = rounds(MAX_BATCH);
         for (int i = 0; i < model.ops().size(); i++) {
             checks.add(switch (model.ops().get(i)) {
@@ -76,11 +68,11 @@ public final class TraceVerifier {
     }
 
     /**
-     * The rounds a job of {@code batch} samples needs: the fewest R with batch·Σ d^R·2^40 ≤ (p − 1)^R, in exact
+     * The rounds a job of {@code batch} samples needs: the fewest R with batch·Σ d^R·2^40 ≤ p^R, in exact
      * integers.
      */
     public int rounds(int batch) {
-        BigInteger field = BigInteger.valueOf(Field31.P - 1);
+        BigInteger field = BigInteger.valueOf(Field31.P);
         for (int r = 1; ; r++) {
             BigInteger sum = BigInteger.ZERO;
             for (long d : degrees) sum = sum.add(BigInteger.valueOf(d).pow(r));
