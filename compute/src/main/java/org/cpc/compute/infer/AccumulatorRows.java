@@ -27,16 +27,26 @@ final class AccumulatorRows {
 
     /**
      * The first q in [0, n) whose accumulator lies outside [lo, lo + width] or whose activation is not its
-     * requantization ({@link IntLinear#output} of channel o), or n when all pass.
+     * requantization ({@link IntLinear#output} of channel o), or n when all pass; then also Σ_q s0[q]·(acc[q] − lo)
+     * and Σ_q s1[q]·(acc[q] − lo) mod p in {@code sums[0]} and {@code sums[1]}, two Freivalds rounds in the same pass.
      */
     static int check(IntLinear l, int o, MemorySegment acc, long at, ByteOrder order, byte[] acts, int actAt, int n,
-            int lo, int width) {
+            int lo, int width, long[] s0, long[] s1, long[] sums) {
         Requant r = l.requant()[o];
-        int q = Epilogue.VECTORS ? AccumulatorVectors.check(acc, at, order, acts, actAt, n, lo, width, r.multiplier(),
-                (long) lo * r.multiplier() + (1L << (r.shift() - 1)), r.shift(), l.outputZeroPoint(), l.low()) : 0;
+        int q = 0;
+        if (Epilogue.VECTORS) {
+            q = AccumulatorVectors.check(acc, at, order, acts, actAt, n, lo, width, r.multiplier(),
+                    (long) lo * r.multiplier() + (1L << (r.shift() - 1)), r.shift(), l.outputZeroPoint(), l.low(), s0,
+                    s1, sums);
+        } else {
+            sums[0] = 0;
+            sums[1] = 0;
+        }
         for (; q < n; q++) {
-            int a = AccumulatorRows.get(acc, order, at + 4L * q);
+            int a = get(acc, order, at + 4L * q);
             if (Integer.compareUnsigned(a - lo, width) > 0 || acts[actAt + q] != l.output(o, a)) return q;
+            sums[0] = Field31.reduce(sums[0] + (long) (a - lo) * s0[q]);
+            sums[1] = Field31.reduce(sums[1] + (long) (a - lo) * s1[q]);
         }
         return n;
     }

@@ -25,13 +25,18 @@ final class AccumulatorVectors {
      * How many of the first n accumulators (from byte {@code at} of {@code acc}) lie in [lo, lo + width] and
      * requantize to the activations from {@code acts[actAt]}: a multiple of 8, stopping before the first vector
      * with a value that does not. {@code rounding} is lo·multiplier + 2^(shift−1), so that the product of acc − lo
-     * gives the requantization of acc.
+     * gives the requantization of acc. In the same pass, Σ s0[q]·(acc[q] − lo) and the same with s1 over the values
+     * that pass, mod p, into {@code sums[0]} and {@code sums[1]} (two Freivalds rounds: see {@link #dot}).
      */
     static int check(MemorySegment acc, long at, ByteOrder order, byte[] acts, int actAt, int n, int lo, int width,
-            long multiplier, long rounding, int shift, int outputZero, int low) {
+            long multiplier, long rounding, int shift, int outputZero, int low, long[] s0, long[] s1, long[] sums) {
+        MemorySegment row = acc.asSlice(at, 4L * n);
+        LongVector sum0 = LongVector.zero(LONGS);
+        LongVector sum1 = LongVector.zero(LONGS);
         int q = 0;
+        int pending = 0;
         for (; q <= n - LANES; q += LANES) {
-            IntVector a = IntVector.fromMemorySegment(INTS, acc, at + 4L * q, order).sub(lo);
+            IntVector a = IntVector.fromMemorySegment(INTS, row, 4L * q, order).sub(lo);
             LongVector wide = (LongVector) a.convertShape(VectorOperators.I2L, LONGS, 0);
             LongVector y = EpilogueVectors.requantize(wide.mul(multiplier), rounding, shift, outputZero, low);
             LongVector x = (LongVector) ByteVector.fromArray(BYTES, acts, actAt + q)
@@ -39,7 +44,16 @@ final class AccumulatorVectors {
             if (a.compare(VectorOperators.UGT, width).anyTrue() || y.compare(VectorOperators.NE, x).anyTrue()) {
                 break;
             }
+            sum0 = sum0.add(wide.mul(LongVector.fromArray(LONGS, s0, q)));
+            sum1 = sum1.add(wide.mul(LongVector.fromArray(LONGS, s1, q)));
+            if (++pending == 3) {
+                sum0 = fold(sum0);
+                sum1 = fold(sum1);
+                pending = 0;
+            }
         }
+        sums[0] = Field31.reduce(fold(sum0).reduceLanes(VectorOperators.ADD));
+        sums[1] = Field31.reduce(fold(sum1).reduceLanes(VectorOperators.ADD));
         return q;
     }
 
@@ -48,11 +62,12 @@ final class AccumulatorVectors {
      * (acc − lo ≤ 2^30, s &lt; 2^31), so three of them and a folded sum (below 2^32) fit a lane before it folds again.
      */
     static long dot(MemorySegment acc, long at, ByteOrder order, int n, int lo, long[] s, int sAt) {
+        MemorySegment row = acc.asSlice(at, 4L * n);
         LongVector sum = LongVector.zero(LONGS);
         int q = 0;
         int pending = 0;
         for (; q <= n - LANES; q += LANES) {
-            LongVector a = (LongVector) IntVector.fromMemorySegment(INTS, acc, at + 4L * q, order).sub(lo)
+            LongVector a = (LongVector) IntVector.fromMemorySegment(INTS, row, 4L * q, order).sub(lo)
                     .convertShape(VectorOperators.I2L, LONGS, 0);
             sum = sum.add(a.mul(LongVector.fromArray(LONGS, s, sAt + q)));
             if (++pending == 3) {

@@ -65,27 +65,56 @@ final class ConvCheck implements LinearCheck {
         }
     }
 
+    /** Rounds 0 and 1 in the pass that checks ranges and requantization, further ones in passes of their own. */
     @Override
     public String check(int rounds, MemorySegment acc, long at, ByteOrder order, byte[] x, byte[] acts) {
-        String requant = null;
-        for (int o = 0; o < l.outputs() && requant == null; o++) {
+        long[] sums = new long[2];
+        long left0 = 0;
+        long left1 = 0;
+        for (int o = 0; o < l.outputs(); o++) {
             long row = at + 4L * o * positions;
-            int q = AccumulatorRows.check(l, o, acc, row, order, acts, o * positions, positions, v.lo()[o], v.width()[o]);
-            if (q == positions) continue;
-            String outside = outside(acc, at, order, o, q);
-            if (outside != null) return outside;
-            requant = "output channel " + o + " position " + q + " is not the requantized accumulator";
+            int q = AccumulatorRows.check(l, o, acc, row, order, acts, o * positions, positions, v.lo()[o], v.width()[o],
+                    s[0], s[1], sums);
+            if (q < positions) return failure(rounds, acc, at, order, x, o, q);
+            left0 = Field31.add(left0, Field31.mul(v.r()[0][o], sums[0]));
+            left1 = Field31.add(left1, Field31.mul(v.r()[1][o], sums[1]));
         }
+        if (left0 != right(0, x)) return freivalds(0);
+        if (left1 != right(1, x)) return freivalds(1);
+        for (int k = 2; k < rounds; k++) {
+            if (left(k, acc, at, order) != right(k, x)) return freivalds(k);
+        }
+        return null;
+    }
+
+    /**
+     * Channel o position q is out of range or wrongly requantized: the first value out of range if there is one,
+     * else a failed round if there is one (the accumulator is wrong), else the requantization.
+     */
+    private String failure(int rounds, MemorySegment acc, long at, ByteOrder order, byte[] x, int o, int q) {
+        String outside = outside(acc, at, order, o, q);
+        if (outside != null) return outside;
         for (int k = 0; k < rounds; k++) {
-            long left = 0;
-            for (int o = 0; o < l.outputs(); o++) {
-                long d = AccumulatorRows.dot(acc, at + 4L * o * positions, order, positions, v.lo()[o], s[k], 0);
-                left = Field31.add(left, Field31.mul(v.r()[k][o], d));
-            }
-            long right = Field31.add(constant[k], AccumulatorRows.dotBytes(x, 0, weights[k], 0, x.length));
-            if (left != right) return "accumulators fail the Freivalds check (round " + k + ")";
+            if (left(k, acc, at, order) != right(k, x)) return freivalds(k);
         }
-        return requant;
+        return "output channel " + o + " position " + q + " is not the requantized accumulator";
+    }
+
+    private long left(int k, MemorySegment acc, long at, ByteOrder order) {
+        long left = 0;
+        for (int o = 0; o < l.outputs(); o++) {
+            long d = AccumulatorRows.dot(acc, at + 4L * o * positions, order, positions, v.lo()[o], s[k], 0);
+            left = Field31.add(left, Field31.mul(v.r()[k][o], d));
+        }
+        return left;
+    }
+
+    private long right(int k, byte[] x) {
+        return Field31.add(constant[k], AccumulatorRows.dotBytes(x, 0, weights[k], 0, x.length));
+    }
+
+    private static String freivalds(int round) {
+        return "accumulators fail the Freivalds check (round " + round + ")";
     }
 
     /** The first accumulator from channel o position q on that is outside its range, described; else null. */
