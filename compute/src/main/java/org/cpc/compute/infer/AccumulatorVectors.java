@@ -63,6 +63,43 @@ final class AccumulatorVectors {
     }
 
     /**
+     * {@link #check} for one sample of a Dense layer, 8 channels a lane each: per channel o its range from lo[o]
+     * (width[o]), multiplier, rounding (lo·multiplier + 2^(shift−1)) and shift; Σ_o r0[o]·(acc[o] − lo[o]) and the
+     * same with r1 into {@code sums}.
+     */
+    static int checkRow(MemorySegment acc, long at, ByteOrder order, byte[] acts, int n, int[] lo, int[] width,
+            long[] multipliers, long[] roundings, long[] shifts, int outputZero, int low, long[] r0, long[] r1,
+            long[] sums) {
+        MemorySegment row = acc.asSlice(at, 4L * n);
+        LongVector sum0 = LongVector.zero(LONGS);
+        LongVector sum1 = LongVector.zero(LONGS);
+        int o = 0;
+        int pending = 0;
+        for (; o <= n - LANES; o += LANES) {
+            IntVector a = IntVector.fromMemorySegment(INTS, row, 4L * o, order).sub(IntVector.fromArray(INTS, lo, o));
+            LongVector wide = ((LongVector) a.convertShape(VectorOperators.I2L, LONGS, 0)).and(LOW32);
+            LongVector product = wide.mul(LongVector.fromArray(LONGS, multipliers, o).and(LOW32));
+            LongVector y = EpilogueVectors.requantize(product, LongVector.fromArray(LONGS, roundings, o),
+                    LongVector.fromArray(LONGS, shifts, o), outputZero, low);
+            LongVector x = (LongVector) ByteVector.fromArray(BYTES, acts, o).convertShape(VectorOperators.B2L, LONGS, 0);
+            if (a.compare(VectorOperators.UGT, IntVector.fromArray(INTS, width, o)).anyTrue()
+                    || y.compare(VectorOperators.NE, x).anyTrue()) {
+                break;
+            }
+            sum0 = sum0.add(wide.mul(LongVector.fromArray(LONGS, r0, o).and(LOW32)));
+            sum1 = sum1.add(wide.mul(LongVector.fromArray(LONGS, r1, o).and(LOW32)));
+            if (++pending == 3) {
+                sum0 = fold(sum0);
+                sum1 = fold(sum1);
+                pending = 0;
+            }
+        }
+        sums[0] = Field31.reduce(fold(sum0).reduceLanes(VectorOperators.ADD));
+        sums[1] = Field31.reduce(fold(sum1).reduceLanes(VectorOperators.ADD));
+        return o;
+    }
+
+    /**
      * Σ s[sAt + q]·(acc[q] − lo) over the first ⌊n/8⌋·8 accumulators, reduced mod p: each product is below 2^61
      * (acc − lo ≤ 2^30, s &lt; 2^31), so three of them and a folded sum (below 2^32) fit a lane before it folds again.
      */

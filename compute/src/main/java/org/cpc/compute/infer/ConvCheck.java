@@ -79,10 +79,10 @@ final class ConvCheck implements LinearCheck {
             left0 = Field31.add(left0, Field31.mul(v.r()[0][o], sums[0]));
             left1 = Field31.add(left1, Field31.mul(v.r()[1][o], sums[1]));
         }
-        if (left0 != right(0, x)) return freivalds(0);
-        if (left1 != right(1, x)) return freivalds(1);
+        if (left0 != right(0, x)) return LinearCheck.freivalds(0);
+        if (left1 != right(1, x)) return LinearCheck.freivalds(1);
         for (int k = 2; k < rounds; k++) {
-            if (left(k, acc, at, order) != right(k, x)) return freivalds(k);
+            if (left(k, acc, at, order) != right(k, x)) return LinearCheck.freivalds(k);
         }
         return null;
     }
@@ -95,7 +95,7 @@ final class ConvCheck implements LinearCheck {
         String outside = outside(acc, at, order, o, q);
         if (outside != null) return outside;
         for (int k = 0; k < rounds; k++) {
-            if (left(k, acc, at, order) != right(k, x)) return freivalds(k);
+            if (left(k, acc, at, order) != right(k, x)) return LinearCheck.freivalds(k);
         }
         return "output channel " + o + " position " + q + " is not the requantized accumulator";
     }
@@ -111,10 +111,6 @@ final class ConvCheck implements LinearCheck {
 
     private long right(int k, byte[] x) {
         return Field31.add(constant[k], AccumulatorRows.dotBytes(x, 0, weights[k], 0, x.length));
-    }
-
-    private static String freivalds(int round) {
-        return "accumulators fail the Freivalds check (round " + round + ")";
     }
 
     /** The first accumulator from channel o position q on that is outside its range, described; else null. */

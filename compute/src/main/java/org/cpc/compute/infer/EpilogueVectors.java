@@ -70,4 +70,9 @@ final class EpilogueVectors {
     static LongVector requantize(LongVector product, long rounding, int shift, int outputZero, int low) {
         return product.add(rounding).lanewise(VectorOperators.ASHR, shift).add(outputZero).max(low).min(127);
     }
+
+    /** The same with a rounding and a shift per lane (the outputs of a Dense layer, each its own channel). */
+    static LongVector requantize(LongVector product, LongVector rounding, LongVector shift, int outputZero, int low) {
+        return product.add(rounding).lanewise(VectorOperators.ASHR, shift).add(outputZero).max(low).min(127);
+    }
 }

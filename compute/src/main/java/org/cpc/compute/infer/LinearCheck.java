@@ -12,4 +12,9 @@ sealed interface LinearCheck permits ConvCheck, DenseCheck {
      * then a wrong requantization.
      */
     String check(int rounds, MemorySegment acc, long at, ByteOrder order, byte[] x, byte[] acts);
+
+    /** The failure of round k. */
+    static String freivalds(int round) {
+        return "accumulators fail the Freivalds check (round " + round + ")";
+    }
 }
