@@ -14,6 +14,7 @@ import org.cpc.compute.gemm.ComputeBackend;
 import org.cpc.compute.infer.IntModel;
 import org.cpc.compute.infer.ModelLimits;
 import org.cpc.compute.infer.OnnxImporter;
+import org.cpc.compute.infer.TraceVerifier;
 import org.cpc.compute.market.BlobSource;
 import org.cpc.compute.market.InferenceChallenge;
 import org.cpc.compute.market.InferenceFraudBuilder;
@@ -68,6 +69,7 @@ public final class InferenceTraceBenchmark {
                 modelFile.getFileName(), samples, trace.length, cpu.description(), compute / 1e6, sha / 1e6,
                 root / 1e6, (root - sha) / 1e6, 100.0 * (root - sha) / compute);
         verification(out, modelFile, t, payload, source, output, samples, compute);
+        threadedVerification(out, modelFile, model, input, output, samples, compute, cpu.description(), threads);
         String hash = Hex.encode(t.resultHash(payload, 0, trace, source));
         double perSig = TraceBenchmark.signatureVerifyNs();
         for (int layer = 0; layer < model.ops().size(); layer++) {
@@ -104,6 +106,22 @@ public final class InferenceTraceBenchmark {
                         + " thread (%.2f ms), %.1f%% of its time on all (set-up per task, the Freivalds vectors: %.2f ms)%n",
                 modelFile.getFileName(), check / 1e6, 100.0 * check / computeOne, computeOne / 1e6,
                 100.0 * check / compute, setup / 1e6);
+    }
+
+    /**
+     * The same check with the job's samples split over {@code threads} threads ({@link TraceVerifier}'s threads
+     * argument, on the output read in place as the validator reads it), against the job's compute on as many.
+     */
+    private static void threadedVerification(PrintWriter out, Path modelFile, IntModel model, byte[] input,
+            byte[] output, int samples, long compute, String computeOn, int threads) {
+        TraceVerifier v = new TraceVerifier(model, new SplittableRandom(3), threads);
+        long check = warmFastestNs(() -> {
+            if (v.verify(input, InferenceChallenge.view(model, samples, output)).isPresent()) {
+                throw new IllegalStateException("the job's own trace failed its check");
+            }
+        });
+        out.printf("%s, the same check on %d threads: %.2f ms = %.1f%% of the job's compute (%s)%n",
+                modelFile.getFileName(), threads, check / 1e6, 100.0 * check / compute, computeOn);
     }
 
     /**

@@ -8,6 +8,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.random.RandomGenerator;
 
 /**
@@ -49,12 +53,30 @@ public final class TraceVerifier {
     /** The degree of each Conv and Dense layer's polynomial. */
     private final long[] degrees;
     private final int prepared;
+    private final int threads;
+
+    /** Threads for the parts of a job beyond the caller's, ended after a minute idle; daemons. */
+    private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "cpc-trace-check");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** Where a trace first goes wrong: layer index, sample, and what. */
     public record Failure(int layer, int sample, String reason) {}
 
     public TraceVerifier(IntModel model, RandomGenerator secret) {
+        this(model, secret, 1);
+    }
+
+    /**
+     * A verifier that checks the samples of one job on {@code threads} threads (the caller's and pool threads); one
+     * for a PoC validator that checks several jobs at once.
+     */
+    public TraceVerifier(IntModel model, RandomGenerator secret, int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         this.model = model;
+        this.threads = threads;
         degrees = model.ops().stream().filter(op -> IntModel.linear(op) != null)
                 .mapToLong(op -> op instanceof Op.Conv ? 2 : 1).toArray();
         prepared = rounds(MAX_BATCH);
@@ -101,13 +123,32 @@ public final class TraceVerifier {
             if (shapeError != null) return Optional.of(new Failure(i, -1, shapeError));
         }
         int rounds = rounds(batch);
+        int parts = Math.min(threads, batch);
+        List<Future<Optional<Failure>>> running = new ArrayList<>();
+        for (int t = 1; t < parts; t++) {
+            int s0 = (int) ((long) batch * t / parts);
+            int s1 = (int) ((long) batch * (t + 1) / parts);
+            running.add(POOL.submit(() -> samples(input, trace, rounds, s0, s1)));
+        }
+        // Parts in sample order: the first part's failure is the batch's first.
+        Optional<Failure> first = samples(input, trace, rounds, 0, batch / parts);
+        for (Future<Optional<Failure>> f : running) {
+            Optional<Failure> part = await(f);
+            if (first.isEmpty()) first = part;
+        }
+        return first;
+    }
+
+    /** Samples [s0, s1), each through every layer: its first failure, or empty. */
+    private Optional<Failure> samples(byte[] input, TraceView trace, int rounds, int s0, int s1) {
+        List<Shape> shapes = model.shapes();
         List<Shape> inputs = new ArrayList<>(shapes.size());
         for (int i = 0; i < shapes.size(); i++) inputs.add(i == 0 ? model.input() : shapes.get(i - 1));
         byte[][] acts = new byte[shapes.size()][];
         for (int i = 0; i < shapes.size(); i++) acts[i] = new byte[shapes.get(i).size()];
         byte[] first = new byte[model.input().size()];
         byte[] pooled = new byte[shapes.stream().mapToInt(Shape::size).max().orElseThrow()];
-        for (int s = 0; s < batch; s++) {
+        for (int s = s0; s < s1; s++) {
             System.arraycopy(input, s * first.length, first, 0, first.length);
             byte[] x = first;
             for (int i = 0; i < shapes.size(); i++) {
@@ -129,6 +170,18 @@ public final class TraceVerifier {
             }
         }
         return Optional.empty();
+    }
+
+    private static Optional<Failure> await(Future<Optional<Failure>> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking a trace", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException("a trace-checking thread failed: " + e.getCause(), e.getCause());
+        }
     }
 
     private static String shapeError(TraceView.Layer layer, Shape expected, int batch, boolean linear) {

@@ -154,6 +154,34 @@ class InferVerifierTest {
         }
     }
 
+    /** Split over threads, a job's check finds the same first failure, whichever part of the batch holds it. */
+    @Test
+    void threadsFindTheSameFirstFailure() {
+        SplittableRandom random = new SplittableRandom(17);
+        int batch = 7;
+        for (int m = 0; m < 4; m++) {
+            IntModel model = RandomModels.model(random);
+            byte[] input = RandomModels.input(random, model, batch);
+            InferenceExecutor x = new InferenceExecutor(model, new JavaGemm(1), 1);
+            TraceVerifier one = new TraceVerifier(model, new SplittableRandom(m), 1);
+            TraceVerifier three = new TraceVerifier(model, new SplittableRandom(m), 3);
+            assertThat(three.verify(input, x.run(input, batch))).isEmpty();
+            for (int sample : new int[] {0, 3, batch - 1}) {
+                Trace t = x.run(input, batch);
+                int layer = random.nextInt(model.ops().size());
+                int n = model.shapes().get(layer).size();
+                byte[] a = t.layers().get(layer).activations();
+                int at = sample * n + random.nextInt(n);
+                a[at] = (byte) (a[at] == 127 ? 126 : a[at] + 1);
+                int later = (sample + 2) % batch * n + random.nextInt(n); // a second one, in another part
+                a[later] = (byte) (a[later] == -128 ? -127 : a[later] - 1);
+                Optional<TraceVerifier.Failure> f = three.verify(input, t);
+                assertThat(f).isEqualTo(one.verify(input, t));
+                assertThat(f.get().sample()).isEqualTo(Math.min(sample, later / n));
+            }
+        }
+    }
+
     @Test
     void refusesATraceOfAnotherShape() {
         IntModel model = RandomModels.model(new SplittableRandom(14));
