@@ -182,6 +182,37 @@ class InferVerifierTest {
         }
     }
 
+    /**
+     * The usual 2×2 stride-2 MaxPool (checked on vectors where the JVM has them), over planes narrower and wider
+     * than a vector's half: every output of every sample changed in turn is caught in the pool's layer.
+     */
+    @Test
+    void catchesEveryWrongOutputOfAStrideTwoPool() {
+        SplittableRandom random = new SplittableRandom(18);
+        for (int[] hw : new int[][] {{6, 10}, {4, 2}, {8, 64}}) {
+            Shape in = new Shape(2, hw[0], hw[1]);
+            IntLinear conv = RandomModels.linear(random, 3, 2 * 9, 0);
+            Window same = new Window(3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+            Op.MaxPool pool = new Op.MaxPool("pool", new Window(2, 2, 2, 2, 0, 0, 0, 0, 1, 1));
+            int pooled = 3 * hw[0] * hw[1] / 4;
+            IntModel model = new IntModel(in, 0.1f, 0, java.util.List.of(new Op.Conv("conv", conv, same), pool,
+                    new Op.Flatten("flatten"), new Op.Dense("fc", RandomModels.linear(random, 4, pooled,
+                    conv.outputZeroPoint()))), 0.1f, 0);
+            byte[] input = RandomModels.input(random, model, 2);
+            InferenceExecutor x = new InferenceExecutor(model, new JavaGemm(1), 1);
+            TraceVerifier verifier = new TraceVerifier(model, new SplittableRandom(1));
+            Trace t = x.run(input, 2);
+            assertThat(verifier.verify(input, t)).isEmpty();
+            byte[] acts = t.layers().get(1).activations();
+            for (int at = 0; at < acts.length; at++) {
+                byte was = acts[at];
+                acts[at] = (byte) (was == 127 ? 126 : was + 1);
+                assertCaught(verifier.verify(input, t), 1, at / pooled, "MaxPool", "entry " + at + " of " + in);
+                acts[at] = was;
+            }
+        }
+    }
+
     @Test
     void refusesATraceOfAnotherShape() {
         IntModel model = RandomModels.model(new SplittableRandom(14));
