@@ -35,8 +35,8 @@ final class AccumulatorVectors {
         LongVector sum0 = LongVector.zero(LONGS);
         LongVector sum1 = LongVector.zero(LONGS);
         // Every factor is masked to its low 32 bits (which changes none: acc − lo, multiplier and s are below 2^31
-        // wherever the result counts), so that the JIT multiplies 32×32 → 64 bits (VPMULUDQ, one µop) instead of
-        // 64×64 (VPMULLQ, three).
+        // wherever the result counts), the form in which C2 may multiply 32 × 32 → 64 bits (VPMULUDQ, one µop)
+        // instead of 64 × 64 (VPMULLQ, three): about 5 % faster here (Sapphire Rapids), best of 4 s, three pairs.
         LongVector m = LongVector.broadcast(LONGS, multiplier).and(LOW32);
         int q = 0;
         int pending = 0;
