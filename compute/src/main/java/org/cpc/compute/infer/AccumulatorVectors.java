@@ -59,10 +59,8 @@ final class AccumulatorVectors {
                 pending = 0;
             }
         }
-        sums[0] = Field31.reduce(sum0.and(Field31.P).add(sum0.lanewise(VectorOperators.LSHR, 31))
-                .reduceLanes(VectorOperators.ADD));
-        sums[1] = Field31.reduce(sum1.and(Field31.P).add(sum1.lanewise(VectorOperators.LSHR, 31))
-                .reduceLanes(VectorOperators.ADD));
+        sums[0] = total(sum0);
+        sums[1] = total(sum1);
         return q;
     }
 
@@ -78,7 +76,6 @@ final class AccumulatorVectors {
         LongVector sum0 = LongVector.zero(LONGS);
         LongVector sum1 = LongVector.zero(LONGS);
         int o = 0;
-        int pending = 0;
         for (; o <= n - LANES; o += LANES) {
             IntVector a = IntVector.fromMemorySegment(INTS, row, 4L * o, order).sub(IntVector.fromArray(INTS, lo, o));
             LongVector wide = ((LongVector) a.convertShape(VectorOperators.I2L, LONGS, 0)).and(LOW32);
@@ -90,18 +87,14 @@ final class AccumulatorVectors {
                     || y.compare(VectorOperators.NE, x).anyTrue()) {
                 break;
             }
-            sum0 = sum0.add(wide.mul(LongVector.fromArray(LONGS, r0, o).and(LOW32)));
-            sum1 = sum1.add(wide.mul(LongVector.fromArray(LONGS, r1, o).and(LOW32)));
-            if (++pending == 3) {
-                sum0 = sum0.and(Field31.P).add(sum0.lanewise(VectorOperators.LSHR, 31));
-                sum1 = sum1.and(Field31.P).add(sum1.lanewise(VectorOperators.LSHR, 31));
-                pending = 0;
-            }
+            // a row has few channels: folded at every step, below 2^32 + 2^61
+            LongVector t0 = sum0.add(wide.mul(LongVector.fromArray(LONGS, r0, o).and(LOW32)));
+            LongVector t1 = sum1.add(wide.mul(LongVector.fromArray(LONGS, r1, o).and(LOW32)));
+            sum0 = t0.and(Field31.P).add(t0.lanewise(VectorOperators.LSHR, 31));
+            sum1 = t1.and(Field31.P).add(t1.lanewise(VectorOperators.LSHR, 31));
         }
-        sums[0] = Field31.reduce(sum0.and(Field31.P).add(sum0.lanewise(VectorOperators.LSHR, 31))
-                .reduceLanes(VectorOperators.ADD));
-        sums[1] = Field31.reduce(sum1.and(Field31.P).add(sum1.lanewise(VectorOperators.LSHR, 31))
-                .reduceLanes(VectorOperators.ADD));
+        sums[0] = total(sum0);
+        sums[1] = total(sum1);
         return o;
     }
 
@@ -123,6 +116,11 @@ final class AccumulatorVectors {
                 pending = 0;
             }
         }
+        return total(sum);
+    }
+
+    /** The sum of the lanes mod p, lanes below 2^63 (once a pass: a vector argument that is boxed costs little here). */
+    private static long total(LongVector sum) {
         return Field31.reduce(sum.and(Field31.P).add(sum.lanewise(VectorOperators.LSHR, 31)).reduceLanes(VectorOperators.ADD));
     }
 
