@@ -236,14 +236,14 @@ public final class InferenceChallenge implements ChallengeType {
     }
 
     /**
-     * An estimate from above: per sample and round, the Freivalds check reads each Conv/Dense layer's accumulators
-     * (at most the trace) and its input, or at most its multiply-adds for a Conv of stride above 1, and the rest is
-     * recomputed elementwise; {@link TraceVerifier#TYPICAL_ROUNDS} rounds.
+     * An estimate from above: per sample and round, the check multiplies each Conv/Dense accumulator (at most the
+     * trace's values) and each value of the layer's input (the sample's input or an earlier layer's outputs) once,
+     * and recomputes the rest elementwise; {@link TraceVerifier#TYPICAL_ROUNDS} rounds.
      */
     @Override
     public long verifyMacs(JsonNode payload, int index) {
         Spec s = Spec.of(payload);
-        return s.count(index) * TraceVerifier.TYPICAL_ROUNDS * (s.macs() + s.traceBytes());
+        return s.count(index) * TraceVerifier.TYPICAL_ROUNDS * (s.traceBytes() + s.inBytes());
     }
 
     /** Not defined without the model: {@link #resultHash(JsonNode, int, byte[], BlobSource)} reads it. */
