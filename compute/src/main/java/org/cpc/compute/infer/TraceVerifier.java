@@ -28,9 +28,10 @@ import java.util.random.RandomGenerator;
  * sample gives f a nonzero coefficient; f has total degree d = 2 for Conv (1 for Dense, where s is 1), so by
  * Schwartz–Zippel it vanishes with probability ≤ d/p. Rounds use independent vectors, so a wrong sample of a layer
  * passes R rounds with probability ≤ (d/p)^R, and a job of n samples with probability ≤ n·Σ_layers (d/p)^R. A job
- * gets the fewest rounds that make this ≤ 2^-40 ({@link #rounds}): for the Fashion-MNIST CNN (two Conv and two
- * Dense layers: n·10/p²) 2 rounds up to 419,430 samples (2^-50.7 at 256), 3 beyond. The vectors are prepared once per model and
- * task, for the rounds of {@link #MAX_BATCH} samples.
+ * gets the fewest rounds that make this ≤ 2^-40 ({@link #rounds}), and at least two (the pass that checks the
+ * requantization computes two; one could not reach 2^-40 anyway, p being below 2^40): for the Fashion-MNIST CNN
+ * (two Conv and two Dense layers: n·10/p²) 2 rounds up to 419,430 samples (2^-50.7 at 256), 3 beyond. The vectors
+ * are prepared once per model and task, for the rounds of {@link #MAX_BATCH} samples.
  *
  * <p>Requantization, ReLU, MaxPool and Flatten are recomputed exactly for every value.
  *
@@ -90,12 +91,12 @@ public final class TraceVerifier {
     }
 
     /**
-     * The rounds a job of {@code batch} samples needs: the fewest R with batch·Σ d^R·2^40 ≤ p^R, in exact
+     * The rounds a job of {@code batch} samples needs: the fewest R ≥ 2 with batch·Σ d^R·2^40 ≤ p^R, in exact
      * integers.
      */
     public int rounds(int batch) {
         BigInteger field = BigInteger.valueOf(Field31.P);
-        for (int r = 1; ; r++) {
+        for (int r = 2; ; r++) {
             BigInteger sum = BigInteger.ZERO;
             for (long d : degrees) sum = sum.add(BigInteger.valueOf(d).pow(r));
             if (sum.multiply(BigInteger.valueOf(batch)).shiftLeft(SECURITY_BITS).compareTo(field.pow(r)) <= 0) return r;
