@@ -14,12 +14,16 @@ import org.cpc.compute.gemm.ComputeBackend;
 import org.cpc.compute.infer.IntModel;
 import org.cpc.compute.infer.ModelLimits;
 import org.cpc.compute.infer.OnnxImporter;
+import org.cpc.compute.infer.TraceVerifier;
 import org.cpc.compute.market.BlobSource;
 import org.cpc.compute.market.InferenceChallenge;
 import org.cpc.compute.market.InferenceFraudBuilder;
 import org.cpc.compute.market.InferenceFraudProof;
 import org.cpc.compute.market.InferenceFraudVerifier;
 import org.cpc.compute.market.JobVerifier;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorOperators;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.crypto.Sha256;
@@ -29,7 +33,9 @@ import org.cpc.protocol.crypto.Sha256;
  * the model over the input's first samples (at most 256): its compute (CPU backend, every thread, warm) against
  * SHA-256 of its trace (the old result_hash) and the trace root (the new one), on one thread. (2) Verifying one fraud proof per
  * layer (the accumulator of a Conv or Dense layer, else the output; of the entry in the middle of the layer), against
- * one secp256k1 signature verification. Best of several runs each.
+ * one secp256k1 signature verification. Best of several runs each. (3) The PoC validator's check of the job on one
+ * thread and on all, beside the job's compute and beside one read of the trace's bytes (the floor of any check that
+ * reads every value).
  */
 public final class InferenceTraceBenchmark {
     private static final String TASK = "00000000-0000-4000-8000-000000000000";
@@ -67,7 +73,8 @@ public final class InferenceTraceBenchmark {
                         + " trace root %.3f ms; the commitment adds %.3f ms = %.2f%% of the compute%n",
                 modelFile.getFileName(), samples, trace.length, cpu.description(), compute / 1e6, sha / 1e6,
                 root / 1e6, (root - sha) / 1e6, 100.0 * (root - sha) / compute);
-        verification(out, modelFile, t, payload, source, output, samples, compute);
+        long check = verification(out, modelFile, t, payload, source, output, samples, compute);
+        threadedVerification(out, modelFile, model, input, output, samples, compute, cpu.description(), threads, check);
         String hash = Hex.encode(t.resultHash(payload, 0, trace, source));
         double perSig = TraceBenchmark.signatureVerifyNs();
         for (int layer = 0; layer < model.ops().size(); layer++) {
@@ -91,7 +98,7 @@ public final class InferenceTraceBenchmark {
      * share of the job's compute on one thread (CPU for CPU) and of its time on every thread; the set-up per task
      * beside it.
      */
-    private static void verification(PrintWriter out, Path modelFile, InferenceChallenge t, JsonNode payload,
+    private static long verification(PrintWriter out, Path modelFile, InferenceChallenge t, JsonNode payload,
                                       BlobSource source, byte[] output, int samples, long compute) {
         long setup = TraceBenchmark.fastestNs(3, () -> t.verifier(payload, TASK, source, new SplittableRandom(1)));
         JobVerifier v = t.verifier(payload, TASK, source, new SplittableRandom(2));
@@ -104,6 +111,39 @@ public final class InferenceTraceBenchmark {
                         + " thread (%.2f ms), %.1f%% of its time on all (set-up per task, the Freivalds vectors: %.2f ms)%n",
                 modelFile.getFileName(), check / 1e6, 100.0 * check / computeOne, computeOne / 1e6,
                 100.0 * check / compute, setup / 1e6);
+        return check;
+    }
+
+    /**
+     * The same check with the job's samples split over {@code threads} threads ({@link TraceVerifier}'s threads
+     * argument, on the output read in place as the validator reads it), against the job's compute on as many.
+     */
+    private static void threadedVerification(PrintWriter out, Path modelFile, IntModel model, byte[] input,
+            byte[] output, int samples, long compute, String computeOn, int threads, long singleThreadCheck) {
+        TraceVerifier v = new TraceVerifier(model, new SplittableRandom(3), threads);
+        long check = warmFastestNs(() -> {
+            if (v.verify(input, InferenceChallenge.view(model, samples, output)).isPresent()) {
+                throw new IllegalStateException("the job's own trace failed its check");
+            }
+        });
+        out.printf("%s, the same check on %d threads: %.2f ms = %.1f%% of the job's compute (%s)%n",
+                modelFile.getFileName(), threads, check / 1e6, 100.0 * check / compute, computeOn);
+        long[] sink = new long[1]; // the sums land on the heap, so the JIT cannot drop the reads
+        long read = warmFastestNs(() -> sink[0] += readOnce(output));
+        out.printf("%s, the floor of any check that reads every value: the %d bytes of trace read once (a 512-bit"
+                        + " vector sum, 1 thread): %.2f ms = %.1f GB/s; the check (1 thread) is %.2f× it%n",
+                modelFile.getFileName(), output.length, read / 1e6, output.length / (double) read,
+                (double) singleThreadCheck / read);
+    }
+
+    /** Σ of the bytes taken as longs: a read of every byte, as fast as one core streams them. */
+    private static long readOnce(byte[] b) {
+        LongVector sum = LongVector.zero(LongVector.SPECIES_512);
+        int i = 0;
+        for (; i <= b.length - 64; i += 64) sum = sum.add(ByteVector.fromArray(ByteVector.SPECIES_512, b, i).reinterpretAsLongs());
+        long tail = 0;
+        for (; i < b.length; i++) tail += b[i];
+        return sum.reduceLanes(VectorOperators.ADD) + tail;
     }
 
     /**

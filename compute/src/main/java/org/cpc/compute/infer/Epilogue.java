@@ -25,7 +25,7 @@ import java.lang.foreign.MemorySegment;
 record Epilogue(int[] base, int[] weightZeros, long[] multipliers, int[] shifts, int sharedShift, int outputZero,
                 int low) {
     /** The Vector API loops are used where the module is present (the check comes first: it loads no class). */
-    private static final boolean VECTORS = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+    static final boolean VECTORS = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
             && EpilogueVectors.fast();
 
     static Epilogue of(IntLinear l) {

@@ -56,10 +56,23 @@ final class EpilogueVectors {
         return q;
     }
 
-    /** acts = clamp(outputZero + ((acc·multiplier + rounding) >> shift), low, 127), acc·multiplier given. */
+    /** acts = {@link #requantize}(acc·multiplier) as int8. */
     private static void store(LongVector product, long rounding, int shift, int outputZero, int low, byte[] acts,
             int at) {
-        LongVector y = product.add(rounding).lanewise(VectorOperators.ASHR, shift).add(outputZero).max(low).min(127);
-        ((ByteVector) y.convertShape(VectorOperators.L2B, BYTES, 0)).intoArray(acts, at);
+        ((ByteVector) requantize(product, rounding, shift, outputZero, low).convertShape(VectorOperators.L2B, BYTES, 0))
+                .intoArray(acts, at);
+    }
+
+    /**
+     * {@link IntLinear#output}'s rule on 8 lanes: clamp(outputZero + ((acc·multiplier + rounding) >> shift), low,
+     * 127), acc·multiplier given; the executor writes these values and the {@link TraceVerifier} compares with them.
+     */
+    static LongVector requantize(LongVector product, long rounding, int shift, int outputZero, int low) {
+        return product.add(rounding).lanewise(VectorOperators.ASHR, shift).add(outputZero).max(low).min(127);
+    }
+
+    /** The same with a rounding and a shift per lane (the outputs of a Dense layer, each its own channel). */
+    static LongVector requantize(LongVector product, LongVector rounding, LongVector shift, int outputZero, int low) {
+        return product.add(rounding).lanewise(VectorOperators.ASHR, shift).add(outputZero).max(low).min(127);
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,9 +18,9 @@ import org.cpc.compute.infer.IntModel;
 import org.cpc.compute.infer.ModelLimits;
 import org.cpc.compute.infer.OnnxImporter;
 import org.cpc.compute.infer.Shape;
-import org.cpc.compute.infer.Spare;
 import org.cpc.compute.infer.Trace;
 import org.cpc.compute.infer.TraceVerifier;
+import org.cpc.compute.infer.TraceView;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
 
@@ -230,13 +229,14 @@ public final class InferenceChallenge implements ChallengeType {
     }
 
     /**
-     * An upper bound: per sample and round, the Freivalds check reads each Conv/Dense layer's patches (at most its
-     * multiply-adds) and accumulators (at most the trace), and the rest is recomputed elementwise.
+     * An estimate from above: per sample and round, the check multiplies each Conv/Dense accumulator (at most the
+     * trace's values) and each value of the layer's input (the sample's input or an earlier layer's outputs) once,
+     * and recomputes the rest elementwise; {@link TraceVerifier#TYPICAL_ROUNDS} rounds.
      */
     @Override
     public long verifyMacs(JsonNode payload, int index) {
         Spec s = Spec.of(payload);
-        return s.count(index) * TraceVerifier.ROUNDS * (s.macs() + s.traceBytes());
+        return s.count(index) * TraceVerifier.TYPICAL_ROUNDS * (s.traceBytes() + s.inBytes());
     }
 
     /** Not defined without the model: {@link #resultHash(JsonNode, int, byte[], BlobSource)} reads it. */
@@ -298,40 +298,31 @@ public final class InferenceChallenge implements ChallengeType {
         return out;
     }
 
-    /** A job output read back as the trace of {@code n} samples of {@code m}; its length must be exact. */
-    public static Trace decode(IntModel m, int n, byte[] output) {
-        return decode(m, n, output, null);
-    }
-
     /**
-     * The same, written into {@code into}'s arrays when it is a trace of {@code n} samples of {@code m} (every entry
-     * is overwritten), else into new ones: a PoC validator checking job after job of a task reuses one trace's
-     * arrays instead of allocating (and zeroing) a job's trace each time.
+     * A job output read in place as the trace of {@code n} samples of {@code m} ({@link #encode}'s layout; its length
+     * must be exact): what the PoC validator checks, without copying 13 MB of trace into arrays first.
      */
-    static Trace decode(IntModel m, int n, byte[] output, Trace into) {
+    public static TraceView view(IntModel m, int n, byte[] output) {
         long expected = n * m.traceBytesPerSample();
         if (output.length != expected) {
             throw new IllegalArgumentException("output is " + output.length + " bytes, not the " + expected
                     + " of a trace of " + n + " samples");
         }
-        boolean reuse = into != null && into.batch() == n;
-        ByteBuffer b = ByteBuffer.wrap(output).order(ByteOrder.LITTLE_ENDIAN);
+        MemorySegment all = MemorySegment.ofArray(output);
         List<Shape> shapes = m.shapes();
-        List<Trace.Layer> layers = new ArrayList<>(shapes.size());
+        List<TraceView.Layer> layers = new ArrayList<>(shapes.size());
+        long at = 0;
         for (int i = 0; i < shapes.size(); i++) {
-            int size = n * shapes.get(i).size();
-            Trace.Layer old = reuse ? into.layers().get(i) : null;
-            int[] acc = null;
+            long size = (long) n * shapes.get(i).size();
+            MemorySegment acc = null;
             if (IntModel.linear(m.ops().get(i)) != null) {
-                acc = old != null ? old.accumulators() : new int[size];
-                b.asIntBuffer().get(acc, 0, size);
-                b.position(b.position() + 4 * size);
+                acc = all.asSlice(at, 4 * size);
+                at += 4 * size;
             }
-            byte[] act = old != null ? old.activations() : new byte[size];
-            b.get(act, 0, size);
-            layers.add(new Trace.Layer(shapes.get(i), acc, act));
+            layers.add(new TraceView.Layer(shapes.get(i), acc, ByteOrder.LITTLE_ENDIAN, all.asSlice(at, size)));
+            at += size;
         }
-        return new Trace(n, layers);
+        return new TraceView(n, layers);
     }
 
     @Override
@@ -339,9 +330,6 @@ public final class InferenceChallenge implements ChallengeType {
         Spec s = Spec.of(payload);
         IntModel m = model(s, blobs);
         TraceVerifier tv = new TraceVerifier(m, secret);
-        // One decoded trace kept between jobs (softly: memory pressure takes it); jobs checked at once each decode
-        // into their own, and the last one done is kept.
-        Spare<Trace> spare = new Spare<>();
         return (index, output) -> {
             if (index < 0 || index >= jobCount(payload)) return Verification.failure("no job " + index);
             int n = s.count(index);
@@ -350,9 +338,7 @@ public final class InferenceChallenge implements ChallengeType {
                 return Verification.failure("job " + index + " output is " + output.length + " bytes, expected "
                         + expected + " (the trace of " + n + " samples × " + s.traceBytes() + " bytes)");
             }
-            Trace trace = decode(m, n, output, spare.take());
-            Optional<TraceVerifier.Failure> f = tv.verify(inputSlice(s, index, blobs), trace);
-            spare.keep(trace);
+            Optional<TraceVerifier.Failure> f = tv.verify(inputSlice(s, index, blobs), view(m, n, output));
             return f.map(x -> Verification.failure((x.layer() < 0 ? "" : "layer " + x.layer() + ", ")
                     + (x.sample() < 0 ? "" : "sample " + (s.first(index) + x.sample()) + ": ") + x.reason()))
                     .orElse(Verification.OK);

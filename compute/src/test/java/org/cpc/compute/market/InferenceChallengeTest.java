@@ -131,7 +131,7 @@ class InferenceChallengeTest {
         byte[] badLast = out.clone();
         badLast[badLast.length - 1] ^= 1; // the final output of the last sample
         assertThat(v.verify(0, badLast).reason()).contains("layer " + (t.model().ops().size() - 1) + ", sample 2");
-        // the verifier decodes each job into the arrays of the one before: nothing of the bad ones is left
+        // the verifier reads each job in place and keeps nothing of a job between jobs: a right one after wrong ones passes
         assertThat(v.verify(0, out)).isEqualTo(Verification.OK);
         assertThat(v.verify(0, java.util.Arrays.copyOf(out, out.length - 1)).reason()).contains("bytes, expected");
         assertThat(v.verify(1, out).reason()).contains("no job 1");
