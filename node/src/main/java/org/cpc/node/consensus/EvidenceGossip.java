@@ -110,14 +110,14 @@ public final class EvidenceGossip {
         if (store.contains(e)) return Outcome.KNOWN;
         long next = chain.head().header().height() + 1;
         if (next - e.height() > chain.params().staking().evidenceMaxAgeBlocks()) return Outcome.TOO_OLD;
-        if (e.height() > next + 1) {
-            synchronized (deferred) {
-                if (deferred.size() == MAX_DEFERRED) deferred.removeFirst();
-                deferred.addLast(new Deferred(peerId, e));
-            }
-            return Outcome.DEFERRED;
+        if (e.height() > next + 1) return defer(peerId, e);
+        ValidatorSet set;
+        try {
+            set = chain.validatorSet(e.height());
+        } catch (IllegalArgumentException notYet) {
+            // Block sync moved the state past the head just read, or not yet to this height: not the peer's fault.
+            return defer(peerId, e);
         }
-        ValidatorSet set = chain.validatorSet(e.height());
         if (!e.verify(chain.params().chainId(), set, MlDsaSignatures.VERIFIER)) {
             network.penalize(peerId, Misbehaviour.INVALID, "evidence against " + e.validatorAddress() + " at height "
                     + e.height() + " whose votes do not verify against that height's set");
@@ -131,6 +131,14 @@ public final class EvidenceGossip {
     }
 
     /** Checks the held evidence whose height this node has reached since (called as the chain moves). */
+    private Outcome defer(String peerId, DuplicateVoteEvidence e) {
+        synchronized (deferred) {
+            if (deferred.size() == MAX_DEFERRED) deferred.removeFirst();
+            deferred.addLast(new Deferred(peerId, e));
+        }
+        return Outcome.DEFERRED;
+    }
+
     void retryDeferred() {
         long next = chain.head().header().height() + 1;
         List<Deferred> due = new ArrayList<>();

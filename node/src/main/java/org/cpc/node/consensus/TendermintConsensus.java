@@ -173,9 +173,15 @@ public final class TendermintConsensus implements Consensus {
         }
         startDriver(0, timeouts.commit());
         executor.scheduleWithFixedDelay(() -> {
-            if (heldBack != null && !checkSignHistory()) restartDriver();
-            run(d -> d.gossipTick());
-            evidence.retryDeferred();
+            // A periodic task that throws is never run again: one failure would end gossip and the evidence retries
+            // for good, silently.
+            try {
+                if (heldBack != null && !checkSignHistory()) restartDriver();
+                run(d -> d.gossipTick());
+                evidence.retryDeferred();
+            } catch (RuntimeException e) {
+                LOG.error("gossip tick failed; the next one runs as usual", e);
+            }
         }, gossipMs, gossipMs, TimeUnit.MILLISECONDS);
     }
 
