@@ -5,7 +5,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
 import jdk.incubator.vector.ByteVector;
@@ -14,6 +13,7 @@ import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
+import org.cpc.compute.Futures;
 
 /**
  * Pure-Java int8 GEMM on the Vector API, for machines without oneDNN.
@@ -108,16 +108,7 @@ public final class JavaGemm implements GemmBackend {
             running.add(workers.submit(() -> rows(a, c, r0, r1, k, n, bp, colSum)));
         }
         rows(a, c, 0, Math.min(m, blocks / parts * MR), k, n, bp, colSum);
-        for (Future<?> f : running) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for GEMM threads", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("a GEMM thread failed: " + e.getCause(), e.getCause());
-            }
-        }
+        for (Future<?> f : running) Futures.await(f, "a GEMM thread");
     }
 
     private void checkShared(MemorySegment s, String what) {

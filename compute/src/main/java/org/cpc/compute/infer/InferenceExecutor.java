@@ -5,11 +5,11 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.cpc.compute.Futures;
 import org.cpc.compute.gemm.GemmBackend;
 
 /**
@@ -122,7 +122,7 @@ public final class InferenceExecutor {
             for (int t = 1; t < Math.min(threads, tiles); t++) running.add(POOL.submit(worker));
             worker.run();
         } finally {
-            for (Future<?> f : running) await(f);
+            for (Future<?> f : running) Futures.await(f, "an inference thread");
         }
         return new Trace(batch, layers);
     }
@@ -261,15 +261,4 @@ public final class InferenceExecutor {
         return new Prepared(Epilogue.of(l), weights, anyWeightZeroPoint);
     }
 
-    private static void await(Future<?> f) {
-        try {
-            f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running inference", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new IllegalStateException("an inference thread failed: " + e.getCause(), e.getCause());
-        }
-    }
 }

@@ -8,11 +8,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.random.RandomGenerator;
+import org.cpc.compute.Futures;
 
 /**
  * Checks a {@link Trace} against a model and its input, layer by layer and sample by sample, without redoing the
@@ -134,7 +134,7 @@ public final class TraceVerifier {
         // Parts in sample order: the first part's failure is the batch's first.
         Optional<Failure> first = samples(input, trace, rounds, 0, batch / parts);
         for (Future<Optional<Failure>> f : running) {
-            Optional<Failure> part = await(f);
+            Optional<Failure> part = Futures.await(f, "a trace-checking thread");
             if (first.isEmpty()) first = part;
         }
         return first;
@@ -183,18 +183,6 @@ public final class TraceVerifier {
             }
         }
         return Optional.empty();
-    }
-
-    private static Optional<Failure> await(Future<Optional<Failure>> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while checking a trace", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new IllegalStateException("a trace-checking thread failed: " + e.getCause(), e.getCause());
-        }
     }
 
     private static String shapeError(TraceView.Layer layer, Shape expected, int batch, boolean linear) {
