@@ -124,7 +124,7 @@ public final class ExplorerApi {
         String hash = ctx.pathParam("hash");
         if (hash.length() != 64 || !Hex.isHex(hash)) throw ApiException.badRequest("block hash must be 64 lowercase hex characters");
         Block b = query.blockByHash(hash).orElseThrow(() -> ApiException.notFound("no block with hash " + hash));
-        json(ctx, 200, NodeServer.withCommit(query, b));
+        NodeServer.served(ctx, query, b.header().height());
     }
 
     /** The block's transactions with their hashes and gas used (the block itself carries neither). */

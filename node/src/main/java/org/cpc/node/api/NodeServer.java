@@ -4,7 +4,6 @@ import static org.cpc.http.JsonHttp.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -110,7 +109,7 @@ public final class NodeServer extends ApiServer<NodeServer> {
     private void registerRoutes() {
         http.get("/status", this::status);
         http.get("/params", ctx -> json(ctx, 200, query.params().toJson()));
-        http.get("/block/latest", ctx -> json(ctx, 200, withCommit(query, query.head())));
+        http.get("/block/latest", ctx -> served(ctx, query, query.head().header().height()));
         http.get("/block/{height}", this::block);
         http.get("/block/{height}/results", this::blockResults);
         http.get("/task/{task_id}", this::task);
@@ -227,16 +226,15 @@ public final class NodeServer extends ApiServer<NodeServer> {
     }
 
     private void block(Context ctx) {
-        long height = heightParam(ctx);
-        byte[] body = query.blockWithCommitJson(height).orElseThrow(() -> noBlock(height));
-        JsonHttp.jsonBytes(ctx, 200, body);
+        served(ctx, query, heightParam(ctx));
     }
 
-    /** The block's JSON with its commit certificate beside it: {@code "commit": {"round", "signatures"}} or null. */
-    static ObjectNode withCommit(ChainQuery query, Block b) {
-        ObjectNode o = b.toJson();
-        o.set("commit", query.commitOf(b.header().height()).orElse(NullNode.getInstance()));
-        return o;
+    /**
+     * Answers with a committed block's JSON and its commit certificate beside it ({@code "commit": {"round",
+     * "signatures"}} or null), from the stored bytes.
+     */
+    static void served(Context ctx, ChainQuery query, long height) {
+        JsonHttp.jsonBytes(ctx, 200, query.blockWithCommitJson(height).orElseThrow(() -> noBlock(query, height, "block")));
     }
 
     private void blockResults(Context ctx) {
