@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Evidence reaches every node although only one was told: a peer hands node 0 the proof that validator 3 (not
  * running) signed two prevotes for one height and round; node 0 keeps and relays it, the others keep it, a node
  * that connects later is sent it, a proposer puts it in a block and validator 3 is tombstoned. Evidence whose votes
- * do not verify is penalized and goes nowhere.
+ * do not verify is penalized and goes nowhere. Evidence of a height before the set changed is still checked against
+ * that height's set, by a node that is past the change and by one that syncs past it before checking.
  */
 class EvidenceGossipTest {
     @TempDir
@@ -47,7 +48,9 @@ class EvidenceGossipTest {
             TestNode n0 = net.start(0);
             net.start(1);
             net.start(2);
-            net.awaitHeight(2, NetworkTest.WAIT);
+            // Evidence of height 3 or above is beyond a new node's head + 2: a late follower holds it back until it
+            // gets there.
+            net.awaitHeight(3, NetworkTest.WAIT);
             Chain chain = n0.runner.chain();
             ValidatorKey absent = new Keyring(new DataDir(NodeInit.nodeDir(dir, 3)).keys())
                     .unlockValidator(NodeInit.DEFAULT_VALIDATOR_KEY, NodeInit.DEVNET_KEY_PASSWORD.toCharArray());
@@ -95,6 +98,10 @@ class EvidenceGossipTest {
                         () -> evidenceCount(n0) == 2);
                 assertThat(score(n0, witness.nodeId())).as("valid evidence costs nothing").isZero();
             }
+            // A node that joins now syncs past the change before it checks what it held back; it keeps both.
+            TestNode later = net.start(net.addFollower());
+            Testnet.await("a follower joining after the set change holds both", NetworkTest.WAIT,
+                    () -> evidenceCount(later) == 2);
         }
     }
 
