@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Evidence reaches every node although only one was told: a peer hands node 0 the proof that validator 3 (not
  * running) signed two prevotes for one height and round; node 0 keeps and relays it, the others keep it, a node
  * that connects later is sent it, a proposer puts it in a block and validator 3 is tombstoned. Evidence whose votes
- * do not verify is penalized and goes nowhere.
+ * do not verify is penalized and goes nowhere. Evidence of a height before the set changed is still checked against
+ * that height's set, by a node that is past the change and by one that syncs past it before checking.
  */
 class EvidenceGossipTest {
     @TempDir
@@ -47,20 +48,17 @@ class EvidenceGossipTest {
             TestNode n0 = net.start(0);
             net.start(1);
             net.start(2);
-            net.awaitHeight(2, NetworkTest.WAIT);
+            // Evidence of height 3 or above is beyond a new node's head + 2: a late follower holds it back until it
+            // gets there.
+            net.awaitHeight(3, NetworkTest.WAIT);
             Chain chain = n0.runner.chain();
             ValidatorKey absent = new Keyring(new DataDir(NodeInit.nodeDir(dir, 3)).keys())
                     .unlockValidator(NodeInit.DEFAULT_VALIDATOR_KEY, NodeInit.DEVNET_KEY_PASSWORD.toCharArray());
             Signer signer = MlDsaSignatures.signer(absent.address(), absent.privateKey());
             long h = chain.head().header().height();
 
-            P2pConfig cfg = P2pConfig.defaults(net.params.chainId(), chain.block(0).orElseThrow().hashHex(),
-                    new InetSocketAddress("127.0.0.1", 0), List.of(new InetSocketAddress("127.0.0.1",
-                            n0.runner.network().listenAddress().getPort())), "witness");
-            try (TcpPeerNetwork witness = new TcpPeerNetwork(cfg, NodeIdentity.generate(), (peer, ch, payload) -> {})) {
-                witness.start();
-                Testnet.await("connected to node 0", NetworkTest.WAIT, () -> !witness.peers().isEmpty());
-                String node0 = n0.runner.network().nodeId();
+            String node0 = n0.runner.network().nodeId();
+            try (TcpPeerNetwork witness = witness(net, n0)) {
 
                 // Forged: the second vote's signature is the first one's, over other bytes.
                 Vote a = vote(signer, net, h, "aa");
@@ -88,13 +86,51 @@ class EvidenceGossipTest {
             long after = at + 2;
             net.awaitHeight(after, NetworkTest.WAIT);
             assertThat(chain.validatorSet(after).byAddress(absent.address())).as("tombstoned: out of the set").isNull();
+
+            // Once the set has changed, the state keeps only the sets from the head - 1 on: evidence of a height
+            // before the change is still checked against the set of its height (the one its block's header names).
+            net.awaitHeight(after + 1, NetworkTest.WAIT);
+            try (TcpPeerNetwork witness = witness(net, n0)) {
+                Vote pa = vote(signer, net, VoteType.PRECOMMIT, h, "aa");
+                Vote pb = vote(signer, net, VoteType.PRECOMMIT, h, "bb");
+                witness.send(node0, Channel.CONSENSUS, evidence(pa, pb));
+                Testnet.await("node 0 keeps evidence of a height before the set changed", NetworkTest.WAIT,
+                        () -> evidenceCount(n0) == 2);
+                assertThat(score(n0, witness.nodeId())).as("valid evidence costs nothing").isZero();
+            }
+            // A node that joins now syncs past the change before it checks what it held back; it keeps both.
+            TestNode later = net.start(net.addFollower());
+            Testnet.await("a follower joining after the set change holds both", NetworkTest.WAIT,
+                    () -> evidenceCount(later) == 2);
+        }
+    }
+
+    /** A bare P2P peer connected to node {@code n}, to hand it evidence. */
+    private static TcpPeerNetwork witness(Testnet net, TestNode n) throws InterruptedException {
+        Chain chain = n.runner.chain();
+        P2pConfig cfg = P2pConfig.defaults(net.params.chainId(), chain.block(0).orElseThrow().hashHex(),
+                new InetSocketAddress("127.0.0.1", 0), List.of(new InetSocketAddress("127.0.0.1",
+                        n.runner.network().listenAddress().getPort())), "witness");
+        TcpPeerNetwork witness = new TcpPeerNetwork(cfg, NodeIdentity.generate(), (peer, ch, payload) -> {});
+        try {
+            witness.start();
+            Testnet.await("connected to node " + n.runner.network().nodeId(), NetworkTest.WAIT,
+                    () -> !witness.peers().isEmpty());
+            return witness;
+        } catch (RuntimeException | InterruptedException | AssertionError e) {
+            witness.close();
+            throw e;
         }
     }
 
     private Vote vote(Signer signer, Testnet net, long height, String hashByte) {
+        return vote(signer, net, VoteType.PREVOTE, height, hashByte);
+    }
+
+    private Vote vote(Signer signer, Testnet net, VoteType type, long height, String hashByte) {
         String hash = hashByte.repeat(32);
-        byte[] bytes = SignBytes.vote(net.params.chainId(), VoteType.PREVOTE, height, 0, hash, signer.address());
-        return new Vote(VoteType.PREVOTE, height, 0, hash, signer.address(), signer.sign(bytes));
+        byte[] bytes = SignBytes.vote(net.params.chainId(), type, height, 0, hash, signer.address());
+        return new Vote(type, height, 0, hash, signer.address(), signer.sign(bytes));
     }
 
     private byte[] evidence(Vote first, Vote second) {

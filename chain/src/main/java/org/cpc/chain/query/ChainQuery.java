@@ -79,9 +79,12 @@ public interface ChainQuery {
     /**
      * The validator set of {@code height} as consensus uses it (consensus address, public key, power, in set order),
      * for heights 1 to the head + 2 (the set of head + 2 is decided by the head); those of head + 1 and head + 2 come
-     * with their proposer priorities.
+     * with their proposer priorities. The state keeps only the sets from the head - 1 on: a height before the last
+     * change of the set fails once the head is past it (a committed height's set is
+     * {@link org.cpc.chain.Chain#validatorSetByHash} of its header's {@code validators_hash}).
      *
-     * @throws IllegalArgumentException for a height outside that range
+     * @throws IllegalArgumentException for a height outside 1 to the head + 2
+     * @throws IllegalStateException for a height whose set the state no longer keeps
      */
     org.cpc.consensus.ValidatorSet validatorSet(long height);
 

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.cpc.chain.Chain;
 import org.cpc.consensus.DuplicateVoteEvidence;
@@ -52,7 +53,10 @@ public final class EvidenceGossip {
         KEPT,
         /** Already held. */
         KNOWN,
-        /** Older than evidence_max_age_blocks: dropped, no blame. */
+        /**
+         * Older than evidence_max_age_blocks, or of a block this node does not keep (below its state-sync snapshot):
+         * dropped, no blame.
+         */
         TOO_OLD,
         /** Of a height whose set this node does not know yet (it is behind): held until it does. */
         DEFERRED,
@@ -111,13 +115,15 @@ public final class EvidenceGossip {
         long next = chain.head().header().height() + 1;
         if (next - e.height() > chain.params().staking().evidenceMaxAgeBlocks()) return Outcome.TOO_OLD;
         if (e.height() > next + 1) return defer(peerId, e);
-        ValidatorSet set;
+        Optional<ValidatorSet> kept;
         try {
-            set = chain.validatorSet(e.height());
+            kept = setOf(e.height(), next - 1);
         } catch (IllegalArgumentException notYet) {
             // Block sync moved the state past the head just read, or not yet to this height: not the peer's fault.
             return defer(peerId, e);
         }
+        if (kept.isEmpty()) return Outcome.TOO_OLD;
+        ValidatorSet set = kept.get();
         if (!e.verify(chain.params().chainId(), set, MlDsaSignatures.VERIFIER)) {
             network.penalize(peerId, Misbehaviour.INVALID, "evidence against " + e.validatorAddress() + " at height "
                     + e.height() + " whose votes do not verify against that height's set");
@@ -130,7 +136,19 @@ public final class EvidenceGossip {
         return Outcome.KEPT;
     }
 
-    /** Checks the held evidence whose height this node has reached since (called as the chain moves). */
+    /**
+     * The set of {@code height}, at most {@code head} + 2. A committed height's is the one its header names, from the
+     * chain's archive of sets: once the set has changed, the state keeps only the sets from the head - 1 on, and a
+     * node that syncs fast (or hears of the evidence late) is past the change before it checks. Empty when the block
+     * is not kept (below a state-sync snapshot).
+     *
+     * @throws IllegalArgumentException the state does not know the set of a height above the head yet
+     */
+    private Optional<ValidatorSet> setOf(long height, long head) {
+        if (height > head) return Optional.of(chain.validatorSet(height));
+        return chain.block(height).flatMap(b -> chain.validatorSetByHash(b.header().validatorsHash()));
+    }
+
     private Outcome defer(String peerId, DuplicateVoteEvidence e) {
         synchronized (deferred) {
             if (deferred.size() == MAX_DEFERRED) deferred.removeFirst();
@@ -139,6 +157,7 @@ public final class EvidenceGossip {
         return Outcome.DEFERRED;
     }
 
+    /** Checks the held evidence whose height this node has reached since (called as the chain moves). */
     void retryDeferred() {
         long next = chain.head().header().height() + 1;
         List<Deferred> due = new ArrayList<>();
