@@ -17,7 +17,6 @@ import java.util.function.Supplier;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.cpc.client.NodeClient;
 import org.cpc.compute.infer.IntModel;
 import org.cpc.compute.infer.OnnxException;
 import org.cpc.compute.infer.OnnxImporter;
@@ -27,7 +26,6 @@ import org.cpc.compute.market.MatmulChallenge;
 import org.cpc.poc.MarketClient;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.keys.AccountKey;
-import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.Amounts;
 import org.cpc.protocol.types.ComputeTask;
 import org.cpc.protocol.types.Transaction;
@@ -362,16 +360,6 @@ final class TaskCommand extends GroupCommand {
                 out.println(r.path("total").asInt() + " tasks");
             }
             out.flush();
-        }
-    }
-
-    /** The customer signing a market transaction: the chain's rules, the unlocked key and its next nonce. */
-    record Sender(NetworkParams params, AccountKey key, long nonce) {
-        static Sender of(NodeUrlOption node, KeyringOptions keys, String from) {
-            NodeClient nodeClient = node.client();
-            NetworkParams params = NetworkParams.fromJson(nodeClient.params());
-            AccountKey key = keys.keyring().unlockSecp256k1(from, keys.unlockPassword(from));
-            return new Sender(params, key, nodeClient.balance(key.address()).path("nonce").asLong());
         }
     }
 }

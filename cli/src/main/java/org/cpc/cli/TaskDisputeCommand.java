@@ -13,7 +13,6 @@ import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Map;
 import org.cpc.client.NodeClient;
-import org.cpc.client.TxBuilder;
 import org.cpc.compute.market.FraudProof;
 import org.cpc.compute.market.FraudProofBuilder;
 import org.cpc.compute.market.FraudProofVerifier;
@@ -170,9 +169,8 @@ final class TaskDisputeCommand extends TaskCommand.Signed {
 
     /** Signs and sends the FRAUD_PROOF, waits for its block, and prints what L1 did with it. */
     private void submit(ObjectNode proof, PrintWriter pw) {
-        TaskCommand.Sender s = sender(from);
-        Transaction tx = TxBuilder.of(s.params(), s.key()).nonce(s.nonce()).gasPrice(s.params().minGasPrice())
-                .timestamp(System.currentTimeMillis() / 1000).fraudProof(proof);
+        Sender s = sender(from);
+        Transaction tx = s.builder(s.params().minGasPrice()).fraudProof(proof);
         NodeClient client = node.client();
         NodeClient.Reply sent = client.sendTransaction(tx);
         if (!sent.ok()) throw failed("L1 refused the fraud proof: " + sent.error());

@@ -12,11 +12,9 @@ import org.cpc.protocol.crypto.Address;
 import org.cpc.node.DataDir;
 import org.cpc.node.NodeConfig;
 import org.cpc.node.NodeInit;
-import org.cpc.protocol.keys.AccountKey;
 import org.cpc.protocol.keys.Keyring;
 import org.cpc.protocol.keys.KeyringException;
 import org.cpc.protocol.keys.ValidatorKey;
-import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.Amounts;
 import org.cpc.protocol.types.ComputeResult;
 import org.cpc.protocol.types.Transaction;
@@ -55,12 +53,8 @@ final class TxCommand extends GroupCommand {
         @Override
         public void run() {
             NodeClient client = node.client();
-            AccountKey key = keys.keyring().unlockSecp256k1(from, keys.unlockPassword(from));
-            NetworkParams params = NetworkParams.fromJson(client.params());
-            long price = gasPrice != null ? gasPrice : params.minGasPrice();
-            long nonce = txNonce != null ? txNonce : client.balance(key.address()).path("nonce").asLong();
-            Transaction tx = build(TxBuilder.of(params, key).nonce(nonce).gasPrice(price)
-                    .timestamp(System.currentTimeMillis() / 1000));
+            Sender s = Sender.of(client, keys, from, txNonce);
+            Transaction tx = build(s.builder(gasPrice != null ? gasPrice : s.params().minGasPrice()));
             NodeClient.Reply r = client.sendTransaction(tx);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
@@ -70,7 +64,7 @@ final class TxCommand extends GroupCommand {
             if (!r.ok()) throw new Errors.CliException(Cpc.EXIT_FAILED, "rejected: " + r.error());
             if (!json) {
                 out.println("tx_hash: " + r.body().path("tx_hash").asText());
-                out.println("status:  " + r.body().path("status").asText() + " (nonce " + nonce + ")");
+                out.println("status:  " + r.body().path("status").asText() + " (nonce " + s.nonce() + ")");
                 out.println("follow:  cpc query tx " + r.body().path("tx_hash").asText() + " --node " + node.url);
                 out.flush();
             }

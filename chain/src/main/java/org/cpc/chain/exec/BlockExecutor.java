@@ -119,7 +119,7 @@ public final class BlockExecutor {
     }
 
     /** A check too costly to repeat, whose verdict depends on the transaction alone (memoized with it). */
-    private interface CostlyCheck {
+    interface CostlyCheck {
         void run() throws TxRejected;
     }
 
@@ -223,33 +223,11 @@ public final class BlockExecutor {
     public Plan plan(PreparedTx p, TxRules.Checked c, WorldState state, ChainView chain, long height, long nowS)
             throws TxRejected {
         Transaction tx = p.tx();
+        MarketTask task = null; // the task a CANCEL_TASK names
+        CostlyCheck costly = null;
         switch (tx.txType()) {
             case SUBMIT_RESULT -> {
-                ComputeResult r = c.result();
-                MarketTask task = state.task(r.taskId());
-                if (task == null) {
-                    TxRules.checkSyntheticForm(tx, r, params);
-                    new WorkBonds(params, state).checkWorkerAdmitted(r.workerAddress());
-                    String src = checkResultAgainstChain(r, height, chain, state);
-                    VerificationContext ctx = new VerificationContext(params, height, r.nonce(), src);
-                    verifyExpensive(p, r, ctx);
-                    return new Plan(c, false, null, null, ctx, GasSchedule.gas(tx, params, false));
-                }
-                WorkBonds bonds = new WorkBonds(params, state);
-                boolean byPoc = bonds.isPoc(tx.fromAddress());
-                if (!byPoc && !tx.fromAddress().equals(r.workerAddress())) {
-                    throw new TxRejected("a result for market task " + r.taskId() + " must be sent by a PoC validator"
-                            + " (bonded at least min_poc_bond) or by its worker_address " + r.workerAddress()
-                            + " with a PoC validator's attestation; " + tx.fromAddress() + " is neither");
-                }
-                TxRules.checkMarketForm(r, byPoc);
-                TaskMachine.checkAcceptsJob(task, r.nonce(), nowS);
-                if (state.jobAccepted(r.taskId(), r.nonce())) {
-                    throw new TxRejected("job " + r.nonce() + " of task " + r.taskId()
-                            + " already has an accepted result; one result per job");
-                }
-                String poc = verifyMarket(p, r, bonds);
-                return new Plan(c, true, task, poc, null, GasSchedule.gas(tx, params, true));
+                return planResult(p, c, state, chain, height, nowS);
             }
             case CREATE_TASK -> {
                 ComputeTask t = c.task();
@@ -260,92 +238,61 @@ public final class BlockExecutor {
                     throw new TxRejected("task_id " + t.taskId() + " is already used by a synthetic result");
                 }
                 TaskMachine.checkDeadline(t.deadline(), nowS, params.maxTaskLifetimeS());
-                verifyExpensive(p, null, null);
-                return new Plan(c, false, null, null, null, GasSchedule.gas(tx, params, false));
             }
             case CANCEL_TASK -> {
-                MarketTask task = state.task(c.namedTaskId());
+                task = state.task(c.namedTaskId());
                 if (task == null) throw new TxRejected("no market task " + c.namedTaskId());
                 TaskMachine.cancel(task, tx.fromAddress());
-                verifyExpensive(p, null, null);
-                return new Plan(c, false, task, null, null, GasSchedule.gas(tx, params, false));
             }
-            case STAKE, UNSTAKE, DELEGATE, UNDELEGATE, WITHDRAW_REWARDS, UPDATE_VALIDATOR, UNJAIL, SUBMIT_EVIDENCE -> {
-                verifyExpensive(p, checkStaking(tx, c.staking(), new Staking(params.staking(), state, treasury), height));
-                return new Plan(c, false, null, null, null, GasSchedule.gas(tx, params, false));
-            }
-            case BOND -> {
-                new WorkBonds(params, state).checkBond(tx.fromAddress(), c.bond(), tx.amount());
-                verifyExpensive(p, null, null);
-                return new Plan(c, false, null, null, null, GasSchedule.gas(tx, params, false));
-            }
+            case STAKE, UNSTAKE, DELEGATE, UNDELEGATE, WITHDRAW_REWARDS, UPDATE_VALIDATOR, UNJAIL, SUBMIT_EVIDENCE ->
+                    costly = StakingTx.of(tx, c.staking(), height, params.chainId()).check()
+                            .against(new Staking(params.staking(), state, treasury));
+            case BOND -> new WorkBonds(params, state).checkBond(tx.fromAddress(), c.bond(), tx.amount());
             case UNBOND -> {
                 new WorkBonds(params, state).checkUnbond(tx.fromAddress(), c.bond().role(), tx.amount());
                 new Disputes(state).checkUnbond(tx.fromAddress(), c.bond().role(), nowS);
-                verifyExpensive(p, null, null);
-                return new Plan(c, false, null, null, null, GasSchedule.gas(tx, params, false));
             }
             case FRAUD_PROOF -> {
+                // Its signature is checked after its stateful rules and before the proof is verified.
                 fraudProofs.judge(p, state, params, height, nowS, () -> verifyExpensive(p, null, null));
                 return new Plan(c, false, null, null, null, GasSchedule.gas(tx, params, false));
             }
-            case CHALLENGE_RESULT -> {
-                Audits.checkChallenge(params, state, c.namedTaskId(), height);
-                verifyExpensive(p, null, null);
-                return new Plan(c, false, null, null, null, GasSchedule.gas(tx, params, false));
-            }
-            default -> {
-                verifyExpensive(p, null, null);
-                return new Plan(c, false, null, null, null, GasSchedule.gas(tx, params, false));
-            }
+            case CHALLENGE_RESULT -> Audits.checkChallenge(params, state, c.namedTaskId(), height);
+            default -> { }
         }
+        verifyExpensive(p, costly);
+        return new Plan(c, false, task, null, null, GasSchedule.gas(tx, params, false));
     }
 
-    /**
-     * The stateful rules of a staking transaction at {@code height}; returns its costly check (the proof of
-     * possession of a first STAKE, the vote signatures of a SUBMIT_EVIDENCE), run after the transaction's signature.
-     */
-    private CostlyCheck checkStaking(Transaction tx, StakingPayload payload, Staking staking, long height)
+    /** The rules of a SUBMIT_RESULT: a synthetic result's proof, or a market job's form, task state and signatures. */
+    private Plan planResult(PreparedTx p, TxRules.Checked c, WorldState state, ChainView chain, long height, long nowS)
             throws TxRejected {
-        String from = tx.fromAddress();
-        switch (tx.txType()) {
-            case STAKE -> {
-                if (payload instanceof StakingPayload.CreateValidator cv) {
-                    staking.checkCreate(from, cv.consensusAddress(), tx.amount());
-                    return () -> {
-                        if (!cv.popVerifies(params.chainId(), from)) {
-                            throw new TxRejected("pop is not the consensus key's ML-DSA-65 signature of the JCS of"
-                                    + " {\"chain_id\",\"domain\":\"" + StakingPayload.POP_DOMAIN + "\",\"operator_address\"}");
-                        }
-                    };
-                }
-                staking.checkBond(from, from, tx.amount());
-            }
-            case UNSTAKE -> staking.checkUnbond(from, from, tx.amount());
-            case DELEGATE -> staking.checkBond(tx.toAddress(), from, tx.amount());
-            case UNDELEGATE -> staking.checkUnbond(tx.toAddress(), from, tx.amount());
-            case WITHDRAW_REWARDS -> {
-                if (tx.toAddress() == null) staking.checkWithdrawAll(from);
-                else staking.checkWithdraw(tx.toAddress(), from);
-            }
-            case UPDATE_VALIDATOR -> {
-                StakingPayload.UpdateValidator u = (StakingPayload.UpdateValidator) payload;
-                staking.checkUpdate(from, u.name(), u.website(), u.commissionBps(), height);
-            }
-            case UNJAIL -> staking.checkUnjail(from, height);
-            case SUBMIT_EVIDENCE -> {
-                StakingPayload.Evidence e = (StakingPayload.Evidence) payload;
-                ConsensusKey key = staking.checkEvidence(e.votes().validatorAddress(), e.votes().height(), height);
-                return () -> {
-                    if (!e.verifies(params.chainId(), key.publicKey())) {
-                        throw new TxRejected("the votes are not both signed by " + key.consensusAddress()
-                                + " (ML-DSA-65 over their consensus sign bytes on chain " + params.chainId() + ")");
-                    }
-                };
-            }
-            default -> throw new IllegalArgumentException(tx.txType() + " is not a staking transaction");
+        Transaction tx = p.tx();
+        ComputeResult r = c.result();
+        MarketTask task = state.task(r.taskId());
+        if (task == null) {
+            TxRules.checkSyntheticForm(tx, r, params);
+            new WorkBonds(params, state).checkWorkerAdmitted(r.workerAddress());
+            String src = checkResultAgainstChain(r, height, chain, state);
+            VerificationContext ctx = new VerificationContext(params, height, r.nonce(), src);
+            verifyExpensive(p, r, ctx);
+            return new Plan(c, false, null, null, ctx, GasSchedule.gas(tx, params, false));
         }
-        return null;
+        WorkBonds bonds = new WorkBonds(params, state);
+        boolean byPoc = bonds.isPoc(tx.fromAddress());
+        if (!byPoc && !tx.fromAddress().equals(r.workerAddress())) {
+            throw new TxRejected("a result for market task " + r.taskId() + " must be sent by a PoC validator"
+                    + " (bonded at least min_poc_bond) or by its worker_address " + r.workerAddress()
+                    + " with a PoC validator's attestation; " + tx.fromAddress() + " is neither");
+        }
+        TxRules.checkMarketForm(r, byPoc);
+        TaskMachine.checkAcceptsJob(task, r.nonce(), nowS);
+        if (state.jobAccepted(r.taskId(), r.nonce())) {
+            throw new TxRejected("job " + r.nonce() + " of task " + r.taskId()
+                    + " already has an accepted result; one result per job");
+        }
+        String poc = verifyMarket(p, r, bonds);
+        return new Plan(c, true, task, poc, null, GasSchedule.gas(tx, params, true));
     }
 
     /**
@@ -519,46 +466,12 @@ public final class BlockExecutor {
                 case FRAUD_PROOF -> FraudProofs.apply(fraudProofs.judge(p, state, params, height, nowS, () -> {}),
                         tx.fromAddress(), p.hashHex(), state, bonds, params, height);
                 case CHALLENGE_RESULT -> audits.challenge(c.namedTaskId(), tx.fromAddress());
-                default -> applyStaking(tx, c.staking());
+                default -> StakingTx.of(tx, c.staking(), height, params.chainId()).apply().on(staking);
             }
             fees = fees.add(charge);
             gasUsed += gas;
             gasPerTx.add(gas);
             return gas;
-        }
-
-        /** A staking transaction's effect; its rules passed in {@link #plan}, so nothing here is refused. */
-        private void applyStaking(Transaction tx, StakingPayload payload) throws TxRejected {
-            String from = tx.fromAddress();
-            switch (tx.txType()) {
-                case STAKE -> {
-                    if (payload instanceof StakingPayload.CreateValidator cv) {
-                        staking.createValidator(from, new ConsensusKey(cv.consensusAddress(), from,
-                                cv.consensusPublicKey()), cv.name(), cv.website(), cv.commissionBps(), tx.amount(),
-                                height);
-                    } else {
-                        staking.bond(from, from, tx.amount());
-                    }
-                }
-                case UNSTAKE -> staking.unbond(from, from, tx.amount(), height);
-                case DELEGATE -> staking.bond(tx.toAddress(), from, tx.amount());
-                case UNDELEGATE -> staking.unbond(tx.toAddress(), from, tx.amount(), height);
-                case WITHDRAW_REWARDS -> {
-                    if (tx.toAddress() == null) staking.withdrawAll(from);
-                    else staking.withdraw(tx.toAddress(), from);
-                }
-                case UPDATE_VALIDATOR -> {
-                    StakingPayload.UpdateValidator u = (StakingPayload.UpdateValidator) payload;
-                    staking.updateValidator(from, u.name(), u.website(), u.commissionBps(), height);
-                }
-                case UNJAIL -> staking.unjail(from, height);
-                case SUBMIT_EVIDENCE -> {
-                    StakingPayload.Evidence e = (StakingPayload.Evidence) payload;
-                    String operator = staking.state().consensusKey(e.votes().validatorAddress()).operatorAddress();
-                    staking.doubleSign(operator, e.votes().height());
-                }
-                default -> throw new IllegalArgumentException(tx.txType() + " is not a staking transaction");
-            }
         }
 
         private void settleJob(PreparedTx p, ComputeResult r, Plan plan) throws TxRejected {

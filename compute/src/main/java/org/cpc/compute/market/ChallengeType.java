@@ -60,6 +60,16 @@ public sealed interface ChallengeType permits SyntheticChallenge, MatmulChalleng
     /** Most bytes job {@code index}'s output may have; what the PoC validator accepts from a worker. */
     long maxOutputBytes(JsonNode payload, int index);
 
+    /**
+     * Null when {@code output} is exactly the {@link #maxOutputBytes} of job {@code index}, as the output of a type
+     * whose outputs have one size must be; else why not, with {@code makeup}: what that size is made of.
+     */
+    default String wrongSize(JsonNode payload, int index, byte[] output, String makeup) {
+        long expected = maxOutputBytes(payload, index);
+        return output.length == expected ? null
+                : "job " + index + " output is " + output.length + " bytes, expected " + expected + " (" + makeup + ")";
+    }
+
     /** Computes job {@code index} of task {@code taskId}: its output bytes. */
     byte[] execute(JsonNode payload, String taskId, int index, BlobSource blobs, GemmBackend gemm);
 

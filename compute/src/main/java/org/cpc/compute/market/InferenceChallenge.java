@@ -103,15 +103,15 @@ public final class InferenceChallenge implements ChallengeType {
                     + " bytes (samples_per_job · sample_trace_bytes = " + Math.min(perJob, samples) * trace
                     + "; lower samples_per_job)");
         }
-        if (ceilDiv(samples, perJob) > MAX_JOBS) {
-            throw new IllegalArgumentException("inference payload splits into " + ceilDiv(samples, perJob)
+        if (Math.ceilDiv(samples, perJob) > MAX_JOBS) {
+            throw new IllegalArgumentException("inference payload splits into " + Math.ceilDiv(samples, perJob)
                     + " jobs; at most " + MAX_JOBS + " (raise samples_per_job)");
         }
     }
 
     @Override
     public int jobCount(JsonNode payload) {
-        return (int) ceilDiv(payload.get("samples").longValue(), payload.get("samples_per_job").longValue());
+        return (int) Math.ceilDiv(payload.get("samples").longValue(), payload.get("samples_per_job").longValue());
     }
 
     /** A valid payload's fields. */
@@ -139,13 +139,13 @@ public final class InferenceChallenge implements ChallengeType {
     public void checkInputs(JsonNode payload, ToLongFunction<String> blobSize) {
         Spec s = Spec.of(payload);
         long model = blobSize.applyAsLong(s.model());
-        if (model < 0) throw missing("model", s.model());
+        if (model < 0) throw Payloads.missingBlob(name(), "model", s.model());
         if (model > LIMITS.modelBytes()) {
             throw new IllegalArgumentException("inference payload.model is a blob of " + model
                     + " bytes; models are limited to " + LIMITS.modelBytes());
         }
         long input = blobSize.applyAsLong(s.input());
-        if (input < 0) throw missing("input", s.input());
+        if (input < 0) throw Payloads.missingBlob(name(), "input", s.input());
         long expected = (long) s.samples() * s.inBytes();
         if (input != expected) {
             throw new IllegalArgumentException("inference payload.input is a blob of " + input + " bytes, but "
@@ -177,11 +177,6 @@ public final class InferenceChallenge implements ChallengeType {
         if (got != model) {
             throw new IllegalArgumentException("inference payload." + field + " is " + got + ", but the model's is " + model);
         }
-    }
-
-    private static IllegalArgumentException missing(String field, String hash) {
-        return new IllegalArgumentException("inference payload." + field + " names blob " + hash
-                + ", which this PoC validator does not have; upload it first with POST /blobs");
     }
 
     /**
@@ -293,11 +288,9 @@ public final class InferenceChallenge implements ChallengeType {
         return (index, output) -> {
             if (index < 0 || index >= jobCount(payload)) return Verification.failure("no job " + index);
             int n = s.count(index);
-            long expected = maxOutputBytes(payload, index);
-            if (output.length != expected) {
-                return Verification.failure("job " + index + " output is " + output.length + " bytes, expected "
-                        + expected + " (the trace of " + n + " samples × " + s.traceBytes() + " bytes)");
-            }
+            String wrong = wrongSize(payload, index, output,
+                    "the trace of " + n + " samples × " + s.traceBytes() + " bytes");
+            if (wrong != null) return Verification.failure(wrong);
             Optional<TraceVerifier.Failure> f = tv.verify(inputSlice(s, index, blobs), view(m, n, output));
             return f.map(x -> Verification.failure((x.layer() < 0 ? "" : "layer " + x.layer() + ", ")
                     + (x.sample() < 0 ? "" : "sample " + (s.first(index) + x.sample()) + ": ") + x.reason()))
@@ -312,9 +305,5 @@ public final class InferenceChallenge implements ChallengeType {
         int tail = s.count(index) * s.outBytes();
         if (output.length < tail) throw new IllegalArgumentException("job " + index + " output is shorter than its result");
         return Arrays.copyOfRange(output, output.length - tail, output.length);
-    }
-
-    private static long ceilDiv(long a, long b) {
-        return (a + b - 1) / b;
     }
 }

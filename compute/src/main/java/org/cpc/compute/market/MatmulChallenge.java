@@ -57,15 +57,15 @@ public final class MatmulChallenge implements ChallengeType {
         if (m * k > MAX_INPUT_BYTES || k * n > MAX_INPUT_BYTES) {
             throw new IllegalArgumentException("matmul inputs are limited to " + MAX_INPUT_BYTES + " bytes each (m·k, k·n)");
         }
-        if (ceilDiv(m, rows) > MAX_JOBS) {
-            throw new IllegalArgumentException("matmul payload splits into " + ceilDiv(m, rows) + " jobs; at most "
+        if (Math.ceilDiv(m, rows) > MAX_JOBS) {
+            throw new IllegalArgumentException("matmul payload splits into " + Math.ceilDiv(m, rows) + " jobs; at most "
                     + MAX_JOBS + " (raise rows_per_job)");
         }
     }
 
     @Override
     public int jobCount(JsonNode payload) {
-        return (int) ceilDiv(payload.get("m").longValue(), payload.get("rows_per_job").longValue());
+        return (int) Math.ceilDiv(payload.get("m").longValue(), payload.get("rows_per_job").longValue());
     }
 
     /** A payload's fields, read once it is valid. */
@@ -143,20 +143,19 @@ public final class MatmulChallenge implements ChallengeType {
     @Override
     public byte[] resultHash(JsonNode payload, int index, byte[] output) {
         Shape s = Shape.of(payload);
-        long expected = maxOutputBytes(payload, index);
-        if (output.length != expected) {
-            throw new IllegalArgumentException("job " + index + " output is " + output.length + " bytes, expected "
-                    + expected + " (" + s.count(index) + " rows × " + s.n() + " int32)");
-        }
+        String wrong = wrongSize(payload, index, output, rowsOfC(s, index));
+        if (wrong != null) throw new IllegalArgumentException(wrong);
         return TraceCommitment.outputRoot(output, s.n());
+    }
+
+    /** What job {@code index}'s output is made of. */
+    private static String rowsOfC(Shape s, int index) {
+        return s.count(index) + " rows × " + s.n() + " int32";
     }
 
     private static void need(ToLongFunction<String> blobSize, String field, String hash, long bytes, String shape) {
         long size = blobSize.applyAsLong(hash);
-        if (size < 0) {
-            throw new IllegalArgumentException("matmul payload." + field + " names blob " + hash
-                    + ", which this PoC validator does not have; upload it first with POST /blobs");
-        }
+        if (size < 0) throw Payloads.missingBlob("matmul", field, hash);
         if (size != bytes) {
             throw new IllegalArgumentException("matmul payload." + field + " is a blob of " + size + " bytes, but a "
                     + shape + " int8 matrix is " + bytes + " bytes");
@@ -209,11 +208,8 @@ public final class MatmulChallenge implements ChallengeType {
         Freivalds f = new Freivalds(blobs.blob(s.a()), blobs.blob(s.b()), s.k(), s.n(), secret);
         return (index, output) -> {
             if (index < 0 || index >= jobCount(payload)) return Verification.failure("no job " + index);
-            long expected = maxOutputBytes(payload, index);
-            if (output.length != expected) {
-                return Verification.failure("job " + index + " output is " + output.length + " bytes, expected "
-                        + expected + " (" + s.count(index) + " rows × " + s.n() + " int32)");
-            }
+            String wrong = wrongSize(payload, index, output, rowsOfC(s, index));
+            if (wrong != null) return Verification.failure(wrong);
             int bad = f.check(s.first(index), s.count(index), output);
             return bad < 0 ? Verification.OK
                     : Verification.failure("row " + (s.first(index) + bad) + " of C fails Freivalds' check");
@@ -223,9 +219,5 @@ public final class MatmulChallenge implements ChallengeType {
     @Override
     public byte[] mergePart(JsonNode payload, int index, byte[] output) {
         return output;
-    }
-
-    static long ceilDiv(long a, long b) {
-        return (a + b - 1) / b;
     }
 }

@@ -40,6 +40,12 @@ final class Payloads {
         }
     }
 
+    /** The error for a payload whose {@code field} names a blob ({@code hash}) the PoC validator does not hold. */
+    static IllegalArgumentException missingBlob(String type, String field, String hash) {
+        return new IllegalArgumentException(type + " payload." + field + " names blob " + hash
+                + ", which this PoC validator does not have; upload it first with POST /blobs");
+    }
+
     /** The blob hashes that {@code fields} of a valid payload name, in this order. */
     static List<String> blobs(JsonNode payload, String... fields) {
         return Arrays.stream(fields).map(f -> payload.get(f).textValue()).toList();
