@@ -73,7 +73,7 @@ public final class InferenceTraceBenchmark {
                         + " trace root %.3f ms; the commitment adds %.3f ms = %.2f%% of the compute%n",
                 modelFile.getFileName(), samples, trace.length, cpu.description(), compute / 1e6, sha / 1e6,
                 root / 1e6, (root - sha) / 1e6, 100.0 * (root - sha) / compute);
-        long check = verification(out, modelFile, t, payload, source, output, samples, compute);
+        long check = verification(out, modelFile, t, payload, source, output, compute, sha, root);
         threadedVerification(out, modelFile, model, input, output, samples, compute, cpu.description(), threads, check);
         String hash = Hex.encode(t.resultHash(payload, 0, trace, source));
         double perSig = TraceBenchmark.signatureVerifyNs();
@@ -99,7 +99,7 @@ public final class InferenceTraceBenchmark {
      * beside it.
      */
     private static long verification(PrintWriter out, Path modelFile, InferenceChallenge t, JsonNode payload,
-                                      BlobSource source, byte[] output, int samples, long compute) {
+                                      BlobSource source, byte[] output, long compute, long sha, long root) {
         long setup = TraceBenchmark.fastestNs(3, () -> t.verifier(payload, TASK, source, new SplittableRandom(1)));
         JobVerifier v = t.verifier(payload, TASK, source, new SplittableRandom(2));
         long check = warmFastestNs(() -> {
@@ -111,6 +111,14 @@ public final class InferenceTraceBenchmark {
                         + " thread (%.2f ms), %.1f%% of its time on all (set-up per task, the Freivalds vectors: %.2f ms)%n",
                 modelFile.getFileName(), check / 1e6, 100.0 * check / computeOne, computeOne / 1e6,
                 100.0 * check / compute, setup / 1e6);
+        // What an accepted job costs each side in all (OutputChecker): the validator hashes the output (its blob
+        // name), recomputes the worker's result_hash (the trace root) and checks it; the worker computes and roots.
+        long validator = sha + root + check;
+        long worker = computeOne + root;
+        out.printf("%s, all the PoC validator does per accepted job (1 thread): SHA-256 %.2f + trace root %.2f + check"
+                        + " %.2f = %.2f ms = %.1f%% of the worker's (compute on 1 thread %.2f + trace root %.2f = %.2f ms)%n",
+                modelFile.getFileName(), sha / 1e6, root / 1e6, check / 1e6, validator / 1e6, 100.0 * validator / worker,
+                computeOne / 1e6, root / 1e6, worker / 1e6);
         return check;
     }
 
