@@ -93,7 +93,7 @@ final class OutputChecker {
     /** The bytes to write with the job's record, or null once a large output is a blob file. */
     private byte[] keep(String hash, byte[] out) {
         if (out.length <= PocMachine.INLINE_OUTPUT_BYTES) return out;
-        blobs.putBytes(out);
+        blobs.putBytes(out, hash);
         return null;
     }
 

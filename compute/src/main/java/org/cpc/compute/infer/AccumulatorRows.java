@@ -1,9 +1,7 @@
 package org.cpc.compute.infer;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
-
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
@@ -15,14 +13,13 @@ final class AccumulatorRows {
     /** Larger runs are summed in chunks, so that an exact int8 · 31-bit sum never leaves a long. */
     static final int CHUNK = 1 << 20;
 
-    private static final ValueLayout.OfInt LITTLE = JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt BIG = JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LITTLE_ENDIAN_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private AccumulatorRows() {}
 
-    /** The int32 at byte {@code at}. */
-    static int get(MemorySegment acc, ByteOrder order, long at) {
-        return acc.get(order == ByteOrder.LITTLE_ENDIAN ? LITTLE : BIG, at);
+    /** The little-endian int32 at byte {@code at}. */
+    static int get(byte[] acc, int at) {
+        return (int) LITTLE_ENDIAN_INT.get(acc, at);
     }
 
     /**
@@ -30,12 +27,12 @@ final class AccumulatorRows {
      * requantization ({@link IntLinear#output} of channel o), or n when all pass; then also Σ_q s0[q]·(acc[q] − lo)
      * and Σ_q s1[q]·(acc[q] − lo) mod p in {@code sums[0]} and {@code sums[1]}, two Freivalds rounds in the same pass.
      */
-    static int check(IntLinear l, int o, MemorySegment acc, long at, ByteOrder order, byte[] acts, int actAt, int n,
-            int lo, int width, long[] s0, long[] s1, long[] sums) {
+    static int check(IntLinear l, int o, byte[] acc, int at, byte[] acts, int actAt, int n,
+            int lo, int width, PositionWeights s0, PositionWeights s1, long[] sums) {
         Requant r = l.requant()[o];
         int q = 0;
         if (Epilogue.VECTORS) {
-            q = AccumulatorVectors.check(acc, at, order, acts, actAt, n, lo, width, r.multiplier(),
+            q = AccumulatorVectors.check(acc, at, acts, actAt, n, lo, width, r.multiplier(),
                     (long) lo * r.multiplier() + (1L << (r.shift() - 1)), r.shift(), l.outputZeroPoint(), l.low(), s0,
                     s1, sums);
         } else {
@@ -43,19 +40,19 @@ final class AccumulatorRows {
             sums[1] = 0;
         }
         for (; q < n; q++) {
-            int a = get(acc, order, at + 4L * q);
+            int a = get(acc, at + 4 * q);
             if (Integer.compareUnsigned(a - lo, width) > 0 || acts[actAt + q] != l.output(o, a)) return q;
-            sums[0] = Field31.reduce(sums[0] + (long) (a - lo) * s0[q]);
-            sums[1] = Field31.reduce(sums[1] + (long) (a - lo) * s1[q]);
+            sums[0] = Field31.reduce(sums[0] + (long) (a - lo) * s0.all()[q]);
+            sums[1] = Field31.reduce(sums[1] + (long) (a - lo) * s1.all()[q]);
         }
         return n;
     }
 
     /** Σ_q s[sAt + q]·(acc[q] − lo) mod p, for accumulators in [lo, lo + 2^30]. */
-    static long dot(MemorySegment acc, long at, ByteOrder order, int n, int lo, long[] s, int sAt) {
-        long sum = Epilogue.VECTORS ? AccumulatorVectors.dot(acc, at, order, n, lo, s, sAt) : 0;
+    static long dot(byte[] acc, int at, int n, int lo, long[] s, int sAt) {
+        long sum = Epilogue.VECTORS ? AccumulatorVectors.dot(acc, at, n, lo, s, sAt) : 0;
         for (int q = Epilogue.VECTORS ? n & -8 : 0; q < n; q++) {
-            long a = AccumulatorRows.get(acc, order, at + 4L * q) - (long) lo;
+            long a = get(acc, at + 4 * q) - (long) lo;
             sum = Field31.reduce(sum + a * s[sAt + q]);
         }
         return sum;

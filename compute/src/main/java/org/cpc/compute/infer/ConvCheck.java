@@ -1,7 +1,5 @@
 package org.cpc.compute.infer;
 
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 import java.util.random.RandomGenerator;
 
 /**
@@ -21,6 +19,8 @@ final class ConvCheck implements LinearCheck {
     private final LinearRounds v;
     /** Per round: s over the output positions, W over the input values, and the right side's constant part. */
     private final long[][] s;
+    private final PositionWeights s0;
+    private final PositionWeights s1;
     private final long[][] weights;
     private final long[] constant;
 
@@ -63,26 +63,28 @@ final class ConvCheck implements LinearCheck {
             constant[k] = Field31.sub(Field31.mul(v.biasTerm(l, k), sum),
                     Field31.mul(Field31.of(l.inputZeroPoint()), total));
         }
+        s0 = PositionWeights.of(s[0]);
+        s1 = PositionWeights.of(s[1]);
     }
 
     /** Rounds 0 and 1 in the pass that checks ranges and requantization, further ones in passes of their own. */
     @Override
-    public String check(int rounds, MemorySegment acc, long at, ByteOrder order, byte[] x, byte[] acts) {
+    public String check(int rounds, byte[] acc, int at, byte[] x, byte[] acts) {
         long[] sums = new long[2];
         long left0 = 0;
         long left1 = 0;
         for (int o = 0; o < l.outputs(); o++) {
-            long row = at + 4L * o * positions;
-            int q = AccumulatorRows.check(l, o, acc, row, order, acts, o * positions, positions, v.lo()[o], v.width()[o],
-                    s[0], s[1], sums);
-            if (q < positions) return failure(rounds, acc, at, order, x, o, q);
+            int row = at + 4 * o * positions;
+            int q = AccumulatorRows.check(l, o, acc, row, acts, o * positions, positions, v.lo()[o], v.width()[o],
+                    s0, s1, sums);
+            if (q < positions) return failure(rounds, acc, at, x, o, q);
             left0 = Field31.add(left0, Field31.mul(v.r()[0][o], sums[0]));
             left1 = Field31.add(left1, Field31.mul(v.r()[1][o], sums[1]));
         }
         if (left0 != right(0, x)) return LinearCheck.freivalds(0);
         if (left1 != right(1, x)) return LinearCheck.freivalds(1);
         for (int k = 2; k < rounds; k++) {
-            if (left(k, acc, at, order) != right(k, x)) return LinearCheck.freivalds(k);
+            if (left(k, acc, at) != right(k, x)) return LinearCheck.freivalds(k);
         }
         return null;
     }
@@ -91,19 +93,19 @@ final class ConvCheck implements LinearCheck {
      * Channel o position q is out of range or wrongly requantized: the first value out of range if there is one,
      * else a failed round if there is one (the accumulator is wrong), else the requantization.
      */
-    private String failure(int rounds, MemorySegment acc, long at, ByteOrder order, byte[] x, int o, int q) {
-        String outside = outside(acc, at, order, o, q);
+    private String failure(int rounds, byte[] acc, int at, byte[] x, int o, int q) {
+        String outside = outside(acc, at, o, q);
         if (outside != null) return outside;
         for (int k = 0; k < rounds; k++) {
-            if (left(k, acc, at, order) != right(k, x)) return LinearCheck.freivalds(k);
+            if (left(k, acc, at) != right(k, x)) return LinearCheck.freivalds(k);
         }
         return "output channel " + o + " position " + q + " is not the requantized accumulator";
     }
 
-    private long left(int k, MemorySegment acc, long at, ByteOrder order) {
+    private long left(int k, byte[] acc, int at) {
         long left = 0;
         for (int o = 0; o < l.outputs(); o++) {
-            long d = AccumulatorRows.dot(acc, at + 4L * o * positions, order, positions, v.lo()[o], s[k], 0);
+            long d = AccumulatorRows.dot(acc, at + 4 * o * positions, positions, v.lo()[o], s[k], 0);
             left = Field31.add(left, Field31.mul(v.r()[k][o], d));
         }
         return left;
@@ -114,10 +116,10 @@ final class ConvCheck implements LinearCheck {
     }
 
     /** The first accumulator from channel o position q on that is outside its range, described; else null. */
-    private String outside(MemorySegment acc, long at, ByteOrder order, int o, int q) {
+    private String outside(byte[] acc, int at, int o, int q) {
         for (int c = o; c < l.outputs(); c++) {
             for (int p = c == o ? q : 0; p < positions; p++) {
-                int a = AccumulatorRows.get(acc, order, at + 4L * (c * positions + p));
+                int a = AccumulatorRows.get(acc, at + 4 * (c * positions + p));
                 if (Integer.compareUnsigned(a - v.lo()[c], v.width()[c]) > 0) return v.outside(c, p, a);
             }
         }

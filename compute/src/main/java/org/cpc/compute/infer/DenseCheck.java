@@ -1,7 +1,5 @@
 package org.cpc.compute.infer;
 
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 import java.util.random.RandomGenerator;
 
 /**
@@ -42,16 +40,16 @@ final class DenseCheck implements LinearCheck {
 
     /** Rounds 0 and 1 in the pass that checks ranges and requantization (on vectors where it can), further ones after. */
     @Override
-    public String check(int rounds, MemorySegment acc, long at, ByteOrder order, byte[] x, byte[] acts) {
+    public String check(int rounds, byte[] acc, int at, byte[] x, byte[] acts) {
         int outputs = l.outputs();
         long[] sums = new long[2];
-        int o = Epilogue.VECTORS ? AccumulatorVectors.checkRow(acc, at, order, acts, outputs, v.lo(), v.width(),
+        int o = Epilogue.VECTORS ? AccumulatorVectors.checkRow(acc, at, acts, outputs, v.lo(), v.width(),
                 multipliers, roundings, shifts, l.outputZeroPoint(), l.low(), v.r()[0], v.r()[1], sums) : 0;
         long left0 = sums[0];
         long left1 = sums[1];
         String requant = null;
         for (; o < outputs; o++) {
-            int a = AccumulatorRows.get(acc, order, at + 4L * o);
+            int a = AccumulatorRows.get(acc, at + 4 * o);
             if (Integer.compareUnsigned(a - v.lo()[o], v.width()[o]) > 0) return v.outside(o, 0, a);
             if (requant == null && acts[o] != l.output(o, a)) {
                 requant = "output channel " + o + " is not the requantized accumulator";
@@ -65,7 +63,7 @@ final class DenseCheck implements LinearCheck {
             long[] r = v.r()[k];
             long left = 0;
             for (o = 0; o < outputs; o++) {
-                long a = AccumulatorRows.get(acc, order, at + 4L * o) - (long) v.lo()[o];
+                long a = AccumulatorRows.get(acc, at + 4 * o) - (long) v.lo()[o];
                 left = Field31.reduce(left + r[o] * a);
             }
             if (left != right(k, x)) return LinearCheck.freivalds(k);

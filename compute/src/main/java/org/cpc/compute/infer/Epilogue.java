@@ -1,5 +1,7 @@
 package org.cpc.compute.infer;
 
+import java.nio.ByteOrder;
+
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.MemorySegment;
@@ -26,7 +28,7 @@ record Epilogue(int[] base, int[] weightZeros, long[] multipliers, int[] shifts,
                 int low) {
     /** The Vector API loops are used where the module is present (the check comes first: it loads no class). */
     static final boolean VECTORS = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && EpilogueVectors.fast();
+            && EpilogueVectors.fast() && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
     static Epilogue of(IntLinear l) {
         int outputs = l.outputs();

@@ -11,7 +11,14 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@link Epilogue}'s loops on the Vector API, 8 outputs at a time in 64-bit lanes (the same arithmetic, so the same
  * values). Used only when the JVM has the incubator module and 512-bit vectors ({@link Epilogue}
- * checks before this class is loaded); elsewhere the scalar loops run. Each method handles a multiple of 8 outputs and returns how many, leaving the rest to the caller.
+ * checks before this class is loaded); elsewhere the scalar loops run. Each method handles a multiple of 8 outputs
+ * and returns how many, leaving the rest to the caller.
+ *
+ * <p>{@link IntLinear#output}'s rule on 8 lanes, clamp(outputZero + ((acc·multiplier + rounding) >> shift), low, 127),
+ * is written out in each loop that needs it (here and in {@link AccumulatorVectors}) rather than called: a method
+ * that takes or returns a vector and that C2 does not inline (when it has already compiled it on its own, as "a big
+ * method", or has run out of nodes) gets its vectors as heap objects, and the loop around it ran 4–5× slower in about
+ * one JVM in four. {@code EpilogueTest} and {@code InferVerifierTest} hold each copy to the scalar rule.
  */
 final class EpilogueVectors {
     private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_256;
@@ -37,7 +44,8 @@ final class EpilogueVectors {
             acc.intoArray(accs, at + o);
             LongVector y = ((LongVector) acc.convertShape(VectorOperators.I2L, LONGS, 0))
                     .mul(LongVector.fromArray(LONGS, multipliers, o));
-            store(y, rounding, shift, outputZero, low, acts, at + o);
+            ((ByteVector) y.add(rounding).lanewise(VectorOperators.ASHR, shift).add(outputZero).max(low).min(127)
+                    .convertShape(VectorOperators.L2B, BYTES, 0)).intoArray(acts, at + o);
         }
         return o;
     }
@@ -51,28 +59,9 @@ final class EpilogueVectors {
             IntVector acc = IntVector.fromMemorySegment(INTS, products, 4 * (from + q), ORDER).add(base);
             acc.intoArray(accs, at + q);
             LongVector y = ((LongVector) acc.convertShape(VectorOperators.I2L, LONGS, 0)).mul(multiplier);
-            store(y, rounding, shift, outputZero, low, acts, at + q);
+            ((ByteVector) y.add(rounding).lanewise(VectorOperators.ASHR, shift).add(outputZero).max(low).min(127)
+                    .convertShape(VectorOperators.L2B, BYTES, 0)).intoArray(acts, at + q);
         }
         return q;
-    }
-
-    /** acts = {@link #requantize}(acc·multiplier) as int8. */
-    private static void store(LongVector product, long rounding, int shift, int outputZero, int low, byte[] acts,
-            int at) {
-        ((ByteVector) requantize(product, rounding, shift, outputZero, low).convertShape(VectorOperators.L2B, BYTES, 0))
-                .intoArray(acts, at);
-    }
-
-    /**
-     * {@link IntLinear#output}'s rule on 8 lanes: clamp(outputZero + ((acc·multiplier + rounding) >> shift), low,
-     * 127), acc·multiplier given; the executor writes these values and the {@link TraceVerifier} compares with them.
-     */
-    static LongVector requantize(LongVector product, long rounding, int shift, int outputZero, int low) {
-        return product.add(rounding).lanewise(VectorOperators.ASHR, shift).add(outputZero).max(low).min(127);
-    }
-
-    /** The same with a rounding and a shift per lane (the outputs of a Dense layer, each its own channel). */
-    static LongVector requantize(LongVector product, LongVector rounding, LongVector shift, int outputZero, int low) {
-        return product.add(rounding).lanewise(VectorOperators.ASHR, shift).add(outputZero).max(low).min(127);
     }
 }

@@ -1,8 +1,5 @@
 package org.cpc.compute.infer;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-
-import java.lang.foreign.MemorySegment;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -120,7 +117,7 @@ public final class TraceVerifier {
             return Optional.of(new Failure(-1, -1, "trace has " + trace.layers().size() + " layers, model " + shapes.size()));
         }
         for (int i = 0; i < shapes.size(); i++) {
-            String shapeError = shapeError(trace.layers().get(i), shapes.get(i), batch, checks.get(i) != null);
+            String shapeError = shapeError(trace.layers().get(i), shapes.get(i), checks.get(i) != null);
             if (shapeError != null) return Optional.of(new Failure(i, -1, shapeError));
         }
         int rounds = rounds(batch);
@@ -161,11 +158,11 @@ public final class TraceVerifier {
             for (int i = 0; i < shapes.size(); i++) {
                 TraceView.Layer layer = trace.layers().get(i);
                 int size = shapes.get(i).size();
-                MemorySegment.copy(layer.activations(), JAVA_BYTE, (long) s * size, acts[i], 0, size);
-                long at = 4L * s * size;
+                System.arraycopy(trace.bytes(), layer.activations() + s * size, acts[i], 0, size);
+                int at = layer.accumulators() + 4 * s * size;
                 String why = switch (model.ops().get(i)) {
-                    case Op.Conv c -> checks.get(i).check(rounds, layer.accumulators(), at, layer.order(), x, acts[i]);
-                    case Op.Dense d -> checks.get(i).check(rounds, layer.accumulators(), at, layer.order(), x, acts[i]);
+                    case Op.Conv c -> checks.get(i).check(rounds, trace.bytes(), at, x, acts[i]);
+                    case Op.Dense d -> checks.get(i).check(rounds, trace.bytes(), at, x, acts[i]);
                     case Op.MaxPool p -> {
                         boolean same;
                         if (PoolVectors.fits(p.window(), inputs.get(i))) {
@@ -185,15 +182,10 @@ public final class TraceVerifier {
         return Optional.empty();
     }
 
-    private static String shapeError(TraceView.Layer layer, Shape expected, int batch, boolean linear) {
-        long size = (long) batch * expected.size();
+    /** The layer's shape is not the model's, or it lacks the accumulators its op makes (its extent {@link TraceView#of} checked). */
+    private static String shapeError(TraceView.Layer layer, Shape expected, boolean linear) {
         if (!layer.shape().equals(expected)) return "shape " + layer.shape() + ", model says " + expected;
-        if (layer.activations().byteSize() != size) {
-            return "activations have " + layer.activations().byteSize() + " values, not " + size;
-        }
-        if (linear && (layer.accumulators() == null || layer.accumulators().byteSize() != 4 * size)) {
-            return "accumulators missing or not " + size + " values";
-        }
+        if (linear != layer.linear()) return linear ? "accumulators missing" : "accumulators where the op has none";
         return null;
     }
 }

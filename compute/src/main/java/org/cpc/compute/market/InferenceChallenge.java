@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +15,6 @@ import org.cpc.compute.infer.InferenceExecutor;
 import org.cpc.compute.infer.IntModel;
 import org.cpc.compute.infer.ModelLimits;
 import org.cpc.compute.infer.OnnxImporter;
-import org.cpc.compute.infer.Shape;
 import org.cpc.compute.infer.Trace;
 import org.cpc.compute.infer.TraceVerifier;
 import org.cpc.compute.infer.TraceView;
@@ -57,7 +54,6 @@ public final class InferenceChallenge implements ChallengeType {
     public static final long MAX_JOB_OUTPUT_BYTES = 1L << 30;
     /** What a model may cost: the import limits every executor and verifier uses. */
     public static final ModelLimits LIMITS = ModelLimits.DEFAULT;
-    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** Imported models and their executors by blob hash, shared by every task of this process (bounded). */
     static final InferenceModels MODELS = new InferenceModels();
 
@@ -264,7 +260,7 @@ public final class InferenceChallenge implements ChallengeType {
         Spec s = Spec.of(payload);
         InferenceExecutor x = MODELS.executor(entry(s, blobs), gemm);
         Trace t = x.run(inputSlice(s, index, blobs), s.count(index));
-        byte[] out = encode(t);
+        byte[] out = TraceView.encode(t);
         x.recycle(t); // the next job of this model and size writes into its arrays
         return out;
     }
@@ -274,50 +270,14 @@ public final class InferenceChallenge implements ChallengeType {
                 .toArray(ValueLayout.JAVA_BYTE);
     }
 
-    /** A trace as a job output: per layer, the accumulators (int32 LE, Conv and Dense only) then the activations. */
-    public static byte[] encode(Trace t) {
-        long size = 0;
-        for (Trace.Layer l : t.layers()) size += (l.accumulators() == null ? 0 : 4L * l.accumulators().length) + l.activations().length;
-        if (size > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("the trace is " + size + " bytes, too large");
-        byte[] out = new byte[(int) size];
-        MemorySegment o = MemorySegment.ofArray(out);
-        long at = 0;
-        for (Trace.Layer l : t.layers()) {
-            if (l.accumulators() != null) {
-                MemorySegment.copy(l.accumulators(), 0, o, LE_INT, at, l.accumulators().length);
-                at += 4L * l.accumulators().length;
-            }
-            System.arraycopy(l.activations(), 0, out, (int) at, l.activations().length);
-            at += l.activations().length;
-        }
-        return out;
-    }
-
     /**
-     * A job output read in place as the trace of {@code n} samples of {@code m} ({@link #encode}'s layout; its length
-     * must be exact): what the PoC validator checks, without copying 13 MB of trace into arrays first.
+     * A job output read in place as the trace of {@code n} samples of {@code m} ({@link TraceView#encode}'s layout;
+     * its length must be exact): what the PoC validator checks.
      */
     public static TraceView view(IntModel m, int n, byte[] output) {
-        long expected = n * m.traceBytesPerSample();
-        if (output.length != expected) {
-            throw new IllegalArgumentException("output is " + output.length + " bytes, not the " + expected
-                    + " of a trace of " + n + " samples");
-        }
-        MemorySegment all = MemorySegment.ofArray(output);
-        List<Shape> shapes = m.shapes();
-        List<TraceView.Layer> layers = new ArrayList<>(shapes.size());
-        long at = 0;
-        for (int i = 0; i < shapes.size(); i++) {
-            long size = (long) n * shapes.get(i).size();
-            MemorySegment acc = null;
-            if (IntModel.linear(m.ops().get(i)) != null) {
-                acc = all.asSlice(at, 4 * size);
-                at += 4 * size;
-            }
-            layers.add(new TraceView.Layer(shapes.get(i), acc, ByteOrder.LITTLE_ENDIAN, all.asSlice(at, size)));
-            at += size;
-        }
-        return new TraceView(n, layers);
+        boolean[] linear = new boolean[m.ops().size()];
+        for (int i = 0; i < linear.length; i++) linear[i] = IntModel.linear(m.ops().get(i)) != null;
+        return TraceView.of(output, n, m.shapes(), linear);
     }
 
     @Override

@@ -31,7 +31,7 @@ public final class InferenceCommitment {
     private InferenceCommitment() {}
 
     /**
-     * Where each row of a job's output (its trace, {@link InferenceChallenge#encode}) lies: per layer the accumulator
+     * Where each row of a job's output (its trace, {@link org.cpc.compute.infer.TraceView#encode}) lies: per layer the accumulator
      * block (Conv, Dense: samples × size int32 LE) and then the activation block (samples × size int8).
      */
     public record Layout(IntModel model, int samples, long[] accBlock, long[] actBlock, int[] sizes) {

@@ -110,6 +110,48 @@ class InferVerifierTest {
         }
     }
 
+    /**
+     * The Fashion-MNIST CNN's two Conv layers (784 and 196 positions a channel: 49 steps of 16, and 12 steps and a
+     * tail of 4), one channel each: at every position of the first two steps and of the last step and tail, an
+     * activation changed, a product made wrong with its activation kept consistent, and an accumulator put outside
+     * its range are each caught, at that position, by the right test.
+     */
+    @Test
+    void catchesACorruptionInEveryLaneOfAConvRun() {
+        IntModel model = OnnxImporter.fromBytes(OnnxImportTest.fixture("fashion/cnn.onnx"), ModelLimits.DEFAULT);
+        int batch = 2;
+        byte[] input = java.util.Arrays.copyOf(OnnxImportTest.fixture("fashion/cnn.subset.input.bin"),
+                batch * model.input().size());
+        InferenceExecutor x = new InferenceExecutor(model, new JavaGemm(1), 1);
+        TraceVerifier verifier = new TraceVerifier(model, new SplittableRandom(5));
+        assertThat(verifier.verify(input, x.run(input, batch))).isEmpty();
+        for (int layer = 0; layer < model.ops().size(); layer++) {
+            IntLinear linear = IntModel.linear(model.ops().get(layer));
+            if (!(model.ops().get(layer) instanceof Op.Conv)) continue;
+            Shape shape = model.shapes().get(layer);
+            int channel = shape.channels() / 2;
+            java.util.Set<Integer> positions = new java.util.TreeSet<>();
+            for (int q = 0; q < 32; q++) positions.add(q);
+            for (int q = Math.max(0, shape.plane() - 20); q < shape.plane(); q++) positions.add(q);
+            for (int q : positions) {
+                int at = shape.size() + channel * shape.plane() + q; // sample 1
+                String where = "layer " + layer + " position " + q;
+                Trace t = x.run(input, batch);
+                byte[] acts = t.layers().get(layer).activations();
+                acts[at] = (byte) (acts[at] == 127 ? 126 : acts[at] + 1);
+                assertCaught(verifier.verify(input, t), layer, 1, "position " + q + " is not the requantized", where);
+                t = x.run(input, batch);
+                int[] acc = t.layers().get(layer).accumulators();
+                acc[at] += (q & 1) == 0 ? 1 : -1;
+                t.layers().get(layer).activations()[at] = linear.output(channel, acc[at]);
+                assertCaught(verifier.verify(input, t), layer, 1, "Freivalds", where + " product");
+                t = x.run(input, batch);
+                t.layers().get(layer).accumulators()[at] = (q & 1) == 0 ? Integer.MIN_VALUE : Integer.MAX_VALUE;
+                assertCaught(verifier.verify(input, t), layer, 1, "position " + q + " is " , where + " range");
+            }
+        }
+    }
+
     /** Entries of one sample's layer output at its borders: first/last channel × corners of the plane. */
     private static java.util.Set<Integer> borders(Shape s) {
         java.util.Set<Integer> out = new java.util.TreeSet<>();
