@@ -139,7 +139,7 @@ public final class InferenceTraceBenchmark {
         long[] sink = new long[1]; // the sums land on the heap, so the JIT cannot drop the reads
         long read = warmFastestNs(() -> sink[0] += readOnce(output));
         out.printf("%s, the floor of any check that reads every value: the %d bytes of trace read once (a 512-bit"
-                        + " vector sum, 1 thread): %.2f ms = %.1f GB/s; the check (1 thread) is %.2f× it%n",
+                        + " vector sum, 1 thread): %.3f ms = %.1f GB/s; the check (1 thread) is %.2f× it%n",
                 modelFile.getFileName(), output.length, read / 1e6, output.length / (double) read,
                 (double) singleThreadCheck / read);
     }
