@@ -164,7 +164,15 @@ public final class EvidenceGossip {
         synchronized (deferred) {
             deferred.removeIf(d -> d.evidence().height() <= next + 1 && due.add(d));
         }
-        for (Deferred d : due) received(d.peerId(), d.evidence());
+        for (Deferred d : due) {
+            try {
+                received(d.peerId(), d.evidence());
+            } catch (RuntimeException e) {
+                // One item that fails for a reason nobody foresaw must not take the others due with it.
+                LOG.error("held evidence against {} at height {} from peer {} could not be checked; dropped",
+                        d.evidence().validatorAddress(), d.evidence().height(), d.peerId(), e);
+            }
+        }
     }
 
     /** Sends a peer that just connected the evidence not yet too old to be included. */
