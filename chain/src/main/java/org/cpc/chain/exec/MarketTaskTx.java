@@ -11,7 +11,7 @@ import org.cpc.protocol.types.Transaction;
 
 /**
  * CREATE_TASK and CANCEL_TASK: the stateful rules of opening and of cancelling a market task, each returning its
- * effect. The reward a CREATE_TASK escrows is its amount, which the block debits from the sender with the fee.
+ * effect. The reward a CREATE_TASK escrows is its amount, which the block takes from the sender with the gas.
  */
 final class MarketTaskTx {
     private MarketTaskTx() {}
