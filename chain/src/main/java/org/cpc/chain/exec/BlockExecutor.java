@@ -5,30 +5,21 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.cpc.chain.Account;
 import org.cpc.chain.market.Disputes;
 import org.cpc.chain.audit.Audits;
 import org.cpc.chain.audit.ResultAuditor;
-import org.cpc.chain.market.JobDigest;
-import org.cpc.chain.market.JobRecord;
 import org.cpc.chain.market.MarketTask;
 import org.cpc.chain.market.TaskMachine;
-import org.cpc.chain.staking.BondRole;
 import org.cpc.chain.staking.ConsensusKey;
 import org.cpc.chain.staking.Staking;
 import org.cpc.chain.staking.StakingPayload;
 import org.cpc.chain.staking.StakingRules;
 import org.cpc.chain.staking.WorkBonds;
-import org.cpc.chain.state.ByteKey;
 import org.cpc.chain.WorkerStats;
-import org.cpc.compute.SyntheticTask;
-import org.cpc.protocol.codec.Hex;
-import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.gas.GasSchedule;
 import org.cpc.protocol.params.NetworkParams;
 import org.cpc.protocol.types.ComputeResult;
-import org.cpc.protocol.types.ComputeTask;
 import org.cpc.protocol.types.Transaction;
 import org.cpc.protocol.types.TxType;
 
@@ -36,20 +27,24 @@ import org.cpc.protocol.types.TxType;
  * Executes transactions and finishes blocks: the state machine. Deterministic: the same committed state, block
  * height, timestamp, proposer and transactions give the same writes, on every node. No clock, no randomness, no
  * floating point; the verifier and the verified-signature memos never change an outcome.
+ *
+ * <p>A transaction is first planned ({@link #plan}): the rules of its type run against state, changing nothing,
+ * and return its {@link TxEffect}, which {@link Session#tryApply} runs once the sender has paid. The rules and
+ * effect of each type sit together: here for the one-line ones (TRANSFER, BOND, UNBOND, CHALLENGE_RESULT), else in
+ * {@link ResultTx} (SUBMIT_RESULT), {@link MarketTaskTx} (CREATE_TASK, CANCEL_TASK), {@link FraudProofs}
+ * (FRAUD_PROOF) and {@link StakingTx} (the staking types).
  */
 public final class BlockExecutor {
     private static final BigInteger BPS = BigInteger.valueOf(10_000);
     /** Most expired market tasks one block fails (oldest deadline first); the rest wait for the next blocks. */
     public static final int MAX_EXPIRIES_PER_BLOCK = 4096;
-    private static final int MARKET_MEMO = 100_000;
 
     private final NetworkParams params;
     private final ResultVerifier verifier;
     private final VerifiedCache verified;
     private final String treasury;
     private final ResultAuditor auditor = new ResultAuditor();
-    /** Market results whose signatures this node checked: tx hash → what they say. A memo only. */
-    private final ConcurrentHashMap<ByteKey, MarketSignatures> marketVerified = new ConcurrentHashMap<>();
+    private final ResultTx results;
     private final FraudProofs fraudProofs = new FraudProofs();
 
     /**
@@ -63,39 +58,11 @@ public final class BlockExecutor {
         this.verifier = verifier;
         this.verified = verified;
         this.treasury = treasury;
+        this.results = new ResultTx(params, treasury, this::verifyExpensive);
     }
 
     public NetworkParams params() {
         return params;
-    }
-
-    /**
-     * The L1 rules of a synthetic result that depend on the chain: block {@code h = nonce} exists, is older than
-     * the including block {@code height} by at most {@code synthetic_window}, the task_id is the one derived from
-     * its hash and the worker, and no result for the task_id was accepted before. Returns the source block hash.
-     */
-    public String checkResultAgainstChain(ComputeResult r, long height, ChainView chain, WorldState state)
-            throws TxRejected {
-        long h = r.nonce();
-        if (h >= height) {
-            throw new TxRejected("ComputeResult.nonce " + h + " names a block that does not exist yet (the result"
-                    + " would go into block " + height + ")");
-        }
-        if (height - h > params.syntheticWindow()) {
-            throw new TxRejected("ComputeResult.nonce " + h + " is " + (height - h) + " blocks old at height "
-                    + height + "; synthetic_window is " + params.syntheticWindow() + " blocks");
-        }
-        String hash = chain.blockHash(h);
-        if (hash == null) throw new TxRejected("ComputeResult.nonce " + h + " names an unknown block");
-        String expected = SyntheticTask.taskIdOf(hash, r.workerAddress());
-        if (!expected.equals(r.taskId())) {
-            throw new TxRejected("ComputeResult.task_id " + r.taskId() + " is not the synthetic task of block " + h
-                    + " for " + r.workerAddress() + " (expected " + expected + ")");
-        }
-        if (state.resultAccepted(r.taskId())) {
-            throw new TxRejected("a result for task_id " + r.taskId() + " was already accepted");
-        }
-        return hash;
     }
 
     /** Signature and (for results) proof verification, skipped when this node verified the same tx before. */
@@ -131,66 +98,11 @@ public final class BlockExecutor {
     }
 
     /**
-     * The signatures of a market job result: the transaction's, the worker's over the job digest (it must recover
-     * worker_address) and, for a worker-sent result, the attestation in {@code proof} (it must recover a PoC
-     * validator bonded at least {@code min_poc_bond}). Returns the PoC validator the job is credited to. The
-     * signatures are memoized per (tx hash, signature); the bond is read from {@code bonds} every time.
-     */
-    public String verifyMarket(PreparedTx p, ComputeResult r, WorkBonds bonds) throws TxRejected {
-        MarketSignatures sg = verifyMarketSignatures(p, r);
-        String from = p.tx().fromAddress();
-        if (bonds.isPoc(from)) return from;
-        if (sg.attester() == null) {
-            throw new TxRejected("ComputeResult.proof (the PoC validator's attestation) recovers no key: "
-                    + sg.attesterError());
-        }
-        if (!bonds.isPoc(sg.attester())) {
-            throw new TxRejected("ComputeResult.proof is not a PoC validator's attestation of this job: it recovers "
-                    + sg.attester() + ", which has " + bonds.bonded(BondRole.POC_VALIDATOR, sg.attester())
-                    + " wei bonded as a PoC validator, less than min_poc_bond " + params.bonds().minPocBond());
-        }
-        return sg.attester();
-    }
-
-    /** What the signatures of a market result say, whatever the state: who attested it (null: nobody, and why). */
-    private record MarketSignatures(String signature, String attester, String attesterError) {}
-
-    /**
-     * The state-free part of {@link #verifyMarket}: the transaction's and the worker's signatures, and who the
-     * attestation recovers. Memoized per (tx hash, signature); {@link BlockValidator} runs it ahead on all cores.
+     * The state-free checks of a market job result: the transaction's and the worker's signatures, and who the
+     * attestation recovers. Memoized per (tx hash, signature); {@link BlockValidator} runs them ahead on all cores.
      */
     public void preverifyMarket(PreparedTx p, ComputeResult r) throws TxRejected {
-        verifyMarketSignatures(p, r);
-    }
-
-    private MarketSignatures verifyMarketSignatures(PreparedTx p, ComputeResult r) throws TxRejected {
-        ByteKey key = new ByteKey(p.hash());
-        MarketSignatures m = marketVerified.get(key);
-        if (m != null && m.signature().equals(p.tx().signature())) return m;
-        TxRules.checkSignature(p);
-        byte[] digest = JobDigest.of(r);
-        String signer;
-        try {
-            signer = JobDigest.signer(digest, r.signature());
-        } catch (RuntimeException e) { // IllegalArgumentException from either backend, whatever the bytes
-            throw new TxRejected("ComputeResult.signature recovers no key: " + e.getMessage());
-        }
-        if (!signer.equals(r.workerAddress())) {
-            throw new TxRejected("ComputeResult.signature recovers " + signer + ", not worker_address "
-                    + r.workerAddress() + " (the worker signs SHA-256 of the JCS of {task_id, worker_address,"
-                    + " result_hash, proof: null, nonce})");
-        }
-        String attester = null, error = null;
-        try {
-            attester = r.proof() == null ? null : JobDigest.signer(digest, r.proof());
-            if (attester == null) error = "it is null";
-        } catch (RuntimeException e) {
-            error = e.getMessage();
-        }
-        m = new MarketSignatures(p.tx().signature(), attester, error);
-        if (marketVerified.size() >= MARKET_MEMO) marketVerified.clear();
-        marketVerified.put(key, m);
-        return m;
+        results.preverifyMarket(p, r);
     }
 
     /**
@@ -210,89 +122,55 @@ public final class BlockExecutor {
     }
 
     /**
-     * What a checked transaction will do: every rule of its type against {@code state} (cheap ones first, then the
-     * signatures and proofs) without changing anything.
-     *
-     * @param task the market task a market result or CANCEL_TASK names (null otherwise)
-     * @param pocValidator the PoC validator a market result is credited to
+     * What a checked transaction will do: the gas it uses and its effect on the block, which the rules of its type
+     * return once they all passed.
      */
-    public record Plan(TxRules.Checked checked, boolean marketResult, MarketTask task, String pocValidator,
-                       VerificationContext ctx, long gas) {}
+    public record Plan(long gas, TxEffect effect) {}
 
-    /** Checks a transaction's type-specific rules at {@code height}, block time {@code nowS} (unix seconds). */
+    /**
+     * Checks every rule of a transaction's type against {@code state} at {@code height}, block time {@code nowS}
+     * (unix seconds), cheap ones first, then the signatures and proofs, without changing anything; each type's rules
+     * return its effect.
+     */
     public Plan plan(PreparedTx p, TxRules.Checked c, WorldState state, ChainView chain, long height, long nowS)
             throws TxRejected {
         Transaction tx = p.tx();
-        MarketTask task = null; // the task a CANCEL_TASK names
-        CostlyCheck costly = null;
+        String from = tx.fromAddress();
+        CostlyCheck costly = null; // checked after the signature
+        TxEffect effect;
         switch (tx.txType()) {
             case SUBMIT_RESULT -> {
-                return planResult(p, c, state, chain, height, nowS);
-            }
-            case CREATE_TASK -> {
-                ComputeTask t = c.task();
-                if (state.task(t.taskId()) != null) {
-                    throw new TxRejected("task_id " + t.taskId() + " is already used by a market task");
-                }
-                if (state.resultAccepted(t.taskId())) {
-                    throw new TxRejected("task_id " + t.taskId() + " is already used by a synthetic result");
-                }
-                TaskMachine.checkDeadline(t.deadline(), nowS, params.maxTaskLifetimeS());
-            }
-            case CANCEL_TASK -> {
-                task = state.task(c.namedTaskId());
-                if (task == null) throw new TxRejected("no market task " + c.namedTaskId());
-                TaskMachine.cancel(task, tx.fromAddress());
-            }
-            case STAKE, UNSTAKE, DELEGATE, UNDELEGATE, WITHDRAW_REWARDS, UPDATE_VALIDATOR, UNJAIL, SUBMIT_EVIDENCE ->
-                    costly = StakingTx.of(tx, c.staking(), height, params.chainId()).check()
-                            .against(new Staking(params.staking(), state, treasury));
-            case BOND -> new WorkBonds(params, state).checkBond(tx.fromAddress(), c.bond(), tx.amount());
-            case UNBOND -> {
-                new WorkBonds(params, state).checkUnbond(tx.fromAddress(), c.bond().role(), tx.amount());
-                new Disputes(state).checkUnbond(tx.fromAddress(), c.bond().role(), nowS);
+                return results.plan(p, c.result(), state, chain, height, nowS); // its own signature checks and gas
             }
             case FRAUD_PROOF -> {
                 // Its signature is checked after its stateful rules and before the proof is verified.
-                fraudProofs.judge(p, state, params, height, nowS, () -> verifyExpensive(p, null, null));
-                return new Plan(c, false, null, null, null, GasSchedule.gas(tx, params, false));
+                effect = fraudProofs.check(p, state, params, height, nowS, () -> verifyExpensive(p, null));
+                return new Plan(GasSchedule.gas(tx, params, false), effect);
             }
-            case CHALLENGE_RESULT -> Audits.checkChallenge(params, state, c.namedTaskId(), height);
-            default -> { }
+            case TRANSFER -> effect = b -> b.credit(tx.toAddress(), tx.amount());
+            case CREATE_TASK -> effect = MarketTaskTx.create(tx, c.task(), c.jobs(), state, height, nowS, params);
+            case CANCEL_TASK -> effect = MarketTaskTx.cancel(tx, c.namedTaskId(), state);
+            case BOND -> {
+                new WorkBonds(params, state).checkBond(from, c.bond(), tx.amount());
+                effect = b -> b.bonds().bond(from, c.bond(), tx.amount());
+            }
+            case UNBOND -> {
+                new WorkBonds(params, state).checkUnbond(from, c.bond().role(), tx.amount());
+                new Disputes(state).checkUnbond(from, c.bond().role(), nowS);
+                effect = b -> b.bonds().unbond(from, c.bond().role(), tx.amount(), height);
+            }
+            case CHALLENGE_RESULT -> {
+                Audits.checkChallenge(params, state, c.namedTaskId(), height);
+                effect = b -> b.audits().challenge(c.namedTaskId(), from);
+            }
+            default -> { // the staking types (StakingTx.of refuses any other)
+                StakingTx s = StakingTx.of(tx, c.staking(), height, params.chainId());
+                costly = s.check().against(new Staking(params.staking(), state, treasury));
+                effect = b -> s.apply().on(b.staking());
+            }
         }
         verifyExpensive(p, costly);
-        return new Plan(c, false, task, null, null, GasSchedule.gas(tx, params, false));
-    }
-
-    /** The rules of a SUBMIT_RESULT: a synthetic result's proof, or a market job's form, task state and signatures. */
-    private Plan planResult(PreparedTx p, TxRules.Checked c, WorldState state, ChainView chain, long height, long nowS)
-            throws TxRejected {
-        Transaction tx = p.tx();
-        ComputeResult r = c.result();
-        MarketTask task = state.task(r.taskId());
-        if (task == null) {
-            TxRules.checkSyntheticForm(tx, r, params);
-            new WorkBonds(params, state).checkWorkerAdmitted(r.workerAddress());
-            String src = checkResultAgainstChain(r, height, chain, state);
-            VerificationContext ctx = new VerificationContext(params, height, r.nonce(), src);
-            verifyExpensive(p, r, ctx);
-            return new Plan(c, false, null, null, ctx, GasSchedule.gas(tx, params, false));
-        }
-        WorkBonds bonds = new WorkBonds(params, state);
-        boolean byPoc = bonds.isPoc(tx.fromAddress());
-        if (!byPoc && !tx.fromAddress().equals(r.workerAddress())) {
-            throw new TxRejected("a result for market task " + r.taskId() + " must be sent by a PoC validator"
-                    + " (bonded at least min_poc_bond) or by its worker_address " + r.workerAddress()
-                    + " with a PoC validator's attestation; " + tx.fromAddress() + " is neither");
-        }
-        TxRules.checkMarketForm(r, byPoc);
-        TaskMachine.checkAcceptsJob(task, r.nonce(), nowS);
-        if (state.jobAccepted(r.taskId(), r.nonce())) {
-            throw new TxRejected("job " + r.nonce() + " of task " + r.taskId()
-                    + " already has an accepted result; one result per job");
-        }
-        String poc = verifyMarket(p, r, bonds);
-        return new Plan(c, true, task, poc, null, GasSchedule.gas(tx, params, true));
+        return new Plan(GasSchedule.gas(tx, params, false), effect);
     }
 
     /**
@@ -362,8 +240,30 @@ public final class BlockExecutor {
             return state;
         }
 
-        private void credit(String address, BigInteger wei) {
+        void credit(String address, BigInteger wei) {
             state.credit(address, wei);
+        }
+
+        WorkBonds bonds() {
+            return bonds;
+        }
+
+        Audits audits() {
+            return audits;
+        }
+
+        Staking staking() {
+            return staking;
+        }
+
+        /** A synthetic result accepted by the transaction being applied: paid when the block finishes. */
+        void acceptSynthetic(String worker) {
+            syntheticResults.add(new SyntheticAccepted(gasPerTx.size(), worker));
+        }
+
+        /** What the transaction being applied paid for a result. */
+        void paid(ResultPayment.Kind kind, BigInteger reward, String pocValidator) {
+            payments.add(new ResultPayment(gasPerTx.size(), kind, reward, pocValidator));
         }
 
         void startStaking(Set<String> previousSigners) {
@@ -436,59 +336,11 @@ public final class BlockExecutor {
             BigInteger charge = BigInteger.valueOf(gas).multiply(BigInteger.valueOf(tx.gasPrice()));
             BigInteger debit = StakingRules.spent(tx).add(charge);
             state.setAccount(tx.fromAddress(), new Account(from.balance().subtract(debit), from.nonce() + 1));
-            switch (tx.txType()) {
-                case TRANSFER -> credit(tx.toAddress(), tx.amount());
-                case SUBMIT_RESULT -> {
-                    ComputeResult r = c.result();
-                    if (plan.marketResult()) {
-                        settleJob(p, r, plan);
-                    } else {
-                        state.acceptResult(r.taskId(), height, p.hash());
-                        syntheticResults.add(new SyntheticAccepted(gasPerTx.size(), r.workerAddress()));
-                        audits.accepted(r, plan.ctx().sourceBlockHash());
-                    }
-                }
-                case CREATE_TASK -> {
-                    ComputeTask t = c.task();
-                    byte[] payload = Jcs.canonicalize(t.payload());
-                    state.setTask(TaskMachine.create(t.taskId(), tx.fromAddress(), t.challengeType(),
-                            Hex.encode(org.cpc.protocol.crypto.Sha256.hash(payload)), t.reward(), t.deadline(),
-                            c.jobs(), height));
-                    state.putPayload(t.taskId(), payload);
-                }
-                case CANCEL_TASK -> {
-                    TaskMachine.Closed closed = TaskMachine.cancel(plan.task(), tx.fromAddress());
-                    state.setTask(closed.task());
-                    credit(plan.task().creator(), closed.refund());
-                }
-                case BOND -> bonds.bond(tx.fromAddress(), c.bond(), tx.amount());
-                case UNBOND -> bonds.unbond(tx.fromAddress(), c.bond().role(), tx.amount(), height);
-                case FRAUD_PROOF -> FraudProofs.apply(fraudProofs.judge(p, state, params, height, nowS, () -> {}),
-                        tx.fromAddress(), p.hashHex(), state, bonds, params, height);
-                case CHALLENGE_RESULT -> audits.challenge(c.namedTaskId(), tx.fromAddress());
-                default -> StakingTx.of(tx, c.staking(), height, params.chainId()).apply().on(staking);
-            }
+            plan.effect().on(this);
             fees = fees.add(charge);
             gasUsed += gas;
             gasPerTx.add(gas);
             return gas;
-        }
-
-        private void settleJob(PreparedTx p, ComputeResult r, Plan plan) throws TxRejected {
-            TaskMachine.Settled s = TaskMachine.acceptJob(plan.task(), r.nonce(), nowS, params);
-            TaskMachine.Split split = s.split();
-            state.setTask(s.task());
-            credit(r.workerAddress(), split.worker());
-            credit(plan.pocValidator(), split.poc());
-            credit(treasury, split.treasury());
-            WorkerStats w = state.worker(r.workerAddress());
-            state.setWorker(r.workerAddress(), new WorkerStats(w.accepted() + 1, w.earned().add(split.worker())));
-            bonds.recordSettled(plan.pocValidator());
-            new Disputes(state).recordSettled(s.task(), r.workerAddress(), plan.pocValidator(), height);
-            state.putJob(new JobRecord(r.taskId(), Math.toIntExact(r.nonce()), r.workerAddress(), r.resultHash(),
-                    plan.pocValidator(), height, p.hashHex(), split.worker(), split.poc(), split.treasury()));
-            payments.add(new ResultPayment(gasPerTx.size(), ResultPayment.Kind.MARKET, split.worker(),
-                    plan.pocValidator()));
         }
 
         /**

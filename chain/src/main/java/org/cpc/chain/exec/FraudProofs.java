@@ -57,7 +57,7 @@ public final class FraudProofs {
      * A proof judged against state: the entry it disputes (matmul: row and col of C; inference: sample and entry, with
      * layer and claim, which are null for matmul), its task, the job, and the verifier's verdict (never Malformed).
      */
-    public record Judged(String taskId, int row, int col, Integer layer, String claim, MarketTask task, JobRecord job,
+    private record Judged(String taskId, int row, int col, Integer layer, String claim, MarketTask task, JobRecord job,
                          FraudVerdict verdict) {
         static Judged of(JsonNode p, MarketTask task, JobRecord job, FraudVerdict v) {
             boolean inference = "inference".equals(task.challengeType());
@@ -68,13 +68,23 @@ public final class FraudProofs {
     }
 
     /**
+     * The rules of a FRAUD_PROOF ({@link #judge}, the signature run through {@code signature} between its stateful
+     * rules and the proof) and, once they pass, its effect ({@link #apply}) on the block.
+     */
+    TxEffect check(PreparedTx ptx, WorldState state, NetworkParams params, long height, long nowS,
+                   CheckedSignature signature) throws TxRejected {
+        Judged j = judge(ptx, state, params, height, nowS, signature);
+        return b -> apply(j, ptx.tx().fromAddress(), ptx.hashHex(), b.state(), b.bonds(), params, height);
+    }
+
+    /**
      * Every stateful rule, cheapest first, then the signature ({@code signature}, memoized by the executor), then the
      * proof itself (read strictly and verified, memoized): the task exists and is a matmul task; the job has an
      * accepted result not yet proven wrong; the block is within the task's dispute window; the proof fits the task
      * and its paths lead to a_root, b_root and the job's result_hash.
      */
-    Judged judge(PreparedTx ptx, WorldState state, NetworkParams params, long height, long nowS,
-                 CheckedSignature signature) throws TxRejected {
+    private Judged judge(PreparedTx ptx, WorldState state, NetworkParams params, long height, long nowS,
+                         CheckedSignature signature) throws TxRejected {
         Transaction tx = ptx.tx();
         JsonNode p = tx.payload();
         String taskId = p.path("task_id").asText();
@@ -125,11 +135,11 @@ public final class FraudProofs {
 
     /**
      * The effect of a judged proof sent by {@code prover} in the transaction {@code txHash}: for a wrong entry, the
-     * slashes, refund and bounty, recorded as the job's {@link JobDispute} (returned); for a right one, nothing (null).
+     * slashes, refund and bounty, recorded as the job's {@link JobDispute}; for a right one, nothing.
      */
-    static JobDispute apply(Judged j, String prover, String txHash, WorldState state, WorkBonds bonds,
-                            NetworkParams params, long height) {
-        if (!(j.verdict() instanceof FraudVerdict.EntryWrong w)) return null;
+    private static void apply(Judged j, String prover, String txHash, WorldState state, WorkBonds bonds,
+                              NetworkParams params, long height) {
+        if (!(j.verdict() instanceof FraudVerdict.EntryWrong w)) return;
         JobRecord job = j.job();
         BigInteger share = job.workerReward().add(job.pocReward()).add(job.treasuryReward());
         String reason = "fraud proof " + txHash + ": job " + job.job() + " of task " + job.taskId();
@@ -143,7 +153,6 @@ public final class FraudProofs {
                 height, txHash, poc.taken(), worker.taken(), poc.paid().get(0).wei().add(worker.paid().get(0).wei()),
                 poc.paid().get(1).wei().add(worker.paid().get(1).wei()), poc.burned().add(worker.burned()));
         new Disputes(state).putDispute(d);
-        return d;
     }
 
     /**
