@@ -51,7 +51,7 @@ final class AccumulatorVectors {
         LongVector m = LongVector.broadcast(LONGS, multiplier).and(LOW32);
         VectorMask<Integer> wrong = WIDE_INTS.maskAll(false);
         long[] e0 = s0.even(), o0 = s0.odd(), e1 = s1.even(), o1 = s1.odd();
-        // A step adds two products below width·2^31 to each lane; fold before a lane could pass 2^63.
+        // A step adds two products below (width + 1)·2^31 to each lane; fold before a lane could pass 2^63.
         int every = (int) Math.min(1 << 20, Math.max(1, (Long.MAX_VALUE - (1L << 35)) / (((long) width + 1) << 32)));
         int untilFold = every;
         int q = 0;
