@@ -29,10 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
  * The inference commitments as docs/protocol.md states them, recomputed by test-clients/inference_root.py, a
  * script written from the text alone (Python's hashlib, RFC 6962's recursive split): a job's result_hash over the
  * trace of the Fashion-MNIST CNN (Conv, MaxPool, Flatten and Dense layers; rows of several 4096-byte chunks, an odd
- * number of samples and of chunks) and a batch's input_root must equal {@link InferenceCommitment}'s.
+ * number of samples and of chunks; large enough to be hashed on every core) and a batch's input_root must equal
+ * {@link InferenceCommitment}'s, and the root hashed on every core the one hashed on one thread.
  */
 class InferenceCommitmentPythonTest {
-    private static final int SAMPLES = 5;
+    /** An odd count, and a trace over {@link InferenceCommitment#PARALLEL_BYTES}: hashed on every core. */
+    private static final int SAMPLES = 25;
 
     @TempDir
     Path dir;
@@ -45,6 +47,9 @@ class InferenceCommitmentPythonTest {
         IntModel model = OnnxImporter.fromBytes(resource("/onnx/fashion/cnn.onnx"), ModelLimits.DEFAULT);
         byte[] input = Arrays.copyOf(resource("/onnx/fashion/cnn.subset.input.bin"), SAMPLES * model.input().size());
         byte[] trace = TraceView.encode(new InferenceExecutor(model, new JavaGemm(1), 1).run(input, SAMPLES));
+        assertThat(trace.length).isGreaterThanOrEqualTo(InferenceCommitment.PARALLEL_BYTES);
+        assertThat(InferenceCommitment.traceRoot(model, SAMPLES, trace)).isEqualTo(org.cpc.protocol.crypto.Merkle
+                .rootOfLeafHashes(InferenceCommitment.Layout.of(model, SAMPLES).sampleHashes(trace)));
 
         ObjectNode layout = Json.object().put("samples", SAMPLES);
         ArrayNode layers = layout.putArray("layers");
