@@ -15,6 +15,7 @@ import org.cpc.compute.infer.IntModel;
 import org.cpc.compute.infer.ModelLimits;
 import org.cpc.compute.infer.OnnxImporter;
 import org.cpc.compute.infer.TraceVerifier;
+import org.cpc.compute.infer.TraceView;
 import org.cpc.compute.market.BlobSource;
 import org.cpc.compute.market.InferenceChallenge;
 import org.cpc.compute.market.InferenceCommitment;
@@ -139,7 +140,7 @@ public final class InferenceTraceBenchmark {
             byte[] output, int samples, long compute, String computeOn, int threads, long singleThreadCheck) {
         TraceVerifier v = new TraceVerifier(model, new SplittableRandom(3), threads);
         long check = warmFastestNs(() -> {
-            if (v.verify(input, InferenceChallenge.view(model, samples, output)).isPresent()) {
+            if (v.verify(input, TraceView.of(model, samples, output)).isPresent()) {
                 throw new IllegalStateException("the job's own trace failed its check");
             }
         });

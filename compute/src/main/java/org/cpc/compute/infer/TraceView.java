@@ -52,14 +52,16 @@ public record TraceView(int batch, byte[] bytes, List<Layer> layers) {
     }
 
     /**
-     * {@code bytes} read as the trace of {@code batch} samples through layers of these shapes, of which those with
-     * {@code linear[i]} have accumulators; its length must be exact.
+     * Where each layer of a trace of {@code batch} samples through layers of these shapes lies in a job's output,
+     * those with {@code linear[i]} having accumulators: the one statement of the layout, which the trace commitment's
+     * rows ({@code InferenceCommitment.Layout}) read too.
      */
-    public static TraceView of(byte[] bytes, int batch, List<Shape> shapes, boolean[] linear) {
-        long expected = bytes(batch, shapes, linear);
-        if (bytes.length != expected) {
-            throw new IllegalArgumentException("output is " + bytes.length + " bytes, not the " + expected
-                    + " of a trace of " + batch + " samples");
+    public static List<Layer> layout(int batch, List<Shape> shapes, boolean[] linear) {
+        long total = 0;
+        for (int i = 0; i < shapes.size(); i++) total += (long) batch * shapes.get(i).size() * (linear[i] ? 5 : 1);
+        if (total > MAX_BYTES) {
+            throw new IllegalArgumentException("a trace of " + batch + " samples is " + total + " bytes, more than "
+                    + MAX_BYTES);
         }
         List<Layer> layers = new ArrayList<>(shapes.size());
         int at = 0;
@@ -73,7 +75,22 @@ public record TraceView(int batch, byte[] bytes, List<Layer> layers) {
             layers.add(new Layer(shapes.get(i), acc, at));
             at += size;
         }
-        return new TraceView(batch, bytes, layers);
+        return layers;
+    }
+
+    /** The layout of a trace of {@code batch} samples of {@code model}. */
+    public static List<Layer> layout(IntModel model, int batch) {
+        boolean[] linear = new boolean[model.ops().size()];
+        for (int i = 0; i < linear.length; i++) linear[i] = IntModel.linear(model.ops().get(i)) != null;
+        return layout(batch, model.shapes(), linear);
+    }
+
+    /**
+     * A job's output read in place as the trace of {@code batch} samples of {@code model} ({@link #encode}'s layout);
+     * its length must be exact: what the PoC validator checks.
+     */
+    public static TraceView of(IntModel model, int batch, byte[] bytes) {
+        return of(bytes, batch, layout(model, batch));
     }
 
     /** A trace's arrays encoded as a job's output (a copy). */
@@ -84,7 +101,17 @@ public record TraceView(int batch, byte[] bytes, List<Layer> layers) {
             shapes.add(t.layers().get(i).shape());
             linear[i] = t.layers().get(i).accumulators() != null;
         }
-        return of(encode(t), t.batch(), shapes, linear);
+        return of(encode(t), t.batch(), layout(t.batch(), shapes, linear));
+    }
+
+    private static TraceView of(byte[] bytes, int batch, List<Layer> layers) {
+        Layer last = layers.getLast();
+        long expected = last.activations() + (long) batch * last.shape().size();
+        if (bytes.length != expected) {
+            throw new IllegalArgumentException("output is " + bytes.length + " bytes, not the " + expected
+                    + " of a trace of " + batch + " samples");
+        }
+        return new TraceView(batch, bytes, layers);
     }
 
     /** A trace as a job output: per layer, the accumulators (int32 LE, Conv and Dense only) then the activations. */
@@ -104,11 +131,5 @@ public record TraceView(int batch, byte[] bytes, List<Layer> layers) {
             at += l.activations().length;
         }
         return out;
-    }
-
-    private static long bytes(int batch, List<Shape> shapes, boolean[] linear) {
-        long total = 0;
-        for (int i = 0; i < shapes.size(); i++) total += (long) batch * shapes.get(i).size() * (linear[i] ? 5 : 1);
-        return total;
     }
 }

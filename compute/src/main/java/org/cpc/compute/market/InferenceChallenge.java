@@ -270,16 +270,6 @@ public final class InferenceChallenge implements ChallengeType {
                 .toArray(ValueLayout.JAVA_BYTE);
     }
 
-    /**
-     * A job output read in place as the trace of {@code n} samples of {@code m} ({@link TraceView#encode}'s layout;
-     * its length must be exact): what the PoC validator checks.
-     */
-    public static TraceView view(IntModel m, int n, byte[] output) {
-        boolean[] linear = new boolean[m.ops().size()];
-        for (int i = 0; i < linear.length; i++) linear[i] = IntModel.linear(m.ops().get(i)) != null;
-        return TraceView.of(output, n, m.shapes(), linear);
-    }
-
     @Override
     public JobVerifier verifier(JsonNode payload, String taskId, BlobSource blobs, RandomGenerator secret) {
         Spec s = Spec.of(payload);
@@ -291,7 +281,7 @@ public final class InferenceChallenge implements ChallengeType {
             String wrong = wrongSize(payload, index, output,
                     "the trace of " + n + " samples × " + s.traceBytes() + " bytes");
             if (wrong != null) return Verification.failure(wrong);
-            Optional<TraceVerifier.Failure> f = tv.verify(inputSlice(s, index, blobs), view(m, n, output));
+            Optional<TraceVerifier.Failure> f = tv.verify(inputSlice(s, index, blobs), TraceView.of(m, n, output));
             return f.map(x -> Verification.failure((x.layer() < 0 ? "" : "layer " + x.layer() + ", ")
                     + (x.sample() < 0 ? "" : "sample " + (s.first(index) + x.sample()) + ": ") + x.reason()))
                     .orElse(Verification.OK);

@@ -8,7 +8,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.stream.IntStream;
 import org.cpc.compute.infer.IntModel;
-import org.cpc.compute.infer.Shape;
+import org.cpc.compute.infer.TraceView;
 import org.cpc.protocol.crypto.Merkle;
 import org.cpc.protocol.crypto.MerkleTree;
 import org.cpc.protocol.crypto.Sha256;
@@ -39,18 +39,15 @@ public final class InferenceCommitment {
      */
     public record Layout(IntModel model, int samples, long[] accBlock, long[] actBlock, int[] sizes) {
         public static Layout of(IntModel model, int samples) {
-            List<Shape> shapes = model.shapes();
-            int layers = shapes.size();
-            long[] acc = new long[layers];
-            long[] act = new long[layers];
-            int[] sizes = new int[layers];
-            long at = 0;
-            for (int i = 0; i < layers; i++) {
-                sizes[i] = shapes.get(i).size();
-                acc[i] = at;
-                if (linear(model, i)) at += 4L * samples * sizes[i];
-                act[i] = at;
-                at += (long) samples * sizes[i];
+            List<TraceView.Layer> layers = TraceView.layout(model, samples);
+            long[] acc = new long[layers.size()];
+            long[] act = new long[layers.size()];
+            int[] sizes = new int[layers.size()];
+            for (int i = 0; i < sizes.length; i++) {
+                TraceView.Layer l = layers.get(i);
+                sizes[i] = l.shape().size();
+                act[i] = l.activations();
+                acc[i] = l.linear() ? l.accumulators() : l.activations();
             }
             return new Layout(model, samples, acc, act, sizes);
         }
@@ -99,10 +96,15 @@ public final class InferenceCommitment {
             return h;
         }
 
-        /** The hashes of the job's samples: the leaves of its result tree. */
+        /** Sample s's hash: the root of its sample tree, over its layers' hashes. */
+        public byte[] sampleHash(byte[] output, int sample) {
+            return Merkle.rootOfLeafHashes(layerHashes(output, sample));
+        }
+
+        /** The hashes of the job's samples, on this thread: the leaves of its result tree. */
         public byte[][] sampleHashes(byte[] output) {
             byte[][] h = new byte[samples][];
-            for (int s = 0; s < samples; s++) h[s] = Merkle.rootOfLeafHashes(layerHashes(output, s));
+            for (int s = 0; s < samples; s++) h[s] = sampleHash(output, s);
             return h;
         }
 
@@ -135,7 +137,7 @@ public final class InferenceCommitment {
         if (output.length < PARALLEL_BYTES || samples < 2) return Merkle.rootOfLeafHashes(layout.sampleHashes(output));
         byte[][] hashes = new byte[samples][];
         HASHING.submit(() -> IntStream.range(0, samples).parallel()
-                .forEach(s -> hashes[s] = Merkle.rootOfLeafHashes(layout.layerHashes(output, s)))).join();
+                .forEach(s -> hashes[s] = layout.sampleHash(output, s))).join();
         return Merkle.rootOfLeafHashes(hashes);
     }
 
