@@ -20,9 +20,10 @@ import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.crypto.Sha256;
 
 /**
- * Content-addressed blobs on disk: a blob is the file {@code blobs/<sha256 hex>}. Uploads stream through SHA-256 into
- * a temporary file, are refused past the size limit, and are renamed into place atomically, so a crash leaves no
- * half blob under a real name. Blobs are immutable; readers map them.
+ * Immutable files named by a 32-byte hash in hex, in one directory. Two of them: {@code blobs/}, content-addressed
+ * (a blob is the file {@code blobs/<sha256 hex>}: uploads stream through SHA-256 into a temporary file, are refused
+ * past the size limit, and are renamed into place atomically, so a crash leaves no half blob under a real name), and
+ * {@code outputs/}, accepted job outputs under their result_hash ({@link JobOutputs}). Readers map blobs.
  *
  * <p>A blob's modification time is when it was last written or re-uploaded, by the store's clock: retention deletes
  * only blobs older than a grace period, and the check and the deletion are atomic with respect to writes (one lock),
@@ -87,9 +88,9 @@ public final class BlobStore implements BlobSource {
     }
 
     /**
-     * Stores bytes already in memory (a job's output) under {@code hash}, their SHA-256 as this process computed it
-     * from these very bytes (never a hash a peer claims): the caller has it already, and a second SHA-256 of a 13 MB
-     * inference trace would cost the PoC validator more than checking it. No size limit beyond the caller's.
+     * Stores bytes already in memory (a job's output) under {@code hash}, which this process computed from these very
+     * bytes (never a hash a peer claims): the output's result_hash ({@link JobOutputs}). No size limit beyond the
+     * caller's.
      */
     Stored putBytes(byte[] data, String hash) {
         if (touch(hash)) return new Stored(hash, data.length);
@@ -191,6 +192,10 @@ public final class BlobStore implements BlobSource {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete blob " + hash + ": " + e.getMessage(), e);
         }
+    }
+
+    public Path dir() {
+        return dir;
     }
 
     public Path path(String hash) {

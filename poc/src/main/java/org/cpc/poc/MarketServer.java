@@ -58,6 +58,7 @@ public final class MarketServer extends ApiServer<MarketServer> {
     private final RetentionSweeper retention;
     private final PocStore store;
     private final BlobStore blobs;
+    private final JobOutputs outputs;
     private final PocConfig config;
     private final SecureRandom random = new SecureRandom();
     private final AtomicLong sessions = new AtomicLong();
@@ -66,7 +67,7 @@ public final class MarketServer extends ApiServer<MarketServer> {
             new java.util.concurrent.ConcurrentHashMap<>();
 
     MarketServer(PocDriver driver, TaskIntake intake, RetentionSweeper retention, PocStore store, BlobStore blobs,
-                 PocConfig config) {
+                 JobOutputs outputs, PocConfig config) {
         var settings = new HttpService.Settings("the PoC validator", "market", 64, MAX_JSON_BODY,
                 config.limits().http());
         super(new HttpService(MarketServer.class, settings, javalin -> javalin.jetty.modifyWebSocketServletFactory(
@@ -80,6 +81,7 @@ public final class MarketServer extends ApiServer<MarketServer> {
         this.retention = retention;
         this.store = store;
         this.blobs = blobs;
+        this.outputs = outputs;
         this.config = config;
         http.observe(driver.metrics()::httpRequest);
         http.allowCrossOriginReads(); // a node's block explorer shows a task's live progress from here
@@ -334,7 +336,7 @@ public final class MarketServer extends ApiServer<MarketServer> {
         }
         PocMachine.AcceptedOutput o = ask(id, m -> m.acceptedOutput(id, job));
         ctx.header("X-Result-Hash", o.resultHash());
-        ctx.contentType("application/octet-stream").result(OutputChecker.output(store, blobs, o.outputHash()));
+        ctx.contentType("application/octet-stream").result(outputs.read(o.outputKey()));
     }
 
     private void listTasks(Context ctx) {

@@ -47,15 +47,17 @@ public final class PocValidator implements AutoCloseable {
         MarketServer server = null;
         try {
             BlobStore blobs = new BlobStore(config.dataDir().resolve("blobs"), config.maxBlobBytes(), clock);
+            JobOutputs outputs = new JobOutputs(store,
+                    new BlobStore(config.dataDir().resolve("outputs"), config.maxBlobBytes(), clock), blobs);
             PocMachine machine = new PocMachine(config.rules(key.address()), new SecureRandom());
-            driver = new PocDriver(machine, store, new OutputChecker(blobs, store), clock);
+            driver = new PocDriver(machine, store, new OutputChecker(blobs, outputs), clock);
             driver.start();
             outbox = new L1Outbox(driver, ledger, key, config.maxPendingL1());
-            retention = new RetentionSweeper(driver, blobs, ledger, config.retention(),
+            retention = new RetentionSweeper(driver, blobs, outputs.files(), ledger, config.retention(),
                     new DisputeWatch(ledger, key.address(), driver.metrics()), clock);
             retention.start();
             server = new MarketServer(driver, new TaskIntake(driver, blobs, ledger, config), retention, store, blobs,
-                    config).start();
+                    outputs, config).start();
             if (announceAs != null) {
                 EndpointAnnouncer.announce(ledger, key, "http://" + config.host() + ":" + server.port(), announceAs);
             }

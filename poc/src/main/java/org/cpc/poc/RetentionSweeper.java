@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Retention, on a thread of its own (a sweep reads directories and deletes files and must never hold up dispatch
  * or L1): finished tasks kept longer than {@link Retention#keepFinished()} go, with their records (the machine picks
- * them and writes their removal), then blob files older than {@link Retention#blobGrace()} that no live task reads
- * and no kept task produced. A task whose results can still be disputed ({@link Retention#disputeWindow()} blocks
+ * them and writes their removal), then blob files and job output files older than {@link Retention#blobGrace()} that
+ * no live task reads and no kept task produced. A task whose results can still be disputed ({@link Retention#disputeWindow()} blocks
  * of L1) is kept, inputs included, whatever its age. At most {@link Retention#maxDeletions()} deletions a sweep.
  * Each sweep also looks on L1 for disputes of the tasks still disputable ({@link DisputeWatch}).
  */
@@ -33,6 +33,7 @@ final class RetentionSweeper implements AutoCloseable {
 
     private final PocDriver driver;
     private final BlobStore blobs;
+    private final BlobStore outputs;
     private final Ledger ledger;
     private final Retention policy;
     private final DisputeWatch watch;
@@ -44,11 +45,13 @@ final class RetentionSweeper implements AutoCloseable {
     private final AtomicLong bytesFreed = new AtomicLong();
     private volatile long lastSweepAt;
 
-    RetentionSweeper(PocDriver driver, BlobStore blobs, Ledger ledger, Retention policy, DisputeWatch watch,
-                     InstantSource clock) {
+    /** {@code outputs}: the large accepted job outputs ({@link JobOutputs}), swept like blobs. */
+    RetentionSweeper(PocDriver driver, BlobStore blobs, BlobStore outputs, Ledger ledger, Retention policy,
+                     DisputeWatch watch, InstantSource clock) {
         this.driver = driver;
         this.ledger = ledger;
         this.blobs = blobs;
+        this.outputs = outputs;
         this.policy = policy;
         this.watch = watch;
         this.clock = clock;
@@ -76,26 +79,11 @@ final class RetentionSweeper implements AutoCloseable {
                 policy.disputeWindow(), height, policy.maxDeletions(), () -> written.complete(null))));
         PocDriver.await(written);
         if (height >= 0) watch.look(e.disputable());
-        int budget = policy.maxDeletions() - e.tasks();
-        int blobCount = 0;
-        long bytes = 0;
         Instant cutoff = clock.instant().minus(policy.blobGrace());
-        try (Stream<String> hashes = blobs.hashes()) {
-            Iterator<String> it = hashes.iterator();
-            while (budget > 0 && it.hasNext()) {
-                String h = it.next();
-                if (e.openInputs().contains(h) || e.referenced().contains(h)) continue;
-                // A blob stored again (or newly referenced) after the snapshot above is young: deleteIfOlder keeps it.
-                long size = blobs.deleteIfOlder(h, cutoff);
-                if (size >= 0) {
-                    blobCount++;
-                    bytes += size;
-                    budget--;
-                }
-            }
-        } catch (IOException x) {
-            throw new UncheckedIOException("cannot list the blobs: " + x.getMessage(), x);
-        }
+        Files swept = sweep(blobs, e, cutoff, policy.maxDeletions() - e.tasks());
+        Files sweptOutputs = sweep(outputs, e, cutoff, policy.maxDeletions() - e.tasks() - swept.count());
+        int blobCount = swept.count() + sweptOutputs.count();
+        long bytes = swept.bytes() + sweptOutputs.bytes();
         tasksRemoved.addAndGet(e.tasks());
         recordsRemoved.addAndGet(e.records());
         blobsRemoved.addAndGet(blobCount);
@@ -106,6 +94,30 @@ final class RetentionSweeper implements AutoCloseable {
                     e.records(), blobCount, bytes, (System.nanoTime() - started) / 1_000_000);
         }
         return new Swept(e.tasks(), e.records(), blobCount, bytes);
+    }
+
+    private record Files(int count, long bytes) {}
+
+    /** Deletes up to {@code budget} files of {@code dir} older than {@code cutoff} that nothing kept reads. */
+    private static Files sweep(BlobStore dir, Expired e, Instant cutoff, int budget) {
+        int count = 0;
+        long bytes = 0;
+        try (Stream<String> hashes = dir.hashes()) {
+            Iterator<String> it = hashes.iterator();
+            while (count < budget && it.hasNext()) {
+                String h = it.next();
+                if (e.openInputs().contains(h) || e.referenced().contains(h)) continue;
+                // A file stored again (or newly referenced) after the snapshot above is young: deleteIfOlder keeps it.
+                long size = dir.deleteIfOlder(h, cutoff);
+                if (size >= 0) {
+                    count++;
+                    bytes += size;
+                }
+            }
+        } catch (IOException x) {
+            throw new UncheckedIOException("cannot list " + dir.dir() + ": " + x.getMessage(), x);
+        }
+        return new Files(count, bytes);
     }
 
     /** L1's height, or -1 when L1 cannot be reached: then no dispute window closes in this sweep. */

@@ -64,6 +64,11 @@ class RetentionTest {
         return Files.exists(v.blobs().path(hash));
     }
 
+    /** A job output kept as a file: under its result_hash in outputs/, beside blobs/ (never a blob itself). */
+    private static boolean outputExists(PocValidator v, String resultHash) {
+        return Files.exists(v.blobs().dir().resolveSibling("outputs").resolve(resultHash));
+    }
+
     private static void assertStatus(Runnable call, int status, String message) {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(MarketClient.MarketException.class, e -> {
             assertThat(e.status()).isEqualTo(status);
@@ -74,7 +79,7 @@ class RetentionTest {
     @Test
     void finishedTasksAndUnusedBlobsGoAfterTheirPeriodsAndTheTaskAnswers410() throws Exception {
         Random rnd = new Random(5);
-        // Job outputs of 40 × 512 int32 (80 KiB) are blob files, not database records.
+        // Job outputs of 40 × 512 int32 (80 KiB) are files, not database records.
         int m = 80, k = 8, n = 512;
         byte[] a = randomMatrix(rnd, m, k);
         byte[] b = randomMatrix(rnd, k, n);
@@ -98,8 +103,15 @@ class RetentionTest {
             w.stop();
             assertThat(c.result(taskId)).isEqualTo(product(a, b, m, k, n));
             resultHash = new MarketClient(v.url()).task(taskId).path("result_hash").asText();
-            v.store().scan("j/" + taskId + "/", (key, rec) -> outputs.add(rec.path("output_hash").asText()));
-            assertThat(outputs).hasSize(2).allSatisfy(h -> assertThat(exists(v, h)).isTrue());
+            v.store().scan("j/" + taskId + "/", (key, rec) -> {
+                assertThat(rec.path("output_hash").asText()).as("kept under its result_hash")
+                        .isEqualTo(rec.path("result_hash").asText());
+                outputs.add(rec.path("output_hash").asText());
+            });
+            assertThat(outputs).hasSize(2).allSatisfy(h -> {
+                assertThat(outputExists(v, h)).isTrue();
+                assertThat(exists(v, h)).as("not in the content-addressed blobs").isFalse();
+            });
             // A second task no worker runs: it stays unfinished, and its inputs must stay however old they get.
             byte[] c8 = randomMatrix(rnd, 8, 8);
             byte[] d8 = randomMatrix(rnd, 8, 8);
@@ -128,7 +140,7 @@ class RetentionTest {
             assertThat(s.bytes()).isEqualTo(a.length + b.length);
             for (String h : List.of(orphan, ha, hb)) assertThat(exists(v, h)).as(h).isFalse();
             for (String h : List.of(hc, hd, again, resultHash)) assertThat(exists(v, h)).as(h).isTrue();
-            assertThat(outputs).allSatisfy(h -> assertThat(exists(v, h)).isTrue());
+            assertThat(outputs).allSatisfy(h -> assertThat(outputExists(v, h)).isTrue());
             assertThat(c.result(taskId)).isEqualTo(product(a, b, m, k, n));
 
             advance(Duration.ofDays(1));
@@ -140,7 +152,7 @@ class RetentionTest {
             List<String> left = new ArrayList<>();
             v.store().scan("j/" + taskId + "/", (key, rec) -> left.add(key));
             assertThat(left).isEmpty();
-            for (String h : outputs) assertThat(exists(v, h)).isFalse();
+            for (String h : outputs) assertThat(outputExists(v, h)).isFalse();
             assertThat(exists(v, resultHash)).isFalse();
             assertThat(exists(v, hc) && exists(v, hd)).as("the unfinished task's inputs").isTrue();
             assertStatus(() -> c.result(taskId), 410, "--keep-finished");

@@ -63,8 +63,8 @@ public sealed interface PoolMessage {
     }
 
     /**
-     * Worker → server, the one binary message: a job's output with its SHA-256 and the worker's recoverable
-     * signature over {@link PoolProtocol#resultDigest}.
+     * Worker → server, the one binary message: a job's output with its result_hash (its challenge type's
+     * commitment to the bytes) and the worker's recoverable signature over {@link PoolProtocol#resultDigest}.
      */
     record JobResult(String jobId, byte[] resultHash, byte[] signature, byte[] output) implements PoolMessage {
         public static final String TYPE = "job_result";

@@ -16,12 +16,13 @@ public sealed interface Effect {
     record Close(long session, int code, String reason) implements Effect {}
 
     /**
-     * Check a worker's output for a job: size, hash, the worker's signature (recovering to {@code workerKey}), the
-     * task's verifier, and, for a duplicate run whose output differs from {@code firstOutputHash}, a recomputation
-     * that decides which is right. Then store the output and report {@link PocMachine#verified}.
+     * Check a worker's output for a job: size, commitment, the worker's signature (recovering to {@code workerKey}),
+     * the task's verifier, and, for a duplicate run whose result_hash differs from the first run's
+     * ({@code firstResultHash}), a recomputation that decides which is right. Then store the output and report
+     * {@link PocMachine#verified}.
      */
     record Verify(Assignment assignment, String worker, byte[] workerKey, PoolMessage.JobResult result,
-                  String firstOutputHash) implements Effect {}
+                  String firstResultHash) implements Effect {}
 
     /**
      * One durable, atomic write: the puts in order ({@code value} null deletes the key), and, when {@code output} is

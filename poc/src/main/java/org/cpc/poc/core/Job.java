@@ -15,11 +15,14 @@ public final class Job {
     JobStatus status = JobStatus.QUEUED;
     /** The worker whose output was accepted (or is being audited). */
     String worker;
-    /** SHA-256 of the accepted output: the key it is stored under (outputs are content-addressed). */
+    /**
+     * The key the accepted output is kept under: its {@link #resultHash}; in records written before outputs were
+     * keyed by their commitment, the output's SHA-256 (see {@code JobOutputs}).
+     */
     String outputHash;
     /**
      * The output's result_hash as its challenge type commits to it (matmul: the row root a fraud proof opens): what
-     * the worker signed and the SUBMIT_RESULT carries. The same as {@link #outputHash} for SHA-256 types.
+     * the worker signed and the SUBMIT_RESULT carries.
      */
     String resultHash;
     /** The output's bytes are a record in the store (small), not a blob file; retention deletes the record. */

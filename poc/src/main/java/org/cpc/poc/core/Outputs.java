@@ -54,11 +54,11 @@ final class Outputs {
                 j.outputInline = false;
                 j.signature = null;
                 j.move(JobStatus.QUEUED); // the duplicate's output is taken as a fresh first result
-                firstOutput(s, j, f.hash(), f.resultHash(), f.signature(), f.inlineOutput(), nowMs);
+                firstOutput(s, j, f.resultHash(), f.signature(), f.inlineOutput(), nowMs);
             }
             case Verdict.Good g -> {
                 if (a.audit() && j.outputHash != null) agreed(s, j);
-                else firstOutput(s, j, g.hash(), g.resultHash(), g.signature(), g.inlineOutput(), nowMs);
+                else firstOutput(s, j, g.resultHash(), g.signature(), g.inlineOutput(), nowMs);
             }
         }
     }
@@ -75,13 +75,12 @@ final class Outputs {
     }
 
     /** A verified output for a job that had none: accepted, or first sent to a second worker to duplicate. */
-    private void firstOutput(WorkerSession s, Job j, String hash, String resultHash, String signature, byte[] inline,
-                             long nowMs) {
+    private void firstOutput(WorkerSession s, Job j, String resultHash, String signature, byte[] inline, long nowMs) {
         j.worker = s.address;
-        j.outputHash = hash;
+        j.outputHash = resultHash;
         j.resultHash = resultHash;
         j.outputInline = inline != null;
-        book.ref(hash);
+        book.ref(resultHash);
         j.signature = signature;
         s.accepted++;
         BigInteger reward = book.workerReward(j.task);
@@ -92,12 +91,12 @@ final class Outputs {
             j.move(JobStatus.AUDITING);
             j.excluded.add(s.address);
             j.auditSinceMs = nowMs;
-            out.persist(book.jobPut(j), inline == null ? null : StoreKeys.output(hash), inline, ack);
+            out.persist(book.jobPut(j), inline == null ? null : StoreKeys.output(resultHash), inline, ack);
             dispatch.requeue(j);
         } else {
             j.move(JobStatus.ACCEPTED);
             // An accepted job counts once its record is synced.
-            out.persist(book.jobPut(j), inline == null ? null : StoreKeys.output(hash), inline, () -> {
+            out.persist(book.jobPut(j), inline == null ? null : StoreKeys.output(resultHash), inline, () -> {
                 book.counted(j);
                 ack.run();
             });

@@ -168,7 +168,7 @@ public final class PocMachine {
             return out.drain();
         }
         dispatch.answered(a);
-        out.add(new Effect.Verify(a, s.address, s.publicKey, r, a.audit() ? a.job().outputHash : null));
+        out.add(new Effect.Verify(a, s.address, s.publicKey, r, a.audit() ? a.job().resultHash : null));
         return out.drain();
     }
 
@@ -305,8 +305,8 @@ public final class PocMachine {
         return book.resultHash(taskId);
     }
 
-    /** Where an accepted job's output is stored (its SHA-256) and the result_hash its worker signed. */
-    public record AcceptedOutput(String outputHash, String resultHash) {}
+    /** The key an accepted job's output is kept under ({@code outputKey}) and the result_hash its worker signed. */
+    public record AcceptedOutput(String outputKey, String resultHash) {}
 
     /** Job {@code index}'s accepted output; {@link Refused} when the task or job is unknown or has none (yet). */
     public AcceptedOutput acceptedOutput(String taskId, int index) {

@@ -315,13 +315,13 @@ final class PocSimulation {
         byte[] out = v.result().output();
         String hash = Hex.encode(Sha256.hash(out));
         boolean right = hash.equals(Hex.encode(Sha256.hash(truth(jobId))));
-        String first = v.firstOutputHash();
+        String first = v.firstResultHash();
         if (first != null && !first.equals(hash)) {
-            return right ? new Verdict.FirstWasWrong(hash, hash, "00", out)
+            return right ? new Verdict.FirstWasWrong(hash, "00", out)
                     : new Verdict.Wrong("output differs from a second worker's and from the recomputation");
         }
         if (!right && rnd.nextDouble() >= UNDETECTED) return new Verdict.Wrong("Freivalds check failed (simulated)");
-        return new Verdict.Good(hash, hash, "00", out);
+        return new Verdict.Good(hash, "00", out);
     }
 
     // ------------------------------------------------------------------ effects

@@ -78,7 +78,7 @@ class RoutingByStandingTest {
             apply(machine.result(sessionOf.get(address), new PoolMessage.JobResult(jobId, Sha256.hash(out),
                     new byte[65], out), NOW));
             Effect.Verify v = verifies.removeLast();
-            apply(machine.verified(v.assignment(), new Verdict.Good(Hex.encode(Sha256.hash(out)), Hex.encode(Sha256.hash(out)), "00", out), NOW));
+            apply(machine.verified(v.assignment(), new Verdict.Good(Hex.encode(Sha256.hash(out)), "00", out), NOW));
             syncAll();
         }
 

@@ -85,8 +85,7 @@ class SlowJobsTest {
         // The PoC validator takes 3 s to verify it; meanwhile the job's deadline passes.
         advance(3_000);
         byte[] out = output(v.result().jobId());
-        apply(machine.verified(v.assignment(), new Verdict.Good(Hex.encode(Sha256.hash(out)),
-                Hex.encode(Sha256.hash(out)), "00", out), now));
+        apply(machine.verified(v.assignment(), new Verdict.Good(Hex.encode(Sha256.hash(out)), "00", out), now));
         syncAll();
         assertThat(allCounted(t)).isTrue();
         assertThat(w.queue).as("the job was not handed out again").isEmpty();
@@ -143,8 +142,7 @@ class SlowJobsTest {
             while (answerVerifications && !verifies.isEmpty()) {
                 Effect.Verify v = verifies.removeFirst();
                 byte[] out = output(v.result().jobId());
-                apply(machine.verified(v.assignment(), new Verdict.Good(Hex.encode(Sha256.hash(out)),
-                        Hex.encode(Sha256.hash(out)), "00", out), now));
+                apply(machine.verified(v.assignment(), new Verdict.Good(Hex.encode(Sha256.hash(out)), "00", out), now));
                 syncAll();
             }
         }
