@@ -6,7 +6,7 @@ import java.time.Duration;
 /**
  * How a PoC validator runs. Every limit is named here.
  *
- * @param dataDir              RocksDB ({@code db/}) and blobs ({@code blobs/})
+ * @param dataDir              RocksDB ({@code db/}), blobs ({@code blobs/}) and larger job outputs ({@code outputs/})
  * @param host                 where the Task Market listens
  * @param port                 Task Market port (0: any free port)
  * @param maxBlobBytes         largest upload (POST /blobs); larger bodies get 413
