@@ -34,11 +34,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>This class is the {@link PeerNetwork} the node sees (sends, penalties and bans, the peer list, start and close)
  * and owns the state its parts share: the open connections, the peers by id, the handshake slots, the bans, the
- * threads it started. The parts, one concern each, read that state through the package-private fields below:
- * {@link InboundAdmission} (the accept loop and who may connect in), {@link Dialler} (outbound dialling and peer
- * exchange) and {@link ConnectionLifecycle} (a connection's life: handshake, registration, read and write loops,
- * disconnect). Each lock is taken in one class only: this one's monitor (start, close, spawning threads) here, the
- * registry lock and the peers' monitors in {@link ConnectionLifecycle}.
+ * threads it started. The parts, one concern each, read that state through the package-private fields below and
+ * come back here to start a thread ({@link #spawn}), queue a frame or ban: {@link InboundAdmission} (the accept loop
+ * and who may connect in), {@link Dialler} (outbound dialling and peer exchange) and {@link ConnectionLifecycle} (a
+ * connection's life: handshake, registration, read and write loops, disconnect). Each lock is taken in one class
+ * only: this one's monitor (start, close, spawning threads) here, the registry lock and the peers' monitors in
+ * {@link ConnectionLifecycle}.
  */
 public final class TcpPeerNetwork implements PeerNetwork {
     private static final Logger log = LoggerFactory.getLogger(TcpPeerNetwork.class);
