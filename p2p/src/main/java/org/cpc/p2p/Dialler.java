@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * static address (a static peer connected the other way round is not dialled again while that lasts).
  */
 final class Dialler {
-    static final int ADDRESS_BOOK_CAPACITY = 1000;
+    private static final int ADDRESS_BOOK_CAPACITY = 1000;
     /** How often the timer fills free outbound slots from the address book. */
     static final long LEARNT_DIAL_INTERVAL_MS = 500;
     /** The network's logger, not this class's: operators and tests follow the p2p lines under one name. */
