@@ -16,7 +16,7 @@ import org.cpc.chain.query.AddressTxPage;
 import org.cpc.chain.query.ChainQuery;
 import org.cpc.chain.query.TaskPage;
 import org.cpc.chain.query.TxPosition;
-import org.cpc.chain.store.ChainStore;
+import org.cpc.chain.store.ExplorerIndex;
 import org.cpc.protocol.types.Amounts;
 import org.cpc.protocol.types.Block;
 import org.cpc.protocol.types.TaskStatus;
@@ -168,7 +168,7 @@ class ExplorerIndexTest {
             if (c.pruned(h)) continue;
             List<Transaction> txs = c.block(h).orElseThrow().transactions();
             for (int i = txs.size() - 1; i >= 0; i--) {
-                if (ChainStore.addressesOf(txs.get(i)).contains(address)) out.add(new TxPosition(h, i));
+                if (ExplorerIndex.addressesOf(txs.get(i)).contains(address)) out.add(new TxPosition(h, i));
             }
         }
         return out;
