@@ -189,7 +189,8 @@ class StoreQuery implements ChainQuery {
         // Entries above the head this answer read may be a block being committed right now: start at the head.
         TxPosition from = before == null || before.height() > hd.header().height()
                 ? TxPosition.startOf(hd.header().height() + 1) : before;
-        List<ExplorerIndex.AddressTxRef> refs = store.explorer().addressTxs(address, from.height(), from.index(), limit + 1);
+        List<ExplorerIndex.AddressTxRef> refs =
+                store.explorer().addressTxs(address, from.height(), from.index(), limit + 1);
         List<AddressTx> out = new ArrayList<>();
         Block b = null;
         for (ExplorerIndex.AddressTxRef r : refs.subList(0, Math.min(limit, refs.size()))) {
