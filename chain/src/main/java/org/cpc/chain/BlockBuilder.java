@@ -109,12 +109,12 @@ final class BlockBuilder {
         } catch (InvalidBlockException e) {
             throw new IllegalArgumentException("cannot propose height " + height + ": " + e.getMessage(), e);
         }
-        BlockExecutor.Session s = executor.begin(store::state, head, store::dueTasks, height, timestampMs,
+        BlockExecutor.Session s = executor.begin(store::state, head, store.deadlines(), height, timestampMs,
                 proposer, operator, signers);
         List<JsonNode> included = new ArrayList<>();
         for (JsonNode e : evidence) {
             if (included.size() == Block.MAX_EVIDENCE) break;
-            BlockExecutor.Session trial = executor.begin(store::state, head, store::dueTasks, height, timestampMs,
+            BlockExecutor.Session trial = executor.begin(store::state, head, store.deadlines(), height, timestampMs,
                     proposer, operator, signers);
             try {
                 List<JsonNode> more = new ArrayList<>(included);

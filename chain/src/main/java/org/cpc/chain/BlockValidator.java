@@ -135,7 +135,7 @@ final class BlockValidator {
             throws InvalidBlockException {
         BlockHeader h = b.header();
         String proposer = checked.proposer().address();
-        BlockExecutor.Session s = executor.begin(store::state, head, store::dueTasks, h.height(), h.timestamp(),
+        BlockExecutor.Session s = executor.begin(store::state, head, store.deadlines(), h.height(), h.timestamp(),
                 proposer, sets.operatorOf(proposer), checked.lastCommitSigners());
         try {
             s.applyEvidence(b.evidence());

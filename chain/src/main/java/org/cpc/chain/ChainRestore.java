@@ -101,6 +101,6 @@ public final class ChainRestore {
     static void resetToGenesis(ChainStore store, List<StateWrite> genesisWrites, SparseMerkleTree.Update genesisTree) {
         store.clearState();
         store.commitState(genesisWrites, genesisTree);
-        store.rebuildDeadlineIndex();
+        store.deadlines().rebuild();
     }
 }

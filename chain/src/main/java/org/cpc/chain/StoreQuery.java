@@ -35,6 +35,8 @@ import org.cpc.chain.staking.UnbondingEntry;
 import org.cpc.chain.query.TxStatus;
 import org.cpc.chain.state.StateKeys;
 import org.cpc.chain.store.ChainStore;
+import org.cpc.chain.store.ExplorerIndex;
+import org.cpc.chain.store.StateView;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.params.NetworkParams;
@@ -187,10 +189,11 @@ class StoreQuery implements ChainQuery {
         // Entries above the head this answer read may be a block being committed right now: start at the head.
         TxPosition from = before == null || before.height() > hd.header().height()
                 ? TxPosition.startOf(hd.header().height() + 1) : before;
-        List<ChainStore.AddressTxRef> refs = store.addressTxs(address, from.height(), from.index(), limit + 1);
+        List<ExplorerIndex.AddressTxRef> refs =
+                store.explorer().addressTxs(address, from.height(), from.index(), limit + 1);
         List<AddressTx> out = new ArrayList<>();
         Block b = null;
-        for (ChainStore.AddressTxRef r : refs.subList(0, Math.min(limit, refs.size()))) {
+        for (ExplorerIndex.AddressTxRef r : refs.subList(0, Math.min(limit, refs.size()))) {
             if (b == null || b.header().height() != r.height()) b = block(r.height()).orElseThrow();
             out.add(new AddressTx(new TxPosition(r.height(), r.index()), Hex.encode(r.txHash()),
                     b.transactions().get(r.index()), b.header().timestamp(), r.gasUsed()));
@@ -204,7 +207,7 @@ class StoreQuery implements ChainQuery {
         List<MarketTask> out = new ArrayList<>();
         int[] skip = {offset};
         boolean[] more = {false};
-        store.forEachTaskNewestFirst(head.height(), id -> {
+        store.explorer().forEachTaskNewestFirst(head.height(), id -> {
             MarketTask t = MarketTask.decode(store.state(StateKeys.TASK, StateKeys.key(StateKeys.TASK, id)));
             if (t == null || (status != null && t.status() != status)) return true;
             if (skip[0] > 0) {
@@ -223,7 +226,7 @@ class StoreQuery implements ChainQuery {
 
     @Override
     public int openTaskCount() {
-        return store.deadlineIndex().size();
+        return store.deadlines().entries().size();
     }
 
     @Override
@@ -312,7 +315,7 @@ class StoreQuery implements ChainQuery {
     public Supply supply() {
         // One snapshot for the head and all six scans: a block committing between two of them once made the buckets
         // exceed the total by one block reward.
-        try (ChainStore.StateView v = store.stateView()) {
+        try (StateView v = store.stateView()) {
             return Supply.of(v.headHeight(), genesis.params(), v::forEachState);
         }
     }
@@ -347,6 +350,6 @@ class StoreQuery implements ChainQuery {
 
     /** The committed deadline index of open market tasks, in order. */
     public List<DeadlineIndex.Entry> deadlineIndexEntries() {
-        return store.deadlineIndex();
+        return store.deadlines().entries();
     }
 }

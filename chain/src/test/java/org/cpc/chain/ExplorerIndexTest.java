@@ -5,29 +5,28 @@ import static org.cpc.chain.MarketKit.*;
 import static org.cpc.chain.TestKit.*;
 
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.cpc.chain.market.MarketTask;
 import org.cpc.chain.query.AddressTx;
 import org.cpc.chain.query.AddressTxPage;
 import org.cpc.chain.query.ChainQuery;
 import org.cpc.chain.query.TaskPage;
 import org.cpc.chain.query.TxPosition;
-import org.cpc.chain.store.ChainStore;
+import org.cpc.chain.store.ExplorerIndex;
 import org.cpc.protocol.types.Amounts;
 import org.cpc.protocol.types.Block;
 import org.cpc.protocol.types.TaskStatus;
 import org.cpc.protocol.types.Transaction;
+import org.cpc.protocol.types.TxType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rocksdb.ColumnFamilyDescriptor;
-import org.rocksdb.ColumnFamilyHandle;
-import org.rocksdb.DBOptions;
-import org.rocksdb.Options;
-import org.rocksdb.RocksDB;
 
 /**
  * The readers' indexes kept with each block: an address's transactions ({@code address_txs}) and the market tasks
@@ -137,19 +136,51 @@ class ExplorerIndexTest {
 
     /** What an older store looks like: no index column families, no marker. */
     private static void forgetExplorerIndex(Path dir) throws Exception {
-        List<ColumnFamilyDescriptor> descs = new ArrayList<>();
-        try (Options o = new Options()) {
-            for (byte[] name : RocksDB.listColumnFamilies(o, dir.toString())) descs.add(new ColumnFamilyDescriptor(name));
-        }
-        List<ColumnFamilyHandle> handles = new ArrayList<>();
-        try (DBOptions o = new DBOptions(); RocksDB db = RocksDB.open(o, dir.toString(), descs, handles)) {
-            for (ColumnFamilyHandle h : handles) {
-                String name = new String(h.getName(), StandardCharsets.UTF_8);
-                if (name.equals("address_txs") || name.equals("tasks_created")) db.dropColumnFamily(h);
+        RawStore.with(dir, (db, handles) -> {
+            db.dropColumnFamily(RawStore.handle(handles, "address_txs"));
+            db.dropColumnFamily(RawStore.handle(handles, "tasks_created"));
+            db.delete(handles.getFirst(), RawStore.utf8("explorer_index_v1"));
+        });
+    }
+
+    /**
+     * The indexes on disk, read with plain RocksDB (a data directory of an earlier cpc must read the same):
+     * {@code address_txs} uint8 length ‖ UTF-8(address) ‖ uint64_be height ‖ uint32_be index → tx hash ‖ uint64_be
+     * gas used, under the sender and the recipient; {@code tasks_created} uint64_be height ‖ uint32_be index →
+     * UTF-8(task_id).
+     */
+    @Test
+    void theIndexesKeepTheirLayoutOnDisk() throws Exception {
+        Map<String, String> wantAddress = new HashMap<>();
+        Map<String, String> wantTasks = new LinkedHashMap<>();
+        try (LocalChain c = open()) {
+            transfers(c, 3);
+            for (int i = 1; i <= 2; i++) {
+                LocalChainTest.accepted(c.submit(create(priv(0), taskId(i), Amounts.cpc(1), blockS(1) + 300, 2,
+                        c.nextNonce(addr(0)))));
             }
-            db.delete(handles.getFirst(), "explorer_index_v1".getBytes(StandardCharsets.UTF_8));
-            handles.forEach(ColumnFamilyHandle::close);
+            produce(c, vkey);
+            for (long h = 0; h <= c.head().header().height(); h++) {
+                List<Transaction> txs = c.block(h).orElseThrow().transactions();
+                for (int i = 0; i < txs.size(); i++) {
+                    Transaction tx = txs.get(i);
+                    byte[] place = ByteBuffer.allocate(12).putLong(h).putInt(i).array();
+                    String value = RawStore.hex(tx.hash(),
+                            RawStore.be64(c.transaction(tx.hashHex()).orElseThrow().gasUsed()));
+                    for (String a : new String[] {tx.fromAddress(), tx.toAddress()}) {
+                        if (a == null) continue;
+                        byte[] address = RawStore.utf8(a);
+                        wantAddress.put(RawStore.hex(new byte[] {(byte) address.length}, address, place), value);
+                    }
+                    if (tx.txType() == TxType.CREATE_TASK) {
+                        wantTasks.put(RawStore.hex(place), RawStore.hex(RawStore.utf8(tx.payload().path("task_id").asText())));
+                    }
+                }
+            }
         }
+        assertThat(wantTasks).hasSize(2);
+        assertThat(RawStore.read(dir, "address_txs")).isEqualTo(wantAddress);
+        assertThat(RawStore.read(dir, "tasks_created")).containsExactlyEntriesOf(wantTasks);
     }
 
     private static List<String> ids(TaskPage p) {
@@ -168,7 +199,7 @@ class ExplorerIndexTest {
             if (c.pruned(h)) continue;
             List<Transaction> txs = c.block(h).orElseThrow().transactions();
             for (int i = txs.size() - 1; i >= 0; i--) {
-                if (ChainStore.addressesOf(txs.get(i)).contains(address)) out.add(new TxPosition(h, i));
+                if (ExplorerIndex.addressesOf(txs.get(i)).contains(address)) out.add(new TxPosition(h, i));
             }
         }
         return out;

@@ -12,6 +12,7 @@ import org.cpc.chain.exec.DeadlineIndex;
 import org.cpc.chain.exec.ResultPayment;
 import org.cpc.chain.market.JobDigest;
 import org.cpc.chain.market.MarketTask;
+import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.types.TaskStatus;
 import org.cpc.protocol.types.Amounts;
 import org.cpc.protocol.types.Block;
@@ -297,6 +298,36 @@ class MarketTest {
             assertThat(task(c, id).status()).isEqualTo(TaskStatus.FAILED);
             assertThat(c.account(addr(0)).balance()).isEqualTo(before.add(BigInteger.valueOf(500)));
         }
+    }
+
+    /**
+     * The deadline index on disk, read with plain RocksDB: key uint64_be(deadline) ‖ UTF-8(task_id), empty value, one
+     * per open task (a data directory of an earlier cpc must read the same). A store without it (or without its
+     * marker) gets it rebuilt from the state when opened.
+     */
+    @Test
+    void theDeadlineIndexKeepsItsLayoutAndIsRebuiltWhenMissing() throws Exception {
+        long d = blockS(1) + 300;
+        try (LocalChain c = open()) {
+            block(c, create(priv(0), taskId(1), REWARD, d + 20, 2, 0), create(priv(0), taskId(2), REWARD, d, 2, 1));
+            block(c, create(priv(1), taskId(3), REWARD, d + 10, 2, 0), cancel(priv(0), taskId(1), 2));
+            assertThat(c.deadlineIndexEntries())
+                    .containsExactly(new DeadlineIndex.Entry(d, taskId(2)), new DeadlineIndex.Entry(d + 10, taskId(3)));
+        }
+        java.util.Map<String, String> want = new java.util.LinkedHashMap<>();
+        want.put(RawStore.hex(RawStore.be64(d), RawStore.utf8(taskId(2))), "");
+        want.put(RawStore.hex(RawStore.be64(d + 10), RawStore.utf8(taskId(3))), "");
+        assertThat(RawStore.read(dir, "task_deadlines")).containsExactlyEntriesOf(want);
+
+        RawStore.with(dir, (db, handles) -> {
+            for (String k : want.keySet()) db.delete(RawStore.handle(handles, "task_deadlines"), Hex.decode(k));
+            db.delete(handles.getFirst(), RawStore.utf8("task_deadlines_v1"));
+        });
+        assertThat(RawStore.read(dir, "task_deadlines")).isEmpty();
+        try (LocalChain c = open()) {
+            assertThat(c.openTaskCount()).isEqualTo(2);
+        }
+        assertThat(RawStore.read(dir, "task_deadlines")).containsExactlyEntriesOf(want);
     }
 
     /**

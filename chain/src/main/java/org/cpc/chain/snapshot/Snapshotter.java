@@ -3,7 +3,7 @@ package org.cpc.chain.snapshot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.cpc.chain.store.ChainStore;
+import org.cpc.chain.store.StateView;
 import org.cpc.protocol.codec.Hex;
 import org.cpc.protocol.crypto.Sha256;
 import org.cpc.protocol.types.Block;
@@ -35,7 +35,7 @@ public final class Snapshotter implements AutoCloseable {
      * Snapshots {@code view}, the state committed with {@code block}; takes ownership of the view (closes it).
      * Returns at once.
      */
-    public void take(Block block, ChainStore.StateView view) {
+    public void take(Block block, StateView view) {
         if (closed || !busy.compareAndSet(false, true)) {
             view.close();
             if (!closed) LOG.log(System.Logger.Level.WARNING, "snapshot of height " + block.header().height()
@@ -53,7 +53,7 @@ public final class Snapshotter implements AutoCloseable {
         });
     }
 
-    private void write(Block block, ChainStore.StateView view) throws Exception {
+    private void write(Block block, StateView view) throws Exception {
         long h = block.header().height();
         SnapshotStore.Writing w = store.begin(h);
         try {

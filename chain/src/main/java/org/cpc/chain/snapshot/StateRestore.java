@@ -84,7 +84,7 @@ public final class StateRestore {
             throw new BadChunkException(-1, "the rebuilt state root " + got + " is not the snapshot's "
                     + manifest.stateRoot());
         }
-        store.rebuildDeadlineIndex();
+        store.deadlines().rebuild();
         return root;
     }
 

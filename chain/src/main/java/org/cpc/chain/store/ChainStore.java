@@ -1,16 +1,18 @@
 package org.cpc.chain.store;
 
+import static org.cpc.chain.store.BigEndian.be32;
+import static org.cpc.chain.store.BigEndian.be64;
+import static org.cpc.chain.store.BigEndian.putBe32;
+import static org.cpc.chain.store.BigEndian.putBe64;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.BiConsumer;
-import java.util.function.Predicate;
 import org.cpc.chain.exec.DeadlineIndex;
 import org.cpc.chain.exec.ResultPayment;
 import org.cpc.chain.exec.StateWrite;
@@ -20,14 +22,12 @@ import org.cpc.protocol.codec.Jcs;
 import org.cpc.protocol.codec.Json;
 import org.cpc.protocol.types.Block;
 import org.cpc.protocol.types.Transaction;
-import org.cpc.protocol.types.TxType;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
 import org.rocksdb.LRUCache;
-import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -35,40 +35,32 @@ import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * RocksDB storage of one chain. Column families: {@code meta} (head height, genesis hash, SMT root),
- * {@code blocks} (uint64_be height → block JSON), {@code block_hash} (hash → height), {@code txs}
+ * RocksDB storage of one chain: it opens the database, owns every column family and writes each block in one batch.
+ * Column families: {@code meta} (head height, genesis hash, SMT root, format version, earliest kept block, the
+ * indexes' markers), {@code blocks} (uint64_be height → block JSON), {@code block_hash} (hash → height), {@code txs}
  * (tx hash → uint64_be height ‖ uint32_be index ‖ uint64_be gas used), {@code state} (key space byte ‖ tree key →
- * value), {@code smt} (node path → internal node) and {@code task_deadlines} (uint64_be(deadline) ‖ UTF-8(task_id)
- * → empty: the open market tasks in deadline order, derived from key space 0x05 and rebuilt from it when missing)
- * and {@code commits} (uint64_be height → the block's commit certificate as JSON; absent for genesis and for blocks
- * committed without one) and {@code results} (uint64_be height → JSON array of the {@link ResultPayment}s its
- * execution made, in block order; absent for a block without SUBMIT_RESULTs). Two indexes for readers (a block
- * explorer), derived from the blocks alone: {@code address_txs} (uint8 length ‖ UTF-8(address) ‖ uint64_be height ‖
- * uint32_be index → tx hash ‖ uint64_be gas used: every transaction naming the address, see
- * {@link #addressesOf}) and {@code tasks_created} (uint64_be height ‖ uint32_be index → UTF-8(task_id) of each
- * CREATE_TASK, so tasks list newest first); a store made before them gets them rebuilt from its blocks once, when
- * opened. {@code validator_sets} (SHA-256 of the set's JCS → that JCS, the form {@code validators_hash} covers)
- * keeps every validator set a committed header named, so that the node can serve light blocks of any kept height
- * (the state holds only the sets of the next few heights). A block, its commit certificate, its result payments, its state changes, SMT nodes, indexes and the new
- * head pointer go in one synced {@link WriteBatch}: after a crash the store is at one committed block or the next,
- * never between.
+ * value), {@code smt} (node path → internal node), {@code commits} (uint64_be height → the block's commit
+ * certificate as JSON; absent for genesis and for blocks committed without one), {@code results} (uint64_be height →
+ * JSON array of the {@link ResultPayment}s its execution made, in block order; absent for a block without
+ * SUBMIT_RESULTs) and {@code validator_sets} (SHA-256 of the set's JCS → that JCS, the form {@code validators_hash}
+ * covers), which keeps every validator set a committed header named, so that the node can serve light blocks of any
+ * kept height (the state holds only the sets of the next few heights). Three more column families are indexes with
+ * their own classes: {@code task_deadlines} ({@link StoredDeadlineIndex}, derived from the state) and
+ * {@code address_txs} and {@code tasks_created} ({@link ExplorerIndex}, derived from the blocks). A block, its commit
+ * certificate, its result payments, its state changes, SMT nodes, index entries and the new head pointer go in one
+ * synced {@link WriteBatch}: after a crash the store is at one committed block or the next, never between.
  */
 public final class ChainStore implements AutoCloseable {
     static {
         RocksDB.loadLibrary();
     }
 
-    private static final byte[] HEAD = "head".getBytes(StandardCharsets.UTF_8);
+    static final byte[] HEAD = "head".getBytes(StandardCharsets.UTF_8);
     private static final byte[] FORMAT = "format_version".getBytes(StandardCharsets.UTF_8);
     private static final byte[] GENESIS = "genesis_hash".getBytes(StandardCharsets.UTF_8);
     private static final byte[] SMT_ROOT = "smt_root".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] DEADLINE_INDEX = "task_deadlines_v1".getBytes(StandardCharsets.UTF_8);
-    /** Present once {@code address_txs} and {@code tasks_created} cover every committed block. */
-    private static final byte[] EXPLORER_INDEX = "explorer_index_v1".getBytes(StandardCharsets.UTF_8);
     /** The lowest height above genesis whose block is kept; absent while nothing was pruned. */
     private static final byte[] EARLIEST_BLOCK = "earliest_block".getBytes(StandardCharsets.UTF_8);
-    /** Blocks per write batch while rebuilding the explorer index of an older store. */
-    private static final int REBUILD_BATCH_BLOCKS = 1000;
 
     private final Path dir;
     private final RocksDB db;
@@ -76,8 +68,9 @@ public final class ChainStore implements AutoCloseable {
     private final ColumnFamilyOptions cfOptions;
     private final LRUCache blockCache;
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
-    private final ColumnFamilyHandle meta, blocks, blockHash, txs, state, smt, deadlines, commits, results;
-    private final ColumnFamilyHandle addressTxs, tasksCreated, validatorSets;
+    private final ColumnFamilyHandle meta, blocks, blockHash, txs, state, smt, commits, results, validatorSets;
+    private final StoredDeadlineIndex deadlines;
+    private final ExplorerIndex explorer;
     private final WriteOptions syncWrite;
 
     private ChainStore(Path dir) {
@@ -118,16 +111,15 @@ public final class ChainStore implements AutoCloseable {
         txs = handles.get(3);
         state = handles.get(4);
         smt = handles.get(5);
-        deadlines = handles.get(6);
+        deadlines = new StoredDeadlineIndex(this, handles.get(6));
         commits = handles.get(7);
         results = handles.get(8);
-        addressTxs = handles.get(9);
-        tasksCreated = handles.get(10);
+        explorer = new ExplorerIndex(this, handles.get(9), handles.get(10));
         validatorSets = handles.get(11);
         syncWrite = new WriteOptions().setSync(true);
         checkFormat();
-        if (get(meta, DEADLINE_INDEX) == null) rebuildDeadlineIndex();
-        if (get(meta, EXPLORER_INDEX) == null) rebuildExplorerIndex();
+        deadlines.rebuildIfMissing();
+        explorer.rebuildIfMissing();
     }
 
     /**
@@ -151,183 +143,6 @@ public final class ChainStore implements AutoCloseable {
     /** The store format this version writes and reads; recorded in {@code meta} when the genesis block is stored. */
     public static final int FORMAT_VERSION = 2;
 
-    /**
-     * Indexes every stored block for {@code address_txs} and {@code tasks_created}, then marks the store as
-     * covered. Runs once, when a store made before these indexes is opened; writing an entry twice is harmless,
-     * so a rebuild cut short by a crash simply runs again.
-     */
-    private void rebuildExplorerIndex() {
-        long head = headHeight();
-        try {
-            for (long from = 0; from <= head; from += REBUILD_BATCH_BLOCKS) {
-                try (WriteBatch b = new WriteBatch()) {
-                    for (long h = from; h <= Math.min(head, from + REBUILD_BATCH_BLOCKS - 1); h++) {
-                        Block block = block(h);
-                        List<byte[]> hashes = block.transactions().stream().map(Transaction::hash).toList();
-                        List<Long> gas = new ArrayList<>();
-                        for (byte[] th : hashes) gas.add(txLocation(th)[2]);
-                        putExplorerIndex(b, block, hashes, gas);
-                    }
-                    db.write(syncWrite, b);
-                }
-            }
-            try (WriteBatch b = new WriteBatch()) {
-                b.put(meta, EXPLORER_INDEX, new byte[] {1});
-                db.write(syncWrite, b);
-            }
-        } catch (RocksDBException e) {
-            throw new ChainStoreException("rebuilding the explorer index in " + dir + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * The addresses a transaction is listed under: its sender, its recipient, and for a SUBMIT_RESULT the
-     * {@code worker_address} of its result (a PoC validator sends market job results on its workers' behalf).
-     */
-    public static Set<String> addressesOf(Transaction tx) {
-        Set<String> out = new LinkedHashSet<>();
-        out.add(tx.fromAddress());
-        if (tx.toAddress() != null) out.add(tx.toAddress());
-        if (tx.txType() == TxType.SUBMIT_RESULT && tx.payload().path("worker_address").isTextual()) {
-            out.add(tx.payload().path("worker_address").asText());
-        }
-        return out;
-    }
-
-    private void putExplorerIndex(WriteBatch b, Block block, List<byte[]> txHashes, List<Long> gasPerTx)
-            throws RocksDBException {
-        long h = block.header().height();
-        for (int i = 0; i < txHashes.size(); i++) {
-            Transaction tx = block.transactions().get(i);
-            byte[] value = new byte[40];
-            System.arraycopy(txHashes.get(i), 0, value, 0, 32);
-            putBe64(value, 32, gasPerTx.get(i));
-            for (String a : addressesOf(tx)) b.put(addressTxs, addressTxKey(a, h, i), value);
-            if (tx.txType() == TxType.CREATE_TASK) {
-                b.put(tasksCreated, position(h, i),
-                        tx.payload().path("task_id").asText().getBytes(StandardCharsets.UTF_8));
-            }
-        }
-    }
-
-    /** uint64_be height ‖ uint32_be index: a transaction's place in the chain, ordered as the chain is. */
-    private static byte[] position(long height, int index) {
-        byte[] k = new byte[12];
-        putBe64(k, 0, height);
-        putBe32(k, 8, index);
-        return k;
-    }
-
-    private static byte[] addressPrefix(String address) {
-        byte[] a = address.getBytes(StandardCharsets.UTF_8);
-        if (a.length > 255) throw new IllegalArgumentException("address longer than 255 bytes");
-        byte[] k = new byte[1 + a.length];
-        k[0] = (byte) a.length;
-        System.arraycopy(a, 0, k, 1, a.length);
-        return k;
-    }
-
-    private static byte[] addressTxKey(String address, long height, int index) {
-        byte[] p = addressPrefix(address);
-        byte[] k = java.util.Arrays.copyOf(p, p.length + 12);
-        System.arraycopy(position(height, index), 0, k, p.length, 12);
-        return k;
-    }
-
-    /** A transaction naming an address: where it is, its hash and the gas it used. */
-    public record AddressTxRef(long height, int index, byte[] txHash, long gasUsed) {}
-
-    /**
-     * Up to {@code limit} transactions naming {@code address}, newest first, strictly before position
-     * ({@code beforeHeight}, {@code beforeIndex}).
-     */
-    public List<AddressTxRef> addressTxs(String address, long beforeHeight, int beforeIndex, int limit) {
-        byte[] prefix = addressPrefix(address);
-        List<AddressTxRef> out = new ArrayList<>();
-        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(addressTxs, ro)) {
-            // seekForPrev lands on the last key <= the cursor; the cursor itself is excluded.
-            byte[] cursor = addressTxKey(address, beforeHeight, beforeIndex);
-            it.seekForPrev(cursor);
-            if (it.isValid() && java.util.Arrays.equals(it.key(), cursor)) it.prev();
-            for (; it.isValid() && out.size() < limit; it.prev()) {
-                byte[] k = it.key();
-                if (k.length != prefix.length + 12 || !java.util.Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length)) {
-                    break;
-                }
-                byte[] v = it.value();
-                out.add(new AddressTxRef(be64(k, prefix.length), (int) be32(k, prefix.length + 8),
-                        java.util.Arrays.copyOf(v, 32), be64(v, 32)));
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Calls {@code visit} with the task_id of each CREATE_TASK at or below {@code maxHeight}, newest first, until it
-     * returns false.
-     */
-    public void forEachTaskNewestFirst(long maxHeight, Predicate<String> visit) {
-        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(tasksCreated, ro)) {
-            // index -1 is 0xffffffff as unsigned bytes: after every transaction of block maxHeight
-            for (it.seekForPrev(position(maxHeight, -1)); it.isValid(); it.prev()) {
-                if (!visit.test(new String(it.value(), StandardCharsets.UTF_8))) return;
-            }
-        }
-    }
-
-    /**
-     * Rebuilds the deadline index from the committed tasks (key space 0x05): every open task, nothing else. Runs
-     * when a store has no index yet (made before it existed); tools may call it to repair one.
-     */
-    public void rebuildDeadlineIndex() {
-        try (WriteBatch b = new WriteBatch()) {
-            try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(deadlines, ro)) {
-                for (it.seekToFirst(); it.isValid(); it.next()) b.delete(deadlines, it.key());
-            }
-            forEachState(org.cpc.chain.state.StateKeys.TASK, (k, v) -> {
-                org.cpc.chain.market.MarketTask t = org.cpc.chain.market.MarketTask.decode(v);
-                if (t.status().open()) {
-                    try {
-                        b.put(deadlines, deadlineKey(t.deadline(), t.taskId()), new byte[0]);
-                    } catch (RocksDBException e) {
-                        throw new ChainStoreException("rebuilding the deadline index failed: " + e.getMessage(), e);
-                    }
-                }
-            });
-            b.put(meta, DEADLINE_INDEX, new byte[] {1});
-            db.write(syncWrite, b);
-        } catch (RocksDBException e) {
-            throw new ChainStoreException("rebuilding the deadline index in " + dir + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    private static byte[] deadlineKey(long deadline, String taskId) {
-        byte[] id = taskId.getBytes(StandardCharsets.UTF_8);
-        byte[] k = new byte[8 + id.length];
-        putBe64(k, 0, deadline);
-        System.arraycopy(id, 0, k, 8, id.length);
-        return k;
-    }
-
-    /** Up to {@code limit} open tasks with a deadline before {@code nowS}, in (deadline, task_id) order. */
-    public List<DeadlineIndex.Entry> dueTasks(long nowS, int limit) {
-        List<DeadlineIndex.Entry> out = new ArrayList<>();
-        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(deadlines, ro)) {
-            for (it.seekToFirst(); it.isValid() && out.size() < limit; it.next()) {
-                byte[] k = it.key();
-                long d = be64(k, 0);
-                if (d >= nowS) break;
-                out.add(new DeadlineIndex.Entry(d, new String(k, 8, k.length - 8, StandardCharsets.UTF_8)));
-            }
-        }
-        return out;
-    }
-
-    /** Every entry of the deadline index, in order (for tests and tools). */
-    public List<DeadlineIndex.Entry> deadlineIndex() {
-        return dueTasks(Long.MAX_VALUE, Integer.MAX_VALUE);
-    }
-
     public static ChainStore open(Path dir) {
         return new ChainStore(dir);
     }
@@ -336,12 +151,49 @@ public final class ChainStore implements AutoCloseable {
         return dir;
     }
 
+    /** The index of open market tasks by deadline, which block execution reads as its {@link DeadlineIndex}. */
+    public StoredDeadlineIndex deadlines() {
+        return deadlines;
+    }
+
+    /** The indexes a block explorer reads: an address's transactions and the tasks newest first. */
+    public ExplorerIndex explorer() {
+        return explorer;
+    }
+
     private byte[] get(ColumnFamilyHandle cf, byte[] key) {
         try {
             return db.get(cf, key);
         } catch (RocksDBException e) {
             throw new ChainStoreException("read from " + dir + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /* The indexes' access to the database: their own column families, their markers in meta, a synced write. */
+
+    byte[] meta(byte[] key) {
+        return get(meta, key);
+    }
+
+    void putMeta(WriteBatch b, byte[] key, byte[] value) throws RocksDBException {
+        b.put(meta, key, value);
+    }
+
+    void writeSynced(WriteBatch b) throws RocksDBException {
+        db.write(syncWrite, b);
+    }
+
+    /** An iterator over the committed entries of {@code cf}; the caller closes it. */
+    RocksIterator iterator(ColumnFamilyHandle cf) {
+        return db.newIterator(cf);
+    }
+
+    /** Adds the deletion of every entry of {@code cf} (keys of up to 64 bytes) to {@code b}. */
+    static void clearColumn(WriteBatch b, ColumnFamilyHandle cf) throws RocksDBException {
+        byte[] hi = new byte[64];
+        java.util.Arrays.fill(hi, (byte) 0xff);
+        b.deleteRange(cf, new byte[0], hi);
+        b.delete(cf, hi);
     }
 
     /** Height of the last committed block, or -1 for an empty store. */
@@ -396,11 +248,8 @@ public final class ChainStore implements AutoCloseable {
                 Block block = block(h);
                 if (block == null) continue; // deleted by a prune whose pointer a crash lost: nothing left to do
                 b.delete(blockHash, Hex.decode(block.hashHex()));
-                for (int i = 0; i < block.transactions().size(); i++) {
-                    Transaction tx = block.transactions().get(i);
-                    b.delete(txs, tx.hash());
-                    for (String a : addressesOf(tx)) b.delete(addressTxs, addressTxKey(a, h, i));
-                }
+                for (Transaction tx : block.transactions()) b.delete(txs, tx.hash());
+                explorer.remove(b, block);
             }
             b.deleteRange(blocks, be64(from), be64(below));
             b.deleteRange(commits, be64(from), be64(below));
@@ -458,18 +307,8 @@ public final class ChainStore implements AutoCloseable {
 
     /** Every committed entry of a key space, in tree-key order. */
     public void forEachState(byte type, BiConsumer<byte[], byte[]> action) {
-        try (ReadOptions ro = new ReadOptions()) {
-            scanState(ro, type, action);
-        }
-    }
-
-    private void scanState(ReadOptions ro, byte type, BiConsumer<byte[], byte[]> action) {
-        try (RocksIterator it = db.newIterator(state, ro)) {
-            for (it.seek(new byte[] {type}); it.isValid(); it.next()) {
-                byte[] k = it.key();
-                if (k[0] != type) break;
-                action.accept(java.util.Arrays.copyOfRange(k, 1, k.length), it.value());
-            }
+        try (StateView v = stateView()) {
+            v.forEachState(type, action);
         }
     }
 
@@ -494,30 +333,16 @@ public final class ChainStore implements AutoCloseable {
             b.put(blockHash, Hex.decode(block.hashHex()), be64(h));
             if (commitBytes != null) b.put(commits, be64(h), commitBytes);
             putResultPayments(b, h, resultPayments);
-            putExplorerIndex(b, block, txHashes, gasPerTx);
+            explorer.put(b, block, txHashes, gasPerTx);
             for (int i = 0; i < txHashes.size(); i++) {
                 byte[] loc = new byte[20];
                 putBe64(loc, 0, h);
-                loc[8] = (byte) (i >>> 24);
-                loc[9] = (byte) (i >>> 16);
-                loc[10] = (byte) (i >>> 8);
-                loc[11] = (byte) i;
+                putBe32(loc, 8, i);
                 putBe64(loc, 12, gasPerTx.get(i));
                 b.put(txs, txHashes.get(i), loc);
             }
-            for (StateWrite w : writes) {
-                byte[] k = stateKey(w.type(), w.treeKey());
-                if (w.value() == null) b.delete(state, k); else b.put(state, k, w.value());
-            }
-            for (DeadlineIndex.Write w : indexWrites) {
-                byte[] k = deadlineKey(w.entry().deadline(), w.entry().taskId());
-                if (w.present()) b.put(deadlines, k, new byte[0]); else b.delete(deadlines, k);
-            }
-            for (SparseMerkleTree.NodeWrite w : smtUpdate.nodeWrites()) {
-                byte[] v = w.encoded();
-                if (v == null) b.delete(smt, w.path().bytes()); else b.put(smt, w.path().bytes(), v);
-            }
-            b.put(meta, SMT_ROOT, smtUpdate.root().encode());
+            putState(b, writes, smtUpdate);
+            deadlines.apply(b, indexWrites);
             if (h == 0) {
                 b.put(meta, GENESIS, Hex.decode(block.hashHex()));
                 b.put(meta, FORMAT, Integer.toString(FORMAT_VERSION).getBytes(StandardCharsets.UTF_8));
@@ -527,6 +352,20 @@ public final class ChainStore implements AutoCloseable {
         } catch (RocksDBException e) {
             throw new ChainStoreException("writing block " + h + " to " + dir + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /** Adds state writes, SMT node writes and the new SMT root to {@code b}. */
+    private void putState(WriteBatch b, List<StateWrite> writes, SparseMerkleTree.Update smtUpdate)
+            throws RocksDBException {
+        for (StateWrite w : writes) {
+            byte[] k = stateKey(w.type(), w.treeKey());
+            if (w.value() == null) b.delete(state, k); else b.put(state, k, w.value());
+        }
+        for (SparseMerkleTree.NodeWrite w : smtUpdate.nodeWrites()) {
+            byte[] v = w.encoded();
+            if (v == null) b.delete(smt, w.path().bytes()); else b.put(smt, w.path().bytes(), v);
+        }
+        b.put(meta, SMT_ROOT, smtUpdate.root().encode());
     }
 
     /** Stores a validator set under its hash (content-addressed, so writing it again or early is harmless). */
@@ -543,60 +382,9 @@ public final class ChainStore implements AutoCloseable {
         return hashHex.length() == 64 && Hex.isHex(hashHex) ? get(validatorSets, Hex.decode(hashHex)) : null;
     }
 
-    /**
-     * A consistent read-only view of the committed state as it is now: later commits do not change what it shows.
-     * Cheap to take (a RocksDB snapshot); read it on another thread while blocks commit, then close it.
-     */
+    /** A consistent read-only view of the committed state as it is now; the caller closes it. */
     public StateView stateView() {
-        return new StateView(db.getSnapshot());
-    }
-
-    /** See {@link #stateView()}. */
-    public final class StateView implements AutoCloseable {
-        private final org.rocksdb.Snapshot snapshot;
-
-        private StateView(org.rocksdb.Snapshot snapshot) {
-            this.snapshot = snapshot;
-        }
-
-        /** Every state entry in store order (key space byte, then tree key). */
-        public void forEach(StateVisitor visit) {
-            try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot); RocksIterator it = db.newIterator(state, ro)) {
-                for (it.seekToFirst(); it.isValid(); it.next()) {
-                    byte[] k = it.key();
-                    visit.entry(k[0], java.util.Arrays.copyOfRange(k, 1, k.length), it.value());
-                }
-            }
-        }
-
-        /** Every entry of one key space, in tree-key order. */
-        public void forEachState(byte type, BiConsumer<byte[], byte[]> action) {
-            try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot)) {
-                scanState(ro, type, action);
-            }
-        }
-
-        /** The head height as of this view (written in the same batch as the state it shows). */
-        public long headHeight() {
-            try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot)) {
-                byte[] v = db.get(meta, ro, HEAD);
-                return v == null ? -1 : be64(v, 0);
-            } catch (RocksDBException e) {
-                throw new ChainStoreException("reading the head in " + dir + " failed: " + e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public void close() {
-            db.releaseSnapshot(snapshot);
-            snapshot.close();
-        }
-    }
-
-    /** One state entry. */
-    @FunctionalInterface
-    public interface StateVisitor {
-        void entry(byte type, byte[] treeKey, byte[] value);
+        return new StateView(db, state, meta, dir);
     }
 
     /**
@@ -606,13 +394,9 @@ public final class ChainStore implements AutoCloseable {
     public void clearState() {
         if (headHeight() != 0) throw new IllegalStateException("state is restored only into a store at genesis");
         try (WriteBatch b = new WriteBatch()) {
-            byte[] lo = new byte[0];
-            byte[] hi = new byte[64];
-            java.util.Arrays.fill(hi, (byte) 0xff);
-            for (ColumnFamilyHandle cf : List.of(state, smt, deadlines)) {
-                b.deleteRange(cf, lo, hi);
-                b.delete(cf, hi);
-            }
+            clearColumn(b, state);
+            clearColumn(b, smt);
+            deadlines.clear(b);
             b.delete(meta, SMT_ROOT);
             db.write(syncWrite, b);
         } catch (RocksDBException e) {
@@ -666,49 +450,11 @@ public final class ChainStore implements AutoCloseable {
      */
     public void commitState(List<StateWrite> writes, SparseMerkleTree.Update smtUpdate) {
         try (WriteBatch b = new WriteBatch()) {
-            for (StateWrite w : writes) {
-                byte[] k = stateKey(w.type(), w.treeKey());
-                if (w.value() == null) b.delete(state, k); else b.put(state, k, w.value());
-            }
-            for (SparseMerkleTree.NodeWrite w : smtUpdate.nodeWrites()) {
-                byte[] v = w.encoded();
-                if (v == null) b.delete(smt, w.path().bytes()); else b.put(smt, w.path().bytes(), v);
-            }
-            b.put(meta, SMT_ROOT, smtUpdate.root().encode());
+            putState(b, writes, smtUpdate);
             db.write(syncWrite, b);
         } catch (RocksDBException e) {
             throw new ChainStoreException("writing state to " + dir + " failed: " + e.getMessage(), e);
         }
-    }
-
-    static byte[] be64(long v) {
-        byte[] b = new byte[8];
-        putBe64(b, 0, v);
-        return b;
-    }
-
-    static void putBe64(byte[] b, int off, long v) {
-        for (int i = 7; i >= 0; i--) {
-            b[off + i] = (byte) v;
-            v >>>= 8;
-        }
-    }
-
-    static void putBe32(byte[] b, int off, int v) {
-        b[off] = (byte) (v >>> 24);
-        b[off + 1] = (byte) (v >>> 16);
-        b[off + 2] = (byte) (v >>> 8);
-        b[off + 3] = (byte) v;
-    }
-
-    static long be64(byte[] b, int off) {
-        long v = 0;
-        for (int i = 0; i < 8; i++) v = (v << 8) | (b[off + i] & 0xff);
-        return v;
-    }
-
-    static long be32(byte[] b, int off) {
-        return ((b[off] & 0xffL) << 24) | ((b[off + 1] & 0xffL) << 16) | ((b[off + 2] & 0xffL) << 8) | (b[off + 3] & 0xffL);
     }
 
     @Override
