@@ -308,6 +308,9 @@ class TendermintMachineTest {
         // Validator 2 proposes rounds 1, 5, 9, 13, ... of height 1; beyond round 1 only its highest one is kept.
         for (int r = 5; r <= 401; r += 4) feed(m.onProposal(proposal(1, r, -1, block(1, r, r))));
         assertThat(m.proposalCount()).isEqualTo(1);
+        feed(m.onProposal(proposal(1, 397, -1, block(1, 397, 397)))); // lower than the one it keeps: dropped
+        assertThat(m.proposalHash(397)).isNull();
+        assertThat(m.proposalHash(401)).isEqualTo(block(1, 401, 401).hashHex());
         feed(m.onProposal(proposal(1, 1, -1, block(1, 1, 1)))); // round 1 is near: kept as well
         assertThat(m.proposalCount()).isEqualTo(2);
         // Skipping to round 401 (votes from more than 1/3 there) finds its proposal and prevotes it.
