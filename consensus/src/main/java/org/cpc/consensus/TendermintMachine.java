@@ -52,10 +52,7 @@ public final class TendermintMachine<B> {
     private String validHash;
     private int validRound = -1;
 
-    private final TreeMap<Integer, Proposal<B>> proposals = new TreeMap<>();
-    private final Map<Integer, String> proposalHashes = new HashMap<>();
-    private final Map<String, B> blocksByHash = new HashMap<>();
-    private final Map<String, Integer> farProposal = new HashMap<>();
+    private HeightProposals<B> proposals = new HeightProposals<>();
     private HeightVotes votes;
     private final Map<String, Boolean> validity = new HashMap<>();
     private final Set<String> validityRequested = new HashSet<>();
@@ -162,7 +159,7 @@ public final class TendermintMachine<B> {
     /** The application's answer to {@link Action.RequestProposal}. */
     public List<Action<B>> onProposalValue(long h, int r, B block) {
         out = new ArrayList<>();
-        if (h == height && r == round && step == Step.PROPOSE && !proposals.containsKey(r) && isProposer(r)) {
+        if (h == height && r == round && step == Step.PROPOSE && !proposals.has(r) && isProposer(r)) {
             String hash = hasher.hashHex(block);
             validity.put(hash, true); // our own block
             broadcastProposal(block, hash, -1);
@@ -252,7 +249,7 @@ public final class TendermintMachine<B> {
 
     /** Hash of the proposal this node holds for {@code r} at the current height, or null. */
     public String proposalHash(int r) {
-        return proposalHashes.get(r);
+        return proposals.hash(r);
     }
 
     public ValidatorSet validators() {
@@ -283,25 +280,13 @@ public final class TendermintMachine<B> {
             buffer(p);
             return;
         }
-        if (p.height() != height || proposals.containsKey(p.round())) return; // first proposal per round wins
+        if (p.height() != height || proposals.has(p.round())) return; // first proposal per round wins
         if (p.round() > Rounds.MAX) return; // its proposer would cost p.round() selection steps to find
         Validator proposer = validators.proposer(p.round());
-        Integer far = farProposal.get(proposer.address());
-        boolean isFar = p.round() > round + 1;
-        if (isFar && far != null && far > round + 1 && far > p.round()) return; // keep its highest far proposal only
+        if (proposals.belowKeptFar(proposer.address(), p.round(), round)) return; // its highest far proposal only
         String hash = hasher.hashHex(p.block());
         if (!verifier.verifyProposal(chainId, proposer, height, p.round(), p.polRound(), hash, p.signature())) return;
-        if (isFar) {
-            // A proposer signs proposals for endless future rounds of its own: beyond round + 1 keep one per proposer.
-            if (far != null && far > round + 1 && proposals.containsKey(far)) {
-                proposals.remove(far);
-                proposalHashes.remove(far);
-            }
-            farProposal.put(proposer.address(), p.round());
-        }
-        proposals.put(p.round(), p);
-        proposalHashes.put(p.round(), hash);
-        blocksByHash.putIfAbsent(hash, p.block());
+        proposals.addReceived(p, hash, proposer.address(), round);
     }
 
     private void handleVote(Vote v) {
@@ -319,7 +304,7 @@ public final class TendermintMachine<B> {
         if (votes.contains(v)) return; // already counted: no need to check it again
         if (!verifier.verify(val, SignBytes.vote(chainId, v), v.signature())) return;
         // A conflicting vote is counted only for nil or a block proposed at this height (bounded memory).
-        boolean acceptConflicting = v.isNil() || blocksByHash.containsKey(v.blockHash());
+        boolean acceptConflicting = v.isNil() || proposals.hasBlock(v.blockHash());
         HeightVotes.Added added = votes.add(v, val, round, acceptConflicting);
         if (added.result() == HeightVotes.Result.CONFLICT) {
             String key = v.validatorAddress() + "/" + v.round() + "/" + v.type();
@@ -360,10 +345,7 @@ public final class TendermintMachine<B> {
         validValue = null;
         validHash = null;
         validRound = -1;
-        proposals.clear();
-        proposalHashes.clear();
-        blocksByHash.clear();
-        farProposal.clear();
+        proposals = new HeightProposals<>();
         votes = new HeightVotes(validators);
         validity.clear();
         validityRequested.clear();
@@ -429,9 +411,7 @@ public final class TendermintMachine<B> {
             return; // the guard holds a different proposal of this round, signed before a restart: send nothing
         }
         Proposal<B> p = new Proposal<>(height, round, polRound, block, sig);
-        proposals.put(round, p);
-        proposalHashes.put(round, hash);
-        blocksByHash.putIfAbsent(hash, block);
+        proposals.addOwn(p, hash);
         out.add(new Action.BroadcastProposal<>(p));
     }
 
@@ -487,7 +467,7 @@ public final class TendermintMachine<B> {
             VoteSet precommits = votes.set(r, VoteType.PRECOMMIT);
             String hash = precommits.quorumBlock();
             if (hash == null) continue;
-            B block = blocksByHash.get(hash);
+            B block = proposals.block(hash);
             if (block == null) continue; // wait for the proposal (or a Decision)
             if (Boolean.TRUE.equals(validityOf(hash, block))) {
                 List<CommitSignature> sigs = new ArrayList<>();
@@ -516,7 +496,7 @@ public final class TendermintMachine<B> {
 
     private boolean tryRoundRules() {
         Proposal<B> p = proposals.get(round);
-        String ph = proposalHashes.get(round);
+        String ph = proposals.hash(round);
         if (step == Step.PROPOSE && p != null) {
             if (p.polRound() == -1) { // L22
                 Boolean ok = validityOf(ph, p.block());
