@@ -103,24 +103,15 @@ public final class TendermintMachine<B> {
         if (height < 0) throw new IllegalArgumentException("height < 0");
         if (delayMs < 0) throw new IllegalArgumentException("delay < 0");
         if (this.height >= 0) throw new IllegalStateException("already started at height " + this.height);
-        out = new ArrayList<>();
-        enterHeight(height, delayMs);
-        process();
-        return drain();
+        return input(() -> enterHeight(height, delayMs));
     }
 
     public List<Action<B>> onProposal(Proposal<B> p) {
-        out = new ArrayList<>();
-        handleProposal(p);
-        process();
-        return drain();
+        return input(() -> handleProposal(p));
     }
 
     public List<Action<B>> onVote(Vote v) {
-        out = new ArrayList<>();
-        handleVote(v);
-        process();
-        return drain();
+        return input(() -> handleVote(v));
     }
 
     /** Dispatches any consensus message. */
@@ -134,46 +125,25 @@ public final class TendermintMachine<B> {
     }
 
     public List<Action<B>> onTimeout(Timeout t) {
-        out = new ArrayList<>();
-        if (t.height() == height) {
-            switch (t.step()) {
-                case NEW_HEIGHT -> {
-                    if (step == Step.NEW_HEIGHT) startRound(0);
-                }
-                case PROPOSE -> { // L57
-                    if (t.round() == round && step == Step.PROPOSE) prevote(null);
-                }
-                case PREVOTE -> { // L61
-                    if (t.round() == round && step == Step.PREVOTE) precommit(null);
-                }
-                case PRECOMMIT -> { // L65
-                    // At the last round the machine stays: no honest height gets there (decades of timeouts).
-                    if (t.round() == round && step != Step.NEW_HEIGHT && round < Rounds.MAX) startRound(round + 1);
-                }
-            }
-        }
-        process();
-        return drain();
+        return input(() -> handleTimeout(t));
     }
 
     /** The application's answer to {@link Action.RequestProposal}. */
     public List<Action<B>> onProposalValue(long h, int r, B block) {
-        out = new ArrayList<>();
-        if (h == height && r == round && step == Step.PROPOSE && !proposals.has(r) && isProposer(r)) {
-            String hash = hasher.hashHex(block);
-            validity.put(hash, true); // our own block
-            broadcastProposal(block, hash, -1);
-        }
-        process();
-        return drain();
+        return input(() -> {
+            if (h == height && r == round && step == Step.PROPOSE && !proposals.has(r) && isProposer(r)) {
+                String hash = hasher.hashHex(block);
+                validity.put(hash, true); // our own block
+                broadcastProposal(block, hash, -1);
+            }
+        });
     }
 
     /** The application's answer to {@link Action.RequestValidation}. */
     public List<Action<B>> onValidity(long h, String blockHash, boolean valid) {
-        out = new ArrayList<>();
-        if (h == height) validity.put(blockHash, valid);
-        process();
-        return drain();
+        return input(() -> {
+            if (h == height) validity.put(blockHash, valid);
+        });
     }
 
     /**
@@ -181,13 +151,22 @@ public final class TendermintMachine<B> {
      * its certificate proves finality ({@link CommitVerifier}) and the application finds the block valid.
      */
     public List<Action<B>> onDecision(Decision<B> d) {
+        return input(() -> {
+            if (d.height() == height && pendingDecision == null) {
+                String hash = hasher.hashHex(d.block());
+                if (commitVerifier.isValid(validators, height, hash, d.certificate())) pendingDecision = d;
+            }
+        });
+    }
+
+    /** One input: its own effect, then the upon-rules to a fixpoint; the actions of both, in order. */
+    private List<Action<B>> input(Runnable effect) {
         out = new ArrayList<>();
-        if (d.height() == height && pendingDecision == null) {
-            String hash = hasher.hashHex(d.block());
-            if (commitVerifier.isValid(validators, height, hash, d.certificate())) pendingDecision = d;
-        }
+        effect.run();
         process();
-        return drain();
+        List<Action<B>> actions = out;
+        out = new ArrayList<>();
+        return actions;
     }
 
     /**
@@ -287,6 +266,25 @@ public final class TendermintMachine<B> {
         String hash = hasher.hashHex(p.block());
         if (!verifier.verifyProposal(chainId, proposer, height, p.round(), p.polRound(), hash, p.signature())) return;
         proposals.addReceived(p, hash, proposer.address(), round);
+    }
+
+    private void handleTimeout(Timeout t) {
+        if (t.height() != height) return;
+        switch (t.step()) {
+            case NEW_HEIGHT -> {
+                if (step == Step.NEW_HEIGHT) startRound(0);
+            }
+            case PROPOSE -> { // L57
+                if (t.round() == round && step == Step.PROPOSE) prevote(null);
+            }
+            case PREVOTE -> { // L61
+                if (t.round() == round && step == Step.PREVOTE) precommit(null);
+            }
+            case PRECOMMIT -> { // L65
+                // At the last round the machine stays: no honest height gets there (decades of timeouts).
+                if (t.round() == round && step != Step.NEW_HEIGHT && round < Rounds.MAX) startRound(round + 1);
+            }
+        }
     }
 
     private void handleVote(Vote v) {
@@ -554,12 +552,6 @@ public final class TendermintMachine<B> {
         Boolean v = validity.get(hash);
         if (v == null && validityRequested.add(hash)) out.add(new Action.RequestValidation<>(height, block, hash));
         return v;
-    }
-
-    private List<Action<B>> drain() {
-        List<Action<B>> result = out;
-        out = new ArrayList<>();
-        return result;
     }
 
     /** The certificate of the previous height with the late precommits seen since (null after a restart). */
