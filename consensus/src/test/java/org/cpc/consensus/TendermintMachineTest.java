@@ -302,6 +302,36 @@ class TendermintMachineTest {
         assertThat(m.height()).isEqualTo(2);
     }
 
+    /** Precommits for the decided block that arrive after the decision join the next block's last_commit, in set order. */
+    @Test
+    void latePrecommitsJoinTheLastCommitInSetOrder() {
+        SimBlock a = block(1, 0, 1);
+        feed(m.start(1));
+        feed(m.onProposal(proposal(1, 0, -1, a)));
+        feed(m.onVote(vote(2, VoteType.PREVOTE, 1, 0, a)));
+        feed(m.onVote(vote(3, VoteType.PREVOTE, 1, 0, a)));
+        feed(m.onVote(vote(3, VoteType.PRECOMMIT, 1, 0, a)));
+        feed(m.onVote(vote(2, VoteType.PRECOMMIT, 1, 0, a)));
+        assertThat(m.height()).isEqualTo(2);
+        assertThat(signers(m.lastCommit())).containsExactly(ADDR.get(0), ADDR.get(2), ADDR.get(3));
+
+        Vote late = vote(1, VoteType.PRECOMMIT, 1, 0, a);
+        Vote forged = late.withSignature(keys.signer(ADDR.get(2)).sign(SignBytes.vote(CHAIN, late)));
+        assertThat(m.onVote(forged)).isEmpty();
+        assertThat(m.onVote(vote(1, VoteType.PRECOMMIT, 1, 1, a))).isEmpty(); // another round
+        assertThat(m.onVote(vote(1, VoteType.PREVOTE, 1, 0, a))).isEmpty();
+        assertThat(signers(m.lastCommit())).hasSize(3);
+        assertThat(m.onVote(late)).isEmpty();
+        assertThat(m.onVote(late)).isEmpty();
+        assertThat(signers(m.lastCommit())).containsExactlyElementsOf(ADDR);
+        assertThat(m.lastCommit().signatures().get(1).signature()).isEqualTo(late.signature());
+        assertThat(m.lastDecidedHeight()).isEqualTo(1);
+    }
+
+    static List<String> signers(CommitCertificate c) {
+        return c.signatures().stream().map(CommitSignature::validatorAddress).toList();
+    }
+
     @Test
     void farFutureProposalsAreBoundedToOnePerProposer() {
         feed(m.start(1));
