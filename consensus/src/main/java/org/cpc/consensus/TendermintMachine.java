@@ -45,7 +45,6 @@ public final class TendermintMachine<B> {
     private long height = -1;
     private int round;
     private Step step = Step.NEW_HEIGHT;
-    private B lockedValue;
     private String lockedHash;
     private int lockedRound = -1;
     private B validValue;
@@ -65,13 +64,8 @@ public final class TendermintMachine<B> {
     private Decision<B> pendingDecision;
     private final List<ConsensusMessage> future = new ArrayList<>();
     private long lastDecidedHeight = -1;
-    /**
-     * The certificate of the previous height as this machine decided it, with every later precommit for the same
-     * block and round added (so that the next block's {@code last_commit} counts a validator whose precommit came
-     * after the quorum as live); null after a (re)start, when the application uses the stored one.
-     */
-    private CommitCertificate lastCommit;
-    private ValidatorSet lastValidators;
+    /** Null after a (re)start, when the application uses the stored certificate. */
+    private LastCommit lastCommit;
     private List<Action<B>> out = new ArrayList<>();
 
     /**
@@ -312,19 +306,8 @@ public final class TendermintMachine<B> {
 
     /** A precommit of the previous height for the decided block and round, not yet in its certificate. */
     private void addLatePrecommit(Vote v) {
-        CommitCertificate c = lastCommit;
-        if (c == null || v.type() != VoteType.PRECOMMIT || v.round() != c.round() || !c.blockHash().equals(v.blockHash())) {
-            return;
-        }
-        int at = lastValidators.indexOf(v.validatorAddress());
-        if (at < 0) return;
-        for (CommitSignature s : c.signatures()) if (s.validatorAddress().equals(v.validatorAddress())) return;
-        if (!verifier.verify(lastValidators.get(at), SignBytes.vote(chainId, v), v.signature())) return;
-        List<CommitSignature> sigs = new ArrayList<>(c.signatures());
-        int i = 0;
-        while (i < sigs.size() && lastValidators.indexOf(sigs.get(i).validatorAddress()) < at) i++;
-        sigs.add(i, new CommitSignature(v.validatorAddress(), v.signature()));
-        lastCommit = new CommitCertificate(c.height(), c.round(), c.blockHash(), sigs);
+        Validator val = lastCommit == null ? null : lastCommit.lateSigner(v);
+        if (val != null && verifier.verify(val, SignBytes.vote(chainId, v), v.signature())) lastCommit = lastCommit.with(v);
     }
 
     private void buffer(ConsensusMessage m) {
@@ -337,7 +320,6 @@ public final class TendermintMachine<B> {
         height = h;
         validators = validatorSets.forHeight(h);
         round = 0;
-        lockedValue = null;
         lockedHash = null;
         lockedRound = -1;
         validValue = null;
@@ -357,7 +339,7 @@ public final class TendermintMachine<B> {
         if (delayMs > 0) {
             step = Step.NEW_HEIGHT;
             out.add(new Action.ScheduleTimeout<>(new Timeout(Step.NEW_HEIGHT, h, 0), delayMs));
-            if (isProposer(0)) out.add(new Action.PrepareProposal<>(h, signer.address(), lastCommit));
+            if (isProposer(0)) out.add(new Action.PrepareProposal<>(h, signer.address(), lastCommit()));
         } else {
             startRound(0);
         }
@@ -386,7 +368,7 @@ public final class TendermintMachine<B> {
                 broadcastProposal(validValue, validHash, validRound);
             } else if (proposalRequestedRound != r) {
                 proposalRequestedRound = r;
-                out.add(new Action.RequestProposal<>(height, r, signer.address(), lastCommit));
+                out.add(new Action.RequestProposal<>(height, r, signer.address(), lastCommit()));
             }
         }
         // The paper only schedules this for non-proposers; scheduling it always also covers a slow application.
@@ -479,17 +461,9 @@ public final class TendermintMachine<B> {
 
     private void decide(B block, CommitCertificate cert) {
         lastDecidedHeight = height;
-        lastCommit = inSetOrder(cert);
-        lastValidators = validators;
+        lastCommit = LastCommit.of(cert, validators);
         out.add(new Action.Commit<>(height, block, cert));
         enterHeight(height + 1, timeouts.commit());
-    }
-
-    /** The certificate with its signatures in set order (the order {@code last_commit} carries them in). */
-    private CommitCertificate inSetOrder(CommitCertificate c) {
-        List<CommitSignature> sigs = new ArrayList<>(c.signatures());
-        sigs.sort(java.util.Comparator.comparingInt(s -> validators.indexOf(s.validatorAddress())));
-        return new CommitCertificate(c.height(), c.round(), c.blockHash(), sigs);
     }
 
     private boolean tryRoundRules() {
@@ -520,7 +494,6 @@ public final class TendermintMachine<B> {
                 && Boolean.TRUE.equals(validityOf(ph, p.block()))) { // L36
             polkaHandled.add(round);
             if (step == Step.PREVOTE) {
-                lockedValue = p.block();
                 lockedHash = ph;
                 lockedRound = round;
                 precommit(ph);
@@ -556,16 +529,12 @@ public final class TendermintMachine<B> {
 
     /** The certificate of the previous height with the late precommits seen since (null after a restart). */
     public CommitCertificate lastCommit() {
-        return lastCommit;
+        return lastCommit == null ? null : lastCommit.certificate();
     }
 
     /** The last height this machine decided, or -1. */
     public long lastDecidedHeight() {
         return lastDecidedHeight;
-    }
-
-    B lockedValue() {
-        return lockedValue;
     }
 
     int proposalCount() {
