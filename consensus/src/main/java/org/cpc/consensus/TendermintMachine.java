@@ -2,12 +2,10 @@ package org.cpc.consensus;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Tendermint consensus for one validator: the algorithm of Buchman, Kwon and Milosevic, "The latest gossip on BFT
@@ -54,16 +52,9 @@ public final class TendermintMachine<B> {
     private HeightProposals<B> proposals = new HeightProposals<>();
     private HeightVotes votes;
     private final Map<String, Boolean> validity = new HashMap<>();
-    private final Set<String> validityRequested = new HashSet<>();
-    private final Set<Integer> prevoteTimeoutScheduled = new HashSet<>();
-    private final Set<Integer> precommitTimeoutScheduled = new HashSet<>();
-    private final Set<Integer> polkaHandled = new HashSet<>();
-    private final Set<String> signedVotes = new HashSet<>();
-    private final Set<String> evidenceSeen = new HashSet<>();
-    private int proposalRequestedRound = -1;
+    private HeightOnce once = new HeightOnce();
     private Decision<B> pendingDecision;
     private final List<ConsensusMessage> future = new ArrayList<>();
-    private long lastDecidedHeight = -1;
     /** Null after a (re)start, when the application uses the stored certificate. */
     private LastCommit lastCommit;
     private List<Action<B>> out = new ArrayList<>();
@@ -109,13 +100,8 @@ public final class TendermintMachine<B> {
     }
 
     /** Dispatches any consensus message. */
-    @SuppressWarnings("unchecked")
     public List<Action<B>> onMessage(ConsensusMessage m) {
-        return switch (m) {
-            case Proposal<?> p -> onProposal((Proposal<B>) p);
-            case Vote v -> onVote(v);
-            case Decision<?> d -> onDecision((Decision<B>) d);
-        };
+        return input(() -> handle(m));
     }
 
     public List<Action<B>> onTimeout(Timeout t) {
@@ -145,12 +131,7 @@ public final class TendermintMachine<B> {
      * its certificate proves finality ({@link CommitVerifier}) and the application finds the block valid.
      */
     public List<Action<B>> onDecision(Decision<B> d) {
-        return input(() -> {
-            if (d.height() == height && pendingDecision == null) {
-                String hash = hasher.hashHex(d.block());
-                if (commitVerifier.isValid(validators, height, hash, d.certificate())) pendingDecision = d;
-            }
-        });
+        return input(() -> handleDecision(d));
     }
 
     /** One input: its own effect, then the upon-rules to a fixpoint; the actions of both, in order. */
@@ -172,21 +153,15 @@ public final class TendermintMachine<B> {
     public List<ConsensusMessage> gossip() {
         List<ConsensusMessage> msgs = new ArrayList<>();
         if (height < 0 || step == Step.NEW_HEIGHT) return msgs;
-        TreeMap<Integer, Boolean> rounds = new TreeMap<>();
-        rounds.put(round, true);
-        if (round > 0) rounds.put(round - 1, true);
-        if (validRound >= 0) rounds.put(validRound, true);
-        if (lockedRound >= 0) rounds.put(lockedRound, true);
-        for (int r : rounds.keySet()) {
+        TreeSet<Integer> rounds = new TreeSet<>(List.of(round));
+        if (round > 0) rounds.add(round - 1);
+        if (validRound >= 0) rounds.add(validRound);
+        if (lockedRound >= 0) rounds.add(lockedRound);
+        for (int r : rounds) {
             Proposal<B> p = proposals.get(r);
             if (p != null) msgs.add(p);
         }
-        for (int r : rounds.keySet()) {
-            for (VoteType t : VoteType.values()) {
-                VoteSet s = votes.set(r, t);
-                if (s != null) msgs.addAll(s.all());
-            }
-        }
+        for (int r : rounds) msgs.addAll(votes.all(r));
         return msgs;
     }
 
@@ -248,11 +223,17 @@ public final class TendermintMachine<B> {
 
     // ---------------------------------------------------------------- message handling
 
-    private void handleProposal(Proposal<B> p) {
-        if (p.height() == height + 1) {
-            buffer(p);
-            return;
+    @SuppressWarnings("unchecked")
+    private void handle(ConsensusMessage m) {
+        switch (m) {
+            case Proposal<?> p -> handleProposal((Proposal<B>) p);
+            case Vote v -> handleVote(v);
+            case Decision<?> d -> handleDecision((Decision<B>) d);
         }
+    }
+
+    private void handleProposal(Proposal<B> p) {
+        if (buffered(p)) return;
         if (p.height() != height || proposals.has(p.round())) return; // first proposal per round wins
         if (p.round() > Rounds.MAX) return; // its proposer would cost p.round() selection steps to find
         Validator proposer = validators.proposer(p.round());
@@ -282,10 +263,7 @@ public final class TendermintMachine<B> {
     }
 
     private void handleVote(Vote v) {
-        if (v.height() == height + 1) {
-            buffer(v);
-            return;
-        }
+        if (buffered(v)) return;
         if (v.height() == height - 1) {
             addLatePrecommit(v);
             return;
@@ -298,9 +276,15 @@ public final class TendermintMachine<B> {
         // A conflicting vote is counted only for nil or a block proposed at this height (bounded memory).
         boolean acceptConflicting = v.isNil() || proposals.hasBlock(v.blockHash());
         HeightVotes.Added added = votes.add(v, val, round, acceptConflicting);
-        if (added.result() == HeightVotes.Result.CONFLICT) {
-            String key = v.validatorAddress() + "/" + v.round() + "/" + v.type();
-            if (evidenceSeen.add(key)) out.add(new Action.RecordEvidence<>(new DuplicateVoteEvidence(added.existing(), v)));
+        if (added.result() == HeightVotes.Result.CONFLICT && once.firstEvidence(v)) {
+            out.add(new Action.RecordEvidence<>(new DuplicateVoteEvidence(added.existing(), v)));
+        }
+    }
+
+    private void handleDecision(Decision<B> d) {
+        if (d.height() == height && pendingDecision == null) {
+            String hash = hasher.hashHex(d.block());
+            if (commitVerifier.isValid(validators, height, hash, d.certificate())) pendingDecision = d;
         }
     }
 
@@ -310,8 +294,11 @@ public final class TendermintMachine<B> {
         if (val != null && verifier.verify(val, SignBytes.vote(chainId, v), v.signature())) lastCommit = lastCommit.with(v);
     }
 
-    private void buffer(ConsensusMessage m) {
+    /** Whether {@code m} is of the next height: kept for it (up to the bound; gossip sends it again anyway). */
+    private boolean buffered(ConsensusMessage m) {
+        if (m.height() != height + 1) return false;
         if (future.size() < MAX_FUTURE_MESSAGES) future.add(m);
+        return true;
     }
 
     // ---------------------------------------------------------------- the algorithm
@@ -328,13 +315,7 @@ public final class TendermintMachine<B> {
         proposals = new HeightProposals<>();
         votes = new HeightVotes(validators);
         validity.clear();
-        validityRequested.clear();
-        prevoteTimeoutScheduled.clear();
-        precommitTimeoutScheduled.clear();
-        polkaHandled.clear();
-        signedVotes.clear();
-        evidenceSeen.clear();
-        proposalRequestedRound = -1;
+        once = new HeightOnce();
         pendingDecision = null;
         if (delayMs > 0) {
             step = Step.NEW_HEIGHT;
@@ -345,18 +326,7 @@ public final class TendermintMachine<B> {
         }
         List<ConsensusMessage> buffered = new ArrayList<>(future);
         future.clear();
-        for (ConsensusMessage m : buffered) {
-            if (m.height() != h) continue;
-            switch (m) {
-                case Proposal<?> p -> {
-                    @SuppressWarnings("unchecked")
-                    Proposal<B> pb = (Proposal<B>) p;
-                    handleProposal(pb);
-                }
-                case Vote v -> handleVote(v);
-                case Decision<?> ignored -> { }
-            }
-        }
+        for (ConsensusMessage m : buffered) if (m.height() == h) handle(m); // proposals and votes: nothing else waits
     }
 
     /** StartRound (L11). */
@@ -366,8 +336,7 @@ public final class TendermintMachine<B> {
         if (isProposer(r)) {
             if (validValue != null) {
                 broadcastProposal(validValue, validHash, validRound);
-            } else if (proposalRequestedRound != r) {
-                proposalRequestedRound = r;
+            } else if (once.firstProposalRequest(r)) {
                 out.add(new Action.RequestProposal<>(height, r, signer.address(), lastCommit()));
             }
         }
@@ -408,7 +377,7 @@ public final class TendermintMachine<B> {
     private void castVote(VoteType type, String hash) {
         if (!isValidator()) return;
         // Never sign two votes of one (height, round, type): the algorithm does not ask for it; this guards bugs.
-        if (!signedVotes.add(round + "/" + type)) return;
+        if (!once.firstVote(round, type)) return;
         Vote unsigned = new Vote(type, height, round, hash, signer.address(), null);
         Vote v;
         try {
@@ -460,7 +429,6 @@ public final class TendermintMachine<B> {
     }
 
     private void decide(B block, CommitCertificate cert) {
-        lastDecidedHeight = height;
         lastCommit = LastCommit.of(cert, validators);
         out.add(new Action.Commit<>(height, block, cert));
         enterHeight(height + 1, timeouts.commit());
@@ -485,14 +453,14 @@ public final class TendermintMachine<B> {
             }
         }
         if (step == Step.PREVOTE && validators.isQuorum(votes.totalPower(round, VoteType.PREVOTE))
-                && prevoteTimeoutScheduled.add(round)) { // L34
+                && once.firstPrevoteTimeout(round)) { // L34
             out.add(new Action.ScheduleTimeout<>(new Timeout(Step.PREVOTE, height, round), timeouts.prevote(round)));
             return true;
         }
-        if (p != null && step.compareTo(Step.PREVOTE) >= 0 && !polkaHandled.contains(round)
+        if (p != null && step.compareTo(Step.PREVOTE) >= 0 && !once.polkaHandled(round)
                 && validators.isQuorum(votes.power(round, VoteType.PREVOTE, ph))
                 && Boolean.TRUE.equals(validityOf(ph, p.block()))) { // L36
-            polkaHandled.add(round);
+            once.handlePolka(round);
             if (step == Step.PREVOTE) {
                 lockedHash = ph;
                 lockedRound = round;
@@ -508,7 +476,7 @@ public final class TendermintMachine<B> {
             return true;
         }
         if (validators.isQuorum(votes.totalPower(round, VoteType.PRECOMMIT))
-                && precommitTimeoutScheduled.add(round)) { // L47
+                && once.firstPrecommitTimeout(round)) { // L47
             out.add(new Action.ScheduleTimeout<>(new Timeout(Step.PRECOMMIT, height, round), timeouts.precommit(round)));
             return true;
         }
@@ -523,7 +491,7 @@ public final class TendermintMachine<B> {
     /** The verdict on a block, asking the application the first time; null while unknown. */
     private Boolean validityOf(String hash, B block) {
         Boolean v = validity.get(hash);
-        if (v == null && validityRequested.add(hash)) out.add(new Action.RequestValidation<>(height, block, hash));
+        if (v == null && once.firstValidationRequest(hash)) out.add(new Action.RequestValidation<>(height, block, hash));
         return v;
     }
 
@@ -534,7 +502,7 @@ public final class TendermintMachine<B> {
 
     /** The last height this machine decided, or -1. */
     public long lastDecidedHeight() {
-        return lastDecidedHeight;
+        return lastCommit == null ? -1 : lastCommit.certificate().height();
     }
 
     int proposalCount() {
