@@ -34,6 +34,7 @@ public final class TendermintMachine<B> {
     private final String chainId;
     private final ValidatorSets validatorSets;
     private final Signer signer;
+    private final MessageSigner sign;
     private final SignatureVerifier verifier;
     private final BlockHasher<B> hasher;
     private final TimeoutConfig timeouts;
@@ -67,6 +68,7 @@ public final class TendermintMachine<B> {
         this.chainId = Objects.requireNonNull(chainId);
         this.validatorSets = Objects.requireNonNull(validatorSets);
         this.signer = signer;
+        this.sign = signer == null ? null : new MessageSigner(chainId, signer);
         this.verifier = Objects.requireNonNull(verifier);
         this.hasher = Objects.requireNonNull(hasher);
         this.timeouts = Objects.requireNonNull(timeouts);
@@ -264,11 +266,10 @@ public final class TendermintMachine<B> {
 
     private void handleVote(Vote v) {
         if (buffered(v)) return;
-        if (v.height() == height - 1) {
-            addLatePrecommit(v);
+        if (v.height() != height) {
+            if (v.height() == height - 1) addLatePrecommit(v);
             return;
         }
-        if (v.height() != height) return;
         Validator val = validators.byAddress(v.validatorAddress());
         if (val == null) return;
         if (votes.contains(v)) return; // already counted: no need to check it again
@@ -291,7 +292,8 @@ public final class TendermintMachine<B> {
     /** A precommit of the previous height for the decided block and round, not yet in its certificate. */
     private void addLatePrecommit(Vote v) {
         Validator val = lastCommit == null ? null : lastCommit.lateSigner(v);
-        if (val != null && verifier.verify(val, SignBytes.vote(chainId, v), v.signature())) lastCommit = lastCommit.with(v);
+        if (val == null || !verifier.verify(val, SignBytes.vote(chainId, v), v.signature())) return;
+        lastCommit = lastCommit.with(v);
     }
 
     /** Whether {@code m} is of the next height: kept for it (up to the bound; gossip sends it again anyway). */
@@ -348,18 +350,9 @@ public final class TendermintMachine<B> {
         return signer != null && validators.proposer(r).address().equals(signer.address());
     }
 
-    private boolean isValidator() {
-        return signer != null && validators.byAddress(signer.address()) != null;
-    }
-
     private void broadcastProposal(B block, String hash, int polRound) {
-        String sig;
-        try {
-            sig = signer.sign(SignBytes.proposal(chainId, height, round, polRound, hash));
-        } catch (SignRefusedException e) {
-            return; // the guard holds a different proposal of this round, signed before a restart: send nothing
-        }
-        Proposal<B> p = new Proposal<>(height, round, polRound, block, sig);
+        Proposal<B> p = sign.proposal(height, round, polRound, block, hash);
+        if (p == null) return; // refused by the double-sign guard: send nothing
         proposals.addOwn(p, hash);
         out.add(new Action.BroadcastProposal<>(p));
     }
@@ -375,19 +368,13 @@ public final class TendermintMachine<B> {
     }
 
     private void castVote(VoteType type, String hash) {
-        if (!isValidator()) return;
+        Validator self = signer == null ? null : validators.byAddress(signer.address());
+        if (self == null) return; // not in this height's set: it follows without voting
         // Never sign two votes of one (height, round, type): the algorithm does not ask for it; this guards bugs.
         if (!once.firstVote(round, type)) return;
-        Vote unsigned = new Vote(type, height, round, hash, signer.address(), null);
-        Vote v;
-        try {
-            v = unsigned.withSignature(signer.sign(SignBytes.vote(chainId, unsigned)));
-        } catch (SignRefusedException e) {
-            // The guard holds another vote of this (height, round, type) or a later one, signed before a restart
-            // whose inputs the WAL lost: go on as if this vote had been lost in the network.
-            return;
-        }
-        votes.add(v, validators.byAddress(signer.address()), round, false);
+        Vote v = sign.vote(type, height, round, hash);
+        if (v == null) return; // refused by the double-sign guard: as if this vote had been lost in the network
+        votes.add(v, self, round, false);
         out.add(new Action.BroadcastVote<>(v));
     }
 
