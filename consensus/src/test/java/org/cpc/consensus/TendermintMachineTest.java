@@ -328,6 +328,23 @@ class TendermintMachineTest {
         assertThat(m.lastDecidedHeight()).isEqualTo(1);
     }
 
+    /** A key that refuses to sign (the double-sign guard after a restart) makes the machine send nothing and go on. */
+    @Test
+    void aRefusedSignatureSendsNothing() {
+        Signer refusing = Signer.of(ADDR.get(1), msg -> {
+            throw new SignRefusedException("signed another message of this step before a restart");
+        });
+        TendermintMachine<SimBlock> p = new TendermintMachine<>(CHAIN, ValidatorSets.fixed(set), refusing, keys.verifier(),
+                SimBlock::hashHex, T); // proposer of (1, 0)
+        assertThat(p.start(1)).contains(new Action.RequestProposal<>(1, 0, ADDR.get(1), null));
+        assertThat(p.onProposalValue(1, 0, block(1, 0, 5))).isEmpty();
+        assertThat(p.proposalHash(0)).isNull();
+        assertThat(p.onTimeout(new Timeout(Step.PROPOSE, 1, 0))).isEmpty();
+        assertThat(p.step()).isEqualTo(Step.PREVOTE);
+        assertThat(p.onTimeout(new Timeout(Step.PREVOTE, 1, 0))).isEmpty();
+        assertThat(p.step()).isEqualTo(Step.PRECOMMIT);
+    }
+
     static List<String> signers(CommitCertificate c) {
         return c.signatures().stream().map(CommitSignature::validatorAddress).toList();
     }
