@@ -56,7 +56,7 @@ public final class TendermintMachine<B> {
     private HeightOnce once = new HeightOnce();
     private Decision<B> pendingDecision;
     private final List<ConsensusMessage> future = new ArrayList<>();
-    /** Null after a (re)start, when the application uses the stored certificate. */
+    /** Null until this machine decides a height (after a restart the application uses the stored certificate). */
     private LastCommit lastCommit;
     private List<Action<B>> out = new ArrayList<>();
 
@@ -326,9 +326,9 @@ public final class TendermintMachine<B> {
         } else {
             startRound(0);
         }
-        List<ConsensusMessage> buffered = new ArrayList<>(future);
+        List<ConsensusMessage> waiting = new ArrayList<>(future);
         future.clear();
-        for (ConsensusMessage m : buffered) if (m.height() == h) handle(m); // proposals and votes: nothing else waits
+        for (ConsensusMessage m : waiting) if (m.height() == h) handle(m); // proposals and votes: nothing else waits
     }
 
     /** StartRound (L11). */
