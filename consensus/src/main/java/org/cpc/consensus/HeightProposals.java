@@ -6,10 +6,11 @@ import java.util.TreeMap;
 
 /**
  * The proposals of one height, by round, and the blocks they carry, by hash (what a vote or a +2/3 precommit names
- * is looked up here). The first proposal of a round is the one kept. Memory is bounded against a Byzantine proposer
- * that signs proposals for endless future rounds of its own: beyond {@code current + 1} each proposer keeps at most
- * one proposal (its highest), as {@link HeightVotes} does for votes. A block stays until the height ends, also the
- * block of a far proposal replaced later. Signatures are checked by the caller before anything is added.
+ * is looked up here). The first proposal of a round is the one kept. Against a Byzantine proposer that signs
+ * proposals for endless future rounds of its own, beyond {@code current + 1} each proposer keeps at most one proposal
+ * (its highest), as {@link HeightVotes} does for votes. The blocks are not dropped with a replaced far proposal: they
+ * stay until the height ends, one per proposal ever kept. Signatures are checked by the caller before anything is
+ * added.
  */
 final class HeightProposals<B> {
     private final TreeMap<Integer, Proposal<B>> byRound = new TreeMap<>();
