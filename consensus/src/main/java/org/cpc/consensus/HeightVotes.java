@@ -93,6 +93,16 @@ final class HeightVotes {
         return -1;
     }
 
+    /** Every vote of {@code round}, prevotes first (see {@link VoteSet#all}). */
+    List<Vote> all(int round) {
+        List<Vote> all = new ArrayList<>();
+        for (VoteType t : VoteType.values()) {
+            VoteSet s = set(round, t);
+            if (s != null) all.addAll(s.all());
+        }
+        return all;
+    }
+
     /** Rounds that have votes, ascending. */
     List<Integer> rounds() {
         return new ArrayList<>(rounds.keySet());

@@ -2,12 +2,10 @@ package org.cpc.consensus;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Tendermint consensus for one validator: the algorithm of Buchman, Kwon and Milosevic, "The latest gossip on BFT
@@ -36,6 +34,7 @@ public final class TendermintMachine<B> {
     private final String chainId;
     private final ValidatorSets validatorSets;
     private final Signer signer;
+    private final MessageSigner sign;
     private final SignatureVerifier verifier;
     private final BlockHasher<B> hasher;
     private final TimeoutConfig timeouts;
@@ -45,36 +44,20 @@ public final class TendermintMachine<B> {
     private long height = -1;
     private int round;
     private Step step = Step.NEW_HEIGHT;
-    private B lockedValue;
     private String lockedHash;
     private int lockedRound = -1;
     private B validValue;
     private String validHash;
     private int validRound = -1;
 
-    private final TreeMap<Integer, Proposal<B>> proposals = new TreeMap<>();
-    private final Map<Integer, String> proposalHashes = new HashMap<>();
-    private final Map<String, B> blocksByHash = new HashMap<>();
-    private final Map<String, Integer> farProposal = new HashMap<>();
+    private HeightProposals<B> proposals = new HeightProposals<>();
     private HeightVotes votes;
     private final Map<String, Boolean> validity = new HashMap<>();
-    private final Set<String> validityRequested = new HashSet<>();
-    private final Set<Integer> prevoteTimeoutScheduled = new HashSet<>();
-    private final Set<Integer> precommitTimeoutScheduled = new HashSet<>();
-    private final Set<Integer> polkaHandled = new HashSet<>();
-    private final Set<String> signedVotes = new HashSet<>();
-    private final Set<String> evidenceSeen = new HashSet<>();
-    private int proposalRequestedRound = -1;
+    private HeightOnce once = new HeightOnce();
     private Decision<B> pendingDecision;
     private final List<ConsensusMessage> future = new ArrayList<>();
-    private long lastDecidedHeight = -1;
-    /**
-     * The certificate of the previous height as this machine decided it, with every later precommit for the same
-     * block and round added (so that the next block's {@code last_commit} counts a validator whose precommit came
-     * after the quorum as live); null after a (re)start, when the application uses the stored one.
-     */
-    private CommitCertificate lastCommit;
-    private ValidatorSet lastValidators;
+    /** Null until this machine decides a height (after a restart the application uses the stored certificate). */
+    private LastCommit lastCommit;
     private List<Action<B>> out = new ArrayList<>();
 
     /**
@@ -85,6 +68,7 @@ public final class TendermintMachine<B> {
         this.chainId = Objects.requireNonNull(chainId);
         this.validatorSets = Objects.requireNonNull(validatorSets);
         this.signer = signer;
+        this.sign = signer == null ? null : new MessageSigner(chainId, signer);
         this.verifier = Objects.requireNonNull(verifier);
         this.hasher = Objects.requireNonNull(hasher);
         this.timeouts = Objects.requireNonNull(timeouts);
@@ -106,77 +90,42 @@ public final class TendermintMachine<B> {
         if (height < 0) throw new IllegalArgumentException("height < 0");
         if (delayMs < 0) throw new IllegalArgumentException("delay < 0");
         if (this.height >= 0) throw new IllegalStateException("already started at height " + this.height);
-        out = new ArrayList<>();
-        enterHeight(height, delayMs);
-        process();
-        return drain();
+        return input(() -> enterHeight(height, delayMs));
     }
 
     public List<Action<B>> onProposal(Proposal<B> p) {
-        out = new ArrayList<>();
-        handleProposal(p);
-        process();
-        return drain();
+        return input(() -> handleProposal(p));
     }
 
     public List<Action<B>> onVote(Vote v) {
-        out = new ArrayList<>();
-        handleVote(v);
-        process();
-        return drain();
+        return input(() -> handleVote(v));
     }
 
     /** Dispatches any consensus message. */
-    @SuppressWarnings("unchecked")
     public List<Action<B>> onMessage(ConsensusMessage m) {
-        return switch (m) {
-            case Proposal<?> p -> onProposal((Proposal<B>) p);
-            case Vote v -> onVote(v);
-            case Decision<?> d -> onDecision((Decision<B>) d);
-        };
+        return input(() -> handle(m));
     }
 
     public List<Action<B>> onTimeout(Timeout t) {
-        out = new ArrayList<>();
-        if (t.height() == height) {
-            switch (t.step()) {
-                case NEW_HEIGHT -> {
-                    if (step == Step.NEW_HEIGHT) startRound(0);
-                }
-                case PROPOSE -> { // L57
-                    if (t.round() == round && step == Step.PROPOSE) prevote(null);
-                }
-                case PREVOTE -> { // L61
-                    if (t.round() == round && step == Step.PREVOTE) precommit(null);
-                }
-                case PRECOMMIT -> { // L65
-                    // At the last round the machine stays: no honest height gets there (decades of timeouts).
-                    if (t.round() == round && step != Step.NEW_HEIGHT && round < Rounds.MAX) startRound(round + 1);
-                }
-            }
-        }
-        process();
-        return drain();
+        return input(() -> handleTimeout(t));
     }
 
     /** The application's answer to {@link Action.RequestProposal}. */
     public List<Action<B>> onProposalValue(long h, int r, B block) {
-        out = new ArrayList<>();
-        if (h == height && r == round && step == Step.PROPOSE && !proposals.containsKey(r) && isProposer(r)) {
-            String hash = hasher.hashHex(block);
-            validity.put(hash, true); // our own block
-            broadcastProposal(block, hash, -1);
-        }
-        process();
-        return drain();
+        return input(() -> {
+            if (h == height && r == round && step == Step.PROPOSE && !proposals.has(r) && isProposer(r)) {
+                String hash = hasher.hashHex(block);
+                validity.put(hash, true); // our own block
+                broadcastProposal(block, hash, -1);
+            }
+        });
     }
 
     /** The application's answer to {@link Action.RequestValidation}. */
     public List<Action<B>> onValidity(long h, String blockHash, boolean valid) {
-        out = new ArrayList<>();
-        if (h == height) validity.put(blockHash, valid);
-        process();
-        return drain();
+        return input(() -> {
+            if (h == height) validity.put(blockHash, valid);
+        });
     }
 
     /**
@@ -184,13 +133,17 @@ public final class TendermintMachine<B> {
      * its certificate proves finality ({@link CommitVerifier}) and the application finds the block valid.
      */
     public List<Action<B>> onDecision(Decision<B> d) {
+        return input(() -> handleDecision(d));
+    }
+
+    /** One input: its own effect, then the upon-rules to a fixpoint; the actions of both, in order. */
+    private List<Action<B>> input(Runnable effect) {
         out = new ArrayList<>();
-        if (d.height() == height && pendingDecision == null) {
-            String hash = hasher.hashHex(d.block());
-            if (commitVerifier.isValid(validators, height, hash, d.certificate())) pendingDecision = d;
-        }
+        effect.run();
         process();
-        return drain();
+        List<Action<B>> actions = out;
+        out = new ArrayList<>();
+        return actions;
     }
 
     /**
@@ -202,21 +155,15 @@ public final class TendermintMachine<B> {
     public List<ConsensusMessage> gossip() {
         List<ConsensusMessage> msgs = new ArrayList<>();
         if (height < 0 || step == Step.NEW_HEIGHT) return msgs;
-        TreeMap<Integer, Boolean> rounds = new TreeMap<>();
-        rounds.put(round, true);
-        if (round > 0) rounds.put(round - 1, true);
-        if (validRound >= 0) rounds.put(validRound, true);
-        if (lockedRound >= 0) rounds.put(lockedRound, true);
-        for (int r : rounds.keySet()) {
+        TreeSet<Integer> rounds = new TreeSet<>(List.of(round));
+        if (round > 0) rounds.add(round - 1);
+        if (validRound >= 0) rounds.add(validRound);
+        if (lockedRound >= 0) rounds.add(lockedRound);
+        for (int r : rounds) {
             Proposal<B> p = proposals.get(r);
             if (p != null) msgs.add(p);
         }
-        for (int r : rounds.keySet()) {
-            for (VoteType t : VoteType.values()) {
-                VoteSet s = votes.set(r, t);
-                if (s != null) msgs.addAll(s.all());
-            }
-        }
+        for (int r : rounds) msgs.addAll(votes.all(r));
         return msgs;
     }
 
@@ -252,7 +199,7 @@ public final class TendermintMachine<B> {
 
     /** Hash of the proposal this node holds for {@code r} at the current height, or null. */
     public String proposalHash(int r) {
-        return proposalHashes.get(r);
+        return proposals.hash(r);
     }
 
     public ValidatorSet validators() {
@@ -278,74 +225,82 @@ public final class TendermintMachine<B> {
 
     // ---------------------------------------------------------------- message handling
 
-    private void handleProposal(Proposal<B> p) {
-        if (p.height() == height + 1) {
-            buffer(p);
-            return;
+    @SuppressWarnings("unchecked")
+    private void handle(ConsensusMessage m) {
+        switch (m) {
+            case Proposal<?> p -> handleProposal((Proposal<B>) p);
+            case Vote v -> handleVote(v);
+            case Decision<?> d -> handleDecision((Decision<B>) d);
         }
-        if (p.height() != height || proposals.containsKey(p.round())) return; // first proposal per round wins
+    }
+
+    private void handleProposal(Proposal<B> p) {
+        if (buffered(p)) return;
+        if (p.height() != height || proposals.has(p.round())) return; // first proposal per round wins
         if (p.round() > Rounds.MAX) return; // its proposer would cost p.round() selection steps to find
         Validator proposer = validators.proposer(p.round());
-        Integer far = farProposal.get(proposer.address());
-        boolean isFar = p.round() > round + 1;
-        if (isFar && far != null && far > round + 1 && far > p.round()) return; // keep its highest far proposal only
+        if (proposals.belowKeptFar(proposer.address(), p.round(), round)) return; // its highest far proposal only
         String hash = hasher.hashHex(p.block());
         if (!verifier.verifyProposal(chainId, proposer, height, p.round(), p.polRound(), hash, p.signature())) return;
-        if (isFar) {
-            // A proposer signs proposals for endless future rounds of its own: beyond round + 1 keep one per proposer.
-            if (far != null && far > round + 1 && proposals.containsKey(far)) {
-                proposals.remove(far);
-                proposalHashes.remove(far);
+        proposals.addReceived(p, hash, proposer.address(), round);
+    }
+
+    private void handleTimeout(Timeout t) {
+        if (t.height() != height) return;
+        switch (t.step()) {
+            case NEW_HEIGHT -> {
+                if (step == Step.NEW_HEIGHT) startRound(0);
             }
-            farProposal.put(proposer.address(), p.round());
+            case PROPOSE -> { // L57
+                if (t.round() == round && step == Step.PROPOSE) prevote(null);
+            }
+            case PREVOTE -> { // L61
+                if (t.round() == round && step == Step.PREVOTE) precommit(null);
+            }
+            case PRECOMMIT -> { // L65
+                // At the last round the machine stays: no honest height gets there (decades of timeouts).
+                if (t.round() == round && step != Step.NEW_HEIGHT && round < Rounds.MAX) startRound(round + 1);
+            }
         }
-        proposals.put(p.round(), p);
-        proposalHashes.put(p.round(), hash);
-        blocksByHash.putIfAbsent(hash, p.block());
     }
 
     private void handleVote(Vote v) {
-        if (v.height() == height + 1) {
-            buffer(v);
+        if (buffered(v)) return;
+        if (v.height() != height) {
+            if (v.height() == height - 1) addLatePrecommit(v);
             return;
         }
-        if (v.height() == height - 1) {
-            addLatePrecommit(v);
-            return;
-        }
-        if (v.height() != height) return;
         Validator val = validators.byAddress(v.validatorAddress());
         if (val == null) return;
         if (votes.contains(v)) return; // already counted: no need to check it again
         if (!verifier.verify(val, SignBytes.vote(chainId, v), v.signature())) return;
         // A conflicting vote is counted only for nil or a block proposed at this height (bounded memory).
-        boolean acceptConflicting = v.isNil() || blocksByHash.containsKey(v.blockHash());
+        boolean acceptConflicting = v.isNil() || proposals.hasBlock(v.blockHash());
         HeightVotes.Added added = votes.add(v, val, round, acceptConflicting);
-        if (added.result() == HeightVotes.Result.CONFLICT) {
-            String key = v.validatorAddress() + "/" + v.round() + "/" + v.type();
-            if (evidenceSeen.add(key)) out.add(new Action.RecordEvidence<>(new DuplicateVoteEvidence(added.existing(), v)));
+        if (added.result() == HeightVotes.Result.CONFLICT && once.firstEvidence(v)) {
+            out.add(new Action.RecordEvidence<>(new DuplicateVoteEvidence(added.existing(), v)));
+        }
+    }
+
+    private void handleDecision(Decision<B> d) {
+        if (d.height() == height && pendingDecision == null) {
+            String hash = hasher.hashHex(d.block());
+            if (commitVerifier.isValid(validators, height, hash, d.certificate())) pendingDecision = d;
         }
     }
 
     /** A precommit of the previous height for the decided block and round, not yet in its certificate. */
     private void addLatePrecommit(Vote v) {
-        CommitCertificate c = lastCommit;
-        if (c == null || v.type() != VoteType.PRECOMMIT || v.round() != c.round() || !c.blockHash().equals(v.blockHash())) {
-            return;
-        }
-        int at = lastValidators.indexOf(v.validatorAddress());
-        if (at < 0) return;
-        for (CommitSignature s : c.signatures()) if (s.validatorAddress().equals(v.validatorAddress())) return;
-        if (!verifier.verify(lastValidators.get(at), SignBytes.vote(chainId, v), v.signature())) return;
-        List<CommitSignature> sigs = new ArrayList<>(c.signatures());
-        int i = 0;
-        while (i < sigs.size() && lastValidators.indexOf(sigs.get(i).validatorAddress()) < at) i++;
-        sigs.add(i, new CommitSignature(v.validatorAddress(), v.signature()));
-        lastCommit = new CommitCertificate(c.height(), c.round(), c.blockHash(), sigs);
+        Validator val = lastCommit == null ? null : lastCommit.lateSigner(v);
+        if (val == null || !verifier.verify(val, SignBytes.vote(chainId, v), v.signature())) return;
+        lastCommit = lastCommit.with(v);
     }
 
-    private void buffer(ConsensusMessage m) {
+    /** Whether {@code m} is of the next height: kept for it (up to the bound; gossip sends it again anyway). */
+    private boolean buffered(ConsensusMessage m) {
+        if (m.height() != height + 1) return false;
         if (future.size() < MAX_FUTURE_MESSAGES) future.add(m);
+        return true;
     }
 
     // ---------------------------------------------------------------- the algorithm
@@ -354,47 +309,26 @@ public final class TendermintMachine<B> {
         height = h;
         validators = validatorSets.forHeight(h);
         round = 0;
-        lockedValue = null;
         lockedHash = null;
         lockedRound = -1;
         validValue = null;
         validHash = null;
         validRound = -1;
-        proposals.clear();
-        proposalHashes.clear();
-        blocksByHash.clear();
-        farProposal.clear();
+        proposals = new HeightProposals<>();
         votes = new HeightVotes(validators);
         validity.clear();
-        validityRequested.clear();
-        prevoteTimeoutScheduled.clear();
-        precommitTimeoutScheduled.clear();
-        polkaHandled.clear();
-        signedVotes.clear();
-        evidenceSeen.clear();
-        proposalRequestedRound = -1;
+        once = new HeightOnce();
         pendingDecision = null;
         if (delayMs > 0) {
             step = Step.NEW_HEIGHT;
             out.add(new Action.ScheduleTimeout<>(new Timeout(Step.NEW_HEIGHT, h, 0), delayMs));
-            if (isProposer(0)) out.add(new Action.PrepareProposal<>(h, signer.address(), lastCommit));
+            if (isProposer(0)) out.add(new Action.PrepareProposal<>(h, signer.address(), lastCommit()));
         } else {
             startRound(0);
         }
-        List<ConsensusMessage> buffered = new ArrayList<>(future);
+        List<ConsensusMessage> waiting = new ArrayList<>(future);
         future.clear();
-        for (ConsensusMessage m : buffered) {
-            if (m.height() != h) continue;
-            switch (m) {
-                case Proposal<?> p -> {
-                    @SuppressWarnings("unchecked")
-                    Proposal<B> pb = (Proposal<B>) p;
-                    handleProposal(pb);
-                }
-                case Vote v -> handleVote(v);
-                case Decision<?> ignored -> { }
-            }
-        }
+        for (ConsensusMessage m : waiting) if (m.height() == h) handle(m); // proposals and votes: nothing else waits
     }
 
     /** StartRound (L11). */
@@ -404,9 +338,8 @@ public final class TendermintMachine<B> {
         if (isProposer(r)) {
             if (validValue != null) {
                 broadcastProposal(validValue, validHash, validRound);
-            } else if (proposalRequestedRound != r) {
-                proposalRequestedRound = r;
-                out.add(new Action.RequestProposal<>(height, r, signer.address(), lastCommit));
+            } else if (once.firstProposalRequest(r)) {
+                out.add(new Action.RequestProposal<>(height, r, signer.address(), lastCommit()));
             }
         }
         // The paper only schedules this for non-proposers; scheduling it always also covers a slow application.
@@ -417,21 +350,10 @@ public final class TendermintMachine<B> {
         return signer != null && validators.proposer(r).address().equals(signer.address());
     }
 
-    private boolean isValidator() {
-        return signer != null && validators.byAddress(signer.address()) != null;
-    }
-
     private void broadcastProposal(B block, String hash, int polRound) {
-        String sig;
-        try {
-            sig = signer.sign(SignBytes.proposal(chainId, height, round, polRound, hash));
-        } catch (SignRefusedException e) {
-            return; // the guard holds a different proposal of this round, signed before a restart: send nothing
-        }
-        Proposal<B> p = new Proposal<>(height, round, polRound, block, sig);
-        proposals.put(round, p);
-        proposalHashes.put(round, hash);
-        blocksByHash.putIfAbsent(hash, block);
+        Proposal<B> p = sign.proposal(height, round, polRound, block, hash);
+        if (p == null) return; // refused by the double-sign guard: send nothing
+        proposals.addOwn(p, hash);
         out.add(new Action.BroadcastProposal<>(p));
     }
 
@@ -446,19 +368,13 @@ public final class TendermintMachine<B> {
     }
 
     private void castVote(VoteType type, String hash) {
-        if (!isValidator()) return;
+        Validator self = signer == null ? null : validators.byAddress(signer.address());
+        if (self == null) return; // not in this height's set: it follows without voting
         // Never sign two votes of one (height, round, type): the algorithm does not ask for it; this guards bugs.
-        if (!signedVotes.add(round + "/" + type)) return;
-        Vote unsigned = new Vote(type, height, round, hash, signer.address(), null);
-        Vote v;
-        try {
-            v = unsigned.withSignature(signer.sign(SignBytes.vote(chainId, unsigned)));
-        } catch (SignRefusedException e) {
-            // The guard holds another vote of this (height, round, type) or a later one, signed before a restart
-            // whose inputs the WAL lost: go on as if this vote had been lost in the network.
-            return;
-        }
-        votes.add(v, validators.byAddress(signer.address()), round, false);
+        if (!once.firstVote(round, type)) return;
+        Vote v = sign.vote(type, height, round, hash);
+        if (v == null) return; // refused by the double-sign guard: as if this vote had been lost in the network
+        votes.add(v, self, round, false);
         out.add(new Action.BroadcastVote<>(v));
     }
 
@@ -487,7 +403,7 @@ public final class TendermintMachine<B> {
             VoteSet precommits = votes.set(r, VoteType.PRECOMMIT);
             String hash = precommits.quorumBlock();
             if (hash == null) continue;
-            B block = blocksByHash.get(hash);
+            B block = proposals.block(hash);
             if (block == null) continue; // wait for the proposal (or a Decision)
             if (Boolean.TRUE.equals(validityOf(hash, block))) {
                 List<CommitSignature> sigs = new ArrayList<>();
@@ -500,23 +416,14 @@ public final class TendermintMachine<B> {
     }
 
     private void decide(B block, CommitCertificate cert) {
-        lastDecidedHeight = height;
-        lastCommit = inSetOrder(cert);
-        lastValidators = validators;
+        lastCommit = LastCommit.of(cert, validators);
         out.add(new Action.Commit<>(height, block, cert));
         enterHeight(height + 1, timeouts.commit());
     }
 
-    /** The certificate with its signatures in set order (the order {@code last_commit} carries them in). */
-    private CommitCertificate inSetOrder(CommitCertificate c) {
-        List<CommitSignature> sigs = new ArrayList<>(c.signatures());
-        sigs.sort(java.util.Comparator.comparingInt(s -> validators.indexOf(s.validatorAddress())));
-        return new CommitCertificate(c.height(), c.round(), c.blockHash(), sigs);
-    }
-
     private boolean tryRoundRules() {
         Proposal<B> p = proposals.get(round);
-        String ph = proposalHashes.get(round);
+        String ph = proposals.hash(round);
         if (step == Step.PROPOSE && p != null) {
             if (p.polRound() == -1) { // L22
                 Boolean ok = validityOf(ph, p.block());
@@ -533,16 +440,15 @@ public final class TendermintMachine<B> {
             }
         }
         if (step == Step.PREVOTE && validators.isQuorum(votes.totalPower(round, VoteType.PREVOTE))
-                && prevoteTimeoutScheduled.add(round)) { // L34
+                && once.firstPrevoteTimeout(round)) { // L34
             out.add(new Action.ScheduleTimeout<>(new Timeout(Step.PREVOTE, height, round), timeouts.prevote(round)));
             return true;
         }
-        if (p != null && step.compareTo(Step.PREVOTE) >= 0 && !polkaHandled.contains(round)
+        if (p != null && step.compareTo(Step.PREVOTE) >= 0 && !once.polkaHandled(round)
                 && validators.isQuorum(votes.power(round, VoteType.PREVOTE, ph))
                 && Boolean.TRUE.equals(validityOf(ph, p.block()))) { // L36
-            polkaHandled.add(round);
+            once.handlePolka(round);
             if (step == Step.PREVOTE) {
-                lockedValue = p.block();
                 lockedHash = ph;
                 lockedRound = round;
                 precommit(ph);
@@ -557,7 +463,7 @@ public final class TendermintMachine<B> {
             return true;
         }
         if (validators.isQuorum(votes.totalPower(round, VoteType.PRECOMMIT))
-                && precommitTimeoutScheduled.add(round)) { // L47
+                && once.firstPrecommitTimeout(round)) { // L47
             out.add(new Action.ScheduleTimeout<>(new Timeout(Step.PRECOMMIT, height, round), timeouts.precommit(round)));
             return true;
         }
@@ -572,28 +478,18 @@ public final class TendermintMachine<B> {
     /** The verdict on a block, asking the application the first time; null while unknown. */
     private Boolean validityOf(String hash, B block) {
         Boolean v = validity.get(hash);
-        if (v == null && validityRequested.add(hash)) out.add(new Action.RequestValidation<>(height, block, hash));
+        if (v == null && once.firstValidationRequest(hash)) out.add(new Action.RequestValidation<>(height, block, hash));
         return v;
-    }
-
-    private List<Action<B>> drain() {
-        List<Action<B>> result = out;
-        out = new ArrayList<>();
-        return result;
     }
 
     /** The certificate of the previous height with the late precommits seen since (null after a restart). */
     public CommitCertificate lastCommit() {
-        return lastCommit;
+        return lastCommit == null ? null : lastCommit.certificate();
     }
 
     /** The last height this machine decided, or -1. */
     public long lastDecidedHeight() {
-        return lastDecidedHeight;
-    }
-
-    B lockedValue() {
-        return lockedValue;
+        return lastCommit == null ? -1 : lastCommit.certificate().height();
     }
 
     int proposalCount() {

@@ -302,12 +302,62 @@ class TendermintMachineTest {
         assertThat(m.height()).isEqualTo(2);
     }
 
+    /** Precommits for the decided block that arrive after the decision join the next block's last_commit, in set order. */
+    @Test
+    void latePrecommitsJoinTheLastCommitInSetOrder() {
+        SimBlock a = block(1, 0, 1);
+        feed(m.start(1));
+        feed(m.onProposal(proposal(1, 0, -1, a)));
+        feed(m.onVote(vote(2, VoteType.PREVOTE, 1, 0, a)));
+        feed(m.onVote(vote(3, VoteType.PREVOTE, 1, 0, a)));
+        feed(m.onVote(vote(3, VoteType.PRECOMMIT, 1, 0, a)));
+        feed(m.onVote(vote(2, VoteType.PRECOMMIT, 1, 0, a)));
+        assertThat(m.height()).isEqualTo(2);
+        assertThat(signers(m.lastCommit())).containsExactly(ADDR.get(0), ADDR.get(2), ADDR.get(3));
+
+        Vote late = vote(1, VoteType.PRECOMMIT, 1, 0, a);
+        Vote forged = late.withSignature(keys.signer(ADDR.get(2)).sign(SignBytes.vote(CHAIN, late)));
+        assertThat(m.onVote(forged)).isEmpty();
+        assertThat(m.onVote(vote(1, VoteType.PRECOMMIT, 1, 1, a))).isEmpty(); // another round
+        assertThat(m.onVote(vote(1, VoteType.PREVOTE, 1, 0, a))).isEmpty();
+        assertThat(signers(m.lastCommit())).hasSize(3);
+        assertThat(m.onVote(late)).isEmpty();
+        assertThat(m.onVote(late)).isEmpty();
+        assertThat(signers(m.lastCommit())).containsExactlyElementsOf(ADDR);
+        assertThat(m.lastCommit().signatures().get(1).signature()).isEqualTo(late.signature());
+        assertThat(m.lastDecidedHeight()).isEqualTo(1);
+    }
+
+    /** A key that refuses to sign (the double-sign guard after a restart) makes the machine send nothing and go on. */
+    @Test
+    void aRefusedSignatureSendsNothing() {
+        Signer refusing = Signer.of(ADDR.get(1), msg -> {
+            throw new SignRefusedException("signed another message of this step before a restart");
+        });
+        TendermintMachine<SimBlock> p = new TendermintMachine<>(CHAIN, ValidatorSets.fixed(set), refusing, keys.verifier(),
+                SimBlock::hashHex, T); // proposer of (1, 0)
+        assertThat(p.start(1)).contains(new Action.RequestProposal<>(1, 0, ADDR.get(1), null));
+        assertThat(p.onProposalValue(1, 0, block(1, 0, 5))).isEmpty();
+        assertThat(p.proposalHash(0)).isNull();
+        assertThat(p.onTimeout(new Timeout(Step.PROPOSE, 1, 0))).isEmpty();
+        assertThat(p.step()).isEqualTo(Step.PREVOTE);
+        assertThat(p.onTimeout(new Timeout(Step.PREVOTE, 1, 0))).isEmpty();
+        assertThat(p.step()).isEqualTo(Step.PRECOMMIT);
+    }
+
+    static List<String> signers(CommitCertificate c) {
+        return c.signatures().stream().map(CommitSignature::validatorAddress).toList();
+    }
+
     @Test
     void farFutureProposalsAreBoundedToOnePerProposer() {
         feed(m.start(1));
         // Validator 2 proposes rounds 1, 5, 9, 13, ... of height 1; beyond round 1 only its highest one is kept.
         for (int r = 5; r <= 401; r += 4) feed(m.onProposal(proposal(1, r, -1, block(1, r, r))));
         assertThat(m.proposalCount()).isEqualTo(1);
+        feed(m.onProposal(proposal(1, 397, -1, block(1, 397, 397)))); // lower than the one it keeps: dropped
+        assertThat(m.proposalHash(397)).isNull();
+        assertThat(m.proposalHash(401)).isEqualTo(block(1, 401, 401).hashHex());
         feed(m.onProposal(proposal(1, 1, -1, block(1, 1, 1)))); // round 1 is near: kept as well
         assertThat(m.proposalCount()).isEqualTo(2);
         // Skipping to round 401 (votes from more than 1/3 there) finds its proposal and prevotes it.

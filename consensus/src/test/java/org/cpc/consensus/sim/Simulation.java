@@ -2,6 +2,7 @@ package org.cpc.consensus.sim;
 
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
+import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -80,6 +81,8 @@ public final class Simulation {
     private final Map<Long, String> decided = new HashMap<>();
     private final Map<Long, Integer> decidedBy = new HashMap<>();
     private final ArrayDeque<Event> trace = new ArrayDeque<>();
+    /** Every event handled and every commit, in order: two runs with equal digests behaved the same, event for event. */
+    private final MessageDigest runDigest = Sha256.newDigest();
     private final List<Integer> commitRounds = new ArrayList<>();
     private long now;
     private long seq;
@@ -267,6 +270,24 @@ public final class Simulation {
                 maxRound);
     }
 
+    /**
+     * SHA-256 of everything that happened so far: each event handled (time, sequence number, kind, nodes, the
+     * message or timeout in full) and each commit, in order. Since every message sent, timeout scheduled and block
+     * committed becomes part of it, two runs of one config with the same digest had the machines act identically.
+     * Only meaningful with the simulation's keys: ML-DSA signatures ({@link SimConfig#realCrypto}) are randomized.
+     */
+    public String digest() {
+        try {
+            return Hex.encode(((MessageDigest) runDigest.clone()).digest());
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("SHA-256 digest cannot be cloned", e);
+        }
+    }
+
+    private void digestLine(String line) {
+        runDigest.update((line + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
     public List<Long> heights() {
         List<Long> hs = new ArrayList<>();
         for (Node n : nodes) hs.add(n.app.headHeight());
@@ -283,6 +304,8 @@ public final class Simulation {
         if (e == null) return false;
         now = e.time;
         events++;
+        // Messages, timeouts and commits are records: their text is their whole content, signatures included.
+        digestLine(e.time + " " + e.seq + " " + e.kind + " " + e.from + "->" + e.node + " " + e.payload);
         trace.addLast(e);
         if (trace.size() > TRACE) trace.removeFirst();
         Node node = nodes.get(e.node);
@@ -325,6 +348,7 @@ public final class Simulation {
     }
 
     private void onCommit(Node node, Decision<SimBlock> d) {
+        digestLine("commit @" + node.index + " " + d);
         if (!node.honest()) return;
         String hash = d.block().hashHex();
         String prior = decided.putIfAbsent(d.height(), hash);
