@@ -8,9 +8,11 @@ import java.util.TreeMap;
  * The proposals of one height, by round, and the blocks they carry, by hash (what a vote or a +2/3 precommit names
  * is looked up here). The first proposal of a round is the one kept. Against a Byzantine proposer that signs
  * proposals for endless future rounds of its own, beyond {@code current + 1} each proposer keeps at most one proposal
- * (its highest), as {@link HeightVotes} does for votes. The blocks are not dropped with a replaced far proposal: they
- * stay until the height ends, one per proposal ever kept. Signatures are checked by the caller before anything is
- * added.
+ * (its highest), as {@link HeightVotes} does for votes. A replaced far proposal's block goes with it (unless a
+ * kept round proposes the same block): otherwise a proposer signing rising far rounds would make this height hold
+ * one of its blocks per round it proposes, up to {@link Rounds#MAX} / n. So at any time the blocks held are those of
+ * the rounds up to {@code current + 1} that have a proposal and one far proposal per proposer. Signatures are
+ * checked by the caller before anything is added.
  */
 final class HeightProposals<B> {
     private final TreeMap<Integer, Proposal<B>> byRound = new TreeMap<>();
@@ -46,6 +48,11 @@ final class HeightProposals<B> {
         return byRound.size();
     }
 
+    /** How many blocks are held (for tests of the bound). */
+    int blocks() {
+        return blocksByHash.size();
+    }
+
     /**
      * Whether {@code proposer}'s proposal for far round {@code round} (beyond {@code currentRound + 1}) is dropped
      * because the proposer's far proposal kept is of a higher round; answered before its signature is checked.
@@ -64,7 +71,10 @@ final class HeightProposals<B> {
             Integer far = farRound.get(proposer);
             if (far != null && far > currentRound + 1 && byRound.containsKey(far)) {
                 byRound.remove(far);
-                hashByRound.remove(far);
+                String dropped = hashByRound.remove(far);
+                // A look-up over the kept rounds (at most current + 2 plus one per proposer), not an iteration whose
+                // order could matter.
+                if (!hashByRound.containsValue(dropped)) blocksByHash.remove(dropped);
             }
             farRound.put(proposer, p.round());
         }

@@ -492,7 +492,8 @@ public final class TendermintMachine<B> {
         return lastCommit == null ? -1 : lastCommit.certificate().height();
     }
 
-    int proposalCount() {
-        return proposals.size();
+    /** This height's proposals (for tests of their bounds). */
+    HeightProposals<B> proposals() {
+        return proposals;
     }
 }

@@ -354,17 +354,25 @@ class TendermintMachineTest {
         feed(m.start(1));
         // Validator 2 proposes rounds 1, 5, 9, 13, ... of height 1; beyond round 1 only its highest one is kept.
         for (int r = 5; r <= 401; r += 4) feed(m.onProposal(proposal(1, r, -1, block(1, r, r))));
-        assertThat(m.proposalCount()).isEqualTo(1);
+        assertThat(m.proposals().size()).isEqualTo(1);
+        assertThat(m.proposals().blocks()).as("a replaced far proposal's block goes with it").isEqualTo(1);
         feed(m.onProposal(proposal(1, 397, -1, block(1, 397, 397)))); // lower than the one it keeps: dropped
         assertThat(m.proposalHash(397)).isNull();
         assertThat(m.proposalHash(401)).isEqualTo(block(1, 401, 401).hashHex());
         feed(m.onProposal(proposal(1, 1, -1, block(1, 1, 1)))); // round 1 is near: kept as well
-        assertThat(m.proposalCount()).isEqualTo(2);
-        // Skipping to round 401 (votes from more than 1/3 there) finds its proposal and prevotes it.
-        feed(m.onVote(vote(1, VoteType.PREVOTE, 1, 401, null)));
-        List<Vote> v = votesOf(feed(m.onVote(vote(3, VoteType.PREVOTE, 1, 401, null))));
-        assertThat(m.round()).isEqualTo(401);
-        assertThat(v).singleElement().satisfies(x -> assertThat(x.blockHash()).isEqualTo(block(1, 401, 401).hashHex()));
+        assertThat(m.proposals().size()).isEqualTo(2);
+        // A far proposal whose block a kept round also proposes: replacing it keeps the block.
+        feed(m.onProposal(proposal(1, 405, -1, block(1, 1, 1))));
+        feed(m.onProposal(proposal(1, 409, -1, block(1, 409, 409))));
+        assertThat(m.proposals().blocks()).isEqualTo(2);
+        assertThat(m.proposalHash(1)).isEqualTo(block(1, 1, 1).hashHex());
+        feed(m.onProposal(proposal(1, 401, -1, block(1, 401, 401)))); // lower than the kept 409: dropped
+        assertThat(m.proposalHash(409)).isEqualTo(block(1, 409, 409).hashHex());
+        // Skipping to round 409 (votes from more than 1/3 there) finds its proposal and prevotes it.
+        feed(m.onVote(vote(1, VoteType.PREVOTE, 1, 409, null)));
+        List<Vote> v = votesOf(feed(m.onVote(vote(3, VoteType.PREVOTE, 1, 409, null))));
+        assertThat(m.round()).isEqualTo(409);
+        assertThat(v).singleElement().satisfies(x -> assertThat(x.blockHash()).isEqualTo(block(1, 409, 409).hashHex()));
     }
 
     @Test
