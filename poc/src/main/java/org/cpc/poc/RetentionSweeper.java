@@ -80,8 +80,8 @@ final class RetentionSweeper implements AutoCloseable {
         PocDriver.await(written);
         if (height >= 0) watch.look(e.disputable());
         Instant cutoff = clock.instant().minus(policy.blobGrace());
-        Files swept = sweep(blobs, e, cutoff, policy.maxDeletions() - e.tasks());
-        Files sweptOutputs = sweep(outputs, e, cutoff, policy.maxDeletions() - e.tasks() - swept.count());
+        Deleted swept = sweep(blobs, e, cutoff, policy.maxDeletions() - e.tasks());
+        Deleted sweptOutputs = sweep(outputs, e, cutoff, policy.maxDeletions() - e.tasks() - swept.count());
         int blobCount = swept.count() + sweptOutputs.count();
         long bytes = swept.bytes() + sweptOutputs.bytes();
         tasksRemoved.addAndGet(e.tasks());
@@ -96,10 +96,11 @@ final class RetentionSweeper implements AutoCloseable {
         return new Swept(e.tasks(), e.records(), blobCount, bytes);
     }
 
-    private record Files(int count, long bytes) {}
+    /** What one pass over a directory deleted. */
+    private record Deleted(int count, long bytes) {}
 
     /** Deletes up to {@code budget} files of {@code dir} older than {@code cutoff} that nothing kept reads. */
-    private static Files sweep(BlobStore dir, Expired e, Instant cutoff, int budget) {
+    private static Deleted sweep(BlobStore dir, Expired e, Instant cutoff, int budget) {
         int count = 0;
         long bytes = 0;
         try (Stream<String> hashes = dir.hashes()) {
@@ -117,7 +118,7 @@ final class RetentionSweeper implements AutoCloseable {
         } catch (IOException x) {
             throw new UncheckedIOException("cannot list " + dir.dir() + ": " + x.getMessage(), x);
         }
-        return new Files(count, bytes);
+        return new Deleted(count, bytes);
     }
 
     /** L1's height, or -1 when L1 cannot be reached: then no dispute window closes in this sweep. */
